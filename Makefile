@@ -1,0 +1,46 @@
+# Thin wrapper over CMake: `make run`, `make test` work on a fresh machine.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+CLANG_BUILD ?= build-clang
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+SCENARIO   ?= daemon-join/no-join
+
+.PHONY: all setup build run test sanitize clang bench ci clean
+
+all: build
+
+setup:
+	@tools/setup.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: setup $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The main job: the seed's tutorial program, run and printed.
+run: build
+	$(BUILD)/tools/threadsim run $(SCENARIO)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build, whole suite.
+sanitize: setup
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTHREADSIM_SANITIZE=ON -DTHREADSIM_WERROR=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# clang with -Werror: the warning-clean check for the second compiler.
+clang: setup
+	CC=clang cmake -S . -B $(CLANG_BUILD) -DTHREADSIM_WERROR=ON
+	cmake --build $(CLANG_BUILD) -j $(JOBS)
+
+bench: build
+	$(BUILD)/tools/bench_engine
+
+ci: test sanitize clang
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(CLANG_BUILD)

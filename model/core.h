@@ -1,0 +1,149 @@
+/*
+ * model/core.h — the Python threading world over the engine: runs, objects,
+ * exceptions and the one blocking path.
+ *
+ * A run (model_run) owns a world: the scheduler, every model object created
+ * during the run, and the per-thread state. The program's main function runs
+ * on the green thread "MainThread". When it returns, the world does what
+ * CPython's threading._shutdown does: it waits for every non-daemon thread,
+ * then ends the run; daemon threads still alive are killed and the trace says
+ * what each was doing.
+ *
+ * API calls take no world argument (like Python's `threading` module): they act
+ * on the run in progress on this host thread. Calling them outside a run is a
+ * programming error and aborts with a message.
+ *
+ * Errors are Python exceptions: a failing call sets the current thread's
+ * pending exception (type name and message, exactly CPython's) and returns -1.
+ * The caller may inspect and clear it, or propagate it with model_raise(),
+ * which ends the thread the way an uncaught exception does.
+ *
+ * Objects: every lock, thread, queue... starts with a model_obj header. Ids are
+ * dense, in creation order, so traces never show addresses. Objects live until
+ * the run ends; the world frees them all.
+ */
+#ifndef MODEL_CORE_H
+#define MODEL_CORE_H
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../sim/sched.h"
+
+typedef struct model_thread model_thread;
+typedef struct model_obj model_obj;
+
+/* Exit statuses of a run (also the CLI's): */
+#define MODEL_EXIT_OK 0        /* main returned normally */
+#define MODEL_EXIT_ERROR 1     /* main raised (CPython exits 1 too) */
+#define MODEL_EXIT_DEADLOCK 3  /* nothing could run while threads waited */
+#define MODEL_EXIT_LIMIT 4     /* a run limit (events, virtual time) stopped it */
+
+/* Timeout value meaning "no timeout" (Python's None). */
+#define MODEL_NO_TIMEOUT INFINITY
+
+/* Virtual time 0 is this Unix time (2024-01-01 00:00:00 UTC) for time.time()
+ * and %(asctime)s. */
+#define MODEL_EPOCH_UNIX INT64_C(1704067200)
+
+typedef struct model_opts {
+    sim_config sim;            /* stacks, switch interval, limits */
+    int python;                /* 3 (default) or 2: default names, dialect details */
+    sim_sink_fn sink;          /* receives every event; may be NULL */
+    void *sink_ud;
+    sim_policy policy;         /* .pick NULL = FIFO */
+    sim_decision_fn on_decision; /* scheduling decisions, for recording; may be NULL */
+    void *decision_ud;
+} model_opts;
+
+/* Defaults: sim_config_default(), Python 3, no sink, FIFO. */
+model_opts model_opts_default(void);
+
+typedef struct model_result {
+    int status;                /* MODEL_EXIT_* */
+    sim_status sim;            /* how the engine stopped */
+    int64_t end_time;          /* virtual ns at the end */
+    uint64_t events;           /* events emitted */
+    uint64_t decisions;        /* scheduling decisions */
+    uint32_t threads;          /* threads created, main included */
+} model_result;
+
+/* Run main(arg) as the program's main thread. Returns the exit status and
+ * fills `res` if not NULL. */
+int model_run(const model_opts *o, void (*main)(void *), void *arg, model_result *res);
+
+/* ---- objects ----------------------------------------------------------- */
+
+struct model_obj {
+    uint32_t oid;              /* dense id within the run, from 1 */
+    const char *kind;          /* "Thread", "Lock", ... (static) */
+    char *what;                /* display name for traces: "Thread daemon", "Lock-1" */
+    /* The thread that holds this object (a lock's owner), for deadlock
+     * reports; NULL if not applicable or free. */
+    model_thread *(*holder)(model_obj *self);
+    void (*destroy)(model_obj *self); /* frees what the object owns, not itself */
+    model_obj *next_all;       /* every object of the world, newest first */
+};
+
+/* Allocate a zeroed object of `size` bytes (>= sizeof(model_obj)) with a
+ * fresh id; `what` may be NULL for "<kind>-<n>" numbered per kind. The world
+ * frees it at the end of the run. */
+void *model_obj_new(size_t size, const char *kind, const char *what);
+/* Replace an object's display name. */
+void model_obj_rename(model_obj *o, const char *what);
+
+/* ---- exceptions -------------------------------------------------------- */
+
+/* Set the current thread's pending exception; returns -1. */
+int model_err_set(const char *type, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool model_err_occurred(void);
+const char *model_err_type(void);     /* NULL if none */
+const char *model_err_message(void);  /* NULL if none */
+void model_err_clear(void);
+/* Propagate the pending exception out of the current thread's function:
+ * printed like CPython's excepthook ("Exception in thread NAME:"), or for the
+ * main thread like an uncaught exception (exit status 1). */
+_Noreturn void model_raise(void);
+/* Hook for a front end (the Python interpreter) to print traceback lines of
+ * the pending exception before its "Type: message" line. */
+typedef void (*model_traceback_fn)(void *ud, model_thread *t);
+void model_set_traceback_hook(model_traceback_fn fn, void *ud);
+
+/* ---- the one blocking path --------------------------------------------- */
+
+/* A FIFO of waiting threads (a thread waits on at most one queue at a time). */
+typedef struct model_waitq {
+    model_thread *head, *tail;
+    uint32_t n;
+} model_waitq;
+
+/* Block the current thread on `q` until woken or `timeout` seconds pass
+ * (MODEL_NO_TIMEOUT: forever; <= 0: only a scheduling point). `reason` is a
+ * static string ("join", "lock", ...); `obj` the object waited on. Returns
+ * true if woken, false on timeout (the thread is then off the queue). */
+bool model_wait(model_waitq *q, const char *reason, model_obj *obj, double timeout);
+/* Wake the longest waiter of `q`; returns it, or NULL if none. */
+model_thread *model_wake_one(model_waitq *q, const char *cause, model_obj *obj);
+/* Wake every waiter of `q` in FIFO order; returns how many. */
+uint32_t model_wake_all(model_waitq *q, const char *cause, model_obj *obj);
+
+/* Seconds (a Python float) to a virtual deadline; rounds up like CPython's
+ * _PyTime_ROUND_TIMEOUT. MODEL_NO_TIMEOUT gives SIM_FOREVER. */
+int64_t model_deadline(double timeout);
+/* Seconds to nanoseconds, rounding up (negative gives 0). */
+int64_t model_secs_to_ns(double secs);
+
+/* ---- clock and host hooks ---------------------------------------------- */
+
+double model_time_monotonic(void);  /* virtual seconds since the run began */
+int64_t model_now_ns(void);
+/* Count one step of the current thread toward its switch interval; every API
+ * entry point calls this. */
+void model_step(void);
+/* The engine of the run in progress. */
+sim_sched *model_sched(void);
+int model_python_version(void);
+
+#endif

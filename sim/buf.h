@@ -1,0 +1,31 @@
+/*
+ * sim/buf.h — a growable byte buffer, always NUL-terminated. Used by every
+ * layer to build text (trace lines, log records, reports). Aborts on
+ * out-of-memory: the simulator cannot run on without memory anyway.
+ */
+#ifndef SIM_BUF_H
+#define SIM_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct sim_buf {
+    char *p;        /* contents, NUL-terminated (owned); NULL until first append */
+    size_t len;     /* bytes before the NUL */
+    size_t cap;     /* allocated bytes */
+} sim_buf;
+
+void sim_buf_add(sim_buf *b, const char *s, size_t n);
+void sim_buf_adds(sim_buf *b, const char *s);
+void sim_buf_addc(sim_buf *b, char c);
+void sim_buf_printf(sim_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sim_buf_vprintf(sim_buf *b, const char *fmt, va_list ap);
+/* Forget the contents, keep the memory. */
+static inline void sim_buf_clear(sim_buf *b) { if (b->p) b->p[0] = '\0'; b->len = 0; }
+void sim_buf_free(sim_buf *b);
+/* Contents as a C string ("" if empty); stays owned by the buffer. */
+static inline const char *sim_buf_str(const sim_buf *b) { return b->p ? b->p : ""; }
+/* Take ownership of the contents (never NULL); the buffer is left empty. */
+char *sim_buf_take(sim_buf *b);
+
+#endif

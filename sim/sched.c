@@ -1,0 +1,495 @@
+/*
+ * sim/sched.c — the scheduler (see sched.h for the semantics).
+ *
+ * The heart is sched__dispatch(): called by a thread that can no longer run
+ * (blocked, yielded, preempted, finished), it takes the next ready thread, or,
+ * when none is ready, pops the earliest timer, advances the clock to it and
+ * fires it, and looks again. Firing one timer at a time and only when nothing
+ * is ready is what the tutorial's Lock and Semaphore pages depend on.
+ *
+ * Rejected alternative: a central scheduler loop on the host stack that every
+ * thread returns to. It is simpler to reason about but costs two switches per
+ * hand-off; direct switching costs one, and the host is needed only at the end.
+ */
+#include "sched.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The scheduler whose thread is starting (read by the entry trampoline:
+ * makecontext passes only int arguments). One run at a time per host thread. */
+static _Thread_local sim_sched *sched__active;
+
+sim_config sim_config_default(void)
+{
+    sim_config c = {
+        .stack_size = 256 * 1024,
+        .switch_steps = 10000,
+        .switch_ns = 5 * 1000 * 1000,
+        .max_events = 0,
+        .max_time = -1,
+    };
+    return c;
+}
+
+static uint32_t policy__fifo_pick(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud, (void)s, (void)n;
+    return 0;
+}
+
+sim_policy sim_policy_fifo(void)
+{
+    sim_policy p = {.name = "fifo", .pick = policy__fifo_pick, .ud = NULL};
+    return p;
+}
+
+const char *sim_tstate_name(sim_tstate st)
+{
+    static const char *const names[] = {"new", "ready", "running", "blocked", "done", "killed"};
+    return (unsigned)st < sizeof names / sizeof names[0] ? names[st] : "?";
+}
+
+int sim_sched_init(sim_sched *s, const sim_config *cfg)
+{
+    memset(s, 0, sizeof *s);
+    s->cfg = cfg ? *cfg : sim_config_default();
+    s->status = SIM_RUNNING;
+    s->policy = sim_policy_fifo();
+    sim_timerq_init(&s->timers);
+    sim_stack_pool_init(&s->stacks, s->cfg.stack_size, 64);
+    s->rq_cap = 16;
+    s->rq = malloc(s->rq_cap * sizeof *s->rq);
+    return s->rq ? 0 : -1;
+}
+
+static void sched__release_stack(sim_sched *s, sim_thread *t)
+{
+    if (t->stack) {
+        sim_stack_put(&s->stacks, t->stack);
+        t->stack = NULL;
+    }
+}
+
+void sim_sched_fini(sim_sched *s)
+{
+    for (uint32_t i = 0; i < s->nthreads; i++) {
+        sim_thread *t = s->threads[i];
+        sched__release_stack(s, t);
+        free(t->name);
+        free(t);
+    }
+    free(s->threads);
+    free(s->rq);
+    sim_timerq_fini(&s->timers);
+    sim_stack_pool_fini(&s->stacks);
+    memset(s, 0, sizeof *s);
+}
+
+void sim_sched_set_sink(sim_sched *s, sim_sink_fn fn, void *ud) { s->sink = fn, s->sink_ud = ud; }
+void sim_sched_set_policy(sim_sched *s, sim_policy p) { s->policy = p; }
+void sim_sched_on_decision(sim_sched *s, sim_decision_fn fn, void *ud)
+{
+    s->on_decision = fn, s->decision_ud = ud;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+void sim_emit(sim_sched *s, sim_event *ev)
+{
+    ev->seq = ++s->nevents;
+    ev->time = s->now;
+    if (s->sink)
+        s->sink(s->sink_ud, ev);
+    if (s->cfg.max_events && s->nevents >= s->cfg.max_events && s->status == SIM_RUNNING) {
+        s->status = SIM_LIMIT;
+        s->limit_reason = "event limit";
+    }
+}
+
+static void sched__event(sim_sched *s, sim_ev_kind kind, uint32_t thread, uint32_t other,
+                         uint32_t obj, int64_t arg, const char *reason, const char *text)
+{
+    sim_event ev = {.kind = kind, .thread = thread, .other = other, .obj = obj, .arg = arg,
+                    .reason = reason, .text = text, .len = text ? strlen(text) : 0};
+    sim_emit(s, &ev);
+}
+
+void sim_emit_text(sim_sched *s, sim_ev_kind kind, uint32_t obj, int64_t arg,
+                   const char *reason, const char *text, size_t len)
+{
+    sim_event ev = {.kind = kind, .thread = s->current ? s->current->id : SIM_NONE,
+                    .other = SIM_NONE, .obj = obj, .arg = arg, .reason = reason,
+                    .text = text, .len = len};
+    sim_emit(s, &ev);
+}
+
+/* ---- ready queue: a ring buffer ---------------------------------------- */
+
+static int rq__grow(sim_sched *s)
+{
+    if (s->rq_len < s->rq_cap)
+        return 0;
+    uint32_t cap = s->rq_cap * 2;
+    sim_thread **q = malloc(cap * sizeof *q);
+    if (!q)
+        return -1;
+    for (uint32_t i = 0; i < s->rq_len; i++)
+        q[i] = s->rq[(s->rq_head + i) % s->rq_cap];
+    free(s->rq);
+    s->rq = q;
+    s->rq_head = 0;
+    s->rq_cap = cap;
+    return 0;
+}
+
+static void sched__oom(void)
+{
+    fputs("threadsim: out of memory in the scheduler\n", stderr);
+    abort();
+}
+
+sim_thread *sim_ready_at(const sim_sched *s, uint32_t i)
+{
+    return i < s->rq_len ? s->rq[(s->rq_head + i) % s->rq_cap] : NULL;
+}
+
+static void sched__make_ready(sim_sched *s, sim_thread *t, bool front)
+{
+    if (rq__grow(s) != 0)
+        sched__oom();
+    t->state = SIM_T_READY;
+    t->ready_stamp = ++s->ready_seq;
+    if (front) {
+        s->rq_head = (s->rq_head + s->rq_cap - 1) % s->rq_cap;
+        s->rq[s->rq_head] = t;
+    } else {
+        s->rq[(s->rq_head + s->rq_len) % s->rq_cap] = t;
+    }
+    s->rq_len++;
+}
+
+static sim_thread *rq__remove_at(sim_sched *s, uint32_t i)
+{
+    sim_thread *t = sim_ready_at(s, i);
+    if (i == 0) {
+        s->rq_head = (s->rq_head + 1) % s->rq_cap;
+    } else {
+        for (uint32_t k = i; k + 1 < s->rq_len; k++)
+            s->rq[(s->rq_head + k) % s->rq_cap] = s->rq[(s->rq_head + k + 1) % s->rq_cap];
+    }
+    s->rq_len--;
+    return t;
+}
+
+static sim_thread *sched__pick(sim_sched *s)
+{
+    uint32_t n = s->rq_len, idx = 0;
+    if (n >= 2) {
+        if (s->policy.pick)
+            idx = s->policy.pick(s->policy.ud, s, n);
+        if (idx >= n)
+            idx = 0;
+        uint64_t k = s->ndecisions++;
+        if (s->on_decision)
+            s->on_decision(s->decision_ud, k, n, idx, sim_ready_at(s, idx)->id);
+    }
+    return rq__remove_at(s, idx);
+}
+
+/* ---- switching --------------------------------------------------------- */
+
+static void sched__reap(sim_sched *s)
+{
+    if (s->zombie) {
+        sched__release_stack(s, s->zombie);
+        s->zombie = NULL;
+    }
+}
+
+static void sched__switch(sim_sched *s, sim_thread *self, sim_thread *next, bool dying)
+{
+    if (dying)
+        s->zombie = self;
+    if (next) {
+        sched__event(s, SIM_EV_SWITCH, self->id, next->id, SIM_NONE, 0, NULL, NULL);
+        next->state = SIM_T_RUNNING;
+        s->nswitches++;
+    }
+    s->current = next;
+    sim_ctx_switch(&self->ctx, next ? &next->ctx : &s->host, dying);
+    /* Resumed: whoever switched here may have left a finished thread. */
+    sched__reap(s);
+}
+
+_Noreturn static void sched__to_host(sim_sched *s, bool dying)
+{
+    sched__switch(s, s->current, NULL, dying);
+    fputs("threadsim: a thread was resumed after its run ended\n", stderr);
+    abort();
+}
+
+/* Fire the earliest timer: clock to its time, then its callback. */
+static void sched__fire_one(sim_sched *s)
+{
+    sim_timer *tm = sim_timerq_pop(&s->timers);
+    if (tm->when > s->now)
+        s->now = tm->when;
+    tm->fire(tm, tm->ud);
+}
+
+static bool sched__time_limited(sim_sched *s, int64_t when)
+{
+    if (s->cfg.max_time >= 0 && when > s->cfg.max_time) {
+        s->status = SIM_LIMIT;
+        s->limit_reason = "time limit";
+        return true;
+    }
+    return false;
+}
+
+/* The current thread cannot go on (it is blocked, ready again, or done):
+ * run the next one. Returns when the current thread is chosen again. */
+static void sched__dispatch(sim_sched *s, bool dying)
+{
+    sim_thread *self = s->current;
+    for (;;) {
+        if (s->status != SIM_RUNNING)
+            sched__to_host(s, dying);
+        if (s->rq_len)
+            break;
+        sim_timer *tm = sim_timerq_peek(&s->timers);
+        if (!tm) {
+            s->status = SIM_STALLED;
+            sched__to_host(s, dying);
+        }
+        if (sched__time_limited(s, tm->when))
+            sched__to_host(s, dying);
+        sched__fire_one(s);
+    }
+    sim_thread *next = sched__pick(s);
+    if (next == self) {
+        self->state = SIM_T_RUNNING;
+        return;
+    }
+    sched__switch(s, self, next, dying);
+}
+
+static void sched__entry(void)
+{
+    sim_ctx_entered();
+    sim_sched *s = sched__active;
+    sched__reap(s);
+    sim_thread *t = s->current;
+    t->entry(t->arg);
+    sim_thread_exit(s, "returned");
+}
+
+/* ---- threads ----------------------------------------------------------- */
+
+static void sched__timeout_fire(sim_timer *tm, void *ud)
+{
+    (void)tm;
+    sim_thread *t = ud;
+    sim_sched *s = sched__active;
+    t->wake_result = SIM_TIMEDOUT;
+    sched__event(s, SIM_EV_TIMEOUT, t->id, SIM_NONE, t->wait.obj, t->wait.deadline,
+                 t->wait.reason, t->wait.what);
+    sched__make_ready(s, t, false);
+}
+
+sim_thread *sim_thread_create(sim_sched *s, const char *name, void (*entry)(void *), void *arg,
+                              void *user)
+{
+    if (s->nthreads == s->cap_threads) {
+        uint32_t cap = s->cap_threads ? s->cap_threads * 2 : 16;
+        sim_thread **a = realloc(s->threads, cap * sizeof *a);
+        if (!a)
+            return NULL;
+        s->threads = a;
+        s->cap_threads = cap;
+    }
+    sim_thread *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->name = strdup(name ? name : "");
+    if (!t->name) {
+        free(t);
+        return NULL;
+    }
+    t->id = s->nthreads;
+    t->state = SIM_T_NEW;
+    t->entry = entry;
+    t->arg = arg;
+    t->user = user;
+    t->wait.obj = SIM_NONE;
+    t->wait.deadline = SIM_FOREVER;
+    sim_timer_init(&t->timeout, sched__timeout_fire, t);
+    s->threads[s->nthreads++] = t;
+    return t;
+}
+
+int sim_thread_rename(sim_sched *s, sim_thread *t, const char *name)
+{
+    (void)s;
+    char *n = strdup(name);
+    if (!n)
+        return -1;
+    free(t->name);
+    t->name = n;
+    return 0;
+}
+
+static int sched__prepare(sim_sched *s, sim_thread *t)
+{
+    t->stack = sim_stack_get(&s->stacks);
+    if (!t->stack)
+        return -1;
+    sim_ctx_make(&t->ctx, t->stack->base, t->stack->size, sched__entry);
+    return 0;
+}
+
+sim_status sim_sched_run(sim_sched *s, sim_thread *first)
+{
+    sched__active = s;
+    if (sched__prepare(s, first) != 0)
+        sched__oom();
+    first->state = SIM_T_RUNNING;
+    s->current = first;
+    s->nswitches++;
+    sim_ctx_switch(&s->host, &first->ctx, false);
+    sched__reap(s);
+    s->current = NULL;
+    return s->status;
+}
+
+_Noreturn void sim_sched_finish(sim_sched *s)
+{
+    sim_thread *t = s->current;
+    t->state = SIM_T_DONE;
+    if (s->status == SIM_RUNNING)
+        s->status = SIM_FINISHED;
+    sched__to_host(s, true);
+}
+
+void sim_sched_kill_rest(sim_sched *s)
+{
+    s->current = NULL;
+    for (uint32_t i = 0; i < s->nthreads; i++) {
+        sim_thread *t = s->threads[i];
+        if (t->state == SIM_T_NEW || t->state == SIM_T_DONE || t->state == SIM_T_KILLED) {
+            sched__release_stack(s, t);
+            continue;
+        }
+        if (t->state == SIM_T_BLOCKED)
+            sched__event(s, SIM_EV_KILLED, t->id, SIM_NONE, t->wait.obj, t->wait.deadline,
+                         t->wait.reason, t->wait.what);
+        else
+            sched__event(s, SIM_EV_KILLED, t->id, SIM_NONE, SIM_NONE, SIM_FOREVER,
+                         sim_tstate_name(t->state), NULL);
+        sim_timerq_cancel(&s->timers, &t->timeout);
+        t->state = SIM_T_KILLED;
+        sched__release_stack(s, t);
+    }
+    s->rq_len = 0;
+}
+
+void sim_thread_start(sim_sched *s, sim_thread *t, int64_t arg)
+{
+    sim_thread *self = s->current;
+    sched__event(s, SIM_EV_START, self->id, t->id, SIM_NONE, arg, NULL, t->name);
+    if (sched__prepare(s, t) != 0)
+        sched__oom();
+    sched__make_ready(s, t, true);
+    self->steps = 0;
+    sched__make_ready(s, self, false);
+    sched__dispatch(s, false);
+}
+
+_Noreturn void sim_thread_exit(sim_sched *s, const char *how)
+{
+    sim_thread *t = s->current;
+    t->state = SIM_T_DONE;
+    sched__event(s, SIM_EV_EXIT, t->id, SIM_NONE, SIM_NONE, 0, NULL, how);
+    sched__dispatch(s, true);
+    fputs("threadsim: a finished thread was resumed\n", stderr);
+    abort();
+}
+
+int sim_block(sim_sched *s, const char *reason, uint32_t obj, const char *what, int64_t deadline)
+{
+    sim_thread *t = s->current;
+    t->state = SIM_T_BLOCKED;
+    t->wait.reason = reason;
+    t->wait.obj = obj;
+    t->wait.what = what;
+    t->wait.deadline = deadline;
+    t->steps = 0;
+    t->wake_result = SIM_WOKEN;
+    sched__event(s, SIM_EV_BLOCK, t->id, SIM_NONE, obj, deadline, reason, what);
+    if (deadline != SIM_FOREVER) {
+        if (sim_timerq_arm(&s->timers, &t->timeout, deadline < s->now ? s->now : deadline) != 0)
+            sched__oom();
+    }
+    sched__dispatch(s, false);
+    t->wait.reason = NULL;
+    t->wait.obj = SIM_NONE;
+    t->wait.what = NULL;
+    t->wait.deadline = SIM_FOREVER;
+    return t->wake_result;
+}
+
+void sim_wake(sim_sched *s, sim_thread *t, const char *cause, uint32_t obj)
+{
+    if (t->state != SIM_T_BLOCKED)
+        return;
+    sim_timerq_cancel(&s->timers, &t->timeout);
+    t->wake_result = SIM_WOKEN;
+    sched__event(s, SIM_EV_WAKE, s->current ? s->current->id : SIM_NONE, t->id, obj, 0, cause,
+                 NULL);
+    sched__make_ready(s, t, false);
+}
+
+void sim_yield(sim_sched *s)
+{
+    sim_thread *t = s->current;
+    t->steps = 0;
+    if (s->rq_len == 0 && s->status == SIM_RUNNING)
+        return; /* nobody to yield to: a yield is not a scheduling point then */
+    sched__event(s, SIM_EV_YIELD, t->id, SIM_NONE, SIM_NONE, 0, NULL, NULL);
+    sched__make_ready(s, t, false);
+    sched__dispatch(s, false);
+}
+
+void sim_sleep(sim_sched *s, int64_t ns)
+{
+    if (ns <= 0) {
+        sim_yield(s);
+        return;
+    }
+    sim_block(s, "sleep", SIM_NONE, NULL, s->now + ns);
+}
+
+void sim_tick(sim_sched *s)
+{
+    sim_thread *t = s->current;
+    if (!t)
+        return;
+    if (s->status != SIM_RUNNING)
+        sched__to_host(s, false);
+    if (!s->cfg.switch_steps || ++t->steps < s->cfg.switch_steps)
+        return;
+    t->steps = 0;
+    int64_t until = s->now + s->cfg.switch_ns;
+    if (sched__time_limited(s, until))
+        sched__to_host(s, false);
+    s->now = until;
+    sched__event(s, SIM_EV_PREEMPT, t->id, SIM_NONE, SIM_NONE, s->cfg.switch_ns, NULL, NULL);
+    /* The interval's CPU time has passed: every timer due by now fires, in
+     * (when, seq) order, and the threads they wake run before this one. */
+    for (sim_timer *tm; (tm = sim_timerq_peek(&s->timers)) && tm->when <= s->now;)
+        sched__fire_one(s);
+    sched__make_ready(s, t, false);
+    sched__dispatch(s, false);
+}

@@ -1,0 +1,204 @@
+/*
+ * sim/sched.h — the discrete-event scheduler: green threads on a virtual clock.
+ *
+ * Exactly one green thread runs at a time. It runs until it blocks or
+ * finishes; then the scheduler asks its policy which ready thread runs next
+ * (the default policy takes the one that has been ready longest: FIFO). When
+ * no thread is ready, and only then, the virtual clock jumps to the earliest
+ * pending timer and that one timer fires; the threads it wakes (and whatever
+ * they wake) run until nothing is ready again before the next timer fires.
+ * Timers due at the same instant fire in the order they were armed.
+ *
+ * Switching is direct: the thread that blocks picks its successor and swaps
+ * to it, so a hand-off costs one context switch. The host context (the caller
+ * of sim_sched_run) is resumed only when the run ends:
+ *
+ *   SIM_FINISHED  the program called sim_sched_finish() (main is done);
+ *   SIM_STALLED   nothing is ready and no timer is pending, yet threads wait:
+ *                 the model reports the deadlock;
+ *   SIM_LIMIT     the event or virtual-time limit of sim_config was reached.
+ *
+ * Threads still alive at that point are left suspended; sim_sched_kill_rest()
+ * reports each (what it was waiting for) and releases its stack.
+ *
+ * One way to block: every wait in the model (sleep, join, lock, condition,
+ * queue...) goes through sim_block(), which records a reason, an object and an
+ * optional deadline; the model keeps its own waiter lists and wakes threads
+ * with sim_wake(). A timed-out wait returns SIM_TIMEDOUT and the model removes
+ * the thread from its list. Only the scheduler moves `now`.
+ *
+ * Preemption: the model calls sim_tick() on each API call (the interpreter,
+ * on each statement). After cfg.switch_steps ticks without blocking, the
+ * thread has used its switch interval: cfg.switch_ns is charged to the clock,
+ * timers due by then fire, and the thread goes to the back of the ready queue.
+ *
+ * Scheduling decisions are points where more than one thread could run next.
+ * Each is numbered and passed to the on_decision hook (to be recorded), and a
+ * replay policy can reproduce a run from those records.
+ */
+#ifndef SIM_SCHED_H
+#define SIM_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ctx.h"
+#include "event.h"
+#include "stack.h"
+#include "timerq.h"
+
+typedef struct sim_sched sim_sched;
+typedef struct sim_thread sim_thread;
+
+#define SIM_NS_PER_SEC INT64_C(1000000000)
+#define SIM_FOREVER (-1)   /* deadline: wait without timeout */
+
+typedef enum sim_tstate {
+    SIM_T_NEW,        /* created, not started */
+    SIM_T_READY,      /* in the ready queue */
+    SIM_T_RUNNING,    /* the one thread on the CPU */
+    SIM_T_BLOCKED,    /* in sim_block() */
+    SIM_T_DONE,       /* finished normally or by exception */
+    SIM_T_KILLED,     /* still alive when the run ended, now reclaimed */
+} sim_tstate;
+
+/* Why a thread waits; kept while it is blocked (deadlock and kill reports). */
+typedef struct sim_wait {
+    const char *reason;   /* static string: "sleep", "join", "lock", ... */
+    uint32_t obj;         /* model object id, or SIM_NONE */
+    const char *what;     /* human text for the object ("Thread daemon"); owned by the model */
+    int64_t deadline;     /* virtual ns, or SIM_FOREVER */
+} sim_wait;
+
+enum { SIM_WOKEN = 0, SIM_TIMEDOUT = 1 };
+
+typedef enum sim_status {
+    SIM_RUNNING = 0,      /* the run is in progress */
+    SIM_FINISHED,         /* sim_sched_finish() was called */
+    SIM_STALLED,          /* nothing can ever run again, threads still wait */
+    SIM_LIMIT,            /* max_events or max_time reached */
+} sim_status;
+
+struct sim_thread {
+    uint32_t id;          /* dense, in creation order; 0 is the first created */
+    sim_tstate state;
+    char *name;           /* for traces; owned (copied) */
+    sim_ctx ctx;          /* saved registers while not running */
+    sim_stack *stack;     /* NULL once reclaimed */
+    void (*entry)(void *);/* the thread's body; must end in sim_thread_exit() */
+    void *arg;            /* for entry */
+    sim_wait wait;        /* valid while BLOCKED */
+    sim_timer timeout;    /* deadline of the current wait */
+    int wake_result;      /* SIM_WOKEN or SIM_TIMEDOUT, set before it resumes */
+    uint32_t steps;       /* ticks since it last blocked or was preempted */
+    uint64_t ready_stamp; /* order it entered the ready queue (FIFO key) */
+    void *user;           /* the model's object for this thread */
+};
+
+/* Chooses which ready thread runs next: returns an index < n into the ready
+ * queue (0 = ready longest). Called only when n >= 2. */
+typedef struct sim_policy {
+    const char *name;
+    uint32_t (*pick)(void *ud, sim_sched *s, uint32_t n);
+    void *ud;
+} sim_policy;
+
+/* Called at every decision (n >= 2 candidates) with the index chosen. */
+typedef void (*sim_decision_fn)(void *ud, uint64_t index, uint32_t n, uint32_t chosen,
+                                uint32_t thread);
+
+typedef struct sim_config {
+    size_t stack_size;        /* usable bytes per green thread (default 256 KiB) */
+    uint32_t switch_steps;    /* ticks per switch interval; 0 = never preempt */
+    int64_t switch_ns;        /* virtual ns charged per switch interval (5 ms) */
+    uint64_t max_events;      /* stop after this many events; 0 = no limit */
+    int64_t max_time;         /* stop when the clock would pass this; <0 = no limit */
+} sim_config;
+
+/* The defaults: 256 KiB stacks, 10000 ticks = 5 ms, no limits. */
+sim_config sim_config_default(void);
+
+struct sim_sched {
+    int64_t now;              /* virtual ns; advanced only by the scheduler */
+    sim_status status;
+    sim_config cfg;
+    sim_thread *current;      /* running thread, NULL in the host context */
+    sim_thread **threads;     /* all threads by id */
+    uint32_t nthreads, cap_threads;
+    sim_thread **rq;          /* ready queue: ring buffer */
+    uint32_t rq_head, rq_len, rq_cap;
+    uint64_t ready_seq;       /* stamps ready_stamp */
+    sim_timerq timers;        /* pending timed events */
+    sim_stack_pool stacks;
+    sim_ctx host;             /* the caller of sim_sched_run */
+    sim_thread *zombie;       /* finished thread whose stack awaits release */
+    uint64_t nevents;         /* events emitted so far (the last seq) */
+    uint64_t ndecisions;      /* scheduling decisions so far */
+    uint64_t nswitches;       /* context switches so far */
+    sim_policy policy;
+    sim_sink_fn sink;  void *sink_ud;
+    sim_decision_fn on_decision; void *decision_ud;
+    const char *limit_reason; /* which limit ended the run (SIM_LIMIT) */
+};
+
+/* Returns -1 on out-of-memory. `cfg` may be NULL for the defaults. */
+int sim_sched_init(sim_sched *s, const sim_config *cfg);
+/* Frees every thread and stack. Call after the run ended (or never began). */
+void sim_sched_fini(sim_sched *s);
+void sim_sched_set_sink(sim_sched *s, sim_sink_fn fn, void *ud);
+void sim_sched_set_policy(sim_sched *s, sim_policy p);
+void sim_sched_on_decision(sim_sched *s, sim_decision_fn fn, void *ud);
+/* The FIFO policy of DESIGN.md. */
+sim_policy sim_policy_fifo(void);
+
+/* A new thread in state NEW. `name` is copied. NULL on out-of-memory. */
+sim_thread *sim_thread_create(sim_sched *s, const char *name, void (*entry)(void *),
+                              void *arg, void *user);
+/* Rename (Python lets a thread be renamed). Returns -1 on out-of-memory. */
+int sim_thread_rename(sim_sched *s, sim_thread *t, const char *name);
+/* Run from the host context: `first` starts running; returns when the run
+ * ends (see sim_status). */
+sim_status sim_sched_run(sim_sched *s, sim_thread *first);
+/* From a green thread: end the run (status SIM_FINISHED). Does not return. */
+_Noreturn void sim_sched_finish(sim_sched *s);
+/* From the host after the run: emit `killed` for every thread still alive
+ * (state NEW threads are ignored) and reclaim its stack. */
+void sim_sched_kill_rest(sim_sched *s);
+
+/* From a green thread: start `t` (NEW). Under the default policy `t` runs at
+ * once and the caller becomes ready behind every thread already ready. `arg`
+ * is recorded in the start event (the model puts the daemon flag there). */
+void sim_thread_start(sim_sched *s, sim_thread *t, int64_t arg);
+/* The current thread ends. Does not return. */
+_Noreturn void sim_thread_exit(sim_sched *s, const char *how);
+/* Block the current thread (see "One way to block"). Returns SIM_WOKEN or
+ * SIM_TIMEDOUT. A deadline <= now times out without running anything else
+ * first only if nothing else is ready (it is a scheduling point). */
+int sim_block(sim_sched *s, const char *reason, uint32_t obj, const char *what,
+              int64_t deadline);
+/* Make blocked thread `t` ready (back of the queue), cancel its deadline.
+ * `cause` is a static string for the trace. */
+void sim_wake(sim_sched *s, sim_thread *t, const char *cause, uint32_t obj);
+/* Sleep for `ns` virtual nanoseconds; ns <= 0 yields. */
+void sim_sleep(sim_sched *s, int64_t ns);
+/* Give up the CPU, staying ready (back of the queue). */
+void sim_yield(sim_sched *s);
+/* Count one step of the current thread toward its switch interval. */
+void sim_tick(sim_sched *s);
+
+/* Emit an event; seq, time are filled in, and thread if SIM_NONE is given
+ * while a thread runs. Checks the event limit. */
+void sim_emit(sim_sched *s, sim_event *ev);
+/* Shorthand for text events by the current thread. */
+void sim_emit_text(sim_sched *s, sim_ev_kind kind, uint32_t obj, int64_t arg,
+                   const char *reason, const char *text, size_t len);
+
+/* The ready queue, for policies and the stepper: i-th oldest ready thread. */
+sim_thread *sim_ready_at(const sim_sched *s, uint32_t i);
+static inline uint32_t sim_ready_count(const sim_sched *s) { return s->rq_len; }
+static inline sim_thread *sim_current(const sim_sched *s) { return s->current; }
+static inline int64_t sim_now(const sim_sched *s) { return s->now; }
+
+const char *sim_tstate_name(sim_tstate st);
+
+#endif

@@ -1,0 +1,66 @@
+/* tests/test_util.c — see test_util.h. */
+#include "test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+int ts_test_main(const char *suite, const ts_test *tests, size_t n)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    CU_pSuite s = CU_add_suite(suite, NULL, NULL);
+    for (size_t i = 0; i < n; i++)
+        CU_add_test(s, tests[i].name, tests[i].fn);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    unsigned run = CU_get_number_of_tests_run();
+    CU_cleanup_registry();
+    return (failed || run != n) ? 1 : 0;
+}
+
+int ts_run_traced(const model_opts *o, void (*main)(void *), void *arg, trace *tr)
+{
+    model_opts opts = o ? *o : model_opts_default();
+    trace_init(tr);
+    opts.sink = trace_sink;
+    opts.sink_ud = tr;
+    return model_run(&opts, main, arg, NULL);
+}
+
+char *ts_output(const trace *tr) { return trace_output_text(tr, NULL); }
+char *ts_full(const trace *tr) { return trace_full_text(tr, NULL); }
+
+char *ts_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    sim_buf b = {0};
+    char chunk[4096];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sim_buf_add(&b, chunk, k);
+    fclose(f);
+    if (len)
+        *len = b.len;
+    return sim_buf_take(&b);
+}
+
+char *ts_capture(const char *cmd, int *status)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return NULL;
+    sim_buf b = {0};
+    char chunk[4096];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, p)) > 0)
+        sim_buf_add(&b, chunk, k);
+    int st = pclose(p);
+    if (status)
+        *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return sim_buf_take(&b);
+}

@@ -1,0 +1,55 @@
+/*
+ * tests/test_util.h — helpers shared by the CUnit suites.
+ *
+ * Each suite file defines its tests and calls ts_test_main() with a table;
+ * the executable exits non-zero if any assertion failed, so ctest sees it.
+ */
+#ifndef TS_TEST_UTIL_H
+#define TS_TEST_UTIL_H
+
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/core.h"
+#include "traces/trace.h"
+
+typedef struct ts_test {
+    const char *name;
+    void (*fn)(void);
+} ts_test;
+
+/* Run the tests of one suite; returns the process exit status. */
+int ts_test_main(const char *suite, const ts_test *tests, size_t n);
+#define TS_TESTS(suite, ...)                                                                       \
+    int main(void)                                                                                 \
+    {                                                                                              \
+        static const ts_test tests[] = {__VA_ARGS__};                                              \
+        return ts_test_main(suite, tests, sizeof tests / sizeof tests[0]);                         \
+    }
+#define TS_TEST(fn) {#fn, fn}
+
+/* Run `main` under the model with options `o` (NULL: defaults), collecting
+ * the trace into `tr` (initialised here). Returns the exit status. */
+int ts_run_traced(const model_opts *o, void (*main)(void *), void *arg, trace *tr);
+/* The output view / full view of a trace as a malloc'd string. */
+char *ts_output(const trace *tr);
+char *ts_full(const trace *tr);
+/* Read a whole file (NULL if unreadable). */
+char *ts_read_file(const char *path, size_t *len);
+/* Run a shell command, capture its stdout (malloc'd) and exit status. */
+char *ts_capture(const char *cmd, int *status);
+
+/* Assert two strings are equal, printing both on failure. */
+#define TS_ASSERT_STR_EQ(actual, expected)                                                         \
+    do {                                                                                           \
+        const char *a__ = (actual), *e__ = (expected);                                             \
+        bool ok__ = a__ && e__ && strcmp(a__, e__) == 0;                                           \
+        if (!ok__)                                                                                 \
+            fprintf(stderr, "\n%s:%d: strings differ\n--- expected\n%s\n--- actual\n%s\n",        \
+                    __FILE__, __LINE__, e__ ? e__ : "(null)", a__ ? a__ : "(null)");               \
+        CU_ASSERT_TRUE(ok__);                                                                      \
+    } while (0)
+
+#endif

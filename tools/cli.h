@@ -1,0 +1,51 @@
+/*
+ * tools/cli.h — shared pieces of the `threadsim` command line.
+ *
+ * Conventions (STYLE.md): data on stdout, diagnostics on stderr as one line
+ * "threadsim: ..."; exit 0 fine, 1 difference or failure, 2 usage or I/O
+ * trouble; a run's own status passes through (3 deadlock, 4 run limit).
+ */
+#ifndef TS_CLI_H
+#define TS_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TS_VERSION "0.1.0"
+
+enum {
+    TS_EXIT_OK = 0,
+    TS_EXIT_FAIL = 1,       /* a difference, a failure, an exception in main */
+    TS_EXIT_USAGE = 2,      /* bad command line, unreadable file, unusable database */
+    TS_EXIT_DEADLOCK = 3,   /* = MODEL_EXIT_DEADLOCK */
+    TS_EXIT_LIMIT = 4,      /* = MODEL_EXIT_LIMIT */
+};
+
+/* One subcommand: argv[0] is its name. Returns the exit status. */
+typedef struct ts_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} ts_command;
+
+/* Print "threadsim: <msg>\n" to stderr; returns TS_EXIT_USAGE. */
+int ts_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parse a non-negative integer / number of seconds option value; on error
+ * prints a usage error naming `opt` and returns false. */
+bool ts_parse_u64(const char *opt, const char *s, uint64_t *out);
+bool ts_parse_secs(const char *opt, const char *s, double *out);
+/* The directory of expected outputs (traces/expected of the source tree, or
+ * $THREADSIM_EXPECTED_DIR is NOT consulted: only --expected-dir). */
+const char *ts_expected_dir(void);
+
+struct model_opts;
+/* Parses an option shared by commands that run scenarios (--python,
+ * --max-events, --max-time, --switch-steps, --switch-interval, --stack-size).
+ * Returns the argv entries consumed (2), 0 if argv[0] is not one of them, -1
+ * on a usage error (already reported). */
+int ts_parse_run_option(int argc, char **argv, struct model_opts *o, bool *python_set);
+
+int ts_cmd_list(int argc, char **argv);
+int ts_cmd_run(int argc, char **argv);
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * tools/cmd_run.c — `threadsim list` and `threadsim run`.
+ *
+ * run streams as the program goes: in the output view each write goes to the
+ * real stdout or stderr (flushed, so `2>&1` shows them in program order); in
+ * the full view (--trace) each event is one line on stdout. Diagnostics of
+ * the run (deadlock report, limit) go to stderr after it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../traces/trace.h"
+#include "cli.h"
+#include "scenarios/scenario.h"
+
+int ts_cmd_list(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+        puts("usage: threadsim list\n\nPrints the built-in scenarios, one per line: NAME  SUMMARY");
+        return TS_EXIT_OK;
+    }
+    if (argc > 1)
+        return ts_usage_error("list takes no arguments");
+    size_t n;
+    const ts_scenario *all = ts_scenarios(&n);
+    for (size_t i = 0; i < n; i++)
+        printf("%-32s %s\n", all[i].name, all[i].summary);
+    return TS_EXIT_OK;
+}
+
+typedef struct run_sink {
+    bool full;              /* --trace */
+    trace_names names;
+    sim_buf line;
+} run_sink;
+
+static void run__sink(void *ud, const sim_event *ev)
+{
+    run_sink *rs = ud;
+    trace_names_see(&rs->names, ev);
+    if (rs->full) {
+        sim_buf_clear(&rs->line);
+        trace_fmt_line(&rs->line, &rs->names, ev);
+        fwrite(rs->line.p, 1, rs->line.len, stdout);
+        return;
+    }
+    if (ev->kind == SIM_EV_OUTPUT) {
+        FILE *f = ev->arg == 2 ? stderr : stdout;
+        fwrite(ev->text, 1, ev->len, f);
+        fflush(f);
+    } else if (ev->kind == SIM_EV_DEADLOCK) {
+        fflush(stdout);
+        fprintf(stderr, "threadsim: deadlock: %.*s\n", (int)ev->len, ev->text);
+    } else if (ev->kind == SIM_EV_LIMIT) {
+        fflush(stdout);
+        fprintf(stderr, "threadsim: run stopped: %.*s reached\n", (int)ev->len, ev->text);
+    }
+}
+
+static void run_usage(FILE *f)
+{
+    fputs("usage: threadsim run NAME [options]\n\n"
+          "Runs a built-in scenario (see 'threadsim list') and prints what it prints.\n\n"
+          "options:\n"
+          "  --trace               the full view: every event with its virtual time\n"
+          "  --python 2|3          dialect for default thread names (default: the scenario's)\n"
+          "  --max-events N        stop after N events (exit 4)\n"
+          "  --max-time SECS       stop when virtual time would pass SECS (exit 4)\n"
+          "  --switch-steps N      model calls per switch interval (0: never preempt)\n"
+          "  --switch-interval S   virtual seconds charged per switch interval (0.005)\n"
+          "  --stack-size BYTES    stack per green thread (262144)\n",
+          f);
+}
+
+int ts_parse_run_option(int argc, char **argv, model_opts *o, bool *python_set)
+{
+    const char *a = argv[0];
+    const char *v = argc > 1 ? argv[1] : NULL;
+    uint64_t u;
+    double secs;
+    if (strcmp(a, "--python") == 0) {
+        if (!v || (strcmp(v, "2") != 0 && strcmp(v, "3") != 0))
+            return ts_usage_error("--python needs 2 or 3"), -1;
+        o->python = v[0] - '0';
+        if (python_set)
+            *python_set = true;
+        return 2;
+    }
+    if (strcmp(a, "--max-events") == 0) {
+        if (!ts_parse_u64(a, v, &u))
+            return -1;
+        o->sim.max_events = u;
+        return 2;
+    }
+    if (strcmp(a, "--max-time") == 0) {
+        if (!ts_parse_secs(a, v, &secs))
+            return -1;
+        o->sim.max_time = (int64_t)(secs * 1e9 + 0.5);
+        return 2;
+    }
+    if (strcmp(a, "--switch-steps") == 0) {
+        if (!ts_parse_u64(a, v, &u) )
+            return -1;
+        if (u > UINT32_MAX)
+            return ts_usage_error("--switch-steps is too large"), -1;
+        o->sim.switch_steps = (uint32_t)u;
+        return 2;
+    }
+    if (strcmp(a, "--switch-interval") == 0) {
+        if (!ts_parse_secs(a, v, &secs))
+            return -1;
+        o->sim.switch_ns = (int64_t)(secs * 1e9 + 0.5);
+        return 2;
+    }
+    if (strcmp(a, "--stack-size") == 0) {
+        if (!ts_parse_u64(a, v, &u))
+            return -1;
+        if (u < 16384 || u > (UINT64_C(1) << 30))
+            return ts_usage_error("--stack-size must be between 16384 and 1073741824"), -1;
+        o->sim.stack_size = (size_t)u;
+        return 2;
+    }
+    return 0;
+}
+
+int ts_cmd_run(int argc, char **argv)
+{
+    model_opts o = model_opts_default();
+    bool full = false, python_set = false;
+    const char *name = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            run_usage(stdout);
+            return TS_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--trace") == 0) {
+            full = true;
+            continue;
+        }
+        int k = ts_parse_run_option(argc - i, argv + i, &o, &python_set);
+        if (k < 0)
+            return TS_EXIT_USAGE;
+        if (k > 0) {
+            i += k - 1;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return ts_usage_error("run: unknown option '%s'", argv[i]);
+        if (name)
+            return ts_usage_error("run: one scenario at a time ('%s' and '%s')", name, argv[i]);
+        name = argv[i];
+    }
+    if (!name)
+        return ts_usage_error("run: which scenario? (see 'threadsim list')");
+    const ts_scenario *sc = ts_scenario_find(name);
+    if (!sc)
+        return ts_usage_error("unknown scenario '%s' (see 'threadsim list')", name);
+    if (!python_set)
+        o.python = sc->python;
+
+    run_sink rs = {.full = full};
+    trace_names_init(&rs.names);
+    o.sink = run__sink;
+    o.sink_ud = &rs;
+    int status = model_run(&o, sc->main, NULL, NULL);
+    fflush(stdout);
+    trace_names_fini(&rs.names);
+    sim_buf_free(&rs.line);
+    return status;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# tools/setup.sh — install what threadsim needs to build and test, if missing.
+# Safe to run again: it only installs Debian packages that are not installed.
+# Called by `make run`, `make test` and .ci/run.
+set -euo pipefail
+
+pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libcunit1-dev clang)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO="sudo"
+else
+  echo "setup: missing packages (${missing[*]}) and not root; install them and retry" >&2
+  exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,95 @@
+/*
+ * tools/threadsim.c — the `threadsim` command: git-style subcommands.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/ctx.h"
+#include "cli.h"
+
+static const ts_command commands[] = {
+    {"list", "list the built-in scenarios", ts_cmd_list},
+    {"run", "run a scenario and print its output (--trace: every event)", ts_cmd_run},
+};
+
+int ts_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("threadsim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return TS_EXIT_USAGE;
+}
+
+bool ts_parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    if (!s || !*s || *s == '-') {
+        ts_usage_error("%s needs a non-negative integer", opt);
+        return false;
+    }
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end) {
+        ts_usage_error("%s needs a non-negative integer, not '%s'", opt, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool ts_parse_secs(const char *opt, const char *s, double *out)
+{
+    char *end;
+    if (!s || !*s) {
+        ts_usage_error("%s needs a number of seconds", opt);
+        return false;
+    }
+    double v = strtod(s, &end);
+    if (*end || !(v >= 0) || v > 1e9) {
+        ts_usage_error("%s needs a number of seconds between 0 and 1e9, not '%s'", opt, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+const char *ts_expected_dir(void) { return THREADSIM_SOURCE_DIR "/traces/expected"; }
+
+static void usage(FILE *f)
+{
+    fputs("usage: threadsim COMMAND [ARGS]\n\n"
+          "A deterministic simulator of Python threading programs on a virtual clock.\n\n"
+          "commands:\n",
+          f);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\noptions: --help, --version. 'threadsim COMMAND --help' for a command's options.\n"
+          "exit status: 0 ok, 1 failure or difference, 2 usage or I/O error,\n"
+          "             3 deadlock, 4 run limit reached\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return TS_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return TS_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("threadsim %s (context backend: %s)\n", TS_VERSION, sim_ctx_backend());
+        return TS_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    return ts_usage_error("unknown command '%s' (try 'threadsim --help')", cmd);
+}
