@@ -51,6 +51,7 @@ typedef struct model_obj model_obj;
 typedef struct model_opts {
     sim_config sim;            /* stacks, switch interval, limits */
     int python;                /* 3 (default) or 2: default names, dialect details */
+    uint64_t seed;             /* the run's seed: random policies, unseeded `random` */
     sim_sink_fn sink;          /* receives every event; may be NULL */
     void *sink_ud;
     sim_policy policy;         /* .pick NULL = FIFO */
