@@ -1,0 +1,447 @@
+/*
+ * tests/test_sched.c — the engine alone (no Python model): context switching,
+ * the FIFO ready queue, start() hand-over, timers firing one at a time and
+ * only when nothing is ready, cancellation, stalls, limits and preemption.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sched.h"
+#include "test_util.h"
+
+static sim_sched S;
+static char logbuf[4096];
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = strlen(logbuf);
+    vsnprintf(logbuf + n, sizeof logbuf - n, fmt, ap);
+    va_end(ap);
+}
+
+static void reset(const sim_config *cfg)
+{
+    logbuf[0] = '\0';
+    CU_ASSERT_EQUAL_FATAL(sim_sched_init(&S, cfg), 0);
+}
+
+/* ---- context switching ------------------------------------------------- */
+
+static void pinger(void *arg)
+{
+    int n = (int)(intptr_t)arg;
+    for (int i = 0; i < n; i++) {
+        say("%s%d ", sim_current(&S)->name, i);
+        sim_yield(&S);
+    }
+}
+
+static void main_two_yielders(void *arg)
+{
+    (void)arg;
+    sim_thread *a = sim_thread_create(&S, "a", pinger, (void *)3, NULL);
+    sim_thread *b = sim_thread_create(&S, "b", pinger, (void *)3, NULL);
+    sim_thread_start(&S, a, 0);
+    sim_thread_start(&S, b, 0);
+    say("main ");
+    sim_sched_finish(&S);
+}
+
+static void test_switching_and_fifo(void)
+{
+    reset(NULL);
+    sim_thread *m = sim_thread_create(&S, "m", main_two_yielders, NULL, NULL);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, m), SIM_FINISHED);
+    /* a runs at start (hand-over), yields: ready = [m, a]; m starts b, which
+     * runs at once: ready = [a, m]... each yield goes to the back. */
+    TS_ASSERT_STR_EQ(logbuf, "a0 b0 a1 main ");
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* Many threads, each yields k times: strict round-robin order. */
+static void rr(void *arg)
+{
+    int id = (int)(intptr_t)arg;
+    for (int i = 0; i < 3; i++) {
+        say("%d", id);
+        sim_yield(&S);
+    }
+}
+
+static void main_rr(void *arg)
+{
+    (void)arg;
+    sim_thread *t[4];
+    for (int i = 0; i < 4; i++)
+        t[i] = sim_thread_create(&S, "w", rr, (void *)(intptr_t)i, NULL);
+    for (int i = 0; i < 4; i++)
+        sim_thread_start(&S, t[i], 0);
+    /* wait for everyone: sleep past them (they never block on time) */
+    sim_sleep(&S, 1);
+    say("|");
+    sim_sched_finish(&S);
+}
+
+static void test_round_robin(void)
+{
+    reset(NULL);
+    sim_thread *m = sim_thread_create(&S, "m", main_rr, NULL, NULL);
+    sim_sched_run(&S, m);
+    /* start(k): k runs at once, the starter goes to the back. Worked by
+     * hand: [0,m] 0 -> [m,0] m starts 1 -> [1,0,m] 1 -> [0,m,1] 0 -> [m,1,0]
+     * m starts 2 -> 2 -> 1 -> 0 (its last) -> m starts 3 -> 3 2 1 -> m sleeps
+     * -> 3 2 -> 3. */
+    TS_ASSERT_STR_EQ(logbuf, "010210321323|");
+    CU_ASSERT_EQUAL(S.now, 1);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* ---- timers ------------------------------------------------------------ */
+
+static void sleeper(void *arg)
+{
+    int64_t ns = (int64_t)(intptr_t)arg;
+    sim_sleep(&S, ns);
+    say("%s@%lld ", sim_current(&S)->name, (long long)sim_now(&S));
+}
+
+static void main_sleepers(void *arg)
+{
+    (void)arg;
+    /* c and d due at the same instant: c armed first fires first */
+    const char *names[] = {"a", "b", "c", "d"};
+    int64_t ns[] = {30, 10, 20, 20};
+    for (int i = 0; i < 4; i++)
+        sim_thread_start(&S, sim_thread_create(&S, names[i], sleeper, (void *)(intptr_t)ns[i], NULL), 0);
+    sim_sleep(&S, 100);
+    say("end@%lld", (long long)sim_now(&S));
+    sim_sched_finish(&S);
+}
+
+static void test_timers_in_time_then_arming_order(void)
+{
+    reset(NULL);
+    sim_sched_run(&S, sim_thread_create(&S, "m", main_sleepers, NULL, NULL));
+    TS_ASSERT_STR_EQ(logbuf, "b@10 c@20 d@20 a@30 end@100");
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* The thread woken by the first of two equal timers runs (and whatever it
+ * wakes runs) before the second timer fires. */
+static sim_thread *waiter_t;
+
+static void waker(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, 50);
+    say("waker ");
+    sim_wake(&S, waiter_t, "test", SIM_NONE);
+    sim_yield(&S);
+    say("waker-after ");
+}
+
+static void blocked_waiter(void *arg)
+{
+    (void)arg;
+    int r = sim_block(&S, "test", SIM_NONE, NULL, SIM_FOREVER);
+    say("waiter(%d) ", r);
+}
+
+static void late(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, 50);
+    say("late ");
+}
+
+static void main_one_at_a_time(void *arg)
+{
+    (void)arg;
+    waiter_t = sim_thread_create(&S, "w", blocked_waiter, NULL, NULL);
+    sim_thread_start(&S, waiter_t, 0);
+    sim_thread_start(&S, sim_thread_create(&S, "k", waker, NULL, NULL), 0);
+    sim_thread_start(&S, sim_thread_create(&S, "l", late, NULL, NULL), 0);
+    sim_sleep(&S, 100);
+    sim_sched_finish(&S);
+}
+
+static void test_timers_fire_one_at_a_time(void)
+{
+    reset(NULL);
+    sim_sched_run(&S, sim_thread_create(&S, "m", main_one_at_a_time, NULL, NULL));
+    TS_ASSERT_STR_EQ(logbuf, "waker waiter(0) waker-after late ");
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* A wake before the deadline cancels the timeout: the deadline does not
+ * fire later and the clock does not move to it. */
+static void timed_waiter(void *arg)
+{
+    (void)arg;
+    int r = sim_block(&S, "test", SIM_NONE, NULL, 1000);
+    say("r=%d@%lld ", r, (long long)sim_now(&S));
+}
+
+static void main_cancel(void *arg)
+{
+    (void)arg;
+    waiter_t = sim_thread_create(&S, "w", timed_waiter, NULL, NULL);
+    sim_thread_start(&S, waiter_t, 0);
+    sim_sleep(&S, 10);
+    sim_wake(&S, waiter_t, "test", SIM_NONE);
+    sim_sleep(&S, 10);
+    say("pending=%zu ", S.timers.n);
+    sim_sched_finish(&S);
+}
+
+static void test_wake_cancels_timeout(void)
+{
+    reset(NULL);
+    sim_sched_run(&S, sim_thread_create(&S, "m", main_cancel, NULL, NULL));
+    TS_ASSERT_STR_EQ(logbuf, "r=0@10 pending=0 ");
+    CU_ASSERT_EQUAL(S.now, 20);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+static void main_timeout(void *arg)
+{
+    (void)arg;
+    int r = sim_block(&S, "test", SIM_NONE, NULL, 250);
+    say("r=%d@%lld", r, (long long)sim_now(&S));
+    sim_sched_finish(&S);
+}
+
+static void test_block_times_out(void)
+{
+    reset(NULL);
+    sim_sched_run(&S, sim_thread_create(&S, "m", main_timeout, NULL, NULL));
+    TS_ASSERT_STR_EQ(logbuf, "r=1@250");
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* ---- end of run -------------------------------------------------------- */
+
+static void forever(void *arg)
+{
+    (void)arg;
+    sim_block(&S, "test", SIM_NONE, NULL, SIM_FOREVER);
+    say("never ");
+}
+
+static void main_stall(void *arg)
+{
+    (void)arg;
+    sim_thread_start(&S, sim_thread_create(&S, "f", forever, NULL, NULL), 0);
+    sim_block(&S, "test", SIM_NONE, NULL, SIM_FOREVER);
+    say("never ");
+}
+
+static void test_stall_returns_to_host(void)
+{
+    reset(NULL);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", main_stall, NULL, NULL)),
+                    SIM_STALLED);
+    CU_ASSERT_EQUAL(S.threads[0]->state, SIM_T_BLOCKED);
+    CU_ASSERT_EQUAL(S.threads[1]->state, SIM_T_BLOCKED);
+    sim_sched_kill_rest(&S);
+    CU_ASSERT_EQUAL(S.threads[0]->state, SIM_T_KILLED);
+    CU_ASSERT_PTR_NULL(S.threads[1]->stack);
+    TS_ASSERT_STR_EQ(logbuf, "");
+    sim_sched_fini(&S);
+}
+
+static void spin(void *arg)
+{
+    (void)arg;
+    for (;;)
+        sim_tick(&S);
+}
+
+static void test_time_limit_with_preemption(void)
+{
+    sim_config c = sim_config_default();
+    c.switch_steps = 100;
+    c.switch_ns = 5000000;
+    c.max_time = 1000000000; /* 1 s */
+    reset(&c);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", spin, NULL, NULL)), SIM_LIMIT);
+    /* 200 intervals of 5 ms fit in 1 s exactly; the 201st would pass it */
+    CU_ASSERT_EQUAL(S.now, 1000000000);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+static void test_event_limit(void)
+{
+    sim_config c = sim_config_default();
+    c.max_events = 50;
+    reset(&c);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", main_two_yielders, NULL, NULL)),
+                    SIM_FINISHED);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+
+    c.max_events = 5;
+    reset(&c);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", main_two_yielders, NULL, NULL)),
+                    SIM_LIMIT);
+    CU_ASSERT(S.nevents >= 5 && S.nevents <= 7);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* A spinning thread is preempted: the interval is charged, a sleeper whose
+ * time has come runs before the spinner continues. */
+static int spins_seen;
+static void spinner_until_flag(void *arg)
+{
+    volatile int *flag = arg;
+    while (!*flag) {
+        sim_tick(&S);
+        spins_seen++;
+    }
+    say("spinner sees flag@%lld ", (long long)sim_now(&S));
+}
+
+static volatile int flag;
+static void flag_setter(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, 12000000); /* 12 ms */
+    flag = 1;
+    say("set@%lld ", (long long)sim_now(&S));
+}
+
+static void main_preempt(void *arg)
+{
+    (void)arg;
+    flag = 0;
+    sim_thread_start(&S, sim_thread_create(&S, "setter", flag_setter, NULL, NULL), 0);
+    sim_thread_start(&S, sim_thread_create(&S, "spin", spinner_until_flag, (void *)&flag, NULL), 0);
+    sim_sleep(&S, 100000000);
+    sim_sched_finish(&S);
+}
+
+static void test_preemption_lets_time_move(void)
+{
+    sim_config c = sim_config_default();
+    c.switch_steps = 10;
+    c.switch_ns = 5000000;
+    reset(&c);
+    sim_sched_run(&S, sim_thread_create(&S, "m", main_preempt, NULL, NULL));
+    /* intervals end at 5, 10, 15 ms: the 12 ms sleeper fires at the third */
+    TS_ASSERT_STR_EQ(logbuf, "set@15000000 spinner sees flag@15000000 ");
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* ---- stacks ------------------------------------------------------------ */
+
+static void nop(void *arg) { (void)arg; }
+
+static void main_many(void *arg)
+{
+    int n = (int)(intptr_t)arg;
+    for (int i = 0; i < n; i++)
+        sim_thread_start(&S, sim_thread_create(&S, "t", nop, NULL, NULL), 0);
+    sim_sched_finish(&S);
+}
+
+static void test_stacks_are_reused(void)
+{
+    reset(NULL);
+    sim_sched_run(&S, sim_thread_create(&S, "m", main_many, (void *)1000, NULL));
+    /* each thread finishes before the next starts: one stack is enough for
+     * all of them, plus main's */
+    CU_ASSERT(S.stacks.nfree <= 2);
+    CU_ASSERT_EQUAL(S.nthreads, 1001);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+static void deep(int n, volatile char *sink)
+{
+    volatile char pad[1024];
+    pad[0] = (char)n;
+    if (n > 0)
+        deep(n - 1, pad);
+    *sink += pad[0];
+}
+
+static void deep_thread(void *arg)
+{
+    (void)arg;
+    volatile char x = 0;
+    deep(100, &x); /* ~100 KiB of stack */
+    say("deep ok ");
+}
+
+static void main_deep(void *arg)
+{
+    (void)arg;
+    sim_thread_start(&S, sim_thread_create(&S, "d", deep_thread, NULL, NULL), 0);
+    sim_sched_finish(&S);
+}
+
+static void test_configured_stack_size(void)
+{
+    sim_config c = sim_config_default();
+    c.stack_size = 512 * 1024;
+    reset(&c);
+    CU_ASSERT_EQUAL(S.stacks.size, 512 * 1024);
+    sim_sched_run(&S, sim_thread_create(&S, "m", main_deep, NULL, NULL));
+    TS_ASSERT_STR_EQ(logbuf, "deep ok ");
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* ---- policies and decisions -------------------------------------------- */
+
+static uint32_t pick_last(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud, (void)s;
+    return n - 1;
+}
+
+static int ndec;
+static void count_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread)
+{
+    (void)ud, (void)thread;
+    CU_ASSERT_EQUAL(index, (uint64_t)ndec);
+    CU_ASSERT(n >= 2 && chosen < n);
+    ndec++;
+}
+
+static void test_policy_changes_only_the_choice(void)
+{
+    reset(NULL);
+    sim_policy p = {.name = "last", .pick = pick_last};
+    sim_sched_set_policy(&S, p);
+    ndec = 0;
+    sim_sched_on_decision(&S, count_decision, NULL);
+    sim_sched_run(&S, sim_thread_create(&S, "m", main_two_yielders, NULL, NULL));
+    /* picking the newest-ready thread: the starter goes on at each start */
+    TS_ASSERT_STR_EQ(logbuf, "main ");
+    CU_ASSERT(ndec >= 2);
+    CU_ASSERT_EQUAL((uint64_t)ndec, S.ndecisions);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+TS_TESTS("sched", TS_TEST(test_switching_and_fifo), TS_TEST(test_round_robin),
+         TS_TEST(test_timers_in_time_then_arming_order), TS_TEST(test_timers_fire_one_at_a_time),
+         TS_TEST(test_wake_cancels_timeout), TS_TEST(test_block_times_out),
+         TS_TEST(test_stall_returns_to_host), TS_TEST(test_time_limit_with_preemption),
+         TS_TEST(test_event_limit), TS_TEST(test_preemption_lets_time_move),
+         TS_TEST(test_stacks_are_reused), TS_TEST(test_configured_stack_size),
+         TS_TEST(test_policy_changes_only_the_choice))
