@@ -29,6 +29,7 @@ sim_config sim_config_default(void)
         .switch_ns = 5 * 1000 * 1000,
         .max_events = 0,
         .max_time = -1,
+        .backend = NULL,
     };
     return c;
 }
@@ -57,6 +58,9 @@ int sim_sched_init(sim_sched *s, const sim_config *cfg)
     s->cfg = cfg ? *cfg : sim_config_default();
     s->status = SIM_RUNNING;
     s->policy = sim_policy_fifo();
+    s->ctx_ops = s->cfg.backend ? sim_ctx_backend_find(s->cfg.backend) : sim_ctx_backend_default();
+    if (!s->ctx_ops)
+        return -1;
     sim_timerq_init(&s->timers);
     sim_stack_pool_init(&s->stacks, s->cfg.stack_size, 64);
     s->rq_cap = 16;
@@ -218,7 +222,7 @@ static void sched__switch(sim_sched *s, sim_thread *self, sim_thread *next, bool
         s->nswitches++;
     }
     s->current = next;
-    sim_ctx_switch(&self->ctx, next ? &next->ctx : &s->host, dying);
+    sim_ctx_switch(s->ctx_ops, &self->ctx, next ? &next->ctx : &s->host, dying);
     /* Resumed: whoever switched here may have left a finished thread. */
     sched__reap(s);
 }
@@ -346,7 +350,7 @@ static int sched__prepare(sim_sched *s, sim_thread *t)
     t->stack = sim_stack_get(&s->stacks);
     if (!t->stack)
         return -1;
-    sim_ctx_make(&t->ctx, t->stack->base, t->stack->size, sched__entry);
+    sim_ctx_make(s->ctx_ops, &t->ctx, t->stack->base, t->stack->size, sched__entry);
     return 0;
 }
 
@@ -358,7 +362,7 @@ sim_status sim_sched_run(sim_sched *s, sim_thread *first)
     first->state = SIM_T_RUNNING;
     s->current = first;
     s->nswitches++;
-    sim_ctx_switch(&s->host, &first->ctx, false);
+    sim_ctx_switch(s->ctx_ops, &s->host, &first->ctx, false);
     sched__reap(s);
     s->current = NULL;
     return s->status;

@@ -113,6 +113,7 @@ typedef struct sim_config {
     int64_t switch_ns;        /* virtual ns charged per switch interval (5 ms) */
     uint64_t max_events;      /* stop after this many events; 0 = no limit */
     int64_t max_time;         /* stop when the clock would pass this; <0 = no limit */
+    const char *backend;      /* context backend name (sim/ctx.h); NULL = the default */
 } sim_config;
 
 /* The defaults: 256 KiB stacks, 10000 ticks = 5 ms, no limits. */
@@ -130,6 +131,7 @@ struct sim_sched {
     uint64_t ready_seq;       /* stamps ready_stamp */
     sim_timerq timers;        /* pending timed events */
     sim_stack_pool stacks;
+    const sim_ctx_backend *ctx_ops; /* how contexts are made and switched */
     sim_ctx host;             /* the caller of sim_sched_run */
     sim_thread *zombie;       /* finished thread whose stack awaits release */
     uint64_t nevents;         /* events emitted so far (the last seq) */
@@ -141,7 +143,8 @@ struct sim_sched {
     const char *limit_reason; /* which limit ended the run (SIM_LIMIT) */
 };
 
-/* Returns -1 on out-of-memory. `cfg` may be NULL for the defaults. */
+/* Returns -1 on out-of-memory or an unknown cfg->backend. `cfg` may be NULL
+ * for the defaults. */
 int sim_sched_init(sim_sched *s, const sim_config *cfg);
 /* Frees every thread and stack. Call after the run ended (or never began). */
 void sim_sched_fini(sim_sched *s);

@@ -26,7 +26,9 @@ static void say(const char *fmt, ...)
 static void reset(const sim_config *cfg)
 {
     logbuf[0] = '\0';
-    CU_ASSERT_EQUAL_FATAL(sim_sched_init(&S, cfg), 0);
+    sim_config c = cfg ? *cfg : sim_config_default();
+    c.backend = ts_test_backend();
+    CU_ASSERT_EQUAL_FATAL(sim_sched_init(&S, &c), 0);
 }
 
 /* ---- context switching ------------------------------------------------- */
@@ -399,6 +401,13 @@ static void test_configured_stack_size(void)
     c.stack_size = 512 * 1024;
     reset(&c);
     CU_ASSERT_EQUAL(S.stacks.size, 512 * 1024);
+    sim_sched_fini(&S);
+    c.stack_size = 1000; /* raised to the minimum */
+    reset(&c);
+    CU_ASSERT_EQUAL(S.stacks.size, SIM_STACK_MIN);
+    sim_sched_fini(&S);
+    c.stack_size = 512 * 1024;
+    reset(&c);
     sim_sched_run(&S, sim_thread_create(&S, "m", main_deep, NULL, NULL));
     TS_ASSERT_STR_EQ(logbuf, "deep ok ");
     sim_sched_kill_rest(&S);
@@ -438,7 +447,17 @@ static void test_policy_changes_only_the_choice(void)
     sim_sched_fini(&S);
 }
 
-TS_TESTS("sched", TS_TEST(test_switching_and_fifo), TS_TEST(test_round_robin),
+static void test_unknown_backend_refused(void)
+{
+    sim_config c = sim_config_default();
+    c.backend = "no-such-backend";
+    CU_ASSERT_EQUAL(sim_sched_init(&S, &c), -1);
+    sim_sched_fini(&S);
+    CU_ASSERT_PTR_NOT_NULL(sim_ctx_backend_find("ucontext"));
+    CU_ASSERT_PTR_NOT_NULL(sim_ctx_backend_default());
+}
+
+TS_TESTS("sched", TS_TEST(test_unknown_backend_refused), TS_TEST(test_switching_and_fifo), TS_TEST(test_round_robin),
          TS_TEST(test_timers_in_time_then_arming_order), TS_TEST(test_timers_fire_one_at_a_time),
          TS_TEST(test_wake_cancels_timeout), TS_TEST(test_block_times_out),
          TS_TEST(test_stall_returns_to_host), TS_TEST(test_time_limit_with_preemption),

@@ -30,6 +30,10 @@ int ts_test_main(const char *suite, const ts_test *tests, size_t n);
     }
 #define TS_TEST(fn) {#fn, fn}
 
+/* The context backend the suite runs on: $THREADSIM_TEST_BACKEND (ctest
+ * registers some suites once per backend), or NULL for the default. */
+const char *ts_test_backend(void);
+
 /* Run `main` under the model with options `o` (NULL: defaults), collecting
  * the trace into `tr` (initialised here). Returns the exit status. */
 int ts_run_traced(const model_opts *o, void (*main)(void *), void *arg, trace *tr);

@@ -40,7 +40,8 @@ const char *ts_expected_dir(void);
 
 struct model_opts;
 /* Parses an option shared by commands that run scenarios (--python,
- * --max-events, --max-time, --switch-steps, --switch-interval, --stack-size).
+ * --max-events, --max-time, --switch-steps, --switch-interval, --stack-size,
+ * --backend).
  * Returns the argv entries consumed (2), 0 if argv[0] is not one of them, -1
  * on a usage error (already reported). */
 int ts_parse_run_option(int argc, char **argv, struct model_opts *o, bool *python_set);

@@ -69,7 +69,8 @@ static void run_usage(FILE *f)
           "  --max-time SECS       stop when virtual time would pass SECS (exit 4)\n"
           "  --switch-steps N      model calls per switch interval (0: never preempt)\n"
           "  --switch-interval S   virtual seconds charged per switch interval (0.005)\n"
-          "  --stack-size BYTES    stack per green thread (262144)\n",
+          "  --stack-size BYTES    stack per green thread (262144)\n"
+          "  --backend NAME        context switch: asm (x86-64, default) or ucontext\n",
           f);
 }
 
@@ -111,6 +112,12 @@ int ts_parse_run_option(int argc, char **argv, model_opts *o, bool *python_set)
         if (!ts_parse_secs(a, v, &secs))
             return -1;
         o->sim.switch_ns = (int64_t)(secs * 1e9 + 0.5);
+        return 2;
+    }
+    if (strcmp(a, "--backend") == 0) {
+        if (!v || !sim_ctx_backend_find(v))
+            return ts_usage_error("--backend needs one of: %s", sim_ctx_backend_names()), -1;
+        o->sim.backend = v;
         return 2;
     }
     if (strcmp(a, "--stack-size") == 0) {

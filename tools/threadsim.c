@@ -85,7 +85,7 @@ int main(int argc, char **argv)
         return TS_EXIT_OK;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("threadsim %s (context backend: %s)\n", TS_VERSION, sim_ctx_backend());
+        printf("threadsim %s (context backends: %s)\n", TS_VERSION, sim_ctx_backend_names());
         return TS_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
