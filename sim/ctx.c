@@ -6,13 +6,7 @@
 
 #include <string.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SIM_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SIM_ASAN 1
-#endif
-#endif
+#include "asan.h"
 
 extern const sim_ctx_backend sim__ctx_ucontext;
 #if defined(__x86_64__) && defined(__linux__)

@@ -26,21 +26,17 @@ static void expect_output(const char *expected)
     free(out);
 }
 
-static bool full_lacks(const char *needle)
-{
-    char *full = ts_full(&TR);
-    bool ok = strstr(full, needle) == NULL;
-    free(full);
-    return ok;
-}
+static bool full_lacks(const char *needle) { return !ts_trace_has(&TR, needle); }
 
+/* true if the full view has `needle`; prints the view when it does not */
 static bool full_has(const char *needle)
 {
-    char *full = ts_full(&TR);
-    bool ok = strstr(full, needle) != NULL;
-    if (!ok)
+    bool ok = ts_trace_has(&TR, needle);
+    if (!ok) {
+        char *full = ts_full(&TR);
         fprintf(stderr, "\nfull view lacks \"%s\":\n%s\n", needle, full);
-    free(full);
+        free(full);
+    }
     return ok;
 }
 

@@ -41,20 +41,33 @@ int ts_run_traced(const model_opts *o, void (*main)(void *), void *arg, trace *t
 char *ts_output(const trace *tr) { return trace_output_text(tr, NULL); }
 char *ts_full(const trace *tr) { return trace_full_text(tr, NULL); }
 
+static void read_all(FILE *f, sim_buf *b)
+{
+    char chunk[4096];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sim_buf_add(b, chunk, k);
+}
+
 char *ts_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
     sim_buf b = {0};
-    char chunk[4096];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sim_buf_add(&b, chunk, k);
+    read_all(f, &b);
     fclose(f);
     if (len)
         *len = b.len;
     return sim_buf_take(&b);
+}
+
+bool ts_trace_has(const trace *tr, const char *needle)
+{
+    char *full = ts_full(tr);
+    bool found = strstr(full, needle) != NULL;
+    free(full);
+    return found;
 }
 
 char *ts_capture(const char *cmd, int *status)
@@ -63,10 +76,7 @@ char *ts_capture(const char *cmd, int *status)
     if (!p)
         return NULL;
     sim_buf b = {0};
-    char chunk[4096];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, p)) > 0)
-        sim_buf_add(&b, chunk, k);
+    read_all(p, &b);
     int st = pclose(p);
     if (status)
         *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;

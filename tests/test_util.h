@@ -40,6 +40,8 @@ int ts_run_traced(const model_opts *o, void (*main)(void *), void *arg, trace *t
 /* The output view / full view of a trace as a malloc'd string. */
 char *ts_output(const trace *tr);
 char *ts_full(const trace *tr);
+/* Whether the full view of `tr` contains `needle`. */
+bool ts_trace_has(const trace *tr, const char *needle);
 /* Read a whole file (NULL if unreadable). */
 char *ts_read_file(const char *path, size_t *len);
 /* Run a shell command, capture its stdout (malloc'd) and exit status. */
