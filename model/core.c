@@ -39,6 +39,16 @@ int64_t model_now_ns(void) { return sim_now(&model__world()->sched); }
 double model_time_monotonic(void) { return (double)model_now_ns() / 1e9; }
 void model_step(void) { sim_tick(&model__world()->sched); }
 
+bool model_default_limit(double max_time, uint64_t max_events)
+{
+    sim_config *c = &model__world()->sched.cfg; /* the engine reads its limits live */
+    if (c->max_events || c->max_time >= 0)
+        return false;
+    c->max_time = max_time < 0 ? -1 : model_secs_to_ns(max_time);
+    c->max_events = max_events;
+    return true;
+}
+
 /* ---- allocation helpers ------------------------------------------------ */
 
 static _Noreturn void model__oom(void)
@@ -114,6 +124,11 @@ void model_obj_rename(model_obj *o, const char *what)
     char *n = model__xstrdup(what);
     free(o->what);
     o->what = n;
+}
+
+uint64_t model_obj_address(const model_obj *o)
+{
+    return UINT64_C(0x7f0000000000) + UINT64_C(0x40) * o->oid;
 }
 
 static void model__objs_free(model_world *w)
@@ -258,14 +273,21 @@ int64_t model_deadline(double timeout)
 
 bool model_wait(model_waitq *q, const char *reason, model_obj *obj, double timeout)
 {
+    if (!(timeout > 0))
+        return false;
+    return model_wait_until(q, reason, obj, model_deadline(timeout));
+}
+
+bool model_wait_until(model_waitq *q, const char *reason, model_obj *obj, int64_t deadline)
+{
     model_world *w = model__world();
     model_thread *t = model__current(w);
-    if (!(timeout > 0))
+    if (deadline != SIM_FOREVER && deadline <= sim_now(&w->sched))
         return false;
     model__waitq_push(q, t);
     t->waiting_on = obj;
     int r = sim_block(&w->sched, reason, obj ? obj->oid : SIM_NONE, obj ? obj->what : NULL,
-                      model_deadline(timeout));
+                      deadline);
     t->waiting_on = NULL;
     if (r == SIM_TIMEDOUT) {
         if (t->wq == q)
@@ -368,13 +390,13 @@ static void model__report_deadlock(model_world *w)
         const sim_wait *wt = &t->st->wait;
         model_thread *holder =
             t->waiting_on && t->waiting_on->holder ? t->waiting_on->holder(t->waiting_on) : NULL;
-        char *line;
-        if (holder)
-            line = model__xasprintf("%s waits on %s (%s), held by %s", t->name, wt->reason,
-                                    wt->what ? wt->what : "-", holder->name);
-        else
-            line = model__xasprintf("%s waits on %s (%s)", t->name, wt->reason,
-                                    wt->what ? wt->what : "-");
+        /* "T waits on REASON (OBJECT)[, held by H]": a daemon is marked (it
+         * alone would not be a deadlock), and so is a holder that finished
+         * without releasing what it holds (nobody can release it now). */
+        char *line = model__xasprintf(
+            "%s%s waits on %s (%s)%s%s%s", t->name, t->daemon ? " (daemon)" : "", wt->reason,
+            wt->what ? wt->what : "-", holder ? ", held by " : "", holder ? holder->name : "",
+            holder && holder->finished ? ", which has finished" : "");
         sim_event ev = {.kind = SIM_EV_DEADLOCK, .thread = t->st->id, .other = SIM_NONE,
                         .obj = wt->obj, .arg = t->daemon, .reason = wt->reason, .text = line,
                         .len = strlen(line)};
@@ -401,6 +423,7 @@ int model_run(const model_opts *o, void (*main)(void *), void *arg, model_result
     w->main_arg = arg;
     w->next_ident = 1;
     w->log_level = MODEL_WARNING;
+    model__random_init(w);
     if (sim_sched_init(&w->sched, &w->opts.sim) != 0)
         model__oom();
     sim_sched_set_sink(&w->sched, w->opts.sink, w->opts.sink_ud);

@@ -94,6 +94,11 @@ struct model_obj {
 void *model_obj_new(size_t size, const char *kind, const char *what);
 /* Replace an object's display name. */
 void model_obj_rename(model_obj *o, const char *what);
+/* A deterministic stand-in for the object's address, for reprs such as
+ * "<__main__.MyLocal object at 0x7f0000000140>" (print it with "0x%llx"):
+ * 0x7f0000000000 + 0x40 * oid. CPython shows a heap address; this one
+ * depends only on the order objects were created in the run. */
+uint64_t model_obj_address(const model_obj *o);
 
 /* ---- exceptions -------------------------------------------------------- */
 
@@ -125,6 +130,11 @@ typedef struct model_waitq {
  * static string ("join", "lock", ...); `obj` the object waited on. Returns
  * true if woken, false on timeout (the thread is then off the queue). */
 bool model_wait(model_waitq *q, const char *reason, model_obj *obj, double timeout);
+/* model_wait with an absolute virtual deadline in ns (SIM_FOREVER: none). A
+ * deadline <= now returns false at once, without a scheduling point. Lets a
+ * primitive that waits again after a lost race keep its first deadline
+ * exactly. */
+bool model_wait_until(model_waitq *q, const char *reason, model_obj *obj, int64_t deadline);
 /* Wake the longest waiter of `q`; returns it, or NULL if none. */
 model_thread *model_wake_one(model_waitq *q, const char *cause, model_obj *obj);
 /* Wake every waiter of `q` in FIFO order; returns how many. */
@@ -143,6 +153,13 @@ int64_t model_now_ns(void);
 /* Count one step of the current thread toward its switch interval; every API
  * entry point calls this. */
 void model_step(void);
+/* A program's own run limit, for a program that never ends (the tutorial's
+ * Queue page): virtual seconds (< 0: none) and events (0: none). It takes
+ * effect only if the run was given no limit at all (model_opts.sim has
+ * max_events 0 and max_time < 0), so a limit from the command line always
+ * wins. Returns whether it took effect. The run then stops like any limited
+ * run: exit MODEL_EXIT_LIMIT and a `limit` event. */
+bool model_default_limit(double max_time, uint64_t max_events);
 /* The engine of the run in progress. */
 sim_sched *model_sched(void);
 int model_python_version(void);

@@ -39,11 +39,11 @@ static void thread__register(model_world *w, model_thread *t)
 
 static void thread__entry(void *arg);
 
-static model_thread *thread__alloc(model_world *w, const char *name, void (*entry)(void *),
-                                   void *entry_arg)
+static model_thread *thread__alloc(model_world *w, size_t size, const char *name,
+                                   void (*entry)(void *), void *entry_arg)
 {
     char *what = model__xasprintf("Thread %s", name);
-    model_thread *t = model_obj_new(sizeof *t, "Thread", what);
+    model_thread *t = model_obj_new(size, "Thread", what);
     free(what);
     t->hdr.holder = thread__holder;
     t->name = model__xstrdup(name);
@@ -65,7 +65,7 @@ static model_thread *thread__alloc(model_world *w, const char *name, void (*entr
 
 model_thread *model__thread_main_new(model_world *w)
 {
-    model_thread *t = thread__alloc(w, "MainThread", model__main_entry, w);
+    model_thread *t = thread__alloc(w, sizeof *t, "MainThread", model__main_entry, w);
     t->started = true;
     t->ident = w->next_ident++;
     return t;
@@ -73,6 +73,12 @@ model_thread *model__thread_main_new(model_world *w)
 
 model_thread *model_thread_new(const char *name, model_target_fn target, void *arg,
                                const char *target_name)
+{
+    return model_thread_new_sized(sizeof(model_thread), name, target, arg, target_name);
+}
+
+model_thread *model_thread_new_sized(size_t size, const char *name, model_target_fn target,
+                                     void *arg, const char *target_name)
 {
     model_world *w = model__world();
     model_step();
@@ -84,7 +90,8 @@ model_thread *model_thread_new(const char *name, model_target_fn target, void *a
         else
             dflt = model__xasprintf("Thread-%u", n);
     }
-    model_thread *t = thread__alloc(w, name ? name : dflt, thread__entry, NULL);
+    model_thread *t = thread__alloc(w, size < sizeof *t ? sizeof *t : size, name ? name : dflt,
+                                    thread__entry, NULL);
     free(dflt);
     t->target = target;
     t->arg = arg;

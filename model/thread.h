@@ -50,6 +50,11 @@ struct model_thread {
  * function's __name__), may be NULL. Never fails (aborts on out-of-memory). */
 model_thread *model_thread_new(const char *name, model_target_fn target, void *arg,
                                const char *target_name);
+/* The same for a Thread subclass: allocates `size` bytes (a struct whose
+ * first member is the model_thread), zeroed past the base; the subclass sets
+ * t->run to override run(). Like model_thread_new otherwise. */
+model_thread *model_thread_new_sized(size_t size, const char *name, model_target_fn target,
+                                     void *arg, const char *target_name);
 /* Thread.start(). -1 + RuntimeError "threads can only be started once". */
 int model_thread_start(model_thread *t);
 /* Thread.join(timeout); MODEL_NO_TIMEOUT for None. -1 + RuntimeError when
@@ -73,5 +78,18 @@ void model_sleep(double secs);
  * active_count() (alive ones only: started and not finished). */
 uint32_t model_thread_count(void);
 model_thread *model_thread_at(uint32_t i);
+
+/* threading.enumerate() (enumerate.c): the alive threads (started, not
+ * finished; the main thread until the program ends) in the order they were
+ * started, main first. CPython returns list(_active.values()) +
+ * list(_limbo.values()); a thread enters _active when it starts running,
+ * which start() waits for, so that is start order (and _limbo is empty
+ * between model calls). Writes at most `cap` threads to `out` (may be NULL
+ * when cap is 0) and returns how many are alive. */
+uint32_t model_enumerate(model_thread **out, uint32_t cap);
+/* threading.active_count(): len(enumerate()). */
+uint32_t model_active_count(void);
+/* threading.get_ident(): the current thread's ident (see "ident" above). */
+long model_get_ident(void);
 
 #endif

@@ -6,6 +6,7 @@
 #define MODEL_WORLD_H
 
 #include "core.h"
+#include "random.h"
 #include "thread.h"
 
 typedef struct model_kind_count {
@@ -33,6 +34,7 @@ typedef struct model_world {
     model_traceback_fn tb_hook;/* front end's traceback printer */
     void *tb_ud;
     void *front;               /* a front end's own per-run state */
+    model_mt rng;              /* random._inst: seeded from opts.seed at run start */
 } model_world;
 
 /* The run in progress; aborts with a message if there is none. */
@@ -55,6 +57,8 @@ void model__thread_finish(model_world *w, model_thread *t);
  * main) to stderr, then clear it. */
 void model__print_exception(model_world *w, model_thread *t, bool main);
 void model__log_fini(model_world *w);
+/* Seed the run's generator as random.seed(opts.seed) would (random.c). */
+void model__random_init(model_world *w);
 /* xmalloc-style helpers: abort on out-of-memory. */
 void *model__xmalloc(size_t n);
 char *model__xstrdup(const char *s);

@@ -46,7 +46,22 @@ struct model_opts;
  * on a usage error (already reported). */
 int ts_parse_run_option(int argc, char **argv, struct model_opts *o, bool *python_set);
 
+/* The live view `run` prints, for other commands (show): events in; the
+ * output view (each write to its stream, run diagnostics on stderr) or, with
+ * `full`, the full view on stdout out. */
+typedef struct ts_view ts_view;
+struct sim_event;
+ts_view *ts_view_new(bool full);
+void ts_view_sink(void *ud, const struct sim_event *ev);
+void ts_view_free(ts_view *v);
+
 int ts_cmd_list(int argc, char **argv);
 int ts_cmd_run(int argc, char **argv);
+int ts_cmd_runs(int argc, char **argv);     /* cmd_store.c */
+int ts_cmd_show(int argc, char **argv);     /* cmd_store.c */
+int ts_cmd_diff(int argc, char **argv);     /* cmd_diff.c */
+int ts_cmd_replay(int argc, char **argv);   /* cmd_store.c */
+int ts_cmd_check(int argc, char **argv);    /* cmd_check.c */
+int ts_cmd_export(int argc, char **argv);   /* cmd_export.c */
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "../traces/trace.h"
 #include "cli.h"
+#include "record.h"
 #include "scenarios/scenario.h"
 
 int ts_cmd_list(int argc, char **argv)
@@ -58,6 +59,29 @@ static void run__sink(void *ud, const sim_event *ev)
     }
 }
 
+ts_view *ts_view_new(bool full)
+{
+    run_sink *rs = calloc(1, sizeof *rs);
+    if (!rs)
+        abort();
+    rs->full = full;
+    trace_names_init(&rs->names);
+    return (ts_view *)rs;
+}
+
+void ts_view_sink(void *ud, const sim_event *ev) { run__sink(ud, ev); }
+
+void ts_view_free(ts_view *v)
+{
+    run_sink *rs = (run_sink *)v;
+    if (!rs)
+        return;
+    fflush(stdout);
+    trace_names_fini(&rs->names);
+    sim_buf_free(&rs->line);
+    free(rs);
+}
+
 static void run_usage(FILE *f)
 {
     fputs("usage: threadsim run NAME [options]\n\n"
@@ -70,7 +94,11 @@ static void run_usage(FILE *f)
           "  --switch-steps N      model calls per switch interval (0: never preempt)\n"
           "  --switch-interval S   virtual seconds charged per switch interval (0.005)\n"
           "  --stack-size BYTES    stack per green thread (262144)\n"
-          "  --backend NAME        context switch: asm (x86-64, default) or ucontext\n",
+          "  --backend NAME        context switch: asm (x86-64, default) or ucontext\n"
+          "  --policy P            scheduling: fifo (default), random, pct[:DEPTH[:STEPS]]\n"
+          "  --seed N              the run's seed: random policies, Python's random (0)\n"
+          "  --db PATH             record the run into PATH (default ./threadsim.db)\n"
+          "  --no-db               do not record the run\n",
           f);
 }
 
@@ -134,6 +162,8 @@ int ts_parse_run_option(int argc, char **argv, model_opts *o, bool *python_set)
 int ts_cmd_run(int argc, char **argv)
 {
     model_opts o = model_opts_default();
+    ts_db_opts db = ts_db_opts_default();
+    ts_policy_opts pol = ts_policy_opts_default();
     bool full = false, python_set = false;
     const char *name = NULL;
     for (int i = 1; i < argc; i++) {
@@ -146,6 +176,10 @@ int ts_cmd_run(int argc, char **argv)
             continue;
         }
         int k = ts_parse_run_option(argc - i, argv + i, &o, &python_set);
+        if (k == 0)
+            k = ts_parse_db_option(argc - i, argv + i, &db);
+        if (k == 0)
+            k = ts_parse_policy_option(argc - i, argv + i, &pol);
         if (k < 0)
             return TS_EXIT_USAGE;
         if (k > 0) {
@@ -166,13 +200,30 @@ int ts_cmd_run(int argc, char **argv)
     if (!python_set)
         o.python = sc->python;
 
+    store *st = NULL;
+    if (!db.none && !(st = ts_db_open(&db, true)))
+        return TS_EXIT_USAGE;
+    if (ts_policy_install(&pol, &o) != 0) {
+        store_close(st);
+        return TS_EXIT_USAGE;
+    }
+
     run_sink rs = {.full = full};
     trace_names_init(&rs.names);
     o.sink = run__sink;
     o.sink_ud = &rs;
-    int status = model_run(&o, sc->main, NULL, NULL);
-    fflush(stdout);
+    ts_recording rec;
+    int status = ts_record_begin(&rec, st, sc->name, pol.spec, &o, 0);
+    if (status == 0) {
+        model_result res;
+        status = model_run(&o, sc->main, NULL, &res);
+        fflush(stdout);
+        if (ts_record_end(&rec, status, &res) != 0)
+            status = TS_EXIT_USAGE;
+    }
     trace_names_fini(&rs.names);
     sim_buf_free(&rs.line);
+    ts_policy_fini(&pol);
+    store_close(st);
     return status;
 }

@@ -4,7 +4,8 @@
 # Called by `make run`, `make test` and .ci/run.
 set -euo pipefail
 
-pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libcunit1-dev clang)
+# tmux, chromium, libpng-dev: the stepper's screen test and the html timeline's screenshot test
+pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libcunit1-dev clang tmux chromium libpng-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do

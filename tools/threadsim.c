@@ -12,6 +12,12 @@
 static const ts_command commands[] = {
     {"list", "list the built-in scenarios", ts_cmd_list},
     {"run", "run a scenario and print its output (--trace: every event)", ts_cmd_run},
+    {"runs", "list the recorded runs, newest first", ts_cmd_runs},
+    {"show", "print a recorded run again (--trace, --json)", ts_cmd_show},
+    {"diff", "compare two runs or expected-output files (exit 1 if they differ)", ts_cmd_diff},
+    {"check", "run scenarios against their expected outputs (--junit FILE)", ts_cmd_check},
+    {"replay", "re-run a recorded run from its schedule; is the trace identical?", ts_cmd_replay},
+    {"export", "a run as Chrome trace JSON, an html timeline, text or JSON", ts_cmd_export},
 };
 
 int ts_usage_error(const char *fmt, ...)

@@ -6,6 +6,13 @@
 
 static const ts_scenario_table *const scenario__tables[] = {
     &ts_daemon_join_scenarios,
+    &ts_create_scenarios,
+    &ts_naming_scenarios,
+    &ts_enumerate_scenarios,
+    &ts_subclass_scenarios,
+    &ts_queue_scenarios,
+    &ts_local_scenarios,
+    &ts_bench_scenarios,
 };
 
 static ts_scenario *scenario__all;

@@ -42,5 +42,12 @@ typedef struct ts_scenario_table {
 } ts_scenario_table;
 
 extern const ts_scenario_table ts_daemon_join_scenarios;
+extern const ts_scenario_table ts_create_scenarios;
+extern const ts_scenario_table ts_naming_scenarios;
+extern const ts_scenario_table ts_enumerate_scenarios;
+extern const ts_scenario_table ts_subclass_scenarios;
+extern const ts_scenario_table ts_queue_scenarios;
+extern const ts_scenario_table ts_local_scenarios;
+extern const ts_scenario_table ts_bench_scenarios;
 
 #endif

@@ -1,0 +1,517 @@
+/*
+ * tests/test_store.c — the SQLite store: schema creation and migration,
+ * round trip of a run (every field, every byte), run references, and the
+ * files it must refuse with a clear message (newer, foreign, not SQLite,
+ * corrupt, locked, missing, empty).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_util.h"
+#include "traces/hash.h"
+
+static char *dir;
+
+static int suite_dir(void)
+{
+    tst_rmdir(dir);
+    dir = tst_tmpdir();
+    return dir ? 0 : -1;
+}
+
+/* Assert that opening `path` fails with a message containing `needle`. */
+static void expect_refused(const char *path, bool create, const char *needle)
+{
+    char err[600] = "";
+    store_open_opts o = store_open_opts_default();
+    o.create = create;
+    o.busy_ms = 100;
+    store *st = store_open(path, &o, err, sizeof err);
+    CU_ASSERT_PTR_NULL(st);
+    store_close(st);
+    bool ok = strstr(err, needle) != NULL && strchr(err, '\n') == NULL;
+    if (!ok)
+        fprintf(stderr, "\nexpected an error with \"%s\", got \"%s\"\n", needle, err);
+    CU_ASSERT_TRUE(ok);
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "\nexec_sql: %s\n", msg);
+    sqlite3_free(msg);
+    CU_ASSERT_EQUAL(rc, SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* ---- schema --------------------------------------------------------------- */
+
+static void test_schema_created(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "new.db");
+    store *st = tst_open(path, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_EQUAL(store_schema_version(st), STORE_SCHEMA_VERSION);
+    store_close(st);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "PRAGMA application_id"), STORE_APPLICATION_ID);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    char *mode = tst_sql_text(path, "PRAGMA journal_mode");
+    TS_ASSERT_STR_EQ(mode, "wal");
+    free(mode);
+    /* the four tables, all STRICT */
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM pragma_table_list WHERE schema = "
+                                      "'main' AND name IN ('runs','threads','events','schedules') "
+                                      "AND strict = 1"),
+                    4);
+    /* the status check rejects anything but the five statuses */
+    exec_sql(path, "INSERT INTO runs (scenario, policy, seed, python, switch_steps, switch_ns, "
+                   "stack_size, max_events, max_time_ns, status, recorded_at, host, version) "
+                   "VALUES ('x','fifo',0,3,0,0,0,0,-1,'ok','t','h','v')");
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    CU_ASSERT_NOT_EQUAL(sqlite3_exec(db, "UPDATE runs SET status = 'fine'", NULL, NULL, NULL),
+                        SQLITE_OK);
+    /* STRICT: a text seed is refused */
+    CU_ASSERT_NOT_EQUAL(sqlite3_exec(db, "UPDATE runs SET seed = 'abc'", NULL, NULL, NULL),
+                        SQLITE_OK);
+    sqlite3_close(db);
+    /* opening again changes nothing */
+    st = tst_open(path, false);
+    CU_ASSERT_PTR_NOT_NULL(st);
+    store_close(st);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM runs"), 1);
+    free(path);
+}
+
+static const store_migration mig_v1[] = {
+    {1, "CREATE TABLE a (x INTEGER) STRICT;"},
+};
+static const store_migration mig_v2[] = {
+    {1, "CREATE TABLE a (x INTEGER) STRICT;"},
+    {2, "ALTER TABLE a ADD COLUMN y TEXT; UPDATE a SET y = 'migrated';"},
+};
+static const store_migration mig_bad[] = {
+    {1, "CREATE TABLE a (x INTEGER) STRICT;"},
+    {2, "CREATE TABLE b (z INTEGER); INSERT INTO nosuchtable VALUES (1);"},
+};
+
+static store *open_with(const char *path, const store_migration *m, size_t n, char *err)
+{
+    store_open_opts o = store_open_opts_default();
+    o.create = true;
+    o.migrations = m;
+    o.nmigrations = n;
+    return store_open(path, &o, err, 600);
+}
+
+static void test_migrations_apply_in_order(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "mig.db");
+    char err[600];
+    store *st = open_with(path, mig_v1, 1, err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_EQUAL(store_schema_version(st), 1);
+    store_close(st);
+    exec_sql(path, "INSERT INTO a (x) VALUES (42)");
+    st = open_with(path, mig_v2, 2, err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_EQUAL(store_schema_version(st), 2);
+    store_close(st);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "PRAGMA user_version"), 2);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "PRAGMA application_id"), STORE_APPLICATION_ID);
+    char *y = tst_sql_text(path, "SELECT y FROM a WHERE x = 42");
+    TS_ASSERT_STR_EQ(y, "migrated");
+    free(y);
+    /* a fresh file gets both at once */
+    char *path2 = tst_path(dir, "mig2.db");
+    st = open_with(path2, mig_v2, 2, err);
+    CU_ASSERT_PTR_NOT_NULL(st);
+    store_close(st);
+    CU_ASSERT_EQUAL(tst_sql_int(path2, "PRAGMA user_version"), 2);
+    free(path);
+    free(path2);
+}
+
+static void test_failed_migration_changes_nothing(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "bad.db");
+    char err[600];
+    store *st = open_with(path, mig_v1, 1, err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    store_close(st);
+    st = open_with(path, mig_bad, 2, err);
+    CU_ASSERT_PTR_NULL(st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "migration to schema version 2 failed"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "nosuchtable"));
+    /* version 1 still, and table b (created before the failing statement) is gone */
+    CU_ASSERT_EQUAL(tst_sql_int(path, "PRAGMA user_version"), 1);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'b'"), 0);
+    free(path);
+}
+
+/* ---- refusals --------------------------------------------------------------- */
+
+static void test_newer_version_refused(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "newer.db");
+    store *st = tst_open(path, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_TRUE(tst_record(st, "daemon-join/no-join", "fifo", 0, NULL) > 0);
+    store_close(st);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION + 1);
+    exec_sql(path, sql);
+    expect_refused(path, false, "was written by a newer threadsim");
+    expect_refused(path, true, "was written by a newer threadsim");
+    /* and left alone: the run is still there, the version unchanged */
+    CU_ASSERT_EQUAL(tst_sql_int(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION + 1);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM runs"), 1);
+    free(path);
+}
+
+static void test_foreign_sqlite_refused(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "other.db");
+    exec_sql(path, "CREATE TABLE t (x)");
+    expect_refused(path, true, "is not a threadsim database");
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM sqlite_schema"), 1);
+    char *path2 = tst_path(dir, "app.db");
+    exec_sql(path2, "PRAGMA application_id = 1234; CREATE TABLE t (x)");
+    expect_refused(path2, false, "application_id 1234");
+    free(path);
+    free(path2);
+}
+
+static void test_not_sqlite_refused(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "text.db");
+    FILE *f = fopen(path, "w");
+    for (int i = 0; i < 200; i++)
+        fputs("this is not a database at all\n", f);
+    fclose(f);
+    expect_refused(path, false, "is not a SQLite database");
+    expect_refused(path, true, "is not a SQLite database");
+    size_t len;
+    char *after = ts_read_file(path, &len);
+    CU_ASSERT_PTR_NOT_NULL(after);
+    CU_ASSERT_EQUAL(len, 200 * strlen("this is not a database at all\n"));
+    free(after);
+    free(path);
+}
+
+static void test_missing_and_empty(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "none.db");
+    expect_refused(path, false, "no database at");
+    FILE *f = fopen(path, "w");
+    fclose(f);
+    expect_refused(path, false, "is empty");
+    free(path);
+}
+
+/* Garbage over every page but the first: opening works (page 1 is fine),
+ * reading fails with "corrupt", never crashes. */
+static void test_corrupt_detected(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "corrupt.db");
+    store *st = tst_open(path, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_TRUE(tst_record(st, "daemon-join/join", "fifo", 0, NULL) > 0);
+    CU_ASSERT_TRUE(tst_record(st, "daemon-join/no-join", "fifo", 0, NULL) > 0);
+    store_close(st);
+    int64_t pages = tst_sql_int(path, "PRAGMA page_count");
+    int64_t psize = tst_sql_int(path, "PRAGMA page_size");
+    CU_ASSERT_TRUE_FATAL(pages > 2);
+    FILE *f = fopen(path, "r+b");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fseek(f, psize, SEEK_SET);
+    for (int64_t i = psize; i < pages * psize; i++)
+        fputc(0xA5, f);
+    fclose(f);
+
+    st = tst_open(path, false);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    int64_t id;
+    CU_ASSERT_EQUAL(store_resolve(st, "last", &id), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "is corrupt"));
+    trace t;
+    CU_ASSERT_EQUAL(store_load_trace(st, 1, &t), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "is corrupt"));
+    store_run r;
+    CU_ASSERT_EQUAL(store_run_get(st, 1, &r), -1);
+    store_close(st);
+
+    /* cut in half: also refused or failing cleanly */
+    char *path2 = tst_path(dir, "cut.db");
+    st = tst_open(path2, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    for (int i = 0; i < 5; i++)
+        tst_record(st, "daemon-join/join-timeout-7", "fifo", 0, NULL);
+    store_close(st);
+    size_t len;
+    char *bytes = ts_read_file(path2, &len);
+    f = fopen(path2, "wb");
+    fwrite(bytes, 1, len / 2, f);
+    fclose(f);
+    free(bytes);
+    st = tst_open(path2, false);
+    if (st) {
+        trace t2;
+        int rc = store_load_trace(st, 5, &t2);
+        if (rc == 0)
+            trace_fini(&t2);
+        CU_ASSERT_EQUAL(rc, -1);
+        CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "database '"));
+        store_close(st);
+    }
+    free(path);
+    free(path2);
+}
+
+static void test_locked_refused_then_fine(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "locked.db");
+    store *st = tst_open(path, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_TRUE(tst_record(st, "daemon-join/no-join", "fifo", 0, NULL) > 0);
+    store_close(st);
+
+    /* another connection holds the file exclusively */
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    CU_ASSERT_EQUAL(sqlite3_exec(db, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; "
+                                     "UPDATE runs SET seed = seed",
+                                 NULL, NULL, NULL),
+                    SQLITE_OK);
+    expect_refused(path, false, "is locked by another process");
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
+
+    /* a writer holds the write lock: reading works, recording waits and fails */
+    sqlite3_open(path, &db);
+    CU_ASSERT_EQUAL(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    char err[600];
+    store_open_opts o = store_open_opts_default();
+    o.busy_ms = 100;
+    st = store_open(path, &o, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    int64_t id;
+    CU_ASSERT_EQUAL(store_resolve(st, "last", &id), 0);
+    CU_ASSERT_EQUAL(id, 1);
+    store_run meta = {.scenario = "x", .policy = "fifo", .python = 3};
+    meta.cfg = sim_config_default();
+    store_rec *rec = store_rec_begin(st, &meta);
+    CU_ASSERT_PTR_NULL(rec);
+    CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "is locked by another process"));
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
+    /* released: recording works again */
+    CU_ASSERT_TRUE(tst_record(st, "daemon-join/no-join", "fifo", 0, NULL) == 2);
+    store_close(st);
+    free(path);
+}
+
+/* ---- round trip ------------------------------------------------------------ */
+
+static void test_round_trip_of_a_run(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "rt.db");
+    store *st = tst_open(path, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    trace live;
+    int64_t id = tst_record(st, "daemon-join/join-timeout-3", "fifo", 0, &live);
+    CU_ASSERT_EQUAL_FATAL(id, 1);
+
+    trace back;
+    CU_ASSERT_EQUAL_FATAL(store_load_trace(st, id, &back), 0);
+    CU_ASSERT_EQUAL(back.n, live.n);
+    char *a = ts_full(&live), *b = ts_full(&back);
+    TS_ASSERT_STR_EQ(b, a);
+    free(a);
+    free(b);
+    for (size_t i = 0; i < live.n && i < back.n; i++) {
+        const trace_event *x = &live.ev[i], *y = &back.ev[i];
+        CU_ASSERT_EQUAL(x->seq, y->seq);
+        CU_ASSERT_EQUAL(x->time, y->time);
+        CU_ASSERT_EQUAL(x->kind, y->kind);
+        CU_ASSERT_EQUAL(x->thread, y->thread);
+        CU_ASSERT_EQUAL(x->other, y->other);
+        CU_ASSERT_EQUAL(x->obj, y->obj);
+        CU_ASSERT_EQUAL(x->arg, y->arg);
+        CU_ASSERT_EQUAL(!x->reason, !y->reason);
+        if (x->reason && y->reason)
+            CU_ASSERT_STRING_EQUAL(x->reason, y->reason);
+        CU_ASSERT_EQUAL(!x->text, !y->text);
+        CU_ASSERT_EQUAL(x->len, y->len);
+        if (x->text && y->text)
+            CU_ASSERT_EQUAL(memcmp(x->text, y->text, x->len), 0);
+    }
+
+    store_run r;
+    CU_ASSERT_EQUAL_FATAL(store_run_get(st, id, &r), 0);
+    CU_ASSERT_STRING_EQUAL(r.scenario, "daemon-join/join-timeout-3");
+    CU_ASSERT_STRING_EQUAL(r.policy, "fifo");
+    CU_ASSERT_EQUAL(r.python, 2);
+    CU_ASSERT_EQUAL(r.status, STORE_OK);
+    CU_ASSERT_EQUAL(r.exit_status, 0);
+    CU_ASSERT_EQUAL(r.events, live.n);
+    CU_ASSERT_EQUAL(r.end_time, 3 * SIM_NS_PER_SEC);
+    CU_ASSERT_EQUAL(r.threads, 3);
+    CU_ASSERT_TRUE(r.has_hash);
+    CU_ASSERT_EQUAL(r.hash, trace_hash(&live));
+    CU_ASSERT_EQUAL(r.cfg.switch_steps, sim_config_default().switch_steps);
+    CU_ASSERT_EQUAL(r.cfg.max_time, -1);
+    CU_ASSERT_EQUAL(r.replay_of, 0);
+    CU_ASSERT_EQUAL(strlen(r.recorded_at), strlen("2024-01-01T00:00:00Z"));
+    CU_ASSERT_STRING_EQUAL(r.version, "test");
+
+    /* threads and schedule rows */
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM threads WHERE run_id = 1"), 3);
+    char *names = tst_sql_text(path, "SELECT group_concat(name || ':' || daemon, ',') FROM "
+                                     "(SELECT * FROM threads WHERE run_id = 1 ORDER BY tid)");
+    TS_ASSERT_STR_EQ(names, "MainThread:0,non-daemon:0,daemon:1");
+    free(names);
+    trace_decision *d;
+    size_t nd;
+    CU_ASSERT_EQUAL(store_load_schedule(st, id, &d, &nd), 0);
+    CU_ASSERT_EQUAL(nd, r.decisions);
+    CU_ASSERT_TRUE(nd >= 1);
+    for (size_t i = 0; i < nd; i++) {
+        CU_ASSERT_EQUAL(d[i].index, i);
+        CU_ASSERT_TRUE(d[i].n >= 2 && d[i].chosen < d[i].n);
+        CU_ASSERT_EQUAL(d[i].chosen, 0); /* FIFO */
+    }
+    free(d);
+    store_run_free(&r);
+    trace_fini(&live);
+    trace_fini(&back);
+    store_close(st);
+    free(path);
+}
+
+/* Text bytes survive exactly: NUL, invalid UTF-8, empty vs absent. */
+static void test_round_trip_bytes(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "bytes.db");
+    store *st = tst_open(path, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    store_run meta = {.scenario = "synthetic", .policy = "fifo", .python = 3, .seed = UINT64_MAX};
+    meta.cfg = sim_config_default();
+    store_rec *rec = store_rec_begin(st, &meta);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rec);
+    static const char weird[] = "a\0b\xff\xfe\n\"\\";
+    sim_event ev[] = {
+        {.seq = 1, .time = 0, .kind = SIM_EV_CREATE, .thread = SIM_NONE, .other = 0, .obj = 1,
+         .text = "MainThread", .len = 10},
+        {.seq = 2, .time = 5, .kind = SIM_EV_OUTPUT, .thread = 0, .other = SIM_NONE,
+         .obj = SIM_NONE, .arg = 1, .text = weird, .len = sizeof weird - 1},
+        {.seq = 3, .time = 6, .kind = SIM_EV_OUTPUT, .thread = 0, .other = SIM_NONE,
+         .obj = SIM_NONE, .arg = 2, .text = "", .len = 0},
+        {.seq = 4, .time = INT64_MAX, .kind = SIM_EV_BLOCK, .thread = 0, .other = SIM_NONE,
+         .obj = 7, .arg = -1, .reason = "sleep"},
+    };
+    for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++)
+        store_rec_event(rec, &ev[i]);
+    CU_ASSERT_EQUAL(store_rec_end(rec, 0, INT64_MAX, 1), 0);
+    free(meta.recorded_at);
+    free(meta.host);
+    trace t;
+    CU_ASSERT_EQUAL_FATAL(store_load_trace(st, meta.id, &t), 0);
+    CU_ASSERT_EQUAL_FATAL(t.n, 4);
+    CU_ASSERT_EQUAL(t.ev[1].len, sizeof weird - 1);
+    CU_ASSERT_EQUAL(memcmp(t.ev[1].text, weird, sizeof weird - 1), 0);
+    CU_ASSERT_PTR_NOT_NULL(t.ev[2].text);
+    CU_ASSERT_EQUAL(t.ev[2].len, 0);
+    CU_ASSERT_PTR_NULL(t.ev[3].text);
+    CU_ASSERT_STRING_EQUAL(t.ev[3].reason, "sleep");
+    CU_ASSERT_PTR_NULL(t.ev[0].reason);
+    CU_ASSERT_EQUAL(t.ev[0].thread, SIM_NONE);
+    CU_ASSERT_EQUAL(t.ev[3].obj, 7);
+    CU_ASSERT_EQUAL(t.ev[3].arg, -1);
+    CU_ASSERT_EQUAL(t.ev[3].time, INT64_MAX);
+    store_run r;
+    CU_ASSERT_EQUAL(store_run_get(st, meta.id, &r), 0);
+    CU_ASSERT_EQUAL(r.seed, UINT64_MAX);
+    CU_ASSERT_EQUAL(r.hash, trace_hash(&t));
+    store_run_free(&r);
+    trace_fini(&t);
+    store_close(st);
+    free(path);
+}
+
+static void test_run_references(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "refs.db");
+    store *st = tst_open(path, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    int64_t id = 0;
+    CU_ASSERT_EQUAL(store_resolve(st, "last", &id), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "has no runs yet"));
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(tst_record(st, "daemon-join/no-sleep", "fifo", 0, NULL), i + 1);
+    CU_ASSERT_EQUAL(store_resolve(st, "last", &id), 0);
+    CU_ASSERT_EQUAL(id, 3);
+    CU_ASSERT_EQUAL(store_resolve(st, "last~0", &id), 0);
+    CU_ASSERT_EQUAL(id, 3);
+    CU_ASSERT_EQUAL(store_resolve(st, "last~2", &id), 0);
+    CU_ASSERT_EQUAL(id, 1);
+    CU_ASSERT_EQUAL(store_resolve(st, "last~3", &id), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "fewer than 4 runs"));
+    CU_ASSERT_EQUAL(store_resolve(st, "2", &id), 0);
+    CU_ASSERT_EQUAL(id, 2);
+    const char *bad[] = {"0", "-1", "abc", "", "2x", "last~", "last~x", "lastly"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CU_ASSERT_EQUAL(store_resolve(st, bad[i], &id), -1);
+    store_run r;
+    CU_ASSERT_EQUAL(store_run_get(st, 99, &r), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "has no run 99"));
+    /* newest first */
+    store_close(st);
+    free(path);
+}
+
+static int cleanup(void)
+{
+    tst_rmdir(dir);
+    dir = NULL;
+    return 0;
+}
+
+int main(void)
+{
+    static const ts_test tests[] = {
+        TS_TEST(test_schema_created),
+        TS_TEST(test_migrations_apply_in_order),
+        TS_TEST(test_failed_migration_changes_nothing),
+        TS_TEST(test_newer_version_refused),
+        TS_TEST(test_foreign_sqlite_refused),
+        TS_TEST(test_not_sqlite_refused),
+        TS_TEST(test_missing_and_empty),
+        TS_TEST(test_corrupt_detected),
+        TS_TEST(test_locked_refused_then_fine),
+        TS_TEST(test_round_trip_of_a_run),
+        TS_TEST(test_round_trip_bytes),
+        TS_TEST(test_run_references),
+    };
+    int rc = ts_test_main("store", tests, sizeof tests / sizeof tests[0]);
+    cleanup();
+    return rc;
+}

@@ -1,0 +1,322 @@
+/*
+ * tests/test_store_cli.c — the recording commands through the real binary:
+ * run records (default ./threadsim.db, --db, --no-db), runs, show (output
+ * view, --trace, --json), diff (exit 0 / 1 / 2), check (--junit, a changed
+ * expected file, a missing one), replay, and one-line errors with exit 2 for
+ * databases that are missing, not SQLite, or corrupt.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_util.h"
+
+static char *dir;     /* the suite's temporary directory */
+static char *db;      /* dir/t.db */
+
+/* Run `threadsim ARGS` in `dir`; stdout (and stderr if `both`) captured. */
+static char *ts(int *status, bool both, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static char *ts(int *status, bool both, const char *fmt, ...)
+{
+    char args[2048], cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s %s", dir, THREADSIM_BINARY, args,
+             both ? "2>&1" : "2>/dev/null");
+    return ts_capture(cmd, status);
+}
+
+/* stderr only, for error messages. */
+static char *ts_err(int *status, const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>&1 >/dev/null", dir, THREADSIM_BINARY, args);
+    return ts_capture(cmd, status);
+}
+
+static char *expected(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/traces/expected/%s.out", THREADSIM_SOURCE_DIR, name);
+    return ts_read_file(path, NULL);
+}
+
+/* One line, starting "threadsim: ". */
+static void assert_one_line_error(const char *s, const char *needle)
+{
+    bool ok = s && strncmp(s, "threadsim: ", 11) == 0 && strchr(s, '\n') == s + strlen(s) - 1 &&
+              strstr(s, needle);
+    if (!ok)
+        fprintf(stderr, "\nexpected one error line with \"%s\", got: %s\n", needle,
+                s ? s : "(null)");
+    CU_ASSERT_TRUE(ok);
+}
+
+static void test_run_records_by_default(void)
+{
+    int st;
+    char *out = ts(&st, true, "run daemon-join/no-join");
+    CU_ASSERT_EQUAL(st, 0);
+    char *exp = expected("daemon-join/no-join");
+    TS_ASSERT_STR_EQ(out, exp);
+    free(out);
+    char *path = tst_path(dir, "threadsim.db");
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM runs WHERE status = 'ok'"), 1);
+    /* show gives the output view again */
+    out = ts(&st, true, "show last");
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, exp);
+    free(out);
+    free(exp);
+    /* --no-db records nothing */
+    out = ts(&st, true, "run daemon-join/no-join --no-db");
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM runs"), 1);
+    free(path);
+}
+
+static void test_show_views(void)
+{
+    int st;
+    char *out = ts(&st, true, "run daemon-join/join-timeout-7 --db t.db");
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+    char *live = ts(&st, false, "run daemon-join/join-timeout-7 --no-db --trace");
+    char *shown = ts(&st, false, "show last --trace --db t.db");
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(shown, live);
+    /* --json: one object per event, in order */
+    char *json = ts(&st, false, "show last --json --db t.db");
+    CU_ASSERT_EQUAL(st, 0);
+    size_t lines_full = 0, lines_json = 0;
+    for (const char *p = live; p && *p; p++)
+        lines_full += *p == '\n';
+    for (const char *p = json; p && *p; p++)
+        lines_json += *p == '\n';
+    CU_ASSERT_EQUAL(lines_json, lines_full);
+    static const char first[] = "{\"seq\":1,\"time_ns\":0,\"thread\":null,\"thread_name\":null,"
+                                "\"kind\":\"create\",\"other\":0,";
+    CU_ASSERT_EQUAL(strncmp(json, first, strlen(first)), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"kind\":\"output\",\"other\":null,\"obj\":null,\"arg\":1,"
+                                        "\"reason\":null,\"text\":\"d.isAlive() False\\n\"}\n"));
+    free(live);
+    free(shown);
+    free(json);
+    /* runs lists it with its hash */
+    char *runs = ts(&st, false, "runs --db t.db");
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(runs, "daemon-join/join-timeout-7"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(runs, " ok "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(runs, "5.000000000"));
+    free(runs);
+    char *rj = ts(&st, false, "runs --json --limit 1 --db t.db");
+    CU_ASSERT_PTR_NOT_NULL(strstr(rj, "\"scenario\":\"daemon-join/join-timeout-7\",\"policy\":"
+                                      "\"fifo\",\"seed\":0,\"python\":2,\"status\":\"ok\""));
+    free(rj);
+}
+
+static void test_diff_exit_codes(void)
+{
+    int st;
+    free(ts(&st, true, "run daemon-join/join --db d.db"));
+    free(ts(&st, true, "run daemon-join/join --db d.db"));
+    free(ts(&st, true, "run daemon-join/join --policy random --seed 1 --db d.db"));
+    char *out = ts(&st, false, "diff 1 2 --db d.db");
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "");
+    free(out);
+    out = ts(&st, false, "diff last~2 last~1 --db d.db");
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+    /* random seed 1 schedules join differently (seeds 2, 4, 5 happen not to) */
+    out = ts(&st, false, "diff 1 3 --db d.db");
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_EQUAL(strncmp(out, "first difference at event ", 26), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n--- run 1 (daemon-join/join, fifo, seed 0)\n"
+                                       "+++ run 3 (daemon-join/join, random, seed 1)\n@@ -"));
+    free(out);
+    /* run against the expected file: output views */
+    char arg[1024];
+    snprintf(arg, sizeof arg, "diff last %s/traces/expected/daemon-join/join.out --db d.db",
+             THREADSIM_SOURCE_DIR);
+    out = ts(&st, false, "%s", arg);
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+    snprintf(arg, sizeof arg, "diff 1 %s/traces/expected/daemon-join/no-join.out --db d.db",
+             THREADSIM_SOURCE_DIR);
+    out = ts(&st, false, "%s", arg);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_EQUAL(strncmp(out, "first difference at line ", 25), 0);
+    free(out);
+    /* trouble */
+    out = ts_err(&st, "diff 1 99 --db d.db");
+    CU_ASSERT_EQUAL(st, 2);
+    assert_one_line_error(out, "has no run 99");
+    free(out);
+    out = ts_err(&st, "diff 1 no/such/file --db d.db");
+    CU_ASSERT_EQUAL(st, 2);
+    assert_one_line_error(out, "cannot read 'no/such/file'");
+    free(out);
+    out = ts_err(&st, "diff 1");
+    CU_ASSERT_EQUAL(st, 2);
+    free(out);
+}
+
+static void test_check_and_junit(void)
+{
+    int st;
+    char *out = ts(&st, false, "check --junit j.xml --db c.db");
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok     daemon-join/no-join\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, ", 0 failed, 0 could not be checked\n"));
+    free(out);
+    char *path = tst_path(dir, "j.xml");
+    char *xml = ts_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
+    CU_ASSERT_EQUAL(strncmp(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites ", 51), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(xml, "failures=\"0\" errors=\"0\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<testcase classname=\"threadsim.daemon-join\" "
+                                       "name=\"daemon-join/join-timeout-3\">"));
+    CU_ASSERT_PTR_NULL(strstr(xml, "<failure"));
+    free(xml);
+
+    /* an expected directory with one file changed and one missing */
+    char *exp = tst_path(dir, "exp");
+    mkdir(exp, 0755);
+    char *sub = tst_path(exp, "daemon-join");
+    mkdir(sub, 0755);
+    char *f = tst_path(sub, "join.out");
+    FILE *fp = fopen(f, "w");
+    fputs("(daemon   ) Starting\n(non-daemon) Starting\n<changed & \"quoted\">\n", fp);
+    fclose(fp);
+    out = ts(&st, false, "check daemon-join/join --expected-dir '%s' --junit j.xml --no-db", exp);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL   daemon-join/join\nfirst difference at line 3:\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n-<changed & \"quoted\">\n"));
+    free(out);
+    xml = ts_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(xml, "tests=\"1\" failures=\"1\" errors=\"0\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<failure type=\"difference\" message=\"output differs"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(xml, "-&lt;changed &amp; &quot;quoted&quot;&gt;"));
+    free(xml);
+    /* a group, with a file missing: cannot be checked, exit 2 */
+    out = ts(&st, false, "check daemon-join --expected-dir '%s' --junit j.xml --no-db", exp);
+    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "ERROR  daemon-join/no-join: cannot read the expected"));
+    free(out);
+    xml = ts_read_file(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(xml, "tests=\"5\" failures=\"1\" errors=\"4\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<error type=\"trouble\""));
+    free(xml);
+    out = ts_err(&st, "check no/such-scenario");
+    CU_ASSERT_EQUAL(st, 2);
+    assert_one_line_error(out, "unknown scenario or group");
+    free(out);
+    out = ts_err(&st, "check bench/pingpong --no-db");
+    CU_ASSERT_EQUAL(st, 2);
+    free(out);
+    unlink(f);
+    rmdir(sub);
+    rmdir(exp);
+    free(f);
+    free(sub);
+    free(exp);
+    free(path);
+}
+
+static void test_replay_command(void)
+{
+    int st;
+    free(ts(&st, true, "run daemon-join/join-timeout-3 --policy random --seed 3 --db r.db"));
+    char *out = ts(&st, false, "replay last --db r.db");
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "replay of run 1 (daemon-join/join-timeout-3) is "
+                                       "identical: trace hash "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "(recorded as run 2)\n"));
+    free(out);
+    /* the replay is a run like any other: same trace as the original */
+    out = ts(&st, false, "diff 1 2 --db r.db");
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+    out = ts(&st, false, "runs --db r.db --limit 1");
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, " replay "));
+    free(out);
+    out = ts(&st, false, "replay 1 --no-record --db r.db");
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+    out = ts(&st, false, "runs --db r.db --json");
+    size_t n = 0;
+    for (const char *p = out; p && *p; p++)
+        n += *p == '\n';
+    CU_ASSERT_EQUAL(n, 2);
+    free(out);
+}
+
+static void test_bad_databases(void)
+{
+    int st;
+    char *out = ts_err(&st, "runs --db missing.db");
+    CU_ASSERT_EQUAL(st, 2);
+    assert_one_line_error(out, "no database at 'missing.db'");
+    free(out);
+    char *p = tst_path(dir, "text.db");
+    FILE *f = fopen(p, "w");
+    fputs("hello, I am not a database\n", f);
+    fclose(f);
+    out = ts_err(&st, "show last --db text.db");
+    CU_ASSERT_EQUAL(st, 2);
+    assert_one_line_error(out, "is not a SQLite database");
+    free(out);
+    out = ts_err(&st, "run daemon-join/join --db text.db");
+    CU_ASSERT_EQUAL(st, 2);
+    assert_one_line_error(out, "is not a SQLite database");
+    free(out);
+    free(p);
+    /* corrupt: every page after the first overwritten */
+    free(ts(&st, true, "run daemon-join/join --db bad.db"));
+    p = tst_path(dir, "bad.db");
+    size_t len;
+    char *bytes = ts_read_file(p, &len);
+    CU_ASSERT_TRUE_FATAL(bytes && len > 8192);
+    memset(bytes + 4096, 0x5a, len - 4096);
+    f = fopen(p, "wb");
+    fwrite(bytes, 1, len, f);
+    fclose(f);
+    free(bytes);
+    out = ts_err(&st, "runs --db bad.db");
+    CU_ASSERT_EQUAL(st, 2);
+    assert_one_line_error(out, "is corrupt");
+    free(out);
+    out = ts_err(&st, "show 1 --db bad.db");
+    CU_ASSERT_EQUAL(st, 2);
+    assert_one_line_error(out, "is corrupt");
+    free(out);
+    free(p);
+    out = ts_err(&st, "run daemon-join/join --policy bogus --no-db");
+    CU_ASSERT_EQUAL(st, 2);
+    assert_one_line_error(out, "--policy needs");
+    free(out);
+}
+
+int main(void)
+{
+    static const ts_test tests[] = {
+        TS_TEST(test_run_records_by_default), TS_TEST(test_show_views),
+        TS_TEST(test_diff_exit_codes),        TS_TEST(test_check_and_junit),
+        TS_TEST(test_replay_command),         TS_TEST(test_bad_databases),
+    };
+    dir = tst_tmpdir();
+    if (!dir)
+        return 2;
+    db = tst_path(dir, "t.db");
+    int rc = ts_test_main("store_cli", tests, sizeof tests / sizeof tests[0]);
+    free(db);
+    tst_rmdir(dir);
+    return rc;
+}

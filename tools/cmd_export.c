@@ -1,0 +1,183 @@
+/*
+ * tools/cmd_export.c — `threadsim export`: a run's trace as Chrome trace
+ * JSON, a self-contained html timeline, the full text view or JSON Lines
+ * (traces/export.h).
+ *
+ * The run is a stored one (an id or "last", loaded from the store), or, with
+ * --scenario NAME, a scenario run here and now (nothing recorded), with the
+ * usual run, policy and seed options. The export goes to stdout or -o FILE;
+ * it is complete before anything is written, so a failed load writes nothing.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../traces/export.h"
+#include "cli.h"
+#include "record.h"
+#include "scenarios/scenario.h"
+
+static void export_usage(FILE *f)
+{
+    fputs("usage: threadsim export RUN --format FORMAT [options]\n"
+          "       threadsim export --scenario NAME --format FORMAT [run options]\n\n"
+          "Writes a run's trace in another form. RUN is a stored run id or 'last';\n"
+          "--scenario runs a built-in scenario now instead (nothing is recorded).\n\n"
+          "formats:\n"
+          "  chrome   Trace Event Format JSON: open in Perfetto or chrome://tracing\n"
+          "  html     one self-contained page: a lane per thread, a slider to replay\n"
+          "  text     the full view (every event with its virtual time)\n"
+          "  json     one JSON object per event, one per line\n\n"
+          "options:\n"
+          "  --format F, -f F      one of the formats above (required)\n"
+          "  -o FILE, --output FILE  write there instead of stdout\n"
+          "  --clock step          chrome: timestamps are event numbers, not virtual\n"
+          "                        microseconds (spreads out what happens at one instant)\n"
+          "  --db PATH             the database (default ./threadsim.db)\n"
+          "  --scenario NAME       run NAME now; takes the options of 'threadsim run'\n"
+          "                        (--policy, --seed, --python, --max-events, ...)\n",
+          f);
+}
+
+/* Run scenario `sc` into `tr`; returns its exit status, or -1 on usage trouble. */
+static int export__run(const ts_scenario *sc, model_opts *o, ts_policy_opts *pol, trace *tr,
+                       char *subtitle, size_t cap)
+{
+    if (ts_policy_install(pol, o) != 0)
+        return -1;
+    o->sink = trace_sink;
+    o->sink_ud = tr;
+    model_result res;
+    int status = model_run(o, sc->main, NULL, &res);
+    ts_policy_fini(pol);
+    snprintf(subtitle, cap, "run now · policy %s · seed %" PRIu64 " · exit %d", pol->spec,
+             pol->seed, status);
+    return status;
+}
+
+/* Load stored run `ref` into `tr`; 0, or an exit status after a message. */
+static int export__load(const ts_db_opts *db, const char *ref, trace *tr, char **title,
+                        char *subtitle, size_t cap)
+{
+    store *st = ts_db_open(db, false);
+    if (!st)
+        return TS_EXIT_USAGE;
+    int64_t id;
+    store_run r;
+    memset(&r, 0, sizeof r);
+    int status = TS_EXIT_OK;
+    if (store_resolve(st, ref, &id) != 0 || store_run_get(st, id, &r) != 0 ||
+        store_load_trace(st, id, tr) != 0) {
+        status = ts_usage_error("%s", store_error(st));
+    } else {
+        *title = strdup(r.scenario ? r.scenario : "?");
+        snprintf(subtitle, cap, "run %" PRId64 " · policy %s · seed %" PRIu64 " · %s", id,
+                 r.policy ? r.policy : "?", r.seed, store_status_name(r.status));
+        if (r.status == STORE_INCOMPLETE)
+            fprintf(stderr, "threadsim: run %" PRId64 " is incomplete: exporting its %" PRIu64
+                            " recorded events\n", id, r.events);
+    }
+    store_run_free(&r);
+    store_close(st);
+    return status;
+}
+
+int ts_cmd_export(int argc, char **argv)
+{
+    model_opts o = model_opts_default();
+    ts_db_opts db = ts_db_opts_default();
+    ts_policy_opts pol = ts_policy_opts_default();
+    trace_export_meta meta = {.title = NULL, .subtitle = NULL, .step_clock = false};
+    bool python_set = false;
+    const char *ref = NULL, *scenario = NULL, *out = NULL;
+    int format = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            export_usage(stdout);
+            return TS_EXIT_OK;
+        }
+        if (strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0) {
+            if ((format = trace_export_parse(v)) < 0)
+                return ts_usage_error("export: --format needs chrome, html, text or json");
+            i++;
+            continue;
+        }
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (!v || !*v)
+                return ts_usage_error("export: %s needs a file name", a);
+            out = v, i++;
+            continue;
+        }
+        if (strcmp(a, "--clock") == 0) {
+            if (!v || (strcmp(v, "step") != 0 && strcmp(v, "time") != 0))
+                return ts_usage_error("export: --clock needs 'time' or 'step'");
+            meta.step_clock = strcmp(v, "step") == 0, i++;
+            continue;
+        }
+        if (strcmp(a, "--scenario") == 0) {
+            if (!v || !*v)
+                return ts_usage_error("export: --scenario needs a name (see 'threadsim list')");
+            scenario = v, i++;
+            continue;
+        }
+        int k = ts_parse_run_option(argc - i, argv + i, &o, &python_set);
+        if (k == 0)
+            k = ts_parse_db_option(argc - i, argv + i, &db);
+        if (k == 0)
+            k = ts_parse_policy_option(argc - i, argv + i, &pol);
+        if (k < 0)
+            return TS_EXIT_USAGE;
+        if (k > 0) {
+            i += k - 1;
+            continue;
+        }
+        if (a[0] == '-')
+            return ts_usage_error("export: unknown option '%s'", a);
+        if (ref)
+            return ts_usage_error("export: one run at a time ('%s' and '%s')", ref, a);
+        ref = a;
+    }
+    if (format < 0)
+        return ts_usage_error("export: which format? (--format chrome|html|text|json)");
+    if (!ref == !scenario)
+        return ts_usage_error("export: give a run (an id or 'last') or --scenario NAME");
+
+    trace tr;
+    trace_init(&tr);
+    char subtitle[200] = "";
+    char *title = NULL;
+    int status = TS_EXIT_OK;
+    if (scenario) {
+        const ts_scenario *sc = ts_scenario_find(scenario);
+        if (!sc)
+            return ts_usage_error("unknown scenario '%s' (see 'threadsim list')", scenario);
+        if (!python_set)
+            o.python = sc->python;
+        if (export__run(sc, &o, &pol, &tr, subtitle, sizeof subtitle) < 0)
+            status = TS_EXIT_USAGE;
+        title = strdup(sc->name);
+    } else {
+        status = export__load(&db, ref, &tr, &title, subtitle, sizeof subtitle);
+    }
+    if (status == TS_EXIT_OK) {
+        meta.title = title ? title : "?";
+        meta.subtitle = subtitle;
+        sim_buf b = {0};
+        trace_export(&b, (trace_export_format)format, &tr, &meta);
+        FILE *f = out ? fopen(out, "wb") : stdout;
+        if (!f) {
+            status = ts_usage_error("export: cannot write '%s'", out);
+        } else {
+            bool ok = fwrite(sim_buf_str(&b), 1, b.len, f) == b.len;
+            ok = (out ? fclose(f) : fflush(f)) == 0 && ok;
+            if (!ok)
+                status = ts_usage_error("export: write error on '%s'", out ? out : "stdout");
+        }
+        sim_buf_free(&b);
+    }
+    free(title);
+    trace_fini(&tr);
+    return status;
+}

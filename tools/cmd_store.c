@@ -1,0 +1,428 @@
+/*
+ * tools/cmd_store.c — the commands that read recorded runs back:
+ *
+ *   runs            the recorded runs, newest first (--json: one object a line)
+ *   show RUN        a run's output view again (--trace: full view; --json: events)
+ *   replay RUN      run its scenario again from its recorded schedule and say
+ *                   whether the new trace is identical (same trace hash)
+ *
+ * RUN is a run id, "last" or "last~N". A run that was never finished (killed
+ * while recording) shows as 'incomplete'; show prints what was recorded and a
+ * note on stderr, replay refuses it (there is no trace hash to compare with).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../traces/hash.h"
+#include "../traces/json.h"
+#include "../traces/replay.h"
+#include "cli.h"
+#include "record.h"
+#include "scenarios/scenario.h"
+
+/* Parse the options every store command takes (--db, --help handled by the
+ * caller); returns like ts_parse_db_option, refusing --no-db. */
+static int store__db_option(const char *cmd, int argc, char **argv, ts_db_opts *db)
+{
+    int k = ts_parse_db_option(argc, argv, db);
+    if (k > 0 && db->none)
+        return ts_usage_error("%s: --no-db makes no sense here", cmd), -1;
+    return k;
+}
+
+/* ---- runs ----------------------------------------------------------------- */
+
+static void runs__time(char *buf, size_t cap, int64_t ns)
+{
+    if (ns < 0) {
+        snprintf(buf, cap, "-");
+        return;
+    }
+    sim_buf b = {0};
+    trace_fmt_time(&b, ns);
+    snprintf(buf, cap, "%s", sim_buf_str(&b));
+    sim_buf_free(&b);
+}
+
+static int runs__row(void *ud, const store_run *r)
+{
+    (void)ud;
+    char end[40], hash[17] = "-";
+    runs__time(end, sizeof end, r->end_time);
+    if (r->has_hash)
+        trace_hash_hex(r->hash, hash);
+    printf("%6" PRId64 "  %-28s %-12s %6" PRIu64 "  %-10s %10" PRIu64 " %16s  %s\n", r->id,
+           r->scenario, r->policy, r->seed, store_status_name(r->status), r->events, end, hash);
+    return 0;
+}
+
+static void runs__json_str(sim_buf *b, const char *key, const char *v)
+{
+    sim_buf_printf(b, ",\"%s\":", key);
+    trace_json_string(b, v, strlen(v));
+}
+
+static int runs__json(void *ud, const store_run *r)
+{
+    sim_buf *b = ud;
+    sim_buf_clear(b);
+    sim_buf_printf(b, "{\"id\":%" PRId64, r->id);
+    runs__json_str(b, "scenario", r->scenario);
+    runs__json_str(b, "policy", r->policy);
+    sim_buf_printf(b, ",\"seed\":%" PRIu64 ",\"python\":%d", r->seed, r->python);
+    runs__json_str(b, "status", store_status_name(r->status));
+    if (r->exit_status >= 0)
+        sim_buf_printf(b, ",\"exit_status\":%d", r->exit_status);
+    else
+        sim_buf_adds(b, ",\"exit_status\":null");
+    sim_buf_printf(b, ",\"events\":%" PRIu64 ",\"decisions\":%" PRIu64 ",\"threads\":%" PRIu32,
+                   r->events, r->decisions, r->threads);
+    if (r->end_time >= 0)
+        sim_buf_printf(b, ",\"end_time_ns\":%" PRId64, r->end_time);
+    else
+        sim_buf_adds(b, ",\"end_time_ns\":null");
+    if (r->has_hash) {
+        char hash[17];
+        trace_hash_hex(r->hash, hash);
+        runs__json_str(b, "trace_hash", hash);
+    } else {
+        sim_buf_adds(b, ",\"trace_hash\":null");
+    }
+    if (r->replay_of > 0)
+        sim_buf_printf(b, ",\"replay_of\":%" PRId64, r->replay_of);
+    else
+        sim_buf_adds(b, ",\"replay_of\":null");
+    sim_buf_printf(b,
+                   ",\"switch_steps\":%" PRIu32 ",\"switch_ns\":%" PRId64 ",\"stack_size\":%zu"
+                   ",\"max_events\":%" PRIu64 ",\"max_time_ns\":%" PRId64,
+                   r->cfg.switch_steps, r->cfg.switch_ns, r->cfg.stack_size, r->cfg.max_events,
+                   r->cfg.max_time);
+    runs__json_str(b, "recorded_at", r->recorded_at);
+    runs__json_str(b, "host", r->host);
+    runs__json_str(b, "version", r->version);
+    sim_buf_adds(b, "}\n");
+    fwrite(b->p, 1, b->len, stdout);
+    return 0;
+}
+
+static void runs_usage(FILE *f)
+{
+    fputs("usage: threadsim runs [options]\n\n"
+          "Lists the recorded runs, newest first: id, scenario, policy, seed, status,\n"
+          "events, virtual end time, trace hash. 'incomplete' marks a run whose\n"
+          "recording never finished (killed, or still running).\n\n"
+          "options:\n"
+          "  --limit N      only the newest N runs\n"
+          "  --json         one JSON object per run and line, with every column\n"
+          "                 (recorded_at, host, options too)\n"
+          "  --db PATH      the database (default ./threadsim.db)\n",
+          f);
+}
+
+int ts_cmd_runs(int argc, char **argv)
+{
+    ts_db_opts db = ts_db_opts_default();
+    bool json = false;
+    uint64_t limit = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            runs_usage(stdout);
+            return TS_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--limit") == 0) {
+            if (!ts_parse_u64("--limit", i + 1 < argc ? argv[i + 1] : NULL, &limit))
+                return TS_EXIT_USAGE;
+            i++;
+            continue;
+        }
+        int k = store__db_option("runs", argc - i, argv + i, &db);
+        if (k < 0)
+            return TS_EXIT_USAGE;
+        if (k > 0) {
+            i += k - 1;
+            continue;
+        }
+        return ts_usage_error("runs: unknown argument '%s'", argv[i]);
+    }
+    store *st = ts_db_open(&db, false);
+    if (!st)
+        return TS_EXIT_USAGE;
+    sim_buf b = {0};
+    if (!json)
+        printf("%6s  %-28s %-12s %6s  %-10s %10s %16s  %s\n", "ID", "SCENARIO", "POLICY", "SEED",
+               "STATUS", "EVENTS", "END TIME", "TRACE HASH");
+    int rc = store_runs_each(st, (size_t)limit, json ? runs__json : runs__row, &b);
+    fflush(stdout);
+    sim_buf_free(&b);
+    int status = TS_EXIT_OK;
+    if (rc != 0)
+        status = ts_usage_error("%s", store_error(st));
+    store_close(st);
+    return status;
+}
+
+/* ---- show ------------------------------------------------------------------- */
+
+typedef struct show__json {
+    trace_names names;
+    sim_buf line;
+} show__json;
+
+static void show__json_sink(void *ud, const sim_event *ev)
+{
+    show__json *j = ud;
+    trace_names_see(&j->names, ev);
+    sim_buf_clear(&j->line);
+    trace_json_event(&j->line, &j->names, ev);
+    fwrite(j->line.p, 1, j->line.len, stdout);
+}
+
+static void show_usage(FILE *f)
+{
+    fputs("usage: threadsim show RUN [options]\n\n"
+          "Prints a recorded run again, as 'threadsim run' printed it: the output view\n"
+          "(each write to the stream the program used). RUN is a run id, 'last' or 'last~N'.\n\n"
+          "options:\n"
+          "  --trace        the full view: every event with its virtual time\n"
+          "  --json         every event as one JSON object per line (JSON Lines)\n"
+          "  --db PATH      the database (default ./threadsim.db)\n",
+          f);
+}
+
+int ts_cmd_show(int argc, char **argv)
+{
+    ts_db_opts db = ts_db_opts_default();
+    bool full = false, json = false;
+    const char *ref = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            show_usage(stdout);
+            return TS_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--trace") == 0) {
+            full = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+            continue;
+        }
+        int k = store__db_option("show", argc - i, argv + i, &db);
+        if (k < 0)
+            return TS_EXIT_USAGE;
+        if (k > 0) {
+            i += k - 1;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return ts_usage_error("show: unknown option '%s'", argv[i]);
+        if (ref)
+            return ts_usage_error("show: one run at a time ('%s' and '%s')", ref, argv[i]);
+        ref = argv[i];
+    }
+    if (!ref)
+        return ts_usage_error("show: which run? (a run id or 'last'; see 'threadsim runs')");
+    if (full && json)
+        return ts_usage_error("show: --trace or --json, not both");
+    store *st = ts_db_open(&db, false);
+    if (!st)
+        return TS_EXIT_USAGE;
+    int status = TS_EXIT_OK;
+    int64_t id;
+    store_run r;
+    if (store_resolve(st, ref, &id) != 0 || store_run_get(st, id, &r) != 0) {
+        status = ts_usage_error("%s", store_error(st));
+        goto done;
+    }
+    int rc;
+    if (json) {
+        show__json j = {0};
+        trace_names_init(&j.names);
+        rc = store_events_each(st, id, show__json_sink, &j);
+        trace_names_fini(&j.names);
+        sim_buf_free(&j.line);
+    } else {
+        ts_view *v = ts_view_new(full);
+        rc = store_events_each(st, id, ts_view_sink, v);
+        ts_view_free(v);
+    }
+    fflush(stdout);
+    if (rc != 0)
+        status = ts_usage_error("%s", store_error(st));
+    else if (r.status == STORE_INCOMPLETE)
+        fprintf(stderr, "threadsim: run %" PRId64 " is incomplete: its recording stopped after %"
+                        PRIu64 " events\n", id, r.events);
+    store_run_free(&r);
+done:
+    store_close(st);
+    return status;
+}
+
+/* ---- replay ------------------------------------------------------------------- */
+
+static void replay_usage(FILE *f)
+{
+    fputs("usage: threadsim replay RUN [options]\n\n"
+          "Runs RUN's scenario again with its options and seed, making every scheduling\n"
+          "decision as recorded, and reports whether the new trace is identical (the same\n"
+          "trace hash): exit 0 if so, 1 if not (with where the schedule stopped fitting\n"
+          "and the first differing event), 2 on trouble. The new run is recorded too,\n"
+          "as policy 'replay'.\n\n"
+          "options:\n"
+          "  --no-record    do not record the new run\n"
+          "  --db PATH      the database (default ./threadsim.db)\n",
+          f);
+}
+
+typedef struct replay__text {
+    sim_buf full;             /* the new run's full view */
+    trace_names names;
+} replay__text;
+
+static void replay__sink(void *ud, const sim_event *ev)
+{
+    replay__text *t = ud;
+    trace_names_see(&t->names, ev);
+    trace_fmt_line(&t->full, &t->names, ev);
+}
+
+/* Run `orig` again under the replay policy; report; return the exit status. */
+static int replay__run(store *st, const store_run *orig, bool record)
+{
+    const ts_scenario *sc = ts_scenario_find(orig->scenario);
+    if (!sc)
+        return ts_usage_error("run %" PRId64 "'s scenario '%s' no longer exists", orig->id,
+                              orig->scenario);
+    trace_decision *sched;
+    size_t nsched;
+    if (store_load_schedule(st, orig->id, &sched, &nsched) != 0)
+        return ts_usage_error("%s", store_error(st));
+    if (nsched != orig->decisions)
+        fprintf(stderr, "threadsim: note: run %" PRId64 " lists %" PRIu64
+                        " decisions but %zu are stored\n", orig->id, orig->decisions, nsched);
+
+    model_opts o = model_opts_default();
+    o.python = orig->python;
+    o.seed = orig->seed;
+    o.sim.switch_steps = orig->cfg.switch_steps;
+    o.sim.switch_ns = orig->cfg.switch_ns;
+    o.sim.stack_size = orig->cfg.stack_size;
+    o.sim.max_events = orig->cfg.max_events;
+    o.sim.max_time = orig->cfg.max_time;
+    trace_replay rp;
+    trace_replay_init(&rp, sched, nsched);
+    o.policy = trace_replay_policy(&rp);
+
+    replay__text t = {0};
+    trace_names_init(&t.names);
+    o.sink = replay__sink;
+    o.sink_ud = &t;
+    ts_recording rec;
+    int status = ts_record_begin(&rec, record ? st : NULL, orig->scenario, "replay", &o, orig->id);
+    if (status != 0)
+        goto done;
+    model_result res;
+    int run_status = model_run(&o, sc->main, NULL, &res);
+    if (ts_record_end(&rec, run_status, &res) != 0) {
+        status = TS_EXIT_USAGE;
+        goto done;
+    }
+    bool fits = trace_replay_finish(&rp, res.decisions, res.end_time, res.events);
+    uint64_t h = trace_hash_bytes(TRACE_HASH_INIT, sim_buf_str(&t.full), t.full.len);
+    char hx[17], ohx[17], newrun[48] = "";
+    trace_hash_hex(h, hx);
+    trace_hash_hex(orig->hash, ohx);
+    if (rec.meta.id > 0)
+        snprintf(newrun, sizeof newrun, " (recorded as run %" PRId64 ")", rec.meta.id);
+    if (h == orig->hash && fits) {
+        printf("replay of run %" PRId64 " (%s) is identical: trace hash %s, %" PRIu64
+               " events, %" PRIu64 " decisions%s\n",
+               orig->id, orig->scenario, hx, res.events, res.decisions, newrun);
+        status = TS_EXIT_OK;
+        goto done;
+    }
+    printf("replay of run %" PRId64 " (%s) DIFFERS: trace hash %s, recorded %s%s\n", orig->id,
+           orig->scenario, hx, ohx, newrun);
+    if (!fits) {
+        sim_buf when = {0};
+        trace_fmt_time(&when, rp.at_time);
+        printf("schedule diverged at decision %" PRIu64 " (virtual time %s, after event %" PRIu64
+               "): %s\n",
+               rp.at_decision, sim_buf_str(&when), rp.at_seq, rp.why);
+        sim_buf_free(&when);
+    }
+    sim_buf old = {0}, out = {0};
+    status = ts_stored_view(st, orig->id, true, &old);
+    if (status == 0) {
+        char la[64], lb[64];
+        snprintf(la, sizeof la, "run %" PRId64 " (recorded)", orig->id);
+        snprintf(lb, sizeof lb, "replay");
+        ts_format_diff(sim_buf_str(&old), old.len, sim_buf_str(&t.full), t.full.len, la, lb,
+                       true, 3, &out);
+        fwrite(sim_buf_str(&out), 1, out.len, stdout);
+        status = TS_EXIT_FAIL;
+    }
+    sim_buf_free(&old);
+    sim_buf_free(&out);
+done:
+    fflush(stdout);
+    trace_names_fini(&t.names);
+    sim_buf_free(&t.full);
+    free(sched);
+    return status;
+}
+
+int ts_cmd_replay(int argc, char **argv)
+{
+    ts_db_opts db = ts_db_opts_default();
+    bool record = true;
+    const char *ref = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            replay_usage(stdout);
+            return TS_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--no-record") == 0) {
+            record = false;
+            continue;
+        }
+        int k = store__db_option("replay", argc - i, argv + i, &db);
+        if (k < 0)
+            return TS_EXIT_USAGE;
+        if (k > 0) {
+            i += k - 1;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return ts_usage_error("replay: unknown option '%s'", argv[i]);
+        if (ref)
+            return ts_usage_error("replay: one run at a time ('%s' and '%s')", ref, argv[i]);
+        ref = argv[i];
+    }
+    if (!ref)
+        return ts_usage_error("replay: which run? (a run id or 'last'; see 'threadsim runs')");
+    store *st = ts_db_open(&db, false);
+    if (!st)
+        return TS_EXIT_USAGE;
+    int status;
+    int64_t id;
+    store_run r;
+    if (store_resolve(st, ref, &id) != 0 || store_run_get(st, id, &r) != 0) {
+        status = ts_usage_error("%s", store_error(st));
+    } else {
+        if (r.status == STORE_INCOMPLETE || !r.has_hash)
+            status = ts_usage_error("run %" PRId64 " is incomplete: there is no finished trace "
+                                    "to compare a replay with", id);
+        else
+            status = replay__run(st, &r, record);
+        store_run_free(&r);
+    }
+    store_close(st);
+    return status;
+}

@@ -1,0 +1,188 @@
+/*
+ * tools/record.c — database and policy options, and recording a run while
+ * it streams (see record.h).
+ */
+#include "record.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* ---- --db / --no-db -------------------------------------------------------- */
+
+ts_db_opts ts_db_opts_default(void)
+{
+    ts_db_opts d = {.path = STORE_DEFAULT_PATH, .none = false};
+    return d;
+}
+
+int ts_parse_db_option(int argc, char **argv, ts_db_opts *d)
+{
+    if (strcmp(argv[0], "--no-db") == 0) {
+        d->none = true;
+        return 1;
+    }
+    if (strcmp(argv[0], "--db") == 0) {
+        if (argc < 2 || !argv[1][0])
+            return ts_usage_error("--db needs a path"), -1;
+        d->path = argv[1];
+        return 2;
+    }
+    return 0;
+}
+
+store *ts_db_open(const ts_db_opts *d, bool create)
+{
+    char err[600];
+    store_open_opts o = store_open_opts_default();
+    o.create = create;
+    store *st = store_open(d->path, &o, err, sizeof err);
+    if (!st)
+        ts_usage_error("%s", err);
+    return st;
+}
+
+/* ---- --policy / --seed ------------------------------------------------------ */
+
+ts_policy_opts ts_policy_opts_default(void)
+{
+    ts_policy_opts p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.spec, sizeof p.spec, "fifo");
+    p.pct_depth = 3;
+    p.pct_steps = 1000;
+    return p;
+}
+
+/* "pct", "pct:D" or "pct:D:K". */
+static int policy__parse_pct(const char *v, ts_policy_opts *p)
+{
+    unsigned long long d = 3, k = 1000;
+    const char *rest = v + 3;
+    char *end;
+    if (*rest == ':') {
+        if (rest[1] < '0' || rest[1] > '9')
+            return -1;
+        d = strtoull(rest + 1, &end, 10);
+        rest = end;
+        if (*rest == ':') {
+            if (rest[1] < '0' || rest[1] > '9')
+                return -1;
+            k = strtoull(rest + 1, &end, 10);
+            rest = end;
+        }
+    }
+    if (*rest || d < 1 || d > 64 || k < 1 || k > (1ULL << 40))
+        return -1;
+    p->pct_depth = (uint32_t)d;
+    p->pct_steps = k;
+    snprintf(p->spec, sizeof p->spec, "pct:%llu:%llu", d, k);
+    return 0;
+}
+
+int ts_parse_policy_option(int argc, char **argv, ts_policy_opts *p)
+{
+    const char *a = argv[0];
+    const char *v = argc > 1 ? argv[1] : NULL;
+    if (strcmp(a, "--seed") == 0) {
+        if (!ts_parse_u64(a, v, &p->seed))
+            return -1;
+        return 2;
+    }
+    if (strcmp(a, "--policy") != 0)
+        return 0;
+    if (v && (strcmp(v, "fifo") == 0 || strcmp(v, "random") == 0)) {
+        snprintf(p->spec, sizeof p->spec, "%s", v);
+        return 2;
+    }
+    if (v && strncmp(v, "pct", 3) == 0 && policy__parse_pct(v, p) == 0)
+        return 2;
+    return ts_usage_error("--policy needs fifo, random or pct[:DEPTH[:STEPS]] "
+                          "(DEPTH 1..64, default 3; STEPS default 1000)"),
+           -1;
+}
+
+int ts_policy_install(ts_policy_opts *p, model_opts *o)
+{
+    ts_policy_fini(p);
+    o->seed = p->seed;
+    if (strcmp(p->spec, "random") == 0) {
+        sim_rng_seed(&p->rng, p->seed);
+        o->policy = sim_policy_random(&p->rng);
+    } else if (strncmp(p->spec, "pct", 3) == 0) {
+        if (sim_pct_init(&p->pct, p->seed, p->pct_depth, p->pct_steps) != 0)
+            return ts_usage_error("out of memory");
+        p->pct_live = true;
+        o->policy = sim_policy_pct(&p->pct);
+    } else {
+        o->policy = sim_policy_fifo();
+    }
+    return 0;
+}
+
+void ts_policy_fini(ts_policy_opts *p)
+{
+    if (p->pct_live)
+        sim_pct_fini(&p->pct);
+    p->pct_live = false;
+}
+
+/* ---- recording ------------------------------------------------------------ */
+
+static void record__sink(void *ud, const sim_event *ev)
+{
+    ts_recording *r = ud;
+    if (r->next)
+        r->next(r->next_ud, ev);
+    store_rec_event(r->rec, ev);
+}
+
+int ts_record_begin(ts_recording *r, store *st, const char *scenario, const char *policy,
+                    model_opts *o, int64_t replay_of)
+{
+    memset(r, 0, sizeof *r);
+    if (!st)
+        return 0;
+    r->meta.scenario = strdup(scenario);
+    r->meta.policy = strdup(policy);
+    r->meta.version = strdup(TS_VERSION);
+    r->meta.seed = o->seed;
+    r->meta.python = o->python == 2 ? 2 : 3;
+    r->meta.cfg = o->sim;
+    r->meta.replay_of = replay_of;
+    r->st = st;
+    r->rec = store_rec_begin(st, &r->meta);
+    if (!r->rec) {
+        ts_usage_error("%s", store_error(st));
+        store_run_free(&r->meta);
+        return TS_EXIT_USAGE;
+    }
+    r->next = o->sink;
+    r->next_ud = o->sink_ud;
+    o->sink = record__sink;
+    o->sink_ud = r;
+    o->on_decision = store_rec_decision;
+    o->decision_ud = r->rec;
+    return 0;
+}
+
+int ts_record_end(ts_recording *r, int status, const model_result *res)
+{
+    if (!r->rec)
+        return 0;
+    int rc = store_rec_end(r->rec, status, res->end_time, res->threads);
+    r->rec = NULL;
+    int64_t id = r->meta.id;
+    uint64_t hash = r->meta.hash;
+    bool has_hash = r->meta.has_hash;
+    store_run_free(&r->meta);
+    r->meta.id = id;
+    r->meta.hash = hash;
+    r->meta.has_hash = has_hash;
+    if (rc != 0)
+        return ts_usage_error("%s (run %" PRId64 " stays incomplete)", store_error(r->st), id);
+    return 0;
+}

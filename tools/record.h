@@ -1,0 +1,85 @@
+/*
+ * tools/record.h — what the commands that run scenarios share beyond
+ * cli.h: the database options (--db, --no-db), the scheduling policy options
+ * (--policy, --seed), and recording a run into the store while it streams.
+ *
+ * A recording wraps the run's sink and decision hook: every event goes first
+ * to the sink the command installed (the live view), then to the store's
+ * recorder; every scheduling decision goes to the recorder.
+ */
+#ifndef TS_RECORD_H
+#define TS_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../model/core.h"
+#include "../sim/policy.h"
+#include "../traces/store.h"
+
+/* --db PATH, --no-db */
+typedef struct ts_db_opts {
+    const char *path;         /* the database (default STORE_DEFAULT_PATH, "./threadsim.db") */
+    bool none;                /* --no-db: record nothing */
+} ts_db_opts;
+
+ts_db_opts ts_db_opts_default(void);
+/* Parse --db PATH / --no-db at argv[0]: entries consumed (1 or 2), 0 if not
+ * one of them, -1 on a usage error (reported). */
+int ts_parse_db_option(int argc, char **argv, ts_db_opts *d);
+/* Open the database: `create` for commands that record. Prints the one-line
+ * error and returns NULL on failure. */
+store *ts_db_open(const ts_db_opts *d, bool create);
+
+/* --policy fifo|random|pct[:DEPTH[:STEPS]], --seed N */
+typedef struct ts_policy_opts {
+    char spec[48];            /* canonical policy: "fifo", "random", "pct:3:1000" */
+    uint64_t seed;            /* the run's seed (model_opts.seed) */
+    uint32_t pct_depth;       /* PCT's d */
+    uint64_t pct_steps;       /* PCT's k */
+    sim_rng rng;              /* random's state during a run */
+    sim_pct pct;              /* PCT's state during a run */
+    bool pct_live;            /* pct needs sim_pct_fini */
+} ts_policy_opts;
+
+ts_policy_opts ts_policy_opts_default(void);
+/* Parse --policy / --seed at argv[0]; as ts_parse_db_option. */
+int ts_parse_policy_option(int argc, char **argv, ts_policy_opts *p);
+/* Install the policy (seeded afresh) and the seed into `o`: call before each
+ * run. Returns 0, or TS_EXIT_USAGE after an error message. */
+int ts_policy_install(ts_policy_opts *p, model_opts *o);
+/* Release what the last install allocated. */
+void ts_policy_fini(ts_policy_opts *p);
+
+/* One run being recorded (or not, without a store). */
+typedef struct ts_recording {
+    store *st;                /* the database, or NULL when not recording */
+    store_rec *rec;           /* NULL when not recording */
+    store_run meta;           /* the run row; meta.id once begun */
+    sim_sink_fn next;         /* the command's own sink (may be NULL) */
+    void *next_ud;
+} ts_recording;
+
+/* Begin recording the run about to start with options `o` into `st` (NULL:
+ * record nothing). Wraps o->sink and sets o->on_decision. `policy` is the
+ * canonical spec; replay_of the replayed run or 0. Returns 0, or
+ * TS_EXIT_USAGE after printing the error. */
+int ts_record_begin(ts_recording *r, store *st, const char *scenario, const char *policy,
+                    model_opts *o, int64_t replay_of);
+/* After model_run: write the outcome. Returns 0, or TS_EXIT_USAGE after
+ * printing the error (the run then stays 'incomplete'). Frees r's strings;
+ * r->meta.id, .hash and .has_hash stay valid. */
+int ts_record_end(ts_recording *r, int status, const model_result *res);
+
+/* ---- reading runs back (cmd_diff.c) -------------------------------------- */
+
+/* Append the full view (full) or the output view of stored run `id` to
+ * `out`. Returns 0, or TS_EXIT_USAGE after printing the error. */
+int ts_stored_view(store *st, int64_t id, bool full, sim_buf *out);
+/* "run 12 (daemon-join/no-join, fifo, seed 0)" into buf. */
+void ts_run_label(const store_run *r, char *buf, size_t cap);
+/* trace_diff_report with `context` lines and the labels. */
+bool ts_format_diff(const char *a, size_t na, const char *b, size_t nb, const char *label_a,
+                    const char *label_b, bool full, unsigned context, sim_buf *out);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * tools/step.h — the stepper's engine: a run shown one stop at a time, with
+ * the scheduling decisions in the user's hands.
+ *
+ * Design: nothing is kept alive between stops. Every command re-runs the
+ * program from the start, deterministically, under a policy that follows the
+ * user's *path* (the index chosen at each scheduling decision so far, FIFO
+ * beyond it), and stops the run at the command's target: after event E, at
+ * the next output line, at a breakpoint, at the next decision, or at the end.
+ * The engine's event limit does the stopping: once the target event is seen,
+ * the limit is set to the event after it, so the run returns to the host at
+ * its next scheduling point and the events past the target are ignored. A
+ * tutorial program is a few hundred events, so a re-run costs microseconds;
+ * stepping back is just a re-run to an earlier target. (Rejected: keeping
+ * the green threads suspended and snapshotting them: it cannot go back, and
+ * copies of ucontext stacks are neither portable nor deterministic.)
+ *
+ * A stop is a position `pos`: the first pos events have happened. If the
+ * scheduler's next act after event pos is a decision (two or more threads
+ * ready), the stop carries it as *pending*: the ready threads in queue order
+ * (index 0 = ready longest = FIFO's pick). `choose` fixes that decision;
+ * `back` returns to the stop of the previous decision, where it is pending
+ * again. The path keeps what lies ahead of the stop (what the user did
+ * before going back, or a replay token's decisions), so stepping forward
+ * follows it until the user chooses differently, which drops the rest.
+ *
+ * What a stop shows comes from the trace (states.h: every thread's state,
+ * wait, deadline; the pending timers; the output so far) plus what only the
+ * live world knows, read at the stop event: who holds the object a blocked
+ * thread waits on.
+ */
+#ifndef TS_STEP_H
+#define TS_STEP_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../model/core.h"
+#include "../traces/states.h"
+#include "../traces/store.h"
+#include "../traces/trace.h"
+
+#define TS_STEP_NOSEQ UINT64_MAX   /* a path decision that has not run yet */
+
+/* One decision of the path. */
+typedef struct ts_step_dec {
+    uint32_t chosen;          /* index into the ready queue */
+    uint32_t thread;          /* the thread it chose; SIM_NONE if not known yet (token) */
+    uint32_t n;               /* threads that were ready; 0 if not known yet */
+    uint64_t seq;             /* events before it; TS_STEP_NOSEQ if not run yet */
+} ts_step_dec;
+
+/* Where a command stops the run. */
+typedef enum ts_step_rule {
+    TS_STOP_AT,               /* after event `target` (0: before the first event) */
+    TS_STOP_OUTPUT,           /* after the next output event past the stop */
+    TS_STOP_BREAK,            /* after the next output matching a breakpoint, else the end */
+    TS_STOP_DECISION,         /* at the next decision past the stop, else the end */
+    TS_STOP_END,              /* at the end */
+} ts_step_rule;
+
+/* A breakpoint: an output line matching an extended regular expression. */
+typedef struct ts_step_break {
+    char *pattern;            /* as typed (owned) */
+    regex_t re;               /* compiled, REG_EXTENDED | REG_NOSUB */
+} ts_step_break;
+
+typedef struct ts_step {
+    /* what runs */
+    char *name;               /* scenario name or program path (owned) */
+    void (*main)(void *);     /* the program */
+    void *arg;
+    model_opts base;          /* run options; sink, policy and decision hook are set per run */
+    /* the path */
+    ts_step_dec *path;        /* decision k at path[k] */
+    size_t npath, cap_path;
+    bool diverged;            /* a path decision no longer fitted the program */
+    char why[160];            /* what did not fit */
+    /* the stop */
+    uint64_t pos;             /* events shown */
+    trace tr;                 /* events 1..pos */
+    trace_states st;          /* every thread after event pos */
+    bool at_end;              /* no event follows pos */
+    int status;               /* the run's exit status (MODEL_EXIT_*), valid at_end */
+    bool pending;             /* a decision follows event pos */
+    uint64_t pending_k;       /* its number */
+    uint32_t *ready;          /* the ready threads then, in queue order */
+    uint32_t nready;
+    char **holder;            /* by thread id: who holds what it waits on, or NULL */
+    uint32_t nholder;
+    uint64_t reruns;          /* runs made so far (each command makes one) */
+    /* breakpoints */
+    ts_step_break *brk;
+    size_t nbrk;
+} ts_step;
+
+/* Set up a stepper for main(arg) under `base` (copied; NULL: defaults). The
+ * first stop is before the first event: call ts_step_go(sp, TS_STOP_AT, 0). */
+void ts_step_init(ts_step *sp, const char *name, void (*main)(void *), void *arg,
+                  const model_opts *base);
+void ts_step_fini(ts_step *sp);
+
+/* Re-run and stop by `rule` (`target` for TS_STOP_AT). */
+void ts_step_go(ts_step *sp, ts_step_rule rule, uint64_t target);
+/* At a pending decision: thread `thread` runs next; the path ahead is
+ * dropped and the run moves one event on. -1 if `thread` is not offered
+ * (or nothing is pending). */
+int ts_step_choose(ts_step *sp, uint32_t thread);
+/* Back to the previous decision's stop (before the first event if there is
+ * none). Returns -1 if already at the start. */
+int ts_step_back(ts_step *sp);
+/* Decisions made before the stop (the pending one excluded). */
+size_t ts_step_decisions_before(const ts_step *sp);
+
+/* Breakpoints. ts_step_break_add returns -1 with a message in err if the
+ * pattern does not compile. */
+int ts_step_break_add(ts_step *sp, const char *pattern, char *err, size_t errcap);
+/* Remove breakpoint i (from 0); -1 if none. */
+int ts_step_break_del(ts_step *sp, size_t i);
+
+/* The output so far (events 1..pos) as a malloc'd string. */
+char *ts_step_output(const ts_step *sp, size_t *len);
+
+/* ---- replay tokens --------------------------------------------------------
+ * NAME ":" base64url(1, then for each non-zero choice: varint(zeros before
+ * it), varint(index - 1)). Trailing FIFO choices are left out: beyond the
+ * path the stepper chooses FIFO anyway. "daemon-join/join:AQEA" = the join
+ * scenario with decision 0 taking index 1 (the main thread goes on). */
+
+/* The token of the whole path (malloc'd). */
+char *ts_step_token(const ts_step *sp);
+/* Parse a token: *name malloc'd; the path replaces sp's (call after
+ * ts_step_init) when sp is not NULL. -1 with a message in err if malformed. */
+int ts_step_token_parse(const char *tok, char **name, ts_step *sp, char *err, size_t errcap);
+
+/* Run the whole path to the end and record it in `st` as policy "step"
+ * (its schedule is what `threadsim replay` follows). Returns 0 and the run
+ * id, or an exit status after printing the error. */
+int ts_step_record(ts_step *sp, store *st, int64_t *id);
+
+/* ---- the screen (step_view.c) ----------------------------------------------
+ * A stop as lines of at most `cols` characters, a label column on the left:
+ *
+ *   threadsim step daemon-join/join · event 9 · t=0.000000000 · 1 decision
+ *   last    MainThread start non-daemon
+ *   threads #0 MainThread  ready
+ *           #2 daemon      sleeping until 5.000000000  (daemon)
+ *   timers  5.000000000  #2 daemon: sleep ends
+ *   output  (daemon   ) Starting
+ *   next    2 can run: #1 non-daemon (default), #0 MainThread
+ *   goal    on track: 1 of 10 lines match goal.txt
+ *
+ * With `rows`, the whole fits in rows - 1 lines (the prompt takes the last):
+ * threads, timers and output are cut to fit, the output keeping its last
+ * lines. Without, everything is shown but the output's last 8 lines. */
+typedef struct ts_step_view {
+    int rows;                 /* screen height; 0 = no limit (commands from a script) */
+    int cols;                 /* screen width (>= 40) */
+    bool color;               /* ANSI colours (a terminal, NO_COLOR unset) */
+    const char *goal;         /* --goal file's contents, or NULL */
+    size_t goal_len;
+    const char *goal_name;    /* its name, for the goal line */
+    const char *msg;          /* one line for the user (an error, a note), or NULL */
+} ts_step_view;
+
+/* Whether the output so far equals the goal. */
+bool ts_step_goal_reached(const ts_step *sp, const ts_step_view *v);
+/* Append the stop's lines (each ending in '\n') to `b`. */
+void ts_step_render(sim_buf *b, const ts_step *sp, const ts_step_view *v);
+
+#endif

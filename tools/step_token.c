@@ -1,0 +1,207 @@
+/*
+ * tools/step_token.c — replay tokens (format in step.h) and recording the
+ * stepper's path as a run.
+ *
+ * A token must survive a chat message and a shell: base64url (RFC 4648 §5,
+ * no padding) over a version byte and varints (7 bits a byte, low first).
+ * Only non-default choices cost bytes: a run with two changed decisions out
+ * of twenty is "NAME:" plus about eight characters.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "record.h"
+#include "step.h"
+
+#define STEP_TOKEN_VERSION 1
+
+static const char step__b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static void step__varint(sim_buf *b, uint64_t v)
+{
+    do {
+        unsigned char c = v & 0x7F;
+        v >>= 7;
+        if (v)
+            c |= 0x80;
+        sim_buf_addc(b, (char)c);
+    } while (v);
+}
+
+char *ts_step_token(const ts_step *sp)
+{
+    sim_buf raw = {0}, tok = {0};
+    sim_buf_addc(&raw, STEP_TOKEN_VERSION);
+    uint64_t zeros = 0;
+    for (size_t k = 0; k < sp->npath; k++) {
+        if (sp->path[k].chosen == 0) {
+            zeros++;
+            continue;
+        }
+        step__varint(&raw, zeros);
+        step__varint(&raw, sp->path[k].chosen - 1);
+        zeros = 0;
+    }
+    sim_buf_adds(&tok, sp->name);
+    sim_buf_addc(&tok, ':');
+    const unsigned char *p = (const unsigned char *)raw.p;
+    for (size_t i = 0; i < raw.len; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        size_t n = raw.len - i < 3 ? raw.len - i : 3;
+        if (n > 1)
+            v |= (uint32_t)p[i + 1] << 8;
+        if (n > 2)
+            v |= p[i + 2];
+        for (size_t j = 0; j < n + 1; j++)
+            sim_buf_addc(&tok, step__b64[(v >> (18 - 6 * j)) & 63]);
+    }
+    sim_buf_free(&raw);
+    return sim_buf_take(&tok);
+}
+
+static int step__b64val(char c)
+{
+    const char *p = c ? strchr(step__b64, c) : NULL;
+    return p ? (int)(p - step__b64) : -1;
+}
+
+/* Decode base64url `s` into `out`; -1 if malformed. */
+static int step__unb64(const char *s, sim_buf *out)
+{
+    size_t n = strlen(s);
+    if (n % 4 == 1)
+        return -1;
+    for (size_t i = 0; i < n; i += 4) {
+        uint32_t v = 0;
+        size_t m = n - i < 4 ? n - i : 4;
+        for (size_t j = 0; j < 4; j++) {
+            int d = j < m ? step__b64val(s[i + j]) : 0;
+            if (d < 0)
+                return -1;
+            v = v << 6 | (uint32_t)d;
+        }
+        for (size_t j = 0; j + 1 < m; j++)
+            sim_buf_addc(out, (char)((v >> (16 - 8 * j)) & 0xFF));
+    }
+    return 0;
+}
+
+static int step__unvarint(const unsigned char *p, size_t n, size_t *i, uint64_t *v)
+{
+    *v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*i >= n)
+            return -1;
+        unsigned char c = p[(*i)++];
+        *v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80))
+            return 0;
+    }
+    return -1;
+}
+
+int ts_step_token_parse(const char *tok, char **name, ts_step *sp, char *err, size_t errcap)
+{
+    const char *colon = strrchr(tok, ':');
+    if (!colon || colon == tok) {
+        snprintf(err, errcap, "a replay token looks like NAME:CODE ('%s' does not)", tok);
+        return -1;
+    }
+    sim_buf raw = {0};
+    ts_step_dec *path = NULL;
+    size_t npath = 0, cap = 0;
+    const unsigned char *p;
+    size_t i = 1;
+    if (step__unb64(colon + 1, &raw) != 0 || raw.len < 1) {
+        snprintf(err, errcap, "replay token '%s': its code is not base64url", tok);
+        goto fail;
+    }
+    p = (const unsigned char *)raw.p;
+    if (p[0] != STEP_TOKEN_VERSION) {
+        snprintf(err, errcap, "replay token '%s' is of version %u; this threadsim reads %d", tok,
+                 p[0], STEP_TOKEN_VERSION);
+        goto fail;
+    }
+    while (i < raw.len) {
+        uint64_t zeros, idx;
+        if (step__unvarint(p, raw.len, &i, &zeros) != 0 ||
+            step__unvarint(p, raw.len, &i, &idx) != 0 || zeros > 1000000 || idx >= UINT32_MAX ||
+            npath + zeros + 1 > 10000000) {
+            snprintf(err, errcap, "replay token '%s' is damaged", tok);
+            goto fail;
+        }
+        for (uint64_t z = 0; z <= zeros; z++) {
+            if (npath == cap) {
+                cap = cap ? cap * 2 : 64;
+                ts_step_dec *q = realloc(path, cap * sizeof *q);
+                if (!q) {
+                    snprintf(err, errcap, "out of memory");
+                    goto fail;
+                }
+                path = q;
+            }
+            path[npath++] = (ts_step_dec){.chosen = z == zeros ? (uint32_t)idx + 1 : 0,
+                                          .thread = SIM_NONE, .n = 0, .seq = TS_STEP_NOSEQ};
+        }
+    }
+    sim_buf_free(&raw);
+    *name = strndup(tok, (size_t)(colon - tok));
+    if (sp) {
+        free(sp->path);
+        sp->path = path;
+        sp->npath = sp->cap_path = npath;
+        if (!path)
+            sp->cap_path = 0;
+    } else {
+        free(path);
+    }
+    return 0;
+fail:
+    sim_buf_free(&raw);
+    free(path);
+    return -1;
+}
+
+/* ---- recording ------------------------------------------------------------ */
+
+typedef struct step_follow {
+    const ts_step *sp;
+} step_follow;
+
+/* The path, then FIFO: what the stepper's re-runs choose when nothing stops them. */
+static uint32_t step__follow(void *ud, sim_sched *s, uint32_t n)
+{
+    const ts_step *sp = ((step_follow *)ud)->sp;
+    uint64_t k = s->ndecisions;
+    if (k >= sp->npath)
+        return 0;
+    const ts_step_dec *d = &sp->path[k];
+    if (d->thread != SIM_NONE)
+        for (uint32_t i = 0; i < n; i++)
+            if (sim_ready_at(s, i)->id == d->thread)
+                return i;
+    return d->chosen < n ? d->chosen : 0;
+}
+
+int ts_step_record(ts_step *sp, store *st, int64_t *id)
+{
+    model_opts o = sp->base;
+    step_follow f = {sp};
+    o.sink = NULL;
+    o.sink_ud = NULL;
+    o.policy = (sim_policy){.name = "step", .pick = step__follow, .ud = &f};
+    ts_recording rec;
+    int status = ts_record_begin(&rec, st, sp->name, "step", &o, 0);
+    if (status != 0)
+        return status;
+    model_result res;
+    int rs = model_run(&o, sp->main, sp->arg, &res);
+    if (ts_record_end(&rec, rs, &res) != 0)
+        return TS_EXIT_USAGE;
+    *id = rec.meta.id;
+    return 0;
+}

@@ -1,0 +1,350 @@
+/*
+ * traces/store.c — opening the store: checks, migrations, connection setup,
+ * and the error messages every store function shares (see store.h).
+ *
+ * Opening is careful because the file may be anything: missing, empty, a
+ * text file, a SQLite file of another application, a threadsim database from
+ * a newer version, corrupt, or locked by another process. The first read
+ * (application_id and user_version, on page 1) tells most of these apart;
+ * corruption further in surfaces later as SQLITE_CORRUPT from whichever
+ * statement meets it, and store__fail turns that into the same kind of
+ * one-line message.
+ *
+ * Two processes may create the same new database at once: both see version
+ * 0, both ask for the write lock (BEGIN IMMEDIATE), and the second, once it
+ * has it, reads the version again and finds nothing left to do.
+ */
+#include "store_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- the built-in schema ------------------------------------------------- */
+
+static const char store__v1[] =
+    "CREATE TABLE runs (\n"
+    "  id           INTEGER PRIMARY KEY,\n"
+    "  scenario     TEXT NOT NULL,\n"
+    "  policy       TEXT NOT NULL,\n"
+    "  seed         INTEGER NOT NULL,\n"
+    "  python       INTEGER NOT NULL,\n"
+    "  switch_steps INTEGER NOT NULL,\n"
+    "  switch_ns    INTEGER NOT NULL,\n"
+    "  stack_size   INTEGER NOT NULL,\n"
+    "  max_events   INTEGER NOT NULL,\n"
+    "  max_time_ns  INTEGER NOT NULL,\n"
+    "  replay_of    INTEGER REFERENCES runs(id),\n"
+    "  status       TEXT NOT NULL\n"
+    "               CHECK (status IN ('incomplete','ok','exception','deadlock','limit')),\n"
+    "  exit_status  INTEGER,\n"
+    "  events       INTEGER NOT NULL DEFAULT 0,\n"
+    "  decisions    INTEGER NOT NULL DEFAULT 0,\n"
+    "  threads      INTEGER NOT NULL DEFAULT 0,\n"
+    "  end_time_ns  INTEGER,\n"
+    "  trace_hash   TEXT,\n"
+    "  recorded_at  TEXT NOT NULL,\n"
+    "  host         TEXT NOT NULL,\n"
+    "  version      TEXT NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE TABLE threads (\n"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  tid    INTEGER NOT NULL,\n"
+    "  name   TEXT NOT NULL,\n"
+    "  daemon INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (run_id, tid)\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "CREATE TABLE events (\n"
+    "  run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  seq     INTEGER NOT NULL,\n"
+    "  time_ns INTEGER NOT NULL,\n"
+    "  kind    TEXT NOT NULL,\n"
+    "  thread  INTEGER,\n"
+    "  other   INTEGER,\n"
+    "  obj     INTEGER,\n"
+    "  arg     INTEGER NOT NULL,\n"
+    "  reason  TEXT,\n"
+    "  text    BLOB,\n"
+    "  PRIMARY KEY (run_id, seq)\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "CREATE TABLE schedules (\n"
+    "  run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  decision INTEGER NOT NULL,\n"
+    "  n        INTEGER NOT NULL,\n"
+    "  chosen   INTEGER NOT NULL,\n"
+    "  thread   INTEGER NOT NULL,\n"
+    "  seq      INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (run_id, decision)\n"
+    ") STRICT, WITHOUT ROWID;\n";
+
+static const store_migration store__migrations[] = {
+    {1, store__v1},
+};
+
+store_open_opts store_open_opts_default(void)
+{
+    store_open_opts o = {.create = false, .busy_ms = 5000, .migrations = NULL, .nmigrations = 0};
+    return o;
+}
+
+/* ---- errors ------------------------------------------------------------ */
+
+int store__failf(store *st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->err, sizeof st->err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int store__fail(store *st, int rc, const char *what)
+{
+    const char *why;
+    char buf[256];
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        why = "is locked by another process";
+        break;
+    case SQLITE_CORRUPT:
+        why = "is corrupt (database disk image is malformed)";
+        break;
+    case SQLITE_NOTADB:
+        why = "is not a SQLite database";
+        break;
+    case SQLITE_READONLY:
+        why = "is read-only";
+        break;
+    case SQLITE_FULL:
+        why = "cannot grow: the disk is full";
+        break;
+    case SQLITE_CANTOPEN:
+        why = "cannot be opened";
+        break;
+    case SQLITE_NOMEM:
+        why = "cannot be used: out of memory";
+        break;
+    default:
+        snprintf(buf, sizeof buf, "gave an error: %s",
+                 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        why = buf;
+        break;
+    }
+    if (what)
+        return store__failf(st, "%s: database '%s' %s", what, st->path, why);
+    return store__failf(st, "database '%s' %s", st->path, why);
+}
+
+int store__exec(store *st, const char *sql, const char *what)
+{
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : store__fail(st, rc, what);
+}
+
+sqlite3_stmt *store__prepare(store *st, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+    if (rc != SQLITE_OK) {
+        store__fail(st, rc, NULL);
+        return NULL;
+    }
+    return stmt;
+}
+
+char *store__strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    char *p = strdup(s);
+    if (!p) {
+        fputs("threadsim: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+const char *store_error(const store *st) { return st->err; }
+const char *store_path(const store *st) { return st->path; }
+int store_schema_version(const store *st) { return st->version; }
+
+/* ---- opening ----------------------------------------------------------- */
+
+/* One integer PRAGMA (application_id, user_version). */
+static int store__pragma_int(store *st, const char *name, int *out)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA %s", name);
+    sqlite3_stmt *stmt = store__prepare(st, sql);
+    if (!stmt)
+        return -1;
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW ? 0 : store__fail(st, rc, NULL);
+}
+
+static int store__count_tables(store *st, int *n)
+{
+    sqlite3_stmt *stmt = store__prepare(st, "SELECT count(*) FROM sqlite_schema");
+    if (!stmt)
+        return -1;
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_ROW ? 0 : store__fail(st, rc, NULL);
+}
+
+/* Is this file ours, and not from the future? */
+static int store__check(store *st, int app, int version, int latest)
+{
+    if (app == 0 && version == 0) {
+        int n = 0;
+        if (store__count_tables(st, &n) != 0)
+            return -1;
+        if (n != 0)
+            return store__failf(st, "database '%s' is not a threadsim database "
+                                    "(a SQLite database of another application)", st->path);
+        return 0;
+    }
+    if (app != STORE_APPLICATION_ID)
+        return store__failf(st, "database '%s' is not a threadsim database "
+                                "(application_id %d)", st->path, app);
+    if (version > latest)
+        return store__failf(st, "database '%s' was written by a newer threadsim "
+                                "(schema version %d; this one knows up to %d)",
+                            st->path, version, latest);
+    return 0;
+}
+
+/* Apply the migrations after the file's version, in one transaction. */
+static int store__migrate(store *st, const store_migration *m, size_t n)
+{
+    if (store__exec(st, "BEGIN IMMEDIATE", "cannot upgrade the schema") != 0)
+        return -1;
+    int app = 0, version = 0;
+    /* Read again under the lock: another process may have done it. */
+    if (store__pragma_int(st, "application_id", &app) != 0 ||
+        store__pragma_int(st, "user_version", &version) != 0 ||
+        store__check(st, app, version, m[n - 1].version) != 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].version <= version)
+            continue;
+        char *msg = NULL;
+        if (sqlite3_exec(st->db, m[i].sql, NULL, NULL, &msg) != SQLITE_OK) {
+            store__failf(st, "database '%s': migration to schema version %d failed: %s",
+                         st->path, m[i].version, msg ? msg : sqlite3_errmsg(st->db));
+            sqlite3_free(msg);
+            goto fail;
+        }
+        version = m[i].version;
+    }
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
+             STORE_APPLICATION_ID, version);
+    if (store__exec(st, sql, "cannot upgrade the schema") != 0)
+        goto fail;
+    if (store__exec(st, "COMMIT", "cannot upgrade the schema") != 0)
+        goto fail;
+    st->version = version;
+    return 0;
+fail:
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}
+
+store *store_open(const char *path, const store_open_opts *o, char *err, size_t errcap)
+{
+    store_open_opts opt = o ? *o : store_open_opts_default();
+    const store_migration *m = opt.migrations ? opt.migrations : store__migrations;
+    size_t nm = opt.migrations ? opt.nmigrations
+                               : sizeof store__migrations / sizeof store__migrations[0];
+    int latest = nm ? m[nm - 1].version : 0;
+    store *st = calloc(1, sizeof *st);
+    if (!st) {
+        snprintf(err, errcap, "out of memory");
+        return NULL;
+    }
+    st->path = store__strdup(path);
+
+    if (!opt.create && access(path, F_OK) != 0) {
+        store__failf(st, "no database at '%s' (record a run first: threadsim run NAME)", path);
+        goto fail;
+    }
+    /* One connection per thread that uses it: no per-call mutex needed. */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (opt.create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        store__fail(st, rc, NULL);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, opt.busy_ms > 0 ? opt.busy_ms : 0);
+
+    int app = 0, version = 0;
+    if (store__pragma_int(st, "application_id", &app) != 0 ||
+        store__pragma_int(st, "user_version", &version) != 0 ||
+        store__check(st, app, version, latest) != 0)
+        goto fail;
+    st->version = version;
+    if (version == 0 && !opt.create) {
+        store__failf(st, "database '%s' is empty (record a run first: threadsim run NAME)", path);
+        goto fail;
+    }
+    /* WAL: readers never block the writer, and a killed writer loses only
+     * its uncommitted transaction. The mode is stored in the file. */
+    if (store__exec(st, "PRAGMA journal_mode = WAL", NULL) != 0 ||
+        store__exec(st, "PRAGMA synchronous = NORMAL", NULL) != 0)
+        goto fail;
+    if (version < latest && store__migrate(st, m, nm) != 0)
+        goto fail;
+    return st;
+fail:
+    snprintf(err, errcap, "%s", st->err);
+    store_close(st);
+    return NULL;
+}
+
+void store_close(store *st)
+{
+    if (!st)
+        return;
+    if (st->db)
+        sqlite3_close_v2(st->db);
+    free(st->path);
+    free(st);
+}
+
+/* ---- runs -------------------------------------------------------------- */
+
+const char *store_status_name(store_status s)
+{
+    static const char *const names[] = {"incomplete", "ok", "exception", "deadlock", "limit"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+store_status store_status_of_exit(int exit_status)
+{
+    switch (exit_status) {
+    case 0: return STORE_OK;
+    case 3: return STORE_DEADLOCK;
+    case 4: return STORE_LIMIT;
+    default: return STORE_EXCEPTION;
+    }
+}
+
+void store_run_free(store_run *r)
+{
+    free(r->scenario);
+    free(r->policy);
+    free(r->recorded_at);
+    free(r->host);
+    free(r->version);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,166 @@
+/*
+ * traces/store.h — the SQLite store: every run, its threads, events and
+ * scheduling decisions, kept for show, diff, replay and export.
+ *
+ * Schema (version STORE_SCHEMA_VERSION; every table STRICT):
+ *
+ *   runs       one row per run: what ran (scenario, policy, seed, Python
+ *              dialect, the options that shape the trace), how it ended
+ *              (status, exit status, counts, virtual end time, trace hash)
+ *              and metadata that is never compared (recorded_at wall-clock
+ *              UTC, host, threadsim version);
+ *   threads    (run_id, tid): name (latest) and daemon flag (as started);
+ *   events     (run_id, seq): every trace event, field by field; kind is the
+ *              event's name ("block"), text a BLOB (output bytes exactly);
+ *   schedules  (run_id, decision): n ready, index chosen, thread chosen, and
+ *              the events emitted before it — what replay feeds back.
+ *
+ * The file is marked PRAGMA application_id = STORE_APPLICATION_ID ("TSIM")
+ * and PRAGMA user_version = the schema version. Opening applies the numbered
+ * migrations the file lacks, all in one transaction (so an interrupted
+ * upgrade changes nothing); a file from a newer threadsim, a SQLite file of
+ * another application, a non-SQLite file or a corrupt one is refused with a
+ * one-line message.
+ *
+ * Recording: the run row is inserted at once with status 'incomplete'; events
+ * and decisions are buffered and written in batches, one transaction per
+ * batch (BEGIN IMMEDIATE ... COMMIT, prepared statements), each batch also
+ * bumping the row's counts; the last transaction sets the final status, end
+ * time and trace hash. The database is in WAL mode with synchronous=NORMAL:
+ * a process killed midway (SIGKILL, SIGINT) loses at most its uncommitted
+ * batch, every committed run stays intact, and the killed run stays visible
+ * as 'incomplete'. The write lock is held only while a batch is written, and
+ * every connection waits up to busy_ms for it, so several processes can
+ * record into one database.
+ *
+ * Errors: every function returning int gives 0 on success and -1 on failure,
+ * with a one-line message in store_error() naming the database ("database
+ * 'x.db' is locked by another process", "... is corrupt: ..."). Nothing here
+ * prints or exits.
+ */
+#ifndef TRACES_STORE_H
+#define TRACES_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../sim/sched.h"
+#include "replay.h"
+#include "trace.h"
+
+#define STORE_APPLICATION_ID 0x5453494D   /* "TSIM" */
+#define STORE_SCHEMA_VERSION 1
+#define STORE_DEFAULT_PATH "threadsim.db"
+#define STORE_BATCH 10000                 /* rows per recording transaction */
+
+typedef struct store store;
+
+/* One numbered migration: the SQL that takes the schema from version-1 to
+ * version. Applied in order; version numbers are 1, 2, 3, ... */
+typedef struct store_migration {
+    int version;
+    const char *sql;
+} store_migration;
+
+typedef struct store_open_opts {
+    bool create;              /* create the file if missing (recording); else a missing file is an error */
+    int busy_ms;              /* wait this long for another process's lock (default 5000) */
+    const store_migration *migrations; /* NULL: the built-in schema; tests substitute their own */
+    size_t nmigrations;
+} store_open_opts;
+
+store_open_opts store_open_opts_default(void);
+
+/* Open (and create / upgrade) the store at `path`. On failure returns NULL
+ * and writes a one-line message to err (errcap bytes). */
+store *store_open(const char *path, const store_open_opts *o, char *err, size_t errcap);
+void store_close(store *st);
+/* The last error's one-line message ("" if none). */
+const char *store_error(const store *st);
+/* The path given to store_open. */
+const char *store_path(const store *st);
+/* The schema version of the open file (after migrations). */
+int store_schema_version(const store *st);
+
+/* ---- runs ---------------------------------------------------------------- */
+
+typedef enum store_status {
+    STORE_INCOMPLETE,         /* recording started and never finished (killed, or in progress) */
+    STORE_OK,                 /* exit status 0 */
+    STORE_EXCEPTION,          /* main raised (exit status 1) */
+    STORE_DEADLOCK,           /* exit status 3 */
+    STORE_LIMIT,              /* a run limit stopped it (exit status 4) */
+} store_status;
+
+/* "incomplete", "ok", ... */
+const char *store_status_name(store_status s);
+/* The status for a run's exit status (0, 1, 3, 4; anything else: exception). */
+store_status store_status_of_exit(int exit_status);
+
+typedef struct store_run {
+    int64_t id;               /* rowid, from 1; set by store_rec_begin */
+    char *scenario;           /* owned */
+    char *policy;             /* "fifo", "random", "pct", "replay" (owned) */
+    uint64_t seed;            /* stored as the same 64 bits in a signed INTEGER */
+    int python;               /* 2 or 3 */
+    sim_config cfg;           /* switch_steps, switch_ns, stack_size, max_events, max_time */
+    int64_t replay_of;        /* the run this one replays, 0 if none */
+    store_status status;
+    int exit_status;          /* -1 while incomplete */
+    uint64_t events;          /* events stored (committed) */
+    uint64_t decisions;       /* scheduling decisions stored */
+    uint32_t threads;         /* threads created */
+    int64_t end_time;         /* virtual ns at the end; -1 while incomplete */
+    bool has_hash;            /* trace_hash is known (the run completed) */
+    uint64_t hash;            /* trace hash (hash.h) */
+    /* metadata only: never part of what diff or replay compare */
+    char *recorded_at;        /* wall-clock UTC, ISO 8601 (owned) */
+    char *host;               /* "hostname (sysname machine)" (owned) */
+    char *version;            /* threadsim version that recorded it (owned) */
+} store_run;
+
+/* Free the strings of `r` (not r itself) and zero it. */
+void store_run_free(store_run *r);
+
+/* ---- recording --------------------------------------------------------- */
+
+typedef struct store_rec store_rec;
+
+/* Start recording a run described by `meta` (scenario, policy, seed, python,
+ * cfg, replay_of, version; the rest is filled in): inserts the run row as
+ * 'incomplete' and commits it. `meta` is borrowed until store_rec_end and
+ * receives id, counts, status and hash. NULL on error (store_error). */
+store_rec *store_rec_begin(store *st, store_run *meta);
+/* A sim_sink_fn: buffer one event (`ud` is the store_rec*). Never fails
+ * visibly: a write error is remembered and reported by store_rec_end. */
+void store_rec_event(void *ud, const sim_event *ev);
+/* A sim_decision_fn: buffer one scheduling decision. */
+void store_rec_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread);
+/* Write what is left and the run's outcome; frees `rec`. Returns 0, or -1
+ * if anything failed (the run then stays 'incomplete'). */
+int store_rec_end(store_rec *rec, int exit_status, int64_t end_time, uint32_t threads);
+/* The trace hash of the events seen so far. */
+uint64_t store_rec_hash(const store_rec *rec);
+
+/* ---- reading ----------------------------------------------------------- */
+
+/* A run reference: a run id ("12"), "last" (the newest run) or "last~N"
+ * (N runs before the newest). */
+int store_resolve(store *st, const char *ref, int64_t *id);
+/* The run row `id` (caller frees with store_run_free). */
+int store_run_get(store *st, int64_t id, store_run *out);
+/* Runs newest first (limit 0: all); `fn` returns non-zero to stop early. */
+int store_runs_each(store *st, size_t limit, int (*fn)(void *ud, const store_run *r), void *ud);
+/* The events of run `id` in seq order, each handed to `fn` (its strings are
+ * valid during the call only). */
+int store_events_each(store *st, int64_t id, sim_sink_fn fn, void *ud);
+/* Append run `id`'s full view (full) or output view to `out`. */
+int store_view(store *st, int64_t id, bool full, sim_buf *out);
+/* The whole trace of run `id` into `t` (trace_init'ed here). */
+int store_load_trace(store *st, int64_t id, trace *t);
+/* The schedule of run `id`: *d malloc'd (caller frees), *n entries, by
+ * decision number. */
+int store_load_schedule(store *st, int64_t id, trace_decision **d, size_t *n);
+
+#endif

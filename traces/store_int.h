@@ -1,0 +1,31 @@
+/*
+ * traces/store_int.h — what store.c, store_rec.c and store_read.c share.
+ * Private to traces/store*.c; nothing else includes it.
+ */
+#ifndef TRACES_STORE_INT_H
+#define TRACES_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct store {
+    sqlite3 *db;              /* the connection */
+    char *path;               /* as given to store_open (owned) */
+    int version;              /* schema version after opening */
+    char err[512];            /* last error message */
+};
+
+/* Set st->err to "<what>: <why>" where why depends on SQLite's result `rc`
+ * (locked, corrupt, not a database, ...). Returns -1. */
+int store__fail(store *st, int rc, const char *what);
+/* Set st->err from a format. Returns -1. */
+int store__failf(store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Run SQL without results; -1 and st->err on failure (what: for the message). */
+int store__exec(store *st, const char *sql, const char *what);
+/* Prepare `sql`; NULL and st->err on failure. */
+sqlite3_stmt *store__prepare(store *st, const char *sql);
+/* Duplicate a string (NULL stays NULL); aborts on out-of-memory. */
+char *store__strdup(const char *s);
+
+#endif

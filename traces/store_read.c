@@ -1,0 +1,276 @@
+/*
+ * traces/store_read.c — reading runs, events and schedules back (store.h).
+ *
+ * Everything read is checked before it is believed: an event kind this
+ * version does not know, or a status outside the schema's list, is reported
+ * as an error naming the run rather than turned into garbage. Events are
+ * streamed to a callback in seq order, so showing or hashing a long run needs
+ * no more memory than one row.
+ */
+#include "store_int.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+
+#define READ__RUN_COLS                                                                             \
+    "id, scenario, policy, seed, python, switch_steps, switch_ns, stack_size, max_events, "       \
+    "max_time_ns, replay_of, status, exit_status, events, decisions, threads, end_time_ns, "      \
+    "trace_hash, recorded_at, host, version"
+
+static char *read__text(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return store__strdup(t ? (const char *)t : "");
+}
+
+static int read__run_row(store *st, sqlite3_stmt *s, store_run *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(s, 0);
+    r->scenario = read__text(s, 1);
+    r->policy = read__text(s, 2);
+    r->seed = (uint64_t)sqlite3_column_int64(s, 3);
+    r->python = sqlite3_column_int(s, 4);
+    r->cfg.switch_steps = (uint32_t)sqlite3_column_int64(s, 5);
+    r->cfg.switch_ns = sqlite3_column_int64(s, 6);
+    r->cfg.stack_size = (size_t)sqlite3_column_int64(s, 7);
+    r->cfg.max_events = (uint64_t)sqlite3_column_int64(s, 8);
+    r->cfg.max_time = sqlite3_column_int64(s, 9);
+    r->replay_of = sqlite3_column_int64(s, 10);
+    const char *status = (const char *)sqlite3_column_text(s, 11);
+    int k = -1;
+    for (int i = STORE_INCOMPLETE; i <= STORE_LIMIT; i++)
+        if (status && strcmp(status, store_status_name((store_status)i)) == 0)
+            k = i;
+    r->status = k < 0 ? STORE_INCOMPLETE : (store_status)k;
+    r->exit_status = sqlite3_column_type(s, 12) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 12);
+    r->events = (uint64_t)sqlite3_column_int64(s, 13);
+    r->decisions = (uint64_t)sqlite3_column_int64(s, 14);
+    r->threads = (uint32_t)sqlite3_column_int64(s, 15);
+    r->end_time = sqlite3_column_type(s, 16) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 16);
+    const char *hash = (const char *)sqlite3_column_text(s, 17);
+    r->has_hash = hash && trace_hash_parse(hash, &r->hash) == 0;
+    r->recorded_at = read__text(s, 18);
+    r->host = read__text(s, 19);
+    r->version = read__text(s, 20);
+    if (k < 0) {
+        int64_t id = r->id;
+        store_run_free(r);
+        return store__failf(st, "database '%s': run %" PRId64 " has an unknown status '%s'",
+                            st->path, id, status ? status : "(null)");
+    }
+    return 0;
+}
+
+int store_resolve(store *st, const char *ref, int64_t *id)
+{
+    char *end;
+    if (strncmp(ref, "last", 4) == 0 && (ref[4] == '\0' || ref[4] == '~')) {
+        long long back = 0;
+        if (ref[4] == '~') {
+            if (ref[5] < '0' || ref[5] > '9')
+                goto bad;
+            back = strtoll(ref + 5, &end, 10);
+            if (*end || back < 0)
+                goto bad;
+        }
+        sqlite3_stmt *s = store__prepare(st, "SELECT id FROM runs ORDER BY id DESC "
+                                             "LIMIT 1 OFFSET ?");
+        if (!s)
+            return -1;
+        sqlite3_bind_int64(s, 1, back);
+        int rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW)
+            *id = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        if (rc == SQLITE_DONE && back == 0)
+            return store__failf(st, "database '%s' has no runs yet", st->path);
+        if (rc == SQLITE_DONE)
+            return store__failf(st, "database '%s' has fewer than %lld runs", st->path,
+                                back + 1);
+        if (rc != SQLITE_ROW)
+            return store__fail(st, rc, "cannot find the last run");
+        return 0;
+    }
+    if (!*ref || *ref == '-' || *ref == '+')
+        goto bad;
+    long long v = strtoll(ref, &end, 10);
+    if (*end || v <= 0)
+        goto bad;
+    *id = v;
+    return 0;
+bad:
+    return store__failf(st, "'%s' is not a run (a run id or 'last')", ref);
+}
+
+int store_run_get(store *st, int64_t id, store_run *out)
+{
+    sqlite3_stmt *s = store__prepare(st, "SELECT " READ__RUN_COLS " FROM runs WHERE id = ?");
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s), ret;
+    if (rc == SQLITE_ROW)
+        ret = read__run_row(st, s, out);
+    else if (rc == SQLITE_DONE)
+        ret = store__failf(st, "database '%s' has no run %" PRId64, st->path, id);
+    else
+        ret = store__fail(st, rc, "cannot read the run");
+    sqlite3_finalize(s);
+    return ret;
+}
+
+int store_runs_each(store *st, size_t limit, int (*fn)(void *ud, const store_run *r), void *ud)
+{
+    sqlite3_stmt *s = store__prepare(st, "SELECT " READ__RUN_COLS " FROM runs ORDER BY id DESC "
+                                         "LIMIT ?");
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        store_run r;
+        if (read__run_row(st, s, &r) != 0) {
+            ret = -1;
+            break;
+        }
+        int stop = fn(ud, &r);
+        store_run_free(&r);
+        if (stop)
+            break;
+    }
+    if (ret == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        ret = store__fail(st, rc, "cannot list the runs");
+    sqlite3_finalize(s);
+    return ret;
+}
+
+static uint32_t read__id(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? SIM_NONE : (uint32_t)sqlite3_column_int64(s, i);
+}
+
+int store_events_each(store *st, int64_t id, sim_sink_fn fn, void *ud)
+{
+    sqlite3_stmt *s = store__prepare(st, "SELECT seq, time_ns, kind, thread, other, obj, arg, "
+                                         "reason, text FROM events WHERE run_id = ? "
+                                         "ORDER BY seq");
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *kind = (const char *)sqlite3_column_text(s, 2);
+        int k = kind ? sim_ev_kind_parse(kind) : -1;
+        if (k < 0) {
+            ret = store__failf(st,
+                               "database '%s': run %" PRId64 " has an event of unknown kind "
+                               "'%s' (recorded by a newer threadsim?)",
+                               st->path, id, kind ? kind : "(null)");
+            break;
+        }
+        sim_event ev = {
+            .seq = (uint64_t)sqlite3_column_int64(s, 0),
+            .time = sqlite3_column_int64(s, 1),
+            .kind = (sim_ev_kind)k,
+            .thread = read__id(s, 3),
+            .other = read__id(s, 4),
+            .obj = read__id(s, 5),
+            .arg = sqlite3_column_int64(s, 6),
+            .reason = (const char *)sqlite3_column_text(s, 7),
+        };
+        if (sqlite3_column_type(s, 8) != SQLITE_NULL) {
+            const void *b = sqlite3_column_blob(s, 8);
+            ev.len = (size_t)sqlite3_column_bytes(s, 8);
+            ev.text = b ? b : "";
+        }
+        fn(ud, &ev);
+    }
+    if (ret == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        ret = store__fail(st, rc, "cannot read the run's events");
+    sqlite3_finalize(s);
+    return ret;
+}
+
+typedef struct read__view {
+    sim_buf *out;             /* where the view goes */
+    bool full;                /* full view, else output view */
+    trace_names names;        /* for the full view */
+} read__view;
+
+static void read__view_sink(void *ud, const sim_event *ev)
+{
+    read__view *v = ud;
+    if (v->full) {
+        trace_names_see(&v->names, ev);
+        trace_fmt_line(v->out, &v->names, ev);
+    } else if (ev->kind == SIM_EV_OUTPUT && ev->text) {
+        sim_buf_add(v->out, ev->text, ev->len);
+    }
+}
+
+int store_view(store *st, int64_t id, bool full, sim_buf *out)
+{
+    read__view v = {.out = out, .full = full};
+    trace_names_init(&v.names);
+    int rc = store_events_each(st, id, read__view_sink, &v);
+    trace_names_fini(&v.names);
+    return rc;
+}
+
+int store_load_trace(store *st, int64_t id, trace *t)
+{
+    trace_init(t);
+    if (store_events_each(st, id, trace_sink, t) != 0) {
+        trace_fini(t);
+        return -1;
+    }
+    return 0;
+}
+
+int store_load_schedule(store *st, int64_t id, trace_decision **d, size_t *n)
+{
+    *d = NULL;
+    *n = 0;
+    sqlite3_stmt *s = store__prepare(st, "SELECT decision, n, chosen, thread, seq FROM schedules "
+                                         "WHERE run_id = ? ORDER BY decision");
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, id);
+    size_t cap = 0;
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            trace_decision *a = realloc(*d, cap * sizeof *a);
+            if (!a) {
+                ret = store__failf(st, "out of memory reading run %" PRId64 "'s schedule", id);
+                break;
+            }
+            *d = a;
+        }
+        trace_decision *x = &(*d)[(*n)++];
+        x->index = (uint64_t)sqlite3_column_int64(s, 0);
+        x->n = (uint32_t)sqlite3_column_int64(s, 1);
+        x->chosen = (uint32_t)sqlite3_column_int64(s, 2);
+        x->thread = (uint32_t)sqlite3_column_int64(s, 3);
+        x->seq = (uint64_t)sqlite3_column_int64(s, 4);
+        if (x->index != *n - 1 || x->n < 2 || x->chosen >= x->n) {
+            ret = store__failf(st, "database '%s': run %" PRId64 "'s schedule is damaged at "
+                                   "decision %zu", st->path, id, *n - 1);
+            break;
+        }
+    }
+    if (ret == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        ret = store__fail(st, rc, "cannot read the run's schedule");
+    sqlite3_finalize(s);
+    if (ret != 0) {
+        free(*d);
+        *d = NULL;
+        *n = 0;
+    }
+    return ret;
+}
