@@ -135,11 +135,20 @@ void model_barrier_abort(model_barrier *b)
     barrier__unlock(b);
 }
 
-int64_t model_barrier_parties(const model_barrier *b) { return b->parties; }
+int64_t model_barrier_parties(const model_barrier *b)
+{
+    model_step();
+    return b->parties;
+}
 
 int64_t model_barrier_n_waiting(const model_barrier *b)
 {
+    model_step();
     return b->state == BARRIER_FILLING ? b->count : 0;
 }
 
-bool model_barrier_broken(const model_barrier *b) { return b->state == BARRIER_BROKEN; }
+bool model_barrier_broken(const model_barrier *b)
+{
+    model_step();
+    return b->state == BARRIER_BROKEN;
+}

@@ -41,6 +41,16 @@ typedef struct model_obj model_obj;
 #define MODEL_EXIT_DEADLOCK 3  /* nothing could run while threads waited */
 #define MODEL_EXIT_LIMIT 4     /* a run limit (events, virtual time) stopped it */
 
+/* The deadlock report (status MODEL_EXIT_DEADLOCK): nothing is ready, no
+ * timed event is pending, and the main thread (so a non-daemon) waits. One
+ * `deadlock` event per blocked thread, in creation order, with the text
+ *   NAME[ (daemon)] waits on REASON (OBJECT)[, held by HOLDER[, which has finished]]
+ * (HOLDER from the object's model_obj.holder), then, if following "waits on
+ * an object held by" from some thread comes back to a thread already seen,
+ * one more: "cycle: A -> B -> A". A daemon blocked when the program ends is
+ * not a deadlock (it is killed at exit), nor is any wait while a Timer, a
+ * sleep or a timeout is pending. */
+
 /* Timeout value meaning "no timeout" (Python's None). */
 #define MODEL_NO_TIMEOUT INFINITY
 

@@ -76,6 +76,12 @@ static void tst__sink(void *ud, const sim_event *ev)
 
 int64_t tst_record(store *st, const char *name, const char *policy, uint64_t seed, trace *live)
 {
+    return tst_record_arg(st, name, NULL, policy, seed, live);
+}
+
+int64_t tst_record_arg(store *st, const char *name, void *arg, const char *policy, uint64_t seed,
+                       trace *live)
+{
     const ts_scenario *sc = ts_scenario_find(name);
     if (!sc) {
         fprintf(stderr, "\ntst_record: no scenario %s\n", name);
@@ -115,7 +121,7 @@ int64_t tst_record(store *st, const char *name, const char *policy, uint64_t see
     o.on_decision = store_rec_decision;
     o.decision_ud = rec;
     model_result res;
-    int status = model_run(&o, sc->main, NULL, &res);
+    int status = model_run(&o, sc->main, arg, &res);
     int rc = store_rec_end(rec, status, res.end_time, res.threads);
     if (pct_live)
         sim_pct_fini(&pct);

@@ -27,6 +27,9 @@ store *tst_open(const char *path, bool create);
  * and `seed`. If `live` is not NULL the run's trace is also collected there
  * (trace_init'ed here). Returns the run id, or -1 (with a message). */
 int64_t tst_record(store *st, const char *name, const char *policy, uint64_t seed, trace *live);
+/* The same with `arg` for the scenario's main (tst_record passes NULL). */
+int64_t tst_record_arg(store *st, const char *name, void *arg, const char *policy, uint64_t seed,
+                       trace *live);
 
 /* Run `name` in memory under `p` (a policy) with seed `seed`; the trace into
  * `tr` (trace_init'ed). Returns the exit status. */

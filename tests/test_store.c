@@ -11,6 +11,7 @@
 
 #include "store_util.h"
 #include "traces/hash.h"
+#include "traces/json.h"
 
 static char *dir;
 
@@ -326,6 +327,50 @@ static void test_locked_refused_then_fine(void)
     free(path);
 }
 
+/* A batch that cannot be written (the lock is held past the busy timeout):
+ * the recorder drops the rest, reports it at the end, the run stays
+ * 'incomplete' with nothing half-written. */
+static void test_write_failure_leaves_run_incomplete(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "fail.db");
+    char err[600];
+    store_open_opts o = store_open_opts_default();
+    o.create = true;
+    o.busy_ms = 50;
+    store *st = store_open(path, &o, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    store_run meta = {.scenario = "synthetic", .policy = "fifo", .python = 3};
+    meta.cfg = sim_config_default();
+    store_rec *rec = store_rec_begin(st, &meta);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rec);
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    CU_ASSERT_EQUAL(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    for (uint64_t i = 1; i <= STORE_BATCH + 10; i++) {
+        sim_event ev = {.seq = i, .kind = SIM_EV_YIELD, .thread = 0, .other = SIM_NONE,
+                        .obj = SIM_NONE};
+        store_rec_event(rec, &ev);
+    }
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
+    CU_ASSERT_EQUAL(store_rec_end(rec, 0, 0, 1), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "cannot record the run"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "is locked by another process"));
+    CU_ASSERT_EQUAL(meta.status, STORE_INCOMPLETE);
+    free(meta.recorded_at);
+    free(meta.host);
+    store_run r;
+    CU_ASSERT_EQUAL_FATAL(store_run_get(st, meta.id, &r), 0);
+    CU_ASSERT_EQUAL(r.status, STORE_INCOMPLETE);
+    CU_ASSERT_EQUAL(r.events, 0);
+    CU_ASSERT_FALSE(r.has_hash);
+    store_run_free(&r);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM events"), 0);
+    store_close(st);
+    free(path);
+}
+
 /* ---- round trip ------------------------------------------------------------ */
 
 static void test_round_trip_of_a_run(void)
@@ -488,6 +533,58 @@ static void test_run_references(void)
     free(path);
 }
 
+/* ---- the hash and JSON forms ------------------------------------------------ */
+
+static void test_hash_is_fnv1a_of_the_full_view(void)
+{
+    /* FNV-1a 64 reference values */
+    CU_ASSERT_EQUAL(trace_hash_bytes(TRACE_HASH_INIT, "", 0), UINT64_C(0xcbf29ce484222325));
+    CU_ASSERT_EQUAL(trace_hash_bytes(TRACE_HASH_INIT, "a", 1), UINT64_C(0xaf63dc4c8601ec8c));
+    CU_ASSERT_EQUAL(trace_hash_bytes(TRACE_HASH_INIT, "foobar", 6), UINT64_C(0x85944171f73967e8));
+    char hex[17];
+    trace_hash_hex(UINT64_C(0x00ab00cd00ef0012), hex);
+    CU_ASSERT_STRING_EQUAL(hex, "00ab00cd00ef0012");
+    uint64_t h;
+    CU_ASSERT_EQUAL(trace_hash_parse(hex, &h), 0);
+    CU_ASSERT_EQUAL(h, UINT64_C(0x00ab00cd00ef0012));
+    CU_ASSERT_EQUAL(trace_hash_parse("00AB00CD00EF0012", &h), -1);
+    CU_ASSERT_EQUAL(trace_hash_parse("abc", &h), -1);
+    /* of a run: the hash of its full view's bytes, however it is computed */
+    trace t;
+    tst_run("daemon-join/join", sim_policy_fifo(), 0, &t);
+    char *full = ts_full(&t);
+    CU_ASSERT_EQUAL(trace_hash(&t), trace_hash_bytes(TRACE_HASH_INIT, full, strlen(full)));
+    free(full);
+    trace_fini(&t);
+}
+
+static void test_json_forms(void)
+{
+    sim_buf b = {0};
+    static const char ctl[] = "a\"b\\c\n\t\x01\x7f";
+    trace_json_string(&b, ctl, sizeof ctl - 1);
+    TS_ASSERT_STR_EQ(b.p, "\"a\\\"b\\\\c\\n\\t\\u0001\\u007f\"");
+    sim_buf_clear(&b);
+    /* valid UTF-8 passes; invalid bytes, overlong forms and surrogates become U+FFFD */
+    static const char u8[] = "\xc3\xa9\xe2\x82\xac\xff\xc0\xaf\xed\xa0\x80!";
+    trace_json_string(&b, u8, sizeof u8 - 1);
+    TS_ASSERT_STR_EQ(b.p, "\"\xc3\xa9\xe2\x82\xac\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd!\"");
+    sim_buf_clear(&b);
+    trace_names nm;
+    trace_names_init(&nm);
+    sim_event c = {.seq = 2, .time = 0, .kind = SIM_EV_CREATE, .thread = SIM_NONE, .other = 0,
+                   .obj = 1, .arg = 0, .text = "Main", .len = 4};
+    trace_names_see(&nm, &c);
+    sim_event ev = {.seq = 3, .time = 5000000000, .kind = SIM_EV_BLOCK, .thread = 0,
+                    .other = SIM_NONE, .obj = 9, .arg = -1, .reason = "join", .text = NULL};
+    trace_json_event(&b, &nm, &ev);
+    TS_ASSERT_STR_EQ(b.p, "{\"seq\":3,\"time_ns\":5000000000,\"thread\":0,\"thread_name\":"
+                          "\"Main\",\"kind\":\"block\",\"other\":null,\"obj\":9,\"arg\":-1,"
+                          "\"reason\":\"join\",\"text\":null}\n");
+    trace_names_fini(&nm);
+    sim_buf_free(&b);
+}
+
 static int cleanup(void)
 {
     tst_rmdir(dir);
@@ -507,9 +604,12 @@ int main(void)
         TS_TEST(test_missing_and_empty),
         TS_TEST(test_corrupt_detected),
         TS_TEST(test_locked_refused_then_fine),
+        TS_TEST(test_write_failure_leaves_run_incomplete),
         TS_TEST(test_round_trip_of_a_run),
         TS_TEST(test_round_trip_bytes),
         TS_TEST(test_run_references),
+        TS_TEST(test_hash_is_fnv1a_of_the_full_view),
+        TS_TEST(test_json_forms),
     };
     int rc = ts_test_main("store", tests, sizeof tests / sizeof tests[0]);
     cleanup();

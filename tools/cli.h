@@ -63,5 +63,6 @@ int ts_cmd_diff(int argc, char **argv);     /* cmd_diff.c */
 int ts_cmd_replay(int argc, char **argv);   /* cmd_store.c */
 int ts_cmd_check(int argc, char **argv);    /* cmd_check.c */
 int ts_cmd_export(int argc, char **argv);   /* cmd_export.c */
+int ts_cmd_step(int argc, char **argv);     /* cmd_step.c */
 
 #endif

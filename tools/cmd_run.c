@@ -12,6 +12,7 @@
 
 #include "../traces/trace.h"
 #include "cli.h"
+#include "cmd_py.h"
 #include "record.h"
 #include "scenarios/scenario.h"
 
@@ -34,6 +35,7 @@ typedef struct run_sink {
     bool full;              /* --trace */
     trace_names names;
     sim_buf line;
+    bool midline;           /* the program's last write did not end a line */
 } run_sink;
 
 static void run__sink(void *ud, const sim_event *ev)
@@ -50,12 +52,17 @@ static void run__sink(void *ud, const sim_event *ev)
         FILE *f = ev->arg == 2 ? stderr : stdout;
         fwrite(ev->text, 1, ev->len, f);
         fflush(f);
-    } else if (ev->kind == SIM_EV_DEADLOCK) {
+        if (ev->len)
+            rs->midline = ev->text[ev->len - 1] != '\n';
+    } else if (ev->kind == SIM_EV_DEADLOCK || ev->kind == SIM_EV_LIMIT) {
         fflush(stdout);
-        fprintf(stderr, "threadsim: deadlock: %.*s\n", (int)ev->len, ev->text);
-    } else if (ev->kind == SIM_EV_LIMIT) {
-        fflush(stdout);
-        fprintf(stderr, "threadsim: run stopped: %.*s reached\n", (int)ev->len, ev->text);
+        if (rs->midline) /* "Second try:" then a deadlock: start the report on its own line */
+            fputc('\n', stderr);
+        rs->midline = false;
+        if (ev->kind == SIM_EV_DEADLOCK)
+            fprintf(stderr, "threadsim: deadlock: %.*s\n", (int)ev->len, ev->text);
+        else
+            fprintf(stderr, "threadsim: run stopped: %.*s reached\n", (int)ev->len, ev->text);
     }
 }
 
@@ -194,6 +201,8 @@ int ts_cmd_run(int argc, char **argv)
     }
     if (!name)
         return ts_usage_error("run: which scenario? (see 'threadsim list')");
+    if (!ts_scenario_find(name) && ts_is_py_program(name))
+        return ts_run_py(name, &o, python_set, full, &db, &pol);
     const ts_scenario *sc = ts_scenario_find(name);
     if (!sc)
         return ts_usage_error("unknown scenario '%s' (see 'threadsim list')", name);

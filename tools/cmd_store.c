@@ -24,7 +24,7 @@
 
 /* Parse the options every store command takes (--db, --help handled by the
  * caller); returns like ts_parse_db_option, refusing --no-db. */
-static int store__db_option(const char *cmd, int argc, char **argv, ts_db_opts *db)
+static int cmd__db_option(const char *cmd, int argc, char **argv, ts_db_opts *db)
 {
     int k = ts_parse_db_option(argc, argv, db);
     if (k > 0 && db->none)
@@ -141,7 +141,7 @@ int ts_cmd_runs(int argc, char **argv)
             i++;
             continue;
         }
-        int k = store__db_option("runs", argc - i, argv + i, &db);
+        int k = cmd__db_option("runs", argc - i, argv + i, &db);
         if (k < 0)
             return TS_EXIT_USAGE;
         if (k > 0) {
@@ -213,7 +213,7 @@ int ts_cmd_show(int argc, char **argv)
             json = true;
             continue;
         }
-        int k = store__db_option("show", argc - i, argv + i, &db);
+        int k = cmd__db_option("show", argc - i, argv + i, &db);
         if (k < 0)
             return TS_EXIT_USAGE;
         if (k > 0) {
@@ -392,7 +392,7 @@ int ts_cmd_replay(int argc, char **argv)
             record = false;
             continue;
         }
-        int k = store__db_option("replay", argc - i, argv + i, &db);
+        int k = cmd__db_option("replay", argc - i, argv + i, &db);
         if (k < 0)
             return TS_EXIT_USAGE;
         if (k > 0) {

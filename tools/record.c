@@ -140,6 +140,15 @@ static void record__sink(void *ud, const sim_event *ev)
     store_rec_event(r->rec, ev);
 }
 
+static void record__decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen,
+                             uint32_t thread)
+{
+    ts_recording *r = ud;
+    if (r->next_dec)
+        r->next_dec(r->next_dec_ud, index, n, chosen, thread);
+    store_rec_decision(r->rec, index, n, chosen, thread);
+}
+
 int ts_record_begin(ts_recording *r, store *st, const char *scenario, const char *policy,
                     model_opts *o, int64_t replay_of)
 {
@@ -164,8 +173,10 @@ int ts_record_begin(ts_recording *r, store *st, const char *scenario, const char
     r->next_ud = o->sink_ud;
     o->sink = record__sink;
     o->sink_ud = r;
-    o->on_decision = store_rec_decision;
-    o->decision_ud = r->rec;
+    r->next_dec = o->on_decision;
+    r->next_dec_ud = o->decision_ud;
+    o->on_decision = record__decision;
+    o->decision_ud = r;
     return 0;
 }
 

@@ -58,10 +58,13 @@ typedef struct ts_recording {
     store_run meta;           /* the run row; meta.id once begun */
     sim_sink_fn next;         /* the command's own sink (may be NULL) */
     void *next_ud;
+    sim_decision_fn next_dec; /* the command's own decision hook (may be NULL) */
+    void *next_dec_ud;
 } ts_recording;
 
 /* Begin recording the run about to start with options `o` into `st` (NULL:
- * record nothing). Wraps o->sink and sets o->on_decision. `policy` is the
+ * record nothing). Wraps o->sink and o->on_decision (the command's own are
+ * still called, first). `r` must stay put until ts_record_end. `policy` is the
  * canonical spec; replay_of the replayed run or 0. Returns 0, or
  * TS_EXIT_USAGE after printing the error. */
 int ts_record_begin(ts_recording *r, store *st, const char *scenario, const char *policy,

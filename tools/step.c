@@ -45,16 +45,31 @@ static void *step__xrealloc(void *p, size_t n)
     return q;
 }
 
-void ts_step_init(ts_step *sp, const char *name, void (*main)(void *), void *arg,
-                  const model_opts *base)
+void ts_step_init_runner(ts_step *sp, const char *name, ts_step_runner run, void *arg,
+                         const model_opts *base)
 {
     memset(sp, 0, sizeof *sp);
     sp->name = strdup(name);
-    sp->main = main;
+    sp->run = run;
     sp->arg = arg;
     sp->base = base ? *base : model_opts_default();
     trace_init(&sp->tr);
     trace_states_init(&sp->st, NULL, NULL);
+}
+
+/* The runner of a scenario: model_run of its main. */
+static int step__run_main(void *arg, const model_opts *o, model_result *res)
+{
+    ts_step *sp = arg;
+    return model_run(o, sp->main, sp->main_arg, res);
+}
+
+void ts_step_init(ts_step *sp, const char *name, void (*main)(void *), void *arg,
+                  const model_opts *base)
+{
+    ts_step_init_runner(sp, name, step__run_main, sp, base);
+    sp->main = main;
+    sp->main_arg = arg;
 }
 
 static void step__clear_holders(ts_step *sp)
@@ -76,7 +91,8 @@ void ts_step_fini(ts_step *sp)
     step__clear_holders(sp);
     for (size_t i = 0; i < sp->nbrk; i++) {
         free(sp->brk[i].pattern);
-        regfree(&sp->brk[i].re);
+        if (!sp->brk[i].line)
+            regfree(&sp->brk[i].re);
     }
     free(sp->brk);
     memset(sp, 0, sizeof *sp);
@@ -94,8 +110,8 @@ static void step__snapshot(ts_step *sp)
         if (!t || !t->st || !t->waiting_on || !t->waiting_on->holder)
             continue;
         model_thread *h = t->waiting_on->holder(t->waiting_on);
-        if (!h || !h->name)
-            continue;
+        if (!h || !h->name || &h->hdr == t->waiting_on)
+            continue; /* a join waits on the thread itself: nobody "holds" it */
         uint32_t id = t->st->id;
         if (id >= sp->nholder) {
             sp->holder = step__xrealloc(sp->holder, ((size_t)id + 1) * sizeof *sp->holder);
@@ -118,10 +134,31 @@ static void step__stop(step_run *r, uint64_t seq)
     step__snapshot(r->sp);
 }
 
+int ts_step_note_line(const char *text, size_t len)
+{
+    size_t i = len;
+    while (i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9')
+        i--;
+    if (i == len || i == 0 || text[i - 1] != ':' || len - i > 9)
+        return 0;
+    int n = 0;
+    for (; i < len; i++)
+        n = n * 10 + (text[i] - '0');
+    return n;
+}
+
 static bool step__breaks_at(const ts_step *sp, const sim_event *ev)
 {
     if (!sp->nbrk || !ev->text)
         return false;
+    if (ev->kind == SIM_EV_NOTE) {
+        int line = ev->reason && strcmp(ev->reason, "line") == 0
+                       ? ts_step_note_line(ev->text, ev->len) : 0;
+        for (size_t i = 0; i < sp->nbrk && line; i++)
+            if (sp->brk[i].line == line)
+                return true;
+        return false;
+    }
     size_t n = ev->len;
     while (n && (ev->text[n - 1] == '\n' || ev->text[n - 1] == '\r'))
         n--;
@@ -130,7 +167,7 @@ static bool step__breaks_at(const ts_step *sp, const sim_event *ev)
     line[n] = '\0';
     bool hit = false;
     for (size_t i = 0; i < sp->nbrk && !hit; i++)
-        hit = regexec(&sp->brk[i].re, line, 0, NULL, 0) == 0;
+        hit = !sp->brk[i].line && regexec(&sp->brk[i].re, line, 0, NULL, 0) == 0;
     free(line);
     return hit;
 }
@@ -150,9 +187,10 @@ static void step__sink(void *ud, const sim_event *ev)
             step__snapshot(sp);
         return;
     }
-    if (ev->seq <= r->from || ev->kind != SIM_EV_OUTPUT)
+    if (ev->seq <= r->from || (ev->kind != SIM_EV_OUTPUT && ev->kind != SIM_EV_NOTE))
         return;
-    if (r->rule == TS_STOP_OUTPUT || (r->rule == TS_STOP_BREAK && step__breaks_at(sp, ev)))
+    if ((r->rule == TS_STOP_OUTPUT && ev->kind == SIM_EV_OUTPUT) ||
+        (r->rule == TS_STOP_BREAK && step__breaks_at(sp, ev)))
         step__stop(r, ev->seq);
 }
 
@@ -239,7 +277,7 @@ void ts_step_go(ts_step *sp, ts_step_rule rule, uint64_t target)
     o.on_decision = step__decided;
     o.decision_ud = &r;
     model_result res;
-    int status = model_run(&o, sp->main, sp->arg, &res);
+    int status = sp->run(sp->arg, &o, &res);
     sp->reruns++;
     sp->pos = sp->tr.n ? sp->tr.ev[sp->tr.n - 1].seq : 0;
     if (!r.saw_after) {
@@ -311,10 +349,17 @@ int ts_step_break_add(ts_step *sp, const char *pattern, char *err, size_t errcap
         return -1;
     }
     sp->brk = step__xrealloc(sp->brk, (sp->nbrk + 1) * sizeof *sp->brk);
-    sp->brk[sp->nbrk].pattern = strdup(pattern);
-    sp->brk[sp->nbrk].re = re;
+    sp->brk[sp->nbrk] = (ts_step_break){.line = 0, .pattern = strdup(pattern), .re = re};
     sp->nbrk++;
     return 0;
+}
+
+void ts_step_break_line(ts_step *sp, int line)
+{
+    sp->brk = step__xrealloc(sp->brk, (sp->nbrk + 1) * sizeof *sp->brk);
+    memset(&sp->brk[sp->nbrk], 0, sizeof *sp->brk);
+    sp->brk[sp->nbrk].line = line;
+    sp->nbrk++;
 }
 
 int ts_step_break_del(ts_step *sp, size_t i)
@@ -322,7 +367,8 @@ int ts_step_break_del(ts_step *sp, size_t i)
     if (i >= sp->nbrk)
         return -1;
     free(sp->brk[i].pattern);
-    regfree(&sp->brk[i].re);
+    if (!sp->brk[i].line)
+        regfree(&sp->brk[i].re);
     memmove(&sp->brk[i], &sp->brk[i + 1], (sp->nbrk - i - 1) * sizeof *sp->brk);
     sp->nbrk--;
     return 0;

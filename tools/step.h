@@ -39,10 +39,13 @@
 
 #include "../model/core.h"
 #include "../traces/states.h"
-#include "../traces/store.h"
 #include "../traces/trace.h"
 
 #define TS_STEP_NOSEQ UINT64_MAX   /* a path decision that has not run yet */
+
+/* Runs the program once under `o` (as model_run does: the whole run, with
+ * o's sink, policy and hook); returns the exit status and fills `res`. */
+typedef int (*ts_step_runner)(void *arg, const model_opts *o, model_result *res);
 
 /* One decision of the path. */
 typedef struct ts_step_dec {
@@ -56,13 +59,16 @@ typedef struct ts_step_dec {
 typedef enum ts_step_rule {
     TS_STOP_AT,               /* after event `target` (0: before the first event) */
     TS_STOP_OUTPUT,           /* after the next output event past the stop */
-    TS_STOP_BREAK,            /* after the next output matching a breakpoint, else the end */
+    TS_STOP_BREAK,            /* after the next output matching a breakpoint or the next
+                                 line note of a breakpoint's line, else the end */
     TS_STOP_DECISION,         /* at the next decision past the stop, else the end */
     TS_STOP_END,              /* at the end */
 } ts_step_rule;
 
-/* A breakpoint: an output line matching an extended regular expression. */
+/* A breakpoint: an output line matching an extended regular expression, or
+ * (a Python program) a thread reaching a source line. */
 typedef struct ts_step_break {
+    int line;                 /* > 0: a source line; then no pattern */
     char *pattern;            /* as typed (owned) */
     regex_t re;               /* compiled, REG_EXTENDED | REG_NOSUB */
 } ts_step_break;
@@ -70,8 +76,10 @@ typedef struct ts_step_break {
 typedef struct ts_step {
     /* what runs */
     char *name;               /* scenario name or program path (owned) */
-    void (*main)(void *);     /* the program */
-    void *arg;
+    ts_step_runner run;       /* runs the program once */
+    void *arg;                /* the runner's argument */
+    void (*main)(void *);     /* a scenario's main (ts_step_init), or NULL */
+    void *main_arg;           /* main's argument */
     model_opts base;          /* run options; sink, policy and decision hook are set per run */
     /* the path */
     ts_step_dec *path;        /* decision k at path[k] */
@@ -100,6 +108,9 @@ typedef struct ts_step {
  * first stop is before the first event: call ts_step_go(sp, TS_STOP_AT, 0). */
 void ts_step_init(ts_step *sp, const char *name, void (*main)(void *), void *arg,
                   const model_opts *base);
+/* The same for a program run by `run(arg, ...)` (a Python program: py_run). */
+void ts_step_init_runner(ts_step *sp, const char *name, ts_step_runner run, void *arg,
+                         const model_opts *base);
 void ts_step_fini(ts_step *sp);
 
 /* Re-run and stop by `rule` (`target` for TS_STOP_AT). */
@@ -117,6 +128,11 @@ size_t ts_step_decisions_before(const ts_step *sp);
 /* Breakpoints. ts_step_break_add returns -1 with a message in err if the
  * pattern does not compile. */
 int ts_step_break_add(ts_step *sp, const char *pattern, char *err, size_t errcap);
+/* A breakpoint at source line `line` (> 0) of a Python program: the stop is
+ * the trace's note that a thread reached it. */
+void ts_step_break_line(ts_step *sp, int line);
+/* The line number of a note "file:line" (ev->text), or 0. */
+int ts_step_note_line(const char *text, size_t len);
 /* Remove breakpoint i (from 0); -1 if none. */
 int ts_step_break_del(ts_step *sp, size_t i);
 
@@ -135,11 +151,6 @@ char *ts_step_token(const ts_step *sp);
  * ts_step_init) when sp is not NULL. -1 with a message in err if malformed. */
 int ts_step_token_parse(const char *tok, char **name, ts_step *sp, char *err, size_t errcap);
 
-/* Run the whole path to the end and record it in `st` as policy "step"
- * (its schedule is what `threadsim replay` follows). Returns 0 and the run
- * id, or an exit status after printing the error. */
-int ts_step_record(ts_step *sp, store *st, int64_t *id);
-
 /* ---- the screen (step_view.c) ----------------------------------------------
  * A stop as lines of at most `cols` characters, a label column on the left:
  *
@@ -150,6 +161,10 @@ int ts_step_record(ts_step *sp, store *st, int64_t *id);
  *   timers  5.000000000  #2 daemon: sleep ends
  *   output  (daemon   ) Starting
  *   next    2 can run: #1 non-daemon (default), #0 MainThread
+ *
+ * A Python program's threads show the line they are at ("line 12"), and a
+ * "source" line under "last" quotes the running (else the last acting)
+ * thread's line.
  *   goal    on track: 1 of 10 lines match goal.txt
  *
  * With `rows`, the whole fits in rows - 1 lines (the prompt takes the last):
@@ -163,6 +178,8 @@ typedef struct ts_step_view {
     size_t goal_len;
     const char *goal_name;    /* its name, for the goal line */
     const char *msg;          /* one line for the user (an error, a note), or NULL */
+    const char *src;          /* a Python program's source (its lines are shown), or NULL */
+    size_t src_len;
 } ts_step_view;
 
 /* Whether the output so far equals the goal. */

@@ -1,6 +1,5 @@
 /*
- * tools/step_token.c — replay tokens (format in step.h) and recording the
- * stepper's path as a run.
+ * tools/step_token.c — replay tokens (format in step.h).
  *
  * A token must survive a chat message and a shell: base64url (RFC 4648 §5,
  * no padding) over a version byte and varints (7 bits a byte, low first).
@@ -12,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "record.h"
 #include "step.h"
 
 #define STEP_TOKEN_VERSION 1
@@ -164,44 +161,4 @@ fail:
     sim_buf_free(&raw);
     free(path);
     return -1;
-}
-
-/* ---- recording ------------------------------------------------------------ */
-
-typedef struct step_follow {
-    const ts_step *sp;
-} step_follow;
-
-/* The path, then FIFO: what the stepper's re-runs choose when nothing stops them. */
-static uint32_t step__follow(void *ud, sim_sched *s, uint32_t n)
-{
-    const ts_step *sp = ((step_follow *)ud)->sp;
-    uint64_t k = s->ndecisions;
-    if (k >= sp->npath)
-        return 0;
-    const ts_step_dec *d = &sp->path[k];
-    if (d->thread != SIM_NONE)
-        for (uint32_t i = 0; i < n; i++)
-            if (sim_ready_at(s, i)->id == d->thread)
-                return i;
-    return d->chosen < n ? d->chosen : 0;
-}
-
-int ts_step_record(ts_step *sp, store *st, int64_t *id)
-{
-    model_opts o = sp->base;
-    step_follow f = {sp};
-    o.sink = NULL;
-    o.sink_ud = NULL;
-    o.policy = (sim_policy){.name = "step", .pick = step__follow, .ud = &f};
-    ts_recording rec;
-    int status = ts_record_begin(&rec, st, sp->name, "step", &o, 0);
-    if (status != 0)
-        return status;
-    model_result res;
-    int rs = model_run(&o, sp->main, sp->arg, &res);
-    if (ts_record_end(&rec, rs, &res) != 0)
-        return TS_EXIT_USAGE;
-    *id = rec.meta.id;
-    return 0;
 }

@@ -140,6 +140,9 @@ static void view__threads(view_lines *ls, const ts_step *sp)
         size_t c0 = b.len;
         view__state(&b, sp, i, t);
         size_t c1 = b.len;
+        int line = t->at ? ts_step_note_line(t->at, strlen(t->at)) : 0;
+        if (line && t->state != TRACE_ST_DONE && t->state != TRACE_ST_KILLED)
+            sim_buf_printf(&b, "  line %d", line);
         if (t->daemon)
             sim_buf_adds(&b, "  (daemon)");
         view_line *l = view__add(ls, first ? "threads" : "", b.p);
@@ -149,6 +152,35 @@ static void view__threads(view_lines *ls, const ts_step *sp)
     }
     if (first)
         view__add(ls, "threads", "(none yet)");
+    sim_buf_free(&b);
+}
+
+/* "source  #0 MainThread, line 22: d.join()" for a Python program. */
+static void view__source(view_lines *ls, const ts_step *sp, const ts_step_view *v)
+{
+    if (!v->src || !sp->tr.n)
+        return;
+    uint32_t id = sp->st.running;
+    if (id == SIM_NONE)
+        id = sp->tr.ev[sp->tr.n - 1].thread;
+    const trace_thread *t = trace_states_get(&sp->st, id);
+    int line = t && t->at ? ts_step_note_line(t->at, strlen(t->at)) : 0;
+    if (!line || t->state == TRACE_ST_DONE || t->state == TRACE_ST_KILLED)
+        return;
+    const char *p = v->src, *end = v->src + v->src_len;
+    for (int k = 1; k < line && p < end; k++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
+    const char *e = memchr(p, '\n', (size_t)(end - p));
+    if (!e)
+        e = end;
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    sim_buf b = {0};
+    sim_buf_printf(&b, "#%" PRIu32 " %s, line %d: %.*s", id, t->name ? t->name : "?", line,
+                   (int)(e - p), p);
+    view__add(ls, "source", b.p);
     sim_buf_free(&b);
 }
 
@@ -342,20 +374,31 @@ void ts_step_render(sim_buf *out, const ts_step *sp, const ts_step_view *v)
             trace_names_see(&nm, &ev);
         }
         sim_event ev = trace_event_view(&sp->tr.ev[sp->tr.n - 1]);
-        sim_buf line = {0};
+        sim_buf line = {0}, when = {0};
         trace_fmt_line(&line, &nm, &ev);
-        /* drop the time (in the header) and the newline; keep "SEQ THREAD KIND DETAIL" */
-        const char *p = strchr(line.p, ' ');
-        while (p && *p == ' ')
-            p++;
-        size_t n = p ? strlen(p) : 0;
-        if (n && p[n - 1] == '\n')
+        /* "TIME SEQ THREAD KIND DETAIL" with padded columns (trace.h): keep the
+         * detail, without the time (the header has it) or the padding */
+        trace_fmt_time(&when, ev.time);
+        const char *who = trace_names_get(&nm, ev.thread), *kind = sim_ev_kind_name(ev.kind);
+        char seq[24];
+        snprintf(seq, sizeof seq, "%" PRIu64, ev.seq);
+        size_t skip = when.len + 1 + (strlen(seq) > 6 ? strlen(seq) : 6) + 1 +
+                      (strlen(who) > 10 ? strlen(who) : 10) + 1 +
+                      (strlen(kind) > 8 ? strlen(kind) : 8) + 1;
+        size_t n = line.len;
+        if (n && line.p[n - 1] == '\n')
             n--;
-        sim_buf_add(&b, p ? p : "", n);
+        sim_buf_printf(&b, "%s %s %s", seq, who, kind);
+        if (skip < n) {
+            sim_buf_addc(&b, ' ');
+            sim_buf_add(&b, line.p + skip, n - skip);
+        }
         sim_buf_free(&line);
+        sim_buf_free(&when);
         trace_names_fini(&nm);
     }
     view__add(&head, "last", b.p);
+    view__source(&head, sp, v);
     view__threads(&th, sp);
     view__timers(&tm, sp);
     size_t nout = view__output(&op, sp);

@@ -18,6 +18,7 @@ static const ts_command commands[] = {
     {"check", "run scenarios against their expected outputs (--junit FILE)", ts_cmd_check},
     {"replay", "re-run a recorded run from its schedule; is the trace identical?", ts_cmd_replay},
     {"export", "a run as Chrome trace JSON, an html timeline, text or JSON", ts_cmd_export},
+    {"step", "walk through a run event by event; choose who runs next; step back", ts_cmd_step},
 };
 
 int ts_usage_error(const char *fmt, ...)

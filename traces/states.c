@@ -54,6 +54,7 @@ void trace_states_fini(trace_states *s)
         states__clear_wait(&s->th[i]);
         free(s->th[i].name);
         free(s->th[i].exit_how);
+        free(s->th[i].at);
     }
     free(s->th);
     trace_states_init(s, NULL, NULL);
@@ -163,6 +164,11 @@ void trace_states_see(trace_states *s, const sim_event *ev)
             t = states__at(s, ev->other);
             free(t->name);
             t->name = states__dup(ev->text, ev->len);
+        } else if (ev->thread != SIM_NONE && ev->reason && strcmp(ev->reason, "line") == 0 &&
+                   ev->text) {
+            t = states__at(s, ev->thread);
+            free(t->at);
+            t->at = states__dup(ev->text, ev->len);
         }
         break;
     case SIM_EV_START:

@@ -20,7 +20,8 @@
  *   preempt, yield   `thread` is READY (it stays in the ready queue);
  *   exit     `thread` is DONE;  killed: `thread` is KILLED (the wait it was
  *            in is kept, for "killed while sleeping until 5.0");
- *   note "rename"   `other` has a new name.
+ *   note "rename"   `other` has a new name;
+ *   note "line"     `thread` is at the source line `text` ("file:line").
  *
  * A thread that acts (creates, starts, blocks, wakes another, writes, exits,
  * raises, is preempted, yields, renames) while READY or NEW was chosen to run
@@ -73,6 +74,7 @@ typedef struct trace_thread {
     /* the last wake-up */
     uint32_t woken_by;      /* waker thread, SIM_NONE for a timer or none yet */
     char *exit_how;         /* exit text ("returned", "exception"), or NULL */
+    char *at;               /* a Python program's "file:line" (its last note "line"), or NULL */
 } trace_thread;
 
 /* A span one thread spent in one state, handed out when it ends. */

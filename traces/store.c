@@ -287,10 +287,18 @@ store *store_open(const char *path, const store_open_opts *o, char *err, size_t 
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, opt.busy_ms > 0 ? opt.busy_ms : 0);
 
+    /* One read transaction, so the header fields and the table count come
+     * from the same moment even while another process creates the file. */
     int app = 0, version = 0;
+    if (store__exec(st, "BEGIN", NULL) != 0)
+        goto fail;
     if (store__pragma_int(st, "application_id", &app) != 0 ||
         store__pragma_int(st, "user_version", &version) != 0 ||
-        store__check(st, app, version, latest) != 0)
+        store__check(st, app, version, latest) != 0) {
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        goto fail;
+    }
+    if (store__exec(st, "COMMIT", NULL) != 0)
         goto fail;
     st->version = version;
     if (version == 0 && !opt.create) {

@@ -187,7 +187,7 @@ int py_setattr(py_obj *o, const char *name, py_obj *v)
         py_decref(r);
         return 0;
     }
-    if (o->kind == PY_K_INST)
+    if (o->kind == PY_K_INST && PY_INST(o)->dict)
         return py_dict_sets(PY_INST(o)->dict, name, v);
     if (o->kind == PY_K_FUNC) {
         py_func *f = (py_func *)o;
@@ -461,7 +461,7 @@ static py_obj *call__function(py_func *fn, py_obj **args, size_t n, py_obj *kw)
             result = f.retval;
         } else if (r == PY_X_EXC) {
             py_xdecref(f.retval);
-            py_tb_add(ts->exc, f.line, c->name);
+            py_tb_here(&f);
         } else {
             py_xdecref(f.retval);
             result = py_incref(py_None);
@@ -576,6 +576,8 @@ py_obj *py_instantiate(py_type *cls, py_obj **args, size_t n, py_obj *kw)
     py_obj *r = NULL;
     if (init)
         r = call__with_self(init, self, args, n, kw);
+    else if (m && m->fn == py_object_init && (n || (kw && PY_DICT(kw)->n)))
+        r = py_err(&py_exc_TypeError, "%s() takes no arguments", cls->name);
     else if (m)
         r = m->fn(self, args, n, kw);
     else if (n || (kw && PY_DICT(kw)->n))

@@ -34,7 +34,22 @@ int py_step(py_frame *f)
         s->limit_reason = "step limit";
         sim_tick(s); /* does not return */
     }
-    if (in->opts.max_memory && in->heap.bytes > in->opts.max_memory) {
+    if (!in->opts.max_memory)
+        return 0;
+    if (in->heap.bytes <= in->opts.max_memory) {
+        in->mem_raised = false;
+        return 0;
+    }
+    if (in->heap.bytes > 2 * in->opts.max_memory) {
+        /* MemoryError was caught and the program kept allocating */
+        sim_sched *s = model_sched();
+        s->status = SIM_LIMIT;
+        s->limit_reason = "memory limit";
+        sim_tick(s); /* does not return */
+    }
+    if (!in->mem_raised) {
+        /* once per crossing, so a handler can run and let go of memory */
+        in->mem_raised = true;
         py_err(&py_exc_MemoryError, "threadsim memory limit of %zu bytes exceeded",
                in->opts.max_memory);
         return -1;
@@ -62,7 +77,8 @@ void py_note_line(void)
     int len = snprintf(buf, sizeof buf, "%s:%d", in->prog->filename, line);
     if (len >= (int)sizeof buf)
         len = (int)sizeof buf - 1;
-    sim_event ev = {.kind = SIM_EV_NOTE, .thread = SIM_NONE, .other = SIM_NONE,
+    sim_thread *cur = sim_current(model_sched());
+    sim_event ev = {.kind = SIM_EV_NOTE, .thread = cur ? cur->id : SIM_NONE, .other = SIM_NONE,
                     .obj = SIM_NONE, .reason = "line", .text = buf, .len = (size_t)len};
     sim_emit(model_sched(), &ev);
 }
@@ -362,7 +378,8 @@ static py_obj *eval_call(py_frame *f, py_node *n)
         if (self->kind != PY_K_TYPE && self->kind != PY_K_MODULE && self->kind != PY_K_SUPER) {
             const py_getset *gs;
             py_obj *cv = py_type_lookup(self->type, fn->name, &m, &gs);
-            bool shadow = self->kind == PY_K_INST && py_dict_gets(PY_INST(self)->dict, fn->name);
+            bool shadow = self->kind == PY_K_INST && PY_INST(self)->dict &&
+                          py_dict_gets(PY_INST(self)->dict, fn->name);
             if (cv && cv->kind == PY_K_FUNC && !shadow)
                 callee = py_incref(cv);
             else if (!(m && !cv && !gs && !shadow))
@@ -512,7 +529,7 @@ int py__exec_classdef(py_frame *f, py_node *n)
     py_xdecref(cf.closure);
     py_xdecref(cf.retval);
     if (r == PY_X_EXC) {
-        py_tb_add(ts->exc, cf.line, c->name);
+        py_tb_here(&cf);
         py_decref(ns);
         return PY_X_EXC;
     }
@@ -620,7 +637,7 @@ static py_obj *eval_comp(py_frame *f, py_node *n)
     int r = comp_loop(&cf, n, 0, it, out);
     ts->frame = cf.back;
     if (r < 0)
-        py_tb_add(ts->exc, cf.line, c->name);
+        py_tb_here(&cf);
     py_decref(it);
     py_xdecref(cf.closure);
     for (uint32_t i = 0; i < nl; i++)

@@ -223,6 +223,15 @@ void py_tb_add(py_obj *exc, int line, const char *func)
     e->ntb++;
 }
 
+void py_tb_here(py_frame *f)
+{
+    py_obj *exc = py_ts_get()->exc;
+    if (!exc || PY_INST(exc)->tb_frame == f)
+        return;
+    py_tb_add(exc, f->line, f->code->name);
+    PY_INST(exc)->tb_frame = f;
+}
+
 const char *py_exc_type_name(py_obj *exc)
 {
     py_type *t = exc->type;
@@ -233,7 +242,7 @@ const char *py_exc_type_name(py_obj *exc)
     return py_intern(buf);
 }
 
-char *py_exc_message(py_obj *exc)
+static char *exc__message(py_obj *exc)
 {
     /* str(exc): a user __str__ first, else from args (KeyError shows repr) */
     py_obj *m = py_special(exc, "__str__");
@@ -243,14 +252,14 @@ char *py_exc_message(py_obj *exc)
         py_decref(m);
         if (!r || r->kind != PY_K_STR) {
             py_xdecref(r);
-            py_err_clear();
             return strdup("<exception str() failed>");
         }
         sim_buf_add(&b, PY_STR(r), PY_STRLEN(r));
         py_decref(r);
         return sim_buf_take(&b);
     }
-    py_err_clear();
+    if (py_err_occurred())
+        return strdup("<exception str() failed>");
     py_obj *args = PY_INST(exc)->exc_args;
     size_t n = args ? PY_TUPLE(args)->n : 0;
     int r = 0;
@@ -261,11 +270,26 @@ char *py_exc_message(py_obj *exc)
     else if (n > 1)
         r = py_buf_repr(&b, args);
     if (r < 0) {
-        py_err_clear();
         sim_buf_free(&b);
         return strdup("<exception str() failed>");
     }
     return sim_buf_take(&b);
+}
+
+char *py_exc_message(py_obj *exc)
+{
+    /* run str() with the pending exception (often `exc` itself) set aside */
+    py_ts *ts = py_ts_get();
+    py_obj *pending = ts->exc;
+    ts->exc = NULL;
+    py_incref(exc);
+    char *msg = exc__message(exc);
+    py_err_clear();
+    py_decref(exc);
+    ts->exc = pending;
+    if (!msg)
+        abort();
+    return msg;
 }
 
 void py_exc_format_last(sim_buf *b, py_obj *exc)

@@ -15,9 +15,9 @@ int py_exec_body(py_frame *f, py_nodes *body)
     for (uint32_t i = 0; i < body->n; i++) {
         py_node *n = body->v[i];
         f->line = n->line;
-        if (py_step(f) < 0)
-            return PY_X_EXC;
-        int r = exec_stmt(f, n);
+        int r = py_step(f) < 0 ? PY_X_EXC : exec_stmt(f, n);
+        if (r == PY_X_EXC)
+            py_tb_here(f);
         if (r != PY_X_OK)
             return r;
     }
@@ -616,11 +616,13 @@ int py_exec_module(py_obj *globals)
     py_code *c = in->prog->code;
     py_frame f = {.code = c, .globals = globals, .back = ts->frame, .line = 1};
     ts->frame = &f;
+    ts->depth++; /* the module frame counts toward the recursion limit, as in CPython */
     int r = py_exec_body(&f, c->body);
+    ts->depth--;
     ts->frame = f.back;
     py_xdecref(f.retval);
     if (r == PY_X_EXC) {
-        py_tb_add(ts->exc, f.line, c->name);
+        py_tb_here(&f);
         return -1;
     }
     return 0;

@@ -71,14 +71,16 @@ typedef struct py_interp {
     py_obj *modules;          /* dict: imported modules by name */
     py_ts *threads;           /* every thread state */
     uint64_t steps;           /* statements executed */
+    bool mem_raised;          /* MemoryError raised since memory was last under the limit */
     bool exited;              /* sys.exit / SystemExit ended main */
     int exit_code;
     bool softspace;           /* Python 2 print statement */
     /* logging */
     int log_level;
     char *log_format;         /* owned; NULL until configured */
-    /* DeprecationWarning already shown for these lines */
-    int *warned;
+    /* DeprecationWarnings already shown: "LINE:message" (CPython's registry
+     * key is the text, category and line) */
+    char **warned;
     size_t nwarned;
     py_obj *main_thread;      /* the MainThread object, made on demand (owned) */
     char **interned;          /* strings that must live until the end of the run */
@@ -125,6 +127,9 @@ py_type *py_exc_by_name(const char *name);
 py_type *const *py_exc_all(size_t *n);
 /* Add a traceback entry to a propagating exception. */
 void py_tb_add(py_obj *exc, int line, const char *func);
+/* The pending exception passes through frame `f`: record the frame's line
+ * once (CPython's PyTraceBack_Here), also when the frame then catches it. */
+void py_tb_here(py_frame *f);
 /* The name CPython prints for an exception's type ("ValueError",
  * "threading.BrokenBarrierError"); lives until the run ends. */
 const char *py_exc_type_name(py_obj *exc);
@@ -199,7 +204,6 @@ int py_as_double(py_obj *o, double *out);
 
 /* ---- strings and formatting (str.c, format.c) --------------------------- */
 
-py_obj *py_str_getattr_method(const char *name);
 /* "fmt % args" */
 py_obj *py_str_mod(py_obj *fmt, py_obj *args);
 /* format(v, spec) */
@@ -207,6 +211,15 @@ int py_format_spec(sim_buf *b, py_obj *v, const char *spec, size_t n);
 py_obj *py_str_format(py_obj *self, py_obj **args, size_t n, py_obj *kw);
 /* Concatenation and repetition helpers used by the operators. */
 py_obj *py_str_concat(py_obj *a, py_obj *b);
+
+/* ---- containers (containers.c) ------------------------------------------ */
+
+/* list.sort(key=, reverse=) in place; 0 or -1. */
+int py_list_sort(py_obj *list, py_obj *key, bool reverse);
+/* dict.update(src) for a dict or an iterable of pairs; 0 or -1. */
+int py_dict_update(py_obj *self, py_obj *src);
+/* object.__init__ */
+py_obj *py_object_init(py_obj *self, py_obj **a, size_t n, py_obj *kw);
 
 /* ---- builtins and modules ----------------------------------------------- */
 

@@ -159,8 +159,11 @@ int py_lex_unescape(const char *s, size_t n, int python, sim_buf *out, py_syntax
 
 /* ---- pieces ------------------------------------------------------------ */
 
-static bool is_name_start(unsigned char c) { return c == '_' || (c | 32) - 'a' < 26u || c >= 0x80; }
-static bool is_name_char(unsigned char c) { return is_name_start(c) || (c - '0') < 10u; }
+static bool is_name_start(unsigned char c)
+{
+    return c == '_' || (unsigned)((c | 32) - 'a') < 26u || c >= 0x80;
+}
+static bool is_name_char(unsigned char c) { return is_name_start(c) || (unsigned)(c - '0') < 10u; }
 
 static int lex__string(lexer *lx, const char *start, const char *q, bool raw, bool fstr,
                        bool bytes)
@@ -482,14 +485,12 @@ int py_lex(const char *src, size_t n, int python, py_tokens *out, py_syntax_erro
             goto fail;
     }
     if (lx.nbr) {
-        lx.line_start = lx.src; /* recompute the column's line start */
-        const char *ls = lx.src;
-        for (int l = 1; l < lx.br[lx.nbr - 1].line; l++)
-            ls = strchr(ls, '\n') + 1;
-        (void)ls;
-        lex__fail(&lx, "SyntaxError", lx.br[lx.nbr - 1].line, lx.br[lx.nbr - 1].col,
-                  "'%c' was never closed", lx.br[lx.nbr - 1].c);
-        goto fail;
+        py_syntax_error *e = &out->unclosed_err;
+        out->unclosed = true;
+        e->type = "SyntaxError";
+        e->line = lx.br[lx.nbr - 1].line;
+        e->col = lx.br[lx.nbr - 1].col;
+        snprintf(e->msg, sizeof e->msg, "'%c' was never closed", lx.br[lx.nbr - 1].c);
     }
     if (out->n && out->v[out->n - 1].kind != PY_T_NEWLINE && out->v[out->n - 1].kind != PY_T_DEDENT)
         lex__push(&lx, PY_T_NEWLINE, lx.p, 0);

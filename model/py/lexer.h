@@ -54,6 +54,10 @@ typedef struct py_syntax_error {
 typedef struct py_tokens {
     py_token *v;
     size_t n, cap;
+    /* A bracket still open at the end of the file: reported by the parser
+     * if it reaches the end without an earlier error, as CPython does. */
+    bool unclosed;
+    py_syntax_error unclosed_err;
 } py_tokens;
 
 /* Tokenize `src` (n bytes). `python` is 2 or 3. Returns 0, or -1 with *err

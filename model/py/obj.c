@@ -49,7 +49,7 @@ int py_truth(py_obj *o)
 
 /* ---- str / repr --------------------------------------------------------- */
 
-static _Thread_local py_obj *repr__stack[64];
+static _Thread_local py_obj *repr__stack[900];
 static _Thread_local int repr__depth;
 
 static bool repr__enter(sim_buf *b, py_obj *o, const char *loop)
@@ -59,7 +59,7 @@ static bool repr__enter(sim_buf *b, py_obj *o, const char *loop)
             sim_buf_adds(b, loop);
             return false;
         }
-    if (repr__depth == 64) {
+    if (repr__depth == 900) {
         py_err(&py_exc_RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
         return false;
     }
@@ -550,13 +550,13 @@ py_obj *py_iter(py_obj *o)
     case PY_K_DICT: case PY_K_SET:
         return py_iter_new(PY_IT_DICT, o, NULL);
     case PY_K_VIEW: {
-        py_iter *it = (py_iter *)py_iter_new(PY_IT_DICT, ((py_view *)o)->obj, NULL);
+        py_iterobj *it = (py_iterobj *)py_iter_new(PY_IT_DICT, ((py_view *)o)->obj, NULL);
         it->j = ((py_view *)o)->which;
         return &it->hdr;
     }
     case PY_K_RANGE: {
         py_range *r = (py_range *)o;
-        py_iter *it = (py_iter *)py_iter_new(PY_IT_RANGE, NULL, NULL);
+        py_iterobj *it = (py_iterobj *)py_iter_new(PY_IT_RANGE, NULL, NULL);
         it->i = r->start;
         it->j = r->stop;
         it->k = r->step;
@@ -596,7 +596,7 @@ py_obj *py_iter(py_obj *o)
     return py_err(&py_exc_TypeError, "'%s' object is not iterable", py_type_name(o));
 }
 
-static py_obj *iter__dict(py_iter *it)
+static py_obj *iter__dict(py_iterobj *it)
 {
     py_dict *d = PY_DICT(it->a);
     while ((size_t)it->i < d->used && !d->entries[it->i].key)
@@ -625,7 +625,7 @@ py_obj *py_next(py_obj *o)
             py_err_clear();
         return r;
     }
-    py_iter *it = (py_iter *)o;
+    py_iterobj *it = (py_iterobj *)o;
     switch (it->sub) {
     case PY_IT_SEQ: {
         py_obj *s = it->a;

@@ -27,6 +27,7 @@ typedef struct parser {
     bool print_function;      /* py2: from __future__ import print_function */
     py_code *cur;             /* scope being parsed */
     py_syntax_error *err;
+    const py_syntax_error *unclosed; /* the lexer's pending "never closed", or NULL */
     jmp_buf fail;
     int depth;                /* expression nesting */
     py_nodes all;             /* every node made (freed on error) */
@@ -52,6 +53,10 @@ static _Noreturn void p__fail_at(parser *p, const char *type, int line, int col,
 static _Noreturn void p__syntax(parser *p)
 {
     py_token *t = &p->t[p->pos];
+    if (p->unclosed && (t->kind == PY_T_EOF || t->kind == PY_T_NEWLINE || t->kind == PY_T_DEDENT)) {
+        *p->err = *p->unclosed;
+        longjmp(p->fail, 1);
+    }
     if (t->kind == PY_T_INDENT)
         p__fail_at(p, "IndentationError", t->line, -1, "unexpected indent");
     p__fail_at(p, "SyntaxError", t->line, t->col, "invalid syntax");
@@ -922,6 +927,7 @@ static py_node *fstring_expr(parser *p, const py_token *at, const char *s, size_
         toks.v[i].col = at->col;
     }
     parser sub = *p;
+    sub.unclosed = NULL;
     sub.t = toks.v;
     sub.n = toks.n;
     sub.pos = 0;
@@ -1479,7 +1485,7 @@ static void stmt(parser *p, py_nodes *out)
                 py_node *item = node(p, PY_N_WITHITEM, it);
                 item->a = test(p);
                 if (accept_kw(p, "as")) {
-                    item->b = target_list(p);
+                    item->b = expr(p); /* one target: `as a, b` would eat the next item */
                     bind_target(p, item->b);
                 }
                 py_nodes_push(&s->l1, item);
@@ -1528,7 +1534,8 @@ int py_parse(const char *src, size_t n, int python, py_nodes *body, py_code **co
     *code = NULL;
     if (py_lex(src, n, python, &toks, err) != 0)
         return -1;
-    parser p = {.t = toks.v, .n = toks.n, .python = python, .err = err};
+    parser p = {.t = toks.v, .n = toks.n, .python = python, .err = err,
+                .unclosed = toks.unclosed ? &toks.unclosed_err : NULL};
     py_code *module = py_code_new(PY_CODE_MODULE, "<module>", 1, NULL);
     p.cur = module;
     if (setjmp(p.fail) != 0) {

@@ -16,7 +16,9 @@
  * are not builtins; os, subprocess, socket are not importable). Limits end a
  * runaway program: statements executed (the run stops like an engine limit,
  * status MODEL_EXIT_LIMIT, reason "step limit"), bytes of live objects
- * (MemoryError), Python call depth (RecursionError).
+ * (MemoryError once per crossing of the limit; a program that catches it and
+ * reaches twice the limit is stopped with reason "memory limit"), Python
+ * call depth (RecursionError).
  */
 #ifndef MODEL_PY_PY_H
 #define MODEL_PY_PY_H

@@ -13,8 +13,8 @@
 extern const py_method py_str_methods[], py_list_methods[], py_dict_methods[],
     py_set_methods[], py_tuple_methods[], py_int_methods[], py_float_methods[],
     py_object_methods[];
-extern const py_getset py_func_getset[], py_type_getset[], py_method_getset[],
-    py_property_getset[];
+extern const py_getset py_func_getset[], py_method_getset[];
+extern const py_method py_property_methods[];
 py_obj *py_make_object(py_obj *self, py_obj **args, size_t n, py_obj *kw);
 py_obj *py_make_type(py_obj *self, py_obj **args, size_t n, py_obj *kw);
 py_obj *py_make_bool(py_obj *self, py_obj **args, size_t n, py_obj *kw);
@@ -41,7 +41,7 @@ py_obj *py_make_reversed(py_obj *self, py_obj **args, size_t n, py_obj *kw);
                    .getset = gs, .make = mk, .inst_kind = ik, .module = "builtins"}
 
 TYPE(py_type_object, "object", NULL, py_object_methods, NULL, py_make_object, PY_K_INST);
-TYPE(py_type_type, "type", &py_type_object, NULL, py_type_getset, py_make_type, PY_K_TYPE);
+TYPE(py_type_type, "type", &py_type_object, NULL, NULL, py_make_type, PY_K_TYPE);
 TYPE(py_type_none, "NoneType", &py_type_object, NULL, NULL, NULL, PY_K_NONE);
 TYPE(py_type_notimpl, "NotImplementedType", &py_type_object, NULL, NULL, NULL, PY_K_NOTIMPL);
 TYPE(py_type_int, "int", &py_type_object, py_int_methods, NULL, py_make_int, PY_K_INT);
@@ -60,7 +60,7 @@ TYPE(py_type_cell, "cell", &py_type_object, NULL, NULL, NULL, PY_K_CELL);
 TYPE(py_type_range, "range", &py_type_object, NULL, NULL, py_make_range, PY_K_RANGE);
 TYPE(py_type_iter, "iterator", &py_type_object, NULL, NULL, NULL, PY_K_ITER);
 TYPE(py_type_slice, "slice", &py_type_object, NULL, NULL, NULL, PY_K_SLICE);
-TYPE(py_type_property, "property", &py_type_object, NULL, py_property_getset, py_make_property,
+TYPE(py_type_property, "property", &py_type_object, py_property_methods, NULL, py_make_property,
      PY_K_PROPERTY);
 TYPE(py_type_staticmethod, "staticmethod", &py_type_object, NULL, NULL, py_make_staticmethod,
      PY_K_STATICM);

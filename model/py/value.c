@@ -112,7 +112,7 @@ static size_t value__size(const py_obj *o)
     case PY_K_MODULE: return sizeof(py_module);
     case PY_K_CELL: return sizeof(py_cell);
     case PY_K_RANGE: return sizeof(py_range);
-    case PY_K_ITER: return sizeof(py_iter);
+    case PY_K_ITER: return sizeof(py_iterobj);
     case PY_K_SLICE: return sizeof(py_slice);
     case PY_K_PROPERTY: case PY_K_STATICM: case PY_K_CLASSM: return sizeof(py_wrap);
     case PY_K_VIEW: case PY_K_SUPER: return sizeof(py_view);
@@ -227,8 +227,8 @@ void py__dealloc(py_obj *o)
         py_xdecref(((py_cell *)o)->v);
         break;
     case PY_K_ITER:
-        py_xdecref(((py_iter *)o)->a);
-        py_xdecref(((py_iter *)o)->b);
+        py_xdecref(((py_iterobj *)o)->a);
+        py_xdecref(((py_iterobj *)o)->b);
         break;
     case PY_K_SLICE:
         py_xdecref(((py_slice *)o)->start);
@@ -422,7 +422,7 @@ py_obj *py_range_new(int64_t start, int64_t stop, int64_t step)
 
 py_obj *py_iter_new(int sub, py_obj *a, py_obj *b)
 {
-    py_iter *it = py_alloc(sizeof *it, &py_type_iter, PY_K_ITER);
+    py_iterobj *it = py_alloc(sizeof *it, &py_type_iter, PY_K_ITER);
     it->sub = sub;
     it->a = a ? py_incref(a) : NULL;
     it->b = b ? py_incref(b) : NULL;

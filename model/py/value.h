@@ -154,6 +154,7 @@ typedef struct py_inst {
     py_obj *exc_args;         /* exceptions: the args tuple */
     py_obj *exc_context;      /* exceptions: __context__ (the one being handled when raised) */
     py_tb_entry *tb;          /* exceptions: traceback, innermost first (owned) */
+    const void *tb_frame;     /* exceptions: the frame that added the last entry */
     uint32_t ntb, cap_tb;
 } py_inst;
 
@@ -177,12 +178,12 @@ typedef enum py_iter_kind {
     PY_IT_CALL,     /* a: object with __next__ */
     PY_IT_REVERSED, /* a: list/tuple, i: next index from the end */
 } py_iter_kind;
-typedef struct py_iter {
+typedef struct py_iterobj {
     py_obj hdr;
     int sub;                  /* py_iter_kind */
     py_obj *a, *b;
     int64_t i, j, k;
-} py_iter;
+} py_iterobj;
 
 /* ---- singletons and builtin types -------------------------------------- */
 

@@ -7,6 +7,7 @@
  * with time.sleep(0) (a yield: a scheduling decision between the two), then
  * sleeps 1 ms, so virtual time moves and timers fire. Main prints a line
  * every 500 batches. About 1.25 million events and 600 thousand decisions.
+ * Called with an int* argument, that many batches instead of PP_BATCHES.
  *
  *   def player():
  *       for i in range(ROUNDS): time.sleep(0)
@@ -33,10 +34,11 @@ static void pp_player(void *arg)
     model_sleep(0.001);
 }
 
+/* arg: NULL, or an int* with the number of batches (tests use fewer). */
 static void pp_main(void *arg)
 {
-    (void)arg;
-    for (int b = 1; b <= PP_BATCHES; b++) {
+    int batches = arg ? *(const int *)arg : PP_BATCHES;
+    for (int b = 1; b <= batches; b++) {
         model_thread *ping = model_thread_new("ping", pp_player, NULL, "player");
         model_thread *pong = model_thread_new("pong", pp_player, NULL, "player");
         TS_CHECK(model_thread_start(ping));

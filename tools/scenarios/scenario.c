@@ -13,6 +13,13 @@ static const ts_scenario_table *const scenario__tables[] = {
     &ts_queue_scenarios,
     &ts_local_scenarios,
     &ts_bench_scenarios,
+    &ts_timer_scenarios,
+    &ts_event_scenarios,
+    &ts_lock_scenarios,
+    &ts_rlock_scenarios,
+    &ts_with_scenarios,
+    &ts_condition_scenarios,
+    &ts_semaphore_scenarios,
 };
 
 static ts_scenario *scenario__all;

@@ -49,5 +49,12 @@ extern const ts_scenario_table ts_subclass_scenarios;
 extern const ts_scenario_table ts_queue_scenarios;
 extern const ts_scenario_table ts_local_scenarios;
 extern const ts_scenario_table ts_bench_scenarios;
+extern const ts_scenario_table ts_timer_scenarios;
+extern const ts_scenario_table ts_event_scenarios;
+extern const ts_scenario_table ts_lock_scenarios;
+extern const ts_scenario_table ts_rlock_scenarios;
+extern const ts_scenario_table ts_with_scenarios;
+extern const ts_scenario_table ts_condition_scenarios;
+extern const ts_scenario_table ts_semaphore_scenarios;
 
 #endif

@@ -1,0 +1,543 @@
+/*
+ * tests/test_py_errors.c — errors as Python reports them: syntax errors,
+ * uncaught exceptions in main and in threads, misuse of the threading API,
+ * and the sandbox. Expected outputs are CPython 3.11's (generated with
+ * python3 -u, stderr merged into stdout in order), normalized the way
+ * threadsim documents: the file is shown as given ("t.py", not an absolute
+ * path), the `^^^^` position lines of 3.11 are omitted, and so are the
+ * frames of CPython's own threading.py in a thread's traceback.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "py_util.h"
+
+static void test_syntax_invalid(void)
+{
+    PYT_EXPECT("x = 1\n"
+    "if x:\n"
+    "    y = = 2\n"
+    "",
+               3, PYT_SYNTAX,
+               "  File \"t.py\", line 3\n"
+    "    y = = 2\n"
+    "        ^\n"
+    "SyntaxError: invalid syntax\n"
+    "");
+}
+
+static void test_syntax_unexpected_indent(void)
+{
+    PYT_EXPECT("if 1:\n"
+    "  x=1\n"
+    "    y=2\n"
+    "",
+               3, PYT_SYNTAX,
+               "  File \"t.py\", line 3\n"
+    "    y=2\n"
+    "IndentationError: unexpected indent\n"
+    "");
+}
+
+static void test_syntax_unindent(void)
+{
+    PYT_EXPECT("if 1:\n"
+    "    x=1\n"
+    "  y=2\n"
+    "",
+               3, PYT_SYNTAX,
+               "  File \"t.py\", line 3\n"
+    "    y=2\n"
+    "       ^\n"
+    "IndentationError: unindent does not match any outer indentation level\n"
+    "");
+}
+
+static void test_syntax_expected_block(void)
+{
+    PYT_EXPECT("if 1:\n"
+    "x=1\n"
+    "",
+               3, PYT_SYNTAX,
+               "  File \"t.py\", line 2\n"
+    "    x=1\n"
+    "    ^\n"
+    "IndentationError: expected an indented block after 'if' statement on line 1\n"
+    "");
+}
+
+static void test_syntax_never_closed(void)
+{
+    PYT_EXPECT("print('start')\n"
+    "x = (1,\n"
+    "  2\n"
+    "",
+               3, PYT_SYNTAX,
+               "  File \"t.py\", line 2\n"
+    "    x = (1,\n"
+    "        ^\n"
+    "SyntaxError: '(' was never closed\n"
+    "");
+}
+
+static void test_syntax_unterminated_string(void)
+{
+    PYT_EXPECT("x = \"abc\n"
+    "",
+               3, PYT_SYNTAX,
+               "  File \"t.py\", line 1\n"
+    "    x = \"abc\n"
+    "        ^\n"
+    "SyntaxError: unterminated string literal (detected at line 1)\n"
+    "");
+}
+
+static void test_syntax_taberror(void)
+{
+    PYT_EXPECT("if 1:\n"
+    "\tx=1\n"
+    "        y=2\n"
+    "",
+               3, PYT_SYNTAX,
+               "  File \"t.py\", line 3\n"
+    "    y=2\n"
+    "TabError: inconsistent use of tabs and spaces in indentation\n"
+    "");
+}
+
+static void test_syntax_eof_operator(void)
+{
+    PYT_EXPECT("x = 1 +\n"
+    "",
+               3, PYT_SYNTAX,
+               "  File \"t.py\", line 1\n"
+    "    x = 1 +\n"
+    "           ^\n"
+    "SyntaxError: invalid syntax\n"
+    "");
+}
+
+static void test_syntax_expected_colon(void)
+{
+    PYT_EXPECT("def f()\n"
+    "    pass\n"
+    "",
+               3, PYT_SYNTAX,
+               "  File \"t.py\", line 1\n"
+    "    def f()\n"
+    "           ^\n"
+    "SyntaxError: expected ':'\n"
+    "");
+}
+
+static void test_uncaught_main(void)
+{
+    PYT_EXPECT("print('before')\n"
+    "def f(x):\n"
+    "    return g(x) + 1\n"
+    "def g(x):\n"
+    "    raise ValueError('bad thing: %d' % x)\n"
+    "f(3)\n"
+    "print('never')\n"
+    "",
+               3, 1,
+               "before\n"
+    "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 6, in <module>\n"
+    "    f(3)\n"
+    "  File \"t.py\", line 3, in f\n"
+    "    return g(x) + 1\n"
+    "  File \"t.py\", line 5, in g\n"
+    "    raise ValueError('bad thing: %d' % x)\n"
+    "ValueError: bad thing: 3\n"
+    "");
+}
+
+static void test_uncaught_chained(void)
+{
+    PYT_EXPECT("def h():\n"
+    "    try:\n"
+    "        1 / 0\n"
+    "    except ZeroDivisionError:\n"
+    "        raise KeyError('k')\n"
+    "h()\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 3, in h\n"
+    "    1 / 0\n"
+    "ZeroDivisionError: division by zero\n"
+    "\n"
+    "During handling of the above exception, another exception occurred:\n"
+    "\n"
+    "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 6, in <module>\n"
+    "    h()\n"
+    "  File \"t.py\", line 5, in h\n"
+    "    raise KeyError('k')\n"
+    "KeyError: 'k'\n"
+    "");
+}
+
+static void test_uncaught_from(void)
+{
+    PYT_EXPECT("try:\n"
+    "    int('x')\n"
+    "except ValueError as e:\n"
+    "    raise RuntimeError('wrapped') from e\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 2, in <module>\n"
+    "    int('x')\n"
+    "ValueError: invalid literal for int() with base 10: 'x'\n"
+    "\n"
+    "The above exception was the direct cause of the following exception:\n"
+    "\n"
+    "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 4, in <module>\n"
+    "    raise RuntimeError('wrapped') from e\n"
+    "RuntimeError: wrapped\n"
+    "");
+}
+
+static void test_uncaught_from_none(void)
+{
+    PYT_EXPECT("try:\n"
+    "    int('x')\n"
+    "except ValueError as e:\n"
+    "    raise RuntimeError('clean') from None\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 4, in <module>\n"
+    "    raise RuntimeError('clean') from None\n"
+    "RuntimeError: clean\n"
+    "");
+}
+
+static void test_uncaught_custom(void)
+{
+    PYT_EXPECT("class AppError(Exception):\n"
+    "    def __str__(self):\n"
+    "        return 'custom message'\n"
+    "raise AppError()\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 4, in <module>\n"
+    "    raise AppError()\n"
+    "AppError: custom message\n"
+    "");
+}
+
+static void test_uncaught_noarg(void)
+{
+    PYT_EXPECT("class Quiet(Exception):\n"
+    "    pass\n"
+    "raise Quiet\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 3, in <module>\n"
+    "    raise Quiet\n"
+    "Quiet\n"
+    "");
+}
+
+static void test_uncaught_in_method(void)
+{
+    PYT_EXPECT("class C:\n"
+    "    def m(self):\n"
+    "        return self.missing\n"
+    "C().m()\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 4, in <module>\n"
+    "    C().m()\n"
+    "  File \"t.py\", line 3, in m\n"
+    "    return self.missing\n"
+    "AttributeError: 'C' object has no attribute 'missing'\n"
+    "");
+}
+
+static void test_recursion(void)
+{
+    PYT_EXPECT("def r(n):\n"
+    "    return r(n + 1)\n"
+    "r(0)\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 3, in <module>\n"
+    "    r(0)\n"
+    "  File \"t.py\", line 2, in r\n"
+    "    return r(n + 1)\n"
+    "  File \"t.py\", line 2, in r\n"
+    "    return r(n + 1)\n"
+    "  File \"t.py\", line 2, in r\n"
+    "    return r(n + 1)\n"
+    "  [Previous line repeated 996 more times]\n"
+    "RecursionError: maximum recursion depth exceeded\n"
+    "");
+}
+
+static void test_name_error(void)
+{
+    PYT_EXPECT("print(undefined)\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 1, in <module>\n"
+    "    print(undefined)\n"
+    "NameError: name 'undefined' is not defined\n"
+    "");
+}
+
+static void test_unbound_local(void)
+{
+    PYT_EXPECT("x = 1\n"
+    "def f():\n"
+    "    print(x)\n"
+    "    x = 2\n"
+    "f()\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 5, in <module>\n"
+    "    f()\n"
+    "  File \"t.py\", line 3, in f\n"
+    "    print(x)\n"
+    "UnboundLocalError: cannot access local variable 'x' where it is not associated with a value\n"
+    "");
+}
+
+static void test_thread_exception(void)
+{
+    PYT_EXPECT("import threading\n"
+    "def worker(n):\n"
+    "    print('worker', n)\n"
+    "    raise RuntimeError('boom %d' % n)\n"
+    "t = threading.Thread(target=worker, args=(1,))\n"
+    "t.start()\n"
+    "t.join()\n"
+    "print('main goes on', t.is_alive())\n"
+    "",
+               3, 0,
+               "worker 1\n"
+    "Exception in thread Thread-1 (worker):\n"
+    "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 4, in worker\n"
+    "    raise RuntimeError('boom %d' % n)\n"
+    "RuntimeError: boom 1\n"
+    "main goes on False\n"
+    "");
+}
+
+static void test_thread_exception_named(void)
+{
+    PYT_EXPECT("import threading\n"
+    "def bad():\n"
+    "    [][0]\n"
+    "t = threading.Thread(target=bad, name='worker-A')\n"
+    "t.start()\n"
+    "t.join()\n"
+    "print('done')\n"
+    "",
+               3, 0,
+               "Exception in thread worker-A:\n"
+    "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 3, in bad\n"
+    "    [][0]\n"
+    "IndexError: list index out of range\n"
+    "done\n"
+    "");
+}
+
+static void test_sys_exit_code(void)
+{
+    PYT_EXPECT("import sys\n"
+    "print('x')\n"
+    "sys.exit(3)\n"
+    "",
+               3, 3,
+               "x\n"
+    "");
+}
+
+static void test_sys_exit_message(void)
+{
+    PYT_EXPECT("import sys\n"
+    "sys.exit('fatal: stop')\n"
+    "",
+               3, 1,
+               "fatal: stop\n"
+    "");
+}
+
+static void test_sys_exit_in_thread(void)
+{
+    PYT_EXPECT("import sys, threading\n"
+    "def w():\n"
+    "    sys.exit(5)\n"
+    "t = threading.Thread(target=w)\n"
+    "t.start(); t.join()\n"
+    "print('main ok')\n"
+    "",
+               3, 0,
+               "main ok\n"
+    "");
+}
+
+static void test_start_twice(void)
+{
+    PYT_EXPECT("import threading\n"
+    "t = threading.Thread(target=lambda: None)\n"
+    "t.start()\n"
+    "t.start()\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 4, in <module>\n"
+    "    t.start()\n"
+    "RuntimeError: threads can only be started once\n"
+    "");
+}
+
+static void test_join_self(void)
+{
+    PYT_EXPECT("import threading\n"
+    "threading.current_thread().join()\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 2, in <module>\n"
+    "    threading.current_thread().join()\n"
+    "RuntimeError: cannot join current thread\n"
+    "");
+}
+
+static void test_join_unstarted(void)
+{
+    PYT_EXPECT("import threading\n"
+    "threading.Thread(target=print).join()\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 2, in <module>\n"
+    "    threading.Thread(target=print).join()\n"
+    "RuntimeError: cannot join thread before it is started\n"
+    "");
+}
+
+static void test_sandbox_open(void)
+{
+    PYT_EXPECT("open('/etc/passwd')\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 1, in <module>\n"
+    "    open('/etc/passwd')\n"
+    "NameError: name 'open' is not defined\n"
+    "");
+}
+
+static void test_sandbox_os(void)
+{
+    PYT_EXPECT("import os\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 1, in <module>\n"
+    "    import os\n"
+    "ModuleNotFoundError: No module named 'os'\n"
+    "");
+}
+
+static void test_sandbox_subprocess(void)
+{
+    PYT_EXPECT("import subprocess\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 1, in <module>\n"
+    "    import subprocess\n"
+    "ModuleNotFoundError: No module named 'subprocess'\n"
+    "");
+}
+
+static void test_sandbox_socket(void)
+{
+    PYT_EXPECT("from socket import socket\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 1, in <module>\n"
+    "    from socket import socket\n"
+    "ModuleNotFoundError: No module named 'socket'\n"
+    "");
+}
+
+static void test_sandbox_eval(void)
+{
+    PYT_EXPECT("eval('1+1')\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 1, in <module>\n"
+    "    eval('1+1')\n"
+    "NameError: name 'eval' is not defined\n"
+    "");
+}
+
+static void test_sandbox_exec(void)
+{
+    PYT_EXPECT("exec('x = 1')\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 1, in <module>\n"
+    "    exec('x = 1')\n"
+    "NameError: name 'exec' is not defined\n"
+    "");
+}
+
+static void test_sandbox_import(void)
+{
+    PYT_EXPECT("__import__('os')\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+    "  File \"t.py\", line 1, in <module>\n"
+    "    __import__('os')\n"
+    "NameError: name '__import__' is not defined\n"
+    "");
+}
+
+static void test_type_errors(void)
+{
+    PYT_EXPECT("nothing = None\n"
+    "def f(a, b):\n"
+    "    pass\n"
+    "for call in [lambda: f(1), lambda: f(1, 2, 3), lambda: f(1, c=2), lambda: f(1, 2, a=3), lambda: len(5), lambda: nothing(), lambda: 'a' < 1, lambda: [] + (), lambda: {}[[]], lambda: int(None)]:\n"
+    "    try:\n"
+    "        call()\n"
+    "    except Exception as e:\n"
+    "        print(type(e).__name__, e)\n"
+    "",
+               3, 0,
+               "TypeError f() missing 1 required positional argument: 'b'\n"
+    "TypeError f() takes 2 positional arguments but 3 were given\n"
+    "TypeError f() got an unexpected keyword argument 'c'\n"
+    "TypeError f() got multiple values for argument 'a'\n"
+    "TypeError object of type 'int' has no len()\n"
+    "TypeError 'NoneType' object is not callable\n"
+    "TypeError '<' not supported between instances of 'str' and 'int'\n"
+    "TypeError can only concatenate list (not \"tuple\") to list\n"
+    "TypeError unhashable type: 'list'\n"
+    "TypeError int() argument must be a string, a bytes-like object or a real number, not 'NoneType'\n"
+    "");
+}
+
+TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_sandbox_open), TS_TEST(test_sandbox_os), TS_TEST(test_sandbox_subprocess), TS_TEST(test_sandbox_socket), TS_TEST(test_sandbox_eval), TS_TEST(test_sandbox_exec), TS_TEST(test_sandbox_import), TS_TEST(test_type_errors))

@@ -1,0 +1,430 @@
+/*
+ * tests/test_py_modules.c — the bound modules (threading, time, logging,
+ * sys), the dialects, preemption, the run limits, and the tutorial programs
+ * under traces/py/.
+ *
+ * The test_cpy_* cases come from py_modules_gen.h: their expected output is
+ * CPython 3.11's. The others depend on the virtual clock, on Python 2, or on
+ * threadsim's own limits, so their expected outputs are written here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "py_util.h"
+#include "py_modules_gen.h"
+
+/* ---- time on the virtual clock ------------------------------------------ */
+
+static void test_time_virtual_clock(void)
+{
+    PYT_EXPECT("import time\n"
+               "t0 = time.time()\n"
+               "m0 = time.monotonic()\n"
+               "time.sleep(2.5)\n"
+               "print(t0, time.time() - t0, time.monotonic() - m0, time.perf_counter())\n"
+               "time.sleep(0)\n"
+               "print(time.monotonic_ns(), time.time_ns())\n",
+               3, 0,
+               "1704067200.0 2.5 2.5 2.5\n"
+               "2500000000 1704067202500000000\n");
+}
+
+static void test_time_sleep_errors(void)
+{
+    PYT_EXPECT("import time\n"
+               "try:\n"
+               "    time.sleep(-1)\n"
+               "except ValueError as e:\n"
+               "    print(e)\n"
+               "try:\n"
+               "    time.sleep('x')\n"
+               "except TypeError as e:\n"
+               "    print(e)\n",
+               3, 0,
+               "sleep length must be non-negative\n"
+               "'str' object cannot be interpreted as an integer\n");
+}
+
+/* Threads sleeping different times wake in deadline order; logging shows
+ * the virtual time through %(relativeCreated)d. */
+static void test_sleepers_interleave(void)
+{
+    PYT_EXPECT("import threading, time, logging\n"
+               "logging.basicConfig(level=logging.DEBUG,\n"
+               "                    format='%(relativeCreated)6d (%(threadName)-9s) %(message)s')\n"
+               "def f(secs):\n"
+               "    logging.debug('sleeping %s', secs)\n"
+               "    time.sleep(secs)\n"
+               "    logging.debug('woke')\n"
+               "ts = [threading.Thread(target=f, args=(s,), name='t%d' % s) for s in (3, 1, 2)]\n"
+               "for t in ts:\n"
+               "    t.start()\n"
+               "for t in ts:\n"
+               "    t.join()\n"
+               "logging.debug('all done at %.1f', time.monotonic())\n",
+               3, 0,
+               "     0 (t3       ) sleeping 3\n"
+               "     0 (t1       ) sleeping 1\n"
+               "     0 (t2       ) sleeping 2\n"
+               "  1000 (t1       ) woke\n"
+               "  2000 (t2       ) woke\n"
+               "  3000 (t3       ) woke\n"
+               "  3000 (MainThread) all done at 3.0\n");
+}
+
+static void test_join_timeout(void)
+{
+    PYT_EXPECT("import threading, time\n"
+               "def slow():\n"
+               "    time.sleep(5)\n"
+               "t = threading.Thread(target=slow, daemon=True)\n"
+               "t.start()\n"
+               "t.join(1.5)\n"
+               "print(t.is_alive(), time.monotonic())\n"
+               "t.join()\n"
+               "print(t.is_alive(), time.monotonic())\n",
+               3, 0, "True 1.5\nFalse 5.0\n");
+}
+
+/* ---- dialects ------------------------------------------------------------ */
+
+static void test_py2_print_statement(void)
+{
+    PYT_EXPECT("import sys\n"
+               "print 'a', 1, None\n"
+               "print 'no newline',\n"
+               "print 'then'\n"
+               "print\n"
+               "print 'x\\n', 'y'\n"
+               "print >>sys.stderr, 'err', 2\n"
+               "print ('tuple', 1)\n"
+               "x = 7\n"
+               "print 'd.isAlive()', x > 3\n",
+               2, 0,
+               "a 1 None\n"
+               "no newline then\n"
+               "\n"
+               "x\n"
+               "y\n"
+               "err 2\n"
+               "('tuple', 1)\n"
+               "d.isAlive() True\n");
+}
+
+/* The print statement writes each item as it is evaluated: a call made by
+ * a later item comes after the earlier items' output (the RLock page). */
+static void test_py2_print_writes_items_in_order(void)
+{
+    char *out, *full;
+    int st = pyt_run_opts("def f():\n"
+                          "    print 'inside'\n"
+                          "    return 5\n"
+                          "print 'first:', f()\n",
+                          2, NULL, NULL, &out, &full);
+    CU_ASSERT_EQUAL(st, 0);
+    /* the inner print sees the pending softspace and writes the blank,
+     * then clears it: Python 2 prints "first: inside" and "5" */
+    TS_ASSERT_STR_EQ(out, "first: inside\n5\n");
+    /* separate output events for the item, the space and the newline */
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "stdout \"first:\"\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "stdout \" \"\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "stdout \"\\n\"\n"));
+    free(out);
+    free(full);
+}
+
+static void test_py2_semantics(void)
+{
+    PYT_EXPECT("import threading\n"
+               "print 7 / 2, -7 / 2, 7.0 / 2, 7 // 2\n"
+               "d = {'a': 1}\n"
+               "print d.keys(), d.items(), d.has_key('a'), range(3), zip([1], [2])\n"
+               "try:\n"
+               "    raise ValueError, 'old style'\n"
+               "except ValueError, e:\n"
+               "    print 'caught', e\n"
+               "print e\n"
+               "def w():\n"
+               "    pass\n"
+               "t = threading.Thread(target=w)\n"
+               "t.setDaemon(True)\n"
+               "print t.getName(), t.isAlive(), t.isDaemon(), threading.currentThread().getName()\n"
+               "print round(2.5), 0777, 10L\n"
+               "import Queue\n",
+               2, 1,
+               "3 -4 3.5 3\n"
+               "['a'] [('a', 1)] True [0, 1, 2] [(1, 2)]\n"
+               "caught old style\n"
+               "old style\n"
+               "Thread-1 False True MainThread\n"
+               "3.0 511 10\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 16, in <module>\n"
+               "    import Queue\n"
+               "ImportError: No module named Queue\n");
+}
+
+/* Python 2's tab rule: a tab advances to the next multiple of 8, so a tab
+ * and eight spaces are the same indentation; Python 3 calls it a TabError. */
+static void test_tab_rule(void)
+{
+    const char *src = "if True:\n"
+                      "\tx = 1\n"
+                      "        print(x)\n";
+    PYT_EXPECT(src, 2, 0, "1\n");
+    PYT_EXPECT(src, 3, PYT_SYNTAX,
+               "  File \"t.py\", line 3\n"
+               "    print(x)\n"
+               "TabError: inconsistent use of tabs and spaces in indentation\n");
+}
+
+static void test_py3_print_statement_is_an_error(void)
+{
+    PYT_EXPECT("print 'x'\n", 3, PYT_SYNTAX,
+               "  File \"t.py\", line 1\n"
+               "    print 'x'\n"
+               "    ^\n"
+               "SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?\n");
+}
+
+static void test_default_names_by_dialect(void)
+{
+    const char *src = "import threading\n"
+                      "def worker():\n"
+                      "    pass\n"
+                      "print(threading.Thread(target=worker).name)\n";
+    PYT_EXPECT(src, 3, 0, "Thread-1 (worker)\n");
+    PYT_EXPECT(src, 2, 0, "Thread-1\n");
+}
+
+/* ---- preemption and limits ---------------------------------------------- */
+
+/* A thread spinning on a flag never blocks: the switch interval preempts it
+ * and charges virtual time, so the sleeper wakes and sets the flag. */
+static void test_spin_lets_time_move(void)
+{
+    PYT_EXPECT("import threading, time\n"
+               "flag = []\n"
+               "def setter():\n"
+               "    time.sleep(0.02)\n"
+               "    flag.append(1)\n"
+               "threading.Thread(target=setter).start()\n"
+               "spins = 0\n"
+               "while not flag:\n"
+               "    spins += 1\n"
+               "print('set after', time.monotonic() >= 0.02, spins > 1000)\n",
+               3, 0, "set after True True\n");
+}
+
+/* Every statement is a scheduling point: with a tiny switch interval an
+ * unprotected read-modify-write loses updates. */
+static void test_unprotected_counter_race(void)
+{
+    const char *src = "import threading\n"
+                      "counter = 0\n"
+                      "def work():\n"
+                      "    global counter\n"
+                      "    for i in range(1000):\n"
+                      "        v = counter\n"
+                      "        counter = v + 1\n"
+                      "ts = [threading.Thread(target=work) for _ in range(2)]\n"
+                      "for t in ts: t.start()\n"
+                      "for t in ts: t.join()\n"
+                      "print(counter < 2000, counter)\n";
+    model_opts mo = model_opts_default();
+    mo.sim.switch_steps = 3;
+    char *out, *out2;
+    CU_ASSERT_EQUAL(pyt_run_opts(src, 3, NULL, &mo, &out, NULL), 0);
+    CU_ASSERT_EQUAL(strncmp(out, "True ", 5), 0);
+    /* deterministic: the same lost updates every run */
+    CU_ASSERT_EQUAL(pyt_run_opts(src, 3, NULL, &mo, &out2, NULL), 0);
+    TS_ASSERT_STR_EQ(out2, out);
+    free(out);
+    free(out2);
+}
+
+static void test_step_limit(void)
+{
+    py_run_opts ro = py_run_opts_default();
+    ro.max_steps = 5000;
+    char *out, *full;
+    int st = pyt_run_opts("print('start')\nwhile True:\n    pass\n", 3, &ro, NULL, &out, &full);
+    CU_ASSERT_EQUAL(st, MODEL_EXIT_LIMIT);
+    TS_ASSERT_STR_EQ(out, "start\n");
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "limit    step limit"));
+    free(out);
+    free(full);
+}
+
+static void test_memory_limit(void)
+{
+    py_run_opts ro = py_run_opts_default();
+    ro.max_memory = 1 << 20;
+    ro.max_steps = 10000000;
+    char *out;
+    int st = pyt_run_opts("l = []\n"
+                          "try:\n"
+                          "    while True:\n"
+                          "        l.append('x' * 100)\n"
+                          "except MemoryError as e:\n"
+                          "    n = len(l)\n"
+                          "    l = None\n"
+                          "    print('MemoryError', n > 1000, e)\n",
+                          3, &ro, NULL, &out, NULL);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "MemoryError True threadsim memory limit of 1048576 bytes exceeded\n");
+    free(out);
+}
+
+/* Reference counting frees loop garbage: a long loop stays far below a
+ * small memory limit. */
+static void test_memory_bounded_in_loops(void)
+{
+    py_run_opts ro = py_run_opts_default();
+    ro.max_memory = 1 << 20;
+    ro.max_steps = 0;
+    char *out;
+    int st = pyt_run_opts("class P:\n"
+                          "    def __init__(self, v):\n"
+                          "        self.v = [v, str(v), {'k': v}]\n"
+                          "total = 0\n"
+                          "for i in range(200000):\n"
+                          "    p = P(i)\n"
+                          "    total += len(p.v[1]) + len([x for x in range(5)])\n"
+                          "print(total)\n",
+                          3, &ro, NULL, &out, NULL);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "2088890\n");
+    free(out);
+}
+
+static void test_recursion_limit_configurable(void)
+{
+    PYT_EXPECT("import sys\n"
+               "def depth(n):\n"
+               "    return 0 if n == 0 else 1 + depth(n - 1)\n"
+               "sys.setrecursionlimit(3000)\n"
+               "print(depth(2900), sys.getrecursionlimit())\n"
+               "sys.setrecursionlimit(50)\n"
+               "try:\n"
+               "    depth(100)\n"
+               "except RecursionError as e:\n"
+               "    print('RecursionError', e)\n",
+               3, 0, "2900 3000\nRecursionError maximum recursion depth exceeded\n");
+}
+
+/* ---- the trace ----------------------------------------------------------- */
+
+static void test_line_notes_in_trace(void)
+{
+    char *out, *full;
+    int st = pyt_run_opts("import time\n"
+                          "x = 1\n"
+                          "time.sleep(1)\n"
+                          "print('done')\n",
+                          3, NULL, NULL, &out, &full);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "done\n");
+    const char *sleep_note = strstr(full, "note     t.py:3\n");
+    const char *block = strstr(full, "block    sleep until 1.000000000");
+    const char *print_note = strstr(full, "note     t.py:4\n");
+    CU_ASSERT_PTR_NOT_NULL(sleep_note);
+    CU_ASSERT_PTR_NOT_NULL(print_note);
+    CU_ASSERT_TRUE(sleep_note && block && sleep_note < block);
+    CU_ASSERT_PTR_NULL(strstr(full, "t.py:2")); /* no event on line 2: no note */
+    py_run_opts ro = py_run_opts_default();
+    ro.line_notes = false;
+    char *out2, *full2;
+    pyt_run_opts("import time\nx = 1\ntime.sleep(1)\nprint('done')\n", 3, &ro, NULL, &out2, &full2);
+    CU_ASSERT_PTR_NULL(strstr(full2, "note"));
+    free(out);
+    free(full);
+    free(out2);
+    free(full2);
+}
+
+/* ---- the tutorial programs under traces/py ------------------------------ */
+
+static void run_file(const char *py, int python, const char *expected_path)
+{
+    char path[512], exp_path[512];
+    snprintf(path, sizeof path, "%s/traces/py/%s", THREADSIM_SOURCE_DIR, py);
+    snprintf(exp_path, sizeof exp_path, "%s/%s", THREADSIM_SOURCE_DIR, expected_path);
+    size_t n;
+    char *src = ts_read_file(path, &n);
+    char *expected = ts_read_file(exp_path, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(expected);
+    char *out;
+    int st = pyt_run(src, python, &out);
+    if (st != 0 || strcmp(out, expected) != 0)
+        fprintf(stderr, "\n%s: status %d\n--- expected\n%s--- actual\n%s", py, st, expected, out);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_STRING_EQUAL(out, expected);
+    free(out);
+    free(src);
+    free(expected);
+}
+
+static void test_seed_programs_python2(void)
+{
+    static const char *const names[][2] = {
+        {"daemon_join_no_join.py", "no-join"}, {"daemon_join_no_sleep.py", "no-sleep"},
+        {"daemon_join_join.py", "join"}, {"daemon_join_join_timeout_3.py", "join-timeout-3"},
+        {"daemon_join_join_timeout_7.py", "join-timeout-7"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char exp[128];
+        snprintf(exp, sizeof exp, "traces/expected/daemon-join/%s.out", names[i][1]);
+        run_file(names[i][0], 2, exp);
+    }
+}
+
+static void test_seed_programs_python3(void)
+{
+    static const char *const names[] = {
+        "py3_daemon_join_no_join", "py3_daemon_join_no_sleep", "py3_daemon_join_join",
+        "py3_daemon_join_join_timeout_3", "py3_daemon_join_join_timeout_7",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char py[128], exp[128];
+        snprintf(py, sizeof py, "%s.py", names[i]);
+        snprintf(exp, sizeof exp, "traces/py/%s.out", names[i]);
+        run_file(py, 3, exp);
+    }
+}
+
+/* The same program gives the same trace bytes every run. */
+static void test_deterministic_trace(void)
+{
+    const char *src = "import threading, time, logging\n"
+                      "logging.basicConfig(level=logging.DEBUG, format='%(threadName)s %(message)s')\n"
+                      "def w(i):\n"
+                      "    for k in range(3):\n"
+                      "        time.sleep(0.1 * i)\n"
+                      "        logging.debug('%d/%d', i, k)\n"
+                      "ts = [threading.Thread(target=w, args=(i,)) for i in range(4)]\n"
+                      "[t.start() for t in ts]\n"
+                      "[t.join() for t in ts]\n";
+    char *o1, *f1, *o2, *f2;
+    CU_ASSERT_EQUAL(pyt_run_opts(src, 3, NULL, NULL, &o1, &f1), 0);
+    CU_ASSERT_EQUAL(pyt_run_opts(src, 3, NULL, NULL, &o2, &f2), 0);
+    TS_ASSERT_STR_EQ(f2, f1);
+    free(o1);
+    free(f1);
+    free(o2);
+    free(f2);
+}
+
+TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock),
+         TS_TEST(test_time_sleep_errors), TS_TEST(test_sleepers_interleave),
+         TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
+         TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),
+         TS_TEST(test_tab_rule), TS_TEST(test_py3_print_statement_is_an_error),
+         TS_TEST(test_default_names_by_dialect), TS_TEST(test_spin_lets_time_move),
+         TS_TEST(test_unprotected_counter_race), TS_TEST(test_step_limit),
+         TS_TEST(test_memory_limit), TS_TEST(test_memory_bounded_in_loops),
+         TS_TEST(test_recursion_limit_configurable), TS_TEST(test_line_notes_in_trace),
+         TS_TEST(test_seed_programs_python2), TS_TEST(test_seed_programs_python3),
+         TS_TEST(test_deterministic_trace))

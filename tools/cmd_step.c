@@ -1,0 +1,663 @@
+/*
+ * tools/cmd_step.c — `threadsim step`: walk through a run one event at a
+ * time, choose which ready thread runs next, step back (engine: step.h).
+ *
+ * Two faces, one loop. On a terminal (stdin and stdout both ttys, no
+ * --commands) each stop redraws the screen, sized to the terminal and
+ * coloured unless NO_COLOR is set, with a prompt at the bottom; an empty
+ * line repeats the last command. Otherwise commands come from --commands
+ * ("step; choose 2; back") or standard input, one per line, and each is
+ * echoed ("> step") before its stop is printed in full, without colour:
+ * a transcript a test can compare. A bad command in a script is a usage
+ * error (exit 2); on a terminal it is a message and the prompt returns.
+ *
+ * At the end (quit, or the end of the commands) the path is recorded as a
+ * run (policy "step", unless --no-db) and the replay token is printed.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "../model/py/py.h"
+#include "cli.h"
+#include "cmd_py.h"
+#include "record.h"
+#include "scenarios/scenario.h"
+#include "step.h"
+
+#define STEP_MAX_EVENTS 1000000   /* default event cap: a stepper shows nothing bigger */
+
+static void step_usage(FILE *f)
+{
+    fputs("usage: threadsim step NAME|program.py [options]\n"
+          "       threadsim step --replay TOKEN [options]\n\n"
+          "Runs a built-in scenario (see 'threadsim list') or a Python program one event\n"
+          "at a time (a Python program's threads also show the line they are at): at each\n"
+          "stop, every thread's state, the pending timers and the output so far; where\n"
+          "two or more threads can run, you choose which. Commands are read from the\n"
+          "terminal, from --commands or from standard input ('help' lists them).\n\n"
+          "options:\n"
+          "  --commands \"C1; C2\"   run these commands (';' or newlines between them)\n"
+          "  --replay TOKEN        start on the path of a replay token (NAME:CODE)\n"
+          "  --goal FILE           announce when the output so far equals FILE; the exit\n"
+          "                        status is then 1 if it never did\n"
+          "  --db PATH             record the path into PATH (default ./threadsim.db)\n"
+          "  --no-db               do not record it\n"
+          "  --seed N              the run's seed (Python's random)\n"
+          "  --python 2|3, --max-events N, --max-time S, --switch-steps N,\n"
+          "  --switch-interval S, --stack-size B, --backend NAME   as for 'threadsim run'\n",
+          f);
+}
+
+static const char step_help[] =
+    "commands (short forms in brackets):\n"
+    "  step [N]      [s]   one event (or N)\n"
+    "  next          [n]   to the next output line\n"
+    "  continue      [c]   to the end or the next breakpoint\n"
+    "  decision      [d]   to the next point where you can choose\n"
+    "  choose N      [ch]  at a choice: thread #N (or its name) runs next\n"
+    "  back          [bk]  back to the previous choice (choose again there)\n"
+    "  goto E              to just after event E\n"
+    "  restart [fresh]     to the beginning ('fresh': forget your choices)\n"
+    "  break PATTERN [br]  stop at output lines matching PATTERN (a regex);\n"
+    "  break line N        (a Python program) stop when a thread reaches line N;\n"
+    "                      'break' alone lists breakpoints\n"
+    "  delete [N]          delete breakpoint N (or all)\n"
+    "  events [N]    [e]   the last N events (10)\n"
+    "  token               the replay token of your path\n"
+    "  help          [h ?] this list\n"
+    "  quit          [q]   record the path, print its token, leave\n";
+
+typedef struct step_cli {
+    ts_step sp;
+    ts_step_view view;
+    bool tty;                 /* the interactive screen */
+    bool script_failed;       /* a bad command in a script */
+    bool goal_ever;           /* the goal was reached at some stop */
+    bool quit;
+    sim_buf msg;              /* the message line of the next view */
+    char *goal;               /* --goal contents */
+} step_cli;
+
+static void cli__msg(step_cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cli__msg(step_cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sim_buf_clear(&c->msg);
+    sim_buf_vprintf(&c->msg, fmt, ap);
+    va_end(ap);
+}
+
+/* A mistake in a command: a message; in a script, the end with status 2. */
+static void cli__bad(step_cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cli__bad(step_cli *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sim_buf_clear(&c->msg);
+    sim_buf_vprintf(&c->msg, fmt, ap);
+    va_end(ap);
+    if (!c->tty) {
+        fprintf(stderr, "threadsim: step: %s\n", sim_buf_str(&c->msg));
+        c->script_failed = true;
+        c->quit = true;
+    }
+}
+
+static void cli__screen_size(step_cli *c)
+{
+    c->view.rows = 24, c->view.cols = 80;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row >= 10 && ws.ws_col >= 40)
+        c->view.rows = ws.ws_row, c->view.cols = ws.ws_col;
+}
+
+static void cli__show(step_cli *c)
+{
+    bool reached = ts_step_goal_reached(&c->sp, &c->view);
+    if (reached && !c->goal_ever && !c->msg.len)
+        cli__msg(c, "*** Goal reached: the output so far is exactly %s ***", c->view.goal_name);
+    c->goal_ever |= reached;
+    c->view.msg = sim_buf_str(&c->msg);
+    sim_buf b = {0};
+    if (c->tty) {
+        cli__screen_size(c);
+        sim_buf_adds(&b, "\033[H\033[2J");
+    }
+    ts_step_render(&b, &c->sp, &c->view);
+    fwrite(b.p, 1, b.len, stdout);
+    fflush(stdout);
+    sim_buf_free(&b);
+    sim_buf_clear(&c->msg);
+}
+
+/* A thread offered at the pending choice, by "#N", "N" or name. */
+static int cli__thread(const step_cli *c, const char *arg, uint32_t *id)
+{
+    const char *p = arg[0] == '#' ? arg + 1 : arg;
+    char *end;
+    unsigned long v = strtoul(p, &end, 10);
+    if (*p >= '0' && *p <= '9' && !*end) {
+        *id = (uint32_t)v;
+        return 0;
+    }
+    for (uint32_t i = 0; i < c->sp.nready; i++) {
+        const trace_thread *t = trace_states_get(&c->sp.st, c->sp.ready[i]);
+        if (t && t->name && strcmp(t->name, arg) == 0) {
+            *id = c->sp.ready[i];
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void cli__choose(step_cli *c, const char *arg)
+{
+    ts_step *sp = &c->sp;
+    if (!sp->pending) {
+        cli__bad(c, "no choice here: %s", sp->at_end ? "the run has ended"
+                                                      : "only one thread can run now ('decision' "
+                                                        "goes to the next choice)");
+        return;
+    }
+    uint32_t id;
+    if (!*arg || cli__thread(c, arg, &id) != 0 || ts_step_choose(sp, id) != 0) {
+        sim_buf b = {0};
+        for (uint32_t i = 0; i < sp->nready; i++)
+            sim_buf_printf(&b, "%s#%" PRIu32, i ? ", " : "", sp->ready[i]);
+        cli__bad(c, "choose one of the threads that can run: %s", sim_buf_str(&b));
+        sim_buf_free(&b);
+    }
+}
+
+static void cli__events(step_cli *c, const char *arg)
+{
+    uint64_t n = 10;
+    if (*arg && !ts_parse_u64("events", arg, &n)) {
+        c->script_failed = !c->tty, c->quit = !c->tty;
+        return;
+    }
+    trace_names nm;
+    trace_names_init(&nm);
+    sim_buf b = {0};
+    const trace *tr = &c->sp.tr;
+    for (size_t i = 0; i < tr->n; i++) {
+        sim_event ev = trace_event_view(&tr->ev[i]);
+        trace_names_see(&nm, &ev);
+        if (i + n >= tr->n)
+            trace_fmt_line(&b, &nm, &ev);
+    }
+    fwrite(sim_buf_str(&b), 1, b.len, stdout);
+    if (c->tty) {
+        fputs("(press Enter)", stdout);
+        fflush(stdout);
+        int ch;
+        while ((ch = getchar()) != EOF && ch != '\n')
+            ;
+    }
+    sim_buf_free(&b);
+    trace_names_fini(&nm);
+}
+
+static void cli__break(step_cli *c, const char *arg)
+{
+    ts_step *sp = &c->sp;
+    if (!*arg) {
+        sim_buf b = {0};
+        for (size_t i = 0; i < sp->nbrk; i++) {
+            if (sp->brk[i].line)
+                sim_buf_printf(&b, "%s%zu: line %d", i ? "  " : "", i + 1, sp->brk[i].line);
+            else
+                sim_buf_printf(&b, "%s%zu: /%s/", i ? "  " : "", i + 1, sp->brk[i].pattern);
+        }
+        cli__msg(c, "%s", sp->nbrk ? sim_buf_str(&b) : "no breakpoints");
+        sim_buf_free(&b);
+        return;
+    }
+    if (strncmp(arg, "line ", 5) == 0) {
+        char *end;
+        long line = strtol(arg + 5, &end, 10);
+        if (!c->view.src) {
+            cli__bad(c, "source lines exist only for Python programs");
+        } else if (*end || line <= 0 || line > 1000000000) {
+            cli__bad(c, "break line takes a line number");
+        } else {
+            ts_step_break_line(sp, (int)line);
+            cli__msg(c, "breakpoint %zu: line %ld", sp->nbrk, line);
+        }
+        return;
+    }
+    char err[256];
+    if (ts_step_break_add(sp, arg, err, sizeof err) != 0)
+        cli__bad(c, "%s", err);
+    else
+        cli__msg(c, "breakpoint %zu: output matching /%s/", sp->nbrk, arg);
+}
+
+static bool cli__is(const char *cmd, const char *name, const char *alias)
+{
+    return strcmp(cmd, name) == 0 || strcmp(cmd, alias) == 0;
+}
+
+/* Run one command line. Returns false if it only printed something (no new stop to show). */
+static bool cli__command(step_cli *c, char *line)
+{
+    ts_step *sp = &c->sp;
+    while (*line == ' ' || *line == '\t')
+        line++;
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    char *arg = line;
+    while (*arg && *arg != ' ' && *arg != '\t')
+        arg++;
+    if (*arg)
+        *arg++ = '\0';
+    while (*arg == ' ' || *arg == '\t')
+        arg++;
+    const char *cmd = line;
+    if (cli__is(cmd, "step", "s")) {
+        uint64_t k = 1;
+        if (*arg && (!ts_parse_u64("step", arg, &k) || k == 0)) {
+            cli__bad(c, "step takes a positive number of events");
+            return true;
+        }
+        if (sp->at_end)
+            cli__msg(c, "the run has ended ('back', 'restart' or 'quit')");
+        else
+            ts_step_go(sp, TS_STOP_AT, sp->pos + k);
+    } else if (cli__is(cmd, "next", "n")) {
+        if (sp->at_end)
+            cli__msg(c, "the run has ended ('back', 'restart' or 'quit')");
+        else
+            ts_step_go(sp, TS_STOP_OUTPUT, 0);
+        if (sp->at_end && !c->msg.len)
+            cli__msg(c, "no more output: the run ended");
+    } else if (cli__is(cmd, "continue", "c")) {
+        ts_step_go(sp, TS_STOP_BREAK, 0);
+        if (!sp->at_end)
+            cli__msg(c, "breakpoint: %s", sp->tr.n && sp->tr.ev[sp->tr.n - 1].kind == SIM_EV_NOTE
+                                              ? "a thread reached a breakpoint's line"
+                                              : "this output matches a breakpoint");
+    } else if (cli__is(cmd, "decision", "d")) {
+        ts_step_go(sp, TS_STOP_DECISION, 0);
+        if (sp->at_end)
+            cli__msg(c, "no more choices: the run ended");
+    } else if (cli__is(cmd, "choose", "ch")) {
+        cli__choose(c, arg);
+    } else if (cli__is(cmd, "back", "bk")) {
+        if (ts_step_back(sp) != 0)
+            cli__msg(c, "already at the beginning");
+        else if (sp->pos == 0)
+            cli__msg(c, "no earlier choice: back at the beginning");
+    } else if (cli__is(cmd, "goto", "goto")) {
+        uint64_t e;
+        if (!*arg || !ts_parse_u64("goto", arg, &e)) {
+            cli__bad(c, "goto takes an event number");
+            return true;
+        }
+        ts_step_go(sp, TS_STOP_AT, e);
+    } else if (cli__is(cmd, "restart", "r")) {
+        if (strcmp(arg, "fresh") == 0)
+            sp->npath = 0, sp->diverged = false;
+        else if (*arg) {
+            cli__bad(c, "restart takes nothing or 'fresh'");
+            return true;
+        }
+        ts_step_go(sp, TS_STOP_AT, 0);
+    } else if (cli__is(cmd, "break", "br")) {
+        cli__break(c, arg);
+    } else if (cli__is(cmd, "delete", "delete")) {
+        uint64_t k;
+        if (!*arg) {
+            while (sp->nbrk)
+                ts_step_break_del(sp, 0);
+            cli__msg(c, "no breakpoints");
+        } else if (!ts_parse_u64("delete", arg, &k) || k == 0 ||
+                   ts_step_break_del(sp, (size_t)k - 1) != 0) {
+            cli__bad(c, "no breakpoint '%s' ('break' lists them)", arg);
+        }
+    } else if (cli__is(cmd, "events", "e")) {
+        cli__events(c, arg);
+        return c->tty;
+    } else if (cli__is(cmd, "token", "token")) {
+        char *tok = ts_step_token(sp);
+        if (c->tty)
+            cli__msg(c, "replay token: %s", tok);
+        else
+            printf("replay token: %s\n", tok);
+        free(tok);
+        return c->tty;
+    } else if (cli__is(cmd, "help", "h") || cli__is(cmd, "?", "?")) {
+        fputs(step_help, stdout);
+        if (c->tty) {
+            fputs("(press Enter)", stdout);
+            fflush(stdout);
+            int ch;
+            while ((ch = getchar()) != EOF && ch != '\n')
+                ;
+        }
+        return c->tty;
+    } else if (cli__is(cmd, "quit", "q") || cli__is(cmd, "exit", "exit")) {
+        c->quit = true;
+        return false;
+    } else if (!*cmd) {
+        return false;
+    } else {
+        cli__bad(c, "unknown command '%s' ('help' lists them)", cmd);
+    }
+    return !c->quit;
+}
+
+/* Commands from a --commands string: ';' or newlines between them. */
+static void cli__script(step_cli *c, const char *cmds)
+{
+    char *copy = strdup(cmds), *save = NULL;
+    for (char *tok = strtok_r(copy, ";\n", &save); tok && !c->quit;
+         tok = strtok_r(NULL, ";\n", &save)) {
+        while (*tok == ' ' || *tok == '\t')
+            tok++;
+        if (!*tok)
+            continue;
+        printf("> %s\n", tok);
+        if (cli__command(c, tok))
+            cli__show(c);
+    }
+    free(copy);
+}
+
+static void cli__read(step_cli *c)
+{
+    char *line = NULL, *last = NULL;
+    size_t cap = 0;
+    for (;;) {
+        if (c->tty) {
+            fputs("step> ", stdout);
+            fflush(stdout);
+        }
+        ssize_t n = getline(&line, &cap, stdin);
+        if (n < 0)
+            break;
+        if (n && line[n - 1] == '\n')
+            line[--n] = '\0';
+        char *cmd = line;
+        while (*cmd == ' ' || *cmd == '\t')
+            cmd++;
+        if (!*cmd) {
+            if (!c->tty || !last)
+                continue;
+            cmd = last; /* an empty line repeats the last command */
+        } else {
+            free(last);
+            last = strdup(cmd);
+        }
+        if (!c->tty)
+            printf("> %s\n", cmd);
+        char *run = strdup(cmd);
+        bool show = cli__command(c, run);
+        free(run);
+        if (c->quit)
+            break;
+        if (show || c->tty)
+            cli__show(c);
+    }
+    free(line);
+    free(last);
+}
+
+typedef struct step_follow {
+    /* the stepper whose path is followed */
+    const ts_step *sp;
+} step_follow;
+
+/* The path, then FIFO: what the stepper's re-runs choose when nothing stops them. */
+static uint32_t cli__follow(void *ud, sim_sched *s, uint32_t n)
+{
+    const ts_step *sp = ((step_follow *)ud)->sp;
+    uint64_t k = s->ndecisions;
+    if (k >= sp->npath)
+        return 0;
+    const ts_step_dec *d = &sp->path[k];
+    if (d->thread != SIM_NONE)
+        for (uint32_t i = 0; i < n; i++)
+            if (sim_ready_at(s, i)->id == d->thread)
+                return i;
+    return d->chosen < n ? d->chosen : 0;
+}
+
+/* Run the whole path to the end and record it in `st` as policy "step" (its
+ * schedule is what `threadsim replay` follows). Returns 0 and the run id, or
+ * an exit status after printing the error. */
+static int cli__record(ts_step *sp, store *st, int64_t *id)
+{
+    model_opts o = sp->base;
+    step_follow f = {sp};
+    o.sink = NULL;
+    o.sink_ud = NULL;
+    o.policy = (sim_policy){.name = "step", .pick = cli__follow, .ud = &f};
+    ts_recording rec;
+    int status = ts_record_begin(&rec, st, sp->name, "step", &o, 0);
+    if (status != 0)
+        return status;
+    model_result res;
+    int rs = sp->run(sp->arg, &o, &res);
+    if (ts_record_end(&rec, rs, &res) != 0)
+        return TS_EXIT_USAGE;
+    *id = rec.meta.id;
+    return 0;
+}
+
+static char *cli__read_file(const char *path, size_t *len);
+
+/* The runner of a Python program (step.h): one py_run with line notes, which
+ * the stepper shows and stops at. */
+static int cli__run_py(void *arg, const model_opts *o, model_result *res)
+{
+    const py_program *prog = arg;
+    py_run_opts ro = py_run_opts_default();
+    ro.line_notes = true;
+    return py_run(prog, o, &ro, res);
+}
+
+/* Parse the Python program at `path` (like 'threadsim run' does: a syntax
+ * error is CPython's report and exit 1) and keep its text for the view. */
+static int cli__load_py(const char *path, int python, py_program **prog, char **src,
+                        size_t *src_len)
+{
+    sim_buf err = {0};
+    bool io_error = false;
+    *prog = py_program_read(path, python, &err, &io_error);
+    if (!*prog) {
+        if (io_error)
+            fprintf(stderr, "%s\n", sim_buf_str(&err));
+        else
+            fputs(sim_buf_str(&err), stderr);
+        sim_buf_free(&err);
+        return io_error ? TS_EXIT_USAGE : TS_EXIT_FAIL;
+    }
+    sim_buf_free(&err);
+    *src = cli__read_file(path, src_len);
+    return 0;
+}
+
+static char *cli__read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    sim_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sim_buf_add(&b, chunk, n);
+    bool err = ferror(f);
+    fclose(f);
+    if (err) {
+        sim_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return sim_buf_take(&b);
+}
+
+int ts_cmd_step(int argc, char **argv)
+{
+    model_opts o = model_opts_default();
+    o.sim.max_events = STEP_MAX_EVENTS;
+    ts_db_opts db = ts_db_opts_default();
+    bool python_set = false;
+    const char *name = NULL, *cmds = NULL, *token = NULL, *goal = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            step_usage(stdout);
+            return TS_EXIT_OK;
+        }
+        if (strcmp(a, "--commands") == 0 || strcmp(a, "--replay") == 0 ||
+            strcmp(a, "--goal") == 0) {
+            if (!v)
+                return ts_usage_error("step: %s needs a value", a);
+            *(a[2] == 'c' ? &cmds : a[2] == 'r' ? &token : &goal) = v;
+            i++;
+            continue;
+        }
+        if (strcmp(a, "--seed") == 0) {
+            if (!ts_parse_u64(a, v, &o.seed))
+                return TS_EXIT_USAGE;
+            i++;
+            continue;
+        }
+        int k = ts_parse_run_option(argc - i, argv + i, &o, &python_set);
+        if (k == 0)
+            k = ts_parse_db_option(argc - i, argv + i, &db);
+        if (k < 0)
+            return TS_EXIT_USAGE;
+        if (k > 0) {
+            i += k - 1;
+            continue;
+        }
+        if (a[0] == '-')
+            return ts_usage_error("step: unknown option '%s'", a);
+        if (name)
+            return ts_usage_error("step: one program at a time ('%s' and '%s')", name, a);
+        name = a;
+    }
+    char err[300], *tok_name = NULL;
+    if (token && ts_step_token_parse(token, &tok_name, NULL, err, sizeof err) != 0)
+        return ts_usage_error("step: %s", err);
+    if (token && name && strcmp(name, tok_name) != 0) {
+        ts_usage_error("step: the replay token is for '%s', not '%s'", tok_name, name);
+        free(tok_name);
+        return TS_EXIT_USAGE;
+    }
+    if (!name)
+        name = tok_name;
+    if (!name)
+        return ts_usage_error("step: which scenario? (see 'threadsim list')");
+    const ts_scenario *sc = ts_scenario_find(name);
+    py_program *prog = NULL;
+    char *src = NULL;
+    size_t src_len = 0;
+    if (!sc && ts_is_py_program(name)) {
+        int rc = cli__load_py(name, python_set ? o.python : 3, &prog, &src, &src_len);
+        if (rc != 0) {
+            free(tok_name);
+            return rc;
+        }
+        o.python = python_set ? o.python : 3;
+    } else if (!sc) {
+        ts_usage_error("unknown scenario '%s' (see 'threadsim list')", name);
+        free(tok_name);
+        return TS_EXIT_USAGE;
+    } else if (!python_set) {
+        o.python = sc->python;
+    }
+
+    step_cli c;
+    memset(&c, 0, sizeof c);
+    c.view.src = src;
+    c.view.src_len = src_len;
+    if (goal) {
+        size_t len;
+        if (!(c.goal = cli__read_file(goal, &len))) {
+            ts_usage_error("step: cannot read --goal file '%s': %s", goal, strerror(errno));
+            free(tok_name);
+            free(src);
+            py_program_free(prog);
+            return TS_EXIT_USAGE;
+        }
+        c.view.goal = c.goal;
+        c.view.goal_len = len;
+        c.view.goal_name = goal;
+    }
+    store *st = NULL;
+    if (!db.none && !(st = ts_db_open(&db, true))) {
+        free(tok_name);
+        free(c.goal);
+        free(src);
+        py_program_free(prog);
+        return TS_EXIT_USAGE;
+    }
+    if (sc)
+        ts_step_init(&c.sp, sc->name, sc->main, NULL, &o);
+    else
+        ts_step_init_runner(&c.sp, name, cli__run_py, prog, &o);
+    if (token) {
+        char *again = NULL;
+        ts_step_token_parse(token, &again, &c.sp, err, sizeof err);
+        free(again);
+    }
+    free(tok_name);
+    c.tty = !cmds && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    c.view.color = c.tty && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+    c.view.rows = 0;
+    c.view.cols = 80;
+    if (c.tty)
+        cli__screen_size(&c);
+
+    ts_step_go(&c.sp, TS_STOP_AT, 0);
+    if (token)
+        cli__msg(&c, "following the replay token's path: 'continue' plays it to the end");
+    cli__show(&c);
+    if (cmds)
+        cli__script(&c, cmds);
+    else
+        cli__read(&c);
+
+    int status = TS_EXIT_OK;
+    if (c.script_failed)
+        status = TS_EXIT_USAGE;
+    else if (goal && !c.goal_ever)
+        status = TS_EXIT_FAIL;
+    if (c.tty)
+        fputs("\n", stdout);
+    char *tok = ts_step_token(&c.sp);
+    printf("replay token: %s\n", tok);
+    free(tok);
+    if (st) {
+        int64_t id;
+        if (cli__record(&c.sp, st, &id) == 0)
+            printf("recorded as run %" PRId64 " ('threadsim show %" PRId64
+                   "', 'threadsim replay %" PRId64 "')\n",
+                   id, id, id);
+        else
+            status = TS_EXIT_USAGE;
+    }
+    if (goal)
+        printf("goal %s: %s\n", c.goal_ever ? "reached" : "not reached", goal);
+    fflush(stdout);
+    store_close(st);
+    ts_step_fini(&c.sp);
+    sim_buf_free(&c.msg);
+    free(c.goal);
+    free(src);
+    py_program_free(prog);
+    return status;
+}
