@@ -16,9 +16,9 @@ static void t_consumer(void *arg)
 {
     (void)arg;
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
-    ts_say("wait");
+    sync_say("wait");
     int r = model_cond_wait(cv, MODEL_NO_TIMEOUT);
-    ts_say("woken %d, owned %d", r, model_lock_owner(cv->lock) == model_current_thread());
+    sync_say("woken %d, owned %d", r, model_lock_owner(cv->lock) == model_current_thread());
     model_cond_release(cv);
 }
 
@@ -27,13 +27,13 @@ static void main_notify(void *arg)
     (void)arg;
     cv = model_cond_new(NULL);
     CU_ASSERT_TRUE(cv->lock->reentrant);
-    model_thread *c = ts_spawn("C", t_consumer, NULL);
+    model_thread *c = sync_spawn("C", t_consumer, NULL);
     model_sleep(1);
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
     CU_ASSERT_EQUAL(model_cond_waiters(cv), 1);
     CU_ASSERT_EQUAL(model_cond_notify(cv, 1), 0);
     CU_ASSERT_EQUAL(model_cond_waiters(cv), 0);
-    ts_say("notified");
+    sync_say("notified");
     model_sleep(1); /* still holding the lock: C cannot return from wait yet */
     model_cond_release(cv);
     model_thread_join(c, MODEL_NO_TIMEOUT);
@@ -41,12 +41,12 @@ static void main_notify(void *arg)
 
 static void test_wait_notify_and_lock_handback(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_notify, NULL), MODEL_EXIT_OK);
-    ts_expect_output("0.000 C: wait\n1.000 MainThread: notified\n2.000 C: woken 1, owned 1\n");
-    CU_ASSERT_TRUE(ts_full_line("0.000000000", "C          block    condition Condition-1"));
-    CU_ASSERT_TRUE(ts_full_line("1.000000000", "MainThread wake     C (notify)"));
-    CU_ASSERT_TRUE(ts_full_line("1.000000000", "C          block    lock RLock-1"));
-    CU_ASSERT_TRUE(ts_full_line("2.000000000", "MainThread wake     C (release)"));
+    CU_ASSERT_EQUAL(sync_run(main_notify, NULL), MODEL_EXIT_OK);
+    sync_expect_output("0.000 C: wait\n1.000 MainThread: notified\n2.000 C: woken 1, owned 1\n");
+    CU_ASSERT_TRUE(sync_full_line("0.000000000", "C          block    condition Condition-1"));
+    CU_ASSERT_TRUE(sync_full_line("1.000000000", "MainThread wake     C (notify)"));
+    CU_ASSERT_TRUE(sync_full_line("1.000000000", "C          block    lock RLock-1"));
+    CU_ASSERT_TRUE(sync_full_line("2.000000000", "MainThread wake     C (release)"));
     trace_fini(&TR);
 }
 
@@ -57,9 +57,9 @@ static void main_timeout(void *arg)
     (void)arg;
     cv = model_cond_new(model_lock_new());
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
-    ts_say("wait(1.5) returned %d", model_cond_wait(cv, 1.5));
-    ts_say("wait(0) returned %d", model_cond_wait(cv, 0));
-    ts_say("wait(-1) returned %d", model_cond_wait(cv, -1));
+    sync_say("wait(1.5) returned %d", model_cond_wait(cv, 1.5));
+    sync_say("wait(0) returned %d", model_cond_wait(cv, 0));
+    sync_say("wait(-1) returned %d", model_cond_wait(cv, -1));
     CU_ASSERT_TRUE(model_lock_locked(cv->lock));
     CU_ASSERT_EQUAL(model_cond_waiters(cv), 0);
     model_cond_release(cv);
@@ -67,13 +67,13 @@ static void main_timeout(void *arg)
 
 static void test_wait_timeout_exact(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_timeout, NULL), MODEL_EXIT_OK);
+    CU_ASSERT_EQUAL(sync_run(main_timeout, NULL), MODEL_EXIT_OK);
     /* the first wait ends at 1.5 s; a timeout <= 0 does not block */
-    ts_expect_output("1.500 MainThread: wait(1.5) returned 0\n"
-                     "1.500 MainThread: wait(0) returned 0\n"
-                     "1.500 MainThread: wait(-1) returned 0\n");
-    CU_ASSERT_TRUE(ts_full_line("1.500000000", "MainThread timeout  condition Condition-1"));
-    CU_ASSERT_EQUAL(ts_count(SIM_EV_BLOCK, NULL), 1);
+    sync_expect_output("1.500 MainThread: wait(1.5) returned 0\n"
+                       "1.500 MainThread: wait(0) returned 0\n"
+                       "1.500 MainThread: wait(-1) returned 0\n");
+    CU_ASSERT_TRUE(sync_full_line("1.500000000", "MainThread timeout  condition Condition-1"));
+    CU_ASSERT_EQUAL(sync_count(SIM_EV_BLOCK, NULL), 1);
     trace_fini(&TR);
 }
 
@@ -83,11 +83,11 @@ static void main_fifo(void *arg)
 {
     (void)arg;
     cv = model_cond_new(NULL);
-    model_thread *t[3] = {ts_spawn("A", t_consumer, NULL), ts_spawn("B", t_consumer, NULL),
-                          ts_spawn("C", t_consumer, NULL)};
+    model_thread *t[3] = {sync_spawn("A", t_consumer, NULL), sync_spawn("B", t_consumer, NULL),
+                          sync_spawn("C", t_consumer, NULL)};
     model_sleep(1);
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
-    CU_ASSERT_EQUAL(model_cond_notify(cv, 0), 0);  /* n <= 0: nothing */
+    CU_ASSERT_EQUAL(model_cond_notify(cv, 0), 0); /* n <= 0: nothing */
     CU_ASSERT_EQUAL(model_cond_notify(cv, -1), 0);
     CU_ASSERT_EQUAL(model_cond_waiters(cv), 3);
     model_cond_notify(cv, 2);
@@ -103,10 +103,10 @@ static void main_fifo(void *arg)
 
 static void test_notify_wakes_in_fifo_order(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_fifo, NULL), MODEL_EXIT_OK);
-    ts_expect_output("0.000 A: wait\n0.000 B: wait\n0.000 C: wait\n"
-                     "1.000 A: woken 1, owned 1\n1.000 B: woken 1, owned 1\n"
-                     "2.000 C: woken 1, owned 1\n");
+    CU_ASSERT_EQUAL(sync_run(main_fifo, NULL), MODEL_EXIT_OK);
+    sync_expect_output("0.000 A: wait\n0.000 B: wait\n0.000 C: wait\n"
+                       "1.000 A: woken 1, owned 1\n1.000 B: woken 1, owned 1\n"
+                       "2.000 C: woken 1, owned 1\n");
     trace_fini(&TR);
 }
 
@@ -127,11 +127,11 @@ static void main_recursion(void *arg)
     cv = model_cond_new(NULL);
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
-    model_thread *n = ts_spawn("N", t_notifier, NULL);
+    model_thread *n = sync_spawn("N", t_notifier, NULL);
     CU_ASSERT_EQUAL(model_cond_wait(cv, MODEL_NO_TIMEOUT), 1);
     CU_ASSERT_EQUAL(model_lock_count(cv->lock), 2);
     CU_ASSERT_PTR_EQUAL(model_lock_owner(cv->lock), model_current_thread());
-    ts_say("back with count %d", (int)model_lock_count(cv->lock));
+    sync_say("back with count %d", (int)model_lock_count(cv->lock));
     model_cond_release(cv);
     model_cond_release(cv);
     model_thread_join(n, MODEL_NO_TIMEOUT);
@@ -139,8 +139,8 @@ static void main_recursion(void *arg)
 
 static void test_rlock_recursion_saved_across_wait(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_recursion, NULL), MODEL_EXIT_OK);
-    ts_expect_output("1.000 MainThread: back with count 2\n");
+    CU_ASSERT_EQUAL(sync_run(main_recursion, NULL), MODEL_EXIT_OK);
+    sync_expect_output("1.000 MainThread: back with count 2\n");
     trace_fini(&TR);
 }
 
@@ -163,34 +163,36 @@ static void t_notify_foreign(void *arg)
     model_cond *plain = arg;
     /* a plain Lock held by anyone counts as owned (CPython cannot tell) */
     CU_ASSERT_EQUAL(model_cond_notify(plain, 1), 0);
-    TS_EXPECT_ERROR(model_cond_notify(cv, 1), "RuntimeError", "cannot notify on un-acquired lock");
+    SYNC_EXPECT_ERROR(model_cond_notify(cv, 1), "RuntimeError",
+                      "cannot notify on un-acquired lock");
 }
 
 static void main_errors(void *arg)
 {
     (void)arg;
     cv = model_cond_new(NULL);
-    TS_EXPECT_ERROR(model_cond_wait(cv, MODEL_NO_TIMEOUT), "RuntimeError",
-                    "cannot wait on un-acquired lock");
-    TS_EXPECT_ERROR(model_cond_wait(cv, 0), "RuntimeError", "cannot wait on un-acquired lock");
-    TS_EXPECT_ERROR(model_cond_notify(cv, 1), "RuntimeError", "cannot notify on un-acquired lock");
-    TS_EXPECT_ERROR(model_cond_notify_all(cv), "RuntimeError",
-                    "cannot notify on un-acquired lock");
-    TS_EXPECT_ERROR(model_cond_wait_for(cv, pred_false, NULL, MODEL_NO_TIMEOUT), "RuntimeError",
-                    "cannot wait on un-acquired lock");
+    SYNC_EXPECT_ERROR(model_cond_wait(cv, MODEL_NO_TIMEOUT), "RuntimeError",
+                      "cannot wait on un-acquired lock");
+    SYNC_EXPECT_ERROR(model_cond_wait(cv, 0), "RuntimeError", "cannot wait on un-acquired lock");
+    SYNC_EXPECT_ERROR(model_cond_notify(cv, 1), "RuntimeError",
+                      "cannot notify on un-acquired lock");
+    SYNC_EXPECT_ERROR(model_cond_notify_all(cv), "RuntimeError",
+                      "cannot notify on un-acquired lock");
+    SYNC_EXPECT_ERROR(model_cond_wait_for(cv, pred_false, NULL, MODEL_NO_TIMEOUT), "RuntimeError",
+                      "cannot wait on un-acquired lock");
     /* a true predicate never waits, so the lock is not checked (as CPython) */
     CU_ASSERT_EQUAL(model_cond_wait_for(cv, pred_true, NULL, MODEL_NO_TIMEOUT), 1);
-    TS_EXPECT_ERROR(model_cond_release(cv), "RuntimeError", "cannot release un-acquired lock");
+    SYNC_EXPECT_ERROR(model_cond_release(cv), "RuntimeError", "cannot release un-acquired lock");
 
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
-    TS_EXPECT_ERROR(model_cond_wait(cv, 1e10), "OverflowError",
-                    "timestamp out of range for platform time_t");
+    SYNC_EXPECT_ERROR(model_cond_wait(cv, 1e10), "OverflowError",
+                      "timestamp out of range for platform time_t");
     CU_ASSERT_EQUAL(model_lock_count(cv->lock), 1);
     CU_ASSERT_EQUAL(model_cond_waiters(cv), 0);
 
     model_cond *plain = model_cond_new(model_lock_new());
     model_cond_acquire(plain, true, MODEL_NO_TIMEOUT);
-    model_thread_join(ts_spawn("T", t_notify_foreign, plain), MODEL_NO_TIMEOUT);
+    model_thread_join(sync_spawn("T", t_notify_foreign, plain), MODEL_NO_TIMEOUT);
     model_cond_release(plain);
     model_cond_release(cv);
     CU_ASSERT_FALSE(model_err_occurred());
@@ -199,7 +201,7 @@ static void main_errors(void *arg)
 
 static void test_misuse_errors(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_errors, NULL), MODEL_EXIT_OK);
+    CU_ASSERT_EQUAL(sync_run(main_errors, NULL), MODEL_EXIT_OK);
     trace_fini(&TR);
 }
 
@@ -231,7 +233,7 @@ static void t_wait_for(void *arg)
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
     int r = model_cond_wait_for(cv, timeout > 10 ? pred_ge3 : pred_ge100, NULL,
                                 timeout > 10 ? MODEL_NO_TIMEOUT : timeout);
-    ts_say("wait_for returned %d with value %d", r, value);
+    sync_say("wait_for returned %d with value %d", r, value);
     model_cond_release(cv);
 }
 
@@ -241,8 +243,8 @@ static void main_wait_for(void *arg)
     static double forever = 100, t25 = 2.5;
     value = 0;
     cv = model_cond_new(NULL);
-    model_thread *w = ts_spawn("W", t_wait_for, &forever);
-    model_thread *w2 = ts_spawn("W2", t_wait_for, &t25);
+    model_thread *w = sync_spawn("W", t_wait_for, &forever);
+    model_thread *w2 = sync_spawn("W2", t_wait_for, &t25);
     for (int i = 0; i < 3; i++) {
         model_sleep(1);
         model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
@@ -253,23 +255,25 @@ static void main_wait_for(void *arg)
     model_thread_join(w, MODEL_NO_TIMEOUT);
     model_thread_join(w2, MODEL_NO_TIMEOUT);
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
-    TS_EXPECT_ERROR(model_cond_wait_for(cv, pred_raises, NULL, MODEL_NO_TIMEOUT),
-                    "ZeroDivisionError", "division by zero");
+    SYNC_EXPECT_ERROR(model_cond_wait_for(cv, pred_raises, NULL, MODEL_NO_TIMEOUT),
+                      "ZeroDivisionError", "division by zero");
     CU_ASSERT_EQUAL(model_cond_wait_for(cv, pred_false, NULL, 0), 0);
     model_cond_release(cv);
 }
 
 static void test_wait_for_rewaits_on_one_deadline(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_wait_for, NULL), MODEL_EXIT_OK);
+    CU_ASSERT_EQUAL(sync_run(main_wait_for, NULL), MODEL_EXIT_OK);
     /* W2 is woken at 1 and 2 with its predicate still false, waits again
      * with what is left, and gives up at exactly 2.5 */
-    ts_expect_output("2.500 W2: wait_for returned 0 with value 2\n"
-                     "3.000 W: wait_for returned 1 with value 3\n");
-    CU_ASSERT_TRUE(ts_full_line("1.000000000", "W2         block    condition Condition-1 until 2.500000000"));
-    CU_ASSERT_TRUE(ts_full_line("2.000000000", "W2         block    condition Condition-1 until 2.500000000"));
-    CU_ASSERT_TRUE(ts_full_line("2.500000000", "W2         timeout  condition Condition-1"));
-    CU_ASSERT_EQUAL(ts_count(SIM_EV_WAKE, "notify"), 5);
+    sync_expect_output("2.500 W2: wait_for returned 0 with value 2\n"
+                       "3.000 W: wait_for returned 1 with value 3\n");
+    CU_ASSERT_TRUE(sync_full_line("1.000000000",
+                                  "W2         block    condition Condition-1 until 2.500000000"));
+    CU_ASSERT_TRUE(sync_full_line("2.000000000",
+                                  "W2         block    condition Condition-1 until 2.500000000"));
+    CU_ASSERT_TRUE(sync_full_line("2.500000000", "W2         timeout  condition Condition-1"));
+    CU_ASSERT_EQUAL(sync_count(SIM_EV_WAKE, "notify"), 5);
     trace_fini(&TR);
 }
 
@@ -279,7 +283,7 @@ static void t_wait_2ms(void *arg)
 {
     (void)arg;
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
-    ts_say("wait returned %d", model_cond_wait(cv, 0.002));
+    sync_say("wait returned %d", model_cond_wait(cv, 0.002));
     model_cond_release(cv);
 }
 
@@ -287,7 +291,7 @@ static void t_wait_forever(void *arg)
 {
     (void)arg;
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
-    ts_say("wait returned %d", model_cond_wait(cv, MODEL_NO_TIMEOUT));
+    sync_say("wait returned %d", model_cond_wait(cv, MODEL_NO_TIMEOUT));
     model_cond_release(cv);
 }
 
@@ -297,7 +301,7 @@ static void t_notify_after_1ms(void *arg)
     model_sleep(0.001);
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
     model_cond_notify(cv, 1);
-    ts_say("notified one");
+    sync_say("notified one");
     model_cond_release(cv);
 }
 
@@ -312,13 +316,13 @@ static void main_stale(void *arg)
 {
     (void)arg;
     cv = model_cond_new(NULL);
-    model_thread *t[] = {ts_spawn("A", t_wait_2ms, NULL), ts_spawn("B", t_wait_forever, NULL),
-                         ts_spawn("R", t_notify_after_1ms, NULL), ts_spawn("S", t_spin, NULL)};
+    model_thread *t[] = {sync_spawn("A", t_wait_2ms, NULL), sync_spawn("B", t_wait_forever, NULL),
+                         sync_spawn("R", t_notify_after_1ms, NULL), sync_spawn("S", t_spin, NULL)};
     /* S's switch interval charges 5 ms: R's sleep and A's timeout both fire;
      * R notifies while A is ready but still in the deque */
     model_sleep(1);
     model_cond_acquire(cv, true, MODEL_NO_TIMEOUT);
-    ts_say("waiters %u", model_cond_waiters(cv));
+    sync_say("waiters %u", model_cond_waiters(cv));
     model_cond_notify_all(cv);
     model_cond_release(cv);
     for (int i = 0; i < 4; i++)
@@ -329,11 +333,11 @@ static void test_notify_spent_on_timed_out_waiter(void)
 {
     model_opts o = model_opts_default();
     o.sim.switch_steps = 50;
-    CU_ASSERT_EQUAL(ts_run_opts(&o, main_stale, NULL), MODEL_EXIT_OK);
-    ts_expect_output("0.005 R: notified one\n0.005 A: wait returned 0\n"
-                     "1.005 MainThread: waiters 1\n1.005 B: wait returned 1\n");
-    CU_ASSERT_TRUE(ts_full_line("1.005000000", "MainThread wake     B (notify)"));
-    CU_ASSERT_EQUAL(ts_count(SIM_EV_WAKE, "notify"), 1);
+    CU_ASSERT_EQUAL(sync_run_opts(&o, main_stale, NULL), MODEL_EXIT_OK);
+    sync_expect_output("0.005 R: notified one\n0.005 A: wait returned 0\n"
+                       "1.005 MainThread: waiters 1\n1.005 B: wait returned 1\n");
+    CU_ASSERT_TRUE(sync_full_line("1.005000000", "MainThread wake     B (notify)"));
+    CU_ASSERT_EQUAL(sync_count(SIM_EV_WAKE, "notify"), 1);
     trace_fini(&TR);
 }
 

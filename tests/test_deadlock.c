@@ -52,23 +52,24 @@ static void main_two_locks(void *arg)
     (void)arg;
     l1 = model_lock_new();
     l2 = model_lock_new();
-    model_thread *a = ts_spawn("A", t_a, NULL);
-    ts_spawn("B", t_b, NULL);
+    model_thread *a = sync_spawn("A", t_a, NULL);
+    sync_spawn("B", t_b, NULL);
     model_thread_join(a, MODEL_NO_TIMEOUT);
     model_print("not reached");
 }
 
 static void test_two_lock_cycle(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_two_locks, NULL), MODEL_EXIT_DEADLOCK);
+    CU_ASSERT_EQUAL(sync_run(main_two_locks, NULL), MODEL_EXIT_DEADLOCK);
     expect_report("MainThread waits on join (Thread A), held by A\n"
                   "A waits on lock (Lock-2), held by B\n"
                   "B waits on lock (Lock-1), held by A\n"
                   "cycle: A -> B -> A\n");
-    ts_expect_output("");
+    sync_expect_output("");
     /* reported at the instant it happened; then the threads are reclaimed */
-    CU_ASSERT_TRUE(ts_full_line("1.000000000", "A          deadlock A waits on lock (Lock-2), held by B"));
-    CU_ASSERT_TRUE(ts_full_line("1.000000000", "B          killed   waiting on lock Lock-1"));
+    CU_ASSERT_TRUE(
+        sync_full_line("1.000000000", "A          deadlock A waits on lock (Lock-2), held by B"));
+    CU_ASSERT_TRUE(sync_full_line("1.000000000", "B          killed   waiting on lock Lock-1"));
     trace_fini(&TR);
 }
 
@@ -82,7 +83,7 @@ static void main_self(void *arg)
 
 static void test_self_deadlock_on_a_lock(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_self, NULL), MODEL_EXIT_DEADLOCK);
+    CU_ASSERT_EQUAL(sync_run(main_self, NULL), MODEL_EXIT_DEADLOCK);
     expect_report("MainThread waits on lock (Lock-1), held by MainThread\n"
                   "cycle: MainThread -> MainThread\n");
     trace_fini(&TR);
@@ -104,17 +105,18 @@ static void main_condition(void *arg)
 {
     (void)arg;
     cv = model_cond_new(NULL);
-    ts_spawn("consumer", t_consumer, NULL);
+    sync_spawn("consumer", t_consumer, NULL);
     model_sleep(2);
 }
 
 static void test_condition_nobody_notifies(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_condition, NULL), MODEL_EXIT_DEADLOCK);
+    CU_ASSERT_EQUAL(sync_run(main_condition, NULL), MODEL_EXIT_DEADLOCK);
     /* main returned and waits at exit (threading._shutdown) for consumer */
     expect_report("MainThread waits on shutdown (Thread consumer), held by consumer\n"
                   "consumer waits on condition (Condition-1)\n");
-    CU_ASSERT_TRUE(ts_full_line("2.000000000", "consumer   deadlock consumer waits on condition (Condition-1)"));
+    CU_ASSERT_TRUE(sync_full_line("2.000000000",
+                                  "consumer   deadlock consumer waits on condition (Condition-1)"));
     trace_fini(&TR);
 }
 
@@ -128,7 +130,7 @@ static void main_semaphore(void *arg)
 
 static void test_semaphore_nobody_releases(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_semaphore, NULL), MODEL_EXIT_DEADLOCK);
+    CU_ASSERT_EQUAL(sync_run(main_semaphore, NULL), MODEL_EXIT_DEADLOCK);
     expect_report("MainThread waits on semaphore (Semaphore-1)\n");
     trace_fini(&TR);
 }
@@ -149,7 +151,7 @@ static void main_holder_finished(void *arg)
 {
     (void)arg;
     l1 = model_rlock_new();
-    model_thread_join(ts_spawn("T", t_take_and_leave, NULL), MODEL_NO_TIMEOUT);
+    model_thread_join(sync_spawn("T", t_take_and_leave, NULL), MODEL_NO_TIMEOUT);
     model_thread *d = model_thread_new("D", t_daemon_waits, NULL, NULL);
     model_thread_set_daemon(d, true);
     model_thread_start(d);
@@ -158,7 +160,7 @@ static void main_holder_finished(void *arg)
 
 static void test_holder_finished_and_daemon_marked(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_holder_finished, NULL), MODEL_EXIT_DEADLOCK);
+    CU_ASSERT_EQUAL(sync_run(main_holder_finished, NULL), MODEL_EXIT_DEADLOCK);
     expect_report("MainThread waits on lock (RLock-1), held by T, which has finished\n"
                   "D (daemon) waits on lock (RLock-1), held by T, which has finished\n");
     trace_fini(&TR);
@@ -180,17 +182,17 @@ static void main_daemon_blocked(void *arg)
 
 static void test_daemon_blocked_at_exit_is_not_a_deadlock(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_daemon_blocked, NULL), MODEL_EXIT_OK);
-    ts_expect_output("main returns\n");
-    CU_ASSERT_EQUAL(ts_count(SIM_EV_DEADLOCK, NULL), 0);
-    CU_ASSERT_TRUE(ts_full_line("1.000000000", "D          killed   waiting on lock Lock-1"));
+    CU_ASSERT_EQUAL(sync_run(main_daemon_blocked, NULL), MODEL_EXIT_OK);
+    sync_expect_output("main returns\n");
+    CU_ASSERT_EQUAL(sync_count(SIM_EV_DEADLOCK, NULL), 0);
+    CU_ASSERT_TRUE(sync_full_line("1.000000000", "D          killed   waiting on lock Lock-1"));
     trace_fini(&TR);
 }
 
 static void fire(void *arg)
 {
     (void)arg;
-    ts_say("timer fired");
+    sync_say("timer fired");
 }
 
 static model_event *ev;
@@ -213,15 +215,15 @@ static void main_pending(void *arg)
     model_thread_set_daemon(s, true);
     model_thread_start(s);
     model_event_wait(ev, MODEL_NO_TIMEOUT);
-    ts_say("event set");
+    sync_say("event set");
     model_thread_join(&t->thread, MODEL_NO_TIMEOUT);
 }
 
 static void test_pending_timer_or_sleeper_is_not_a_deadlock(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_pending, NULL), MODEL_EXIT_OK);
-    ts_expect_output("50.000 MainThread: event set\n100.000 Thread-1: timer fired\n");
-    CU_ASSERT_EQUAL(ts_count(SIM_EV_DEADLOCK, NULL), 0);
+    CU_ASSERT_EQUAL(sync_run(main_pending, NULL), MODEL_EXIT_OK);
+    sync_expect_output("50.000 MainThread: event set\n100.000 Thread-1: timer fired\n");
+    CU_ASSERT_EQUAL(sync_count(SIM_EV_DEADLOCK, NULL), 0);
     trace_fini(&TR);
 }
 

@@ -5,7 +5,7 @@
  * is one translation unit and gets its own copy.
  *
  * The suites write what happens as lines "TIME THREAD: message" with
- * ts_say(), TIME being the virtual time in seconds (three decimals when it is
+ * sync_say(), TIME being the virtual time in seconds (three decimals when it is
  * a whole millisecond, else nine, so nothing is rounded away), and compare
  * the whole output with the expected text: order and exact times at once.
  */
@@ -24,19 +24,19 @@
 
 static trace TR;
 
-static inline int ts_run(void (*main)(void *), void *arg)
+static inline int sync_run(void (*main)(void *), void *arg)
 {
     return ts_run_traced(NULL, main, arg, &TR);
 }
 
-static inline int ts_run_opts(const model_opts *o, void (*main)(void *), void *arg)
+static inline int sync_run_opts(const model_opts *o, void (*main)(void *), void *arg)
 {
     return ts_run_traced(o, main, arg, &TR);
 }
 
 /* print("TIME NAME: message") from the running thread. */
-static inline void ts_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static inline void ts_say(const char *fmt, ...)
+static inline void sync_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void sync_say(const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -46,15 +46,13 @@ static inline void ts_say(const char *fmt, ...)
     int64_t ns = model_now_ns();
     char when[64];
     if (ns % 1000000 == 0)
-        snprintf(when, sizeof when, "%" PRId64 ".%03" PRId64, ns / 1000000000,
-                 ns / 1000000 % 1000);
+        snprintf(when, sizeof when, "%" PRId64 ".%03" PRId64, ns / 1000000000, ns / 1000000 % 1000);
     else
-        snprintf(when, sizeof when, "%" PRId64 ".%09" PRId64, ns / 1000000000,
-                 ns % 1000000000);
+        snprintf(when, sizeof when, "%" PRId64 ".%09" PRId64, ns / 1000000000, ns % 1000000000);
     model_print("%s %s: %s", when, model_thread_name(model_current_thread()), msg);
 }
 
-static inline void ts_expect_output(const char *expected)
+static inline void sync_expect_output(const char *expected)
 {
     char *out = ts_output(&TR);
     TS_ASSERT_STR_EQ(out, expected);
@@ -62,7 +60,7 @@ static inline void ts_expect_output(const char *expected)
 }
 
 /* The full view has `needle` (printed in full when it does not). */
-static inline bool ts_full_has(const char *needle)
+static inline bool sync_full_has(const char *needle)
 {
     bool ok = ts_trace_has(&TR, needle);
     if (!ok) {
@@ -73,11 +71,11 @@ static inline bool ts_full_has(const char *needle)
     return ok;
 }
 
-static inline bool ts_full_lacks(const char *needle) { return !ts_trace_has(&TR, needle); }
+static inline bool sync_full_lacks(const char *needle) { return !ts_trace_has(&TR, needle); }
 
 /* The full view has a line at virtual time `time` ("1.500000000") that ends
  * with `tail` (e.g. "T          timeout  lock Lock-1"); printed when not. */
-static inline bool ts_full_line(const char *time, const char *tail)
+static inline bool sync_full_line(const char *time, const char *tail)
 {
     char *full = ts_full(&TR);
     bool ok = false;
@@ -96,7 +94,7 @@ static inline bool ts_full_line(const char *time, const char *tail)
 }
 
 /* Events of `kind` (and `reason`, if not NULL) in the trace. */
-static inline int ts_count(sim_ev_kind kind, const char *reason)
+static inline int sync_count(sim_ev_kind kind, const char *reason)
 {
     int n = 0;
     for (size_t i = 0; i < TR.n; i++)
@@ -107,7 +105,7 @@ static inline int ts_count(sim_ev_kind kind, const char *reason)
 }
 
 /* Inside a run: `rc` is -1 with exactly this exception pending; clears it. */
-#define TS_EXPECT_ERROR(rc, type, msg)                                                             \
+#define SYNC_EXPECT_ERROR(rc, type, msg)                                                           \
     do {                                                                                           \
         CU_ASSERT_EQUAL((rc), -1);                                                                 \
         CU_ASSERT_TRUE(model_err_occurred());                                                      \
@@ -117,7 +115,7 @@ static inline int ts_count(sim_ev_kind kind, const char *reason)
     } while (0)
 
 /* A thread with a name and a body, started at once. */
-static inline model_thread *ts_spawn(const char *name, model_target_fn fn, void *arg)
+static inline model_thread *sync_spawn(const char *name, model_target_fn fn, void *arg)
 {
     model_thread *t = model_thread_new(name, fn, arg, NULL);
     model_thread_start(t);

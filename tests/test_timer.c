@@ -8,10 +8,7 @@
 #include "model/timer.h"
 #include "test_sync.h"
 
-static void fired(void *arg)
-{
-    ts_say("fired with %s", (const char *)arg);
-}
+static void fired(void *arg) { sync_say("fired with %s", (const char *)arg); }
 
 static void main_fires(void *arg)
 {
@@ -22,15 +19,16 @@ static void main_fires(void *arg)
     model_thread_start(&t->thread);
     CU_ASSERT_TRUE(model_thread_is_alive(&t->thread));
     model_thread_join(&t->thread, MODEL_NO_TIMEOUT);
-    ts_say("joined, alive %d", model_thread_is_alive(&t->thread));
+    sync_say("joined, alive %d", model_thread_is_alive(&t->thread));
 }
 
 static void test_fires_after_interval(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_fires, NULL), MODEL_EXIT_OK);
-    ts_expect_output("1.500 Thread-1: fired with x\n1.500 MainThread: joined, alive 0\n");
-    CU_ASSERT_TRUE(ts_full_line("0.000000000", "Thread-1   block    timer Timer-1 until 1.500000000"));
-    CU_ASSERT_TRUE(ts_full_line("1.500000000", "Thread-1   timeout  timer Timer-1"));
+    CU_ASSERT_EQUAL(sync_run(main_fires, NULL), MODEL_EXIT_OK);
+    sync_expect_output("1.500 Thread-1: fired with x\n1.500 MainThread: joined, alive 0\n");
+    CU_ASSERT_TRUE(
+        sync_full_line("0.000000000", "Thread-1   block    timer Timer-1 until 1.500000000"));
+    CU_ASSERT_TRUE(sync_full_line("1.500000000", "Thread-1   timeout  timer Timer-1"));
     trace_fini(&TR);
 }
 
@@ -41,21 +39,21 @@ static void main_cancel(void *arg)
     model_thread_set_name(&t->thread, "t2");
     model_thread_start(&t->thread);
     model_sleep(2);
-    ts_say("before cancel alive %d", model_thread_is_alive(&t->thread));
+    sync_say("before cancel alive %d", model_thread_is_alive(&t->thread));
     model_timer_cancel(t);
-    ts_say("right after cancel alive %d", model_thread_is_alive(&t->thread));
+    sync_say("right after cancel alive %d", model_thread_is_alive(&t->thread));
     model_thread_join(&t->thread, MODEL_NO_TIMEOUT);
-    ts_say("joined");
+    sync_say("joined");
 }
 
 static void test_cancel_while_waiting(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_cancel, NULL), MODEL_EXIT_OK);
-    ts_expect_output("2.000 MainThread: before cancel alive 1\n"
-                     "2.000 MainThread: right after cancel alive 1\n"
-                     "2.000 MainThread: joined\n");
-    CU_ASSERT_TRUE(ts_full_line("2.000000000", "MainThread wake     t2 (set)"));
-    CU_ASSERT_TRUE(ts_full_line("2.000000000", "t2         exit     returned"));
+    CU_ASSERT_EQUAL(sync_run(main_cancel, NULL), MODEL_EXIT_OK);
+    sync_expect_output("2.000 MainThread: before cancel alive 1\n"
+                       "2.000 MainThread: right after cancel alive 1\n"
+                       "2.000 MainThread: joined\n");
+    CU_ASSERT_TRUE(sync_full_line("2.000000000", "MainThread wake     t2 (set)"));
+    CU_ASSERT_TRUE(sync_full_line("2.000000000", "t2         exit     returned"));
     trace_fini(&TR);
 }
 
@@ -66,14 +64,14 @@ static void main_cancel_before_start(void *arg)
     model_timer_cancel(t);
     model_thread_start(&t->thread);
     model_thread_join(&t->thread, MODEL_NO_TIMEOUT);
-    ts_say("done");
+    sync_say("done");
 }
 
 static void test_cancel_before_start(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_cancel_before_start, NULL), MODEL_EXIT_OK);
-    ts_expect_output("0.000 MainThread: done\n");
-    CU_ASSERT_EQUAL(ts_count(SIM_EV_BLOCK, "timer"), 0);
+    CU_ASSERT_EQUAL(sync_run(main_cancel_before_start, NULL), MODEL_EXIT_OK);
+    sync_expect_output("0.000 MainThread: done\n");
+    CU_ASSERT_EQUAL(sync_count(SIM_EV_BLOCK, "timer"), 0);
     trace_fini(&TR);
 }
 
@@ -100,10 +98,10 @@ static void main_ties_and_names(void *arg)
 
 static void test_same_instant_fires_in_start_order(void)
 {
-    CU_ASSERT_EQUAL(ts_run(main_ties_and_names, NULL), MODEL_EXIT_OK);
-    ts_expect_output("0.000 Thread-4: fired with zero\n0.000 Thread-5: fired with negative\n"
-                     "1.000 Thread-3: fired with b\n1.000 Thread-2: fired with a\n");
-    CU_ASSERT_TRUE(ts_full_has("create   Thread-1 (noop)\n"));
+    CU_ASSERT_EQUAL(sync_run(main_ties_and_names, NULL), MODEL_EXIT_OK);
+    sync_expect_output("0.000 Thread-4: fired with zero\n0.000 Thread-5: fired with negative\n"
+                       "1.000 Thread-3: fired with b\n1.000 Thread-2: fired with a\n");
+    CU_ASSERT_TRUE(sync_full_has("create   Thread-1 (noop)\n"));
     trace_fini(&TR);
 }
 
@@ -111,9 +109,9 @@ static void test_python2_names(void)
 {
     model_opts o = model_opts_default();
     o.python = 2;
-    CU_ASSERT_EQUAL(ts_run_opts(&o, main_ties_and_names, NULL), MODEL_EXIT_OK);
-    CU_ASSERT_TRUE(ts_full_has("create   Thread-1\n"));
-    CU_ASSERT_TRUE(ts_full_has("create   Thread-2\n"));
+    CU_ASSERT_EQUAL(sync_run_opts(&o, main_ties_and_names, NULL), MODEL_EXIT_OK);
+    CU_ASSERT_TRUE(sync_full_has("create   Thread-1\n"));
+    CU_ASSERT_TRUE(sync_full_has("create   Thread-2\n"));
     trace_fini(&TR);
 }
 

@@ -91,8 +91,9 @@ void ts_view_free(ts_view *v)
 
 static void run_usage(FILE *f)
 {
-    fputs("usage: threadsim run NAME [options]\n\n"
-          "Runs a built-in scenario (see 'threadsim list') and prints what it prints.\n\n"
+    fputs("usage: threadsim run NAME|FILE.py [options]\n\n"
+          "Runs a built-in scenario (see 'threadsim list') or a Python program (Python 3\n"
+          "unless --python 2) and prints what it prints.\n\n"
           "options:\n"
           "  --trace               the full view: every event with its virtual time\n"
           "  --python 2|3          dialect for default thread names (default: the scenario's)\n"

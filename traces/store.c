@@ -10,9 +10,12 @@
  * statement meets it, and store__fail turns that into the same kind of
  * one-line message.
  *
- * Two processes may create the same new database at once: both see version
- * 0, both ask for the write lock (BEGIN IMMEDIATE), and the second, once it
- * has it, reads the version again and finds nothing left to do.
+ * Several processes may create the same new database at once. Each reads
+ * the header fields and the table count in one read transaction (so it sees
+ * either a fresh file or a finished schema, never half of one); switching to
+ * WAL is retried while another holds the file; the migrations take the
+ * write lock (BEGIN IMMEDIATE), and whoever gets it second reads the version
+ * again and finds nothing left to do.
  */
 #include "store_int.h"
 
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- the built-in schema ------------------------------------------------- */
@@ -200,6 +204,31 @@ static int store__count_tables(store *st, int *n)
     return rc == SQLITE_ROW ? 0 : store__fail(st, rc, NULL);
 }
 
+/* Put the file in WAL mode (stored in the file, so usually already done).
+ * Switching needs the file to itself, and SQLite does not wait for that
+ * with the busy handler: when another process is creating the same file at
+ * the same moment, retry for up to busy_ms. */
+static int store__wal(store *st, int busy_ms)
+{
+    for (int waited = 0;; waited += 5) {
+        sqlite3_stmt *stmt = store__prepare(st, "PRAGMA journal_mode = WAL");
+        if (!stmt)
+            return -1;
+        int rc = sqlite3_step(stmt);
+        bool wal = rc == SQLITE_ROW &&
+                   sqlite3_stricmp((const char *)sqlite3_column_text(stmt, 0), "wal") == 0;
+        sqlite3_finalize(stmt);
+        if (wal)
+            return 0;
+        if (rc == SQLITE_ROW) /* the file cannot do WAL (e.g. in memory): go on without */
+            return 0;
+        if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) || waited >= busy_ms)
+            return store__fail(st, rc, NULL);
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 /* Is this file ours, and not from the future? */
 static int store__check(store *st, int app, int version, int latest)
 {
@@ -307,7 +336,7 @@ store *store_open(const char *path, const store_open_opts *o, char *err, size_t 
     }
     /* WAL: readers never block the writer, and a killed writer loses only
      * its uncommitted transaction. The mode is stored in the file. */
-    if (store__exec(st, "PRAGMA journal_mode = WAL", NULL) != 0 ||
+    if (store__wal(st, opt.busy_ms) != 0 ||
         store__exec(st, "PRAGMA synchronous = NORMAL", NULL) != 0)
         goto fail;
     if (version < latest && store__migrate(st, m, nm) != 0)

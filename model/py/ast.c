@@ -78,7 +78,7 @@ py_code *py_code_new(py_code_kind kind, const char *name, int line, py_code *par
         if (c->qualname)
             sprintf(c->qualname, "%s.%s", parent->qualname, name);
     } else if (parent && parent->kind != PY_CODE_MODULE) {
-        c->qualname = malloc(strlen(parent->qualname) + strlen(name) + 10);
+        c->qualname = malloc(strlen(parent->qualname) + strlen(name) + sizeof ".<locals>.");
         if (c->qualname)
             sprintf(c->qualname, "%s.<locals>.%s", parent->qualname, name);
     } else {

@@ -77,4 +77,5 @@ static const ts_scenario event_items[] = {
      event_main, 2, "event/set-wait.out"},
 };
 
-const ts_scenario_table ts_event_scenarios = {event_items, sizeof event_items / sizeof event_items[0]};
+const ts_scenario_table ts_event_scenarios =
+    {event_items, sizeof event_items / sizeof event_items[0]};

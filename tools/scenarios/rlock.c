@@ -129,4 +129,5 @@ static const ts_scenario rlock_items[] = {
      "rlock/class.out"},
 };
 
-const ts_scenario_table ts_rlock_scenarios = {rlock_items, sizeof rlock_items / sizeof rlock_items[0]};
+const ts_scenario_table ts_rlock_scenarios =
+    {rlock_items, sizeof rlock_items / sizeof rlock_items[0]};

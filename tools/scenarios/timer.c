@@ -79,4 +79,5 @@ static const ts_scenario timer_items[] = {
      "timer/cancel.out"},
 };
 
-const ts_scenario_table ts_timer_scenarios = {timer_items, sizeof timer_items / sizeof timer_items[0]};
+const ts_scenario_table ts_timer_scenarios =
+    {timer_items, sizeof timer_items / sizeof timer_items[0]};
