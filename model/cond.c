@@ -139,8 +139,8 @@ int model__cond_wait_for_as(model_cond *c, model_pred_fn pred, void *ud, double 
 
 void model__cond_notify(model_cond *c, int64_t n, const char *cause)
 {
-    while (c->tail && n > 0) {
-        model_cond_waiter *w = c->tail;
+    while (c->head && n > 0) {
+        model_cond_waiter *w = c->head;
         w->released = true;
         n--;
         cond__unlink(c, w);

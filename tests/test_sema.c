@@ -4,6 +4,8 @@
  * notifying a waiter whose timeout already fired (it takes the count when it
  * runs, as in CPython), and the misuse errors with CPython 3.11's messages.
  */
+#include <math.h>
+
 #include "model/sema.h"
 #include "test_sync.h"
 
@@ -186,6 +188,32 @@ static void test_timed_out_waiter_is_notified_and_takes_count(void)
     trace_fini(&TR);
 }
 
+/* ---- a NaN timeout spins (CPython's loop never sees the time run out) ---- */
+
+static void main_nan(void *arg)
+{
+    (void)arg;
+    sem = model_sema_new(0);
+    model_thread *r = sync_spawn("R", t_release_after_1ms, NULL);
+    /* never blocks: each turn is a model step, so the switch interval (50
+     * steps here) preempts it, charges 5 ms, and R gets to release */
+    int got = model_sema_acquire(sem, true, NAN);
+    sync_say("acquire(timeout=nan) returned %d", got);
+    model_thread_join(r, MODEL_NO_TIMEOUT);
+}
+
+static void test_nan_timeout_spins_until_released(void)
+{
+    model_opts o = model_opts_default();
+    o.sim.switch_steps = 50;
+    CU_ASSERT_EQUAL(sync_run_opts(&o, main_nan, NULL), MODEL_EXIT_OK);
+    sync_expect_output("0.005 R: released\n0.005 MainThread: acquire(timeout=nan) returned 1\n");
+    CU_ASSERT_EQUAL(sync_count(SIM_EV_BLOCK, "semaphore"), 0);
+    CU_ASSERT(sync_count(SIM_EV_PREEMPT, NULL) >= 1);
+    trace_fini(&TR);
+}
+
 TS_TESTS("sema", TS_TEST(test_counting), TS_TEST(test_misuse_errors),
          TS_TEST(test_fifo_release_n_and_timeout), TS_TEST(test_barging),
-         TS_TEST(test_timed_out_waiter_is_notified_and_takes_count))
+         TS_TEST(test_timed_out_waiter_is_notified_and_takes_count),
+         TS_TEST(test_nan_timeout_spins_until_released))

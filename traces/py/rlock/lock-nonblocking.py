@@ -1,0 +1,8 @@
+# threadsim: scenario rlock/lock-nonblocking (tutorial page 9a)
+import threading
+
+lock = threading.Lock()
+
+print 'First try :', lock.acquire()
+print 'Second try:', lock.acquire(0)
+print "print this if not blocked..."

@@ -1,0 +1,11 @@
+# threadsim: scenario rlock/lock-self-deadlock (tutorial page 9b)
+# threadsim: exit 3
+# Real Python hangs at the second acquire(); the simulator reports the
+# self-deadlock (exit status 3) after 'Second try:' is written.
+import threading
+
+lock = threading.Lock()
+
+print 'First try :', lock.acquire()
+print 'Second try:', lock.acquire()
+print "print this if not blocked..."

@@ -1,0 +1,38 @@
+# threadsim: scenario local/subclass (tutorial page 14b, Python 3)
+# CPython prints a heap address in the repr, different each run; the
+# expected file holds the simulator's deterministic one (the oracle
+# compares addresses as 0x...).
+import threading
+import logging
+import random
+
+random.seed(0)
+
+logging.basicConfig(level=logging.DEBUG,
+                    format='(%(threadName)-10s) %(message)s',)
+
+def show(d):
+    try:
+        val = d.val
+    except AttributeError:
+        logging.debug('No value yet')
+    else:
+        logging.debug('value=%s', val)
+
+def f(d):
+    show(d)
+    d.value = random.randint(1, 100)
+    show(d)
+
+class MyLocal(threading.local):
+    def __init__(self, v):
+        logging.debug('Initializing %r', self)
+        self.val = v
+
+if __name__ == '__main__':
+    d = MyLocal(999)
+    show(d)
+
+    for i in range(2):
+        t = threading.Thread(target=f, args=(d,))
+        t.start()
