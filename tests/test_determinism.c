@@ -52,7 +52,7 @@ static void test_across_processes(void)
             continue;
         char *in_proc = full_of(&all[i]);
         char cmd[512];
-        snprintf(cmd, sizeof cmd, THREADSIM_BINARY " run '%s' --trace 2>/dev/null",
+        snprintf(cmd, sizeof cmd, THREADSIM_BINARY " run '%s' --trace --no-db 2>/dev/null",
                  all[i].name);
         for (int k = 0; k < 5; k++) {
             int status;

@@ -98,7 +98,7 @@ static void test_join_timeout_7(void)
 static void test_cli_output(void)
 {
     int status = -1;
-    char *out = ts_capture(THREADSIM_BINARY " run daemon-join/join-timeout-3 2>&1", &status);
+    char *out = ts_capture(THREADSIM_BINARY " run daemon-join/join-timeout-3 --no-db 2>&1", &status);
     CU_ASSERT_EQUAL(status, 0);
     char *expected =
         ts_read_file(THREADSIM_SOURCE_DIR "/traces/expected/daemon-join/join-timeout-3.out", NULL);
@@ -106,7 +106,7 @@ static void test_cli_output(void)
     free(out);
     free(expected);
     /* stdout alone holds only what print wrote */
-    out = ts_capture(THREADSIM_BINARY " run daemon-join/join-timeout-3 2>/dev/null", &status);
+    out = ts_capture(THREADSIM_BINARY " run daemon-join/join-timeout-3 --no-db 2>/dev/null", &status);
     TS_ASSERT_STR_EQ(out, "d.isAlive() True\n");
     free(out);
 }
@@ -121,10 +121,10 @@ static void test_cli_errors(void)
     out = ts_capture(THREADSIM_BINARY " frobnicate 2>&1", &status);
     CU_ASSERT_EQUAL(status, 2);
     free(out);
-    out = ts_capture(THREADSIM_BINARY " run daemon-join/join --max-events abc 2>&1", &status);
+    out = ts_capture(THREADSIM_BINARY " run daemon-join/join --max-events abc --no-db 2>&1", &status);
     CU_ASSERT_EQUAL(status, 2);
     free(out);
-    out = ts_capture(THREADSIM_BINARY " run daemon-join/join --max-events 5 2>&1", &status);
+    out = ts_capture(THREADSIM_BINARY " run daemon-join/join --max-events 5 --no-db 2>&1", &status);
     CU_ASSERT_EQUAL(status, 4);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: run stopped: event limit reached"));
     free(out);

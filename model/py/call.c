@@ -98,8 +98,10 @@ py_obj *py_getattr_opt(py_obj *o, const char *name)
                           name, py_type_name(o));
         return py_call(get, &o, 1, NULL);
     }
-    py_obj *dict = o->kind == PY_K_INST ? PY_INST(o)->dict
+    py_obj *dict = o->kind == PY_K_INST ? py_inst_dict(o)
                  : o->kind == PY_K_FUNC ? ((py_func *)o)->dict : NULL;
+    if (!dict && py_err_occurred())
+        return NULL;
     if (dict) {
         py_obj *v = py_dict_gets(dict, name);
         if (v)
@@ -187,8 +189,13 @@ int py_setattr(py_obj *o, const char *name, py_obj *v)
         py_decref(r);
         return 0;
     }
-    if (o->kind == PY_K_INST && PY_INST(o)->dict)
-        return py_dict_sets(PY_INST(o)->dict, name, v);
+    if (o->kind == PY_K_INST) {
+        py_obj *dict = py_inst_dict(o);
+        if (dict)
+            return py_dict_sets(dict, name, v);
+        if (py_err_occurred())
+            return -1;
+    }
     if (o->kind == PY_K_FUNC) {
         py_func *f = (py_func *)o;
         if (!f->dict)
@@ -201,9 +208,11 @@ int py_setattr(py_obj *o, const char *name, py_obj *v)
 
 int py_delattr(py_obj *o, const char *name)
 {
-    py_obj *dict = o->kind == PY_K_INST ? PY_INST(o)->dict
+    py_obj *dict = o->kind == PY_K_INST ? py_inst_dict(o)
                  : o->kind == PY_K_TYPE ? ((py_type *)o)->dict
                  : o->kind == PY_K_MODULE ? ((py_module *)o)->dict : NULL;
+    if (!dict && py_err_occurred())
+        return -1;
     if (dict) {
         py_obj *k = py_str_from(name);
         int r = py_dict_del(dict, k);
@@ -555,11 +564,16 @@ py_obj *py_class_new(const char *name, py_type *base, py_obj *ns)
     t->inst_kind = PY_K_INST;
     t->is_exc = base->is_exc;
     t->module = "__main__";
+    t->new_inst = base->new_inst;
+    t->inst_dict = base->inst_dict;
+    t->native_free = base->native_free;
     return &t->hdr;
 }
 
 py_obj *py_instantiate(py_type *cls, py_obj **args, size_t n, py_obj *kw)
 {
+    if (cls->new_inst)
+        return cls->new_inst(cls, args, n, kw);
     py_inst *o = py_alloc(sizeof *o, cls, PY_K_INST);
     if (!(cls->hdr.flags & PY_F_IMMORTAL))
         py_incref(&cls->hdr);

@@ -375,7 +375,8 @@ static py_obj *eval_call(py_frame *f, py_node *n)
         self = py_eval(f, fn->a);
         if (!self)
             return NULL;
-        if (self->kind != PY_K_TYPE && self->kind != PY_K_MODULE && self->kind != PY_K_SUPER) {
+        if (self->kind != PY_K_TYPE && self->kind != PY_K_MODULE && self->kind != PY_K_SUPER &&
+            !self->type->inst_dict) {
             const py_getset *gs;
             py_obj *cv = py_type_lookup(self->type, fn->name, &m, &gs);
             bool shadow = self->kind == PY_K_INST && PY_INST(self)->dict &&

@@ -109,6 +109,17 @@ EXC_TYPE(py_exc_Warning, "Warning", &py_exc_Exception, NULL);
 EXC_TYPE(py_exc_DeprecationWarning, "DeprecationWarning", &py_exc_Warning, NULL);
 EXC_TYPE(py_exc_SyntaxError, "SyntaxError", &py_exc_Exception, NULL);
 
+/* The bound modules' exceptions (not builtins): importing the module gives
+ * them their names there. */
+#define MOD_EXC_TYPE(var, nm, basep, mod)                                                          \
+    py_type var = {.hdr = {.type = &py_type_type, .rc = 1, .kind = PY_K_TYPE,                      \
+                           .flags = PY_F_IMMORTAL},                                                \
+                   .name = (char *)nm, .base = basep, .inst_kind = PY_K_INST, .is_exc = true,      \
+                   .module = mod}
+MOD_EXC_TYPE(py_exc_BrokenBarrierError, "BrokenBarrierError", &py_exc_RuntimeError, "threading");
+MOD_EXC_TYPE(py_exc_Empty, "Empty", &py_exc_Exception, "_queue");
+MOD_EXC_TYPE(py_exc_Full, "Full", &py_exc_Exception, "queue");
+
 static py_type *const exc__all[] = {
     &py_exc_BaseException, &py_exc_Exception, &py_exc_SystemExit, &py_exc_KeyboardInterrupt,
     &py_exc_StopIteration, &py_exc_ArithmeticError, &py_exc_ZeroDivisionError,
@@ -201,8 +212,24 @@ void *py_err_from_model(void)
     const char *type = model_err_type();
     const char *msg = model_err_message();
     py_type *t = type ? py_exc_by_name(type) : NULL;
+    /* the model's names for the modules' exceptions (barrier.h, queue.h) */
+    static const struct { const char *name; py_type *type; } mod[] = {
+        {"threading.BrokenBarrierError", &py_exc_BrokenBarrierError},
+        {"_queue.Empty", &py_exc_Empty},
+        {"queue.Full", &py_exc_Full},
+    };
+    for (size_t i = 0; !t && type && i < sizeof mod / sizeof mod[0]; i++)
+        if (strcmp(type, mod[i].name) == 0)
+            t = mod[i].type;
     if (!t)
         t = &py_exc_RuntimeError;
+    if ((t == &py_exc_Empty || t == &py_exc_Full || t == &py_exc_BrokenBarrierError) &&
+        (!msg || !*msg)) {
+        /* raised with no arguments, as queue.py and threading.py do */
+        py_err_set_obj(py_exc_new(t, NULL));
+        model_err_clear();
+        return NULL;
+    }
     py_err(t, "%s", msg ? msg : "");
     model_err_clear();
     return NULL;
@@ -237,6 +264,8 @@ const char *py_exc_type_name(py_obj *exc)
     py_type *t = exc->type;
     if (!t->module || strcmp(t->module, "builtins") == 0 || strcmp(t->module, "__main__") == 0)
         return py_intern(t->name);
+    if ((t == &py_exc_Empty || t == &py_exc_Full) && py_interp_get()->python == 2)
+        return t == &py_exc_Empty ? "Queue.Empty" : "Queue.Full";
     char buf[256];
     snprintf(buf, sizeof buf, "%s.%s", t->module, t->name);
     return py_intern(buf);

@@ -105,6 +105,9 @@ extern py_type py_exc_BaseException, py_exc_Exception, py_exc_SystemExit,
     py_exc_NotImplementedError, py_exc_TypeError, py_exc_ValueError, py_exc_ImportError,
     py_exc_ModuleNotFoundError, py_exc_MemoryError, py_exc_OSError, py_exc_TimeoutError,
     py_exc_UnicodeError, py_exc_Warning, py_exc_DeprecationWarning, py_exc_SyntaxError;
+/* The bound modules' exceptions: threading.BrokenBarrierError, queue.Empty
+ * (CPython 3 names it _queue.Empty; Python 2 Queue.Empty), queue.Full. */
+extern py_type py_exc_BrokenBarrierError, py_exc_Empty, py_exc_Full;
 
 /* Set the pending exception to type(message); always returns NULL. */
 void *py_err(py_type *type, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -215,6 +215,8 @@ void py__dealloc(py_obj *o)
     }
     case PY_K_INST: {
         py_inst *i = (py_inst *)o;
+        if (o->type->native_free)
+            o->type->native_free(o);
         py_xdecref(i->dict);
         py_xdecref(i->exc_args);
         py_xdecref(i->exc_context);
@@ -685,6 +687,13 @@ int py_dict_del(py_obj *o, py_obj *key)
 /* ---- misc --------------------------------------------------------------- */
 
 const char *py_type_name(const py_obj *o) { return o->type->name; }
+
+py_obj *py_inst_dict(py_obj *o)
+{
+    if (o->type->inst_dict)
+        return o->type->inst_dict(o);
+    return PY_INST(o)->dict;
+}
 
 uint64_t py_fake_addr(const py_obj *o) { return 0x7f3a00000000ULL + o->serial * 0x40; }
 

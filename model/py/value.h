@@ -91,6 +91,19 @@ struct py_type {
     uint8_t inst_kind;        /* layout of instances: PY_K_INST for classes */
     bool is_exc;              /* a subclass of BaseException */
     const char *module;       /* "builtins", "threading", "__main__"... */
+    /* Native classes (threading, queue); a class made by `class` inherits
+     * these three from its base. */
+    /* Makes an instance of cls (this type or a subclass) in place of
+     * py_instantiate's allocation and __init__ call; NULL: the usual way. */
+    py_obj *(*new_inst)(py_type *cls, py_obj **args, size_t n, py_obj *kw);
+    /* The attribute dict of an instance when it is not py_inst.dict
+     * (threading.local: the running thread's), borrowed; NULL with an
+     * exception set on failure. NULL: py_inst.dict. */
+    py_obj *(*inst_dict)(py_obj *self);
+    /* Releases what an instance's native object holds (a queue's items)
+     * when its count reaches zero; not called when the run's heap is freed
+     * at the end. NULL: nothing to release. */
+    void (*native_free)(py_obj *self);
 };
 
 typedef struct py_int { py_obj hdr; int64_t v; } py_int;        /* int and bool */
@@ -289,6 +302,10 @@ static inline double py_num_as_double(const py_obj *o)
 {
     return o->kind == PY_K_FLOAT ? PY_FLOAT(o) : (double)PY_INT(o);
 }
+/* The attribute dict of an instance (see py_type.inst_dict): borrowed; NULL
+ * when it has none, or with an exception set. */
+py_obj *py_inst_dict(py_obj *o);
+
 /* Sequence view of a list or tuple: items and count. */
 static inline py_obj **py_seq_items(py_obj *o, size_t *n)
 {

@@ -1,7 +1,7 @@
 # threadsim: scenario rlock/lock-self-deadlock (tutorial page 9b, Python 3)
 # threadsim: exit 3
-# threadsim: cpython-timeout 3
-# CPython hangs at the second acquire() (the oracle stops it after 3 s);
+# threadsim: cpython-timeout 10
+# CPython hangs at the second acquire() (the oracle stops it after 10 s);
 # the simulator reports the self-deadlock (exit status 3). print() evaluates
 # its arguments first, so 'Second try:' is never written (Python 2's print
 # statement wrote it before the call).
