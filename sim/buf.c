@@ -31,7 +31,6 @@ void sim_buf_add(sim_buf *b, const char *s, size_t n)
 }
 
 void sim_buf_adds(sim_buf *b, const char *s) { sim_buf_add(b, s, strlen(s)); }
-void sim_buf_addc(sim_buf *b, char c) { sim_buf_add(b, &c, 1); }
 
 void sim_buf_vprintf(sim_buf *b, const char *fmt, va_list ap)
 {

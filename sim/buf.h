@@ -17,7 +17,16 @@ typedef struct sim_buf {
 
 void sim_buf_add(sim_buf *b, const char *s, size_t n);
 void sim_buf_adds(sim_buf *b, const char *s);
-void sim_buf_addc(sim_buf *b, char c);
+/* One byte; the common case (room left) is inline. */
+static inline void sim_buf_addc(sim_buf *b, char c)
+{
+    if (b->p && b->len + 2 <= b->cap) {
+        b->p[b->len++] = c;
+        b->p[b->len] = '\0';
+    } else {
+        sim_buf_add(b, &c, 1);
+    }
+}
 void sim_buf_printf(sim_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sim_buf_vprintf(sim_buf *b, const char *fmt, va_list ap);
 /* Forget the contents, keep the memory. */

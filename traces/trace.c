@@ -114,12 +114,42 @@ const char *trace_names_get(const trace_names *nm, uint32_t id)
 
 /* ---- the full view ----------------------------------------------------- */
 
+/* Decimal digits of v, right-aligned in at least `width` columns (padded
+ * with `fill`). The full view is formatted for every recorded event (its
+ * bytes are what the trace hash covers), so this avoids printf. */
+static void fmt__u64(sim_buf *b, uint64_t v, int width, char fill)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int i = n; i < width; i++)
+        sim_buf_addc(b, fill);
+    while (n)
+        sim_buf_addc(b, tmp[--n]);
+}
+
+/* s padded with blanks to at least `width` columns. */
+static void fmt__left(sim_buf *b, const char *s, size_t width)
+{
+    size_t n = strlen(s);
+    sim_buf_add(b, s, n);
+    for (; n < width; n++)
+        sim_buf_addc(b, ' ');
+}
+
 void trace_fmt_time(sim_buf *b, int64_t ns)
 {
-    const char *sign = "";
-    if (ns < 0)
-        sign = "-", ns = -ns;
-    sim_buf_printf(b, "%s%" PRId64 ".%09" PRId64, sign, ns / 1000000000, ns % 1000000000);
+    uint64_t u = (uint64_t)ns;
+    if (ns < 0) {
+        sim_buf_addc(b, '-');
+        u = -(uint64_t)ns;
+    }
+    fmt__u64(b, u / 1000000000u, 1, '0');
+    sim_buf_addc(b, '.');
+    fmt__u64(b, u % 1000000000u, 9, '0');
 }
 
 static void fmt__quoted(sim_buf *b, const char *s, size_t n)
@@ -163,8 +193,13 @@ static void fmt__wait(sim_buf *b, const sim_event *ev)
 void trace_fmt_line(sim_buf *b, const trace_names *nm, const sim_event *ev)
 {
     trace_fmt_time(b, ev->time);
-    sim_buf_printf(b, " %6" PRIu64 " %-10s %-8s ", ev->seq, trace_names_get(nm, ev->thread),
-                   sim_ev_kind_name(ev->kind));
+    sim_buf_addc(b, ' ');
+    fmt__u64(b, ev->seq, 6, ' ');
+    sim_buf_addc(b, ' ');
+    fmt__left(b, trace_names_get(nm, ev->thread), 10);
+    sim_buf_addc(b, ' ');
+    fmt__left(b, sim_ev_kind_name(ev->kind), 8);
+    sim_buf_addc(b, ' ');
     switch (ev->kind) {
     case SIM_EV_CREATE:
     case SIM_EV_START:
@@ -173,7 +208,8 @@ void trace_fmt_line(sim_buf *b, const trace_names *nm, const sim_event *ev)
             sim_buf_adds(b, " (daemon)");
         break;
     case SIM_EV_SWITCH:
-        sim_buf_printf(b, "-> %s", trace_names_get(nm, ev->other));
+        sim_buf_adds(b, "-> ");
+        sim_buf_adds(b, trace_names_get(nm, ev->other));
         break;
     case SIM_EV_BLOCK:
         fmt__wait(b, ev);
