@@ -55,7 +55,9 @@ static void queue__grow(model_queue *q)
     size_t cap = q->cap ? q->cap * 2 : 16;
     model_qslot *s = model__xmalloc(cap * sizeof *s);
     for (size_t i = 0; i < q->len; i++) /* unroll the ring (a no-op order for the others) */
-        s[i] = q->slots[q->kind == MODEL_QUEUE_FIFO ? (q->head + i) % q->cap : i];
+        s[i] = q->slots[q->kind == MODEL_QUEUE_FIFO || q->kind == MODEL_QUEUE_SIMPLE
+                            ? (q->head + i) % q->cap
+                            : i];
     free(q->slots);
     q->slots = s;
     q->head = 0;

@@ -151,7 +151,7 @@ static void test_py2_semantics(void)
                "t.setDaemon(True)\n"
                "print t.getName(), t.isAlive(), t.isDaemon(), threading.currentThread().getName()\n"
                "print round(2.5), 0777, 10L\n"
-               "import Queue\n",
+               "import queue\n",
                2, 1,
                "3 -4 3.5 3\n"
                "['a'] [('a', 1)] True [0, 1, 2] [(1, 2)]\n"
@@ -161,8 +161,8 @@ static void test_py2_semantics(void)
                "3.0 511 10\n"
                "Traceback (most recent call last):\n"
                "  File \"t.py\", line 16, in <module>\n"
-               "    import Queue\n"
-               "ImportError: No module named Queue\n");
+               "    import queue\n"
+               "ImportError: No module named queue\n");
 }
 
 /* Python 2's tab rule: a tab advances to the next multiple of 8, so a tab

@@ -9,7 +9,8 @@
 # items (producer_consumer.py). Each runs N times (default 3) under each;
 # the table shows the best wall time of each (whole process: start-up,
 # parse, run) and the ratio threadsim / python3. threadsim runs with
-# --no-db (no recording) and the output view only. Both must print the
+# --no-db (no recording) and the output view only; python3 is the
+# executable itself (sys.executable), not a wrapper script on the PATH. Both must print the
 # same thing (the programs print their result), or the row says so.
 # Numbers are the host's wall clock: they vary with the machine and load;
 # nothing here is a test.
@@ -55,11 +56,13 @@ best() {
 
 secs() { awk -v ns="$1" 'BEGIN { printf "%.3f s", ns / 1e9 }'; }
 
-python3 --version
+# the interpreter itself, not a wrapper (a pyenv shim adds ~0.5 s a start)
+py=$(python3 -c 'import sys; print(sys.executable)') || exit 2
+echo "$py: $("$py" --version 2>&1); threadsim: $ts"
 printf '%-24s %10s %10s %9s  %s\n' program python3 threadsim ratio note
 status=0
 for f in "$@"; do
-    tp=$(best python3 "$f")
+    tp=$(best "$py" "$f")
     prc=$(cat "$tmp/rc")
     cp "$tmp/out" "$tmp/py.out"
     tt=$(best "$ts" run "$f" --no-db)

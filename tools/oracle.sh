@@ -20,9 +20,11 @@
 # lines it printed by then are compared (result `same-prefix`).
 #
 # CPython is nondeterministic: --runs N runs it N times and counts how many
-# runs printed exactly threadsim's output (`same 7/8`); the first differing
-# line shown is from the first run that differed. Not part of ctest.
-# Exit status: 0 all same, 1 some differ, 2 python3 or threadsim missing.
+# runs printed exactly threadsim's output: `same` (all), `varies 2/3` (some:
+# threadsim's output is one CPython produces), `different 0/3` (none). The
+# first differing line shown is from the first run that differed. Not part
+# of ctest. Exit status: 0 if every file is same or varies, 1 if some file
+# is different, 2 if python3 or threadsim is missing.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 ts=$here/build/tools/threadsim
@@ -80,7 +82,7 @@ firstdiff() {
         }' "$1" "$2"
 }
 
-printf '%-44s %-7s %-9s %-16s %s\n' file python3 threadsim result 'first difference'
+printf '%-40s %-7s %-9s %-20s %s\n' file python3 threadsim result 'first difference'
 status=0
 for f in "$@"; do
     if [ $rel = 1 ] || { [ ! -f "$f" ] && [ -f "$here/traces/$f" ]; }; then
@@ -109,7 +111,7 @@ for f in "$@"; do
             (cd "$dir" && python3 -u "$base" >"$tmp/py.raw" 2>&1)
         fi
         crc=$?
-        case " $crcs " in *" $crc "*) ;; *) crcs="${crcs:+$crcs,}$crc" ;; esac
+        case ",$crcs," in *",$crc,"*) ;; *) crcs="${crcs:+$crcs,}$crc" ;; esac
         normalize "$tmp/py.raw" "$tmp/py.out"
         if [ -n "$limit" ] && [ $crc = 124 ]; then
             d=$(firstdiff "$tmp/py.out" "$tmp/ts.out" 1)
@@ -121,12 +123,14 @@ for f in "$@"; do
     done
     if [ "$same" = "$runs" ]; then
         result=same
-        [ -n "$limit" ] && result=same-prefix
+    elif [ "$same" -gt 0 ]; then
+        result=varies
     else
         result=different
         status=1
     fi
+    [ -n "$limit" ] && result="$result-prefix"
     [ "$runs" -gt 1 ] && result="$result $same/$runs"
-    printf '%-44s %-7s %-9s %-16s %s\n' "$f" "$crcs" "$trc" "$result" "$first"
+    printf '%-40s %-7s %-9s %-20s %s\n' "$f" "$crcs" "$trc" "$result" "$first"
 done
 exit $status

@@ -247,4 +247,26 @@ py_obj *py_thread_object(model_thread *mt);
 /* The threading.Thread type (mod_threading.c). */
 extern py_type py_type_Thread;
 
+/* ---- native classes of the bound modules -------------------------------- */
+
+/* threading's classes over the model's primitives (mod_lock.c, mod_sync.c,
+ * mod_timer.c, mod_local.c): instances keep the model object in their
+ * native slot. */
+extern py_type py_type_Lock, py_type_RLock, py_type_Condition, py_type_Semaphore,
+    py_type_BoundedSemaphore, py_type_Event, py_type_Barrier, py_type_Timer, py_type_local;
+/* The native object of `self`, an instance of `t` or a subclass; NULL with
+ * TypeError (not one) or RuntimeError (its __init__ has not run). */
+void *py_native(py_obj *self, py_type *t);
+/* A Python-level timeout: NULL or None is MODEL_NO_TIMEOUT, a number its
+ * value; anything else -1 with TypeError. */
+int py_timeout_arg(py_obj *v, double *out);
+/* A new instance of native class `t` over `native` (no __init__ runs). */
+py_obj *py_new_native_inst(py_type *t, void *native);
+/* "threading.Event", "__main__.MyEvent": the type as CPython 3's reprs of
+ * threading's classes show it (lives until the run ends). */
+const char *py_native_qualname(py_obj *self);
+/* The queue module (Python 2: Queue) and random (mod_queue.c, mod_random.c). */
+py_obj *py_mod_queue(const char *name);
+py_obj *py_mod_random(void);
+
 #endif

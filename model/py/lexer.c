@@ -402,12 +402,11 @@ int py_lex(const char *src, size_t n, int python, py_tokens *out, py_syntax_erro
     if (n >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
         lx.p += 3;
     while (lx.p < lx.end) {
-        if (at_line_start && lx.nbr == 0) {
-            int r = lex__indent(&lx);
-            if (r < 0)
+        if (at_line_start) {
+            /* inside brackets a new line's indentation means nothing */
+            if (lx.nbr == 0 && lex__indent(&lx) < 0)
                 goto fail;
             at_line_start = false;
-            (void)r;
         }
         if (lx.p >= lx.end)
             break;

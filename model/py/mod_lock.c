@@ -60,8 +60,6 @@ int py_timeout_arg(py_obj *v, double *out)
     return 0;
 }
 
-void py_add_type(py_obj *dict, const char *name, py_type *t) { py_dict_sets(dict, name, &t->hdr); }
-
 py_obj *py_new_native_inst(py_type *t, void *native)
 {
     py_inst *o = py_alloc(sizeof *o, t, PY_K_INST);
@@ -114,10 +112,10 @@ static py_obj *lock_acquire(py_obj *self, py_obj **a, size_t n, py_obj *kw)
         return NULL;
     bool blocking = true;
     if (v[0]) {
-        int t = py_truth(v[0]);
-        if (t < 0)
-            return NULL;
-        blocking = t;
+        if (!py_is_int(v[0])) /* CPython parses it as an int ("p" in 3.11 C code) */
+            return py_err(&py_exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                          py_type_name(v[0]));
+        blocking = PY_INT(v[0]) != 0;
     }
     double timeout = -1;
     if (v[1]) {
@@ -200,11 +198,21 @@ static py_obj *lock_repr(py_obj *self, py_obj **a, size_t n, py_obj *kw)
                          owner ? owner->ident : 0L, (unsigned long long)model_lock_count(l), addr);
 }
 
+/* RLock._is_owned() (Condition's helper in threading.py). */
+static py_obj *lock_is_owned(py_obj *self, py_obj **a, size_t n, py_obj *kw)
+{
+    (void)a;
+    model_lock *l = lock__get(self);
+    if (!l || py_no_kw("_is_owned", kw) < 0 || py_nargs("_is_owned", n, 0, 0) < 0)
+        return NULL;
+    return py_bool(model__lock_is_owned(l));
+}
+
 static const py_method lock__methods[] = {
     {"__init__", lock_init}, {"acquire", lock_acquire}, {"acquire_lock", lock_acquire},
     {"release", lock_release}, {"release_lock", lock_release}, {"locked", lock_locked},
     {"locked_lock", lock_locked}, {"__enter__", lock_acquire}, {"__exit__", lock_exit},
-    {"__repr__", lock_repr}, {NULL, NULL},
+    {"__repr__", lock_repr}, {"_is_owned", lock_is_owned}, {NULL, NULL},
 };
 
 /* The names carry the module ("_thread.lock"), as CPython's messages show

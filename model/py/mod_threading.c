@@ -435,6 +435,15 @@ py_obj *py_mod_threading(void)
         py_decref(f);
     }
     py_dict_sets(d, "Thread", &py_type_Thread.hdr);
+    /* the primitives (mod_lock.c, mod_sync.c, mod_timer.c, mod_local.c) */
+    static const struct { const char *name; py_type *type; } types[] = {
+        {"Lock", &py_type_Lock}, {"RLock", &py_type_RLock}, {"Condition", &py_type_Condition},
+        {"Semaphore", &py_type_Semaphore}, {"BoundedSemaphore", &py_type_BoundedSemaphore},
+        {"Event", &py_type_Event}, {"Timer", &py_type_Timer}, {"Barrier", &py_type_Barrier},
+        {"BrokenBarrierError", &py_exc_BrokenBarrierError}, {"local", &py_type_local},
+    };
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        py_dict_sets(d, types[i].name, &types[i].type->hdr);
     py_obj *tmax = py_float_new(9223372036.0);
     py_dict_sets(d, "TIMEOUT_MAX", tmax);
     py_decref(tmax);

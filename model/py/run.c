@@ -207,6 +207,10 @@ py_obj *py_import(const char *name)
         m = py_mod_logging();
     else if (strcmp(name, "sys") == 0)
         m = py_mod_sys();
+    else if (strcmp(name, "random") == 0)
+        m = py_mod_random();
+    else if (strcmp(name, in->python == 2 ? "Queue" : "queue") == 0)
+        m = py_mod_queue(name);
     if (!m) {
         if (in->python == 2)
             return py_err(&py_exc_ImportError, "No module named %s", name);
