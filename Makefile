@@ -18,9 +18,11 @@ $(BUILD)/CMakeCache.txt:
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: the seed's tutorial program, run and printed.
+# The main job: the seed's tutorial program, run, printed and recorded (with
+# its full trace and schedule) in ./threadsim.db; then the recorded run's row.
 run: build
 	$(BUILD)/tools/threadsim run $(SCENARIO)
+	@$(BUILD)/tools/threadsim runs --limit 1
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

@@ -46,15 +46,16 @@ static void run__sink(void *ud, const sim_event *ev)
         sim_buf_clear(&rs->line);
         trace_fmt_line(&rs->line, &rs->names, ev);
         fwrite(rs->line.p, 1, rs->line.len, stdout);
-        return;
-    }
-    if (ev->kind == SIM_EV_OUTPUT) {
+        /* the program's output is in the view as events; the run's
+         * diagnostics still go to stderr, below */
+    } else if (ev->kind == SIM_EV_OUTPUT) {
         FILE *f = ev->arg == 2 ? stderr : stdout;
         fwrite(ev->text, 1, ev->len, f);
         fflush(f);
         if (ev->len)
             rs->midline = ev->text[ev->len - 1] != '\n';
-    } else if (ev->kind == SIM_EV_DEADLOCK || ev->kind == SIM_EV_LIMIT) {
+    }
+    if (ev->kind == SIM_EV_DEADLOCK || ev->kind == SIM_EV_LIMIT) {
         fflush(stdout);
         if (rs->midline) /* "Second try:" then a deadlock: start the report on its own line */
             fputc('\n', stderr);
@@ -99,7 +100,7 @@ static void run_usage(FILE *f)
           "  --python 2|3          dialect for default thread names (default: the scenario's)\n"
           "  --max-events N        stop after N events (exit 4)\n"
           "  --max-time SECS       stop when virtual time would pass SECS (exit 4)\n"
-          "  --switch-steps N      model calls per switch interval (0: never preempt)\n"
+          "  --switch-steps N      model calls (or Python statements) per switch interval (10000)\n"
           "  --switch-interval S   virtual seconds charged per switch interval (0.005)\n"
           "  --stack-size BYTES    stack per green thread (262144)\n"
           "  --backend NAME        context switch: asm (x86-64, default) or ucontext\n"
@@ -139,8 +140,11 @@ int ts_parse_run_option(int argc, char **argv, model_opts *o, bool *python_set)
     if (strcmp(a, "--switch-steps") == 0) {
         if (!ts_parse_u64(a, v, &u) )
             return -1;
-        if (u > UINT32_MAX)
-            return ts_usage_error("--switch-steps is too large"), -1;
+        /* 0 (never preempt) stays an engine option for benchmarks, not a CLI
+         * one: a program spinning without blocking would then never let
+         * virtual time move, and no run limit could stop it. */
+        if (u == 0 || u > UINT32_MAX)
+            return ts_usage_error("--switch-steps needs an integer from 1 to %u", UINT32_MAX), -1;
         o->sim.switch_steps = (uint32_t)u;
         return 2;
     }
