@@ -277,16 +277,28 @@ static py_obj *cond__lockobj(py_obj *self)
     return l;
 }
 
+/* The lock is held across the call: acquire() may block while another
+ * thread rebinds `_lock`. */
 static py_obj *cond_acquire(py_obj *self, py_obj **a, size_t n, py_obj *kw)
 {
     py_obj *l = cond__lockobj(self);
-    return l ? lock_acquire(l, a, n, kw) : NULL;
+    if (!l)
+        return NULL;
+    py_incref(l);
+    py_obj *r = lock_acquire(l, a, n, kw);
+    py_decref(l);
+    return r;
 }
 
 static py_obj *cond_release(py_obj *self, py_obj **a, size_t n, py_obj *kw)
 {
     py_obj *l = cond__lockobj(self);
-    return l ? lock_release(l, a, n, kw) : NULL;
+    if (!l)
+        return NULL;
+    py_incref(l);
+    py_obj *r = lock_release(l, a, n, kw);
+    py_decref(l);
+    return r;
 }
 
 static py_obj *cond_exit(py_obj *self, py_obj **a, size_t n, py_obj *kw)

@@ -1,0 +1,536 @@
+/*
+ * tests/test_py_sync.c — the bindings of the model's primitives in the
+ * Python interpreter: threading's Lock, RLock, Condition, Semaphore,
+ * BoundedSemaphore, Event, Timer, Barrier and local, the queue module
+ * (Python 2: Queue) and random.
+ *
+ * The test_cpy_* cases come from py_sync_gen.h: their expected output is
+ * CPython 3.11's, misuse errors included (the traceback's last line is
+ * CPython's exactly). The test_fifo_* cases are programs whose order
+ * CPython itself varies from run to run; the expected output is the
+ * simulator's (FIFO wake order), which is one CPython prints. The rest
+ * depend on the virtual clock, the Python 2 dialect or threadsim's own
+ * rules, so their expected outputs are written here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "py_util.h"
+#include "py_sync_gen.h"
+
+/* Condition.notify_all wakes the waiters in the order they waited, and
+ * they run once the notifier releases the lock (the tutorial's page 11).
+ * CPython's order varies between runs (its OS lock decides); FIFO is one
+ * of the orders it shows. */
+static void test_fifo_cond_notify_all(void)
+{
+    PYT_EXPECT("import threading, time\n"
+               "cv = threading.Condition()\n"
+               "ready = []\n"
+               "def consumer(n):\n"
+               "    with cv:\n"
+               "        print('waiting', n)\n"
+               "        cv.wait()\n"
+               "        print('woke', n)\n"
+               "ts = [threading.Thread(target=consumer, args=(i,)) for i in range(3)]\n"
+               "for t in ts:\n"
+               "    t.start()\n"
+               "    time.sleep(0.1)\n"
+               "with cv:\n"
+               "    print('notify_all')\n"
+               "    cv.notify_all()\n"
+               "    print('still holding')\n"
+               "for t in ts:\n"
+               "    t.join()\n"
+               "print('done')\n",
+               3, 0,
+               "waiting 0\n"
+               "waiting 1\n"
+               "waiting 2\n"
+               "notify_all\n"
+               "still holding\n"
+               "woke 0\n"
+               "woke 1\n"
+               "woke 2\n"
+               "done\n");
+}
+
+/* notify(2) releases the two oldest waiters; wait_for re-checks the
+ * predicate. CPython's order of 0/1 and 2/3 varies; this is FIFO. */
+static void test_fifo_cond_notify_n(void)
+{
+    PYT_EXPECT("import threading, time\n"
+               "cv = threading.Condition()\n"
+               "items = []\n"
+               "def consumer(n):\n"
+               "    with cv:\n"
+               "        cv.wait_for(lambda: items)\n"
+               "        print(n, 'got', items.pop(0))\n"
+               "ts = [threading.Thread(target=consumer, args=(i,)) for i in range(4)]\n"
+               "for t in ts:\n"
+               "    t.start()\n"
+               "    time.sleep(0.05)\n"
+               "with cv:\n"
+               "    items.extend(['a', 'b'])\n"
+               "    cv.notify(2)\n"
+               "time.sleep(0.1)\n"
+               "with cv:\n"
+               "    items.extend(['c', 'd'])\n"
+               "    cv.notify_all()\n"
+               "for t in ts:\n"
+               "    t.join()\n"
+               "print('left', items)\n",
+               3, 0,
+               "0 got a\n"
+               "1 got b\n"
+               "2 got c\n"
+               "3 got d\n"
+               "left []\n");
+}
+
+/* Event.set wakes every waiter, FIFO (CPython's order varies). */
+static void test_fifo_event_waiters(void)
+{
+    PYT_EXPECT("import threading, time\n"
+               "e = threading.Event()\n"
+               "print(e.is_set(), e.wait(0), e.wait(0.01))\n"
+               "def waiter(n):\n"
+               "    print('waiter', n, 'got', e.wait())\n"
+               "ts = [threading.Thread(target=waiter, args=(i,)) for i in range(3)]\n"
+               "for t in ts:\n"
+               "    t.start()\n"
+               "time.sleep(0.1)\n"
+               "print('setting')\n"
+               "e.set()\n"
+               "for t in ts:\n"
+               "    t.join()\n"
+               "print(e.is_set(), e.wait(), e.wait(5))\n"
+               "e.clear()\n"
+               "print(e.is_set(), e.wait(0.01))\n",
+               3, 0,
+               "False False False\n"
+               "setting\n"
+               "waiter 0 got True\n"
+               "waiter 1 got True\n"
+               "waiter 2 got True\n"
+               "True True True\n"
+               "False False\n");
+}
+
+/* A failing action: its exception leaves the last arrival's wait(), the
+ * others get BrokenBarrierError (CPython interleaves the two prints
+ * either way). */
+static void test_fifo_barrier_action_fails(void)
+{
+    PYT_EXPECT("import threading, time\n"
+               "def action():\n"
+               "    raise ValueError('bad action')\n"
+               "b = threading.Barrier(2, action=action)\n"
+               "def w():\n"
+               "    try:\n"
+               "        b.wait()\n"
+               "    except threading.BrokenBarrierError:\n"
+               "        print('worker: broken')\n"
+               "t = threading.Thread(target=w)\n"
+               "t.start()\n"
+               "time.sleep(0.1)\n"
+               "try:\n"
+               "    b.wait()\n"
+               "except ValueError as e:\n"
+               "    print('main:', e)\n"
+               "t.join()\n"
+               "print(b.broken)\n",
+               3, 0,
+               "main: bad action\n"
+               "worker: broken\n"
+               "True\n");
+}
+
+/* The Semaphore page's pattern: sleepers due at the same instant wake one
+ * at a time, each only when nothing is ready, so the released slot goes to
+ * the next waiter before the second sleeper leaves ("run 2 [1, 2]"). */
+static void test_sema_pool_timers_one_at_a_time(void)
+{
+    PYT_EXPECT("import threading, time\n"
+               "s = threading.Semaphore(2)\n"
+               "active = []\n"
+               "lock = threading.Lock()\n"
+               "def worker(i):\n"
+               "    with s:\n"
+               "        with lock:\n"
+               "            active.append(i)\n"
+               "            print('run', i, sorted(active))\n"
+               "        time.sleep(0.1)\n"
+               "        with lock:\n"
+               "            active.remove(i)\n"
+               "ts = [threading.Thread(target=worker, args=(i,)) for i in range(5)]\n"
+               "for t in ts:\n"
+               "    t.start()\n"
+               "for t in ts:\n"
+               "    t.join()\n"
+               "print('done', active)\n",
+               3, 0,
+               "run 0 [0]\n"
+               "run 1 [0, 1]\n"
+               "run 2 [1, 2]\n"
+               "run 3 [2, 3]\n"
+               "run 4 [3, 4]\n"
+               "done []\n");
+}
+
+/* Every timed wait ends exactly at its deadline on the virtual clock. */
+static void test_timeouts_on_virtual_clock(void)
+{
+    PYT_EXPECT("import threading, time, queue\n"
+               "lock = threading.Lock()\n"
+               "cv = threading.Condition()\n"
+               "ev = threading.Event()\n"
+               "sem = threading.Semaphore(0)\n"
+               "q = queue.Queue(1)\n"
+               "bar = threading.Barrier(2)\n"
+               "def holder():\n"
+               "    lock.acquire()\n"
+               "    time.sleep(10)\n"
+               "    lock.release()\n"
+               "threading.Thread(target=holder, daemon=True).start()\n"
+               "def t():\n"
+               "    return time.monotonic()\n"
+               "t0 = t()\n"
+               "print('lock', lock.acquire(timeout=1.5), t() - t0)\n"
+               "with cv:\n"
+               "    print('cond', cv.wait(2), t() - t0)\n"
+               "    print('wait_for', cv.wait_for(lambda: False, 0.25), t() - t0)\n"
+               "print('event', ev.wait(0.5), t() - t0)\n"
+               "print('sema', sem.acquire(timeout=0.75), t() - t0)\n"
+               "try:\n"
+               "    q.get(timeout=1.25)\n"
+               "except queue.Empty:\n"
+               "    print('get Empty', t() - t0)\n"
+               "q.put(1)\n"
+               "try:\n"
+               "    q.put(2, timeout=1)\n"
+               "except queue.Full:\n"
+               "    print('put Full', t() - t0)\n"
+               "try:\n"
+               "    bar.wait(0.5)\n"
+               "except threading.BrokenBarrierError:\n"
+               "    print('barrier broken', t() - t0)\n"
+               "timer = threading.Timer(2.5, lambda: print('timer fired', t() - t0))\n"
+               "timer.start()\n"
+               "timer.join()\n",
+               3, 0,
+               "lock False 1.5\n"
+               "cond False 3.5\n"
+               "wait_for False 3.75\n"
+               "event False 4.25\n"
+               "sema False 5.0\n"
+               "get Empty 6.25\n"
+               "put Full 7.25\n"
+               "barrier broken 7.75\n"
+               "timer fired 10.25\n");
+}
+
+/* Lock barging: release() only makes the woken waiter ready; the releaser
+ * runs on and takes the lock again first (lock.h, CPython with its GIL). */
+static void test_lock_barging(void)
+{
+    PYT_EXPECT("import threading, time\n"
+               "lock = threading.Lock()\n"
+               "def holder():\n"
+               "    lock.acquire()\n"
+               "    time.sleep(1)\n"
+               "    lock.release()\n"
+               "    lock.acquire()\n"
+               "    print('holder re-acquired first at', time.monotonic())\n"
+               "    lock.release()\n"
+               "def waiter():\n"
+               "    lock.acquire()\n"
+               "    print('waiter got the lock at', time.monotonic())\n"
+               "    lock.release()\n"
+               "h = threading.Thread(target=holder)\n"
+               "w = threading.Thread(target=waiter)\n"
+               "h.start()\n"
+               "w.start()\n"
+               "h.join()\n"
+               "w.join()\n",
+               3, 0,
+               "holder re-acquired first at 1.0\n"
+               "waiter got the lock at 1.0\n");
+}
+
+/* Python 2: RLock re-acquire returns 1 (the tutorial's page 9c), Condition.
+ * wait returns None, notifyAll/isSet without warnings, the Queue module and
+ * its "Queue.Empty", Python 2's reprs. Checked against Python 2.7.18. */
+static void test_py2_dialect(void)
+{
+    PYT_EXPECT("import threading, Queue\n"
+               "r = threading.RLock()\n"
+               "print 'First try :', r.acquire()\n"
+               "print 'Second try:', r.acquire()\n"
+               "l = threading.Lock()\n"
+               "print 'Lock:', l.acquire(), l.acquire(0)\n"
+               "c = threading.Condition()\n"
+               "c.acquire()\n"
+               "print 'wait returns', c.wait(0.1)\n"
+               "c.notifyAll()\n"
+               "c.release()\n"
+               "e = threading.Event()\n"
+               "print 'isSet', e.isSet(), e.is_set()\n"
+               "print r, l\n"
+               "q = Queue.Queue()\n"
+               "try:\n"
+               "    q.get_nowait()\n"
+               "except Queue.Empty, ex:\n"
+               "    print 'Empty', repr(ex)\n"
+               "d = threading.local()\n"
+               "print d\n"
+               "q.get(False)\n",
+               2, 1,
+               "First try : True\n"
+               "Second try: 1\n"
+               "Lock: True False\n"
+               "wait returns None\n"
+               "isSet False False\n"
+               "<_RLock owner='MainThread' count=2> <thread.lock object at 0x7f3a00002dc0>\n"
+               "Empty Empty()\n"
+               "<thread._local object at 0x7f0000000200>\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 22, in <module>\n"
+               "    q.get(False)\n"
+               "Queue.Empty\n");
+}
+
+/* Python 3.11 warns once per line for notifyAll() and isSet(). */
+static void test_py3_deprecation_warnings(void)
+{
+    PYT_EXPECT("import threading\n"
+               "c = threading.Condition()\n"
+               "with c:\n"
+               "    c.notifyAll()\n"
+               "    c.notifyAll()\n"
+               "e = threading.Event()\n"
+               "print(e.isSet())\n",
+               3, 0,
+               "t.py:4: DeprecationWarning: notifyAll() is deprecated, use notify_all() instead\n"
+               "  c.notifyAll()\n"
+               "t.py:5: DeprecationWarning: notifyAll() is deprecated, use notify_all() instead\n"
+               "  c.notifyAll()\n"
+               "t.py:7: DeprecationWarning: isSet() is deprecated, use is_set() instead\n"
+               "  print(e.isSet())\n"
+               "False\n");
+}
+
+/* A threading.local subclass re-runs __init__ in each thread on first
+ * touch (page 14b); its repr shows the same deterministic address
+ * (model_obj_address) everywhere. */
+static void test_local_repr_address(void)
+{
+    PYT_EXPECT("import threading\n"
+               "class MyLocal(threading.local):\n"
+               "    def __init__(self, v):\n"
+               "        print('Initializing %r' % self)\n"
+               "        self.val = v\n"
+               "d = MyLocal(999)\n"
+               "plain = threading.local()\n"
+               "print(repr(plain))\n"
+               "def f():\n"
+               "    print('value=%s' % d.val)\n"
+               "    d.value = 1\n"
+               "t = threading.Thread(target=f)\n"
+               "t.start(); t.join()\n"
+               "print(repr(d), d.__dict__)\n",
+               3, 0,
+               "Initializing <__main__.MyLocal object at 0x7f0000000080>\n"
+               "<_thread._local object at 0x7f00000000c0>\n"
+               "Initializing <__main__.MyLocal object at 0x7f0000000080>\n"
+               "value=999\n"
+               "<__main__.MyLocal object at 0x7f0000000080> {'val': 999}\n");
+}
+
+/* PriorityQueue: the key is the number or the tuple's leading number,
+ * equal keys come out FIFO (CPython would compare the next elements), and
+ * other items are refused (a documented departure). */
+static void test_priority_queue_keys_and_ties(void)
+{
+    PYT_EXPECT("import queue\n"
+               "pq = queue.PriorityQueue()\n"
+               "for item in [(2, 'first two'), (1, 'one'), (2, 'second two'), 2, (1.0, 'one again'), [0, 'list'], True, -0.0, (0, 'zero')]:\n"
+               "    pq.put(item)\n"
+               "while not pq.empty():\n"
+               "    print(pq.get_nowait())\n"
+               "try:\n"
+               "    pq.put('text')\n"
+               "except TypeError as e:\n"
+               "    print('TypeError', e)\n"
+               "try:\n"
+               "    pq.put(())\n"
+               "except TypeError as e:\n"
+               "    print('TypeError', e)\n"
+               "print(pq.qsize())\n",
+               3, 0,
+               "[0, 'list']\n"
+               "-0.0\n"
+               "(0, 'zero')\n"
+               "(1, 'one')\n"
+               "(1.0, 'one again')\n"
+               "True\n"
+               "(2, 'first two')\n"
+               "(2, 'second two')\n"
+               "2\n"
+               "TypeError threadsim: PriorityQueue orders items by a number or a tuple starting with a number, not 'str'\n"
+               "TypeError threadsim: PriorityQueue orders items by a number or a tuple starting with a number, not 'tuple'\n"
+               "0\n");
+}
+
+/* A SimpleQueue whose ring wrapped keeps its order when it grows. */
+static void test_simple_queue_grows_in_order(void)
+{
+    PYT_EXPECT("import queue\n"
+               "q = queue.SimpleQueue()\n"
+               "for i in range(16): q.put(i)\n"
+               "print(q.get())\n"
+               "q.put(16); q.put(17)\n"
+               "print([q.get() for _ in range(q.qsize())])\n",
+               3, 0,
+               "0\n"
+               "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]\n");
+}
+
+/* Items a queue still holds are released with it: a loop that drops full
+ * queues runs in bounded memory. */
+static void test_queue_items_released(void)
+{
+    py_run_opts ro = py_run_opts_default();
+    ro.max_memory = 1 << 20;
+    char *out;
+    int st = pyt_run_opts("import queue\n"
+                          "for i in range(3000):\n"
+                          "    q = queue.PriorityQueue()\n"
+                          "    q.put((i, [i] * 200))\n"
+                          "    q.put((i + 1, 'x' * 1000))\n"
+                          "    lq = queue.LifoQueue()\n"
+                          "    lq.put({'k': [0] * 100})\n"
+                          "    sq = queue.SimpleQueue()\n"
+                          "    sq.put([1] * 100)\n"
+                          "    q.get()\n"
+                          "print('ok', q.qsize())\n",
+                          3, &ro, NULL, &out, NULL);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "ok 1\n");
+    free(out);
+}
+
+/* The per-thread dicts of a threading.local go with it. */
+static void test_local_dicts_released(void)
+{
+    py_run_opts ro = py_run_opts_default();
+    ro.max_memory = 1 << 20;
+    char *out;
+    int st = pyt_run_opts("import threading\n"
+                          "class L(threading.local):\n"
+                          "    def __init__(self, n):\n"
+                          "        self.big = [n] * 300\n"
+                          "total = 0\n"
+                          "for i in range(2000):\n"
+                          "    d = L(i)\n"
+                          "    d.more = 'y' * 500\n"
+                          "    total += len(d.big)\n"
+                          "print(total)\n",
+                          3, &ro, NULL, &out, NULL);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "600000\n");
+    free(out);
+}
+
+/* Without random.seed(), numbers come from the run's seed: the same seed
+ * gives the same numbers, another seed others. */
+static void test_random_run_seed(void)
+{
+    const char *src = "import random\n"
+                      "print(random.randint(1, 10**9), random.random())\n";
+    model_opts a = model_opts_default(), b = model_opts_default();
+    a.seed = 1;
+    b.seed = 2;
+    char *o1, *o2, *o3;
+    CU_ASSERT_EQUAL(pyt_run_opts(src, 3, NULL, &a, &o1, NULL), 0);
+    CU_ASSERT_EQUAL(pyt_run_opts(src, 3, NULL, &a, &o2, NULL), 0);
+    CU_ASSERT_EQUAL(pyt_run_opts(src, 3, NULL, &b, &o3, NULL), 0);
+    TS_ASSERT_STR_EQ(o2, o1);
+    CU_ASSERT(strcmp(o1, o3) != 0);
+    free(o1);
+    free(o2);
+    free(o3);
+}
+
+/* Both dialects draw CPython 3.11's numbers after random.seed(n) (the
+ * values printed by python3 for seed 2024). */
+static void test_random_dialects_agree(void)
+{
+    const char *expected = "0.47009071843107064 [10, 5, 4, 7, 5] e [0, 2, 4, 3, 1] 80\n";
+    PYT_EXPECT("import random\n"
+               "random.seed(2024)\n"
+               "a = random.random()\n"
+               "b = [random.randint(1, 10) for i in range(5)]\n"
+               "c = random.choice('abcdef')\n"
+               "x = [0, 1, 2, 3, 4]\n"
+               "random.shuffle(x)\n"
+               "print(a, b, c, x, random.randrange(0, 100, 5))\n",
+               3, 0, expected);
+    PYT_EXPECT("import random\n"
+               "random.seed(2024)\n"
+               "a = random.random()\n"
+               "b = [random.randint(1, 10) for i in range(5)]\n"
+               "c = random.choice('abcdef')\n"
+               "x = [0, 1, 2, 3, 4]\n"
+               "random.shuffle(x)\n"
+               "print a, b, c, x, random.randrange(0, 100, 5)\n",
+               2, 0, expected);
+}
+
+/* Misuse inside a thread: "Exception in thread NAME:" with CPython's last
+ * line, and the program goes on. */
+static void test_thread_misuse_reported(void)
+{
+    PYT_EXPECT("import threading\n"
+               "cv = threading.Condition()\n"
+               "def w():\n"
+               "    cv.wait()\n"
+               "t = threading.Thread(target=w, name='w')\n"
+               "t.start()\n"
+               "t.join()\n"
+               "print('main', threading.BoundedSemaphore(2))\n",
+               3, 0,
+               "Exception in thread w:\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 4, in w\n"
+               "    cv.wait()\n"
+               "RuntimeError: cannot wait on un-acquired lock\n"
+               "main <threading.BoundedSemaphore at 0x7f3a00002f40: value=2/2>\n");
+}
+
+/* A waiter blocked forever on a primitive is a deadlock, reported with the
+ * object it waits on. */
+static void test_deadlock_on_event(void)
+{
+    char *out, *full;
+    int st = pyt_run_opts("import threading\n"
+                          "e = threading.Event()\n"
+                          "e.wait()\n",
+                          3, NULL, NULL, &out, &full);
+    CU_ASSERT_EQUAL(st, MODEL_EXIT_DEADLOCK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "MainThread waits on event (Event-1)"));
+    free(out);
+    free(full);
+}
+
+TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
+         TS_TEST(test_fifo_cond_notify_n), TS_TEST(test_fifo_event_waiters),
+         TS_TEST(test_fifo_barrier_action_fails), TS_TEST(test_sema_pool_timers_one_at_a_time),
+         TS_TEST(test_timeouts_on_virtual_clock), TS_TEST(test_lock_barging),
+         TS_TEST(test_py2_dialect), TS_TEST(test_py3_deprecation_warnings),
+         TS_TEST(test_local_repr_address), TS_TEST(test_priority_queue_keys_and_ties),
+         TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_queue_items_released),
+         TS_TEST(test_local_dicts_released), TS_TEST(test_random_run_seed),
+         TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
+         TS_TEST(test_deadlock_on_event))
