@@ -41,7 +41,7 @@ static uint32_t policy__random_pick(void *ud, sim_sched *s, uint32_t n)
 
 sim_policy sim_policy_random(sim_rng *r)
 {
-    sim_policy p = {.name = "random", .pick = policy__random_pick, .ud = r};
+    sim_policy p = {.name = "random", .pick = policy__random_pick, .ud = r, .every_step = true};
     return p;
 }
 
@@ -126,6 +126,6 @@ static uint32_t policy__pct_pick(void *ud, sim_sched *s, uint32_t n)
 
 sim_policy sim_policy_pct(sim_pct *p)
 {
-    sim_policy pol = {.name = "pct", .pick = policy__pct_pick, .ud = p};
+    sim_policy pol = {.name = "pct", .pick = policy__pct_pick, .ud = p, .every_step = true};
     return pol;
 }

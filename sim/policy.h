@@ -8,6 +8,10 @@
  * machine and build. The scheduler numbers and reports every decision
  * (on_decision), so any run of these policies can be replayed exactly.
  *
+ * Both set sim_policy.every_step: besides the points where a thread blocks,
+ * every model call (every Python statement) is a decision point while
+ * another thread is ready, so they can split a read-modify-write race.
+ *
  *   random  at each decision, a ready thread drawn uniformly.
  *   pct     probabilistic concurrency testing (Burckhardt et al., ASPLOS
  *           2010): every thread gets a random priority when first seen; the

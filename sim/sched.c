@@ -482,6 +482,19 @@ void sim_tick(sim_sched *s)
         return;
     if (s->status != SIM_RUNNING)
         sched__to_host(s, false);
+    if (s->policy.every_step && s->rq_len) {
+        /* a scheduling point: the running thread is the last candidate */
+        sched__make_ready(s, t, false);
+        sim_thread *next = sched__pick(s);
+        if (next != t) {
+            sched__event(s, SIM_EV_PREEMPT, t->id, SIM_NONE, SIM_NONE, 0, "policy", NULL);
+            sched__switch(s, t, next, false);
+            if (s->status != SIM_RUNNING)
+                sched__to_host(s, false);
+        } else {
+            t->state = SIM_T_RUNNING;
+        }
+    }
     if (!s->cfg.switch_steps || ++t->steps < s->cfg.switch_steps)
         return;
     t->steps = 0;

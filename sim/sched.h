@@ -96,11 +96,21 @@ struct sim_thread {
 };
 
 /* Chooses which ready thread runs next: returns an index < n into the ready
- * queue (0 = ready longest). Called only when n >= 2. */
+ * queue (0 = ready longest). Called only when n >= 2.
+ *
+ * every_step: also offer a choice at every sim_tick() (each model call, each
+ * Python statement) while another thread is ready: the running thread is
+ * put at the back of the ready queue as the last candidate, and if the
+ * policy picks another thread, the running one is preempted there (a
+ * `preempt` event with arg 0, no time charged). This is what lets a random
+ * or PCT search interleave the statements of an unprotected `counter += 1`.
+ * FIFO leaves it off: the default schedule switches only when a thread
+ * blocks, yields, starts another or uses up its switch interval. */
 typedef struct sim_policy {
     const char *name;
     uint32_t (*pick)(void *ud, sim_sched *s, uint32_t n);
     void *ud;
+    bool every_step;
 } sim_policy;
 
 /* Called at every decision (n >= 2 candidates) with the index chosen. */

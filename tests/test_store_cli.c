@@ -126,7 +126,7 @@ static void test_diff_exit_codes(void)
     int st;
     free(ts(&st, true, "run daemon-join/join --db d.db"));
     free(ts(&st, true, "run daemon-join/join --db d.db"));
-    free(ts(&st, true, "run daemon-join/join --policy random --seed 1 --db d.db"));
+    free(ts(&st, true, "run daemon-join/join --policy random --seed 2 --db d.db"));
     char *out = ts(&st, false, "diff 1 2 --db d.db");
     CU_ASSERT_EQUAL(st, 0);
     TS_ASSERT_STR_EQ(out, "");
@@ -134,12 +134,12 @@ static void test_diff_exit_codes(void)
     out = ts(&st, false, "diff last~2 last~1 --db d.db");
     CU_ASSERT_EQUAL(st, 0);
     free(out);
-    /* random seed 1 schedules join differently (seeds 2, 4, 5 happen not to) */
+    /* random seed 2 schedules join differently, yet prints the same output */
     out = ts(&st, false, "diff 1 3 --db d.db");
     CU_ASSERT_EQUAL(st, 1);
     CU_ASSERT_EQUAL(strncmp(out, "first difference at event ", 26), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n--- run 1 (daemon-join/join, fifo, seed 0)\n"
-                                       "+++ run 3 (daemon-join/join, random, seed 1)\n@@ -"));
+                                       "+++ run 3 (daemon-join/join, random, seed 2)\n@@ -"));
     free(out);
     /* run against the expected file: output views */
     char arg[1024];

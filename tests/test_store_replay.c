@@ -120,7 +120,7 @@ typedef struct replayed {
 /* Replay schedule d[0..n) on scenario `name` with the options of a default
  * recording and `seed`. */
 static void replay_schedule(const char *name, uint64_t seed, const trace_decision *d, size_t n,
-                            replayed *out)
+                            bool every_step, replayed *out)
 {
     const ts_scenario *sc = ts_scenario_find(name);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
@@ -129,6 +129,7 @@ static void replay_schedule(const char *name, uint64_t seed, const trace_decisio
     o.seed = seed;
     trace_replay_init(&out->rp, d, n);
     o.policy = trace_replay_policy(&out->rp);
+    o.policy.every_step = every_step; /* as the recording policy had it */
     trace_init(&out->tr);
     o.sink = trace_sink;
     o.sink_ud = &out->tr;
@@ -150,7 +151,7 @@ static void check_identity(const char *name, const char *policy, uint64_t seed)
     CU_ASSERT_EQUAL_FATAL(store_load_schedule(st, id, &d, &n), 0);
     CU_ASSERT_EQUAL(n, r.decisions);
     replayed rp;
-    replay_schedule(name, seed, d, n, &rp);
+    replay_schedule(name, seed, d, n, strcmp(policy, "fifo") != 0, &rp);
     CU_ASSERT_TRUE(rp.fits);
     if (!rp.fits)
         fprintf(stderr, "\n%s %s %llu: %s\n", name, policy, (unsigned long long)seed, rp.rp.why);
@@ -199,7 +200,7 @@ static void test_replay_follows_the_record(void)
     CU_ASSERT_EQUAL(d[0].thread, 2);
     trace_decision alt = {.index = 0, .n = 2, .chosen = 1, .thread = 0, .seq = d[0].seq};
     replayed rp;
-    replay_schedule("daemon-join/no-join", 0, &alt, 1, &rp);
+    replay_schedule("daemon-join/no-join", 0, &alt, 1, false, &rp);
     /* that path has a second decision the record does not cover */
     CU_ASSERT_FALSE(rp.fits);
     CU_ASSERT_EQUAL(rp.rp.at_decision, 1);
@@ -225,7 +226,7 @@ static void test_divergence_detected(void)
     /* a different thread in the recorded slot at decision 1 */
     memcpy(s, d, 2 * sizeof *s);
     s[1].thread = 7;
-    replay_schedule("daemon-join/no-join", 0, s, 2, &rp);
+    replay_schedule("daemon-join/no-join", 0, s, 2, false, &rp);
     CU_ASSERT_FALSE(rp.fits);
     CU_ASSERT_EQUAL(rp.rp.at_decision, 1);
     CU_ASSERT_EQUAL(rp.rp.at_seq, d[1].seq);
@@ -238,7 +239,7 @@ static void test_divergence_detected(void)
     /* a different number of ready threads at decision 0 */
     memcpy(s, d, 2 * sizeof *s);
     s[0].n = 3;
-    replay_schedule("daemon-join/no-join", 0, s, 2, &rp);
+    replay_schedule("daemon-join/no-join", 0, s, 2, false, &rp);
     CU_ASSERT_FALSE(rp.fits);
     CU_ASSERT_EQUAL(rp.rp.at_decision, 0);
     CU_ASSERT_EQUAL(rp.rp.at_seq, d[0].seq);
@@ -246,7 +247,7 @@ static void test_divergence_detected(void)
     trace_fini(&rp.tr);
 
     /* too few decisions recorded */
-    replay_schedule("daemon-join/no-join", 0, d, 1, &rp);
+    replay_schedule("daemon-join/no-join", 0, d, 1, false, &rp);
     CU_ASSERT_FALSE(rp.fits);
     CU_ASSERT_EQUAL(rp.rp.at_decision, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(rp.rp.why, "needs more than the 1 recorded decisions"));
@@ -256,7 +257,7 @@ static void test_divergence_detected(void)
     memcpy(s, d, 2 * sizeof *s);
     s[2] = s[1];
     s[2].index = 2;
-    replay_schedule("daemon-join/no-join", 0, s, 3, &rp);
+    replay_schedule("daemon-join/no-join", 0, s, 3, false, &rp);
     CU_ASSERT_FALSE(rp.fits);
     CU_ASSERT_EQUAL(rp.rp.at_decision, 2);
     CU_ASSERT_EQUAL(rp.rp.at_seq, live.n);

@@ -15,10 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/py/py.h"
 #include "../traces/hash.h"
 #include "../traces/json.h"
 #include "../traces/replay.h"
 #include "cli.h"
+#include "cmd_py.h"
 #include "record.h"
 #include "scenarios/scenario.h"
 
@@ -292,17 +294,49 @@ static void replay__sink(void *ud, const sim_event *ev)
     trace_fmt_line(&t->full, &t->names, ev);
 }
 
+/* Whether the policy that made run `r`'s decisions offered one at every step
+ * (sim_policy.every_step): random and PCT do, FIFO and the stepper do not; a
+ * replay did whatever the run it replayed did. */
+static bool replay__every_step(store *st, const store_run *r)
+{
+    if (strncmp(r->policy, "random", 6) == 0 || strncmp(r->policy, "pct", 3) == 0)
+        return true;
+    if (strcmp(r->policy, "replay") != 0 || r->replay_of <= 0 || r->replay_of >= r->id)
+        return false;
+    store_run prev;
+    if (store_run_get(st, r->replay_of, &prev) != 0)
+        return false;
+    bool every = replay__every_step(st, &prev);
+    store_run_free(&prev);
+    return every;
+}
+
 /* Run `orig` again under the replay policy; report; return the exit status. */
 static int replay__run(store *st, const store_run *orig, bool record)
 {
     const ts_scenario *sc = ts_scenario_find(orig->scenario);
-    if (!sc)
+    py_program *prog = NULL;
+    if (!sc && ts_is_py_program(orig->scenario)) {
+        sim_buf err = {0};
+        bool io_error = false;
+        prog = py_program_read(orig->scenario, orig->python, &err, &io_error);
+        if (!prog) {
+            int rc = ts_usage_error("cannot replay run %" PRId64 ": %s", orig->id,
+                                    io_error ? sim_buf_str(&err) : "the program no longer parses");
+            sim_buf_free(&err);
+            return rc;
+        }
+        sim_buf_free(&err);
+    }
+    if (!sc && !prog)
         return ts_usage_error("run %" PRId64 "'s scenario '%s' no longer exists", orig->id,
                               orig->scenario);
     trace_decision *sched;
     size_t nsched;
-    if (store_load_schedule(st, orig->id, &sched, &nsched) != 0)
+    if (store_load_schedule(st, orig->id, &sched, &nsched) != 0) {
+        py_program_free(prog);
         return ts_usage_error("%s", store_error(st));
+    }
     if (nsched != orig->decisions)
         fprintf(stderr, "threadsim: note: run %" PRId64 " lists %" PRIu64
                         " decisions but %zu are stored\n", orig->id, orig->decisions, nsched);
@@ -318,6 +352,7 @@ static int replay__run(store *st, const store_run *orig, bool record)
     trace_replay rp;
     trace_replay_init(&rp, sched, nsched);
     o.policy = trace_replay_policy(&rp);
+    o.policy.every_step = replay__every_step(st, orig);
 
     replay__text t = {0};
     trace_names_init(&t.names);
@@ -328,7 +363,16 @@ static int replay__run(store *st, const store_run *orig, bool record)
     if (status != 0)
         goto done;
     model_result res;
-    int run_status = model_run(&o, sc->main, NULL, &res);
+    int run_status;
+    if (prog) {
+        py_run_opts ro = py_run_opts_default();
+        char *argv0 = orig->scenario;
+        ro.argc = 1;
+        ro.argv = &argv0;
+        run_status = py_run(prog, &o, &ro, &res);
+    } else {
+        run_status = model_run(&o, sc->main, NULL, &res);
+    }
     if (ts_record_end(&rec, run_status, &res) != 0) {
         status = TS_EXIT_USAGE;
         goto done;
@@ -375,6 +419,7 @@ done:
     trace_names_fini(&t.names);
     sim_buf_free(&t.full);
     free(sched);
+    py_program_free(prog);
     return status;
 }
 

@@ -239,8 +239,13 @@ void trace_fmt_line(sim_buf *b, const trace_names *nm, const sim_event *ev)
         fmt__until(b, ev->arg);
         break;
     case SIM_EV_PREEMPT:
-        sim_buf_adds(b, "switch interval ");
-        trace_fmt_time(b, ev->arg);
+        if (ev->arg == 0 && ev->reason) {
+            sim_buf_adds(b, "by the ");
+            sim_buf_adds(b, ev->reason);
+        } else {
+            sim_buf_adds(b, "switch interval ");
+            trace_fmt_time(b, ev->arg);
+        }
         break;
     case SIM_EV_NOTE:
         if (ev->reason && strcmp(ev->reason, "rename") == 0) {
