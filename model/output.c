@@ -18,16 +18,25 @@
 
 #define LOG_DEFAULT_FORMAT "%(levelname)s:%(name)s:%(message)s"
 
-void model_write(int stream, const char *text, size_t len)
+/* The output event itself, without a scheduling point. Callers tick once on
+ * entry, before they allocate: a scheduling point while a thread holds heap
+ * memory would leak it if the thread is a daemon killed there at exit. */
+static void output__emit(int stream, const char *text, size_t len)
 {
     model_world *w = model__world();
-    model_step();
     sim_emit_text(&w->sched, SIM_EV_OUTPUT, SIM_NONE, stream == MODEL_STDERR ? 2 : 1, NULL, text,
                   len);
 }
 
+void model_write(int stream, const char *text, size_t len)
+{
+    model_step();
+    output__emit(stream, text, len);
+}
+
 void model_print(const char *fmt, ...)
 {
+    model_step();
     va_list ap;
     va_start(ap, fmt);
     char *s = model__xvasprintf(fmt, ap);
@@ -36,7 +45,7 @@ void model_print(const char *fmt, ...)
     char *line = model__xmalloc(n + 2);
     memcpy(line, s, n);
     line[n] = '\n';
-    model_write(MODEL_STDOUT, line, n + 1);
+    output__emit(MODEL_STDOUT, line, n + 1);
     free(line);
     free(s);
 }
@@ -311,7 +320,7 @@ void model_log(int level, const char *fmt, ...)
         char *line = model__xmalloc((size_t)n + 2);
         model_log_format(w->log_format, &r, line, (size_t)n + 1);
         line[n] = '\n';
-        model_write(MODEL_STDERR, line, (size_t)n + 1);
+        output__emit(MODEL_STDERR, line, (size_t)n + 1);
         free(line);
     }
     free(msg);
