@@ -11,14 +11,17 @@
  * programs, daemon_join_*.py and py3_*.py) are checked by test_py_modules.
  *
  * A program may carry directives in comment lines of the form
- * `# threadsim: WORD ARGS`:
+ * `# threadsim: WORD ARGS`, read by tools/pydirective.c (the same reader
+ * `threadsim check FILE.py` uses, so the two cannot drift):
+ *   python N           the dialect; every traces/py file says `python 2`,
+ *                      no traces/py3 file does (checked here)
  *   scenario NAME      the built-in scenario it is (informational for
  *                      traces/py3; for traces/py the .out must equal
  *                      traces/expected/NAME.out, so the two cannot drift)
  *   options ARGS       extra options for `threadsim run` (e.g. --max-time 30)
  *   exit N             the expected exit status (default 0)
  *   cpython-timeout S  for tools/oracle.sh only (ignored here)
- * Each file runs as `threadsim run FILE --no-db [--python 2] OPTIONS 2>&1`
+ * Each file runs as `threadsim run FILE --no-db --python N OPTIONS 2>&1`
  * from its corpus root (so a traceback names `page/file.py`). With a
  * non-zero expected exit status the CLI's own diagnostics (lines starting
  * `threadsim: `, after a newline if the program left a line unfinished)
@@ -36,6 +39,7 @@
 #include <sys/stat.h>
 
 #include "test_util.h"
+#include "tools/pydirective.h"
 
 /* Expected failures: corpus path (relative to traces/) and why. */
 typedef struct corpus_xfail {
@@ -118,31 +122,14 @@ static void corpus_free(corpus_list *l)
 
 /* ---- directives --------------------------------------------------------- */
 
-typedef struct corpus_dirs {
-    char scenario[128]; /* "" if none */
-    char options[512];  /* "" if none */
-    int exit_status;    /* 0 unless `exit N` */
-} corpus_dirs;
-
-static corpus_dirs corpus_directives(const char *src)
+/* The file's directives; a malformed one fails the test. */
+static ts_pydirectives corpus_directives(const char *path, const char *src)
 {
-    corpus_dirs d = {"", "", 0};
-    static const char tag[] = "# threadsim: ";
-    for (const char *line = src; line && *line;) {
-        const char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        char buf[512];
-        if (len < sizeof buf && strncmp(line, tag, sizeof tag - 1) == 0) {
-            memcpy(buf, line + sizeof tag - 1, len - (sizeof tag - 1));
-            buf[len - (sizeof tag - 1)] = '\0';
-            if (strncmp(buf, "scenario ", 9) == 0)
-                sscanf(buf + 9, "%127s", d.scenario);
-            else if (strncmp(buf, "options ", 8) == 0)
-                snprintf(d.options, sizeof d.options, "%s", buf + 8);
-            else if (strncmp(buf, "exit ", 5) == 0)
-                d.exit_status = atoi(buf + 5);
-        }
-        line = nl ? nl + 1 : NULL;
+    ts_pydirectives d;
+    char err[256];
+    if (ts_pydirectives_parse(src, &d, err, sizeof err) != 0) {
+        fprintf(stderr, "\n%s: %s\n", path, err);
+        CU_FAIL("malformed directive");
     }
     return d;
 }
@@ -182,8 +169,9 @@ static const corpus_xfail *corpus_xfail_find(const char *path)
 }
 
 /* Run traces/PATH (root "py" or "py3", i.e. the first component) and report
- * whether it printed its .out with the expected exit status. On a mismatch
- * `why` gets a description (malloc'd). */
+ * whether it printed its .out with the expected exit status; its `python`
+ * directive must name the corpus's dialect `python`. On a mismatch `why`
+ * gets a description (malloc'd). */
 static bool corpus_run(const char *path, int python, char **why)
 {
     char py[1024], outp[1024];
@@ -198,12 +186,21 @@ static bool corpus_run(const char *path, int python, char **why)
         free(expected);
         return false;
     }
-    corpus_dirs d = corpus_directives(src);
+    ts_pydirectives d = corpus_directives(path, src);
+    if (d.python != python) {
+        *why = malloc(128);
+        snprintf(*why, 128, "its dialect is Python %d, the corpus's is %d (a '# threadsim: "
+                 "python' directive)", d.python, python);
+        free(src);
+        free(expected);
+        return false;
+    }
     const char *slash = strchr(path, '/');
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s/traces/%.*s' && timeout 120 '%s' run '%s' --no-db%s %s 2>&1",
+    snprintf(cmd, sizeof cmd,
+             "cd '%s/traces/%.*s' && timeout 120 '%s' run '%s' --no-db --python %d %s 2>&1",
              THREADSIM_SOURCE_DIR, (int)(slash - path), path, THREADSIM_BINARY, slash + 1,
-             python == 2 ? " --python 2" : "", d.options);
+             d.python, d.options);
     int status = -1;
     char *out = ts_capture(cmd, &status);
     bool ok = out && status == d.exit_status &&
@@ -274,7 +271,7 @@ static void test_outs_match_scenarios(void)
         char *src = ts_read_file(py, NULL);
         char *out = ts_read_file(outp, NULL);
         CU_ASSERT_PTR_NOT_NULL(out);
-        corpus_dirs d = corpus_directives(src ? src : "");
+        ts_pydirectives d = corpus_directives(l.path[i], src ? src : "");
         if (d.scenario[0] && out) {
             with_scenario++;
             snprintf(exp, sizeof exp, "%s/traces/expected/%s.out", THREADSIM_SOURCE_DIR,

@@ -1,11 +1,19 @@
 /*
- * tools/cmd_check.c — `threadsim check [NAME...]`: run scenarios and compare
- * each output view with its expected file, for people and for CI.
+ * tools/cmd_check.c — `threadsim check [NAME|FILE.py|DIR...]`: run scenarios
+ * and Python programs and compare each output view with its expected file,
+ * for people and for CI.
  *
- * Without names, every scenario that has an expected file is checked; a name
- * may be a scenario or a group ("daemon-join" = every "daemon-join/..."). Each
- * run is recorded like `run` records (unless --no-db), so a failure can be
- * looked at later with show and diff.
+ * Without arguments, every scenario that has an expected file is checked; a
+ * name may be a scenario or a group ("daemon-join" = every "daemon-join/...").
+ * A FILE.py is a program of the corpus: it runs in-process on the
+ * interpreter with its `# threadsim:` directives applied (pydirective.h: the
+ * dialect, run options, the expected exit status) and its output view
+ * (stdout and stderr merged, as written) must equal FILE.out beside it byte
+ * for byte, and its exit status the `exit` directive's. A DIR stands for
+ * every .py below it that has a .out beside it, in byte order of the paths.
+ * Each run is recorded like `run` records (unless --no-db; a program under
+ * its path as given, as `run FILE.py` does), so a failure can be looked at
+ * later with show and diff.
  *
  * stdout: one line per scenario ("ok", "FAIL" with the first difference and a
  * unified diff, "ERROR" when it could not be checked), then a summary line.
@@ -16,26 +24,37 @@
  * Exit: 0 all match, 1 some output differs, 2 some scenario could not be
  * checked (no expected file, unreadable, database trouble) or bad usage.
  */
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "../model/py/py.h"
 #include "cli.h"
+#include "pydirective.h"
 #include "record.h"
 #include "scenarios/scenario.h"
 
 typedef enum check__verdict { CHECK_OK, CHECK_FAIL, CHECK_ERROR } check__verdict;
 
-/* The outcome for one scenario, kept for the JUnit report. */
+/* The outcome for one scenario or program, kept for the JUnit report. */
 typedef struct check__result {
-    const ts_scenario *sc;
+    const ts_scenario *sc;    /* the scenario, or NULL for a program */
+    char *file;               /* the program's path (malloc'd), or NULL */
     check__verdict verdict;
     char message[1200];       /* one line: why it failed or erred */
     sim_buf detail;           /* the diff (failure) */
     int64_t run_id;           /* recorded run, 0 if none */
     int status;               /* the run's exit status */
 } check__result;
+
+/* What the result is called in reports: the scenario's name or the path. */
+static const char *check__name(const check__result *r)
+{
+    return r->sc ? r->sc->name : r->file;
+}
 
 static void output__sink(void *ud, const sim_event *ev)
 {
@@ -102,12 +121,24 @@ static int check__junit(FILE *f, const char *path, const check__result *res, siz
             n, failures, errors, n, failures, errors);
     for (size_t i = 0; i < n; i++) {
         const check__result *r = &res[i];
-        const char *slash = strchr(r->sc->name, '/');
-        int glen = slash ? (int)(slash - r->sc->name) : (int)strlen(r->sc->name);
+        const char *name = check__name(r);
+        /* classname: a scenario's group, or a program's directory */
+        const char *slash = r->sc ? strchr(name, '/') : strrchr(name, '/');
+        int glen = slash ? (int)(slash - name) : (int)strlen(name);
         fputs("    <testcase classname=\"threadsim.", f);
-        xml__text(f, r->sc->name, (size_t)glen);
+        if (r->sc) {
+            xml__text(f, name, (size_t)glen);
+        } else if (!slash) {
+            fputs("py", f);
+        } else {
+            for (int k = 0; k < glen; k++) /* a directory: "traces.py3.lock" */
+                if (name[k] == '/')
+                    fputc('.', f);
+                else
+                    xml__text(f, name + k, 1);
+        }
         fputs("\" name=\"", f);
-        xml__str(f, r->sc->name);
+        xml__str(f, name);
         fputs("\">\n", f);
         if (r->verdict == CHECK_FAIL) {
             fputs("      <failure type=\"difference\" message=\"", f);
@@ -132,6 +163,32 @@ static int check__junit(FILE *f, const char *path, const check__result *res, siz
 }
 
 /* ---- checking one scenario ---------------------------------------------------- */
+
+/* Compare the output `out` of r's run with `expected` (read from `path`):
+ * sets r's verdict (OK or FAIL), and for a failure its message and diff. */
+static void check__compare(check__result *r, const char *path, const char *expected,
+                           size_t elen, const sim_buf *out)
+{
+    char actual_label[1100];
+    if (r->run_id > 0)
+        snprintf(actual_label, sizeof actual_label, "%s (run %" PRId64 ")", check__name(r),
+                 r->run_id);
+    else
+        snprintf(actual_label, sizeof actual_label, "%s", check__name(r));
+    if (ts_format_diff(expected, elen, sim_buf_str(out), out->len, path, actual_label, false, 3,
+                       &r->detail)) {
+        r->verdict = CHECK_OK;
+    } else {
+        r->verdict = CHECK_FAIL;
+        /* The message is the detail's first line ("first difference at line N:"). */
+        const char *d = sim_buf_str(&r->detail);
+        const char *nl = strchr(d, '\n');
+        int len = nl ? (int)(nl - d) : (int)strlen(d);
+        if (len && d[len - 1] == ':')
+            len--;
+        snprintf(r->message, sizeof r->message, "output differs from %s: %.*s", path, len, d);
+    }
+}
 
 typedef struct check__cfg {
     model_opts base;          /* run options from the command line */
@@ -185,52 +242,151 @@ static void check__one(check__cfg *c, check__result *r)
     }
     r->run_id = rec.meta.id;
 
-    char actual_label[128];
-    if (r->run_id > 0)
-        snprintf(actual_label, sizeof actual_label, "%s (run %" PRId64 ")", sc->name, r->run_id);
-    else
-        snprintf(actual_label, sizeof actual_label, "%s", sc->name);
-    if (ts_format_diff(expected, elen, sim_buf_str(&out), out.len, path, actual_label, false, 3,
-                       &r->detail)) {
-        r->verdict = CHECK_OK;
-    } else {
-        r->verdict = CHECK_FAIL;
-        /* The message is the detail's first line ("first difference at line N:"). */
-        const char *d = sim_buf_str(&r->detail);
-        const char *nl = strchr(d, '\n');
-        int len = nl ? (int)(nl - d) : (int)strlen(d);
-        if (len && d[len - 1] == ':')
-            len--;
-        snprintf(r->message, sizeof r->message, "output differs from %s: %.*s", path, len, d);
-    }
+    check__compare(r, path, expected, elen, &out);
 done:
     free(expected);
     sim_buf_free(&out);
+}
+
+/* ---- checking one Python program ------------------------------------------------ */
+
+/* Apply the `options` directive `text` on top of *o. Returns 0, or -1 with
+ * the reason in r (a bad option is also reported on stderr by the parser). */
+static int check__py_options(check__result *r, const char *text, model_opts *o,
+                             bool *python_set)
+{
+    char buf[sizeof ((ts_pydirectives *)0)->options];
+    char *argv[TS_PYDIR_MAX_ARGS];
+    snprintf(buf, sizeof buf, "%s", text);
+    int argc = ts_pydirectives_split(buf, argv, TS_PYDIR_MAX_ARGS);
+    for (int i = 0; i < argc;) {
+        int k = ts_parse_run_option(argc - i, argv + i, o, python_set);
+        if (k <= 0) {
+            snprintf(r->message, sizeof r->message,
+                     "bad '# threadsim: options' directive at '%s' (the run options of 'run')",
+                     argv[i]);
+            return -1;
+        }
+        i += k;
+    }
+    if (argc < 0) {
+        snprintf(r->message, sizeof r->message, "too many words in '# threadsim: options'");
+        return -1;
+    }
+    return 0;
+}
+
+/* Run the program r->file with its directives and compare with FILE.out. */
+static void check__one_py(check__cfg *c, check__result *r)
+{
+    const char *file = r->file;
+    size_t n = strlen(file), slen, elen = 0;
+    char path[1024];
+    char *src = NULL, *expected = NULL;
+    sim_buf out = {0}, err = {0};
+    py_program *prog = NULL;
+    r->verdict = CHECK_ERROR;
+    if (n < 3 || strcmp(file + n - 3, ".py") != 0 ||
+        snprintf(path, sizeof path, "%.*s.out", (int)(n - 3), file) >= (int)sizeof path) {
+        snprintf(r->message, sizeof r->message, "not a .py file (or its path is too long)");
+        return;
+    }
+    if (!(src = check__read(file, &slen))) {
+        snprintf(r->message, sizeof r->message, "cannot read the program '%s'", file);
+        goto done;
+    }
+    if (!(expected = check__read(path, &elen))) {
+        snprintf(r->message, sizeof r->message, "cannot read the expected output '%s'", path);
+        goto done;
+    }
+    ts_pydirectives d;
+    if (ts_pydirectives_parse(src, &d, r->message, sizeof r->message) != 0)
+        goto done;
+    /* the file's dialect unless --python was given; then its options */
+    model_opts o = c->base;
+    bool python_set = c->python_set;
+    if (!python_set)
+        o.python = d.python;
+    if (check__py_options(r, d.options, &o, &python_set) != 0)
+        goto done;
+
+    prog = py_program_load(file, src, slen, o.python, &err);
+    if (!prog) {
+        /* a syntax error: its report is the output, the status 1 (as `run`) */
+        sim_buf_add(&out, sim_buf_str(&err), err.len);
+        r->status = TS_EXIT_FAIL;
+    } else {
+        o.sink = output__sink;
+        o.sink_ud = &out;
+        ts_recording rec;
+        if (ts_policy_install(&c->pol, &o) != 0 ||
+            ts_record_begin(&rec, c->st, file, c->pol.spec, &o, 0) != 0) {
+            snprintf(r->message, sizeof r->message, "could not start the run (see above)");
+            goto done;
+        }
+        py_run_opts ro = py_run_opts_default();
+        char *argv0 = r->file;
+        ro.argc = 1;
+        ro.argv = &argv0;
+        model_result res;
+        r->status = py_run(prog, &o, &ro, &res);
+        if (ts_record_end(&rec, r->status, &res) != 0) {
+            snprintf(r->message, sizeof r->message, "could not record the run (see above)");
+            goto done;
+        }
+        r->run_id = rec.meta.id;
+    }
+    check__compare(r, path, expected, elen, &out);
+    if (r->status != d.exit_status) {
+        char why[160];
+        snprintf(why, sizeof why, "exit status %d, expected %d (the '# threadsim: exit' "
+                 "directive)", r->status, d.exit_status);
+        size_t m = r->verdict == CHECK_OK ? 0 : strlen(r->message);
+        snprintf(r->message + m, sizeof r->message - m, "%s%s", m ? "; " : "", why);
+        sim_buf_adds(&r->detail, why);
+        sim_buf_addc(&r->detail, '\n');
+        r->verdict = CHECK_FAIL;
+    }
+done:
+    py_program_free(prog);
+    free(src);
+    free(expected);
+    sim_buf_free(&out);
+    sim_buf_free(&err);
 }
 
 /* ---- the command ---------------------------------------------------------------- */
 
 static void check_usage(FILE *f)
 {
-    fputs("usage: threadsim check [NAME...] [options]\n\n"
+    fputs("usage: threadsim check [NAME|FILE.py|DIR...] [options]\n\n"
           "Runs scenarios and compares each output view with its expected file\n"
-          "(traces/expected/NAME.out). Without NAME, every scenario that has one; a NAME\n"
-          "may be a group ('daemon-join'). Exit 0 if all match, 1 if any differs, 2 if\n"
-          "any could not be checked.\n\n"
+          "(traces/expected/NAME.out). Without arguments, every scenario that has one; a\n"
+          "NAME may be a group ('daemon-join').\n"
+          "A FILE.py runs on the interpreter with its '# threadsim:' directives (python N,\n"
+          "options ARGS, exit N); its output (stdout and stderr as written) must equal\n"
+          "FILE.out beside it byte for byte, and its exit status the 'exit' directive's\n"
+          "(default 0). A DIR checks every .py below it that has a .out beside it: the\n"
+          "tutorial's programs are 'threadsim check traces/py traces/py3' (from the\n"
+          "source tree), and everything is that plus plain 'threadsim check'.\n"
+          "Exit 0 if all match, 1 if any differs, 2 if any could not be checked.\n\n"
           "options:\n"
           "  --junit FILE          also write a JUnit XML report to FILE\n"
           "  --expected-dir DIR    where the expected files are (default: the source tree's)\n"
           "  --db PATH, --no-db    record the runs into PATH (./threadsim.db) or not\n"
           "  --policy P, --seed N  scheduling policy and seed, as for 'run'\n"
-          "  and the run options of 'threadsim run --help' (--python, --max-events, ...)\n",
+          "  and the run options of 'threadsim run --help' (--python, --max-events, ...);\n"
+          "  a program's 'options' directive applies on top of them, and --python\n"
+          "  overrides its 'python' directive\n",
           f);
 }
 
-/* Add scenario `sc` once. */
-static void check__add(check__result **res, size_t *n, size_t *cap, const ts_scenario *sc)
+/* Add scenario `sc`, or the program `file` when sc is NULL, once. */
+static void check__add(check__result **res, size_t *n, size_t *cap, const ts_scenario *sc,
+                       const char *file)
 {
     for (size_t i = 0; i < *n; i++)
-        if ((*res)[i].sc == sc)
+        if (sc ? (*res)[i].sc == sc : (*res)[i].file && strcmp((*res)[i].file, file) == 0)
             return;
     if (*n == *cap) {
         *cap = *cap ? *cap * 2 : 16;
@@ -239,7 +395,85 @@ static void check__add(check__result **res, size_t *n, size_t *cap, const ts_sce
             abort();
     }
     memset(&(*res)[*n], 0, sizeof **res);
-    (*res)[(*n)++].sc = sc;
+    (*res)[*n].sc = sc;
+    if (!sc && !((*res)[*n].file = strdup(file)))
+        abort();
+    (*n)++;
+}
+
+/* ---- programs below a directory ---------------------------------------------- */
+
+typedef struct check__paths {
+    char **path;   /* malloc'd paths */
+    size_t n, cap;
+} check__paths;
+
+static bool check__is_file(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* Every X.py below `dir` (recursively, hidden entries skipped) with X.out
+ * beside it, appended to l. */
+static void check__walk(const char *dir, check__paths *l)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t dlen = strlen(dir);
+    while (dlen > 1 && dir[dlen - 1] == '/')
+        dlen--;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t n = strlen(e->d_name);
+        char *full = malloc(dlen + n + 2);
+        if (!full)
+            abort();
+        snprintf(full, dlen + n + 2, "%.*s/%s", (int)dlen, dir, e->d_name);
+        struct stat sb;
+        bool there = stat(full, &sb) == 0;
+        if (there && S_ISDIR(sb.st_mode)) {
+            check__walk(full, l);
+        } else if (there && S_ISREG(sb.st_mode) && n > 3 && strcmp(e->d_name + n - 3, ".py") == 0) {
+            char out[4096];
+            snprintf(out, sizeof out, "%.*s.out", (int)strlen(full) - 3, full);
+            if (check__is_file(out)) {
+                if (l->n == l->cap) {
+                    l->cap = l->cap ? 2 * l->cap : 32;
+                    if (!(l->path = realloc(l->path, l->cap * sizeof *l->path)))
+                        abort();
+                }
+                l->path[l->n++] = full;
+                continue;
+            }
+        }
+        free(full);
+    }
+    closedir(d);
+}
+
+static int check__path_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add the programs below directory `dir`, sorted (readdir order is the file
+ * system's). Returns how many. */
+static size_t check__select_dir(const char *dir, check__result **res, size_t *n, size_t *cap)
+{
+    check__paths l = {0};
+    check__walk(dir, &l);
+    if (l.n)
+        qsort(l.path, l.n, sizeof *l.path, check__path_cmp);
+    for (size_t i = 0; i < l.n; i++) {
+        check__add(res, n, cap, NULL, l.path[i]);
+        free(l.path[i]);
+    }
+    free(l.path);
+    return l.n;
 }
 
 /* Scenarios named by `name`: itself, or its group. Returns how many. */
@@ -247,7 +481,7 @@ static size_t check__select(const char *name, check__result **res, size_t *n, si
 {
     const ts_scenario *sc = ts_scenario_find(name);
     if (sc) {
-        check__add(res, n, cap, sc);
+        check__add(res, n, cap, sc, NULL);
         return 1;
     }
     size_t total, found = 0, len = strlen(name);
@@ -257,7 +491,7 @@ static size_t check__select(const char *name, check__result **res, size_t *n, si
     for (size_t i = 0; i < total; i++) {
         if (len && strncmp(all[i].name, name, len) == 0 && all[i].name[len] == '/' &&
             all[i].expected) {
-            check__add(res, n, cap, &all[i]);
+            check__add(res, n, cap, &all[i], NULL);
             found++;
         }
     }
@@ -313,9 +547,23 @@ int ts_cmd_check(int argc, char **argv)
             goto done;
         }
         named = true;
-        if (check__select(a, &res, &n, &cap) == 0) {
-            ts_usage_error("unknown scenario or group '%s' (see 'threadsim list')", a);
-            goto done;
+        size_t len = strlen(a);
+        struct stat sb;
+        if (len > 3 && strcmp(a + len - 3, ".py") == 0) {
+            if (!check__is_file(a)) {
+                ts_usage_error("check: no such program '%s'", a);
+                goto done;
+            }
+            check__add(&res, &n, &cap, NULL, a);
+        } else if (check__select(a, &res, &n, &cap) == 0) {
+            if (stat(a, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+                ts_usage_error("unknown scenario or group '%s' (see 'threadsim list')", a);
+                goto done;
+            }
+            if (check__select_dir(a, &res, &n, &cap) == 0) {
+                ts_usage_error("check: no .py program with a .out beside it below '%s'", a);
+                goto done;
+            }
         }
     }
     if (!named) {
@@ -323,7 +571,7 @@ int ts_cmd_check(int argc, char **argv)
         const ts_scenario *all = ts_scenarios(&total);
         for (size_t i = 0; i < total; i++)
             if (all[i].expected)
-                check__add(&res, &n, &cap, &all[i]);
+                check__add(&res, &n, &cap, &all[i], NULL);
     }
     if (n == 0) {
         ts_usage_error("check: no scenario has an expected output");
@@ -337,24 +585,34 @@ int ts_cmd_check(int argc, char **argv)
     if (!db.none && !(c.st = ts_db_open(&db, true)))
         goto done;
 
-    size_t fails = 0, errors = 0;
+    size_t fails = 0, errors = 0, programs = 0;
     for (size_t i = 0; i < n; i++) {
         check__result *r = &res[i];
-        check__one(&c, r);
+        if (r->sc)
+            check__one(&c, r);
+        else
+            check__one_py(&c, r);
+        programs += !r->sc;
         if (r->verdict == CHECK_OK) {
-            printf("ok     %s\n", r->sc->name);
+            printf("ok     %s\n", check__name(r));
         } else if (r->verdict == CHECK_FAIL) {
             fails++;
-            printf("FAIL   %s\n", r->sc->name);
+            printf("FAIL   %s\n", check__name(r));
             fwrite(sim_buf_str(&r->detail), 1, r->detail.len, stdout);
         } else {
             errors++;
-            printf("ERROR  %s: %s\n", r->sc->name, r->message);
+            printf("ERROR  %s: %s\n", check__name(r), r->message);
         }
         fflush(stdout);
     }
-    printf("check: %zu scenario%s, %zu ok, %zu failed, %zu could not be checked\n", n,
-           n == 1 ? "" : "s", n - fails - errors, fails, errors);
+    printf("check: ");
+    if (n > programs || !programs)
+        printf("%zu scenario%s%s", n - programs, n - programs == 1 ? "" : "s",
+               programs ? ", " : "");
+    if (programs)
+        printf("%zu program%s", programs, programs == 1 ? "" : "s");
+    printf(", %zu ok, %zu failed, %zu could not be checked\n", n - fails - errors, fails,
+           errors);
     fflush(stdout);
     status = errors ? TS_EXIT_USAGE : fails ? TS_EXIT_FAIL : TS_EXIT_OK;
     if (junit_f) {
@@ -364,8 +622,10 @@ int ts_cmd_check(int argc, char **argv)
             status = TS_EXIT_USAGE;
     }
 done:
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         sim_buf_free(&res[i].detail);
+        free(res[i].file);
+    }
     free(res);
     if (junit_f)
         fclose(junit_f);

@@ -1,3 +1,4 @@
+# threadsim: python 2
 import threading
 import time
 import logging

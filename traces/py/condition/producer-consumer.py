@@ -1,4 +1,5 @@
 # threadsim: scenario condition/producer-consumer (tutorial page 11)
+# threadsim: python 2
 import threading
 import time
 import logging

@@ -1,4 +1,5 @@
 # threadsim: scenario create/args (tutorial page 1b)
+# threadsim: python 2
 import threading
 
 def f(id):

@@ -1,4 +1,5 @@
 # threadsim: scenario create/no-args (tutorial page 1a)
+# threadsim: python 2
 import threading
 
 def f():

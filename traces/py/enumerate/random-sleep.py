@@ -1,4 +1,5 @@
 # threadsim: scenario enumerate/random (tutorial page 4)
+# threadsim: python 2
 # (not named random.py: a script of that name would shadow the module)
 import threading
 import time

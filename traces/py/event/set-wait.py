@@ -1,4 +1,5 @@
 # threadsim: scenario event/set-wait (tutorial page 7)
+# threadsim: python 2
 import threading
 import time
 import logging

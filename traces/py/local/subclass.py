@@ -1,4 +1,5 @@
 # threadsim: scenario local/subclass (tutorial page 14b)
+# threadsim: python 2
 import threading
 import logging
 import random

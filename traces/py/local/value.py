@@ -1,4 +1,5 @@
 # threadsim: scenario local/value (tutorial page 14a)
+# threadsim: python 2
 import threading
 import logging
 import random

@@ -1,4 +1,5 @@
 # threadsim: scenario lock/counter (tutorial page 8a)
+# threadsim: python 2
 import threading
 import time
 import logging

@@ -1,4 +1,5 @@
 # threadsim: scenario lock/nonblocking (tutorial page 8b)
+# threadsim: python 2
 import threading
 import time
 import logging

@@ -1,4 +1,5 @@
 # threadsim: scenario naming/print (tutorial page 2a)
+# threadsim: python 2
 import threading
 import time
 

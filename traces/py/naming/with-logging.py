@@ -1,4 +1,5 @@
 # threadsim: scenario naming/logging (tutorial page 2b)
+# threadsim: python 2
 # (not named logging.py: a script of that name would shadow the module)
 import threading
 import time

@@ -1,4 +1,5 @@
 # threadsim: scenario queue/producer-consumer (tutorial page 12)
+# threadsim: python 2
 # threadsim: options --max-time 30
 # threadsim: exit 4
 # The program never ends: the run stops at 30 s of virtual time (the

@@ -1,4 +1,5 @@
 # threadsim: scenario rlock/class (tutorial page 9d)
+# threadsim: python 2
 import threading
 
 class X:

@@ -1,4 +1,5 @@
 # threadsim: scenario rlock/lock-nonblocking (tutorial page 9a)
+# threadsim: python 2
 import threading
 
 lock = threading.Lock()

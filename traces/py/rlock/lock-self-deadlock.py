@@ -1,4 +1,5 @@
 # threadsim: scenario rlock/lock-self-deadlock (tutorial page 9b)
+# threadsim: python 2
 # threadsim: exit 3
 # Real Python hangs at the second acquire(); the simulator reports the
 # self-deadlock (exit status 3) after 'Second try:' is written.

@@ -1,4 +1,5 @@
 # threadsim: scenario rlock/rlock (tutorial page 9c)
+# threadsim: python 2
 import threading
 
 lock = threading.RLock()

@@ -1,4 +1,5 @@
 # threadsim: scenario semaphore/pool (tutorial page 13)
+# threadsim: python 2
 import threading
 import time
 import logging

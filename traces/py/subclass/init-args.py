@@ -1,4 +1,5 @@
 # threadsim: scenario subclass/init-args (tutorial page 5d)
+# threadsim: python 2
 import threading
 import logging
 

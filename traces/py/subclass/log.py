@@ -1,4 +1,5 @@
 # threadsim: scenario subclass/log (tutorial page 5c)
+# threadsim: python 2
 import threading
 import logging
 

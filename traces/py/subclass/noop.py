@@ -1,4 +1,5 @@
 # threadsim: scenario subclass/noop (tutorial page 5a)
+# threadsim: python 2
 import threading
 
 class MyThread(threading.Thread):

@@ -1,4 +1,5 @@
 # threadsim: scenario subclass/sleep (tutorial page 5b)
+# threadsim: python 2
 import threading
 import time
 

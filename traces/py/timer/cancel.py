@@ -1,4 +1,5 @@
 # threadsim: scenario timer/cancel (tutorial page 6b)
+# threadsim: python 2
 import threading
 import time
 import logging

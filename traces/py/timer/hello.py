@@ -1,4 +1,5 @@
 # threadsim: scenario timer/hello (tutorial page 6a)
+# threadsim: python 2
 import threading
 
 def hello():

@@ -1,4 +1,5 @@
 # threadsim: scenario with/lock (tutorial page 10)
+# threadsim: python 2
 import threading
 import logging
 
