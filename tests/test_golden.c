@@ -104,11 +104,17 @@ static void test_cli_output(void)
         ts_read_file(THREADSIM_SOURCE_DIR "/traces/expected/daemon-join/join-timeout-3.out", NULL);
     TS_ASSERT_STR_EQ(out, expected);
     free(out);
-    free(expected);
+    /* the page's Python 2 program, its dialect taken from its directive */
+    out = ts_capture(THREADSIM_BINARY " run " THREADSIM_SOURCE_DIR
+                     "/traces/py/daemon_join_join_timeout_3.py --no-db 2>&1", &status);
+    CU_ASSERT_EQUAL(status, 0);
+    TS_ASSERT_STR_EQ(out, expected);
+    free(out);
     /* stdout alone holds only what print wrote */
     out = ts_capture(THREADSIM_BINARY " run daemon-join/join-timeout-3 --no-db 2>/dev/null", &status);
     TS_ASSERT_STR_EQ(out, "d.isAlive() True\n");
     free(out);
+    free(expected);
 }
 
 static void test_cli_errors(void)

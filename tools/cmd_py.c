@@ -10,7 +10,8 @@
  * "file:line" before the events a statement causes), the same recording
  * into the store (under the program's path as the scenario name), and the
  * run's exit status (an uncaught exception: 1, as CPython; sys.exit(n): n).
- * The dialect is Python 3 unless --python 2 is given.
+ * The dialect is --python's, else the file's `# threadsim: python N`
+ * directive (tools/pydirective.h), else Python 3.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "../model/py/py.h"
 #include "cli.h"
 #include "cmd_py.h"
+#include "pydirective.h"
 
 bool ts_is_py_program(const char *name)
 {
@@ -30,10 +32,28 @@ bool ts_is_py_program(const char *name)
     return stat(name, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* The `# threadsim: python N` directive of the file at `path`, or 3. */
+static int py__dialect_of(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 3;
+    sim_buf b = {0};
+    char chunk[4096];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sim_buf_add(&b, chunk, k);
+    fclose(f);
+    ts_pydirectives d;
+    int python = ts_pydirectives_parse(sim_buf_str(&b), &d, NULL, 0) == 0 ? d.python : 3;
+    sim_buf_free(&b);
+    return python;
+}
+
 int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const ts_db_opts *db,
               ts_policy_opts *pol)
 {
-    int python = python_set ? o->python : 3;
+    int python = python_set ? o->python : py__dialect_of(path);
     sim_buf err = {0};
     bool io_error = false;
     py_program *prog = py_program_read(path, python, &err, &io_error);

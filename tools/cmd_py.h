@@ -12,7 +12,8 @@
 /* NAME ends in ".py" or names an existing regular file. */
 bool ts_is_py_program(const char *name);
 /* Parse and run the program at `path` with the options run parsed (`o`;
- * python_set: --python was given, else Python 3), printing the live view
+ * python_set: --python was given, else the file's `python` directive, else
+ * Python 3), printing the live view
  * (full: --trace) and recording into the store unless db->none. Returns the
  * exit status: the run's, 1 for a syntax error, 2 for an unreadable file. */
 int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const ts_db_opts *db,

@@ -1,4 +1,5 @@
 # threadsim: python 2
+# threadsim: scenario daemon-join/join-timeout-7
 import threading
 import time
 import logging

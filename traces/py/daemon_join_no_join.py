@@ -1,4 +1,5 @@
 # threadsim: python 2
+# threadsim: scenario daemon-join/no-join
 import threading
 import time
 import logging
