@@ -513,6 +513,19 @@ static void test_cli_export(void)
     TS_ASSERT_STR_EQ(text, full);
     free(text);
     free(full);
+    /* a Python program exports like a scenario: text = run --trace, with its
+     * file:line notes */
+    snprintf(cmd, sizeof cmd, "%s export --scenario %s/traces/py/daemon_join_join.py -f text",
+             THREADSIM_BINARY, THREADSIM_SOURCE_DIR);
+    text = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    snprintf(cmd, sizeof cmd, "%s run %s/traces/py/daemon_join_join.py --trace --no-db",
+             THREADSIM_BINARY, THREADSIM_SOURCE_DIR);
+    full = ts_capture(cmd, &st);
+    TS_ASSERT_STR_EQ(text, full);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "note     "));
+    free(text);
+    free(full);
     /* mistakes */
     const char *bad[][2] = {
         {"export last --format", "threadsim: export: --format needs chrome, html, text or json\n"},

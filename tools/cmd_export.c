@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/py/py.h"
 #include "../traces/export.h"
 #include "cli.h"
+#include "cmd_py.h"
 #include "record.h"
 #include "scenarios/scenario.h"
 
@@ -23,7 +25,8 @@ static void export_usage(FILE *f)
     fputs("usage: threadsim export RUN --format FORMAT [options]\n"
           "       threadsim export --scenario NAME --format FORMAT [run options]\n\n"
           "Writes a run's trace in another form. RUN is a stored run id or 'last';\n"
-          "--scenario runs a built-in scenario now instead (nothing is recorded).\n\n"
+          "--scenario runs a built-in scenario or a .py program now instead (nothing\n"
+          "is recorded).\n\n"
           "formats:\n"
           "  chrome   Trace Event Format JSON: open in Perfetto or chrome://tracing\n"
           "  html     one self-contained page: a lane per thread, a slider to replay\n"
@@ -40,16 +43,17 @@ static void export_usage(FILE *f)
           f);
 }
 
-/* Run scenario `sc` into `tr`; returns its exit status, or -1 on usage trouble. */
-static int export__run(const ts_scenario *sc, model_opts *o, ts_policy_opts *pol, trace *tr,
-                       char *subtitle, size_t cap)
+/* Run scenario `sc`, or else the Python program `prog` at `path`, into `tr`;
+ * returns its exit status, or -1 on usage trouble. */
+static int export__run(const ts_scenario *sc, const py_program *prog, const char *path,
+                       model_opts *o, ts_policy_opts *pol, trace *tr, char *subtitle, size_t cap)
 {
     if (ts_policy_install(pol, o) != 0)
         return -1;
     o->sink = trace_sink;
     o->sink_ud = tr;
     model_result res;
-    int status = model_run(o, sc->main, NULL, &res);
+    int status = sc ? model_run(o, sc->main, NULL, &res) : ts_py_exec(prog, path, o, &res);
     ts_policy_fini(pol);
     snprintf(subtitle, cap, "run now · policy %s · seed %" PRIu64 " · exit %d", pol->spec,
              pol->seed, status);
@@ -151,13 +155,29 @@ int ts_cmd_export(int argc, char **argv)
     int status = TS_EXIT_OK;
     if (scenario) {
         const ts_scenario *sc = ts_scenario_find(scenario);
-        if (!sc)
+        py_program *prog = NULL;
+        if (!sc && ts_is_py_program(scenario)) {
+            if (!python_set)
+                o.python = ts_py_dialect_of(scenario);
+            sim_buf err = {0};
+            bool io_error = false;
+            prog = py_program_read(scenario, o.python, &err, &io_error);
+            if (!prog) {
+                fflush(stdout);
+                fprintf(stderr, io_error ? "%s\n" : "%s", sim_buf_str(&err));
+                sim_buf_free(&err);
+                return io_error ? TS_EXIT_USAGE : TS_EXIT_FAIL;
+            }
+            sim_buf_free(&err);
+        } else if (!sc) {
             return ts_usage_error("unknown scenario '%s' (see 'threadsim list')", scenario);
-        if (!python_set)
+        } else if (!python_set) {
             o.python = sc->python;
-        if (export__run(sc, &o, &pol, &tr, subtitle, sizeof subtitle) < 0)
+        }
+        if (export__run(sc, prog, scenario, &o, &pol, &tr, subtitle, sizeof subtitle) < 0)
             status = TS_EXIT_USAGE;
-        title = strdup(sc->name);
+        title = strdup(sc ? sc->name : scenario);
+        py_program_free(prog);
     } else {
         status = export__load(&db, ref, &tr, &title, subtitle, sizeof subtitle);
     }

@@ -33,7 +33,7 @@ bool ts_is_py_program(const char *name)
 }
 
 /* The `# threadsim: python N` directive of the file at `path`, or 3. */
-static int py__dialect_of(const char *path)
+int ts_py_dialect_of(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -50,10 +50,19 @@ static int py__dialect_of(const char *path)
     return python;
 }
 
+int ts_py_exec(const py_program *prog, const char *path, const model_opts *o, model_result *res)
+{
+    py_run_opts ro = py_run_opts_default();
+    char *argv0 = (char *)path;
+    ro.argc = 1;
+    ro.argv = &argv0;
+    return py_run(prog, o, &ro, res);
+}
+
 int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const ts_db_opts *db,
               ts_policy_opts *pol)
 {
-    int python = python_set ? o->python : py__dialect_of(path);
+    int python = python_set ? o->python : ts_py_dialect_of(path);
     sim_buf err = {0};
     bool io_error = false;
     py_program *prog = py_program_read(path, python, &err, &io_error);
@@ -84,15 +93,11 @@ int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const
     ts_view *view = ts_view_new(full);
     o->sink = ts_view_sink;
     o->sink_ud = view;
-    py_run_opts ro = py_run_opts_default();
-    char *argv0 = (char *)path;
-    ro.argc = 1;
-    ro.argv = &argv0;
     ts_recording rec;
     int status = ts_record_begin(&rec, st, path, pol->spec, o, 0);
     if (status == 0) {
         model_result res;
-        status = py_run(prog, o, &ro, &res);
+        status = ts_py_exec(prog, path, o, &res);
         fflush(stdout);
         if (ts_record_end(&rec, status, &res) != 0)
             status = TS_EXIT_USAGE;

@@ -365,11 +365,7 @@ static int replay__run(store *st, const store_run *orig, bool record)
     model_result res;
     int run_status;
     if (prog) {
-        py_run_opts ro = py_run_opts_default();
-        char *argv0 = orig->scenario;
-        ro.argc = 1;
-        ro.argv = &argv0;
-        run_status = py_run(prog, &o, &ro, &res);
+        run_status = ts_py_exec(prog, orig->scenario, &o, &res);
     } else {
         run_status = model_run(&o, sc->main, NULL, &res);
     }
