@@ -245,8 +245,13 @@ int py_buf_repr(sim_buf *b, py_obj *o)
             sim_buf_addc(b, ')');
             return 0;
         }
-        sim_buf_printf(b, "<%s.%s object at 0x%llx>", module_prefix(o->type), o->type->name,
-                       (unsigned long long)py_fake_addr(o));
+        /* CPython leaves the module out for builtins: <object object at ...> */
+        if (strcmp(module_prefix(o->type), "builtins") == 0)
+            sim_buf_printf(b, "<%s object at 0x%llx>", o->type->name,
+                           (unsigned long long)py_fake_addr(o));
+        else
+            sim_buf_printf(b, "<%s.%s object at 0x%llx>", module_prefix(o->type), o->type->name,
+                           (unsigned long long)py_fake_addr(o));
         return 0;
     }
     default:
