@@ -422,6 +422,17 @@ static py_obj *make__iters(py_obj **a, size_t n)
     return t;
 }
 
+/* Python 2's zip, map and filter return lists: drain the iterator `it` into
+ * one (consumes the reference); Python 3 keeps the iterator. */
+static py_obj *make__py2_list(py_obj *it)
+{
+    if (py_interp_get()->python != 2)
+        return it;
+    py_obj *l = py_list_from_iter(it);
+    py_decref(it);
+    return l;
+}
+
 py_obj *py_make_zip(py_obj *self, py_obj **a, size_t n, py_obj *kw)
 {
     (void)self;
@@ -433,12 +444,7 @@ py_obj *py_make_zip(py_obj *self, py_obj **a, size_t n, py_obj *kw)
     py_obj *z = py_iter_new(PY_IT_ZIP, t, NULL);
     z->type = &py_type_zip;
     py_decref(t);
-    if (py_interp_get()->python == 2) {
-        py_obj *l = py_list_from_iter(z);
-        py_decref(z);
-        return l;
-    }
-    return z;
+    return make__py2_list(z);
 }
 
 py_obj *py_make_map(py_obj *self, py_obj **a, size_t n, py_obj *kw)
@@ -456,12 +462,7 @@ py_obj *py_make_map(py_obj *self, py_obj **a, size_t n, py_obj *kw)
     py_obj *m = py_iter_new(PY_IT_MAP, a[0], t);
     m->type = &py_type_map;
     py_decref(t);
-    if (py_interp_get()->python == 2) {
-        py_obj *l = py_list_from_iter(m);
-        py_decref(m);
-        return l;
-    }
-    return m;
+    return make__py2_list(m);
 }
 
 py_obj *py_make_filter(py_obj *self, py_obj **a, size_t n, py_obj *kw)
@@ -475,12 +476,7 @@ py_obj *py_make_filter(py_obj *self, py_obj **a, size_t n, py_obj *kw)
     py_obj *fl = py_iter_new(PY_IT_FILTER, a[0], it);
     fl->type = &py_type_filter;
     py_decref(it);
-    if (py_interp_get()->python == 2) {
-        py_obj *l = py_list_from_iter(fl);
-        py_decref(fl);
-        return l;
-    }
-    return fl;
+    return make__py2_list(fl);
 }
 
 py_obj *py_make_reversed(py_obj *self, py_obj **a, size_t n, py_obj *kw)
