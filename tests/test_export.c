@@ -526,6 +526,14 @@ static void test_cli_export(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "note     "));
     free(text);
     free(full);
+    /* its chrome export points outputs and spans at source lines */
+    snprintf(cmd, sizeof cmd, "%s export --scenario %s/traces/py/daemon_join_join.py -f chrome",
+             THREADSIM_BINARY, THREADSIM_SOURCE_DIR);
+    text = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"text\":\"(daemon   ) Starting\\n\",\"line\":"
+                                        "\"" THREADSIM_SOURCE_DIR "/traces/py/daemon_join_join.py:15\""));
+    free(text);
     /* mistakes */
     const char *bad[][2] = {
         {"export last --format", "threadsim: export: --format needs chrome, html, text or json\n"},

@@ -61,6 +61,17 @@ static void chrome__head(chrome *c, const char *name, size_t namelen, const char
     sim_buf_printf(b, ",\"pid\":1,\"tid\":%" PRIu64, id == SIM_NONE ? 0 : (uint64_t)id + 1);
 }
 
+/* `,"line":"file.py:N"`: where a Python program's thread `id` is (its last
+ * `line` note), so spans and outputs point into the source; nothing for C
+ * scenarios. */
+static void chrome__line(chrome *c, uint32_t id)
+{
+    if (id == SIM_NONE || id >= c->st.n || !c->st.th[id].at)
+        return;
+    sim_buf_adds(c->out, ",\"line\":");
+    chrome__str(c->out, c->st.th[id].at);
+}
+
 static void chrome__span(void *ud, const trace_span *sp)
 {
     chrome *c = ud;
@@ -95,6 +106,7 @@ static void chrome__span(void *ud, const trace_span *sp)
         else
             sim_buf_adds(b, ",\"deadline_ns\":null");
     }
+    chrome__line(c, sp->thread);
     sim_buf_printf(b, ",\"from_event\":%" PRIu64 ",\"to_event\":%" PRIu64 "}}", sp->seq0,
                    sp->seq1);
 }
@@ -117,6 +129,7 @@ static void chrome__instant(chrome *c, const sim_event *ev, uint32_t id, const c
         sim_buf_adds(b, ",\"text\":");
         trace_json_string(b, ev->text, ev->len);
     }
+    chrome__line(c, id);
     sim_buf_adds(b, "}}");
 }
 
