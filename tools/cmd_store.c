@@ -34,6 +34,23 @@ static int cmd__db_option(const char *cmd, int argc, char **argv, ts_db_opts *db
     return k;
 }
 
+/* The rest of a run-taking command's argument loop, for argv[0] once the
+ * command's own flags are handled: a --db option, an unknown option (an
+ * error), or the run reference, its only positional argument. Returns the
+ * entries consumed, or -1 after a usage error. */
+static int cmd__run_arg(const char *cmd, int argc, char **argv, ts_db_opts *db, const char **ref)
+{
+    int k = cmd__db_option(cmd, argc, argv, db);
+    if (k != 0)
+        return k;
+    if (argv[0][0] == '-')
+        return ts_usage_error("%s: unknown option '%s'", cmd, argv[0]), -1;
+    if (*ref)
+        return ts_usage_error("%s: one run at a time ('%s' and '%s')", cmd, *ref, argv[0]), -1;
+    *ref = argv[0];
+    return 1;
+}
+
 /* ---- runs ----------------------------------------------------------------- */
 
 static void runs__time(char *buf, size_t cap, int64_t ns)
@@ -215,18 +232,10 @@ int ts_cmd_show(int argc, char **argv)
             json = true;
             continue;
         }
-        int k = cmd__db_option("show", argc - i, argv + i, &db);
+        int k = cmd__run_arg("show", argc - i, argv + i, &db, &ref);
         if (k < 0)
             return TS_EXIT_USAGE;
-        if (k > 0) {
-            i += k - 1;
-            continue;
-        }
-        if (argv[i][0] == '-')
-            return ts_usage_error("show: unknown option '%s'", argv[i]);
-        if (ref)
-            return ts_usage_error("show: one run at a time ('%s' and '%s')", ref, argv[i]);
-        ref = argv[i];
+        i += k - 1;
     }
     if (!ref)
         return ts_usage_error("show: which run? (a run id or 'last'; see 'threadsim runs')");
@@ -433,18 +442,10 @@ int ts_cmd_replay(int argc, char **argv)
             record = false;
             continue;
         }
-        int k = cmd__db_option("replay", argc - i, argv + i, &db);
+        int k = cmd__run_arg("replay", argc - i, argv + i, &db, &ref);
         if (k < 0)
             return TS_EXIT_USAGE;
-        if (k > 0) {
-            i += k - 1;
-            continue;
-        }
-        if (argv[i][0] == '-')
-            return ts_usage_error("replay: unknown option '%s'", argv[i]);
-        if (ref)
-            return ts_usage_error("replay: one run at a time ('%s' and '%s')", ref, argv[i]);
-        ref = argv[i];
+        i += k - 1;
     }
     if (!ref)
         return ts_usage_error("replay: which run? (a run id or 'last'; see 'threadsim runs')");
