@@ -5,7 +5,10 @@
 set -euo pipefail
 
 # tmux, chromium, libpng-dev: the stepper's screen test and the html timeline's screenshot test
-pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libcunit1-dev clang tmux chromium libpng-dev)
+# libpython3.11-dev: the embedded CPython (pkg-config python3-embed); python3-lib2to3: the
+# Python 2 translator; libpython3.11-testsuite: CPython's own threading tests; libseccomp-dev: --sandbox
+pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libcunit1-dev clang tmux chromium libpng-dev
+      libpython3.11-dev python3.11 python3-lib2to3 libpython3.11-testsuite libseccomp-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do
