@@ -150,9 +150,14 @@ int model_thread_start(model_thread *t)
     model_step();
     if (t->started)
         return model_err_set("RuntimeError", "threads can only be started once");
-    t->started = true;
+    t->started = true; /* before the hand-over: the new thread runs at once */
     t->ident = w->next_ident++;
-    sim_thread_start(&w->sched, t->st, t->daemon);
+    if (sim_thread_start(&w->sched, t->st, t->daemon) != 0) {
+        t->started = false;
+        t->ident = 0;
+        w->next_ident--;
+        return model_err_set("RuntimeError", "can't start new thread");
+    }
     return 0;
 }
 

@@ -399,16 +399,17 @@ void sim_sched_kill_rest(sim_sched *s)
     s->rq_len = 0;
 }
 
-void sim_thread_start(sim_sched *s, sim_thread *t, int64_t arg)
+int sim_thread_start(sim_sched *s, sim_thread *t, int64_t arg)
 {
     sim_thread *self = s->current;
-    sched__event(s, SIM_EV_START, self->id, t->id, SIM_NONE, arg, NULL, t->name);
     if (sched__prepare(s, t) != 0)
-        sched__oom();
+        return -1; /* no stack: the caller reports it (Python: can't start new thread) */
+    sched__event(s, SIM_EV_START, self->id, t->id, SIM_NONE, arg, NULL, t->name);
     sched__make_ready(s, t, true);
     self->steps = 0;
     sched__make_ready(s, self, false);
     sched__dispatch(s, false);
+    return 0;
 }
 
 _Noreturn void sim_thread_exit(sim_sched *s, const char *how)
@@ -475,7 +476,9 @@ void sim_sleep(sim_sched *s, int64_t ns)
     sim_block(s, "sleep", SIM_NONE, NULL, s->now + ns);
 }
 
-void sim_tick(sim_sched *s)
+void sim_tick(sim_sched *s) { sim_tick_at(s, true); }
+
+void sim_tick_at(sim_sched *s, bool can_switch)
 {
     sim_thread *t = s->current;
     if (!t)
@@ -495,7 +498,12 @@ void sim_tick(sim_sched *s)
             t->state = SIM_T_RUNNING;
         }
     }
-    if (!s->cfg.switch_steps || ++t->steps < s->cfg.switch_steps)
+    if (!s->cfg.switch_steps)
+        return;
+    if (t->steps < s->cfg.switch_steps)
+        t->steps++;
+    /* A used-up interval waits for the next point where a switch can happen. */
+    if (t->steps < s->cfg.switch_steps || !can_switch)
         return;
     t->steps = 0;
     int64_t until = s->now + s->cfg.switch_ns;

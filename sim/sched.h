@@ -180,8 +180,9 @@ void sim_sched_kill_rest(sim_sched *s);
 
 /* From a green thread: start `t` (NEW). Under the default policy `t` runs at
  * once and the caller becomes ready behind every thread already ready. `arg`
- * is recorded in the start event (the model puts the daemon flag there). */
-void sim_thread_start(sim_sched *s, sim_thread *t, int64_t arg);
+ * is recorded in the start event (the model puts the daemon flag there).
+ * Returns -1, and nothing happens, when no stack can be had for `t`. */
+int sim_thread_start(sim_sched *s, sim_thread *t, int64_t arg);
 /* The current thread ends. Does not return. */
 _Noreturn void sim_thread_exit(sim_sched *s, const char *how);
 /* Block the current thread (see "One way to block"). Returns SIM_WOKEN or
@@ -198,6 +199,11 @@ void sim_sleep(sim_sched *s, int64_t ns);
 void sim_yield(sim_sched *s);
 /* Count one step of the current thread toward its switch interval. */
 void sim_tick(sim_sched *s);
+/* sim_tick at a point where the switch interval may or may not end: a
+ * policy deciding at every step still decides, but a thread that has used
+ * its interval is preempted only at the next point with can_switch (CPython
+ * switches only at its eval-breaker checks: loop back-edges, calls). */
+void sim_tick_at(sim_sched *s, bool can_switch);
 
 /* Emit an event; seq, time are filled in, and thread if SIM_NONE is given
  * while a thread runs. Checks the event limit. */

@@ -31,7 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../model/py/py.h"
+#include "../model/cpy/py.h"
 #include "cli.h"
 #include "pydirective.h"
 #include "record.h"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/py/py.h"
+#include "../model/cpy/py.h"
 #include "../traces/export.h"
 #include "cli.h"
 #include "cmd_py.h"

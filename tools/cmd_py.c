@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../model/py/py.h"
+#include "../model/cpy/py.h"
 #include "cli.h"
 #include "cmd_py.h"
 #include "pydirective.h"

@@ -23,7 +23,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../model/py/py.h"
+#include "../model/cpy/py.h"
 #include "cli.h"
 #include "cmd_py.h"
 #include "record.h"

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../model/py/py.h"
+#include "../model/cpy/py.h"
 #include "../traces/hash.h"
 #include "../traces/json.h"
 #include "../traces/replay.h"

@@ -1,0 +1,92 @@
+# threadsim: the embedded interpreter's set-up, run once before the program
+# (file "<threadsim>", so tracebacks and traces never show it as user code).
+# Given: _seed (the run's seed, an int).
+import sys
+import os
+
+# --- modules whose C versions would escape the simulator ----------------------
+# _queue's SimpleQueue blocks the only OS thread; _datetime reads the host's
+# clock. Their pure-Python twins (queue._PySimpleQueue, datetime.py) run on
+# threading's primitives and on time.time(), which are the simulator's.
+class _ThreadsimBlocked:
+    blocked = ('_queue', '_datetime')
+
+    def find_spec(self, name, path=None, target=None):
+        if name in self.blocked:
+            raise ModuleNotFoundError(
+                "threadsim: the C module %r is replaced by its pure-Python version" % name,
+                name=name)
+        return None
+
+sys.meta_path.insert(0, _ThreadsimBlocked())
+
+
+def _refused(what):
+    def refused(*args, **kwargs):
+        raise RuntimeError("threadsim: %s would escape the virtual clock; "
+                           "it is not available in a simulated run" % what)
+    refused.__name__ = what.rsplit('.', 1)[-1]
+    refused.__qualname__ = refused.__name__
+    return refused
+
+
+for _name in ('fork', 'forkpty', 'system', 'popen', 'execv', 'execve', 'execvp', 'execvpe',
+              'execl', 'execle', 'execlp', 'execlpe', 'spawnv', 'spawnve', 'spawnvp',
+              'spawnvpe', 'spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'posix_spawn',
+              'posix_spawnp', 'wait', 'waitpid', 'wait3', 'wait4', 'waitid'):
+    if hasattr(os, _name):
+        setattr(os, _name, _refused('os.' + _name))
+
+import _posixsubprocess
+_posixsubprocess.fork_exec = _refused('subprocess')
+
+import _socket
+
+
+class _ThreadsimSocket(_socket.socket):
+    __slots__ = ()
+
+    def __init__(self, *args, **kwargs):
+        raise RuntimeError("threadsim: sockets would escape the virtual clock; "
+                           "they are not available in a simulated run")
+
+
+_ThreadsimSocket.__name__ = _ThreadsimSocket.__qualname__ = 'socket'
+_ThreadsimSocket.__module__ = '_socket'
+_socket.socket = _socket.SocketType = _ThreadsimSocket
+_socket.socketpair = _refused('socket.socketpair')
+
+import select
+for _name in ('select', 'poll', 'epoll', 'devpoll', 'kqueue'):
+    if hasattr(select, _name):
+        setattr(select, _name, _refused('select.' + _name))
+
+# --- randomness from the run's seed -----------------------------------------------
+import random as _random
+
+_urandom_gen = _random.Random(_seed * 2 + 1)
+
+
+def urandom(size):
+    """Deterministic bytes from the run's seed (threadsim)."""
+    if size < 0:
+        raise ValueError("negative argument not allowed")
+    return _urandom_gen.randbytes(size)
+
+
+os.urandom = urandom
+_random._urandom = urandom
+_random_seed = _random.Random.seed
+
+
+def seed(self, a=None, version=2):
+    if a is None:
+        a = int.from_bytes(urandom(32), 'big')
+    _random_seed(self, a, version)
+
+
+seed.__doc__ = _random_seed.__doc__
+_random.Random.seed = seed
+_random.seed(_seed)
+
+del _name

@@ -1,0 +1,80 @@
+/*
+ * model/cpy/cpy_int.h — internal: the embedded-CPython engine's shared state.
+ * One run per process (the child py_run forked), so the state is global.
+ */
+#ifndef MODEL_CPY_INT_H
+#define MODEL_CPY_INT_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <frameobject.h>
+
+#include "../output.h"
+#include "../thread.h"
+#include "../world.h"
+#include "cpy_tstate.h"
+#include "py.h"
+
+/* Per green thread that runs Python (model_thread.user). */
+typedef struct cpy_thr {
+    PyThreadState *ts;        /* its own thread state */
+    PyObject *func, *args, *kwargs; /* what start_new_thread was given (owned) */
+    PyObject *sentinel;       /* _set_sentinel() lock, released at exit (owned) */
+    PyFrameObject *last_frame;/* the frame of the previous line event (borrowed, compared only) */
+    int last_lasti;           /* its instruction offset then */
+    int noted_line;           /* last "file:line" note emitted */
+    PyFrameObject *importing; /* the outermost importlib frame running, or NULL:
+                               * an import's lines are not the program's steps */
+    char *wait_what;          /* text of the current wait (owned, while blocked) */
+} cpy_thr;
+
+typedef struct cpy_state {
+    const py_program *prog;
+    py_run_opts ro;
+    model_opts mo;
+    PyThreadState *main_ts;   /* the interpreter's first thread state */
+    PyThreadState *zombie;    /* a finished thread's state, deleted by the next to run */
+    int exit_code;            /* the program's status (sys.exit, uncaught exception) */
+    bool in_run;              /* between model_run's start and end */
+    uint64_t run_gen;         /* bumps per run: locks made earlier drop stale model state */
+    uint64_t lines;           /* line events so far (all threads) */
+    uint64_t out_bytes;       /* bytes written */
+    double wall_deadline;     /* CLOCK_MONOTONIC seconds, or 0 */
+    bool interrupt_main;      /* _thread.interrupt_main() pending */
+    PyObject *names;          /* dict: id(obj) -> (obj, "Kind-N"): display names */
+    PyObject *kinds;          /* dict: kind -> count */
+    const char *stdlib;       /* the standard library's folder, with a slash */
+    size_t stdlib_len;
+} cpy_state;
+
+extern cpy_state cpy;
+
+/* Switching: every call into the model that may switch green threads is
+ * bracketed by cpy_leave() / cpy_back(): pending output is flushed first,
+ * and on return the caller's thread state is made current again (another
+ * green thread ran meanwhile with its own). */
+PyThreadState *cpy_leave(void);
+void cpy_back(PyThreadState *ts);
+
+/* `_thread` (cpy_thread.c): the module's init, and the run-end hook. */
+PyObject *cpy_thread_module(void);
+/* The main thread's per-thread state. */
+cpy_thr *cpy_thr_current(void);
+void cpy_thr_init_main(void);
+
+/* Output streams, clocks, tracer (cpy_io.c). */
+int cpy_io_install(void);           /* sys.stdout/err, time, os patches: 0 or -1 */
+void cpy_io_flush(void);            /* pending partial lines out as events */
+void cpy_trace_install(void);       /* the line tracer on the current thread state */
+void cpy_note_line(void);           /* a "file:line" note if the line changed */
+
+/* Where the running thread waits, for traces and deadlock reports: reason
+ * (interned, static) and text (owned) from the Python stack: the API the
+ * user called (e.g. "Condition.wait") and "Condition-1 at prog.py:12". */
+void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, const char **reason,
+                   char **what);
+/* "Kind-N" for a Python object, numbered per kind in order of first use. */
+PyObject *cpy_display_name(PyObject *obj, const char *kind);
+const char *cpy_intern(const char *s);
+
+#endif

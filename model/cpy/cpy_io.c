@@ -1,0 +1,559 @@
+/*
+ * model/cpy/cpy_io.c — what a Python program sees of the outside world:
+ * sys.stdout and sys.stderr (output events of the trace), the clocks (virtual
+ * time), and the line tracer that counts the program's steps, preempts a
+ * thread that used its switch interval at the points where CPython 3.11 can
+ * switch, and offers a choice at every line to the random and PCT policies.
+ *
+ * Output: print() writes its pieces separately ("a", " ", "b", "\n"); they
+ * are gathered per stream and become one output event when a write ends a
+ * line, or before anything else happens in the trace (every call into the
+ * model flushes first), so the full view shows one event per printed line
+ * and the output view is the exact bytes in program order.
+ *
+ * Preemption (DESIGN.md, "CPU time and the switch interval"): every line
+ * event is a step; a thread whose interval is used up is switched only at a
+ * line reached by a backward jump (a loop's back-edge) or at a function's
+ * entry, CPython 3.11's eval-breaker points, so `counter += 1` is never split
+ * under the default policy, as in CPython.
+ */
+#include "cpy_int.h"
+
+#include <string.h>
+#include <time.h>
+
+/* ---- switching ------------------------------------------------------------- */
+
+PyThreadState *cpy_leave(void)
+{
+    cpy_io_flush();
+    return PyThreadState_Get();
+}
+
+void cpy_back(PyThreadState *ts)
+{
+    cpy_ts_activate(ts);
+    if (cpy.zombie && cpy.zombie != ts) {
+        PyThreadState *z = cpy.zombie;
+        cpy.zombie = NULL;
+        cpy_ts_delete(z);
+    }
+}
+
+/* ---- output streams ----------------------------------------------------------- */
+
+typedef struct cpy_stream {
+    PyObject_HEAD
+    int fd;                   /* MODEL_STDOUT or MODEL_STDERR */
+    sim_buf pending;          /* written, not yet an event */
+} cpy_stream;
+
+static cpy_stream *cpy__out[3];
+
+static void stream__emit(cpy_stream *s)
+{
+    if (!s->pending.len)
+        return;
+    if (cpy.in_run) {
+        cpy_note_line();
+        model_world *w = model__world();
+        sim_emit_text(&w->sched, SIM_EV_OUTPUT, SIM_NONE, s->fd, NULL, s->pending.p,
+                      s->pending.len);
+    } else {
+        /* before or after the run: straight to the host stream */
+        fwrite(s->pending.p, 1, s->pending.len, s->fd == MODEL_STDOUT ? stdout : stderr);
+    }
+    s->pending.len = 0;
+}
+
+void cpy_io_flush(void)
+{
+    for (int i = 1; i <= 2; i++)
+        if (cpy__out[i] && cpy__out[i]->pending.len)
+            stream__emit(cpy__out[i]);
+}
+
+static PyObject *stream_write(cpy_stream *s, PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "write() argument must be str, not %.100s",
+                     Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    Py_ssize_t n;
+    const char *p = PyUnicode_AsUTF8AndSize(arg, &n);
+    if (!p) {
+        /* lone surrogates: CPython's stdout would raise the same */
+        return NULL;
+    }
+    Py_ssize_t chars = PyUnicode_GET_LENGTH(arg);
+    if (cpy.ro.max_output && cpy.out_bytes + (uint64_t)n > cpy.ro.max_output) {
+        if (cpy.in_run) {
+            sim_sched *sc = model_sched();
+            sc->status = SIM_LIMIT;
+            sc->limit_reason = "output limit";
+            PyThreadState *ts = cpy_leave();
+            sim_tick(sc);
+            cpy_back(ts);
+        }
+        PyErr_SetString(PyExc_OSError, "threadsim: output limit reached");
+        return NULL;
+    }
+    cpy.out_bytes += (uint64_t)n;
+    /* another stream's partial line goes first, in program order */
+    cpy_stream *other = cpy__out[s->fd == MODEL_STDOUT ? MODEL_STDERR : MODEL_STDOUT];
+    if (other && other->pending.len)
+        stream__emit(other);
+    sim_buf_add(&s->pending, p, (size_t)n);
+    if (cpy.ro.unbuffered || (n && p[n - 1] == '\n'))
+        stream__emit(s);
+    if (cpy.ro.unbuffered && cpy.in_run) {
+        /* CPython releases the GIL in the write(2) of an unbuffered stream */
+        PyThreadState *ts = cpy_leave();
+        sim_tick(model_sched());
+        cpy_back(ts);
+    }
+    return PyLong_FromSsize_t(chars);
+}
+
+static PyObject *stream_flush(cpy_stream *s, PyObject *unused)
+{
+    (void)unused;
+    stream__emit(s);
+    Py_RETURN_NONE;
+}
+
+static PyObject *stream_false(cpy_stream *s, PyObject *unused)
+{
+    (void)s;
+    (void)unused;
+    Py_RETURN_FALSE;
+}
+
+static PyObject *stream_true(cpy_stream *s, PyObject *unused)
+{
+    (void)s;
+    (void)unused;
+    Py_RETURN_TRUE;
+}
+
+static PyObject *stream_fileno(cpy_stream *s, PyObject *unused)
+{
+    (void)unused;
+    return PyLong_FromLong(s->fd);
+}
+
+static PyObject *stream_writelines(cpy_stream *s, PyObject *lines)
+{
+    PyObject *it = PyObject_GetIter(lines);
+    if (!it)
+        return NULL;
+    PyObject *x;
+    while ((x = PyIter_Next(it))) {
+        PyObject *r = stream_write(s, x);
+        Py_DECREF(x);
+        if (!r) {
+            Py_DECREF(it);
+            return NULL;
+        }
+        Py_DECREF(r);
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *stream_reconfigure(cpy_stream *s, PyObject *args, PyObject *kw)
+{
+    (void)s;
+    (void)args;
+    (void)kw;
+    Py_RETURN_NONE;
+}
+
+static PyObject *stream_get_name(cpy_stream *s, void *c)
+{
+    (void)c;
+    return PyUnicode_FromString(s->fd == MODEL_STDOUT ? "<stdout>" : "<stderr>");
+}
+
+static PyObject *stream_get_str(cpy_stream *s, void *c)
+{
+    (void)s;
+    return PyUnicode_FromString((const char *)c);
+}
+
+static PyObject *stream_get_false(cpy_stream *s, void *c)
+{
+    (void)s;
+    (void)c;
+    Py_RETURN_FALSE;
+}
+
+static void stream_dealloc(cpy_stream *s)
+{
+    sim_buf_free(&s->pending);
+    PyObject_Free(s);
+}
+
+static PyMethodDef stream_methods[] = {
+    {"write", (PyCFunction)stream_write, METH_O, NULL},
+    {"writelines", (PyCFunction)stream_writelines, METH_O, NULL},
+    {"flush", (PyCFunction)stream_flush, METH_NOARGS, NULL},
+    {"isatty", (PyCFunction)stream_false, METH_NOARGS, NULL},
+    {"readable", (PyCFunction)stream_false, METH_NOARGS, NULL},
+    {"seekable", (PyCFunction)stream_false, METH_NOARGS, NULL},
+    {"writable", (PyCFunction)stream_true, METH_NOARGS, NULL},
+    {"fileno", (PyCFunction)stream_fileno, METH_NOARGS, NULL},
+    {"reconfigure", (PyCFunction)(void (*)(void))stream_reconfigure, METH_VARARGS | METH_KEYWORDS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef stream_getset[] = {
+    {"name", (getter)stream_get_name, NULL, NULL, NULL},
+    {"encoding", (getter)stream_get_str, NULL, NULL, "utf-8"},
+    {"errors", (getter)stream_get_str, NULL, NULL, "strict"},
+    {"mode", (getter)stream_get_str, NULL, NULL, "w"},
+    {"newlines", (getter)stream_get_false, NULL, NULL, NULL},
+    {"closed", (getter)stream_get_false, NULL, NULL, NULL},
+    {"line_buffering", (getter)stream_get_false, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject cpy_stream_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "threadsim.Stream",
+    .tp_basicsize = sizeof(cpy_stream),
+    .tp_dealloc = (destructor)stream_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A text stream whose writes are output events of the trace.",
+    .tp_methods = stream_methods,
+    .tp_getset = stream_getset,
+};
+
+/* ---- clocks ------------------------------------------------------------------ */
+
+static int64_t cpy__now(void) { return cpy.in_run ? model_now_ns() : 0; }
+
+static PyObject *t_sleep(PyObject *m, PyObject *arg)
+{
+    (void)m;
+    double secs = PyFloat_AsDouble(arg);
+    if (secs == -1 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "'%.200s' object cannot be interpreted as an integer",
+                         Py_TYPE(arg)->tp_name);
+        }
+        return NULL;
+    }
+    if (isnan(secs)) {
+        PyErr_SetString(PyExc_ValueError, "Invalid value NaN (not a number)");
+        return NULL;
+    }
+    if (secs < 0) {
+        PyErr_SetString(PyExc_ValueError, "sleep length must be non-negative");
+        return NULL;
+    }
+    if (secs * 1e9 >= 9.2233720368547758e18) {
+        PyErr_SetString(PyExc_OverflowError, "timestamp too large to convert to C _PyTime_t");
+        return NULL;
+    }
+    if (!cpy.in_run)
+        Py_RETURN_NONE;
+    cpy_note_line();
+    PyThreadState *ts = cpy_leave();
+    model_sleep(secs);
+    cpy_back(ts);
+    Py_RETURN_NONE;
+}
+
+static PyObject *t_time(PyObject *m, PyObject *u)
+{
+    (void)m;
+    (void)u;
+    return PyFloat_FromDouble((double)MODEL_EPOCH_UNIX + (double)cpy__now() / 1e9);
+}
+
+static PyObject *t_time_ns(PyObject *m, PyObject *u)
+{
+    (void)m;
+    (void)u;
+    return PyLong_FromLongLong(MODEL_EPOCH_UNIX * SIM_NS_PER_SEC + cpy__now());
+}
+
+static PyObject *t_mono(PyObject *m, PyObject *u)
+{
+    (void)m;
+    (void)u;
+    return PyFloat_FromDouble((double)cpy__now() / 1e9);
+}
+
+static PyObject *t_mono_ns(PyObject *m, PyObject *u)
+{
+    (void)m;
+    (void)u;
+    return PyLong_FromLongLong(cpy__now());
+}
+
+/* localtime()/gmtime()/ctime()/asctime()/strftime(fmt) without a time use the
+ * virtual one: these wrap the originals. */
+static PyObject *t_orig[8];
+enum { T_LOCALTIME, T_GMTIME, T_CTIME, T_ASCTIME, T_STRFTIME };
+
+static PyObject *t_call_with_now(int which, PyObject *args, Py_ssize_t at)
+{
+    if (PyTuple_GET_SIZE(args) > at && PyTuple_GET_ITEM(args, at) != Py_None)
+        return PyObject_Call(t_orig[which], args, NULL);
+    PyObject *now = PyFloat_FromDouble((double)MODEL_EPOCH_UNIX + (double)cpy__now() / 1e9);
+    if (!now)
+        return NULL;
+    PyObject *r = NULL;
+    if (which == T_ASCTIME || which == T_STRFTIME) {
+        PyObject *lt = PyObject_CallOneArg(t_orig[T_LOCALTIME], now);
+        if (lt) {
+            PyObject *a = which == T_STRFTIME
+                              ? PyTuple_Pack(2, PyTuple_GET_ITEM(args, 0), lt)
+                              : PyTuple_Pack(1, lt);
+            if (a)
+                r = PyObject_Call(t_orig[which], a, NULL);
+            Py_XDECREF(a);
+            Py_DECREF(lt);
+        }
+    } else {
+        r = PyObject_CallOneArg(t_orig[which], now);
+    }
+    Py_DECREF(now);
+    return r;
+}
+
+static PyObject *t_localtime(PyObject *m, PyObject *a) { (void)m; return t_call_with_now(T_LOCALTIME, a, 0); }
+static PyObject *t_gmtime(PyObject *m, PyObject *a) { (void)m; return t_call_with_now(T_GMTIME, a, 0); }
+static PyObject *t_ctime(PyObject *m, PyObject *a) { (void)m; return t_call_with_now(T_CTIME, a, 0); }
+static PyObject *t_asctime(PyObject *m, PyObject *a) { (void)m; return t_call_with_now(T_ASCTIME, a, 0); }
+
+static PyObject *t_strftime(PyObject *m, PyObject *a)
+{
+    (void)m;
+    if (PyTuple_GET_SIZE(a) < 1)
+        return PyObject_Call(t_orig[T_STRFTIME], a, NULL);
+    return t_call_with_now(T_STRFTIME, a, 1);
+}
+
+static PyMethodDef time_methods[] = {
+    {"sleep", t_sleep, METH_O, "Sleep on the virtual clock."},
+    {"time", t_time, METH_NOARGS, NULL},
+    {"time_ns", t_time_ns, METH_NOARGS, NULL},
+    {"monotonic", t_mono, METH_NOARGS, NULL},
+    {"monotonic_ns", t_mono_ns, METH_NOARGS, NULL},
+    {"perf_counter", t_mono, METH_NOARGS, NULL},
+    {"perf_counter_ns", t_mono_ns, METH_NOARGS, NULL},
+    {"process_time", t_mono, METH_NOARGS, NULL},
+    {"process_time_ns", t_mono_ns, METH_NOARGS, NULL},
+    {"thread_time", t_mono, METH_NOARGS, NULL},
+    {"thread_time_ns", t_mono_ns, METH_NOARGS, NULL},
+    {"localtime", t_localtime, METH_VARARGS, NULL},
+    {"gmtime", t_gmtime, METH_VARARGS, NULL},
+    {"ctime", t_ctime, METH_VARARGS, NULL},
+    {"asctime", t_asctime, METH_VARARGS, NULL},
+    {"strftime", t_strftime, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+/* ---- the tracer ------------------------------------------------------------------ */
+
+static void cpy__stop(const char *why)
+{
+    sim_sched *s = model_sched();
+    if (s->status == SIM_RUNNING) {
+        s->status = SIM_LIMIT;
+        s->limit_reason = why;
+    }
+    PyThreadState *ts = cpy_leave();
+    sim_tick(s); /* does not return: the run ends */
+    cpy_back(ts);
+}
+
+static double cpy__wall(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int cpy_trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
+{
+    (void)o;
+    (void)arg;
+    if (!cpy.in_run)
+        return 0;
+    bool can_switch;
+    cpy_thr *thr = cpy_thr_current();
+    if (!thr)
+        return 0;
+    if (thr->importing) {
+        if (what == PyTrace_RETURN && f == thr->importing)
+            thr->importing = NULL;
+        return 0;
+    }
+    switch (what) {
+    case PyTrace_CALL: {
+        PyCodeObject *co = PyFrame_GetCode(f);
+        const char *fn = PyUnicode_AsUTF8(co->co_filename);
+        Py_DECREF(co);
+        if (fn && fn[0] == '<' && strcmp(fn, "<frozen importlib._bootstrap>") == 0) {
+            /* Importing costs no virtual time and is never split: CPython
+             * holds the module's import lock meanwhile anyway. */
+            thr->importing = f;
+            return 0;
+        }
+        if (cpy.ro.opcodes)
+            PyObject_SetAttrString((PyObject *)f, "f_trace_opcodes", Py_True);
+        thr->last_frame = NULL;
+        /* function entry is an eval-breaker point, but not a step */
+        sim_sched *s = model_sched();
+        sim_thread *t = s->current;
+        if (s->cfg.switch_steps && t->steps >= s->cfg.switch_steps) {
+            PyThreadState *ts = cpy_leave();
+            sim_tick_at(s, true);
+            cpy_back(ts);
+        }
+        return 0;
+    }
+    case PyTrace_LINE: {
+        int lasti = PyFrame_GetLasti(f);
+        can_switch = thr->last_frame == f && lasti <= thr->last_lasti;
+        thr->last_frame = f;
+        thr->last_lasti = lasti;
+        break;
+    }
+    case PyTrace_OPCODE:
+        can_switch = false;
+        break;
+    default:
+        return 0;
+    }
+    cpy.lines++;
+    if (cpy.ro.max_steps && cpy.lines > cpy.ro.max_steps)
+        cpy__stop("step limit");
+    if (cpy.wall_deadline > 0 && (cpy.lines & 0xffff) == 0 && cpy__wall() > cpy.wall_deadline)
+        cpy__stop("timeout");
+    if (cpy.interrupt_main && thr->ts == cpy.main_ts) {
+        cpy.interrupt_main = false;
+        PyErr_SetNone(PyExc_KeyboardInterrupt);
+        return -1;
+    }
+    sim_sched *s = model_sched();
+    sim_thread *t = s->current;
+    /* the common case: nothing to decide, interval not used up */
+    if (!(s->policy.every_step && s->rq_len) &&
+        (!s->cfg.switch_steps || t->steps + 1 < s->cfg.switch_steps || !can_switch)) {
+        if (s->cfg.switch_steps && t->steps < s->cfg.switch_steps)
+            t->steps++;
+        return 0;
+    }
+    if (what == PyTrace_LINE && s->policy.every_step)
+        cpy_note_line();
+    PyThreadState *ts = cpy_leave();
+    sim_tick_at(s, can_switch);
+    cpy_back(ts);
+    return 0;
+}
+
+void cpy_trace_install(void)
+{
+    PyEval_SetTrace(cpy_trace, NULL);
+}
+
+void cpy_note_line(void)
+{
+    if (!cpy.ro.line_notes || !cpy.in_run)
+        return;
+    cpy_thr *thr = cpy_thr_current();
+    PyFrameObject *f = PyEval_GetFrame();
+    if (!thr || !f)
+        return;
+    /* the innermost frame of the program itself (not the library's) */
+    Py_INCREF(f);
+    while (f) {
+        PyCodeObject *co = PyFrame_GetCode(f);
+        const char *fn = PyUnicode_AsUTF8(co->co_filename);
+        bool mine = fn && fn[0] != '<' &&
+                    !(cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0);
+        Py_DECREF(co);
+        if (mine)
+            break;
+        PyFrameObject *b = PyFrame_GetBack(f);
+        Py_DECREF(f);
+        f = b;
+    }
+    PyErr_Clear();
+    if (!f)
+        return;
+    int line = PyFrame_GetLineNumber(f);
+    PyCodeObject *co = PyFrame_GetCode(f);
+    const char *fn = PyUnicode_AsUTF8(co->co_filename);
+    if (line != thr->noted_line && fn) {
+        thr->noted_line = line;
+        const char *base = strrchr(fn, '/');
+        char buf[300];
+        int len = snprintf(buf, sizeof buf, "%s:%d", base ? base + 1 : fn, line);
+        if (len >= (int)sizeof buf)
+            len = (int)sizeof buf - 1;
+        sim_sched *s = model_sched();
+        sim_event ev = {.kind = SIM_EV_NOTE, .thread = s->current ? s->current->id : SIM_NONE,
+                        .other = SIM_NONE, .obj = SIM_NONE, .reason = "line", .text = buf,
+                        .len = (size_t)len};
+        sim_emit(s, &ev);
+    }
+    Py_DECREF(co);
+    Py_DECREF(f);
+    PyErr_Clear();
+}
+
+/* ---- installation ------------------------------------------------------------------ */
+
+static int io__patch(PyObject *mod, PyMethodDef *defs)
+{
+    for (PyMethodDef *d = defs; d->ml_name; d++) {
+        PyObject *fn = PyCFunction_NewEx(d, NULL, NULL);
+        if (!fn || PyObject_SetAttrString(mod, d->ml_name, fn) < 0) {
+            Py_XDECREF(fn);
+            return -1;
+        }
+        Py_DECREF(fn);
+    }
+    return 0;
+}
+
+int cpy_io_install(void)
+{
+    if (PyType_Ready(&cpy_stream_type) < 0)
+        return -1;
+    for (int fd = 1; fd <= 2; fd++) {
+        cpy_stream *s = PyObject_New(cpy_stream, &cpy_stream_type);
+        if (!s)
+            return -1;
+        s->fd = fd;
+        memset(&s->pending, 0, sizeof s->pending);
+        cpy__out[fd] = s;
+        const char *n = fd == 1 ? "stdout" : "stderr";
+        char dn[16];
+        snprintf(dn, sizeof dn, "__%s__", n);
+        if (PySys_SetObject(n, (PyObject *)s) < 0 || PySys_SetObject(dn, (PyObject *)s) < 0)
+            return -1;
+    }
+    PyObject *tm = PyImport_ImportModule("time");
+    if (!tm)
+        return -1;
+    static const char *const orig[] = {"localtime", "gmtime", "ctime", "asctime", "strftime"};
+    for (int i = 0; i < 5; i++)
+        if (!(t_orig[i] = PyObject_GetAttrString(tm, orig[i]))) {
+            Py_DECREF(tm);
+            return -1;
+        }
+    int rc = io__patch(tm, time_methods);
+    Py_DECREF(tm);
+    return rc;
+}

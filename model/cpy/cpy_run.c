@@ -1,0 +1,603 @@
+/*
+ * model/cpy/cpy_run.c — a run of a Python program in the embedded CPython.
+ *
+ * py_run forks. The child initializes CPython (isolated: no environment, no
+ * site, fixed hash seed, UTC), replaces `_thread` before the interpreter
+ * imports anything (importlib keeps the `_thread` it saw at start-up for its
+ * module locks), installs the streams and clocks (cpy_io.c), runs the
+ * bootstrap (bootstrap.py: deterministic randomness, refused escapes), and
+ * then the program as the model's main green thread. The main thread ends
+ * as CPython's does: threading._shutdown (joins non-daemon threads, runs
+ * threading's atexit hooks, which concurrent.futures uses), then atexit's
+ * functions, all still on the virtual clock; daemons left are killed by the
+ * model, and the child exits without finalizing the interpreter.
+ *
+ * Events and decisions cross a pipe as fixed headers plus bytes. The parent
+ * hands them to the caller's sink and decision hook in order, watches the
+ * wall-clock timeout (killing a child stuck inside one C call), and reports
+ * a child that died instead of ending its run.
+ *
+ * Rejected: re-initializing CPython in one process for every run
+ * (Py_FinalizeEx leaves state behind and object addresses would differ from
+ * run to run), and running in the caller's process (a crash or an
+ * allocation storm of the program would take the caller down with it).
+ */
+#include "cpy_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+cpy_state cpy;
+
+extern const char cpy_bootstrap_py[];
+
+struct py_program {
+    char *filename;
+    char *src;
+    size_t len;
+    int python;
+};
+
+py_run_opts py_run_opts_default(void)
+{
+    py_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.max_steps = 200000000;
+    o.max_memory = (size_t)256 << 20;
+    o.max_depth = 1000;
+    o.line_notes = true;
+    o.max_output = (uint64_t)64 << 20;
+    return o;
+}
+
+py_program *py_program_load(const char *filename, const char *src, size_t len, int python,
+                            sim_buf *err)
+{
+    py_program *p = calloc(1, sizeof *p);
+    if (p) {
+        p->filename = strdup(filename);
+        p->src = malloc(len + 1);
+    }
+    if (!p || !p->filename || !p->src) {
+        if (p) {
+            free(p->filename);
+            free(p->src);
+            free(p);
+        }
+        sim_buf_adds(err, "threadsim: out of memory\n");
+        return NULL;
+    }
+    memcpy(p->src, src, len);
+    p->src[len] = '\0';
+    p->len = len;
+    p->python = python == 2 ? 2 : 3;
+    return p;
+}
+
+py_program *py_program_read(const char *path, int python, sim_buf *err, bool *io_error)
+{
+    *io_error = false;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        sim_buf_printf(err, "threadsim: cannot read %s: %s", path, strerror(errno));
+        *io_error = true;
+        return NULL;
+    }
+    sim_buf b = {0};
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sim_buf_add(&b, chunk, k);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        sim_buf_printf(err, "threadsim: cannot read %s: read error", path);
+        *io_error = true;
+        sim_buf_free(&b);
+        return NULL;
+    }
+    py_program *p = py_program_load(path, b.p ? b.p : "", b.len, python, err);
+    sim_buf_free(&b);
+    return p;
+}
+
+void py_program_free(py_program *p)
+{
+    if (!p)
+        return;
+    free(p->filename);
+    free(p->src);
+    free(p);
+}
+
+/* ---- the pipe between child and parent ------------------------------------------ */
+
+enum { REC_EVENT = 'E', REC_DECISION = 'D', REC_RESULT = 'R' };
+
+typedef struct rec_event {
+    uint64_t seq;
+    int64_t time;
+    int64_t arg;
+    uint32_t kind, thread, other, obj;
+    uint32_t reason_len, text_len;   /* UINT32_MAX: NULL */
+} rec_event;
+
+typedef struct rec_decision {
+    uint64_t index;
+    uint32_t n, chosen, thread;
+} rec_decision;
+
+typedef struct rec_result {
+    int32_t status;
+    model_result res;
+} rec_result;
+
+static int pipe_fd = -1;
+static sim_buf pipe_buf;
+static double pipe_last_flush;
+
+static double wall_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void pipe_flush(void)
+{
+    size_t off = 0;
+    while (off < pipe_buf.len) {
+        ssize_t w = write(pipe_fd, pipe_buf.p + off, pipe_buf.len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            _exit(MODEL_EXIT_INTERNAL); /* the parent is gone */
+        off += (size_t)w;
+    }
+    pipe_buf.len = 0;
+    pipe_last_flush = wall_now();
+}
+
+static void pipe_put(char type, const void *hdr, size_t n)
+{
+    sim_buf_add(&pipe_buf, &type, 1);
+    sim_buf_add(&pipe_buf, (const char *)hdr, n);
+}
+
+static void pipe_sink(void *ud, const sim_event *ev)
+{
+    (void)ud;
+    rec_event r = {ev->seq, ev->time, ev->arg, (uint32_t)ev->kind, ev->thread, ev->other, ev->obj,
+                   ev->reason ? (uint32_t)strlen(ev->reason) : UINT32_MAX,
+                   ev->text ? (uint32_t)ev->len : UINT32_MAX};
+    pipe_put(REC_EVENT, &r, sizeof r);
+    if (ev->reason)
+        sim_buf_add(&pipe_buf, ev->reason, r.reason_len);
+    if (ev->text)
+        sim_buf_add(&pipe_buf, ev->text, ev->len);
+    /* output streams live (within 50 ms); everything else in 64 KiB batches */
+    if (pipe_buf.len >= 65536 ||
+        (ev->kind == SIM_EV_OUTPUT && wall_now() - pipe_last_flush > 0.05))
+        pipe_flush();
+}
+
+static void pipe_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread)
+{
+    (void)ud;
+    rec_decision r = {index, n, chosen, thread};
+    pipe_put(REC_DECISION, &r, sizeof r);
+}
+
+/* ---- the child: CPython ------------------------------------------------------------ */
+
+static PyObject *cpy__init_thread(void) { return cpy_thread_module(); }
+
+static void child__fail(const char *what)
+{
+    fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", what);
+    if (PyErr_Occurred())
+        PyErr_Print();
+    fflush(stderr);
+    _exit(MODEL_EXIT_INTERNAL);
+}
+
+static void child__init(const py_program *p)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+    /* `_thread` is ours before the interpreter imports anything */
+    bool found = false;
+    for (struct _inittab *it = PyImport_Inittab; it->name; it++)
+        if (strcmp(it->name, "_thread") == 0) {
+            it->initfunc = cpy__init_thread;
+            found = true;
+        }
+    if (!found)
+        child__fail("this libpython has no built-in _thread to replace");
+
+    PyConfig c;
+    PyConfig_InitIsolatedConfig(&c);
+    c.use_hash_seed = 1;
+    c.hash_seed = 0;
+    c.site_import = 0;
+    c.write_bytecode = 0;
+    c.install_signal_handlers = 0;
+    c.buffered_stdio = 0;
+    c.pathconfig_warnings = 0;
+    c.parse_argv = 0;
+    c.user_site_directory = 0;
+    PyStatus st = PyConfig_SetBytesString(&c, &c.program_name, "python3");
+    if (!PyStatus_Exception(st)) {
+        char **argv = cpy.ro.argv;
+        int argc = cpy.ro.argc;
+        char *dflt[1] = {p->filename};
+        if (argc < 1) {
+            argc = 1;
+            argv = dflt;
+        }
+        st = PyConfig_SetBytesArgv(&c, argc, argv);
+    }
+    if (!PyStatus_Exception(st))
+        st = Py_InitializeFromConfig(&c);
+    PyConfig_Clear(&c);
+    if (PyStatus_Exception(st))
+        child__fail(st.err_msg ? st.err_msg : "Py_InitializeFromConfig failed");
+    if (!cpy_ts_version_ok())
+        child__fail("libpython is not CPython 3.11");
+    cpy.main_ts = PyThreadState_Get();
+
+    /* the standard library's folder: its frames are not the user's */
+    PyObject *os = PyImport_ImportModule("os");
+    PyObject *file = os ? PyObject_GetAttrString(os, "__file__") : NULL;
+    const char *fn = file ? PyUnicode_AsUTF8(file) : NULL;
+    if (!fn)
+        child__fail("no os module");
+    const char *slash = strrchr(fn, '/');
+    cpy.stdlib_len = slash ? (size_t)(slash - fn) + 1 : 0;
+    cpy.stdlib = strndup(fn, cpy.stdlib_len);
+    Py_XDECREF(file);
+    Py_XDECREF(os);
+
+    if (cpy_io_install() != 0)
+        child__fail("cannot install the output streams and clocks");
+    if (PySys_SetObject("dont_write_bytecode", Py_True) < 0)
+        child__fail("sys");
+    Py_SetRecursionLimit(cpy.ro.max_depth > 0 ? cpy.ro.max_depth : 1000);
+
+    /* sys.path[0]: the program's folder, as python does */
+    char *dir = strdup(p->filename);
+    char *s = dir ? strrchr(dir, '/') : NULL;
+    const char *d0 = s ? (s == dir ? "/" : (*s = '\0', dir)) : "";
+    PyObject *path = PySys_GetObject("path");
+    PyObject *d0o = PyUnicode_DecodeFSDefault(d0);
+    if (!path || !d0o || PyList_Insert(path, 0, d0o) < 0)
+        child__fail("sys.path");
+    Py_DECREF(d0o);
+    free(dir);
+
+    /* the bootstrap, with the run's seed */
+    PyObject *g = PyDict_New();
+    PyObject *seed = PyLong_FromUnsignedLongLong(cpy.mo.seed);
+    if (!g || !seed || PyDict_SetItemString(g, "_seed", seed) < 0 ||
+        PyDict_SetItemString(g, "__builtins__", PyEval_GetBuiltins()) < 0)
+        child__fail("bootstrap");
+    Py_DECREF(seed);
+    PyObject *code = Py_CompileString(cpy_bootstrap_py, "<threadsim>", Py_file_input);
+    PyObject *r = code ? PyEval_EvalCode(code, g, g) : NULL;
+    if (!r)
+        child__fail("the bootstrap failed");
+    Py_DECREF(r);
+    Py_DECREF(code);
+    Py_DECREF(g);
+}
+
+/* The program's exit status from a SystemExit being raised (CPython's
+ * _Py_HandleSystemExit): None 0, an int itself, anything else printed, 1. */
+static int child__system_exit(void)
+{
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyErr_NormalizeException(&t, &v, &tb);
+    PyObject *code = v ? PyObject_GetAttrString(v, "code") : NULL;
+    int status = 0;
+    if (!code || code == Py_None) {
+        status = 0;
+    } else if (PyLong_Check(code)) {
+        int overflow = 0;
+        long x = PyLong_AsLongAndOverflow(code, &overflow);
+        status = overflow ? -1 : (int)x;
+    } else {
+        PyObject *err = PySys_GetObject("stderr");
+        if (err) {
+            PyFile_WriteObject(code, err, Py_PRINT_RAW);
+            PyFile_WriteString("\n", err);
+        }
+        status = 1;
+    }
+    PyErr_Clear();
+    Py_XDECREF(code);
+    Py_XDECREF(t);
+    Py_XDECREF(v);
+    Py_XDECREF(tb);
+    return status & 0xff;
+}
+
+/* An uncaught exception: the trace's `error` event, then CPython's report. */
+static int child__uncaught(void)
+{
+    if (PyErr_ExceptionMatches(PyExc_SystemExit))
+        return child__system_exit();
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyErr_NormalizeException(&t, &v, &tb);
+    if (tb && v)
+        PyException_SetTraceback(v, tb);
+    PyObject *msg = v ? PyObject_Str(v) : NULL;
+    const char *tn = t ? ((PyTypeObject *)t)->tp_name : "Exception";
+    const char *dot = strrchr(tn, '.');
+    char *line = model__xasprintf("%s: %s", dot ? dot + 1 : tn,
+                                  msg && PyUnicode_Check(msg) ? PyUnicode_AsUTF8(msg) : "");
+    PyErr_Clear();
+    Py_XDECREF(msg);
+    cpy_io_flush();
+    sim_emit_text(model_sched(), SIM_EV_ERROR, SIM_NONE, 0, dot ? dot + 1 : tn, line,
+                  strlen(line));
+    free(line);
+    PyErr_Restore(t, v, tb);
+    PyErr_PrintEx(1);
+    return 1;
+}
+
+static void child__call_hook(const char *module, const char *fn)
+{
+    PyObject *mods = PyImport_GetModuleDict();
+    PyObject *m = PyDict_GetItemString(mods, module);
+    if (!m)
+        return;
+    PyObject *r = PyObject_CallMethod(m, fn, NULL);
+    if (r)
+        Py_DECREF(r);
+    else if (PyErr_ExceptionMatches(PyExc_SystemExit))
+        cpy.exit_code = child__system_exit();
+    else
+        PyErr_WriteUnraisable(NULL);
+}
+
+/* The main green thread: the program, then the ending CPython gives it. */
+static void child__main(void *arg)
+{
+    const py_program *p = arg;
+    cpy.in_run = true;
+    cpy.run_gen++;
+    cpy_thr_init_main();
+    cpy_ts_activate(cpy.main_ts);
+    PyObject *main = PyImport_AddModule("__main__"); /* borrowed */
+    PyObject *d = main ? PyModule_GetDict(main) : NULL;
+    PyObject *fname = PyUnicode_DecodeFSDefault(p->filename);
+    if (!d || !fname || PyDict_SetItemString(d, "__file__", fname) < 0 ||
+        PyDict_SetItemString(d, "__cached__", Py_None) < 0) {
+        PyErr_Print();
+        cpy.exit_code = 1;
+        return;
+    }
+    Py_DECREF(fname);
+    const char *src = p->src;
+    PyObject *translated = NULL;
+    if (p->python == 2) {
+        PyObject *py2 = PyImport_ImportModule("threadsim_py2");
+        translated = py2 ? PyObject_CallMethod(py2, "prepare", "ss", p->src, p->filename) : NULL;
+        Py_XDECREF(py2);
+        if (!translated || !(src = PyUnicode_AsUTF8(translated))) {
+            cpy.exit_code = child__uncaught();
+            return;
+        }
+    }
+    PyCompilerFlags flags = _PyCompilerFlags_INIT;
+    PyObject *code = Py_CompileStringExFlags(src, p->filename, Py_file_input, &flags, -1);
+    cpy_trace_install();
+    PyObject *r = code ? PyEval_EvalCode(code, d, d) : NULL;
+    Py_XDECREF(code);
+    Py_XDECREF(translated);
+    if (r)
+        Py_DECREF(r);
+    else
+        cpy.exit_code = child__uncaught();
+    /* Py_FinalizeEx's first steps: wait for the threads, then atexit */
+    child__call_hook("threading", "_shutdown");
+    child__call_hook("atexit", "_run_exitfuncs");
+    cpy_io_flush();
+    PyEval_SetTrace(NULL, NULL);
+}
+
+static int child__run(const py_program *p, model_result *res)
+{
+    child__init(p);
+    model_opts o = cpy.mo;
+    if (o.sim.stack_size < PY_STACK_SIZE)
+        o.sim.stack_size = PY_STACK_SIZE;
+    o.sink = pipe_sink;
+    o.sink_ud = NULL;
+    o.on_decision = cpy.mo.on_decision ? pipe_decision : NULL;
+    o.decision_ud = NULL;
+    if (cpy.ro.timeout > 0)
+        cpy.wall_deadline = wall_now() + cpy.ro.timeout;
+    int status = model_run(&o, child__main, (void *)p, res);
+    cpy.in_run = false;
+    cpy_ts_activate(cpy.main_ts);
+    if (status == MODEL_EXIT_OK || status == MODEL_EXIT_ERROR)
+        status = cpy.exit_code;
+    return status;
+}
+
+/* ---- the parent ------------------------------------------------------------------------ */
+
+static int read_full(int fd, void *buf, size_t n, double deadline, pid_t pid, bool *timed_out)
+{
+    size_t off = 0;
+    while (off < n) {
+        if (deadline > 0) {
+            double left = deadline - wall_now();
+            if (left <= 0) {
+                *timed_out = true;
+                kill(pid, SIGKILL);
+                return -1;
+            }
+            struct pollfd pf = {fd, POLLIN, 0};
+            int pr = poll(&pf, 1, (int)(left * 1000) + 1);
+            if (pr < 0 && errno == EINTR)
+                continue;
+            if (pr == 0)
+                continue;
+        }
+        ssize_t r = read(fd, (char *)buf + off, n - off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        off += (size_t)r;
+    }
+    return 0;
+}
+
+/* `n` bytes into *buf (grown as needed), NUL-terminated. */
+static int read_part(int fd, char **buf, size_t *cap, uint32_t n, double deadline, pid_t pid,
+                     bool *timed_out)
+{
+    if ((size_t)n + 1 > *cap) {
+        size_t c = (size_t)n + 1 > 2 * *cap ? (size_t)n + 1 : 2 * *cap;
+        char *q = realloc(*buf, c);
+        if (!q)
+            return -1;
+        *buf = q;
+        *cap = c;
+    }
+    if (read_full(fd, *buf, n, deadline, pid, timed_out) != 0)
+        return -1;
+    (*buf)[n] = '\0';
+    return 0;
+}
+
+int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, model_result *res)
+{
+    model_opts m = mo ? *mo : model_opts_default();
+    py_run_opts r = ro ? *ro : py_run_opts_default();
+    int fds[2];
+    fflush(stdout);
+    fflush(stderr);
+    if (pipe(fds) != 0) {
+        fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", strerror(errno));
+        return MODEL_EXIT_INTERNAL;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", strerror(errno));
+        return MODEL_EXIT_INTERNAL;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        pipe_fd = fds[1];
+        cpy.prog = p;
+        cpy.mo = m;
+        cpy.ro = r;
+        model_result cres;
+        memset(&cres, 0, sizeof cres);
+        int status = child__run(p, &cres);
+        rec_result rr = {status, cres};
+        pipe_put(REC_RESULT, &rr, sizeof rr);
+        pipe_flush();
+        fflush(stdout);
+        fflush(stderr);
+        _exit(0);
+    }
+    close(fds[1]);
+    /* The child stops itself at its timeout; this is for one stuck in C. */
+    double deadline = r.timeout > 0 ? wall_now() + r.timeout + 2.0 : 0;
+    bool got_result = false, timed_out = false;
+    int status = MODEL_EXIT_INTERNAL;
+    model_result out;
+    memset(&out, 0, sizeof out);
+    sim_event last = {0};
+    char *text = NULL, *reason = NULL;
+    size_t text_cap = 0, reason_cap = 0;
+    for (;;) {
+        char type;
+        if (read_full(fds[0], &type, 1, deadline, pid, &timed_out) != 0)
+            break;
+        if (type == REC_EVENT) {
+            rec_event e;
+            if (read_full(fds[0], &e, sizeof e, deadline, pid, &timed_out) != 0)
+                break;
+            if (e.reason_len != UINT32_MAX &&
+                read_part(fds[0], &reason, &reason_cap, e.reason_len, deadline, pid, &timed_out) != 0)
+                break;
+            if (e.text_len != UINT32_MAX &&
+                read_part(fds[0], &text, &text_cap, e.text_len, deadline, pid, &timed_out) != 0)
+                break;
+            sim_event ev = {.seq = e.seq, .time = e.time, .kind = (sim_ev_kind)e.kind,
+                            .thread = e.thread, .other = e.other, .obj = e.obj, .arg = e.arg,
+                            .reason = e.reason_len != UINT32_MAX ? cpy_intern(reason) : NULL,
+                            .text = e.text_len != UINT32_MAX ? text : NULL,
+                            .len = e.text_len != UINT32_MAX ? e.text_len : 0};
+            last = ev;
+            last.text = NULL;
+            if (m.sink)
+                m.sink(m.sink_ud, &ev);
+        } else if (type == REC_DECISION) {
+            rec_decision dr;
+            if (read_full(fds[0], &dr, sizeof dr, deadline, pid, &timed_out) != 0)
+                break;
+            if (m.on_decision)
+                m.on_decision(m.decision_ud, dr.index, dr.n, dr.chosen, dr.thread);
+        } else if (type == REC_RESULT) {
+            rec_result rr;
+            if (read_full(fds[0], &rr, sizeof rr, deadline, pid, &timed_out) != 0)
+                break;
+            status = rr.status;
+            out = rr.res;
+            got_result = true;
+        } else {
+            break;
+        }
+    }
+    close(fds[0]);
+    free(text);
+    free(reason);
+    int ws = 0;
+    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+        ;
+    if (!got_result) {
+        fflush(stdout);
+        if (timed_out) {
+            sim_event ev = {.seq = last.seq + 1, .time = last.time, .kind = SIM_EV_LIMIT,
+                            .thread = SIM_NONE, .other = SIM_NONE, .obj = SIM_NONE,
+                            .reason = "timeout", .text = "timeout", .len = 7};
+            if (m.sink)
+                m.sink(m.sink_ud, &ev);
+            status = MODEL_EXIT_LIMIT;
+            out.status = status;
+            out.sim = SIM_LIMIT;
+            out.end_time = last.time;
+            out.events = last.seq + 1;
+        } else if (WIFSIGNALED(ws)) {
+            fprintf(stderr, "threadsim: the Python engine died (signal %d: %s) after event %llu\n",
+                    WTERMSIG(ws), strsignal(WTERMSIG(ws)), (unsigned long long)last.seq);
+        } else if (WIFEXITED(ws) && WEXITSTATUS(ws) != 0) {
+            status = WEXITSTATUS(ws);
+        } else {
+            fprintf(stderr, "threadsim: the Python engine ended without a result\n");
+        }
+    }
+    if (res)
+        *res = out;
+    return status;
+}

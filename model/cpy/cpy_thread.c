@@ -1,0 +1,774 @@
+/*
+ * model/cpy/cpy_thread.c — the `_thread` module, served by the simulator.
+ *
+ * CPython's threading.py, queue.py, concurrent.futures and importlib's module
+ * locks are all built on `_thread`: a lock type, an RLock, start_new_thread,
+ * get_ident and the "sentinel" lock a thread's exit releases (Thread.join
+ * waits on it). Replacing this one module before the interpreter starts puts
+ * every Python thread and every blocking wait on the engine, and leaves the
+ * rest of the standard library unchanged.
+ *
+ * Locks follow model/lock.h exactly: acquire is "while locked: wait at the
+ * back of the queue (with what is left of the deadline)", release is
+ * "unlock, wake the longest waiter", so a running thread may barge. A lock
+ * made before the run (importlib makes some at start-up) works as a plain
+ * flag until it is first waited on inside the run, when it gets a model
+ * object (its trace id); waits name the primitive the user called, found on
+ * the Python stack (cpy_wait_site), not the anonymous lock inside
+ * threading.py.
+ *
+ * Idents are the model's: 1 for the main thread, then in start order.
+ */
+#include "cpy_int.h"
+
+#include <string.h>
+
+typedef struct cpy_lock cpy_lock;
+
+/* The model object of a lock: its trace id and who holds it. */
+typedef struct cpy_lockobj {
+    model_obj hdr;
+    cpy_lock *lock;           /* NULL once the Python object is gone */
+} cpy_lockobj;
+
+struct cpy_lock {
+    PyObject_HEAD
+    bool rlock;               /* _thread.RLock */
+    bool locked;
+    long owner;               /* ident of the acquirer (RLock: the owner); 0 when free */
+    unsigned long count;      /* RLock recursion depth */
+    uint64_t gen;             /* cpy.run_gen when waiters/mo were set */
+    model_waitq waiters;      /* threads in acquire(), longest first */
+    cpy_lockobj *mo;          /* trace object, made at the first wait of a run */
+    PyObject *weakreflist;
+};
+
+static PyTypeObject cpy_lock_type, cpy_rlock_type;
+static long cpy__raw_threads;  /* _count(): threads started and not finished */
+
+static long cpy__ident(void)
+{
+    model_world *w = model__world_or_null();
+    model_thread *t = w && cpy.in_run ? model__current(w) : NULL;
+    return t ? t->ident : 1;
+}
+
+cpy_thr *cpy_thr_current(void)
+{
+    model_world *w = model__world_or_null();
+    model_thread *t = w ? model__current(w) : NULL;
+    return t ? t->user : NULL;
+}
+
+void cpy_thr_init_main(void)
+{
+    model_thread *t = model__current(model__world());
+    cpy_thr *thr = PyMem_RawCalloc(1, sizeof *thr);
+    thr->ts = cpy.main_ts;
+    t->user = thr;
+}
+
+/* ---- locks ----------------------------------------------------------------- */
+
+static model_thread *lock__holder(model_obj *o)
+{
+    cpy_lock *l = ((cpy_lockobj *)o)->lock;
+    if (!l || !l->locked || !l->owner)
+        return NULL;
+    for (uint32_t i = 0; i < model_thread_count(); i++) {
+        model_thread *t = model_thread_at(i);
+        if (t->ident == l->owner)
+            return t;
+    }
+    return NULL;
+}
+
+static void lock__sync_gen(cpy_lock *l)
+{
+    if (l->gen == cpy.run_gen)
+        return;
+    l->gen = cpy.run_gen;
+    memset(&l->waiters, 0, sizeof l->waiters);
+    l->mo = NULL;
+}
+
+static cpy_lockobj *lock__mo(cpy_lock *l)
+{
+    lock__sync_gen(l);
+    if (!l->mo) {
+        l->mo = model_obj_new(sizeof(cpy_lockobj), l->rlock ? "RLock" : "Lock", NULL);
+        l->mo->lock = l;
+        l->mo->hdr.holder = lock__holder;
+    }
+    return l->mo;
+}
+
+static PyObject *lock__new(PyTypeObject *type)
+{
+    cpy_lock *l = PyObject_New(cpy_lock, type);
+    if (!l)
+        return NULL;
+    l->rlock = type == &cpy_rlock_type;
+    l->locked = false;
+    l->owner = 0;
+    l->count = 0;
+    l->gen = cpy.run_gen;
+    memset(&l->waiters, 0, sizeof l->waiters);
+    l->mo = NULL;
+    l->weakreflist = NULL;
+    return (PyObject *)l;
+}
+
+static PyObject *lock_tp_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+    if ((args && PyTuple_GET_SIZE(args)) || (kw && PyDict_GET_SIZE(kw))) {
+        PyErr_Format(PyExc_TypeError, "%s takes no arguments", type->tp_name);
+        return NULL;
+    }
+    return lock__new(type);
+}
+
+static void lock_dealloc(cpy_lock *l)
+{
+    if (l->weakreflist)
+        PyObject_ClearWeakRefs((PyObject *)l);
+    if (l->gen == cpy.run_gen && l->mo)
+        l->mo->lock = NULL;
+    PyObject_Free(l);
+}
+
+/* Take the free lock for the current thread. */
+static void lock__take(cpy_lock *l, long me)
+{
+    l->locked = true;
+    l->owner = me;
+    l->count = 1;
+}
+
+/* Block the current thread on the lock until woken or `deadline`. */
+static bool lock__wait(cpy_lock *l, int64_t deadline)
+{
+    model_world *w = model__world();
+    model_thread *t = model__current(w);
+    cpy_thr *thr = t->user;
+    cpy_lockobj *mo = lock__mo(l);
+    const char *reason;
+    char *what;
+    cpy_wait_site(l->rlock ? "RLock.acquire" : "Lock.acquire", (PyObject *)l, &reason, &what);
+    PyThreadState *ts = cpy_leave();
+    model__waitq_push(&l->waiters, t);
+    t->waiting_on = &mo->hdr;
+    free(thr->wait_what);
+    thr->wait_what = what;
+    int r = sim_block(&w->sched, reason, mo->hdr.oid, what, deadline);
+    t->waiting_on = NULL;
+    if (r == SIM_TIMEDOUT && t->wq == &l->waiters)
+        model__waitq_remove(&l->waiters, t);
+    cpy_back(ts);
+    free(thr->wait_what);
+    thr->wait_what = NULL;
+    return r != SIM_TIMEDOUT;
+}
+
+/* acquire(blocking=True, timeout=-1) as _threadmodule.c parses it. */
+static int lock__parse(PyObject *args, PyObject *kw, int *blocking, double *timeout)
+{
+    static char *kwlist[] = {"blocking", "timeout", NULL};
+    PyObject *tobj = NULL;
+    *blocking = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|pO:acquire", kwlist, blocking, &tobj))
+        return -1;
+    *timeout = -1;
+    if (tobj) {
+        *timeout = PyFloat_AsDouble(tobj);
+        if (*timeout == -1 && PyErr_Occurred())
+            return -1;
+        if (isnan(*timeout)) {
+            PyErr_SetString(PyExc_ValueError, "Invalid value NaN (not a number)");
+            return -1;
+        }
+        if (fabs(*timeout) * 1e9 >= 9.2233720368547758e18) {
+            PyErr_SetString(PyExc_OverflowError, "timestamp too large to convert to C _PyTime_t");
+            return -1;
+        }
+    }
+    if (!*blocking && *timeout != -1) {
+        PyErr_SetString(PyExc_ValueError, "can't specify a timeout for a non-blocking call");
+        return -1;
+    }
+    if (*timeout < 0 && *timeout != -1) {
+        PyErr_SetString(PyExc_ValueError, "timeout value must be positive");
+        return -1;
+    }
+    if (*timeout > 9223372036.0) {
+        PyErr_SetString(PyExc_OverflowError, "timeout value is too large");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
+{
+    int blocking;
+    double timeout;
+    if (lock__parse(args, kw, &blocking, &timeout) != 0)
+        return NULL;
+    long me = cpy__ident();
+    if (!l->locked) {
+        lock__take(l, me);
+        Py_RETURN_TRUE;
+    }
+    if (l->rlock && l->owner == me) {
+        if (l->count == ULONG_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "Internal lock count overflowed");
+            return NULL;
+        }
+        l->count++;
+        Py_RETURN_TRUE;
+    }
+    if (!blocking || timeout == 0)
+        Py_RETURN_FALSE;
+    if (!cpy.in_run) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "threadsim: a lock held by another thread was waited on outside the run");
+        return NULL;
+    }
+    cpy_io_flush();
+    int64_t deadline = timeout < 0 ? SIM_FOREVER : model_now_ns() + model_secs_to_ns(timeout);
+    for (;;) {
+        if (deadline != SIM_FOREVER && deadline <= model_now_ns())
+            Py_RETURN_FALSE;
+        if (!lock__wait(l, deadline))
+            Py_RETURN_FALSE;
+        if (!l->locked) {
+            lock__take(l, me);
+            Py_RETURN_TRUE;
+        }
+    }
+}
+
+static PyObject *lock__release_common(cpy_lock *l)
+{
+    l->locked = false;
+    l->owner = 0;
+    l->count = 0;
+    if (cpy.in_run) {
+        lock__sync_gen(l);
+        if (l->waiters.head) {
+            cpy_io_flush();
+            model_wake_one(&l->waiters, "release", &lock__mo(l)->hdr);
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *lock_release(cpy_lock *l, PyObject *unused)
+{
+    (void)unused;
+    if (l->rlock) {
+        if (!l->locked || l->owner != cpy__ident()) {
+            PyErr_SetString(PyExc_RuntimeError, "cannot release un-acquired lock");
+            return NULL;
+        }
+        if (--l->count > 0)
+            Py_RETURN_NONE;
+        return lock__release_common(l);
+    }
+    if (!l->locked) {
+        PyErr_SetString(PyExc_RuntimeError, "release unlocked lock");
+        return NULL;
+    }
+    return lock__release_common(l);
+}
+
+static PyObject *lock_exit(cpy_lock *l, PyObject *args)
+{
+    (void)args;
+    return lock_release(l, NULL);
+}
+
+static PyObject *lock_locked(cpy_lock *l, PyObject *unused)
+{
+    (void)unused;
+    return PyBool_FromLong(l->locked);
+}
+
+static PyObject *lock_at_fork_reinit(cpy_lock *l, PyObject *unused)
+{
+    (void)unused;
+    l->locked = false;
+    l->owner = 0;
+    l->count = 0;
+    Py_RETURN_NONE;
+}
+
+static PyObject *lock_repr(cpy_lock *l)
+{
+    if (l->rlock)
+        return PyUnicode_FromFormat("<%s %s object owner=%ld count=%lu at %p>",
+                                    l->locked ? "locked" : "unlocked", Py_TYPE(l)->tp_name,
+                                    l->locked ? l->owner : 0L, l->locked ? l->count : 0UL, l);
+    return PyUnicode_FromFormat("<%s %s object at %p>", l->locked ? "locked" : "unlocked",
+                                Py_TYPE(l)->tp_name, l);
+}
+
+/* RLock internals used by threading.Condition. */
+static PyObject *rlock_is_owned(cpy_lock *l, PyObject *unused)
+{
+    (void)unused;
+    return PyBool_FromLong(l->locked && l->owner == cpy__ident());
+}
+
+static PyObject *rlock_release_save(cpy_lock *l, PyObject *unused)
+{
+    (void)unused;
+    if (!l->locked || l->count == 0) {
+        PyErr_SetString(PyExc_RuntimeError, "cannot release un-acquired lock");
+        return NULL;
+    }
+    PyObject *r = Py_BuildValue("(kl)", l->count, l->owner);
+    if (!r)
+        return NULL;
+    PyObject *x = lock__release_common(l);
+    Py_XDECREF(x);
+    return r;
+}
+
+static PyObject *rlock_acquire_restore(cpy_lock *l, PyObject *args)
+{
+    unsigned long count;
+    long owner;
+    if (!PyArg_ParseTuple(args, "(kl):_acquire_restore", &count, &owner))
+        return NULL;
+    PyObject *empty = PyTuple_New(0);
+    PyObject *r = lock_acquire(l, empty, NULL);
+    Py_DECREF(empty);
+    if (!r)
+        return NULL;
+    Py_DECREF(r);
+    l->owner = owner;
+    l->count = count;
+    Py_RETURN_NONE;
+}
+
+static PyObject *rlock_recursion_count(cpy_lock *l, PyObject *unused)
+{
+    (void)unused;
+    return PyLong_FromUnsignedLong(l->locked && l->owner == cpy__ident() ? l->count : 0);
+}
+
+static PyMethodDef lock_methods[] = {
+    {"acquire_lock", (PyCFunction)(void (*)(void))lock_acquire, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"acquire", (PyCFunction)(void (*)(void))lock_acquire, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"release_lock", (PyCFunction)lock_release, METH_NOARGS, NULL},
+    {"release", (PyCFunction)lock_release, METH_NOARGS, NULL},
+    {"locked_lock", (PyCFunction)lock_locked, METH_NOARGS, NULL},
+    {"locked", (PyCFunction)lock_locked, METH_NOARGS, NULL},
+    {"__enter__", (PyCFunction)(void (*)(void))lock_acquire, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"__exit__", (PyCFunction)lock_exit, METH_VARARGS, NULL},
+    {"_at_fork_reinit", (PyCFunction)lock_at_fork_reinit, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMethodDef rlock_methods[] = {
+    {"acquire", (PyCFunction)(void (*)(void))lock_acquire, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"release", (PyCFunction)lock_release, METH_NOARGS, NULL},
+    {"__enter__", (PyCFunction)(void (*)(void))lock_acquire, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"__exit__", (PyCFunction)lock_exit, METH_VARARGS, NULL},
+    {"_is_owned", (PyCFunction)rlock_is_owned, METH_NOARGS, NULL},
+    {"_release_save", (PyCFunction)rlock_release_save, METH_NOARGS, NULL},
+    {"_acquire_restore", (PyCFunction)rlock_acquire_restore, METH_VARARGS, NULL},
+    {"_recursion_count", (PyCFunction)rlock_recursion_count, METH_NOARGS, NULL},
+    {"_at_fork_reinit", (PyCFunction)lock_at_fork_reinit, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject cpy_lock_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_thread.lock",
+    .tp_basicsize = sizeof(cpy_lock),
+    .tp_dealloc = (destructor)lock_dealloc,
+    .tp_repr = (reprfunc)lock_repr,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_weaklistoffset = offsetof(cpy_lock, weakreflist),
+    .tp_methods = lock_methods,
+    .tp_new = lock_tp_new,
+};
+
+static PyTypeObject cpy_rlock_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_thread.RLock",
+    .tp_basicsize = sizeof(cpy_lock),
+    .tp_dealloc = (destructor)lock_dealloc,
+    .tp_repr = (reprfunc)lock_repr,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_weaklistoffset = offsetof(cpy_lock, weakreflist),
+    .tp_methods = rlock_methods,
+    .tp_new = lock_tp_new,
+};
+
+/* ---- threads --------------------------------------------------------------- */
+
+/* The green thread's body: its own thread state, then func(*args, **kwargs). */
+static void thread__body(void *arg)
+{
+    cpy_thr *thr = arg;
+    thr->ts = cpy_ts_new();
+    cpy_back(thr->ts);
+    cpy_trace_install();
+    PyObject *r = PyObject_Call(thr->func, thr->args, thr->kwargs);
+    if (r) {
+        Py_DECREF(r);
+    } else if (PyErr_ExceptionMatches(PyExc_SystemExit)) {
+        PyErr_Clear();
+    } else {
+        PyErr_WriteUnraisable(thr->func);
+    }
+    cpy_io_flush();
+    if (thr->sentinel) {
+        cpy_lock *s = (cpy_lock *)thr->sentinel;
+        if (s->locked) {
+            PyObject *x = lock__release_common(s);
+            Py_XDECREF(x);
+        }
+        Py_CLEAR(thr->sentinel);
+    }
+    Py_CLEAR(thr->func);
+    Py_CLEAR(thr->args);
+    Py_CLEAR(thr->kwargs);
+    cpy__raw_threads--;
+    cpy.zombie = thr->ts; /* deleted by whichever thread runs next */
+    thr->ts = NULL;
+}
+
+/* The threading.Thread behind a start_new_thread(Thread._bootstrap, ()) call. */
+static PyObject *thread__owner(PyObject *func)
+{
+    if (!PyMethod_Check(func))
+        return NULL;
+    PyObject *self = PyMethod_GET_SELF(func);
+    return PyObject_HasAttrString(self, "_bootstrap_inner") ? self : NULL;
+}
+
+static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    PyObject *func, *fargs, *fkw = NULL;
+    if (!PyArg_UnpackTuple(args, "start_new_thread", 2, 3, &func, &fargs, &fkw))
+        return NULL;
+    if (!PyCallable_Check(func)) {
+        PyErr_SetString(PyExc_TypeError, "first arg must be callable");
+        return NULL;
+    }
+    if (!PyTuple_Check(fargs)) {
+        PyErr_SetString(PyExc_TypeError, "2nd arg must be a tuple");
+        return NULL;
+    }
+    if (fkw && !PyDict_Check(fkw)) {
+        PyErr_SetString(PyExc_TypeError, "optional 3rd arg must be a dictionary");
+        return NULL;
+    }
+    if (!cpy.in_run) {
+        PyErr_SetString(PyExc_RuntimeError, "threadsim: can't start new thread outside the run");
+        return NULL;
+    }
+    /* The trace names the thread as threading does, and marks daemons. */
+    PyObject *owner = thread__owner(func);
+    PyObject *name = owner ? PyObject_GetAttrString(owner, "_name") : NULL;
+    int daemon = 1;
+    if (owner) {
+        PyObject *d = PyObject_GetAttrString(owner, "_daemonic");
+        daemon = d ? PyObject_IsTrue(d) : 1;
+        Py_XDECREF(d);
+    }
+    PyErr_Clear();
+    const char *cname = name && PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+    char buf[64];
+    if (!cname) {
+        PyErr_Clear();
+        snprintf(buf, sizeof buf, "_thread-%ld", cpy__raw_threads + 1);
+        cname = buf;
+    }
+    cpy_thr *thr = PyMem_RawCalloc(1, sizeof *thr);
+    if (!thr) {
+        Py_XDECREF(name);
+        return PyErr_NoMemory();
+    }
+    Py_INCREF(func);
+    Py_INCREF(fargs);
+    Py_XINCREF(fkw);
+    thr->func = func;
+    thr->args = fargs;
+    thr->kwargs = fkw;
+    cpy_note_line();
+    cpy_io_flush();
+    model_thread *t = model_thread_new(cname, thread__body, thr, NULL);
+    Py_XDECREF(name);
+    t->user = thr;
+    model_thread_set_daemon(t, daemon);
+    cpy__raw_threads++;
+    PyThreadState *ts = cpy_leave();
+    int rc = model_thread_start(t);
+    cpy_back(ts);
+    if (rc != 0) {
+        cpy__raw_threads--;
+        model_err_clear();
+        Py_CLEAR(thr->func);
+        Py_CLEAR(thr->args);
+        Py_CLEAR(thr->kwargs);
+        PyErr_SetString(PyExc_RuntimeError, "can't start new thread");
+        return NULL;
+    }
+    return PyLong_FromLong(t->ident);
+}
+
+static PyObject *mod_allocate_lock(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    return lock__new(&cpy_lock_type);
+}
+
+static PyObject *mod_get_ident(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    return PyLong_FromLong(cpy__ident());
+}
+
+static PyObject *mod_count(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    return PyLong_FromLong(cpy__raw_threads);
+}
+
+static PyObject *mod_set_sentinel(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    PyObject *l = lock__new(&cpy_lock_type);
+    cpy_thr *thr = cpy.in_run ? cpy_thr_current() : NULL;
+    if (l && thr) {
+        Py_XSETREF(thr->sentinel, l);
+        Py_INCREF(l);
+    }
+    return l;
+}
+
+static PyObject *mod_stack_size(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    Py_ssize_t size = 0;
+    if (!PyArg_ParseTuple(args, "|n:stack_size", &size))
+        return NULL;
+    if (size != 0 && size < 32768) {
+        PyErr_SetString(PyExc_ValueError, "size not valid: 32768 bytes minimum");
+        return NULL;
+    }
+    return PyLong_FromLong(0);
+}
+
+static PyObject *mod_interrupt_main(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    int sig = 2;
+    if (!PyArg_ParseTuple(args, "|i:interrupt_main", &sig))
+        return NULL;
+    cpy.interrupt_main = true;
+    Py_RETURN_NONE;
+}
+
+static PyObject *mod_exit(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    PyErr_SetNone(PyExc_SystemExit);
+    return NULL;
+}
+
+static PyObject *mod_true(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    Py_RETURN_TRUE;
+}
+
+static PyMethodDef mod_methods[] = {
+    {"start_new_thread", mod_start_new_thread, METH_VARARGS, NULL},
+    {"start_new", mod_start_new_thread, METH_VARARGS, NULL},
+    {"allocate_lock", mod_allocate_lock, METH_NOARGS, NULL},
+    {"allocate", mod_allocate_lock, METH_NOARGS, NULL},
+    {"get_ident", mod_get_ident, METH_NOARGS, NULL},
+    {"get_native_id", mod_get_ident, METH_NOARGS, NULL},
+    {"_count", mod_count, METH_NOARGS, NULL},
+    {"_set_sentinel", mod_set_sentinel, METH_NOARGS, NULL},
+    {"stack_size", mod_stack_size, METH_VARARGS, NULL},
+    {"interrupt_main", mod_interrupt_main, METH_VARARGS, NULL},
+    {"exit", mod_exit, METH_NOARGS, NULL},
+    {"exit_thread", mod_exit, METH_NOARGS, NULL},
+    {"daemon_threads_allowed", mod_true, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef cpy_thread_def = {
+    PyModuleDef_HEAD_INIT, "_thread",
+    "threadsim's _thread: threads and locks of the simulator (green threads, virtual time).", -1,
+    mod_methods, NULL, NULL, NULL, NULL,
+};
+
+PyObject *cpy_thread_module(void)
+{
+    if (PyType_Ready(&cpy_lock_type) < 0 || PyType_Ready(&cpy_rlock_type) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&cpy_thread_def);
+    if (!m)
+        return NULL;
+    Py_INCREF(&cpy_lock_type);
+    Py_INCREF(&cpy_lock_type);
+    Py_INCREF(&cpy_rlock_type);
+    Py_INCREF(PyExc_RuntimeError);
+    if (PyModule_AddObject(m, "LockType", (PyObject *)&cpy_lock_type) < 0 ||
+        PyModule_AddObject(m, "lock", (PyObject *)&cpy_lock_type) < 0 ||
+        PyModule_AddObject(m, "RLock", (PyObject *)&cpy_rlock_type) < 0 ||
+        PyModule_AddObject(m, "error", PyExc_RuntimeError) < 0 ||
+        PyModule_AddObject(m, "TIMEOUT_MAX", PyFloat_FromDouble(9223372036.0)) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* ---- where a thread waits ------------------------------------------------------ */
+
+const char *cpy_intern(const char *s)
+{
+    static struct cpy_str { struct cpy_str *next; char s[]; } *head;
+    for (struct cpy_str *p = head; p; p = p->next)
+        if (strcmp(p->s, s) == 0)
+            return p->s;
+    size_t n = strlen(s);
+    struct cpy_str *p = malloc(sizeof *p + n + 1);
+    if (!p)
+        return "wait";
+    memcpy(p->s, s, n + 1);
+    p->next = head;
+    head = p;
+    return p->s;
+}
+
+PyObject *cpy_display_name(PyObject *obj, const char *kind)
+{
+    if (!cpy.names && (!(cpy.names = PyDict_New()) || !(cpy.kinds = PyDict_New())))
+        return NULL;
+    PyObject *key = PyLong_FromVoidPtr(obj);
+    if (!key)
+        return NULL;
+    PyObject *hit = PyDict_GetItemWithError(cpy.names, key);
+    if (hit) {
+        Py_DECREF(key);
+        PyObject *name = PyTuple_GET_ITEM(hit, 1);
+        Py_INCREF(name);
+        return name;
+    }
+    PyObject *kobj = PyUnicode_FromString(kind);
+    PyObject *cnt = kobj ? PyDict_GetItemWithError(cpy.kinds, kobj) : NULL;
+    long n = cnt ? PyLong_AsLong(cnt) + 1 : 1;
+    PyObject *nobj = PyLong_FromLong(n);
+    PyObject *name = PyUnicode_FromFormat("%s-%ld", kind, n);
+    PyObject *val = name ? PyTuple_Pack(2, obj, name) : NULL; /* keeps obj alive: no id reuse */
+    if (!kobj || !nobj || !val || PyDict_SetItem(cpy.kinds, kobj, nobj) < 0 ||
+        PyDict_SetItem(cpy.names, key, val) < 0) {
+        Py_XDECREF(name);
+        name = NULL;
+    }
+    Py_XDECREF(kobj);
+    Py_XDECREF(nobj);
+    Py_XDECREF(val);
+    Py_DECREF(key);
+    return name;
+}
+
+static bool wait__internal(PyCodeObject *co)
+{
+    const char *fn = PyUnicode_AsUTF8(co->co_filename);
+    if (!fn) {
+        PyErr_Clear();
+        return true;
+    }
+    return fn[0] == '<' || (cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0);
+}
+
+/* "Kind-N", or "Thread NAME" for a thread. */
+static char *wait__obj_name(PyObject *obj)
+{
+    PyObject *tname = NULL;
+    if (PyObject_HasAttrString(obj, "_bootstrap_inner"))
+        tname = PyObject_GetAttrString(obj, "_name");
+    char *out = NULL;
+    if (tname && PyUnicode_Check(tname)) {
+        out = model__xasprintf("Thread %s", PyUnicode_AsUTF8(tname));
+    } else {
+        const char *kind = Py_TYPE(obj)->tp_name;
+        const char *dot = strrchr(kind, '.');
+        PyObject *n = cpy_display_name(obj, dot ? dot + 1 : kind);
+        const char *s = n ? PyUnicode_AsUTF8(n) : NULL;
+        out = model__xstrdup(s ? s : kind);
+        Py_XDECREF(n);
+    }
+    Py_XDECREF(tname);
+    PyErr_Clear();
+    return out;
+}
+
+void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, const char **reason, char **what)
+{
+    PyObject *exc_t, *exc_v, *exc_tb;
+    PyErr_Fetch(&exc_t, &exc_v, &exc_tb);
+    PyFrameObject *f = PyEval_GetFrame();
+    Py_XINCREF(f);
+    PyFrameObject *api = NULL; /* outermost library frame below the user's (owned) */
+    PyFrameObject *user = NULL;
+    while (f) {
+        PyCodeObject *co = PyFrame_GetCode(f);
+        bool internal = wait__internal(co);
+        Py_DECREF(co);
+        if (!internal) {
+            user = f;
+            break;
+        }
+        Py_XSETREF(api, f);
+        f = PyFrame_GetBack(api);
+    }
+    PyObject *obj = self_obj;
+    PyObject *locals = NULL;
+    *reason = dflt_reason;
+    if (api) {
+        PyCodeObject *co = PyFrame_GetCode(api);
+        const char *q = PyUnicode_AsUTF8(co->co_qualname);
+        if (q)
+            *reason = cpy_intern(q);
+        Py_DECREF(co);
+        locals = PyFrame_GetLocals(api);
+        PyObject *self = locals && PyDict_Check(locals) ? PyDict_GetItemString(locals, "self") : NULL;
+        if (self)
+            obj = self;
+    }
+    char *oname = wait__obj_name(obj);
+    if (user) {
+        PyCodeObject *co = PyFrame_GetCode(user);
+        const char *fn = PyUnicode_AsUTF8(co->co_filename);
+        const char *base = fn ? strrchr(fn, '/') : NULL;
+        *what = model__xasprintf("%s at %s:%d", oname, base ? base + 1 : fn ? fn : "?",
+                                 PyFrame_GetLineNumber(user));
+        Py_DECREF(co);
+        free(oname);
+    } else {
+        *what = oname;
+    }
+    Py_XDECREF(locals);
+    Py_XDECREF(api);
+    Py_XDECREF(user);
+    PyErr_Clear();
+    PyErr_Restore(exc_t, exc_v, exc_tb);
+}

@@ -1,0 +1,34 @@
+/*
+ * model/cpy/cpy_tstate.h — the only place that knows CPython's internals.
+ *
+ * Every green thread that runs Python has its own PyThreadState. All of them
+ * live on one OS thread, which holds the GIL for the whole run, so a switch
+ * between green threads is a switch of "the current thread state". CPython
+ * 3.11 keeps that in two places: the runtime's current-tstate pointer
+ * (PyThreadState_Swap sets it) and the GIL-state thread-local key that
+ * PyGILState_Ensure consults; if the key still names another green thread's
+ * state, a C extension calling PyGILState_Ensure tries to take the GIL for
+ * that state and deadlocks the only OS thread. cpy_ts_activate sets both.
+ *
+ * Porting to another CPython version means reviewing this file alone
+ * (3.12 moved the key into _PyRuntime.autoTSSkey; 3.13 has no GIL-state
+ * key of this form in free-threaded builds).
+ */
+#ifndef MODEL_CPY_TSTATE_H
+#define MODEL_CPY_TSTATE_H
+
+#include <stdbool.h>
+
+typedef struct _ts PyThreadState;
+
+/* Make `ts` the running thread state (GIL-state key included). */
+void cpy_ts_activate(PyThreadState *ts);
+/* A new thread state of the main interpreter, not yet active. NULL on
+ * out-of-memory. */
+PyThreadState *cpy_ts_new(void);
+/* Clear and free a thread state that is not the running one. */
+void cpy_ts_delete(PyThreadState *ts);
+/* Whether the interpreter runs the threading program built against: 3.11. */
+bool cpy_ts_version_ok(void);
+
+#endif

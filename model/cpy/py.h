@@ -1,0 +1,69 @@
+/*
+ * model/cpy/py.h — run a Python 3.11 program, in CPython itself, on the
+ * threading model.
+ *
+ * The program runs in the embedded CPython (Debian's libpython3.11): every
+ * Python thread is a green thread of the engine with its own PyThreadState,
+ * and the simulator serves `_thread` (so CPython's own threading, queue,
+ * concurrent.futures and logging run unchanged on it), `time` and the other
+ * clocks. See model/cpy/README.md for the whole design.
+ *
+ * Each run happens in a child process forked for it (a crash or a runaway
+ * allocation there can never take the caller down, and CPython is fresh for
+ * every run): events and scheduling decisions stream back through a pipe and
+ * reach the caller's sink and decision hook in order, as if the run were
+ * in-process. A policy's pick function runs in the child, on the state the
+ * caller had when it called py_run.
+ */
+#ifndef MODEL_CPY_PY_H
+#define MODEL_CPY_PY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../sim/buf.h"
+#include "../core.h"
+
+typedef struct py_program py_program;
+
+typedef struct py_run_opts {
+    int argc;                 /* sys.argv (argv[0] is the program's path) */
+    char **argv;
+    uint64_t max_steps;       /* Python lines before the run is stopped; 0 = no limit */
+    size_t max_memory;        /* bytes of Python allocations before MemoryError; 0 = none */
+    int max_depth;            /* recursion limit (sys.setrecursionlimit) */
+    bool line_notes;          /* "file:line" notes in the trace before events */
+    double timeout;           /* wall-clock seconds before the run is stopped; <= 0 none */
+    uint64_t max_output;      /* bytes the program may write; 0 = no limit */
+    bool opcodes;             /* --granularity opcode: random/PCT decide at every bytecode */
+    bool unbuffered;          /* -u: output is a scheduling point at every write */
+    bool sandbox;             /* --sandbox: OS-enforced confinement of the child */
+} py_run_opts;
+
+/* Defaults: no argv beyond the file, 200 million lines, 256 MiB, depth 1000,
+ * line notes on, no wall-clock timeout, 64 MiB of output. */
+py_run_opts py_run_opts_default(void);
+
+/* Stack per Python green thread: like a pthread's 8 MiB, committed lazily. */
+#define PY_STACK_SIZE ((size_t)8 << 20)
+
+/* Load `src` (len bytes; copied) as the file `filename` in dialect
+ * `python` (2 or 3). Syntax errors are CPython's to report, when it runs
+ * (exit 1, the report on stderr, as python does), so this fails only on
+ * out-of-memory (NULL, a message in err). */
+py_program *py_program_load(const char *filename, const char *src, size_t len, int python,
+                            sim_buf *err);
+/* Read a file. On an unreadable file, appends "threadsim: cannot read FILE:
+ * reason" (no newline) to err and sets *io_error. */
+py_program *py_program_read(const char *path, int python, sim_buf *err, bool *io_error);
+void py_program_free(py_program *p);
+
+/* Run the program. Returns the exit status: the model's (MODEL_EXIT_*), or
+ * sys.exit's code. An engine failure (the child died) is reported on stderr
+ * and gives MODEL_EXIT_INTERNAL. */
+int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, model_result *res);
+
+#define MODEL_EXIT_INTERNAL 70
+
+#endif
