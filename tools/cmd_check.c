@@ -33,6 +33,7 @@
 
 #include "../model/cpy/py.h"
 #include "cli.h"
+#include "cmd_py.h"
 #include "pydirective.h"
 #include "record.h"
 #include "scenarios/scenario.h"
@@ -307,6 +308,7 @@ static void check__one_py(check__cfg *c, check__result *r)
     bool python_set = c->python_set;
     if (!python_set)
         o.python = d.python;
+    ts_py_model_defaults(&o);
     if (check__py_options(r, d.options, &o, &python_set) != 0)
         goto done;
 
@@ -324,10 +326,14 @@ static void check__one_py(check__cfg *c, check__result *r)
             snprintf(r->message, sizeof r->message, "could not start the run (see above)");
             goto done;
         }
-        py_run_opts ro = py_run_opts_default();
-        char *argv0 = r->file;
-        ro.argc = 1;
-        ro.argv = &argv0;
+        py_run_opts ro = ts_py_run_opts(r->file);
+        char *pargv[TS_PYDIR_MAX_ARGS + 1];
+        int pargc = ts_pydirectives_split(d.args, pargv + 1, TS_PYDIR_MAX_ARGS);
+        if (pargc > 0) {
+            pargv[0] = r->file;
+            ro.argc = pargc + 1;
+            ro.argv = pargv;
+        }
         model_result res;
         r->status = py_run(prog, &o, &ro, &res);
         if (ts_record_end(&rec, r->status, &res) != 0) {
@@ -531,7 +537,9 @@ int ts_cmd_check(int argc, char **argv)
                 c.expected_dir = argv[++i];
             continue;
         }
-        int k = ts_parse_run_option(argc - i, argv + i, &c.base, &c.python_set);
+        int k = ts_parse_py_option(argc - i, argv + i);
+        if (k == 0)
+            k = ts_parse_run_option(argc - i, argv + i, &c.base, &c.python_set);
         if (k == 0)
             k = ts_parse_db_option(argc - i, argv + i, &db);
         if (k == 0)

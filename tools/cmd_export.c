@@ -126,7 +126,9 @@ int ts_cmd_export(int argc, char **argv)
             scenario = v, i++;
             continue;
         }
-        int k = ts_parse_run_option(argc - i, argv + i, &o, &python_set);
+        int k = ts_parse_py_option(argc - i, argv + i);
+        if (k == 0)
+            k = ts_parse_run_option(argc - i, argv + i, &o, &python_set);
         if (k == 0)
             k = ts_parse_db_option(argc - i, argv + i, &db);
         if (k == 0)
@@ -159,6 +161,7 @@ int ts_cmd_export(int argc, char **argv)
         if (!sc && ts_is_py_program(scenario)) {
             if (!python_set)
                 o.python = ts_py_dialect_of(scenario);
+            ts_py_model_defaults(&o);
             sim_buf err = {0};
             bool io_error = false;
             prog = py_program_read(scenario, o.python, &err, &io_error);

@@ -13,8 +13,10 @@
  * The dialect is --python's, else the file's `# threadsim: python N`
  * directive (tools/pydirective.h), else Python 3.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -22,6 +24,135 @@
 #include "cli.h"
 #include "cmd_py.h"
 #include "pydirective.h"
+#include "sandbox.h"
+
+ts_py_cli ts_py;
+
+static bool py__size(const char *opt, const char *v, uint64_t *out)
+{
+    /* BYTES with an optional K, M or G (powers of 1024) */
+    if (!v || !*v)
+        return ts_usage_error("%s needs a size (e.g. 256M)", opt), false;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    uint64_t mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1024 * 1024, end++;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1024ULL * 1024 * 1024, end++;
+    if (errno || *end || end == v || v[0] == '-' || n == 0 || n > UINT64_MAX / mul)
+        return ts_usage_error("%s needs a positive size (e.g. 256M), not '%s'", opt, v), false;
+    *out = n * mul;
+    return true;
+}
+
+int ts_parse_py_option(int argc, char **argv)
+{
+    const char *a = argv[0];
+    const char *v = argc > 1 ? argv[1] : NULL;
+    if (strcmp(a, "--") == 0) {
+        ts_py.argc = argc - 1;
+        ts_py.argv = argv + 1;
+        return argc;
+    }
+    if (strcmp(a, "-u") == 0) {
+        ts_py.unbuffered = true;
+        return 1;
+    }
+    if (strcmp(a, "--sandbox") == 0) {
+        ts_py.sandbox = true;
+        return 1;
+    }
+    if (strcmp(a, "--granularity") == 0) {
+        if (!v || (strcmp(v, "line") != 0 && strcmp(v, "opcode") != 0))
+            return ts_usage_error("--granularity needs line or opcode"), -1;
+        ts_py.opcodes = strcmp(v, "opcode") == 0;
+        return 2;
+    }
+    if (strcmp(a, "--max-steps") == 0) {
+        if (!ts_parse_u64(a, v, &ts_py.max_steps))
+            return -1;
+        if (!ts_py.max_steps)
+            return ts_usage_error("--max-steps must be at least 1"), -1;
+        return 2;
+    }
+    if (strcmp(a, "--max-memory") == 0)
+        return py__size(a, v, &ts_py.max_memory) ? 2 : -1;
+    if (strcmp(a, "--max-output") == 0)
+        return py__size(a, v, &ts_py.max_output) ? 2 : -1;
+    if (strcmp(a, "--timeout") == 0) {
+        if (!ts_parse_secs(a, v, &ts_py.timeout))
+            return -1;
+        if (!(ts_py.timeout > 0))
+            return ts_usage_error("--timeout needs a positive number of seconds"), -1;
+        return 2;
+    }
+    if (strcmp(a, "--switch-steps") == 0)
+        ts_py.switch_set = true; /* parsed by ts_parse_run_option */
+    return 0;
+}
+
+void ts_py_model_defaults(model_opts *o)
+{
+    if (!ts_py.switch_set)
+        o->sim.switch_steps = TS_PY_SWITCH_LINES;
+}
+
+/* --sandbox, in the run's child once CPython is ready: read the program's
+ * folder and the standard library, write only a fresh scratch folder. */
+static int py__sandbox(void *ud, const char *prog_dir, char *err, size_t errcap)
+{
+    (void)ud;
+    char scratch[] = "/tmp/threadsim-scratch-XXXXXX";
+    if (!mkdtemp(scratch)) {
+        snprintf(err, errcap, "cannot make a scratch folder: %s", strerror(errno));
+        return -1;
+    }
+    if (chdir(scratch) != 0) {
+        snprintf(err, errcap, "cannot enter the scratch folder: %s", strerror(errno));
+        return -1;
+    }
+    const char *dirs[8];
+    int n = 0;
+    dirs[n++] = prog_dir;
+    dirs[n++] = "/usr/lib/python3.11";
+    dirs[n++] = "/usr/lib/x86_64-linux-gnu";
+    dirs[n++] = "/usr/share/zoneinfo";
+    dirs[n] = NULL;
+    ts_sandbox_opts so = {.read_dirs = dirs, .scratch_dir = scratch};
+    return ts_sandbox_enter(&so, err, errcap);
+}
+
+py_run_opts ts_py_run_opts(const char *path)
+{
+    static char **argv;
+    free(argv);
+    argv = calloc((size_t)ts_py.argc + 2, sizeof *argv);
+    if (!argv)
+        abort();
+    argv[0] = (char *)path;
+    for (int i = 0; i < ts_py.argc; i++)
+        argv[i + 1] = ts_py.argv[i];
+    py_run_opts ro = py_run_opts_default();
+    ro.argc = ts_py.argc + 1;
+    ro.argv = argv;
+    if (ts_py.max_steps)
+        ro.max_steps = ts_py.max_steps;
+    if (ts_py.max_memory)
+        ro.max_memory = ts_py.max_memory;
+    if (ts_py.max_output)
+        ro.max_output = ts_py.max_output;
+    ro.timeout = ts_py.timeout;
+    ro.opcodes = ts_py.opcodes;
+    const char *ub = getenv("PYTHONUNBUFFERED");
+    ro.unbuffered = ts_py.unbuffered || (ub && *ub);
+    ro.sandbox = ts_py.sandbox;
+    ro.child_hook = py__sandbox;
+    return ro;
+}
 
 bool ts_is_py_program(const char *name)
 {
@@ -52,10 +183,7 @@ int ts_py_dialect_of(const char *path)
 
 int ts_py_exec(const py_program *prog, const char *path, const model_opts *o, model_result *res)
 {
-    py_run_opts ro = py_run_opts_default();
-    char *argv0 = (char *)path;
-    ro.argc = 1;
-    ro.argv = &argv0;
+    py_run_opts ro = ts_py_run_opts(path);
     return py_run(prog, o, &ro, res);
 }
 
@@ -79,6 +207,7 @@ int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const
     }
     sim_buf_free(&err);
     o->python = python;
+    ts_py_model_defaults(o);
 
     store *st = NULL;
     if (!db->none && !(st = ts_db_open(db, true))) {

@@ -21,6 +21,36 @@ bool ts_is_py_program(const char *name);
 int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const ts_db_opts *db,
               ts_policy_opts *pol);
 
+/* Options of a Python run, set by the command line (ts_parse_py_option) and
+ * used by every .py run of the process (run, check, step, export, replay). */
+typedef struct ts_py_cli {
+    int argc;                 /* program arguments after `--` */
+    char **argv;
+    uint64_t max_steps;       /* --max-steps (lines); 0: the default */
+    uint64_t max_memory;      /* --max-memory BYTES; 0: the default */
+    uint64_t max_output;      /* --max-output BYTES; 0: the default */
+    double timeout;           /* --timeout SECS (wall clock); 0: none */
+    bool opcodes;             /* --granularity opcode */
+    bool unbuffered;          /* -u, or PYTHONUNBUFFERED set non-empty */
+    bool sandbox;             /* --sandbox */
+    bool switch_set;          /* --switch-steps was given */
+} ts_py_cli;
+extern ts_py_cli ts_py;
+
+/* Python lines standing for CPython 3.11's 5 ms switch interval on this
+ * machine class (about 15 ns a line: tools/calibrate.py measures it), the
+ * default --switch-steps of a Python run. */
+#define TS_PY_SWITCH_LINES 330000
+
+/* Parse one Python-run option at argv[0]; returns how many arguments it took
+ * (0: not one of them; -1: bad usage, reported). `--` takes all the rest. */
+int ts_parse_py_option(int argc, char **argv);
+/* The model options of a Python run: the calibrated switch interval unless
+ * --switch-steps was given. */
+void ts_py_model_defaults(model_opts *o);
+/* The run options of a Python run from the command line, argv[0] = path. */
+struct py_run_opts ts_py_run_opts(const char *path);
+
 /* The file's `# threadsim: python N` directive, or 3 (also when unreadable). */
 int ts_py_dialect_of(const char *path);
 /* Run a loaded program as `path` (its sys.argv[0]) with the options `o`

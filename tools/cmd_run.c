@@ -107,7 +107,19 @@ static void run_usage(FILE *f)
           "  --policy P            scheduling: fifo (default), random, pct[:DEPTH[:STEPS]]\n"
           "  --seed N              the run's seed: random policies, Python's random (0)\n"
           "  --db PATH             record the run into PATH (default ./threadsim.db)\n"
-          "  --no-db               do not record the run\n",
+          "  --no-db               do not record the run\n\n"
+          "Python programs (run in CPython 3.11; every thread, lock and clock simulated):\n"
+          "  -- ARGS...            the program's sys.argv[1:]\n"
+          "  --switch-steps N      lines per 5 ms switch interval (330000: CPython's speed)\n"
+          "  --granularity G       line (default) or opcode: where random/pct may switch\n"
+          "  --max-steps N         stop after N executed lines (200000000; exit 4)\n"
+          "  --max-memory SIZE     MemoryError past SIZE of Python allocations (256M)\n"
+          "  --max-output SIZE     stop after SIZE bytes of output (64M; exit 4)\n"
+          "  --timeout SECS        stop after SECS of wall-clock time (exit 4)\n"
+          "  -u                    unbuffered output: each write is a scheduling point\n"
+          "                        (also when PYTHONUNBUFFERED is set)\n"
+          "  --sandbox             confine the program by the kernel (Landlock, seccomp):\n"
+          "                        no network, no processes, writes only in a scratch folder\n",
           f);
 }
 
@@ -187,7 +199,9 @@ int ts_cmd_run(int argc, char **argv)
             full = true;
             continue;
         }
-        int k = ts_parse_run_option(argc - i, argv + i, &o, &python_set);
+        int k = ts_parse_py_option(argc - i, argv + i);
+        if (k == 0)
+            k = ts_parse_run_option(argc - i, argv + i, &o, &python_set);
         if (k == 0)
             k = ts_parse_db_option(argc - i, argv + i, &db);
         if (k == 0)

@@ -460,7 +460,7 @@ static char *cli__read_file(const char *path, size_t *len);
 static int cli__run_py(void *arg, const model_opts *o, model_result *res)
 {
     const py_program *prog = arg;
-    py_run_opts ro = py_run_opts_default();
+    py_run_opts ro = ts_py_run_opts(py_program_path(prog));
     ro.line_notes = true;
     return py_run(prog, o, &ro, res);
 }
@@ -533,7 +533,9 @@ int ts_cmd_step(int argc, char **argv)
             i++;
             continue;
         }
-        int k = ts_parse_run_option(argc - i, argv + i, &o, &python_set);
+        int k = ts_parse_py_option(argc - i, argv + i);
+        if (k == 0)
+            k = ts_parse_run_option(argc - i, argv + i, &o, &python_set);
         if (k == 0)
             k = ts_parse_db_option(argc - i, argv + i, &db);
         if (k < 0)
@@ -606,8 +608,10 @@ int ts_cmd_step(int argc, char **argv)
     }
     if (sc)
         ts_step_init(&c.sp, sc->name, sc->main, NULL, &o);
-    else
+    else {
+        ts_py_model_defaults(&o);
         ts_step_init_runner(&c.sp, name, cli__run_py, prog, &o);
+    }
     if (token) {
         char *again = NULL;
         ts_step_token_parse(token, &again, &c.sp, err, sizeof err);

@@ -34,6 +34,7 @@ int ts_pydirectives_parse(const char *src, ts_pydirectives *d, char *err, size_t
     memset(d, 0, sizeof *d);
     d->python = 3;
     bool seen_python = false, seen_scenario = false, seen_options = false, seen_exit = false;
+    bool seen_args = false;
     const size_t tlen = sizeof pydir__tag - 1;
     for (const char *line = src; line && *line;) {
         const char *nl = strchr(line, '\n');
@@ -61,6 +62,9 @@ int ts_pydirectives_parse(const char *src, ts_pydirectives *d, char *err, size_t
             } else if (strncmp(buf, "scenario ", 9) == 0 && !seen_scenario) {
                 seen_scenario = true;
                 sscanf(buf + 9, "%127s", d->scenario);
+            } else if (strncmp(buf, "args ", 5) == 0 && !seen_args) {
+                seen_args = true;
+                snprintf(d->args, sizeof d->args, "%s", buf + 5);
             } else if (strncmp(buf, "options ", 8) == 0 && !seen_options) {
                 seen_options = true;
                 snprintf(d->options, sizeof d->options, "%s", buf + 8);

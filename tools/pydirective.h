@@ -9,6 +9,7 @@
  *                      of the corpus says `python 2`
  *   scenario NAME      the built-in scenario the program is (informational)
  *   options ARGS       run options, as for `threadsim run` (--max-time 30...)
+ *   args WORDS         the program's arguments (sys.argv[1:]), split at spaces
  *   exit N             the expected exit status (default 0)
  *   cpython-timeout S  for tools/oracle.sh only (ignored here)
  * Other words are ignored (comments that happen to start the same way stay
@@ -27,6 +28,7 @@ typedef struct ts_pydirectives {
     int python;          /* 2 or 3: the `python` directive, else 3 */
     char scenario[128];  /* the `scenario` directive's first word, "" if none */
     char options[512];   /* the `options` directive's text, "" if none */
+    char args[512];      /* the `args` directive's text, "" if none */
     int exit_status;     /* the `exit` directive, else 0 */
 } ts_pydirectives;
 

@@ -496,9 +496,8 @@ void cpy_note_line(void)
     const char *fn = PyUnicode_AsUTF8(co->co_filename);
     if (line != thr->noted_line && fn) {
         thr->noted_line = line;
-        const char *base = strrchr(fn, '/');
-        char buf[300];
-        int len = snprintf(buf, sizeof buf, "%s:%d", base ? base + 1 : fn, line);
+        char buf[4200];
+        int len = snprintf(buf, sizeof buf, "%s:%d", fn, line);
         if (len >= (int)sizeof buf)
             len = (int)sizeof buf - 1;
         sim_sched *s = model_sched();

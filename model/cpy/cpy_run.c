@@ -109,6 +109,8 @@ py_program *py_program_read(const char *path, int python, sim_buf *err, bool *io
     return p;
 }
 
+const char *py_program_path(const py_program *p) { return p->filename; }
+
 void py_program_free(py_program *p)
 {
     if (!p)
@@ -281,7 +283,6 @@ static void child__init(const py_program *p)
     if (!path || !d0o || PyList_Insert(path, 0, d0o) < 0)
         child__fail("sys.path");
     Py_DECREF(d0o);
-    free(dir);
 
     /* the bootstrap, with the run's seed */
     PyObject *g = PyDict_New();
@@ -297,6 +298,21 @@ static void child__init(const py_program *p)
     Py_DECREF(r);
     Py_DECREF(code);
     Py_DECREF(g);
+
+    if (cpy.ro.sandbox) {
+        /* nothing of the caller's (its database above all) stays reachable */
+        if (pipe_fd > 3)
+            close_range(3, (unsigned)pipe_fd - 1, 0);
+        close_range((unsigned)pipe_fd + 1, ~0U, 0);
+        char err[256] = "no sandbox was given";
+        if (!cpy.ro.child_hook ||
+            cpy.ro.child_hook(cpy.ro.child_ud, *d0 ? d0 : ".", err, sizeof err) != 0) {
+            fprintf(stderr, "threadsim: --sandbox: %s\n", err);
+            fflush(stderr);
+            _exit(MODEL_EXIT_INTERNAL);
+        }
+    }
+    free(dir);
 }
 
 /* The program's exit status from a SystemExit being raised (CPython's

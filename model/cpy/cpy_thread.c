@@ -501,15 +501,16 @@ static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
     thr->args = fargs;
     thr->kwargs = fkw;
     cpy_note_line();
-    cpy_io_flush();
+    /* model_thread_new and _set_daemon are scheduling points too (a policy
+     * deciding at every step may switch there) */
+    PyThreadState *ts = cpy_leave();
     model_thread *t = model_thread_new(cname, thread__body, thr, NULL);
-    Py_XDECREF(name);
     t->user = thr;
     model_thread_set_daemon(t, daemon);
     cpy__raw_threads++;
-    PyThreadState *ts = cpy_leave();
     int rc = model_thread_start(t);
     cpy_back(ts);
+    Py_XDECREF(name);
     if (rc != 0) {
         cpy__raw_threads--;
         model_err_clear();

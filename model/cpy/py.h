@@ -38,7 +38,14 @@ typedef struct py_run_opts {
     uint64_t max_output;      /* bytes the program may write; 0 = no limit */
     bool opcodes;             /* --granularity opcode: random/PCT decide at every bytecode */
     bool unbuffered;          /* -u: output is a scheduling point at every write */
-    bool sandbox;             /* --sandbox: OS-enforced confinement of the child */
+    bool sandbox;             /* --sandbox: the child keeps only stdio and its pipe, and
+                               * calls child_hook (the OS confinement) before the program */
+    /* Called in the child once the interpreter is ready, before the program
+     * runs (the tools put the kernel sandbox here; the model cannot depend on
+     * them). `prog_dir` is the program's folder. 0, or -1 with a reason in
+     * err: the run then ends with MODEL_EXIT_INTERNAL before the program. */
+    int (*child_hook)(void *ud, const char *prog_dir, char *err, size_t errcap);
+    void *child_ud;
 } py_run_opts;
 
 /* Defaults: no argv beyond the file, 200 million lines, 256 MiB, depth 1000,
@@ -58,6 +65,8 @@ py_program *py_program_load(const char *filename, const char *src, size_t len, i
  * reason" (no newline) to err and sets *io_error. */
 py_program *py_program_read(const char *path, int python, sim_buf *err, bool *io_error);
 void py_program_free(py_program *p);
+/* The path the program was loaded as. */
+const char *py_program_path(const py_program *p);
 
 /* Run the program. Returns the exit status: the model's (MODEL_EXIT_*), or
  * sys.exit's code. An engine failure (the child died) is reported on stderr
