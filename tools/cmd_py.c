@@ -184,6 +184,9 @@ int ts_py_dialect_of(const char *path)
 int ts_py_exec(const py_program *prog, const char *path, const model_opts *o, model_result *res)
 {
     py_run_opts ro = ts_py_run_opts(path);
+    /* a replay policy's position is read afterwards (did the schedule fit?):
+     * it must advance in this process */
+    ro.remote_pick = o->policy.pick && o->policy.name && strcmp(o->policy.name, "replay") == 0;
     return py_run(prog, o, &ro, res);
 }
 

@@ -462,6 +462,7 @@ static int cli__run_py(void *arg, const model_opts *o, model_result *res)
     const py_program *prog = arg;
     py_run_opts ro = ts_py_run_opts(py_program_path(prog));
     ro.line_notes = true;
+    ro.remote_pick = true;
     return py_run(prog, o, &ro, res);
 }
 
@@ -611,6 +612,7 @@ int ts_cmd_step(int argc, char **argv)
     else {
         ts_py_model_defaults(&o);
         ts_step_init_runner(&c.sp, name, cli__run_py, prog, &o);
+        c.sp.remote = true;
     }
     if (token) {
         char *again = NULL;

@@ -33,6 +33,7 @@ typedef struct step_run {
     uint64_t stop_at;         /* ... after this event */
     bool saw_after;           /* an event came after the stop: not the end */
     bool captured;            /* the pending decision was noted */
+    uint64_t last_seq;        /* the last event seen: the engine's nevents */
 } step_run;
 
 static void *step__xrealloc(void *p, size_t n)
@@ -104,6 +105,8 @@ void ts_step_fini(ts_step *sp)
 static void step__snapshot(ts_step *sp)
 {
     step__clear_holders(sp);
+    if (sp->remote)
+        return;
     uint32_t n = model_thread_count();
     for (uint32_t i = 0; i < n; i++) {
         model_thread *t = model_thread_at(i);
@@ -128,6 +131,8 @@ static void step__stop(step_run *r, uint64_t seq)
 {
     r->stopped = true;
     r->stop_at = seq;
+    if (r->sp->remote)
+        return; /* the run goes on in its own process; the sink ignores the rest */
     sim_sched *s = model_sched();
     uint64_t cap = r->sp->base.sim.max_events;
     s->cfg.max_events = cap && cap < seq + 1 ? cap : seq + 1;
@@ -176,6 +181,7 @@ static void step__sink(void *ud, const sim_event *ev)
 {
     step_run *r = ud;
     ts_step *sp = r->sp;
+    r->last_seq = ev->seq;
     if (r->stopped && ev->seq > r->stop_at) {
         r->saw_after = true;
         return;
@@ -237,7 +243,7 @@ static void step__decided(void *ud, uint64_t k, uint32_t n, uint32_t chosen, uin
 {
     step_run *r = ud;
     ts_step *sp = r->sp;
-    uint64_t seq = model_sched()->nevents;
+    uint64_t seq = r->last_seq;
     if (r->stopped && seq >= r->stop_at)
         return; /* the pending decision: the user has not made it */
     if (k >= sp->npath) {

@@ -78,6 +78,9 @@ typedef struct ts_step {
     char *name;               /* scenario name or program path (owned) */
     ts_step_runner run;       /* runs the program once */
     void *arg;                /* the runner's argument */
+    bool remote;              /* the runner runs the program in another process (a
+                               * Python program): no live world to read at the
+                               * stop, and the run goes on to its end past it */
     void (*main)(void *);     /* a scenario's main (ts_step_init), or NULL */
     void *main_arg;           /* main's argument */
     model_opts base;          /* run options; sink, policy and decision hook are set per run */

@@ -122,7 +122,7 @@ void py_program_free(py_program *p)
 
 /* ---- the pipe between child and parent ------------------------------------------ */
 
-enum { REC_EVENT = 'E', REC_DECISION = 'D', REC_RESULT = 'R' };
+enum { REC_EVENT = 'E', REC_DECISION = 'D', REC_RESULT = 'R', REC_PICK = 'P' };
 
 typedef struct rec_event {
     uint64_t seq;
@@ -137,12 +137,19 @@ typedef struct rec_decision {
     uint32_t n, chosen, thread;
 } rec_decision;
 
+typedef struct rec_pick {      /* followed by n uint32 thread ids, ready longest first */
+    uint64_t ndecisions, nevents;
+    int64_t now;
+    uint32_t n;
+} rec_pick;
+
 typedef struct rec_result {
     int32_t status;
     model_result res;
 } rec_result;
 
 static int pipe_fd = -1;
+static int reply_fd = -1;     /* remote picks: the parent's answers */
 static sim_buf pipe_buf;
 static double pipe_last_flush;
 
@@ -196,6 +203,30 @@ static void pipe_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen,
     (void)ud;
     rec_decision r = {index, n, chosen, thread};
     pipe_put(REC_DECISION, &r, sizeof r);
+}
+
+/* A decision made by the caller's policy, in the caller's process. */
+static uint32_t child__remote_pick(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud;
+    rec_pick r = {s->ndecisions, s->nevents, s->now, n};
+    pipe_put(REC_PICK, &r, sizeof r);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t id = sim_ready_at(s, i)->id;
+        sim_buf_add(&pipe_buf, (const char *)&id, sizeof id);
+    }
+    pipe_flush();
+    uint32_t choice;
+    size_t off = 0;
+    while (off < sizeof choice) {
+        ssize_t k = read(reply_fd, (char *)&choice + off, sizeof choice - off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            _exit(MODEL_EXIT_INTERNAL);
+        off += (size_t)k;
+    }
+    return choice < n ? choice : 0;
 }
 
 /* ---- the child: CPython ------------------------------------------------------------ */
@@ -443,6 +474,10 @@ static int child__run(const py_program *p, model_result *res)
     o.sink_ud = NULL;
     o.on_decision = cpy.mo.on_decision ? pipe_decision : NULL;
     o.decision_ud = NULL;
+    if (cpy.ro.remote_pick && o.policy.pick) {
+        o.policy.pick = child__remote_pick;
+        o.policy.ud = NULL;
+    }
     if (cpy.ro.timeout > 0)
         cpy.wall_deadline = wall_now() + cpy.ro.timeout;
     int status = model_run(&o, child__main, (void *)p, res);
@@ -501,13 +536,47 @@ static int read_part(int fd, char **buf, size_t *cap, uint32_t n, double deadlin
     return 0;
 }
 
+/* The caller's policy decides, on a sim_sched that shows what the child
+ * sent: the ready queue (ids), now, nevents, ndecisions. */
+static uint32_t parent__pick(const model_opts *m, const rec_pick *pk, const uint32_t *ids)
+{
+    if (!m->policy.pick || pk->n == 0)
+        return 0;
+    sim_thread *th = calloc(pk->n, sizeof *th);
+    sim_thread **rq = calloc(pk->n, sizeof *rq);
+    uint32_t choice = 0;
+    if (th && rq) {
+        for (uint32_t i = 0; i < pk->n; i++) {
+            th[i].id = ids[i];
+            th[i].state = SIM_T_READY;
+            rq[i] = &th[i];
+        }
+        sim_sched s;
+        memset(&s, 0, sizeof s);
+        s.now = pk->now;
+        s.nevents = pk->nevents;
+        s.ndecisions = pk->ndecisions;
+        s.rq = rq;
+        s.rq_len = s.rq_cap = pk->n;
+        s.policy = m->policy;
+        choice = m->policy.pick(m->policy.ud, &s, pk->n);
+    }
+    free(th);
+    free(rq);
+    return choice;
+}
+
 int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, model_result *res)
 {
     model_opts m = mo ? *mo : model_opts_default();
     py_run_opts r = ro ? *ro : py_run_opts_default();
-    int fds[2];
+    int fds[2], rfds[2] = {-1, -1};
     fflush(stdout);
     fflush(stderr);
+    if (r.remote_pick && pipe(rfds) != 0) {
+        fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", strerror(errno));
+        return MODEL_EXIT_INTERNAL;
+    }
     if (pipe(fds) != 0) {
         fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", strerror(errno));
         return MODEL_EXIT_INTERNAL;
@@ -522,6 +591,10 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
     if (pid == 0) {
         close(fds[0]);
         pipe_fd = fds[1];
+        if (rfds[0] >= 0) {
+            close(rfds[1]);
+            reply_fd = rfds[0];
+        }
         cpy.prog = p;
         cpy.mo = m;
         cpy.ro = r;
@@ -536,6 +609,8 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
         _exit(0);
     }
     close(fds[1]);
+    if (rfds[0] >= 0)
+        close(rfds[0]);
     /* The child stops itself at its timeout; this is for one stuck in C. */
     double deadline = r.timeout > 0 ? wall_now() + r.timeout + 2.0 : 0;
     bool got_result = false, timed_out = false;
@@ -543,8 +618,8 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
     model_result out;
     memset(&out, 0, sizeof out);
     sim_event last = {0};
-    char *text = NULL, *reason = NULL;
-    size_t text_cap = 0, reason_cap = 0;
+    char *text = NULL, *reason = NULL, *ids = NULL;
+    size_t text_cap = 0, reason_cap = 0, ids_cap = 0;
     for (;;) {
         char type;
         if (read_full(fds[0], &type, 1, deadline, pid, &timed_out) != 0)
@@ -574,6 +649,15 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
                 break;
             if (m.on_decision)
                 m.on_decision(m.decision_ud, dr.index, dr.n, dr.chosen, dr.thread);
+        } else if (type == REC_PICK) {
+            rec_pick pk;
+            if (read_full(fds[0], &pk, sizeof pk, deadline, pid, &timed_out) != 0 ||
+                pk.n > (1u << 24) ||
+                read_part(fds[0], &ids, &ids_cap, pk.n * 4, deadline, pid, &timed_out) != 0)
+                break;
+            uint32_t choice = parent__pick(&m, &pk, (const uint32_t *)ids);
+            if (write(rfds[1], &choice, sizeof choice) != (ssize_t)sizeof choice)
+                break;
         } else if (type == REC_RESULT) {
             rec_result rr;
             if (read_full(fds[0], &rr, sizeof rr, deadline, pid, &timed_out) != 0)
@@ -586,8 +670,11 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
         }
     }
     close(fds[0]);
+    if (rfds[1] >= 0)
+        close(rfds[1]);
     free(text);
     free(reason);
+    free(ids);
     int ws = 0;
     while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
         ;

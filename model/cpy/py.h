@@ -46,6 +46,11 @@ typedef struct py_run_opts {
      * err: the run then ends with MODEL_EXIT_INTERNAL before the program. */
     int (*child_hook)(void *ud, const char *prog_dir, char *err, size_t errcap);
     void *child_ud;
+    /* The policy's pick runs in the caller's process (a round trip per
+     * decision) instead of the child's: for a policy that keeps state the
+     * caller reads afterwards (the stepper). Its sim_sched then shows only
+     * now, nevents, ndecisions and the ready queue (thread ids). */
+    bool remote_pick;
 } py_run_opts;
 
 /* Defaults: no argv beyond the file, 200 million lines, 256 MiB, depth 1000,

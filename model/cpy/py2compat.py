@@ -168,6 +168,7 @@ def translate(source, filename='<string>'):
         tree.future_features = features
         original = {id(leaf): leaf for leaf in tree.leaves()}
         tool.refactor_tree(tree, filename)
+        _normalize(l2, tree)
         if 'print_function' not in features:
             _print_pass(l2, tree)
         if 'division' not in features:
@@ -425,40 +426,125 @@ def _round_pass(l2, tree):
 # an added statement is joined to its neighbour with ';'.  Where lines went
 # missing before a statement, blank lines are put back.
 
-_NO_ANCHOR = None
-
-
 def _keep_lines(l2, tree, original):
     token = l2.token
     skip = {token.NEWLINE, token.INDENT, token.DEDENT, token.ENDMARKER}
+    problems = []
+    moved_up = set()            # ids of tokens a dropped blank line moved
     for _ in range(10000):
+        leaves = list(tree.leaves())
+        at_line_start = []      # per leaf: its prefix begins a line
         line = 1
+        shift = 0               # lines an unfixable spot has already moved
         pending = []            # added NEWLINE leaves since the last anchor
-        prev = None
-        fixed = False
-        for leaf in tree.leaves():
+        problems = []
+        changed = False
+        text_ends_nl = True
+        for i, leaf in enumerate(leaves):
+            at_line_start.append(text_ends_nl)
             start = line + leaf.prefix.count('\n')
             if (original.get(id(leaf)) is leaf and leaf.type not in skip
                     and leaf.lineno > 0):
-                if start > leaf.lineno:
-                    while pending and not fixed:
-                        fixed = _join(l2, pending.pop())
-                    if fixed:
+                want = leaf.lineno + shift
+                if start > want:
+                    while pending and not changed:
+                        changed = _join(l2, pending.pop())
+                    if not changed:
+                        moved = _drop_blank_line(leaves, at_line_start, i)
+                        if moved is not None:
+                            changed = True
+                            moved_up.update(id(lf) for lf in moved)
+                            lines = [lf.lineno for lf in moved
+                                     if lf.lineno > 0 and lf.value.strip()]
+                            if lines:
+                                notes.append(
+                                    'lines %d-%d: one line up (a statement '
+                                    'added after them)'
+                                    % (min(lines), max(lines)))
+                    if changed:
                         break
-                    notes.append('line %d: could not keep %r on its line'
-                                 % (leaf.lineno, leaf.value))
-                elif start < leaf.lineno and _starts_line(l2, leaf, prev):
-                    _add_blank_lines(l2, leaf, prev, leaf.lineno - start)
-                    fixed = True
-                    break
+                    problems.append('line %d: %r is %d line(s) down'
+                                    % (leaf.lineno, leaf.value, start - want))
+                    shift += start - want
+                elif start < want and id(leaf) not in moved_up:
+                    if _starts_line(l2, leaf, leaves[i - 1] if i else None):
+                        _add_blank_lines(l2, leaf,
+                                         leaves[i - 1] if i else None,
+                                         want - start)
+                        changed = True
+                        break
                 pending = []
             if leaf.type == token.NEWLINE and original.get(id(leaf)) \
                     is not leaf:
                 pending.append(leaf)
             line = start + leaf.value.count('\n')
-            prev = leaf
-        if not fixed:
-            return
+            if leaf.value:
+                text_ends_nl = leaf.value.endswith('\n')
+            elif leaf.prefix:
+                text_ends_nl = leaf.prefix.endswith('\n')
+        if not changed:
+            break
+    notes.extend(problems)
+
+
+def _normalize(l2, tree):
+    """Undo two shapes fix_except leaves behind: a leaf present at two
+    places of the tree (the suite's NEWLINE and INDENT, shared), and an
+    inserted statement that is not wrapped in a simple_stmt (followed by
+    a bare NEWLINE and INDENT in the suite)."""
+    syms, token, pytree = l2.syms, l2.token, l2.pytree
+    seen = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        for i, child in enumerate(node.children):
+            if id(child) in seen:
+                child = child.clone()
+                child.parent = node
+                node.children[i] = child
+            seen.add(id(child))
+            if child.children:
+                stack.append(child)
+    for node in list(tree.pre_order()):
+        if node.type != syms.suite:
+            continue
+        kids = node.children
+        i = 2
+        while i < len(kids):
+            k = kids[i]
+            if (isinstance(k, pytree.Node) and k.type != syms.simple_stmt
+                    and i + 1 < len(kids)
+                    and kids[i + 1].type == token.NEWLINE):
+                nl = kids[i + 1]
+                k.remove()
+                nl.remove()
+                stmt = pytree.Node(syms.simple_stmt, [k, nl])
+                node.insert_child(i, stmt)
+                kids = node.children
+                if i + 1 < len(kids) and kids[i + 1].type == token.INDENT:
+                    ind = kids[i + 1]
+                    ind.remove()
+                    kids = node.children
+                    if i + 1 < len(kids):
+                        kids[i + 1].prefix = (ind.prefix + ind.value
+                                              + kids[i + 1].prefix)
+            i += 1
+
+
+def _drop_blank_line(leaves, at_line_start, i):
+    """Delete the blank line nearest before leaves[i].  Returns None if
+    there is none, else the tokens that moved up a line."""
+    for j in range(i, -1, -1):
+        leaf = leaves[j]
+        if not at_line_start[j] or '\n' not in leaf.prefix:
+            continue
+        parts = leaf.prefix.split('\n')
+        for k in range(len(parts) - 2, -1, -1):
+            if parts[k].strip() == '':
+                del parts[k]
+                leaf.prefix = '\n'.join(parts)
+                return leaves[j:i]
+    return None
 
 
 def _starts_line(l2, leaf, prev):
@@ -479,16 +565,29 @@ def _join(l2, newline):
     previous one) on one line.  True when done."""
     syms, token = l2.syms, l2.token
     stmt = newline.parent
-    if stmt is None or stmt.type != syms.simple_stmt or newline.value != '\n':
+    if stmt is None or newline.value != '\n' or '#' in newline.prefix:
         return False
-    if '#' in newline.prefix:
+    if stmt.children[-1] is not newline:
+        # a line break inside one simple_stmt (fix_urllib's imports)
+        nxt = newline.next_sibling
+        if nxt is None:
+            return False
+        first = _first_leaf(nxt)
+        if '\n' in first.prefix:
+            return False
+        newline.value = ';'
+        first.prefix = ' '
+        return True
+    if stmt.type != syms.simple_stmt:
         return False
     nxt = stmt.next_sibling
     if nxt is not None and nxt.type == syms.simple_stmt:
         # stmt; nxt  -- on nxt's line
         nxt_first = _first_leaf(nxt)
         stmt_first = _first_leaf(stmt)
-        stmt_first.prefix = stmt_first.prefix + nxt_first.prefix
+        if '\n' in nxt_first.prefix:
+            # nxt's blank and comment lines (and its indentation) go first
+            stmt_first.prefix = stmt_first.prefix + nxt_first.prefix
         nxt_first.prefix = ' '
         newline.value = ';'
         return True
@@ -1049,12 +1148,11 @@ def _unbuffered_std_streams():
     """Like python3 -u: stdout and stderr written at once, so their merged
     output keeps program order (the .out files' view)."""
     import io
-    if sys.flags.unbuffered:
-        return
     for name, fd in (('stdout', 1), ('stderr', 2)):
         old = getattr(sys, name)
-        if old is None:
-            continue
+        if old is None or isinstance(getattr(old, 'buffer', None),
+                                     io.RawIOBase):
+            continue            # python3 -u: unbuffered already
         try:
             old.flush()
             raw = io.FileIO(fd, 'w', closefd=False)
