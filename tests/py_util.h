@@ -4,10 +4,10 @@
 #ifndef TS_PY_UTIL_H
 #define TS_PY_UTIL_H
 
-#include "model/py/py.h"
+#include "model/cpy/py.h"
 #include "test_util.h"
 
-#define PYT_SYNTAX (-100)  /* pyt_run status: the source did not parse */
+#define PYT_SYNTAX 1  /* a syntax error: CPython reports it when the run starts, exit 1 (as python) */
 
 /* Run `src` as file "t.py" in dialect `python` (2 or 3) with run options
  * `ro` (NULL: defaults, but a 20-million-step limit) and model options `mo`

@@ -89,4 +89,21 @@ seed.__doc__ = _random_seed.__doc__
 _random.Random.seed = seed
 _random.seed(_seed)
 
+# --- threading.local ---------------------------------------------------------------
+# CPython's C _thread._local, in Python (_threading_local's algorithm): named
+# so that its messages and reprs are CPython's ("'_thread._local' object has
+# no attribute 'x'", "<_thread._local object at ...>").
+import _thread
+import _threading_local
+
+
+class _local(_threading_local.local):
+    __slots__ = ()
+
+
+_local.__module__ = '_thread'
+_local.__qualname__ = '_local'
+_local.__name__ = '_thread._local'
+_thread._local = _local
+
 del _name

@@ -49,6 +49,9 @@ typedef struct cpy_state {
 
 extern cpy_state cpy;
 
+/* The program is Python 2 (translated). */
+bool cpy_python2(void);
+
 /* Switching: every call into the model that may switch green threads is
  * bracketed by cpy_leave() / cpy_back(): pending output is flushed first,
  * and on return the caller's thread state is made current again (another

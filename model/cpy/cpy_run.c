@@ -38,6 +38,7 @@
 cpy_state cpy;
 
 extern const char cpy_bootstrap_py[];
+extern const char cpy_py2compat_py[];
 
 struct py_program {
     char *filename;
@@ -110,6 +111,8 @@ py_program *py_program_read(const char *path, int python, sim_buf *err, bool *io
 }
 
 const char *py_program_path(const py_program *p) { return p->filename; }
+
+bool cpy_python2(void) { return cpy.prog && cpy.prog->python == 2; }
 
 void py_program_free(py_program *p)
 {
@@ -398,8 +401,30 @@ static int child__uncaught(void)
     sim_emit_text(model_sched(), SIM_EV_ERROR, SIM_NONE, 0, dot ? dot + 1 : tn, line,
                   strlen(line));
     free(line);
-    PyErr_Restore(t, v, tb);
-    PyErr_PrintEx(1);
+    /* sys.excepthook as CPython calls it; its default is printed by the
+     * traceback module (through linecache, so the source lines shown are
+     * the program as it ran: C's printer re-reads the file) */
+    PyObject *hook = PySys_GetObject("excepthook");
+    PyObject *dflt = PySys_GetObject("__excepthook__");
+    PyObject *tbm = hook == dflt ? PyImport_ImportModule("traceback") : NULL;
+    PyObject *r = NULL;
+    if (tbm)
+        r = PyObject_CallMethod(tbm, "print_exception", "OOO", t ? t : Py_None, v ? v : Py_None,
+                                tb ? tb : Py_None);
+    else if (hook)
+        r = PyObject_CallFunctionObjArgs(hook, t ? t : Py_None, v ? v : Py_None,
+                                         tb ? tb : Py_None, NULL);
+    if (!r) {
+        PyErr_Clear();
+        PyErr_Restore(t, v, tb);
+        PyErr_PrintEx(0);
+    } else {
+        Py_DECREF(r);
+        Py_XDECREF(t);
+        Py_XDECREF(v);
+        Py_XDECREF(tb);
+    }
+    Py_XDECREF(tbm);
     return 1;
 }
 
@@ -416,6 +441,45 @@ static void child__call_hook(const char *module, const char *fn)
         cpy.exit_code = child__system_exit();
     else
         PyErr_WriteUnraisable(NULL);
+}
+
+/* A module made from embedded source, registered in sys.modules. */
+static PyObject *child__module(const char *name, const char *src)
+{
+    PyObject *mods = PyImport_GetModuleDict();
+    PyObject *m = PyDict_GetItemString(mods, name);
+    if (m) {
+        Py_INCREF(m);
+        return m;
+    }
+    char fn[64];
+    snprintf(fn, sizeof fn, "<threadsim %s>", name);
+    PyObject *code = Py_CompileString(src, fn, Py_file_input);
+    m = code ? PyImport_ExecCodeModuleEx(name, code, fn) : NULL;
+    Py_XDECREF(code);
+    return m;
+}
+
+/* Tracebacks show the program's lines as it ran, even if the file has
+ * changed or is gone since (or never existed: a program given as text):
+ * linecache never re-reads an entry whose mtime is None. */
+static void child__linecache(const py_program *p)
+{
+    PyObject *lc = PyImport_ImportModule("linecache");
+    PyObject *cache = lc ? PyObject_GetAttrString(lc, "cache") : NULL;
+    PyObject *src = PyUnicode_DecodeUTF8(p->src, (Py_ssize_t)p->len, "replace");
+    PyObject *lines = src ? PyUnicode_Splitlines(src, 1) : NULL;
+    PyObject *fn = PyUnicode_DecodeFSDefault(p->filename);
+    PyObject *entry = lines && fn ? Py_BuildValue("(nOOO)", (Py_ssize_t)p->len, Py_None, lines, fn)
+                                  : NULL;
+    if (!cache || !entry || PyObject_SetItem(cache, fn, entry) < 0)
+        PyErr_Clear();
+    Py_XDECREF(entry);
+    Py_XDECREF(fn);
+    Py_XDECREF(lines);
+    Py_XDECREF(src);
+    Py_XDECREF(cache);
+    Py_XDECREF(lc);
 }
 
 /* The main green thread: the program, then the ending CPython gives it. */
@@ -439,14 +503,20 @@ static void child__main(void *arg)
     const char *src = p->src;
     PyObject *translated = NULL;
     if (p->python == 2) {
-        PyObject *py2 = PyImport_ImportModule("threadsim_py2");
-        translated = py2 ? PyObject_CallMethod(py2, "prepare", "ss", p->src, p->filename) : NULL;
+        /* Python 2: translated to Python 3 (py2compat.py: lib2to3 and the
+         * print statement's softspace), with the Python 2 names restored */
+        PyObject *py2 = child__module("threadsim_py2", cpy_py2compat_py);
+        translated = py2 ? PyObject_CallMethod(py2, "translate", "ss", p->src, p->filename) : NULL;
+        PyObject *shims = translated ? PyObject_CallMethod(py2, "install_shims", NULL) : NULL;
         Py_XDECREF(py2);
-        if (!translated || !(src = PyUnicode_AsUTF8(translated))) {
+        Py_XDECREF(shims);
+        if (!shims || !(src = PyUnicode_AsUTF8(translated))) {
+            Py_CLEAR(translated);
             cpy.exit_code = child__uncaught();
             return;
         }
     }
+    child__linecache(p);
     PyCompilerFlags flags = _PyCompilerFlags_INIT;
     PyObject *code = Py_CompileStringExFlags(src, p->filename, Py_file_input, &flags, -1);
     cpy_trace_install();

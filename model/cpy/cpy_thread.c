@@ -224,6 +224,8 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
             return NULL;
         }
         l->count++;
+        if (cpy.prog && cpy_python2())
+            return PyLong_FromLong(1); /* Python 2's RLock said 1 here (the RLock page) */
         Py_RETURN_TRUE;
     }
     if (!blocking || timeout == 0)
