@@ -463,6 +463,7 @@ static int cli__run_py(void *arg, const model_opts *o, model_result *res)
     py_run_opts ro = ts_py_run_opts(py_program_path(prog));
     ro.line_notes = true;
     ro.remote_pick = true;
+    ro.line_steps = true; /* `break line N` stops at any executed line */
     return py_run(prog, o, &ro, res);
 }
 

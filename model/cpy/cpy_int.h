@@ -23,6 +23,7 @@ typedef struct cpy_thr {
     PyFrameObject *last_frame;/* the frame of the previous line event (borrowed, compared only) */
     int last_lasti;           /* its instruction offset then */
     int noted_line;           /* last "file:line" note emitted */
+    bool tracing;             /* the line tracer is installed on ts */
     PyFrameObject *importing; /* the outermost importlib frame running, or NULL:
                                * an import's lines are not the program's steps */
     char *wait_what;          /* text of the current wait (owned, while blocked) */
@@ -41,6 +42,8 @@ typedef struct cpy_state {
     uint64_t out_bytes;       /* bytes written */
     double wall_deadline;     /* CLOCK_MONOTONIC seconds, or 0 */
     bool interrupt_main;      /* _thread.interrupt_main() pending */
+    bool clock_read;          /* the program has read a clock: CPU time is observable */
+    long alive;               /* Python threads started and not finished (main excluded) */
     PyObject *names;          /* dict: id(obj) -> (obj, "Kind-N"): display names */
     PyObject *kinds;          /* dict: kind -> count */
     const char *stdlib;       /* the standard library's folder, with a slash */
@@ -68,7 +71,7 @@ void cpy_thr_init_main(void);
 /* Output streams, clocks, tracer (cpy_io.c). */
 int cpy_io_install(void);           /* sys.stdout/err, time, os patches: 0 or -1 */
 void cpy_io_flush(void);            /* pending partial lines out as events */
-void cpy_trace_install(void);       /* the line tracer on the current thread state */
+void cpy_trace_update(void);        /* the line tracer on or off for the running thread */
 void cpy_note_line(void);           /* a "file:line" note if the line changed */
 
 /* Where the running thread waits, for traces and deadlock reports: reason

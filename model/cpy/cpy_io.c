@@ -38,6 +38,8 @@ void cpy_back(PyThreadState *ts)
         cpy.zombie = NULL;
         cpy_ts_delete(z);
     }
+    if (cpy.in_run)
+        cpy_trace_update();
 }
 
 /* ---- output streams ----------------------------------------------------------- */
@@ -236,6 +238,15 @@ static PyTypeObject cpy_stream_type = {
 
 static int64_t cpy__now(void) { return cpy.in_run ? model_now_ns() : 0; }
 
+/* From the first clock read on, CPU time is observable: the tracer counts it. */
+static void cpy__clock_read(void)
+{
+    if (!cpy.clock_read && cpy.in_run) {
+        cpy.clock_read = true;
+        cpy_trace_update();
+    }
+}
+
 static PyObject *t_sleep(PyObject *m, PyObject *arg)
 {
     (void)m;
@@ -271,6 +282,7 @@ static PyObject *t_sleep(PyObject *m, PyObject *arg)
 
 static PyObject *t_time(PyObject *m, PyObject *u)
 {
+    cpy__clock_read();
     (void)m;
     (void)u;
     return PyFloat_FromDouble((double)MODEL_EPOCH_UNIX + (double)cpy__now() / 1e9);
@@ -278,6 +290,7 @@ static PyObject *t_time(PyObject *m, PyObject *u)
 
 static PyObject *t_time_ns(PyObject *m, PyObject *u)
 {
+    cpy__clock_read();
     (void)m;
     (void)u;
     return PyLong_FromLongLong(MODEL_EPOCH_UNIX * SIM_NS_PER_SEC + cpy__now());
@@ -285,6 +298,7 @@ static PyObject *t_time_ns(PyObject *m, PyObject *u)
 
 static PyObject *t_mono(PyObject *m, PyObject *u)
 {
+    cpy__clock_read();
     (void)m;
     (void)u;
     return PyFloat_FromDouble((double)cpy__now() / 1e9);
@@ -292,6 +306,7 @@ static PyObject *t_mono(PyObject *m, PyObject *u)
 
 static PyObject *t_mono_ns(PyObject *m, PyObject *u)
 {
+    cpy__clock_read();
     (void)m;
     (void)u;
     return PyLong_FromLongLong(cpy__now());
@@ -304,6 +319,7 @@ enum { T_LOCALTIME, T_GMTIME, T_CTIME, T_ASCTIME, T_STRFTIME };
 
 static PyObject *t_call_with_now(int which, PyObject *args, Py_ssize_t at)
 {
+    cpy__clock_read();
     if (PyTuple_GET_SIZE(args) > at && PyTuple_GET_ITEM(args, at) != Py_None)
         return PyObject_Call(t_orig[which], args, NULL);
     PyObject *now = PyFloat_FromDouble((double)MODEL_EPOCH_UNIX + (double)cpy__now() / 1e9);
@@ -435,6 +451,8 @@ static int cpy_trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
         return 0;
     }
     cpy.lines++;
+    if (cpy.ro.line_steps && what == PyTrace_LINE)
+        cpy_note_line();
     if (cpy.ro.max_steps && cpy.lines > cpy.ro.max_steps)
         cpy__stop("step limit");
     if (cpy.wall_deadline > 0 && (cpy.lines & 0xffff) == 0 && cpy__wall() > cpy.wall_deadline)
@@ -461,9 +479,28 @@ static int cpy_trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
     return 0;
 }
 
-void cpy_trace_install(void)
+/* The tracer costs CPython its specialized instructions (3-4x on a tight
+ * loop), so it runs only while what it does can be observed: another
+ * thread is alive (preemption, and random/PCT's choices at every line), a
+ * timer is pending (a spinning thread must let time move so sleepers
+ * wake), the program has read a clock (CPU time shows in its numbers), the
+ * stepper wants every line, or limits on steps were asked for explicitly
+ * by the policy. A lone thread computing with no clock to look at runs at
+ * CPython's own speed; the rule depends only on the program's state, so
+ * runs stay deterministic. */
+void cpy_trace_update(void)
 {
-    PyEval_SetTrace(cpy_trace, NULL);
+    cpy_thr *thr = cpy_thr_current();
+    if (!thr || !thr->ts)
+        return;
+    sim_sched *s = model_sched();
+    bool want = cpy.alive > 0 || cpy.clock_read || sim_timerq_peek(&s->timers) ||
+                s->policy.every_step || cpy.ro.line_steps || cpy.ro.opcodes;
+    if (want == thr->tracing)
+        return;
+    thr->tracing = want;
+    thr->last_frame = NULL;
+    PyEval_SetTrace(want ? cpy_trace : NULL, NULL);
 }
 
 void cpy_note_line(void)

@@ -519,7 +519,7 @@ static void child__main(void *arg)
     child__linecache(p);
     PyCompilerFlags flags = _PyCompilerFlags_INIT;
     PyObject *code = Py_CompileStringExFlags(src, p->filename, Py_file_input, &flags, -1);
-    cpy_trace_install();
+    cpy_trace_update();
     PyObject *r = code ? PyEval_EvalCode(code, d, d) : NULL;
     Py_XDECREF(code);
     Py_XDECREF(translated);
@@ -532,6 +532,7 @@ static void child__main(void *arg)
     child__call_hook("atexit", "_run_exitfuncs");
     cpy_io_flush();
     PyEval_SetTrace(NULL, NULL);
+    cpy_thr_current()->tracing = false;
 }
 
 static int child__run(const py_program *p, model_result *res)

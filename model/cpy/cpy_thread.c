@@ -44,7 +44,6 @@ struct cpy_lock {
 };
 
 static PyTypeObject cpy_lock_type, cpy_rlock_type;
-static long cpy__raw_threads;  /* _count(): threads started and not finished */
 
 static long cpy__ident(void)
 {
@@ -417,7 +416,6 @@ static void thread__body(void *arg)
     cpy_thr *thr = arg;
     thr->ts = cpy_ts_new();
     cpy_back(thr->ts);
-    cpy_trace_install();
     PyObject *r = PyObject_Call(thr->func, thr->args, thr->kwargs);
     if (r) {
         Py_DECREF(r);
@@ -438,7 +436,7 @@ static void thread__body(void *arg)
     Py_CLEAR(thr->func);
     Py_CLEAR(thr->args);
     Py_CLEAR(thr->kwargs);
-    cpy__raw_threads--;
+    cpy.alive--;
     cpy.zombie = thr->ts; /* deleted by whichever thread runs next */
     thr->ts = NULL;
 }
@@ -488,7 +486,7 @@ static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
     char buf[64];
     if (!cname) {
         PyErr_Clear();
-        snprintf(buf, sizeof buf, "_thread-%ld", cpy__raw_threads + 1);
+        snprintf(buf, sizeof buf, "_thread-%ld", cpy.alive + 1);
         cname = buf;
     }
     cpy_thr *thr = PyMem_RawCalloc(1, sizeof *thr);
@@ -509,12 +507,12 @@ static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
     model_thread *t = model_thread_new(cname, thread__body, thr, NULL);
     t->user = thr;
     model_thread_set_daemon(t, daemon);
-    cpy__raw_threads++;
+    cpy.alive++;
     int rc = model_thread_start(t);
     cpy_back(ts);
     Py_XDECREF(name);
     if (rc != 0) {
-        cpy__raw_threads--;
+        cpy.alive--;
         model_err_clear();
         Py_CLEAR(thr->func);
         Py_CLEAR(thr->args);
@@ -543,7 +541,7 @@ static PyObject *mod_count(PyObject *mod, PyObject *unused)
 {
     (void)mod;
     (void)unused;
-    return PyLong_FromLong(cpy__raw_threads);
+    return PyLong_FromLong(cpy.alive);
 }
 
 static PyObject *mod_set_sentinel(PyObject *mod, PyObject *unused)

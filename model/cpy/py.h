@@ -51,6 +51,7 @@ typedef struct py_run_opts {
      * caller reads afterwards (the stepper). Its sim_sched then shows only
      * now, nevents, ndecisions and the ready queue (thread ids). */
     bool remote_pick;
+    bool line_steps;          /* a note at every executed line (the stepper's `break line`) */
 } py_run_opts;
 
 /* Defaults: no argv beyond the file, 200 million lines, 256 MiB, depth 1000,

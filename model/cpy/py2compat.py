@@ -26,16 +26,20 @@ interpreter.
 Command line (debugging):
 
     python3 py2compat.py FILE.py              print the translation
-    python3 py2compat.py --run FILE.py [ARGS] run it as Python 2 would
-        (--seed N seeds random first, default 0 = threadsim's default run
-        seed; --seed none leaves it to the OS)
+    python3 py2compat.py --run [OPTIONS] FILE.py [ARGS]
+        run it as Python 2 would, stdout and stderr unbuffered (python3 -u)
+        --seed N    random.seed(N) first; default 0, threadsim's default
+                    run seed (its Python 2 programs do not seed); `none`
+                    leaves the seed to the OS
+        --rlock-returns-1   install_shims(rlock_acquire_returns_1=True)
 """
 
 import builtins
 import sys
 
-__all__ = ['translate', 'install_shims', 'flush_line', 'run_file',
-           'Py2Stream', 'notes', 'INJECTED_BUILTINS']
+__all__ = ['translate', 'preload', 'install_shims', 'flush_line',
+           'run_file', 'format_exception', 'wrap_std_streams', 'Py2Stream',
+           'notes', 'INJECTED_BUILTINS']
 
 # Names translate() emits; install_shims() defines them in builtins.
 INJECTED_BUILTINS = ('__py2_print__', '__py2_div__', '__py2_idiv__',
@@ -135,11 +139,28 @@ def _get_tool():
 # translate()
 # ---------------------------------------------------------------------------
 
+def preload():
+    """Load lib2to3 and its fixers now (they read Grammar.txt and their own
+    modules from the standard library's directory): call it before a
+    sandbox closes the file system.  translate() does it on first use."""
+    _get_tool()
+
+
 def translate(source, filename='<string>'):
     """Python 2 source -> Python 3 source, line for line.
 
-    Raises SyntaxError (with filename and line) when lib2to3 cannot parse
-    the source."""
+    filename is used only in messages (a SyntaxError's); nothing is read
+    from the disk but lib2to3 itself on first use.  Raises SyntaxError
+    (with filename, line and column) when lib2to3 cannot parse the source.
+    After the call, `notes` lists any line the translation could not keep
+    in place (empty for every tutorial program)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        return _translate(source, filename)
+
+
+def _translate(source, filename):
     l2 = _load_lib2to3()
     tool = _get_tool()
     if source.startswith('\ufeff'):
@@ -1163,7 +1184,7 @@ def _unbuffered_std_streams():
         setattr(sys, name, new)
 
 
-def run_file(path, argv=None, seed=None):
+def run_file(path, argv=None, seed=None, **shim_options):
     """Translate and run a Python 2 program as __main__ (the Python 2
     interpreter's PyRun_SimpleFile: the pending softspace newline is written
     when the program ends; an uncaught exception's traceback is Python 2's)."""
@@ -1178,7 +1199,7 @@ def run_file(path, argv=None, seed=None):
     code_src = translate(source, path)
     code = compile(code_src, path, 'exec', dont_inherit=True)
     _unbuffered_std_streams()
-    install_shims()
+    install_shims(**shim_options)
     if seed is not None:
         import random
         random.seed(seed)
@@ -1196,23 +1217,29 @@ def run_file(path, argv=None, seed=None):
 
 def _main(args):
     usage = ('usage: py2compat.py FILE.py\n'
-             '       py2compat.py --run [--seed N|none] FILE.py [ARGS...]\n')
+             '       py2compat.py --run [--seed N|none] [--rlock-returns-1]'
+             ' FILE.py [ARGS...]\n')
     if not args or args[0] in ('-h', '--help'):
         sys.stderr.write(usage)
         return 2
     if args[0] == '--run':
         args = args[1:]
         seed = 0
-        if args and args[0] == '--seed':
-            if len(args) < 2:
+        options = {}
+        while args and args[0].startswith('--'):
+            if args[0] == '--seed' and len(args) >= 2:
+                seed = None if args[1] == 'none' else int(args[1])
+                args = args[2:]
+            elif args[0] == '--rlock-returns-1':
+                options['rlock_acquire_returns_1'] = True
+                args = args[1:]
+            else:
                 sys.stderr.write(usage)
                 return 2
-            seed = None if args[1] == 'none' else int(args[1])
-            args = args[2:]
         if not args:
             sys.stderr.write(usage)
             return 2
-        run_file(args[0], args[1:], seed)
+        run_file(args[0], args[1:], seed, **options)
         return 0
     if len(args) != 1:
         sys.stderr.write(usage)
