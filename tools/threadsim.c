@@ -3,6 +3,8 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/personality.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,8 +82,26 @@ static void usage(FILE *f)
           f);
 }
 
+/* Python programs see addresses: id(), default reprs, and the iteration
+ * order of sets and dicts keyed by objects hashed by address, among them
+ * CPython's static types inside libpython. Those move with address-space
+ * randomization, so threadsim runs without it (as `setarch -R` would): the
+ * first start re-executes itself once with ADDR_NO_RANDOMIZE set. If the
+ * kernel refuses, runs still work; only reprs may then differ between runs. */
+static void main__no_aslr(char **argv)
+{
+    int pers = personality(0xffffffff);
+    if (pers == -1 || (pers & ADDR_NO_RANDOMIZE))
+        return;
+    if (personality((unsigned long)pers | ADDR_NO_RANDOMIZE) == -1)
+        return;
+    execv("/proc/self/exe", argv);
+    personality((unsigned long)pers); /* exec failed: carry on as we are */
+}
+
 int main(int argc, char **argv)
 {
+    main__no_aslr(argv);
     if (argc < 2) {
         usage(stderr);
         return TS_EXIT_USAGE;

@@ -23,6 +23,7 @@
  * allocation storm of the program would take the caller down with it).
  */
 #include "cpy_int.h"
+#include "../dalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -247,8 +248,27 @@ static void child__fail(const char *what)
 
 static void child__init(const py_program *p)
 {
+    /* A fixed environment: nothing of the host's reaches the program (and
+     * os.environ's size would move every later object's address). */
+    clearenv();
+    setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1);
+    setenv("HOME", "/nonexistent", 1);
+    setenv("LANG", "C.UTF-8", 1);
     setenv("TZ", "UTC", 1);
     tzset();
+    /* Every Python allocation from one region at a fixed address, in an
+     * order that depends only on the program: the same id()s and reprs on
+     * every run, and the memory limit (MemoryError past it). */
+    if (dalloc_init(cpy.ro.max_memory ? cpy.ro.max_memory : UINT64_MAX) != 0)
+        child__fail(dalloc_error());
+    PyPreConfig pre;
+    PyPreConfig_InitIsolatedConfig(&pre);
+    pre.utf8_mode = 1;
+    PyStatus pst = Py_PreInitialize(&pre);
+    if (PyStatus_Exception(pst))
+        child__fail(pst.err_msg ? pst.err_msg : "Py_PreInitialize failed");
+    if (dalloc_install_python() != 0)
+        child__fail("cannot install the deterministic allocator");
     /* `_thread` is ours before the interpreter imports anything */
     bool found = false;
     for (struct _inittab *it = PyImport_Inittab; it->name; it++)
