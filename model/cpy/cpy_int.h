@@ -77,8 +77,13 @@ void cpy_note_line(void);           /* a "file:line" note if the line changed */
 /* Where the running thread waits, for traces and deadlock reports: reason
  * (interned, static) and text (owned) from the Python stack: the API the
  * user called (e.g. "Condition.wait") and "Condition-1 at prog.py:12". */
-void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, const char **reason,
-                   char **what);
+typedef struct cpy_site {
+    const char *reason;       /* interned: "Condition.wait", "Lock.acquire", "Thread.join" */
+    char *what;               /* owned: "Condition-1 at prog.py:12" */
+    model_obj *obj;           /* the user-level object waited on (its trace id and
+                               * holder), or NULL: the lock itself */
+} cpy_site;
+void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site);
 /* "Kind-N" for a Python object, numbered per kind in order of first use. */
 PyObject *cpy_display_name(PyObject *obj, const char *kind);
 const char *cpy_intern(const char *s);

@@ -24,6 +24,7 @@
  */
 #include "cpy_int.h"
 #include "../dalloc.h"
+#include "../../sim/asan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -126,7 +127,7 @@ void py_program_free(py_program *p)
 
 /* ---- the pipe between child and parent ------------------------------------------ */
 
-enum { REC_EVENT = 'E', REC_DECISION = 'D', REC_RESULT = 'R', REC_PICK = 'P' };
+enum { REC_EVENT = 'E', REC_DECISION = 'D', REC_RESULT = 'R', REC_PICK = 'P', REC_CRASH = 'S' };
 
 typedef struct rec_event {
     uint64_t seq;
@@ -153,6 +154,7 @@ typedef struct rec_result {
 } rec_result;
 
 static int pipe_fd = -1;
+static volatile sig_atomic_t pipe_busy;  /* inside pipe_put: the buffer is half-written */
 static int reply_fd = -1;     /* remote picks: the parent's answers */
 static sim_buf pipe_buf;
 static double pipe_last_flush;
@@ -181,8 +183,10 @@ static void pipe_flush(void)
 
 static void pipe_put(char type, const void *hdr, size_t n)
 {
+    pipe_busy = 1;
     sim_buf_add(&pipe_buf, &type, 1);
     sim_buf_add(&pipe_buf, (const char *)hdr, n);
+    pipe_busy = 0;
 }
 
 static void pipe_sink(void *ud, const sim_event *ev)
@@ -207,6 +211,51 @@ static void pipe_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen,
     (void)ud;
     rec_decision r = {index, n, chosen, thread};
     pipe_put(REC_DECISION, &r, sizeof r);
+}
+
+/* A fault in the child: a green thread ran off its stack (C recursion
+ * deeper than the stack: sys.setrecursionlimit raised high, deep nesting
+ * in C code), or a bug. What was buffered is sent, then one record saying
+ * which, and the child ends; the parent ends the run as a limit (stack
+ * overflow) or reports an internal error: never a signal to the caller. */
+static void child__on_fault(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    uint8_t kind = 2; /* 1: stack overflow, 2: other fault */
+    model_world *w = model__world_or_null();
+    sim_thread *t = w ? w->sched.current : NULL;
+    if (sig == SIGSEGV && t && t->stack) {
+        uintptr_t a = (uintptr_t)si->si_addr, lo = (uintptr_t)t->stack->base;
+        if (a < lo && a >= lo - 65536)
+            kind = 1;
+    }
+    if (!pipe_busy && pipe_buf.len) {
+        size_t off = 0;
+        while (off < pipe_buf.len) {
+            ssize_t k = write(pipe_fd, pipe_buf.p + off, pipe_buf.len - off);
+            if (k <= 0)
+                break;
+            off += (size_t)k;
+        }
+    }
+    char rec[2] = {REC_CRASH, (char)kind};
+    ssize_t k = write(pipe_fd, rec, 2);
+    (void)k;
+    _exit(MODEL_EXIT_INTERNAL);
+}
+
+static void child__fault_handlers(void)
+{
+    static char altstack[1 << 16];
+    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
+    sigaltstack(&ss, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = child__on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
 }
 
 /* A decision made by the caller's policy, in the caller's process. */
@@ -557,6 +606,9 @@ static void child__main(void *arg)
 
 static int child__run(const py_program *p, model_result *res)
 {
+#ifndef SIM_ASAN
+    child__fault_handlers(); /* under ASan, its own handler reports the fault */
+#endif
     child__init(p);
     model_opts o = cpy.mo;
     if (o.sim.stack_size < PY_STACK_SIZE)
@@ -749,6 +801,29 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
             uint32_t choice = parent__pick(&m, &pk, (const uint32_t *)ids);
             if (write(rfds[1], &choice, sizeof choice) != (ssize_t)sizeof choice)
                 break;
+        } else if (type == REC_CRASH) {
+            uint8_t kind = 0;
+            if (read_full(fds[0], &kind, 1, deadline, pid, &timed_out) != 0)
+                break;
+            if (kind == 1) {
+                /* a stack overflow ends the run like a limit */
+                static const char why[] = "stack limit"; /* C recursion deeper than the stack */
+                sim_event ev = {.seq = last.seq + 1, .time = last.time, .kind = SIM_EV_LIMIT,
+                                .thread = SIM_NONE, .other = SIM_NONE, .obj = SIM_NONE,
+                                .reason = "stack overflow", .text = why, .len = sizeof why - 1};
+                if (m.sink)
+                    m.sink(m.sink_ud, &ev);
+                status = MODEL_EXIT_LIMIT;
+                out.status = status;
+                out.sim = SIM_LIMIT;
+                out.end_time = last.time;
+                out.events = last.seq + 1;
+                got_result = true;
+            } else {
+                fflush(stdout);
+                fprintf(stderr, "threadsim: internal error: the Python engine faulted after event %llu\n",
+                        (unsigned long long)last.seq);
+            }
         } else if (type == REC_RESULT) {
             rec_result rr;
             if (read_full(fds[0], &rr, sizeof rr, deadline, pid, &timed_out) != 0)

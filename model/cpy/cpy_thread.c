@@ -20,6 +20,7 @@
  * Idents are the model's: 1 for the main thread, then in start order.
  */
 #include "cpy_int.h"
+#include "../dalloc.h"
 
 #include <string.h>
 
@@ -151,15 +152,15 @@ static bool lock__wait(cpy_lock *l, int64_t deadline)
     model_thread *t = model__current(w);
     cpy_thr *thr = t->user;
     cpy_lockobj *mo = lock__mo(l);
-    const char *reason;
-    char *what;
-    cpy_wait_site(l->rlock ? "RLock.acquire" : "Lock.acquire", (PyObject *)l, &reason, &what);
+    cpy_site site;
+    cpy_wait_site(l->rlock ? "RLock.acquire" : "Lock.acquire", (PyObject *)l, &site);
+    model_obj *on = site.obj ? site.obj : &mo->hdr;
     PyThreadState *ts = cpy_leave();
     model__waitq_push(&l->waiters, t);
-    t->waiting_on = &mo->hdr;
+    t->waiting_on = on;
     free(thr->wait_what);
-    thr->wait_what = what;
-    int r = sim_block(&w->sched, reason, mo->hdr.oid, what, deadline);
+    thr->wait_what = site.what;
+    int r = sim_block(&w->sched, site.reason, on->oid, site.what, deadline);
     t->waiting_on = NULL;
     if (r == SIM_TIMEDOUT && t->wq == &l->waiters)
         model__waitq_remove(&l->waiters, t);
@@ -472,6 +473,13 @@ static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
         PyErr_SetString(PyExc_RuntimeError, "threadsim: can't start new thread outside the run");
         return NULL;
     }
+    /* CPython 3.11's PyThreadState_New does not survive a failed allocation:
+     * a thread that could not get its state is refused here, as an OS would
+     * refuse a thread (the new thread's state and first frames need ~64 KiB) */
+    if (dalloc_ready() && dalloc_limit() - dalloc_in_use() < ((uint64_t)64 << 10)) {
+        PyErr_SetString(PyExc_RuntimeError, "can't start new thread");
+        return NULL;
+    }
     /* The trace names the thread as threading does, and marks daemons. */
     PyObject *owner = thread__owner(func);
     PyObject *name = owner ? PyObject_GetAttrString(owner, "_name") : NULL;
@@ -700,17 +708,69 @@ static bool wait__internal(PyCodeObject *co)
     return fn[0] == '<' || (cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0);
 }
 
-/* "Kind-N", or "Thread NAME" for a thread. */
-static char *wait__obj_name(PyObject *obj)
+/* The model object standing for a user-level primitive in traces and
+ * deadlock reports: a Thread is held by its own thread while it runs (join
+ * waits for it); a Condition, Event, Queue, Semaphore or Barrier is held by
+ * nobody (whoever could wake the waiter is not known). */
+typedef struct cpy_apiobj {
+    model_obj hdr;
+    long ident;               /* a Thread's ident, or 0 */
+} cpy_apiobj;
+
+static model_thread *api__holder(model_obj *o)
+{
+    long id = ((cpy_apiobj *)o)->ident;
+    for (uint32_t i = 0; id && i < model_thread_count(); i++) {
+        model_thread *t = model_thread_at(i);
+        if (t->ident == id)
+            return t->started && !t->finished ? t : NULL;
+    }
+    return NULL;
+}
+
+static PyObject *cpy__apiobjs; /* dict: id(obj) -> capsule(cpy_apiobj) */
+
+static model_obj *wait__api_obj(PyObject *obj, const char *what, long ident)
+{
+    if (!cpy__apiobjs && !(cpy__apiobjs = PyDict_New()))
+        return NULL;
+    PyObject *key = PyLong_FromVoidPtr(obj);
+    PyObject *cap = key ? PyDict_GetItemWithError(cpy__apiobjs, key) : NULL;
+    model_obj *mo = cap ? PyCapsule_GetPointer(cap, NULL) : NULL;
+    if (!mo && key && !PyErr_Occurred()) {
+        cpy_apiobj *a = model_obj_new(sizeof *a, Py_TYPE(obj)->tp_name, what);
+        a->ident = ident;
+        a->hdr.holder = api__holder;
+        mo = &a->hdr;
+        cap = PyCapsule_New(mo, NULL, NULL);
+        if (!cap || PyDict_SetItem(cpy__apiobjs, key, cap) < 0)
+            PyErr_Clear();
+        Py_XDECREF(cap);
+    }
+    Py_XDECREF(key);
+    PyErr_Clear();
+    return mo;
+}
+
+/* "Kind-N" ("Lock-1" for _thread.lock), or "Thread NAME" for a thread
+ * (*ident: its ident). */
+static char *wait__obj_name(PyObject *obj, long *ident)
 {
     PyObject *tname = NULL;
-    if (PyObject_HasAttrString(obj, "_bootstrap_inner"))
+    *ident = 0;
+    if (PyObject_HasAttrString(obj, "_bootstrap_inner")) {
         tname = PyObject_GetAttrString(obj, "_name");
+        PyObject *id = PyObject_GetAttrString(obj, "_ident");
+        *ident = id && PyLong_Check(id) ? PyLong_AsLong(id) : 0;
+        Py_XDECREF(id);
+    }
     char *out = NULL;
     if (tname && PyUnicode_Check(tname)) {
         out = model__xasprintf("Thread %s", PyUnicode_AsUTF8(tname));
     } else {
-        const char *kind = Py_TYPE(obj)->tp_name;
+        const char *kind = Py_TYPE(obj) == &cpy_lock_type    ? "Lock"
+                           : Py_TYPE(obj) == &cpy_rlock_type ? "RLock"
+                                                              : Py_TYPE(obj)->tp_name;
         const char *dot = strrchr(kind, '.');
         PyObject *n = cpy_display_name(obj, dot ? dot + 1 : kind);
         const char *s = n ? PyUnicode_AsUTF8(n) : NULL;
@@ -722,7 +782,7 @@ static char *wait__obj_name(PyObject *obj)
     return out;
 }
 
-void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, const char **reason, char **what)
+void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site)
 {
     PyObject *exc_t, *exc_v, *exc_tb;
     PyErr_Fetch(&exc_t, &exc_v, &exc_tb);
@@ -743,29 +803,33 @@ void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, const char **rea
     }
     PyObject *obj = self_obj;
     PyObject *locals = NULL;
-    *reason = dflt_reason;
+    site->reason = dflt_reason;
+    site->obj = NULL;
     if (api) {
         PyCodeObject *co = PyFrame_GetCode(api);
         const char *q = PyUnicode_AsUTF8(co->co_qualname);
         if (q)
-            *reason = cpy_intern(q);
+            site->reason = cpy_intern(q);
         Py_DECREF(co);
         locals = PyFrame_GetLocals(api);
         PyObject *self = locals && PyDict_Check(locals) ? PyDict_GetItemString(locals, "self") : NULL;
         if (self)
             obj = self;
     }
-    char *oname = wait__obj_name(obj);
+    long ident;
+    char *oname = wait__obj_name(obj, &ident);
+    if (obj != self_obj)
+        site->obj = wait__api_obj(obj, oname, ident);
     if (user) {
         PyCodeObject *co = PyFrame_GetCode(user);
         const char *fn = PyUnicode_AsUTF8(co->co_filename);
         const char *base = fn ? strrchr(fn, '/') : NULL;
-        *what = model__xasprintf("%s at %s:%d", oname, base ? base + 1 : fn ? fn : "?",
-                                 PyFrame_GetLineNumber(user));
+        site->what = model__xasprintf("%s at %s:%d", oname, base ? base + 1 : fn ? fn : "?",
+                                      PyFrame_GetLineNumber(user));
         Py_DECREF(co);
         free(oname);
     } else {
-        *what = oname;
+        site->what = oname;
     }
     Py_XDECREF(locals);
     Py_XDECREF(api);

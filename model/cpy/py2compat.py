@@ -107,7 +107,6 @@ def _load_lib2to3():
                 continue
             names.append(name)
         ns.fixer_names = names
-        _l2 = ns
 
         class Tool(refactor.RefactoringTool):
             # quiet: never log (the program may have configured logging)
@@ -118,6 +117,7 @@ def _load_lib2to3():
                 pass
 
         ns.Tool = Tool
+        _l2 = ns
     return ns
 
 
@@ -934,7 +934,7 @@ def format_exception(etype, value, tb):
         return lines
     mod = getattr(etype, '__module__', None)
     mod = _PY2_MODULE_NAMES.get(mod, mod)
-    name = getattr(etype, '__qualname__', None) or etype.__name__
+    name = etype.__name__               # Python 2 had no __qualname__
     stype = name if mod is None else mod + '.' + name
     try:
         msg = str(value)
