@@ -335,7 +335,7 @@ static void check__one_py(check__cfg *c, check__result *r)
             ro.argv = pargv;
         }
         model_result res;
-        r->status = py_run(prog, &o, &ro, &res);
+        r->status = ts_py_run_with(prog, &o, &ro, &res);
         if (ts_record_end(&rec, r->status, &res) != 0) {
             snprintf(r->message, sizeof r->message, "could not record the run (see above)");
             goto done;

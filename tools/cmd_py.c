@@ -14,6 +14,7 @@
  * directive (tools/pydirective.h), else Python 3.
  */
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -102,28 +103,27 @@ void ts_py_model_defaults(model_opts *o)
 }
 
 /* --sandbox, in the run's child once CPython is ready: read the program's
- * folder and the standard library, write only a fresh scratch folder. */
+ * folder and the standard library, write only the scratch folder the parent
+ * made (and removes after the run); the program starts in it. */
 static int py__sandbox(void *ud, const char *prog_dir, char *err, size_t errcap)
 {
-    (void)ud;
-    char scratch[] = "/tmp/threadsim-scratch-XXXXXX";
-    if (!mkdtemp(scratch)) {
-        snprintf(err, errcap, "cannot make a scratch folder: %s", strerror(errno));
-        return -1;
-    }
+    const char *scratch = ud;
     if (chdir(scratch) != 0) {
         snprintf(err, errcap, "cannot enter the scratch folder: %s", strerror(errno));
         return -1;
     }
-    const char *dirs[8];
-    int n = 0;
-    dirs[n++] = prog_dir;
-    dirs[n++] = "/usr/lib/python3.11";
-    dirs[n++] = "/usr/lib/x86_64-linux-gnu";
-    dirs[n++] = "/usr/share/zoneinfo";
-    dirs[n] = NULL;
+    const char *dirs[] = {prog_dir, "/usr/lib/python3.11", "/usr/lib/x86_64-linux-gnu",
+                          "/usr/share/zoneinfo", NULL};
     ts_sandbox_opts so = {.read_dirs = dirs, .scratch_dir = scratch};
     return ts_sandbox_enter(&so, err, errcap);
+}
+
+static int py__rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
 }
 
 py_run_opts ts_py_run_opts(const char *path)
@@ -181,13 +181,31 @@ int ts_py_dialect_of(const char *path)
     return python;
 }
 
+int ts_py_run_with(const py_program *prog, const model_opts *o, py_run_opts *ro,
+                   model_result *res)
+{
+    char scratch[] = "/tmp/threadsim-scratch-XXXXXX";
+    if (ro->sandbox) {
+        if (!mkdtemp(scratch)) {
+            fprintf(stderr, "threadsim: --sandbox: cannot make a scratch folder: %s\n",
+                    strerror(errno));
+            return TS_EXIT_USAGE;
+        }
+        ro->child_ud = scratch;
+    }
+    int status = py_run(prog, o, ro, res);
+    if (ro->sandbox)
+        nftw(scratch, py__rm, 16, FTW_DEPTH | FTW_PHYS);
+    return status;
+}
+
 int ts_py_exec(const py_program *prog, const char *path, const model_opts *o, model_result *res)
 {
     py_run_opts ro = ts_py_run_opts(path);
     /* a replay policy's position is read afterwards (did the schedule fit?):
      * it must advance in this process */
     ro.remote_pick = o->policy.pick && o->policy.name && strcmp(o->policy.name, "replay") == 0;
-    return py_run(prog, o, &ro, res);
+    return ts_py_run_with(prog, o, &ro, res);
 }
 
 int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const ts_db_opts *db,

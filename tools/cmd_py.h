@@ -53,6 +53,10 @@ struct py_run_opts ts_py_run_opts(const char *path);
 
 /* The file's `# threadsim: python N` directive, or 3 (also when unreadable). */
 int ts_py_dialect_of(const char *path);
+/* py_run with what the command line adds around it (--sandbox's scratch
+ * folder, made before and removed after). */
+int ts_py_run_with(const struct py_program *prog, const model_opts *o, struct py_run_opts *ro,
+                   model_result *res);
 /* Run a loaded program as `path` (its sys.argv[0]) with the options `o`
  * (sink, policy, limits); returns its exit status. */
 int ts_py_exec(const struct py_program *prog, const char *path, const model_opts *o,

@@ -464,7 +464,7 @@ static int cli__run_py(void *arg, const model_opts *o, model_result *res)
     ro.line_notes = true;
     ro.remote_pick = true;
     ro.line_steps = true; /* `break line N` stops at any executed line */
-    return py_run(prog, o, &ro, res);
+    return ts_py_run_with(prog, o, &ro, res);
 }
 
 /* Parse the Python program at `path` (like 'threadsim run' does: a syntax

@@ -21,10 +21,12 @@ class _ThreadsimBlocked:
 sys.meta_path.insert(0, _ThreadsimBlocked())
 
 
+# Refusals are PermissionErrors (OSErrors, which callers such as selectors
+# and subprocess already expect) whose message names threadsim.
 def _refused(what):
     def refused(*args, **kwargs):
-        raise RuntimeError("threadsim: %s would escape the virtual clock; "
-                           "it is not available in a simulated run" % what)
+        raise PermissionError("threadsim: %s would escape the virtual clock; "
+                              "it is not available in a simulated run" % what)
     refused.__name__ = what.rsplit('.', 1)[-1]
     refused.__qualname__ = refused.__name__
     return refused
@@ -47,8 +49,8 @@ class _ThreadsimSocket(_socket.socket):
     __slots__ = ()
 
     def __init__(self, *args, **kwargs):
-        raise RuntimeError("threadsim: sockets would escape the virtual clock; "
-                           "they are not available in a simulated run")
+        raise PermissionError("threadsim: sockets would escape the virtual clock; "
+                              "they are not available in a simulated run")
 
 
 _ThreadsimSocket.__name__ = _ThreadsimSocket.__qualname__ = 'socket'

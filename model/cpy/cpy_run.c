@@ -408,12 +408,19 @@ static void child__init(const py_program *p)
             close_range(3, (unsigned)pipe_fd - 1, 0);
         close_range((unsigned)pipe_fd + 1, ~0U, 0);
         char err[256] = "no sandbox was given";
+        /* the sandbox may move the working folder: the program's folder is
+         * made absolute for imports */
+        char *absdir = realpath(*d0 ? d0 : ".", NULL);
+        PyObject *ad = absdir ? PyUnicode_DecodeFSDefault(absdir) : NULL;
+        if (!ad || PyList_SetItem(path, 0, ad) < 0)
+            child__fail("sys.path");
         if (!cpy.ro.child_hook ||
-            cpy.ro.child_hook(cpy.ro.child_ud, *d0 ? d0 : ".", err, sizeof err) != 0) {
+            cpy.ro.child_hook(cpy.ro.child_ud, absdir, err, sizeof err) != 0) {
             fprintf(stderr, "threadsim: --sandbox: %s\n", err);
             fflush(stderr);
             _exit(MODEL_EXIT_INTERNAL);
         }
+        free(absdir);
     }
     free(dir);
 }

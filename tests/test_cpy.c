@@ -1,0 +1,141 @@
+/*
+ * tests/test_cpy.c — the embedded CPython engine as a user meets it, through
+ * the CLI: every run is deterministic to the byte (addresses, hashing,
+ * randomness, clocks, schedules), and hostile programs end with a Python
+ * exception or a run limit, never a signal (traces/hostile/).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_util.h"
+
+#define SRC THREADSIM_SOURCE_DIR
+
+static char *cli(const char *args, int *status)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " %s 2>&1", args);
+    return ts_capture(cmd, status);
+}
+
+/* 200 separate processes: the full trace of a program that prints reprs,
+ * ids, the order of sets of objects, hashes, random numbers, uuid4, clocks
+ * and a threaded schedule is the same every time. */
+static void test_reprs_identical_200_runs(void)
+{
+    int st;
+    char *first = cli("run traces/py3/determinism/reprs.py --no-db --trace", &st);
+    CU_ASSERT_EQUAL_FATAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(first, "object at 0x"));
+    int same = 1;
+    for (int i = 1; i < 200; i++) {
+        char *again = cli("run traces/py3/determinism/reprs.py --no-db --trace", &st);
+        if (st != 0 || strcmp(again, first) != 0) {
+            fprintf(stderr, "\nrun %d differs:\n%s\n", i, again);
+            same = 0;
+        }
+        free(again);
+        if (!same)
+            break;
+    }
+    CU_ASSERT_TRUE(same);
+    free(first);
+}
+
+/* The random policy decides at every line: same seed, same bytes. */
+static void test_random_policy_identical(void)
+{
+    int st;
+    char *first = cli("run traces/py3/determinism/reprs.py --no-db --trace --policy random --seed 7", &st);
+    CU_ASSERT_EQUAL_FATAL(st, 0);
+    for (int i = 0; i < 20; i++) {
+        char *again = cli("run traces/py3/determinism/reprs.py --no-db --trace --policy random --seed 7", &st);
+        CU_ASSERT_EQUAL(st, 0);
+        CU_ASSERT_STRING_EQUAL(again, first);
+        free(again);
+    }
+    /* and another seed gives another schedule */
+    char *other = cli("run traces/py3/determinism/reprs.py --no-db --trace --policy random --seed 8", &st);
+    CU_ASSERT(strcmp(other, first) != 0);
+    free(other);
+    free(first);
+}
+
+/* `# threadsim: WORD REST` of a hostile program, or "" */
+static void directive(const char *src, const char *word, char *out, size_t cap)
+{
+    char key[64];
+    snprintf(key, sizeof key, "# %s ", word);
+    const char *p = strstr(src, key);
+    out[0] = '\0';
+    if (!p)
+        return;
+    p += strlen(key);
+    size_t n = strcspn(p, "\n");
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+static void test_hostile_programs(void)
+{
+    DIR *d = opendir(SRC "/traces/hostile");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    struct dirent *e;
+    int checked = 0;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n < 4 || strcmp(e->d_name + n - 3, ".py") != 0)
+            continue;
+        char path[512], opts[256], ex[64], expect[256];
+        snprintf(path, sizeof path, SRC "/traces/hostile/%s", e->d_name);
+        char *src = ts_read_file(path, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+        directive(src, "threadsim: options", opts, sizeof opts);
+        directive(src, "threadsim: exit", ex, sizeof ex);
+        directive(src, "expect:", expect, sizeof expect);
+        free(src);
+        char args[1024];
+        snprintf(args, sizeof args, "run traces/hostile/%s --no-db %s", e->d_name, opts);
+        int st;
+        char *out = cli(args, &st);
+        bool ok = st == atoi(ex) && strncmp(out, expect, strlen(expect)) == 0 &&
+                  !strstr(out, "died") && !strstr(out, "internal error");
+        if (!ok)
+            fprintf(stderr, "\n%s: status %d (expected %s), output:\n%.2000s\n", e->d_name, st, ex,
+                    out);
+        CU_ASSERT_TRUE(ok);
+        free(out);
+        checked++;
+    }
+    closedir(d);
+    CU_ASSERT(checked >= 12);
+}
+
+/* Nothing of --sandbox's scratch folder is left behind, and what the
+ * program wrote there did not escape it. */
+static void test_sandbox_scratch_removed(void)
+{
+    int st;
+    char *before = ts_capture("ls -d /tmp/threadsim-scratch-* 2>/dev/null | wc -l", &st);
+    char *out = cli("run traces/hostile/disk_fill.py --no-db --sandbox", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_STRING_EQUAL(out, "OSError 27\n"); /* EFBIG: the file size cap */
+    char *after = ts_capture("ls -d /tmp/threadsim-scratch-* 2>/dev/null | wc -l", &st);
+    CU_ASSERT_STRING_EQUAL(after, before);
+    free(before);
+    free(after);
+    free(out);
+}
+
+int main(void)
+{
+    static const ts_test tests[] = {TS_TEST(test_reprs_identical_200_runs),
+                                    TS_TEST(test_random_policy_identical),
+                                    TS_TEST(test_hostile_programs),
+                                    TS_TEST(test_sandbox_scratch_removed)};
+    return ts_test_main("cpy", tests, sizeof tests / sizeof tests[0]);
+}

@@ -1,0 +1,5 @@
+# threadsim: options --max-output 1M
+# threadsim: exit 4
+# expect: x
+while True:
+    print("x")

@@ -1,0 +1,11 @@
+# threadsim: options --max-steps 1000000
+# threadsim: exit 4
+# expect: spinning
+import threading
+print("spinning")
+done = False
+def spin():
+    while not done:
+        pass
+threading.Thread(target=spin).start()
+spin()
