@@ -397,7 +397,7 @@ def _convert_term(l2, node):
 
 
 def _convert_idiv(l2, node):
-    syms, token, pytree = l2.syms, l2.token, l2.pytree
+    token = l2.token
     target, op, value = node.children
     if target.type == token.NAME:
         _detach(value)
@@ -1063,9 +1063,6 @@ def _rlock_returning_1(threading):
         threading.RLock = factory
 
 
-_installed = False
-
-
 def install_shims(rlock_acquire_returns_1=False, thread_names=True,
                   tracebacks=True, wrap_streams=True):
     """Make the Python 2 vocabulary work (call before running a translated
@@ -1081,7 +1078,6 @@ def install_shims(rlock_acquire_returns_1=False, thread_names=True,
     wrap_streams: sys.stdout/sys.stderr become Py2Stream wrappers (write()
         clears softspace).  Call again after replacing sys.stdout.
     """
-    global _installed
     import threading
     import time
     import operator
@@ -1158,7 +1154,6 @@ def install_shims(rlock_acquire_returns_1=False, thread_names=True,
         threading.excepthook = _thread_excepthook
     if wrap_streams:
         wrap_std_streams()
-    _installed = True
 
 
 # ---------------------------------------------------------------------------
