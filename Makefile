@@ -3,7 +3,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 CLANG_BUILD ?= build-clang
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-SCENARIO   ?= daemon-join/no-join
+SCENARIO   ?= traces/py/daemon_join_no_join.py
 
 .PHONY: all setup build run test sanitize clang bench ci clean
 

@@ -2,11 +2,15 @@
 # tools/cpython_outcomes.sh — record what real CPython prints for the
 # programs of traces/corpus/, over many runs.
 #
-#   tools/cpython_outcomes.sh [-j JOBS] [N] [FILE.py...]
+#   tools/cpython_outcomes.sh [-j JOBS] [-u] [N] [FILE.py...]
 #
 # Runs each program N times (default 40) with the machine's `python3`
-# (CPython 3.11), stdout and stderr merged in the order written
-# (`python3 -u NAME.py ARGS >out 2>&1`), from the program's own folder with
+# (CPython 3.11), stdout and stderr merged in the order written, as
+# threadsim's output view shows them: through tools/cpython_capture.py, which
+# buffers both in one io.StringIO (a write never releases the GIL, as with
+# CPython's own buffered stdout); with -u, as `python3 -u NAME.py ARGS
+# >out 2>&1` instead (every write a system call and a switch point, like
+# `threadsim run -u`), into traces/corpus/cpython-u/. From the program's own folder with
 # a relative path, PYTHONHASHSEED unset, and the arguments of its
 # `# threadsim: args A B C` line. The FILEs default to every
 # traces/corpus/*.py; a FILE is a path, or a name relative to traces/corpus.
@@ -47,6 +51,7 @@ python=${PYTHON:-python3}
 per_run_timeout=${CPYTHON_OUTCOMES_TIMEOUT:-60}
 jobs=1
 runs=40
+unbuffered=0
 
 usage() {
     local line
@@ -65,6 +70,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     -h|--help) usage; exit 0 ;;
     -j) [ $# -ge 2 ] || die "-j needs a number"; jobs=$2; shift 2 ;;
+    -u) unbuffered=1; outdir=$corpus/cpython-u; shift ;;
     -j*) jobs=${1#-j}; shift ;;
     --) shift; break ;;
     -*) die "unknown option $1" ;;
@@ -145,8 +151,14 @@ record() {
     local -a order=()
     for ((i = 1; i <= runs; i++)); do
         rc=0
-        (cd "$dir" && exec env -u PYTHONHASHSEED timeout "$per_run_timeout" \
-            "$python" -u "$base" ${args[@]+"${args[@]}"} >"$tmp/out.$i" 2>&1 </dev/null) || rc=$?
+        if [ "$unbuffered" = 1 ]; then
+            (cd "$dir" && exec env -u PYTHONHASHSEED timeout "$per_run_timeout" \
+                "$python" -u "$base" ${args[@]+"${args[@]}"} >"$tmp/out.$i" 2>&1 </dev/null) || rc=$?
+        else
+            (cd "$dir" && exec env -u PYTHONHASHSEED timeout "$per_run_timeout" \
+                "$python" "$here/tools/cpython_capture.py" "$base" ${args[@]+"${args[@]}"} \
+                >"$tmp/out.$i" 2>&1 </dev/null) || rc=$?
+        fi
         strip_dir "$tmp/out.$i" "$dir"
         key="$(sha256sum <"$tmp/out.$i" | cut -d' ' -f1)/$rc"
         if [ -z "${count[$key]+x}" ]; then

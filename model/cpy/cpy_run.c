@@ -24,7 +24,6 @@
  */
 #include "cpy_int.h"
 #include "../dalloc.h"
-#include "../../sim/asan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -603,6 +602,15 @@ static void child__main(void *arg)
         Py_DECREF(r);
     else
         cpy.exit_code = child__uncaught();
+    if (p->python == 2 && r) {
+        /* Python 2 ends a line left open by `print x,` at exit */
+        PyObject *py2 = child__module("threadsim_py2", cpy_py2compat_py);
+        PyObject *fl = py2 ? PyObject_CallMethod(py2, "flush_line", NULL) : NULL;
+        if (!fl)
+            PyErr_Clear();
+        Py_XDECREF(fl);
+        Py_XDECREF(py2);
+    }
     /* Py_FinalizeEx's first steps: wait for the threads, then atexit */
     child__call_hook("threading", "_shutdown");
     child__call_hook("atexit", "_run_exitfuncs");
@@ -613,9 +621,7 @@ static void child__main(void *arg)
 
 static int child__run(const py_program *p, model_result *res)
 {
-#ifndef SIM_ASAN
-    child__fault_handlers(); /* under ASan, its own handler reports the fault */
-#endif
+    child__fault_handlers();
     child__init(p);
     model_opts o = cpy.mo;
     if (o.sim.stack_size < PY_STACK_SIZE)
