@@ -139,16 +139,19 @@ py_run_opts ts_py_run_opts(const char *path)
     py_run_opts ro = py_run_opts_default();
     ro.argc = ts_py.argc + 1;
     ro.argv = argv;
-    if (ts_py.max_steps)
+    if (ts_py.max_steps) {
         ro.max_steps = ts_py.max_steps;
+        ro.exact_steps = true;
+    }
     if (ts_py.max_memory)
         ro.max_memory = ts_py.max_memory;
     if (ts_py.max_output)
         ro.max_output = ts_py.max_output;
     ro.timeout = ts_py.timeout;
     ro.opcodes = ts_py.opcodes;
-    const char *ub = getenv("PYTHONUNBUFFERED");
-    ro.unbuffered = ts_py.unbuffered || (ub && *ub);
+    /* -u only: the environment never reaches a trace (DESIGN.md, determinism);
+     * PYTHONUNBUFFERED is issue 10's to decide */
+    ro.unbuffered = ts_py.unbuffered;
     ro.sandbox = ts_py.sandbox;
     ro.child_hook = py__sandbox;
     return ro;

@@ -117,7 +117,6 @@ static void run_usage(FILE *f)
           "  --max-output SIZE     stop after SIZE bytes of output (64M; exit 4)\n"
           "  --timeout SECS        stop after SECS of wall-clock time (exit 4)\n"
           "  -u                    unbuffered output: each write is a scheduling point\n"
-          "                        (also when PYTHONUNBUFFERED is set)\n"
           "  --sandbox             confine the program by the kernel (Landlock, seccomp):\n"
           "                        no network, no processes, writes only in a scratch folder\n",
           f);

@@ -24,6 +24,8 @@ typedef struct cpy_thr {
     int last_lasti;           /* its instruction offset then */
     int noted_line;           /* last "file:line" note emitted */
     bool tracing;             /* the line tracer is installed on ts */
+    bool count_only;          /* ... only to count lines toward --max-steps (the
+                               * watchdog put it there): no time, no switches */
     PyFrameObject *importing; /* the outermost importlib frame running, or NULL:
                                * an import's lines are not the program's steps */
     char *wait_what;          /* text of the current wait (owned, while blocked) */
@@ -71,7 +73,8 @@ void cpy_thr_init_main(void);
 /* Output streams, clocks, tracer (cpy_io.c). */
 int cpy_io_install(void);           /* sys.stdout/err, time, os patches: 0 or -1 */
 void cpy_io_flush(void);            /* pending partial lines out as events */
-void cpy_trace_update(void);        /* the line tracer on or off for the running thread */
+void cpy_trace_update(void);
+void cpy_watchdog_start(void);        /* count-only tracing for lone runaway threads */        /* the line tracer on or off for the running thread */
 void cpy_note_line(void);           /* a "file:line" note if the line changed */
 
 /* Where the running thread waits, for traces and deadlock reports: reason

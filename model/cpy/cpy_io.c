@@ -20,6 +20,8 @@
 #include "cpy_int.h"
 
 #include <string.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <time.h>
 
 /* ---- switching ------------------------------------------------------------- */
@@ -451,6 +453,13 @@ static int cpy_trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
         return 0;
     }
     cpy.lines++;
+    if (thr->count_only) {
+        if (cpy.ro.max_steps && cpy.lines > cpy.ro.max_steps)
+            cpy__stop("step limit");
+        if (cpy.wall_deadline > 0 && (cpy.lines & 0xffff) == 0 && cpy__wall() > cpy.wall_deadline)
+            cpy__stop("timeout");
+        return 0;
+    }
     if (cpy.ro.line_steps && what == PyTrace_LINE)
         cpy_note_line();
     if (cpy.ro.max_steps && cpy.lines > cpy.ro.max_steps)
@@ -495,12 +504,50 @@ void cpy_trace_update(void)
         return;
     sim_sched *s = model_sched();
     bool want = cpy.alive > 0 || cpy.clock_read || sim_timerq_peek(&s->timers) ||
-                s->policy.every_step || cpy.ro.line_steps || cpy.ro.opcodes;
-    if (want == thr->tracing)
+                s->policy.every_step || cpy.ro.line_steps || cpy.ro.opcodes ||
+                cpy.ro.exact_steps;
+    if (want == thr->tracing && !(want && thr->count_only))
         return;
     thr->tracing = want;
+    thr->count_only = false;
     thr->last_frame = NULL;
     PyEval_SetTrace(want ? cpy_trace : NULL, NULL);
+}
+
+/* The watchdog: a thread computing alone, untraced, for a second of wall
+ * time gets the tracer in count-only mode, so --max-steps (and --timeout)
+ * still end a runaway loop. Counting only lines changes nothing in the
+ * trace: no time is charged, nobody is switched to. Installed from a
+ * pending call, which CPython runs at its next eval-breaker point. */
+static int cpy__count_on(void *arg)
+{
+    (void)arg;
+    cpy_thr *thr = cpy.in_run ? cpy_thr_current() : NULL;
+    if (thr && thr->ts && !thr->tracing) {
+        thr->tracing = true;
+        thr->count_only = true;
+        PyEval_SetTrace(cpy_trace, NULL);
+    }
+    return 0;
+}
+
+static void cpy__on_alarm(int sig)
+{
+    (void)sig;
+    if (cpy.in_run)
+        Py_AddPendingCall(cpy__count_on, NULL);
+}
+
+void cpy_watchdog_start(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cpy__on_alarm;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {{1, 0}, {1, 0}};
+    setitimer(ITIMER_REAL, &it, NULL);
 }
 
 void cpy_note_line(void)

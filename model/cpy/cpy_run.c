@@ -636,6 +636,7 @@ static int child__run(const py_program *p, model_result *res)
     }
     if (cpy.ro.timeout > 0)
         cpy.wall_deadline = wall_now() + cpy.ro.timeout;
+    cpy_watchdog_start();
     int status = model_run(&o, child__main, (void *)p, res);
     cpy.in_run = false;
     cpy_ts_activate(cpy.main_ts);

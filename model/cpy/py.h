@@ -31,6 +31,10 @@ typedef struct py_run_opts {
     int argc;                 /* sys.argv (argv[0] is the program's path) */
     char **argv;
     uint64_t max_steps;       /* Python lines before the run is stopped; 0 = no limit */
+    bool exact_steps;         /* count every line from the start (--max-steps given):
+                               * otherwise a lone thread computing with nothing to
+                               * observe it runs untraced and is counted only once a
+                               * one-second watchdog notices it (see cpy_io.c) */
     size_t max_memory;        /* bytes of Python allocations before MemoryError; 0 = none */
     int max_depth;            /* recursion limit (sys.setrecursionlimit) */
     bool line_notes;          /* "file:line" notes in the trace before events */
