@@ -4,7 +4,7 @@
 #
 #   tools/cpython_outcomes.sh [-j JOBS] [-u] [N] [FILE.py...]
 #
-# Runs each program N times (default 40) with the machine's `python3`
+# Runs each program N times (default 40) with Debian's CPython 3.11 (/usr/bin/python3.11, the libpython threadsim embeds; PYTHON=... for another)
 # (CPython 3.11), stdout and stderr merged in the order written, as
 # threadsim's output view shows them: through tools/cpython_capture.py, which
 # buffers both in one io.StringIO (a write never releases the GIL, as with
@@ -47,7 +47,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 corpus=$here/traces/corpus
 outdir=$corpus/cpython
-python=${PYTHON:-python3}
+python=${PYTHON:-/usr/bin/python3.11}
 per_run_timeout=${CPYTHON_OUTCOMES_TIMEOUT:-60}
 jobs=1
 runs=40
