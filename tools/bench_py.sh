@@ -5,8 +5,12 @@
 #   tools/bench_py.sh [--repeat N] [--threadsim PATH] [FILE.py...]
 #
 # The programs (default: tools/bench/*.py): a lock-protected counter with
-# four threads (counter.py) and a queue producer/consumer moving 200,000
-# items (producer_consumer.py). Each runs N times (default 3) under each;
+# four threads (counter.py), a queue producer/consumer moving 200,000
+# items (producer_consumer.py), fib(27), a 10-million-iteration loop, a
+# dict word count, string building, and 10,000 threads started and joined.
+# Beside the times, the peak memory (max RSS) of each, from GNU time's
+# %M when /usr/bin/time exists (threadsim's is its run's child process:
+# the largest of the process tree, as GNU time reports it). Each runs N times (default 3) under each;
 # the table shows the best wall time of each (whole process: start-up,
 # parse, run) and the ratio threadsim / python3. threadsim runs with
 # --no-db (no recording) and the output view only; python3 is the
@@ -39,14 +43,22 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 now() { date +%s%N; }
 
 # best CMD...: run CMD $repeat times; prints the best time in ns; the
-# output of the last run is in $tmp/out, its exit status in $tmp/rc
+# output of the last run is in $tmp/out, its exit status in $tmp/rc, its
+# peak RSS in KiB in $tmp/rss
+gnutime=''
+[ -x /usr/bin/time ] && gnutime=/usr/bin/time
 best() {
     b=''
     k=0
     while [ $k -lt "$repeat" ]; do
         k=$((k + 1))
         t0=$(now)
-        "$@" >"$tmp/out" 2>&1
+        if [ -n "$gnutime" ]; then
+            "$gnutime" -o "$tmp/rss" -f %M "$@" >"$tmp/out" 2>&1
+        else
+            echo - >"$tmp/rss"
+            "$@" >"$tmp/out" 2>&1
+        fi
         echo $? >"$tmp/rc"
         t=$(($(now) - t0))
         if [ -z "$b" ] || [ "$t" -lt "$b" ]; then b=$t; fi
@@ -59,14 +71,16 @@ secs() { awk -v ns="$1" 'BEGIN { printf "%.3f s", ns / 1e9 }'; }
 # the interpreter itself, not a wrapper (a pyenv shim adds ~0.5 s a start)
 py=$(python3 -c 'import sys; print(sys.executable)') || exit 2
 echo "$py: $("$py" --version 2>&1); threadsim: $ts"
-printf '%-24s %10s %10s %9s  %s\n' program python3 threadsim ratio note
+printf '%-22s %10s %10s %7s %9s %9s  %s\n' program python3 threadsim ratio "py3 RSS" "ts RSS" note
 status=0
 for f in "$@"; do
     tp=$(best "$py" "$f")
     prc=$(cat "$tmp/rc")
+    prss=$(tail -n 1 "$tmp/rss")
     cp "$tmp/out" "$tmp/py.out"
     tt=$(best "$ts" run "$f" --no-db)
     trc=$(cat "$tmp/rc")
+    trss=$(tail -n 1 "$tmp/rss")
     note='' ok=''
     if [ "$prc" != 0 ] || [ "$trc" != 0 ]; then
         note="exit: python3 $prc, threadsim $trc: $(tail -n 1 "$tmp/out")"
@@ -80,7 +94,7 @@ for f in "$@"; do
     fi
     ratio=-
     [ -n "$ok" ] && ratio=$(awk -v a="$tt" -v b="$tp" 'BEGIN { printf "%.2fx", a / b }')
-    printf '%-24s %10s %10s %9s  %s\n' "$(basename "$f")" "$(secs "$tp")" "$(secs "$tt")" \
-        "$ratio" "$note"
+    printf '%-22s %10s %10s %7s %7s K %7s K  %s\n' "$(basename "$f")" "$(secs "$tp")" \
+        "$(secs "$tt")" "$ratio" "$prss" "$trss" "$note"
 done
 exit $status
