@@ -488,7 +488,9 @@ void sim_tick_at(sim_sched *s, bool can_switch)
     if (s->policy.every_step && s->rq_len) {
         /* a scheduling point: the running thread is the last candidate */
         sched__make_ready(s, t, false);
+        s->step_decision = true;
         sim_thread *next = sched__pick(s);
+        s->step_decision = false;
         if (next != t) {
             sched__event(s, SIM_EV_PREEMPT, t->id, SIM_NONE, SIM_NONE, 0, "policy", NULL);
             sched__switch(s, t, next, false);

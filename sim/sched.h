@@ -151,6 +151,9 @@ struct sim_sched {
     sim_sink_fn sink;  void *sink_ud;
     sim_decision_fn on_decision; void *decision_ud;
     const char *limit_reason; /* which limit ended the run (SIM_LIMIT) */
+    bool step_decision;       /* the pick in progress is an every_step one: the running
+                               * thread is the last candidate, and picking it (n - 1)
+                               * means "no switch" */
 };
 
 /* Returns -1 on out-of-memory or an unknown cfg->backend. `cfg` may be NULL

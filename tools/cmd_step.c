@@ -49,6 +49,11 @@ static void step_usage(FILE *f)
           "  --db PATH             record the path into PATH (default ./threadsim.db)\n"
           "  --no-db               do not record it\n"
           "  --seed N              the run's seed (Python's random)\n"
+          "  --choices block|line  where you may choose: where a thread blocks or yields\n"
+          "                        (default), or also at every line (statement, for a\n"
+          "                        scenario: model call) where another thread is ready,\n"
+          "                        as the random policy may: any interleaving it finds\n"
+          "                        can be reached by hand\n"
           "  --python 2|3, --max-events N, --max-time S, --switch-steps N,\n"
           "  --switch-interval S, --stack-size B, --backend NAME   as for 'threadsim run'\n",
           f);
@@ -513,7 +518,7 @@ int ts_cmd_step(int argc, char **argv)
     model_opts o = model_opts_default();
     o.sim.max_events = STEP_MAX_EVENTS;
     ts_db_opts db = ts_db_opts_default();
-    bool python_set = false;
+    bool python_set = false, every_line = false;
     const char *name = NULL, *cmds = NULL, *token = NULL, *goal = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -532,6 +537,13 @@ int ts_cmd_step(int argc, char **argv)
         if (strcmp(a, "--seed") == 0) {
             if (!ts_parse_u64(a, v, &o.seed))
                 return TS_EXIT_USAGE;
+            i++;
+            continue;
+        }
+        if (strcmp(a, "--choices") == 0) {
+            if (!v || (strcmp(v, "line") != 0 && strcmp(v, "block") != 0))
+                return ts_usage_error("step: --choices needs block or line");
+            every_line = strcmp(v, "line") == 0;
             i++;
             continue;
         }
@@ -615,6 +627,7 @@ int ts_cmd_step(int argc, char **argv)
         ts_step_init_runner(&c.sp, name, cli__run_py, prog, &o);
         c.sp.remote = true;
     }
+    c.sp.every_line = every_line;
     if (token) {
         char *again = NULL;
         ts_step_token_parse(token, &again, &c.sp, err, sizeof err);

@@ -221,11 +221,14 @@ static uint32_t step__pick(void *ud, sim_sched *s, uint32_t n)
         sp->pending_k = k;
         sp->ready = step__xrealloc(sp->ready, n * sizeof *sp->ready);
         sp->nready = n;
+        sp->pending_default = s->step_decision ? n - 1 : 0;
         for (uint32_t i = 0; i < n; i++)
             sp->ready[i] = sim_ready_at(s, i)->id;
     }
+    /* beyond the path, FIFO: at a line, the running thread (last) goes on */
+    uint32_t dflt = s->step_decision ? n - 1 : 0;
     if (k >= sp->npath)
-        return 0;
+        return dflt;
     const ts_step_dec *d = &sp->path[k];
     if (d->thread != SIM_NONE) {
         for (uint32_t i = 0; i < n; i++)
@@ -279,7 +282,8 @@ void ts_step_go(ts_step *sp, ts_step_rule rule, uint64_t target)
     }
     o.sink = step__sink;
     o.sink_ud = &r;
-    o.policy = (sim_policy){.name = "step", .pick = step__pick, .ud = &r};
+    o.policy = (sim_policy){.name = "step", .pick = step__pick, .ud = &r,
+                            .every_step = sp->every_line};
     o.on_decision = step__decided;
     o.decision_ud = &r;
     model_result res;

@@ -99,6 +99,10 @@ typedef struct ts_step {
     uint64_t pending_k;       /* its number */
     uint32_t *ready;          /* the ready threads then, in queue order */
     uint32_t nready;
+    uint32_t pending_default; /* the index FIFO would take: 0, or nready - 1 at a
+                               * line (the running thread goes on) */
+    bool every_line;          /* --choices line: a choice at every line where
+                               * another thread is ready (what random can pick) */
     char **holder;            /* by thread id: who holds what it waits on, or NULL */
     uint32_t nholder;
     uint64_t reruns;          /* runs made so far (each command makes one) */

@@ -286,7 +286,7 @@ static void view__footer(view_lines *ls, const ts_step *sp, const ts_step_view *
         for (uint32_t i = 0; i < sp->nready; i++) {
             sim_buf_printf(&b, "%s #%" PRIu32 " %s", i ? "," : "", sp->ready[i],
                            view__name(sp, sp->ready[i]));
-            if (ahead ? ahead->thread == sp->ready[i] : i == 0)
+            if (ahead ? ahead->thread == sp->ready[i] : i == sp->pending_default)
                 sim_buf_adds(&b, ahead ? " (your path)" : " (default)");
         }
         view_line *l = view__add(ls, "next", b.p);

@@ -145,6 +145,7 @@ typedef struct rec_pick {      /* followed by n uint32 thread ids, ready longest
     uint64_t ndecisions, nevents;
     int64_t now;
     uint32_t n;
+    uint32_t step_decision;   /* sim_sched.step_decision */
 } rec_pick;
 
 typedef struct rec_result {
@@ -261,7 +262,7 @@ static void child__fault_handlers(void)
 static uint32_t child__remote_pick(void *ud, sim_sched *s, uint32_t n)
 {
     (void)ud;
-    rec_pick r = {s->ndecisions, s->nevents, s->now, n};
+    rec_pick r = {s->ndecisions, s->nevents, s->now, n, s->step_decision};
     pipe_put(REC_PICK, &r, sizeof r);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t id = sim_ready_at(s, i)->id;
@@ -713,6 +714,7 @@ static uint32_t parent__pick(const model_opts *m, const rec_pick *pk, const uint
         s.now = pk->now;
         s.nevents = pk->nevents;
         s.ndecisions = pk->ndecisions;
+        s.step_decision = pk->step_decision != 0;
         s.rq = rq;
         s.rq_len = s.rq_cap = pk->n;
         s.policy = m->policy;
