@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -15,7 +16,7 @@
 
 static char *cli(const char *args, int *status)
 {
-    char cmd[4096];
+    char cmd[8192];
     snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " %s 2>&1", args);
     return ts_capture(cmd, status);
 }
@@ -131,11 +132,59 @@ static void test_sandbox_scratch_removed(void)
     free(out);
 }
 
+/* With --choices line the stepper offers a choice wherever another thread
+ * is ready at a line, so an interleaving FIFO never shows (main printing
+ * before the thread it started, which CPython also does) is reachable by
+ * hand; without it, choosing main at start() only blocks it in
+ * Thread.start until the new thread has signalled it started. */
+static void test_step_choices_at_lines(void)
+{
+    char dir[] = "/tmp/ts-cpy-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/two.py", dir);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("import threading\nimport time\ndef worker():\n    print('worker starts')\n"
+          "    time.sleep(1)\n    print('worker ends')\n"
+          "t = threading.Thread(name='w', target=worker)\nt.start()\nprint('main waits')\n"
+          "t.join()\n",
+          f);
+    fclose(f);
+    char cmds[2048] = "";
+    /* the 4th line-level choice is the first line main can run once the
+     * worker has set its _started event */
+    for (int i = 0; i < 4; i++)
+        strcat(cmds, "decision; choose MainThread; ");
+    strcat(cmds, "continue");
+    char args[4096];
+    int st;
+    snprintf(args, sizeof args, "step %s --no-db --choices line --commands '%s'", path, cmds);
+    char *out = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    const char *end = strstr(out, "end     the program finished");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+    CU_ASSERT_PTR_NOT_NULL(strstr(end - 200 > out ? end - 200 : out,
+                                  "|     main waits\n  |     worker starts\n  |     worker ends\n"));
+    free(out);
+    /* by blocking points only, main choosing first still prints second */
+    snprintf(args, sizeof args,
+             "step %s --no-db --commands 'decision; choose MainThread; continue'", path);
+    out = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "|     worker starts\n  |     main waits\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "blocked: Thread.start Thread w at two.py:8"));
+    free(out);
+    remove(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     static const ts_test tests[] = {TS_TEST(test_reprs_identical_200_runs),
                                     TS_TEST(test_random_policy_identical),
                                     TS_TEST(test_hostile_programs),
-                                    TS_TEST(test_sandbox_scratch_removed)};
+                                    TS_TEST(test_sandbox_scratch_removed),
+                                    TS_TEST(test_step_choices_at_lines)};
     return ts_test_main("cpy", tests, sizeof tests / sizeof tests[0]);
 }
