@@ -63,6 +63,12 @@ for _name in ('select', 'poll', 'epoll', 'devpoll', 'kqueue'):
     if hasattr(select, _name):
         setattr(select, _name, _refused('select.' + _name))
 
+# --- SIGINT raises KeyboardInterrupt, as in python (the interpreter was told
+# not to install its handlers; _thread.interrupt_main() follows this one) ---
+import signal
+signal.signal(signal.SIGINT, signal.default_int_handler)
+del signal
+
 # --- randomness from the run's seed -----------------------------------------------
 import random as _random
 
@@ -107,5 +113,7 @@ _local.__module__ = '_thread'
 _local.__qualname__ = '_local'
 _local.__name__ = '_thread._local'
 _thread._local = _local
+import threading
+threading.local = _local  # threading was imported (by _threading_local) before _local existed
 
 del _name

@@ -66,6 +66,9 @@ void cpy_back(PyThreadState *ts);
 
 /* `_thread` (cpy_thread.c): the module's init, and the run-end hook. */
 PyObject *cpy_thread_module(void);
+/* A pending interrupt_main() for the main thread, if it is the one running:
+ * its signal handler is called; -1 with its exception set. */
+int cpy_interrupt_deliver(void);
 /* The main thread's per-thread state. */
 cpy_thr *cpy_thr_current(void);
 void cpy_thr_init_main(void);

@@ -276,9 +276,16 @@ static PyObject *t_sleep(PyObject *m, PyObject *arg)
     if (!cpy.in_run)
         Py_RETURN_NONE;
     cpy_note_line();
-    PyThreadState *ts = cpy_leave();
-    model_sleep(secs);
-    cpy_back(ts);
+    /* an interrupt_main() wakes main early: its handler runs, and unless it
+     * raises, the sleep goes on to its end (PEP 475) */
+    int64_t until = model_now_ns() + model_secs_to_ns(secs);
+    do {
+        PyThreadState *ts = cpy_leave();
+        sim_sleep(model_sched(), until - model_now_ns());
+        cpy_back(ts);
+        if (cpy_interrupt_deliver() < 0)
+            return NULL;
+    } while (model_now_ns() < until);
     Py_RETURN_NONE;
 }
 
@@ -466,11 +473,8 @@ static int cpy_trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
         cpy__stop("step limit");
     if (cpy.wall_deadline > 0 && (cpy.lines & 0xffff) == 0 && cpy__wall() > cpy.wall_deadline)
         cpy__stop("timeout");
-    if (cpy.interrupt_main && thr->ts == cpy.main_ts) {
-        cpy.interrupt_main = false;
-        PyErr_SetNone(PyExc_KeyboardInterrupt);
+    if (cpy.interrupt_main && cpy_interrupt_deliver() < 0)
         return -1;
-    }
     sim_sched *s = model_sched();
     sim_thread *t = s->current;
     /* the common case: nothing to decide, interval not used up */

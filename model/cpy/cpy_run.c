@@ -566,6 +566,7 @@ static void child__main(void *arg)
     cpy.run_gen++;
     cpy_thr_init_main();
     cpy_ts_activate(cpy.main_ts);
+    cpy_ts_set_ident(cpy.main_ts, 1);
     PyObject *main = PyImport_AddModule("__main__"); /* borrowed */
     PyObject *d = main ? PyModule_GetDict(main) : NULL;
     PyObject *fname = PyUnicode_DecodeFSDefault(p->filename);

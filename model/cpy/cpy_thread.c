@@ -22,6 +22,7 @@
 #include "cpy_int.h"
 #include "../dalloc.h"
 
+#include <signal.h>
 #include <string.h>
 
 typedef struct cpy_lock cpy_lock;
@@ -167,7 +168,7 @@ static bool lock__wait(cpy_lock *l, int64_t deadline)
     cpy_back(ts);
     free(thr->wait_what);
     thr->wait_what = NULL;
-    return r != SIM_TIMEDOUT;
+    return r != SIM_TIMEDOUT ? 1 : 0;
 }
 
 /* acquire(blocking=True, timeout=-1) as _threadmodule.c parses it. */
@@ -240,7 +241,10 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
     for (;;) {
         if (deadline != SIM_FOREVER && deadline <= model_now_ns())
             Py_RETURN_FALSE;
-        if (!lock__wait(l, deadline))
+        bool woken = lock__wait(l, deadline);
+        if (cpy_interrupt_deliver() < 0)
+            return NULL; /* KeyboardInterrupt in main's wait, as CPython's */
+        if (!woken)
             Py_RETURN_FALSE;
         if (!l->locked) {
             lock__take(l, me);
@@ -391,10 +395,9 @@ static PyTypeObject cpy_lock_type = {
     .tp_basicsize = sizeof(cpy_lock),
     .tp_dealloc = (destructor)lock_dealloc,
     .tp_repr = (reprfunc)lock_repr,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, /* as CPython's */
     .tp_weaklistoffset = offsetof(cpy_lock, weakreflist),
     .tp_methods = lock_methods,
-    .tp_new = lock_tp_new,
 };
 
 static PyTypeObject cpy_rlock_type = {
@@ -416,6 +419,7 @@ static void thread__body(void *arg)
 {
     cpy_thr *thr = arg;
     thr->ts = cpy_ts_new();
+    cpy_ts_set_ident(thr->ts, (unsigned long)model__current(model__world())->ident);
     cpy_back(thr->ts);
     PyObject *r = PyObject_Call(thr->func, thr->args, thr->kwargs);
     if (r) {
@@ -423,7 +427,7 @@ static void thread__body(void *arg)
     } else if (PyErr_ExceptionMatches(PyExc_SystemExit)) {
         PyErr_Clear();
     } else {
-        PyErr_WriteUnraisable(thr->func);
+        _PyErr_WriteUnraisableMsg("in thread started by", thr->func);
     }
     cpy_io_flush();
     if (thr->sentinel) {
@@ -571,20 +575,82 @@ static PyObject *mod_stack_size(PyObject *mod, PyObject *args)
     Py_ssize_t size = 0;
     if (!PyArg_ParseTuple(args, "|n:stack_size", &size))
         return NULL;
+    static Py_ssize_t current; /* remembered, as CPython's; stacks stay the engine's */
     if (size != 0 && size < 32768) {
         PyErr_SetString(PyExc_ValueError, "size not valid: 32768 bytes minimum");
         return NULL;
     }
-    return PyLong_FromLong(0);
+    Py_ssize_t old = current;
+    current = size;
+    return PyLong_FromSsize_t(old);
 }
 
-static PyObject *mod_interrupt_main(PyObject *mod, PyObject *args)
+/* interrupt_main(signum=SIGINT): CPython "simulates the signal arriving in
+ * the main thread": its Python handler runs there, unless the signal is
+ * SIG_IGN or SIG_DFL (then nothing happens). Called by main, the handler
+ * runs at once (CPython checks right after the call); from another thread,
+ * when main next runs: a line, or its return from a wait. */
+static int interrupt__sig;
+
+static PyObject *interrupt__handler(int sig)
+{
+    PyObject *signal = PyImport_ImportModule("signal");
+    PyObject *h = signal ? PyObject_CallMethod(signal, "getsignal", "i", sig) : NULL;
+    PyObject *ign = signal ? PyObject_GetAttrString(signal, "SIG_IGN") : NULL;
+    PyObject *dfl = signal ? PyObject_GetAttrString(signal, "SIG_DFL") : NULL;
+    if (h && (h == Py_None || PyObject_RichCompareBool(h, ign, Py_EQ) == 1 ||
+              PyObject_RichCompareBool(h, dfl, Py_EQ) == 1))
+        Py_CLEAR(h);
+    Py_XDECREF(ign);
+    Py_XDECREF(dfl);
+    Py_XDECREF(signal);
+    PyErr_Clear();
+    return h;
+}
+
+int cpy_interrupt_deliver(void)
+{
+    if (!cpy.interrupt_main)
+        return 0;
+    cpy_thr *thr = cpy_thr_current();
+    if (!thr || thr->ts != cpy.main_ts)
+        return 0;
+    cpy.interrupt_main = false;
+    PyObject *h = interrupt__handler(interrupt__sig);
+    if (!h)
+        return 0;
+    PyObject *r = PyObject_CallFunction(h, "iO", interrupt__sig, Py_None);
+    Py_DECREF(h);
+    if (!r)
+        return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+static PyObject *mod_interrupt_main(PyObject *mod, PyObject *args, PyObject *kw)
 {
     (void)mod;
+    static char *kwlist[] = {"signum", NULL};
     int sig = 2;
-    if (!PyArg_ParseTuple(args, "|i:interrupt_main", &sig))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|i:interrupt_main", kwlist, &sig))
         return NULL;
+    if (sig < 1 || sig >= NSIG) {
+        PyErr_SetString(PyExc_ValueError, "signal number out of range");
+        return NULL;
+    }
+    interrupt__sig = sig;
     cpy.interrupt_main = true;
+    if (cpy_interrupt_deliver() < 0)
+        return NULL;
+    /* main waiting (sleep, lock, join, Condition...) is woken, as a signal
+     * interrupts its system call; its wait then runs the handler */
+    model_thread *mt = cpy.interrupt_main && cpy.in_run ? model_main_thread() : NULL;
+    if (mt && mt->st->state == SIM_T_BLOCKED) {
+        if (mt->wq)
+            model__waitq_remove(mt->wq, mt);
+        cpy_io_flush();
+        sim_wake(model_sched(), mt->st, "interrupt", SIM_NONE);
+    }
     Py_RETURN_NONE;
 }
 
@@ -613,7 +679,7 @@ static PyMethodDef mod_methods[] = {
     {"_count", mod_count, METH_NOARGS, NULL},
     {"_set_sentinel", mod_set_sentinel, METH_NOARGS, NULL},
     {"stack_size", mod_stack_size, METH_VARARGS, NULL},
-    {"interrupt_main", mod_interrupt_main, METH_VARARGS, NULL},
+    {"interrupt_main", (PyCFunction)(void (*)(void))mod_interrupt_main, METH_VARARGS | METH_KEYWORDS, NULL},
     {"exit", mod_exit, METH_NOARGS, NULL},
     {"exit_thread", mod_exit, METH_NOARGS, NULL},
     {"daemon_threads_allowed", mod_true, METH_NOARGS, NULL},

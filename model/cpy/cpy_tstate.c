@@ -34,6 +34,11 @@ void cpy_ts_delete(PyThreadState *ts)
     PyThreadState_Delete(ts);
 }
 
+void cpy_ts_set_ident(PyThreadState *ts, unsigned long ident)
+{
+    ts->thread_id = ident;
+}
+
 bool cpy_ts_version_ok(void)
 {
     const char *v = Py_GetVersion();

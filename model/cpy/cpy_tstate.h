@@ -28,6 +28,10 @@ void cpy_ts_activate(PyThreadState *ts);
 PyThreadState *cpy_ts_new(void);
 /* Clear and free a thread state that is not the running one. */
 void cpy_ts_delete(PyThreadState *ts);
+/* The thread id CPython keeps in the state (PyThreadState_SetAsyncExc and
+ * sys._current_frames look threads up by it): the model's ident, so that
+ * threading.get_ident() finds the green thread. */
+void cpy_ts_set_ident(PyThreadState *ts, unsigned long ident);
 /* Whether the interpreter runs the threading program built against: 3.11. */
 bool cpy_ts_version_ok(void);
 
