@@ -24,6 +24,8 @@ typedef struct cpy_thr {
     int last_lasti;           /* its instruction offset then */
     int noted_line;           /* last "file:line" note emitted */
     bool tracing;             /* the line tracer is installed on ts */
+    PyObject *user_trace;     /* sys.settrace()'s function for this thread, or NULL:
+                               * called from the engine's tracer (owned) */
     bool count_only;          /* ... only to count lines toward --max-steps (the
                                * watchdog put it there): no time, no switches */
     PyFrameObject *importing; /* the outermost importlib frame running, or NULL:

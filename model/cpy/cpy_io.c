@@ -407,7 +407,62 @@ static double cpy__wall(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* The program's own sys.settrace() function, called as CPython's
+ * trace_trampoline would: the global one for "call", the frame's f_trace
+ * for the rest; an exception unsets it and propagates. */
+static int cpy__user_trace(cpy_thr *thr, PyFrameObject *f, int what, PyObject *arg)
+{
+    static const char *const names[] = {"call", "exception", "line", "return",
+                                        "c_call", "c_exception", "c_return", "opcode"};
+    PyObject *cb = NULL;
+    if (what == PyTrace_CALL) {
+        cb = thr->user_trace;
+        Py_INCREF(cb);
+    } else {
+        cb = PyObject_GetAttrString((PyObject *)f, "f_trace");
+        if (!cb)
+            return -1;
+    }
+    if (cb == Py_None || what < 0 || what > 7) {
+        Py_DECREF(cb);
+        return 0;
+    }
+    if (PyFrame_FastToLocalsWithError(f) < 0) {
+        Py_DECREF(cb);
+        return -1;
+    }
+    PyObject *r = PyObject_CallFunction(cb, "OsO", (PyObject *)f, names[what], arg ? arg : Py_None);
+    PyFrame_LocalsToFast(f, 1);
+    Py_DECREF(cb);
+    if (!r) {
+        Py_CLEAR(thr->user_trace);
+        PyObject *t, *v, *tb;
+        PyErr_Fetch(&t, &v, &tb);
+        PyObject_SetAttrString((PyObject *)f, "f_trace", Py_None);
+        PyErr_Restore(t, v, tb);
+        cpy_trace_update();
+        return -1;
+    }
+    if (r != Py_None && PyObject_SetAttrString((PyObject *)f, "f_trace", r) < 0) {
+        Py_DECREF(r);
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
+static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg);
+
 static int cpy_trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
+{
+    int rc = cpy__trace(o, f, what, arg);
+    cpy_thr *thr;
+    if (rc == 0 && cpy.in_run && (thr = cpy_thr_current()) && thr->user_trace)
+        rc = cpy__user_trace(thr, f, what, arg);
+    return rc;
+}
+
+static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
 {
     (void)o;
     (void)arg;
@@ -509,7 +564,7 @@ void cpy_trace_update(void)
     sim_sched *s = model_sched();
     bool want = cpy.alive > 0 || cpy.clock_read || sim_timerq_peek(&s->timers) ||
                 s->policy.every_step || cpy.ro.line_steps || cpy.ro.opcodes ||
-                cpy.ro.exact_steps;
+                cpy.ro.exact_steps || thr->user_trace;
     if (want == thr->tracing && !(want && thr->count_only))
         return;
     thr->tracing = want;
@@ -599,6 +654,38 @@ void cpy_note_line(void)
     PyErr_Clear();
 }
 
+/* sys.settrace(f) / sys.gettrace(): the program's trace function rides on
+ * the engine's tracer (installing its own would stop preemption, steps and
+ * the clock there); per thread, as CPython's. */
+static PyObject *sys_settrace(PyObject *m, PyObject *fn)
+{
+    (void)m;
+    cpy_thr *thr = cpy.in_run ? cpy_thr_current() : NULL;
+    if (!thr) {
+        PyErr_SetString(PyExc_RuntimeError, "threadsim: sys.settrace outside the run");
+        return NULL;
+    }
+    Py_XSETREF(thr->user_trace, fn == Py_None ? NULL : (Py_INCREF(fn), fn));
+    cpy_trace_update();
+    Py_RETURN_NONE;
+}
+
+static PyObject *sys_gettrace(PyObject *m, PyObject *u)
+{
+    (void)m;
+    (void)u;
+    cpy_thr *thr = cpy.in_run ? cpy_thr_current() : NULL;
+    PyObject *r = thr && thr->user_trace ? thr->user_trace : Py_None;
+    Py_INCREF(r);
+    return r;
+}
+
+static PyMethodDef sys_methods[] = {
+    {"settrace", sys_settrace, METH_O, "Set the program's trace function (threadsim)."},
+    {"gettrace", sys_gettrace, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
 /* ---- installation ------------------------------------------------------------------ */
 
 static int io__patch(PyObject *mod, PyMethodDef *defs)
@@ -642,5 +729,9 @@ int cpy_io_install(void)
         }
     int rc = io__patch(tm, time_methods);
     Py_DECREF(tm);
+    PyObject *sys = PyImport_ImportModule("sys");
+    if (rc == 0 && (!sys || io__patch(sys, sys_methods) < 0))
+        rc = -1;
+    Py_XDECREF(sys);
     return rc;
 }
