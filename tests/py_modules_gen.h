@@ -1,7 +1,9 @@
 /*
- * tests/py_modules_gen.h — generated: Python 3 programs using the bound
- * modules whose expected output is what CPython 3.11 prints (normalized as in
- * test_py_errors.c). Included by test_py_modules.c.
+ * tests/py_modules_gen.h — Python 3 programs using the bound modules whose
+ * expected output is what /usr/bin/python3.11 (Debian's CPython 3.11.2, the
+ * libpython threadsim embeds) prints with -u, stderr merged in order, with
+ * the file named as given ("t.py") as in test_py_errors.c. Generated once,
+ * since kept by hand. Included by test_py_modules.c.
  */
 
 static void test_cpy_thread_names(void)

@@ -1,9 +1,11 @@
 /*
- * tests/py_sync_gen.h — generated: Python 3 programs using the bound
- * primitives (threading's Lock, RLock, Condition, Semaphore, Event, Timer,
- * Barrier, local; queue; random) whose expected output is what CPython 3.11
- * prints, normalized as tools/py_oracle.sh does (the path as given, no
- * ^^^^ lines, no frames of CPython's own threading.py and queue.py).
+ * tests/py_sync_gen.h — Python 3 programs using the bound primitives
+ * (threading's Lock, RLock, Condition, Semaphore, Event, Timer, Barrier,
+ * local; queue; random) whose expected output is what /usr/bin/python3.11
+ * (Debian's CPython 3.11.2, the libpython threadsim embeds) prints with -u,
+ * stderr merged in order, with the file named as given ("t.py"); the
+ * `^^^^` lines and the frames of /usr/lib/python3.11/threading.py and
+ * queue.py are CPython's own. Generated once, since kept by hand.
  * Included by test_py_sync.c.
  */
 
@@ -56,6 +58,11 @@ static void test_cpy_barrier_uncaught(void)
                "Traceback (most recent call last):\n"
                "  File \"t.py\", line 4, in <module>\n"
                "    b.wait()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 681, in wait\n"
+               "    self._enter() # Block while the barrier drains.\n"
+               "    ^^^^^^^^^^^^^\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 705, in _enter\n"
+               "    raise BrokenBarrierError\n"
                "threading.BrokenBarrierError\n");
 }
 
@@ -225,6 +232,10 @@ static void test_cpy_lock_thread_uncaught(void)
                3, 0,
                "Exception in thread bad:\n"
                "Traceback (most recent call last):\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1038, in _bootstrap_inner\n"
+               "    self.run()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 975, in run\n"
+               "    self._target(*self._args, **self._kwargs)\n"
                "  File \"t.py\", line 4, in bad\n"
                "    r.release()\n"
                "RuntimeError: cannot release un-acquired lock\n"
@@ -318,6 +329,8 @@ static void test_cpy_queue_full_uncaught(void)
                "Traceback (most recent call last):\n"
                "  File \"t.py\", line 4, in <module>\n"
                "    q.put(2, False)\n"
+               "  File \"/usr/lib/python3.11/queue.py\", line 137, in put\n"
+               "    raise Full\n"
                "queue.Full\n");
 }
 
@@ -330,6 +343,8 @@ static void test_cpy_queue_uncaught(void)
                "Traceback (most recent call last):\n"
                "  File \"t.py\", line 3, in <module>\n"
                "    q.get(block=False)\n"
+               "  File \"/usr/lib/python3.11/queue.py\", line 168, in get\n"
+               "    raise Empty\n"
                "_queue.Empty\n");
 }
 
@@ -508,6 +523,10 @@ static void test_cpy_timer_raises(void)
                3, 0,
                "Exception in thread Thread-1:\n"
                "Traceback (most recent call last):\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1038, in _bootstrap_inner\n"
+               "    self.run()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1394, in run\n"
+               "    self.function(*self.args, **self.kwargs)\n"
                "  File \"t.py\", line 3, in boom\n"
                "    raise KeyError('k')\n"
                "KeyError: 'k'\n"

@@ -1,14 +1,18 @@
 /*
  * tests/test_py_errors.c — errors as Python reports them: syntax errors,
  * uncaught exceptions in main and in threads, misuse of the threading API,
- * and the sandbox. Expected outputs are CPython 3.11's (generated with
- * python3 -u, stderr merged into stdout in order), normalized the way
- * threadsim documents: the file is shown as given ("t.py", not an absolute
- * path), the `^^^^` position lines of 3.11 are omitted, and so are the
- * frames of CPython's own threading.py in a thread's traceback.
+ * and what runs unconfined or under --sandbox. Expected outputs are what
+ * Debian's CPython 3.11.2 (/usr/bin/python3.11, the libpython threadsim
+ * embeds) prints with -u, stderr merged into stdout in order, with the one
+ * normalization threadsim documents: the file is shown as given ("t.py",
+ * not the absolute path python3.11 puts in __main__'s frames). Everything
+ * else is CPython's own: the `^^^^` position lines, and the frames of
+ * /usr/lib/python3.11/threading.py in a thread's traceback.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "py_util.h"
 
@@ -142,15 +146,15 @@ static void test_uncaught_main(void)
     "",
                3, 1,
                "before\n"
-    "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 6, in <module>\n"
-    "    f(3)\n"
-    "  File \"t.py\", line 3, in f\n"
-    "    return g(x) + 1\n"
-    "  File \"t.py\", line 5, in g\n"
-    "    raise ValueError('bad thing: %d' % x)\n"
-    "ValueError: bad thing: 3\n"
-    "");
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 6, in <module>\n"
+               "    f(3)\n"
+               "  File \"t.py\", line 3, in f\n"
+               "    return g(x) + 1\n"
+               "           ^^^^\n"
+               "  File \"t.py\", line 5, in g\n"
+               "    raise ValueError('bad thing: %d' % x)\n"
+               "ValueError: bad thing: 3\n");
 }
 
 static void test_uncaught_chained(void)
@@ -164,19 +168,19 @@ static void test_uncaught_chained(void)
     "",
                3, 1,
                "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 3, in h\n"
-    "    1 / 0\n"
-    "ZeroDivisionError: division by zero\n"
-    "\n"
-    "During handling of the above exception, another exception occurred:\n"
-    "\n"
-    "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 6, in <module>\n"
-    "    h()\n"
-    "  File \"t.py\", line 5, in h\n"
-    "    raise KeyError('k')\n"
-    "KeyError: 'k'\n"
-    "");
+               "  File \"t.py\", line 3, in h\n"
+               "    1 / 0\n"
+               "    ~~^~~\n"
+               "ZeroDivisionError: division by zero\n"
+               "\n"
+               "During handling of the above exception, another exception occurred:\n"
+               "\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 6, in <module>\n"
+               "    h()\n"
+               "  File \"t.py\", line 5, in h\n"
+               "    raise KeyError('k')\n"
+               "KeyError: 'k'\n");
 }
 
 static void test_uncaught_from(void)
@@ -254,12 +258,12 @@ static void test_uncaught_in_method(void)
     "",
                3, 1,
                "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 4, in <module>\n"
-    "    C().m()\n"
-    "  File \"t.py\", line 3, in m\n"
-    "    return self.missing\n"
-    "AttributeError: 'C' object has no attribute 'missing'\n"
-    "");
+               "  File \"t.py\", line 4, in <module>\n"
+               "    C().m()\n"
+               "  File \"t.py\", line 3, in m\n"
+               "    return self.missing\n"
+               "           ^^^^^^^^^^^^\n"
+               "AttributeError: 'C' object has no attribute 'missing'\n");
 }
 
 static void test_recursion(void)
@@ -270,17 +274,19 @@ static void test_recursion(void)
     "",
                3, 1,
                "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 3, in <module>\n"
-    "    r(0)\n"
-    "  File \"t.py\", line 2, in r\n"
-    "    return r(n + 1)\n"
-    "  File \"t.py\", line 2, in r\n"
-    "    return r(n + 1)\n"
-    "  File \"t.py\", line 2, in r\n"
-    "    return r(n + 1)\n"
-    "  [Previous line repeated 996 more times]\n"
-    "RecursionError: maximum recursion depth exceeded\n"
-    "");
+               "  File \"t.py\", line 3, in <module>\n"
+               "    r(0)\n"
+               "  File \"t.py\", line 2, in r\n"
+               "    return r(n + 1)\n"
+               "           ^^^^^^^^\n"
+               "  File \"t.py\", line 2, in r\n"
+               "    return r(n + 1)\n"
+               "           ^^^^^^^^\n"
+               "  File \"t.py\", line 2, in r\n"
+               "    return r(n + 1)\n"
+               "           ^^^^^^^^\n"
+               "  [Previous line repeated 996 more times]\n"
+               "RecursionError: maximum recursion depth exceeded\n");
 }
 
 static void test_name_error(void)
@@ -289,10 +295,10 @@ static void test_name_error(void)
     "",
                3, 1,
                "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 1, in <module>\n"
-    "    print(undefined)\n"
-    "NameError: name 'undefined' is not defined\n"
-    "");
+               "  File \"t.py\", line 1, in <module>\n"
+               "    print(undefined)\n"
+               "          ^^^^^^^^^\n"
+               "NameError: name 'undefined' is not defined\n");
 }
 
 static void test_unbound_local(void)
@@ -305,12 +311,12 @@ static void test_unbound_local(void)
     "",
                3, 1,
                "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 5, in <module>\n"
-    "    f()\n"
-    "  File \"t.py\", line 3, in f\n"
-    "    print(x)\n"
-    "UnboundLocalError: cannot access local variable 'x' where it is not associated with a value\n"
-    "");
+               "  File \"t.py\", line 5, in <module>\n"
+               "    f()\n"
+               "  File \"t.py\", line 3, in f\n"
+               "    print(x)\n"
+               "          ^\n"
+               "UnboundLocalError: cannot access local variable 'x' where it is not associated with a value\n");
 }
 
 static void test_thread_exception(void)
@@ -326,13 +332,16 @@ static void test_thread_exception(void)
     "",
                3, 0,
                "worker 1\n"
-    "Exception in thread Thread-1 (worker):\n"
-    "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 4, in worker\n"
-    "    raise RuntimeError('boom %d' % n)\n"
-    "RuntimeError: boom 1\n"
-    "main goes on False\n"
-    "");
+               "Exception in thread Thread-1 (worker):\n"
+               "Traceback (most recent call last):\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1038, in _bootstrap_inner\n"
+               "    self.run()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 975, in run\n"
+               "    self._target(*self._args, **self._kwargs)\n"
+               "  File \"t.py\", line 4, in worker\n"
+               "    raise RuntimeError('boom %d' % n)\n"
+               "RuntimeError: boom 1\n"
+               "main goes on False\n");
 }
 
 static void test_thread_exception_named(void)
@@ -347,12 +356,16 @@ static void test_thread_exception_named(void)
     "",
                3, 0,
                "Exception in thread worker-A:\n"
-    "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 3, in bad\n"
-    "    [][0]\n"
-    "IndexError: list index out of range\n"
-    "done\n"
-    "");
+               "Traceback (most recent call last):\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1038, in _bootstrap_inner\n"
+               "    self.run()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 975, in run\n"
+               "    self._target(*self._args, **self._kwargs)\n"
+               "  File \"t.py\", line 3, in bad\n"
+               "    [][0]\n"
+               "    ~~^^^\n"
+               "IndexError: list index out of range\n"
+               "done\n");
 }
 
 static void test_sys_exit_code(void)
@@ -399,10 +412,11 @@ static void test_start_twice(void)
     "",
                3, 1,
                "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 4, in <module>\n"
-    "    t.start()\n"
-    "RuntimeError: threads can only be started once\n"
-    "");
+               "  File \"t.py\", line 4, in <module>\n"
+               "    t.start()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 952, in start\n"
+               "    raise RuntimeError(\"threads can only be started once\")\n"
+               "RuntimeError: threads can only be started once\n");
 }
 
 static void test_join_self(void)
@@ -412,10 +426,11 @@ static void test_join_self(void)
     "",
                3, 1,
                "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 2, in <module>\n"
-    "    threading.current_thread().join()\n"
-    "RuntimeError: cannot join current thread\n"
-    "");
+               "  File \"t.py\", line 2, in <module>\n"
+               "    threading.current_thread().join()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1109, in join\n"
+               "    raise RuntimeError(\"cannot join current thread\")\n"
+               "RuntimeError: cannot join current thread\n");
 }
 
 static void test_join_unstarted(void)
@@ -425,94 +440,85 @@ static void test_join_unstarted(void)
     "",
                3, 1,
                "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 2, in <module>\n"
-    "    threading.Thread(target=print).join()\n"
-    "RuntimeError: cannot join thread before it is started\n"
-    "");
+               "  File \"t.py\", line 2, in <module>\n"
+               "    threading.Thread(target=print).join()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1107, in join\n"
+               "    raise RuntimeError(\"cannot join thread before it is started\")\n"
+               "RuntimeError: cannot join thread before it is started\n");
 }
 
-static void test_sandbox_open(void)
+/* ---- what the old subset interpreter refused -----------------------------
+ * The program runs in CPython itself, unconfined unless --sandbox: open,
+ * os, subprocess, socket, eval, exec and __import__ work as in python3. */
+
+static void test_builtin_open(void)
 {
-    PYT_EXPECT("open('/etc/passwd')\n"
-    "",
-               3, 1,
-               "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 1, in <module>\n"
-    "    open('/etc/passwd')\n"
-    "NameError: name 'open' is not defined\n"
-    "");
+    PYT_EXPECT("print(open('/etc/passwd').readline().split(':')[0])\n", 3, 0, "root\n");
 }
 
-static void test_sandbox_os(void)
+static void test_import_os(void)
 {
     PYT_EXPECT("import os\n"
-    "",
-               3, 1,
-               "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 1, in <module>\n"
-    "    import os\n"
-    "ModuleNotFoundError: No module named 'os'\n"
-    "");
+               "print(os.path.join('a', 'b'), os.sep)\n",
+               3, 0, "a/b /\n");
 }
 
-static void test_sandbox_subprocess(void)
+static void test_import_subprocess(void)
 {
     PYT_EXPECT("import subprocess\n"
-    "",
-               3, 1,
-               "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 1, in <module>\n"
-    "    import subprocess\n"
-    "ModuleNotFoundError: No module named 'subprocess'\n"
-    "");
+               "print(subprocess.PIPE, subprocess.DEVNULL)\n",
+               3, 0, "-1 -3\n");
 }
 
-static void test_sandbox_socket(void)
+static void test_import_socket(void)
 {
-    PYT_EXPECT("from socket import socket\n"
-    "",
-               3, 1,
-               "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 1, in <module>\n"
-    "    from socket import socket\n"
-    "ModuleNotFoundError: No module named 'socket'\n"
-    "");
+    PYT_EXPECT("from socket import socket, AF_INET\n"
+               "print(socket.__name__, AF_INET.name)\n",
+               3, 0, "socket AF_INET\n");
 }
 
-static void test_sandbox_eval(void)
+static void test_builtin_eval(void)
 {
-    PYT_EXPECT("eval('1+1')\n"
-    "",
-               3, 1,
-               "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 1, in <module>\n"
-    "    eval('1+1')\n"
-    "NameError: name 'eval' is not defined\n"
-    "");
+    PYT_EXPECT("print(eval('1+1'))\n", 3, 0, "2\n");
 }
 
-static void test_sandbox_exec(void)
+static void test_builtin_exec(void)
 {
     PYT_EXPECT("exec('x = 1')\n"
-    "",
-               3, 1,
-               "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 1, in <module>\n"
-    "    exec('x = 1')\n"
-    "NameError: name 'exec' is not defined\n"
-    "");
+               "print(x)\n",
+               3, 0, "1\n");
 }
 
-static void test_sandbox_import(void)
+static void test_builtin_import(void)
 {
-    PYT_EXPECT("__import__('os')\n"
-    "",
-               3, 1,
-               "Traceback (most recent call last):\n"
-    "  File \"t.py\", line 1, in <module>\n"
-    "    __import__('os')\n"
-    "NameError: name '__import__' is not defined\n"
-    "");
+    PYT_EXPECT("print(__import__('os').sep)\n", 3, 0, "/\n");
+}
+
+/* Under `threadsim run --sandbox` the kernel refuses a read outside the
+ * program's folder and the library: CPython reports the EACCES as it always
+ * does (the confinement itself is tested in test_sandbox.c). */
+static void test_sandbox_open(void)
+{
+    char tmpl[] = "/tmp/ts_py_errors_XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+    char path[512], cmd[1024];
+    snprintf(path, sizeof path, "%s/t.py", dir);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("open('/etc/passwd')\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "cd %s && %s run t.py --no-db --sandbox 2>&1", dir, THREADSIM_BINARY);
+    int st;
+    char *out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 1);
+    TS_ASSERT_STR_EQ(out, "Traceback (most recent call last):\n"
+                          "  File \"t.py\", line 1, in <module>\n"
+                          "    open('/etc/passwd')\n"
+                          "PermissionError: [Errno 13] Permission denied: '/etc/passwd'\n");
+    free(out);
+    unlink(path);
+    rmdir(dir);
 }
 
 static void test_type_errors(void)
@@ -540,4 +546,4 @@ static void test_type_errors(void)
     "");
 }
 
-TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_sandbox_open), TS_TEST(test_sandbox_os), TS_TEST(test_sandbox_subprocess), TS_TEST(test_sandbox_socket), TS_TEST(test_sandbox_eval), TS_TEST(test_sandbox_exec), TS_TEST(test_sandbox_import), TS_TEST(test_type_errors))
+TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors))

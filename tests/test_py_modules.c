@@ -47,7 +47,10 @@ static void test_time_sleep_errors(void)
 }
 
 /* Threads sleeping different times wake in deadline order; logging shows
- * the virtual time through %(relativeCreated)d. */
+ * the virtual time through %(relativeCreated)d. The lines run between
+ * logging's import (its _startTime) and the first record are CPU time: at
+ * this helper's switch interval (model_opts_default: 10000 lines per 5 ms)
+ * they cost one interval, so every record is 5 ms after the exact second. */
 static void test_sleepers_interleave(void)
 {
     PYT_EXPECT("import threading, time, logging\n"
@@ -64,13 +67,13 @@ static void test_sleepers_interleave(void)
                "    t.join()\n"
                "logging.debug('all done at %.1f', time.monotonic())\n",
                3, 0,
-               "     0 (t3       ) sleeping 3\n"
-               "     0 (t1       ) sleeping 1\n"
-               "     0 (t2       ) sleeping 2\n"
-               "  1000 (t1       ) woke\n"
-               "  2000 (t2       ) woke\n"
-               "  3000 (t3       ) woke\n"
-               "  3000 (MainThread) all done at 3.0\n");
+               "     5 (t3       ) sleeping 3\n"
+               "     5 (t1       ) sleeping 1\n"
+               "     5 (t2       ) sleeping 2\n"
+               "  1005 (t1       ) woke\n"
+               "  2005 (t2       ) woke\n"
+               "  3005 (t3       ) woke\n"
+               "  3005 (MainThread) all done at 3.0\n");
 }
 
 static void test_join_timeout(void)
@@ -113,15 +116,20 @@ static void test_py2_print_statement(void)
 }
 
 /* The print statement writes each item as it is evaluated: a call made by
- * a later item comes after the earlier items' output (the RLock page). */
+ * a later item comes after the earlier items' output (the RLock page).
+ * Unbuffered (-u), every write is its own output event, as each reaches the
+ * file at once; buffered, sys.stdout holds them until the line ends. */
 static void test_py2_print_writes_items_in_order(void)
 {
     char *out, *full;
+    py_run_opts ro = py_run_opts_default();
+    ro.max_steps = 20000000;
+    ro.unbuffered = true;
     int st = pyt_run_opts("def f():\n"
                           "    print 'inside'\n"
                           "    return 5\n"
                           "print 'first:', f()\n",
-                          2, NULL, NULL, &out, &full);
+                          2, &ro, NULL, &out, &full);
     CU_ASSERT_EQUAL(st, 0);
     /* the inner print sees the pending softspace and writes the blank,
      * then clears it: Python 2 prints "first: inside" and "5" */
@@ -130,6 +138,18 @@ static void test_py2_print_writes_items_in_order(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(full, "stdout \"first:\"\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(full, "stdout \" \"\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(full, "stdout \"\\n\"\n"));
+    free(out);
+    free(full);
+    /* buffered: the same output, one event per line */
+    st = pyt_run_opts("def f():\n"
+                      "    print 'inside'\n"
+                      "    return 5\n"
+                      "print 'first:', f()\n",
+                      2, NULL, NULL, &out, &full);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "first: inside\n5\n");
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "stdout \"first: inside\\n\"\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "stdout \"5\\n\"\n"));
     free(out);
     free(full);
 }
@@ -184,7 +204,7 @@ static void test_py3_print_statement_is_an_error(void)
     PYT_EXPECT("print 'x'\n", 3, PYT_SYNTAX,
                "  File \"t.py\", line 1\n"
                "    print 'x'\n"
-               "    ^\n"
+               "    ^^^^^^^^^\n"
                "SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?\n");
 }
 
@@ -217,17 +237,36 @@ static void test_spin_lets_time_move(void)
                3, 0, "set after True True\n");
 }
 
-/* Every statement is a scheduling point: with a tiny switch interval an
- * unprotected read-modify-write loses updates. */
+/* An unprotected read-modify-write under a tiny switch interval. CPython
+ * 3.11 switches threads only at its eval-breaker points (loop back-edges,
+ * calls, function entry), never between two plain statements, so a read and
+ * a write with no call between them lose nothing (python3.11 prints "False
+ * 2000" here every time, whatever sys.setswitchinterval says); with a call
+ * between them (inc) the switch can fall inside, and updates are lost:
+ * CPython under sys.setswitchinterval(1e-6) loses some in a few runs out of
+ * twenty, threadsim at 3 lines per interval loses the same ones every run. */
 static void test_unprotected_counter_race(void)
 {
+    const char *no_call = "import threading\n"
+                          "counter = 0\n"
+                          "def work():\n"
+                          "    global counter\n"
+                          "    for i in range(1000):\n"
+                          "        v = counter\n"
+                          "        counter = v + 1\n"
+                          "ts = [threading.Thread(target=work) for _ in range(2)]\n"
+                          "for t in ts: t.start()\n"
+                          "for t in ts: t.join()\n"
+                          "print(counter < 2000, counter)\n";
     const char *src = "import threading\n"
                       "counter = 0\n"
+                      "def inc(v):\n"
+                      "    return v + 1\n"
                       "def work():\n"
                       "    global counter\n"
                       "    for i in range(1000):\n"
                       "        v = counter\n"
-                      "        counter = v + 1\n"
+                      "        counter = inc(v)\n"
                       "ts = [threading.Thread(target=work) for _ in range(2)]\n"
                       "for t in ts: t.start()\n"
                       "for t in ts: t.join()\n"
@@ -235,6 +274,9 @@ static void test_unprotected_counter_race(void)
     model_opts mo = model_opts_default();
     mo.sim.switch_steps = 3;
     char *out, *out2;
+    CU_ASSERT_EQUAL(pyt_run_opts(no_call, 3, NULL, &mo, &out, NULL), 0);
+    TS_ASSERT_STR_EQ(out, "False 2000\n");
+    free(out);
     CU_ASSERT_EQUAL(pyt_run_opts(src, 3, NULL, &mo, &out, NULL), 0);
     CU_ASSERT_EQUAL(strncmp(out, "True ", 5), 0);
     /* deterministic: the same lost updates every run */
@@ -257,10 +299,14 @@ static void test_step_limit(void)
     free(full);
 }
 
+/* Past the limit an allocation fails and CPython raises a real MemoryError,
+ * which the program can catch; its message is empty, as when python3.11
+ * runs out under `ulimit -v`. The limit counts every Python allocation,
+ * the interpreter's own start-up included, so it is a few MiB at least. */
 static void test_memory_limit(void)
 {
     py_run_opts ro = py_run_opts_default();
-    ro.max_memory = 1 << 20;
+    ro.max_memory = 16 << 20;
     ro.max_steps = 10000000;
     char *out;
     int st = pyt_run_opts("l = []\n"
@@ -273,16 +319,16 @@ static void test_memory_limit(void)
                           "    print('MemoryError', n > 1000, e)\n",
                           3, &ro, NULL, &out, NULL);
     CU_ASSERT_EQUAL(st, 0);
-    TS_ASSERT_STR_EQ(out, "MemoryError True threadsim memory limit of 1048576 bytes exceeded\n");
+    TS_ASSERT_STR_EQ(out, "MemoryError True \n");
     free(out);
 }
 
-/* Reference counting frees loop garbage: a long loop stays far below a
- * small memory limit. */
+/* Reference counting frees loop garbage: a long loop (that would hold
+ * tens of MiB if nothing were freed) stays below a small memory limit. */
 static void test_memory_bounded_in_loops(void)
 {
     py_run_opts ro = py_run_opts_default();
-    ro.max_memory = 1 << 20;
+    ro.max_memory = 16 << 20;
     ro.max_steps = 0;
     char *out;
     int st = pyt_run_opts("class P:\n"
