@@ -523,7 +523,11 @@ static void test_script_event_page(void)
 }
 
 /* A Python program: threads show their line, the running one's is quoted,
- * a breakpoint at a line stops there, and choices work the same. */
+ * a breakpoint at a line stops there, and choices work the same. As in
+ * CPython, Thread.start() waits for the new thread to signal that it has
+ * started (threading.py: self._started.wait()): choosing MainThread at the
+ * first decision makes main block there ("Thread.start") and the worker
+ * run, so the output is the same as FIFO's but the path is not. */
 static void test_script_python_program(void)
 {
     char dir[] = "/tmp/threadsim-steppy-XXXXXX";
@@ -555,27 +559,42 @@ static void test_script_python_program(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, ", line 5: time.sleep(1)\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "#0 MainThread ready  line 8\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "2 can run: #1 w (your path), #0 MainThread\n"));
-    /* main went first, and the worker still stops at line 5 */
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "output  2 lines:\n  |     main waits\n  |     worker starts\n"
-                                       "        breakpoint: a thread reached a breakpoint's line\n"));
-    /* FIFO: the worker prints first; after choosing main, main does */
+    /* FIFO: the worker runs first and stops at line 5 */
     const char *fifo = strstr(out, "> continue\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(fifo);
-    CU_ASSERT_PTR_NOT_NULL(strstr(fifo, "|     worker starts\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fifo, "output  1 line:\n  |     worker starts\n"
+                                        "        breakpoint: a thread reached a breakpoint's line\n"));
+    /* main chosen: it blocks in Thread.start, the worker runs, and still
+     * stops at line 5 */
+    const char *chosen = strstr(out, "> choose MainThread\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(chosen);
+    CU_ASSERT_PTR_NOT_NULL(strstr(chosen, "source  #0 MainThread, line 8: t.start()\n"
+                                          "threads #0 MainThread blocked: Thread.start Thread w at "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(chosen, "  line 8\n        #1 w          ready\n"
+                                          "output  (nothing printed yet)\n> continue\n"));
+    const char *after = strstr(chosen, "> continue\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+    CU_ASSERT_PTR_NOT_NULL(strstr(after, "threads #0 MainThread ready  line 8\n"
+                                         "        #1 w          running  line 5\n"
+                                         "output  1 line:\n  |     worker starts\n"
+                                         "        breakpoint: a thread reached a breakpoint's line\n"));
     const char *last = strstr(out, "> delete\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(last);
     const char *end = strstr(last, "end     the program finished");
     CU_ASSERT_PTR_NOT_NULL_FATAL(end);
-    CU_ASSERT_PTR_NOT_NULL(strstr(last, "|     main waits\n  |     worker starts\n  |     worker ends\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(last, "|     worker starts\n  |     main waits\n  |     worker ends\n"));
     char *tok = strstr(out, "replay token: ");
     CU_ASSERT_PTR_NOT_NULL(tok);
     if (tok) {
         char token[300];
         CU_ASSERT_EQUAL(sscanf(tok + 14, "%299s", token), 1);
-        snprintf(args, sizeof args, "step --replay %s --no-db --commands continue", token);
+        /* the token follows the chosen path: main blocks in Thread.start */
+        snprintf(args, sizeof args, "step --replay %s --no-db --commands 'decision; step; continue'",
+                 token);
         char *again = cli(args, &st);
         CU_ASSERT_EQUAL(st, 0);
-        CU_ASSERT_PTR_NOT_NULL(strstr(again, "|     main waits\n  |     worker starts\n"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(again, "threads #0 MainThread blocked: Thread.start Thread w at "));
+        CU_ASSERT_PTR_NOT_NULL(strstr(again, "|     worker starts\n  |     main waits\n  |     worker ends\n"));
         free(again);
     }
     free(out);
