@@ -582,6 +582,20 @@ static int cpy__count_on(void *arg)
 {
     (void)arg;
     cpy_thr *thr = cpy.in_run ? cpy_thr_current() : NULL;
+    sim_sched *s = cpy.in_run ? model_sched() : NULL;
+    if (thr && thr->ts && cpy_ts_other_async_exc(thr->ts)) {
+        /* stuck on another thread's async exception (cpy_tstate.h): let the
+         * others run, as CPython's GIL switch would, and if none is ready,
+         * let time pass to the next timer while this one spins; it makes no
+         * progress meanwhile, so when the watchdog notices changes nothing */
+        PyThreadState *ts = cpy_leave();
+        sim_timer *next = sim_timerq_peek(&s->timers);
+        if (s->rq_len)
+            sim_yield(s);
+        else if (next)
+            sim_sleep(s, next->when - s->now);
+        cpy_back(ts);
+    }
     if (thr && thr->ts && !thr->tracing) {
         thr->tracing = true;
         thr->count_only = true;

@@ -39,6 +39,15 @@ void cpy_ts_set_ident(PyThreadState *ts, unsigned long ident)
     ts->thread_id = ident;
 }
 
+bool cpy_ts_other_async_exc(PyThreadState *self)
+{
+    for (PyThreadState *t = PyInterpreterState_ThreadHead(self->interp); t;
+         t = PyThreadState_Next(t))
+        if (t != self && t->async_exc)
+            return true;
+    return false;
+}
+
 bool cpy_ts_version_ok(void)
 {
     const char *v = Py_GetVersion();

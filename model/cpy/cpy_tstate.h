@@ -32,6 +32,11 @@ void cpy_ts_delete(PyThreadState *ts);
  * sys._current_frames look threads up by it): the model's ident, so that
  * threading.get_ident() finds the green thread. */
 void cpy_ts_set_ident(PyThreadState *ts, unsigned long ident);
+/* Another thread state than `self` has an asynchronous exception pending
+ * (PyThreadState_SetAsyncExc): CPython 3.11 then keeps its eval breaker
+ * set, and a traced thread entering a function loops on it until that
+ * thread has run (real CPython gets there by a GIL switch). */
+bool cpy_ts_other_async_exc(PyThreadState *self);
 /* Whether the interpreter runs the threading program built against: 3.11. */
 bool cpy_ts_version_ok(void);
 
