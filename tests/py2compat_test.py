@@ -410,8 +410,11 @@ class LineNumbers(unittest.TestCase):
             if not x.strip():
                 self.assertEqual(y.strip(), '', where)
             elif y.strip():
-                self.assertEqual(len(x) - len(x.lstrip()),
-                                 len(y) - len(y.lstrip()), where)
+                # (indentation compared in columns: a file mixing tab and
+                # space indentation gets Python 2's tab rule, tabs to 8)
+                xe, ye = x.expandtabs(8), y.expandtabs(8)
+                self.assertEqual(len(xe) - len(xe.lstrip()),
+                                 len(ye) - len(ye.lstrip()), where)
         # every statement of the translation starts on a line where the
         # source has code at the same indentation
         for node in ast.walk(ast.parse(out)):

@@ -116,4 +116,14 @@ _thread._local = _local
 import threading
 threading.local = _local  # threading was imported (by _threading_local) before _local existed
 
+# --- queue: the pure-Python SimpleQueue and Empty under the C names ---------
+# (the C _queue blocks the only OS thread; error messages and tracebacks
+# still say _queue.SimpleQueue, _queue.Empty as CPython's do)
+import queue as _queue_mod
+for _cls, _n in ((_queue_mod.SimpleQueue, 'SimpleQueue'), (_queue_mod.Empty, 'Empty')):
+    _cls.__module__ = '_queue'
+    _cls.__qualname__ = _n
+_queue_mod.SimpleQueue.__name__ = '_queue.SimpleQueue'
+del _queue_mod, _cls, _n
+
 del _name

@@ -583,11 +583,12 @@ static void child__main(void *arg)
         /* Python 2: translated to Python 3 (py2compat.py: lib2to3 and the
          * print statement's softspace), with the Python 2 names restored */
         PyObject *py2 = child__module("threadsim_py2", cpy_py2compat_py);
-        translated = py2 ? PyObject_CallMethod(py2, "translate", "ss", p->src, p->filename) : NULL;
+        translated = py2 ? PyObject_CallMethod(py2, "compile_py2", "ss", p->src, p->filename)
+                         : NULL;
         PyObject *shims = translated ? PyObject_CallMethod(py2, "install_shims", NULL) : NULL;
         Py_XDECREF(py2);
         Py_XDECREF(shims);
-        if (!shims || !(src = PyUnicode_AsUTF8(translated))) {
+        if (!shims) {
             Py_CLEAR(translated);
             cpy.exit_code = child__uncaught();
             return;
@@ -595,7 +596,10 @@ static void child__main(void *arg)
     }
     child__linecache(p);
     PyCompilerFlags flags = _PyCompilerFlags_INIT;
-    PyObject *code = Py_CompileStringExFlags(src, p->filename, Py_file_input, &flags, -1);
+    PyObject *code = translated; /* Python 2: compiled by py2compat */
+    translated = NULL;
+    if (!code)
+        code = Py_CompileStringExFlags(src, p->filename, Py_file_input, &flags, -1);
     cpy_trace_update();
     PyObject *r = code ? PyEval_EvalCode(code, d, d) : NULL;
     Py_XDECREF(code);

@@ -106,10 +106,10 @@ static cpy_lockobj *lock__mo(cpy_lock *l)
 
 static PyObject *lock__new(PyTypeObject *type)
 {
-    cpy_lock *l = PyObject_New(cpy_lock, type);
+    cpy_lock *l = (cpy_lock *)type->tp_alloc(type, 0);
     if (!l)
         return NULL;
-    l->rlock = type == &cpy_rlock_type;
+    l->rlock = PyType_IsSubtype(type, &cpy_rlock_type);
     l->locked = false;
     l->owner = 0;
     l->count = 0;
@@ -135,7 +135,7 @@ static void lock_dealloc(cpy_lock *l)
         PyObject_ClearWeakRefs((PyObject *)l);
     if (l->gen == cpy.run_gen && l->mo)
         l->mo->lock = NULL;
-    PyObject_Free(l);
+    Py_TYPE(l)->tp_free((PyObject *)l);
 }
 
 /* Take the free lock for the current thread. */
@@ -177,13 +177,24 @@ static int lock__parse(PyObject *args, PyObject *kw, int *blocking, double *time
     static char *kwlist[] = {"blocking", "timeout", NULL};
     PyObject *tobj = NULL;
     *blocking = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|pO:acquire", kwlist, blocking, &tobj))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|iO:acquire", kwlist, blocking, &tobj))
         return -1;
     *timeout = -1;
     if (tobj) {
-        *timeout = PyFloat_AsDouble(tobj);
-        if (*timeout == -1 && PyErr_Occurred())
-            return -1;
+        /* as _PyTime_FromSecondsObject: a float, or else an integer */
+        if (PyFloat_Check(tobj)) {
+            *timeout = PyFloat_AsDouble(tobj);
+        } else {
+            long long v = PyLong_AsLongLong(tobj);
+            if (v == -1 && PyErr_Occurred()) {
+                if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+                    PyErr_SetString(PyExc_OverflowError,
+                                    "timestamp too large to convert to C _PyTime_t");
+                }
+                return -1;
+            }
+            *timeout = (double)v;
+        }
         if (isnan(*timeout)) {
             PyErr_SetString(PyExc_ValueError, "Invalid value NaN (not a number)");
             return -1;

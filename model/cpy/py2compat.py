@@ -146,6 +146,82 @@ def preload():
     _get_tool()
 
 
+# Python 2's tab rule: a tab in indentation advances to the next multiple of
+# 8 columns (Python 3 refuses tabs mixed with spaces). Leading whitespace
+# only; a line inside a triple-quoted string starting with a tab would be
+# expanded too (rare in a threading program).
+def _py2_tabs(source):
+    if '\t' not in source:
+        return source
+    import re
+    # consistent tabs (the tutorial's pages) are valid Python 3 as they are
+    if not (re.search(r'(?m)^\t', source) and re.search(r'(?m)^ +\S', source)):
+        return source
+    out = []
+    for line in source.split('\n'):
+        i = 0
+        while i < len(line) and line[i] in ' \t':
+            i += 1
+        if '\t' in line[:i]:
+            line = line[:i].expandtabs(8) + line[i:]
+        out.append(line)
+    return '\n'.join(out)
+
+
+# Modules that exist only in Python 3 under these names: a Python 2 program
+# importing one gets Python 2's ImportError (the translation itself maps
+# Queue to queue etc., after this pass).
+_PY3_ONLY = ('queue', 'builtins', 'configparser', 'copyreg', 'reprlib', 'socketserver',
+             '_thread', '_dummy_thread', 'tkinter', 'winreg', 'xmlrpc', 'html', 'http')
+
+
+def _py3_only_imports(source):
+    import re
+    pat = re.compile(r'^([ \t]*)(?:import|from)[ \t]+(%s)\b(.*)$' % '|'.join(_PY3_ONLY), re.M)
+
+    def repl(m):
+        if m.group(3).lstrip().startswith('.'):
+            return m.group(0)   # a submodule path: leave it to lib2to3
+        return '%sraise ImportError(%r)' % (m.group(1), 'No module named ' + m.group(2))
+    return pat.sub(repl, source)
+
+
+class _KeepExceptName(object):
+    """Python 2 keeps `e` of `except E, e:` after the block; Python 3 deletes
+    it. The handler binds a hidden name and its first statement copies it to
+    `e`, on the same line, so the name outlives the block."""
+
+    def __init__(self):
+        import ast
+
+        class T(ast.NodeTransformer):
+            n = 0
+
+            def visit_ExceptHandler(self, h):
+                self.generic_visit(h)
+                if h.name:
+                    T.n += 1
+                    hidden = '__py2_exc_%d' % T.n
+                    first = h.body[0]
+                    assign = ast.Assign(targets=[ast.Name(id=h.name, ctx=ast.Store())],
+                                        value=ast.Name(id=hidden, ctx=ast.Load()))
+                    ast.copy_location(assign, first)
+                    ast.fix_missing_locations(assign)
+                    h.name = hidden
+                    h.body.insert(0, assign)
+                return h
+        self.T = T
+
+
+def compile_py2(source, filename):
+    """Python 2 source -> a code object for `filename`, line for line:
+    translate(), then the AST passes Python 2 semantics need."""
+    import ast
+    tree = ast.parse(translate(source, filename), filename)
+    tree = _KeepExceptName().T().visit(tree)
+    return compile(tree, filename, 'exec', dont_inherit=True)
+
+
 def translate(source, filename='<string>'):
     """Python 2 source -> Python 3 source, line for line.
 
@@ -167,6 +243,8 @@ def _translate(source, filename):
         source = source[1:]
     if '\r' in source:
         source = source.replace('\r\n', '\n').replace('\r', '\n')
+    source = _py2_tabs(source)
+    source = _py3_only_imports(source)
     added_nl = not source.endswith('\n')
     data = source + '\n' if added_nl else source
     with _tool_lock:
@@ -692,6 +770,24 @@ def _ends_softly(s):
     return c == ' ' or not c.isspace() or '\x1c' <= c <= '\x1f'
 
 
+_PY2_MODULES = {'_thread': 'thread', 'builtins': '__builtin__', '_queue': 'Queue',
+                'queue': 'Queue'}
+
+
+def _py2_type_str(t):
+    """A type as Python 2 printed it: <type 'thread.lock'> for a built-in
+    type (or threading's C-named ones), <class 'mod.Name'> for a class."""
+    name = t.__name__
+    if name.startswith('_thread.'):     # _thread._local, defined in Python
+        return "<type 'thread.%s'>" % name[8:]
+    mod = t.__module__
+    builtin = not (t.__flags__ & (1 << 9))  # not Py_TPFLAGS_HEAPTYPE
+    mod = _PY2_MODULES.get(mod, mod)
+    if builtin:
+        return "<type '%s'>" % (name if mod == '__builtin__' else mod + '.' + name)
+    return "<class '%s.%s'>" % (mod, t.__qualname__)
+
+
 class _Py2Print(object):
     """One print statement: __py2_print__(file).item(x)...newline()."""
     __slots__ = ('_file',)
@@ -721,6 +817,9 @@ class _Py2Print(object):
         elif isinstance(value, (bytes, bytearray)):
             text = bytes(value).decode('latin-1')
             soft = _ends_softly(text)
+        elif isinstance(value, type):
+            text = _py2_type_str(value)
+            soft = True
         else:
             text = str(value)
             soft = True
@@ -1063,6 +1162,51 @@ def _rlock_returning_1(threading):
         threading.RLock = factory
 
 
+def _py2_threading(threading):
+    """Python 2.7's Condition.wait returned None; its RLock printed as
+    <_RLock owner='NAME' count=N>."""
+    if getattr(threading, '_threadsim_py2', False):
+        return
+    threading._threadsim_py2 = True
+    cond_wait = threading.Condition.wait
+
+    def wait(self, timeout=None):
+        cond_wait(self, timeout)
+
+    def ev_wait(self, timeout=None):     # 2.7's Event.wait: the flag
+        with self._cond:
+            if not self._flag:
+                cond_wait(self._cond, timeout)
+            return self._flag
+    # traces name the waits as the user wrote them
+    wait.__code__ = wait.__code__.replace(co_qualname='Condition.wait')
+    ev_wait.__code__ = ev_wait.__code__.replace(co_qualname='Event.wait', co_name='wait')
+    wait.__doc__ = cond_wait.__doc__
+    threading.Condition.wait = wait
+    threading.Event.wait = ev_wait
+    base = threading.RLock if isinstance(threading.RLock, type) else type(threading.RLock())
+
+    class _RLock(base):
+        __slots__ = ()
+
+        def __repr__(self):
+            count = self._recursion_count() if self._is_owned() else 0
+            owner = None
+            for t in threading.enumerate():
+                if self._is_owned() and t.ident == threading.get_ident():
+                    owner = t.name
+            if count == 0 and 'owner=0' not in base.__repr__(self):
+                # held by another thread: Python 2 named it, we know its ident
+                r = base.__repr__(self)
+                ident = int(r.split('owner=')[1].split()[0])
+                count = int(r.split('count=')[1].split()[0])
+                owner = next((t.name for t in threading.enumerate() if t.ident == ident), ident)
+            return '<_RLock owner=%r count=%d>' % (owner, count)
+    _RLock.__module__ = 'threading'
+    threading._CRLock = _RLock
+    threading.RLock = _RLock
+
+
 def install_shims(rlock_acquire_returns_1=False, thread_names=True,
                   tracebacks=True, wrap_streams=True):
     """Make the Python 2 vocabulary work (call before running a translated
@@ -1082,6 +1226,7 @@ def install_shims(rlock_acquire_returns_1=False, thread_names=True,
     import time
     import operator
 
+    _py2_threading(threading)
     b = builtins
     b.__py2_print__ = _Py2Print
     b.__py2_div__ = _py2_div
