@@ -421,6 +421,7 @@ class LineNumbers(unittest.TestCase):
             if isinstance(node, ast.stmt):
                 line = a[node.lineno - 1]
                 self.assertTrue(line.strip(), '%s:%d' % (name, node.lineno))
+                line = line.expandtabs(8) if '\t' in out else line
                 indent = len(line) - len(line.lstrip())
                 if node.col_offset == len(b[node.lineno - 1]) - len(
                         b[node.lineno - 1].lstrip()):
