@@ -421,7 +421,8 @@ class LineNumbers(unittest.TestCase):
             if isinstance(node, ast.stmt):
                 line = a[node.lineno - 1]
                 self.assertTrue(line.strip(), '%s:%d' % (name, node.lineno))
-                line = line.expandtabs(8) if '\t' in out else line
+                if '\t' in line and '\t' not in b[node.lineno - 1]:
+                    line = line.expandtabs(8)   # the tab rule expanded it
                 indent = len(line) - len(line.lstrip())
                 if node.col_offset == len(b[node.lineno - 1]) - len(
                         b[node.lineno - 1].lstrip()):
