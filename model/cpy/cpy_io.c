@@ -243,7 +243,7 @@ static int64_t cpy__now(void) { return cpy.in_run ? model_now_ns() : 0; }
 /* From the first clock read on, CPU time is observable: the tracer counts it. */
 static void cpy__clock_read(void)
 {
-    if (!cpy.clock_read && cpy.in_run) {
+    if (!cpy.clock_read && cpy.in_run && !cpy.setup) {
         cpy.clock_read = true;
         cpy_trace_update();
     }
@@ -559,7 +559,7 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
 void cpy_trace_update(void)
 {
     cpy_thr *thr = cpy_thr_current();
-    if (!thr || !thr->ts)
+    if (!thr || !thr->ts || cpy.setup)
         return;
     sim_sched *s = model_sched();
     bool want = cpy.alive > 0 || cpy.clock_read || sim_timerq_peek(&s->timers) ||

@@ -579,6 +579,7 @@ static void child__main(void *arg)
     Py_DECREF(fname);
     const char *src = p->src;
     PyObject *translated = NULL;
+    cpy.setup = true; /* the translation is threadsim's work, not the program's */
     if (p->python == 2) {
         /* Python 2: translated to Python 3 (py2compat.py: lib2to3 and the
          * print statement's softspace), with the Python 2 names restored */
@@ -589,11 +590,13 @@ static void child__main(void *arg)
         Py_XDECREF(py2);
         Py_XDECREF(shims);
         if (!shims) {
+            cpy.setup = false;
             Py_CLEAR(translated);
             cpy.exit_code = child__uncaught();
             return;
         }
     }
+    cpy.setup = false;
     child__linecache(p);
     PyCompilerFlags flags = _PyCompilerFlags_INIT;
     PyObject *code = translated; /* Python 2: compiled by py2compat */
