@@ -702,6 +702,24 @@ static int read_part(int fd, char **buf, size_t *cap, uint32_t n, double deadlin
     return 0;
 }
 
+/* The parent ends a run the child could not end itself (stuck in C past
+ * the timeout, or off its stack): a `limit` event after the last one seen,
+ * the result of a limited run. Returns MODEL_EXIT_LIMIT. */
+static int parent__limit(const model_opts *m, const sim_event *last, const char *reason,
+                         const char *text, model_result *out)
+{
+    sim_event ev = {.seq = last->seq + 1, .time = last->time, .kind = SIM_EV_LIMIT,
+                    .thread = SIM_NONE, .other = SIM_NONE, .obj = SIM_NONE,
+                    .reason = reason, .text = text, .len = strlen(text)};
+    if (m->sink)
+        m->sink(m->sink_ud, &ev);
+    out->status = MODEL_EXIT_LIMIT;
+    out->sim = SIM_LIMIT;
+    out->end_time = last->time;
+    out->events = last->seq + 1;
+    return MODEL_EXIT_LIMIT;
+}
+
 /* The caller's policy decides, on a sim_sched that shows what the child
  * sent: the ready queue (ids), now, nevents, ndecisions. */
 static uint32_t parent__pick(const model_opts *m, const rec_pick *pk, const uint32_t *ids)
@@ -830,18 +848,9 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
             if (read_full(fds[0], &kind, 1, deadline, pid, &timed_out) != 0)
                 break;
             if (kind == 1) {
-                /* a stack overflow ends the run like a limit */
-                static const char why[] = "stack limit"; /* C recursion deeper than the stack */
-                sim_event ev = {.seq = last.seq + 1, .time = last.time, .kind = SIM_EV_LIMIT,
-                                .thread = SIM_NONE, .other = SIM_NONE, .obj = SIM_NONE,
-                                .reason = "stack overflow", .text = why, .len = sizeof why - 1};
-                if (m.sink)
-                    m.sink(m.sink_ud, &ev);
-                status = MODEL_EXIT_LIMIT;
-                out.status = status;
-                out.sim = SIM_LIMIT;
-                out.end_time = last.time;
-                out.events = last.seq + 1;
+                /* a stack overflow (C recursion deeper than the stack)
+                 * ends the run like a limit */
+                status = parent__limit(&m, &last, "stack overflow", "stack limit", &out);
                 got_result = true;
             } else {
                 fflush(stdout);
@@ -871,16 +880,7 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
     if (!got_result) {
         fflush(stdout);
         if (timed_out) {
-            sim_event ev = {.seq = last.seq + 1, .time = last.time, .kind = SIM_EV_LIMIT,
-                            .thread = SIM_NONE, .other = SIM_NONE, .obj = SIM_NONE,
-                            .reason = "timeout", .text = "timeout", .len = 7};
-            if (m.sink)
-                m.sink(m.sink_ud, &ev);
-            status = MODEL_EXIT_LIMIT;
-            out.status = status;
-            out.sim = SIM_LIMIT;
-            out.end_time = last.time;
-            out.events = last.seq + 1;
+            status = parent__limit(&m, &last, "timeout", "timeout", &out);
         } else if (WIFSIGNALED(ws)) {
             fprintf(stderr, "threadsim: the Python engine died (signal %d: %s) after event %llu\n",
                     WTERMSIG(ws), strsignal(WTERMSIG(ws)), (unsigned long long)last.seq);
