@@ -167,9 +167,39 @@ static int check__junit(FILE *f, const char *path, const check__result *res, siz
 
 /* Compare the output `out` of r's run with `expected` (read from `path`):
  * sets r's verdict (OK or FAIL), and for a failure its message and diff. */
+/* --mask-addresses: "0x" and 8 or more hex digits become "0x...": object
+ * addresses are the same from run to run of one build, but another build
+ * (a sanitizer's, another libpython) gives objects other addresses. */
+static bool check__mask;
+
+static void check__mask_addrs(sim_buf *dst, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 2;
+        if (s[i] == '0' && i + 1 < n && s[i + 1] == 'x') {
+            while (j < n && ((s[j] >= '0' && s[j] <= '9') || (s[j] >= 'a' && s[j] <= 'f')))
+                j++;
+            if (j - i - 2 >= 8) {
+                sim_buf_adds(dst, "0x...");
+                i = j;
+                continue;
+            }
+        }
+        sim_buf_addc(dst, s[i++]);
+    }
+}
+
 static void check__compare(check__result *r, const char *path, const char *expected,
                            size_t elen, const sim_buf *out)
 {
+    sim_buf me = {0}, mo = {0};
+    if (check__mask) {
+        check__mask_addrs(&me, expected, elen);
+        check__mask_addrs(&mo, sim_buf_str(out), out->len);
+        expected = sim_buf_str(&me);
+        elen = me.len;
+        out = &mo;
+    }
     char actual_label[1100];
     if (r->run_id > 0)
         snprintf(actual_label, sizeof actual_label, "%s (run %" PRId64 ")", check__name(r),
@@ -189,6 +219,8 @@ static void check__compare(check__result *r, const char *path, const char *expec
             len--;
         snprintf(r->message, sizeof r->message, "output differs from %s: %.*s", path, len, d);
     }
+    sim_buf_free(&me);
+    sim_buf_free(&mo);
 }
 
 typedef struct check__cfg {
@@ -378,6 +410,8 @@ static void check_usage(FILE *f)
           "Exit 0 if all match, 1 if any differs, 2 if any could not be checked.\n\n"
           "options:\n"
           "  --junit FILE          also write a JUnit XML report to FILE\n"
+          "  --mask-addresses      compare 0x... addresses (8+ hex digits) as equal: they\n"
+          "                        repeat from run to run, but another build has others\n"
           "  --expected-dir DIR    where the expected files are (default: the source tree's)\n"
           "  --db PATH, --no-db    record the runs into PATH (./threadsim.db) or not\n"
           "  --policy P, --seed N  scheduling policy and seed, as for 'run'\n"
@@ -525,6 +559,10 @@ int ts_cmd_check(int argc, char **argv)
             check_usage(stdout);
             free(res);
             return TS_EXIT_OK;
+        }
+        if (strcmp(a, "--mask-addresses") == 0) {
+            check__mask = true;
+            continue;
         }
         if (strcmp(a, "--junit") == 0 || strcmp(a, "--expected-dir") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0]) {
