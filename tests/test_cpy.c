@@ -27,12 +27,12 @@ static char *cli(const char *args, int *status)
 static void test_reprs_identical_200_runs(void)
 {
     int st;
-    char *first = cli("run traces/py3/determinism/reprs.py --no-db --trace", &st);
+    char *first = cli("run traces/determinism/reprs.py --no-db --trace", &st);
     CU_ASSERT_EQUAL_FATAL(st, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(first, "object at 0x"));
     int same = 1;
     for (int i = 1; i < 200; i++) {
-        char *again = cli("run traces/py3/determinism/reprs.py --no-db --trace", &st);
+        char *again = cli("run traces/determinism/reprs.py --no-db --trace", &st);
         if (st != 0 || strcmp(again, first) != 0) {
             fprintf(stderr, "\nrun %d differs:\n%s\n", i, again);
             same = 0;
@@ -49,16 +49,16 @@ static void test_reprs_identical_200_runs(void)
 static void test_random_policy_identical(void)
 {
     int st;
-    char *first = cli("run traces/py3/determinism/reprs.py --no-db --trace --policy random --seed 7", &st);
+    char *first = cli("run traces/determinism/reprs.py --no-db --trace --policy random --seed 7", &st);
     CU_ASSERT_EQUAL_FATAL(st, 0);
     for (int i = 0; i < 20; i++) {
-        char *again = cli("run traces/py3/determinism/reprs.py --no-db --trace --policy random --seed 7", &st);
+        char *again = cli("run traces/determinism/reprs.py --no-db --trace --policy random --seed 7", &st);
         CU_ASSERT_EQUAL(st, 0);
         CU_ASSERT_STRING_EQUAL(again, first);
         free(again);
     }
     /* and another seed gives another schedule */
-    char *other = cli("run traces/py3/determinism/reprs.py --no-db --trace --policy random --seed 8", &st);
+    char *other = cli("run traces/determinism/reprs.py --no-db --trace --policy random --seed 8", &st);
     CU_ASSERT(strcmp(other, first) != 0);
     free(other);
     free(first);

@@ -1,5 +1,6 @@
-# Determinism: everything a Python program can see of addresses, hashing,
-# randomness and clocks is the same on every run (tests/test_cpy_determinism.c
+# Determinism (not a golden: set order follows addresses, which differ
+# between builds): everything a Python program can see of addresses, hashing,
+# randomness and clocks is the same on every run of one build (tests/test_cpy.c
 # runs this 200 times as separate processes and compares the bytes).
 import os
 import random
