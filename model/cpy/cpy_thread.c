@@ -440,7 +440,15 @@ static void thread__body(void *arg)
     } else {
         _PyErr_WriteUnraisableMsg("in thread started by", thr->func);
     }
+    /* what the thread held may run Python (__del__), and so switch: first */
+    Py_CLEAR(thr->func);
+    Py_CLEAR(thr->args);
+    Py_CLEAR(thr->kwargs);
     cpy_io_flush();
+    /* then the sentinel, last: once a joiner can return, no Python runs in
+     * this thread, and its state is deleted before anyone else's Python
+     * (cpy_back), so a subinterpreter ending right after the join finds it
+     * gone, as Py_EndInterpreter requires */
     if (thr->sentinel) {
         cpy_lock *s = (cpy_lock *)thr->sentinel;
         if (s->locked) {
@@ -449,9 +457,6 @@ static void thread__body(void *arg)
         }
         Py_CLEAR(thr->sentinel);
     }
-    Py_CLEAR(thr->func);
-    Py_CLEAR(thr->args);
-    Py_CLEAR(thr->kwargs);
     cpy.alive--;
     cpy.zombie = thr->ts; /* deleted by whichever thread runs next */
     thr->ts = NULL;
