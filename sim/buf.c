@@ -1,6 +1,7 @@
 /* sim/buf.c — growable byte buffer (see buf.h). */
 #include "buf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,4 +69,25 @@ char *sim_buf_take(sim_buf *b)
     b->p = NULL;
     b->len = b->cap = 0;
     return p;
+}
+
+char *sim_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    sim_buf b = {0};
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sim_buf_add(&b, chunk, k);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        sim_buf_free(&b);
+        errno = EIO;
+        return NULL;
+    }
+    *len = b.len;
+    return sim_buf_take(&b);
 }

@@ -36,5 +36,9 @@ void sim_buf_free(sim_buf *b);
 static inline const char *sim_buf_str(const sim_buf *b) { return b->p ? b->p : ""; }
 /* Take ownership of the contents (never NULL); the buffer is left empty. */
 char *sim_buf_take(sim_buf *b);
+/* A whole file, as NUL-terminated text (it may hold NULs too: len says how
+ * long): the contents (owned by the caller) with *len, or NULL with errno
+ * set (EIO for a read error). */
+char *sim_read_file(const char *path, size_t *len);
 
 #endif

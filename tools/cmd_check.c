@@ -63,26 +63,6 @@ static void output__sink(void *ud, const sim_event *ev)
         sim_buf_add(ud, ev->text, ev->len);
 }
 
-static char *check__read(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    sim_buf b = {0};
-    char chunk[65536];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sim_buf_add(&b, chunk, k);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        sim_buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    return sim_buf_take(&b);
-}
-
 /* ---- JUnit XML -------------------------------------------------------------- */
 
 /* XML 1.0 text: escape markup; characters XML cannot carry become U+FFFD. */
@@ -246,7 +226,7 @@ static void check__one(check__cfg *c, check__result *r)
         return;
     }
     size_t elen;
-    char *expected = check__read(path, &elen);
+    char *expected = sim_read_file(path, &elen);
     if (!expected) {
         r->verdict = CHECK_ERROR;
         snprintf(r->message, sizeof r->message, "cannot read the expected output '%s'", path);
@@ -324,11 +304,11 @@ static void check__one_py(check__cfg *c, check__result *r)
         snprintf(r->message, sizeof r->message, "not a .py file (or its path is too long)");
         return;
     }
-    if (!(src = check__read(file, &slen))) {
+    if (!(src = sim_read_file(file, &slen))) {
         snprintf(r->message, sizeof r->message, "cannot read the program '%s'", file);
         goto done;
     }
-    if (!(expected = check__read(path, &elen))) {
+    if (!(expected = sim_read_file(path, &elen))) {
         snprintf(r->message, sizeof r->message, "cannot read the expected output '%s'", path);
         goto done;
     }

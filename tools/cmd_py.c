@@ -169,18 +169,13 @@ bool ts_is_py_program(const char *name)
 /* The `# threadsim: python N` directive of the file at `path`, or 3. */
 int ts_py_dialect_of(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    size_t len;
+    char *src = sim_read_file(path, &len);
+    if (!src)
         return 3;
-    sim_buf b = {0};
-    char chunk[4096];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sim_buf_add(&b, chunk, k);
-    fclose(f);
     ts_pydirectives d;
-    int python = ts_pydirectives_parse(sim_buf_str(&b), &d, NULL, 0) == 0 ? d.python : 3;
-    sim_buf_free(&b);
+    int python = ts_pydirectives_parse(src, &d, NULL, 0) == 0 ? d.python : 3;
+    free(src);
     return python;
 }
 

@@ -458,7 +458,6 @@ static int cli__record(ts_step *sp, store *st, int64_t *id)
     return 0;
 }
 
-static char *cli__read_file(const char *path, size_t *len);
 
 /* The runner of a Python program (step.h): one py_run with line notes, which
  * the stepper shows and stops at. */
@@ -489,29 +488,10 @@ static int cli__load_py(const char *path, int python, py_program **prog, char **
         return io_error ? TS_EXIT_USAGE : TS_EXIT_FAIL;
     }
     sim_buf_free(&err);
-    *src = cli__read_file(path, src_len);
+    *src = sim_read_file(path, src_len);
     return 0;
 }
 
-static char *cli__read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    sim_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sim_buf_add(&b, chunk, n);
-    bool err = ferror(f);
-    fclose(f);
-    if (err) {
-        sim_buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    return sim_buf_take(&b);
-}
 
 int ts_cmd_step(int argc, char **argv)
 {
@@ -601,7 +581,7 @@ int ts_cmd_step(int argc, char **argv)
     c.view.src_len = src_len;
     if (goal) {
         size_t len;
-        if (!(c.goal = cli__read_file(goal, &len))) {
+        if (!(c.goal = sim_read_file(goal, &len))) {
             ts_usage_error("step: cannot read --goal file '%s': %s", goal, strerror(errno));
             free(tok_name);
             free(src);

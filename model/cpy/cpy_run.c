@@ -86,28 +86,15 @@ py_program *py_program_load(const char *filename, const char *src, size_t len, i
 
 py_program *py_program_read(const char *path, int python, sim_buf *err, bool *io_error)
 {
-    *io_error = false;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    size_t len;
+    char *src = sim_read_file(path, &len);
+    *io_error = !src;
+    if (!src) {
         sim_buf_printf(err, "threadsim: cannot read %s: %s", path, strerror(errno));
-        *io_error = true;
         return NULL;
     }
-    sim_buf b = {0};
-    char chunk[65536];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sim_buf_add(&b, chunk, k);
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        sim_buf_printf(err, "threadsim: cannot read %s: read error", path);
-        *io_error = true;
-        sim_buf_free(&b);
-        return NULL;
-    }
-    py_program *p = py_program_load(path, b.p ? b.p : "", b.len, python, err);
-    sim_buf_free(&b);
+    py_program *p = py_program_load(path, src, len, python, err);
+    free(src);
     return p;
 }
 
