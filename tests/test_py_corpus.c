@@ -305,23 +305,6 @@ static void test_xfail_entries_exist(void)
     }
 }
 
-/* `s` with every address in a default repr (" at 0x" and hex digits)
- * written " at 0x..." (malloc'd). */
-static char *mask_addresses(const char *s)
-{
-    char *m = strdup(s), *w = m;
-    for (const char *r = s; *r;) {
-        if (strncmp(r, " at 0x", 6) == 0 && isxdigit((unsigned char)r[6])) {
-            memcpy(w, " at 0x...", 9);
-            w += 9;
-            for (r += 6; isxdigit((unsigned char)*r); r++)
-                ;
-        } else
-            *w++ = *r++;
-    }
-    *w = '\0';
-    return m;
-}
 
 /* A Python 2 program's .out is its scenario's expected output, byte for
  * byte but for object addresses: the scenario (the C model) makes up its
@@ -344,7 +327,7 @@ static void test_outs_match_scenarios(void)
             snprintf(exp, sizeof exp, "%s/traces/expected/%s.out", THREADSIM_SOURCE_DIR,
                      d.scenario);
             char *want = ts_read_file(exp, NULL);
-            char *mout = mask_addresses(out), *mwant = want ? mask_addresses(want) : NULL;
+            char *mout = ts_mask_addresses(out), *mwant = want ? ts_mask_addresses(want) : NULL;
             if (!mwant || strcmp(mout, mwant) != 0)
                 fprintf(stderr, "\n%s: differs from traces/expected/%s.out\n", l.path[i],
                         d.scenario);

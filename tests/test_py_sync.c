@@ -27,21 +27,6 @@
  * exactly with every "0x" and hex digits after " at " written "0x...", and
  * must be byte for byte the same on a second run. `same` (may be NULL)
  * names an object whose repr must show one address wherever it appears. */
-static char *mask_addresses(const char *s)
-{
-    char *m = strdup(s), *w = m;
-    for (const char *r = s; *r;) {
-        if (strncmp(r, " at 0x", 6) == 0 && isxdigit((unsigned char)r[6])) {
-            memcpy(w, " at 0x...", 9);
-            w += 9;
-            for (r += 6; isxdigit((unsigned char)*r); r++)
-                ;
-        } else
-            *w++ = *r++;
-    }
-    *w = '\0';
-    return m;
-}
 
 static void expect_masked(const char *src, int status, const char *expected, const char *same,
                           int line)
@@ -49,7 +34,7 @@ static void expect_masked(const char *src, int status, const char *expected, con
     char *out, *out2;
     int st = pyt_run(src, 3, &out);
     int st2 = pyt_run(src, 3, &out2);
-    char *masked = mask_addresses(out);
+    char *masked = ts_mask_addresses(out);
     bool ok = st == status && strcmp(masked, expected) == 0;
     if (!ok)
         fprintf(stderr, "\n%s:%d: program gave status %d (expected %d)\n--- expected\n%s--- actual\n%s---\n",

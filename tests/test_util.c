@@ -1,6 +1,7 @@
 /* tests/test_util.c — see test_util.h. */
 #include "test_util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,4 +96,20 @@ char *ts_capture(const char *cmd, int *status)
         memmove(start, end, strlen(end) + 1);
     }
     return s;
+}
+
+char *ts_mask_addresses(const char *s)
+{
+    char *m = strdup(s), *w = m;
+    for (const char *r = s; *r;) {
+        if (strncmp(r, " at 0x", 6) == 0 && isxdigit((unsigned char)r[6])) {
+            memcpy(w, " at 0x...", 9);
+            w += 9;
+            for (r += 6; isxdigit((unsigned char)*r); r++)
+                ;
+        } else
+            *w++ = *r++;
+    }
+    *w = '\0';
+    return m;
 }

@@ -46,6 +46,9 @@ bool ts_trace_has(const trace *tr, const char *needle);
 char *ts_read_file(const char *path, size_t *len);
 /* Run a shell command, capture its stdout (malloc'd) and exit status. */
 char *ts_capture(const char *cmd, int *status);
+/* `s` with every address of a default repr (" at 0x" and hex digits) written
+ * " at 0x..." (malloc'd): CPython's addresses, compared across runs. */
+char *ts_mask_addresses(const char *s);
 
 /* Assert two strings are equal, printing both on failure. */
 #define TS_ASSERT_STR_EQ(actual, expected)                                                         \
