@@ -182,19 +182,59 @@ int ts_py_dialect_of(const char *path)
 int ts_py_run_with(const py_program *prog, const model_opts *o, py_run_opts *ro,
                    model_result *res)
 {
-    char scratch[] = "/tmp/threadsim-scratch-XXXXXX";
-    if (ro->sandbox) {
-        if (!mkdtemp(scratch)) {
-            fprintf(stderr, "threadsim: --sandbox: cannot make a scratch folder: %s\n",
-                    strerror(errno));
-            return TS_EXIT_USAGE;
-        }
-        ro->child_ud = scratch;
-    }
-    int status = py_run(prog, o, ro, res);
-    if (ro->sandbox)
-        nftw(scratch, py__rm, 16, FTW_DEPTH | FTW_PHYS);
+    ts_py_runner r;
+    ts_py_runner_init(&r, prog, ro);
+    int status = ts_py_runner_run(&r, o, NULL, res);
+    ts_py_runner_fini(&r);
     return status;
+}
+
+void ts_py_runner_init(ts_py_runner *r, const py_program *prog, const py_run_opts *ro)
+{
+    memset(r, 0, sizeof *r);
+    r->prog = prog;
+    r->ro = malloc(sizeof *r->ro);
+    if (r->ro)
+        *r->ro = *ro;
+    else
+        r->failed = true;
+}
+
+int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *pol,
+                     model_result *res)
+{
+    if (!r->ss && !r->failed) {
+        if (r->ro->sandbox) {
+            snprintf(r->scratch, sizeof r->scratch, "/tmp/threadsim-scratch-XXXXXX");
+            if (!mkdtemp(r->scratch)) {
+                fprintf(stderr, "threadsim: --sandbox: cannot make a scratch folder: %s\n",
+                        strerror(errno));
+                r->scratch[0] = '\0';
+                r->failed = true;
+                return TS_EXIT_USAGE;
+            }
+            r->ro->child_ud = r->scratch;
+        }
+        r->ss = py_session_open(r->prog, o, r->ro);
+        r->failed = !r->ss;
+    }
+    if (r->failed) {
+        if (res)
+            memset(res, 0, sizeof *res);
+        return MODEL_EXIT_INTERNAL;
+    }
+    return py_session_run(r->ss, pol, o, res);
+}
+
+void ts_py_runner_fini(ts_py_runner *r)
+{
+    py_session_close(r->ss);
+    r->ss = NULL;
+    if (r->scratch[0])
+        nftw(r->scratch, py__rm, 16, FTW_DEPTH | FTW_PHYS);
+    r->scratch[0] = '\0';
+    free(r->ro);
+    r->ro = NULL;
 }
 
 int ts_py_exec(const py_program *prog, const char *path, const model_opts *o, model_result *res)

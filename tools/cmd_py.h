@@ -10,6 +10,9 @@
 #include "record.h"
 
 struct py_program;
+struct py_run_opts;
+struct py_session;
+struct py_policy_req;
 
 /* NAME ends in ".py" or names an existing regular file. */
 bool ts_is_py_program(const char *name);
@@ -57,6 +60,22 @@ int ts_py_dialect_of(const char *path);
  * folder, made before and removed after). */
 int ts_py_run_with(const struct py_program *prog, const model_opts *o, struct py_run_opts *ro,
                    model_result *res);
+/* Many runs of one program from one session (model/cpy/py.h): CPython
+ * starts once, each run is a fork. The session opens at the first run, with
+ * that run's model options (seed, limits) and `ro`; --sandbox's scratch
+ * folder lives as long as the session. */
+typedef struct ts_py_runner {
+    const struct py_program *prog;
+    struct py_run_opts *ro;   /* owned copy */
+    struct py_session *ss;
+    char scratch[64];
+    bool failed;              /* the session could not open: every run fails */
+} ts_py_runner;
+void ts_py_runner_init(ts_py_runner *r, const struct py_program *prog,
+                       const struct py_run_opts *ro);
+int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const struct py_policy_req *pol,
+                     model_result *res);
+void ts_py_runner_fini(ts_py_runner *r);
 /* Run a loaded program as `path` (its sys.argv[0]) with the options `o`
  * (sink, policy, limits); returns its exit status. */
 int ts_py_exec(const struct py_program *prog, const char *path, const model_opts *o,

@@ -459,16 +459,14 @@ static int cli__record(ts_step *sp, store *st, int64_t *id)
 }
 
 
-/* The runner of a Python program (step.h): one py_run with line notes, which
- * the stepper shows and stops at. */
+/* The runner of a Python program (step.h): runs with line notes, which the
+ * stepper shows and stops at, all from one session (CPython starts once:
+ * back and restart cost a fork and the program). */
 static int cli__run_py(void *arg, const model_opts *o, model_result *res)
 {
-    const py_program *prog = arg;
-    py_run_opts ro = ts_py_run_opts(py_program_path(prog));
-    ro.line_notes = true;
-    ro.remote_pick = true;
-    ro.line_steps = true; /* `break line N` stops at any executed line */
-    return ts_py_run_with(prog, o, &ro, res);
+    ts_py_runner *r = arg;
+    py_policy_req remote = {.remote = true};
+    return ts_py_runner_run(r, o, &remote, res);
 }
 
 /* Parse the Python program at `path` (like 'threadsim run' does: a syntax
@@ -577,6 +575,8 @@ int ts_cmd_step(int argc, char **argv)
 
     step_cli c;
     memset(&c, 0, sizeof c);
+    ts_py_runner runner;
+    memset(&runner, 0, sizeof runner);
     c.view.src = src;
     c.view.src_len = src_len;
     if (goal) {
@@ -604,7 +604,12 @@ int ts_cmd_step(int argc, char **argv)
         ts_step_init(&c.sp, sc->name, sc->main, NULL, &o);
     else {
         ts_py_model_defaults(&o);
-        ts_step_init_runner(&c.sp, name, cli__run_py, prog, &o);
+        py_run_opts ro = ts_py_run_opts(py_program_path(prog));
+        ro.line_notes = true;
+        ro.remote_pick = true;
+        ro.line_steps = true; /* `break line N` stops at any executed line */
+        ts_py_runner_init(&runner, prog, &ro);
+        ts_step_init_runner(&c.sp, name, cli__run_py, &runner, &o);
         c.sp.remote = true;
     }
     c.sp.every_line = every_line;
@@ -658,6 +663,7 @@ int ts_cmd_step(int argc, char **argv)
     sim_buf_free(&c.msg);
     free(c.goal);
     free(src);
+    ts_py_runner_fini(&runner);
     py_program_free(prog);
     return status;
 }

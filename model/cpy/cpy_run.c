@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@ cpy_state cpy;
 
 extern const char cpy_bootstrap_py[];
 extern const char cpy_py2compat_py[];
+extern const char cpy_preimport_py[];
 
 struct py_program {
     char *filename;
@@ -141,6 +143,10 @@ typedef struct rec_result {
 } rec_result;
 
 static int pipe_fd = -1;
+static bool pipe_hold;        /* the session's zygote: events wait in pipe_buf for the
+                               * runs forked from it, which inherit and send them */
+static char *child_absdir;
+static int zyg_ctl = -1;      /* the session's zygote: its socket to the caller */    /* --sandbox: the program's folder, absolute */
 static volatile sig_atomic_t pipe_busy;  /* inside pipe_put: the buffer is half-written */
 static int reply_fd = -1;     /* remote picks: the parent's answers */
 static sim_buf pipe_buf;
@@ -155,6 +161,8 @@ static double wall_now(void)
 
 static void pipe_flush(void)
 {
+    if (pipe_hold)
+        return;
     size_t off = 0;
     while (off < pipe_buf.len) {
         ssize_t w = write(pipe_fd, pipe_buf.p + off, pipe_buf.len - off);
@@ -390,26 +398,41 @@ static void child__init(const py_program *p)
     Py_DECREF(g);
 
     if (cpy.ro.sandbox) {
-        /* nothing of the caller's (its database above all) stays reachable */
-        if (pipe_fd > 3)
-            close_range(3, (unsigned)pipe_fd - 1, 0);
-        close_range((unsigned)pipe_fd + 1, ~0U, 0);
-        char err[256] = "no sandbox was given";
-        /* the sandbox may move the working folder: the program's folder is
-         * made absolute for imports */
-        char *absdir = realpath(*d0 ? d0 : ".", NULL);
-        PyObject *ad = absdir ? PyUnicode_DecodeFSDefault(absdir) : NULL;
+        /* the sandbox (entered by each run, child__confine) may move the
+         * working folder: the program's folder is made absolute for imports */
+        child_absdir = realpath(*d0 ? d0 : ".", NULL);
+        PyObject *ad = child_absdir ? PyUnicode_DecodeFSDefault(child_absdir) : NULL;
         if (!ad || PyList_SetItem(path, 0, ad) < 0)
             child__fail("sys.path");
-        if (!cpy.ro.child_hook ||
-            cpy.ro.child_hook(cpy.ro.child_ud, absdir, err, sizeof err) != 0) {
-            fprintf(stderr, "threadsim: --sandbox: %s\n", err);
-            fflush(stderr);
-            _exit(MODEL_EXIT_INTERNAL);
-        }
-        free(absdir);
     }
     free(dir);
+}
+
+/* --sandbox, in the run's process: nothing of the caller's (its database
+ * above all) stays reachable, the pipes move to 3 and 4, then the OS
+ * confinement (the caller's hook). */
+static void child__confine(void)
+{
+    if (!cpy.ro.sandbox)
+        return;
+    int hi = pipe_fd > reply_fd ? pipe_fd : reply_fd;
+    int np = fcntl(pipe_fd, F_DUPFD_CLOEXEC, hi + 1);
+    int nr = reply_fd >= 0 ? fcntl(reply_fd, F_DUPFD_CLOEXEC, hi + 1) : -1;
+    if (np < 0 || (reply_fd >= 0 && nr < 0))
+        _exit(MODEL_EXIT_INTERNAL);
+    close_range(3, (unsigned)hi, 0);
+    if (dup2(np, 3) != 3 || (nr >= 0 && dup2(nr, 4) != 4))
+        _exit(MODEL_EXIT_INTERNAL);
+    pipe_fd = 3;
+    reply_fd = nr >= 0 ? 4 : -1;
+    close_range(nr >= 0 ? 5 : 4, ~0U, 0);
+    char err[256] = "no sandbox was given";
+    if (!cpy.ro.child_hook ||
+        cpy.ro.child_hook(cpy.ro.child_ud, child_absdir, err, sizeof err) != 0) {
+        fprintf(stderr, "threadsim: --sandbox: %s\n", err);
+        fflush(stderr);
+        _exit(MODEL_EXIT_INTERNAL);
+    }
 }
 
 /* The program's exit status from a SystemExit being raised (CPython's
@@ -545,6 +568,95 @@ static void child__linecache(const py_program *p)
     Py_XDECREF(lc);
 }
 
+/* The program's leading standard-library imports (preimport.py), done
+ * before a session forks its runs, as the program's own import statements
+ * would do them: imports are never counted or split. */
+static void child__preimport(const py_program *p)
+{
+    if (p->python == 2)
+        return;
+    cpy.setup = true;
+    PyObject *g = PyDict_New();
+    PyObject *src = PyUnicode_DecodeUTF8(p->src, (Py_ssize_t)p->len, "replace");
+    PyObject *lib = PyUnicode_DecodeFSDefault(cpy.stdlib ? cpy.stdlib : "/nonexistent/");
+    PyObject *code = Py_CompileString(cpy_preimport_py, "<threadsim preimport>", Py_file_input);
+    PyObject *r = NULL;
+    if (g && src && lib && code && PyDict_SetItemString(g, "_src", src) == 0 &&
+        PyDict_SetItemString(g, "_stdlib", lib) == 0 &&
+        PyDict_SetItemString(g, "__builtins__", PyEval_GetBuiltins()) == 0)
+        r = PyEval_EvalCode(code, g, g);
+    PyObject *names = r ? PyDict_GetItemString(g, "_names") : NULL; /* borrowed */
+    cpy.setup = false;
+    for (Py_ssize_t i = 0; names && PyList_Check(names) && i < PyList_GET_SIZE(names); i++) {
+        PyObject *m = PyImport_Import(PyList_GET_ITEM(names, i));
+        if (!m)
+            break;
+        Py_DECREF(m);
+    }
+    PyErr_Clear();
+    Py_XDECREF(r);
+    Py_XDECREF(code);
+    Py_XDECREF(lib);
+    Py_XDECREF(src);
+    Py_XDECREF(g);
+}
+
+/* The program made ready to run: __main__, the Python 2 translation, the
+ * source for tracebacks, the compiled code (or the error compiling it,
+ * reported as CPython does). Returns the code, or NULL when the program
+ * failed to compile (reported, cpy.exit_code set; the ending follows) or
+ * could not be set up at all (*stop: the run is over). Done once per
+ * session, before its runs fork. */
+static PyObject *child__prepare(const py_program *p, PyObject **globals, bool *stop)
+{
+    *stop = true; /* until the program can run (or fail as CPython's run does) */
+    PyObject *main = PyImport_AddModule("__main__"); /* borrowed */
+    PyObject *d = main ? PyModule_GetDict(main) : NULL;
+    PyObject *fname = PyUnicode_DecodeFSDefault(p->filename);
+    if (!d || !fname || PyDict_SetItemString(d, "__file__", fname) < 0 ||
+        PyDict_SetItemString(d, "__cached__", Py_None) < 0) {
+        PyErr_Print();
+        cpy.exit_code = 1;
+        return NULL;
+    }
+    Py_DECREF(fname);
+    *globals = d;
+    PyObject *code = NULL;
+    cpy.setup = true; /* the translation is threadsim's work, not the program's */
+    if (p->python == 2) {
+        /* Python 2: translated to Python 3 (py2compat.py: lib2to3 and the
+         * print statement's softspace), with the Python 2 names restored */
+        PyObject *py2 = child__module("threadsim_py2", cpy_py2compat_py);
+        code = py2 ? PyObject_CallMethod(py2, "compile_py2", "ss", p->src, p->filename) : NULL;
+        PyObject *shims = code ? PyObject_CallMethod(py2, "install_shims", NULL) : NULL;
+        Py_XDECREF(py2);
+        Py_XDECREF(shims);
+        if (!shims) {
+            cpy.setup = false;
+            Py_CLEAR(code);
+            cpy.exit_code = child__uncaught();
+            return NULL;
+        }
+    }
+    cpy.setup = false;
+    *stop = false;
+    child__linecache(p);
+    if (!code) {
+        PyCompilerFlags flags = _PyCompilerFlags_INIT;
+        code = Py_CompileStringExFlags(p->src, p->filename, Py_file_input, &flags, -1);
+    }
+    if (!code) {
+        /* the program's own first step: CPython's report, exit 1, then the
+         * ending every program gets */
+        cpy.exit_code = child__uncaught();
+        return NULL;
+    }
+    child__preimport(p);
+    return code;
+}
+
+static void zyg__serve(void);
+
 /* The main green thread: the program, then the ending CPython gives it. */
 static void child__main(void *arg)
 {
@@ -554,50 +666,23 @@ static void child__main(void *arg)
     cpy_thr_init_main();
     cpy_ts_activate(cpy.main_ts);
     cpy_ts_set_ident(cpy.main_ts, 1);
-    PyObject *main = PyImport_AddModule("__main__"); /* borrowed */
-    PyObject *d = main ? PyModule_GetDict(main) : NULL;
-    PyObject *fname = PyUnicode_DecodeFSDefault(p->filename);
-    if (!d || !fname || PyDict_SetItemString(d, "__file__", fname) < 0 ||
-        PyDict_SetItemString(d, "__cached__", Py_None) < 0) {
-        PyErr_Print();
-        cpy.exit_code = 1;
+    PyObject *d = NULL;
+    bool stop;
+    PyObject *code = child__prepare(p, &d, &stop);
+    if (zyg_ctl >= 0)
+        zyg__serve(); /* returns in a run's process */
+    if (stop)
         return;
-    }
-    Py_DECREF(fname);
-    const char *src = p->src;
-    PyObject *translated = NULL;
-    cpy.setup = true; /* the translation is threadsim's work, not the program's */
-    if (p->python == 2) {
-        /* Python 2: translated to Python 3 (py2compat.py: lib2to3 and the
-         * print statement's softspace), with the Python 2 names restored */
-        PyObject *py2 = child__module("threadsim_py2", cpy_py2compat_py);
-        translated = py2 ? PyObject_CallMethod(py2, "compile_py2", "ss", p->src, p->filename)
-                         : NULL;
-        PyObject *shims = translated ? PyObject_CallMethod(py2, "install_shims", NULL) : NULL;
-        Py_XDECREF(py2);
-        Py_XDECREF(shims);
-        if (!shims) {
-            cpy.setup = false;
-            Py_CLEAR(translated);
+    PyObject *r = NULL;
+    if (code) {
+        cpy_trace_update();
+        r = PyEval_EvalCode(code, d, d);
+        Py_DECREF(code);
+        if (r)
+            Py_DECREF(r);
+        else
             cpy.exit_code = child__uncaught();
-            return;
-        }
     }
-    cpy.setup = false;
-    child__linecache(p);
-    PyCompilerFlags flags = _PyCompilerFlags_INIT;
-    PyObject *code = translated; /* Python 2: compiled by py2compat */
-    translated = NULL;
-    if (!code)
-        code = Py_CompileStringExFlags(src, p->filename, Py_file_input, &flags, -1);
-    cpy_trace_update();
-    PyObject *r = code ? PyEval_EvalCode(code, d, d) : NULL;
-    Py_XDECREF(code);
-    Py_XDECREF(translated);
-    if (r)
-        Py_DECREF(r);
-    else
-        cpy.exit_code = child__uncaught();
     if (p->python == 2 && r) {
         /* Python 2 ends a line left open by `print x,` at exit */
         PyObject *py2 = child__module("threadsim_py2", cpy_py2compat_py);
@@ -624,21 +709,133 @@ static int child__run(const py_program *p, model_result *res)
         o.sim.stack_size = PY_STACK_SIZE;
     o.sink = pipe_sink;
     o.sink_ud = NULL;
-    o.on_decision = cpy.mo.on_decision ? pipe_decision : NULL;
+    o.on_decision = NULL;  /* each run's own (zyg__serve), */
+    o.sim.max_events = 0;  /* as its event limit */
     o.decision_ud = NULL;
     if (cpy.ro.remote_pick && o.policy.pick) {
         o.policy.pick = child__remote_pick;
         o.policy.ud = NULL;
     }
-    if (cpy.ro.timeout > 0)
-        cpy.wall_deadline = wall_now() + cpy.ro.timeout;
-    cpy_watchdog_start();
     int status = model_run(&o, child__main, (void *)p, res);
     cpy.in_run = false;
     cpy_ts_activate(cpy.main_ts);
     if (status == MODEL_EXIT_OK || status == MODEL_EXIT_ERROR)
         status = cpy.exit_code;
     return status;
+}
+
+/* ---- sessions: one start-up, a fork per run ------------------------------------ */
+
+/* A session's first process (the zygote) initializes CPython, makes the
+ * program ready (child__prepare: compiled, translated, its leading imports
+ * done) as the main green thread, and stops there, serving requests on a
+ * socket: each request forks a run, which goes on from that point with its
+ * own pipes and policy. Every run of a session starts from the same bytes,
+ * so it behaves exactly as the same run started afresh would (and py_run is
+ * a session of one run, so both are the same path); the start-up is paid
+ * once: the stepper's back and restart and the explorer's schedules cost a
+ * fork and the program itself. */
+
+enum { ZYG_AS_OPENED = 0, ZYG_REMOTE = 1, ZYG_MADE = 2 };
+
+typedef struct zyg_req {
+    uint32_t mode;        /* ZYG_* */
+    uint32_t every_step;  /* ZYG_REMOTE: the caller's policy decides at every step */
+    uint32_t decisions;   /* the caller wants each decision (on_decision) */
+    uint32_t blob_len;    /* ZYG_MADE: the policy's bytes, which follow */
+    uint64_t max_events;  /* this run's event limit; 0 = none */
+} zyg_req;
+
+static int io_full(int fd, void *buf, size_t n, bool wr)
+{
+    size_t off = 0;
+    while (off < n) {
+        ssize_t k = wr ? write(fd, (char *)buf + off, n - off) : read(fd, (char *)buf + off, n - off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        off += (size_t)k;
+    }
+    return 0;
+}
+
+/* A request and the two descriptors that come with it (the run's event
+ * pipe, and its reply pipe or -1). */
+static int zyg__recv(zyg_req *rq, int fds[2])
+{
+    union {
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = {rq, sizeof *rq};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                        .msg_controllen = sizeof u.buf};
+    ssize_t k;
+    while ((k = recvmsg(zyg_ctl, &mh, 0)) < 0 && errno == EINTR)
+        ;
+    if (k != (ssize_t)sizeof *rq)
+        return -1;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+        return -1;
+    size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    fds[1] = -1;
+    memcpy(fds, CMSG_DATA(c), (n > 2 ? 2 : n) * sizeof(int));
+    return n >= 1 ? 0 : -1;
+}
+
+static void zyg__serve(void)
+{
+    for (;;) {
+        zyg_req rq;
+        int fds[2] = {-1, -1};
+        if (zyg__recv(&rq, fds) != 0)
+            _exit(0); /* the session is closed (or its caller is gone) */
+        char *blob = rq.blob_len ? malloc(rq.blob_len) : NULL;
+        if (rq.blob_len && (!blob || io_full(zyg_ctl, blob, rq.blob_len, false) != 0))
+            _exit(0);
+        pid_t pid = fork();
+        if (pid == 0) {
+            /* the run */
+            close(zyg_ctl);
+            zyg_ctl = -1;
+            pipe_fd = fds[0];
+            reply_fd = fds[1];
+            pipe_hold = false;
+            pipe_last_flush = 0; /* the first output goes at once */
+            sim_sched *s = model_sched();
+            s->on_decision = rq.decisions ? pipe_decision : NULL;
+            s->cfg.max_events = rq.max_events;
+            s->decision_ud = NULL;
+            if (rq.mode == ZYG_REMOTE)
+                s->policy = (sim_policy){.name = "remote", .pick = child__remote_pick,
+                                         .every_step = rq.every_step != 0};
+            else if (rq.mode == ZYG_MADE)
+                s->policy = cpy.ro.make_policy ? cpy.ro.make_policy(blob, rq.blob_len)
+                                               : sim_policy_fifo();
+            if (cpy.ro.timeout > 0)
+                cpy.wall_deadline = wall_now() + cpy.ro.timeout;
+            cpy_watchdog_start();
+            child__confine();
+            return;
+        }
+        int32_t msg = pid < 0 ? -1 : (int32_t)pid;
+        close(fds[0]);
+        if (fds[1] >= 0)
+            close(fds[1]);
+        free(blob);
+        if (io_full(zyg_ctl, &msg, sizeof msg, true) != 0)
+            _exit(0);
+        if (pid < 0)
+            continue;
+        int ws = 0;
+        while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+            ;
+        int32_t w = ws;
+        if (io_full(zyg_ctl, &w, sizeof w, true) != 0)
+            _exit(0);
+    }
 }
 
 /* ---- the parent ------------------------------------------------------------------------ */
@@ -738,41 +935,44 @@ static uint32_t parent__pick(const model_opts *m, const rec_pick *pk, const uint
     return choice;
 }
 
-int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, model_result *res)
+struct py_session {
+    pid_t pid;                /* the zygote */
+    int ctl;                  /* the socket to it; -1 once it is gone */
+    py_run_opts ro;
+    int dead_status;          /* the status runs get once the zygote is gone */
+};
+
+py_session *py_session_open(const py_program *p, const model_opts *mo, const py_run_opts *ro)
 {
     model_opts m = mo ? *mo : model_opts_default();
     py_run_opts r = ro ? *ro : py_run_opts_default();
-    int fds[2], rfds[2] = {-1, -1};
+    py_session *ss = calloc(1, sizeof *ss);
+    int sv[2];
+    if (!ss || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+        fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", strerror(errno));
+        free(ss);
+        return NULL;
+    }
     fflush(stdout);
     fflush(stderr);
-    if (r.remote_pick && pipe(rfds) != 0) {
-        fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", strerror(errno));
-        return MODEL_EXIT_INTERNAL;
-    }
-    if (pipe(fds) != 0) {
-        fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", strerror(errno));
-        return MODEL_EXIT_INTERNAL;
-    }
     pid_t pid = fork();
     if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
         fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", strerror(errno));
-        return MODEL_EXIT_INTERNAL;
+        close(sv[0]);
+        close(sv[1]);
+        free(ss);
+        return NULL;
     }
     if (pid == 0) {
-        close(fds[0]);
-        pipe_fd = fds[1];
-        if (rfds[0] >= 0) {
-            close(rfds[1]);
-            reply_fd = rfds[0];
-        }
+        close(sv[0]);
+        zyg_ctl = sv[1];
+        pipe_hold = true;
         cpy.prog = p;
         cpy.mo = m;
         cpy.ro = r;
         model_result cres;
         memset(&cres, 0, sizeof cres);
-        int status = child__run(p, &cres);
+        int status = child__run(p, &cres); /* returns in a run's process */
         rec_result rr = {status, cres};
         pipe_put(REC_RESULT, &rr, sizeof rr);
         pipe_flush();
@@ -780,15 +980,105 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
         fflush(stderr);
         _exit(0);
     }
+    close(sv[1]);
+    ss->pid = pid;
+    ss->ctl = sv[0];
+    ss->ro = r;
+    ss->dead_status = MODEL_EXIT_INTERNAL;
+    return ss;
+}
+
+/* The zygote is gone (it failed to start: it said why on stderr): its
+ * status is every later run's. */
+static int session__dead(py_session *ss)
+{
+    if (ss->ctl >= 0) {
+        close(ss->ctl);
+        ss->ctl = -1;
+        int ws = 0;
+        while (waitpid(ss->pid, &ws, 0) < 0 && errno == EINTR)
+            ;
+        if (WIFEXITED(ws) && WEXITSTATUS(ws) != 0)
+            ss->dead_status = WEXITSTATUS(ws);
+        else if (WIFSIGNALED(ws))
+            fprintf(stderr, "threadsim: the Python engine died (signal %d: %s) while starting\n",
+                    WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+        else
+            fprintf(stderr, "threadsim: the Python engine ended without a result\n");
+    }
+    return ss->dead_status;
+}
+
+static int session__send(py_session *ss, const zyg_req *rq, const void *blob, int fd0, int fd1)
+{
+    int fds[2] = {fd0, fd1};
+    int nfd = fd1 >= 0 ? 2 : 1;
+    union {
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof u);
+    struct iovec iov = {(void *)rq, sizeof *rq};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                        .msg_controllen = CMSG_SPACE((size_t)nfd * sizeof(int))};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN((size_t)nfd * sizeof(int));
+    memcpy(CMSG_DATA(c), fds, (size_t)nfd * sizeof(int));
+    ssize_t k;
+    while ((k = sendmsg(ss->ctl, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        ;
+    if (k != (ssize_t)sizeof *rq)
+        return -1;
+    return rq->blob_len ? io_full(ss->ctl, (void *)blob, rq->blob_len, true) : 0;
+}
+
+int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *cb,
+                   model_result *res)
+{
+    model_opts m = cb ? *cb : model_opts_default();
+    model_result out;
+    memset(&out, 0, sizeof out);
+    if (res)
+        *res = out;
+    if (ss->ctl < 0)
+        return ss->dead_status;
+    bool remote = pol ? pol->remote : (ss->ro.remote_pick && m.policy.pick);
+    zyg_req rq = {.mode = pol ? (pol->remote ? ZYG_REMOTE : ZYG_MADE) : ZYG_AS_OPENED,
+                  .every_step = m.policy.every_step,
+                  .decisions = m.on_decision != NULL,
+                  .blob_len = pol && !pol->remote ? (uint32_t)pol->len : 0,
+                  .max_events = m.sim.max_events};
+    int fds[2], rfds[2] = {-1, -1};
+    fflush(stdout);
+    fflush(stderr);
+    if (pipe2(fds, O_CLOEXEC) != 0 || (remote && pipe2(rfds, O_CLOEXEC) != 0)) {
+        fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", strerror(errno));
+        return MODEL_EXIT_INTERNAL;
+    }
+    int32_t pid = -1;
+    int sent = session__send(ss, &rq, pol ? pol->blob : NULL, fds[1], rfds[0]);
     close(fds[1]);
     if (rfds[0] >= 0)
         close(rfds[0]);
+    if (sent != 0 || io_full(ss->ctl, &pid, sizeof pid, false) != 0) {
+        close(fds[0]);
+        if (rfds[1] >= 0)
+            close(rfds[1]);
+        return session__dead(ss);
+    }
+    if (pid < 0) {
+        close(fds[0]);
+        if (rfds[1] >= 0)
+            close(rfds[1]);
+        fprintf(stderr, "threadsim: cannot start the Python engine: fork failed\n");
+        return MODEL_EXIT_INTERNAL;
+    }
     /* The child stops itself at its timeout; this is for one stuck in C. */
-    double deadline = r.timeout > 0 ? wall_now() + r.timeout + 2.0 : 0;
+    double deadline = ss->ro.timeout > 0 ? wall_now() + ss->ro.timeout + 2.0 : 0;
     bool got_result = false, timed_out = false;
     int status = MODEL_EXIT_INTERNAL;
-    model_result out;
-    memset(&out, 0, sizeof out);
     sim_event last = {0};
     char *text = NULL, *reason = NULL, *ids = NULL;
     size_t text_cap = 0, reason_cap = 0, ids_cap = 0;
@@ -828,7 +1118,8 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
                 read_part(fds[0], &ids, &ids_cap, pk.n * 4, deadline, pid, &timed_out) != 0)
                 break;
             uint32_t choice = parent__pick(&m, &pk, (const uint32_t *)ids);
-            if (write(rfds[1], &choice, sizeof choice) != (ssize_t)sizeof choice)
+            if (rfds[1] < 0 ||
+                write(rfds[1], &choice, sizeof choice) != (ssize_t)sizeof choice)
                 break;
         } else if (type == REC_CRASH) {
             uint8_t kind = 0;
@@ -861,9 +1152,12 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
     free(text);
     free(reason);
     free(ids);
-    int ws = 0;
-    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-        ;
+    int32_t ws = 0;
+    if (io_full(ss->ctl, &ws, sizeof ws, false) != 0) {
+        close(ss->ctl);
+        ss->ctl = -1;
+        waitpid(ss->pid, NULL, 0);
+    }
     if (!got_result) {
         fflush(stdout);
         if (timed_out) {
@@ -879,5 +1173,30 @@ int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, mod
     }
     if (res)
         *res = out;
+    return status;
+}
+
+void py_session_close(py_session *ss)
+{
+    if (!ss)
+        return;
+    if (ss->ctl >= 0) {
+        close(ss->ctl); /* the zygote reads the end and exits */
+        while (waitpid(ss->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    free(ss);
+}
+
+int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, model_result *res)
+{
+    py_session *ss = py_session_open(p, mo, ro);
+    if (!ss) {
+        if (res)
+            memset(res, 0, sizeof *res);
+        return MODEL_EXIT_INTERNAL;
+    }
+    int status = py_session_run(ss, NULL, mo, res);
+    py_session_close(ss);
     return status;
 }

@@ -8,9 +8,9 @@
  * concurrent.futures and logging run unchanged on it), `time` and the other
  * clocks. See model/cpy/README.md for the whole design.
  *
- * Each run happens in a child process forked for it (a crash or a runaway
- * allocation there can never take the caller down, and CPython is fresh for
- * every run): events and scheduling decisions stream back through a pipe and
+ * Each run happens in a child process (a crash or a runaway allocation
+ * there can never take the caller down), forked from a process that has
+ * CPython started and the program ready (a session, below): events and scheduling decisions stream back through a pipe and
  * reach the caller's sink and decision hook in order, as if the run were
  * in-process. A policy's pick function runs in the child, on the state the
  * caller had when it called py_run.
@@ -56,6 +56,10 @@ typedef struct py_run_opts {
      * now, nevents, ndecisions and the ready queue (thread ids). */
     bool remote_pick;
     bool line_steps;          /* a note at every executed line (the stepper's `break line`) */
+    /* A session's runs given a policy as bytes (py_policy_req) get it from
+     * this, called in the run's process: a policy whose state lives in the
+     * run (an explorer's seed or schedule prefix) costs no round trips. */
+    sim_policy (*make_policy)(const void *blob, size_t len);
 } py_run_opts;
 
 /* Defaults: no argv beyond the file, 200 million lines, 256 MiB, depth 1000,
@@ -82,6 +86,36 @@ const char *py_program_path(const py_program *p);
  * sys.exit's code. An engine failure (the child died) is reported on stderr
  * and gives MODEL_EXIT_INTERNAL. */
 int py_run(const py_program *p, const model_opts *mo, const py_run_opts *ro, model_result *res);
+
+/* A session: CPython started once, the program made ready (compiled, its
+ * leading standard-library imports done), then any number of runs, each
+ * forked from that ready state: the same run as py_run's, for the cost of a
+ * fork. The stepper's back and restart, and the explorer, run from one.
+ *
+ * The session's model options (seed, switch interval, limits) and run
+ * options are fixed when it opens; each run chooses its policy and where
+ * its events and decisions go. NULL (having said why on stderr) if no
+ * process could be started. */
+typedef struct py_session py_session;
+py_session *py_session_open(const py_program *p, const model_opts *mo, const py_run_opts *ro);
+
+/* How a run of a session picks: NULL = as the session was opened (its
+ * policy as it was then, or remote picks if ro.remote_pick); remote = the
+ * caller's policy (cb->policy) in the caller's process, one round trip per
+ * decision; otherwise ro.make_policy(blob, len) in the run's process. */
+typedef struct py_policy_req {
+    bool remote;
+    const void *blob;
+    size_t len;
+} py_policy_req;
+
+/* One run: events to cb->sink, decisions to cb->on_decision (either may
+ * be NULL); cb->sim.max_events is this run's event limit (the one setting
+ * of cb->sim that is per run). Returns the exit status as py_run does. */
+int py_session_run(py_session *s, const py_policy_req *pol, const model_opts *cb,
+                   model_result *res);
+/* End the session (its process exits). NULL is fine. */
+void py_session_close(py_session *s);
 
 #define MODEL_EXIT_INTERNAL 70
 
