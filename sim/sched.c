@@ -197,7 +197,7 @@ static sim_thread *sched__pick(sim_sched *s)
             idx = 0;
         uint64_t k = s->ndecisions++;
         if (s->on_decision)
-            s->on_decision(s->decision_ud, k, n, idx, sim_ready_at(s, idx)->id);
+            s->on_decision(s->decision_ud, k, n, idx, sim_ready_at(s, idx)->id, s->step_decision);
     }
     return rq__remove_at(s, idx);
 }

@@ -113,9 +113,11 @@ typedef struct sim_policy {
     bool every_step;
 } sim_policy;
 
-/* Called at every decision (n >= 2 candidates) with the index chosen. */
+/* Called at every decision (n >= 2 candidates) with the index chosen.
+ * `step`: an every_step decision (sim_sched.step_decision): the running
+ * thread is the last candidate (n - 1), so choosing another preempts it. */
 typedef void (*sim_decision_fn)(void *ud, uint64_t index, uint32_t n, uint32_t chosen,
-                                uint32_t thread);
+                                uint32_t thread, bool step);
 
 typedef struct sim_config {
     size_t stack_size;        /* usable bytes per green thread (default 256 KiB) */

@@ -457,9 +457,10 @@ static uint32_t pick_last(void *ud, sim_sched *s, uint32_t n)
 }
 
 static int ndec;
-static void count_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread)
+static void count_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread,
+                           bool step)
 {
-    (void)ud, (void)thread;
+    (void)ud, (void)thread, (void)step;
     CU_ASSERT_EQUAL(index, (uint64_t)ndec);
     CU_ASSERT(n >= 2 && chosen < n);
     ndec++;

@@ -64,5 +64,6 @@ int ts_cmd_replay(int argc, char **argv);   /* cmd_store.c */
 int ts_cmd_check(int argc, char **argv);    /* cmd_check.c */
 int ts_cmd_export(int argc, char **argv);   /* cmd_export.c */
 int ts_cmd_step(int argc, char **argv);     /* cmd_step.c */
+int ts_cmd_explore(int argc, char **argv);  /* cmd_explore.c */
 
 #endif

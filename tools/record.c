@@ -141,12 +141,12 @@ static void record__sink(void *ud, const sim_event *ev)
 }
 
 static void record__decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen,
-                             uint32_t thread)
+                             uint32_t thread, bool step)
 {
     ts_recording *r = ud;
     if (r->next_dec)
-        r->next_dec(r->next_dec_ud, index, n, chosen, thread);
-    store_rec_decision(r->rec, index, n, chosen, thread);
+        r->next_dec(r->next_dec_ud, index, n, chosen, thread, step);
+    store_rec_decision(r->rec, index, n, chosen, thread, step);
 }
 
 int ts_record_begin(ts_recording *r, store *st, const char *scenario, const char *policy,

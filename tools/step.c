@@ -242,7 +242,8 @@ static uint32_t step__pick(void *ud, sim_sched *s, uint32_t n)
     return 0;
 }
 
-static void step__decided(void *ud, uint64_t k, uint32_t n, uint32_t chosen, uint32_t thread)
+static void step__decided(void *ud, uint64_t k, uint32_t n, uint32_t chosen, uint32_t thread,
+                          bool step)
 {
     step_run *r = ud;
     ts_step *sp = r->sp;
@@ -256,7 +257,8 @@ static void step__decided(void *ud, uint64_t k, uint32_t n, uint32_t chosen, uin
         }
         k = sp->npath++;
     }
-    sp->path[k] = (ts_step_dec){.chosen = chosen, .thread = thread, .n = n, .seq = seq};
+    sp->path[k] = (ts_step_dec){.chosen = chosen, .thread = thread, .n = n, .seq = seq,
+                                .step = step};
 }
 
 /* ---- commands --------------------------------------------------------------- */

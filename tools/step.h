@@ -53,6 +53,7 @@ typedef struct ts_step_dec {
     uint32_t thread;          /* the thread it chose; SIM_NONE if not known yet (token) */
     uint32_t n;               /* threads that were ready; 0 if not known yet */
     uint64_t seq;             /* events before it; TS_STEP_NOSEQ if not run yet */
+    bool step;                /* a line-level decision (FIFO's choice there is n - 1) */
 } ts_step_dec;
 
 /* Where a command stops the run. */
@@ -148,12 +149,16 @@ char *ts_step_output(const ts_step *sp, size_t *len);
 
 /* ---- replay tokens --------------------------------------------------------
  * NAME ":" base64url(1, then for each non-zero choice: varint(zeros before
- * it), varint(index - 1)). Trailing FIFO choices are left out: beyond the
- * path the stepper chooses FIFO anyway. "daemon-join/join:AQEA" = the join
+ * it), varint(index - 1)), and if the path ends in zeros, a last pair
+ * (varint(zeros - 1), varint(0xFFFFFFFE)): at a line-level decision index 0
+ * is a preemption, not FIFO's choice. Beyond the path the stepper chooses
+ * FIFO. "daemon-join/join:AQEA" = the join
  * scenario with decision 0 taking index 1 (the main thread goes on). */
 
 /* The token of the whole path (malloc'd). */
 char *ts_step_token(const ts_step *sp);
+/* The token of `n` choices for the program `name` (malloc'd). */
+char *ts_step_token_of(const char *name, const uint32_t *choices, size_t n);
 /* Parse a token: *name malloc'd; the path replaces sp's (call after
  * ts_step_init) when sp is not NULL. -1 with a message in err if malformed. */
 int ts_step_token_parse(const char *tok, char **name, ts_step *sp, char *err, size_t errcap);

@@ -14,6 +14,7 @@
 #include "step.h"
 
 #define STEP_TOKEN_VERSION 1
+#define STEP_TOKEN_ZERO 0xFFFFFFFEu /* the index of a final pair: a choice of index 0 */
 
 static const char step__b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -31,19 +32,44 @@ static void step__varint(sim_buf *b, uint64_t v)
 
 char *ts_step_token(const ts_step *sp)
 {
+    uint32_t *c = malloc((sp->npath ? sp->npath : 1) * sizeof *c);
+    if (!c)
+        return NULL;
+    /* up to the last choice FIFO would not have made */
+    size_t last = 0;
+    for (size_t k = 0; k < sp->npath; k++) {
+        const ts_step_dec *d = &sp->path[k];
+        c[k] = d->chosen;
+        if (d->chosen != (d->step && d->n ? d->n - 1 : 0))
+            last = k + 1;
+    }
+    char *tok = ts_step_token_of(sp->name, c, last);
+    free(c);
+    return tok;
+}
+
+char *ts_step_token_of(const char *name, const uint32_t *choices, size_t n)
+{
     sim_buf raw = {0}, tok = {0};
     sim_buf_addc(&raw, STEP_TOKEN_VERSION);
     uint64_t zeros = 0;
-    for (size_t k = 0; k < sp->npath; k++) {
-        if (sp->path[k].chosen == 0) {
+    for (size_t k = 0; k < n; k++) {
+        if (choices[k] == 0) {
             zeros++;
             continue;
         }
         step__varint(&raw, zeros);
-        step__varint(&raw, sp->path[k].chosen - 1);
+        step__varint(&raw, choices[k] - 1);
         zeros = 0;
     }
-    sim_buf_adds(&tok, sp->name);
+    /* A path may end in choices of index 0 that are not FIFO's (a
+     * preemption at a line: there the running thread, last, is FIFO's):
+     * they are kept as a last pair whose index is the marker. */
+    if (zeros) {
+        step__varint(&raw, zeros - 1);
+        step__varint(&raw, STEP_TOKEN_ZERO);
+    }
+    sim_buf_adds(&tok, name);
     sim_buf_addc(&tok, ':');
     const unsigned char *p = (const unsigned char *)raw.p;
     for (size_t i = 0; i < raw.len; i += 3) {
@@ -141,7 +167,9 @@ int ts_step_token_parse(const char *tok, char **name, ts_step *sp, char *err, si
                 }
                 path = q;
             }
-            path[npath++] = (ts_step_dec){.chosen = z == zeros ? (uint32_t)idx + 1 : 0,
+            path[npath++] = (ts_step_dec){.chosen = z == zeros && idx != STEP_TOKEN_ZERO
+                                                        ? (uint32_t)idx + 1
+                                                        : 0,
                                           .thread = SIM_NONE, .n = 0, .seq = TS_STEP_NOSEQ};
         }
     }

@@ -21,6 +21,7 @@ static const ts_command commands[] = {
     {"replay", "re-run a recorded run from its schedule; is the trace identical?", ts_cmd_replay},
     {"export", "a run as Chrome trace JSON, an html timeline, text or JSON", ts_cmd_export},
     {"step", "walk through a run event by event; choose who runs next; step back", ts_cmd_step},
+    {"explore", "run many schedules; every distinct outcome, and the schedule for each", ts_cmd_explore},
 };
 
 int ts_usage_error(const char *fmt, ...)

@@ -136,7 +136,8 @@ store_rec *store_rec_begin(store *st, store_run *meta);
  * visibly: a write error is remembered and reported by store_rec_end. */
 void store_rec_event(void *ud, const sim_event *ev);
 /* A sim_decision_fn: buffer one scheduling decision. */
-void store_rec_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread);
+void store_rec_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread,
+                        bool step);
 /* Write what is left and the run's outcome; frees `rec`. Returns 0, or -1
  * if anything failed (the run then stays 'incomplete'). */
 int store_rec_end(store_rec *rec, int exit_status, int64_t end_time, uint32_t threads);

@@ -269,8 +269,10 @@ void store_rec_event(void *ud, const sim_event *ev)
     rec__maybe_flush(r);
 }
 
-void store_rec_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread)
+void store_rec_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread,
+                        bool step)
 {
+    (void)step;
     store_rec *r = ud;
     r->decisions++;
     if (r->failed)

@@ -127,7 +127,7 @@ typedef struct rec_event {
 
 typedef struct rec_decision {
     uint64_t index;
-    uint32_t n, chosen, thread;
+    uint32_t n, chosen, thread, step;
 } rec_decision;
 
 typedef struct rec_pick {      /* followed by n uint32 thread ids, ready longest first */
@@ -201,10 +201,11 @@ static void pipe_sink(void *ud, const sim_event *ev)
         pipe_flush();
 }
 
-static void pipe_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread)
+static void pipe_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread,
+                          bool step)
 {
     (void)ud;
-    rec_decision r = {index, n, chosen, thread};
+    rec_decision r = {index, n, chosen, thread, step};
     pipe_put(REC_DECISION, &r, sizeof r);
 }
 
@@ -669,8 +670,18 @@ static void child__main(void *arg)
     PyObject *d = NULL;
     bool stop;
     PyObject *code = child__prepare(p, &d, &stop);
-    if (zyg_ctl >= 0)
+    if (zyg_ctl >= 0) {
+        /* The objects made so far go to the collector's permanent
+         * generation (gc.freeze, as fork servers do): a collection in a run
+         * then never walks them, which would copy every page they are on. */
+        PyObject *gc = PyImport_ImportModule("gc");
+        PyObject *fr = gc ? PyObject_CallMethod(gc, "freeze", NULL) : NULL;
+        if (!fr)
+            PyErr_Clear();
+        Py_XDECREF(fr);
+        Py_XDECREF(gc);
         zyg__serve(); /* returns in a run's process */
+    }
     if (stop)
         return;
     PyObject *r = NULL;
@@ -1110,7 +1121,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
             if (read_full(fds[0], &dr, sizeof dr, deadline, pid, &timed_out) != 0)
                 break;
             if (m.on_decision)
-                m.on_decision(m.decision_ud, dr.index, dr.n, dr.chosen, dr.thread);
+                m.on_decision(m.decision_ud, dr.index, dr.n, dr.chosen, dr.thread, dr.step != 0);
         } else if (type == REC_PICK) {
             rec_pick pk;
             if (read_full(fds[0], &pk, sizeof pk, deadline, pid, &timed_out) != 0 ||

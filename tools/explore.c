@@ -1,0 +1,484 @@
+/* tools/explore.c — see explore.h. */
+#include "explore.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/buf.h"
+#include "../sim/policy.h"
+
+enum { X_FIXED = 0, X_RANDOM = 1, X_PCT = 2 };
+
+/* The bytes of a policy: this header, then nprefix uint32 choices. */
+typedef struct x_spec {
+    uint32_t kind;            /* X_* */
+    uint32_t depth;           /* X_PCT */
+    uint64_t seed;
+    uint64_t steps;           /* X_PCT: decisions the change points come from */
+    uint32_t nprefix;
+    uint32_t pad;
+} x_spec;
+
+/* ---- the policy, in the run's process ------------------------------------------ */
+
+static struct {
+    x_spec h;
+    uint32_t *prefix;
+    sim_rng rng;
+    sim_pct pct;
+    bool pct_live;
+    sim_policy inner;
+} xp;
+
+static uint32_t x__dflt(const sim_sched *s, uint32_t n) { return s->step_decision ? n - 1 : 0; }
+
+static uint32_t x__pick(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud;
+    uint64_t k = s->ndecisions;
+    if (k < xp.h.nprefix)
+        return xp.prefix[k] < n ? xp.prefix[k] : x__dflt(s, n);
+    if (xp.h.kind == X_FIXED)
+        return x__dflt(s, n);
+    return xp.inner.pick(xp.inner.ud, s, n);
+}
+
+sim_policy ts_x_make_policy(const void *spec, size_t len)
+{
+    free(xp.prefix);
+    if (xp.pct_live)
+        sim_pct_fini(&xp.pct);
+    memset(&xp, 0, sizeof xp);
+    if (len >= sizeof xp.h)
+        memcpy(&xp.h, spec, sizeof xp.h);
+    size_t n = len >= sizeof xp.h ? (len - sizeof xp.h) / sizeof(uint32_t) : 0;
+    if (xp.h.nprefix > n)
+        xp.h.nprefix = (uint32_t)n;
+    if (xp.h.nprefix) {
+        xp.prefix = malloc(xp.h.nprefix * sizeof(uint32_t));
+        if (xp.prefix)
+            memcpy(xp.prefix, (const char *)spec + sizeof xp.h, xp.h.nprefix * sizeof(uint32_t));
+        else
+            xp.h.nprefix = 0;
+    }
+    if (xp.h.kind == X_RANDOM) {
+        sim_rng_seed(&xp.rng, xp.h.seed);
+        xp.inner = sim_policy_random(&xp.rng);
+    } else if (xp.h.kind == X_PCT) {
+        if (sim_pct_init(&xp.pct, xp.h.seed, xp.h.depth ? xp.h.depth : 3,
+                         xp.h.steps ? xp.h.steps : 1000) == 0) {
+            xp.pct_live = true;
+            xp.inner = sim_policy_pct(&xp.pct);
+        } else {
+            xp.h.kind = X_FIXED;
+        }
+    }
+    return (sim_policy){.name = "explore", .pick = x__pick, .ud = NULL, .every_step = true};
+}
+
+static void *x__spec(uint32_t kind, uint64_t seed, uint32_t depth, uint64_t steps,
+                     const uint32_t *choices, size_t n, size_t *len)
+{
+    x_spec h = {.kind = kind, .depth = depth, .seed = seed, .steps = steps,
+                .nprefix = (uint32_t)n};
+    *len = sizeof h + n * sizeof(uint32_t);
+    char *b = malloc(*len);
+    if (!b)
+        return NULL;
+    memcpy(b, &h, sizeof h);
+    if (n)
+        memcpy(b + sizeof h, choices, n * sizeof(uint32_t));
+    return b;
+}
+
+void *ts_x_spec_fixed(const uint32_t *choices, size_t n, size_t *len)
+{
+    return x__spec(X_FIXED, 0, 0, 0, choices, n, len);
+}
+
+uint32_t ts_x_preemptions(const ts_x_dec *d, size_t n)
+{
+    uint32_t p = 0;
+    for (size_t i = 0; i < n; i++)
+        p += d[i].step && d[i].chosen != d[i].n - 1;
+    return p;
+}
+
+/* ---- one run, as the explorer sees it --------------------------------------------- */
+
+typedef struct x_run {
+    sim_buf out;              /* the output view */
+    int status;
+    const char *failure;
+    char *detail;
+    ts_x_dec *dec;
+    size_t ndec, cap;
+    bool oom;
+} x_run;
+
+static void x__sink(void *ud, const sim_event *ev)
+{
+    x_run *r = ud;
+    if (ev->kind == SIM_EV_OUTPUT && ev->text) {
+        /* an uncaught exception in a thread is threading's report on stderr */
+        if (ev->arg == 2 && !r->failure && ev->len >= 20 &&
+            memcmp(ev->text, "Exception in thread ", 20) == 0)
+            r->failure = "exception";
+        sim_buf_add(&r->out, ev->text, ev->len);
+    } else if (ev->kind == SIM_EV_ERROR && !r->detail) {
+        r->failure = "exception";
+        r->detail = ev->text ? strndup(ev->text, ev->len) : NULL;
+    } else if (ev->kind == SIM_EV_DEADLOCK) {
+        r->failure = "deadlock";
+    } else if (ev->kind == SIM_EV_LIMIT && !r->detail) {
+        r->failure = "limit";
+        r->detail = ev->text ? strndup(ev->text, ev->len) : NULL;
+    }
+}
+
+static void x__decided(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread,
+                       bool step)
+{
+    x_run *r = ud;
+    (void)index;
+    if (r->ndec == r->cap) {
+        size_t c = r->cap ? 2 * r->cap : 64;
+        ts_x_dec *d = realloc(r->dec, c * sizeof *d);
+        if (!d) {
+            r->oom = true;
+            return;
+        }
+        r->dec = d;
+        r->cap = c;
+    }
+    r->dec[r->ndec++] = (ts_x_dec){n, chosen, thread, step};
+}
+
+static uint64_t x__hash(const char *p, size_t n, int status)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)(uint32_t)status;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* o's schedule := r's choices, up to the last one FIFO would not have made */
+static int x__set_choices(ts_x_outcome *o, const x_run *r)
+{
+    size_t last = 0;
+    for (size_t i = 0; i < r->ndec; i++) {
+        uint32_t dflt = r->dec[i].step ? r->dec[i].n - 1 : 0;
+        if (r->dec[i].chosen != dflt)
+            last = i + 1;
+    }
+    uint32_t *c = malloc((last ? last : 1) * sizeof *c);
+    if (!c)
+        return -1;
+    for (size_t i = 0; i < last; i++)
+        c[i] = r->dec[i].chosen;
+    free(o->choices);
+    o->choices = c;
+    o->nchoices = last;
+    o->preemptions = ts_x_preemptions(r->dec, r->ndec);
+    return 0;
+}
+
+/* Record run `r` (schedule `index`, exit `status`) among the outcomes;
+ * returns its outcome's index or -1 on out-of-memory. */
+static long x__record(ts_x_result *res, x_run *r, int status, uint64_t index)
+{
+    uint64_t h = x__hash(r->out.p ? r->out.p : "", r->out.len, status);
+    uint32_t pre = ts_x_preemptions(r->dec, r->ndec);
+    for (size_t i = 0; i < res->nout; i++) {
+        ts_x_outcome *o = &res->out[i];
+        if (o->hash == h && o->status == status && o->len == r->out.len &&
+            (o->len == 0 || memcmp(o->output, r->out.p, o->len) == 0)) {
+            o->count++;
+            /* the schedule kept is the one with the fewest preemptions */
+            if (pre < o->preemptions && x__set_choices(o, r) != 0)
+                return -1;
+            return (long)i;
+        }
+    }
+    ts_x_outcome *n = realloc(res->out, (res->nout + 1) * sizeof *n);
+    if (!n)
+        return -1;
+    res->out = n;
+    ts_x_outcome *o = &res->out[res->nout];
+    memset(o, 0, sizeof *o);
+    o->output = malloc(r->out.len + 1);
+    if (!o->output || x__set_choices(o, r) != 0) {
+        free(o->output);
+        free(o->choices);
+        return -1;
+    }
+    if (r->out.len)
+        memcpy(o->output, r->out.p, r->out.len);
+    o->output[r->out.len] = '\0';
+    o->len = r->out.len;
+    o->status = status;
+    o->failure = r->failure;
+    o->detail = r->detail;
+    r->detail = NULL;
+    o->count = 1;
+    o->first = index;
+    o->hash = h;
+    return (long)res->nout++;
+}
+
+static int x__run(ts_x_runner run, void *arg, const void *spec, size_t len, x_run *r, int *status)
+{
+    r->out.len = 0;
+    r->failure = NULL;
+    free(r->detail);
+    r->detail = NULL;
+    r->ndec = 0;
+    model_opts cb = model_opts_default();
+    cb.sink = x__sink;
+    cb.sink_ud = r;
+    cb.on_decision = x__decided;
+    cb.decision_ud = r;
+    model_result mr;
+    *status = run(arg, spec, len, &cb, &mr);
+    r->status = *status;
+    if (*status == MODEL_EXIT_DEADLOCK && !r->failure)
+        r->failure = "deadlock";
+    if (*status == MODEL_EXIT_LIMIT && !r->failure)
+        r->failure = "limit";
+    return r->oom ? -1 : 0;
+}
+
+/* ---- strategies ------------------------------------------------------------------ */
+
+static bool x__goal(const ts_x_opts *o, const x_run *r)
+{
+    return o->goal && r->out.len == o->goal_len &&
+           (o->goal_len == 0 || memcmp(r->out.p, o->goal, o->goal_len) == 0) &&
+           (!o->goal_status_set || r->status == o->goal_status);
+}
+
+/* The choice of rank `k` at decision d: rank 0 is FIFO's, then the others
+ * in queue order. */
+static uint32_t x__choice(const ts_x_dec *d, uint32_t k)
+{
+    uint32_t dflt = d->step ? d->n - 1 : 0;
+    if (k == 0)
+        return dflt;
+    uint32_t c = k - 1;
+    return c >= dflt ? c + 1 : c;
+}
+
+static uint32_t x__rank(const ts_x_dec *d)
+{
+    uint32_t dflt = d->step ? d->n - 1 : 0;
+    if (d->chosen == dflt)
+        return 0;
+    return d->chosen < dflt ? d->chosen + 1 : d->chosen;
+}
+
+/* the shard owning the subtree whose first non-FIFO choice is `c` at `pos` */
+static bool x__owns(const ts_x_opts *o, uint64_t pos, uint32_t c)
+{
+    if (!o->shard_n)
+        return true;
+    uint64_t h = (pos * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)c * 0xC2B2AE3D27D4EB4FULL);
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 32;
+    return h % o->shard_n == o->shard_k - 1;
+}
+
+/* One dfs pass: every schedule with at most `b` preemptions is run; those
+ * with exactly b are recorded (fewer: an earlier pass did). */
+static int x__dfs(const ts_x_opts *o, uint32_t b, ts_x_runner run, void *arg, x_run *rp,
+                  ts_x_result *res, uint64_t budget)
+{
+    x_run r = *rp;
+    uint32_t *prefix = NULL;
+    size_t nprefix = 0;
+    uint32_t *pre = NULL; /* preemptions before each decision */
+    size_t pre_cap = 0;
+    int rc = 0;
+    for (;;) {
+        if (res->runs >= budget) {
+            res->budget_hit = true;
+            break;
+        }
+        size_t len;
+        void *spec = x__spec(X_FIXED, 0, 0, 0, prefix, nprefix, &len);
+        int status;
+        if (!spec || x__run(run, arg, spec, len, &r, &status) != 0) {
+            free(spec);
+            rc = -1;
+            break;
+        }
+        free(spec);
+        res->runs++;
+        /* FIFO's own schedule (no prefix) is shard 1's */
+        bool mine = nprefix || !o->shard_n || o->shard_k == 1;
+        if (mine && ts_x_preemptions(r.dec, r.ndec) == b) {
+            long k = x__record(res, &r, status, res->schedules++);
+            if (k < 0) {
+                rc = -1;
+                break;
+            }
+            if (x__goal(o, &r)) {
+                res->goal = k;
+                break;
+            }
+        }
+        /* the next schedule: the deepest decision with an untried choice
+         * within the bound (shards skip the subtrees they do not own) */
+        if (r.ndec + 1 > pre_cap) {
+            pre_cap = 2 * (r.ndec + 1);
+            uint32_t *np = realloc(pre, pre_cap * sizeof *np);
+            if (!np) {
+                rc = -1;
+                break;
+            }
+            pre = np;
+        }
+        pre[0] = 0;
+        size_t first_dev = r.ndec; /* the first non-FIFO decision */
+        for (size_t i = 0; i < r.ndec; i++) {
+            pre[i + 1] = pre[i] + (r.dec[i].step && r.dec[i].chosen != r.dec[i].n - 1);
+            if (first_dev == r.ndec && x__rank(&r.dec[i]) != 0)
+                first_dev = i;
+        }
+        bool found = false;
+        size_t i = r.ndec;
+        while (i-- > 0 && !found && rc == 0) {
+            const ts_x_dec *d = &r.dec[i];
+            for (uint32_t k = x__rank(d) + 1; k < d->n; k++) {
+                uint32_t c = x__choice(d, k);
+                bool preempt = d->step && c != d->n - 1;
+                if (pre[i] + preempt > b)
+                    continue;
+                /* a new first deviation here: is its subtree ours? */
+                if (i <= first_dev && !x__owns(o, i, c))
+                    continue;
+                uint32_t *np = realloc(prefix, (i + 1) * sizeof *np);
+                if (!np) {
+                    rc = -1;
+                    break;
+                }
+                prefix = np;
+                for (size_t j = 0; j < i; j++)
+                    prefix[j] = r.dec[j].chosen;
+                prefix[i] = c;
+                nprefix = i + 1;
+                found = true;
+                break;
+            }
+        }
+        if (rc != 0 || !found)
+            break;
+    }
+    free(prefix);
+    free(pre);
+    *rp = r;
+    return rc;
+}
+
+int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->goal = -1;
+    uint64_t budget = o->max_schedules ? o->max_schedules
+                                       : o->strategy == TS_X_DFS ? 100000 : 1000;
+    x_run r;
+    memset(&r, 0, sizeof r);
+    int rc = 0;
+    if (o->strategy != TS_X_DFS) {
+        /* PCT draws its change points from the decisions a run makes: the
+         * default schedule (not counted) tells how many there are, the same
+         * for every shard */
+        uint64_t steps = 1000;
+        if (o->strategy == TS_X_PCT) {
+            size_t len;
+            void *spec = x__spec(X_FIXED, 0, 0, 0, NULL, 0, &len);
+            int status;
+            if (!spec || x__run(run, arg, spec, len, &r, &status) != 0)
+                rc = -1;
+            free(spec);
+            res->runs++;
+            steps = r.ndec ? r.ndec : 1;
+        }
+        /* schedule i is seed + i; a shard takes every N-th of the same range */
+        for (uint64_t i = 0; i < budget && rc == 0; i++) {
+            if (o->shard_n && i % o->shard_n != o->shard_k - 1)
+                continue;
+            size_t len;
+            void *spec = x__spec(o->strategy == TS_X_PCT ? X_PCT : X_RANDOM, o->seed + i,
+                                 o->depth ? o->depth : 3, steps, NULL, 0, &len);
+            int status;
+            if (!spec || x__run(run, arg, spec, len, &r, &status) != 0) {
+                free(spec);
+                rc = -1;
+                break;
+            }
+            free(spec);
+            res->runs++;
+            long k = x__record(res, &r, status, i);
+            res->schedules++;
+            if (k < 0) {
+                rc = -1;
+                break;
+            }
+            if (x__goal(o, &r)) {
+                res->goal = k;
+                break;
+            }
+        }
+        res->budget_hit = res->goal < 0 && rc == 0;
+    } else {
+        /* iterative context bounding: every schedule with no preemption,
+         * then those with exactly one, ... up to the bound; a pass re-runs
+         * the schedules of fewer preemptions only to walk through them */
+        for (uint32_t b = 0; b <= o->bound && rc == 0 && res->goal < 0 && !res->budget_hit; b++)
+            rc = x__dfs(o, b, run, arg, &r, res, budget);
+        res->exhausted = rc == 0 && res->goal < 0 && !res->budget_hit;
+    }
+    sim_buf_free(&r.out);
+    free(r.dec);
+    free(r.detail);
+    return rc;
+}
+
+int ts_x_shrink(ts_x_runner run, void *arg, ts_x_outcome *o, uint64_t budget)
+{
+    for (uint32_t b = 0; b < o->preemptions; b++) {
+        ts_x_opts so = {.strategy = TS_X_DFS, .bound = b, .max_schedules = budget,
+                        .goal = o->output, .goal_len = o->len, .goal_status_set = true,
+                        .goal_status = o->status};
+        ts_x_result r;
+        if (ts_explore(&so, run, arg, &r) != 0) {
+            ts_x_result_fini(&r);
+            return -1;
+        }
+        if (r.goal >= 0) {
+            ts_x_outcome *g = &r.out[r.goal];
+            free(o->choices);
+            o->choices = g->choices;
+            o->nchoices = g->nchoices;
+            o->preemptions = g->preemptions;
+            g->choices = NULL;
+            ts_x_result_fini(&r);
+            return 1;
+        }
+        ts_x_result_fini(&r);
+    }
+    return 0;
+}
+
+void ts_x_result_fini(ts_x_result *r)
+{
+    for (size_t i = 0; i < r->nout; i++) {
+        free(r->out[i].output);
+        free(r->out[i].choices);
+        free(r->out[i].detail);
+    }
+    free(r->out);
+    memset(r, 0, sizeof *r);
+}

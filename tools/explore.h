@@ -1,0 +1,117 @@
+/*
+ * tools/explore.h — the explorer: many schedules of one program, grouped by
+ * what they print (`threadsim explore`, cmd_explore.c).
+ *
+ * A schedule is the list of choices at the scheduling decisions of one run.
+ * Every explored run decides at every line (sim_policy.every_step), so a
+ * read-modify-write race can be split; a decision where the running thread
+ * could go on is a *step* decision, and choosing another thread there is a
+ * *preemption*. Beyond what a strategy fixes, a run goes on as FIFO does (at
+ * a step decision, the running thread continues; elsewhere the thread ready
+ * longest runs).
+ *
+ * Strategies:
+ *   random  schedule i draws every choice from seed + i
+ *   pct     PCT (sim/policy.h) of depth d, schedule i from seed + i
+ *   dfs     every schedule with at most B preemptions, depth first
+ *           (iterative context bounding, Musuvathi & Qadeer, PLDI 2007);
+ *           when it ends within the budget the space within B is exhausted,
+ *           and the outcome table is complete for that bound
+ *
+ * Outcomes are grouped by (output view, exit status). Each keeps its count,
+ * the index of its first schedule and that schedule's choices (up to the
+ * last one that differs from FIFO's: the stepper's replay token, step.h),
+ * and the fewest preemptions seen for it.
+ *
+ * Runs go through a runner (a Python session's fork per run, or model_run
+ * in-process for a C scenario), given the policy as bytes: ts_x_make_policy
+ * turns them into the policy in the run's process.
+ *
+ * Sharding (--shard K/N): random and pct take the schedules i with
+ * i % N == K - 1; dfs splits the tree by the first decision that differs
+ * from FIFO (its position and choice, hashed): every schedule but FIFO's
+ * own has one, a whole subtree shares it, and FIFO's schedule is shard 1's.
+ * The union of the shards' outcomes is the unsharded run's.
+ */
+#ifndef TS_EXPLORE_H
+#define TS_EXPLORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../model/core.h"
+
+typedef enum { TS_X_RANDOM, TS_X_PCT, TS_X_DFS } ts_x_strategy;
+
+typedef struct ts_x_opts {
+    ts_x_strategy strategy;
+    uint64_t seed;            /* random/pct: schedule i uses seed + i */
+    uint32_t depth;           /* pct: bug depth (default 3) */
+    uint32_t bound;           /* dfs: most preemptions in a schedule (default 2) */
+    uint64_t max_schedules;   /* the budget; 0 = the strategy's default */
+    const char *goal;         /* stop at the first schedule whose output is these bytes */
+    size_t goal_len;
+    bool goal_status_set;     /* ... and whose exit status is goal_status */
+    int goal_status;
+    uint32_t shard_k, shard_n;/* this shard (1-based) of n; 0/0 = unsharded */
+} ts_x_opts;
+
+/* One decision of a run. */
+typedef struct ts_x_dec {
+    uint32_t n, chosen, thread;
+    bool step;
+} ts_x_dec;
+
+typedef struct ts_x_outcome {
+    char *output;             /* the output view (stdout and stderr in order) */
+    size_t len;
+    int status;               /* the exit status */
+    const char *failure;      /* NULL, "exception", "deadlock" or "limit" */
+    char *detail;             /* the failure's first line (e.g. the exception) or NULL */
+    uint64_t count;           /* schedules that gave it */
+    uint64_t first;           /* the index of the first of them */
+    uint32_t *choices;        /* its choices, up to the last non-FIFO one */
+    size_t nchoices;
+    uint32_t preemptions;     /* the fewest preemptions among them */
+    uint64_t hash;
+} ts_x_outcome;
+
+typedef struct ts_x_result {
+    ts_x_outcome *out;
+    size_t nout;
+    uint64_t schedules;       /* distinct schedules run (recorded) */
+    uint64_t runs;            /* runs, with dfs's walks through earlier passes */
+    bool exhausted;           /* dfs: the space within the bound was covered */
+    bool budget_hit;          /* stopped by max_schedules */
+    long goal;                /* the goal's outcome index, or -1 */
+} ts_x_result;
+
+/* Runs one schedule: the policy is `spec` (len bytes, for
+ * ts_x_make_policy); events to cb->sink, decisions to cb->on_decision.
+ * Returns the exit status. */
+typedef int (*ts_x_runner)(void *arg, const void *spec, size_t len, model_opts *cb,
+                           model_result *res);
+
+/* Explore. Returns 0, or -1 on out-of-memory. `r` is filled (free it with
+ * ts_x_result_fini). */
+int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *r);
+void ts_x_result_fini(ts_x_result *r);
+
+/* Shrink outcome `o`: a schedule with the same output and exit status and
+ * fewer preemptions, by dfs with bounds 0, 1, ... (each at most `budget`
+ * schedules). Returns 1 if o's schedule was replaced by a shorter one, 0 if
+ * it is already the fewest found, -1 on out-of-memory. */
+int ts_x_shrink(ts_x_runner run, void *arg, ts_x_outcome *o, uint64_t budget);
+
+/* The policy a spec describes; its state is static (one run at a time in a
+ * process). For py_run_opts.make_policy and in-process runners. */
+sim_policy ts_x_make_policy(const void *spec, size_t len);
+
+/* The spec of a fixed schedule (choices, then FIFO), malloc'd; *len set. */
+void *ts_x_spec_fixed(const uint32_t *choices, size_t n, size_t *len);
+
+/* Preemptions in a run's decisions. */
+uint32_t ts_x_preemptions(const ts_x_dec *d, size_t n);
+
+#endif
