@@ -271,8 +271,8 @@ static void test_token_round_trip(void)
     free(out);
     char *want = ts_full(&sp.tr);
     char *tok = ts_step_token(&sp);
-    /* bytes 1 (version), (0 zeros, index 1), (1 zero, index 1) */
-    TS_ASSERT_STR_EQ(tok, "daemon-join/no-join:AQAAAQA");
+    /* bytes 2 (version), (0 zeros, index 1), (1 zero, index 1) */
+    TS_ASSERT_STR_EQ(tok, "daemon-join/no-join:AgAAAQA");
 
     ts_step again;
     step_open(&again, "daemon-join/no-join");
@@ -291,12 +291,12 @@ static void test_token_round_trip(void)
     step_open(&fifo, "daemon-join/join");
     ts_step_go(&fifo, TS_STOP_END, 0);
     char *ft = ts_step_token(&fifo);
-    TS_ASSERT_STR_EQ(ft, "daemon-join/join:AQ");
+    TS_ASSERT_STR_EQ(ft, "daemon-join/join:Ag");
     free(ft);
     ts_step_fini(&fifo);
 
     /* malformed tokens */
-    const char *bad[] = {"no-colon", ":AQ", "x:A", "x:AQ*", "x:Ag", "x:AYA"};
+    const char *bad[] = {"no-colon", ":AQ", "x:A", "x:AQ*", "x:Aw", "x:AYA"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         name = NULL;
         err[0] = '\0';
@@ -416,7 +416,7 @@ static const char transcript[] =
     "  |     (non-daemon) Exiting\n"
     "next    2 can run: #2 daemon (your path), #0 MainThread\n"
     "        'choose N' runs #N; 'step' takes the one marked\n"
-    "replay token: daemon-join/no-join:AQAA\n";
+    "replay token: daemon-join/no-join:AgAA\n";
 
 /* A whole scripted session, byte for byte. */
 static void test_script_transcript(void)
@@ -511,7 +511,7 @@ static void test_script_event_page(void)
     CU_ASSERT_EQUAL(st, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "next    2 can run: #2 non-blocking (default), #0 MainThread\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "REACHED: the output so far is exactly "));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "replay token: event/set-wait:AQEA\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "replay token: event/set-wait:AgEA\n"));
     free(out);
     snprintf(args, sizeof args,
              "step event/set-wait --no-db --goal %s/docs/event-page.out --commands continue",
@@ -624,7 +624,7 @@ static void test_script_replay_and_store(void)
     tok += strlen("replay token: ");
     char token[128];
     CU_ASSERT_EQUAL(sscanf(tok, "%127s", token), 1);
-    TS_ASSERT_STR_EQ(token, "daemon-join/no-join:AQAA");
+    TS_ASSERT_STR_EQ(token, "daemon-join/no-join:AgAA");
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "recorded as run 1 ('threadsim show 1', 'threadsim replay 1')\n"));
     /* the final stop of the session */
     char *end = strstr(out, "> continue\n");

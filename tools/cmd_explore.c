@@ -503,7 +503,7 @@ int ts_cmd_explore(int argc, char **argv)
     }
     for (size_t i = 0; i < r.nout; i++) {
         const ts_x_outcome *o = &r.out[i];
-        char *tok = ts_step_token_of(c.name, o->choices, o->nchoices);
+        char *tok = ts_step_token_ranks(c.name, o->ranks, o->nchoices);
         if (json) {
             sim_buf_printf(&rep, "%s{\"count\": %" PRIu64 ", \"first\": %" PRIu64
                            ", \"exit\": %d, \"preemptions\": %u, \"failure\": ",
@@ -607,7 +607,7 @@ int ts_cmd_explore(int argc, char **argv)
             for (size_t i = 0; i < r.nout; i++) {
                 const ts_x_outcome *o = &r.out[i];
                 bool fails = fail_on ? x__fails(o, fail_on) : o->failure != NULL;
-                char *tok = ts_step_token_of(c.name, o->choices, o->nchoices);
+                char *tok = ts_step_token_ranks(c.name, o->ranks, o->nchoices);
                 fprintf(f, "<testcase classname=\"explore\" name=\"outcome %zu (%" PRIu64
                            " schedules, exit %d)\">", i + 1, o->count, o->status);
                 if (fails) {

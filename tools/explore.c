@@ -163,6 +163,8 @@ static uint64_t x__hash(const char *p, size_t n, int status)
     return h;
 }
 
+static uint32_t x__rank(const ts_x_dec *d);
+
 /* o's schedule := r's choices, up to the last one FIFO would not have made */
 static int x__set_choices(ts_x_outcome *o, const x_run *r)
 {
@@ -173,12 +175,20 @@ static int x__set_choices(ts_x_outcome *o, const x_run *r)
             last = i + 1;
     }
     uint32_t *c = malloc((last ? last : 1) * sizeof *c);
-    if (!c)
+    uint32_t *rk = malloc((last ? last : 1) * sizeof *rk);
+    if (!c || !rk) {
+        free(c);
+        free(rk);
         return -1;
-    for (size_t i = 0; i < last; i++)
+    }
+    for (size_t i = 0; i < last; i++) {
         c[i] = r->dec[i].chosen;
+        rk[i] = x__rank(&r->dec[i]);
+    }
     free(o->choices);
+    free(o->ranks);
     o->choices = c;
+    o->ranks = rk;
     o->nchoices = last;
     o->preemptions = ts_x_preemptions(r->dec, r->ndec);
     return 0;
@@ -211,6 +221,7 @@ static long x__record(ts_x_result *res, x_run *r, int status, uint64_t index)
     if (!o->output || x__set_choices(o, r) != 0) {
         free(o->output);
         free(o->choices);
+        free(o->ranks);
         return -1;
     }
     if (r->out.len)
@@ -460,10 +471,13 @@ int ts_x_shrink(ts_x_runner run, void *arg, ts_x_outcome *o, uint64_t budget)
         if (r.goal >= 0) {
             ts_x_outcome *g = &r.out[r.goal];
             free(o->choices);
+            free(o->ranks);
             o->choices = g->choices;
+            o->ranks = g->ranks;
             o->nchoices = g->nchoices;
             o->preemptions = g->preemptions;
             g->choices = NULL;
+            g->ranks = NULL;
             ts_x_result_fini(&r);
             return 1;
         }
@@ -477,6 +491,7 @@ void ts_x_result_fini(ts_x_result *r)
     for (size_t i = 0; i < r->nout; i++) {
         free(r->out[i].output);
         free(r->out[i].choices);
+        free(r->out[i].ranks);
         free(r->out[i].detail);
     }
     free(r->out);

@@ -72,6 +72,7 @@ typedef struct ts_x_outcome {
     uint64_t count;           /* schedules that gave it */
     uint64_t first;           /* the index of the first of them */
     uint32_t *choices;        /* its choices, up to the last non-FIFO one */
+    uint32_t *ranks;          /* the same as ranks (ts_step_rank: 0 = FIFO's), for tokens */
     size_t nchoices;
     uint32_t preemptions;     /* the fewest preemptions among them */
     uint64_t hash;

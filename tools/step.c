@@ -236,8 +236,9 @@ static uint32_t step__pick(void *ud, sim_sched *s, uint32_t n)
                 return i;
         step__diverge(sp, k, "the thread chosen then is not ready now");
     }
-    if (d->chosen < n)
-        return d->chosen;
+    uint32_t idx = d->rank ? ts_step_unrank(d->chosen, n, s->step_decision) : d->chosen;
+    if (idx < n)
+        return idx;
     step__diverge(sp, k, "fewer threads are ready than the choice needs");
     return 0;
 }

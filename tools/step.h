@@ -54,6 +54,7 @@ typedef struct ts_step_dec {
     uint32_t n;               /* threads that were ready; 0 if not known yet */
     uint64_t seq;             /* events before it; TS_STEP_NOSEQ if not run yet */
     bool step;                /* a line-level decision (FIFO's choice there is n - 1) */
+    bool rank;                /* not run yet: `chosen` is a rank (ts_step_rank), from a token */
 } ts_step_dec;
 
 /* Where a command stops the run. */
@@ -148,17 +149,25 @@ int ts_step_break_del(ts_step *sp, size_t i);
 char *ts_step_output(const ts_step *sp, size_t *len);
 
 /* ---- replay tokens --------------------------------------------------------
- * NAME ":" base64url(1, then for each non-zero choice: varint(zeros before
- * it), varint(index - 1)), and if the path ends in zeros, a last pair
- * (varint(zeros - 1), varint(0xFFFFFFFE)): at a line-level decision index 0
- * is a preemption, not FIFO's choice. Beyond the path the stepper chooses
- * FIFO. "daemon-join/join:AQEA" = the join
- * scenario with decision 0 taking index 1 (the main thread goes on). */
+ * NAME ":" base64url(2, then for each choice that is not FIFO's:
+ * varint(FIFO choices before it), varint(rank - 1)), where a choice's rank
+ * is 0 for FIFO's and then counts the other ready threads in queue order
+ * (ts_step_rank): at a line-level decision FIFO's choice is the running
+ * thread, last in the queue, so a path that only preempts twice is a few
+ * bytes however many lines ran. Beyond the path the stepper chooses FIFO.
+ * "daemon-join/join:AgEA" = the join scenario with decision 0 taking
+ * index 1 (the main thread goes on). Version 1 (indices instead of ranks)
+ * is still read. */
 
 /* The token of the whole path (malloc'd). */
 char *ts_step_token(const ts_step *sp);
-/* The token of `n` choices for the program `name` (malloc'd). */
-char *ts_step_token_of(const char *name, const uint32_t *choices, size_t n);
+/* The token of `n` choices given as ranks, for the program `name` (malloc'd). */
+char *ts_step_token_ranks(const char *name, const uint32_t *ranks, size_t n);
+/* A choice's rank at a decision of n ready threads (`step`: line-level):
+ * 0 for FIFO's choice (the thread ready longest; at a line, the running
+ * thread, last), then the others in queue order; and back. */
+uint32_t ts_step_rank(uint32_t chosen, uint32_t n, bool step);
+uint32_t ts_step_unrank(uint32_t rank, uint32_t n, bool step);
 /* Parse a token: *name malloc'd; the path replaces sp's (call after
  * ts_step_init) when sp is not NULL. -1 with a message in err if malformed. */
 int ts_step_token_parse(const char *tok, char **name, ts_step *sp, char *err, size_t errcap);

@@ -13,8 +13,7 @@
 
 #include "step.h"
 
-#define STEP_TOKEN_VERSION 1
-#define STEP_TOKEN_ZERO 0xFFFFFFFEu /* the index of a final pair: a choice of index 0 */
+#define STEP_TOKEN_VERSION 2  /* choices as ranks; 1: as queue indices (still read) */
 
 static const char step__b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -30,56 +29,68 @@ static void step__varint(sim_buf *b, uint64_t v)
     } while (v);
 }
 
+/* FIFO's choice at a decision of n ready threads, and a choice's rank:
+ * 0 for FIFO's, then the others in queue order. */
+static uint32_t step__dflt(uint32_t n, bool step) { return step && n ? n - 1 : 0; }
+
+uint32_t ts_step_rank(uint32_t chosen, uint32_t n, bool step)
+{
+    uint32_t d = step__dflt(n, step);
+    if (chosen == d)
+        return 0;
+    return chosen < d ? chosen + 1 : chosen;
+}
+
+uint32_t ts_step_unrank(uint32_t rank, uint32_t n, bool step)
+{
+    uint32_t d = step__dflt(n, step);
+    if (rank == 0)
+        return d;
+    uint32_t c = rank - 1;
+    return c >= d ? c + 1 : c;
+}
+
 char *ts_step_token(const ts_step *sp)
 {
-    uint32_t *c = malloc((sp->npath ? sp->npath : 1) * sizeof *c);
-    if (!c)
+    uint32_t *r = malloc((sp->npath ? sp->npath : 1) * sizeof *r);
+    if (!r)
         return NULL;
-    /* up to the last choice FIFO would not have made */
-    size_t last = 0;
     for (size_t k = 0; k < sp->npath; k++) {
         const ts_step_dec *d = &sp->path[k];
-        c[k] = d->chosen;
-        if (d->chosen != (d->step && d->n ? d->n - 1 : 0))
-            last = k + 1;
+        /* not run yet: as the token gave it (a rank; a version-1 index is
+         * its rank at a decision that is not line-level) */
+        r[k] = d->rank || !d->n ? d->chosen : ts_step_rank(d->chosen, d->n, d->step);
     }
-    char *tok = ts_step_token_of(sp->name, c, last);
-    free(c);
+    char *tok = ts_step_token_ranks(sp->name, r, sp->npath);
+    free(r);
     return tok;
 }
 
-char *ts_step_token_of(const char *name, const uint32_t *choices, size_t n)
+char *ts_step_token_ranks(const char *name, const uint32_t *ranks, size_t n)
 {
     sim_buf raw = {0}, tok = {0};
     sim_buf_addc(&raw, STEP_TOKEN_VERSION);
     uint64_t zeros = 0;
     for (size_t k = 0; k < n; k++) {
-        if (choices[k] == 0) {
+        if (ranks[k] == 0) {
             zeros++;
             continue;
         }
         step__varint(&raw, zeros);
-        step__varint(&raw, choices[k] - 1);
+        step__varint(&raw, ranks[k] - 1);
         zeros = 0;
-    }
-    /* A path may end in choices of index 0 that are not FIFO's (a
-     * preemption at a line: there the running thread, last, is FIFO's):
-     * they are kept as a last pair whose index is the marker. */
-    if (zeros) {
-        step__varint(&raw, zeros - 1);
-        step__varint(&raw, STEP_TOKEN_ZERO);
     }
     sim_buf_adds(&tok, name);
     sim_buf_addc(&tok, ':');
     const unsigned char *p = (const unsigned char *)raw.p;
     for (size_t i = 0; i < raw.len; i += 3) {
         uint32_t v = (uint32_t)p[i] << 16;
-        size_t n = raw.len - i < 3 ? raw.len - i : 3;
-        if (n > 1)
+        size_t m = raw.len - i < 3 ? raw.len - i : 3;
+        if (m > 1)
             v |= (uint32_t)p[i + 1] << 8;
-        if (n > 2)
+        if (m > 2)
             v |= p[i + 2];
-        for (size_t j = 0; j < n + 1; j++)
+        for (size_t j = 0; j < m + 1; j++)
             sim_buf_addc(&tok, step__b64[(v >> (18 - 6 * j)) & 63]);
     }
     sim_buf_free(&raw);
@@ -144,7 +155,8 @@ int ts_step_token_parse(const char *tok, char **name, ts_step *sp, char *err, si
         goto fail;
     }
     p = (const unsigned char *)raw.p;
-    if (p[0] != STEP_TOKEN_VERSION) {
+    bool ranks = p[0] == 2;
+    if (p[0] != 1 && p[0] != 2) {
         snprintf(err, errcap, "replay token '%s' is of version %u; this threadsim reads %d", tok,
                  p[0], STEP_TOKEN_VERSION);
         goto fail;
@@ -167,10 +179,9 @@ int ts_step_token_parse(const char *tok, char **name, ts_step *sp, char *err, si
                 }
                 path = q;
             }
-            path[npath++] = (ts_step_dec){.chosen = z == zeros && idx != STEP_TOKEN_ZERO
-                                                        ? (uint32_t)idx + 1
-                                                        : 0,
-                                          .thread = SIM_NONE, .n = 0, .seq = TS_STEP_NOSEQ};
+            path[npath++] = (ts_step_dec){.chosen = z == zeros ? (uint32_t)idx + 1 : 0,
+                                          .thread = SIM_NONE, .n = 0, .seq = TS_STEP_NOSEQ,
+                                          .rank = ranks};
         }
     }
     sim_buf_free(&raw);
