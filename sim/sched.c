@@ -478,14 +478,16 @@ void sim_sleep(sim_sched *s, int64_t ns)
 
 void sim_tick(sim_sched *s) { sim_tick_at(s, true); }
 
-void sim_tick_at(sim_sched *s, bool can_switch)
+void sim_tick_at(sim_sched *s, bool can_switch) { sim_tick_point(s, can_switch, true); }
+
+void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide)
 {
     sim_thread *t = s->current;
     if (!t)
         return;
     if (s->status != SIM_RUNNING)
         sched__to_host(s, false);
-    if (s->policy.every_step && s->rq_len) {
+    if (can_decide && s->policy.every_step && s->rq_len) {
         /* a scheduling point: the running thread is the last candidate */
         sched__make_ready(s, t, false);
         s->step_decision = true;

@@ -209,6 +209,10 @@ void sim_tick(sim_sched *s);
  * its interval is preempted only at the next point with can_switch (CPython
  * switches only at its eval-breaker checks: loop back-edges, calls). */
 void sim_tick_at(sim_sched *s, bool can_switch);
+/* sim_tick_at where a policy deciding at every step may also be told not
+ * to (can_decide false: a step the search leaves out, e.g. a line of the
+ * standard library's own code). */
+void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide);
 
 /* Emit an event; seq, time are filled in, and thread if SIM_NONE is given
  * while a thread runs. Checks the event limit. */

@@ -35,6 +35,9 @@ static void explore_usage(FILE *f)
           "                        every schedule with at most --preemptions switches away\n"
           "                        from a thread that could go on (exhaustive for that bound)\n"
           "  --preemptions B       dfs: the bound (default 2)\n"
+          "  --choices program|line  where a run may switch threads besides where one\n"
+          "                        blocks: at every line of the program's own code\n"
+          "                        (default), or also inside the standard library's (line)\n"
           "  --schedules N         the budget (default 1000; dfs: 100000)\n"
           "  --seed N              random/pct: schedule i uses seed N + i (default 0)\n"
           "  --goal FILE           stop at the first schedule whose output is exactly FILE;\n"
@@ -313,7 +316,7 @@ int ts_cmd_explore(int argc, char **argv)
     memset(&c, 0, sizeof c);
     c.base = model_opts_default();
     ts_x_opts xo = {.strategy = TS_X_RANDOM, .depth = 3, .bound = 2};
-    bool python_set = false, json = false;
+    bool python_set = false, json = false, all_lines = false;
     const char *goal = NULL, *fail_on = NULL, *junit = NULL;
     uint64_t show = 20;
     for (int i = 1; i < argc; i++) {
@@ -324,6 +327,13 @@ int ts_cmd_explore(int argc, char **argv)
         }
         if (strcmp(a, "--json") == 0) {
             json = true;
+            continue;
+        }
+        if (strcmp(a, "--choices") == 0) {
+            if (!v || (strcmp(v, "program") != 0 && strcmp(v, "line") != 0))
+                return ts_usage_error("explore: --choices needs program or line");
+            all_lines = strcmp(v, "line") == 0;
+            i++;
             continue;
         }
         if (strcmp(a, "--strategy") == 0 || strcmp(a, "--preemptions") == 0 ||
@@ -433,6 +443,7 @@ int ts_cmd_explore(int argc, char **argv)
         py_run_opts ro = ts_py_run_opts(c.name);
         ro.line_notes = false; /* the explanation re-runs with them */
         ro.make_policy = ts_x_make_policy;
+        ro.program_lines = !all_lines;
         ts_py_runner_init(&c.py, prog, &ro);
         runner = x__run_py;
     } else if (!python_set) {
@@ -470,6 +481,7 @@ int ts_cmd_explore(int argc, char **argv)
         py_run_opts ro = ts_py_run_opts(c.name);
         ro.line_notes = true;
         ro.make_policy = ts_x_make_policy;
+        ro.program_lines = !all_lines;
         ts_py_runner_init(&notes, prog, &ro);
     }
     char sname[96];
@@ -533,8 +545,8 @@ int ts_cmd_explore(int argc, char **argv)
             sim_buf_printf(&rep, "     %s\n", o->detail);
         x__quote(&rep, o->output, o->len, 12);
         if (o->nchoices) {
-            sim_buf_printf(&rep, "     replay: threadsim step %s --choices line --replay '%s'\n",
-                           c.name, tok ? tok : "");
+            sim_buf_printf(&rep, "     replay: threadsim step %s --choices %s --replay '%s'\n",
+                           c.name, prog && !all_lines ? "program" : "line", tok ? tok : "");
         } else {
             sim_buf_adds(&rep, "     replay: the default schedule (threadsim run)\n");
         }

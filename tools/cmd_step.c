@@ -49,11 +49,14 @@ static void step_usage(FILE *f)
           "  --db PATH             record the path into PATH (default ./threadsim.db)\n"
           "  --no-db               do not record it\n"
           "  --seed N              the run's seed (Python's random)\n"
-          "  --choices block|line  where you may choose: where a thread blocks or yields\n"
-          "                        (default), or also at every line (statement, for a\n"
+          "  --choices block|program|line\n"
+          "                        where you may choose: where a thread blocks or yields\n"
+          "                        (default); also at every line (statement, for a\n"
           "                        scenario: model call) where another thread is ready,\n"
           "                        as the random policy may: any interleaving it finds\n"
-          "                        can be reached by hand\n"
+          "                        can be reached by hand (line); or only at the lines of\n"
+          "                        the program's own code, not the standard library's, as\n"
+          "                        'threadsim explore' chooses (program)\n"
           "  --python 2|3, --max-events N, --max-time S, --switch-steps N,\n"
           "  --switch-interval S, --stack-size B, --backend NAME   as for 'threadsim run'\n",
           f);
@@ -496,7 +499,7 @@ int ts_cmd_step(int argc, char **argv)
     model_opts o = model_opts_default();
     o.sim.max_events = STEP_MAX_EVENTS;
     ts_db_opts db = ts_db_opts_default();
-    bool python_set = false, every_line = false;
+    bool python_set = false, every_line = false, program_lines = false;
     const char *name = NULL, *cmds = NULL, *token = NULL, *goal = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -519,9 +522,11 @@ int ts_cmd_step(int argc, char **argv)
             continue;
         }
         if (strcmp(a, "--choices") == 0) {
-            if (!v || (strcmp(v, "line") != 0 && strcmp(v, "block") != 0))
-                return ts_usage_error("step: --choices needs block or line");
-            every_line = strcmp(v, "line") == 0;
+            if (!v || (strcmp(v, "line") != 0 && strcmp(v, "block") != 0 &&
+                       strcmp(v, "program") != 0))
+                return ts_usage_error("step: --choices needs block, program or line");
+            every_line = strcmp(v, "block") != 0;
+            program_lines = strcmp(v, "program") == 0;
             i++;
             continue;
         }
@@ -608,6 +613,7 @@ int ts_cmd_step(int argc, char **argv)
         ro.line_notes = true;
         ro.remote_pick = true;
         ro.line_steps = true; /* `break line N` stops at any executed line */
+        ro.program_lines = program_lines;
         ts_py_runner_init(&runner, prog, &ro);
         ts_step_init_runner(&c.sp, name, cli__run_py, &runner, &o);
         c.sp.remote = true;

@@ -31,6 +31,8 @@ typedef struct cpy_thr {
     PyFrameObject *importing; /* the outermost importlib frame running, or NULL:
                                * an import's lines are not the program's steps */
     char *wait_what;          /* text of the current wait (owned, while blocked) */
+    PyCodeObject *mine_code;  /* the code last asked about by cpy__mine (owned) */
+    bool mine;                /* ... whether it is the program's own */
 } cpy_thr;
 
 typedef struct cpy_state {

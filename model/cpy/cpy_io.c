@@ -453,6 +453,25 @@ static int cpy__user_trace(cpy_thr *thr, PyFrameObject *f, int what, PyObject *a
 
 static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg);
 
+/* The frame runs the program's own code: not the standard library's, not
+ * importlib's or threadsim's (cached for the last code object asked). */
+static bool cpy__mine(cpy_thr *thr, PyFrameObject *f)
+{
+    PyCodeObject *co = PyFrame_GetCode(f);
+    if (co == thr->mine_code) {
+        Py_DECREF(co);
+        return thr->mine;
+    }
+    const char *fn = PyUnicode_AsUTF8(co->co_filename);
+    bool mine = fn && strncmp(fn, "<frozen", 7) != 0 && strncmp(fn, "<threadsim", 10) != 0 &&
+                !(cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0);
+    if (!fn)
+        PyErr_Clear();
+    Py_XSETREF(thr->mine_code, co);
+    thr->mine = mine;
+    return mine;
+}
+
 static int cpy_trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
 {
     int rc = cpy__trace(o, f, what, arg);
@@ -532,17 +551,18 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
         return -1;
     sim_sched *s = model_sched();
     sim_thread *t = s->current;
+    bool decide = s->policy.every_step && s->rq_len &&
+                  (!cpy.ro.program_lines || cpy__mine(thr, f));
     /* the common case: nothing to decide, interval not used up */
-    if (!(s->policy.every_step && s->rq_len) &&
-        (!s->cfg.switch_steps || t->steps + 1 < s->cfg.switch_steps || !can_switch)) {
+    if (!decide && (!s->cfg.switch_steps || t->steps + 1 < s->cfg.switch_steps || !can_switch)) {
         if (s->cfg.switch_steps && t->steps < s->cfg.switch_steps)
             t->steps++;
         return 0;
     }
-    if (what == PyTrace_LINE && s->policy.every_step)
+    if (what == PyTrace_LINE && decide)
         cpy_note_line();
     PyThreadState *ts = cpy_leave();
-    sim_tick_at(s, can_switch);
+    sim_tick_point(s, can_switch, decide);
     cpy_back(ts);
     return 0;
 }

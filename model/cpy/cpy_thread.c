@@ -444,6 +444,7 @@ static void thread__body(void *arg)
     Py_CLEAR(thr->func);
     Py_CLEAR(thr->args);
     Py_CLEAR(thr->kwargs);
+    Py_CLEAR(thr->mine_code);
     cpy_io_flush();
     /* then the sentinel, last: once a joiner can return, no Python runs in
      * this thread, and its state is deleted before anyone else's Python

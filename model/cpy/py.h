@@ -56,6 +56,9 @@ typedef struct py_run_opts {
      * now, nevents, ndecisions and the ready queue (thread ids). */
     bool remote_pick;
     bool line_steps;          /* a note at every executed line (the stepper's `break line`) */
+    bool program_lines;       /* a policy deciding at every step decides only at lines of
+                               * the program's own code, not the standard library's
+                               * (the explorer's and `step --choices program`'s choices) */
     /* A session's runs given a policy as bytes (py_policy_req) get it from
      * this, called in the run's process: a policy whose state lives in the
      * run (an explorer's seed or schedule prefix) costs no round trips. */

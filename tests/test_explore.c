@@ -1,0 +1,298 @@
+/*
+ * tests/test_explore.c — the explorer (tools/explore.h).
+ *
+ * The search itself on a program whose schedules can be counted by hand:
+ * two threads of two steps each, a decision before every step while both
+ * have steps left. Its six interleavings, by preemptions (switching away
+ * from a thread that had steps left; A runs first):
+ *   0: AABB   1: ABBA BBAA   2: ABAB BAAB   3: BABA
+ * so dfs within bound 0, 1, 2, 3 runs 1, 3, 5, 6 schedules, each printing
+ * its own interleaving, and then says the space is exhausted. Shards of it
+ * add up to it. Then the command on real programs: a lost update behind an
+ * assert and a two-lock deadlock are found, shrunk to one preemption, and
+ * their replay tokens replay them in the stepper; the Event page's printed
+ * output (not the default schedule's) is found by --goal; the report is the
+ * same bytes for the same seed and budget.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sched.h"
+#include "test_util.h"
+#include "tools/explore.h"
+
+#define SRC THREADSIM_SOURCE_DIR
+
+/* ---- the hand-counted program ----------------------------------------------- */
+
+static int fake_run(void *arg, const void *spec, size_t len, model_opts *cb, model_result *res)
+{
+    int k = *(int *)arg;
+    sim_policy p = ts_x_make_policy(spec, len);
+    sim_sched s;
+    memset(&s, 0, sizeof s);
+    int left[2] = {k, k}, cur = 0;
+    char out[64];
+    size_t n = 0;
+    while (left[0] || left[1]) {
+        if (left[0] && left[1]) {
+            /* the other thread first in the queue, the running one last */
+            sim_thread th[2];
+            memset(th, 0, sizeof th);
+            th[0].id = (uint32_t)!cur;
+            th[1].id = (uint32_t)cur;
+            sim_thread *rq[2] = {&th[0], &th[1]};
+            s.rq = rq;
+            s.rq_head = 0;
+            s.rq_len = s.rq_cap = 2;
+            s.step_decision = true;
+            uint32_t idx = p.pick(p.ud, &s, 2);
+            s.rq = NULL;
+            cb->on_decision(cb->decision_ud, s.ndecisions++, 2, idx, idx == 1 ? (uint32_t)cur : (uint32_t)!cur, true);
+            if (idx == 0)
+                cur = !cur;
+        } else if (!left[cur]) {
+            cur = !cur;
+        }
+        out[n++] = cur ? 'B' : 'A';
+        left[cur]--;
+    }
+    out[n++] = '\n';
+    sim_event ev = {.kind = SIM_EV_OUTPUT, .thread = 0, .other = SIM_NONE, .obj = SIM_NONE,
+                    .arg = 1, .text = out, .len = n};
+    cb->sink(cb->sink_ud, &ev);
+    if (res)
+        memset(res, 0, sizeof *res);
+    return 0;
+}
+
+static int has(const ts_x_result *r, const char *out)
+{
+    for (size_t i = 0; i < r->nout; i++)
+        if (strcmp(r->out[i].output, out) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void test_dfs_counts_by_bound(void)
+{
+    static const uint64_t want[] = {1, 3, 5, 6};
+    static const char *const by[][2] = {{"AABB\n", NULL}, {"ABBA\n", "BBAA\n"},
+                                        {"ABAB\n", "BAAB\n"}, {"BABA\n", NULL}};
+    int k = 2;
+    for (uint32_t b = 0; b < 4; b++) {
+        ts_x_opts o = {.strategy = TS_X_DFS, .bound = b};
+        ts_x_result r;
+        CU_ASSERT_EQUAL_FATAL(ts_explore(&o, fake_run, &k, &r), 0);
+        CU_ASSERT_EQUAL(r.schedules, want[b]);
+        CU_ASSERT_EQUAL(r.nout, want[b]); /* every interleaving prints its own */
+        CU_ASSERT_TRUE(r.exhausted);
+        for (uint32_t q = 0; q <= b; q++)
+            for (int j = 0; j < 2; j++)
+                if (by[q][j]) {
+                    int i = has(&r, by[q][j]);
+                    CU_ASSERT(i >= 0);
+                    if (i >= 0)
+                        CU_ASSERT_EQUAL(r.out[i].preemptions, q);
+                }
+        ts_x_result_fini(&r);
+    }
+    /* a budget smaller than the space: not exhausted */
+    ts_x_opts o = {.strategy = TS_X_DFS, .bound = 3, .max_schedules = 4};
+    ts_x_result r;
+    CU_ASSERT_EQUAL_FATAL(ts_explore(&o, fake_run, &k, &r), 0);
+    CU_ASSERT_FALSE(r.exhausted);
+    CU_ASSERT_TRUE(r.budget_hit);
+    ts_x_result_fini(&r);
+    /* three steps each: C(6,3) = 20 interleavings in all */
+    k = 3;
+    ts_x_opts all = {.strategy = TS_X_DFS, .bound = 5};
+    CU_ASSERT_EQUAL_FATAL(ts_explore(&all, fake_run, &k, &r), 0);
+    CU_ASSERT_EQUAL(r.schedules, 20);
+    CU_ASSERT_EQUAL(r.nout, 20);
+    ts_x_result_fini(&r);
+}
+
+static void test_goal_and_shrink(void)
+{
+    int k = 3;
+    ts_x_opts o = {.strategy = TS_X_DFS, .bound = 5, .goal = "BBBAAA\n", .goal_len = 7};
+    ts_x_result r;
+    CU_ASSERT_EQUAL_FATAL(ts_explore(&o, fake_run, &k, &r), 0);
+    CU_ASSERT(r.goal >= 0);
+    ts_x_outcome *g = &r.out[r.goal];
+    CU_ASSERT_STRING_EQUAL(g->output, "BBBAAA\n");
+    CU_ASSERT_EQUAL(ts_x_shrink(fake_run, &k, g, 100), 0); /* one preemption: already fewest */
+    CU_ASSERT_EQUAL(g->preemptions, 1);
+    ts_x_result_fini(&r);
+    /* not in the space within the bound: exhausted, not found */
+    ts_x_opts none = {.strategy = TS_X_DFS, .bound = 0, .goal = "BBBAAA\n", .goal_len = 7};
+    CU_ASSERT_EQUAL_FATAL(ts_explore(&none, fake_run, &k, &r), 0);
+    CU_ASSERT_EQUAL(r.goal, -1);
+    CU_ASSERT_TRUE(r.exhausted);
+    ts_x_result_fini(&r);
+}
+
+/* the union of the shards is the unsharded run: the same outcomes, counts */
+static void test_shards_add_up(void)
+{
+    int k = 3;
+    for (int strat = 0; strat < 3; strat++) {
+        ts_x_opts o = {.strategy = strat == 0 ? TS_X_DFS : strat == 1 ? TS_X_RANDOM : TS_X_PCT,
+                       .bound = 5, .seed = 7, .depth = 2, .max_schedules = strat ? 60 : 0};
+        ts_x_result whole;
+        CU_ASSERT_EQUAL_FATAL(ts_explore(&o, fake_run, &k, &whole), 0);
+        uint64_t total = 0, counts[64] = {0};
+        for (uint32_t s = 1; s <= 4; s++) {
+            ts_x_opts so = o;
+            so.shard_k = s;
+            so.shard_n = 4;
+            ts_x_result part;
+            CU_ASSERT_EQUAL_FATAL(ts_explore(&so, fake_run, &k, &part), 0);
+            total += part.schedules;
+            for (size_t i = 0; i < part.nout; i++) {
+                int w = has(&whole, part.out[i].output);
+                CU_ASSERT(w >= 0);
+                if (w >= 0 && w < 64)
+                    counts[w] += part.out[i].count;
+            }
+            ts_x_result_fini(&part);
+        }
+        CU_ASSERT_EQUAL(total, whole.schedules);
+        for (size_t i = 0; i < whole.nout && i < 64; i++)
+            CU_ASSERT_EQUAL(counts[i], whole.out[i].count);
+        ts_x_result_fini(&whole);
+    }
+}
+
+/* ---- the command -------------------------------------------------------------- */
+
+static char *cli(const char *args, int *status)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " %s 2>/dev/null", args);
+    return ts_capture(cmd, status);
+}
+
+/* the token on the line after "FAILS: KIND" or ", the goal" */
+static char *token_after(const char *out, const char *mark)
+{
+    const char *p = strstr(out, mark);
+    p = p ? strstr(p, "--replay '") : NULL;
+    if (!p)
+        return NULL;
+    p += strlen("--replay '");
+    return strndup(p, strcspn(p, "'"));
+}
+
+static void test_lost_update_found_and_replayed(void)
+{
+    int st;
+    char *out = cli("explore traces/explore/lost_update_assert.py --strategy dfs --preemptions 1 "
+                    "--fail-on exception",
+                    &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 1), exit 1, FAILS: exception\n"
+                                       "     AssertionError: "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "exhausted: every schedule with at most 1 preemption ran"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "preemption 1 (decision "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "is switched out at traces/explore/lost_update_assert.py:"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     | ok 6\n"));
+    char *tok = token_after(out, "FAILS: exception");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tok);
+    CU_ASSERT(strlen(tok) < 60); /* a rank token: short */
+    char args[512];
+    snprintf(args, sizeof args, "step traces/explore/lost_update_assert.py --choices program --no-db "
+                                "--replay '%s' --commands continue", tok);
+    char *step = cli(args, &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(step, "AssertionError"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(step, "exit status 1"));
+    free(step);
+    free(tok);
+    /* the same options: the same report, to the byte */
+    char *again = cli("explore traces/explore/lost_update_assert.py --strategy dfs --preemptions 1 "
+                      "--fail-on exception",
+                      &st);
+    TS_ASSERT_STR_EQ(again, out);
+    free(again);
+    free(out);
+}
+
+static void test_deadlock_found(void)
+{
+    int st;
+    char *out = cli("explore traces/explore/two_locks.py --strategy pct --schedules 200 --seed 3 "
+                    "--fail-on deadlock --json",
+                    &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"exit\": 3"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"failure\": \"deadlock\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"output\": \"done\\n\""));
+    free(out);
+    out = cli("explore traces/explore/two_locks.py --strategy dfs --preemptions 1 --fail-on deadlock",
+              &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 1), exit 3, FAILS: deadlock"));
+    char *tok = token_after(out, "FAILS: deadlock");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tok);
+    char args[512];
+    snprintf(args, sizeof args, "step traces/explore/two_locks.py --choices program --no-db "
+                                "--replay '%s' --commands continue", tok);
+    char *step = cli(args, &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(step, "deadlock: exit status 3"));
+    free(step);
+    free(tok);
+    free(out);
+    /* without --fail-on: the failure is reported, the exit is 0 */
+    out = cli("explore traces/explore/two_locks.py --strategy dfs --preemptions 1", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+}
+
+static void test_goal_event_page(void)
+{
+    int st;
+    /* the C scenario and the Python 2 page program both print the page's
+     * own output under some schedule; FIFO does not */
+    char *out = cli("explore event/set-wait --strategy dfs --goal docs/event-page.out", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "goal docs/event-page.out: found"));
+    free(out);
+    out = cli("explore traces/py/event/set-wait.py --strategy dfs --goal docs/event-page.out", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "goal docs/event-page.out: found"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "non-blocking is switched out at traces/py/event/set-wait.py:"));
+    free(out);
+    /* a goal no schedule within the bound prints (its lines in another
+     * order than any run can give): exit 1, exhausted */
+    out = cli("explore event/set-wait --strategy dfs --preemptions 1 "
+              "--goal traces/explore/event-impossible.out",
+              &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "not found: no schedule within the bound prints it"));
+    free(out);
+}
+
+static void test_usage_errors(void)
+{
+    static const char *const bad[] = {
+        "explore", "explore nosuch/scenario", "explore event/set-wait --strategy bfs",
+        "explore event/set-wait --shard 0/4", "explore event/set-wait --shard 5/4",
+        "explore event/set-wait --fail-on crash", "explore event/set-wait --schedules 0",
+        "explore event/set-wait --goal /nonexistent/goal.txt", "explore event/set-wait --bogus"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int st;
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " %s 2>&1", bad[i]);
+        char *out = ts_capture(cmd, &st);
+        CU_ASSERT_EQUAL(st, 2);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: "));
+        CU_ASSERT_EQUAL(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
+        free(out);
+    }
+}
+
+TS_TESTS("explore", TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink),
+         TS_TEST(test_shards_add_up), TS_TEST(test_lost_update_found_and_replayed),
+         TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page), TS_TEST(test_usage_errors))
