@@ -193,18 +193,14 @@ void ts_py_runner_init(ts_py_runner *r, const py_program *prog, const py_run_opt
 {
     memset(r, 0, sizeof *r);
     r->prog = prog;
-    r->ro = malloc(sizeof *r->ro);
-    if (r->ro)
-        *r->ro = *ro;
-    else
-        r->failed = true;
+    r->ro = *ro;
 }
 
 int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *pol,
                      model_result *res)
 {
     if (!r->ss && !r->failed) {
-        if (r->ro->sandbox) {
+        if (r->ro.sandbox) {
             snprintf(r->scratch, sizeof r->scratch, "/tmp/threadsim-scratch-XXXXXX");
             if (!mkdtemp(r->scratch)) {
                 fprintf(stderr, "threadsim: --sandbox: cannot make a scratch folder: %s\n",
@@ -213,9 +209,9 @@ int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *
                 r->failed = true;
                 return TS_EXIT_USAGE;
             }
-            r->ro->child_ud = r->scratch;
+            r->ro.child_ud = r->scratch;
         }
-        r->ss = py_session_open(r->prog, o, r->ro);
+        r->ss = py_session_open(r->prog, o, &r->ro);
         r->failed = !r->ss;
     }
     if (r->failed) {
@@ -233,8 +229,6 @@ void ts_py_runner_fini(ts_py_runner *r)
     if (r->scratch[0])
         nftw(r->scratch, py__rm, 16, FTW_DEPTH | FTW_PHYS);
     r->scratch[0] = '\0';
-    free(r->ro);
-    r->ro = NULL;
 }
 
 int ts_py_exec(const py_program *prog, const char *path, const model_opts *o, model_result *res)

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "../model/cpy/py.h"
 #include "record.h"
 
 struct py_program;
@@ -66,7 +67,7 @@ int ts_py_run_with(const struct py_program *prog, const model_opts *o, struct py
  * folder lives as long as the session. */
 typedef struct ts_py_runner {
     const struct py_program *prog;
-    struct py_run_opts *ro;   /* owned copy */
+    struct py_run_opts ro;
     struct py_session *ss;
     char scratch[64];
     bool failed;              /* the session could not open: every run fails */

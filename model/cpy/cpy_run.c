@@ -146,7 +146,9 @@ static int pipe_fd = -1;
 static bool pipe_hold;        /* the session's zygote: events wait in pipe_buf for the
                                * runs forked from it, which inherit and send them */
 static char *child_absdir;
-static int zyg_ctl = -1;      /* the session's zygote: its socket to the caller */    /* --sandbox: the program's folder, absolute */
+static int zyg_ctl = -1;      /* the session's zygote: its socket to the caller */
+static void *zyg_session;     /* ... and the caller's py_session it was forked with (held
+                               * here so a leak check in a run sees it reachable) */    /* --sandbox: the program's folder, absolute */
 static volatile sig_atomic_t pipe_busy;  /* inside pipe_put: the buffer is half-written */
 static int reply_fd = -1;     /* remote picks: the parent's answers */
 static sim_buf pipe_buf;
@@ -977,6 +979,7 @@ py_session *py_session_open(const py_program *p, const model_opts *mo, const py_
     if (pid == 0) {
         close(sv[0]);
         zyg_ctl = sv[1];
+        zyg_session = ss;
         pipe_hold = true;
         cpy.prog = p;
         cpy.mo = m;

@@ -1,0 +1,75 @@
+#!/bin/sh
+# tools/bench_explore.sh — how fast the explorer covers a program's
+# schedules, beside what python3 shows in the same wall time (issue 10,
+# item 6), in one run.
+#
+#   tools/bench_explore.sh [--schedules N] [--threadsim PATH] [FILE.py...]
+#
+# For each program (default: the tutorial's Python 3 pages with threads
+# that race or wait, and the lost-update race): `threadsim explore
+# --strategy random --schedules N` (default 500; one schedule at a time:
+# caller, session and run take turns), its wall time, schedules per second and the
+# distinct outputs it found; then python3 runs the same program over and
+# over for the same wall time, and the table shows how many runs it
+# finished and how many distinct outputs they printed. (The tutorial's
+# programs sleep for seconds of real time under python3 and for none
+# under threadsim's virtual clock.) Numbers are the host's wall clock:
+# they vary with the machine and load; nothing here is a test.
+# Exit status: 0; 2 if python3 or threadsim is missing.
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd)
+ts=$here/build/tools/threadsim
+n=500
+while [ $# -gt 0 ]; do
+    case $1 in
+    --schedules) n=$2; shift 2 ;;
+    --threadsim) ts=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "threadsim: bench_explore: unknown option $1" >&2; exit 2 ;;
+    *) break ;;
+    esac
+done
+case $n in ''|*[!0-9]*|0) echo "threadsim: bench_explore: --schedules needs a positive number" >&2; exit 2 ;; esac
+command -v python3 >/dev/null 2>&1 || { echo "threadsim: bench_explore: python3 not found" >&2; exit 2; }
+[ -x "$ts" ] || { echo "threadsim: bench_explore: no threadsim at $ts (build it, or --threadsim PATH)" >&2; exit 2; }
+if [ $# -eq 0 ]; then
+    set -- "$here"/traces/py3/race/lost_update.py "$here"/traces/py3/event/set-wait.py \
+        "$here"/traces/py3/lock/counter.py "$here"/traces/py3/condition/producer-consumer.py \
+        "$here"/traces/py3/create/args.py "$here"/traces/explore/two_locks.py
+fi
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+py=$(python3 -c 'import sys; print(sys.executable)') || exit 2
+now() { date +%s%N; }
+
+echo "threadsim explore --strategy random --schedules $n vs $py in a loop for the same time"
+printf '%-36s %9s %11s %9s | %9s %9s\n' program seconds schedules/s outcomes "py3 runs" "py3 outs"
+for f in "$@"; do
+    t0=$(now)
+    "$ts" explore "$f" --strategy random --schedules "$n" --json >"$tmp/x.json" 2>/dev/null
+    t1=$(now)
+    ns=$((t1 - t0))
+    outs=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["outcomes"]))' "$tmp/x.json" 2>/dev/null || echo '?')
+    # python3 for the same wall time: count runs and distinct outputs
+    python3 - "$py" "$f" "$ns" >"$tmp/py" <<'EOF'
+import subprocess, sys, time
+py, prog, ns = sys.argv[1], sys.argv[2], int(sys.argv[3])
+end = time.monotonic() + ns / 1e9
+seen, runs = set(), 0
+while True:
+    left = end - time.monotonic()
+    if left <= 0:
+        break
+    try:
+        r = subprocess.run([py, prog], capture_output=True, timeout=left)
+    except subprocess.TimeoutExpired:
+        break
+    runs += 1
+    seen.add(r.stdout + b'\0' + r.stderr + b'\0' + str(r.returncode).encode())
+print(runs, len(seen))
+EOF
+    read -r pruns pouts <"$tmp/py"
+    rel=${f#"$here"/}
+    awk -v p="$rel" -v ns="$ns" -v n="$n" -v o="$outs" -v pr="$pruns" -v po="$pouts" \
+        'BEGIN { printf "%-36s %9.2f %11.0f %9s | %9s %9s\n", p, ns / 1e9, n / (ns / 1e9), o, pr, po }'
+done
