@@ -171,7 +171,8 @@ static void test_shards_add_up(void)
 static char *cli(const char *args, int *status)
 {
     char cmd[8192];
-    snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " %s 2>/dev/null", args);
+    snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY " %s 2>/dev/null",
+             args);
     return ts_capture(cmd, status);
 }
 
@@ -274,6 +275,26 @@ static void test_goal_event_page(void)
     free(out);
 }
 
+/* unbuffered (-u or PYTHONUNBUFFERED, as python), print's pieces are
+ * separate writes and each a possible switch: lines mix as in CPython */
+static void test_unbuffered_output_is_a_choice(void)
+{
+    int st;
+    char *out = cli("explore traces/explore/print_pieces.py --strategy dfs --json", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NULL(strstr(out, "\"B0B1 passes\\n passes\\n\""));
+    free(out);
+    out = cli("explore traces/explore/print_pieces.py --strategy dfs --json -u", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"output\": \"B0B1 passes\\n passes\\n\""));
+    char *env = ts_capture("cd " SRC " && PYTHONUNBUFFERED=1 " THREADSIM_BINARY
+                           " explore traces/explore/print_pieces.py --strategy dfs --json 2>/dev/null",
+                           &st);
+    TS_ASSERT_STR_EQ(env, out);
+    free(env);
+    free(out);
+}
+
 static void test_usage_errors(void)
 {
     static const char *const bad[] = {
@@ -295,4 +316,5 @@ static void test_usage_errors(void)
 
 TS_TESTS("explore", TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink),
          TS_TEST(test_shards_add_up), TS_TEST(test_lost_update_found_and_replayed),
-         TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page), TS_TEST(test_usage_errors))
+         TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
+         TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_usage_errors))

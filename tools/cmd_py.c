@@ -149,9 +149,13 @@ py_run_opts ts_py_run_opts(const char *path)
         ro.max_output = ts_py.max_output;
     ro.timeout = ts_py.timeout;
     ro.opcodes = ts_py.opcodes;
-    /* -u only: the environment never reaches a trace (DESIGN.md, determinism);
-     * PYTHONUNBUFFERED is issue 10's to decide */
-    ro.unbuffered = ts_py.unbuffered;
+    /* -u, or PYTHONUNBUFFERED as python reads it (IDEs and container images
+     * set it): then print's pieces are separate writes, and each is a point
+     * where CPython, and so the explorer, may switch threads. The variable
+     * is read here, by the tool, as an option; the program's own
+     * environment stays the fixed one (cpy_run.c). */
+    const char *env = getenv("PYTHONUNBUFFERED");
+    ro.unbuffered = ts_py.unbuffered || (env && *env);
     ro.sandbox = ts_py.sandbox;
     ro.child_hook = py__sandbox;
     return ro;

@@ -116,7 +116,8 @@ static void run_usage(FILE *f)
           "  --max-memory SIZE     MemoryError past SIZE of Python allocations (256M)\n"
           "  --max-output SIZE     stop after SIZE bytes of output (64M; exit 4)\n"
           "  --timeout SECS        stop after SECS of wall-clock time (exit 4)\n"
-          "  -u                    unbuffered output: each write is a scheduling point\n"
+          "  -u                    unbuffered output, as python -u (also when PYTHONUNBUFFERED\n"
+          "                        is set): each write is a point where threads may switch\n"
           "  --sandbox             confine the program by the kernel (Landlock, seccomp):\n"
           "                        no network, no processes, writes only in a scratch folder\n",
           f);
