@@ -234,10 +234,57 @@ _Noreturn static void sched__to_host(sim_sched *s, bool dying)
     abort();
 }
 
-/* Fire the earliest timer: clock to its time, then its callback. */
+/* (when, seq) order of timer pointers */
+static int sched__timer_cmp(const void *a, const void *b)
+{
+    const sim_timer *x = *(sim_timer *const *)a, *y = *(sim_timer *const *)b;
+    if (x->when != y->when)
+        return x->when < y->when ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The timer to fire next: the earliest, or, when the policy chooses among
+ * timers due together (policy.pick_timer), its choice of those due within
+ * `jitter` of the earliest. NULL on out-of-memory (the earliest is used). */
+static sim_timer *sched__next_timer(sim_sched *s)
+{
+    sim_timer *first = sim_timerq_peek(&s->timers);
+    if (!s->policy.pick_timer || !first)
+        return first;
+    int64_t limit = first->when;
+    if (s->policy.jitter > 0 && first->when <= INT64_MAX - s->policy.jitter)
+        limit = first->when + s->policy.jitter;
+    uint32_t n = 0;
+    for (size_t i = 0; i < s->timers.n; i++)
+        n += s->timers.heap[i]->when <= limit;
+    if (n < 2)
+        return first;
+    sim_timer **c = malloc(n * sizeof *c);
+    if (!c)
+        return first;
+    n = 0;
+    for (size_t i = 0; i < s->timers.n; i++)
+        if (s->timers.heap[i]->when <= limit)
+            c[n++] = s->timers.heap[i];
+    qsort(c, n, sizeof *c, sched__timer_cmp);
+    s->timer_decision = true;
+    uint32_t idx = s->policy.pick_timer(s->policy.ud, s, n);
+    s->timer_decision = false;
+    if (idx >= n)
+        idx = 0;
+    uint64_t k = s->ndecisions++;
+    if (s->on_decision)
+        s->on_decision(s->decision_ud, k, n, idx, SIM_NONE, false);
+    sim_timer *tm = c[idx];
+    free(c);
+    return tm;
+}
+
+/* Fire the next timer: clock to its time (never back), then its callback. */
 static void sched__fire_one(sim_sched *s)
 {
-    sim_timer *tm = sim_timerq_pop(&s->timers);
+    sim_timer *tm = sched__next_timer(s);
+    sim_timerq_cancel(&s->timers, tm);
     if (tm->when > s->now)
         s->now = tm->when;
     tm->fire(tm, tm->ud);

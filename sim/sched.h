@@ -111,6 +111,13 @@ typedef struct sim_policy {
     uint32_t (*pick)(void *ud, sim_sched *s, uint32_t n);
     void *ud;
     bool every_step;
+    /* Timing as a choice (the explorer): when two or more timers are due
+     * at the instant the clock moves to (or within `jitter` ns after it),
+     * which fires first is a decision too: pick_timer gets n >= 2
+     * candidates in (when, arming) order, 0 = the default's (the earliest,
+     * armed first), with sim_sched.timer_decision set. NULL: the default. */
+    uint32_t (*pick_timer)(void *ud, sim_sched *s, uint32_t n);
+    int64_t jitter;
 } sim_policy;
 
 /* Called at every decision (n >= 2 candidates) with the index chosen.
@@ -156,6 +163,7 @@ struct sim_sched {
     bool step_decision;       /* the pick in progress is an every_step one: the running
                                * thread is the last candidate, and picking it (n - 1)
                                * means "no switch" */
+    bool timer_decision;      /* the pick in progress is pick_timer's: which timer fires */
 };
 
 /* Returns -1 on out-of-memory or an unknown cfg->backend. `cfg` may be NULL

@@ -123,7 +123,7 @@ static void test_goal_and_shrink(void)
     CU_ASSERT(r.goal >= 0);
     ts_x_outcome *g = &r.out[r.goal];
     CU_ASSERT_STRING_EQUAL(g->output, "BBBAAA\n");
-    CU_ASSERT_EQUAL(ts_x_shrink(fake_run, &k, g, 100), 0); /* one preemption: already fewest */
+    CU_ASSERT_EQUAL(ts_x_shrink(&o, fake_run, &k, g, 100), 0); /* one preemption: already fewest */
     CU_ASSERT_EQUAL(g->preemptions, 1);
     ts_x_result_fini(&r);
     /* not in the space within the bound: exhausted, not found */
@@ -295,13 +295,48 @@ static void test_unbuffered_output_is_a_choice(void)
     free(out);
 }
 
+/* timers due at one instant fire in either order; --jitter widens "one
+ * instant"; the default schedule is unchanged, and the stepper follows a
+ * token that chose a timer */
+static void test_timing_as_a_choice(void)
+{
+    int st;
+    char *run = cli("run traces/explore/join_timeout_tie.py --no-db", &st);
+    TS_ASSERT_STR_EQ(run, "worker finished\nalive after join(3.0): False\n");
+    free(run);
+    char *out = cli("explore traces/explore/join_timeout_tie.py --strategy dfs --preemptions 0", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "2 distinct outcomes; exhausted"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     | alive after join(3.0): True\n     | worker finished\n"));
+    const char *p = strstr(out, "alive after join(3.0): True");
+    char *tok = p ? token_after(p, "worker finished") : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tok);
+    char args[512];
+    snprintf(args, sizeof args, "step traces/explore/join_timeout_tie.py --choices program --no-db "
+                                "--replay '%s' --commands continue", tok);
+    char *step = cli(args, &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(step, "  |     alive after join(3.0): True\n  |     worker finished\n"));
+    free(step);
+    free(tok);
+    free(out);
+    out = cli("explore traces/explore/near_sleepers.py --strategy dfs --preemptions 0", &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 distinct outcome;"));
+    free(out);
+    out = cli("explore traces/explore/near_sleepers.py --strategy dfs --preemptions 0 --jitter 0.005",
+              &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "2 distinct outcomes;"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     | b woke\n     | a woke\n"));
+    free(out);
+}
+
 static void test_usage_errors(void)
 {
     static const char *const bad[] = {
         "explore", "explore nosuch/scenario", "explore event/set-wait --strategy bfs",
         "explore event/set-wait --shard 0/4", "explore event/set-wait --shard 5/4",
         "explore event/set-wait --fail-on crash", "explore event/set-wait --schedules 0",
-        "explore event/set-wait --goal /nonexistent/goal.txt", "explore event/set-wait --bogus"};
+        "explore event/set-wait --goal /nonexistent/goal.txt", "explore event/set-wait --bogus",
+        "explore event/set-wait --jitter -1", "explore event/set-wait --jitter soon"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int st;
         char cmd[512];
@@ -317,4 +352,5 @@ static void test_usage_errors(void)
 TS_TESTS("explore", TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink),
          TS_TEST(test_shards_add_up), TS_TEST(test_lost_update_found_and_replayed),
          TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
-         TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_usage_errors))
+         TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
+         TS_TEST(test_usage_errors))

@@ -38,6 +38,9 @@ static void explore_usage(FILE *f)
           "  --choices program|line  where a run may switch threads besides where one\n"
           "                        blocks: at every line of the program's own code\n"
           "                        (default), or also inside the standard library's (line)\n"
+          "  --jitter SECS         timers due within SECS of each other fire in either order\n"
+          "                        (real timing can swap them); timers due at the same\n"
+          "                        instant always may (default 0)\n"
           "  --schedules N         the budget (default 1000; dfs: 100000)\n"
           "  --seed N              random/pct: schedule i uses seed N + i (default 0)\n"
           "  --goal FILE           stop at the first schedule whose output is exactly FILE;\n"
@@ -315,7 +318,7 @@ int ts_cmd_explore(int argc, char **argv)
     x_cli c;
     memset(&c, 0, sizeof c);
     c.base = model_opts_default();
-    ts_x_opts xo = {.strategy = TS_X_RANDOM, .depth = 3, .bound = 2};
+    ts_x_opts xo = {.strategy = TS_X_RANDOM, .depth = 3, .bound = 2, .timers = true};
     bool python_set = false, json = false, all_lines = false;
     const char *goal = NULL, *fail_on = NULL, *junit = NULL;
     uint64_t show = 20;
@@ -327,6 +330,18 @@ int ts_cmd_explore(int argc, char **argv)
         }
         if (strcmp(a, "--json") == 0) {
             json = true;
+            continue;
+        }
+        if (strcmp(a, "--jitter") == 0) {
+            double j;
+            if (!v)
+                return ts_usage_error("explore: --jitter needs a value");
+            if (!ts_parse_secs(a, v, &j))
+                return TS_EXIT_USAGE;
+            if (j > 1e6)
+                return ts_usage_error("explore: --jitter must be at most 1000000 seconds");
+            xo.jitter = (int64_t)(j * 1e9 + 0.5);
+            i++;
             continue;
         }
         if (strcmp(a, "--choices") == 0) {
@@ -468,7 +483,7 @@ int ts_cmd_explore(int argc, char **argv)
     for (size_t i = 0; i < r.nout && i < show && !json; i++) {
         ts_x_outcome *o = &r.out[i];
         if ((o->failure || (long)i == r.goal) && o->preemptions > 0 &&
-            ts_x_shrink(runner, &c, o, 5000) < 0) {
+            ts_x_shrink(&xo, runner, &c, o, 5000) < 0) {
             fprintf(stderr, "threadsim: explore: out of memory\n");
             break;
         }
@@ -562,7 +577,7 @@ int ts_cmd_explore(int argc, char **argv)
             cb.on_decision = x__explain_dec;
             cb.decision_ud = &x;
             size_t len;
-            void *spec = ts_x_spec_fixed(o->choices, o->nchoices, &len);
+            void *spec = ts_x_spec_fixed(&xo, o->choices, o->nchoices, &len);
             model_result mr;
             if (spec) {
                 x_cli cn = c;

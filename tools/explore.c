@@ -17,7 +17,8 @@ typedef struct x_spec {
     uint64_t seed;
     uint64_t steps;           /* X_PCT: decisions the change points come from */
     uint32_t nprefix;
-    uint32_t pad;
+    uint32_t timers;          /* timers due together are a choice */
+    int64_t jitter;           /* ... and those due within this many ns */
 } x_spec;
 
 /* ---- the policy, in the run's process ------------------------------------------ */
@@ -41,6 +42,8 @@ static uint32_t x__pick(void *ud, sim_sched *s, uint32_t n)
         return xp.prefix[k] < n ? xp.prefix[k] : x__dflt(s, n);
     if (xp.h.kind == X_FIXED)
         return x__dflt(s, n);
+    if (s->timer_decision) /* PCT's priorities are threads': timers by its generator */
+        return (uint32_t)sim_rng_below(xp.h.kind == X_PCT ? &xp.pct.rng : &xp.rng, n);
     return xp.inner.pick(xp.inner.ud, s, n);
 }
 
@@ -74,14 +77,15 @@ sim_policy ts_x_make_policy(const void *spec, size_t len)
             xp.h.kind = X_FIXED;
         }
     }
-    return (sim_policy){.name = "explore", .pick = x__pick, .ud = NULL, .every_step = true};
+    return (sim_policy){.name = "explore", .pick = x__pick, .ud = NULL, .every_step = true,
+                        .pick_timer = xp.h.timers ? x__pick : NULL, .jitter = xp.h.jitter};
 }
 
-static void *x__spec(uint32_t kind, uint64_t seed, uint32_t depth, uint64_t steps,
-                     const uint32_t *choices, size_t n, size_t *len)
+static void *x__spec(const ts_x_opts *o, uint32_t kind, uint64_t seed, uint32_t depth,
+                     uint64_t steps, const uint32_t *choices, size_t n, size_t *len)
 {
     x_spec h = {.kind = kind, .depth = depth, .seed = seed, .steps = steps,
-                .nprefix = (uint32_t)n};
+                .nprefix = (uint32_t)n, .timers = o->timers, .jitter = o->jitter};
     *len = sizeof h + n * sizeof(uint32_t);
     char *b = malloc(*len);
     if (!b)
@@ -92,9 +96,9 @@ static void *x__spec(uint32_t kind, uint64_t seed, uint32_t depth, uint64_t step
     return b;
 }
 
-void *ts_x_spec_fixed(const uint32_t *choices, size_t n, size_t *len)
+void *ts_x_spec_fixed(const ts_x_opts *o, const uint32_t *choices, size_t n, size_t *len)
 {
-    return x__spec(X_FIXED, 0, 0, 0, choices, n, len);
+    return x__spec(o, X_FIXED, 0, 0, 0, choices, n, len);
 }
 
 uint32_t ts_x_preemptions(const ts_x_dec *d, size_t n)
@@ -317,7 +321,7 @@ static int x__dfs(const ts_x_opts *o, uint32_t b, ts_x_runner run, void *arg, x_
             break;
         }
         size_t len;
-        void *spec = x__spec(X_FIXED, 0, 0, 0, prefix, nprefix, &len);
+        void *spec = x__spec(o, X_FIXED, 0, 0, 0, prefix, nprefix, &len);
         int status;
         if (!spec || x__run(run, arg, spec, len, &r, &status) != 0) {
             free(spec);
@@ -408,7 +412,7 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
         uint64_t steps = 1000;
         if (o->strategy == TS_X_PCT) {
             size_t len;
-            void *spec = x__spec(X_FIXED, 0, 0, 0, NULL, 0, &len);
+            void *spec = x__spec(o, X_FIXED, 0, 0, 0, NULL, 0, &len);
             int status;
             if (!spec || x__run(run, arg, spec, len, &r, &status) != 0)
                 rc = -1;
@@ -421,7 +425,7 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
             if (o->shard_n && i % o->shard_n != o->shard_k - 1)
                 continue;
             size_t len;
-            void *spec = x__spec(o->strategy == TS_X_PCT ? X_PCT : X_RANDOM, o->seed + i,
+            void *spec = x__spec(o, o->strategy == TS_X_PCT ? X_PCT : X_RANDOM, o->seed + i,
                                  o->depth ? o->depth : 3, steps, NULL, 0, &len);
             int status;
             if (!spec || x__run(run, arg, spec, len, &r, &status) != 0) {
@@ -457,12 +461,19 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
     return rc;
 }
 
-int ts_x_shrink(ts_x_runner run, void *arg, ts_x_outcome *o, uint64_t budget)
+int ts_x_shrink(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome *o,
+                uint64_t budget)
 {
     for (uint32_t b = 0; b < o->preemptions; b++) {
-        ts_x_opts so = {.strategy = TS_X_DFS, .bound = b, .max_schedules = budget,
-                        .goal = o->output, .goal_len = o->len, .goal_status_set = true,
-                        .goal_status = o->status};
+        ts_x_opts so = *base;
+        so.strategy = TS_X_DFS;
+        so.bound = b;
+        so.max_schedules = budget;
+        so.goal = o->output;
+        so.goal_len = o->len;
+        so.goal_status_set = true;
+        so.goal_status = o->status;
+        so.shard_k = so.shard_n = 0;
         ts_x_result r;
         if (ts_explore(&so, run, arg, &r) != 0) {
             ts_x_result_fini(&r);

@@ -55,6 +55,8 @@ typedef struct ts_x_opts {
     bool goal_status_set;     /* ... and whose exit status is goal_status */
     int goal_status;
     uint32_t shard_k, shard_n;/* this shard (1-based) of n; 0/0 = unsharded */
+    bool timers;              /* timers due at one instant are a choice (which fires first) */
+    int64_t jitter;           /* ... and those due within this many ns of each other */
 } ts_x_opts;
 
 /* One decision of a run. */
@@ -103,14 +105,16 @@ void ts_x_result_fini(ts_x_result *r);
  * fewer preemptions, by dfs with bounds 0, 1, ... (each at most `budget`
  * schedules). Returns 1 if o's schedule was replaced by a shorter one, 0 if
  * it is already the fewest found, -1 on out-of-memory. */
-int ts_x_shrink(ts_x_runner run, void *arg, ts_x_outcome *o, uint64_t budget);
+int ts_x_shrink(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome *o,
+                uint64_t budget);
 
 /* The policy a spec describes; its state is static (one run at a time in a
  * process). For py_run_opts.make_policy and in-process runners. */
 sim_policy ts_x_make_policy(const void *spec, size_t len);
 
-/* The spec of a fixed schedule (choices, then FIFO), malloc'd; *len set. */
-void *ts_x_spec_fixed(const uint32_t *choices, size_t n, size_t *len);
+/* The spec of a fixed schedule (choices, then FIFO) under o's timer
+ * settings, malloc'd; *len set. */
+void *ts_x_spec_fixed(const ts_x_opts *o, const uint32_t *choices, size_t n, size_t *len);
 
 /* Preemptions in a run's decisions. */
 uint32_t ts_x_preemptions(const ts_x_dec *d, size_t n);

@@ -213,6 +213,13 @@ static uint32_t step__pick(void *ud, sim_sched *s, uint32_t n)
     step_run *r = ud;
     ts_step *sp = r->sp;
     uint64_t k = s->ndecisions;
+    if (s->timer_decision) {
+        /* which of the timers due together fires first (--choices line or
+         * program, as the explorer chooses): the path's choice, else the
+         * earliest armed; followed, not offered */
+        uint32_t c = k < sp->npath ? sp->path[k].chosen : 0;
+        return c < n ? c : 0;
+    }
     if (r->rule == TS_STOP_DECISION && !r->stopped && s->nevents > r->from)
         step__stop(r, s->nevents);
     if (r->stopped && s->nevents == r->stop_at && !r->captured) {
@@ -286,7 +293,8 @@ void ts_step_go(ts_step *sp, ts_step_rule rule, uint64_t target)
     o.sink = step__sink;
     o.sink_ud = &r;
     o.policy = (sim_policy){.name = "step", .pick = step__pick, .ud = &r,
-                            .every_step = sp->every_line};
+                            .every_step = sp->every_line,
+                            .pick_timer = sp->every_line ? step__pick : NULL};
     o.on_decision = step__decided;
     o.decision_ud = &r;
     model_result res;

@@ -135,6 +135,8 @@ typedef struct rec_pick {      /* followed by n uint32 thread ids, ready longest
     int64_t now;
     uint32_t n;
     uint32_t step_decision;   /* sim_sched.step_decision */
+    uint32_t timer_decision;  /* sim_sched.timer_decision (the ids are then SIM_NONE) */
+    uint32_t pad;
 } rec_pick;
 
 typedef struct rec_result {
@@ -260,10 +262,10 @@ static void child__fault_handlers(void)
 static uint32_t child__remote_pick(void *ud, sim_sched *s, uint32_t n)
 {
     (void)ud;
-    rec_pick r = {s->ndecisions, s->nevents, s->now, n, s->step_decision};
+    rec_pick r = {s->ndecisions, s->nevents, s->now, n, s->step_decision, s->timer_decision, 0};
     pipe_put(REC_PICK, &r, sizeof r);
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t id = sim_ready_at(s, i)->id;
+        uint32_t id = s->timer_decision ? SIM_NONE : sim_ready_at(s, i)->id;
         sim_buf_add(&pipe_buf, (const char *)&id, sizeof id);
     }
     pipe_flush();
@@ -757,6 +759,9 @@ typedef struct zyg_req {
     uint32_t decisions;   /* the caller wants each decision (on_decision) */
     uint32_t blob_len;    /* ZYG_MADE: the policy's bytes, which follow */
     uint64_t max_events;  /* this run's event limit; 0 = none */
+    uint32_t timers;      /* ZYG_REMOTE: the caller's policy also picks among timers due together */
+    uint32_t pad;
+    int64_t jitter;       /* ... within this many ns of each other */
 } zyg_req;
 
 static int io_full(int fd, void *buf, size_t n, bool wr)
@@ -823,7 +828,9 @@ static void zyg__serve(void)
             s->decision_ud = NULL;
             if (rq.mode == ZYG_REMOTE)
                 s->policy = (sim_policy){.name = "remote", .pick = child__remote_pick,
-                                         .every_step = rq.every_step != 0};
+                                         .every_step = rq.every_step != 0,
+                                         .pick_timer = rq.timers ? child__remote_pick : NULL,
+                                         .jitter = rq.jitter};
             else if (rq.mode == ZYG_MADE)
                 s->policy = cpy.ro.make_policy ? cpy.ro.make_policy(blob, rq.blob_len)
                                                : sim_policy_fifo();
@@ -938,10 +945,14 @@ static uint32_t parent__pick(const model_opts *m, const rec_pick *pk, const uint
         s.nevents = pk->nevents;
         s.ndecisions = pk->ndecisions;
         s.step_decision = pk->step_decision != 0;
+        s.timer_decision = pk->timer_decision != 0;
         s.rq = rq;
         s.rq_len = s.rq_cap = pk->n;
         s.policy = m->policy;
-        choice = m->policy.pick(m->policy.ud, &s, pk->n);
+        if (s.timer_decision)
+            choice = m->policy.pick_timer ? m->policy.pick_timer(m->policy.ud, &s, pk->n) : 0;
+        else
+            choice = m->policy.pick(m->policy.ud, &s, pk->n);
     }
     free(th);
     free(rq);
@@ -1063,7 +1074,9 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
                   .every_step = m.policy.every_step,
                   .decisions = m.on_decision != NULL,
                   .blob_len = pol && !pol->remote ? (uint32_t)pol->len : 0,
-                  .max_events = m.sim.max_events};
+                  .max_events = m.sim.max_events,
+                  .timers = m.policy.pick_timer != NULL,
+                  .jitter = m.policy.jitter};
     int fds[2], rfds[2] = {-1, -1};
     fflush(stdout);
     fflush(stderr);
