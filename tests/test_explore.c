@@ -14,6 +14,7 @@
  * output (not the default schedule's) is found by --goal; the report is the
  * same bytes for the same seed and budget.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,8 +172,10 @@ static void test_shards_add_up(void)
 static char *cli(const char *args, int *status)
 {
     char cmd[8192];
-    snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY " %s 2>/dev/null",
-             args);
+    /* explorations are not recorded unless a test says where */
+    bool nodb = strncmp(args, "explore ", 8) == 0 && !strstr(args, "--db") && !strstr(args, "--no-db");
+    snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY " %s%s 2>/dev/null",
+             args, nodb ? " --no-db" : "");
     return ts_capture(cmd, status);
 }
 
@@ -329,6 +332,72 @@ static void test_timing_as_a_choice(void)
     free(out);
 }
 
+/* 4 shards run side by side by GNU parallel, merged: the same outcomes and
+ * counts as one unsharded run; stored, listed and shown again */
+static void test_shards_under_parallel_and_merge(void)
+{
+    char dir[] = "/tmp/ts-explore-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char cmd[4096];
+    int st;
+    snprintf(cmd, sizeof cmd,
+             "cd " SRC " && parallel --will-cite -j 4 'env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+             " explore traces/explore/lost_update_assert.py --strategy dfs --preemptions 2"
+             " --shard {}/4 --db %s/s{}.db --json > /dev/null 2>&1' ::: 1 2 3 4 && " THREADSIM_BINARY
+             " merge %s/s1.db %s/s2.db %s/s3.db %s/s4.db -o %s/all.db 2>&1",
+             dir, dir, dir, dir, dir, dir);
+    char *out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "merged 4 of 4 shards of traces/explore/lost_update_assert.py: "
+                                       "4114 schedules, 4 distinct outcomes; exhausted"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " show exploration last --json --db %s/all.db",
+             dir);
+    char *merged = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    char *whole = cli("explore traces/explore/lost_update_assert.py --strategy dfs --preemptions 2 --json --no-db",
+                      &st);
+    /* the same outcomes with the same counts (their first schedules are
+     * numbered shard after shard in the merge) */
+    static const char *const counts[] = {"{\"count\": 3034, ", "{\"count\": 600, ",
+                                         "{\"count\": 240, "};
+    for (size_t i = 0; i < 3; i++) {
+        CU_ASSERT_PTR_NOT_NULL(strstr(merged, counts[i]));
+        CU_ASSERT_PTR_NOT_NULL(strstr(whole, counts[i]));
+    }
+    static const char *const outs[] = {"AssertionError: 3\\n", "AssertionError: 4\\n",
+                                       "AssertionError: 5\\n", "\"output\": \"ok 6\\n\""};
+    for (size_t i = 0; i < 4; i++) {
+        CU_ASSERT_PTR_NOT_NULL(strstr(merged, outs[i]));
+        CU_ASSERT_PTR_NOT_NULL(strstr(whole, outs[i]));
+    }
+    free(whole);
+    free(merged);
+    /* a shard given twice, and a different exploration, are refused */
+    snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " merge %s/s1.db %s/s1.db -o %s/x.db 2>&1",
+             dir, dir, dir);
+    out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "given twice"));
+    free(out);
+    snprintf(cmd, sizeof cmd,
+             "cd " SRC " && " THREADSIM_BINARY " explore traces/explore/two_locks.py --strategy dfs"
+             " --shard 2/4 --db %s/other.db >/dev/null 2>&1; " THREADSIM_BINARY
+             " merge %s/s1.db %s/other.db -o %s/x.db 2>&1",
+             dir, dir, dir, dir);
+    out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "not one exploration"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " explorations --db %s/all.db", dir);
+    out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "traces/explore/lost_update_assert.py"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 static void test_usage_errors(void)
 {
     static const char *const bad[] = {
@@ -353,4 +422,5 @@ TS_TESTS("explore", TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shr
          TS_TEST(test_shards_add_up), TS_TEST(test_lost_update_found_and_replayed),
          TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
+         TS_TEST(test_shards_under_parallel_and_merge),
          TS_TEST(test_usage_errors))

@@ -65,5 +65,8 @@ int ts_cmd_check(int argc, char **argv);    /* cmd_check.c */
 int ts_cmd_export(int argc, char **argv);   /* cmd_export.c */
 int ts_cmd_step(int argc, char **argv);     /* cmd_step.c */
 int ts_cmd_explore(int argc, char **argv);  /* cmd_explore.c */
+int ts_cmd_explorations(int argc, char **argv);      /* cmd_explore.c */
+int ts_cmd_show_exploration(int argc, char **argv);  /* cmd_explore.c: show exploration N */
+int ts_cmd_merge(int argc, char **argv);             /* cmd_explore.c */
 
 #endif

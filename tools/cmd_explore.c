@@ -18,7 +18,9 @@
 #include "../sim/buf.h"
 #include "cli.h"
 #include "cmd_py.h"
+#include "../traces/store_explore.h"
 #include "explore.h"
+#include "record.h"
 #include "scenarios/scenario.h"
 #include "step.h"
 
@@ -210,6 +212,89 @@ static void x__xml(FILE *f, const char *s, size_t n)
     }
 }
 
+/* A report: an exploration (live or stored) as the user reads it. */
+typedef struct x_report {
+    const store_exploration *x;
+    const char *strategy;     /* "dfs, at most 2 preemptions", or NULL: from x->options */
+    uint32_t bound;
+    bool dfs;
+    long goal_idx;            /* -1 if none */
+    uint64_t show;            /* outcomes shown in full */
+    char *const *why;         /* per outcome: its preemptions explained, or NULL */
+    const char *step_choices; /* the stepper's --choices for the tokens */
+} x_report;
+
+static void x__report(sim_buf *rep, const x_report *rp)
+{
+    const store_exploration *x = rp->x;
+    sim_buf_printf(rep, "explore %s: %s\n", x->program, rp->strategy ? rp->strategy : x->options);
+    if (x->shard)
+        sim_buf_printf(rep, "shard %s\n", x->shard);
+    sim_buf_printf(rep, "%" PRIu64 " schedule%s, %zu distinct outcome%s", x->schedules,
+                   x->schedules == 1 ? "" : "s", x->nout, x->nout == 1 ? "" : "s");
+    if (x->exhausted && rp->dfs)
+        sim_buf_printf(rep, "; exhausted: every schedule with at most %u preemption%s ran\n",
+                       rp->bound, rp->bound == 1 ? "" : "s");
+    else if (x->exhausted)
+        sim_buf_adds(rep, "; exhausted: every schedule within the bound ran\n");
+    else if (rp->dfs && rp->goal_idx < 0)
+        sim_buf_adds(rep, "; not exhausted: the budget ran out first (--schedules)\n");
+    else
+        sim_buf_addc(rep, '\n');
+    for (size_t i = 0; i < x->nout && i < rp->show; i++) {
+        const store_x_outcome *o = &x->out[i];
+        sim_buf_printf(rep, "\n  %zu. %" PRIu64 " schedule%s (first #%" PRIu64
+                            "; fewest preemptions %u), exit %d%s%s%s\n",
+                       i + 1, o->count, o->count == 1 ? "" : "s", o->first, o->preemptions,
+                       o->exit_status, o->failure ? ", FAILS: " : "", o->failure ? o->failure : "",
+                       (long)i == rp->goal_idx ? ", the goal" : "");
+        if (o->detail)
+            sim_buf_printf(rep, "     %s\n", o->detail);
+        x__quote(rep, o->output, o->len, 12);
+        const char *colon = o->token ? strrchr(o->token, ':') : NULL;
+        if (colon && strcmp(colon, ":Ag") != 0)
+            sim_buf_printf(rep, "     replay: threadsim step %s --choices %s --replay '%s'\n",
+                           x->program, rp->step_choices, o->token);
+        else
+            sim_buf_adds(rep, "     replay: the default schedule (threadsim run)\n");
+        if (rp->why && rp->why[i])
+            sim_buf_adds(rep, rp->why[i]);
+    }
+    if (x->nout > rp->show)
+        sim_buf_printf(rep, "\n  (%zu more outcomes: --show N)\n", x->nout - (size_t)rp->show);
+}
+
+static void x__report_json(sim_buf *rep, const x_report *rp)
+{
+    const store_exploration *x = rp->x;
+    sim_buf_adds(rep, "{\"program\": ");
+    x__json_str(rep, x->program, strlen(x->program));
+    sim_buf_adds(rep, ", \"options\": ");
+    x__json_str(rep, x->options, strlen(x->options));
+    if (x->shard) {
+        sim_buf_adds(rep, ", \"shard\": ");
+        x__json_str(rep, x->shard, strlen(x->shard));
+    }
+    sim_buf_printf(rep, ", \"schedules\": %" PRIu64 ", \"exhausted\": %s, \"outcomes\": [",
+                   x->schedules, x->exhausted ? "true" : "false");
+    for (size_t i = 0; i < x->nout; i++) {
+        const store_x_outcome *o = &x->out[i];
+        sim_buf_printf(rep, "%s{\"count\": %" PRIu64 ", \"first\": %" PRIu64
+                            ", \"exit\": %d, \"preemptions\": %u, \"failure\": ",
+                       i ? ", " : "", o->count, o->first, o->exit_status, o->preemptions);
+        if (o->failure)
+            x__json_str(rep, o->failure, strlen(o->failure));
+        else
+            sim_buf_adds(rep, "null");
+        sim_buf_adds(rep, ", \"output\": ");
+        x__json_str(rep, o->output, o->len);
+        sim_buf_adds(rep, ", \"token\": ");
+        x__json_str(rep, o->token ? o->token : "", o->token ? strlen(o->token) : 0);
+        sim_buf_addc(rep, '}');
+    }
+    sim_buf_adds(rep, "]}\n");
+}
+
 static bool x__fails(const ts_x_outcome *o, const char *fail_on)
 {
     if (!o->failure || !fail_on)
@@ -322,6 +407,7 @@ int ts_cmd_explore(int argc, char **argv)
     bool python_set = false, json = false, all_lines = false;
     const char *goal = NULL, *fail_on = NULL, *junit = NULL;
     uint64_t show = 20;
+    ts_db_opts db = ts_db_opts_default();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -411,6 +497,8 @@ int ts_cmd_explore(int argc, char **argv)
         int k = ts_parse_py_option(argc - i, argv + i);
         if (k == 0)
             k = ts_parse_run_option(argc - i, argv + i, &c.base, &python_set);
+        if (k == 0)
+            k = ts_parse_db_option(argc - i, argv + i, &db);
         if (k < 0)
             return TS_EXIT_USAGE;
         if (k > 0) {
@@ -489,6 +577,32 @@ int ts_cmd_explore(int argc, char **argv)
         }
     }
 
+    /* the report, and the stored exploration, from one record */
+    char sname[96], opts[512];
+    x__strategy_name(&xo, sname, sizeof sname);
+    snprintf(opts, sizeof opts,
+             "strategy=%s preemptions=%u schedules=%" PRIu64 " seed=%" PRIu64 " depth=%u "
+             "choices=%s jitter=%" PRId64 " unbuffered=%d python=%d",
+             xo.strategy == TS_X_DFS ? "dfs" : xo.strategy == TS_X_PCT ? "pct" : "random",
+             xo.bound, xo.max_schedules, xo.seed, xo.depth, all_lines ? "line" : "program",
+             xo.jitter, ts_py_run_opts(c.name).unbuffered ? 1 : 0, c.base.python);
+    char shard[32];
+    snprintf(shard, sizeof shard, "%u/%u", xo.shard_k, xo.shard_n);
+    char pname[4096];
+    snprintf(pname, sizeof pname, "%s", c.name);
+    store_exploration sx = {.program = pname, .options = opts,
+                            .shard = xo.shard_n ? shard : NULL, .schedules = r.schedules,
+                            .exhausted = r.exhausted, .version = (char *)TS_VERSION,
+                            .nout = r.nout};
+    sx.out = calloc(r.nout ? r.nout : 1, sizeof *sx.out);
+    for (size_t i = 0; sx.out && i < r.nout; i++) {
+        const ts_x_outcome *o = &r.out[i];
+        sx.out[i] = (store_x_outcome){.exit_status = o->status, .failure = (char *)o->failure,
+                                      .detail = o->detail, .output = o->output, .len = o->len,
+                                      .count = o->count, .first = o->first,
+                                      .preemptions = o->preemptions,
+                                      .token = ts_step_token_ranks(c.name, o->ranks, o->nchoices)};
+    }
     /* the preemptions of each shown failing or goal outcome, with lines */
     ts_py_runner notes;
     memset(&notes, 0, sizeof notes);
@@ -499,109 +613,53 @@ int ts_cmd_explore(int argc, char **argv)
         ro.program_lines = !all_lines;
         ts_py_runner_init(&notes, prog, &ro);
     }
-    char sname[96];
-    x__strategy_name(&xo, sname, sizeof sname);
-    sim_buf rep = {0};
+    char **why = calloc(r.nout ? r.nout : 1, sizeof *why);
+    for (size_t i = 0; why && i < r.nout && i < show && !json; i++) {
+        const ts_x_outcome *o = &r.out[i];
+        if (!((o->failure || (long)i == r.goal) && o->preemptions && o->nchoices))
+            continue;
+        x_explain x;
+        memset(&x, 0, sizeof x);
+        x.note_thread = SIM_NONE;
+        x__name(&x, 0, "MainThread", 10);
+        model_opts cb = model_opts_default();
+        cb.sink = x__explain_sink;
+        cb.sink_ud = &x;
+        cb.on_decision = x__explain_dec;
+        cb.decision_ud = &x;
+        size_t len;
+        void *spec = ts_x_spec_fixed(&xo, o->choices, o->nchoices, &len);
+        model_result mr;
+        if (spec) {
+            x_cli cn = c;
+            cn.py = notes;
+            (prog ? x__run_py : x__run_c)(&cn, spec, len, &cb, &mr);
+            notes = cn.py;
+        }
+        free(spec);
+        why[i] = sim_buf_take(&x.out);
+        for (uint32_t k = 0; k < x.nnames; k++)
+            free(x.names[k]);
+        free(x.names);
+    }
     size_t nfail = 0;
     for (size_t i = 0; i < r.nout; i++)
         nfail += x__fails(&r.out[i], fail_on);
+    sim_buf rep = {0};
+    x_report rp = {.x = &sx, .strategy = sname, .bound = xo.bound, .dfs = xo.strategy == TS_X_DFS,
+                   .goal_idx = r.goal, .show = show, .why = why,
+                   .step_choices = prog && !all_lines ? "program" : "line"};
+    if (json)
+        x__report_json(&rep, &rp);
+    else
+        x__report(&rep, &rp);
     if (json) {
-        sim_buf_adds(&rep, "{\"program\": ");
-        x__json_str(&rep, c.name, strlen(c.name));
-        sim_buf_printf(&rep, ", \"strategy\": ");
-        x__json_str(&rep, sname, strlen(sname));
-        if (xo.shard_n)
-            sim_buf_printf(&rep, ", \"shard\": \"%u/%u\"", xo.shard_k, xo.shard_n);
-        sim_buf_printf(&rep, ", \"schedules\": %" PRIu64 ", \"exhausted\": %s, \"outcomes\": [",
-                       r.schedules, r.exhausted ? "true" : "false");
+        if (goal) {
+            rep.len--; /* the closing brace and newline go after the goal */
+            rep.len--;
+            sim_buf_printf(&rep, ", \"goal_found\": %s}\n", r.goal >= 0 ? "true" : "false");
+        }
     } else {
-        sim_buf_printf(&rep, "explore %s: %s%s\n", c.name, sname, "");
-        if (xo.shard_n)
-            sim_buf_printf(&rep, "shard %u of %u\n", xo.shard_k, xo.shard_n);
-        sim_buf_printf(&rep, "%" PRIu64 " schedule%s, %zu distinct outcome%s", r.schedules,
-                       r.schedules == 1 ? "" : "s", r.nout, r.nout == 1 ? "" : "s");
-        if (r.exhausted)
-            sim_buf_printf(&rep, "; exhausted: every schedule with at most %u preemption%s ran\n",
-                           xo.bound, xo.bound == 1 ? "" : "s");
-        else if (xo.strategy == TS_X_DFS && r.goal < 0)
-            sim_buf_adds(&rep, "; not exhausted: the budget ran out first (--schedules)\n");
-        else
-            sim_buf_addc(&rep, '\n');
-    }
-    for (size_t i = 0; i < r.nout; i++) {
-        const ts_x_outcome *o = &r.out[i];
-        char *tok = ts_step_token_ranks(c.name, o->ranks, o->nchoices);
-        if (json) {
-            sim_buf_printf(&rep, "%s{\"count\": %" PRIu64 ", \"first\": %" PRIu64
-                           ", \"exit\": %d, \"preemptions\": %u, \"failure\": ",
-                           i ? ", " : "", o->count, o->first, o->status, o->preemptions);
-            if (o->failure)
-                x__json_str(&rep, o->failure, strlen(o->failure));
-            else
-                sim_buf_adds(&rep, "null");
-            sim_buf_adds(&rep, ", \"output\": ");
-            x__json_str(&rep, o->output, o->len);
-            sim_buf_adds(&rep, ", \"token\": ");
-            x__json_str(&rep, tok ? tok : "", tok ? strlen(tok) : 0);
-            sim_buf_addc(&rep, '}');
-            free(tok);
-            continue;
-        }
-        if (i >= show) {
-            free(tok);
-            continue;
-        }
-        sim_buf_printf(&rep, "\n  %zu. %" PRIu64 " schedule%s (first #%" PRIu64 "; fewest preemptions %u%s), exit %d%s%s%s\n",
-                       i + 1, o->count, o->count == 1 ? "" : "s", o->first, o->preemptions,
-                       "", o->status,
-                       o->failure ? ", FAILS: " : "", o->failure ? o->failure : "",
-                       (long)i == r.goal ? ", the goal" : "");
-        if (o->detail)
-            sim_buf_printf(&rep, "     %s\n", o->detail);
-        x__quote(&rep, o->output, o->len, 12);
-        if (o->nchoices) {
-            sim_buf_printf(&rep, "     replay: threadsim step %s --choices %s --replay '%s'\n",
-                           c.name, prog && !all_lines ? "program" : "line", tok ? tok : "");
-        } else {
-            sim_buf_adds(&rep, "     replay: the default schedule (threadsim run)\n");
-        }
-        /* name the preemptions of failing and goal outcomes */
-        if ((o->failure || (long)i == r.goal) && o->preemptions && o->nchoices) {
-            x_explain x;
-            memset(&x, 0, sizeof x);
-            x.note_thread = SIM_NONE;
-            x__name(&x, 0, "MainThread", 10);
-            model_opts cb = model_opts_default();
-            cb.sink = x__explain_sink;
-            cb.sink_ud = &x;
-            cb.on_decision = x__explain_dec;
-            cb.decision_ud = &x;
-            size_t len;
-            void *spec = ts_x_spec_fixed(&xo, o->choices, o->nchoices, &len);
-            model_result mr;
-            if (spec) {
-                x_cli cn = c;
-                cn.py = notes;
-                (prog ? x__run_py : x__run_c)(&cn, spec, len, &cb, &mr);
-                notes = cn.py;
-            }
-            free(spec);
-            sim_buf_add(&rep, x.out.p ? x.out.p : "", x.out.len);
-            sim_buf_free(&x.out);
-            for (uint32_t k = 0; k < x.nnames; k++)
-                free(x.names[k]);
-            free(x.names);
-        }
-        free(tok);
-    }
-    if (json) {
-        sim_buf_adds(&rep, "]");
-        if (goal)
-            sim_buf_printf(&rep, ", \"goal_found\": %s", r.goal >= 0 ? "true" : "false");
-        sim_buf_adds(&rep, "}\n");
-    } else {
-        if (r.nout > show)
-            sim_buf_printf(&rep, "\n  (%zu more outcomes: --show N)\n", r.nout - (size_t)show);
         if (goal)
             sim_buf_printf(&rep, "\ngoal %s: %s\n", goal,
                            r.goal >= 0 ? "found"
@@ -614,9 +672,35 @@ int ts_cmd_explore(int argc, char **argv)
     fwrite(rep.p, 1, rep.len, stdout);
     fflush(stdout);
     sim_buf_free(&rep);
+    for (size_t i = 0; why && i < r.nout; i++)
+        free(why[i]);
+    free(why);
 
     int status = TS_EXIT_OK;
-    if ((goal && r.goal < 0) || nfail)
+    if (!db.none) {
+        store *st = ts_db_open(&db, true);
+        store_x_sched *rows = calloc(r.schedules ? r.schedules : 1, sizeof *rows);
+        if (!st || !rows) {
+            status = TS_EXIT_USAGE;
+        } else {
+            for (uint64_t i = 0; i < r.schedules; i++)
+                rows[i] = (store_x_sched){r.sched_bytes + r.sched_off[i],
+                                          r.sched_off[i + 1] - r.sched_off[i], r.sched_out[i]};
+            if (store_x_save(st, &sx, rows, r.schedules) != 0) {
+                fprintf(stderr, "threadsim: %s\n", store_error(st));
+                status = TS_EXIT_USAGE;
+            } else if (!json) {
+                printf("recorded as exploration %" PRId64 " ('threadsim show exploration %" PRId64
+                       "')\n", sx.id, sx.id);
+            }
+        }
+        free(rows);
+        store_close(st);
+    }
+    for (size_t i = 0; sx.out && i < r.nout; i++)
+        free(sx.out[i].token);
+    free(sx.out);
+    if (status == TS_EXIT_OK && ((goal && r.goal < 0) || nfail))
         status = TS_EXIT_FAIL;
     if (junit) {
         FILE *f = fopen(junit, "w");
@@ -657,5 +741,318 @@ int ts_cmd_explore(int argc, char **argv)
     ts_py_runner_fini(&c.py);
     py_program_free(prog);
     free(goal_text);
+    return status;
+}
+
+/* ---- stored explorations: list, show, merge ------------------------------------- */
+
+/* the `dfs` and bound of stored options, for the report's wording */
+static void x__opts_bound(const char *opts, bool *dfs, uint32_t *bound, const char **choices)
+{
+    *dfs = strstr(opts, "strategy=dfs") != NULL;
+    const char *p = strstr(opts, "preemptions=");
+    *bound = p ? (uint32_t)strtoul(p + 12, NULL, 10) : 0;
+    *choices = strstr(opts, "choices=line") ? "line" : "program";
+}
+
+int ts_cmd_show_exploration(int argc, char **argv)
+{
+    ts_db_opts db = ts_db_opts_default();
+    bool json = false;
+    const char *ref = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            puts("usage: threadsim show exploration N|last [--json] [--db FILE]\n\n"
+                 "Print a recorded exploration's report again (see 'threadsim explorations').");
+            return TS_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+            continue;
+        }
+        int k = ts_parse_db_option(argc - i, argv + i, &db);
+        if (k < 0)
+            return TS_EXIT_USAGE;
+        if (k > 0) {
+            i += k - 1;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return ts_usage_error("show exploration: unknown option '%s'", argv[i]);
+        if (ref)
+            return ts_usage_error("show exploration: one exploration at a time");
+        ref = argv[i];
+    }
+    if (!ref)
+        return ts_usage_error("show exploration: which one? (an id or 'last'; see 'threadsim explorations')");
+    store *st = ts_db_open(&db, false);
+    if (!st)
+        return TS_EXIT_USAGE;
+    int64_t id;
+    store_exploration x;
+    if (store_x_resolve(st, ref, &id) != 0 || store_x_get(st, id, &x) != 0) {
+        fprintf(stderr, "threadsim: %s\n", store_error(st));
+        store_close(st);
+        return TS_EXIT_USAGE;
+    }
+    x_report rp = {.x = &x, .goal_idx = -1, .show = UINT64_MAX};
+    x__opts_bound(x.options, &rp.dfs, &rp.bound, &rp.step_choices);
+    sim_buf rep = {0};
+    if (json)
+        x__report_json(&rep, &rp);
+    else
+        x__report(&rep, &rp);
+    fwrite(rep.p, 1, rep.len, stdout);
+    sim_buf_free(&rep);
+    store_x_free(&x);
+    store_close(st);
+    return TS_EXIT_OK;
+}
+
+static int x__list_one(void *ud, const store_exploration *x)
+{
+    (void)ud;
+    printf("%5" PRId64 "  %-36s %9" PRIu64 " %8zu  %-9s %-7s %s  %s\n", x->id, x->program,
+           x->schedules, x->nout, x->exhausted ? "yes" : "no", x->shard ? x->shard : "-",
+           x->recorded_at ? x->recorded_at : "?", x->options);
+    return 0;
+}
+
+int ts_cmd_explorations(int argc, char **argv)
+{
+    ts_db_opts db = ts_db_opts_default();
+    uint64_t limit = 20;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            puts("usage: threadsim explorations [--limit N] [--all] [--db FILE]\n\n"
+                 "The recorded explorations, newest first (20 unless --limit or --all).");
+            return TS_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--all") == 0) {
+            limit = 0;
+            continue;
+        }
+        if (strcmp(argv[i], "--limit") == 0) {
+            if (i + 1 >= argc || !ts_parse_u64("--limit", argv[i + 1], &limit))
+                return i + 1 >= argc ? ts_usage_error("explorations: --limit needs a number")
+                                     : TS_EXIT_USAGE;
+            i++;
+            continue;
+        }
+        int k = ts_parse_db_option(argc - i, argv + i, &db);
+        if (k < 0)
+            return TS_EXIT_USAGE;
+        if (k == 0)
+            return ts_usage_error("explorations: unknown argument '%s'", argv[i]);
+        i += k - 1;
+    }
+    store *st = ts_db_open(&db, false);
+    if (!st)
+        return TS_EXIT_USAGE;
+    printf("%5s  %-36s %9s %8s  %-9s %-7s %-20s  %s\n", "id", "program", "schedules", "outcomes",
+           "exhausted", "shard", "recorded", "options");
+    int rc = store_x_list(st, (size_t)limit, x__list_one, NULL);
+    if (rc != 0)
+        fprintf(stderr, "threadsim: %s\n", store_error(st));
+    store_close(st);
+    return rc ? TS_EXIT_USAGE : TS_EXIT_OK;
+}
+
+/* merge: the newest exploration of each input, all of one program and
+ * options, distinct shards of one N; outcomes joined by (output, exit) */
+typedef struct x_merge {
+    store_exploration out;
+    store_x_sched *rows;
+    size_t nrows, cap;
+    sim_buf bytes;
+    size_t *offs;             /* per row, into bytes (rows point there at the end) */
+    uint32_t *map;            /* this input's outcome index -> merged index */
+} x_merge;
+
+static int x__merge_row(void *ud, uint64_t index, const void *choices, size_t len,
+                        uint32_t outcome)
+{
+    (void)index;
+    x_merge *m = ud;
+    if (m->nrows == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 1024;
+        store_x_sched *r = realloc(m->rows, cap * sizeof *r);
+        if (!r)
+            return -1;
+        m->rows = r;
+        size_t *o = realloc(m->offs, cap * sizeof *o);
+        if (!o)
+            return -1;
+        m->offs = o;
+        m->cap = cap;
+    }
+    m->offs[m->nrows] = m->bytes.len;
+    sim_buf_add(&m->bytes, choices, len);
+    m->rows[m->nrows++] = (store_x_sched){NULL, len, m->map[outcome]};
+    return 0;
+}
+
+int ts_cmd_merge(int argc, char **argv)
+{
+    const char *out = NULL;
+    const char *in[256];
+    int nin = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            puts("usage: threadsim merge A.db B.db ... -o OUT.db\n\n"
+                 "Join the shards of one exploration (threadsim explore --shard K/N --db\n"
+                 "sK.db): the newest exploration of each input must be of the same program\n"
+                 "and options, each a different shard of the same N. The merged exploration\n"
+                 "(outcomes joined by output and exit status, counts added, the fewest\n"
+                 "preemptions kept) is recorded in OUT.db; it says whether every shard was\n"
+                 "given.");
+            return TS_EXIT_OK;
+        }
+        if (strcmp(argv[i], "-o") == 0) {
+            if (i + 1 >= argc)
+                return ts_usage_error("merge: -o needs a database file");
+            out = argv[++i];
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return ts_usage_error("merge: unknown option '%s'", argv[i]);
+        if (nin == 256)
+            return ts_usage_error("merge: at most 256 databases");
+        in[nin++] = argv[i];
+    }
+    if (!out || nin == 0)
+        return ts_usage_error("merge: give the shard databases and -o OUT.db");
+    x_merge m;
+    memset(&m, 0, sizeof m);
+    int status = TS_EXIT_OK;
+    uint32_t shard_n = 0;
+    bool seen[4096] = {false}, all_exhausted = true;
+    size_t nseen = 0;
+    for (int f = 0; f < nin && status == TS_EXIT_OK; f++) {
+        ts_db_opts db = ts_db_opts_default();
+        db.path = in[f];
+        store *st = ts_db_open(&db, false);
+        if (!st) {
+            status = TS_EXIT_USAGE;
+            break;
+        }
+        int64_t id;
+        store_exploration x;
+        if (store_x_resolve(st, "last", &id) != 0 || store_x_get(st, id, &x) != 0) {
+            fprintf(stderr, "threadsim: merge: %s\n", store_error(st));
+            store_close(st);
+            status = TS_EXIT_USAGE;
+            break;
+        }
+        unsigned k = 0, n = 0;
+        if (!x.shard || sscanf(x.shard, "%u/%u", &k, &n) != 2 || n == 0 || n > 4096 || k < 1 ||
+            k > n) {
+            fprintf(stderr, "threadsim: merge: %s: its exploration %" PRId64 " is not a shard\n",
+                    in[f], id);
+            status = TS_EXIT_USAGE;
+        } else if (f > 0 && (strcmp(x.program, m.out.program) != 0 ||
+                             strcmp(x.options, m.out.options) != 0 || n != shard_n)) {
+            fprintf(stderr, "threadsim: merge: %s explored %s with '%s' (shard %s); %s explored %s "
+                            "with '%s' (of %u shards): not one exploration\n",
+                    in[f], x.program, x.options, x.shard, in[0], m.out.program, m.out.options,
+                    shard_n);
+            status = TS_EXIT_USAGE;
+        } else if (seen[k - 1]) {
+            fprintf(stderr, "threadsim: merge: shard %u/%u is given twice (%s)\n", k, n, in[f]);
+            status = TS_EXIT_USAGE;
+        }
+        if (status != TS_EXIT_OK) {
+            store_x_free(&x);
+            store_close(st);
+            break;
+        }
+        seen[k - 1] = true;
+        nseen++;
+        shard_n = n;
+        all_exhausted &= x.exhausted;
+        if (f == 0) {
+            m.out.program = strdup(x.program);
+            m.out.options = strdup(x.options);
+        }
+        uint64_t offset = m.out.schedules; /* shards' schedules follow each other */
+        m.out.schedules += x.schedules;
+        free(m.map);
+        m.map = calloc(x.nout ? x.nout : 1, sizeof *m.map);
+        for (size_t i = 0; m.map && i < x.nout && status == TS_EXIT_OK; i++) {
+            const store_x_outcome *o = &x.out[i];
+            size_t j = 0;
+            while (j < m.out.nout && !(m.out.out[j].exit_status == o->exit_status &&
+                                       m.out.out[j].len == o->len &&
+                                       memcmp(m.out.out[j].output, o->output, o->len) == 0))
+                j++;
+            if (j == m.out.nout) {
+                store_x_outcome *nw = realloc(m.out.out, (m.out.nout + 1) * sizeof *nw);
+                char *copy = malloc(o->len + 1);
+                if (!nw || !copy) {
+                    free(copy);
+                    if (nw)
+                        m.out.out = nw;
+                    status = TS_EXIT_USAGE;
+                    break;
+                }
+                m.out.out = nw;
+                memcpy(copy, o->output, o->len + 1);
+                nw[j] = (store_x_outcome){.exit_status = o->exit_status,
+                                          .failure = o->failure ? strdup(o->failure) : NULL,
+                                          .detail = o->detail ? strdup(o->detail) : NULL,
+                                          .output = copy, .len = o->len, .first = UINT64_MAX,
+                                          .preemptions = UINT32_MAX};
+                m.out.nout++;
+            }
+            store_x_outcome *t = &m.out.out[j];
+            t->count += o->count;
+            if (offset + o->first < t->first)
+                t->first = offset + o->first;
+            if (o->preemptions < t->preemptions) {
+                t->preemptions = o->preemptions;
+                free(t->token);
+                t->token = strdup(o->token ? o->token : "");
+            }
+            m.map[i] = (uint32_t)j;
+        }
+        if (status == TS_EXIT_OK && store_x_schedules_each(st, id, x__merge_row, &m) != 0) {
+            fprintf(stderr, "threadsim: merge: %s\n", store_error(st));
+            status = TS_EXIT_USAGE;
+        }
+        store_x_free(&x);
+        store_close(st);
+    }
+    char shard[64];
+    if (status == TS_EXIT_OK) {
+        m.out.exhausted = all_exhausted && nseen == shard_n;
+        if (nseen != shard_n) {
+            snprintf(shard, sizeof shard, "%zu of %u shards", nseen, shard_n);
+            m.out.shard = strdup(shard);
+        }
+        m.out.version = strdup(TS_VERSION);
+        for (size_t i = 0; i < m.nrows; i++)
+            m.rows[i].choices = m.bytes.p + m.offs[i];
+        ts_db_opts db = ts_db_opts_default();
+        db.path = out;
+        store *st = ts_db_open(&db, true);
+        if (!st) {
+            status = TS_EXIT_USAGE;
+        } else if (store_x_save(st, &m.out, m.rows, m.nrows) != 0) {
+            fprintf(stderr, "threadsim: merge: %s\n", store_error(st));
+            status = TS_EXIT_USAGE;
+        } else {
+            printf("merged %zu of %u shards of %s: %" PRIu64 " schedules, %zu distinct outcomes%s\n"
+                   "recorded as exploration %" PRId64 " in %s ('threadsim show exploration %" PRId64
+                   " --db %s')\n",
+                   nseen, shard_n, m.out.program, m.out.schedules, m.out.nout,
+                   m.out.exhausted ? "; exhausted" : "", m.out.id, out, m.out.id, out);
+        }
+        store_close(st);
+    }
+    free(m.map);
+    sim_buf_free(&m.bytes);
+    free(m.rows);
+    free(m.offs);
+    store_x_free(&m.out);
     return status;
 }

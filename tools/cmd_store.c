@@ -216,6 +216,8 @@ static void show_usage(FILE *f)
 
 int ts_cmd_show(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "exploration") == 0)
+        return ts_cmd_show_exploration(argc - 1, argv + 1);
     ts_db_opts db = ts_db_opts_default();
     bool full = false, json = false;
     const char *ref = NULL;

@@ -198,6 +198,67 @@ static int x__set_choices(ts_x_outcome *o, const x_run *r)
     return 0;
 }
 
+static int x__byte(ts_x_result *res, unsigned char c)
+{
+    if (res->nbytes == res->cap_bytes) {
+        size_t cap = res->cap_bytes ? 2 * res->cap_bytes : 4096;
+        unsigned char *b = realloc(res->sched_bytes, cap);
+        if (!b)
+            return -1;
+        res->sched_bytes = b;
+        res->cap_bytes = cap;
+    }
+    res->sched_bytes[res->nbytes++] = c;
+    return 0;
+}
+
+static int x__varint(ts_x_result *res, uint64_t v)
+{
+    do {
+        unsigned char c = v & 0x7F;
+        v >>= 7;
+        if (v)
+            c |= 0x80;
+        if (x__byte(res, c) != 0)
+            return -1;
+    } while (v);
+    return 0;
+}
+
+/* The schedule of run r (outcome k) in the result's table. */
+static int x__keep_schedule(ts_x_result *res, const x_run *r, long k)
+{
+    size_t i = res->schedules; /* this schedule's index */
+    if (i + 2 > res->cap_sched) {
+        size_t cap = res->cap_sched ? 2 * res->cap_sched : 256;
+        size_t *off = realloc(res->sched_off, cap * sizeof *off);
+        if (!off)
+            return -1;
+        res->sched_off = off;
+        uint32_t *out = realloc(res->sched_out, cap * sizeof *out);
+        if (!out)
+            return -1;
+        res->sched_out = out;
+        res->cap_sched = cap;
+    }
+    if (i == 0)
+        res->sched_off[0] = 0;
+    uint64_t zeros = 0;
+    for (size_t d = 0; d < r->ndec; d++) {
+        uint32_t rank = x__rank(&r->dec[d]);
+        if (rank == 0) {
+            zeros++;
+            continue;
+        }
+        if (x__varint(res, zeros) != 0 || x__varint(res, rank - 1) != 0)
+            return -1;
+        zeros = 0;
+    }
+    res->sched_off[i + 1] = res->nbytes;
+    res->sched_out[i] = (uint32_t)k;
+    return 0;
+}
+
 /* Record run `r` (schedule `index`, exit `status`) among the outcomes;
  * returns its outcome's index or -1 on out-of-memory. */
 static long x__record(ts_x_result *res, x_run *r, int status, uint64_t index)
@@ -333,11 +394,12 @@ static int x__dfs(const ts_x_opts *o, uint32_t b, ts_x_runner run, void *arg, x_
         /* FIFO's own schedule (no prefix) is shard 1's */
         bool mine = nprefix || !o->shard_n || o->shard_k == 1;
         if (mine && ts_x_preemptions(r.dec, r.ndec) == b) {
-            long k = x__record(res, &r, status, res->schedules++);
-            if (k < 0) {
+            long k = x__record(res, &r, status, res->schedules);
+            if (k < 0 || x__keep_schedule(res, &r, k) != 0) {
                 rc = -1;
                 break;
             }
+            res->schedules++;
             if (x__goal(o, &r)) {
                 res->goal = k;
                 break;
@@ -436,11 +498,11 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
             free(spec);
             res->runs++;
             long k = x__record(res, &r, status, i);
-            res->schedules++;
-            if (k < 0) {
+            if (k < 0 || x__keep_schedule(res, &r, k) != 0) {
                 rc = -1;
                 break;
             }
+            res->schedules++;
             if (x__goal(o, &r)) {
                 res->goal = k;
                 break;
@@ -499,6 +561,9 @@ int ts_x_shrink(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome 
 
 void ts_x_result_fini(ts_x_result *r)
 {
+    free(r->sched_bytes);
+    free(r->sched_off);
+    free(r->sched_out);
     for (size_t i = 0; i < r->nout; i++) {
         free(r->out[i].output);
         free(r->out[i].choices);

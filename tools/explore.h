@@ -88,6 +88,14 @@ typedef struct ts_x_result {
     bool exhausted;           /* dfs: the space within the bound was covered */
     bool budget_hit;          /* stopped by max_schedules */
     long goal;                /* the goal's outcome index, or -1 */
+    /* every recorded schedule, in order: its choices as ranks, coded as a
+     * replay token's bytes (varint pairs: FIFO choices before, rank - 1),
+     * bytes sched_off[i] .. sched_off[i + 1] of sched_bytes, and its outcome */
+    unsigned char *sched_bytes;
+    size_t nbytes, cap_bytes;
+    size_t *sched_off;        /* schedules + 1 entries */
+    uint32_t *sched_out;
+    size_t cap_sched;
 } ts_x_result;
 
 /* Runs one schedule: the policy is `spec` (len bytes, for

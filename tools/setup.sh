@@ -7,8 +7,9 @@ set -euo pipefail
 # tmux, chromium, libpng-dev: the stepper's screen test and the html timeline's screenshot test
 # libpython3.11-dev: the embedded CPython (pkg-config python3-embed); python3-lib2to3: the
 # Python 2 translator; libpython3.11-testsuite: CPython's own threading tests; libseccomp-dev: --sandbox
+# parallel: the explorer's shards run side by side in a test
 pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libcunit1-dev clang tmux chromium libpng-dev
-      libpython3.11-dev python3.11 python3-lib2to3 libpython3.11-testsuite libseccomp-dev)
+      libpython3.11-dev python3.11 python3-lib2to3 libpython3.11-testsuite libseccomp-dev parallel)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -22,6 +22,8 @@ static const ts_command commands[] = {
     {"export", "a run as Chrome trace JSON, an html timeline, text or JSON", ts_cmd_export},
     {"step", "walk through a run event by event; choose who runs next; step back", ts_cmd_step},
     {"explore", "run many schedules; every distinct outcome, and the schedule for each", ts_cmd_explore},
+    {"explorations", "list the recorded explorations, newest first", ts_cmd_explorations},
+    {"merge", "join the shards of one exploration into one database", ts_cmd_merge},
 };
 
 int ts_usage_error(const char *fmt, ...)

@@ -83,8 +83,44 @@ static const char store__v1[] =
     "  PRIMARY KEY (run_id, decision)\n"
     ") STRICT, WITHOUT ROWID;\n";
 
+/* Version 2: explorations (store_explore.h). */
+static const char store__v2[] =
+    "CREATE TABLE explorations (\n"
+    "  id          INTEGER PRIMARY KEY,\n"
+    "  program     TEXT NOT NULL,\n"
+    "  options     TEXT NOT NULL,\n"
+    "  shard       TEXT,\n"
+    "  schedules   INTEGER NOT NULL,\n"
+    "  outcomes    INTEGER NOT NULL,\n"
+    "  exhausted   INTEGER NOT NULL,\n"
+    "  recorded_at TEXT NOT NULL,\n"
+    "  host        TEXT NOT NULL,\n"
+    "  version     TEXT NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE TABLE outcomes (\n"
+    "  exploration_id INTEGER NOT NULL REFERENCES explorations(id) ON DELETE CASCADE,\n"
+    "  idx            INTEGER NOT NULL,\n"
+    "  exit_status    INTEGER NOT NULL,\n"
+    "  failure        TEXT,\n"
+    "  detail         TEXT,\n"
+    "  output         BLOB NOT NULL,\n"
+    "  count          INTEGER NOT NULL,\n"
+    "  first          INTEGER NOT NULL,\n"
+    "  preemptions    INTEGER NOT NULL,\n"
+    "  token          TEXT NOT NULL,\n"
+    "  PRIMARY KEY (exploration_id, idx)\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "CREATE TABLE explored (\n"
+    "  exploration_id INTEGER NOT NULL REFERENCES explorations(id) ON DELETE CASCADE,\n"
+    "  schedule       INTEGER NOT NULL,\n"
+    "  choices        BLOB NOT NULL,\n"
+    "  outcome        INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (exploration_id, schedule)\n"
+    ") STRICT, WITHOUT ROWID;\n";
+
 static const store_migration store__migrations[] = {
     {1, store__v1},
+    {2, store__v2},
 };
 
 store_open_opts store_open_opts_default(void)

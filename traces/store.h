@@ -50,7 +50,7 @@
 #include "trace.h"
 
 #define STORE_APPLICATION_ID 0x5453494D   /* "TSIM" */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_DEFAULT_PATH "threadsim.db"
 #define STORE_BATCH 10000                 /* rows per recording transaction */
 

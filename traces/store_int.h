@@ -25,6 +25,9 @@ int store__failf(store *st, const char *fmt, ...) __attribute__((format(printf, 
 int store__exec(store *st, const char *sql, const char *what);
 /* Prepare `sql`; NULL and st->err on failure. */
 sqlite3_stmt *store__prepare(store *st, const char *sql);
+/* Now as "YYYY-MM-DDTHH:MM:SSZ"; "name (OS machine)" of this host. */
+void store__now_utc(char *out, size_t cap);
+void store__host(char *out, size_t cap);
 /* Duplicate a string (NULL stays NULL); aborts on out-of-memory. */
 char *store__strdup(const char *s);
 

@@ -287,7 +287,7 @@ uint64_t store_rec_hash(const store_rec *r) { return r->hasher.h; }
 
 /* ---- begin and end -------------------------------------------------------- */
 
-static void rec__now_utc(char *out, size_t cap)
+void store__now_utc(char *out, size_t cap)
 {
     time_t t = time(NULL);
     struct tm tm;
@@ -297,7 +297,7 @@ static void rec__now_utc(char *out, size_t cap)
         snprintf(out, cap, "unknown");
 }
 
-static void rec__host(char *out, size_t cap)
+void store__host(char *out, size_t cap)
 {
     char name[128] = "unknown";
     struct utsname u;
@@ -364,8 +364,8 @@ store_rec *store_rec_begin(store *st, store_run *meta)
         return NULL;
     }
     char when[32], host[256];
-    rec__now_utc(when, sizeof when);
-    rec__host(host, sizeof host);
+    store__now_utc(when, sizeof when);
+    store__host(host, sizeof host);
     sqlite3_bind_text(ins_run, 1, meta->scenario ? meta->scenario : "?", -1, SQLITE_STATIC);
     sqlite3_bind_text(ins_run, 2, meta->policy ? meta->policy : "fifo", -1, SQLITE_STATIC);
     sqlite3_bind_int64(ins_run, 3, (sqlite3_int64)meta->seed);
