@@ -18,10 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
 
 #include "sim/sched.h"
 #include "test_util.h"
 #include "tools/explore.h"
+#include "traces/store_explore.h"
 
 #define SRC THREADSIM_SOURCE_DIR
 
@@ -165,6 +169,65 @@ static void test_shards_add_up(void)
             CU_ASSERT_EQUAL(counts[i], whole.out[i].count);
         ts_x_result_fini(&whole);
     }
+}
+
+/* 100k explored schedules of a dfs (a few preemptions each: ~10 bytes of
+ * choices) and 50 outcomes take well under 50 MB, and read back */
+static void test_store_size(void)
+{
+    char path[] = "/tmp/ts-xstore-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    remove(path);
+    char err[256];
+    store_open_opts so = store_open_opts_default();
+    so.create = true;
+    store *st = store_open(path, &so, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    enum { N = 100000, NOUT = 50 };
+    store_x_sched *rows = calloc(N, sizeof *rows);
+    unsigned char *bytes = malloc((size_t)N * 10);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rows);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bytes);
+    for (size_t i = 0; i < N; i++) {
+        for (size_t b = 0; b < 10; b++)
+            bytes[i * 10 + b] = (unsigned char)((i * 31 + b * 7) & 0x7F);
+        rows[i] = (store_x_sched){bytes + i * 10, 10, (uint32_t)(i % NOUT)};
+    }
+    store_x_outcome outs[NOUT];
+    char text[NOUT][64];
+    for (size_t i = 0; i < NOUT; i++) {
+        snprintf(text[i], sizeof text[i], "counter %zu\n", i);
+        outs[i] = (store_x_outcome){.exit_status = 0, .output = text[i], .len = strlen(text[i]),
+                                    .count = N / NOUT, .first = i, .token = "p.py:AgEA"};
+    }
+    store_exploration x = {.program = "p.py", .options = "strategy=dfs", .schedules = N,
+                           .exhausted = true, .version = "test", .out = outs, .nout = NOUT};
+    CU_ASSERT_EQUAL_FATAL(store_x_save(st, &x, rows, N), 0);
+    store_close(st);
+    struct stat sb;
+    CU_ASSERT_EQUAL(stat(path, &sb), 0);
+    char wal[300];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat sw;
+    off_t total = sb.st_size + (stat(wal, &sw) == 0 ? sw.st_size : 0);
+    CU_ASSERT(total < (off_t)50 << 20);
+    st = store_open(path, NULL, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    store_exploration back;
+    CU_ASSERT_EQUAL(store_x_get(st, x.id, &back), 0);
+    CU_ASSERT_EQUAL(back.nout, NOUT);
+    CU_ASSERT_EQUAL(back.schedules, N);
+    CU_ASSERT_STRING_EQUAL(back.out[7].output, "counter 7\n");
+    store_x_free(&back);
+    store_close(st);
+    free(rows);
+    free(bytes);
+    remove(path);
+    remove(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    remove(wal);
 }
 
 /* ---- the command -------------------------------------------------------------- */
@@ -419,7 +482,7 @@ static void test_usage_errors(void)
 }
 
 TS_TESTS("explore", TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink),
-         TS_TEST(test_shards_add_up), TS_TEST(test_lost_update_found_and_replayed),
+         TS_TEST(test_shards_add_up), TS_TEST(test_store_size), TS_TEST(test_lost_update_found_and_replayed),
          TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
          TS_TEST(test_shards_under_parallel_and_merge),

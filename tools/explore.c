@@ -225,8 +225,9 @@ static int x__varint(ts_x_result *res, uint64_t v)
     return 0;
 }
 
-/* The schedule of run r (outcome k) in the result's table. */
-static int x__keep_schedule(ts_x_result *res, const x_run *r, long k)
+/* The schedule of run r (outcome k) in the result's table; a random or
+ * PCT schedule is its seed (seed + index): no bytes (with_choices false). */
+static int x__keep_schedule(ts_x_result *res, const x_run *r, long k, bool with_choices)
 {
     size_t i = res->schedules; /* this schedule's index */
     if (i + 2 > res->cap_sched) {
@@ -244,7 +245,7 @@ static int x__keep_schedule(ts_x_result *res, const x_run *r, long k)
     if (i == 0)
         res->sched_off[0] = 0;
     uint64_t zeros = 0;
-    for (size_t d = 0; d < r->ndec; d++) {
+    for (size_t d = 0; with_choices && d < r->ndec; d++) {
         uint32_t rank = x__rank(&r->dec[d]);
         if (rank == 0) {
             zeros++;
@@ -395,7 +396,7 @@ static int x__dfs(const ts_x_opts *o, uint32_t b, ts_x_runner run, void *arg, x_
         bool mine = nprefix || !o->shard_n || o->shard_k == 1;
         if (mine && ts_x_preemptions(r.dec, r.ndec) == b) {
             long k = x__record(res, &r, status, res->schedules);
-            if (k < 0 || x__keep_schedule(res, &r, k) != 0) {
+            if (k < 0 || x__keep_schedule(res, &r, k, true) != 0) {
                 rc = -1;
                 break;
             }
@@ -498,7 +499,7 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
             free(spec);
             res->runs++;
             long k = x__record(res, &r, status, i);
-            if (k < 0 || x__keep_schedule(res, &r, k) != 0) {
+            if (k < 0 || x__keep_schedule(res, &r, k, false) != 0) {
                 rc = -1;
                 break;
             }

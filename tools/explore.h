@@ -89,7 +89,8 @@ typedef struct ts_x_result {
     bool budget_hit;          /* stopped by max_schedules */
     long goal;                /* the goal's outcome index, or -1 */
     /* every recorded schedule, in order: its choices as ranks, coded as a
-     * replay token's bytes (varint pairs: FIFO choices before, rank - 1),
+     * replay token's bytes (varint pairs: FIFO choices before, rank - 1;
+     * none for random and PCT, whose schedule i is seed + i),
      * bytes sched_off[i] .. sched_off[i + 1] of sched_bytes, and its outcome */
     unsigned char *sched_bytes;
     size_t nbytes, cap_bytes;

@@ -11,7 +11,8 @@
  *                 the first schedule, the fewest preemptions, the replay
  *                 token;
  *   explored      (exploration_id, schedule): the schedule's choices as
- *                 ranks (the token's bytes: a few per preemption) and the
+ *                 ranks (the token's bytes: a few per preemption; empty for
+ *                 random and PCT, whose schedule i is the seed + i) and the
  *                 index of its outcome. 100k schedules take a few MB.
  *
  * An exploration is written in one transaction: it is there whole or not
