@@ -461,6 +461,32 @@ static void test_shards_under_parallel_and_merge(void)
     CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* --invariant: checked at the end of every schedule; the output is the
+ * same "done\n" either way, the invariant tells the outcomes apart */
+static void test_invariant(void)
+{
+    int st;
+    char *out = cli("explore traces/explore/counter_invariant.py --strategy dfs --preemptions 1 "
+                    "--invariant 'counter == 6' --fail-on invariant",
+                    &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAILS: invariant\n     invariant counter == 6 is false"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "fail-on invariant: 1 failing outcome"));
+    free(out);
+    out = cli("explore traces/explore/counter_invariant.py --strategy dfs --preemptions 1 "
+              "--invariant 'undefined_name' --fail-on invariant",
+              &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "invariant undefined_name raised NameError: name "
+                                       "'undefined_name' is not defined"));
+    free(out);
+    out = cli("explore traces/explore/counter_invariant.py --strategy dfs --preemptions 0 "
+              "--invariant 'counter == 6' --fail-on invariant",
+              &st);
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+}
+
 static void test_usage_errors(void)
 {
     static const char *const bad[] = {
@@ -468,7 +494,8 @@ static void test_usage_errors(void)
         "explore event/set-wait --shard 0/4", "explore event/set-wait --shard 5/4",
         "explore event/set-wait --fail-on crash", "explore event/set-wait --schedules 0",
         "explore event/set-wait --goal /nonexistent/goal.txt", "explore event/set-wait --bogus",
-        "explore event/set-wait --jitter -1", "explore event/set-wait --jitter soon"};
+        "explore event/set-wait --jitter -1", "explore event/set-wait --jitter soon",
+        "explore event/set-wait --invariant 'x == 1'"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int st;
         char cmd[512];
@@ -485,5 +512,5 @@ TS_TESTS("explore", TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shr
          TS_TEST(test_shards_add_up), TS_TEST(test_store_size), TS_TEST(test_lost_update_found_and_replayed),
          TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
-         TS_TEST(test_shards_under_parallel_and_merge),
+         TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_invariant),
          TS_TEST(test_usage_errors))

@@ -48,7 +48,10 @@ static void explore_usage(FILE *f)
           "  --goal FILE           stop at the first schedule whose output is exactly FILE;\n"
           "                        exit 1 if none is found\n"
           "  --fail-on LIST        exit 1 if an outcome fails in one of these ways:\n"
-          "                        exception, deadlock, limit (comma-separated), or any\n"
+          "                        exception (in any thread; a failed assert too), deadlock,\n"
+          "                        limit, invariant (comma-separated), or any\n"
+          "  --invariant EXPR      a Python expression evaluated in the program's namespace\n"
+          "                        at its end; false (or raising) fails the outcome\n"
           "  --junit FILE          a JUnit XML report: one test case per outcome\n"
           "  --shard K/N           run only this shard's part (K from 1 to N); 'auto' takes\n"
           "                        it from a Slurm array (SLURM_ARRAY_TASK_ID, _COUNT) or a\n"
@@ -316,12 +319,12 @@ static bool x__valid_fail_on(const char *s)
 {
     if (strcmp(s, "any") == 0)
         return true;
-    static const char *const ok[] = {"exception", "deadlock", "limit"};
+    static const char *const ok[] = {"exception", "deadlock", "limit", "invariant"};
     for (const char *p = s; *p;) {
         const char *e = strchr(p, ',');
         size_t len = e ? (size_t)(e - p) : strlen(p);
         bool found = false;
-        for (size_t i = 0; i < 3; i++)
+        for (size_t i = 0; i < 4; i++)
             found |= strlen(ok[i]) == len && strncmp(p, ok[i], len) == 0;
         if (!found)
             return false;
@@ -405,7 +408,7 @@ int ts_cmd_explore(int argc, char **argv)
     c.base = model_opts_default();
     ts_x_opts xo = {.strategy = TS_X_RANDOM, .depth = 3, .bound = 2, .timers = true};
     bool python_set = false, json = false, all_lines = false;
-    const char *goal = NULL, *fail_on = NULL, *junit = NULL;
+    const char *goal = NULL, *fail_on = NULL, *junit = NULL, *invariant = NULL;
     uint64_t show = 20;
     ts_db_opts db = ts_db_opts_default();
     for (int i = 1; i < argc; i++) {
@@ -440,7 +443,8 @@ int ts_cmd_explore(int argc, char **argv)
         if (strcmp(a, "--strategy") == 0 || strcmp(a, "--preemptions") == 0 ||
             strcmp(a, "--schedules") == 0 || strcmp(a, "--seed") == 0 ||
             strcmp(a, "--goal") == 0 || strcmp(a, "--fail-on") == 0 ||
-            strcmp(a, "--junit") == 0 || strcmp(a, "--shard") == 0 || strcmp(a, "--show") == 0) {
+            strcmp(a, "--junit") == 0 || strcmp(a, "--shard") == 0 || strcmp(a, "--show") == 0 ||
+            strcmp(a, "--invariant") == 0) {
             if (!v)
                 return ts_usage_error("explore: %s needs a value", a);
             i++;
@@ -483,11 +487,13 @@ int ts_cmd_explore(int argc, char **argv)
                 goal = v;
             } else if (strcmp(a, "--fail-on") == 0) {
                 if (!x__valid_fail_on(v))
-                    return ts_usage_error("explore: --fail-on needs exception, deadlock, limit "
-                                          "(comma-separated) or any (got '%s')", v);
+                    return ts_usage_error("explore: --fail-on needs exception, deadlock, limit, "
+                                          "invariant (comma-separated) or any (got '%s')", v);
                 fail_on = v;
             } else if (strcmp(a, "--junit") == 0) {
                 junit = v;
+            } else if (strcmp(a, "--invariant") == 0) {
+                invariant = v;
             } else if (strcmp(a, "--shard") == 0) {
                 if (!x__parse_shard(v, &xo.shard_k, &xo.shard_n))
                     return TS_EXIT_USAGE;
@@ -547,10 +553,17 @@ int ts_cmd_explore(int argc, char **argv)
         ro.line_notes = false; /* the explanation re-runs with them */
         ro.make_policy = ts_x_make_policy;
         ro.program_lines = !all_lines;
+        ro.invariant = invariant;
         ts_py_runner_init(&c.py, prog, &ro);
         runner = x__run_py;
-    } else if (!python_set) {
-        c.base.python = c.sc->python;
+    } else {
+        if (invariant) {
+            free(goal_text);
+            return ts_usage_error("explore: --invariant is for Python programs ('%s' is a "
+                                  "built-in scenario)", c.name);
+        }
+        if (!python_set)
+            c.base.python = c.sc->python;
     }
 
     double t0 = x__now();
@@ -578,14 +591,15 @@ int ts_cmd_explore(int argc, char **argv)
     }
 
     /* the report, and the stored exploration, from one record */
-    char sname[96], opts[512];
+    char sname[96], opts[4608];
     x__strategy_name(&xo, sname, sizeof sname);
     snprintf(opts, sizeof opts,
              "strategy=%s preemptions=%u schedules=%" PRIu64 " seed=%" PRIu64 " depth=%u "
-             "choices=%s jitter=%" PRId64 " unbuffered=%d python=%d",
+             "choices=%s jitter=%" PRId64 " unbuffered=%d python=%d%s%.4000s",
              xo.strategy == TS_X_DFS ? "dfs" : xo.strategy == TS_X_PCT ? "pct" : "random",
              xo.bound, xo.max_schedules, xo.seed, xo.depth, all_lines ? "line" : "program",
-             xo.jitter, ts_py_run_opts(c.name).unbuffered ? 1 : 0, c.base.python);
+             xo.jitter, ts_py_run_opts(c.name).unbuffered ? 1 : 0, c.base.python,
+             invariant ? " invariant=" : "", invariant ? invariant : "");
     char shard[32];
     snprintf(shard, sizeof shard, "%u/%u", xo.shard_k, xo.shard_n);
     char pname[4096];
@@ -611,6 +625,7 @@ int ts_cmd_explore(int argc, char **argv)
         ro.line_notes = true;
         ro.make_policy = ts_x_make_policy;
         ro.program_lines = !all_lines;
+        ro.invariant = invariant;
         ts_py_runner_init(&notes, prog, &ro);
     }
     char **why = calloc(r.nout ? r.nout : 1, sizeof *why);
@@ -858,6 +873,11 @@ int ts_cmd_explorations(int argc, char **argv)
     return rc ? TS_EXIT_USAGE : TS_EXIT_OK;
 }
 
+static bool x__same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 /* merge: the newest exploration of each input, all of one program and
  * options, distinct shards of one N; outcomes joined by (output, exit) */
 typedef struct x_merge {
@@ -983,7 +1003,9 @@ int ts_cmd_merge(int argc, char **argv)
             size_t j = 0;
             while (j < m.out.nout && !(m.out.out[j].exit_status == o->exit_status &&
                                        m.out.out[j].len == o->len &&
-                                       memcmp(m.out.out[j].output, o->output, o->len) == 0))
+                                       memcmp(m.out.out[j].output, o->output, o->len) == 0 &&
+                                       x__same(m.out.out[j].failure, o->failure) &&
+                                       x__same(m.out.out[j].detail, o->detail)))
                 j++;
             if (j == m.out.nout) {
                 store_x_outcome *nw = realloc(m.out.out, (m.out.nout + 1) * sizeof *nw);

@@ -131,7 +131,7 @@ static void x__sink(void *ud, const sim_event *ev)
             r->failure = "exception";
         sim_buf_add(&r->out, ev->text, ev->len);
     } else if (ev->kind == SIM_EV_ERROR && !r->detail) {
-        r->failure = "exception";
+        r->failure = ev->reason && strcmp(ev->reason, "invariant") == 0 ? "invariant" : "exception";
         r->detail = ev->text ? strndup(ev->text, ev->len) : NULL;
     } else if (ev->kind == SIM_EV_DEADLOCK) {
         r->failure = "deadlock";
@@ -262,14 +262,24 @@ static int x__keep_schedule(ts_x_result *res, const x_run *r, long k, bool with_
 
 /* Record run `r` (schedule `index`, exit `status`) among the outcomes;
  * returns its outcome's index or -1 on out-of-memory. */
+static bool x__same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* An outcome is the output view, the exit status and the failure (with its
+ * line: an invariant can fail while the output stays the same). */
 static long x__record(ts_x_result *res, x_run *r, int status, uint64_t index)
 {
     uint64_t h = x__hash(r->out.p ? r->out.p : "", r->out.len, status);
+    if (r->detail)
+        h ^= x__hash(r->detail, strlen(r->detail), 0) * 31;
     uint32_t pre = ts_x_preemptions(r->dec, r->ndec);
     for (size_t i = 0; i < res->nout; i++) {
         ts_x_outcome *o = &res->out[i];
         if (o->hash == h && o->status == status && o->len == r->out.len &&
-            (o->len == 0 || memcmp(o->output, r->out.p, o->len) == 0)) {
+            (o->len == 0 || memcmp(o->output, r->out.p, o->len) == 0) &&
+            x__same_str(o->failure, r->failure) && x__same_str(o->detail, r->detail)) {
             o->count++;
             /* the schedule kept is the one with the fewest preemptions */
             if (pre < o->preemptions && x__set_choices(o, r) != 0)

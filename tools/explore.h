@@ -69,7 +69,7 @@ typedef struct ts_x_outcome {
     char *output;             /* the output view (stdout and stderr in order) */
     size_t len;
     int status;               /* the exit status */
-    const char *failure;      /* NULL, "exception", "deadlock" or "limit" */
+    const char *failure;      /* NULL, "exception", "deadlock", "limit" or "invariant" */
     char *detail;             /* the failure's first line (e.g. the exception) or NULL */
     uint64_t count;           /* schedules that gave it */
     uint64_t first;           /* the index of the first of them */

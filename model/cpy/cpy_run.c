@@ -662,6 +662,42 @@ static PyObject *child__prepare(const py_program *p, PyObject **globals, bool *s
 
 static void zyg__serve(void);
 
+/* --invariant: the expression in __main__'s namespace at the end; false or
+ * raising is an `error` event (reason "invariant"), not a change of status. */
+static void child__invariant(PyObject *globals)
+{
+    if (!globals)
+        return;
+    PyObject *r = PyRun_String(cpy.ro.invariant, Py_eval_input, globals, globals);
+    int truth = r ? PyObject_IsTrue(r) : -1;
+    char *msg = NULL;
+    if (truth < 0) {
+        PyObject *t, *v, *tb;
+        PyErr_Fetch(&t, &v, &tb);
+        PyErr_NormalizeException(&t, &v, &tb);
+        PyObject *s = v ? PyObject_Str(v) : NULL;
+        const char *tn = t ? ((PyTypeObject *)t)->tp_name : "Exception";
+        msg = model__xasprintf("invariant %s raised %s: %s", cpy.ro.invariant, tn,
+                               s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : "");
+        Py_XDECREF(s);
+        Py_XDECREF(t);
+        Py_XDECREF(v);
+        Py_XDECREF(tb);
+        PyErr_Clear();
+    } else if (!truth) {
+        PyObject *rep = PyObject_Repr(r);
+        msg = model__xasprintf("invariant %s is false (%s)", cpy.ro.invariant,
+                               rep && PyUnicode_Check(rep) ? PyUnicode_AsUTF8(rep) : "?");
+        Py_XDECREF(rep);
+        PyErr_Clear();
+    }
+    Py_XDECREF(r);
+    if (msg) {
+        sim_emit_text(model_sched(), SIM_EV_ERROR, SIM_NONE, 0, "invariant", msg, strlen(msg));
+        free(msg);
+    }
+}
+
 /* The main green thread: the program, then the ending CPython gives it. */
 static void child__main(void *arg)
 {
@@ -713,6 +749,8 @@ static void child__main(void *arg)
     cpy_io_flush();
     PyEval_SetTrace(NULL, NULL);
     cpy_thr_current()->tracing = false;
+    if (cpy.ro.invariant)
+        child__invariant(d);
 }
 
 static int child__run(const py_program *p, model_result *res)

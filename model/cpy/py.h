@@ -56,6 +56,10 @@ typedef struct py_run_opts {
      * now, nevents, ndecisions and the ready queue (thread ids). */
     bool remote_pick;
     bool line_steps;          /* a note at every executed line (the stepper's `break line`) */
+    const char *invariant;    /* a Python expression evaluated in __main__ once the program
+                               * has ended (threads joined, atexit run): false, or an
+                               * exception, is an `error` event with reason "invariant"
+                               * (the exit status stays the program's); NULL = none */
     bool program_lines;       /* a policy deciding at every step decides only at lines of
                                * the program's own code, not the standard library's
                                * (the explorer's and `step --choices program`'s choices) */
