@@ -487,6 +487,35 @@ static void test_invariant(void)
     free(out);
 }
 
+/* each outcome's representative run is stored in full: `replay` reproduces
+ * it from its schedule (timer choices too), `show` prints it */
+static void test_representatives_replay(void)
+{
+    char dir[] = "/tmp/ts-xrep-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char cmd[2048];
+    int st;
+    snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+             " explore traces/explore/join_timeout_tie.py --strategy dfs --preemptions 0 --db %s/x.db 2>/dev/null",
+             dir);
+    char *out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    const char *p = strstr(out, "alive after join(3.0): True");
+    p = p ? strstr(p, "stored as run ") : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    long id = atol(p + strlen("stored as run "));
+    snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+             " replay %ld --db %s/x.db 2>&1; " THREADSIM_BINARY " show %ld --db %s/x.db 2>&1",
+             id, dir, id, dir);
+    char *rep = ts_capture(cmd, &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(rep, "is identical"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(rep, "alive after join(3.0): True\nworker finished\n"));
+    free(rep);
+    free(out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 static void test_usage_errors(void)
 {
     static const char *const bad[] = {
@@ -513,4 +542,5 @@ TS_TESTS("explore", TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shr
          TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_invariant),
+         TS_TEST(test_representatives_replay),
          TS_TEST(test_usage_errors))

@@ -262,6 +262,10 @@ static void x__report(sim_buf *rep, const x_report *rp)
             sim_buf_adds(rep, "     replay: the default schedule (threadsim run)\n");
         if (rp->why && rp->why[i])
             sim_buf_adds(rep, rp->why[i]);
+        if (o->run_id > 0)
+            sim_buf_printf(rep, "     stored as run %" PRId64 " ('threadsim show %" PRId64
+                                " --trace', 'threadsim replay %" PRId64 "')\n",
+                           o->run_id, o->run_id, o->run_id);
     }
     if (x->nout > rp->show)
         sim_buf_printf(rep, "\n  (%zu more outcomes: --show N)\n", x->nout - (size_t)rp->show);
@@ -657,6 +661,42 @@ int ts_cmd_explore(int argc, char **argv)
             free(x.names[k]);
         free(x.names);
     }
+    /* each shown outcome's representative run, stored in full (as `run`
+     * records one, with its line notes): show, replay and export work on it */
+    int status = TS_EXIT_OK;
+    store *st = NULL;
+    if (!db.none && !(st = ts_db_open(&db, true)))
+        status = TS_EXIT_USAGE;
+    char xpolicy[96];
+    snprintf(xpolicy, sizeof xpolicy, "explore %s jitter=%" PRId64 "%s",
+             prog && !all_lines ? "program" : "line", xo.jitter,
+             ts_py_run_opts(c.name).unbuffered ? " unbuffered" : "");
+    for (size_t i = 0; st && sx.out && i < r.nout && i < show; i++) {
+        const ts_x_outcome *o = &r.out[i];
+        model_opts cb = c.base;
+        ts_recording rec;
+        if (ts_record_begin(&rec, st, c.name, xpolicy, &cb, 0) != 0) {
+            status = TS_EXIT_USAGE;
+            break;
+        }
+        size_t len;
+        void *spec = ts_x_spec_fixed(&xo, o->choices, o->nchoices, &len);
+        model_result mr;
+        memset(&mr, 0, sizeof mr);
+        int rs = MODEL_EXIT_INTERNAL;
+        if (spec) {
+            x_cli cn = c;
+            cn.py = notes;
+            rs = (prog ? x__run_py : x__run_c)(&cn, spec, len, &cb, &mr);
+            notes = cn.py;
+        }
+        free(spec);
+        if (ts_record_end(&rec, rs, &mr) != 0) {
+            status = TS_EXIT_USAGE;
+            break;
+        }
+        sx.out[i].run_id = rec.meta.id;
+    }
     size_t nfail = 0;
     for (size_t i = 0; i < r.nout; i++)
         nfail += x__fails(&r.out[i], fail_on);
@@ -691,11 +731,9 @@ int ts_cmd_explore(int argc, char **argv)
         free(why[i]);
     free(why);
 
-    int status = TS_EXIT_OK;
-    if (!db.none) {
-        store *st = ts_db_open(&db, true);
+    if (st && status == TS_EXIT_OK) {
         store_x_sched *rows = calloc(r.schedules ? r.schedules : 1, sizeof *rows);
-        if (!st || !rows) {
+        if (!rows) {
             status = TS_EXIT_USAGE;
         } else {
             for (uint64_t i = 0; i < r.schedules; i++)
@@ -710,8 +748,8 @@ int ts_cmd_explore(int argc, char **argv)
             }
         }
         free(rows);
-        store_close(st);
     }
+    store_close(st);
     for (size_t i = 0; sx.out && i < r.nout; i++)
         free(sx.out[i].token);
     free(sx.out);

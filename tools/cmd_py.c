@@ -156,6 +156,7 @@ py_run_opts ts_py_run_opts(const char *path)
      * environment stays the fixed one (cpy_run.c). */
     const char *env = getenv("PYTHONUNBUFFERED");
     ro.unbuffered = ts_py.unbuffered || (env && *env);
+    ro.program_lines = ts_py.program_lines;
     ro.sandbox = ts_py.sandbox;
     ro.child_hook = py__sandbox;
     return ro;

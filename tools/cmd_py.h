@@ -38,6 +38,8 @@ typedef struct ts_py_cli {
     bool unbuffered;          /* -u, or PYTHONUNBUFFERED set non-empty */
     bool sandbox;             /* --sandbox */
     bool switch_set;          /* --switch-steps was given */
+    bool program_lines;       /* every-step choices only at the program's lines (replaying
+                               * an explorer's run) */
 } ts_py_cli;
 extern ts_py_cli ts_py;
 

@@ -310,7 +310,8 @@ static void replay__sink(void *ud, const sim_event *ev)
  * replay did whatever the run it replayed did. */
 static bool replay__every_step(store *st, const store_run *r)
 {
-    if (strncmp(r->policy, "random", 6) == 0 || strncmp(r->policy, "pct", 3) == 0)
+    if (strncmp(r->policy, "random", 6) == 0 || strncmp(r->policy, "pct", 3) == 0 ||
+        strncmp(r->policy, "explore", 7) == 0)
         return true;
     if (strcmp(r->policy, "replay") != 0 || r->replay_of <= 0 || r->replay_of >= r->id)
         return false;
@@ -364,6 +365,18 @@ static int replay__run(store *st, const store_run *orig, bool record)
     trace_replay_init(&rp, sched, nsched);
     o.policy = trace_replay_policy(&rp);
     o.policy.every_step = replay__every_step(st, orig);
+    /* an explorer's representative run ("explore program|line jitter=NS"):
+     * timers due together were its choices too, and a Python program's
+     * choices were at its own lines only ("program") */
+    const char *xp = strncmp(orig->policy, "explore ", 8) == 0 ? orig->policy : NULL;
+    if (xp) {
+        const char *j = strstr(xp, "jitter=");
+        o.policy.pick_timer = o.policy.pick;
+        o.policy.jitter = j ? strtoll(j + 7, NULL, 10) : 0;
+        ts_py.program_lines = strstr(xp, " program") != NULL;
+        if (strstr(xp, " unbuffered"))
+            ts_py.unbuffered = true;
+    }
 
     replay__text t = {0};
     trace_names_init(&t.names);

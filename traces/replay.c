@@ -39,6 +39,16 @@ static uint32_t replay__pick(void *ud, sim_sched *s, uint32_t n)
         return 0;
     }
     const trace_decision *d = &r->d[r->next++];
+    if (s->timer_decision || d->thread == SIM_NONE) {
+        /* which of the timers due together fired first (an explorer's run) */
+        if (!s->timer_decision || d->thread != SIM_NONE || d->n != n) {
+            replay__diverge(r, s, k, "a %s decision where a %s one was recorded",
+                            s->timer_decision ? "timer" : "thread",
+                            d->thread == SIM_NONE ? "timer" : "thread");
+            return 0;
+        }
+        return d->chosen;
+    }
     if (d->n != n) {
         replay__diverge(r, s, k, "%" PRIu32 " threads are ready where %" PRIu32 " were recorded",
                         n, d->n);

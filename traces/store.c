@@ -108,6 +108,7 @@ static const char store__v2[] =
     "  first          INTEGER NOT NULL,\n"
     "  preemptions    INTEGER NOT NULL,\n"
     "  token          TEXT NOT NULL,\n"
+    "  run_id         INTEGER REFERENCES runs(id) ON DELETE SET NULL,\n"
     "  PRIMARY KEY (exploration_id, idx)\n"
     ") STRICT, WITHOUT ROWID;\n"
     "CREATE TABLE explored (\n"

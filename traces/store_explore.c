@@ -16,7 +16,7 @@ int store_x_save(store *st, store_exploration *x, const store_x_sched *sched, si
             "recorded_at, host, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     sqlite3_stmt *out = store__prepare(
         st, "INSERT INTO outcomes (exploration_id, idx, exit_status, failure, detail, output, "
-            "count, first, preemptions, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "count, first, preemptions, token, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     sqlite3_stmt *sch = store__prepare(
         st, "INSERT INTO explored (exploration_id, schedule, choices, outcome) VALUES (?, ?, ?, ?)");
     int rc = SQLITE_OK;
@@ -59,6 +59,10 @@ int store_x_save(store *st, store_exploration *x, const store_x_sched *sched, si
         sqlite3_bind_int64(out, 8, (sqlite3_int64)o->first);
         sqlite3_bind_int64(out, 9, o->preemptions);
         sqlite3_bind_text(out, 10, o->token ? o->token : "", -1, SQLITE_STATIC);
+        if (o->run_id > 0)
+            sqlite3_bind_int64(out, 11, o->run_id);
+        else
+            sqlite3_bind_null(out, 11);
         if ((rc = sqlite3_step(out)) != SQLITE_DONE)
             goto fail;
     }
@@ -187,7 +191,8 @@ int store_x_get(store *st, int64_t id, store_exploration *out)
     x__row(s, out);
     sqlite3_finalize(s);
     s = store__prepare(st, "SELECT exit_status, failure, detail, output, count, first, "
-                           "preemptions, token FROM outcomes WHERE exploration_id = ? ORDER BY idx");
+                           "preemptions, token, run_id FROM outcomes WHERE exploration_id = ? "
+                           "ORDER BY idx");
     if (!s) {
         store_x_free(out);
         return -1;
@@ -224,6 +229,7 @@ int store_x_get(store *st, int64_t id, store_exploration *out)
         o->first = (uint64_t)sqlite3_column_int64(s, 5);
         o->preemptions = (uint32_t)sqlite3_column_int64(s, 6);
         o->token = x__col(s, 7);
+        o->run_id = sqlite3_column_int64(s, 8);
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {

@@ -9,7 +9,8 @@
  *   outcomes      (exploration_id, idx): exit status, failure kind and its
  *                 first line, the output view (BLOB), count, the index of
  *                 the first schedule, the fewest preemptions, the replay
- *                 token;
+ *                 token, and the run that represents it, stored in full
+ *                 (runs.id: `show`, `replay` and `export` work on it);
  *   explored      (exploration_id, schedule): the schedule's choices as
  *                 ranks (the token's bytes: a few per preemption; empty for
  *                 random and PCT, whose schedule i is the seed + i) and the
@@ -36,6 +37,7 @@ typedef struct store_x_outcome {
     uint64_t count, first;
     uint32_t preemptions;
     char *token;
+    int64_t run_id;           /* its representative run, stored in full; 0 = none */
 } store_x_outcome;
 
 typedef struct store_x_sched {

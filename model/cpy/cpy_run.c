@@ -767,6 +767,8 @@ static int child__run(const py_program *p, model_result *res)
     o.decision_ud = NULL;
     if (cpy.ro.remote_pick && o.policy.pick) {
         o.policy.pick = child__remote_pick;
+        if (o.policy.pick_timer)
+            o.policy.pick_timer = child__remote_pick;
         o.policy.ud = NULL;
     }
     int status = model_run(&o, child__main, (void *)p, res);

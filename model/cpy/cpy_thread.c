@@ -64,7 +64,8 @@ cpy_thr *cpy_thr_current(void)
 void cpy_thr_init_main(void)
 {
     model_thread *t = model__current(model__world());
-    cpy_thr *thr = PyMem_RawCalloc(1, sizeof *thr);
+    /* not in the Python region: its size must not move the program's addresses */
+    cpy_thr *thr = calloc(1, sizeof *thr);
     thr->ts = cpy.main_ts;
     t->user = thr;
 }
@@ -518,7 +519,8 @@ static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
         snprintf(buf, sizeof buf, "_thread-%ld", cpy.alive + 1);
         cname = buf;
     }
-    cpy_thr *thr = PyMem_RawCalloc(1, sizeof *thr);
+    /* not in the Python region: its size must not move the program's addresses */
+    cpy_thr *thr = calloc(1, sizeof *thr);
     if (!thr) {
         Py_XDECREF(name);
         return PyErr_NoMemory();
