@@ -516,6 +516,49 @@ static void test_representatives_replay(void)
     CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* the teaching page (export --explore): self-contained, every outcome on
+ * it, and in headless Chromium real clicks on "who runs next" lead to the
+ * outcome asked for (tests/explore_page_clicks.js drives it) */
+static void test_teaching_page_clicks(void)
+{
+    char dir[] = "/tmp/ts-xpage-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char cmd[2048];
+    int st;
+    snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+             " export traces/explore/two_locks.py --format html --explore --preemptions 1"
+             " > %s/page.html 2>/dev/null",
+             dir);
+    free(ts_capture(cmd, &st));
+    CU_ASSERT_EQUAL(st, 0);
+    snprintf(cmd, sizeof cmd, "%s/page.html", dir);
+    char *page = ts_read_file(cmd, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+    CU_ASSERT_PTR_NOT_NULL(strstr(page, "traces/explore/two_locks.py can print 2 different things</h1>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(page, "fails: deadlock"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(page, "<span>switch to MainThread</span>"));
+    CU_ASSERT_PTR_NULL(strstr(page, "http://"));
+    CU_ASSERT_PTR_NULL(strstr(page, "https://"));
+    free(page);
+    for (int target = 1; target <= 2; target++) {
+        snprintf(cmd, sizeof cmd, "cd " SRC " && timeout 120 node tests/explore_page_clicks.js chromium "
+                 "%s/page.html %d 2>&1", dir, target);
+        char *out = ts_capture(cmd, &st);
+        CU_ASSERT_EQUAL(st, 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "click: "));
+        const char *want = target == 2 ? "ended: The program ended: outcome #2, exit status 3 (deadlock)"
+                                       : "ended: The program ended: outcome #1, exit status 0\n"
+                                         "printed: \"done\\n\"";
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "after start over: Decision 1:"));
+        if (st != 0)
+            fprintf(stderr, "\n%s\n", out);
+        free(out);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 static void test_usage_errors(void)
 {
     static const char *const bad[] = {
@@ -542,5 +585,5 @@ TS_TESTS("explore", TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shr
          TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_invariant),
-         TS_TEST(test_representatives_replay),
+         TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_usage_errors))

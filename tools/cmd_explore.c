@@ -20,6 +20,7 @@
 #include "cmd_py.h"
 #include "../traces/store_explore.h"
 #include "explore.h"
+#include "explore_html.h"
 #include "record.h"
 #include "scenarios/scenario.h"
 #include "step.h"
@@ -59,6 +60,9 @@ static void explore_usage(FILE *f)
           "                        THREADSIM_SHARDS as N)\n"
           "  --show N              outcomes shown in full (default 20)\n"
           "  --json                the report as JSON\n"
+          "  --html FILE           also a teaching page: every outcome, and choosing who runs\n"
+          "                        at each decision ('-': stdout; best with --strategy dfs);\n"
+          "                        also 'threadsim export PROGRAM --format html --explore'\n"
           "  (and run's options: --python, --max-events, --switch-steps, and for .py\n"
           "  programs --max-steps, --max-memory, --timeout, --granularity, --sandbox)\n"
           "\n"
@@ -412,7 +416,7 @@ int ts_cmd_explore(int argc, char **argv)
     c.base = model_opts_default();
     ts_x_opts xo = {.strategy = TS_X_RANDOM, .depth = 3, .bound = 2, .timers = true};
     bool python_set = false, json = false, all_lines = false;
-    const char *goal = NULL, *fail_on = NULL, *junit = NULL, *invariant = NULL;
+    const char *goal = NULL, *fail_on = NULL, *junit = NULL, *invariant = NULL, *html = NULL;
     uint64_t show = 20;
     ts_db_opts db = ts_db_opts_default();
     for (int i = 1; i < argc; i++) {
@@ -448,7 +452,7 @@ int ts_cmd_explore(int argc, char **argv)
             strcmp(a, "--schedules") == 0 || strcmp(a, "--seed") == 0 ||
             strcmp(a, "--goal") == 0 || strcmp(a, "--fail-on") == 0 ||
             strcmp(a, "--junit") == 0 || strcmp(a, "--shard") == 0 || strcmp(a, "--show") == 0 ||
-            strcmp(a, "--invariant") == 0) {
+            strcmp(a, "--invariant") == 0 || strcmp(a, "--html") == 0) {
             if (!v)
                 return ts_usage_error("explore: %s needs a value", a);
             i++;
@@ -498,6 +502,8 @@ int ts_cmd_explore(int argc, char **argv)
                 junit = v;
             } else if (strcmp(a, "--invariant") == 0) {
                 invariant = v;
+            } else if (strcmp(a, "--html") == 0) {
+                html = v;
             } else if (strcmp(a, "--shard") == 0) {
                 if (!x__parse_shard(v, &xo.shard_k, &xo.shard_n))
                     return TS_EXIT_USAGE;
@@ -570,6 +576,15 @@ int ts_cmd_explore(int argc, char **argv)
             c.base.python = c.sc->python;
     }
 
+    x_tree *tree = NULL;
+    if (html) {
+        if (!(tree = x_tree_new())) {
+            free(goal_text);
+            return ts_usage_error("explore: out of memory");
+        }
+        xo.on_run = x_tree_add;
+        xo.on_run_ud = tree;
+    }
     double t0 = x__now();
     ts_x_result r;
     int rc = ts_explore(&xo, runner, &c, &r);
@@ -577,6 +592,7 @@ int ts_cmd_explore(int argc, char **argv)
     if (rc != 0) {
         fprintf(stderr, "threadsim: explore: out of memory\n");
         ts_x_result_fini(&r);
+        x_tree_free(tree);
         ts_py_runner_fini(&c.py);
         py_program_free(prog);
         free(goal_text);
@@ -724,9 +740,27 @@ int ts_cmd_explore(int argc, char **argv)
             sim_buf_printf(&rep, "%sfail-on %s: %zu failing outcome%s\n", goal ? "" : "\n",
                            fail_on, nfail, nfail == 1 ? "" : "s");
     }
-    fwrite(rep.p, 1, rep.len, stdout);
-    fflush(stdout);
+    /* the teaching page; with --html - it is stdout, and the report stderr */
+    bool page_out = html && strcmp(html, "-") == 0;
+    fwrite(rep.p, 1, rep.len, page_out ? stderr : stdout);
+    fflush(page_out ? stderr : stdout);
     sim_buf_free(&rep);
+    if (html) {
+        char what[128];
+        if (xo.strategy == TS_X_DFS)
+            snprintf(what, sizeof what, "Every schedule with at most %u preemption%s", xo.bound,
+                     xo.bound == 1 ? "" : "s");
+        else
+            snprintf(what, sizeof what, "%s", sname);
+        FILE *f = page_out ? stdout : fopen(html, "w");
+        if (!f || x_tree_html(tree, &r, c.name, what, f) != 0) {
+            fprintf(stderr, "threadsim: explore: cannot write the page %s\n", html);
+            status = TS_EXIT_USAGE;
+        }
+        if (f && !page_out && fclose(f) != 0)
+            status = TS_EXIT_USAGE;
+    }
+    x_tree_free(tree);
     for (size_t i = 0; why && i < r.nout; i++)
         free(why[i]);
     free(why);

@@ -87,8 +87,55 @@ static int export__load(const ts_db_opts *db, const char *ref, trace *tr, char *
     return status;
 }
 
+/* `export PROGRAM --format html --explore [explore's options]`: the
+ * explorer's teaching page on stdout (cmd_explore.c), from a dfs of the
+ * program unless --strategy says otherwise, not recorded unless --db. */
+static int export__explore(int argc, char **argv)
+{
+    char **av = calloc((size_t)argc + 12, sizeof *av);
+    if (!av)
+        return ts_usage_error("export: out of memory");
+    int n = 0;
+    bool strategy = false, db = false, schedules = false;
+    av[n++] = "explore";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--explore") == 0)
+            continue;
+        if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            if (strcmp(argv[i + 1], "html") != 0) {
+                free(av);
+                return ts_usage_error("export: --explore makes an html page (--format html)");
+            }
+            i++;
+            continue;
+        }
+        strategy |= strcmp(argv[i], "--strategy") == 0;
+        schedules |= strcmp(argv[i], "--schedules") == 0;
+        db |= strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--no-db") == 0;
+        av[n++] = argv[i];
+    }
+    if (!strategy) {
+        av[n++] = "--strategy";
+        av[n++] = "dfs";
+    }
+    if (!schedules) {
+        av[n++] = "--schedules";
+        av[n++] = "5000";
+    }
+    if (!db)
+        av[n++] = "--no-db";
+    av[n++] = "--html";
+    av[n++] = "-";
+    int rc = ts_cmd_explore(n, av);
+    free(av);
+    return rc;
+}
+
 int ts_cmd_export(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--explore") == 0)
+            return export__explore(argc, argv);
     model_opts o = model_opts_default();
     ts_db_opts db = ts_db_opts_default();
     ts_policy_opts pol = ts_policy_opts_default();

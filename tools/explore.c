@@ -113,6 +113,9 @@ uint32_t ts_x_preemptions(const ts_x_dec *d, size_t n)
 
 typedef struct x_run {
     sim_buf out;              /* the output view */
+    char **names;             /* thread names by id, when on_run wants them */
+    uint32_t nnames;
+    bool want_names;
     int status;
     const char *failure;
     char *detail;
@@ -121,9 +124,30 @@ typedef struct x_run {
     bool oom;
 } x_run;
 
+static void x__name(x_run *r, uint32_t id, const char *text, size_t len)
+{
+    if (id == SIM_NONE || id > 1000000)
+        return;
+    if (id >= r->nnames) {
+        char **n = realloc(r->names, (id + 1) * sizeof *n);
+        if (!n)
+            return;
+        for (uint32_t i = r->nnames; i <= id; i++)
+            n[i] = NULL;
+        r->names = n;
+        r->nnames = id + 1;
+    }
+    free(r->names[id]);
+    r->names[id] = strndup(text, len);
+}
+
 static void x__sink(void *ud, const sim_event *ev)
 {
     x_run *r = ud;
+    if (r->want_names && ev->text &&
+        (ev->kind == SIM_EV_CREATE ||
+         (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "rename") == 0)))
+        x__name(r, ev->other, ev->text, ev->len);
     if (ev->kind == SIM_EV_OUTPUT && ev->text) {
         /* an uncaught exception in a thread is threading's report on stderr */
         if (ev->arg == 2 && !r->failure && ev->len >= 20 &&
@@ -156,7 +180,7 @@ static void x__decided(void *ud, uint64_t index, uint32_t n, uint32_t chosen, ui
         r->dec = d;
         r->cap = c;
     }
-    r->dec[r->ndec++] = (ts_x_dec){n, chosen, thread, step};
+    r->dec[r->ndec++] = (ts_x_dec){n, chosen, thread, step, r->out.len};
 }
 
 static uint64_t x__hash(const char *p, size_t n, int status)
@@ -321,6 +345,10 @@ static int x__run(ts_x_runner run, void *arg, const void *spec, size_t len, x_ru
     free(r->detail);
     r->detail = NULL;
     r->ndec = 0;
+    for (uint32_t i = 0; i < r->nnames; i++) {
+        free(r->names[i]);
+        r->names[i] = NULL;
+    }
     model_opts cb = model_opts_default();
     cb.sink = x__sink;
     cb.sink_ud = r;
@@ -410,6 +438,8 @@ static int x__dfs(const ts_x_opts *o, uint32_t b, ts_x_runner run, void *arg, x_
                 rc = -1;
                 break;
             }
+            if (o->on_run)
+                o->on_run(o->on_run_ud, r.dec, r.ndec, r.names, r.nnames, k);
             res->schedules++;
             if (x__goal(o, &r)) {
                 res->goal = k;
@@ -477,6 +507,7 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
                                        : o->strategy == TS_X_DFS ? 100000 : 1000;
     x_run r;
     memset(&r, 0, sizeof r);
+    r.want_names = o->on_run != NULL;
     int rc = 0;
     if (o->strategy != TS_X_DFS) {
         /* PCT draws its change points from the decisions a run makes: the
@@ -513,6 +544,8 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
                 rc = -1;
                 break;
             }
+            if (o->on_run)
+                o->on_run(o->on_run_ud, r.dec, r.ndec, r.names, r.nnames, k);
             res->schedules++;
             if (x__goal(o, &r)) {
                 res->goal = k;
@@ -531,6 +564,9 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
     sim_buf_free(&r.out);
     free(r.dec);
     free(r.detail);
+    for (uint32_t i = 0; i < r.nnames; i++)
+        free(r.names[i]);
+    free(r.names);
     return rc;
 }
 

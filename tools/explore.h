@@ -44,6 +44,19 @@
 
 typedef enum { TS_X_RANDOM, TS_X_PCT, TS_X_DFS } ts_x_strategy;
 
+/* One decision of a run. */
+typedef struct ts_x_dec {
+    uint32_t n, chosen, thread;  /* thread: the one chosen; SIM_NONE for a timer choice */
+    bool step;
+    size_t out_len;           /* bytes of output before it */
+} ts_x_dec;
+
+/* Called after every recorded schedule (for the teaching page): its
+ * decisions, the names of its threads by id (NULL where unknown), and the
+ * index of its outcome. */
+typedef void (*ts_x_on_run)(void *ud, const ts_x_dec *dec, size_t ndec, char *const *names,
+                            uint32_t nnames, long outcome);
+
 typedef struct ts_x_opts {
     ts_x_strategy strategy;
     uint64_t seed;            /* random/pct: schedule i uses seed + i */
@@ -56,14 +69,10 @@ typedef struct ts_x_opts {
     int goal_status;
     uint32_t shard_k, shard_n;/* this shard (1-based) of n; 0/0 = unsharded */
     bool timers;              /* timers due at one instant are a choice (which fires first) */
+    ts_x_on_run on_run;       /* may be NULL */
+    void *on_run_ud;
     int64_t jitter;           /* ... and those due within this many ns of each other */
 } ts_x_opts;
-
-/* One decision of a run. */
-typedef struct ts_x_dec {
-    uint32_t n, chosen, thread;
-    bool step;
-} ts_x_dec;
 
 typedef struct ts_x_outcome {
     char *output;             /* the output view (stdout and stderr in order) */

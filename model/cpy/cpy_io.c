@@ -197,8 +197,10 @@ static PyObject *stream_get_false(cpy_stream *s, void *c)
 
 static void stream_dealloc(cpy_stream *s)
 {
+    PyTypeObject *tp = Py_TYPE(s);
     sim_buf_free(&s->pending);
     PyObject_Free(s);
+    Py_DECREF(tp);
 }
 
 static PyMethodDef stream_methods[] = {
@@ -225,15 +227,18 @@ static PyGetSetDef stream_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
-static PyTypeObject cpy_stream_type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "threadsim.Stream",
-    .tp_basicsize = sizeof(cpy_stream),
-    .tp_dealloc = (destructor)stream_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "A text stream whose writes are output events of the trace.",
-    .tp_methods = stream_methods,
-    .tp_getset = stream_getset,
+/* A heap type (in the Python region, like the lock types: cpy_thread.c). */
+static PyType_Slot stream_slots[] = {
+    {Py_tp_dealloc, (void *)stream_dealloc},
+    {Py_tp_doc, (void *)"A text stream whose writes are output events of the trace."},
+    {Py_tp_methods, stream_methods},
+    {Py_tp_getset, stream_getset},
+    {0, NULL},
+};
+
+static PyType_Spec stream_spec = {
+    "threadsim.Stream", sizeof(cpy_stream), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE, stream_slots,
 };
 
 /* ---- clocks ------------------------------------------------------------------ */
@@ -737,10 +742,11 @@ static int io__patch(PyObject *mod, PyMethodDef *defs)
 
 int cpy_io_install(void)
 {
-    if (PyType_Ready(&cpy_stream_type) < 0)
+    PyTypeObject *stream_type = (PyTypeObject *)PyType_FromSpec(&stream_spec);
+    if (!stream_type)
         return -1;
     for (int fd = 1; fd <= 2; fd++) {
-        cpy_stream *s = PyObject_New(cpy_stream, &cpy_stream_type);
+        cpy_stream *s = PyObject_New(cpy_stream, stream_type);
         if (!s)
             return -1;
         s->fd = fd;

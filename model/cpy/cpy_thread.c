@@ -20,6 +20,8 @@
  * Idents are the model's: 1 for the main thread, then in start order.
  */
 #include "cpy_int.h"
+
+#include <structmember.h>
 #include "../dalloc.h"
 
 #include <signal.h>
@@ -45,7 +47,11 @@ struct cpy_lock {
     PyObject *weakreflist;
 };
 
-static PyTypeObject cpy_lock_type, cpy_rlock_type;
+/* Heap types, made at the module's init: they live in the Python region
+ * like every object, so their addresses (and so their hashes, which order
+ * the sets and dicts they land in) do not depend on how threadsim's binary
+ * is laid out. */
+static PyTypeObject *cpy_lock_type, *cpy_rlock_type;
 
 static long cpy__ident(void)
 {
@@ -110,7 +116,7 @@ static PyObject *lock__new(PyTypeObject *type)
     cpy_lock *l = (cpy_lock *)type->tp_alloc(type, 0);
     if (!l)
         return NULL;
-    l->rlock = PyType_IsSubtype(type, &cpy_rlock_type);
+    l->rlock = PyType_IsSubtype(type, cpy_rlock_type);
     l->locked = false;
     l->owner = 0;
     l->count = 0;
@@ -136,7 +142,9 @@ static void lock_dealloc(cpy_lock *l)
         PyObject_ClearWeakRefs((PyObject *)l);
     if (l->gen == cpy.run_gen && l->mo)
         l->mo->lock = NULL;
-    Py_TYPE(l)->tp_free((PyObject *)l);
+    PyTypeObject *tp = Py_TYPE(l);
+    tp->tp_free((PyObject *)l);
+    Py_DECREF(tp); /* a heap type's instances own a reference to it */
 }
 
 /* Take the free lock for the current thread. */
@@ -401,27 +409,32 @@ static PyMethodDef rlock_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static PyTypeObject cpy_lock_type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "_thread.lock",
-    .tp_basicsize = sizeof(cpy_lock),
-    .tp_dealloc = (destructor)lock_dealloc,
-    .tp_repr = (reprfunc)lock_repr,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, /* as CPython's */
-    .tp_weaklistoffset = offsetof(cpy_lock, weakreflist),
-    .tp_methods = lock_methods,
+static PyMemberDef lock_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(cpy_lock, weakreflist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
 };
 
-static PyTypeObject cpy_rlock_type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "_thread.RLock",
-    .tp_basicsize = sizeof(cpy_lock),
-    .tp_dealloc = (destructor)lock_dealloc,
-    .tp_repr = (reprfunc)lock_repr,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    .tp_weaklistoffset = offsetof(cpy_lock, weakreflist),
-    .tp_methods = rlock_methods,
-    .tp_new = lock_tp_new,
+static PyType_Slot lock_slots[] = {
+    {Py_tp_dealloc, (void *)lock_dealloc}, {Py_tp_repr, (void *)lock_repr},
+    {Py_tp_methods, lock_methods},         {Py_tp_members, lock_members},
+    {0, NULL},
+};
+
+static PyType_Spec lock_spec = {
+    "_thread.lock", sizeof(cpy_lock), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE, /* as CPython's */
+    lock_slots,
+};
+
+static PyType_Slot rlock_slots[] = {
+    {Py_tp_dealloc, (void *)lock_dealloc}, {Py_tp_repr, (void *)lock_repr},
+    {Py_tp_methods, rlock_methods},        {Py_tp_members, lock_members},
+    {Py_tp_new, (void *)lock_tp_new},      {0, NULL},
+};
+
+static PyType_Spec rlock_spec = {
+    "_thread.RLock", sizeof(cpy_lock), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_IMMUTABLETYPE, rlock_slots,
 };
 
 /* ---- threads --------------------------------------------------------------- */
@@ -558,7 +571,7 @@ static PyObject *mod_allocate_lock(PyObject *mod, PyObject *unused)
 {
     (void)mod;
     (void)unused;
-    return lock__new(&cpy_lock_type);
+    return lock__new(cpy_lock_type);
 }
 
 static PyObject *mod_get_ident(PyObject *mod, PyObject *unused)
@@ -579,7 +592,7 @@ static PyObject *mod_set_sentinel(PyObject *mod, PyObject *unused)
 {
     (void)mod;
     (void)unused;
-    PyObject *l = lock__new(&cpy_lock_type);
+    PyObject *l = lock__new(cpy_lock_type);
     cpy_thr *thr = cpy.in_run ? cpy_thr_current() : NULL;
     if (l && thr) {
         Py_XSETREF(thr->sentinel, l);
@@ -713,18 +726,22 @@ static struct PyModuleDef cpy_thread_def = {
 
 PyObject *cpy_thread_module(void)
 {
-    if (PyType_Ready(&cpy_lock_type) < 0 || PyType_Ready(&cpy_rlock_type) < 0)
+    if (!cpy_lock_type)
+        cpy_lock_type = (PyTypeObject *)PyType_FromSpec(&lock_spec);
+    if (!cpy_rlock_type)
+        cpy_rlock_type = (PyTypeObject *)PyType_FromSpec(&rlock_spec);
+    if (!cpy_lock_type || !cpy_rlock_type)
         return NULL;
     PyObject *m = PyModule_Create(&cpy_thread_def);
     if (!m)
         return NULL;
-    Py_INCREF(&cpy_lock_type);
-    Py_INCREF(&cpy_lock_type);
-    Py_INCREF(&cpy_rlock_type);
+    Py_INCREF(cpy_lock_type);
+    Py_INCREF(cpy_lock_type);
+    Py_INCREF(cpy_rlock_type);
     Py_INCREF(PyExc_RuntimeError);
-    if (PyModule_AddObject(m, "LockType", (PyObject *)&cpy_lock_type) < 0 ||
-        PyModule_AddObject(m, "lock", (PyObject *)&cpy_lock_type) < 0 ||
-        PyModule_AddObject(m, "RLock", (PyObject *)&cpy_rlock_type) < 0 ||
+    if (PyModule_AddObject(m, "LockType", (PyObject *)cpy_lock_type) < 0 ||
+        PyModule_AddObject(m, "lock", (PyObject *)cpy_lock_type) < 0 ||
+        PyModule_AddObject(m, "RLock", (PyObject *)cpy_rlock_type) < 0 ||
         PyModule_AddObject(m, "error", PyExc_RuntimeError) < 0 ||
         PyModule_AddObject(m, "TIMEOUT_MAX", PyFloat_FromDouble(9223372036.0)) < 0) {
         Py_DECREF(m);
@@ -853,8 +870,8 @@ static char *wait__obj_name(PyObject *obj, long *ident)
     if (tname && PyUnicode_Check(tname)) {
         out = model__xasprintf("Thread %s", PyUnicode_AsUTF8(tname));
     } else {
-        const char *kind = Py_TYPE(obj) == &cpy_lock_type    ? "Lock"
-                           : Py_TYPE(obj) == &cpy_rlock_type ? "RLock"
+        const char *kind = Py_TYPE(obj) == cpy_lock_type    ? "Lock"
+                           : Py_TYPE(obj) == cpy_rlock_type ? "RLock"
                                                               : Py_TYPE(obj)->tp_name;
         const char *dot = strrchr(kind, '.');
         PyObject *n = cpy_display_name(obj, dot ? dot + 1 : kind);

@@ -781,7 +781,9 @@ def _py2_type_str(t):
     if name.startswith('_thread.'):     # _thread._local, defined in Python
         return "<type 'thread.%s'>" % name[8:]
     mod = t.__module__
-    builtin = not (t.__flags__ & (1 << 9))  # not Py_TPFLAGS_HEAPTYPE
+    # not Py_TPFLAGS_HEAPTYPE, or threadsim's C lock types (heap types made
+    # in C, so that their addresses are deterministic)
+    builtin = not (t.__flags__ & (1 << 9)) or mod == '_thread'
     mod = _PY2_MODULES.get(mod, mod)
     if builtin:
         return "<type '%s'>" % (name if mod == '__builtin__' else mod + '.' + name)
