@@ -128,14 +128,29 @@ static int py__rm(const char *path, const struct stat *sb, int flag, struct FTW 
 
 py_run_opts ts_py_run_opts(const char *path)
 {
-    static char **argv;
-    free(argv);
-    argv = calloc((size_t)ts_py.argc + 2, sizeof *argv);
-    if (!argv)
-        abort();
-    argv[0] = (char *)path;
-    for (int i = 0; i < ts_py.argc; i++)
-        argv[i + 1] = ts_py.argv[i];
+    /* one argv per path, kept for the process: run options are copied into
+     * sessions that outlive the call (a caller may ask several times) */
+    static struct {
+        const char *path;
+        char **argv;
+    } made[8];
+    static size_t nmade;
+    char **argv = NULL;
+    for (size_t i = 0; i < nmade && !argv; i++)
+        if (made[i].path == path)
+            argv = made[i].argv;
+    if (!argv) {
+        argv = calloc((size_t)ts_py.argc + 2, sizeof *argv);
+        if (!argv)
+            abort();
+        argv[0] = (char *)path;
+        for (int i = 0; i < ts_py.argc; i++)
+            argv[i + 1] = ts_py.argv[i];
+        if (nmade < sizeof made / sizeof made[0]) {
+            made[nmade].path = path;
+            made[nmade++].argv = argv;
+        }
+    }
     py_run_opts ro = py_run_opts_default();
     ro.argc = ts_py.argc + 1;
     ro.argv = argv;
