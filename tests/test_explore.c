@@ -265,6 +265,9 @@ static void test_lost_update_found_and_replayed(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "exhausted: every schedule with at most 1 preemption ran"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "preemption 1 (decision "));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "is switched out at traces/explore/lost_update_assert.py:"));
+    /* the accesses that make it a race: read before the switch, written after */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "       conflict on counter: Thread-1 (work) read it (line 11), "
+                                       "then Thread-2 (work) wrote it (line 12)\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "     | ok 6\n"));
     char *tok = token_after(out, "FAILS: exception");
     CU_ASSERT_PTR_NOT_NULL_FATAL(tok);

@@ -136,5 +136,29 @@ static void test_syntax_error_every_run(void)
     py_program_free(p);
 }
 
+/* sessions opened one after another close in any order: a later session's
+ * process must not hold an earlier one's socket (it would never see its
+ * caller close it, and closing would wait forever) */
+static void test_sessions_close_in_any_order(void)
+{
+    py_program *p = load("print('hi')\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    py_session *a = py_session_open(p, NULL, NULL);
+    py_session *b = py_session_open(p, NULL, NULL);
+    py_session *c = py_session_open(p, NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    int st;
+    char *out = run_in(b, NULL, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "output   stdout \"hi\\n\""));
+    free(out);
+    py_session_close(a); /* the first first: b and c must not keep it open */
+    py_session_close(b);
+    py_session_close(c);
+    py_program_free(p);
+}
+
 TS_TESTS("py_session", TS_TEST(test_session_runs_equal_fresh_runs), TS_TEST(test_made_policies),
-         TS_TEST(test_syntax_error_every_run))
+         TS_TEST(test_syntax_error_every_run), TS_TEST(test_sessions_close_in_any_order))

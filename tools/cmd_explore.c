@@ -104,6 +104,15 @@ static int x__run_c(void *arg, const void *spec, size_t len, model_opts *cb, mod
 
 /* ---- the explanation of a schedule: its preemptions, with lines -------------- */
 
+/* What one thread read and wrote since it was last switched in (access
+ * notes: "read counter", "write .value", "write [item]"), with lines. */
+typedef struct x_seg {
+    char **acc;               /* "read counter" */
+    int *line;
+    uint32_t *tid;            /* the thread */
+    size_t n, cap;
+} x_seg;
+
 typedef struct x_explain {
     char **names;             /* by thread id */
     uint32_t nnames;
@@ -111,7 +120,85 @@ typedef struct x_explain {
     char note[256];           /* its "file:line" */
     sim_buf out;              /* the report lines */
     uint32_t k;               /* preemptions so far */
+    x_seg seg[64];            /* by thread id (the first 64 threads) */
+    int line[64];             /* each thread's line now */
+    bool pending;             /* a preemption whose conflicts are still being collected: */
+    uint32_t pa;              /* ... thread pa was switched out, */
+    x_seg before;             /* ... having touched these, */
+    x_seg after;              /* ... and the others touched these until pa ran again */
 } x_explain;
+
+static void x__seg_clear(x_seg *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->acc[i]);
+    s->n = 0;
+}
+
+static void x__seg_free(x_seg *s)
+{
+    x__seg_clear(s);
+    free(s->acc);
+    free(s->line);
+    free(s->tid);
+    memset(s, 0, sizeof *s);
+}
+
+static void x__seg_add(x_seg *s, const char *a, size_t len, int line, uint32_t tid)
+{
+    for (size_t i = 0; i < s->n; i++) /* once each */
+        if (s->tid[i] == tid && strlen(s->acc[i]) == len && memcmp(s->acc[i], a, len) == 0)
+            return;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 16;
+        char **na = realloc(s->acc, cap * sizeof *na);
+        if (!na)
+            return;
+        s->acc = na;
+        int *nl = realloc(s->line, cap * sizeof *nl);
+        if (!nl)
+            return;
+        s->line = nl;
+        uint32_t *nt = realloc(s->tid, cap * sizeof *nt);
+        if (!nt)
+            return;
+        s->tid = nt;
+        s->cap = cap;
+    }
+    s->acc[s->n] = strndup(a, len);
+    s->tid[s->n] = tid;
+    s->line[s->n++] = line;
+}
+
+static const char *x__tname(const x_explain *x, uint32_t id);
+
+/* The conflicts of the pending preemption: a name both threads touched,
+ * one of them writing it. */
+static void x__conflicts(x_explain *x)
+{
+    if (!x->pending)
+        return;
+    x->pending = false;
+    const x_seg *a = &x->before, *b = &x->after;
+    size_t shown = 0;
+    for (size_t i = 0; i < a->n && shown < 4; i++) {
+        const char *na = strchr(a->acc[i], ' ');
+        for (size_t j = 0; na && j < b->n; j++) {
+            const char *nb = strchr(b->acc[j], ' ');
+            if (!nb || strcmp(na, nb) != 0 ||
+                (a->acc[i][0] != 'w' && b->acc[j][0] != 'w'))
+                continue;
+            sim_buf_printf(&x->out, "       conflict on %s: %s %s it (line %d), then %s %s it (line %d)\n",
+                           na + 1, x__tname(x, x->pa), a->acc[i][0] == 'w' ? "wrote" : "read",
+                           a->line[i], x__tname(x, b->tid[j]), b->acc[j][0] == 'w' ? "wrote" : "read",
+                           b->line[j]);
+            shown++;
+            break;
+        }
+    }
+    x__seg_free(&x->before);
+    x__seg_free(&x->after);
+}
 
 static void x__name(x_explain *x, uint32_t id, const char *text, size_t len)
 {
@@ -138,6 +225,25 @@ static const char *x__tname(const x_explain *x, uint32_t id)
 static void x__explain_sink(void *ud, const sim_event *ev)
 {
     x_explain *x = ud;
+    if (ev->kind == SIM_EV_SWITCH) {
+        /* the preempted thread running again ends the window; the thread
+         * switched in starts a fresh segment */
+        if (x->pending && ev->other == x->pa)
+            x__conflicts(x);
+        if (ev->other < 64)
+            x__seg_clear(&x->seg[ev->other]);
+    } else if (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "access") == 0 &&
+               ev->text && ev->thread < 64) {
+        x__seg_add(&x->seg[ev->thread], ev->text, ev->len, x->line[ev->thread], ev->thread);
+        if (x->pending && ev->thread != x->pa)
+            x__seg_add(&x->after, ev->text, ev->len, x->line[ev->thread], ev->thread);
+    } else if (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "line") == 0 &&
+               ev->text && ev->thread < 64) {
+        size_t c = ev->len;
+        while (c > 0 && ev->text[c - 1] != ':')
+            c--;
+        x->line[ev->thread] = c ? atoi(ev->text + c) : 0;
+    }
     if (ev->kind == SIM_EV_CREATE && ev->text)
         x__name(x, ev->other, ev->text, ev->len);
     else if (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "rename") == 0 && ev->text)
@@ -157,9 +263,19 @@ static void x__explain_dec(void *ud, uint64_t index, uint32_t n, uint32_t chosen
     if (!step || chosen == n - 1)
         return;
     x->k++;
+    x__conflicts(x);
     const char *from = x->note_thread != SIM_NONE ? x__tname(x, x->note_thread) : "?";
     sim_buf_printf(&x->out, "     preemption %u (decision %" PRIu64 "): %s is switched out at %s; %s runs\n",
                    x->k, index, from, x->note[0] ? x->note : "?", x__tname(x, thread));
+    /* what the switched-out thread touched so far, against what the one
+     * that runs now touches until it is switched out */
+    if (x->note_thread < 64 && thread < 64) {
+        x->pending = true;
+        x->pa = x->note_thread;
+        const x_seg *a = &x->seg[x->pa];
+        for (size_t i = 0; i < a->n; i++)
+            x__seg_add(&x->before, a->acc[i], strlen(a->acc[i]), a->line[i], x->pa);
+    }
 }
 
 /* ---- the report ------------------------------------------------------------------ */
@@ -637,15 +753,20 @@ int ts_cmd_explore(int argc, char **argv)
                                       .preemptions = o->preemptions,
                                       .token = ts_step_token_ranks(c.name, o->ranks, o->nchoices)};
     }
-    /* the preemptions of each shown failing or goal outcome, with lines */
-    ts_py_runner notes;
+    /* the preemptions of each shown failing or goal outcome, with lines and
+     * what the threads touched (`notes`: line and access notes); the
+     * representative runs (`reps`: line notes, as `run` records them) */
+    ts_py_runner notes, reps;
     memset(&notes, 0, sizeof notes);
+    memset(&reps, 0, sizeof reps);
     if (prog) {
         py_run_opts ro = ts_py_run_opts(c.name);
         ro.line_notes = true;
         ro.make_policy = ts_x_make_policy;
         ro.program_lines = !all_lines;
         ro.invariant = invariant;
+        ts_py_runner_init(&reps, prog, &ro);
+        ro.access_notes = true;
         ts_py_runner_init(&notes, prog, &ro);
     }
     char **why = calloc(r.nout ? r.nout : 1, sizeof *why);
@@ -672,6 +793,10 @@ int ts_cmd_explore(int argc, char **argv)
             notes = cn.py;
         }
         free(spec);
+        x__conflicts(&x); /* a preemption whose window ran to the end */
+        for (size_t k = 0; k < 64; k++)
+            x__seg_free(&x.seg[k]);
+        x__seg_free(&x.before);
         why[i] = sim_buf_take(&x.out);
         for (uint32_t k = 0; k < x.nnames; k++)
             free(x.names[k]);
@@ -702,9 +827,9 @@ int ts_cmd_explore(int argc, char **argv)
         int rs = MODEL_EXIT_INTERNAL;
         if (spec) {
             x_cli cn = c;
-            cn.py = notes;
+            cn.py = reps;
             rs = (prog ? x__run_py : x__run_c)(&cn, spec, len, &cb, &mr);
-            notes = cn.py;
+            reps = cn.py;
         }
         free(spec);
         if (ts_record_end(&rec, rs, &mr) != 0) {
@@ -825,6 +950,7 @@ int ts_cmd_explore(int argc, char **argv)
     }
     ts_x_result_fini(&r);
     ts_py_runner_fini(&notes);
+    ts_py_runner_fini(&reps);
     ts_py_runner_fini(&c.py);
     py_program_free(prog);
     free(goal_text);

@@ -19,6 +19,8 @@
  */
 #include "cpy_int.h"
 
+#include <opcode.h>
+
 #include <string.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -457,6 +459,57 @@ static int cpy__user_trace(cpy_thr *thr, PyFrameObject *f, int what, PyObject *a
 }
 
 static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg);
+static bool cpy__mine(cpy_thr *thr, PyFrameObject *f);
+
+/* --access notes: what the instruction about to run reads or writes, from
+ * its opcode and argument (CPython 3.11's encoding: 2-byte units; a
+ * LOAD_GLOBAL's name index is its argument >> 1). */
+static void cpy__access(PyFrameObject *f)
+{
+    PyCodeObject *co = PyFrame_GetCode(f);
+    PyObject *code = PyCode_GetCode(co);
+    int lasti = PyFrame_GetLasti(f);
+    const char *what = NULL, *name = NULL;
+    if (code && PyBytes_Check(code) && lasti >= 0 && lasti + 1 < PyBytes_GET_SIZE(code)) {
+        const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(code);
+        int op = b[lasti], arg = b[lasti + 1];
+        if (lasti >= 2 && b[lasti - 2] == EXTENDED_ARG)
+            arg |= b[lasti - 1] << 8;
+        PyObject *names = co->co_names;
+        int idx = -1;
+        if (op == LOAD_GLOBAL)
+            what = "read", idx = arg >> 1;
+        else if (op == LOAD_NAME || op == LOAD_ATTR)
+            what = "read", idx = arg;
+        else if (op == STORE_GLOBAL || op == STORE_NAME || op == STORE_ATTR || op == DELETE_ATTR ||
+                 op == DELETE_GLOBAL || op == DELETE_NAME)
+            what = "write", idx = arg;
+        else if (op == BINARY_SUBSCR)
+            what = "read", name = "[item]";
+        else if (op == STORE_SUBSCR || op == DELETE_SUBSCR)
+            what = "write", name = "[item]";
+        if (idx >= 0 && names && idx < PyTuple_GET_SIZE(names)) {
+            name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, idx));
+            if (op == LOAD_ATTR || op == STORE_ATTR || op == DELETE_ATTR) {
+                static char attr[256];
+                snprintf(attr, sizeof attr, ".%s", name ? name : "?");
+                name = attr;
+            }
+        }
+    }
+    if (what && name) {
+        char buf[300];
+        int len = snprintf(buf, sizeof buf, "%s %s", what, name);
+        sim_sched *s = model_sched();
+        sim_event ev = {.kind = SIM_EV_NOTE, .thread = s->current ? s->current->id : SIM_NONE,
+                        .other = SIM_NONE, .obj = SIM_NONE, .reason = "access", .text = buf,
+                        .len = (size_t)(len < (int)sizeof buf ? len : (int)sizeof buf - 1)};
+        sim_emit(s, &ev);
+    }
+    PyErr_Clear();
+    Py_XDECREF(code);
+    Py_DECREF(co);
+}
 
 /* The frame runs the program's own code: not the standard library's, not
  * importlib's or threadsim's (cached for the last code object asked). */
@@ -526,6 +579,8 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
         return 0;
     }
     case PyTrace_LINE: {
+        if (cpy.ro.access_notes && !cpy.ro.opcodes && cpy__mine(thr, f))
+            PyObject_SetAttrString((PyObject *)f, "f_trace_opcodes", Py_True);
         int lasti = PyFrame_GetLasti(f);
         can_switch = thr->last_frame == f && lasti <= thr->last_lasti;
         thr->last_frame = f;
@@ -533,6 +588,10 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
         break;
     }
     case PyTrace_OPCODE:
+        if (cpy.ro.access_notes && cpy__mine(thr, f))
+            cpy__access(f);
+        if (!cpy.ro.opcodes)
+            return 0; /* traced for the notes only: not a step */
         can_switch = false;
         break;
     default:

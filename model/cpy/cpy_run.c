@@ -1028,8 +1028,14 @@ py_session *py_session_open(const py_program *p, const model_opts *mo, const py_
         return NULL;
     }
     if (pid == 0) {
-        close(sv[0]);
-        zyg_ctl = sv[1];
+        /* Only its own socket: another session's socket kept open here would
+         * never see its caller close it (that zygote would wait forever),
+         * and the caller's files (its database) are none of the program's. */
+        int keep = sv[1];
+        if (keep > 3)
+            close_range(3, (unsigned)keep - 1, 0);
+        close_range((unsigned)keep + 1, ~0U, 0);
+        zyg_ctl = keep;
         zyg_session = ss;
         pipe_hold = true;
         cpy.prog = p;

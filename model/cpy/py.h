@@ -60,6 +60,10 @@ typedef struct py_run_opts {
                                * has ended (threads joined, atexit run): false, or an
                                * exception, is an `error` event with reason "invariant"
                                * (the exit status stays the program's); NULL = none */
+    bool access_notes;        /* a note (reason "access", text "read NAME" / "write NAME")
+                               * at each global, name, attribute or item the program's
+                               * own code reads or writes: for explaining a schedule
+                               * (slow: it traces opcodes; no step is counted for them) */
     bool program_lines;       /* a policy deciding at every step decides only at lines of
                                * the program's own code, not the standard library's
                                * (the explorer's and `step --choices program`'s choices) */
