@@ -128,29 +128,15 @@ static int py__rm(const char *path, const struct stat *sb, int flag, struct FTW 
 
 py_run_opts ts_py_run_opts(const char *path)
 {
-    /* one argv per path, kept for the process: run options are copied into
-     * sessions that outlive the call (a caller may ask several times) */
-    static struct {
-        const char *path;
-        char **argv;
-    } made[8];
-    static size_t nmade;
-    char **argv = NULL;
-    for (size_t i = 0; i < nmade && !argv; i++)
-        if (made[i].path == path)
-            argv = made[i].argv;
-    if (!argv) {
-        argv = calloc((size_t)ts_py.argc + 2, sizeof *argv);
-        if (!argv)
-            abort();
-        argv[0] = (char *)path;
-        for (int i = 0; i < ts_py.argc; i++)
-            argv[i + 1] = ts_py.argv[i];
-        if (nmade < sizeof made / sizeof made[0]) {
-            made[nmade].path = path;
-            made[nmade++].argv = argv;
-        }
-    }
+    /* valid until the next call: a runner keeps its own copy */
+    static char **argv;
+    free(argv);
+    argv = calloc((size_t)ts_py.argc + 2, sizeof *argv);
+    if (!argv)
+        abort();
+    argv[0] = (char *)path;
+    for (int i = 0; i < ts_py.argc; i++)
+        argv[i + 1] = ts_py.argv[i];
     py_run_opts ro = py_run_opts_default();
     ro.argc = ts_py.argc + 1;
     ro.argv = argv;
@@ -214,6 +200,16 @@ void ts_py_runner_init(ts_py_runner *r, const py_program *prog, const py_run_opt
     memset(r, 0, sizeof *r);
     r->prog = prog;
     r->ro = *ro;
+    /* its own argv: the session opens later, after the caller may have
+     * asked ts_py_run_opts again (which reuses its array) */
+    r->argv = calloc((size_t)(ro->argc > 0 ? ro->argc : 0) + 1, sizeof *r->argv);
+    if (r->argv) {
+        for (int i = 0; i < ro->argc; i++)
+            r->argv[i] = ro->argv[i];
+        r->ro.argv = r->argv;
+    } else {
+        r->failed = true;
+    }
 }
 
 int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *pol,
@@ -249,6 +245,8 @@ void ts_py_runner_fini(ts_py_runner *r)
     if (r->scratch[0])
         nftw(r->scratch, py__rm, 16, FTW_DEPTH | FTW_PHYS);
     r->scratch[0] = '\0';
+    free(r->argv);
+    r->argv = NULL;
 }
 
 int ts_py_exec(const py_program *prog, const char *path, const model_opts *o, model_result *res)

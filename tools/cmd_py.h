@@ -70,6 +70,7 @@ int ts_py_run_with(const struct py_program *prog, const model_opts *o, struct py
 typedef struct ts_py_runner {
     const struct py_program *prog;
     struct py_run_opts ro;
+    char **argv;              /* ro.argv, owned */
     struct py_session *ss;
     char scratch[64];
     bool failed;              /* the session could not open: every run fails */

@@ -78,7 +78,7 @@ static void usage(FILE *f)
           "commands:\n",
           f);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fputs("\noptions: --help, --version. 'threadsim COMMAND --help' for a command's options.\n"
           "exit status: 0 ok, 1 failure or difference, 2 usage or I/O error,\n"
           "             3 deadlock, 4 run limit reached\n",
