@@ -34,6 +34,10 @@ function cleanup() {
   try { fs.rmSync(profile, { recursive: true, force: true }); } catch (e) { /* left */ }
 }
 setTimeout(() => fail('timed out'), 60000).unref();
+// never leave a browser behind, however this process ends
+for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'])
+  process.on(sig, () => { cleanup(); process.exit(2); });
+process.on('exit', () => { try { chrome.kill('SIGKILL'); } catch (e) { /* gone */ } });
 
 let err = '';
 chrome.stderr.on('data', (d) => {

@@ -680,6 +680,10 @@ int ts_cmd_explore(int argc, char **argv)
         ro.make_policy = ts_x_make_policy;
         ro.program_lines = !all_lines;
         ro.invariant = invariant;
+        /* what an outcome is made of (explore.c's sink); the rest stays in
+         * the run's process */
+        ro.event_kinds = 1u << SIM_EV_OUTPUT | 1u << SIM_EV_ERROR | 1u << SIM_EV_DEADLOCK |
+                         1u << SIM_EV_LIMIT | 1u << SIM_EV_CREATE | 1u << SIM_EV_NOTE;
         ts_py_runner_init(&c.py, prog, &ro);
         runner = x__run_py;
     } else {

@@ -191,6 +191,8 @@ static void pipe_put(char type, const void *hdr, size_t n)
 static void pipe_sink(void *ud, const sim_event *ev)
 {
     (void)ud;
+    if (cpy.ro.event_kinds && !(cpy.ro.event_kinds >> ev->kind & 1))
+        return;
     rec_event r = {ev->seq, ev->time, ev->arg, (uint32_t)ev->kind, ev->thread, ev->other, ev->obj,
                    ev->reason ? (uint32_t)strlen(ev->reason) : UINT32_MAX,
                    ev->text ? (uint32_t)ev->len : UINT32_MAX};

@@ -64,6 +64,10 @@ typedef struct py_run_opts {
                                * at each global, name, attribute or item the program's
                                * own code reads or writes: for explaining a schedule
                                * (slow: it traces opcodes; no step is counted for them) */
+    uint32_t event_kinds;     /* a session's runs send only the events of these kinds
+                               * (bit 1 << sim_ev_kind) to the caller's sink; 0 = all.
+                               * Decisions always go. (The explorer needs only output,
+                               * errors, deadlocks, limits, creations and its notes.) */
     bool program_lines;       /* a policy deciding at every step decides only at lines of
                                * the program's own code, not the standard library's
                                * (the explorer's and `step --choices program`'s choices) */
