@@ -902,10 +902,30 @@ static void zyg__serve(void)
 
 /* ---- the parent ------------------------------------------------------------------------ */
 
+/* The event pipe is read in 64 KiB gulps (a run's records are small and
+ * many: a read per field cost more than the run). One run is read at a
+ * time; py_session_run resets this before each. */
+static struct {
+    int fd;
+    size_t pos, len;
+    char b[1 << 16];
+} rd = {.fd = -1};
+
 static int read_full(int fd, void *buf, size_t n, double deadline, pid_t pid, bool *timed_out)
 {
+    if (rd.fd != fd) {
+        rd.fd = fd;
+        rd.pos = rd.len = 0;
+    }
     size_t off = 0;
     while (off < n) {
+        if (rd.pos < rd.len) {
+            size_t k = n - off < rd.len - rd.pos ? n - off : rd.len - rd.pos;
+            memcpy((char *)buf + off, rd.b + rd.pos, k);
+            rd.pos += k;
+            off += k;
+            continue;
+        }
         if (deadline > 0) {
             double left = deadline - wall_now();
             if (left <= 0) {
@@ -920,12 +940,13 @@ static int read_full(int fd, void *buf, size_t n, double deadline, pid_t pid, bo
             if (pr == 0)
                 continue;
         }
-        ssize_t r = read(fd, (char *)buf + off, n - off);
+        ssize_t r = read(fd, rd.b, sizeof rd.b);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
             return -1;
-        off += (size_t)r;
+        rd.pos = 0;
+        rd.len = (size_t)r;
     }
     return 0;
 }
@@ -1150,6 +1171,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
         fprintf(stderr, "threadsim: cannot start the Python engine: fork failed\n");
         return MODEL_EXIT_INTERNAL;
     }
+    rd.fd = -1; /* a new pipe, even if its number is an old one's */
     /* The child stops itself at its timeout; this is for one stuck in C. */
     double deadline = ss->ro.timeout > 0 ? wall_now() + ss->ro.timeout + 2.0 : 0;
     bool got_result = false, timed_out = false;
