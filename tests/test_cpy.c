@@ -179,12 +179,38 @@ static void test_step_choices_at_lines(void)
     rmdir(dir);
 }
 
+/* No object of libpython is copied into threadsim's own binary (a copy
+ * relocation of Py_None, _PyRuntime or a type): their addresses, and so the
+ * order of sets and dicts of them, and so every object address a program
+ * prints, would change with every change of the binary. */
+static void test_no_copy_relocations_of_python_data(void)
+{
+    int st;
+    char *out = ts_capture("readelf -rW " THREADSIM_BINARY " 2>&1", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Relocation section"));
+    const char *p = out;
+    int bad = 0;
+    while ((p = strstr(p, "R_X86_64_COPY")) != NULL) {
+        const char *eol = strchr(p, '\n');
+        size_t n = eol ? (size_t)(eol - p) : strlen(p);
+        if (memmem(p, n, " Py", 3) || memmem(p, n, " _Py", 4)) {
+            fprintf(stderr, "\ncopy relocation: %.*s\n", (int)n, p);
+            bad++;
+        }
+        p += n;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    free(out);
+}
+
 int main(void)
 {
     static const ts_test tests[] = {TS_TEST(test_reprs_identical_200_runs),
                                     TS_TEST(test_random_policy_identical),
                                     TS_TEST(test_hostile_programs),
                                     TS_TEST(test_sandbox_scratch_removed),
-                                    TS_TEST(test_step_choices_at_lines)};
+                                    TS_TEST(test_step_choices_at_lines),
+                                    TS_TEST(test_no_copy_relocations_of_python_data)};
     return ts_test_main("cpy", tests, sizeof tests / sizeof tests[0]);
 }
