@@ -404,6 +404,24 @@ static bool x__owns(const ts_x_opts *o, uint64_t pos, uint32_t c)
     return h % o->shard_n == o->shard_k - 1;
 }
 
+/* A run that counts: its outcome, its schedule, the caller's hook, and
+ * whether it reached the goal. -1 on out-of-memory, 1 at the goal, else 0. */
+static int x__take(const ts_x_opts *o, ts_x_result *res, x_run *r, int status, uint64_t first,
+                   bool with_choices)
+{
+    long k = x__record(res, r, status, first);
+    if (k < 0 || x__keep_schedule(res, r, k, with_choices) != 0)
+        return -1;
+    if (o->on_run)
+        o->on_run(o->on_run_ud, r->dec, r->ndec, r->names, r->nnames, k);
+    res->schedules++;
+    if (x__goal(o, r)) {
+        res->goal = k;
+        return 1;
+    }
+    return 0;
+}
+
 /* One dfs pass: every schedule with at most `b` preemptions is run; those
  * with exactly b are recorded (fewer: an earlier pass did). */
 static int x__dfs(const ts_x_opts *o, uint32_t b, ts_x_runner run, void *arg, x_run *rp,
@@ -433,18 +451,11 @@ static int x__dfs(const ts_x_opts *o, uint32_t b, ts_x_runner run, void *arg, x_
         /* FIFO's own schedule (no prefix) is shard 1's */
         bool mine = nprefix || !o->shard_n || o->shard_k == 1;
         if (mine && ts_x_preemptions(r.dec, r.ndec) == b) {
-            long k = x__record(res, &r, status, res->schedules);
-            if (k < 0 || x__keep_schedule(res, &r, k, true) != 0) {
+            int t = x__take(o, res, &r, status, res->schedules, true);
+            if (t < 0)
                 rc = -1;
+            if (t != 0)
                 break;
-            }
-            if (o->on_run)
-                o->on_run(o->on_run_ud, r.dec, r.ndec, r.names, r.nnames, k);
-            res->schedules++;
-            if (x__goal(o, &r)) {
-                res->goal = k;
-                break;
-            }
         }
         /* the next schedule: the deepest decision with an untried choice
          * within the bound (shards skip the subtrees they do not own) */
@@ -539,18 +550,11 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
             }
             free(spec);
             res->runs++;
-            long k = x__record(res, &r, status, i);
-            if (k < 0 || x__keep_schedule(res, &r, k, false) != 0) {
+            int t = x__take(o, res, &r, status, i, false);
+            if (t < 0)
                 rc = -1;
+            if (t != 0)
                 break;
-            }
-            if (o->on_run)
-                o->on_run(o->on_run_ud, r.dec, r.ndec, r.names, r.nnames, k);
-            res->schedules++;
-            if (x__goal(o, &r)) {
-                res->goal = k;
-                break;
-            }
         }
         res->budget_hit = res->goal < 0 && rc == 0;
     } else {

@@ -136,41 +136,7 @@ int store_x_list(store *st, size_t limit, int (*fn)(void *ud, const store_explor
 
 int store_x_resolve(store *st, const char *ref, int64_t *id)
 {
-    char *end;
-    long long back = 0;
-    if (strncmp(ref, "last", 4) == 0 && (ref[4] == '\0' || ref[4] == '~')) {
-        if (ref[4] == '~') {
-            if (ref[5] < '0' || ref[5] > '9')
-                goto bad;
-            back = strtoll(ref + 5, &end, 10);
-            if (*end || back < 0 || back > 1000000000)
-                goto bad;
-        }
-        sqlite3_stmt *s = store__prepare(st, "SELECT id FROM explorations ORDER BY id DESC "
-                                             "LIMIT 1 OFFSET ?");
-        if (!s)
-            return -1;
-        sqlite3_bind_int64(s, 1, back);
-        int rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW)
-            *id = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        if (rc == SQLITE_DONE)
-            return store__failf(st, "database '%s' has %s explorations", st->path,
-                                back ? "fewer" : "no");
-        if (rc != SQLITE_ROW)
-            return store__fail(st, rc, "cannot find the exploration");
-        return 0;
-    }
-    if (!*ref || *ref == '-' || *ref == '+')
-        goto bad;
-    long long v = strtoll(ref, &end, 10);
-    if (*end || v <= 0)
-        goto bad;
-    *id = v;
-    return 0;
-bad:
-    return store__failf(st, "'%s' is not an exploration (an id or 'last')", ref);
+    return store__resolve_in(st, "explorations", "exploration", ref, id);
 }
 
 int store_x_get(store *st, int64_t id, store_exploration *out)

@@ -28,6 +28,10 @@ sqlite3_stmt *store__prepare(store *st, const char *sql);
 /* Now as "YYYY-MM-DDTHH:MM:SSZ"; "name (OS machine)" of this host. */
 void store__now_utc(char *out, size_t cap);
 void store__host(char *out, size_t cap);
+/* "last", "last~N" or an id among the rows of `table` (`what`: "run",
+ * "exploration", for messages). */
+int store__resolve_in(store *st, const char *table, const char *what, const char *ref,
+                      int64_t *id);
 /* Duplicate a string (NULL stays NULL); aborts on out-of-memory. */
 char *store__strdup(const char *s);
 

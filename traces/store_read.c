@@ -65,7 +65,8 @@ static int read__run_row(store *st, sqlite3_stmt *s, store_run *r)
     return 0;
 }
 
-int store_resolve(store *st, const char *ref, int64_t *id)
+int store__resolve_in(store *st, const char *table, const char *what, const char *ref,
+                      int64_t *id)
 {
     char *end;
     if (strncmp(ref, "last", 4) == 0 && (ref[4] == '\0' || ref[4] == '~')) {
@@ -77,8 +78,9 @@ int store_resolve(store *st, const char *ref, int64_t *id)
             if (*end || back < 0)
                 goto bad;
         }
-        sqlite3_stmt *s = store__prepare(st, "SELECT id FROM runs ORDER BY id DESC "
-                                             "LIMIT 1 OFFSET ?");
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id DESC LIMIT 1 OFFSET ?", table);
+        sqlite3_stmt *s = store__prepare(st, sql);
         if (!s)
             return -1;
         sqlite3_bind_int64(s, 1, back);
@@ -87,12 +89,15 @@ int store_resolve(store *st, const char *ref, int64_t *id)
             *id = sqlite3_column_int64(s, 0);
         sqlite3_finalize(s);
         if (rc == SQLITE_DONE && back == 0)
-            return store__failf(st, "database '%s' has no runs yet", st->path);
+            return store__failf(st, "database '%s' has no %ss yet", st->path, what);
         if (rc == SQLITE_DONE)
-            return store__failf(st, "database '%s' has fewer than %lld runs", st->path,
-                                back + 1);
-        if (rc != SQLITE_ROW)
-            return store__fail(st, rc, "cannot find the last run");
+            return store__failf(st, "database '%s' has fewer than %lld %ss", st->path, back + 1,
+                                what);
+        if (rc != SQLITE_ROW) {
+            char why[64];
+            snprintf(why, sizeof why, "cannot find the last %s", what);
+            return store__fail(st, rc, why);
+        }
         return 0;
     }
     if (!*ref || *ref == '-' || *ref == '+')
@@ -103,7 +108,14 @@ int store_resolve(store *st, const char *ref, int64_t *id)
     *id = v;
     return 0;
 bad:
-    return store__failf(st, "'%s' is not a run (a run id or 'last')", ref);
+    return store__failf(st, "'%s' is not a%s %s (a%s %s id or 'last')", ref,
+                        strchr("aeiou", what[0]) ? "n" : "", what,
+                        strchr("aeiou", what[0]) ? "n" : "", what);
+}
+
+int store_resolve(store *st, const char *ref, int64_t *id)
+{
+    return store__resolve_in(st, "runs", "run", ref, id);
 }
 
 int store_run_get(store *st, int64_t id, store_run *out)
