@@ -179,6 +179,51 @@ static void test_step_choices_at_lines(void)
     rmdir(dir);
 }
 
+/* The same program in two checkouts at different places: the same bytes.
+ * The program's folder is given relatively, as `check` and most users do;
+ * its absolute path (of another length in every checkout) must not move the
+ * objects' addresses. The program imports a sibling module, made and printed
+ * after the import. */
+static void test_same_bytes_in_any_checkout(void)
+{
+    static const char *roots[] = {"/tmp/ts-co-XXXXXX", "/tmp/ts-checkout-elsewhere-XXXXXX"};
+    char *outs[2][2] = {{NULL, NULL}, {NULL, NULL}};
+    for (int i = 0; i < 2; i++) {
+        char root[64];
+        snprintf(root, sizeof root, "%s", roots[i]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(root));
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd,
+                 "mkdir -p %s/deep/d && cp " SRC "/traces/determinism/reprs.py %s/deep/d/ && "
+                 "printf 'class Helper:\n    pass\n' > %s/deep/d/helper.py && "
+                 "printf 'import threading, helper\nh = [helper.Helper() for _ in range(3)]\n"
+                 "print(h, {object() for _ in range(4)}, helper.__file__)\n' > %s/deep/d/sib.py",
+                 root, root, root, root);
+        int st;
+        free(ts_capture(cmd, &st));
+        CU_ASSERT_EQUAL_FATAL(st, 0);
+        snprintf(cmd, sizeof cmd,
+                 "cd %s/deep && " THREADSIM_BINARY " run d/reprs.py --no-db --trace 2>&1 && "
+                 THREADSIM_BINARY " run d/sib.py --no-db 2>&1",
+                 root);
+        outs[i][0] = ts_capture(cmd, &st);
+        CU_ASSERT_EQUAL(st, 0);
+        snprintf(cmd, sizeof cmd, "cd %s/deep/d && " THREADSIM_BINARY " run sib.py --no-db 2>&1", root);
+        outs[i][1] = ts_capture(cmd, &st);
+        CU_ASSERT_EQUAL(st, 0);
+        snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+        free(ts_capture(cmd, &st));
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(outs[0][0], "object at 0x"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(outs[0][0], "d/helper.py"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(outs[0][1], "object at 0x"));
+    CU_ASSERT_STRING_EQUAL(outs[0][0], outs[1][0]);
+    CU_ASSERT_STRING_EQUAL(outs[0][1], outs[1][1]);
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++)
+            free(outs[i][j]);
+}
+
 /* No object of libpython is copied into threadsim's own binary (a copy
  * relocation of Py_None, _PyRuntime or a type): their addresses, and so the
  * order of sets and dicts of them, and so every object address a program
@@ -211,6 +256,7 @@ int main(void)
                                     TS_TEST(test_hostile_programs),
                                     TS_TEST(test_sandbox_scratch_removed),
                                     TS_TEST(test_step_choices_at_lines),
-                                    TS_TEST(test_no_copy_relocations_of_python_data)};
+                                    TS_TEST(test_no_copy_relocations_of_python_data),
+                                    TS_TEST(test_same_bytes_in_any_checkout)};
     return ts_test_main("cpy", tests, sizeof tests / sizeof tests[0]);
 }

@@ -2,6 +2,63 @@
 # (file "<threadsim>", so tracebacks and traces never show it as user code).
 # Given: _seed (the run's seed, an int).
 import sys
+
+
+# --- relative folders stay relative ------------------------------------------
+# CPython's FileFinder and spec_from_file_location join a relative folder to
+# the working folder's absolute path. Its length (which differs between two
+# checkouts of one project) would then move the address of every object the
+# program makes later, and reprs in the output with it. So the folders on
+# sys.path given relatively (the program's own, as the user named it) get a
+# finder that keeps them relative: sibling modules' __file__ are relative,
+# like the program's own. Nor does the finder list the folder (a set of every
+# name in it): it asks for the names it looks up, so other files beside the
+# program (outputs, databases) do not move addresses either. Absolute folders
+# are CPython's finder's.
+def _relative_finders():
+    ext = sys.modules['_frozen_importlib_external']
+
+    class Probe:
+        __slots__ = ('path',)
+
+        def __init__(self, path):
+            self.path = path
+
+        def __contains__(self, name):
+            try:
+                ext._path_stat(ext._path_join(self.path, name))
+            except (OSError, ValueError):
+                return False
+            return True
+
+    class RelativeFileFinder(ext.FileFinder):
+        def __init__(self, path, *details):
+            super().__init__(path, *details)
+            self.path = path
+
+        def _fill_cache(self):
+            self._path_cache = Probe(self.path)
+            self._relaxed_path_cache = self._path_cache
+
+        def _get_spec(self, loader_class, fullname, path, smsl, target):
+            spec = super()._get_spec(loader_class, fullname, path, smsl, target)
+            spec.origin = path
+            if spec.submodule_search_locations:
+                spec.submodule_search_locations = [ext._path_split(path)[0]]
+            return spec
+
+    details = ext._get_supported_file_loaders()
+
+    def hook(path):
+        if not path or path.startswith('/') or not ext._path_isdir(path):
+            raise ImportError('not a relative folder', path=path)
+        return RelativeFileFinder(path, *details)
+
+    sys.path_hooks.insert(0, hook)
+
+
+_relative_finders()
+del _relative_finders
 import os
 
 # --- modules whose C versions would escape the simulator ----------------------

@@ -379,10 +379,11 @@ static void child__init(const py_program *p)
         child__fail("sys");
     Py_SetRecursionLimit(cpy.ro.max_depth > 0 ? cpy.ro.max_depth : 1000);
 
-    /* sys.path[0]: the program's folder, as python does */
+    /* sys.path[0]: the program's folder, as given (relative stays relative:
+     * bootstrap.py's finder; "." for the working folder) */
     char *dir = strdup(p->filename);
     char *s = dir ? strrchr(dir, '/') : NULL;
-    const char *d0 = s ? (s == dir ? "/" : (*s = '\0', dir)) : "";
+    const char *d0 = s ? (s == dir ? "/" : (*s = '\0', dir)) : ".";
     PyObject *path = PySys_GetObject("path");
     PyObject *d0o = PyUnicode_DecodeFSDefault(d0);
     if (!path || !d0o || PyList_Insert(path, 0, d0o) < 0)
