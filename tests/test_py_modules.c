@@ -237,6 +237,44 @@ static void test_spin_lets_time_move(void)
                3, 0, "set after True True\n");
 }
 
+/* Under the default policy the standard library's lines are not steps: a
+ * loop whose line calls queue.Queue.qsize (four lines of queue.py and a
+ * lock) takes exactly the virtual time of one whose line calls len(). The
+ * program's own function called back from the standard library (a
+ * Thread's target, through threading's _bootstrap) is traced: it is
+ * preempted. And a program's own sys.settrace sees every frame, the
+ * standard library's included, as in CPython. */
+static void test_stdlib_lines_are_not_steps(void)
+{
+    const char *src = "import threading, time, queue, sys\n"
+                      "q = queue.Queue()\n"
+                      "l = []\n"
+                      "done = threading.Event()\n"
+                      "threading.Thread(target=done.wait).start()\n"
+                      "def timed(f):\n"
+                      "    t0 = time.monotonic()\n"
+                      "    for i in range(20000):\n"
+                      "        f()\n"
+                      "    return time.monotonic() - t0\n"
+                      "a = timed(lambda: q.qsize())\n"
+                      "b = timed(lambda: len(l))\n"
+                      "print(0.9 < a / b < 1.1, a > 0.2)\n"
+                      "seen = set()\n"
+                      "def tr(frame, event, arg):\n"
+                      "    seen.add(frame.f_code.co_filename.rsplit('/', 1)[-1])\n"
+                      "sys.settrace(tr)\n"
+                      "q.put(1)\n"
+                      "sys.settrace(None)\n"
+                      "print(sorted(seen))\n"
+                      "done.set()\n";
+    model_opts mo = model_opts_default();
+    mo.sim.switch_steps = 1000; /* 60 intervals or so per loop */
+    char *out;
+    CU_ASSERT_EQUAL(pyt_run_opts(src, 3, NULL, &mo, &out, NULL), 0);
+    TS_ASSERT_STR_EQ(out, "True True\n['queue.py', 'threading.py']\n");
+    free(out);
+}
+
 /* An unprotected read-modify-write under a tiny switch interval. CPython
  * 3.11 switches threads only at its eval-breaker points (loop back-edges,
  * calls, function entry), never between two plain statements, so a read and
@@ -468,7 +506,7 @@ TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock),
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),
          TS_TEST(test_tab_rule), TS_TEST(test_py3_print_statement_is_an_error),
-         TS_TEST(test_default_names_by_dialect), TS_TEST(test_spin_lets_time_move),
+         TS_TEST(test_default_names_by_dialect), TS_TEST(test_spin_lets_time_move), TS_TEST(test_stdlib_lines_are_not_steps),
          TS_TEST(test_unprotected_counter_race), TS_TEST(test_step_limit),
          TS_TEST(test_memory_limit), TS_TEST(test_memory_bounded_in_loops),
          TS_TEST(test_recursion_limit_configurable), TS_TEST(test_line_notes_in_trace),

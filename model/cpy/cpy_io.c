@@ -631,6 +631,52 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
     return 0;
 }
 
+/* Which frames are traced: under the default policy only the program's
+ * own. The standard library's lines are then no steps: they cost no virtual
+ * time and are no switch points (a switch there waits for the program's
+ * next line or call, or for a block); they run at CPython's own speed
+ * instead of 3-4x slower. Every other use of the tracer sees every frame:
+ * random and PCT deciding at every line (unless the choices are the
+ * program's lines only), the stepper, --granularity opcode, access notes,
+ * --max-steps (which counts every line), the program's own sys.settrace.
+ * importlib's frames stay traced so an import is still recognized (and
+ * not counted) as one. The judgement is per code object, kept in its
+ * co_extra slot. */
+static Py_ssize_t code_extra = -1;
+static bool trace_program_only; /* this run's scope */
+static bool filter_on;          /* the frame evaluator is installed */
+
+static bool cpy__code_traced(PyCodeObject *co)
+{
+    cpy_thr *thr = cpy_thr_current();
+    if (thr && thr->user_trace)
+        return true;
+    void *x = NULL;
+    if (_PyCode_GetExtra((PyObject *)co, code_extra, &x) == 0 && x)
+        return x == (void *)2;
+    const char *fn = PyUnicode_AsUTF8(co->co_filename);
+    bool traced = !fn || strcmp(fn, "<frozen importlib._bootstrap>") == 0 ||
+                  (strncmp(fn, "<frozen", 7) != 0 && strncmp(fn, "<threadsim", 10) != 0 &&
+                   !(cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0));
+    if (!fn || _PyCode_SetExtra((PyObject *)co, code_extra, traced ? (void *)2 : (void *)1) < 0)
+        PyErr_Clear();
+    return traced;
+}
+
+void cpy_trace_scope(void)
+{
+    sim_sched *s = model_sched();
+    bool program_only = !s->policy.every_step && !cpy.ro.line_steps && !cpy.ro.opcodes &&
+                        !cpy.ro.access_notes && !cpy.ro.exact_steps;
+    if (program_only && code_extra < 0)
+        code_extra = _PyEval_RequestCodeExtraIndex(NULL);
+    trace_program_only = program_only && code_extra >= 0;
+    if (filter_on && !trace_program_only) {
+        cpy_ts_trace_filter(NULL);
+        filter_on = false;
+    }
+}
+
 /* The tracer costs CPython its specialized instructions (3-4x on a tight
  * loop), so it runs only while what it does can be observed: another
  * thread is alive (preemption, and random/PCT's choices at every line), a
@@ -654,6 +700,12 @@ void cpy_trace_update(void)
     thr->tracing = want;
     thr->count_only = false;
     thr->last_frame = NULL;
+    if (want && trace_program_only && !filter_on) {
+        /* installed once the tracer is first needed: until then Python
+         * calls stay inlined, as in CPython */
+        cpy_ts_trace_filter(cpy__code_traced);
+        filter_on = true;
+    }
     PyEval_SetTrace(want ? cpy_trace : NULL, NULL);
 }
 

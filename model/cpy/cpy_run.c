@@ -729,6 +729,7 @@ static void child__main(void *arg)
         return;
     PyObject *r = NULL;
     if (code) {
+        cpy_trace_scope();
         cpy_trace_update();
         r = PyEval_EvalCode(code, d, d);
         Py_DECREF(code);

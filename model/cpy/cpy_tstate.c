@@ -7,6 +7,7 @@
 #define Py_BUILD_CORE 1
 #include <Python.h>
 #include "internal/pycore_runtime.h"
+#include "internal/pycore_frame.h"
 
 #include "cpy_tstate.h"
 
@@ -52,4 +53,47 @@ bool cpy_ts_version_ok(void)
 {
     const char *v = Py_GetVersion();
     return v[0] == '3' && v[1] == '.' && v[2] == '1' && v[3] == '1' && v[4] == '.';
+}
+
+static bool (*ts_traced)(PyCodeObject *co);
+
+/* The frame evaluator of cpy_ts_trace_filter. The default evaluator copies
+ * its caller's cframe.use_tracing on entry and writes its own back on exit,
+ * so: set it for the callee before, and after, set it back to what the
+ * caller's code calls for (tracing may have been switched on or off
+ * meanwhile: only a set trace function turns it on). */
+/* Whether the frames sharing `f`'s cframe need tracing: a frame and the
+ * callers CPython inlined into one evaluation with it, down to that
+ * evaluation's entry frame (several only for calls made before the
+ * evaluator was installed; they share one use_tracing). */
+static bool ts__chain_traced(_PyInterpreterFrame *f)
+{
+    if (!f)
+        return true;
+    for (; f; f = f->previous) {
+        if (ts_traced(f->f_code))
+            return true;
+        if (f->is_entry)
+            break;
+    }
+    return false;
+}
+
+static PyObject *ts_eval(PyThreadState *ts, _PyInterpreterFrame *f, int throwflag)
+{
+    _PyCFrame *cf = ts->cframe;
+    _PyInterpreterFrame *caller = cf->current_frame;
+    if (ts->c_tracefunc && !ts->c_profilefunc)
+        cf->use_tracing = ts_traced(f->f_code) ? 255 : 0;
+    PyObject *r = _PyEval_EvalFrameDefault(ts, f, throwflag);
+    if (ts->cframe == cf && ts->c_tracefunc && !ts->c_profilefunc)
+        cf->use_tracing = ts__chain_traced(caller) ? 255 : 0;
+    return r;
+}
+
+void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co))
+{
+    ts_traced = traced;
+    PyInterpreterState *interp = PyInterpreterState_Get();
+    _PyInterpreterState_SetEvalFrameFunc(interp, traced ? ts_eval : _PyEval_EvalFrameDefault);
 }

@@ -37,6 +37,16 @@ void cpy_ts_set_ident(PyThreadState *ts, unsigned long ident);
  * set, and a traced thread entering a function loops on it until that
  * thread has run (real CPython gets there by a GIL switch). */
 bool cpy_ts_other_async_exc(PyThreadState *self);
+/* Trace only the frames whose code `traced(co)` accepts (NULL: all, as
+ * CPython does). While a trace function is set, a frame it refuses runs
+ * with tracing off (CPython's specialized instructions, no line events) and
+ * the frames it calls are judged each on its own. CPython 3.11 has no
+ * per-frame switch: this is a PEP 523 frame evaluator that flips the
+ * cframe's use_tracing around the default evaluator (and Python-to-Python
+ * calls are not inlined while it is installed). `traced` must not run
+ * Python code nor raise. */
+typedef struct PyCodeObject PyCodeObject;
+void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co));
 /* Whether the interpreter runs the threading program built against: 3.11. */
 bool cpy_ts_version_ok(void);
 
