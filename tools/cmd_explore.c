@@ -37,6 +37,9 @@ static void explore_usage(FILE *f)
           "  --strategy S          random (default), pct[:DEPTH] (default depth 3), or dfs:\n"
           "                        every schedule with at most --preemptions switches away\n"
           "                        from a thread that could go on (exhaustive for that bound)\n"
+          "                        or dpor: dynamic partial-order reduction, no bound: a\n"
+          "                        schedule that only reorders steps touching nothing in\n"
+          "                        common is skipped (exhaustive when it ends)\n"
           "  --preemptions B       dfs: the bound (default 2)\n"
           "  --choices program|line  where a run may switch threads besides where one\n"
           "                        blocks: at every line of the program's own code\n"
@@ -341,6 +344,7 @@ typedef struct x_report {
     const char *strategy;     /* "dfs, at most 2 preemptions", or NULL: from x->options */
     uint32_t bound;
     bool dfs;
+    bool dpor;
     long goal_idx;            /* -1 if none */
     uint64_t show;            /* outcomes shown in full */
     char *const *why;         /* per outcome: its preemptions explained, or NULL */
@@ -355,12 +359,15 @@ static void x__report(sim_buf *rep, const x_report *rp)
         sim_buf_printf(rep, "shard %s\n", x->shard);
     sim_buf_printf(rep, "%" PRIu64 " schedule%s, %zu distinct outcome%s", x->schedules,
                    x->schedules == 1 ? "" : "s", x->nout, x->nout == 1 ? "" : "s");
-    if (x->exhausted && rp->dfs)
+    if (x->exhausted && rp->dpor)
+        sim_buf_adds(rep, "; exhausted: every order of the steps that touch something in "
+                          "common ran (dpor)\n");
+    else if (x->exhausted && rp->dfs)
         sim_buf_printf(rep, "; exhausted: every schedule with at most %u preemption%s ran\n",
                        rp->bound, rp->bound == 1 ? "" : "s");
     else if (x->exhausted)
         sim_buf_adds(rep, "; exhausted: every schedule within the bound ran\n");
-    else if (rp->dfs && rp->goal_idx < 0)
+    else if ((rp->dfs || rp->dpor) && rp->goal_idx < 0)
         sim_buf_adds(rep, "; not exhausted: the budget ran out first (--schedules)\n");
     else
         sim_buf_addc(rep, '\n');
@@ -509,7 +516,9 @@ static bool x__parse_shard(const char *v, uint32_t *k, uint32_t *n)
 
 static const char *x__strategy_name(const ts_x_opts *xo, char *buf, size_t cap)
 {
-    if (xo->strategy == TS_X_DFS)
+    if (xo->strategy == TS_X_DPOR)
+        snprintf(buf, cap, "dpor (partial-order reduction, no preemption bound)");
+    else if (xo->strategy == TS_X_DFS)
         snprintf(buf, cap, "dfs, at most %u preemption%s", xo->bound, xo->bound == 1 ? "" : "s");
     else if (xo->strategy == TS_X_PCT)
         snprintf(buf, cap, "pct depth %u, seed %" PRIu64, xo->depth, xo->seed);
@@ -578,6 +587,8 @@ int ts_cmd_explore(int argc, char **argv)
                     xo.strategy = TS_X_RANDOM;
                 else if (strcmp(v, "dfs") == 0)
                     xo.strategy = TS_X_DFS;
+                else if (strcmp(v, "dpor") == 0)
+                    xo.strategy = TS_X_DPOR;
                 else if (strncmp(v, "pct", 3) == 0 && (v[3] == '\0' || v[3] == ':')) {
                     xo.strategy = TS_X_PCT;
                     if (v[3] == ':') {
@@ -588,7 +599,7 @@ int ts_cmd_explore(int argc, char **argv)
                         xo.depth = (uint32_t)x;
                     }
                 } else
-                    return ts_usage_error("explore: --strategy needs random, pct[:DEPTH] or dfs "
+                    return ts_usage_error("explore: --strategy needs random, pct[:DEPTH], dfs or dpor "
                                           "(got '%s')", v);
             } else if (strcmp(a, "--preemptions") == 0) {
                 if (!ts_parse_u64(a, v, &x))
@@ -645,6 +656,9 @@ int ts_cmd_explore(int argc, char **argv)
     }
     if (!c.name)
         return ts_usage_error("explore: which program? (a .py file or a scenario from 'threadsim list')");
+    if (xo.strategy == TS_X_DPOR && xo.shard_n)
+        return ts_usage_error("explore: --strategy dpor does not shard (its next schedule "
+                              "depends on every earlier one); shard dfs, random or pct");
     char *goal_text = NULL;
     if (goal) {
         size_t len;
@@ -680,6 +694,9 @@ int ts_cmd_explore(int argc, char **argv)
         ro.make_policy = ts_x_make_policy;
         ro.program_lines = !all_lines;
         ro.invariant = invariant;
+        /* dpor tells steps apart by what they touch */
+        ro.access_notes = xo.strategy == TS_X_DPOR;
+        xo.accesses = true;
         /* what an outcome is made of (explore.c's sink); the rest stays in
          * the run's process */
         ro.event_kinds = 1u << SIM_EV_OUTPUT | 1u << SIM_EV_ERROR | 1u << SIM_EV_DEADLOCK |
@@ -736,7 +753,10 @@ int ts_cmd_explore(int argc, char **argv)
     snprintf(opts, sizeof opts,
              "strategy=%s preemptions=%u schedules=%" PRIu64 " seed=%" PRIu64 " depth=%u "
              "choices=%s jitter=%" PRId64 " unbuffered=%d python=%d%s%.4000s",
-             xo.strategy == TS_X_DFS ? "dfs" : xo.strategy == TS_X_PCT ? "pct" : "random",
+             xo.strategy == TS_X_DFS    ? "dfs"
+             : xo.strategy == TS_X_DPOR ? "dpor"
+             : xo.strategy == TS_X_PCT  ? "pct"
+                                        : "random",
              xo.bound, xo.max_schedules, xo.seed, xo.depth, all_lines ? "line" : "program",
              xo.jitter, ts_py_run_opts(c.name).unbuffered ? 1 : 0, c.base.python,
              invariant ? " invariant=" : "", invariant ? invariant : "");
@@ -847,6 +867,7 @@ int ts_cmd_explore(int argc, char **argv)
         nfail += x__fails(&r.out[i], fail_on);
     sim_buf rep = {0};
     x_report rp = {.x = &sx, .strategy = sname, .bound = xo.bound, .dfs = xo.strategy == TS_X_DFS,
+                   .dpor = xo.strategy == TS_X_DPOR,
                    .goal_idx = r.goal, .show = show, .why = why,
                    .step_choices = prog && !all_lines ? "program" : "line"};
     if (json)
@@ -964,9 +985,11 @@ int ts_cmd_explore(int argc, char **argv)
 /* ---- stored explorations: list, show, merge ------------------------------------- */
 
 /* the `dfs` and bound of stored options, for the report's wording */
-static void x__opts_bound(const char *opts, bool *dfs, uint32_t *bound, const char **choices)
+static void x__opts_bound(const char *opts, bool *dfs, bool *dpor, uint32_t *bound,
+                          const char **choices)
 {
     *dfs = strstr(opts, "strategy=dfs") != NULL;
+    *dpor = strstr(opts, "strategy=dpor") != NULL;
     const char *p = strstr(opts, "preemptions=");
     *bound = p ? (uint32_t)strtoul(p + 12, NULL, 10) : 0;
     *choices = strstr(opts, "choices=line") ? "line" : "program";
@@ -1013,7 +1036,7 @@ int ts_cmd_show_exploration(int argc, char **argv)
         return TS_EXIT_USAGE;
     }
     x_report rp = {.x = &x, .goal_idx = -1, .show = UINT64_MAX};
-    x__opts_bound(x.options, &rp.dfs, &rp.bound, &rp.step_choices);
+    x__opts_bound(x.options, &rp.dfs, &rp.dpor, &rp.bound, &rp.step_choices);
     sim_buf rep = {0};
     if (json)
         x__report_json(&rep, &rp);

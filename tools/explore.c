@@ -19,6 +19,8 @@ typedef struct x_spec {
     uint32_t nprefix;
     uint32_t timers;          /* timers due together are a choice */
     int64_t jitter;           /* ... and those due within this many ns */
+    uint32_t cands;           /* dpor: a "cands" note before each thread decision */
+    uint32_t pad;
 } x_spec;
 
 /* ---- the policy, in the run's process ------------------------------------------ */
@@ -34,9 +36,25 @@ static struct {
 
 static uint32_t x__dflt(const sim_sched *s, uint32_t n) { return s->step_decision ? n - 1 : 0; }
 
+/* dpor: the candidates of a thread decision, in choice order, as a note
+ * (reason "cands", text: their ids as uint32_t) just before the decision */
+static void x__note_cands(sim_sched *s, uint32_t n)
+{
+    uint32_t ids[64];
+    uint32_t m = n < 64 ? n : 64;
+    for (uint32_t i = 0; i < m; i++)
+        ids[i] = sim_ready_at(s, i)->id;
+    sim_event ev = {.kind = SIM_EV_NOTE, .thread = s->current ? s->current->id : SIM_NONE,
+                    .other = SIM_NONE, .obj = SIM_NONE, .reason = "cands",
+                    .text = (const char *)ids, .len = m * sizeof ids[0]};
+    sim_emit(s, &ev);
+}
+
 static uint32_t x__pick(void *ud, sim_sched *s, uint32_t n)
 {
     (void)ud;
+    if (xp.h.cands && !s->timer_decision)
+        x__note_cands(s, n);
     uint64_t k = s->ndecisions;
     if (k < xp.h.nprefix)
         return xp.prefix[k] < n ? xp.prefix[k] : x__dflt(s, n);
@@ -111,6 +129,18 @@ uint32_t ts_x_preemptions(const ts_x_dec *d, size_t n)
 
 /* ---- one run, as the explorer sees it --------------------------------------------- */
 
+typedef struct x_cand {
+    size_t off;               /* into x_run.cand */
+    uint32_t n;               /* 0 for a timer decision */
+} x_cand;
+
+/* One thing a step touched: step = the decision that began it. */
+typedef struct x_acc {
+    uint32_t step, thread;
+    uint64_t obj;             /* a hash of the object's name */
+    bool write;
+} x_acc;
+
 typedef struct x_run {
     sim_buf out;              /* the output view */
     char **names;             /* thread names by id, when on_run wants them */
@@ -122,6 +152,14 @@ typedef struct x_run {
     ts_x_dec *dec;
     size_t ndec, cap;
     bool oom;
+    /* dpor only (want_acc): each decision's candidates, and what each step touched */
+    bool want_acc, all_conflict;
+    x_cand *dcand;            /* per decision (cap entries) */
+    uint32_t *cand;           /* the candidates' ids, flat */
+    size_t ncand, cap_cand;
+    uint32_t pend[64], npend; /* the last "cands" note, for the next decision */
+    x_acc *acc;
+    size_t nacc, cap_acc;
 } x_run;
 
 static void x__name(x_run *r, uint32_t id, const char *text, size_t len)
@@ -141,9 +179,65 @@ static void x__name(x_run *r, uint32_t id, const char *text, size_t len)
     r->names[id] = strndup(text, len);
 }
 
+static uint64_t x__hash(const char *p, size_t n, int status);
+
+static void x__touch(x_run *r, uint32_t thread, uint64_t obj, bool write)
+{
+    if (!r->ndec || thread == SIM_NONE)
+        return; /* before the first decision: nothing to reorder it with */
+    uint32_t step = (uint32_t)(r->ndec - 1);
+    if (r->nacc) {
+        x_acc *last = &r->acc[r->nacc - 1];
+        if (last->step == step && last->thread == thread && last->obj == obj) {
+            last->write |= write;
+            return;
+        }
+    }
+    if (r->nacc == r->cap_acc) {
+        size_t c = r->cap_acc ? 2 * r->cap_acc : 256;
+        x_acc *a = realloc(r->acc, c * sizeof *a);
+        if (!a) {
+            r->oom = true;
+            return;
+        }
+        r->acc = a;
+        r->cap_acc = c;
+    }
+    r->acc[r->nacc++] = (x_acc){step, thread, obj, write};
+}
+
+/* dpor's view of an event: candidates, accesses, output (one object) */
+static void x__sink_acc(x_run *r, const sim_event *ev)
+{
+    if (ev->kind == SIM_EV_OUTPUT) {
+        if (!r->all_conflict)
+            x__touch(r, ev->thread, 1, true);
+    } else if (ev->kind == SIM_EV_NOTE && ev->reason && ev->text) {
+        if (strcmp(ev->reason, "cands") == 0) {
+            r->npend = (uint32_t)(ev->len / sizeof(uint32_t));
+            if (r->npend > 64)
+                r->npend = 64;
+            memcpy(r->pend, ev->text, r->npend * sizeof(uint32_t));
+        } else if ((strcmp(ev->reason, "access") == 0 || strcmp(ev->reason, "touch") == 0) &&
+                   !r->all_conflict) {
+            const char *sp = memchr(ev->text, ' ', ev->len);
+            /* attributes and items by name ("[item]", ".x") are every
+             * object's: their "touch" notes name the object itself */
+            bool by_name = sp && sp + 1 < ev->text + ev->len && sp[1] != '[' && sp[1] != '.';
+            if (sp && (by_name || strcmp(ev->reason, "touch") == 0)) {
+                size_t off = (size_t)(sp + 1 - ev->text);
+                x__touch(r, ev->thread, x__hash(sp + 1, ev->len - off, 0) | 2,
+                         ev->text[0] == 'w');
+            }
+        }
+    }
+}
+
 static void x__sink(void *ud, const sim_event *ev)
 {
     x_run *r = ud;
+    if (r->want_acc)
+        x__sink_acc(r, ev);
     if (r->want_names && ev->text &&
         (ev->kind == SIM_EV_CREATE ||
          (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "rename") == 0)))
@@ -178,9 +272,37 @@ static void x__decided(void *ud, uint64_t index, uint32_t n, uint32_t chosen, ui
             return;
         }
         r->dec = d;
+        if (r->want_acc) {
+            x_cand *dc = realloc(r->dcand, c * sizeof *dc);
+            if (!dc) {
+                r->oom = true;
+                return;
+            }
+            r->dcand = dc;
+        }
         r->cap = c;
     }
+    if (r->want_acc) {
+        /* a thread decision's candidates came in the note just before */
+        uint32_t m = thread == SIM_NONE ? 0 : r->npend;
+        if (r->ncand + m > r->cap_cand) {
+            size_t c = 2 * (r->ncand + m) + 256;
+            uint32_t *cc = realloc(r->cand, c * sizeof *cc);
+            if (!cc) {
+                r->oom = true;
+                return;
+            }
+            r->cand = cc;
+            r->cap_cand = c;
+        }
+        memcpy(r->cand + r->ncand, r->pend, m * sizeof(uint32_t));
+        r->dcand[r->ndec] = (x_cand){r->ncand, m};
+        r->ncand += m;
+        r->npend = 0;
+    }
     r->dec[r->ndec++] = (ts_x_dec){n, chosen, thread, step, r->out.len};
+    if (r->want_acc && r->all_conflict)
+        x__touch(r, thread, 0, true); /* nothing known of the step: it touches everything */
 }
 
 static uint64_t x__hash(const char *p, size_t n, int status)
@@ -345,6 +467,9 @@ static int x__run(ts_x_runner run, void *arg, const void *spec, size_t len, x_ru
     free(r->detail);
     r->detail = NULL;
     r->ndec = 0;
+    r->ncand = 0;
+    r->npend = 0;
+    r->nacc = 0;
     for (uint32_t i = 0; i < r->nnames; i++) {
         free(r->names[i]);
         r->names[i] = NULL;
@@ -510,17 +635,178 @@ static int x__dfs(const ts_x_opts *o, uint32_t b, ts_x_runner run, void *arg, x_
     return rc;
 }
 
+/* ---- dpor ----------------------------------------------------------------------- */
+
+/* A decision on the current path: who could go (threads by id; a timer
+ * decision's alternatives by index), which went, which were tried, and
+ * which the conflicts seen so far ask for (bit i: candidate i). */
+typedef struct x_node {
+    uint32_t en[64];
+    uint32_t nen;
+    uint32_t chosen;          /* index */
+    uint64_t done, back;
+} x_node;
+
+static uint64_t x__mask(uint32_t n) { return n >= 64 ? ~0ULL : (1ULL << n) - 1; }
+
+/* thread p should also go first at node j */
+static void x__backtrack(x_node *j, uint32_t p)
+{
+    for (uint32_t i = 0; i < j->nen; i++)
+        if (j->en[i] == p) {
+            j->back |= 1ULL << i;
+            return;
+        }
+    j->back |= x__mask(j->nen); /* p could not go there: any of those that could */
+}
+
+static int x__acc_cmp(const void *a, const void *b)
+{
+    const x_acc *x = a, *y = b;
+    if (x->obj != y->obj)
+        return x->obj < y->obj ? -1 : 1;
+    if (x->step != y->step)
+        return x->step < y->step ? -1 : 1;
+    return x->thread < y->thread ? -1 : x->thread > y->thread;
+}
+
+/* Every pair of steps of two threads touching one object, one writing:
+ * the later step's thread goes to the earlier step's decision. */
+static void x__conflicts(x_run *r, x_node *nodes, size_t nnodes)
+{
+    qsort(r->acc, r->nacc, sizeof r->acc[0], x__acc_cmp);
+    for (size_t a = 0; a < r->nacc;) {
+        size_t b = a;
+        while (b < r->nacc && r->acc[b].obj == r->acc[a].obj)
+            b++;
+        for (size_t i = a; i < b; i++)
+            for (size_t k = a; k < i; k++) {
+                const x_acc *e = &r->acc[k], *l = &r->acc[i];
+                if (e->step < l->step && e->thread != l->thread && (e->write || l->write) &&
+                    e->step < nnodes)
+                    x__backtrack(&nodes[e->step], l->thread);
+            }
+        a = b;
+    }
+}
+
+static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts_x_result *res,
+                   uint64_t budget)
+{
+    x_run r = *rp;
+    r.want_acc = true;
+    r.all_conflict = !o->accesses;
+    x_node *nodes = NULL;
+    size_t nnodes = 0, cap = 0;
+    uint32_t *prefix = NULL;
+    size_t nprefix = 0;
+    bool wide = false; /* a decision had more than 64 candidates: not all tried */
+    int rc = 0;
+    for (;;) {
+        if (res->runs >= budget) {
+            res->budget_hit = true;
+            break;
+        }
+        size_t len;
+        x_spec h = {.kind = X_FIXED, .nprefix = (uint32_t)nprefix, .timers = o->timers,
+                    .jitter = o->jitter, .cands = 1};
+        len = sizeof h + nprefix * sizeof(uint32_t);
+        char *spec = malloc(len);
+        int status;
+        if (!spec) {
+            rc = -1;
+            break;
+        }
+        memcpy(spec, &h, sizeof h);
+        if (nprefix)
+            memcpy(spec + sizeof h, prefix, nprefix * sizeof(uint32_t));
+        if (x__run(run, arg, spec, len, &r, &status) != 0) {
+            free(spec);
+            rc = -1;
+            break;
+        }
+        free(spec);
+        res->runs++;
+        int t = x__take(o, res, &r, status, res->schedules, true);
+        if (t != 0) {
+            rc = t < 0 ? -1 : 0;
+            break;
+        }
+        /* the path: the prefix's nodes, then this run's new decisions */
+        if (nnodes > r.ndec)
+            nnodes = r.ndec;
+        if (r.ndec > cap) {
+            size_t c = 2 * r.ndec;
+            x_node *nn = realloc(nodes, c * sizeof *nn);
+            if (!nn) {
+                rc = -1;
+                break;
+            }
+            nodes = nn;
+            cap = c;
+        }
+        for (size_t d = nnodes; d < r.ndec; d++) {
+            x_node *x = &nodes[d];
+            const x_cand *c = &r.dcand[d];
+            memset(x, 0, sizeof *x);
+            if (c->n) {
+                x->nen = c->n;
+                memcpy(x->en, r.cand + c->off, c->n * sizeof(uint32_t));
+            } else {
+                /* a timer decision: every order is tried */
+                x->nen = r.dec[d].n < 64 ? r.dec[d].n : 64;
+                for (uint32_t i = 0; i < x->nen; i++)
+                    x->en[i] = SIM_NONE;
+                x->back = x__mask(x->nen);
+            }
+            wide |= r.dec[d].n > 64;
+            x->chosen = r.dec[d].chosen;
+            x->done = x->chosen < 64 ? 1ULL << x->chosen : 0;
+        }
+        nnodes = r.ndec;
+        x__conflicts(&r, nodes, nnodes);
+        /* the deepest decision with a thread asked for and not yet tried */
+        size_t j = nnodes;
+        while (j-- > 0 && !(nodes[j].back & ~nodes[j].done))
+            ;
+        if (j == (size_t)-1)
+            break;
+        uint64_t todo = nodes[j].back & ~nodes[j].done;
+        uint32_t c = (uint32_t)__builtin_ctzll(todo);
+        nodes[j].done |= 1ULL << c;
+        nodes[j].chosen = c;
+        nnodes = j + 1;
+        uint32_t *np = realloc(prefix, nnodes * sizeof *np);
+        if (!np) {
+            rc = -1;
+            break;
+        }
+        prefix = np;
+        for (size_t d = 0; d < nnodes; d++)
+            prefix[d] = nodes[d].chosen;
+        nprefix = nnodes;
+    }
+    res->exhausted = rc == 0 && res->goal < 0 && !res->budget_hit && !wide;
+    free(nodes);
+    free(prefix);
+    r.want_acc = false;
+    *rp = r;
+    return rc;
+}
+
 int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
 {
     memset(res, 0, sizeof *res);
     res->goal = -1;
     uint64_t budget = o->max_schedules ? o->max_schedules
-                                       : o->strategy == TS_X_DFS ? 100000 : 1000;
+                      : o->strategy == TS_X_DFS || o->strategy == TS_X_DPOR ? 100000 : 1000;
     x_run r;
     memset(&r, 0, sizeof r);
     r.want_names = o->on_run != NULL;
     int rc = 0;
-    if (o->strategy != TS_X_DFS) {
+    if (o->strategy == TS_X_DPOR) {
+        rc = x__dpor(o, run, arg, &r, res, budget);
+    } else if (o->strategy != TS_X_DFS) {
         /* PCT draws its change points from the decisions a run makes: the
          * default schedule (not counted) tells how many there are, the same
          * for every shard */
@@ -567,6 +853,9 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
     }
     sim_buf_free(&r.out);
     free(r.dec);
+    free(r.dcand);
+    free(r.cand);
+    free(r.acc);
     free(r.detail);
     for (uint32_t i = 0; i < r.nnames; i++)
         free(r.names[i]);

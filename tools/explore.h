@@ -17,6 +17,28 @@
  *           (iterative context bounding, Musuvathi & Qadeer, PLDI 2007);
  *           when it ends within the budget the space within B is exhausted,
  *           and the outcome table is complete for that bound
+ *   dpor    dynamic partial-order reduction (Flanagan & Godefroid, POPL
+ *           2005), stateless, without a preemption bound: a schedule that
+ *           only reorders steps that touch nothing in common is not run.
+ *           A step is what one thread runs between two decisions; what it
+ *           touches comes from the run's "access" notes (the program's own
+ *           reads and writes of globals, names, attributes and items; a
+ *           method looked up counts as a write, since the call may mutate;
+ *           every lock acquired or released) and its output (one object,
+ *           written). After each run, every pair of steps of two threads
+ *           that touch one object, one of them writing, adds the later
+ *           step's thread to the earlier step's decision (all the threads
+ *           ready there if it was not ready then); the next run takes the
+ *           deepest decision with such a thread left untried. Happens-before
+ *           is not computed: every conflicting pair counts, not only the
+ *           last, which explores more than the minimum but never less.
+ *           Timer decisions have every order tried. Runners that note no
+ *           accesses (C scenarios: opts.accesses false) have every step
+ *           conflict with every other: dpor is then dfs without a bound.
+ *           Ending within the budget is `exhausted`: every outcome the
+ *           program can reach under the explorer's choice points is found,
+ *           as far as the notes see what the steps touch (the standard
+ *           library's own data is seen only through its locks).
  *
  * Outcomes are grouped by (output view, exit status). Each keeps its count,
  * the index of its first schedule and that schedule's choices (up to the
@@ -42,7 +64,7 @@
 
 #include "../model/core.h"
 
-typedef enum { TS_X_RANDOM, TS_X_PCT, TS_X_DFS } ts_x_strategy;
+typedef enum { TS_X_RANDOM, TS_X_PCT, TS_X_DFS, TS_X_DPOR } ts_x_strategy;
 
 /* One decision of a run. */
 typedef struct ts_x_dec {
@@ -72,6 +94,7 @@ typedef struct ts_x_opts {
     ts_x_on_run on_run;       /* may be NULL */
     void *on_run_ud;
     int64_t jitter;           /* ... and those due within this many ns of each other */
+    bool accesses;            /* dpor: the runs note what each step touches */
 } ts_x_opts;
 
 typedef struct ts_x_outcome {

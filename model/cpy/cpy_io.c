@@ -21,6 +21,7 @@
 
 #include <opcode.h>
 
+#include <inttypes.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -461,9 +462,70 @@ static int cpy__user_trace(cpy_thr *thr, PyFrameObject *f, int what, PyObject *a
 static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg);
 static bool cpy__mine(cpy_thr *thr, PyFrameObject *f);
 
+/* The code is the program's own (not the standard library's, importlib's
+ * or threadsim's). */
+static bool cpy__mine_code(PyCodeObject *co)
+{
+    const char *fn = PyUnicode_AsUTF8(co->co_filename);
+    if (!fn) {
+        PyErr_Clear();
+        return false;
+    }
+    return strncmp(fn, "<frozen", 7) != 0 && strncmp(fn, "<threadsim", 10) != 0 &&
+           !(cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0);
+}
+
+/* A note of the running thread (reason static, text `len` bytes). */
+static void cpy__note(const char *reason, const char *text, int len)
+{
+    sim_sched *s = model_sched();
+    sim_event ev = {.kind = SIM_EV_NOTE, .thread = s->current ? s->current->id : SIM_NONE,
+                    .other = SIM_NONE, .obj = SIM_NONE, .reason = reason, .text = text,
+                    .len = (size_t)len};
+    sim_emit(s, &ev);
+}
+
+/* A "touch" note: the instruction reads or writes object o, named by its
+ * address (for the explorer's dpor, which only compares them; addresses
+ * are the same on every run). Immutable scalars are skipped. */
+void cpy_note_touch(PyObject *o, bool write)
+{
+    if (!o || o == Py_None || PyLong_Check(o) || PyUnicode_Check(o) || PyFloat_Check(o) ||
+        PyBytes_Check(o))
+        return;
+    char buf[40];
+    int len = snprintf(buf, sizeof buf, "%s %" PRIxPTR, write ? "write" : "read", (uintptr_t)o);
+    cpy__note("touch", buf, len);
+}
+
+static bool cpy__mine_code(PyCodeObject *co);
+
+/* A call about to be made (PRECALL, CPython 3.11's stack: [method or
+ * NULL, callable or self, args...]): unless it calls the program's own
+ * Python code (traced itself), it may change any of its arguments. */
+static void cpy__touch_call(PyFrameObject *f, int nargs)
+{
+    PyObject *meth = cpy_ts_stack_peek(f, nargs + 1);
+    PyObject *fn = meth ? meth : cpy_ts_stack_peek(f, nargs);
+    if (!fn)
+        return;
+    if (PyFunction_Check(fn) && cpy__mine_code((PyCodeObject *)PyFunction_GET_CODE(fn)))
+        return;
+    if (PyMethod_Check(fn))
+        cpy_note_touch(PyMethod_GET_SELF(fn), true);
+    else if (PyCFunction_Check(fn) && !(PyCFunction_GET_FLAGS(fn) & METH_STATIC))
+        cpy_note_touch(PyCFunction_GET_SELF(fn), true);
+    for (int i = 0; i < nargs + (meth != NULL); i++)
+        cpy_note_touch(cpy_ts_stack_peek(f, i), true);
+}
+
 /* --access notes: what the instruction about to run reads or writes, from
  * its opcode and argument (CPython 3.11's encoding: 2-byte units; a
- * LOAD_GLOBAL's name index is its argument >> 1). */
+ * LOAD_GLOBAL's name index is its argument >> 1). Names ("access": read
+ * counter, write .value, write [item]) explain a schedule; objects
+ * ("touch", by address: the owner of an attribute, a container, whatever
+ * a method or a function of the standard library or C is called on) are
+ * what dpor tells steps apart by. */
 static void cpy__access(PyFrameObject *f)
 {
     PyCodeObject *co = PyFrame_GetCode(f);
@@ -479,7 +541,7 @@ static void cpy__access(PyFrameObject *f)
         int idx = -1;
         if (op == LOAD_GLOBAL)
             what = "read", idx = arg >> 1;
-        else if (op == LOAD_NAME || op == LOAD_ATTR)
+        else if (op == LOAD_NAME || op == LOAD_ATTR || op == LOAD_METHOD)
             what = "read", idx = arg;
         else if (op == STORE_GLOBAL || op == STORE_NAME || op == STORE_ATTR || op == DELETE_ATTR ||
                  op == DELETE_GLOBAL || op == DELETE_NAME)
@@ -488,23 +550,37 @@ static void cpy__access(PyFrameObject *f)
             what = "read", name = "[item]";
         else if (op == STORE_SUBSCR || op == DELETE_SUBSCR)
             what = "write", name = "[item]";
+        else if (op == LOAD_DEREF || op == STORE_DEREF) {
+            /* a closure's variable, which threads started from one function share */
+            PyObject *lp = co->co_localsplusnames;
+            if (lp && arg < PyTuple_GET_SIZE(lp))
+                name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(lp, arg));
+            what = op == LOAD_DEREF ? "read" : "write";
+        }
         if (idx >= 0 && names && idx < PyTuple_GET_SIZE(names)) {
             name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, idx));
-            if (op == LOAD_ATTR || op == STORE_ATTR || op == DELETE_ATTR) {
+            if (op == LOAD_ATTR || op == STORE_ATTR || op == DELETE_ATTR || op == LOAD_METHOD) {
                 static char attr[256];
                 snprintf(attr, sizeof attr, ".%s", name ? name : "?");
                 name = attr;
             }
         }
+        /* the objects */
+        if (op == LOAD_ATTR)
+            cpy_note_touch(cpy_ts_stack_peek(f, 0), false);
+        else if (op == LOAD_METHOD || op == STORE_ATTR || op == DELETE_ATTR)
+            cpy_note_touch(cpy_ts_stack_peek(f, 0), true); /* a method may change its object */
+        else if (op == BINARY_SUBSCR)
+            cpy_note_touch(cpy_ts_stack_peek(f, 1), false);
+        else if (op == STORE_SUBSCR || op == DELETE_SUBSCR)
+            cpy_note_touch(cpy_ts_stack_peek(f, 1), true);
+        else if (op == PRECALL)
+            cpy__touch_call(f, arg);
     }
     if (what && name) {
         char buf[300];
         int len = snprintf(buf, sizeof buf, "%s %s", what, name);
-        sim_sched *s = model_sched();
-        sim_event ev = {.kind = SIM_EV_NOTE, .thread = s->current ? s->current->id : SIM_NONE,
-                        .other = SIM_NONE, .obj = SIM_NONE, .reason = "access", .text = buf,
-                        .len = (size_t)(len < (int)sizeof buf ? len : (int)sizeof buf - 1)};
-        sim_emit(s, &ev);
+        cpy__note("access", buf, len < (int)sizeof buf ? len : (int)sizeof buf - 1);
     }
     PyErr_Clear();
     Py_XDECREF(code);

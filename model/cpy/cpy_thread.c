@@ -150,6 +150,8 @@ static void lock_dealloc(cpy_lock *l)
 /* Take the free lock for the current thread. */
 static void lock__take(cpy_lock *l, long me)
 {
+    if (cpy.in_run && cpy.ro.access_notes)
+        cpy_note_touch((PyObject *)l, true);
     l->locked = true;
     l->owner = me;
     l->count = 1;
@@ -275,6 +277,8 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
 
 static PyObject *lock__release_common(cpy_lock *l)
 {
+    if (cpy.in_run && cpy.ro.access_notes)
+        cpy_note_touch((PyObject *)l, true);
     l->locked = false;
     l->owner = 0;
     l->count = 0;

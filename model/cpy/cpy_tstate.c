@@ -97,3 +97,14 @@ void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co))
     PyInterpreterState *interp = PyInterpreterState_Get();
     _PyInterpreterState_SetEvalFrameFunc(interp, traced ? ts_eval : _PyEval_EvalFrameDefault);
 }
+
+PyObject *cpy_ts_stack_peek(PyFrameObject *f, int depth)
+{
+    _PyInterpreterFrame *fr = f ? f->f_frame : NULL;
+    if (!fr || depth < 0)
+        return NULL;
+    int i = fr->stacktop - 1 - depth;
+    if (fr->stacktop < 0 || i < fr->f_code->co_nlocalsplus)
+        return NULL;
+    return fr->localsplus[i];
+}

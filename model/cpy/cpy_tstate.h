@@ -47,6 +47,13 @@ bool cpy_ts_other_async_exc(PyThreadState *self);
  * Python code nor raise. */
 typedef struct PyCodeObject PyCodeObject;
 void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co));
+/* The value `depth` below the top of a traced frame's value stack (0: the
+ * top), borrowed; NULL if the stack is not that deep or not readable. Valid
+ * inside a trace function's call only (CPython 3.11 saves the stack pointer
+ * in the frame before calling it). */
+typedef struct _frame PyFrameObject;
+typedef struct _object PyObject;
+PyObject *cpy_ts_stack_peek(PyFrameObject *f, int depth);
 /* Whether the interpreter runs the threading program built against: 3.11. */
 bool cpy_ts_version_ok(void);
 
