@@ -127,6 +127,24 @@ uint32_t ts_x_preemptions(const ts_x_dec *d, size_t n)
     return p;
 }
 
+/* The array p (of *cap elements of `elem` bytes) with room for `need`:
+ * p itself, or p moved to a bigger block (capacity doubled from `first`),
+ * or NULL on out-of-memory (p and *cap untouched). */
+static void *x__grow(void *p, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    if (need == 0)
+        need = 1; /* p is then never NULL on success */
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap : first;
+    while (c < need)
+        c *= 2;
+    void *n = realloc(p, c * elem);
+    if (n)
+        *cap = c;
+    return n;
+}
+
 /* ---- one run, as the explorer sees it --------------------------------------------- */
 
 typedef struct x_cand {
@@ -154,7 +172,8 @@ typedef struct x_run {
     bool oom;
     /* dpor only (want_acc): each decision's candidates, and what each step touched */
     bool want_acc, all_conflict;
-    x_cand *dcand;            /* per decision (cap entries) */
+    x_cand *dcand;            /* per decision */
+    size_t cap_dcand;
     uint32_t *cand;           /* the candidates' ids, flat */
     size_t ncand, cap_cand;
     uint32_t pend[64], npend; /* the last "cands" note, for the next decision */
@@ -193,16 +212,12 @@ static void x__touch(x_run *r, uint32_t thread, uint64_t obj, bool write)
             return;
         }
     }
-    if (r->nacc == r->cap_acc) {
-        size_t c = r->cap_acc ? 2 * r->cap_acc : 256;
-        x_acc *a = realloc(r->acc, c * sizeof *a);
-        if (!a) {
-            r->oom = true;
-            return;
-        }
-        r->acc = a;
-        r->cap_acc = c;
+    x_acc *a = x__grow(r->acc, &r->cap_acc, r->nacc + 1, sizeof *a, 256);
+    if (!a) {
+        r->oom = true;
+        return;
     }
+    r->acc = a;
     r->acc[r->nacc++] = (x_acc){step, thread, obj, write};
 }
 
@@ -264,37 +279,24 @@ static void x__decided(void *ud, uint64_t index, uint32_t n, uint32_t chosen, ui
 {
     x_run *r = ud;
     (void)index;
-    if (r->ndec == r->cap) {
-        size_t c = r->cap ? 2 * r->cap : 64;
-        ts_x_dec *d = realloc(r->dec, c * sizeof *d);
-        if (!d) {
-            r->oom = true;
-            return;
-        }
-        r->dec = d;
-        if (r->want_acc) {
-            x_cand *dc = realloc(r->dcand, c * sizeof *dc);
-            if (!dc) {
-                r->oom = true;
-                return;
-            }
-            r->dcand = dc;
-        }
-        r->cap = c;
+    ts_x_dec *d = x__grow(r->dec, &r->cap, r->ndec + 1, sizeof *d, 64);
+    if (!d) {
+        r->oom = true;
+        return;
     }
+    r->dec = d;
     if (r->want_acc) {
         /* a thread decision's candidates came in the note just before */
         uint32_t m = thread == SIM_NONE ? 0 : r->npend;
-        if (r->ncand + m > r->cap_cand) {
-            size_t c = 2 * (r->ncand + m) + 256;
-            uint32_t *cc = realloc(r->cand, c * sizeof *cc);
-            if (!cc) {
-                r->oom = true;
-                return;
-            }
-            r->cand = cc;
-            r->cap_cand = c;
+        x_cand *dc = x__grow(r->dcand, &r->cap_dcand, r->ndec + 1, sizeof *dc, 64);
+        uint32_t *cc = dc ? x__grow(r->cand, &r->cap_cand, r->ncand + m, sizeof *cc, 256) : NULL;
+        if (dc)
+            r->dcand = dc;
+        if (!cc) {
+            r->oom = true;
+            return;
         }
+        r->cand = cc;
         memcpy(r->cand + r->ncand, r->pend, m * sizeof(uint32_t));
         r->dcand[r->ndec] = (x_cand){r->ncand, m};
         r->ncand += m;
@@ -346,14 +348,10 @@ static int x__set_choices(ts_x_outcome *o, const x_run *r)
 
 static int x__byte(ts_x_result *res, unsigned char c)
 {
-    if (res->nbytes == res->cap_bytes) {
-        size_t cap = res->cap_bytes ? 2 * res->cap_bytes : 4096;
-        unsigned char *b = realloc(res->sched_bytes, cap);
-        if (!b)
-            return -1;
-        res->sched_bytes = b;
-        res->cap_bytes = cap;
-    }
+    unsigned char *b = x__grow(res->sched_bytes, &res->cap_bytes, res->nbytes + 1, 1, 4096);
+    if (!b)
+        return -1;
+    res->sched_bytes = b;
     res->sched_bytes[res->nbytes++] = c;
     return 0;
 }
@@ -708,18 +706,13 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
             break;
         }
         size_t len;
-        x_spec h = {.kind = X_FIXED, .nprefix = (uint32_t)nprefix, .timers = o->timers,
-                    .jitter = o->jitter, .cands = 1};
-        len = sizeof h + nprefix * sizeof(uint32_t);
-        char *spec = malloc(len);
+        x_spec *spec = x__spec(o, X_FIXED, 0, 0, 0, prefix, nprefix, &len);
         int status;
         if (!spec) {
             rc = -1;
             break;
         }
-        memcpy(spec, &h, sizeof h);
-        if (nprefix)
-            memcpy(spec + sizeof h, prefix, nprefix * sizeof(uint32_t));
+        spec->cands = 1;
         if (x__run(run, arg, spec, len, &r, &status) != 0) {
             free(spec);
             rc = -1;
@@ -735,16 +728,12 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
         /* the path: the prefix's nodes, then this run's new decisions */
         if (nnodes > r.ndec)
             nnodes = r.ndec;
-        if (r.ndec > cap) {
-            size_t c = 2 * r.ndec;
-            x_node *nn = realloc(nodes, c * sizeof *nn);
-            if (!nn) {
-                rc = -1;
-                break;
-            }
-            nodes = nn;
-            cap = c;
+        x_node *nn = x__grow(nodes, &cap, r.ndec, sizeof *nn, 64);
+        if (!nn) {
+            rc = -1;
+            break;
         }
+        nodes = nn;
         for (size_t d = nnodes; d < r.ndec; d++) {
             x_node *x = &nodes[d];
             const x_cand *c = &r.dcand[d];

@@ -462,17 +462,21 @@ static int cpy__user_trace(cpy_thr *thr, PyFrameObject *f, int what, PyObject *a
 static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg);
 static bool cpy__mine(cpy_thr *thr, PyFrameObject *f);
 
-/* The code is the program's own (not the standard library's, importlib's
- * or threadsim's). */
+/* A file of the program's own (not the standard library's, nor a frozen
+ * module such as importlib, nor threadsim's "<threadsim...>" code). */
+static bool cpy__own_file(const char *fn)
+{
+    return strncmp(fn, "<frozen", 7) != 0 && strncmp(fn, "<threadsim", 10) != 0 &&
+           !(cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0);
+}
+
+/* The code is the program's own. */
 static bool cpy__mine_code(PyCodeObject *co)
 {
     const char *fn = PyUnicode_AsUTF8(co->co_filename);
-    if (!fn) {
+    if (!fn)
         PyErr_Clear();
-        return false;
-    }
-    return strncmp(fn, "<frozen", 7) != 0 && strncmp(fn, "<threadsim", 10) != 0 &&
-           !(cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0);
+    return fn && cpy__own_file(fn);
 }
 
 /* A note of the running thread (reason static, text `len` bytes). */
@@ -596,11 +600,7 @@ static bool cpy__mine(cpy_thr *thr, PyFrameObject *f)
         Py_DECREF(co);
         return thr->mine;
     }
-    const char *fn = PyUnicode_AsUTF8(co->co_filename);
-    bool mine = fn && strncmp(fn, "<frozen", 7) != 0 && strncmp(fn, "<threadsim", 10) != 0 &&
-                !(cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0);
-    if (!fn)
-        PyErr_Clear();
+    bool mine = cpy__mine_code(co);
     Py_XSETREF(thr->mine_code, co);
     thr->mine = mine;
     return mine;
@@ -731,9 +731,7 @@ static bool cpy__code_traced(PyCodeObject *co)
     if (_PyCode_GetExtra((PyObject *)co, code_extra, &x) == 0 && x)
         return x == (void *)2;
     const char *fn = PyUnicode_AsUTF8(co->co_filename);
-    bool traced = !fn || strcmp(fn, "<frozen importlib._bootstrap>") == 0 ||
-                  (strncmp(fn, "<frozen", 7) != 0 && strncmp(fn, "<threadsim", 10) != 0 &&
-                   !(cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0));
+    bool traced = !fn || strcmp(fn, "<frozen importlib._bootstrap>") == 0 || cpy__own_file(fn);
     if (!fn || _PyCode_SetExtra((PyObject *)co, code_extra, traced ? (void *)2 : (void *)1) < 0)
         PyErr_Clear();
     return traced;
