@@ -179,7 +179,12 @@ typedef struct x_run {
     uint32_t pend[64], npend; /* the last "cands" note, for the next decision */
     x_acc *acc;
     size_t nacc, cap_acc;
+    bool acc_overflow;        /* more than X_MAX_ACC: the rest were not kept */
 } x_run;
+
+/* accesses kept per run (24 bytes each): a long run past it is explored as
+ * if every step touched everything */
+#define X_MAX_ACC (1u << 20)
 
 static void x__name(x_run *r, uint32_t id, const char *text, size_t len)
 {
@@ -211,6 +216,10 @@ static void x__touch(x_run *r, uint32_t thread, uint64_t obj, bool write)
             last->write |= write;
             return;
         }
+    }
+    if (r->nacc >= X_MAX_ACC) {
+        r->acc_overflow = true; /* dpor treats the run as touching everything */
+        return;
     }
     x_acc *a = x__grow(r->acc, &r->cap_acc, r->nacc + 1, sizeof *a, 256);
     if (!a) {
@@ -468,6 +477,7 @@ static int x__run(ts_x_runner run, void *arg, const void *spec, size_t len, x_ru
     r->ncand = 0;
     r->npend = 0;
     r->nacc = 0;
+    r->acc_overflow = false;
     for (uint32_t i = 0; i < r->nnames; i++) {
         free(r->names[i]);
         r->names[i] = NULL;
@@ -635,11 +645,11 @@ static int x__dfs(const ts_x_opts *o, uint32_t b, ts_x_runner run, void *arg, x_
 
 /* ---- dpor ----------------------------------------------------------------------- */
 
-/* A decision on the current path: who could go (threads by id; a timer
- * decision's alternatives by index), which went, which were tried, and
- * which the conflicts seen so far ask for (bit i: candidate i). */
+/* A decision on the current path: how many could go (their ids are the
+ * latest run's candidates there: every run of the path's prefix makes the
+ * same decisions), which went, which were tried, and which the conflicts
+ * seen so far ask for (bit i: candidate i; a timer decision: all). */
 typedef struct x_node {
-    uint32_t en[64];
     uint32_t nen;
     uint32_t chosen;          /* index */
     uint64_t done, back;
@@ -648,10 +658,11 @@ typedef struct x_node {
 static uint64_t x__mask(uint32_t n) { return n >= 64 ? ~0ULL : (1ULL << n) - 1; }
 
 /* thread p should also go first at node j */
-static void x__backtrack(x_node *j, uint32_t p)
+static void x__backtrack(x_node *j, const x_run *r, uint32_t step, uint32_t p)
 {
-    for (uint32_t i = 0; i < j->nen; i++)
-        if (j->en[i] == p) {
+    const uint32_t *en = r->cand + r->dcand[step].off;
+    for (uint32_t i = 0; i < r->dcand[step].n && i < j->nen; i++)
+        if (en[i] == p) {
             j->back |= 1ULL << i;
             return;
         }
@@ -669,23 +680,58 @@ static int x__acc_cmp(const void *a, const void *b)
 }
 
 /* Every pair of steps of two threads touching one object, one writing:
- * the later step's thread goes to the earlier step's decision. */
-static void x__conflicts(x_run *r, x_node *nodes, size_t nnodes)
+ * the later step's thread goes to the earlier step's decision. Per object
+ * and thread, the earlier accesses already paired with one of the thread's
+ * (any, for its writes; the writes, for its reads) are not walked again:
+ * linear in the accesses times the threads. */
+static int x__conflicts(x_run *r, x_node *nodes, size_t nnodes)
 {
+    if (r->acc_overflow) {
+        for (size_t d = 0; d < nnodes; d++)
+            nodes[d].back |= x__mask(nodes[d].nen);
+        return 0;
+    }
     qsort(r->acc, r->nacc, sizeof r->acc[0], x__acc_cmp);
+    uint32_t nth = 0;
+    for (size_t i = 0; i < r->nacc; i++)
+        if (r->acc[i].thread + 1 > nth)
+            nth = r->acc[i].thread + 1;
+    size_t *seen_any = calloc(nth ? nth : 1, sizeof *seen_any);
+    size_t *seen_w = calloc(nth ? nth : 1, sizeof *seen_w);
+    size_t *group = calloc(nth ? nth : 1, sizeof *group); /* the object's start + 1, or stale */
+    if (!seen_any || !seen_w || !group) {
+        free(seen_any);
+        free(seen_w);
+        free(group);
+        return -1;
+    }
     for (size_t a = 0; a < r->nacc;) {
         size_t b = a;
         while (b < r->nacc && r->acc[b].obj == r->acc[a].obj)
             b++;
-        for (size_t i = a; i < b; i++)
-            for (size_t k = a; k < i; k++) {
-                const x_acc *e = &r->acc[k], *l = &r->acc[i];
-                if (e->step < l->step && e->thread != l->thread && (e->write || l->write) &&
-                    e->step < nnodes)
-                    x__backtrack(&nodes[e->step], l->thread);
+        for (size_t i = a; i < b; i++) {
+            const x_acc *l = &r->acc[i];
+            uint32_t p = l->thread;
+            if (group[p] != a + 1) {
+                group[p] = a + 1;
+                seen_any[p] = seen_w[p] = a;
             }
+            for (size_t k = l->write ? seen_any[p] : seen_w[p]; k < i; k++) {
+                const x_acc *e = &r->acc[k];
+                if (e->thread != p && (e->write || l->write) && e->step < l->step &&
+                    e->step < nnodes)
+                    x__backtrack(&nodes[e->step], r, e->step, p);
+            }
+            if (l->write)
+                seen_any[p] = i;
+            seen_w[p] = i;
+        }
         a = b;
     }
+    free(seen_any);
+    free(seen_w);
+    free(group);
+    return 0;
 }
 
 static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts_x_result *res,
@@ -738,22 +784,18 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
             x_node *x = &nodes[d];
             const x_cand *c = &r.dcand[d];
             memset(x, 0, sizeof *x);
-            if (c->n) {
-                x->nen = c->n;
-                memcpy(x->en, r.cand + c->off, c->n * sizeof(uint32_t));
-            } else {
-                /* a timer decision: every order is tried */
-                x->nen = r.dec[d].n < 64 ? r.dec[d].n : 64;
-                for (uint32_t i = 0; i < x->nen; i++)
-                    x->en[i] = SIM_NONE;
-                x->back = x__mask(x->nen);
-            }
+            x->nen = r.dec[d].n < 64 ? r.dec[d].n : 64;
+            if (!c->n)
+                x->back = x__mask(x->nen); /* a timer decision: every order is tried */
             wide |= r.dec[d].n > 64;
             x->chosen = r.dec[d].chosen;
             x->done = x->chosen < 64 ? 1ULL << x->chosen : 0;
         }
         nnodes = r.ndec;
-        x__conflicts(&r, nodes, nnodes);
+        if (x__conflicts(&r, nodes, nnodes) != 0) {
+            rc = -1;
+            break;
+        }
         /* the deepest decision with a thread asked for and not yet tried */
         size_t j = nnodes;
         while (j-- > 0 && !(nodes[j].back & ~nodes[j].done))
