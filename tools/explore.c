@@ -645,28 +645,83 @@ static int x__dfs(const ts_x_opts *o, uint32_t b, ts_x_runner run, void *arg, x_
 
 /* ---- dpor ----------------------------------------------------------------------- */
 
+/* Stateless DPOR (Flanagan and Godefroid, POPL 2005) with sleep sets.
+ *
+ * A run is a sequence of steps, one per decision: what the chosen thread
+ * does until the next decision; each step's accesses (objects touched,
+ * read or written) come from the run's notes. Two steps of different
+ * threads touching one object, one of them writing, are dependent; the
+ * happens-before order is the smallest order that keeps each thread's
+ * steps and every dependent pair in the order the run made them (vector
+ * clocks). A dependent pair not already ordered through other steps is a
+ * race: the later step's thread is also tried at the earlier step's
+ * decision (every thread that could go there, when it could not).
+ *
+ * Sleep sets: a thread whose step at a decision was explored in an earlier
+ * subtree sleeps in the later ones, down the path, until a step dependent
+ * on its own runs; a sleeping thread is never chosen there (that order was
+ * covered). A run goes on FIFO past its prefix, so it may pick a sleeping
+ * thread: what follows is then equivalent to a run already made, and the
+ * path ends there, asking for the threads that do not sleep instead.
+ *
+ * Every pair of dependent steps is reversed in some run, so every outcome
+ * of every interleaving is found; a run that touched more than X_MAX_ACC
+ * things, or has too many threads for the clocks, falls back to pairing
+ * every dependent pair with no sleep sets (more runs, same outcomes). */
+
+/* What a step touched, kept for the sleep sets */
+typedef struct x_pa {
+    uint64_t obj;
+    bool write;
+} x_pa;
+
+/* A thread remembered at a node: one that sleeps there, or one already
+ * tried there (done); its step there touched pa[off, off + n) */
+typedef struct x_sl {
+    uint32_t thread;
+    size_t off, n;
+} x_sl;
+
 /* A decision on the current path: how many could go (their ids are the
  * latest run's candidates there: every run of the path's prefix makes the
- * same decisions), which went, which were tried, and which the conflicts
- * seen so far ask for (bit i: candidate i; a timer decision: all). */
+ * same decisions), which went, which were tried or sleep (done), and which
+ * the races seen so far ask for (bit i: candidate i; a timer decision:
+ * all). Its remembered threads are sl[sl_off, sl_end): the sleeping ones,
+ * then the tried ones. */
 typedef struct x_node {
     uint32_t nen;
     uint32_t chosen;          /* index */
     uint64_t done, back;
+    size_t sl_off, sl_end;    /* its x_sl entries */
+    size_t pa_end;            /* the pa arena's length after its entries */
 } x_node;
 
+typedef struct x_path {
+    x_node *nodes;
+    size_t n, cap;
+    x_sl *sl;
+    size_t nsl, cap_sl;
+    x_pa *pa;
+    size_t npa, cap_pa;
+} x_path;
+
 static uint64_t x__mask(uint32_t n) { return n >= 64 ? ~0ULL : (1ULL << n) - 1; }
+
+/* the candidate index of thread p at decision `step`, or -1 */
+static int x__cand_index(const x_run *r, size_t step, uint32_t nen, uint32_t p)
+{
+    const uint32_t *en = r->cand + r->dcand[step].off;
+    for (uint32_t i = 0; i < r->dcand[step].n && i < nen; i++)
+        if (en[i] == p)
+            return (int)i;
+    return -1;
+}
 
 /* thread p should also go first at node j */
 static void x__backtrack(x_node *j, const x_run *r, uint32_t step, uint32_t p)
 {
-    const uint32_t *en = r->cand + r->dcand[step].off;
-    for (uint32_t i = 0; i < r->dcand[step].n && i < j->nen; i++)
-        if (en[i] == p) {
-            j->back |= 1ULL << i;
-            return;
-        }
-    j->back |= x__mask(j->nen); /* p could not go there: any of those that could */
+    int i = x__cand_index(r, step, j->nen, p);
+    j->back |= i >= 0 ? 1ULL << i : x__mask(j->nen); /* p could not go: any that could */
 }
 
 static int x__acc_cmp(const void *a, const void *b)
@@ -680,11 +735,12 @@ static int x__acc_cmp(const void *a, const void *b)
 }
 
 /* Every pair of steps of two threads touching one object, one writing:
- * the later step's thread goes to the earlier step's decision. Per object
- * and thread, the earlier accesses already paired with one of the thread's
- * (any, for its writes; the writes, for its reads) are not walked again:
- * linear in the accesses times the threads. */
-static int x__conflicts(x_run *r, x_node *nodes, size_t nnodes)
+ * the later step's thread goes to the earlier step's decision (the
+ * fallback, without happens-before). Per object and thread, the earlier
+ * accesses already paired with one of the thread's (any, for its writes;
+ * the writes, for its reads) are not walked again: linear in the
+ * accesses times the threads. Sorts r->acc. */
+static int x__conflicts_all(x_run *r, x_node *nodes, size_t nnodes)
 {
     if (r->acc_overflow) {
         for (size_t d = 0; d < nnodes; d++)
@@ -718,9 +774,13 @@ static int x__conflicts(x_run *r, x_node *nodes, size_t nnodes)
             }
             for (size_t k = l->write ? seen_any[p] : seen_w[p]; k < i; k++) {
                 const x_acc *e = &r->acc[k];
-                if (e->thread != p && (e->write || l->write) && e->step < l->step &&
-                    e->step < nnodes)
+                if (e->thread == p || !(e->write || l->write) || e->step >= nnodes ||
+                    e->step > l->step)
+                    continue;
+                if (e->step < l->step)
                     x__backtrack(&nodes[e->step], r, e->step, p);
+                else /* one step, two threads: which went first is not kept here */
+                    nodes[e->step].back |= x__mask(nodes[e->step].nen);
             }
             if (l->write)
                 seen_any[p] = i;
@@ -734,14 +794,200 @@ static int x__conflicts(x_run *r, x_node *nodes, size_t nnodes)
     return 0;
 }
 
+/* The races of a run's first `limit` steps (r->acc in step order), by
+ * vector clocks: for each access, the object's conflicting earlier
+ * accesses (its last write; for a write, also the reads since) of other
+ * threads; one not ordered before the accessing thread's clock is a race.
+ * Returns 1 when the run is too big for the clocks (the caller pairs
+ * every conflict instead), -1 out of memory. */
+typedef struct x_ob {
+    uint64_t obj;
+    uint32_t used;
+    uint32_t w_thread, w_epoch, rhead;
+    size_t w_step;
+} x_ob;
+
+typedef struct x_rd {
+    size_t step;
+    uint32_t thread, epoch, next;
+} x_rd;
+
+#define X_NONE32 UINT32_MAX
+
+static size_t x__ob_slot(uint64_t obj, size_t cap)
+{
+    return (size_t)((obj * 0x9E3779B97F4A7C15ULL) >> 17) & (cap - 1);
+}
+
+/* s (thread p, clock cp) after e (step es of thread eq at its epoch ee),
+ * dependent: a race unless e is ordered before already; then e is. One
+ * step can hold two threads' accesses (the first blocked or ended and
+ * the other ran on with no decision between): a pair inside it is a race
+ * too, and e's clock is joined only when the step's clock is its thread's
+ * (joining less only finds more races). */
+static void x__hb_pair(const x_run *r, x_node *nodes, size_t nnodes, uint32_t *cp,
+                       const uint32_t *svc, const uint32_t *svt, uint32_t nth, uint32_t p,
+                       size_t es, uint32_t eq, uint32_t ee)
+{
+    if (eq == p)
+        return;
+    if (ee > cp[eq] && es < nnodes)
+        x__backtrack(&nodes[es], r, (uint32_t)es, p);
+    if (svt[es] != eq)
+        return;
+    const uint32_t *ev = svc + es * nth;
+    for (uint32_t t = 0; t < nth; t++)
+        if (ev[t] > cp[t])
+            cp[t] = ev[t];
+}
+
+static int x__races(const x_run *r, size_t limit, x_node *nodes, size_t nnodes)
+{
+    uint32_t nth = 0;
+    for (size_t i = 0; i < r->nacc; i++)
+        if (r->acc[i].thread + 1 > nth)
+            nth = r->acc[i].thread + 1;
+    if (!nth)
+        return 0;
+    if (r->acc_overflow || nth > 1024 || (uint64_t)limit * nth > (32u << 20))
+        return 1;
+    size_t nobj = 0, cap = 1024; /* the objects' table: open addressing, at most half full */
+    uint32_t *clk = calloc((size_t)nth * nth, sizeof *clk);      /* each thread's clock */
+    uint32_t *svc = calloc(limit * (size_t)nth, sizeof *svc);   /* each step's clock */
+    uint32_t *svt = malloc((limit ? limit : 1) * sizeof *svt);  /* ... whose it is */
+    x_ob *ob = calloc(cap, sizeof *ob);
+    x_rd *rd = NULL;
+    size_t nrd = 0, cap_rd = 0;
+    int rc = 0;
+    if (!clk || !svc || !svt || !ob) {
+        rc = -1;
+        goto out;
+    }
+    memset(svt, 0xff, (limit ? limit : 1) * sizeof *svt);
+    size_t i = 0;
+    for (size_t s = 0; s < limit && rc == 0; s++) {
+        uint32_t last = X_NONE32;
+        for (; i < r->nacc && r->acc[i].step == s; i++) {
+            const x_acc *a = &r->acc[i];
+            uint32_t p = a->thread;
+            uint32_t *cp = clk + (size_t)p * nth;
+            if (p != last) {
+                cp[p]++; /* a new step of p */
+                last = p;
+            }
+            if (2 * (nobj + 1) > cap) {
+                x_ob *nob = calloc(2 * cap, sizeof *nob);
+                if (!nob) {
+                    rc = -1;
+                    break;
+                }
+                for (size_t b = 0; b < cap; b++)
+                    if (ob[b].used) {
+                        size_t h = x__ob_slot(ob[b].obj, 2 * cap);
+                        while (nob[h].used)
+                            h = (h + 1) & (2 * cap - 1);
+                        nob[h] = ob[b];
+                    }
+                free(ob);
+                ob = nob;
+                cap *= 2;
+            }
+            size_t h = x__ob_slot(a->obj, cap);
+            while (ob[h].used && ob[h].obj != a->obj)
+                h = (h + 1) & (cap - 1);
+            x_ob *o = &ob[h];
+            if (!o->used) {
+                *o = (x_ob){.obj = a->obj, .used = 1, .w_thread = X_NONE32, .rhead = X_NONE32};
+                nobj++;
+            }
+            /* the conflicting earlier accesses: the last write, and for a
+             * write every read since */
+            if (o->w_thread != X_NONE32)
+                x__hb_pair(r, nodes, nnodes, cp, svc, svt, nth, p, o->w_step, o->w_thread,
+                           o->w_epoch);
+            for (uint32_t k = a->write ? o->rhead : X_NONE32; k != X_NONE32; k = rd[k].next)
+                x__hb_pair(r, nodes, nnodes, cp, svc, svt, nth, p, rd[k].step, rd[k].thread,
+                           rd[k].epoch);
+            if (a->write) {
+                o->w_step = s, o->w_thread = p, o->w_epoch = cp[p];
+                o->rhead = X_NONE32;
+            } else {
+                uint32_t k = o->rhead;
+                while (k != X_NONE32 && rd[k].thread != p)
+                    k = rd[k].next;
+                if (k == X_NONE32) {
+                    x_rd *n = x__grow(rd, &cap_rd, nrd + 1, sizeof *rd, 256);
+                    if (!n) {
+                        rc = -1;
+                        break;
+                    }
+                    rd = n;
+                    k = (uint32_t)nrd++;
+                    rd[k].next = o->rhead;
+                    o->rhead = k;
+                    rd[k].thread = p;
+                }
+                rd[k].step = s, rd[k].epoch = cp[p];
+            }
+            memcpy(svc + s * nth, cp, nth * sizeof *cp);
+            svt[s] = p;
+        }
+    }
+out:
+    free(clk);
+    free(svc);
+    free(svt);
+    free(ob);
+    free(rd);
+    return rc;
+}
+
+/* node k's remembered threads grow: one more, its step's accesses copied
+ * from the run (thread, r->acc[from, to)) or shared (an entry of an
+ * ancestor) */
+static int x__sl_add(x_path *P, uint32_t thread, const x_acc *acc, size_t n, const x_sl *share)
+{
+    x_sl *sl = x__grow(P->sl, &P->cap_sl, P->nsl + 1, sizeof *sl, 64);
+    if (!sl)
+        return -1;
+    P->sl = sl;
+    if (share) {
+        sl[P->nsl++] = *share;
+        return 0;
+    }
+    x_pa *pa = x__grow(P->pa, &P->cap_pa, P->npa + n, sizeof *pa, 256);
+    if (!pa)
+        return -1;
+    P->pa = pa;
+    for (size_t i = 0; i < n; i++)
+        pa[P->npa + i] = (x_pa){acc[i].obj, acc[i].write};
+    sl[P->nsl++] = (x_sl){thread, P->npa, n};
+    P->npa += n;
+    return 0;
+}
+
+/* a remembered step and a step of the run touch nothing in common (one
+ * writing); too many to compare: not independent */
+static bool x__indep(const x_pa *a, size_t na, const x_acc *b, size_t nb)
+{
+    if ((uint64_t)na * nb > 1000000)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (a[i].obj == b[j].obj && (a[i].write || b[j].write))
+                return false;
+    return true;
+}
+
 static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts_x_result *res,
                    uint64_t budget)
 {
     x_run r = *rp;
     r.want_acc = true;
     r.all_conflict = !o->accesses;
-    x_node *nodes = NULL;
-    size_t nnodes = 0, cap = 0;
+    x_path P;
+    memset(&P, 0, sizeof P);
+    size_t *first = NULL, cap_first = 0; /* each step's accesses: r.acc[first[k], first[k+1]) */
     uint32_t *prefix = NULL;
     size_t nprefix = 0;
     bool wide = false; /* a decision had more than 64 candidates: not all tried */
@@ -771,54 +1017,130 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
             rc = t < 0 ? -1 : 0;
             break;
         }
-        /* the path: the prefix's nodes, then this run's new decisions */
-        if (nnodes > r.ndec)
-            nnodes = r.ndec;
-        x_node *nn = x__grow(nodes, &cap, r.ndec, sizeof *nn, 64);
-        if (!nn) {
+        size_t *f = x__grow(first, &cap_first, r.ndec + 1, sizeof *f, 64);
+        x_node *nn = x__grow(P.nodes, &P.cap, r.ndec, sizeof *nn, 64);
+        if (!f || !nn) {
+            free(f ? f : first);
+            first = NULL;
+            P.nodes = nn ? nn : P.nodes;
             rc = -1;
             break;
         }
-        nodes = nn;
-        for (size_t d = nnodes; d < r.ndec; d++) {
-            x_node *x = &nodes[d];
-            const x_cand *c = &r.dcand[d];
+        first = f;
+        P.nodes = nn;
+        for (size_t k = 0, i = 0; k <= r.ndec; k++) {
+            while (i < r.nacc && r.acc[i].step < k)
+                i++;
+            first[k] = i;
+        }
+        bool sleeps = !r.acc_overflow && !r.all_conflict;
+        /* the deviation's node remembers the thread tried there */
+        if (P.n > r.ndec)
+            P.n = r.ndec; /* (a run never ends inside its prefix) */
+        if (P.n) {
+            size_t j = P.n - 1;
+            uint32_t th = r.dec[j].thread;
+            if (sleeps && th != SIM_NONE &&
+                x__sl_add(&P, th, r.acc + first[j], first[j + 1] - first[j], NULL) != 0) {
+                rc = -1;
+                break;
+            }
+            P.nodes[j].sl_end = P.nsl;
+            P.nodes[j].pa_end = P.npa;
+        }
+        /* the run's new decisions; sleep sets down the path */
+        size_t limit = r.ndec;
+        for (size_t k = P.n; k < r.ndec && rc == 0; k++) {
+            x_node *x = &P.nodes[k];
+            const x_cand *c = &r.dcand[k];
             memset(x, 0, sizeof *x);
-            x->nen = r.dec[d].n < 64 ? r.dec[d].n : 64;
+            x->nen = r.dec[k].n < 64 ? r.dec[k].n : 64;
             if (!c->n)
                 x->back = x__mask(x->nen); /* a timer decision: every order is tried */
-            wide |= r.dec[d].n > 64;
-            x->chosen = r.dec[d].chosen;
+            wide |= r.dec[k].n > 64;
+            x->chosen = r.dec[k].chosen;
             x->done = x->chosen < 64 ? 1ULL << x->chosen : 0;
+            x->sl_off = P.nsl;
+            bool blocked = false;
+            if (sleeps && k > 0 && r.dec[k - 1].thread != SIM_NONE) {
+                /* those remembered one node up whose step is independent of
+                 * the step made there sleep here */
+                const x_node *up = &P.nodes[k - 1];
+                const x_acc *sa = r.acc + first[k - 1];
+                size_t sn = first[k] - first[k - 1];
+                for (size_t e = up->sl_off; e < up->sl_end && rc == 0; e++) {
+                    x_sl sl = P.sl[e];
+                    if (sl.thread == r.dec[k - 1].thread || !x__indep(P.pa + sl.off, sl.n, sa, sn))
+                        continue;
+                    if (x__sl_add(&P, 0, NULL, 0, &sl) != 0) {
+                        rc = -1;
+                        break;
+                    }
+                    int ci = c->n ? x__cand_index(&r, k, x->nen, sl.thread) : -1;
+                    if (ci >= 0)
+                        x->done |= 1ULL << ci;
+                    if (sl.thread == r.dec[k].thread)
+                        blocked = true;
+                }
+            }
+            if (rc != 0)
+                break;
+            if (blocked) {
+                /* FIFO woke a sleeping thread: the rest is a run made before;
+                 * those that do not sleep go here instead */
+                x->back = x__mask(x->nen);
+                x->sl_end = P.nsl;
+                x->pa_end = P.npa;
+                limit = k;
+                break;
+            }
+            uint32_t th = r.dec[k].thread;
+            if (sleeps && th != SIM_NONE &&
+                x__sl_add(&P, th, r.acc + first[k], first[k + 1] - first[k], NULL) != 0) {
+                rc = -1;
+                break;
+            }
+            x->sl_end = P.nsl;
+            x->pa_end = P.npa;
         }
-        nnodes = r.ndec;
-        if (x__conflicts(&r, nodes, nnodes) != 0) {
+        if (rc != 0)
+            break;
+        P.n = limit < r.ndec ? limit + 1 : r.ndec;
+        int hr = x__races(&r, limit, P.nodes, P.n);
+        if (hr == 1)
+            hr = x__conflicts_all(&r, P.nodes, P.n);
+        if (hr != 0) {
             rc = -1;
             break;
         }
         /* the deepest decision with a thread asked for and not yet tried */
-        size_t j = nnodes;
-        while (j-- > 0 && !(nodes[j].back & ~nodes[j].done))
+        size_t j = P.n;
+        while (j-- > 0 && !(P.nodes[j].back & ~P.nodes[j].done))
             ;
         if (j == (size_t)-1)
             break;
-        uint64_t todo = nodes[j].back & ~nodes[j].done;
+        uint64_t todo = P.nodes[j].back & ~P.nodes[j].done;
         uint32_t c = (uint32_t)__builtin_ctzll(todo);
-        nodes[j].done |= 1ULL << c;
-        nodes[j].chosen = c;
-        nnodes = j + 1;
-        uint32_t *np = realloc(prefix, nnodes * sizeof *np);
+        P.nodes[j].done |= 1ULL << c;
+        P.nodes[j].chosen = c;
+        P.n = j + 1;
+        P.nsl = P.nodes[j].sl_end;
+        P.npa = P.nodes[j].pa_end;
+        uint32_t *np = realloc(prefix, P.n * sizeof *np);
         if (!np) {
             rc = -1;
             break;
         }
         prefix = np;
-        for (size_t d = 0; d < nnodes; d++)
-            prefix[d] = nodes[d].chosen;
-        nprefix = nnodes;
+        for (size_t d = 0; d < P.n; d++)
+            prefix[d] = P.nodes[d].chosen;
+        nprefix = P.n;
     }
     res->exhausted = rc == 0 && res->goal < 0 && !res->budget_hit && !wide;
-    free(nodes);
+    free(P.nodes);
+    free(P.sl);
+    free(P.pa);
+    free(first);
     free(prefix);
     r.want_acc = false;
     *rp = r;

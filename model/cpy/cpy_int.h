@@ -84,6 +84,7 @@ int cpy_io_install(void);           /* sys.stdout/err, time, os patches: 0 or -1
 void cpy_io_flush(void);            /* pending partial lines out as events */
 void cpy_trace_update(void);
 void cpy_note_touch(PyObject *o, bool write); /* --access notes: a "touch" of o */
+bool cpy_is_lock(PyObject *o);                 /* a lock of _thread (notes its own touches) */
 void cpy_trace_scope(void);          /* which frames the tracer sees, for this run's policy */
 void cpy_watchdog_start(void);        /* count-only tracing for lone runaway threads */        /* the line tracer on or off for the running thread */
 void cpy_note_line(void);           /* a "file:line" note if the line changed */

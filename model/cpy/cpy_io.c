@@ -515,12 +515,20 @@ static void cpy__touch_call(PyFrameObject *f, int nargs)
         return;
     if (PyFunction_Check(fn) && cpy__mine_code((PyCodeObject *)PyFunction_GET_CODE(fn)))
         return;
+    /* a lock's own methods note what they do (an acquire writes, a
+     * release touches nothing: cpy_thread.c) */
+    PyObject *self = NULL;
     if (PyMethod_Check(fn))
-        cpy_note_touch(PyMethod_GET_SELF(fn), true);
+        self = PyMethod_GET_SELF(fn);
     else if (PyCFunction_Check(fn) && !(PyCFunction_GET_FLAGS(fn) & METH_STATIC))
-        cpy_note_touch(PyCFunction_GET_SELF(fn), true);
-    for (int i = 0; i < nargs + (meth != NULL); i++)
-        cpy_note_touch(cpy_ts_stack_peek(f, i), true);
+        self = PyCFunction_GET_SELF(fn);
+    if (!cpy_is_lock(self))
+        cpy_note_touch(self, true);
+    for (int i = 0; i < nargs + (meth != NULL); i++) {
+        PyObject *a = cpy_ts_stack_peek(f, i);
+        if (!(meth && i == nargs && cpy_is_lock(a)))
+            cpy_note_touch(a, true);
+    }
 }
 
 /* --access notes: what the instruction about to run reads or writes, from
@@ -572,6 +580,8 @@ static void cpy__access(PyFrameObject *f)
         /* the objects */
         if (op == LOAD_ATTR)
             cpy_note_touch(cpy_ts_stack_peek(f, 0), false);
+        else if (op == LOAD_METHOD && cpy_is_lock(cpy_ts_stack_peek(f, 0)))
+            ; /* a lock's methods note their own touches */
         else if (op == LOAD_METHOD || op == STORE_ATTR || op == DELETE_ATTR)
             cpy_note_touch(cpy_ts_stack_peek(f, 0), true); /* a method may change its object */
         else if (op == BINARY_SUBSCR)

@@ -147,11 +147,26 @@ static void lock_dealloc(cpy_lock *l)
     Py_DECREF(tp); /* a heap type's instances own a reference to it */
 }
 
-/* Take the free lock for the current thread. */
-static void lock__take(cpy_lock *l, long me)
+/* The explorer's dpor sees a lock as an object each acquire writes (a
+ * failed try too: it saw the lock held); a release is no access: it is
+ * never enabled beside another thread's acquire, so the acquires are the
+ * pair to reorder (Flanagan and Godefroid's treatment of locks). */
+static void lock__touch(cpy_lock *l)
 {
     if (cpy.in_run && cpy.ro.access_notes)
         cpy_note_touch((PyObject *)l, true);
+}
+
+bool cpy_is_lock(PyObject *o)
+{
+    return o && cpy_lock_type &&
+           (PyObject_TypeCheck(o, cpy_lock_type) || PyObject_TypeCheck(o, cpy_rlock_type));
+}
+
+/* Take the free lock for the current thread. */
+static void lock__take(cpy_lock *l, long me)
+{
+    lock__touch(l);
     l->locked = true;
     l->owner = me;
     l->count = 1;
@@ -251,8 +266,10 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
             return PyLong_FromLong(1); /* Python 2's RLock said 1 here (the RLock page) */
         Py_RETURN_TRUE;
     }
-    if (!blocking || timeout == 0)
+    if (!blocking || timeout == 0) {
+        lock__touch(l);
         Py_RETURN_FALSE;
+    }
     if (!cpy.in_run) {
         PyErr_SetString(PyExc_RuntimeError,
                         "threadsim: a lock held by another thread was waited on outside the run");
@@ -277,8 +294,6 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
 
 static PyObject *lock__release_common(cpy_lock *l)
 {
-    if (cpy.in_run && cpy.ro.access_notes)
-        cpy_note_touch((PyObject *)l, true);
     l->locked = false;
     l->owner = 0;
     l->count = 0;
@@ -319,6 +334,8 @@ static PyObject *lock_exit(cpy_lock *l, PyObject *args)
 
 static PyObject *lock_locked(cpy_lock *l, PyObject *unused)
 {
+    if (cpy.in_run && cpy.ro.access_notes)
+        cpy_note_touch((PyObject *)l, false);
     (void)unused;
     return PyBool_FromLong(l->locked);
 }
