@@ -259,8 +259,8 @@ int64_t model_secs_to_ns(double secs)
     if (!(secs > 0))
         return 0;
     double ns = ceil(secs * 1e9);
-    if (ns >= 4e18) /* a century of virtual time is "forever enough" */
-        return INT64_C(4000000000000000000);
+    if (ns >= 9223372036854775808.0) /* 2^63: past the end of time (sim/num.h) */
+        return SIM_TIME_END;
     return (int64_t)ns;
 }
 
@@ -268,7 +268,7 @@ int64_t model_deadline(double timeout)
 {
     if (isinf(timeout) && timeout > 0)
         return SIM_FOREVER;
-    return sim_now(&model__world()->sched) + model_secs_to_ns(timeout);
+    return sim_time_add(sim_now(&model__world()->sched), model_secs_to_ns(timeout));
 }
 
 bool model_wait(model_waitq *q, const char *reason, model_obj *obj, double timeout)
@@ -392,10 +392,12 @@ static void model__report_deadlock(model_world *w)
             t->waiting_on && t->waiting_on->holder ? t->waiting_on->holder(t->waiting_on) : NULL;
         /* "T waits on REASON (OBJECT)[, held by H]": a daemon is marked (it
          * alone would not be a deadlock), and so is a holder that finished
-         * without releasing what it holds (nobody can release it now). */
+         * without releasing what it holds (nobody can release it now), and
+         * a timed wait whose deadline is past the end of time (sim/num.h). */
         char *line = model__xasprintf(
-            "%s%s waits on %s (%s)%s%s%s", t->name, t->daemon ? " (daemon)" : "", wt->reason,
-            wt->what ? wt->what : "-", holder ? ", held by " : "", holder ? holder->name : "",
+            "%s%s waits on %s (%s)%s%s%s%s", t->name, t->daemon ? " (daemon)" : "", wt->reason,
+            wt->what ? wt->what : "-", wt->deadline == SIM_TIME_END ? " past the end of time" : "",
+            holder ? ", held by " : "", holder ? holder->name : "",
             holder && holder->finished ? ", which has finished" : "");
         sim_event ev = {.kind = SIM_EV_DEADLOCK, .thread = t->st->id, .other = SIM_NONE,
                         .obj = wt->obj, .arg = t->daemon, .reason = wt->reason, .text = line,

@@ -44,12 +44,15 @@ typedef struct model_obj model_obj;
 /* The deadlock report (status MODEL_EXIT_DEADLOCK): nothing is ready, no
  * timed event is pending, and the main thread (so a non-daemon) waits. One
  * `deadlock` event per blocked thread, in creation order, with the text
- *   NAME[ (daemon)] waits on REASON (OBJECT)[, held by HOLDER[, which has finished]]
+ *   NAME[ (daemon)] waits on REASON (OBJECT)[ past the end of time][, held by HOLDER[, which has finished]]
  * (HOLDER from the object's model_obj.holder), then, if following "waits on
  * an object held by" from some thread comes back to a thread already seen,
  * one more: "cycle: A -> B -> A". A daemon blocked when the program ends is
  * not a deadlock (it is killed at exit), nor is any wait while a Timer, a
- * sleep or a timeout is pending. */
+ * sleep or a timeout is pending. A timed wait (a sleep too) whose deadline
+ * saturated at the end of time (sim/num.h) never ends, so when nothing else
+ * can happen the run is reported here, that wait marked "past the end of
+ * time". */
 
 /* Timeout value meaning "no timeout" (Python's None). */
 #define MODEL_NO_TIMEOUT INFINITY
@@ -153,7 +156,9 @@ uint32_t model_wake_all(model_waitq *q, const char *cause, model_obj *obj);
 /* Seconds (a Python float) to a virtual deadline; rounds up like CPython's
  * _PyTime_ROUND_TIMEOUT. MODEL_NO_TIMEOUT gives SIM_FOREVER. */
 int64_t model_deadline(double timeout);
-/* Seconds to nanoseconds, rounding up (negative gives 0). */
+/* Seconds to nanoseconds, rounding up (negative or NaN gives 0; 2^63 ns or
+ * more gives SIM_TIME_END). Deadlines built from it saturate there too: a
+ * wait that long never times out (sim/num.h, "the end of time"). */
 int64_t model_secs_to_ns(double secs);
 
 /* ---- clock and host hooks ---------------------------------------------- */

@@ -480,7 +480,7 @@ int sim_block(sim_sched *s, const char *reason, uint32_t obj, const char *what, 
     t->steps = 0;
     t->wake_result = SIM_WOKEN;
     sched__event(s, SIM_EV_BLOCK, t->id, SIM_NONE, obj, deadline, reason, what);
-    if (deadline != SIM_FOREVER) {
+    if (deadline != SIM_FOREVER && deadline < SIM_TIME_END) {
         if (sim_timerq_arm(&s->timers, &t->timeout, deadline < s->now ? s->now : deadline) != 0)
             sched__oom();
     }
@@ -520,7 +520,7 @@ void sim_sleep(sim_sched *s, int64_t ns)
         sim_yield(s);
         return;
     }
-    sim_block(s, "sleep", SIM_NONE, NULL, s->now + ns);
+    sim_block(s, "sleep", SIM_NONE, NULL, sim_time_add(s->now, ns));
 }
 
 void sim_tick(sim_sched *s) { sim_tick_at(s, true); }
@@ -557,7 +557,9 @@ void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide)
     if (t->steps < s->cfg.switch_steps || !can_switch)
         return;
     t->steps = 0;
-    int64_t until = s->now + s->cfg.switch_ns;
+    int64_t until = sim_time_add(s->now, s->cfg.switch_ns);
+    if (until >= SIM_TIME_END)
+        until = SIM_TIME_END - 1; /* the clock stops short of the end of time */
     if (sched__time_limited(s, until))
         sched__to_host(s, false);
     s->now = until;

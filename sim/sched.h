@@ -27,6 +27,14 @@
  * with sim_wake(). A timed-out wait returns SIM_TIMEDOUT and the model removes
  * the thread from its list. Only the scheduler moves `now`.
  *
+ * The end of time: deadlines are computed with sim_time_add() (sim/num.h) and
+ * saturate at SIM_TIME_END. A wait until SIM_TIME_END never times out (no
+ * timer is armed for it; the wait keeps SIM_TIME_END as its deadline, so
+ * traces and reports say "past the end of time"), and the clock never
+ * reaches it: charging a switch interval stops at SIM_TIME_END - 1. So a run
+ * whose only pending deadlines lie past the end of time stalls
+ * (SIM_STALLED), which the model reports like a deadlock.
+ *
  * Preemption: the model calls sim_tick() on each API call (the interpreter,
  * on each statement). After cfg.switch_steps ticks without blocking, the
  * thread has used its switch interval: cfg.switch_ns is charged to the clock,
@@ -44,6 +52,7 @@
 
 #include "ctx.h"
 #include "event.h"
+#include "num.h"
 #include "stack.h"
 #include "timerq.h"
 
@@ -67,7 +76,7 @@ typedef struct sim_wait {
     const char *reason;   /* static string: "sleep", "join", "lock", ... */
     uint32_t obj;         /* model object id, or SIM_NONE */
     const char *what;     /* human text for the object ("Thread daemon"); owned by the model */
-    int64_t deadline;     /* virtual ns, or SIM_FOREVER */
+    int64_t deadline;     /* virtual ns, SIM_FOREVER, or SIM_TIME_END (past the end of time) */
 } sim_wait;
 
 enum { SIM_WOKEN = 0, SIM_TIMEDOUT = 1 };
@@ -206,7 +215,8 @@ int sim_block(sim_sched *s, const char *reason, uint32_t obj, const char *what,
 /* Make blocked thread `t` ready (back of the queue), cancel its deadline.
  * `cause` is a static string for the trace. */
 void sim_wake(sim_sched *s, sim_thread *t, const char *cause, uint32_t obj);
-/* Sleep for `ns` virtual nanoseconds; ns <= 0 yields. */
+/* Sleep for `ns` virtual nanoseconds; ns <= 0 yields. A sleep past the end
+ * of time never ends (see "The end of time"). */
 void sim_sleep(sim_sched *s, int64_t ns);
 /* Give up the CPU, staying ready (back of the queue). */
 void sim_yield(sim_sched *s);

@@ -351,6 +351,116 @@ static void test_preemption_lets_time_move(void)
     sim_sched_fini(&S);
 }
 
+/* ---- the end of time (sim/num.h) --------------------------------------- */
+
+static void test_time_add_saturates(void)
+{
+    CU_ASSERT_EQUAL(sim_time_add(5, 7), 12);
+    CU_ASSERT_EQUAL(sim_time_add(INT64_MAX - 1, 1), SIM_TIME_END);
+    CU_ASSERT_EQUAL(sim_time_add(INT64_MAX - 1, 2), SIM_TIME_END);
+    CU_ASSERT_EQUAL(sim_time_add(1, INT64_MAX), SIM_TIME_END);
+    CU_ASSERT_EQUAL(sim_time_add(INT64_MAX, INT64_MAX), SIM_TIME_END);
+    CU_ASSERT_EQUAL(sim_time_add(INT64_MIN + 1, -2), INT64_MIN);
+    CU_ASSERT_EQUAL(sim_time_add(INT64_MAX, -1), INT64_MAX - 1);
+}
+
+/* Sleeps that reach exactly the last instants fire there; the clock never
+ * goes back; a sleep past the end of time (it would overflow) never ends,
+ * arms no timer, and the run stalls with the wait's deadline at the end. */
+static void main_near_end(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, 1000);
+    sim_sleep(&S, INT64_MAX - 1000 - 2); /* due at END - 2 */
+    say("a@%lld ", (long long)sim_now(&S));
+    sim_sleep(&S, 1); /* END - 1: the last instant */
+    say("b@%lld ", (long long)sim_now(&S));
+    sim_sleep(&S, 1); /* would be END: never */
+    say("never ");
+}
+
+static void test_sleep_to_the_last_instant(void)
+{
+    reset(NULL);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", main_near_end, NULL, NULL)),
+                    SIM_STALLED);
+    char want[128];
+    snprintf(want, sizeof want, "a@%lld b@%lld ", (long long)(INT64_MAX - 2),
+             (long long)(INT64_MAX - 1));
+    TS_ASSERT_STR_EQ(logbuf, want);
+    CU_ASSERT_EQUAL(S.now, SIM_TIME_END - 1);
+    CU_ASSERT_EQUAL(S.threads[0]->state, SIM_T_BLOCKED);
+    CU_ASSERT_EQUAL(S.threads[0]->wait.deadline, SIM_TIME_END);
+    CU_ASSERT_EQUAL(S.timers.n, 0);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* Two sleeps that together pass 2^63 ns: the second saturates instead of
+ * wrapping into the past (where it would fire at once), while a thread
+ * with a real deadline still runs; then nothing is left: a stall. */
+static void huge_sleeper(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, INT64_MAX / 2 + 10);
+    say("h1@%lld ", (long long)sim_now(&S));
+    sim_sleep(&S, INT64_MAX / 2 + 10);
+    say("never ");
+}
+
+static void main_huge(void *arg)
+{
+    (void)arg;
+    sim_thread_start(&S, sim_thread_create(&S, "h", huge_sleeper, NULL, NULL), 0);
+    sim_sleep(&S, INT64_MAX / 2 + 20);
+    say("m@%lld ", (long long)sim_now(&S));
+    sim_block(&S, "test", SIM_NONE, NULL, sim_time_add(sim_now(&S), INT64_MAX));
+    say("never ");
+}
+
+static void test_deadlines_past_the_end_never_fire(void)
+{
+    reset(NULL);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", main_huge, NULL, NULL)),
+                    SIM_STALLED);
+    char want[128];
+    snprintf(want, sizeof want, "h1@%lld m@%lld ", (long long)(INT64_MAX / 2 + 10),
+             (long long)(INT64_MAX / 2 + 20));
+    TS_ASSERT_STR_EQ(logbuf, want);
+    CU_ASSERT_EQUAL(S.now, INT64_MAX / 2 + 20);
+    CU_ASSERT_EQUAL(S.threads[0]->wait.deadline, SIM_TIME_END);
+    CU_ASSERT_EQUAL(S.threads[1]->wait.deadline, SIM_TIME_END);
+    CU_ASSERT_EQUAL(S.timers.n, 0);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* Charging switch intervals near the end: the clock stops at END - 1. */
+static void spin_near_end(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, INT64_MAX - 3);
+    for (int i = 0; i < 5; i++)
+        sim_tick(&S);
+    say("t@%lld ", (long long)sim_now(&S));
+    sim_sched_finish(&S);
+}
+
+static void test_preemption_clock_stops_short_of_the_end(void)
+{
+    sim_config c = sim_config_default();
+    c.switch_steps = 1;
+    c.switch_ns = INT64_MAX; /* each tick charges "everything" */
+    reset(&c);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", spin_near_end, NULL, NULL)),
+                    SIM_FINISHED);
+    char want[64];
+    snprintf(want, sizeof want, "t@%lld ", (long long)(INT64_MAX - 1));
+    TS_ASSERT_STR_EQ(logbuf, want);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
 /* ---- stacks ------------------------------------------------------------ */
 
 static void nop(void *arg) { (void)arg; }
@@ -497,6 +607,9 @@ TS_TESTS("sched", TS_TEST(test_unknown_backend_refused), TS_TEST(test_switching_
          TS_TEST(test_wake_cancels_timeout), TS_TEST(test_block_times_out),
          TS_TEST(test_stall_returns_to_host), TS_TEST(test_time_limit_with_preemption),
          TS_TEST(test_event_limit), TS_TEST(test_preemption_lets_time_move),
+         TS_TEST(test_time_add_saturates), TS_TEST(test_sleep_to_the_last_instant),
+         TS_TEST(test_deadlines_past_the_end_never_fire),
+         TS_TEST(test_preemption_clock_stops_short_of_the_end),
          TS_TEST(test_stacks_are_reused), TS_TEST(test_configured_stack_size),
          TS_TEST(test_guard_page_faults),
          TS_TEST(test_policy_changes_only_the_choice))

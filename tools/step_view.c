@@ -79,8 +79,8 @@ static void view__state(sim_buf *b, const ts_step *sp, uint32_t id, const trace_
         sim_buf_adds(b, "new (not started)");
         break;
     case TRACE_ST_SLEEPING:
-        sim_buf_adds(b, "sleeping until ");
-        view__time(b, t->deadline);
+        sim_buf_adds(b, "sleeping ");
+        trace_fmt_until(b, t->deadline);
         break;
     case TRACE_ST_BLOCKED:
         sim_buf_printf(b, "blocked: %s", t->reason ? t->reason : "?");
@@ -89,8 +89,8 @@ static void view__state(sim_buf *b, const ts_step *sp, uint32_t id, const trace_
         if (holder)
             sim_buf_printf(b, ", held by %s", holder);
         if (t->deadline >= 0) {
-            sim_buf_adds(b, " (until ");
-            view__time(b, t->deadline);
+            sim_buf_adds(b, " (");
+            trace_fmt_until(b, t->deadline);
             sim_buf_addc(b, ')');
         }
         break;
@@ -102,8 +102,8 @@ static void view__state(sim_buf *b, const ts_step *sp, uint32_t id, const trace_
     case TRACE_ST_KILLED:
         sim_buf_adds(b, "killed");
         if (t->reason && strcmp(t->reason, "sleep") == 0) {
-            sim_buf_adds(b, " while sleeping until ");
-            view__time(b, t->deadline);
+            sim_buf_adds(b, " while sleeping ");
+            trace_fmt_until(b, t->deadline);
         } else if (t->reason) {
             sim_buf_printf(b, " while blocked: %s%s%s", t->reason, t->what ? " " : "",
                            t->what ? t->what : "");

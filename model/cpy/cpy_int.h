@@ -87,6 +87,14 @@ void cpy_note_touch(PyObject *o, bool write); /* --access notes: a "touch" of o 
 void cpy_trace_scope(void);          /* which frames the tracer sees, for this run's policy */
 void cpy_watchdog_start(void);        /* count-only tracing for lone runaway threads */        /* the line tracer on or off for the running thread */
 void cpy_note_line(void);           /* a "file:line" note if the line changed */
+/* A timeout in seconds (a float, or an int or anything with __index__) to
+ * nanoseconds, rounded away from zero, as CPython 3.11's
+ * _PyTime_FromSecondsObject(..., _PyTime_ROUND_TIMEOUT) does, with its
+ * errors: ValueError for NaN, OverflowError "timestamp out of range for
+ * platform time_t" for a float and "timestamp too large to convert to C
+ * _PyTime_t" for an integer outside int64 nanoseconds. 0, or -1 with the
+ * exception set. */
+int cpy_timeout_ns(PyObject *obj, int64_t *ns);
 
 /* Where the running thread waits, for traces and deadlock reports: reason
  * (interned, static) and text (owned) from the Python stack: the API the
