@@ -100,6 +100,15 @@ static void test_directives(void)
     CU_ASSERT_EQUAL(ts_pydirectives_parse("# threadsim: exit x\n", &d, err, sizeof err), -1);
     has(err, "needs a status");
     CU_ASSERT_EQUAL(ts_pydirectives_parse("# threadsim: exit 3 4\n", &d, err, sizeof err), -1);
+    /* numbers are read one way (sim/num.h): digits only, range-checked */
+    const char *bad_exit[] = {"+3", "-0", "0x3", "256", "99999999999999999999", " 3", "3.0"};
+    for (size_t i = 0; i < sizeof bad_exit / sizeof bad_exit[0]; i++) {
+        char src[64];
+        snprintf(src, sizeof src, "# threadsim: exit %s\n", bad_exit[i]);
+        CU_ASSERT_EQUAL(ts_pydirectives_parse(src, &d, err, sizeof err), -1);
+    }
+    CU_ASSERT_EQUAL(ts_pydirectives_parse("# threadsim: exit 255 \r\n", &d, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(d.exit_status, 255);
 }
 
 /* ---- threadsim check on programs ------------------------------------------ */

@@ -30,8 +30,13 @@ typedef struct ts_command {
 
 /* Print "threadsim: <msg>\n" to stderr; returns TS_EXIT_USAGE. */
 int ts_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Parse a non-negative integer / number of seconds option value; on error
- * prints a usage error naming `opt` and returns false. */
+/* Parse an option value, the one way every number on the command line is
+ * read (sim/num.h): an integer is decimal digits only (no sign, blanks or
+ * 0x) up to `max` (ts_parse_u64: 2^64-1); seconds are a plain decimal
+ * number ("2", "0.5", "1e-3") from 0 to 1e9, no sign, inf or nan. On error
+ * prints a one-line usage error naming `opt` and returns false; a value out
+ * of range is refused, never clamped. */
+bool ts_parse_uint(const char *opt, const char *s, uint64_t max, uint64_t *out);
 bool ts_parse_u64(const char *opt, const char *s, uint64_t *out);
 bool ts_parse_secs(const char *opt, const char *s, double *out);
 /* The directory of expected outputs (traces/expected of the source tree, or

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../sim/num.h"
+
 #include "../model/cpy/py.h"
 #include "../sim/buf.h"
 #include "cli.h"
@@ -245,7 +247,16 @@ static void x__explain_sink(void *ud, const sim_event *ev)
         size_t c = ev->len;
         while (c > 0 && ev->text[c - 1] != ':')
             c--;
-        x->line[ev->thread] = c ? atoi(ev->text + c) : 0;
+        uint64_t line = 0;
+        char buf[16];
+        size_t n = ev->len - c;
+        if (c && n < sizeof buf) {
+            memcpy(buf, ev->text + c, n);
+            buf[n] = '\0';
+            if (sim_parse_u64(buf, INT32_MAX, &line) != SIM_NUM_OK)
+                line = 0;
+        }
+        x->line[ev->thread] = (int)line;
     }
     if (ev->kind == SIM_EV_CREATE && ev->text)
         x__name(x, ev->other, ev->text, ev->len);
@@ -991,7 +1002,16 @@ static void x__opts_bound(const char *opts, bool *dfs, bool *dpor, uint32_t *bou
     *dfs = strstr(opts, "strategy=dfs") != NULL;
     *dpor = strstr(opts, "strategy=dpor") != NULL;
     const char *p = strstr(opts, "preemptions=");
-    *bound = p ? (uint32_t)strtoul(p + 12, NULL, 10) : 0;
+    char buf[16];
+    size_t n = p ? strcspn(p + 12, " ") : 0;
+    uint64_t b = 0;
+    if (p && n < sizeof buf) {
+        memcpy(buf, p + 12, n);
+        buf[n] = '\0';
+        if (sim_parse_u64(buf, UINT32_MAX, &b) != SIM_NUM_OK)
+            b = 0;
+    }
+    *bound = (uint32_t)b;
     *choices = strstr(opts, "choices=line") ? "line" : "program";
 }
 
@@ -1189,9 +1209,17 @@ int ts_cmd_merge(int argc, char **argv)
             status = TS_EXIT_USAGE;
             break;
         }
-        unsigned k = 0, n = 0;
-        if (!x.shard || sscanf(x.shard, "%u/%u", &k, &n) != 2 || n == 0 || n > 4096 || k < 1 ||
-            k > n) {
+        uint64_t k = 0, n = 0;
+        const char *slash = x.shard ? strchr(x.shard, '/') : NULL;
+        char kbuf[16];
+        bool shard_ok = slash && (size_t)(slash - x.shard) < sizeof kbuf;
+        if (shard_ok) {
+            memcpy(kbuf, x.shard, (size_t)(slash - x.shard));
+            kbuf[slash - x.shard] = '\0';
+            shard_ok = sim_parse_u64(kbuf, 4096, &k) == SIM_NUM_OK &&
+                       sim_parse_u64(slash + 1, 4096, &n) == SIM_NUM_OK;
+        }
+        if (!shard_ok || n == 0 || k < 1 || k > n) {
             fprintf(stderr, "threadsim: merge: %s: its exploration %" PRId64 " is not a shard\n",
                     in[f], id);
             status = TS_EXIT_USAGE;
@@ -1203,7 +1231,8 @@ int ts_cmd_merge(int argc, char **argv)
                     shard_n);
             status = TS_EXIT_USAGE;
         } else if (seen[k - 1]) {
-            fprintf(stderr, "threadsim: merge: shard %u/%u is given twice (%s)\n", k, n, in[f]);
+            fprintf(stderr, "threadsim: merge: shard %" PRIu64 "/%" PRIu64 " is given twice (%s)\n",
+                    k, n, in[f]);
             status = TS_EXIT_USAGE;
         }
         if (status != TS_EXIT_OK) {
@@ -1213,7 +1242,7 @@ int ts_cmd_merge(int argc, char **argv)
         }
         seen[k - 1] = true;
         nseen++;
-        shard_n = n;
+        shard_n = (uint32_t)n;
         all_exhausted &= x.exhausted;
         if (f == 0) {
             m.out.program = strdup(x.program);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../model/cpy/py.h"
+#include "../sim/num.h"
 #include "cli.h"
 #include "cmd_py.h"
 #include "record.h"
@@ -149,9 +150,8 @@ static void cli__show(step_cli *c)
 static int cli__thread(const step_cli *c, const char *arg, uint32_t *id)
 {
     const char *p = arg[0] == '#' ? arg + 1 : arg;
-    char *end;
-    unsigned long v = strtoul(p, &end, 10);
-    if (*p >= '0' && *p <= '9' && !*end) {
+    uint64_t v;
+    if (sim_parse_u64(p, UINT32_MAX, &v) == SIM_NUM_OK) {
         *id = (uint32_t)v;
         return 0;
     }
@@ -229,15 +229,14 @@ static void cli__break(step_cli *c, const char *arg)
         return;
     }
     if (strncmp(arg, "line ", 5) == 0) {
-        char *end;
-        long line = strtol(arg + 5, &end, 10);
+        uint64_t line = 0;
         if (!c->view.src) {
             cli__bad(c, "source lines exist only for Python programs");
-        } else if (*end || line <= 0 || line > 1000000000) {
-            cli__bad(c, "break line takes a line number");
+        } else if (sim_parse_u64(arg + 5, 1000000000, &line) != SIM_NUM_OK || line == 0) {
+            cli__bad(c, "break line takes a line number (1 to 1000000000)");
         } else {
             ts_step_break_line(sp, (int)line);
-            cli__msg(c, "breakpoint %zu: line %ld", sp->nbrk, line);
+            cli__msg(c, "breakpoint %zu: line %" PRIu64, sp->nbrk, line);
         }
         return;
     }

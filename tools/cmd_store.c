@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../model/cpy/py.h"
+#include "../sim/num.h"
 #include "../traces/hash.h"
 #include "../traces/json.h"
 #include "../traces/replay.h"
@@ -308,6 +309,28 @@ static void replay__sink(void *ud, const sim_event *ev)
 /* Whether the policy that made run `r`'s decisions offered one at every step
  * (sim_policy.every_step): random and PCT do, FIFO and the stepper do not; a
  * replay did whatever the run it replayed did. */
+/* The "jitter=NS" of an explorer's stored policy (0 if absent), read the one
+ * way numbers are read (sim/num.h); -1 if it is there but not a number. */
+static int replay__jitter(const char *policy, int64_t *out)
+{
+    const char *j = strstr(policy, "jitter=");
+    *out = 0;
+    if (!j)
+        return 0;
+    j += 7;
+    char buf[24];
+    size_t n = strcspn(j, " ");
+    if (n >= sizeof buf)
+        return -1;
+    memcpy(buf, j, n);
+    buf[n] = '\0';
+    uint64_t v;
+    if (sim_parse_u64(buf, INT64_MAX, &v) != SIM_NUM_OK)
+        return -1;
+    *out = (int64_t)v;
+    return 0;
+}
+
 static bool replay__every_step(store *st, const store_run *r)
 {
     if (strncmp(r->policy, "random", 6) == 0 || strncmp(r->policy, "pct", 3) == 0 ||
@@ -343,6 +366,13 @@ static int replay__run(store *st, const store_run *orig, bool record)
     if (!sc && !prog)
         return ts_usage_error("run %" PRId64 "'s scenario '%s' no longer exists", orig->id,
                               orig->scenario);
+    const char *xp = strncmp(orig->policy, "explore ", 8) == 0 ? orig->policy : NULL;
+    int64_t jitter = 0;
+    if (xp && replay__jitter(xp, &jitter) != 0) {
+        py_program_free(prog);
+        return ts_usage_error("cannot replay run %" PRId64 ": its policy '%s' has no readable "
+                              "jitter", orig->id, orig->policy);
+    }
     trace_decision *sched;
     size_t nsched;
     if (store_load_schedule(st, orig->id, &sched, &nsched) != 0) {
@@ -368,11 +398,9 @@ static int replay__run(store *st, const store_run *orig, bool record)
     /* an explorer's representative run ("explore program|line jitter=NS"):
      * timers due together were its choices too, and a Python program's
      * choices were at its own lines only ("program") */
-    const char *xp = strncmp(orig->policy, "explore ", 8) == 0 ? orig->policy : NULL;
     if (xp) {
-        const char *j = strstr(xp, "jitter=");
         o.policy.pick_timer = o.policy.pick;
-        o.policy.jitter = j ? strtoll(j + 7, NULL, 10) : 0;
+        o.policy.jitter = jitter;
         ts_py.program_lines = strstr(xp, " program") != NULL;
         if (strstr(xp, " unbuffered"))
             ts_py.unbuffered = true;

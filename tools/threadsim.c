@@ -1,6 +1,7 @@
 /*
  * tools/threadsim.c — the `threadsim` command: git-style subcommands.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/personality.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "../sim/ctx.h"
+#include "../sim/num.h"
 #include "cli.h"
 
 static const ts_command commands[] = {
@@ -37,36 +39,45 @@ int ts_usage_error(const char *fmt, ...)
     return TS_EXIT_USAGE;
 }
 
+bool ts_parse_uint(const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+    if (!s) {
+        ts_usage_error("%s needs a value (a non-negative integer)", opt);
+        return false;
+    }
+    switch (sim_parse_u64(s, max, out)) {
+    case SIM_NUM_OK:
+        return true;
+    case SIM_NUM_RANGE:
+        ts_usage_error("%s: '%s' is out of range (at most %" PRIu64 ")", opt, s, max);
+        return false;
+    default:
+        ts_usage_error("%s needs a non-negative integer (decimal digits only), not '%s'", opt, s);
+        return false;
+    }
+}
+
 bool ts_parse_u64(const char *opt, const char *s, uint64_t *out)
 {
-    char *end;
-    if (!s || !*s || *s == '-') {
-        ts_usage_error("%s needs a non-negative integer", opt);
-        return false;
-    }
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end) {
-        ts_usage_error("%s needs a non-negative integer, not '%s'", opt, s);
-        return false;
-    }
-    *out = v;
-    return true;
+    return ts_parse_uint(opt, s, UINT64_MAX, out);
 }
 
 bool ts_parse_secs(const char *opt, const char *s, double *out)
 {
-    char *end;
-    if (!s || !*s) {
-        ts_usage_error("%s needs a number of seconds", opt);
+    if (!s) {
+        ts_usage_error("%s needs a value (a number of seconds)", opt);
         return false;
     }
-    double v = strtod(s, &end);
-    if (*end || !(v >= 0) || v > 1e9) {
-        ts_usage_error("%s needs a number of seconds between 0 and 1e9, not '%s'", opt, s);
+    switch (sim_parse_secs(s, 1e9, out)) {
+    case SIM_NUM_OK:
+        return true;
+    case SIM_NUM_RANGE:
+        ts_usage_error("%s: '%s' is out of range (seconds from 0 to 1e9)", opt, s);
+        return false;
+    default:
+        ts_usage_error("%s needs a number of seconds (e.g. 2, 0.5 or 1e-3), not '%s'", opt, s);
         return false;
     }
-    *out = v;
-    return true;
 }
 
 const char *ts_expected_dir(void) { return THREADSIM_SOURCE_DIR "/traces/expected"; }
