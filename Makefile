@@ -41,6 +41,7 @@ clang: setup
 
 bench: build
 	$(BUILD)/tools/bench_engine
+	$(BUILD)/tools/bench_threads
 	$(BUILD)/tools/bench_store
 
 ci: test sanitize clang

@@ -438,7 +438,12 @@ int model_run(const model_opts *o, void (*main)(void *), void *arg, model_result
     model_thread *main_t = model__thread_main_new(w);
     sim_status st = sim_sched_run(&w->sched, main_t->st);
     int status = w->exit_status;
-    if (st == SIM_STALLED) {
+    if (st == SIM_NOSTACK) {
+        /* nothing ran: not even the main thread could get a stack */
+        static const char msg[] = "RuntimeError: can't start new thread";
+        sim_emit_text(&w->sched, SIM_EV_ERROR, SIM_NONE, 0, NULL, msg, sizeof msg - 1);
+        status = MODEL_EXIT_ERROR;
+    } else if (st == SIM_STALLED) {
         model__report_deadlock(w);
         status = MODEL_EXIT_DEADLOCK;
     } else if (st == SIM_LIMIT) {

@@ -41,6 +41,7 @@ static void report(const char *what, double ops, double secs, const char *unit)
 /* ---- raw backend ------------------------------------------------------- */
 
 static sim_ctx raw_main, raw_other;
+static ucontext_t raw_main_uc;
 static const sim_ctx_backend *raw_b;
 static long raw_n;
 
@@ -57,6 +58,7 @@ static void bench_raw(const char *backend, long n)
     if (!raw_b)
         return;
     void *stack = malloc(64 * 1024);
+    sim_ctx_init_host(&raw_main, &raw_main_uc);
     sim_ctx_make(raw_b, &raw_other, stack, 64 * 1024, raw_entry);
     double t0 = now_s();
     for (raw_n = 0; raw_n < n; raw_n++)
