@@ -536,6 +536,35 @@ static void test_check_finds_expected_anywhere(void)
     check_uses(cmd, p);
 }
 
+/* ---- make run's quiet build (tools/quiet.sh) ------------------------------------ */
+
+static void test_quiet_build(void)
+{
+    int st;
+    /* success: one line on stderr, the output in the log */
+    char *out = sh(&st, "%s/tools/quiet.sh q/build.log build -- sh -c 'echo \"[ 50%%] Building "
+                        "a.c\"; echo \"[100%%] Linking\"' 2>&1", SRC);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "build: ok\n");
+    free(out);
+    out = sh(&st, "cat q/build.log");
+    TS_ASSERT_STR_EQ(out, "[ 50%] Building a.c\n[100%] Linking\n");
+    free(out);
+    /* warnings are counted */
+    out = sh(&st, "%s/tools/quiet.sh q/build.log build -- sh -c 'echo \"a.c:1:2: warning: x\"' "
+                  "2>&1", SRC);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "build: ok, 1 compiler warning (see q/build.log)\n");
+    free(out);
+    /* failure: this command's output (not the earlier ones'), its status */
+    out = sh(&st, "%s/tools/quiet.sh q/build.log build -- sh -c 'echo \"[ 10%%] Building b.c\"; "
+                  "echo \"b.c:3: error: no\"; exit 3' 2>&1", SRC);
+    CU_ASSERT_EQUAL(st, 3);
+    TS_ASSERT_STR_EQ(out, "build: FAILED (exit 3); its output, also in q/build.log:\n"
+                          "[ 10%] Building b.c\nb.c:3: error: no\n");
+    free(out);
+}
+
 static void test_cleanup(void)
 {
     int st;
@@ -549,4 +578,5 @@ TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_op
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
          TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
-         TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_cleanup))
+         TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
+         TS_TEST(test_cleanup))
