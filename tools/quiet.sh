@@ -26,7 +26,11 @@ tty=0
 cols=$( (tput cols 2>/dev/null || echo 80) | tail -n 1)
 [ "$cols" -gt 20 ] 2>/dev/null || cols=80
 
-"$@" 2>&1 | while IFS= read -r line; do
+# GNU make tells its children that its output is a terminal (MAKE_TERMOUT):
+# then cmake colours its lines, which the log and a cut-off line must not get
+shopt -s extglob
+env -u MAKE_TERMOUT -u MAKE_TERMERR "$@" 2>&1 | while IFS= read -r line; do
+    line=${line//$'\e'\[*([0-9;])[a-zA-Z]/}
     printf '%s\n' "$line" >>"$log"
     if [ $tty = 1 ]; then
         case $line in
