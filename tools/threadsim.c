@@ -449,8 +449,12 @@ static int main__unknown_command(const char *cmd)
 
 static int cmd_help(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc < 2) {
         usage(stdout);
+        return TS_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(help_help, stdout);
         return TS_EXIT_OK;
     }
     if (argc > 2)
