@@ -325,6 +325,13 @@ model_opts model_opts_default(void)
     return o;
 }
 
+const char *model_outcome_name(model_outcome o)
+{
+    static const char *const names[] = {"internal-error", "exit", "exception", "deadlock",
+                                        "run-limit"};
+    return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "internal-error";
+}
+
 void model__main_entry(void *arg)
 {
     model_world *w = arg;
@@ -455,6 +462,10 @@ int model_run(const model_opts *o, void (*main)(void *), void *arg, model_result
 
     if (res) {
         res->status = status;
+        res->outcome = st == SIM_STALLED ? MODEL_OUT_DEADLOCK
+                     : st == SIM_LIMIT   ? MODEL_OUT_LIMIT
+                     : status == MODEL_EXIT_ERROR ? MODEL_OUT_EXCEPTION
+                                                  : MODEL_OUT_EXIT;
         res->sim = st;
         res->end_time = w->sched.now;
         res->events = w->sched.nevents;

@@ -35,11 +35,16 @@
 typedef struct model_thread model_thread;
 typedef struct model_obj model_obj;
 
-/* Exit statuses of a run (also the CLI's): */
-#define MODEL_EXIT_OK 0        /* main returned normally */
-#define MODEL_EXIT_ERROR 1     /* main raised (CPython exits 1 too) */
-#define MODEL_EXIT_DEADLOCK 3  /* nothing could run while threads waited */
-#define MODEL_EXIT_LIMIT 4     /* a run limit (events, virtual time) stopped it */
+/* Exit statuses of a run (also the CLI's). A program's own status is any
+ * number from 0 to 255 (a Python program's sys.exit(n)); the simulator's own
+ * endings take the distinctive numbers timeout(1) uses, 124 to 127, which
+ * programs rarely use. Which one it was, even when a program exits 126
+ * itself, is model_result.outcome. */
+#define MODEL_EXIT_OK 0          /* main returned normally */
+#define MODEL_EXIT_ERROR 1       /* main raised (CPython exits 1 too) */
+#define MODEL_EXIT_LIMIT 124     /* a run limit (events, virtual time, ...) stopped it */
+#define MODEL_EXIT_DEADLOCK 126  /* nothing could run while threads waited */
+#define MODEL_EXIT_INTERNAL 127  /* the engine failed (the Python engine's process died) */
 
 /* The deadlock report (status MODEL_EXIT_DEADLOCK): nothing is ready, no
  * timed event is pending, and the main thread (so a non-daemon) waits. One
@@ -75,8 +80,21 @@ typedef struct model_opts {
 /* Defaults: sim_config_default(), Python 3, no sink, FIFO. */
 model_opts model_opts_default(void);
 
+/* How a run ended. */
+typedef enum model_outcome {
+    MODEL_OUT_NONE,            /* no result: the engine failed (MODEL_EXIT_INTERNAL) */
+    MODEL_OUT_EXIT,            /* the program ended by itself; the status is its own */
+    MODEL_OUT_EXCEPTION,       /* main raised an uncaught exception (status 1) */
+    MODEL_OUT_DEADLOCK,        /* MODEL_EXIT_DEADLOCK */
+    MODEL_OUT_LIMIT,           /* MODEL_EXIT_LIMIT */
+} model_outcome;
+
+/* "internal-error", "exit", "exception", "deadlock", "run-limit" */
+const char *model_outcome_name(model_outcome o);
+
 typedef struct model_result {
     int status;                /* MODEL_EXIT_* */
+    model_outcome outcome;     /* how it ended (a zeroed result: MODEL_OUT_NONE) */
     sim_status sim;            /* how the engine stopped */
     int64_t end_time;          /* virtual ns at the end */
     uint64_t events;           /* events emitted */

@@ -5,7 +5,7 @@
  *
  * The check cases work on copies of corpus programs in a temporary
  * directory: one that passes (Python 3), one that needs its `python 2`
- * directive and its `exit 3` directive, one whose .out was changed (FAIL),
+ * directive and its `exit 126` directive (a deadlock), one whose .out was changed (FAIL),
  * one whose `exit` directive is wrong (FAIL), one without its dialect
  * directive (FAIL: a syntax error in Python 3), a .py without a .out (left
  * out of a directory), then a directory argument with a JUnit report, and
@@ -119,7 +119,7 @@ static void make_programs(void)
     sh("mkdir -p progs/lock progs/py2 progs/bad exit");
     /* passes: Python 3 */
     sh("cp '%s/py3/naming/print.py' '%s/py3/naming/print.out' progs/lock/", src, src);
-    /* passes: Python 2 (directive) with exit status 3 (directive) */
+    /* passes: Python 2 (directive) with exit status 126, a deadlock (directive) */
     sh("cp '%s/py/rlock/lock-self-deadlock.py' progs/py2/deadlock.py", src);
     sh("cp '%s/py/rlock/lock-self-deadlock.out' progs/py2/deadlock.out", src);
     /* fails: its .out was changed */
@@ -128,7 +128,7 @@ static void make_programs(void)
     /* no .out: not part of the directory */
     sh("cp '%s/py3/naming/print.py' progs/noout.py", src);
     /* fails: the exit directive is wrong */
-    sh("sed 's/^# threadsim: exit 3$/# threadsim: exit 0/' progs/py2/deadlock.py"
+    sh("sed 's/^# threadsim: exit 126$/# threadsim: exit 0/' progs/py2/deadlock.py"
        " > exit/wrong.py && cp progs/py2/deadlock.out exit/wrong.out");
     /* fails: without its dialect directive it is not Python 3 */
     sh("grep -v '^# threadsim: python 2$' progs/py2/deadlock.py > exit/nodialect.py"
@@ -142,7 +142,7 @@ static void test_check_programs(void)
     make_programs();
     int st;
 
-    /* passing programs, one needing python 2 and exit 3 */
+    /* passing programs, one needing python 2 and exit 126 */
     char *out = ts(&st, NULL, "check progs/lock/print.py progs/py2/deadlock.py --no-db");
     CU_ASSERT_EQUAL(st, 0);
     TS_ASSERT_STR_EQ(out, "ok     progs/lock/print.py\n"
@@ -161,14 +161,14 @@ static void test_check_programs(void)
     /* the exit directive is checked */
     out = ts(&st, NULL, "check exit/wrong.py --no-db");
     CU_ASSERT_EQUAL(st, 1);
-    has(out, "FAIL   exit/wrong.py\nexit status 3, expected 0");
+    has(out, "FAIL   exit/wrong.py\nexit status 126, expected 0");
     free(out);
 
     /* the dialect directive is applied: without it, Python 3 rejects it */
     out = ts(&st, NULL, "check exit/nodialect.py --no-db");
     CU_ASSERT_EQUAL(st, 1);
     has(out, "+SyntaxError");
-    has(out, "exit status 1, expected 3");
+    has(out, "exit status 1, expected 126");
     free(out);
     /* ... and --python overrides it */
     out = ts(&st, NULL, "check exit/nodialect.py --no-db --python 2");
@@ -207,11 +207,11 @@ static void test_check_programs(void)
 
     /* an explicit program without a .out cannot be checked; bad arguments */
     out = ts(&st, NULL, "check progs/noout.py --no-db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     has(out, "ERROR  progs/noout.py: cannot read the expected output 'progs/noout.out'");
     free(out);
     out = ts(&st, NULL, "check nothere.py --no-db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     has(out, "threadsim: check: no such program 'nothere.py'\n");
     free(out);
     out = ts(&st, NULL, "check exit/.. --no-db");
@@ -219,7 +219,7 @@ static void test_check_programs(void)
     free(out);
     sh("mkdir -p empty");
     out = ts(&st, NULL, "check empty --no-db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     has(out, "no .py program with a .out beside it below 'empty'");
     free(out);
 

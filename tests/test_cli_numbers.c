@@ -4,7 +4,8 @@
  * (never clamped: --seed 99999999999999999999999 used to become 2^64-1),
  * seconds are plain decimal numbers (no inf, nan, sign or blanks), sizes are
  * digits with K/M/G, and run references (ids, last, last~N) are checked
- * before they reach SQLite. Each refusal is one line on stderr and exit 2.
+ * before they reach SQLite. Each refusal is one line on stderr and exit 125
+ * (TS_EXIT_USAGE).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,16 +24,16 @@ static char *ts_err(int *status, const char *args)
     return ts_capture(cmd, status);
 }
 
-/* `args` is refused: exit 2 and one line "threadsim: ..." containing `needle`. */
+/* `args` is refused: exit 125 and one line "threadsim: ..." containing `needle`. */
 static void refused(const char *args, const char *needle, int line)
 {
     int st = -1;
     char *err = ts_err(&st, args);
     bool one = err && strncmp(err, "threadsim: ", 11) == 0 && strchr(err, '\n') &&
                strchr(err, '\n') == err + strlen(err) - 1;
-    bool ok = st == 2 && one && strstr(err, needle);
+    bool ok = st == 125 && one && strstr(err, needle);
     if (!ok)
-        fprintf(stderr, "\nline %d: threadsim %s\n  want exit 2 and one line with \"%s\"\n  got "
+        fprintf(stderr, "\nline %d: threadsim %s\n  want exit 125 and one line with \"%s\"\n  got "
                         "exit %d: %s\n",
                 line, args, needle, st, err ? err : "(null)");
     CU_ASSERT_TRUE(ok);

@@ -80,7 +80,8 @@ static double bench__run(const ts_scenario *sc, store *st, model_result *res)
         o.sink_ud = &out;
     }
     int status = model_run(&o, sc->main, NULL, res);
-    if (rec && store_rec_end(rec, status, res->end_time, res->threads) != 0) {
+    if (rec && store_rec_end(rec, status == 0 ? STORE_OK : STORE_EXCEPTION, status, res->end_time,
+                             res->threads) != 0) {
         fprintf(stderr, "bench_store: %s\n", store_error(st));
         return -1;
     }

@@ -27,54 +27,56 @@
 #include "scenarios/scenario.h"
 #include "step.h"
 
-static void explore_usage(FILE *f)
-{
-    fputs("usage: threadsim explore PROGRAM [options] [-- ARGS]\n"
-          "\n"
-          "Run many schedules of PROGRAM (a .py file or a built-in scenario), every\n"
-          "line a possible switch, and list every distinct outcome (output and exit\n"
-          "status) with how often it came, the schedule that first gave it and a\n"
-          "token that replays it in the stepper.\n"
-          "\n"
-          "  --strategy S          random (default), pct[:DEPTH] (default depth 3), or dfs:\n"
-          "                        every schedule with at most --preemptions switches away\n"
-          "                        from a thread that could go on (exhaustive for that bound)\n"
-          "                        or dpor: dynamic partial-order reduction, no bound: a\n"
-          "                        schedule that only reorders steps touching nothing in\n"
-          "                        common is skipped (exhaustive when it ends)\n"
-          "  --preemptions B       dfs: the bound (default 2)\n"
-          "  --choices program|line  where a run may switch threads besides where one\n"
-          "                        blocks: at every line of the program's own code\n"
-          "                        (default), or also inside the standard library's (line)\n"
-          "  --jitter SECS         timers due within SECS of each other fire in either order\n"
-          "                        (real timing can swap them); timers due at the same\n"
-          "                        instant always may (default 0)\n"
-          "  --schedules N         the budget (default 1000; dfs: 100000)\n"
-          "  --seed N              random/pct: schedule i uses seed N + i (default 0)\n"
-          "  --goal FILE           stop at the first schedule whose output is exactly FILE;\n"
-          "                        exit 1 if none is found\n"
-          "  --fail-on LIST        exit 1 if an outcome fails in one of these ways:\n"
-          "                        exception (in any thread; a failed assert too), deadlock,\n"
-          "                        limit, invariant (comma-separated), or any\n"
-          "  --invariant EXPR      a Python expression evaluated in the program's namespace\n"
-          "                        at its end; false (or raising) fails the outcome\n"
-          "  --junit FILE          a JUnit XML report: one test case per outcome\n"
-          "  --shard K/N           run only this shard's part (K from 1 to N); 'auto' takes\n"
-          "                        it from a Slurm array (SLURM_ARRAY_TASK_ID, _COUNT) or a\n"
-          "                        Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with\n"
-          "                        THREADSIM_SHARDS as N)\n"
-          "  --show N              outcomes shown in full (default 20)\n"
-          "  --json                the report as JSON\n"
-          "  --html FILE           also a teaching page: every outcome, and choosing who runs\n"
-          "                        at each decision ('-': stdout; best with --strategy dfs);\n"
-          "                        also 'threadsim export PROGRAM --format html --explore'\n"
-          "  (and run's options: --python, --max-events, --switch-steps, and for .py\n"
-          "  programs --max-steps, --max-memory, --timeout, --granularity, --sandbox)\n"
-          "\n"
-          "Exit status: 0; 1 if --fail-on matched or the --goal was not found;\n"
-          "2 for bad usage.\n",
-          f);
-}
+const char ts_help_explore[] =
+    "usage: threadsim explore PROGRAM [options] [-- ARGS...]\n"
+    "\n"
+    "Run many schedules of PROGRAM (a .py file or a built-in scenario), every\n"
+    "line a possible switch, and list every distinct outcome (output and exit\n"
+    "status) with how often it came, the schedule that first gave it and a\n"
+    "token that replays it in the stepper.\n"
+    "\n"
+    "options:\n"
+    "  --strategy S          random (default), pct[:DEPTH] (default depth 3), or dfs:\n"
+    "                        every schedule with at most --preemptions switches away\n"
+    "                        from a thread that could go on (exhaustive for that bound)\n"
+    "                        or dpor: dynamic partial-order reduction, no bound: a\n"
+    "                        schedule that only reorders steps touching nothing in\n"
+    "                        common is skipped (exhaustive when it ends)\n"
+    "  --preemptions B       dfs: the bound (default 2)\n"
+    "  --choices program|line  where a run may switch threads besides where one\n"
+    "                        blocks: at every line of the program's own code\n"
+    "                        (default), or also inside the standard library's (line)\n"
+    "  --jitter SECS         timers due within SECS of each other fire in either order\n"
+    "                        (real timing can swap them); timers due at the same\n"
+    "                        instant always may (default 0)\n"
+    "  --schedules N         the budget (default 1000; dfs: 100000)\n"
+    "  --seed N              random/pct: schedule i uses seed N + i (default 0)\n"
+    "  --goal FILE           stop at the first schedule whose output is exactly FILE;\n"
+    "                        exit 1 if none is found\n"
+    "  --fail-on LIST        exit 1 if an outcome fails in one of these ways:\n"
+    "                        exception (in any thread; a failed assert too), deadlock,\n"
+    "                        limit, invariant (comma-separated), or any\n"
+    "  --invariant EXPR      a Python expression evaluated in the program's namespace\n"
+    "                        at its end; false (or raising) fails the outcome\n"
+    "  --junit FILE          a JUnit XML report: one test case per outcome\n"
+    "  --shard K/N           run only this shard's part (K from 1 to N); 'auto' takes\n"
+    "                        it from a Slurm array (SLURM_ARRAY_TASK_ID, _COUNT) or a\n"
+    "                        Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with\n"
+    "                        THREADSIM_SHARDS as N)\n"
+    "  --show N              outcomes shown in full (default 20)\n"
+    "  --json                the report as one JSON document\n"
+    "  --html FILE           also a teaching page: every outcome, and choosing who runs\n"
+    "                        at each decision ('-': stdout; best with --strategy dfs);\n"
+    "                        also 'threadsim export PROGRAM --format html --explore'\n"
+    TS_HELP_STATUS_JSON
+    TS_HELP_DB_OPTIONS
+    "and the run options of 'threadsim run':\n"
+    TS_HELP_MODEL_OPTIONS
+    TS_HELP_PY_OPTIONS
+    "\n"
+    "Exit status: 0; 1 if --fail-on matched or the --goal was not found; 125 for\n"
+    "bad usage. (A schedule's own exit status is part of its outcome: 124 a run\n"
+    "limit, 126 a deadlock; see 'threadsim help run'.)\n";
 
 typedef struct x_cli {
     model_opts base;
@@ -558,7 +560,7 @@ int ts_cmd_explore(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            explore_usage(stdout);
+            fputs(ts_help_explore, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(a, "--json") == 0) {
@@ -660,7 +662,7 @@ int ts_cmd_explore(int argc, char **argv)
             continue;
         }
         if (a[0] == '-')
-            return ts_usage_error("explore: unknown option '%s' (see 'threadsim explore --help')", a);
+            return ts_unknown_option("explore", a);
         if (c.name)
             return ts_usage_error("explore: one program at a time ('%s' and '%s')", c.name, a);
         c.name = a;
@@ -685,7 +687,7 @@ int ts_cmd_explore(int argc, char **argv)
     if (!c.sc) {
         if (!ts_is_py_program(c.name)) {
             free(goal_text);
-            return ts_usage_error("explore: unknown scenario '%s' (see 'threadsim list')", c.name);
+            return ts_unknown_scenario("explore", c.name);
         }
         int python = python_set ? c.base.python : ts_py_dialect_of(c.name);
         sim_buf err = {0};
@@ -950,6 +952,11 @@ int ts_cmd_explore(int argc, char **argv)
     free(sx.out);
     if (status == TS_EXIT_OK && ((goal && r.goal < 0) || nfail))
         status = TS_EXIT_FAIL;
+    sim_buf_printf(&ts_status.extra, ", \"schedules\": %" PRIu64 ", \"outcomes\": %zu, "
+                   "\"failing_outcomes\": %zu, \"exhausted\": %s", r.schedules, r.nout, nfail,
+                   r.exhausted ? "true" : "false");
+    if (goal)
+        sim_buf_printf(&ts_status.extra, ", \"goal_found\": %s", r.goal >= 0 ? "true" : "false");
     if (junit) {
         FILE *f = fopen(junit, "w");
         if (!f) {
@@ -1022,8 +1029,7 @@ int ts_cmd_show_exploration(int argc, char **argv)
     const char *ref = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            puts("usage: threadsim show exploration N|last [--json] [--db FILE]\n\n"
-                 "Print a recorded exploration's report again (see 'threadsim explorations').");
+            fputs(ts_help_show, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(argv[i], "--json") == 0) {
@@ -1038,7 +1044,7 @@ int ts_cmd_show_exploration(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-')
-            return ts_usage_error("show exploration: unknown option '%s'", argv[i]);
+            return ts_unknown_option("show", argv[i]);
         if (ref)
             return ts_usage_error("show exploration: one exploration at a time");
         ref = argv[i];
@@ -1078,14 +1084,24 @@ static int x__list_one(void *ud, const store_exploration *x)
     return 0;
 }
 
+const char ts_help_explorations[] =
+    "usage: threadsim explorations [options]\n\n"
+    "The recorded explorations, newest first (20 unless --limit or --all): id,\n"
+    "program, schedules, outcomes, exhausted, shard, when, options. 'threadsim show\n"
+    "exploration N' prints one's report again.\n\n"
+    "options:\n"
+    "  --limit N             the newest N (default 20)\n"
+    "  --all                 all of them\n"
+    "  --db PATH             the database (default ./threadsim.db)\n\n"
+    "Exit status: 0; 125 for bad usage or an unusable database.\n";
+
 int ts_cmd_explorations(int argc, char **argv)
 {
     ts_db_opts db = ts_db_opts_default();
     uint64_t limit = 20;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            puts("usage: threadsim explorations [--limit N] [--all] [--db FILE]\n\n"
-                 "The recorded explorations, newest first (20 unless --limit or --all).");
+            fputs(ts_help_explorations, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(argv[i], "--all") == 0) {
@@ -1102,8 +1118,10 @@ int ts_cmd_explorations(int argc, char **argv)
         int k = ts_parse_db_option(argc - i, argv + i, &db);
         if (k < 0)
             return TS_EXIT_USAGE;
+        if (k == 0 && argv[i][0] == '-')
+            return ts_unknown_option("explorations", argv[i]);
         if (k == 0)
-            return ts_usage_error("explorations: unknown argument '%s'", argv[i]);
+            return ts_usage_error("explorations takes no arguments ('%s')", argv[i]);
         i += k - 1;
     }
     store *st = ts_db_open(&db, false);
@@ -1157,6 +1175,19 @@ static int x__merge_row(void *ud, uint64_t index, const void *choices, size_t le
     return 0;
 }
 
+const char ts_help_merge[] =
+    "usage: threadsim merge A.db B.db ... -o OUT.db\n\n"
+    "Join the shards of one exploration (threadsim explore --shard K/N --db\n"
+    "sK.db): the newest exploration of each input must be of the same program\n"
+    "and options, each a different shard of the same N. The merged exploration\n"
+    "(outcomes joined by output and exit status, counts added, the fewest\n"
+    "preemptions kept) is recorded in OUT.db; it says whether every shard was\n"
+    "given.\n\n"
+    "options:\n"
+    "  -o OUT.db             the database to record the merged exploration in\n\n"
+    "Exit status: 0; 125 for bad usage, an input that is not a shard of the same\n"
+    "exploration, or database trouble.\n";
+
 int ts_cmd_merge(int argc, char **argv)
 {
     const char *out = NULL;
@@ -1164,13 +1195,7 @@ int ts_cmd_merge(int argc, char **argv)
     int nin = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            puts("usage: threadsim merge A.db B.db ... -o OUT.db\n\n"
-                 "Join the shards of one exploration (threadsim explore --shard K/N --db\n"
-                 "sK.db): the newest exploration of each input must be of the same program\n"
-                 "and options, each a different shard of the same N. The merged exploration\n"
-                 "(outcomes joined by output and exit status, counts added, the fewest\n"
-                 "preemptions kept) is recorded in OUT.db; it says whether every shard was\n"
-                 "given.");
+            fputs(ts_help_merge, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(argv[i], "-o") == 0) {
@@ -1180,7 +1205,7 @@ int ts_cmd_merge(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-')
-            return ts_usage_error("merge: unknown option '%s'", argv[i]);
+            return ts_unknown_option("merge", argv[i]);
         if (nin == 256)
             return ts_usage_error("merge: at most 256 databases");
         in[nin++] = argv[i];

@@ -242,7 +242,7 @@ int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *
     }
     if (r->failed) {
         if (res)
-            memset(res, 0, sizeof *res);
+            memset(res, 0, sizeof *res); /* outcome MODEL_OUT_NONE */
         return MODEL_EXIT_INTERNAL;
     }
     return py_session_run(r->ss, pol, o, res);
@@ -284,6 +284,9 @@ int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const
         }
         fputs(sim_buf_str(&err), stderr);
         sim_buf_free(&err);
+        /* as python3: the syntax error is the program's exception, exit 1 */
+        ts_status.outcome = "exception";
+        ts_status.program_status = TS_EXIT_FAIL;
         return TS_EXIT_FAIL;
     }
     sim_buf_free(&err);
@@ -311,6 +314,8 @@ int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const
         fflush(stdout);
         if (ts_record_end(&rec, status, &res) != 0)
             status = TS_EXIT_USAGE;
+        else
+            ts_view_status(view, path, status, &res, rec.meta.id);
     }
     ts_view_free(view);
     ts_policy_fini(pol);

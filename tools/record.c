@@ -185,7 +185,8 @@ int ts_record_end(ts_recording *r, int status, const model_result *res)
 {
     if (!r->rec)
         return 0;
-    int rc = store_rec_end(r->rec, status, res->end_time, res->threads);
+    int rc = store_rec_end(r->rec, ts_store_status(status, res), status, res->end_time,
+                           res->threads);
     r->rec = NULL;
     int64_t id = r->meta.id;
     uint64_t hash = r->meta.hash;

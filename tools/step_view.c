@@ -293,9 +293,11 @@ static void view__footer(view_lines *ls, const ts_step *sp, const ts_step_view *
         l->color = "1", l->c0 = 0, l->c1 = b.len;
         view__add(ls, "", "'choose N' runs #N; 'step' takes the one marked");
     } else if (sp->at_end) {
-        static const char *const how[] = {"the program finished", "an exception ended main",
-                                          "?", "deadlock", "a run limit stopped it"};
-        const char *h = sp->status >= 0 && sp->status <= 4 ? how[sp->status] : "?";
+        const char *h = sp->outcome == MODEL_OUT_DEADLOCK  ? "deadlock"
+                      : sp->outcome == MODEL_OUT_LIMIT     ? "a run limit stopped it"
+                      : sp->outcome == MODEL_OUT_EXCEPTION ? "an exception ended main"
+                      : sp->outcome == MODEL_OUT_EXIT      ? "the program finished"
+                                                           : "the engine failed";
         sim_buf_printf(&b, "%s: exit status %d  ('back' or 'restart' to explore)", h, sp->status);
         view_line *l = view__add(ls, "end", b.p);
         l->color = sp->status ? "1;31" : "1";

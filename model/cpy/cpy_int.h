@@ -42,6 +42,7 @@ typedef struct cpy_state {
     PyThreadState *main_ts;   /* the interpreter's first thread state */
     PyThreadState *zombie;    /* a finished thread's state, deleted by the next to run */
     int exit_code;            /* the program's status (sys.exit, uncaught exception) */
+    bool raised;              /* exit_code is 1 from an uncaught exception (not SystemExit) */
     bool in_run;              /* between model_run's start and end */
     uint64_t run_gen;         /* bumps per run: locks made earlier drop stale model state */
     uint64_t lines;           /* line events so far (all threads) */
