@@ -5,7 +5,7 @@ CLANG_BUILD ?= build-clang
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO   ?= traces/py/daemon_join_no_join.py
 
-.PHONY: all setup build run test sanitize clang bench ci clean
+.PHONY: all setup build quiet-build run test sanitize clang bench ci clean
 
 all: build
 
@@ -15,16 +15,30 @@ setup:
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
+# The build with all its output (for working on threadsim).
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The same build, quiet (tools/quiet.sh): its output goes to
+# $(BUILD)/build.log, a terminal sees one progress line, and the output is
+# shown only if the build fails.
+quiet-build: setup
+	@mkdir -p $(BUILD) && : > $(BUILD)/build.log
+	@[ -f $(BUILD)/CMakeCache.txt ] || tools/quiet.sh $(BUILD)/build.log configure -- \
+	  cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	@tools/quiet.sh $(BUILD)/build.log build -- cmake --build $(BUILD) -j $(JOBS)
+
 # The main job: the seed's tutorial program, run, printed and recorded (with
 # its full trace and schedule) in ./threadsim.db; then the recorded run's row.
-run: build
-	$(BUILD)/tools/threadsim run $(SCENARIO)
+run: quiet-build
+	@echo
+	@echo "\$$ threadsim run $(SCENARIO)"
+	@$(BUILD)/tools/threadsim run $(SCENARIO) 2>&1
+	@echo
+	@echo "recorded in ./threadsim.db ('threadsim show last --trace' prints its every event):"
 	@$(BUILD)/tools/threadsim runs --limit 1
 
-test: build
+test: quiet-build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build, whole suite.
@@ -41,6 +55,7 @@ clang: setup
 
 bench: build
 	$(BUILD)/tools/bench_engine
+	$(BUILD)/tools/bench_threads
 	$(BUILD)/tools/bench_store
 
 ci: test sanitize clang

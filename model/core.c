@@ -259,8 +259,8 @@ int64_t model_secs_to_ns(double secs)
     if (!(secs > 0))
         return 0;
     double ns = ceil(secs * 1e9);
-    if (ns >= 4e18) /* a century of virtual time is "forever enough" */
-        return INT64_C(4000000000000000000);
+    if (ns >= 9223372036854775808.0) /* 2^63: past the end of time (sim/num.h) */
+        return SIM_TIME_END;
     return (int64_t)ns;
 }
 
@@ -268,7 +268,7 @@ int64_t model_deadline(double timeout)
 {
     if (isinf(timeout) && timeout > 0)
         return SIM_FOREVER;
-    return sim_now(&model__world()->sched) + model_secs_to_ns(timeout);
+    return sim_time_add(sim_now(&model__world()->sched), model_secs_to_ns(timeout));
 }
 
 bool model_wait(model_waitq *q, const char *reason, model_obj *obj, double timeout)
@@ -323,6 +323,13 @@ model_opts model_opts_default(void)
     o.sim = sim_config_default();
     o.python = 3;
     return o;
+}
+
+const char *model_outcome_name(model_outcome o)
+{
+    static const char *const names[] = {"internal-error", "exit", "exception", "deadlock",
+                                        "run-limit"};
+    return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "internal-error";
 }
 
 void model__main_entry(void *arg)
@@ -392,10 +399,12 @@ static void model__report_deadlock(model_world *w)
             t->waiting_on && t->waiting_on->holder ? t->waiting_on->holder(t->waiting_on) : NULL;
         /* "T waits on REASON (OBJECT)[, held by H]": a daemon is marked (it
          * alone would not be a deadlock), and so is a holder that finished
-         * without releasing what it holds (nobody can release it now). */
+         * without releasing what it holds (nobody can release it now), and
+         * a timed wait whose deadline is past the end of time (sim/num.h). */
         char *line = model__xasprintf(
-            "%s%s waits on %s (%s)%s%s%s", t->name, t->daemon ? " (daemon)" : "", wt->reason,
-            wt->what ? wt->what : "-", holder ? ", held by " : "", holder ? holder->name : "",
+            "%s%s waits on %s (%s)%s%s%s%s", t->name, t->daemon ? " (daemon)" : "", wt->reason,
+            wt->what ? wt->what : "-", wt->deadline == SIM_TIME_END ? " past the end of time" : "",
+            holder ? ", held by " : "", holder ? holder->name : "",
             holder && holder->finished ? ", which has finished" : "");
         sim_event ev = {.kind = SIM_EV_DEADLOCK, .thread = t->st->id, .other = SIM_NONE,
                         .obj = wt->obj, .arg = t->daemon, .reason = wt->reason, .text = line,
@@ -436,7 +445,12 @@ int model_run(const model_opts *o, void (*main)(void *), void *arg, model_result
     model_thread *main_t = model__thread_main_new(w);
     sim_status st = sim_sched_run(&w->sched, main_t->st);
     int status = w->exit_status;
-    if (st == SIM_STALLED) {
+    if (st == SIM_NOSTACK) {
+        /* nothing ran: not even the main thread could get a stack */
+        static const char msg[] = "RuntimeError: can't start new thread";
+        sim_emit_text(&w->sched, SIM_EV_ERROR, SIM_NONE, 0, NULL, msg, sizeof msg - 1);
+        status = MODEL_EXIT_ERROR;
+    } else if (st == SIM_STALLED) {
         model__report_deadlock(w);
         status = MODEL_EXIT_DEADLOCK;
     } else if (st == SIM_LIMIT) {
@@ -448,6 +462,10 @@ int model_run(const model_opts *o, void (*main)(void *), void *arg, model_result
 
     if (res) {
         res->status = status;
+        res->outcome = st == SIM_STALLED ? MODEL_OUT_DEADLOCK
+                     : st == SIM_LIMIT   ? MODEL_OUT_LIMIT
+                     : status == MODEL_EXIT_ERROR ? MODEL_OUT_EXCEPTION
+                                                  : MODEL_OUT_EXIT;
         res->sim = st;
         res->end_time = w->sched.now;
         res->events = w->sched.nevents;

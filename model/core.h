@@ -35,21 +35,29 @@
 typedef struct model_thread model_thread;
 typedef struct model_obj model_obj;
 
-/* Exit statuses of a run (also the CLI's): */
-#define MODEL_EXIT_OK 0        /* main returned normally */
-#define MODEL_EXIT_ERROR 1     /* main raised (CPython exits 1 too) */
-#define MODEL_EXIT_DEADLOCK 3  /* nothing could run while threads waited */
-#define MODEL_EXIT_LIMIT 4     /* a run limit (events, virtual time) stopped it */
+/* Exit statuses of a run (also the CLI's). A program's own status is any
+ * number from 0 to 255 (a Python program's sys.exit(n)); the simulator's own
+ * endings take the distinctive numbers timeout(1) uses, 124 to 127, which
+ * programs rarely use. Which one it was, even when a program exits 126
+ * itself, is model_result.outcome. */
+#define MODEL_EXIT_OK 0          /* main returned normally */
+#define MODEL_EXIT_ERROR 1       /* main raised (CPython exits 1 too) */
+#define MODEL_EXIT_LIMIT 124     /* a run limit (events, virtual time, ...) stopped it */
+#define MODEL_EXIT_DEADLOCK 126  /* nothing could run while threads waited */
+#define MODEL_EXIT_INTERNAL 127  /* the engine failed (the Python engine's process died) */
 
 /* The deadlock report (status MODEL_EXIT_DEADLOCK): nothing is ready, no
  * timed event is pending, and the main thread (so a non-daemon) waits. One
  * `deadlock` event per blocked thread, in creation order, with the text
- *   NAME[ (daemon)] waits on REASON (OBJECT)[, held by HOLDER[, which has finished]]
+ *   NAME[ (daemon)] waits on REASON (OBJECT)[ past the end of time][, held by HOLDER[, which has finished]]
  * (HOLDER from the object's model_obj.holder), then, if following "waits on
  * an object held by" from some thread comes back to a thread already seen,
  * one more: "cycle: A -> B -> A". A daemon blocked when the program ends is
  * not a deadlock (it is killed at exit), nor is any wait while a Timer, a
- * sleep or a timeout is pending. */
+ * sleep or a timeout is pending. A timed wait (a sleep too) whose deadline
+ * saturated at the end of time (sim/num.h) never ends, so when nothing else
+ * can happen the run is reported here, that wait marked "past the end of
+ * time". */
 
 /* Timeout value meaning "no timeout" (Python's None). */
 #define MODEL_NO_TIMEOUT INFINITY
@@ -72,8 +80,21 @@ typedef struct model_opts {
 /* Defaults: sim_config_default(), Python 3, no sink, FIFO. */
 model_opts model_opts_default(void);
 
+/* How a run ended. */
+typedef enum model_outcome {
+    MODEL_OUT_NONE,            /* no result: the engine failed (MODEL_EXIT_INTERNAL) */
+    MODEL_OUT_EXIT,            /* the program ended by itself; the status is its own */
+    MODEL_OUT_EXCEPTION,       /* main raised an uncaught exception (status 1) */
+    MODEL_OUT_DEADLOCK,        /* MODEL_EXIT_DEADLOCK */
+    MODEL_OUT_LIMIT,           /* MODEL_EXIT_LIMIT */
+} model_outcome;
+
+/* "internal-error", "exit", "exception", "deadlock", "run-limit" */
+const char *model_outcome_name(model_outcome o);
+
 typedef struct model_result {
     int status;                /* MODEL_EXIT_* */
+    model_outcome outcome;     /* how it ended (a zeroed result: MODEL_OUT_NONE) */
     sim_status sim;            /* how the engine stopped */
     int64_t end_time;          /* virtual ns at the end */
     uint64_t events;           /* events emitted */
@@ -153,7 +174,9 @@ uint32_t model_wake_all(model_waitq *q, const char *cause, model_obj *obj);
 /* Seconds (a Python float) to a virtual deadline; rounds up like CPython's
  * _PyTime_ROUND_TIMEOUT. MODEL_NO_TIMEOUT gives SIM_FOREVER. */
 int64_t model_deadline(double timeout);
-/* Seconds to nanoseconds, rounding up (negative gives 0). */
+/* Seconds to nanoseconds, rounding up (negative or NaN gives 0; 2^63 ns or
+ * more gives SIM_TIME_END). Deadlines built from it saturate there too: a
+ * wait that long never times out (sim/num.h, "the end of time"). */
 int64_t model_secs_to_ns(double secs);
 
 /* ---- clock and host hooks ---------------------------------------------- */

@@ -82,7 +82,7 @@ int model__lock_deadline(bool blocking, double timeout, int64_t *deadline)
     else if (unset)
         *deadline = SIM_FOREVER;
     else
-        *deadline = now + (int64_t)ns;
+        *deadline = sim_time_add(now, (int64_t)ns);
     return 0;
 }
 
@@ -93,7 +93,7 @@ int64_t model__wait_deadline(double timeout)
     int64_t now = model_now_ns();
     if (!(timeout > 0))
         return now;
-    return now + model_secs_to_ns(timeout);
+    return sim_time_add(now, model_secs_to_ns(timeout));
 }
 
 /* ---- acquire and release ----------------------------------------------- */

@@ -59,6 +59,14 @@ static void ctx__finish(sim_ctx *self)
 }
 #endif
 
+void sim_ctx_init_host(sim_ctx *c, ucontext_t *uc)
+{
+    c->sp = uc;
+    c->stack_base = NULL;
+    c->stack_size = 0;
+    c->asan_fake = NULL;
+}
+
 void sim_ctx_make(const sim_ctx_backend *b, sim_ctx *c, void *stack, size_t size,
                   void (*entry)(void))
 {

@@ -33,8 +33,10 @@
 #include <ucontext.h>
 
 typedef struct sim_ctx {
-    ucontext_t uc;        /* "ucontext": saved registers and signal mask */
-    void *sp;             /* "asm": saved stack pointer (registers are on the stack) */
+    void *sp;             /* "asm": saved stack pointer (registers are on the stack);
+                           * "ucontext": the ucontext_t holding the saved state, at
+                           * the top of the context's own stack, or for a host the
+                           * storage given to sim_ctx_init_host() */
     void *stack_base;     /* lowest usable address of the stack; NULL = host, unknown yet */
     size_t stack_size;    /* usable bytes above stack_base */
     void *asan_fake;      /* ASan fake-stack handle kept while switched out */
@@ -54,6 +56,13 @@ const sim_ctx_backend *sim_ctx_backend_find(const char *name);
 const sim_ctx_backend *sim_ctx_backend_default(void);
 /* Names of the available backends, comma separated, default first. */
 const char *sim_ctx_backend_names(void);
+
+/* Set up `c` as a host context: one that is switched away from before it
+ * is ever switched to (the C stack that calls sim_sched_run). `uc` is where
+ * the "ucontext" backend saves its state meanwhile; it must outlive the
+ * context. (The green threads' contexts keep nothing outside their stacks,
+ * so a thread costs a few dozen bytes here, not a ucontext_t's ~1 KB.) */
+void sim_ctx_init_host(sim_ctx *c, ucontext_t *uc);
 
 /* Prepare `c` to run entry() on [stack, stack+size) the first time it is
  * switched to. entry() must never return: it ends by switching away with

@@ -3,26 +3,36 @@
  * getcontext/makecontext/swapcontext. Each swapcontext also saves and
  * restores the signal mask, a system call on glibc.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "ctx.h"
 
+/* The context's ucontext_t lives at the top of its own stack, below which
+ * the stack proper begins. */
 static void ucontext__make(sim_ctx *c, void *stack, size_t size, void (*entry)(void))
 {
-    if (getcontext(&c->uc) != 0) {
+    uintptr_t top = (uintptr_t)stack + size;
+    ucontext_t *uc = (ucontext_t *)((top - sizeof(ucontext_t)) & ~(uintptr_t)63);
+    if (getcontext(uc) != 0) {
         perror("threadsim: getcontext");
         abort();
     }
-    c->uc.uc_stack.ss_sp = stack;
-    c->uc.uc_stack.ss_size = size;
-    c->uc.uc_link = NULL;
-    makecontext(&c->uc, entry, 0);
+    uc->uc_stack.ss_sp = stack;
+    uc->uc_stack.ss_size = (size_t)((char *)uc - (char *)stack);
+    uc->uc_link = NULL;
+    makecontext(uc, entry, 0);
+    c->sp = uc;
 }
 
 static void ucontext__swap(sim_ctx *from, sim_ctx *to)
 {
-    if (swapcontext(&from->uc, &to->uc) != 0) {
+    if (!from->sp) {
+        fputs("threadsim: a host context without sim_ctx_init_host\n", stderr);
+        abort();
+    }
+    if (swapcontext(from->sp, to->sp) != 0) {
         perror("threadsim: swapcontext");
         abort();
     }

@@ -13,6 +13,7 @@
  */
 #include "sched.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,8 @@ int sim_sched_init(sim_sched *s, const sim_config *cfg)
     if (!s->ctx_ops)
         return -1;
     sim_timerq_init(&s->timers);
-    sim_stack_pool_init(&s->stacks, s->cfg.stack_size, 64);
+    sim_stack_pool_init(&s->stacks, s->cfg.stack_size);
+    sim_ctx_init_host(&s->host, &s->host_uc);
     s->rq_cap = 16;
     s->rq = malloc(s->rq_cap * sizeof *s->rq);
     return s->rq ? 0 : -1;
@@ -81,7 +83,8 @@ void sim_sched_fini(sim_sched *s)
     for (uint32_t i = 0; i < s->nthreads; i++) {
         sim_thread *t = s->threads[i];
         sched__release_stack(s, t);
-        free(t->name);
+        if (t->name != t->name_buf)
+            free(t->name);
         free(t);
     }
     free(s->threads);
@@ -131,11 +134,14 @@ void sim_emit_text(sim_sched *s, sim_ev_kind kind, uint32_t obj, int64_t arg,
 
 /* ---- ready queue: a ring buffer ---------------------------------------- */
 
-static int rq__grow(sim_sched *s)
+/* Room for `n` threads in the ready queue. */
+static int rq__reserve(sim_sched *s, uint32_t n)
 {
-    if (s->rq_len < s->rq_cap)
+    if (n <= s->rq_cap)
         return 0;
-    uint32_t cap = s->rq_cap * 2;
+    uint32_t cap = s->rq_cap;
+    while (cap < n)
+        cap = cap > UINT32_MAX / 2 ? UINT32_MAX : cap * 2;
     sim_thread **q = malloc(cap * sizeof *q);
     if (!q)
         return -1;
@@ -161,7 +167,7 @@ sim_thread *sim_ready_at(const sim_sched *s, uint32_t i)
 
 static void sched__make_ready(sim_sched *s, sim_thread *t, bool front)
 {
-    if (rq__grow(s) != 0)
+    if (rq__reserve(s, s->rq_len + 1) != 0) /* reserved at start: cannot fail */
         sched__oom();
     t->state = SIM_T_READY;
     t->ready_stamp = ++s->ready_seq;
@@ -350,6 +356,23 @@ static void sched__timeout_fire(sim_timer *tm, void *ud)
     sched__make_ready(s, t, false);
 }
 
+/* Point t->name at a copy of `name`: in name_buf if it fits. */
+static int sched__set_name(sim_thread *t, const char *name)
+{
+    size_t n = strlen(name);
+    char *p = t->name_buf;
+    if (n >= sizeof t->name_buf) {
+        p = malloc(n + 1);
+        if (!p)
+            return -1;
+    }
+    memmove(p, name, n + 1); /* a rename may pass t->name itself */
+    if (t->name && t->name != t->name_buf && t->name != p)
+        free(t->name);
+    t->name = p;
+    return 0;
+}
+
 sim_thread *sim_thread_create(sim_sched *s, const char *name, void (*entry)(void *), void *arg,
                               void *user)
 {
@@ -364,8 +387,7 @@ sim_thread *sim_thread_create(sim_sched *s, const char *name, void (*entry)(void
     sim_thread *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    t->name = strdup(name ? name : "");
-    if (!t->name) {
+    if (sched__set_name(t, name ? name : "") != 0) {
         free(t);
         return NULL;
     }
@@ -384,16 +406,20 @@ sim_thread *sim_thread_create(sim_sched *s, const char *name, void (*entry)(void
 int sim_thread_rename(sim_sched *s, sim_thread *t, const char *name)
 {
     (void)s;
-    char *n = strdup(name);
-    if (!n)
-        return -1;
-    free(t->name);
-    t->name = n;
-    return 0;
+    return sched__set_name(t, name);
 }
 
+/* A stack for `t`, and room for one more live thread in the ready queue
+ * and the timer heap (each live thread is in each at most once), so that
+ * nothing after a successful start can run out of memory. */
 static int sched__prepare(sim_sched *s, sim_thread *t)
 {
+    size_t live = s->stacks.nlive + 1;
+    if (live > UINT32_MAX || sim_timerq_reserve(&s->timers, live) != 0 ||
+        rq__reserve(s, (uint32_t)live) != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
     t->stack = sim_stack_get(&s->stacks);
     if (!t->stack)
         return -1;
@@ -405,7 +431,7 @@ sim_status sim_sched_run(sim_sched *s, sim_thread *first)
 {
     sched__active = s;
     if (sched__prepare(s, first) != 0)
-        sched__oom();
+        return SIM_NOSTACK;
     first->state = SIM_T_RUNNING;
     s->current = first;
     s->nswitches++;
@@ -480,7 +506,7 @@ int sim_block(sim_sched *s, const char *reason, uint32_t obj, const char *what, 
     t->steps = 0;
     t->wake_result = SIM_WOKEN;
     sched__event(s, SIM_EV_BLOCK, t->id, SIM_NONE, obj, deadline, reason, what);
-    if (deadline != SIM_FOREVER) {
+    if (deadline != SIM_FOREVER && deadline < SIM_TIME_END) {
         if (sim_timerq_arm(&s->timers, &t->timeout, deadline < s->now ? s->now : deadline) != 0)
             sched__oom();
     }
@@ -520,7 +546,7 @@ void sim_sleep(sim_sched *s, int64_t ns)
         sim_yield(s);
         return;
     }
-    sim_block(s, "sleep", SIM_NONE, NULL, s->now + ns);
+    sim_block(s, "sleep", SIM_NONE, NULL, sim_time_add(s->now, ns));
 }
 
 void sim_tick(sim_sched *s) { sim_tick_at(s, true); }
@@ -557,7 +583,9 @@ void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide)
     if (t->steps < s->cfg.switch_steps || !can_switch)
         return;
     t->steps = 0;
-    int64_t until = s->now + s->cfg.switch_ns;
+    int64_t until = sim_time_add(s->now, s->cfg.switch_ns);
+    if (until >= SIM_TIME_END)
+        until = SIM_TIME_END - 1; /* the clock stops short of the end of time */
     if (sched__time_limited(s, until))
         sched__to_host(s, false);
     s->now = until;

@@ -27,6 +27,14 @@
  * with sim_wake(). A timed-out wait returns SIM_TIMEDOUT and the model removes
  * the thread from its list. Only the scheduler moves `now`.
  *
+ * The end of time: deadlines are computed with sim_time_add() (sim/num.h) and
+ * saturate at SIM_TIME_END. A wait until SIM_TIME_END never times out (no
+ * timer is armed for it; the wait keeps SIM_TIME_END as its deadline, so
+ * traces and reports say "past the end of time"), and the clock never
+ * reaches it: charging a switch interval stops at SIM_TIME_END - 1. So a run
+ * whose only pending deadlines lie past the end of time stalls
+ * (SIM_STALLED), which the model reports like a deadlock.
+ *
  * Preemption: the model calls sim_tick() on each API call (the interpreter,
  * on each statement). After cfg.switch_steps ticks without blocking, the
  * thread has used its switch interval: cfg.switch_ns is charged to the clock,
@@ -44,6 +52,7 @@
 
 #include "ctx.h"
 #include "event.h"
+#include "num.h"
 #include "stack.h"
 #include "timerq.h"
 
@@ -67,7 +76,7 @@ typedef struct sim_wait {
     const char *reason;   /* static string: "sleep", "join", "lock", ... */
     uint32_t obj;         /* model object id, or SIM_NONE */
     const char *what;     /* human text for the object ("Thread daemon"); owned by the model */
-    int64_t deadline;     /* virtual ns, or SIM_FOREVER */
+    int64_t deadline;     /* virtual ns, SIM_FOREVER, or SIM_TIME_END (past the end of time) */
 } sim_wait;
 
 enum { SIM_WOKEN = 0, SIM_TIMEDOUT = 1 };
@@ -77,12 +86,14 @@ typedef enum sim_status {
     SIM_FINISHED,         /* sim_sched_finish() was called */
     SIM_STALLED,          /* nothing can ever run again, threads still wait */
     SIM_LIMIT,            /* max_events or max_time reached */
+    SIM_NOSTACK,          /* sim_sched_run: no stack for the first thread; nothing ran */
 } sim_status;
 
 struct sim_thread {
     uint32_t id;          /* dense, in creation order; 0 is the first created */
     sim_tstate state;
-    char *name;           /* for traces; owned (copied) */
+    char *name;           /* for traces; owned (copied): name_buf, or malloc'd when longer */
+    char name_buf[16];    /* short names live here (no allocation per thread) */
     sim_ctx ctx;          /* saved registers while not running */
     sim_stack *stack;     /* NULL once reclaimed */
     void (*entry)(void *);/* the thread's body; must end in sim_thread_exit() */
@@ -127,7 +138,8 @@ typedef void (*sim_decision_fn)(void *ud, uint64_t index, uint32_t n, uint32_t c
                                 uint32_t thread, bool step);
 
 typedef struct sim_config {
-    size_t stack_size;        /* usable bytes per green thread (default 256 KiB) */
+    size_t stack_size;        /* usable bytes per green thread (default 256 KiB; at least
+                               * this much, sim/stack.h) */
     uint32_t switch_steps;    /* ticks per switch interval; 0 = never preempt */
     int64_t switch_ns;        /* virtual ns charged per switch interval (5 ms) */
     uint64_t max_events;      /* stop after this many events; 0 = no limit */
@@ -152,6 +164,7 @@ struct sim_sched {
     sim_stack_pool stacks;
     const sim_ctx_backend *ctx_ops; /* how contexts are made and switched */
     sim_ctx host;             /* the caller of sim_sched_run */
+    ucontext_t host_uc;       /* the host's saved state under the "ucontext" backend */
     sim_thread *zombie;       /* finished thread whose stack awaits release */
     uint64_t nevents;         /* events emitted so far (the last seq) */
     uint64_t ndecisions;      /* scheduling decisions so far */
@@ -183,7 +196,7 @@ sim_thread *sim_thread_create(sim_sched *s, const char *name, void (*entry)(void
 /* Rename (Python lets a thread be renamed). Returns -1 on out-of-memory. */
 int sim_thread_rename(sim_sched *s, sim_thread *t, const char *name);
 /* Run from the host context: `first` starts running; returns when the run
- * ends (see sim_status). */
+ * ends (see sim_status), or SIM_NOSTACK at once if `first` gets no stack. */
 sim_status sim_sched_run(sim_sched *s, sim_thread *first);
 /* From a green thread: end the run (status SIM_FINISHED). Does not return. */
 _Noreturn void sim_sched_finish(sim_sched *s);
@@ -194,7 +207,12 @@ void sim_sched_kill_rest(sim_sched *s);
 /* From a green thread: start `t` (NEW). Under the default policy `t` runs at
  * once and the caller becomes ready behind every thread already ready. `arg`
  * is recorded in the start event (the model puts the daemon flag there).
- * Returns -1, and nothing happens, when no stack can be had for `t`. */
+ * Returns -1 with errno set, and nothing happens, when no stack (or memory
+ * for the ready queue and timer heap) can be had for `t`: out of address
+ * space, mappings or memory is the caller's error to report (Python:
+ * RuntimeError "can't start new thread"), never an abort. A thread that
+ * started has room reserved in the ready queue and the timer heap, so
+ * nothing it does later can run out of memory in the scheduler. */
 int sim_thread_start(sim_sched *s, sim_thread *t, int64_t arg);
 /* The current thread ends. Does not return. */
 _Noreturn void sim_thread_exit(sim_sched *s, const char *how);
@@ -206,7 +224,8 @@ int sim_block(sim_sched *s, const char *reason, uint32_t obj, const char *what,
 /* Make blocked thread `t` ready (back of the queue), cancel its deadline.
  * `cause` is a static string for the trace. */
 void sim_wake(sim_sched *s, sim_thread *t, const char *cause, uint32_t obj);
-/* Sleep for `ns` virtual nanoseconds; ns <= 0 yields. */
+/* Sleep for `ns` virtual nanoseconds; ns <= 0 yields. A sleep past the end
+ * of time never ends (see "The end of time"). */
 void sim_sleep(sim_sched *s, int64_t ns);
 /* Give up the CPU, staying ready (back of the queue). */
 void sim_yield(sim_sched *s);

@@ -85,18 +85,29 @@ static void timerq__remove_at(sim_timerq *q, size_t i)
         timerq__down(q, i);
 }
 
+int sim_timerq_reserve(sim_timerq *q, size_t n)
+{
+    if (n <= q->cap)
+        return 0;
+    if (n > INT32_MAX) /* slots are int32 */
+        return -1;
+    size_t cap = q->cap ? q->cap : 16;
+    while (cap < n)
+        cap *= 2;
+    sim_timer **h = realloc(q->heap, cap * sizeof *h);
+    if (!h)
+        return -1;
+    q->heap = h;
+    q->cap = cap;
+    return 0;
+}
+
 int sim_timerq_arm(sim_timerq *q, sim_timer *t, int64_t when)
 {
     if (t->slot >= 0)
         timerq__remove_at(q, (size_t)t->slot);
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 16;
-        sim_timer **h = realloc(q->heap, cap * sizeof *h);
-        if (!h)
-            return -1;
-        q->heap = h;
-        q->cap = cap;
-    }
+    if (q->n == q->cap && sim_timerq_reserve(q, q->n + 1) != 0)
+        return -1;
     t->when = when;
     t->seq = q->next_seq++;
     q->heap[q->n] = t;

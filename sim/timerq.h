@@ -47,6 +47,9 @@ static inline bool sim_timer_armed(const sim_timer *t) { return t->slot >= 0; }
 /* Arm `t` to fire at `when`. Re-arming an armed timer moves it (and stamps a
  * new seq, as if cancelled and armed again). Returns -1 on out-of-memory. */
 int sim_timerq_arm(sim_timerq *q, sim_timer *t, int64_t when);
+/* Room for `n` armed timers, so that arming up to that many cannot fail.
+ * Returns -1 on out-of-memory. */
+int sim_timerq_reserve(sim_timerq *q, size_t n);
 /* Disarm `t` if armed. */
 void sim_timerq_cancel(sim_timerq *q, sim_timer *t);
 /* Earliest timer, or NULL. */

@@ -122,7 +122,11 @@ int64_t tst_record_arg(store *st, const char *name, void *arg, const char *polic
     o.decision_ud = rec;
     model_result res;
     int status = model_run(&o, sc->main, arg, &res);
-    int rc = store_rec_end(rec, status, res.end_time, res.threads);
+    store_status ss = res.outcome == MODEL_OUT_DEADLOCK ? STORE_DEADLOCK
+                    : res.outcome == MODEL_OUT_LIMIT  ? STORE_LIMIT
+                    : status == 0                     ? STORE_OK
+                                                      : STORE_EXCEPTION;
+    int rc = store_rec_end(rec, ss, status, res.end_time, res.threads);
     if (pct_live)
         sim_pct_fini(&pct);
     /* meta's strings are borrowed from the caller and the literals above:

@@ -5,7 +5,7 @@
  *
  * The check cases work on copies of corpus programs in a temporary
  * directory: one that passes (Python 3), one that needs its `python 2`
- * directive and its `exit 3` directive, one whose .out was changed (FAIL),
+ * directive and its `exit 126` directive (a deadlock), one whose .out was changed (FAIL),
  * one whose `exit` directive is wrong (FAIL), one without its dialect
  * directive (FAIL: a syntax error in Python 3), a .py without a .out (left
  * out of a directory), then a directory argument with a JUnit report, and
@@ -100,6 +100,15 @@ static void test_directives(void)
     CU_ASSERT_EQUAL(ts_pydirectives_parse("# threadsim: exit x\n", &d, err, sizeof err), -1);
     has(err, "needs a status");
     CU_ASSERT_EQUAL(ts_pydirectives_parse("# threadsim: exit 3 4\n", &d, err, sizeof err), -1);
+    /* numbers are read one way (sim/num.h): digits only, range-checked */
+    const char *bad_exit[] = {"+3", "-0", "0x3", "256", "99999999999999999999", " 3", "3.0"};
+    for (size_t i = 0; i < sizeof bad_exit / sizeof bad_exit[0]; i++) {
+        char src[64];
+        snprintf(src, sizeof src, "# threadsim: exit %s\n", bad_exit[i]);
+        CU_ASSERT_EQUAL(ts_pydirectives_parse(src, &d, err, sizeof err), -1);
+    }
+    CU_ASSERT_EQUAL(ts_pydirectives_parse("# threadsim: exit 255 \r\n", &d, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(d.exit_status, 255);
 }
 
 /* ---- threadsim check on programs ------------------------------------------ */
@@ -110,7 +119,7 @@ static void make_programs(void)
     sh("mkdir -p progs/lock progs/py2 progs/bad exit");
     /* passes: Python 3 */
     sh("cp '%s/py3/naming/print.py' '%s/py3/naming/print.out' progs/lock/", src, src);
-    /* passes: Python 2 (directive) with exit status 3 (directive) */
+    /* passes: Python 2 (directive) with exit status 126, a deadlock (directive) */
     sh("cp '%s/py/rlock/lock-self-deadlock.py' progs/py2/deadlock.py", src);
     sh("cp '%s/py/rlock/lock-self-deadlock.out' progs/py2/deadlock.out", src);
     /* fails: its .out was changed */
@@ -119,7 +128,7 @@ static void make_programs(void)
     /* no .out: not part of the directory */
     sh("cp '%s/py3/naming/print.py' progs/noout.py", src);
     /* fails: the exit directive is wrong */
-    sh("sed 's/^# threadsim: exit 3$/# threadsim: exit 0/' progs/py2/deadlock.py"
+    sh("sed 's/^# threadsim: exit 126$/# threadsim: exit 0/' progs/py2/deadlock.py"
        " > exit/wrong.py && cp progs/py2/deadlock.out exit/wrong.out");
     /* fails: without its dialect directive it is not Python 3 */
     sh("grep -v '^# threadsim: python 2$' progs/py2/deadlock.py > exit/nodialect.py"
@@ -133,7 +142,7 @@ static void test_check_programs(void)
     make_programs();
     int st;
 
-    /* passing programs, one needing python 2 and exit 3 */
+    /* passing programs, one needing python 2 and exit 126 */
     char *out = ts(&st, NULL, "check progs/lock/print.py progs/py2/deadlock.py --no-db");
     CU_ASSERT_EQUAL(st, 0);
     TS_ASSERT_STR_EQ(out, "ok     progs/lock/print.py\n"
@@ -152,14 +161,14 @@ static void test_check_programs(void)
     /* the exit directive is checked */
     out = ts(&st, NULL, "check exit/wrong.py --no-db");
     CU_ASSERT_EQUAL(st, 1);
-    has(out, "FAIL   exit/wrong.py\nexit status 3, expected 0");
+    has(out, "FAIL   exit/wrong.py\nexit status 126, expected 0");
     free(out);
 
     /* the dialect directive is applied: without it, Python 3 rejects it */
     out = ts(&st, NULL, "check exit/nodialect.py --no-db");
     CU_ASSERT_EQUAL(st, 1);
     has(out, "+SyntaxError");
-    has(out, "exit status 1, expected 3");
+    has(out, "exit status 1, expected 126");
     free(out);
     /* ... and --python overrides it */
     out = ts(&st, NULL, "check exit/nodialect.py --no-db --python 2");
@@ -198,11 +207,11 @@ static void test_check_programs(void)
 
     /* an explicit program without a .out cannot be checked; bad arguments */
     out = ts(&st, NULL, "check progs/noout.py --no-db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     has(out, "ERROR  progs/noout.py: cannot read the expected output 'progs/noout.out'");
     free(out);
     out = ts(&st, NULL, "check nothere.py --no-db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     has(out, "threadsim: check: no such program 'nothere.py'\n");
     free(out);
     out = ts(&st, NULL, "check exit/.. --no-db");
@@ -210,7 +219,7 @@ static void test_check_programs(void)
     free(out);
     sh("mkdir -p empty");
     out = ts(&st, NULL, "check empty --no-db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     has(out, "no .py program with a .out beside it below 'empty'");
     free(out);
 

@@ -296,21 +296,21 @@ static void test_deadlock_found(void)
                     "--fail-on deadlock --json",
                     &st);
     CU_ASSERT_EQUAL(st, 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"exit\": 3"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"exit\": 126"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"failure\": \"deadlock\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"output\": \"done\\n\""));
     free(out);
     out = cli("explore traces/explore/two_locks.py --strategy dfs --preemptions 1 --fail-on deadlock",
               &st);
     CU_ASSERT_EQUAL(st, 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 1), exit 3, FAILS: deadlock"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 1), exit 126, FAILS: deadlock"));
     char *tok = token_after(out, "FAILS: deadlock");
     CU_ASSERT_PTR_NOT_NULL_FATAL(tok);
     char args[512];
     snprintf(args, sizeof args, "step traces/explore/two_locks.py --choices program --no-db "
                                 "--replay '%s' --commands continue", tok);
     char *step = cli(args, &st);
-    CU_ASSERT_PTR_NOT_NULL(strstr(step, "deadlock: exit status 3"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(step, "deadlock: exit status 126"));
     free(step);
     free(tok);
     free(out);
@@ -443,7 +443,7 @@ static void test_shards_under_parallel_and_merge(void)
     snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " merge %s/s1.db %s/s1.db -o %s/x.db 2>&1",
              dir, dir, dir);
     out = ts_capture(cmd, &st);
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "given twice"));
     free(out);
     snprintf(cmd, sizeof cmd,
@@ -452,7 +452,7 @@ static void test_shards_under_parallel_and_merge(void)
              " merge %s/s1.db %s/other.db -o %s/x.db 2>&1",
              dir, dir, dir, dir);
     out = ts_capture(cmd, &st);
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "not one exploration"));
     free(out);
     snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " explorations --db %s/all.db", dir);
@@ -549,7 +549,7 @@ static void test_teaching_page_clicks(void)
         char *out = ts_capture(cmd, &st);
         CU_ASSERT_EQUAL(st, 0);
         CU_ASSERT_PTR_NOT_NULL(strstr(out, "click: "));
-        const char *want = target == 2 ? "ended: The program ended: outcome #2, exit status 3 (deadlock)"
+        const char *want = target == 2 ? "ended: The program ended: outcome #2, exit status 126 (deadlock)"
                                        : "ended: The program ended: outcome #1, exit status 0\n"
                                          "printed: \"done\\n\"";
         CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
@@ -639,7 +639,7 @@ static void test_dpor(void)
     }
     int st;
     char *out = cli("explore traces/explore/dpor_lock_log.py --strategy dpor --shard 1/2", &st);
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     free(out);
 }
 
@@ -657,7 +657,7 @@ static void test_usage_errors(void)
         char cmd[512];
         snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " %s 2>&1", bad[i]);
         char *out = ts_capture(cmd, &st);
-        CU_ASSERT_EQUAL(st, 2);
+        CU_ASSERT_EQUAL(st, 125);
         CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: "));
         CU_ASSERT_EQUAL(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
         free(out);

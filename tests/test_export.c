@@ -539,18 +539,18 @@ static void test_cli_export(void)
         {"export last --format", "threadsim: export: --format needs chrome, html, text or json\n"},
         {"export last", "threadsim: export: which format? (--format chrome|html|text|json)\n"},
         {"export --format json", "threadsim: export: give a run (an id or 'last') or --scenario NAME\n"},
-        {"export --scenario nope -f json", "threadsim: unknown scenario 'nope' (see 'threadsim list')\n"},
+        {"export --scenario nope -f json", "threadsim: export: unknown scenario 'nope' (see 'threadsim list')\n"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(cmd, sizeof cmd, "%s %s --db %s/t.db 2>&1", THREADSIM_BINARY, bad[i][0], dir);
         char *out = ts_capture(cmd, &st);
-        CU_ASSERT_EQUAL(st, 2);
+        CU_ASSERT_EQUAL(st, 125);
         TS_ASSERT_STR_EQ(out, bad[i][1]);
         free(out);
     }
     snprintf(cmd, sizeof cmd, "%s export 99 -f json --db %s/t.db 2>&1", THREADSIM_BINARY, dir);
     char *out = ts_capture(cmd, &st);
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     CU_ASSERT_EQUAL(strncmp(out, "threadsim: ", 11), 0);
     CU_ASSERT_EQUAL(strchr(out, '\n'), out + strlen(out) - 1); /* one line */
     free(out);

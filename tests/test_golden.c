@@ -121,17 +121,17 @@ static void test_cli_errors(void)
 {
     int status = -1;
     char *out = ts_capture(THREADSIM_BINARY " run no/such 2>&1", &status);
-    CU_ASSERT_EQUAL(status, 2);
+    CU_ASSERT_EQUAL(status, 125);
     TS_ASSERT_STR_EQ(out, "threadsim: unknown scenario 'no/such' (see 'threadsim list')\n");
     free(out);
     out = ts_capture(THREADSIM_BINARY " frobnicate 2>&1", &status);
-    CU_ASSERT_EQUAL(status, 2);
+    CU_ASSERT_EQUAL(status, 125);
     free(out);
     out = ts_capture(THREADSIM_BINARY " run daemon-join/join --max-events abc --no-db 2>&1", &status);
-    CU_ASSERT_EQUAL(status, 2);
+    CU_ASSERT_EQUAL(status, 125);
     free(out);
     out = ts_capture(THREADSIM_BINARY " run daemon-join/join --max-events 5 --no-db 2>&1", &status);
-    CU_ASSERT_EQUAL(status, 4);
+    CU_ASSERT_EQUAL(status, 124);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: run stopped: event limit reached"));
     free(out);
     out = ts_capture(THREADSIM_BINARY " list", &status);

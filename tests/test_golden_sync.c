@@ -103,7 +103,7 @@ static void test_rlock_self_deadlock_cli(void)
 {
     int status;
     char *out = ts_capture(THREADSIM_BINARY " run rlock/lock-self-deadlock --no-db 2>&1", &status);
-    CU_ASSERT_EQUAL(status, 3);
+    CU_ASSERT_EQUAL(status, 126);
     TS_ASSERT_STR_EQ(out, "First try : True\nSecond try:\n"
                           "threadsim: deadlock: MainThread waits on lock (Lock-1), held by "
                           "MainThread\n"

@@ -260,7 +260,7 @@ static void test_cli_limits(void)
 {
     int status = -1;
     char *out = ts_capture(THREADSIM_BINARY " run queue/producer-consumer --no-db 2>&1", &status);
-    CU_ASSERT_EQUAL(status, 4);
+    CU_ASSERT_EQUAL(status, 124);
     char *expected = ts_read_file(
         THREADSIM_SOURCE_DIR "/traces/expected/queue/producer-consumer.out", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(expected);
@@ -274,7 +274,7 @@ static void test_cli_limits(void)
     /* --max-time: a prefix of the same output, the same clear message */
     out = ts_capture(THREADSIM_BINARY " run queue/producer-consumer --no-db --max-time 5 2>&1",
                      &status);
-    CU_ASSERT_EQUAL(status, 4);
+    CU_ASSERT_EQUAL(status, 124);
     const char *msg = "threadsim: run stopped: time limit reached\n";
     size_t n = strlen(out), m = strlen(msg);
     CU_ASSERT_TRUE(n > m && strcmp(out + n - m, msg) == 0);
@@ -286,7 +286,7 @@ static void test_cli_limits(void)
     out = ts_capture(THREADSIM_BINARY
                      " run queue/producer-consumer --no-db --max-events 40 --trace 2>&1",
                      &status);
-    CU_ASSERT_EQUAL(status, 4);
+    CU_ASSERT_EQUAL(status, 124);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, " limit    event limit\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, " producer   killed   "));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "      1 ")); /* event 1 is still there */

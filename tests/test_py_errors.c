@@ -546,4 +546,98 @@ static void test_type_errors(void)
     "");
 }
 
-TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors))
+/* Timeouts too large for CPython's nanoseconds: the same exception types
+ * and messages as python3.11 prints for this program (a float and an int
+ * overflow differently, and every blocking call that takes a timeout
+ * converts it the same way). */
+static void test_huge_timeouts(void)
+{
+    PYT_EXPECT(
+    "import threading, time\n"
+    "def check(label, f):\n"
+    "    try:\n"
+    "        r = f()\n"
+    "        print(label, \"->\", r)\n"
+    "    except Exception as e:\n"
+    "        print(label, type(e).__name__ + \":\", e)\n"
+    "lock = threading.Lock()\n"
+    "check(\"sleep(1e20)\", lambda: time.sleep(1e20))\n"
+    "check(\"sleep(9.3e9)\", lambda: time.sleep(9.3e9))\n"
+    "check(\"sleep(inf)\", lambda: time.sleep(float(\"inf\")))\n"
+    "check(\"sleep(-inf)\", lambda: time.sleep(float(\"-inf\")))\n"
+    "check(\"sleep(10**20)\", lambda: time.sleep(10**20))\n"
+    "check(\"sleep(9223372037)\", lambda: time.sleep(9223372037))\n"
+    "check(\"sleep(nan)\", lambda: time.sleep(float(\"nan\")))\n"
+    "check(\"sleep(-1)\", lambda: time.sleep(-1))\n"
+    "check(\"sleep('1')\", lambda: time.sleep(\"1\"))\n"
+    "check(\"acquire(timeout=1e20)\", lambda: lock.acquire(timeout=1e20))\n"
+    "check(\"acquire(timeout=10**20)\", lambda: lock.acquire(timeout=10**20))\n"
+    "check(\"acquire(timeout=9223372037)\", lambda: lock.acquire(timeout=9223372037))\n"
+    "check(\"acquire(timeout=-inf)\", lambda: lock.acquire(timeout=float(\"-inf\")))\n"
+    "check(\"acquire(timeout=-2)\", lambda: lock.acquire(timeout=-2))\n"
+    "check(\"acquire(False, 1e20)\", lambda: lock.acquire(False, 1e20))\n"
+    "check(\"acquire(timeout=9223372036.854774)\", lambda: lock.acquire(timeout=9223372036.854774))\n"
+    "check(\"Event().wait(1e20)\", lambda: threading.Event().wait(1e20))\n"
+    "check(\"RLock().acquire(timeout=1e20)\", lambda: threading.RLock().acquire(timeout=1e20))\n"
+    "t = threading.Thread(target=lambda: None); t.start()\n"
+    "check(\"join(1e20)\", lambda: t.join(1e20))\n"
+    "c = threading.Condition()\n"
+    "with c:\n"
+    "    check(\"Condition.wait(1e20)\", lambda: c.wait(1e20))\n"
+    "check(\"Semaphore(0).acquire(timeout=1e20)\", lambda: threading.Semaphore(0).acquire(timeout=1e20))\n"
+    "print(\"TIMEOUT_MAX\", threading.TIMEOUT_MAX)\n",
+               3, 0,
+    "sleep(1e20) OverflowError: timestamp out of range for platform time_t\n"
+    "sleep(9.3e9) OverflowError: timestamp out of range for platform time_t\n"
+    "sleep(inf) OverflowError: timestamp out of range for platform time_t\n"
+    "sleep(-inf) OverflowError: timestamp out of range for platform time_t\n"
+    "sleep(10**20) OverflowError: timestamp too large to convert to C _PyTime_t\n"
+    "sleep(9223372037) OverflowError: timestamp too large to convert to C _PyTime_t\n"
+    "sleep(nan) ValueError: Invalid value NaN (not a number)\n"
+    "sleep(-1) ValueError: sleep length must be non-negative\n"
+    "sleep('1') TypeError: 'str' object cannot be interpreted as an integer\n"
+    "acquire(timeout=1e20) OverflowError: timestamp out of range for platform time_t\n"
+    "acquire(timeout=10**20) OverflowError: timestamp too large to convert to C _PyTime_t\n"
+    "acquire(timeout=9223372037) OverflowError: timestamp too large to convert to C _PyTime_t\n"
+    "acquire(timeout=-inf) OverflowError: timestamp out of range for platform time_t\n"
+    "acquire(timeout=-2) ValueError: timeout value must be positive\n"
+    "acquire(False, 1e20) OverflowError: timestamp out of range for platform time_t\n"
+    "acquire(timeout=9223372036.854774) -> True\n"
+    "Event().wait(1e20) OverflowError: timestamp out of range for platform time_t\n"
+    "RLock().acquire(timeout=1e20) OverflowError: timestamp out of range for platform time_t\n"
+    "join(1e20) OverflowError: timestamp out of range for platform time_t\n"
+    "Condition.wait(1e20) OverflowError: timestamp out of range for platform time_t\n"
+    "Semaphore(0).acquire(timeout=1e20) OverflowError: timestamp out of range for platform time_t\n"
+    "TIMEOUT_MAX 9223372036.0\n");
+}
+
+/* A Timer and a sleep of 9.2e9 s (legal: under 2^63 ns) end at that
+ * virtual time, and every clock says so (this printed 4000000000.0 when
+ * long sleeps were cut to a century); a second one would pass the end of
+ * time: it never ends, and the run stops like a deadlock that says so. */
+static void test_sleep_to_the_end_of_time(void)
+{
+    char *out = NULL, *full = NULL;
+    int st = pyt_run_opts("import threading, time\n"
+                          "def f(): print('timer', time.monotonic())\n"
+                          "threading.Timer(9.2e9, f).start()\n"
+                          "time.sleep(9.2e9)\n"
+                          "print('main', time.monotonic(), time.monotonic_ns(),\n"
+                          "      time.time() - time.monotonic())\n"
+                          "time.sleep(9.2e9)\n"
+                          "print('never')\n",
+                          3, NULL, NULL, &out, &full);
+    CU_ASSERT_EQUAL(st, MODEL_EXIT_DEADLOCK);
+    TS_ASSERT_STR_EQ(out, "timer 9200000000.0\n"
+                          "main 9200000000.0 9200000000000000000 1704067200.0\n");
+    bool said = full && strstr(full, "deadlock MainThread waits on sleep (-) past the end of time\n");
+    if (!said)
+        fprintf(stderr, "\nno end-of-time deadlock line in:\n%s\n", full ? full : "(null)");
+    CU_ASSERT_TRUE(said);
+    free(out);
+    free(full);
+}
+
+
+TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
+         TS_TEST(test_huge_timeouts), TS_TEST(test_sleep_to_the_end_of_time))

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sim/sched.h"
+#include "sim/asan.h"
 #include "test_util.h"
 
 static sim_sched S;
@@ -351,6 +352,116 @@ static void test_preemption_lets_time_move(void)
     sim_sched_fini(&S);
 }
 
+/* ---- the end of time (sim/num.h) --------------------------------------- */
+
+static void test_time_add_saturates(void)
+{
+    CU_ASSERT_EQUAL(sim_time_add(5, 7), 12);
+    CU_ASSERT_EQUAL(sim_time_add(INT64_MAX - 1, 1), SIM_TIME_END);
+    CU_ASSERT_EQUAL(sim_time_add(INT64_MAX - 1, 2), SIM_TIME_END);
+    CU_ASSERT_EQUAL(sim_time_add(1, INT64_MAX), SIM_TIME_END);
+    CU_ASSERT_EQUAL(sim_time_add(INT64_MAX, INT64_MAX), SIM_TIME_END);
+    CU_ASSERT_EQUAL(sim_time_add(INT64_MIN + 1, -2), INT64_MIN);
+    CU_ASSERT_EQUAL(sim_time_add(INT64_MAX, -1), INT64_MAX - 1);
+}
+
+/* Sleeps that reach exactly the last instants fire there; the clock never
+ * goes back; a sleep past the end of time (it would overflow) never ends,
+ * arms no timer, and the run stalls with the wait's deadline at the end. */
+static void main_near_end(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, 1000);
+    sim_sleep(&S, INT64_MAX - 1000 - 2); /* due at END - 2 */
+    say("a@%lld ", (long long)sim_now(&S));
+    sim_sleep(&S, 1); /* END - 1: the last instant */
+    say("b@%lld ", (long long)sim_now(&S));
+    sim_sleep(&S, 1); /* would be END: never */
+    say("never ");
+}
+
+static void test_sleep_to_the_last_instant(void)
+{
+    reset(NULL);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", main_near_end, NULL, NULL)),
+                    SIM_STALLED);
+    char want[128];
+    snprintf(want, sizeof want, "a@%lld b@%lld ", (long long)(INT64_MAX - 2),
+             (long long)(INT64_MAX - 1));
+    TS_ASSERT_STR_EQ(logbuf, want);
+    CU_ASSERT_EQUAL(S.now, SIM_TIME_END - 1);
+    CU_ASSERT_EQUAL(S.threads[0]->state, SIM_T_BLOCKED);
+    CU_ASSERT_EQUAL(S.threads[0]->wait.deadline, SIM_TIME_END);
+    CU_ASSERT_EQUAL(S.timers.n, 0);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* Two sleeps that together pass 2^63 ns: the second saturates instead of
+ * wrapping into the past (where it would fire at once), while a thread
+ * with a real deadline still runs; then nothing is left: a stall. */
+static void huge_sleeper(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, INT64_MAX / 2 + 10);
+    say("h1@%lld ", (long long)sim_now(&S));
+    sim_sleep(&S, INT64_MAX / 2 + 10);
+    say("never ");
+}
+
+static void main_huge(void *arg)
+{
+    (void)arg;
+    sim_thread_start(&S, sim_thread_create(&S, "h", huge_sleeper, NULL, NULL), 0);
+    sim_sleep(&S, INT64_MAX / 2 + 20);
+    say("m@%lld ", (long long)sim_now(&S));
+    sim_block(&S, "test", SIM_NONE, NULL, sim_time_add(sim_now(&S), INT64_MAX));
+    say("never ");
+}
+
+static void test_deadlines_past_the_end_never_fire(void)
+{
+    reset(NULL);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", main_huge, NULL, NULL)),
+                    SIM_STALLED);
+    char want[128];
+    snprintf(want, sizeof want, "h1@%lld m@%lld ", (long long)(INT64_MAX / 2 + 10),
+             (long long)(INT64_MAX / 2 + 20));
+    TS_ASSERT_STR_EQ(logbuf, want);
+    CU_ASSERT_EQUAL(S.now, INT64_MAX / 2 + 20);
+    CU_ASSERT_EQUAL(S.threads[0]->wait.deadline, SIM_TIME_END);
+    CU_ASSERT_EQUAL(S.threads[1]->wait.deadline, SIM_TIME_END);
+    CU_ASSERT_EQUAL(S.timers.n, 0);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* Charging switch intervals near the end: the clock stops at END - 1. */
+static void spin_near_end(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, INT64_MAX - 3);
+    for (int i = 0; i < 5; i++)
+        sim_tick(&S);
+    say("t@%lld ", (long long)sim_now(&S));
+    sim_sched_finish(&S);
+}
+
+static void test_preemption_clock_stops_short_of_the_end(void)
+{
+    sim_config c = sim_config_default();
+    c.switch_steps = 1;
+    c.switch_ns = INT64_MAX; /* each tick charges "everything" */
+    reset(&c);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", spin_near_end, NULL, NULL)),
+                    SIM_FINISHED);
+    char want[64];
+    snprintf(want, sizeof want, "t@%lld ", (long long)(INT64_MAX - 1));
+    TS_ASSERT_STR_EQ(logbuf, want);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
 /* ---- stacks ------------------------------------------------------------ */
 
 static void nop(void *arg) { (void)arg; }
@@ -418,16 +529,10 @@ static void test_configured_stack_size(void)
     sim_sched_fini(&S);
 }
 
-/* Writing just below a stack's usable range hits the guard page: the process
- * dies (SIGSEGV; under ASan its handler reports and exits non-zero) instead
- * of corrupting memory. Done in a child process. */
-static void test_guard_page_faults(void)
+/* Whether writing just below a stack's usable range kills a child process
+ * (SIGSEGV; under ASan its handler reports and exits non-zero). */
+static bool guard_faults(const sim_stack *st)
 {
-    sim_stack_pool p;
-    sim_stack_pool_init(&p, 64 * 1024, 4);
-    sim_stack *st = sim_stack_get(&p);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-    ((volatile char *)st->base)[0] = 1; /* the lowest usable byte is fine */
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
@@ -439,13 +544,178 @@ static void test_guard_page_faults(void)
     }
     int status = 0;
     CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
-    bool died = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0);
-    CU_ASSERT_TRUE(died);
+    return WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0);
+}
+
+/* Lines of /proc/self/maps: the process's mappings. */
+static long count_mappings(void)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f)
+        return -1;
+    long n = 0;
+    for (int c; (c = getc(f)) != EOF;)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+/* Writing just below a stack hits its guard page, made either way (the
+ * kernel's MADV_GUARD_INSTALL, or mprotect forced as on an older kernel);
+ * the lowest usable byte and the top are fine; a released stack is reused. */
+static void check_guard(sim_stack_guard force)
+{
+    sim_stack_pool p;
+    sim_stack_pool_init(&p, 64 * 1024);
+    p.guard = force;
+    sim_stack *a = sim_stack_get(&p), *st = sim_stack_get(&p);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_NOT_EQUAL(p.guard, SIM_GUARD_UNKNOWN);
+    if (force == SIM_GUARD_MPROTECT) {
+        CU_ASSERT_EQUAL(p.guard, SIM_GUARD_MPROTECT);
+    }
+    ((volatile char *)st->base)[0] = 1; /* the lowest usable byte is fine */
+    ((volatile char *)st->base)[st->size - 1] = 1; /* and the highest */
+    CU_ASSERT_TRUE(guard_faults(st));
+    CU_ASSERT_TRUE(guard_faults(a));
     sim_stack_put(&p, st);
     CU_ASSERT_EQUAL(p.nfree, 1);
+    CU_ASSERT_EQUAL(p.nlive, 1);
     CU_ASSERT_PTR_EQUAL(sim_stack_get(&p), st); /* reused from the free list */
     sim_stack_put(&p, st);
+    sim_stack_put(&p, a);
+    CU_ASSERT_PTR_EQUAL(sim_stack_get(&p), a); /* last released, first reused */
+    sim_stack_put(&p, a);
     sim_stack_pool_fini(&p);
+}
+
+static void test_guard_page_faults(void) { check_guard(SIM_GUARD_UNKNOWN); }
+static void test_guard_page_faults_mprotect(void) { check_guard(SIM_GUARD_MPROTECT); }
+
+/* Stacks are carved from slabs that double in size: 1000 stacks come from
+ * a handful of mappings, each at least the size asked for, 16-aligned at the
+ * top, none overlapping another. With MADV_GUARD_INSTALL a slab stays one
+ * mapping whatever its guards (the point: mprotect guards cost two mappings
+ * per stack, and the kernel's 65530 mappings ended runs near 32k threads). */
+static void test_stacks_come_from_slabs(void)
+{
+    enum { N = 1000 };
+    static sim_stack *st[N];
+    long before = count_mappings();
+    sim_stack_pool p;
+    sim_stack_pool_init(&p, 20000); /* rounded up to whole pages */
+    CU_ASSERT_EQUAL(p.size, 20480);
+    for (int i = 0; i < N; i++) {
+        st[i] = sim_stack_get(&p);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(st[i]);
+        CU_ASSERT(st[i]->size >= p.size);
+        CU_ASSERT_EQUAL(((uintptr_t)st[i]->base + st[i]->size) % 16, 0);
+        ((volatile char *)st[i]->base)[st[i]->size - 1] = (char)i;
+    }
+    for (int i = 0; i < N; i++) /* nothing overwrote anything */
+        CU_ASSERT_EQUAL(((volatile char *)st[i]->base)[st[i]->size - 1], (char)i);
+    for (int i = 1; i < N; i++) {
+        uintptr_t lo = (uintptr_t)st[i]->base, hi = lo + st[i]->size;
+        uintptr_t plo = (uintptr_t)st[i - 1]->base, phi = plo + st[i - 1]->size;
+        CU_ASSERT(hi <= plo || phi <= lo);
+    }
+    /* 16 + 32 + 64 + 128 + 256 + 512 slots */
+    CU_ASSERT_EQUAL(p.nslabs, 6);
+    CU_ASSERT_EQUAL(p.nlive, N);
+    long after = count_mappings();
+    if (p.guard == SIM_GUARD_MADVISE) {
+        CU_ASSERT(after - before <= (long)p.nslabs + 2);
+    } else {
+        CU_ASSERT(after - before >= N);
+    }
+    for (int i = 0; i < N; i++)
+        sim_stack_put(&p, st[i]);
+    CU_ASSERT_EQUAL(p.nfree, N);
+    CU_ASSERT_EQUAL(p.nlive, 0);
+    sim_stack_pool_fini(&p);
+    CU_ASSERT(count_mappings() <= before + 1);
+}
+
+/* Out of mappings is an error to the caller, not an abort: with mprotect
+ * guards (two mappings per stack) threads are started until the kernel's
+ * vm.max_map_count refuses; sim_thread_start then fails and changes
+ * nothing, the threads already started run to their end, and once they
+ * have, their stacks serve new threads. */
+static int started, refused, finished;
+static void nap(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, 1000);
+    finished++;
+}
+
+static void main_until_refused(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        sim_thread *t = sim_thread_create(&S, "n", nap, NULL, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+        if (sim_thread_start(&S, t, 0) != 0) {
+            CU_ASSERT_EQUAL(t->state, SIM_T_NEW);
+            CU_ASSERT_PTR_NULL(t->stack);
+            refused++;
+            break;
+        }
+        started++;
+    }
+    sim_sleep(&S, 2000); /* every nap ends */
+    say("after %s ", finished == started ? "all" : "not all");
+    sim_thread *again = sim_thread_create(&S, "again", nap, NULL, NULL);
+    say("again %d ", sim_thread_start(&S, again, 0));
+    sim_sched_finish(&S);
+}
+
+static void test_out_of_mappings_is_an_error(void)
+{
+#ifdef SIM_ASAN
+    /* the sanitizer's own allocator and shadow need new mappings too, and
+     * die when the kernel's budget is spent: the plain build runs this */
+    fprintf(stderr, "(skipped under AddressSanitizer)\n");
+    return;
+#endif
+    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+    long max = 0;
+    if (!f || fscanf(f, "%ld", &max) != 1 || max > 200000) {
+        if (f)
+            fclose(f);
+        fprintf(stderr, "(skipped: vm.max_map_count %ld is too large to exhaust)\n", max);
+        return;
+    }
+    fclose(f);
+    sim_config c = sim_config_default();
+    c.stack_size = SIM_STACK_MIN;
+    reset(&c);
+    S.stacks.guard = SIM_GUARD_MPROTECT;
+    started = refused = finished = 0;
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", main_until_refused, NULL, NULL)),
+                    SIM_FINISHED);
+    CU_ASSERT_EQUAL(refused, 1);
+    CU_ASSERT(started > 1000 && started < max);
+    TS_ASSERT_STR_EQ(logbuf, "after all again 0 ");
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
+/* No address space for even the first thread (a 256 TiB stack is more than
+ * x86-64 user space holds): sim_sched_run says so and returns, no abort, and
+ * nothing ran. */
+static void test_no_stack_for_the_first_thread(void)
+{
+    sim_config c = sim_config_default();
+    c.stack_size = (size_t)1 << 48;
+    reset(&c);
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", main_stall, NULL, NULL)),
+                    SIM_NOSTACK);
+    CU_ASSERT_EQUAL(S.threads[0]->state, SIM_T_NEW);
+    CU_ASSERT_EQUAL(S.nevents, 0);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
 }
 
 /* ---- policies and decisions -------------------------------------------- */
@@ -497,6 +767,11 @@ TS_TESTS("sched", TS_TEST(test_unknown_backend_refused), TS_TEST(test_switching_
          TS_TEST(test_wake_cancels_timeout), TS_TEST(test_block_times_out),
          TS_TEST(test_stall_returns_to_host), TS_TEST(test_time_limit_with_preemption),
          TS_TEST(test_event_limit), TS_TEST(test_preemption_lets_time_move),
+         TS_TEST(test_time_add_saturates), TS_TEST(test_sleep_to_the_last_instant),
+         TS_TEST(test_deadlines_past_the_end_never_fire),
+         TS_TEST(test_preemption_clock_stops_short_of_the_end),
          TS_TEST(test_stacks_are_reused), TS_TEST(test_configured_stack_size),
-         TS_TEST(test_guard_page_faults),
+         TS_TEST(test_guard_page_faults), TS_TEST(test_guard_page_faults_mprotect),
+         TS_TEST(test_stacks_come_from_slabs), TS_TEST(test_out_of_mappings_is_an_error),
+         TS_TEST(test_no_stack_for_the_first_thread),
          TS_TEST(test_policy_changes_only_the_choice))

@@ -447,27 +447,27 @@ static void test_script_errors(void)
 {
     int st;
     char *out = cli("step daemon-join/join --no-db --commands 'step; fly' 2>&1", &st);
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: step: unknown command 'fly' ('help' lists them)\n"));
     free(out);
     out = cli("step daemon-join/join --no-db --commands 'step; choose 0' 2>&1", &st);
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: step: no choice here: only one thread can run now"));
     free(out);
     out = cli("step daemon-join/join --no-db --commands 'step 4; choose 1' 2>&1", &st);
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "choose one of the threads that can run: #2, #0\n"));
     free(out);
     out = cli("step no/such --no-db 2>&1", &st);
-    CU_ASSERT_EQUAL(st, 2);
-    TS_ASSERT_STR_EQ(out, "threadsim: unknown scenario 'no/such' (see 'threadsim list')\n");
+    CU_ASSERT_EQUAL(st, 125);
+    TS_ASSERT_STR_EQ(out, "threadsim: step: unknown scenario 'no/such' (see 'threadsim list')\n");
     free(out);
     out = cli("step --replay garbage --no-db 2>&1", &st);
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     TS_ASSERT_STR_EQ(out, "threadsim: step: a replay token looks like NAME:CODE ('garbage' does not)\n");
     free(out);
     out = cli("step daemon-join/join --replay daemon-join/no-join:AQ --no-db 2>&1", &st);
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     TS_ASSERT_STR_EQ(out, "threadsim: step: the replay token is for 'daemon-join/no-join', not "
                           "'daemon-join/join'\n");
     free(out);
@@ -600,7 +600,7 @@ static void test_script_python_program(void)
     free(out);
     snprintf(args, sizeof args, "step %s --no-db --commands 'break line 5' 2>&1", "daemon-join/join");
     out = cli(args, &st);
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: step: source lines exist only for Python programs\n"));
     free(out);
     snprintf(args, sizeof args, "rm -rf %s", dir);

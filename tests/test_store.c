@@ -354,7 +354,7 @@ static void test_write_failure_leaves_run_incomplete(void)
     }
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(db);
-    CU_ASSERT_EQUAL(store_rec_end(rec, 0, 0, 1), -1);
+    CU_ASSERT_EQUAL(store_rec_end(rec, STORE_OK, 0, 0, 1), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "cannot record the run"));
     CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "is locked by another process"));
     CU_ASSERT_EQUAL(meta.status, STORE_INCOMPLETE);
@@ -474,7 +474,7 @@ static void test_round_trip_bytes(void)
     };
     for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++)
         store_rec_event(rec, &ev[i]);
-    CU_ASSERT_EQUAL(store_rec_end(rec, 0, INT64_MAX, 1), 0);
+    CU_ASSERT_EQUAL(store_rec_end(rec, STORE_OK, 0, INT64_MAX, 1), 0);
     free(meta.recorded_at);
     free(meta.host);
     trace t;

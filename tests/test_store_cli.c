@@ -2,7 +2,7 @@
  * tests/test_store_cli.c — the recording commands through the real binary:
  * run records (default ./threadsim.db, --db, --no-db), runs, show (output
  * view, --trace, --json), diff (exit 0 / 1 / 2), check (--junit, a changed
- * expected file, a missing one), replay, and one-line errors with exit 2 for
+ * expected file, a missing one), replay, and one-line errors with exit 125 for
  * databases that are missing, not SQLite, or corrupt.
  */
 #include <stdarg.h>
@@ -156,15 +156,15 @@ static void test_diff_exit_codes(void)
     free(out);
     /* trouble */
     out = ts_err(&st, "diff 1 99 --db d.db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     assert_one_line_error(out, "has no run 99");
     free(out);
     out = ts_err(&st, "diff 1 no/such/file --db d.db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     assert_one_line_error(out, "cannot read 'no/such/file'");
     free(out);
     out = ts_err(&st, "diff 1");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     free(out);
 }
 
@@ -206,9 +206,9 @@ static void test_check_and_junit(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<failure type=\"difference\" message=\"output differs"));
     CU_ASSERT_PTR_NOT_NULL(strstr(xml, "-&lt;changed &amp; &quot;quoted&quot;&gt;"));
     free(xml);
-    /* a group, with a file missing: cannot be checked, exit 2 */
+    /* a group, with a file missing: cannot be checked, exit 125 */
     out = ts(&st, false, "check daemon-join --expected-dir '%s' --junit j.xml --no-db", exp);
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "ERROR  daemon-join/no-join: cannot read the expected"));
     free(out);
     xml = ts_read_file(path, NULL);
@@ -216,11 +216,11 @@ static void test_check_and_junit(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<error type=\"trouble\""));
     free(xml);
     out = ts_err(&st, "check no/such-scenario");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     assert_one_line_error(out, "unknown scenario or group");
     free(out);
     out = ts_err(&st, "check bench/pingpong --no-db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     free(out);
     unlink(f);
     rmdir(sub);
@@ -263,7 +263,7 @@ static void test_bad_databases(void)
 {
     int st;
     char *out = ts_err(&st, "runs --db missing.db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     assert_one_line_error(out, "no database at 'missing.db'");
     free(out);
     char *p = tst_path(dir, "text.db");
@@ -271,11 +271,11 @@ static void test_bad_databases(void)
     fputs("hello, I am not a database\n", f);
     fclose(f);
     out = ts_err(&st, "show last --db text.db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     assert_one_line_error(out, "is not a SQLite database");
     free(out);
     out = ts_err(&st, "run daemon-join/join --db text.db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     assert_one_line_error(out, "is not a SQLite database");
     free(out);
     free(p);
@@ -291,16 +291,16 @@ static void test_bad_databases(void)
     fclose(f);
     free(bytes);
     out = ts_err(&st, "runs --db bad.db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     assert_one_line_error(out, "is corrupt");
     free(out);
     out = ts_err(&st, "show 1 --db bad.db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     assert_one_line_error(out, "is corrupt");
     free(out);
     free(p);
     out = ts_err(&st, "run daemon-join/join --policy bogus --no-db");
-    CU_ASSERT_EQUAL(st, 2);
+    CU_ASSERT_EQUAL(st, 125);
     assert_one_line_error(out, "--policy needs");
     free(out);
 }

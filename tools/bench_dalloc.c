@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "model/dalloc.h"
+#include "sim/num.h"
 
 typedef struct alloc_ops {
     const char *name;
@@ -265,8 +266,12 @@ static bool py_run(bool with_dalloc, double out[NPY + 3])
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        scale = strtol(argv[1], NULL, 10) > 0 ? strtol(argv[1], NULL, 10) : 1;
+    uint64_t sc = 1;
+    if (argc > 1 && (sim_parse_u64(argv[1], 1000, &sc) != SIM_NUM_OK || sc == 0)) {
+        fputs("usage: bench_dalloc [SCALE]   (SCALE: 1 to 1000, default 1)\n", stderr);
+        return 2;
+    }
+    scale = (long)sc;
 
     /* Python first, each in a fresh child (the parent has no region yet) */
     double py[2][NPY + 3];

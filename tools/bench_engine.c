@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "../sim/ctx.h"
+#include "../sim/num.h"
 #include "../sim/sched.h"
 
 static double now_s(void)
@@ -40,6 +41,7 @@ static void report(const char *what, double ops, double secs, const char *unit)
 /* ---- raw backend ------------------------------------------------------- */
 
 static sim_ctx raw_main, raw_other;
+static ucontext_t raw_main_uc;
 static const sim_ctx_backend *raw_b;
 static long raw_n;
 
@@ -56,6 +58,7 @@ static void bench_raw(const char *backend, long n)
     if (!raw_b)
         return;
     void *stack = malloc(64 * 1024);
+    sim_ctx_init_host(&raw_main, &raw_main_uc);
     sim_ctx_make(raw_b, &raw_other, stack, 64 * 1024, raw_entry);
     double t0 = now_s();
     for (raw_n = 0; raw_n < n; raw_n++)
@@ -189,17 +192,19 @@ static void bench_pthread(long n)
 
 int main(int argc, char **argv)
 {
-    long scale = argc > 1 ? atol(argv[1]) : 1;
-    if (scale < 1)
-        scale = 1;
+    uint64_t scale = 1;
+    if (argc > 1 && (sim_parse_u64(argv[1], 1000, &scale) != SIM_NUM_OK || scale == 0)) {
+        fputs("usage: bench_engine [SCALE]   (SCALE: 1 to 1000, default 1)\n", stderr);
+        return 2;
+    }
     printf("threadsim engine benchmark (context backends: %s)\n", sim_ctx_backend_names());
     const char *backends[] = {"asm", "ucontext"};
     for (int i = 0; i < 2; i++) {
-        long n = (i == 0 ? 10000000 : 1000000) * scale;
+        long n = (i == 0 ? 10000000 : 1000000) * (long)scale;
         bench_raw(backends[i], n);
         bench_engine_switch(backends[i], n);
         bench_timed(backends[i], n);
     }
-    bench_pthread(200000 * scale);
+    bench_pthread(200000 * (long)scale);
     return 0;
 }

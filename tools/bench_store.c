@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../sim/num.h"
 #include "../traces/store.h"
 #include "cli.h"
 #include "scenarios/scenario.h"
@@ -79,7 +80,8 @@ static double bench__run(const ts_scenario *sc, store *st, model_result *res)
         o.sink_ud = &out;
     }
     int status = model_run(&o, sc->main, NULL, res);
-    if (rec && store_rec_end(rec, status, res->end_time, res->threads) != 0) {
+    if (rec && store_rec_end(rec, status == 0 ? STORE_OK : STORE_EXCEPTION, status, res->end_time,
+                             res->threads) != 0) {
         fprintf(stderr, "bench_store: %s\n", store_error(st));
         return -1;
     }
@@ -90,9 +92,12 @@ static double bench__run(const ts_scenario *sc, store *st, model_result *res)
 
 int main(int argc, char **argv)
 {
-    int reps = argc > 1 ? atoi(argv[1]) : 3;
-    if (reps < 1)
-        reps = 1;
+    uint64_t nreps = 3;
+    if (argc > 1 && (sim_parse_u64(argv[1], 1000, &nreps) != SIM_NUM_OK || nreps == 0)) {
+        fputs("usage: bench_store [REPS]   (REPS: 1 to 1000, default 3)\n", stderr);
+        return 2;
+    }
+    int reps = (int)nreps;
     const ts_scenario *sc = ts_scenario_find("bench/pingpong");
     if (!sc) {
         fputs("bench_store: no bench/pingpong scenario\n", stderr);

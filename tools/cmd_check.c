@@ -21,8 +21,12 @@
  * scenario; a difference is a <failure>, trouble an <error>). The report has
  * no timestamps or durations, so the same results give the same file.
  *
- * Exit: 0 all match, 1 some output differs, 2 some scenario could not be
- * checked (no expected file, unreadable, database trouble) or bad usage.
+ * --json prints, instead, one JSON document at the end: every result
+ * (name, kind, verdict, message, diff, run id, exit status) and the counts.
+ *
+ * Exit: 0 all match, 1 some output (or exit status) differs, 125 some
+ * scenario could not be checked (no expected file, unreadable, database
+ * trouble) or bad usage.
  */
 #include <dirent.h>
 #include <inttypes.h>
@@ -32,6 +36,7 @@
 #include <sys/stat.h>
 
 #include "../model/cpy/py.h"
+#include "../traces/json.h"
 #include "cli.h"
 #include "cmd_py.h"
 #include "pydirective.h"
@@ -49,6 +54,8 @@ typedef struct check__result {
     sim_buf detail;           /* the diff (failure) */
     int64_t run_id;           /* recorded run, 0 if none */
     int status;               /* the run's exit status */
+    bool ran;                 /* status is valid */
+    char expected[1024];      /* the expected output's path, "" until known */
 } check__result;
 
 /* What the result is called in reports: the scenario's name or the path. */
@@ -225,6 +232,7 @@ static void check__one(check__cfg *c, check__result *r)
         snprintf(r->message, sizeof r->message, "the expected-output path is too long");
         return;
     }
+    snprintf(r->expected, sizeof r->expected, "%s", path);
     size_t elen;
     char *expected = sim_read_file(path, &elen);
     if (!expected) {
@@ -248,6 +256,7 @@ static void check__one(check__cfg *c, check__result *r)
     }
     model_result res;
     r->status = model_run(&o, sc->main, NULL, &res);
+    r->ran = true;
     if (ts_record_end(&rec, r->status, &res) != 0) {
         r->verdict = CHECK_ERROR;
         snprintf(r->message, sizeof r->message, "could not record the run (see above)");
@@ -304,6 +313,7 @@ static void check__one_py(check__cfg *c, check__result *r)
         snprintf(r->message, sizeof r->message, "not a .py file (or its path is too long)");
         return;
     }
+    snprintf(r->expected, sizeof r->expected, "%s", path);
     if (!(src = sim_read_file(file, &slen))) {
         snprintf(r->message, sizeof r->message, "cannot read the program '%s'", file);
         goto done;
@@ -329,6 +339,7 @@ static void check__one_py(check__cfg *c, check__result *r)
         /* a syntax error: its report is the output, the status 1 (as `run`) */
         sim_buf_add(&out, sim_buf_str(&err), err.len);
         r->status = TS_EXIT_FAIL;
+        r->ran = true;
     } else {
         o.sink = output__sink;
         o.sink_ud = &out;
@@ -348,6 +359,7 @@ static void check__one_py(check__cfg *c, check__result *r)
         }
         model_result res;
         r->status = ts_py_run_with(prog, &o, &ro, &res);
+        r->ran = true;
         if (ts_record_end(&rec, r->status, &res) != 0) {
             snprintf(r->message, sizeof r->message, "could not record the run (see above)");
             goto done;
@@ -375,30 +387,78 @@ done:
 
 /* ---- the command ---------------------------------------------------------------- */
 
-static void check_usage(FILE *f)
+const char ts_help_check[] =
+    "usage: threadsim check [NAME|FILE.py|DIR...] [options] [-- ARGS...]\n\n"
+    "Runs scenarios and compares each output view with its expected file\n"
+    "(EXPECTED/NAME.out). Without arguments, every scenario that has one; a NAME\n"
+    "may be a group ('daemon-join'). EXPECTED is --expected-dir, else\n"
+    "$THREADSIM_DATA/expected, else found beside the binary (PREFIX/share/threadsim/\n"
+    "expected when installed; the traces/expected of the source tree it was built\n"
+    "in, wherever that is now), else of the source tree around the current folder.\n"
+    "A FILE.py runs on the interpreter with its '# threadsim:' directives (python N,\n"
+    "options ARGS, args ARGS, exit N); its output (stdout and stderr as written) must\n"
+    "equal FILE.out beside it byte for byte, and its exit status the 'exit'\n"
+    "directive's (default 0). A DIR checks every .py below it that has a .out beside\n"
+    "it: the tutorial's programs are 'threadsim check traces/py traces/py3' (from\n"
+    "the source tree), and everything is that plus plain 'threadsim check'.\n\n"
+    "options:\n"
+    "  --junit FILE          also write a JUnit XML report to FILE\n"
+    "  --json                print one JSON document instead: every result (name, kind,\n"
+    "                        verdict ok|fail|error, message, diff, run_id, exit_status)\n"
+    "                        and the counts\n"
+    "  --mask-addresses      compare 0x... addresses (8+ hex digits) as equal: they\n"
+    "                        repeat from run to run, but another build has others\n"
+    "  --expected-dir DIR    where the built-in scenarios' expected files are\n"
+    TS_HELP_STATUS_JSON
+    TS_HELP_DB_OPTIONS
+    TS_HELP_POLICY_OPTIONS
+    "and the run options of 'threadsim run' (a program's 'options' directive\n"
+    "applies on top of them, and --python overrides its 'python' directive):\n"
+    TS_HELP_MODEL_OPTIONS
+    TS_HELP_PY_OPTIONS
+    "\nExit status: 0 all match; 1 some output or exit status differs; 125 some\n"
+    "could not be checked (no expected file, unreadable, database trouble) or bad\n"
+    "usage.\n";
+
+/* The results as one JSON document (--json). */
+static void check__json(sim_buf *b, const check__result *res, size_t n, size_t programs,
+                        size_t fails, size_t errors)
 {
-    fputs("usage: threadsim check [NAME|FILE.py|DIR...] [options]\n\n"
-          "Runs scenarios and compares each output view with its expected file\n"
-          "(traces/expected/NAME.out). Without arguments, every scenario that has one; a\n"
-          "NAME may be a group ('daemon-join').\n"
-          "A FILE.py runs on the interpreter with its '# threadsim:' directives (python N,\n"
-          "options ARGS, exit N); its output (stdout and stderr as written) must equal\n"
-          "FILE.out beside it byte for byte, and its exit status the 'exit' directive's\n"
-          "(default 0). A DIR checks every .py below it that has a .out beside it: the\n"
-          "tutorial's programs are 'threadsim check traces/py traces/py3' (from the\n"
-          "source tree), and everything is that plus plain 'threadsim check'.\n"
-          "Exit 0 if all match, 1 if any differs, 2 if any could not be checked.\n\n"
-          "options:\n"
-          "  --junit FILE          also write a JUnit XML report to FILE\n"
-          "  --mask-addresses      compare 0x... addresses (8+ hex digits) as equal: they\n"
-          "                        repeat from run to run, but another build has others\n"
-          "  --expected-dir DIR    where the expected files are (default: the source tree's)\n"
-          "  --db PATH, --no-db    record the runs into PATH (./threadsim.db) or not\n"
-          "  --policy P, --seed N  scheduling policy and seed, as for 'run'\n"
-          "  and the run options of 'threadsim run --help' (--python, --max-events, ...);\n"
-          "  a program's 'options' directive applies on top of them, and --python\n"
-          "  overrides its 'python' directive\n",
-          f);
+    static const char *const verdicts[] = {"ok", "fail", "error"};
+    sim_buf_adds(b, "{\"results\": [");
+    for (size_t i = 0; i < n; i++) {
+        const check__result *r = &res[i];
+        const char *name = check__name(r);
+        sim_buf_adds(b, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
+        trace_json_string(b, name, strlen(name));
+        sim_buf_printf(b, ", \"kind\": \"%s\", \"verdict\": \"%s\", \"expected\": ",
+                       r->sc ? "scenario" : "program", verdicts[r->verdict]);
+        if (r->expected[0])
+            trace_json_string(b, r->expected, strlen(r->expected));
+        else
+            sim_buf_adds(b, "null");
+        sim_buf_adds(b, ", \"message\": ");
+        if (r->verdict != CHECK_OK)
+            trace_json_string(b, r->message, strlen(r->message));
+        else
+            sim_buf_adds(b, "null");
+        sim_buf_adds(b, ", \"diff\": ");
+        if (r->verdict == CHECK_FAIL)
+            trace_json_string(b, sim_buf_str(&r->detail), r->detail.len);
+        else
+            sim_buf_adds(b, "null");
+        if (r->run_id > 0)
+            sim_buf_printf(b, ", \"run_id\": %" PRId64, r->run_id);
+        else
+            sim_buf_adds(b, ", \"run_id\": null");
+        if (r->ran)
+            sim_buf_printf(b, ", \"exit_status\": %d}", r->status);
+        else
+            sim_buf_adds(b, ", \"exit_status\": null}");
+    }
+    sim_buf_printf(b, "%s], \"scenarios\": %zu, \"programs\": %zu, \"ok\": %zu, \"failed\": %zu, "
+                   "\"errors\": %zu}\n", n ? "\n" : "", n - programs, programs,
+                   n - fails - errors, fails, errors);
 }
 
 /* Add scenario `sc`, or the program `file` when sc is NULL, once. */
@@ -531,17 +591,22 @@ int ts_cmd_check(int argc, char **argv)
     check__result *res = NULL;
     size_t n = 0, cap = 0;
     int status = TS_EXIT_USAGE;
-    bool named = false;
+    bool named = false, json = false;
+    sim_buf jb = {0};
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            check_usage(stdout);
+            fputs(ts_help_check, stdout);
             free(res);
             return TS_EXIT_OK;
         }
         if (strcmp(a, "--mask-addresses") == 0) {
             check__mask = true;
+            continue;
+        }
+        if (strcmp(a, "--json") == 0) {
+            json = true;
             continue;
         }
         if (strcmp(a, "--junit") == 0 || strcmp(a, "--expected-dir") == 0) {
@@ -569,7 +634,7 @@ int ts_cmd_check(int argc, char **argv)
             continue;
         }
         if (a[0] == '-') {
-            ts_usage_error("check: unknown option '%s'", a);
+            ts_unknown_option("check", a);
             goto done;
         }
         named = true;
@@ -583,7 +648,7 @@ int ts_cmd_check(int argc, char **argv)
             check__add(&res, &n, &cap, NULL, a);
         } else if (check__select(a, &res, &n, &cap) == 0) {
             if (stat(a, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-                ts_usage_error("unknown scenario or group '%s' (see 'threadsim list')", a);
+                ts_unknown_scenario("check", a);
                 goto done;
             }
             if (check__select_dir(a, &res, &n, &cap) == 0) {
@@ -603,6 +668,16 @@ int ts_cmd_check(int argc, char **argv)
         ts_usage_error("check: no scenario has an expected output");
         goto done;
     }
+    if (!c.expected_dir) {
+        for (size_t i = 0; i < n; i++) {
+            if (res[i].sc) {
+                ts_usage_error("check: cannot find the expected outputs (not beside the binary, "
+                               "nor in a source tree around it or the current folder); give "
+                               "--expected-dir DIR or set THREADSIM_DATA");
+                goto done;
+            }
+        }
+    }
     /* Fail before running anything if the report cannot be written. */
     if (junit && !(junit_f = fopen(junit, "w"))) {
         ts_usage_error("cannot write the JUnit report '%s'", junit);
@@ -619,17 +694,28 @@ int ts_cmd_check(int argc, char **argv)
         else
             check__one_py(&c, r);
         programs += !r->sc;
+        fails += r->verdict == CHECK_FAIL;
+        errors += r->verdict == CHECK_ERROR;
+        if (json)
+            continue;
         if (r->verdict == CHECK_OK) {
             printf("ok     %s\n", check__name(r));
         } else if (r->verdict == CHECK_FAIL) {
-            fails++;
             printf("FAIL   %s\n", check__name(r));
             fwrite(sim_buf_str(&r->detail), 1, r->detail.len, stdout);
         } else {
-            errors++;
             printf("ERROR  %s: %s\n", check__name(r), r->message);
         }
         fflush(stdout);
+    }
+    sim_buf_printf(&ts_status.extra, ", \"checked\": %zu, \"ok\": %zu, \"failed\": %zu, "
+                   "\"errors\": %zu", n, n - fails - errors, fails, errors);
+    status = errors ? TS_EXIT_USAGE : fails ? TS_EXIT_FAIL : TS_EXIT_OK;
+    if (json) {
+        check__json(&jb, res, n, programs, fails, errors);
+        fwrite(jb.p, 1, jb.len, stdout);
+        fflush(stdout);
+        goto report;
     }
     printf("check: ");
     if (n > programs || !programs)
@@ -640,7 +726,7 @@ int ts_cmd_check(int argc, char **argv)
     printf(", %zu ok, %zu failed, %zu could not be checked\n", n - fails - errors, fails,
            errors);
     fflush(stdout);
-    status = errors ? TS_EXIT_USAGE : fails ? TS_EXIT_FAIL : TS_EXIT_OK;
+report:
     if (junit_f) {
         int rc = check__junit(junit_f, junit, res, n);
         junit_f = NULL;
@@ -648,6 +734,7 @@ int ts_cmd_check(int argc, char **argv)
             status = TS_EXIT_USAGE;
     }
 done:
+    sim_buf_free(&jb);
     for (size_t i = 0; i < n; i++) {
         sim_buf_free(&res[i].detail);
         free(res[i].file);

@@ -87,19 +87,18 @@ static int diff__read_file(diff__side *s)
     return 0;
 }
 
-static void diff_usage(FILE *f)
-{
-    fputs("usage: threadsim diff A B [options]\n\n"
-          "Compares two runs (full views: every event), or a run and an expected-output file,\n"
-          "or two files (output views). A and B are run ids, 'last', 'last~N' (N runs before\n"
-          "the last), or file paths. Prints nothing if they are the same (exit 0); else the\n"
-          "first difference and a unified diff (exit 1). Exit 2 on trouble.\n\n"
-          "options:\n"
-          "  --output            compare two runs' output views instead of full views\n"
-          "  --context N         lines of context in the diff (3)\n"
-          "  --db PATH           the database (default ./threadsim.db)\n",
-          f);
-}
+const char ts_help_diff[] =
+    "usage: threadsim diff A B [options]\n\n"
+    "Compares two runs (full views: every event), or a run and an expected-output file,\n"
+    "or two files (output views). A and B are run ids, 'last', 'last~N' (N runs before\n"
+    "the last), or file paths. Prints nothing if they are the same; else the first\n"
+    "difference and a unified diff.\n\n"
+    "options:\n"
+    "  --output              compare two runs' output views instead of full views\n"
+    "  --context N           lines of context in the diff (3)\n"
+    "  --db PATH             the database (default ./threadsim.db)\n\n"
+    "Exit status: 0 the same; 1 different (as diff(1)); 125 for bad usage, an\n"
+    "unreadable file, an unknown run or an unusable database.\n";
 
 int ts_cmd_diff(int argc, char **argv)
 {
@@ -111,7 +110,7 @@ int ts_cmd_diff(int argc, char **argv)
     int nsides = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            diff_usage(stdout);
+            fputs(ts_help_diff, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(argv[i], "--output") == 0) {
@@ -136,7 +135,7 @@ int ts_cmd_diff(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1])
-            return ts_usage_error("diff: unknown option '%s'", argv[i]);
+            return ts_unknown_option("diff", argv[i]);
         if (nsides == 2)
             return ts_usage_error("diff: two things to compare, not more ('%s')", argv[i]);
         side[nsides++].arg = argv[i];

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../sim/num.h"
+
 #include "../model/cpy/py.h"
 #include "../sim/buf.h"
 #include "cli.h"
@@ -25,54 +27,56 @@
 #include "scenarios/scenario.h"
 #include "step.h"
 
-static void explore_usage(FILE *f)
-{
-    fputs("usage: threadsim explore PROGRAM [options] [-- ARGS]\n"
-          "\n"
-          "Run many schedules of PROGRAM (a .py file or a built-in scenario), every\n"
-          "line a possible switch, and list every distinct outcome (output and exit\n"
-          "status) with how often it came, the schedule that first gave it and a\n"
-          "token that replays it in the stepper.\n"
-          "\n"
-          "  --strategy S          random (default), pct[:DEPTH] (default depth 3), or dfs:\n"
-          "                        every schedule with at most --preemptions switches away\n"
-          "                        from a thread that could go on (exhaustive for that bound)\n"
-          "                        or dpor: dynamic partial-order reduction, no bound: a\n"
-          "                        schedule that only reorders steps touching nothing in\n"
-          "                        common is skipped (exhaustive when it ends)\n"
-          "  --preemptions B       dfs: the bound (default 2)\n"
-          "  --choices program|line  where a run may switch threads besides where one\n"
-          "                        blocks: at every line of the program's own code\n"
-          "                        (default), or also inside the standard library's (line)\n"
-          "  --jitter SECS         timers due within SECS of each other fire in either order\n"
-          "                        (real timing can swap them); timers due at the same\n"
-          "                        instant always may (default 0)\n"
-          "  --schedules N         the budget (default 1000; dfs: 100000)\n"
-          "  --seed N              random/pct: schedule i uses seed N + i (default 0)\n"
-          "  --goal FILE           stop at the first schedule whose output is exactly FILE;\n"
-          "                        exit 1 if none is found\n"
-          "  --fail-on LIST        exit 1 if an outcome fails in one of these ways:\n"
-          "                        exception (in any thread; a failed assert too), deadlock,\n"
-          "                        limit, invariant (comma-separated), or any\n"
-          "  --invariant EXPR      a Python expression evaluated in the program's namespace\n"
-          "                        at its end; false (or raising) fails the outcome\n"
-          "  --junit FILE          a JUnit XML report: one test case per outcome\n"
-          "  --shard K/N           run only this shard's part (K from 1 to N); 'auto' takes\n"
-          "                        it from a Slurm array (SLURM_ARRAY_TASK_ID, _COUNT) or a\n"
-          "                        Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with\n"
-          "                        THREADSIM_SHARDS as N)\n"
-          "  --show N              outcomes shown in full (default 20)\n"
-          "  --json                the report as JSON\n"
-          "  --html FILE           also a teaching page: every outcome, and choosing who runs\n"
-          "                        at each decision ('-': stdout; best with --strategy dfs);\n"
-          "                        also 'threadsim export PROGRAM --format html --explore'\n"
-          "  (and run's options: --python, --max-events, --switch-steps, and for .py\n"
-          "  programs --max-steps, --max-memory, --timeout, --granularity, --sandbox)\n"
-          "\n"
-          "Exit status: 0; 1 if --fail-on matched or the --goal was not found;\n"
-          "2 for bad usage.\n",
-          f);
-}
+const char ts_help_explore[] =
+    "usage: threadsim explore PROGRAM [options] [-- ARGS...]\n"
+    "\n"
+    "Run many schedules of PROGRAM (a .py file or a built-in scenario), every\n"
+    "line a possible switch, and list every distinct outcome (output and exit\n"
+    "status) with how often it came, the schedule that first gave it and a\n"
+    "token that replays it in the stepper.\n"
+    "\n"
+    "options:\n"
+    "  --strategy S          random (default), pct[:DEPTH] (default depth 3), or dfs:\n"
+    "                        every schedule with at most --preemptions switches away\n"
+    "                        from a thread that could go on (exhaustive for that bound)\n"
+    "                        or dpor: dynamic partial-order reduction, no bound: a\n"
+    "                        schedule that only reorders steps touching nothing in\n"
+    "                        common is skipped (exhaustive when it ends)\n"
+    "  --preemptions B       dfs: the bound (default 2)\n"
+    "  --choices program|line  where a run may switch threads besides where one\n"
+    "                        blocks: at every line of the program's own code\n"
+    "                        (default), or also inside the standard library's (line)\n"
+    "  --jitter SECS         timers due within SECS of each other fire in either order\n"
+    "                        (real timing can swap them); timers due at the same\n"
+    "                        instant always may (default 0)\n"
+    "  --schedules N         the budget (default 1000; dfs: 100000)\n"
+    "  --seed N              random/pct: schedule i uses seed N + i (default 0)\n"
+    "  --goal FILE           stop at the first schedule whose output is exactly FILE;\n"
+    "                        exit 1 if none is found\n"
+    "  --fail-on LIST        exit 1 if an outcome fails in one of these ways:\n"
+    "                        exception (in any thread; a failed assert too), deadlock,\n"
+    "                        limit, invariant (comma-separated), or any\n"
+    "  --invariant EXPR      a Python expression evaluated in the program's namespace\n"
+    "                        at its end; false (or raising) fails the outcome\n"
+    "  --junit FILE          a JUnit XML report: one test case per outcome\n"
+    "  --shard K/N           run only this shard's part (K from 1 to N); 'auto' takes\n"
+    "                        it from a Slurm array (SLURM_ARRAY_TASK_ID, _COUNT) or a\n"
+    "                        Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with\n"
+    "                        THREADSIM_SHARDS as N)\n"
+    "  --show N              outcomes shown in full (default 20)\n"
+    "  --json                the report as one JSON document\n"
+    "  --html FILE           also a teaching page: every outcome, and choosing who runs\n"
+    "                        at each decision ('-': stdout; best with --strategy dfs);\n"
+    "                        also 'threadsim export PROGRAM --format html --explore'\n"
+    TS_HELP_STATUS_JSON
+    TS_HELP_DB_OPTIONS
+    "and the run options of 'threadsim run':\n"
+    TS_HELP_MODEL_OPTIONS
+    TS_HELP_PY_OPTIONS
+    "\n"
+    "Exit status: 0; 1 if --fail-on matched or the --goal was not found; 125 for\n"
+    "bad usage. (A schedule's own exit status is part of its outcome: 124 a run\n"
+    "limit, 126 a deadlock; see 'threadsim help run'.)\n";
 
 typedef struct x_cli {
     model_opts base;
@@ -245,7 +249,16 @@ static void x__explain_sink(void *ud, const sim_event *ev)
         size_t c = ev->len;
         while (c > 0 && ev->text[c - 1] != ':')
             c--;
-        x->line[ev->thread] = c ? atoi(ev->text + c) : 0;
+        uint64_t line = 0;
+        char buf[16];
+        size_t n = ev->len - c;
+        if (c && n < sizeof buf) {
+            memcpy(buf, ev->text + c, n);
+            buf[n] = '\0';
+            if (sim_parse_u64(buf, INT32_MAX, &line) != SIM_NUM_OK)
+                line = 0;
+        }
+        x->line[ev->thread] = (int)line;
     }
     if (ev->kind == SIM_EV_CREATE && ev->text)
         x__name(x, ev->other, ev->text, ev->len);
@@ -547,7 +560,7 @@ int ts_cmd_explore(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            explore_usage(stdout);
+            fputs(ts_help_explore, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(a, "--json") == 0) {
@@ -649,7 +662,7 @@ int ts_cmd_explore(int argc, char **argv)
             continue;
         }
         if (a[0] == '-')
-            return ts_usage_error("explore: unknown option '%s' (see 'threadsim explore --help')", a);
+            return ts_unknown_option("explore", a);
         if (c.name)
             return ts_usage_error("explore: one program at a time ('%s' and '%s')", c.name, a);
         c.name = a;
@@ -674,7 +687,7 @@ int ts_cmd_explore(int argc, char **argv)
     if (!c.sc) {
         if (!ts_is_py_program(c.name)) {
             free(goal_text);
-            return ts_usage_error("explore: unknown scenario '%s' (see 'threadsim list')", c.name);
+            return ts_unknown_scenario("explore", c.name);
         }
         int python = python_set ? c.base.python : ts_py_dialect_of(c.name);
         sim_buf err = {0};
@@ -939,6 +952,11 @@ int ts_cmd_explore(int argc, char **argv)
     free(sx.out);
     if (status == TS_EXIT_OK && ((goal && r.goal < 0) || nfail))
         status = TS_EXIT_FAIL;
+    sim_buf_printf(&ts_status.extra, ", \"schedules\": %" PRIu64 ", \"outcomes\": %zu, "
+                   "\"failing_outcomes\": %zu, \"exhausted\": %s", r.schedules, r.nout, nfail,
+                   r.exhausted ? "true" : "false");
+    if (goal)
+        sim_buf_printf(&ts_status.extra, ", \"goal_found\": %s", r.goal >= 0 ? "true" : "false");
     if (junit) {
         FILE *f = fopen(junit, "w");
         if (!f) {
@@ -991,7 +1009,16 @@ static void x__opts_bound(const char *opts, bool *dfs, bool *dpor, uint32_t *bou
     *dfs = strstr(opts, "strategy=dfs") != NULL;
     *dpor = strstr(opts, "strategy=dpor") != NULL;
     const char *p = strstr(opts, "preemptions=");
-    *bound = p ? (uint32_t)strtoul(p + 12, NULL, 10) : 0;
+    char buf[16];
+    size_t n = p ? strcspn(p + 12, " ") : 0;
+    uint64_t b = 0;
+    if (p && n < sizeof buf) {
+        memcpy(buf, p + 12, n);
+        buf[n] = '\0';
+        if (sim_parse_u64(buf, UINT32_MAX, &b) != SIM_NUM_OK)
+            b = 0;
+    }
+    *bound = (uint32_t)b;
     *choices = strstr(opts, "choices=line") ? "line" : "program";
 }
 
@@ -1002,8 +1029,7 @@ int ts_cmd_show_exploration(int argc, char **argv)
     const char *ref = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            puts("usage: threadsim show exploration N|last [--json] [--db FILE]\n\n"
-                 "Print a recorded exploration's report again (see 'threadsim explorations').");
+            fputs(ts_help_show, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(argv[i], "--json") == 0) {
@@ -1018,7 +1044,7 @@ int ts_cmd_show_exploration(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-')
-            return ts_usage_error("show exploration: unknown option '%s'", argv[i]);
+            return ts_unknown_option("show", argv[i]);
         if (ref)
             return ts_usage_error("show exploration: one exploration at a time");
         ref = argv[i];
@@ -1058,14 +1084,24 @@ static int x__list_one(void *ud, const store_exploration *x)
     return 0;
 }
 
+const char ts_help_explorations[] =
+    "usage: threadsim explorations [options]\n\n"
+    "The recorded explorations, newest first (20 unless --limit or --all): id,\n"
+    "program, schedules, outcomes, exhausted, shard, when, options. 'threadsim show\n"
+    "exploration N' prints one's report again.\n\n"
+    "options:\n"
+    "  --limit N             the newest N (default 20)\n"
+    "  --all                 all of them\n"
+    "  --db PATH             the database (default ./threadsim.db)\n\n"
+    "Exit status: 0; 125 for bad usage or an unusable database.\n";
+
 int ts_cmd_explorations(int argc, char **argv)
 {
     ts_db_opts db = ts_db_opts_default();
     uint64_t limit = 20;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            puts("usage: threadsim explorations [--limit N] [--all] [--db FILE]\n\n"
-                 "The recorded explorations, newest first (20 unless --limit or --all).");
+            fputs(ts_help_explorations, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(argv[i], "--all") == 0) {
@@ -1082,8 +1118,10 @@ int ts_cmd_explorations(int argc, char **argv)
         int k = ts_parse_db_option(argc - i, argv + i, &db);
         if (k < 0)
             return TS_EXIT_USAGE;
+        if (k == 0 && argv[i][0] == '-')
+            return ts_unknown_option("explorations", argv[i]);
         if (k == 0)
-            return ts_usage_error("explorations: unknown argument '%s'", argv[i]);
+            return ts_usage_error("explorations takes no arguments ('%s')", argv[i]);
         i += k - 1;
     }
     store *st = ts_db_open(&db, false);
@@ -1137,6 +1175,19 @@ static int x__merge_row(void *ud, uint64_t index, const void *choices, size_t le
     return 0;
 }
 
+const char ts_help_merge[] =
+    "usage: threadsim merge A.db B.db ... -o OUT.db\n\n"
+    "Join the shards of one exploration (threadsim explore --shard K/N --db\n"
+    "sK.db): the newest exploration of each input must be of the same program\n"
+    "and options, each a different shard of the same N. The merged exploration\n"
+    "(outcomes joined by output and exit status, counts added, the fewest\n"
+    "preemptions kept) is recorded in OUT.db; it says whether every shard was\n"
+    "given.\n\n"
+    "options:\n"
+    "  -o OUT.db             the database to record the merged exploration in\n\n"
+    "Exit status: 0; 125 for bad usage, an input that is not a shard of the same\n"
+    "exploration, or database trouble.\n";
+
 int ts_cmd_merge(int argc, char **argv)
 {
     const char *out = NULL;
@@ -1144,13 +1195,7 @@ int ts_cmd_merge(int argc, char **argv)
     int nin = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            puts("usage: threadsim merge A.db B.db ... -o OUT.db\n\n"
-                 "Join the shards of one exploration (threadsim explore --shard K/N --db\n"
-                 "sK.db): the newest exploration of each input must be of the same program\n"
-                 "and options, each a different shard of the same N. The merged exploration\n"
-                 "(outcomes joined by output and exit status, counts added, the fewest\n"
-                 "preemptions kept) is recorded in OUT.db; it says whether every shard was\n"
-                 "given.");
+            fputs(ts_help_merge, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(argv[i], "-o") == 0) {
@@ -1160,7 +1205,7 @@ int ts_cmd_merge(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-')
-            return ts_usage_error("merge: unknown option '%s'", argv[i]);
+            return ts_unknown_option("merge", argv[i]);
         if (nin == 256)
             return ts_usage_error("merge: at most 256 databases");
         in[nin++] = argv[i];
@@ -1189,9 +1234,17 @@ int ts_cmd_merge(int argc, char **argv)
             status = TS_EXIT_USAGE;
             break;
         }
-        unsigned k = 0, n = 0;
-        if (!x.shard || sscanf(x.shard, "%u/%u", &k, &n) != 2 || n == 0 || n > 4096 || k < 1 ||
-            k > n) {
+        uint64_t k = 0, n = 0;
+        const char *slash = x.shard ? strchr(x.shard, '/') : NULL;
+        char kbuf[16];
+        bool shard_ok = slash && (size_t)(slash - x.shard) < sizeof kbuf;
+        if (shard_ok) {
+            memcpy(kbuf, x.shard, (size_t)(slash - x.shard));
+            kbuf[slash - x.shard] = '\0';
+            shard_ok = sim_parse_u64(kbuf, 4096, &k) == SIM_NUM_OK &&
+                       sim_parse_u64(slash + 1, 4096, &n) == SIM_NUM_OK;
+        }
+        if (!shard_ok || n == 0 || k < 1 || k > n) {
             fprintf(stderr, "threadsim: merge: %s: its exploration %" PRId64 " is not a shard\n",
                     in[f], id);
             status = TS_EXIT_USAGE;
@@ -1203,7 +1256,8 @@ int ts_cmd_merge(int argc, char **argv)
                     shard_n);
             status = TS_EXIT_USAGE;
         } else if (seen[k - 1]) {
-            fprintf(stderr, "threadsim: merge: shard %u/%u is given twice (%s)\n", k, n, in[f]);
+            fprintf(stderr, "threadsim: merge: shard %" PRIu64 "/%" PRIu64 " is given twice (%s)\n",
+                    k, n, in[f]);
             status = TS_EXIT_USAGE;
         }
         if (status != TS_EXIT_OK) {
@@ -1213,7 +1267,7 @@ int ts_cmd_merge(int argc, char **argv)
         }
         seen[k - 1] = true;
         nseen++;
-        shard_n = n;
+        shard_n = (uint32_t)n;
         all_exhausted &= x.exhausted;
         if (f == 0) {
             m.out.program = strdup(x.program);

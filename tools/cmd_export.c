@@ -20,28 +20,34 @@
 #include "record.h"
 #include "scenarios/scenario.h"
 
-static void export_usage(FILE *f)
-{
-    fputs("usage: threadsim export RUN --format FORMAT [options]\n"
-          "       threadsim export --scenario NAME --format FORMAT [run options]\n\n"
-          "Writes a run's trace in another form. RUN is a stored run id or 'last';\n"
-          "--scenario runs a built-in scenario or a .py program now instead (nothing\n"
-          "is recorded).\n\n"
-          "formats:\n"
-          "  chrome   Trace Event Format JSON: open in Perfetto or chrome://tracing\n"
-          "  html     one self-contained page: a lane per thread, a slider to replay\n"
-          "  text     the full view (every event with its virtual time)\n"
-          "  json     one JSON object per event, one per line\n\n"
-          "options:\n"
-          "  --format F, -f F      one of the formats above (required)\n"
-          "  -o FILE, --output FILE  write there instead of stdout\n"
-          "  --clock step          chrome: timestamps are event numbers, not virtual\n"
-          "                        microseconds (spreads out what happens at one instant)\n"
-          "  --db PATH             the database (default ./threadsim.db)\n"
-          "  --scenario NAME       run NAME now; takes the options of 'threadsim run'\n"
-          "                        (--policy, --seed, --python, --max-events, ...)\n",
-          f);
-}
+const char ts_help_export[] =
+    "usage: threadsim export RUN --format FORMAT [options]\n"
+    "       threadsim export --scenario NAME|FILE.py --format FORMAT [run options]\n"
+    "       threadsim export PROGRAM --format html --explore [explore options]\n\n"
+    "Writes a run's trace in another form. RUN is a stored run id or 'last';\n"
+    "--scenario runs a built-in scenario or a .py program now instead (nothing\n"
+    "is recorded). --explore makes the teaching page of 'threadsim explore --html':\n"
+    "every outcome of PROGRAM (a dfs within --preemptions, default 2), and a mode\n"
+    "where the student chooses which thread runs at each decision.\n\n"
+    "formats:\n"
+    "  chrome   Trace Event Format JSON: open in Perfetto or chrome://tracing\n"
+    "  html     one self-contained page: a lane per thread, a slider to replay\n"
+    "  text     the full view (every event with its virtual time)\n"
+    "  json     one JSON object per event, one per line\n\n"
+    "options:\n"
+    "  --format F, -f F      one of the formats above (required)\n"
+    "  -o FILE, --output FILE  write there instead of stdout\n"
+    "  --clock step          chrome: timestamps are event numbers, not virtual\n"
+    "                        microseconds (spreads out what happens at one instant)\n"
+    "  --scenario NAME       run NAME (or FILE.py) now, with the run options below\n"
+    "  --explore             the exploration page (see above)\n"
+    "  --db PATH             the database (default ./threadsim.db)\n"
+    "  --no-db               (--scenario, --explore) record nothing\n"
+    TS_HELP_POLICY_OPTIONS
+    TS_HELP_MODEL_OPTIONS
+    TS_HELP_PY_OPTIONS
+    "\nExit status: 0; 1 if the program has a syntax error; 125 for bad usage, an\n"
+    "unknown run or scenario, an unusable database or a write error.\n";
 
 /* Run scenario `sc`, or else the Python program `prog` at `path`, into `tr`;
  * returns its exit status, or -1 on usage trouble. */
@@ -146,7 +152,7 @@ int ts_cmd_export(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            export_usage(stdout);
+            fputs(ts_help_export, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0) {
@@ -187,7 +193,7 @@ int ts_cmd_export(int argc, char **argv)
             continue;
         }
         if (a[0] == '-')
-            return ts_usage_error("export: unknown option '%s'", a);
+            return ts_unknown_option("export", a);
         if (ref)
             return ts_usage_error("export: one run at a time ('%s' and '%s')", ref, a);
         ref = a;
@@ -220,7 +226,7 @@ int ts_cmd_export(int argc, char **argv)
             }
             sim_buf_free(&err);
         } else if (!sc) {
-            return ts_usage_error("unknown scenario '%s' (see 'threadsim list')", scenario);
+            return ts_unknown_scenario("export", scenario);
         } else if (!python_set) {
             o.python = sc->python;
         }

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "../model/cpy/py.h"
+#include "../sim/num.h"
 #include "cli.h"
 #include "cmd_py.h"
 #include "pydirective.h"
@@ -31,22 +32,31 @@ ts_py_cli ts_py;
 
 static bool py__size(const char *opt, const char *v, uint64_t *out)
 {
-    /* BYTES with an optional K, M or G (powers of 1024) */
+    /* BYTES: decimal digits (sim/num.h), then an optional K, M or G (powers
+     * of 1024) */
     if (!v || !*v)
         return ts_usage_error("%s needs a size (e.g. 256M)", opt), false;
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(v, &end, 10);
+    char digits[32];
+    size_t n = strlen(v);
     uint64_t mul = 1;
-    if (*end == 'K' || *end == 'k')
-        mul = 1024, end++;
-    else if (*end == 'M' || *end == 'm')
-        mul = 1024 * 1024, end++;
-    else if (*end == 'G' || *end == 'g')
-        mul = 1024ULL * 1024 * 1024, end++;
-    if (errno || *end || end == v || v[0] == '-' || n == 0 || n > UINT64_MAX / mul)
+    switch (v[n - 1]) {
+    case 'K': case 'k': mul = 1024; break;
+    case 'M': case 'm': mul = 1024 * 1024; break;
+    case 'G': case 'g': mul = 1024ULL * 1024 * 1024; break;
+    }
+    if (mul > 1)
+        n--;
+    if (n >= sizeof digits)
+        return ts_usage_error("%s: '%s' is out of range", opt, v), false;
+    memcpy(digits, v, n);
+    digits[n] = '\0';
+    uint64_t x;
+    int rc = sim_parse_u64(digits, UINT64_MAX / mul, &x);
+    if (rc == SIM_NUM_RANGE)
+        return ts_usage_error("%s: '%s' is out of range", opt, v), false;
+    if (rc != SIM_NUM_OK || x == 0)
         return ts_usage_error("%s needs a positive size (e.g. 256M), not '%s'", opt, v), false;
-    *out = n * mul;
+    *out = x * mul;
     return true;
 }
 
@@ -232,7 +242,7 @@ int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *
     }
     if (r->failed) {
         if (res)
-            memset(res, 0, sizeof *res);
+            memset(res, 0, sizeof *res); /* outcome MODEL_OUT_NONE */
         return MODEL_EXIT_INTERNAL;
     }
     return py_session_run(r->ss, pol, o, res);
@@ -274,6 +284,9 @@ int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const
         }
         fputs(sim_buf_str(&err), stderr);
         sim_buf_free(&err);
+        /* as python3: the syntax error is the program's exception, exit 1 */
+        ts_status.outcome = "exception";
+        ts_status.program_status = TS_EXIT_FAIL;
         return TS_EXIT_FAIL;
     }
     sim_buf_free(&err);
@@ -301,6 +314,8 @@ int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const
         fflush(stdout);
         if (ts_record_end(&rec, status, &res) != 0)
             status = TS_EXIT_USAGE;
+        else
+            ts_view_status(view, path, status, &res, rec.meta.id);
     }
     ts_view_free(view);
     ts_policy_fini(pol);

@@ -6,28 +6,69 @@
  * the full view (--trace) each event is one line on stdout. Diagnostics of
  * the run (deadlock report, limit) go to stderr after it.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../traces/json.h"
 #include "../traces/trace.h"
 #include "cli.h"
 #include "cmd_py.h"
 #include "record.h"
 #include "scenarios/scenario.h"
 
+const char ts_help_list[] =
+    "usage: threadsim list [options]\n\n"
+    "Prints the built-in scenarios, one per line: NAME  SUMMARY. A NAME is\n"
+    "GROUP/VARIANT (the tutorial page and its variant); 'threadsim run NAME' runs one.\n\n"
+    "options:\n"
+    "  --json                one JSON object per scenario and line: name, group,\n"
+    "                        summary, python (its dialect), expected (its expected\n"
+    "                        output file under the expected folder, or null)\n";
+
 int ts_cmd_list(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-        puts("usage: threadsim list\n\nPrints the built-in scenarios, one per line: NAME  SUMMARY");
-        return TS_EXIT_OK;
+    bool json = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(ts_help_list, stdout);
+            return TS_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return ts_unknown_option("list", argv[i]);
+        return ts_usage_error("list takes no arguments ('%s')", argv[i]);
     }
-    if (argc > 1)
-        return ts_usage_error("list takes no arguments");
     size_t n;
     const ts_scenario *all = ts_scenarios(&n);
-    for (size_t i = 0; i < n; i++)
-        printf("%-32s %s\n", all[i].name, all[i].summary);
+    sim_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (!json) {
+            printf("%-32s %s\n", all[i].name, all[i].summary);
+            continue;
+        }
+        const char *slash = strchr(all[i].name, '/');
+        sim_buf_clear(&b);
+        sim_buf_adds(&b, "{\"name\": ");
+        trace_json_string(&b, all[i].name, strlen(all[i].name));
+        sim_buf_adds(&b, ", \"group\": ");
+        trace_json_string(&b, all[i].name,
+                          slash ? (size_t)(slash - all[i].name) : strlen(all[i].name));
+        sim_buf_adds(&b, ", \"summary\": ");
+        trace_json_string(&b, all[i].summary, strlen(all[i].summary));
+        sim_buf_printf(&b, ", \"python\": %d, \"expected\": ", all[i].python);
+        if (all[i].expected)
+            trace_json_string(&b, all[i].expected, strlen(all[i].expected));
+        else
+            sim_buf_adds(&b, "null");
+        sim_buf_adds(&b, "}\n");
+        fwrite(b.p, 1, b.len, stdout);
+    }
+    sim_buf_free(&b);
     return TS_EXIT_OK;
 }
 
@@ -36,6 +77,10 @@ typedef struct run_sink {
     trace_names names;
     sim_buf line;
     bool midline;           /* the program's last write did not end a line */
+    /* for --status-json: */
+    sim_buf error;          /* the last `error` event's text ("ValueError: bad") */
+    sim_buf limit;          /* the `limit` event's text */
+    sim_buf deadlock;       /* the `deadlock` events' texts, as JSON strings with commas */
 } run_sink;
 
 static void run__sink(void *ud, const sim_event *ev)
@@ -54,6 +99,17 @@ static void run__sink(void *ud, const sim_event *ev)
         fflush(f);
         if (ev->len)
             rs->midline = ev->text[ev->len - 1] != '\n';
+    }
+    if (ev->kind == SIM_EV_ERROR && ev->text) {
+        sim_buf_clear(&rs->error);
+        sim_buf_add(&rs->error, ev->text, ev->len);
+    } else if (ev->kind == SIM_EV_LIMIT && ev->text) {
+        sim_buf_clear(&rs->limit);
+        sim_buf_add(&rs->limit, ev->text, ev->len);
+    } else if (ev->kind == SIM_EV_DEADLOCK && ev->text) {
+        if (rs->deadlock.len)
+            sim_buf_adds(&rs->deadlock, ", ");
+        trace_json_string(&rs->deadlock, ev->text, ev->len);
     }
     if (ev->kind == SIM_EV_DEADLOCK || ev->kind == SIM_EV_LIMIT) {
         fflush(stdout);
@@ -79,49 +135,69 @@ ts_view *ts_view_new(bool full)
 
 void ts_view_sink(void *ud, const sim_event *ev) { run__sink(ud, ev); }
 
+static void run__sink_fini(run_sink *rs)
+{
+    trace_names_fini(&rs->names);
+    sim_buf_free(&rs->line);
+    sim_buf_free(&rs->error);
+    sim_buf_free(&rs->limit);
+    sim_buf_free(&rs->deadlock);
+}
+
 void ts_view_free(ts_view *v)
 {
     run_sink *rs = (run_sink *)v;
     if (!rs)
         return;
     fflush(stdout);
-    trace_names_fini(&rs->names);
-    sim_buf_free(&rs->line);
+    run__sink_fini(rs);
     free(rs);
 }
 
-static void run_usage(FILE *f)
+static void run__json_str(sim_buf *b, const char *key, const char *v, size_t n)
 {
-    fputs("usage: threadsim run NAME|FILE.py [options]\n\n"
-          "Runs a built-in scenario (see 'threadsim list') or a Python program (Python 3\n"
-          "unless --python 2) and prints what it prints.\n\n"
-          "options:\n"
-          "  --trace               the full view: every event with its virtual time\n"
-          "  --python 2|3          dialect for default thread names (default: the scenario's)\n"
-          "  --max-events N        stop after N events (exit 4)\n"
-          "  --max-time SECS       stop when virtual time would pass SECS (exit 4)\n"
-          "  --switch-steps N      model calls (or Python statements) per switch interval (10000)\n"
-          "  --switch-interval S   virtual seconds charged per switch interval (0.005)\n"
-          "  --stack-size BYTES    stack per green thread (262144)\n"
-          "  --backend NAME        context switch: asm (x86-64, default) or ucontext\n"
-          "  --policy P            scheduling: fifo (default), random, pct[:DEPTH[:STEPS]]\n"
-          "  --seed N              the run's seed: random policies, Python's random (0)\n"
-          "  --db PATH             record the run into PATH (default ./threadsim.db)\n"
-          "  --no-db               do not record the run\n\n"
-          "Python programs (run in CPython 3.11; every thread, lock and clock simulated):\n"
-          "  -- ARGS...            the program's sys.argv[1:]\n"
-          "  --switch-steps N      lines per 5 ms switch interval (330000: CPython's speed)\n"
-          "  --granularity G       line (default) or opcode: where random/pct may switch\n"
-          "  --max-steps N         stop after N executed lines (200000000; exit 4)\n"
-          "  --max-memory SIZE     MemoryError past SIZE of Python allocations (256M)\n"
-          "  --max-output SIZE     stop after SIZE bytes of output (64M; exit 4)\n"
-          "  --timeout SECS        stop after SECS of wall-clock time (exit 4)\n"
-          "  -u                    unbuffered output, as python -u (also when PYTHONUNBUFFERED\n"
-          "                        is set): each write is a point where threads may switch\n"
-          "  --sandbox             confine the program by the kernel (Landlock, seccomp):\n"
-          "                        no network, no processes, writes only in a scratch folder\n",
-          f);
+    sim_buf_printf(b, ", \"%s\": ", key);
+    trace_json_string(b, v, n);
 }
+
+void ts_view_status(ts_view *v, const char *program, int status, const model_result *res,
+                    int64_t run_id)
+{
+    run_sink *rs = (run_sink *)v;
+    ts_status.outcome = model_outcome_name(res->outcome);
+    ts_status.program_status =
+        res->outcome == MODEL_OUT_EXIT || res->outcome == MODEL_OUT_EXCEPTION ? status : -1;
+    sim_buf *b = &ts_status.extra;
+    sim_buf_clear(b);
+    run__json_str(b, "program", program, strlen(program));
+    if (run_id > 0)
+        sim_buf_printf(b, ", \"run_id\": %" PRId64, run_id);
+    else
+        sim_buf_adds(b, ", \"run_id\": null");
+    sim_buf_printf(b, ", \"events\": %" PRIu64 ", \"end_time_ns\": %" PRId64, res->events,
+                   res->end_time);
+    if (res->outcome == MODEL_OUT_EXCEPTION && rs->error.len)
+        run__json_str(b, "exception", rs->error.p, rs->error.len);
+    else if (res->outcome == MODEL_OUT_LIMIT)
+        run__json_str(b, "limit", rs->limit.p ? rs->limit.p : "", rs->limit.len);
+    else if (res->outcome == MODEL_OUT_DEADLOCK)
+        sim_buf_printf(b, ", \"deadlock\": [%s]", sim_buf_str(&rs->deadlock));
+}
+
+const char ts_help_run[] =
+    "usage: threadsim run NAME|FILE.py [options] [-- ARGS...]\n\n"
+    "Runs a built-in scenario (see 'threadsim list') or a Python program (Python 3\n"
+    "unless --python 2 or its '# threadsim: python 2' directive) and prints what it\n"
+    "prints, as it goes; the run is recorded (trace and schedule) in the database.\n\n"
+    "options:\n"
+    "  --trace               the full view: every event with its virtual time\n"
+    TS_HELP_POLICY_OPTIONS
+    TS_HELP_DB_OPTIONS
+    TS_HELP_STATUS_JSON
+    TS_HELP_MODEL_OPTIONS
+    "\nPython programs (run in CPython 3.11; every thread, lock and clock simulated):\n"
+    TS_HELP_PY_OPTIONS
+    "\n" TS_HELP_EXIT_TABLE;
 
 int ts_parse_run_option(int argc, char **argv, model_opts *o, bool *python_set)
 {
@@ -192,7 +268,7 @@ int ts_cmd_run(int argc, char **argv)
     const char *name = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            run_usage(stdout);
+            fputs(ts_help_run, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(argv[i], "--trace") == 0) {
@@ -213,7 +289,7 @@ int ts_cmd_run(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-')
-            return ts_usage_error("run: unknown option '%s'", argv[i]);
+            return ts_unknown_option("run", argv[i]);
         if (name)
             return ts_usage_error("run: one scenario at a time ('%s' and '%s')", name, argv[i]);
         name = argv[i];
@@ -224,7 +300,7 @@ int ts_cmd_run(int argc, char **argv)
         return ts_run_py(name, &o, python_set, full, &db, &pol);
     const ts_scenario *sc = ts_scenario_find(name);
     if (!sc)
-        return ts_usage_error("unknown scenario '%s' (see 'threadsim list')", name);
+        return ts_unknown_scenario(NULL, name);
     if (!python_set)
         o.python = sc->python;
 
@@ -248,9 +324,10 @@ int ts_cmd_run(int argc, char **argv)
         fflush(stdout);
         if (ts_record_end(&rec, status, &res) != 0)
             status = TS_EXIT_USAGE;
+        else
+            ts_view_status((ts_view *)&rs, sc->name, status, &res, rec.meta.id);
     }
-    trace_names_fini(&rs.names);
-    sim_buf_free(&rs.line);
+    run__sink_fini(&rs);
     ts_policy_fini(&pol);
     store_close(st);
     return status;

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../model/cpy/py.h"
+#include "../sim/num.h"
 #include "cli.h"
 #include "cmd_py.h"
 #include "record.h"
@@ -32,35 +33,35 @@
 
 #define STEP_MAX_EVENTS 1000000   /* default event cap: a stepper shows nothing bigger */
 
-static void step_usage(FILE *f)
-{
-    fputs("usage: threadsim step NAME|program.py [options]\n"
-          "       threadsim step --replay TOKEN [options]\n\n"
-          "Runs a built-in scenario (see 'threadsim list') or a Python program one event\n"
-          "at a time (a Python program's threads also show the line they are at): at each\n"
-          "stop, every thread's state, the pending timers and the output so far; where\n"
-          "two or more threads can run, you choose which. Commands are read from the\n"
-          "terminal, from --commands or from standard input ('help' lists them).\n\n"
-          "options:\n"
-          "  --commands \"C1; C2\"   run these commands (';' or newlines between them)\n"
-          "  --replay TOKEN        start on the path of a replay token (NAME:CODE)\n"
-          "  --goal FILE           announce when the output so far equals FILE; the exit\n"
-          "                        status is then 1 if it never did\n"
-          "  --db PATH             record the path into PATH (default ./threadsim.db)\n"
-          "  --no-db               do not record it\n"
-          "  --seed N              the run's seed (Python's random)\n"
-          "  --choices block|program|line\n"
-          "                        where you may choose: where a thread blocks or yields\n"
-          "                        (default); also at every line (statement, for a\n"
-          "                        scenario: model call) where another thread is ready,\n"
-          "                        as the random policy may: any interleaving it finds\n"
-          "                        can be reached by hand (line); or only at the lines of\n"
-          "                        the program's own code, not the standard library's, as\n"
-          "                        'threadsim explore' chooses (program)\n"
-          "  --python 2|3, --max-events N, --max-time S, --switch-steps N,\n"
-          "  --switch-interval S, --stack-size B, --backend NAME   as for 'threadsim run'\n",
-          f);
-}
+const char ts_help_step[] =
+    "usage: threadsim step NAME|program.py [options] [-- ARGS...]\n"
+    "       threadsim step --replay TOKEN [options]\n\n"
+    "Runs a built-in scenario (see 'threadsim list') or a Python program one event\n"
+    "at a time (a Python program's threads also show the line they are at): at each\n"
+    "stop, every thread's state, the pending timers and the output so far; where\n"
+    "two or more threads can run, you choose which. Commands are read from the\n"
+    "terminal, from --commands or from standard input ('help' lists them).\n\n"
+    "options:\n"
+    "  --commands \"C1; C2\"   run these commands (';' or newlines between them)\n"
+    "  --replay TOKEN        start on the path of a replay token (NAME:CODE)\n"
+    "  --goal FILE           announce when the output so far equals FILE; the exit\n"
+    "                        status is then 1 if it never did\n"
+    "  --db PATH             record the path into PATH (default ./threadsim.db)\n"
+    "  --no-db               do not record it\n"
+    "  --seed N              the run's seed (Python's random)\n"
+    "  --choices block|program|line\n"
+    "                        where you may choose: where a thread blocks or yields\n"
+    "                        (default); also at every line (statement, for a\n"
+    "                        scenario: model call) where another thread is ready,\n"
+    "                        as the random policy may: any interleaving it finds\n"
+    "                        can be reached by hand (line); or only at the lines of\n"
+    "                        the program's own code, not the standard library's, as\n"
+    "                        'threadsim explore' chooses (program)\n"
+    "and the run options of 'threadsim run':\n"
+    TS_HELP_MODEL_OPTIONS
+    TS_HELP_PY_OPTIONS
+    "\nExit status: 0; 1 if --goal was never reached; 125 for bad usage, a\n"
+    "failing command script, an unknown scenario or an unusable database.\n";
 
 static const char step_help[] =
     "commands (short forms in brackets):\n"
@@ -149,9 +150,8 @@ static void cli__show(step_cli *c)
 static int cli__thread(const step_cli *c, const char *arg, uint32_t *id)
 {
     const char *p = arg[0] == '#' ? arg + 1 : arg;
-    char *end;
-    unsigned long v = strtoul(p, &end, 10);
-    if (*p >= '0' && *p <= '9' && !*end) {
+    uint64_t v;
+    if (sim_parse_u64(p, UINT32_MAX, &v) == SIM_NUM_OK) {
         *id = (uint32_t)v;
         return 0;
     }
@@ -229,15 +229,14 @@ static void cli__break(step_cli *c, const char *arg)
         return;
     }
     if (strncmp(arg, "line ", 5) == 0) {
-        char *end;
-        long line = strtol(arg + 5, &end, 10);
+        uint64_t line = 0;
         if (!c->view.src) {
             cli__bad(c, "source lines exist only for Python programs");
-        } else if (*end || line <= 0 || line > 1000000000) {
-            cli__bad(c, "break line takes a line number");
+        } else if (sim_parse_u64(arg + 5, 1000000000, &line) != SIM_NUM_OK || line == 0) {
+            cli__bad(c, "break line takes a line number (1 to 1000000000)");
         } else {
             ts_step_break_line(sp, (int)line);
-            cli__msg(c, "breakpoint %zu: line %ld", sp->nbrk, line);
+            cli__msg(c, "breakpoint %zu: line %" PRIu64, sp->nbrk, line);
         }
         return;
     }
@@ -504,7 +503,7 @@ int ts_cmd_step(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            step_usage(stdout);
+            fputs(ts_help_step, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(a, "--commands") == 0 || strcmp(a, "--replay") == 0 ||
@@ -542,7 +541,7 @@ int ts_cmd_step(int argc, char **argv)
             continue;
         }
         if (a[0] == '-')
-            return ts_usage_error("step: unknown option '%s'", a);
+            return ts_unknown_option("step", a);
         if (name)
             return ts_usage_error("step: one program at a time ('%s' and '%s')", name, a);
         name = a;
@@ -571,7 +570,7 @@ int ts_cmd_step(int argc, char **argv)
         }
         o.python = python_set ? o.python : 3;
     } else if (!sc) {
-        ts_usage_error("unknown scenario '%s' (see 'threadsim list')", name);
+        ts_unknown_scenario("step", name);
         free(tok_name);
         return TS_EXIT_USAGE;
     } else if (!python_set) {

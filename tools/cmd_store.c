@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../model/cpy/py.h"
+#include "../sim/num.h"
 #include "../traces/hash.h"
 #include "../traces/json.h"
 #include "../traces/replay.h"
@@ -44,7 +45,7 @@ static int cmd__run_arg(const char *cmd, int argc, char **argv, ts_db_opts *db, 
     if (k != 0)
         return k;
     if (argv[0][0] == '-')
-        return ts_usage_error("%s: unknown option '%s'", cmd, argv[0]), -1;
+        return ts_unknown_option(cmd, argv[0]), -1;
     if (*ref)
         return ts_usage_error("%s: one run at a time ('%s' and '%s')", cmd, *ref, argv[0]), -1;
     *ref = argv[0];
@@ -126,19 +127,17 @@ static int runs__json(void *ud, const store_run *r)
     return 0;
 }
 
-static void runs_usage(FILE *f)
-{
-    fputs("usage: threadsim runs [options]\n\n"
-          "Lists the recorded runs, newest first: id, scenario, policy, seed, status,\n"
-          "events, virtual end time, trace hash. 'incomplete' marks a run whose\n"
-          "recording never finished (killed, or still running).\n\n"
-          "options:\n"
-          "  --limit N      only the newest N runs\n"
-          "  --json         one JSON object per run and line, with every column\n"
-          "                 (recorded_at, host, options too)\n"
-          "  --db PATH      the database (default ./threadsim.db)\n",
-          f);
-}
+const char ts_help_runs[] =
+    "usage: threadsim runs [options]\n\n"
+    "Lists the recorded runs, newest first: id, scenario, policy, seed, status,\n"
+    "events, virtual end time, trace hash. 'incomplete' marks a run whose\n"
+    "recording never finished (killed, or still running).\n\n"
+    "options:\n"
+    "  --limit N             only the newest N runs\n"
+    "  --json                one JSON object per run and line, with every column\n"
+    "                        (exit_status, recorded_at, host, options too)\n"
+    "  --db PATH             the database (default ./threadsim.db)\n\n"
+    "Exit status: 0; 125 for bad usage or an unusable database.\n";
 
 int ts_cmd_runs(int argc, char **argv)
 {
@@ -147,7 +146,7 @@ int ts_cmd_runs(int argc, char **argv)
     uint64_t limit = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            runs_usage(stdout);
+            fputs(ts_help_runs, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(argv[i], "--json") == 0) {
@@ -167,7 +166,9 @@ int ts_cmd_runs(int argc, char **argv)
             i += k - 1;
             continue;
         }
-        return ts_usage_error("runs: unknown argument '%s'", argv[i]);
+        if (argv[i][0] == '-')
+            return ts_unknown_option("runs", argv[i]);
+        return ts_usage_error("runs takes no arguments ('%s')", argv[i]);
     }
     store *st = ts_db_open(&db, false);
     if (!st)
@@ -202,17 +203,19 @@ static void show__json_sink(void *ud, const sim_event *ev)
     fwrite(j->line.p, 1, j->line.len, stdout);
 }
 
-static void show_usage(FILE *f)
-{
-    fputs("usage: threadsim show RUN [options]\n\n"
-          "Prints a recorded run again, as 'threadsim run' printed it: the output view\n"
-          "(each write to the stream the program used). RUN is a run id, 'last' or 'last~N'.\n\n"
-          "options:\n"
-          "  --trace        the full view: every event with its virtual time\n"
-          "  --json         every event as one JSON object per line (JSON Lines)\n"
-          "  --db PATH      the database (default ./threadsim.db)\n",
-          f);
-}
+const char ts_help_show[] =
+    "usage: threadsim show RUN [options]\n"
+    "       threadsim show exploration N|last [--json] [--db PATH]\n\n"
+    "Prints a recorded run again, as 'threadsim run' printed it: the output view\n"
+    "(each write to the stream the program used). RUN is a run id, 'last' or 'last~N'.\n"
+    "'show exploration' prints a recorded exploration's report again (see\n"
+    "'threadsim explorations').\n\n"
+    "options:\n"
+    "  --trace               the full view: every event with its virtual time\n"
+    "  --json                every event as one JSON object per line (JSON Lines);\n"
+    "                        an exploration: its report as one JSON document\n"
+    "  --db PATH             the database (default ./threadsim.db)\n\n"
+    "Exit status: 0; 125 for bad usage, an unknown run or an unusable database.\n";
 
 int ts_cmd_show(int argc, char **argv)
 {
@@ -223,7 +226,7 @@ int ts_cmd_show(int argc, char **argv)
     const char *ref = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            show_usage(stdout);
+            fputs(ts_help_show, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(argv[i], "--trace") == 0) {
@@ -279,19 +282,17 @@ done:
 
 /* ---- replay ------------------------------------------------------------------- */
 
-static void replay_usage(FILE *f)
-{
-    fputs("usage: threadsim replay RUN [options]\n\n"
-          "Runs RUN's scenario again with its options and seed, making every scheduling\n"
-          "decision as recorded, and reports whether the new trace is identical (the same\n"
-          "trace hash): exit 0 if so, 1 if not (with where the schedule stopped fitting\n"
-          "and the first differing event), 2 on trouble. The new run is recorded too,\n"
-          "as policy 'replay'.\n\n"
-          "options:\n"
-          "  --no-record    do not record the new run\n"
-          "  --db PATH      the database (default ./threadsim.db)\n",
-          f);
-}
+const char ts_help_replay[] =
+    "usage: threadsim replay RUN [options]\n\n"
+    "Runs RUN's scenario again with its options and seed, making every scheduling\n"
+    "decision as recorded, and reports whether the new trace is identical (the same\n"
+    "trace hash). The new run is recorded too, as policy 'replay'.\n\n"
+    "options:\n"
+    "  --no-record           do not record the new run\n"
+    "  --db PATH             the database (default ./threadsim.db)\n\n"
+    "Exit status: 0 identical; 1 not (with where the schedule stopped fitting and\n"
+    "the first differing event); 125 for bad usage, an unknown or incomplete run,\n"
+    "an unusable database.\n";
 
 typedef struct replay__text {
     sim_buf full;             /* the new run's full view */
@@ -308,6 +309,28 @@ static void replay__sink(void *ud, const sim_event *ev)
 /* Whether the policy that made run `r`'s decisions offered one at every step
  * (sim_policy.every_step): random and PCT do, FIFO and the stepper do not; a
  * replay did whatever the run it replayed did. */
+/* The "jitter=NS" of an explorer's stored policy (0 if absent), read the one
+ * way numbers are read (sim/num.h); -1 if it is there but not a number. */
+static int replay__jitter(const char *policy, int64_t *out)
+{
+    const char *j = strstr(policy, "jitter=");
+    *out = 0;
+    if (!j)
+        return 0;
+    j += 7;
+    char buf[24];
+    size_t n = strcspn(j, " ");
+    if (n >= sizeof buf)
+        return -1;
+    memcpy(buf, j, n);
+    buf[n] = '\0';
+    uint64_t v;
+    if (sim_parse_u64(buf, INT64_MAX, &v) != SIM_NUM_OK)
+        return -1;
+    *out = (int64_t)v;
+    return 0;
+}
+
 static bool replay__every_step(store *st, const store_run *r)
 {
     if (strncmp(r->policy, "random", 6) == 0 || strncmp(r->policy, "pct", 3) == 0 ||
@@ -343,6 +366,13 @@ static int replay__run(store *st, const store_run *orig, bool record)
     if (!sc && !prog)
         return ts_usage_error("run %" PRId64 "'s scenario '%s' no longer exists", orig->id,
                               orig->scenario);
+    const char *xp = strncmp(orig->policy, "explore ", 8) == 0 ? orig->policy : NULL;
+    int64_t jitter = 0;
+    if (xp && replay__jitter(xp, &jitter) != 0) {
+        py_program_free(prog);
+        return ts_usage_error("cannot replay run %" PRId64 ": its policy '%s' has no readable "
+                              "jitter", orig->id, orig->policy);
+    }
     trace_decision *sched;
     size_t nsched;
     if (store_load_schedule(st, orig->id, &sched, &nsched) != 0) {
@@ -368,11 +398,9 @@ static int replay__run(store *st, const store_run *orig, bool record)
     /* an explorer's representative run ("explore program|line jitter=NS"):
      * timers due together were its choices too, and a Python program's
      * choices were at its own lines only ("program") */
-    const char *xp = strncmp(orig->policy, "explore ", 8) == 0 ? orig->policy : NULL;
     if (xp) {
-        const char *j = strstr(xp, "jitter=");
         o.policy.pick_timer = o.policy.pick;
-        o.policy.jitter = j ? strtoll(j + 7, NULL, 10) : 0;
+        o.policy.jitter = jitter;
         ts_py.program_lines = strstr(xp, " program") != NULL;
         if (strstr(xp, " unbuffered"))
             ts_py.unbuffered = true;
@@ -450,7 +478,7 @@ int ts_cmd_replay(int argc, char **argv)
     const char *ref = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            replay_usage(stdout);
+            fputs(ts_help_replay, stdout);
             return TS_EXIT_OK;
         }
         if (strcmp(argv[i], "--no-record") == 0) {

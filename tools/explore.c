@@ -490,9 +490,9 @@ static int x__run(ts_x_runner run, void *arg, const void *spec, size_t len, x_ru
     model_result mr;
     *status = run(arg, spec, len, &cb, &mr);
     r->status = *status;
-    if (*status == MODEL_EXIT_DEADLOCK && !r->failure)
+    if (mr.outcome == MODEL_OUT_DEADLOCK && !r->failure)
         r->failure = "deadlock";
-    if (*status == MODEL_EXIT_LIMIT && !r->failure)
+    if (mr.outcome == MODEL_OUT_LIMIT && !r->failure)
         r->failure = "limit";
     return r->oom ? -1 : 0;
 }

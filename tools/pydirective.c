@@ -12,18 +12,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/num.h"
+
 static const char pydir__tag[] = "# threadsim: ";
 
-/* An integer in [lo, hi] and nothing else but trailing blanks. */
+/* An integer in [lo, hi] (decimal digits, sim/num.h) and nothing else but
+ * trailing blanks. */
 static bool pydir__int(const char *s, int lo, int hi, int *out)
 {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s)
+    char buf[32];
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    if (n >= sizeof buf)
         return false;
-    while (*end == ' ' || *end == '\t' || *end == '\r')
-        end++;
-    if (*end || v < lo || v > hi)
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    uint64_t v;
+    if (sim_parse_u64(buf, (uint64_t)hi, &v) != SIM_NUM_OK || v < (uint64_t)lo)
         return false;
     *out = (int)v;
     return true;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/num.h"
 #include "cli.h"
 
 /* ---- --db / --no-db -------------------------------------------------------- */
@@ -57,29 +58,29 @@ ts_policy_opts ts_policy_opts_default(void)
     return p;
 }
 
-/* "pct", "pct:D" or "pct:D:K". */
+/* "pct", "pct:D" or "pct:D:K" (D and K decimal digits, sim/num.h). */
 static int policy__parse_pct(const char *v, ts_policy_opts *p)
 {
-    unsigned long long d = 3, k = 1000;
-    const char *rest = v + 3;
-    char *end;
-    if (*rest == ':') {
-        if (rest[1] < '0' || rest[1] > '9')
+    uint64_t d = 3, k = 1000;
+    char buf[64];
+    if (strlen(v) >= sizeof buf)
+        return -1;
+    snprintf(buf, sizeof buf, "%s", v);
+    if (strncmp(buf, "pct", 3) != 0 || (buf[3] && buf[3] != ':'))
+        return -1;
+    if (buf[3] == ':') {
+        char *ds = buf + 4, *ks = strchr(ds, ':');
+        if (ks)
+            *ks++ = '\0';
+        if (sim_parse_u64(ds, 64, &d) != SIM_NUM_OK ||
+            (ks && sim_parse_u64(ks, UINT64_C(1) << 40, &k) != SIM_NUM_OK))
             return -1;
-        d = strtoull(rest + 1, &end, 10);
-        rest = end;
-        if (*rest == ':') {
-            if (rest[1] < '0' || rest[1] > '9')
-                return -1;
-            k = strtoull(rest + 1, &end, 10);
-            rest = end;
-        }
     }
-    if (*rest || d < 1 || d > 64 || k < 1 || k > (1ULL << 40))
+    if (d < 1 || k < 1)
         return -1;
     p->pct_depth = (uint32_t)d;
     p->pct_steps = k;
-    snprintf(p->spec, sizeof p->spec, "pct:%llu:%llu", d, k);
+    snprintf(p->spec, sizeof p->spec, "pct:%" PRIu64 ":%" PRIu64, d, k);
     return 0;
 }
 
@@ -184,7 +185,8 @@ int ts_record_end(ts_recording *r, int status, const model_result *res)
 {
     if (!r->rec)
         return 0;
-    int rc = store_rec_end(r->rec, status, res->end_time, res->threads);
+    int rc = store_rec_end(r->rec, ts_store_status(status, res), status, res->end_time,
+                           res->threads);
     r->rec = NULL;
     int64_t id = r->meta.id;
     uint64_t hash = r->meta.hash;

@@ -69,6 +69,16 @@ typedef struct ts_recording {
  * TS_EXIT_USAGE after printing the error. */
 int ts_record_begin(ts_recording *r, store *st, const char *scenario, const char *policy,
                     model_opts *o, int64_t replay_of);
+/* The store's status of a run that ended with `status` and `res`. */
+static inline store_status ts_store_status(int status, const model_result *res)
+{
+    switch (res->outcome) {
+    case MODEL_OUT_DEADLOCK: return STORE_DEADLOCK;
+    case MODEL_OUT_LIMIT: return STORE_LIMIT;
+    case MODEL_OUT_EXIT: return status == 0 ? STORE_OK : STORE_EXCEPTION;
+    default: return STORE_EXCEPTION;
+    }
+}
 /* After model_run: write the outcome. Returns 0, or TS_EXIT_USAGE after
  * printing the error (the run then stays 'incomplete'). Frees r's strings;
  * r->meta.id, .hash and .has_hash stay valid. */

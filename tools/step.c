@@ -304,6 +304,7 @@ void ts_step_go(ts_step *sp, ts_step_rule rule, uint64_t target)
     if (!r.saw_after) {
         sp->at_end = true;
         sp->status = status;
+        sp->outcome = res.outcome;
         sp->pending = false;
     }
 }

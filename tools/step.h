@@ -97,6 +97,7 @@ typedef struct ts_step {
     trace_states st;          /* every thread after event pos */
     bool at_end;              /* no event follows pos */
     int status;               /* the run's exit status (MODEL_EXIT_*), valid at_end */
+    model_outcome outcome;    /* how it ended, valid at_end */
     bool pending;             /* a decision follows event pos */
     uint64_t pending_k;       /* its number */
     uint32_t *ready;          /* the ready threads then, in queue order */

@@ -79,8 +79,8 @@ static void view__state(sim_buf *b, const ts_step *sp, uint32_t id, const trace_
         sim_buf_adds(b, "new (not started)");
         break;
     case TRACE_ST_SLEEPING:
-        sim_buf_adds(b, "sleeping until ");
-        view__time(b, t->deadline);
+        sim_buf_adds(b, "sleeping ");
+        trace_fmt_until(b, t->deadline);
         break;
     case TRACE_ST_BLOCKED:
         sim_buf_printf(b, "blocked: %s", t->reason ? t->reason : "?");
@@ -89,8 +89,8 @@ static void view__state(sim_buf *b, const ts_step *sp, uint32_t id, const trace_
         if (holder)
             sim_buf_printf(b, ", held by %s", holder);
         if (t->deadline >= 0) {
-            sim_buf_adds(b, " (until ");
-            view__time(b, t->deadline);
+            sim_buf_adds(b, " (");
+            trace_fmt_until(b, t->deadline);
             sim_buf_addc(b, ')');
         }
         break;
@@ -102,8 +102,8 @@ static void view__state(sim_buf *b, const ts_step *sp, uint32_t id, const trace_
     case TRACE_ST_KILLED:
         sim_buf_adds(b, "killed");
         if (t->reason && strcmp(t->reason, "sleep") == 0) {
-            sim_buf_adds(b, " while sleeping until ");
-            view__time(b, t->deadline);
+            sim_buf_adds(b, " while sleeping ");
+            trace_fmt_until(b, t->deadline);
         } else if (t->reason) {
             sim_buf_printf(b, " while blocked: %s%s%s", t->reason, t->what ? " " : "",
                            t->what ? t->what : "");
@@ -293,9 +293,11 @@ static void view__footer(view_lines *ls, const ts_step *sp, const ts_step_view *
         l->color = "1", l->c0 = 0, l->c1 = b.len;
         view__add(ls, "", "'choose N' runs #N; 'step' takes the one marked");
     } else if (sp->at_end) {
-        static const char *const how[] = {"the program finished", "an exception ended main",
-                                          "?", "deadlock", "a run limit stopped it"};
-        const char *h = sp->status >= 0 && sp->status <= 4 ? how[sp->status] : "?";
+        const char *h = sp->outcome == MODEL_OUT_DEADLOCK  ? "deadlock"
+                      : sp->outcome == MODEL_OUT_LIMIT     ? "a run limit stopped it"
+                      : sp->outcome == MODEL_OUT_EXCEPTION ? "an exception ended main"
+                      : sp->outcome == MODEL_OUT_EXIT      ? "the program finished"
+                                                           : "the engine failed";
         sim_buf_printf(&b, "%s: exit status %d  ('back' or 'restart' to explore)", h, sp->status);
         view_line *l = view__add(ls, "end", b.p);
         l->color = sp->status ? "1;31" : "1";

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/num.h"
+
 const char *trace_st_name(trace_st s)
 {
     static const char *const names[] = {"new",      "running",  "ready", "blocked",
@@ -246,6 +248,13 @@ void trace_states_end(trace_states *s)
     }
 }
 
+/* A timer is pending for this wait: it has a deadline, and not one past the
+ * end of time (the engine arms none for those, sim/sched.h). */
+static bool states__timed(const trace_thread *t)
+{
+    return t->deadline >= 0 && t->deadline < SIM_TIME_END;
+}
+
 static int states__timer_cmp(const void *a, const void *b)
 {
     const trace_timer *x = a, *y = b;
@@ -261,7 +270,7 @@ size_t trace_states_timers(const trace_states *s, trace_timer *out, size_t cap)
     size_t n = 0;
     for (uint32_t i = 0; i < s->n; i++) {
         const trace_thread *t = &s->th[i];
-        if ((t->state == TRACE_ST_BLOCKED || t->state == TRACE_ST_SLEEPING) && t->deadline >= 0)
+        if ((t->state == TRACE_ST_BLOCKED || t->state == TRACE_ST_SLEEPING) && states__timed(t))
             n++;
     }
     if (!out || !cap)
@@ -270,7 +279,7 @@ size_t trace_states_timers(const trace_states *s, trace_timer *out, size_t cap)
     size_t k = 0;
     for (uint32_t i = 0; i < s->n; i++) {
         const trace_thread *t = &s->th[i];
-        if ((t->state == TRACE_ST_BLOCKED || t->state == TRACE_ST_SLEEPING) && t->deadline >= 0)
+        if ((t->state == TRACE_ST_BLOCKED || t->state == TRACE_ST_SLEEPING) && states__timed(t))
             all[k++] = (trace_timer){.when = t->deadline, .thread = i, .armed = t->since_seq};
     }
     /* (when, armed) keys are unique: armed is a distinct event number per thread */

@@ -119,7 +119,7 @@ typedef struct trace_timer {
 } trace_timer;
 
 /* The pending timers in firing order: by time, then by arming order (the
- * engine's order, sim/timerq.h). Fills at most `cap`; returns how many
+ * engine's order, sim/timerq.h); a wait past the end of time has none. Fills at most `cap`; returns how many
  * there are. */
 size_t trace_states_timers(const trace_states *s, trace_timer *out, size_t cap);
 

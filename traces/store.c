@@ -403,16 +403,6 @@ const char *store_status_name(store_status s)
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
 
-store_status store_status_of_exit(int exit_status)
-{
-    switch (exit_status) {
-    case 0: return STORE_OK;
-    case 3: return STORE_DEADLOCK;
-    case 4: return STORE_LIMIT;
-    default: return STORE_EXCEPTION;
-    }
-}
-
 void store_run_free(store_run *r)
 {
     free(r->scenario);

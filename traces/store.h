@@ -87,16 +87,15 @@ int store_schema_version(const store *st);
 
 typedef enum store_status {
     STORE_INCOMPLETE,         /* recording started and never finished (killed, or in progress) */
-    STORE_OK,                 /* exit status 0 */
-    STORE_EXCEPTION,          /* main raised (exit status 1) */
-    STORE_DEADLOCK,           /* exit status 3 */
-    STORE_LIMIT,              /* a run limit stopped it (exit status 4) */
+    STORE_OK,                 /* the program ended by itself with exit status 0 */
+    STORE_EXCEPTION,          /* it ended otherwise: main raised (exit status 1), or its
+                               * own non-zero status (sys.exit(n)), or the engine failed */
+    STORE_DEADLOCK,           /* a deadlock stopped it (exit status 126) */
+    STORE_LIMIT,              /* a run limit stopped it (exit status 124) */
 } store_status;
 
 /* "incomplete", "ok", ... */
 const char *store_status_name(store_status s);
-/* The status for a run's exit status (0, 1, 3, 4; anything else: exception). */
-store_status store_status_of_exit(int exit_status);
 
 typedef struct store_run {
     int64_t id;               /* rowid, from 1; set by store_rec_begin */
@@ -138,9 +137,11 @@ void store_rec_event(void *ud, const sim_event *ev);
 /* A sim_decision_fn: buffer one scheduling decision. */
 void store_rec_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, uint32_t thread,
                         bool step);
-/* Write what is left and the run's outcome; frees `rec`. Returns 0, or -1
- * if anything failed (the run then stays 'incomplete'). */
-int store_rec_end(store_rec *rec, int exit_status, int64_t end_time, uint32_t threads);
+/* Write what is left and the run's outcome (`status`; its exit status);
+ * frees `rec`. Returns 0, or -1 if anything failed (the run then stays
+ * 'incomplete'). */
+int store_rec_end(store_rec *rec, store_status status, int exit_status, int64_t end_time,
+                  uint32_t threads);
 /* The trace hash of the events seen so far. */
 uint64_t store_rec_hash(const store_rec *rec);
 

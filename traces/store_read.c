@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/num.h"
 #include "hash.h"
 
 #define READ__RUN_COLS                                                                             \
@@ -68,31 +69,37 @@ static int read__run_row(store *st, sqlite3_stmt *s, store_run *r)
 int store__resolve_in(store *st, const char *table, const char *what, const char *ref,
                       int64_t *id)
 {
-    char *end;
+    /* ids and N are decimal digits (sim/num.h): an id from 1 to INT64_MAX
+     * (SQLite's largest), N from 0 to INT64_MAX - 1 (so that N + 1, the
+     * count a message names, fits too) */
+    const char *an = strchr("aeiou", what[0]) ? "n" : "";
+    uint64_t v = 0;
+    int rc;
     if (strncmp(ref, "last", 4) == 0 && (ref[4] == '\0' || ref[4] == '~')) {
-        long long back = 0;
         if (ref[4] == '~') {
-            if (ref[5] < '0' || ref[5] > '9')
-                goto bad;
-            back = strtoll(ref + 5, &end, 10);
-            if (*end || back < 0)
+            rc = sim_parse_u64(ref + 5, INT64_MAX - 1, &v);
+            if (rc == SIM_NUM_RANGE)
+                return store__failf(st, "'%s' is out of range (N in last~N is at most %" PRId64
+                                        ")", ref, INT64_MAX - 1);
+            if (rc != SIM_NUM_OK)
                 goto bad;
         }
+        int64_t back = (int64_t)v;
         char sql[96];
         snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY id DESC LIMIT 1 OFFSET ?", table);
         sqlite3_stmt *s = store__prepare(st, sql);
         if (!s)
             return -1;
         sqlite3_bind_int64(s, 1, back);
-        int rc = sqlite3_step(s);
+        rc = sqlite3_step(s);
         if (rc == SQLITE_ROW)
             *id = sqlite3_column_int64(s, 0);
         sqlite3_finalize(s);
         if (rc == SQLITE_DONE && back == 0)
             return store__failf(st, "database '%s' has no %ss yet", st->path, what);
         if (rc == SQLITE_DONE)
-            return store__failf(st, "database '%s' has fewer than %lld %ss", st->path, back + 1,
-                                what);
+            return store__failf(st, "database '%s' has fewer than %" PRId64 " %ss", st->path,
+                                back + 1, what);
         if (rc != SQLITE_ROW) {
             char why[64];
             snprintf(why, sizeof why, "cannot find the last %s", what);
@@ -100,17 +107,17 @@ int store__resolve_in(store *st, const char *table, const char *what, const char
         }
         return 0;
     }
-    if (!*ref || *ref == '-' || *ref == '+')
+    rc = sim_parse_u64(ref, INT64_MAX, &v);
+    if (rc == SIM_NUM_RANGE)
+        return store__failf(st, "'%s' is out of range (%s ids go up to %" PRId64 ")", ref, what,
+                            INT64_MAX);
+    if (rc != SIM_NUM_OK || v == 0)
         goto bad;
-    long long v = strtoll(ref, &end, 10);
-    if (*end || v <= 0)
-        goto bad;
-    *id = v;
+    *id = (int64_t)v;
     return 0;
 bad:
-    return store__failf(st, "'%s' is not a%s %s (a%s %s id or 'last')", ref,
-                        strchr("aeiou", what[0]) ? "n" : "", what,
-                        strchr("aeiou", what[0]) ? "n" : "", what);
+    return store__failf(st, "'%s' is not a%s %s (a%s %s id, 'last' or 'last~N')", ref, an, what,
+                        an, what);
 }
 
 int store_resolve(store *st, const char *ref, int64_t *id)

@@ -401,7 +401,8 @@ store_rec *store_rec_begin(store *st, store_run *meta)
     return r;
 }
 
-int store_rec_end(store_rec *r, int exit_status, int64_t end_time, uint32_t threads)
+int store_rec_end(store_rec *r, store_status status, int exit_status, int64_t end_time,
+                  uint32_t threads)
 {
     store_run *m = r->meta;
     m->events = r->events;
@@ -409,7 +410,7 @@ int store_rec_end(store_rec *r, int exit_status, int64_t end_time, uint32_t thre
     if (threads > r->threads)
         r->threads = threads;
     m->threads = r->threads;
-    m->status = store_status_of_exit(exit_status);
+    m->status = status;
     m->exit_status = exit_status;
     m->end_time = end_time;
     m->hash = r->hasher.h;

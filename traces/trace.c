@@ -1,6 +1,8 @@
 /* traces/trace.c — in-memory traces and their text views (see trace.h). */
 #include "trace.h"
 
+#include "../sim/num.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,11 +175,21 @@ static void fmt__quoted(sim_buf *b, const char *s, size_t n)
     sim_buf_addc(b, '"');
 }
 
+void trace_fmt_until(sim_buf *b, int64_t deadline)
+{
+    if (deadline >= SIM_TIME_END) {
+        sim_buf_adds(b, "past the end of time");
+        return;
+    }
+    sim_buf_adds(b, "until ");
+    trace_fmt_time(b, deadline);
+}
+
 static void fmt__until(sim_buf *b, int64_t deadline)
 {
     if (deadline >= 0) {
-        sim_buf_adds(b, " until ");
-        trace_fmt_time(b, deadline);
+        sim_buf_addc(b, ' ');
+        trace_fmt_until(b, deadline);
     }
 }
 

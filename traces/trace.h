@@ -63,6 +63,9 @@ const char *trace_names_get(const trace_names *nm, uint32_t id);
 
 /* Format virtual ns as seconds with nine decimals ("3.000000000"). */
 void trace_fmt_time(sim_buf *b, int64_t ns);
+/* A wait's deadline: "until 3.000000000", or "past the end of time" for
+ * SIM_TIME_END (sim/num.h: such a wait never times out). */
+void trace_fmt_until(sim_buf *b, int64_t deadline);
 /* Append the full-view line of `ev` (with '\n') to `b`; `nm` must already
  * have seen `ev`. */
 void trace_fmt_line(sim_buf *b, const trace_names *nm, const sim_event *ev);

@@ -42,6 +42,7 @@ typedef struct cpy_state {
     PyThreadState *main_ts;   /* the interpreter's first thread state */
     PyThreadState *zombie;    /* a finished thread's state, deleted by the next to run */
     int exit_code;            /* the program's status (sys.exit, uncaught exception) */
+    bool raised;              /* exit_code is 1 from an uncaught exception (not SystemExit) */
     bool in_run;              /* between model_run's start and end */
     uint64_t run_gen;         /* bumps per run: locks made earlier drop stale model state */
     uint64_t lines;           /* line events so far (all threads) */
@@ -88,6 +89,14 @@ bool cpy_is_lock(PyObject *o);                 /* a lock of _thread (notes its o
 void cpy_trace_scope(void);          /* which frames the tracer sees, for this run's policy */
 void cpy_watchdog_start(void);        /* count-only tracing for lone runaway threads */        /* the line tracer on or off for the running thread */
 void cpy_note_line(void);           /* a "file:line" note if the line changed */
+/* A timeout in seconds (a float, or an int or anything with __index__) to
+ * nanoseconds, rounded away from zero, as CPython 3.11's
+ * _PyTime_FromSecondsObject(..., _PyTime_ROUND_TIMEOUT) does, with its
+ * errors: ValueError for NaN, OverflowError "timestamp out of range for
+ * platform time_t" for a float and "timestamp too large to convert to C
+ * _PyTime_t" for an integer outside int64 nanoseconds. 0, or -1 with the
+ * exception set. */
+int cpy_timeout_ns(PyObject *obj, int64_t *ns);
 
 /* Where the running thread waits, for traces and deadlock reports: reason
  * (interned, static) and text (owned) from the Python stack: the API the

@@ -257,36 +257,62 @@ static void cpy__clock_read(void)
     }
 }
 
+int cpy_timeout_ns(PyObject *obj, int64_t *ns)
+{
+    if (PyFloat_Check(obj)) {
+        double d = PyFloat_AsDouble(obj);
+        if (isnan(d)) {
+            PyErr_SetString(PyExc_ValueError, "Invalid value NaN (not a number)");
+            return -1;
+        }
+        d *= 1e9;
+        d = d < 0 ? floor(d) : ceil(d);
+        /* int64 range; 2^63 itself is out (CPython's check lets it through
+         * and then converts it with undefined behaviour) */
+        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) {
+            PyErr_SetString(PyExc_OverflowError, "timestamp out of range for platform time_t");
+            return -1;
+        }
+        *ns = (int64_t)d;
+        return 0;
+    }
+    long long v = PyLong_AsLongLong(obj);
+    if (v == -1 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError))
+            PyErr_SetString(PyExc_OverflowError, "timestamp too large to convert to C _PyTime_t");
+        else if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "'%.200s' object cannot be interpreted as an integer",
+                         Py_TYPE(obj)->tp_name);
+        }
+        return -1;
+    }
+    if (__builtin_mul_overflow(v, (long long)SIM_NS_PER_SEC, &v)) {
+        PyErr_SetString(PyExc_OverflowError, "timestamp too large to convert to C _PyTime_t");
+        return -1;
+    }
+    *ns = v;
+    return 0;
+}
+
 static PyObject *t_sleep(PyObject *m, PyObject *arg)
 {
     (void)m;
-    double secs = PyFloat_AsDouble(arg);
-    if (secs == -1 && PyErr_Occurred()) {
-        if (PyErr_ExceptionMatches(PyExc_TypeError)) {
-            PyErr_Clear();
-            PyErr_Format(PyExc_TypeError, "'%.200s' object cannot be interpreted as an integer",
-                         Py_TYPE(arg)->tp_name);
-        }
+    int64_t ns;
+    if (cpy_timeout_ns(arg, &ns) < 0)
         return NULL;
-    }
-    if (isnan(secs)) {
-        PyErr_SetString(PyExc_ValueError, "Invalid value NaN (not a number)");
-        return NULL;
-    }
-    if (secs < 0) {
+    if (ns < 0) {
         PyErr_SetString(PyExc_ValueError, "sleep length must be non-negative");
-        return NULL;
-    }
-    if (secs * 1e9 >= 9.2233720368547758e18) {
-        PyErr_SetString(PyExc_OverflowError, "timestamp too large to convert to C _PyTime_t");
         return NULL;
     }
     if (!cpy.in_run)
         Py_RETURN_NONE;
     cpy_note_line();
     /* an interrupt_main() wakes main early: its handler runs, and unless it
-     * raises, the sleep goes on to its end (PEP 475) */
-    int64_t until = model_now_ns() + model_secs_to_ns(secs);
+     * raises, the sleep goes on to its end (PEP 475). A sleep past the end of
+     * time never ends (sim/num.h): its deadline saturates, and so does each
+     * new one. */
+    int64_t until = sim_time_add(model_now_ns(), ns);
     do {
         PyThreadState *ts = cpy_leave();
         sim_sleep(model_sched(), until - model_now_ns());

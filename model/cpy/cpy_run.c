@@ -479,6 +479,7 @@ static int child__uncaught(void)
 {
     if (PyErr_ExceptionMatches(PyExc_SystemExit))
         return child__system_exit();
+    cpy.raised = true;
     PyObject *t, *v, *tb;
     PyErr_Fetch(&t, &v, &tb);
     PyErr_NormalizeException(&t, &v, &tb);
@@ -625,6 +626,7 @@ static PyObject *child__prepare(const py_program *p, PyObject **globals, bool *s
         PyDict_SetItemString(d, "__cached__", Py_None) < 0) {
         PyErr_Print();
         cpy.exit_code = 1;
+        cpy.raised = true;
         return NULL;
     }
     Py_DECREF(fname);
@@ -778,8 +780,12 @@ static int child__run(const py_program *p, model_result *res)
     int status = model_run(&o, child__main, (void *)p, res);
     cpy.in_run = false;
     cpy_ts_activate(cpy.main_ts);
-    if (status == MODEL_EXIT_OK || status == MODEL_EXIT_ERROR)
+    if (status == MODEL_EXIT_OK || status == MODEL_EXIT_ERROR) {
+        /* the program ended by itself: its status is its own */
         status = cpy.exit_code;
+        if (res)
+            res->outcome = cpy.raised && status == 1 ? MODEL_OUT_EXCEPTION : MODEL_OUT_EXIT;
+    }
     return status;
 }
 
@@ -983,6 +989,7 @@ static int parent__limit(const model_opts *m, const sim_event *last, const char 
     if (m->sink)
         m->sink(m->sink_ud, &ev);
     out->status = MODEL_EXIT_LIMIT;
+    out->outcome = MODEL_OUT_LIMIT;
     out->sim = SIM_LIMIT;
     out->end_time = last->time;
     out->events = last->seq + 1;
@@ -1265,7 +1272,10 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
             fprintf(stderr, "threadsim: the Python engine died (signal %d: %s) after event %llu\n",
                     WTERMSIG(ws), strsignal(WTERMSIG(ws)), (unsigned long long)last.seq);
         } else if (WIFEXITED(ws) && WEXITSTATUS(ws) != 0) {
+            /* the program's os._exit(n), or the engine's own failure */
             status = WEXITSTATUS(ws);
+            if (status != MODEL_EXIT_INTERNAL)
+                out.outcome = MODEL_OUT_EXIT;
         } else {
             fprintf(stderr, "threadsim: the Python engine ended without a result\n");
         }

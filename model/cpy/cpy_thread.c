@@ -197,48 +197,30 @@ static bool lock__wait(cpy_lock *l, int64_t deadline)
     return r != SIM_TIMEDOUT ? 1 : 0;
 }
 
-/* acquire(blocking=True, timeout=-1) as _threadmodule.c parses it. */
-static int lock__parse(PyObject *args, PyObject *kw, int *blocking, double *timeout)
+/* acquire(blocking=True, timeout=-1) as _threadmodule.c parses it: the
+ * timeout in ns, LOCK__UNSET (-1 s) when none was given. */
+#define LOCK__UNSET (-SIM_NS_PER_SEC)
+static int lock__parse(PyObject *args, PyObject *kw, int *blocking, int64_t *timeout)
 {
     static char *kwlist[] = {"blocking", "timeout", NULL};
     PyObject *tobj = NULL;
     *blocking = 1;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "|iO:acquire", kwlist, blocking, &tobj))
         return -1;
-    *timeout = -1;
-    if (tobj) {
-        /* as _PyTime_FromSecondsObject: a float, or else an integer */
-        if (PyFloat_Check(tobj)) {
-            *timeout = PyFloat_AsDouble(tobj);
-        } else {
-            long long v = PyLong_AsLongLong(tobj);
-            if (v == -1 && PyErr_Occurred()) {
-                if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
-                    PyErr_SetString(PyExc_OverflowError,
-                                    "timestamp too large to convert to C _PyTime_t");
-                }
-                return -1;
-            }
-            *timeout = (double)v;
-        }
-        if (isnan(*timeout)) {
-            PyErr_SetString(PyExc_ValueError, "Invalid value NaN (not a number)");
-            return -1;
-        }
-        if (fabs(*timeout) * 1e9 >= 9.2233720368547758e18) {
-            PyErr_SetString(PyExc_OverflowError, "timestamp too large to convert to C _PyTime_t");
-            return -1;
-        }
-    }
-    if (!*blocking && *timeout != -1) {
+    *timeout = LOCK__UNSET;
+    if (tobj && cpy_timeout_ns(tobj, timeout) < 0)
+        return -1;
+    if (!*blocking && *timeout != LOCK__UNSET) {
         PyErr_SetString(PyExc_ValueError, "can't specify a timeout for a non-blocking call");
         return -1;
     }
-    if (*timeout < 0 && *timeout != -1) {
+    if (*timeout < 0 && *timeout != LOCK__UNSET) {
         PyErr_SetString(PyExc_ValueError, "timeout value must be positive");
         return -1;
     }
-    if (*timeout > 9223372036.0) {
+    /* PY_TIMEOUT_MAX: LLONG_MAX / 1000 microseconds, the timeout rounded up */
+    if (*blocking && *timeout != LOCK__UNSET &&
+        *timeout / 1000 + (*timeout % 1000 != 0) > LLONG_MAX / 1000) {
         PyErr_SetString(PyExc_OverflowError, "timeout value is too large");
         return -1;
     }
@@ -248,7 +230,7 @@ static int lock__parse(PyObject *args, PyObject *kw, int *blocking, double *time
 static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
 {
     int blocking;
-    double timeout;
+    int64_t timeout;
     if (lock__parse(args, kw, &blocking, &timeout) != 0)
         return NULL;
     long me = cpy__ident();
@@ -276,7 +258,7 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
         return NULL;
     }
     cpy_io_flush();
-    int64_t deadline = timeout < 0 ? SIM_FOREVER : model_now_ns() + model_secs_to_ns(timeout);
+    int64_t deadline = timeout < 0 ? SIM_FOREVER : sim_time_add(model_now_ns(), timeout);
     for (;;) {
         if (deadline != SIM_FOREVER && deadline <= model_now_ns())
             Py_RETURN_FALSE;

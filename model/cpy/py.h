@@ -132,6 +132,4 @@ int py_session_run(py_session *s, const py_policy_req *pol, const model_opts *cb
 /* End the session (its process exits). NULL is fine. */
 void py_session_close(py_session *s);
 
-#define MODEL_EXIT_INTERNAL 70
-
 #endif

@@ -41,7 +41,7 @@
  * returns at 4 s and then waits for the two non-daemon threads forever, so
  * the scenario carries its own run limit: QP_LIMIT seconds of virtual time,
  * unless the run was given a limit (--max-time, --max-events). Its expected
- * output is what it prints until then; the run ends with exit status 4.
+ * output is what it prints until then; the run ends with exit status 124 (a run limit).
  */
 #include "../../model/queue.h"
 #include "../../model/random.h"
@@ -109,7 +109,7 @@ static void qp_main(void *arg)
 
 static const ts_scenario qp_items[] = {
     {"queue/producer-consumer",
-     "Queue(10) producer and consumer loop forever; stops at its 30 s run limit (exit 4)",
+     "Queue(10) producer and consumer loop forever; stops at its 30 s run limit (exit 124)",
      qp_main, 2, "queue/producer-consumer.out"},
 };
 

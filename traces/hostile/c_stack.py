@@ -1,4 +1,4 @@
-# threadsim: exit 4
+# threadsim: exit 124
 # expect: built
 import sys
 sys.setrecursionlimit(10**7)

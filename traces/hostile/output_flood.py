@@ -1,5 +1,5 @@
 # threadsim: options --max-output 1M
-# threadsim: exit 4
+# threadsim: exit 124
 # expect: x
 while True:
     print("x")

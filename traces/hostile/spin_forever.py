@@ -1,5 +1,5 @@
 # threadsim: options --max-steps 1000000
-# threadsim: exit 4
+# threadsim: exit 124
 # expect: spinning
 import threading
 print("spinning")

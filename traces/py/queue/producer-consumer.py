@@ -1,7 +1,7 @@
 # threadsim: scenario queue/producer-consumer (tutorial page 12)
 # threadsim: python 2
 # threadsim: options --max-time 30
-# threadsim: exit 4
+# threadsim: exit 124
 # The program never ends: the run stops at 30 s of virtual time (the
 # built-in scenario's own limit), with exit status 4.
 import threading

@@ -1,6 +1,6 @@
 # threadsim: scenario rlock/lock-self-deadlock (tutorial page 9b)
 # threadsim: python 2
-# threadsim: exit 3
+# threadsim: exit 126
 # Real Python hangs at the second acquire(); the simulator reports the
 # self-deadlock (exit status 3) after 'Second try:' is written.
 import threading

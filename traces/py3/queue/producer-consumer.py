@@ -1,6 +1,6 @@
 # threadsim: scenario queue/producer-consumer (tutorial page 12, Python 3)
 # threadsim: options --max-time 30
-# threadsim: exit 4
+# threadsim: exit 124
 # threadsim: cpython-timeout 30
 # The program never ends: threadsim stops it at 30 s of virtual time (exit
 # status 4); the oracle stops CPython after 30 s of wall time.

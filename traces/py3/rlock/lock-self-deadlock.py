@@ -1,5 +1,5 @@
 # threadsim: scenario rlock/lock-self-deadlock (tutorial page 9b, Python 3)
-# threadsim: exit 3
+# threadsim: exit 126
 # threadsim: cpython-timeout 10
 # CPython hangs at the second acquire() (the oracle stops it after 10 s);
 # the simulator reports the self-deadlock (exit status 3). print() evaluates

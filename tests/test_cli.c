@@ -1,0 +1,580 @@
+/*
+ * tests/test_cli.c — the command line's conventions through the real binary:
+ * `help CMD` = `CMD --help`, every option a help lists is one its parser
+ * knows, --version, "did you mean" for commands, options and scenarios, a
+ * program's sys.argv after `--`, exit statuses (a program's own as python3
+ * gives them, threadsim's 124-127), --status-json, --json of list, runs,
+ * check and explore (parsed by python3's json), and `check` finding the
+ * expected outputs wherever the checkout or the installed binary is.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+#define BIN THREADSIM_BINARY
+#define SRC THREADSIM_SOURCE_DIR
+
+static char dir[64];  /* the suite's temporary directory (the commands' cwd) */
+
+static void setup(void)
+{
+    if (dir[0])
+        return;
+    snprintf(dir, sizeof dir, "/tmp/ts-cli-XXXXXX");
+    if (!mkdtemp(dir))
+        abort();
+}
+
+/* Run a shell command in `dir`; returns its stdout (with `2>&1` in it, both). */
+static char *sh(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *sh(int *status, const char *fmt, ...)
+{
+    setup();
+    char args[8192], cmd[8400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s", dir, args);
+    char *out = ts_capture(cmd, status);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    return out;
+}
+
+static void write_file(const char *name, const char *text)
+{
+    setup();
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *const cmds[] = {"list",   "run",  "runs",    "show",         "diff",
+                                   "check",  "replay", "export", "step",        "explore",
+                                   "explorations", "merge", "help", "version"};
+#define NCMDS (sizeof cmds / sizeof cmds[0])
+
+/* ---- help ---------------------------------------------------------------------- */
+
+static void test_help_cmd_is_cmd_help(void)
+{
+    int st;
+    for (size_t i = 0; i < NCMDS; i++) {
+        char *a = sh(&st, "%s help %s", BIN, cmds[i]);
+        CU_ASSERT_EQUAL(st, 0);
+        char *b = sh(&st, "%s %s --help", BIN, cmds[i]);
+        CU_ASSERT_EQUAL(st, 0);
+        TS_ASSERT_STR_EQ(a, b);
+        char head[64];
+        snprintf(head, sizeof head, "usage: threadsim %s", cmds[i]);
+        CU_ASSERT_EQUAL(strncmp(a, head, strlen(head)), 0);
+        free(a);
+        free(b);
+    }
+    /* the general help: every command, the exit status table */
+    char *a = sh(&st, "%s help", BIN);
+    char *b = sh(&st, "%s --help", BIN);
+    TS_ASSERT_STR_EQ(a, b);
+    for (size_t i = 0; i < NCMDS; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "\n  %-12s ", cmds[i]);
+        CU_ASSERT_PTR_NOT_NULL(strstr(a, line));
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(a, "  126      deadlock"));
+    free(a);
+    free(b);
+    /* run's help has the table too */
+    a = sh(&st, "%s help run", BIN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(a, "  124      a run limit stopped the run"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(a, "  125      usage or I/O trouble"));
+    free(a);
+    a = sh(&st, "%s help nosuch 2>&1", BIN);
+    CU_ASSERT_EQUAL(st, 125);
+    TS_ASSERT_STR_EQ(a, "threadsim: unknown command 'nosuch' (see 'threadsim --help')\n");
+    free(a);
+}
+
+/* The options of a help text: on lines "  -x, --xx ARG   text", the words
+ * starting with '-' before the gap of two spaces. */
+static size_t help_options(const char *help, char opts[][48], size_t cap)
+{
+    size_t n = 0;
+    for (const char *line = help; line && *line;) {
+        const char *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) : strlen(line);
+        if (len > 3 && !strncmp(line, "  -", 3)) {
+            const char *end = strstr(line + 2, "  ");
+            if (!end || end > line + len)
+                end = line + len;
+            for (const char *p = line + 2; p < end;) {
+                while (p < end && (*p == ' ' || *p == ','))
+                    p++;
+                const char *w = p;
+                while (p < end && *p != ' ' && *p != ',')
+                    p++;
+                if (p - w > 1 && w[0] == '-' && !(p - w == 2 && w[1] == '-') && n < cap)
+                    snprintf(opts[n++], 48, "%.*s", (int)(p - w), w);
+            }
+        }
+        line = eol ? eol + 1 : NULL;
+    }
+    return n;
+}
+
+/* Every option a command's help lists is one its parser takes: given with
+ * two stray words after it (so that nothing runs), the error is never that
+ * the option is unknown. */
+static void test_every_listed_option_is_known(void)
+{
+    int st;
+    size_t total = 0;
+    for (size_t i = 0; i < NCMDS; i++) {
+        if (!strcmp(cmds[i], "help") || !strcmp(cmds[i], "version"))
+            continue;
+        char *help = sh(&st, "%s help %s", BIN, cmds[i]);
+        static char opts[64][48];
+        size_t n = help_options(help, opts, 64);
+        CU_ASSERT_TRUE(n >= 1);
+        total += n;
+        for (size_t k = 0; k < n; k++) {
+            char *out = sh(&st, "%s %s %s zz-a zz-b </dev/null 2>&1 >/dev/null", BIN,
+                           cmds[i], opts[k]);
+            char unknown[80];
+            snprintf(unknown, sizeof unknown, "unknown option '%.48s'", opts[k]);
+            if (strstr(out, unknown))
+                fprintf(stderr, "\n%s: %s is in its help but unknown: %s", cmds[i], opts[k], out);
+            CU_ASSERT_PTR_NULL(strstr(out, unknown));
+            CU_ASSERT_NOT_EQUAL(st, 0);
+            free(out);
+        }
+        free(help);
+    }
+    CU_ASSERT_TRUE(total > 120);
+    /* the check above can fail: an option no help lists */
+    char *out = sh(&st, "%s run --tracer zz-no-such 2>&1", BIN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown option '--tracer'"));
+    free(out);
+}
+
+static void test_version(void)
+{
+    int st;
+    const char *forms[] = {"--version", "-V", "version"};
+    for (size_t i = 0; i < 3; i++) {
+        char *out = sh(&st, "%s %s", BIN, forms[i]);
+        CU_ASSERT_EQUAL(st, 0);
+        TS_ASSERT_STR_EQ(out, "threadsim " TS_VERSION "\n");
+        free(out);
+    }
+    /* the version is CMake's project(VERSION) */
+    char *cm = ts_read_file(SRC "/CMakeLists.txt", NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(cm, "project(threadsim VERSION " TS_VERSION " "));
+    free(cm);
+}
+
+/* ---- did you mean ------------------------------------------------------------ */
+
+static void test_did_you_mean(void)
+{
+    static const char *const cases[][2] = {
+        {"rnu", "threadsim: unknown command 'rnu' (did you mean 'run'? see 'threadsim --help')\n"},
+        {"lsit", "threadsim: unknown command 'lsit' (did you mean 'list'? see 'threadsim --help')\n"},
+        {"frobnicate", "threadsim: unknown command 'frobnicate' (see 'threadsim --help')\n"},
+        {"--verison", "threadsim: unknown option '--verison' (did you mean '--version'? see "
+                      "'threadsim --help')\n"},
+        {"help rnu", "threadsim: unknown command 'rnu' (did you mean 'run'? see 'threadsim --help')\n"},
+        {"run daemon-join/no-jion --no-db",
+         "threadsim: unknown scenario 'daemon-join/no-jion' (did you mean 'daemon-join/no-join'? "
+         "'threadsim list' shows them)\n"},
+        {"run no-join --no-db",
+         "threadsim: unknown scenario 'no-join' (did you mean 'daemon-join/no-join'? "
+         "'threadsim list' shows them)\n"},
+        {"run completely/different --no-db",
+         "threadsim: unknown scenario 'completely/different' (see 'threadsim list')\n"},
+        {"check daemon-joni --no-db",
+         "threadsim: check: unknown scenario or group 'daemon-joni' (did you mean 'daemon-join'? "
+         "'threadsim list' shows them)\n"},
+        {"step event/set-wiat --no-db",
+         "threadsim: step: unknown scenario 'event/set-wiat' (did you mean 'event/set-wait'? "
+         "'threadsim list' shows them)\n"},
+        {"run --tarce daemon-join/join",
+         "threadsim: run: unknown option '--tarce' (did you mean '--trace'? see 'threadsim help "
+         "run')\n"},
+        {"run daemon-join/join --max-event 3",
+         "threadsim: run: unknown option '--max-event' (did you mean '--max-events'? see "
+         "'threadsim help run')\n"},
+        {"check --jsno", "threadsim: check: unknown option '--jsno' (did you mean '--json'? see "
+                         "'threadsim help check')\n"},
+        {"explore event/set-wait --stratgy dfs",
+         "threadsim: explore: unknown option '--stratgy' (did you mean '--strategy'? see "
+         "'threadsim help explore')\n"},
+        {"runs --limt 3", "threadsim: runs: unknown option '--limt' (did you mean '--limit'? see "
+                          "'threadsim help runs')\n"},
+        {"list --josn", "threadsim: list: unknown option '--josn' (did you mean '--json'? see "
+                        "'threadsim help list')\n"},
+        {"export last --fromat json", "threadsim: export: unknown option '--fromat' (did you mean "
+                                      "'--format'? see 'threadsim help export')\n"},
+        {"run daemon-join/join -x", "threadsim: run: unknown option '-x' (see 'threadsim help "
+                                    "run')\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int st;
+        char *out = sh(&st, "%s %s 2>&1 >/dev/null", BIN, cases[i][0]);
+        CU_ASSERT_EQUAL(st, 125);
+        TS_ASSERT_STR_EQ(out, cases[i][1]);
+        free(out);
+    }
+}
+
+/* ---- a program's arguments and exit status -------------------------------------- */
+
+static void test_program_argv(void)
+{
+    write_file("argv.py", "import sys\nprint(sys.argv)\n");
+    int st;
+    char *out = sh(&st, "%s run argv.py --no-db -- in.txt -v --status-json x -- y", BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "['argv.py', 'in.txt', '-v', '--status-json', 'x', '--', 'y']\n");
+    free(out);
+    out = sh(&st, "%s run argv.py --no-db", BIN);
+    TS_ASSERT_STR_EQ(out, "['argv.py']\n");
+    free(out);
+    /* as python3 gives them */
+    char *py = sh(&st, "python3.11 argv.py in.txt -v --status-json x -- y");
+    out = sh(&st, "%s run argv.py --no-db -- in.txt -v --status-json x -- y", BIN);
+    TS_ASSERT_STR_EQ(out, py);
+    free(out);
+    free(py);
+}
+
+/* Each program's exit status and stderr as python3.11 gives them. */
+static void test_program_status_as_python(void)
+{
+    static const struct {
+        const char *src;
+        int status;
+    } progs[] = {
+        {"print('fine')\n", 0},
+        {"import sys\nsys.exit(3)\n", 3},
+        {"import sys\nsys.exit(None)\n", 0},
+        {"import sys\nsys.exit('bye: no input')\n", 1},
+        {"raise ValueError('bad value')\n", 1},
+        {"import sys\nsys.exit(126)\n", 126},
+        {"import sys\nsys.exit(300)\n", 44},
+        {"import sys\nsys.exit(-1)\n", 255},
+        {"import threading, sys\n"
+         "def f():\n    sys.exit(5)\n"
+         "t = threading.Thread(target=f)\nt.start(); t.join()\nprint('main goes on')\n", 0},
+        {"import os\nos._exit(7)\n", 7},
+        {"def f(:\n    pass\n", 1},
+    };
+    for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
+        write_file("prog.py", progs[i].src);
+        int pst, tst;
+        /* by absolute path: python3 shows the main file's absolute path in
+         * tracebacks, threadsim the path as given */
+        char *py = sh(&pst, "python3.11 %s/prog.py 2>&1", dir);
+        char *ts = sh(&tst, "%s run %s/prog.py --no-db 2>&1", BIN, dir);
+        CU_ASSERT_EQUAL(pst, progs[i].status);
+        CU_ASSERT_EQUAL(tst, progs[i].status);
+        if (tst != progs[i].status || pst != progs[i].status)
+            fprintf(stderr, "\nprogram %zu: python3 %d, threadsim %d, want %d\n", i, pst, tst,
+                    progs[i].status);
+        TS_ASSERT_STR_EQ(ts, py);
+        free(py);
+        free(ts);
+    }
+}
+
+static void test_threadsim_statuses(void)
+{
+    int st;
+    /* a deadlock: 126, the report on stderr */
+    char *out = sh(&st, "%s run rlock/lock-self-deadlock --no-db 2>&1 >/dev/null", BIN);
+    CU_ASSERT_EQUAL(st, 126);
+    TS_ASSERT_STR_EQ(out, "\nthreadsim: deadlock: MainThread waits on lock (Lock-1), held by "
+                          "MainThread\nthreadsim: deadlock: cycle: MainThread -> MainThread\n");
+    free(out);
+    /* run limits: 124 */
+    out = sh(&st, "%s run daemon-join/join --max-events 5 --no-db 2>&1 >/dev/null", BIN);
+    CU_ASSERT_EQUAL(st, 124);
+    TS_ASSERT_STR_EQ(out, "threadsim: run stopped: event limit reached\n");
+    free(out);
+    write_file("spin.py", "while True:\n    pass\n");
+    out = sh(&st, "%s run spin.py --max-steps 1000 --no-db 2>&1 >/dev/null", BIN);
+    CU_ASSERT_EQUAL(st, 124);
+    free(out);
+    /* usage and I/O trouble: 125 */
+    const char *bad[] = {"run", "run nosuch.py", "run daemon-join/join --max-events x",
+                         "runs --db /nonexistent/t.db", "diff 1 2 --db /nonexistent/t.db",
+                         "check nosuch/x", "explore", "run daemon-join/join --status-json"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        out = sh(&st, "%s %s 2>&1", BIN, bad[i]);
+        CU_ASSERT_EQUAL(st, 125);
+        CU_ASSERT_EQUAL(strncmp(out, "threadsim: ", 11), 0);
+        CU_ASSERT_EQUAL(strchr(out, '\n'), out + strlen(out) - 1);
+        free(out);
+    }
+    /* diff keeps diff(1)'s 1 for "different" */
+    write_file("a.out", "one\n");
+    write_file("b.out", "two\n");
+    out = sh(&st, "%s diff a.out b.out", BIN);
+    CU_ASSERT_EQUAL(st, 1);
+    free(out);
+    out = sh(&st, "%s diff a.out a.out", BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+}
+
+/* ---- --status-json ---------------------------------------------------------------- */
+
+/* python3 reads the file: every key=value given (values as JSON, one a
+ * line) must be there. */
+static void status_is(const char *file, const char *checks)
+{
+    int st;
+    write_file("checks.txt", checks);
+    char *out = sh(&st, "python3.11 -c 'import json, sys\n"
+                        "d = json.load(open(sys.argv[1]))\n"
+                        "for kv in open(\"checks.txt\").read().split(\"\\n\"):\n"
+                        "    k, v = kv.split(\"=\", 1)\n"
+                        "    assert d.get(k, \"missing\") == json.loads(v), (k, d)\n"
+                        "print(\"ok\")' %s 2>&1",
+                   file);
+    if (strcmp(out, "ok\n") != 0)
+        fprintf(stderr, "\n%s: %s", file, out);
+    TS_ASSERT_STR_EQ(out, "ok\n");
+    free(out);
+}
+
+static void test_status_json(void)
+{
+    int st;
+    write_file("exit126.py", "import sys\nsys.exit(126)\n");
+    write_file("raise.py", "raise LookupError('no such key')\n");
+    free(sh(&st, "%s run exit126.py --no-db --status-json s1.json", BIN));
+    CU_ASSERT_EQUAL(st, 126);
+    /* the program's own 126, not a deadlock */
+    status_is("s1.json", "command=\"run\"\noutcome=\"exit\"\nstatus=126\nprogram_status=126\n"
+                         "program=\"exit126.py\"\nrun_id=null");
+    free(sh(&st, "%s run rlock/lock-self-deadlock --no-db --status-json s2.json 2>/dev/null", BIN));
+    CU_ASSERT_EQUAL(st, 126);
+    status_is("s2.json", "outcome=\"deadlock\"\nstatus=126\nprogram_status=null\n"
+                         "deadlock=[\"MainThread waits on lock (Lock-1), held by MainThread\", "
+                         "\"cycle: MainThread -> MainThread\"]");
+    free(sh(&st, "%s run raise.py --db t.db --status-json s3.json 2>/dev/null", BIN));
+    CU_ASSERT_EQUAL(st, 1);
+    status_is("s3.json", "outcome=\"exception\"\nstatus=1\nprogram_status=1\nrun_id=1\n"
+                         "exception=\"LookupError: no such key\"");
+    free(sh(&st, "%s run daemon-join/join --max-time 1 --no-db --status-json s4.json 2>&1", BIN));
+    CU_ASSERT_EQUAL(st, 124);
+    status_is("s4.json", "outcome=\"run-limit\"\nstatus=124\nprogram_status=null\n"
+                         "limit=\"time limit\"");
+    free(sh(&st, "%s run daemon-join/jion --status-json s5.json 2>/dev/null", BIN));
+    CU_ASSERT_EQUAL(st, 125);
+    status_is("s5.json", "outcome=\"error\"\nstatus=125\nmessage=\"unknown scenario "
+                         "'daemon-join/jion' (did you mean 'daemon-join/join'? 'threadsim list' "
+                         "shows them)\"");
+    free(sh(&st, "%s run daemon-join/join --no-db --status-json s6.json >/dev/null 2>&1", BIN));
+    CU_ASSERT_EQUAL(st, 0);
+    status_is("s6.json", "outcome=\"exit\"\nstatus=0\nprogram_status=0\nevents=22\n"
+                         "end_time_ns=5000000000");
+    /* check and explore */
+    free(sh(&st, "%s check daemon-join --no-db --status-json c.json >/dev/null", BIN));
+    CU_ASSERT_EQUAL(st, 0);
+    status_is("c.json", "command=\"check\"\noutcome=\"ok\"\nstatus=0\nchecked=5\nok=5\nfailed=0\n"
+                        "errors=0");
+    free(sh(&st, "cd %s && %s explore traces/explore/two_locks.py --strategy dfs --preemptions 1 "
+                 "--fail-on deadlock --no-db --status-json %s/x.json >/dev/null 2>&1",
+            SRC, BIN, dir));
+    CU_ASSERT_EQUAL(st, 1);
+    status_is("x.json", "command=\"explore\"\noutcome=\"failed\"\nstatus=1\nschedules=118\n"
+                        "outcomes=2\nfailing_outcomes=1\nexhausted=true");
+    /* an unwritable file fails before anything runs */
+    char *out = sh(&st, "%s run daemon-join/join --no-db --status-json /nonexistent/s.json 2>&1",
+                   BIN);
+    CU_ASSERT_EQUAL(st, 125);
+    TS_ASSERT_STR_EQ(out, "threadsim: run: cannot write --status-json file "
+                          "'/nonexistent/s.json'\n");
+    free(out);
+}
+
+/* ---- --json ----------------------------------------------------------------------- */
+
+static void test_json_outputs(void)
+{
+    int st;
+    /* list: JSON Lines, one per scenario, as many as list prints */
+    char *out = sh(&st, "%s list --json | python3.11 -c 'import json, sys\n"
+                        "rows = [json.loads(l) for l in sys.stdin]\n"
+                        "assert all(set(r) == {\"name\", \"group\", \"summary\", \"python\", "
+                        "\"expected\"} for r in rows)\n"
+                        "r = [r for r in rows if r[\"name\"] == \"daemon-join/no-join\"][0]\n"
+                        "assert r == {\"name\": \"daemon-join/no-join\", \"group\": \"daemon-join\", "
+                        "\"summary\": r[\"summary\"], \"python\": 2, "
+                        "\"expected\": \"daemon-join/no-join.out\"}, r\n"
+                        "print(len(rows))'",
+                   BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    char *plain = sh(&st, "%s list | wc -l", BIN);
+    TS_ASSERT_STR_EQ(out, plain);
+    CU_ASSERT_TRUE(atoi(out) > 20);
+    free(out);
+    free(plain);
+    /* check: one document; a changed expected file is a failure with its diff */
+    free(sh(&st, "rm -rf exp && cp -r %s/traces/expected exp && "
+                 "printf 'changed\\n' >> exp/daemon-join/join.out", SRC));
+    out = sh(&st, "%s check daemon-join --expected-dir exp --db t.db --json > check.json; echo $?; "
+                  "python3.11 -c 'import json\n"
+                  "d = json.load(open(\"check.json\"))\n"
+                  "v = {r[\"name\"]: r[\"verdict\"] for r in d[\"results\"]}\n"
+                  "print(v[\"daemon-join/join\"], v[\"daemon-join/no-join\"], d[\"ok\"], d[\"failed\"], "
+                  "d[\"errors\"], d[\"scenarios\"])\n"
+                  "r = [r for r in d[\"results\"] if r[\"verdict\"] == \"fail\"][0]\n"
+                  "print(r[\"kind\"], r[\"exit_status\"], r[\"expected\"], r[\"run_id\"] > 0)\n"
+                  "print(r[\"diff\"].splitlines()[-1])'",
+             BIN);
+    TS_ASSERT_STR_EQ(out, "1\nfail ok 4 1 0 5\nscenario 0 exp/daemon-join/join.out True\n"
+                          "-changed\n");
+    free(out);
+    /* runs: JSON Lines */
+    out = sh(&st, "%s runs --json --db t.db | python3.11 -c 'import json, sys\n"
+                  "rows = [json.loads(l) for l in sys.stdin]\n"
+                  "print(len(rows), rows[0][\"status\"], rows[0][\"exit_status\"])'",
+             BIN);
+    TS_ASSERT_STR_EQ(out, "6 ok 0\n");
+    free(out);
+    /* explore: one document */
+    out = sh(&st, "cd %s && %s explore traces/explore/two_locks.py --strategy dfs --preemptions 1 "
+                  "--no-db --json 2>/dev/null | python3.11 -c 'import json, sys\n"
+                  "d = json.load(sys.stdin)\n"
+                  "print(d[\"schedules\"], sorted(o[\"exit\"] for o in d[\"outcomes\"]))'",
+             SRC, BIN);
+    TS_ASSERT_STR_EQ(out, "118 [0, 126]\n");
+    free(out);
+}
+
+/* ---- check finds the expected outputs wherever they are -------------------------- */
+
+/* A copy of the expected outputs at `to` with one file changed: a check of
+ * daemon-join that uses them fails on that file alone. */
+static void copy_expected(const char *to)
+{
+    int st;
+    free(sh(&st, "mkdir -p '%s' && cp -r %s/traces/expected/. '%s'/ && "
+                 "printf 'moved\\n' >> '%s/daemon-join/no-join.out'",
+            to, SRC, to, to));
+    CU_ASSERT_EQUAL(st, 0);
+}
+
+static void check_uses(const char *cmd, const char *expected_dir)
+{
+    int st;
+    char *out = sh(&st, "%s 2>&1", cmd);
+    CU_ASSERT_EQUAL(st, 1);
+    char want[512];
+    snprintf(want, sizeof want, "FAIL   daemon-join/no-join\nfirst difference at line 4:");
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+    snprintf(want, sizeof want, "--- %s/daemon-join/no-join.out\n", expected_dir);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok     daemon-join/join\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "check: 5 scenarios, 4 ok, 1 failed, 0 could not be "
+                                       "checked\n"));
+    if (!strstr(out, want))
+        fprintf(stderr, "\n%s\n%s", cmd, out);
+    free(out);
+}
+
+static void test_check_finds_expected_anywhere(void)
+{
+    setup();
+    int st;
+    char p[256], cmd[1024];
+    /* a checkout moved elsewhere, the binary in its build folder */
+    snprintf(p, sizeof p, "%s/moved-checkout/traces/expected", dir);
+    copy_expected(p);
+    free(sh(&st, "mkdir -p moved-checkout/tools moved-checkout/build/tools && "
+                 "touch moved-checkout/tools/threadsim.c && "
+                 "cp %s moved-checkout/build/tools/threadsim", BIN));
+    CU_ASSERT_EQUAL(st, 0);
+    snprintf(cmd, sizeof cmd, "cd / && %s/moved-checkout/build/tools/threadsim check daemon-join "
+             "--no-db", dir);
+    check_uses(cmd, p);
+    /* installed: PREFIX/bin/threadsim and PREFIX/share/threadsim/expected */
+    snprintf(p, sizeof p, "%s/prefix/share/threadsim/expected", dir);
+    copy_expected(p);
+    free(sh(&st, "mkdir -p prefix/bin && cp %s prefix/bin/threadsim", BIN));
+    snprintf(cmd, sizeof cmd, "cd / && %s/prefix/bin/threadsim check daemon-join --no-db", dir);
+    char want[300];
+    snprintf(want, sizeof want, "%s/prefix/bin/../share/threadsim/expected", dir);
+    check_uses(cmd, want);
+    /* a binary on its own: the checkout the current folder is in */
+    free(sh(&st, "mkdir -p alone && cp %s alone/threadsim", BIN));
+    snprintf(p, sizeof p, "%s/moved-checkout/traces/expected", dir);
+    snprintf(cmd, sizeof cmd, "cd %s/moved-checkout/build && %s/alone/threadsim check daemon-join "
+             "--no-db", dir, dir);
+    check_uses(cmd, p);
+    /* THREADSIM_DATA wins over all of them */
+    snprintf(p, sizeof p, "%s/data/expected", dir);
+    copy_expected(p);
+    snprintf(cmd, sizeof cmd, "cd / && THREADSIM_DATA=%s/data %s/prefix/bin/threadsim check "
+             "daemon-join --no-db", dir, dir);
+    check_uses(cmd, p);
+    /* --expected-dir wins over THREADSIM_DATA */
+    snprintf(cmd, sizeof cmd, "cd / && THREADSIM_DATA=/nonexistent %s check daemon-join --no-db "
+             "--expected-dir %s/data/expected", BIN, dir);
+    check_uses(cmd, p);
+}
+
+/* ---- make run's quiet build (tools/quiet.sh) ------------------------------------ */
+
+static void test_quiet_build(void)
+{
+    int st;
+    /* success: one line on stderr, the output in the log */
+    char *out = sh(&st, "%s/tools/quiet.sh q/build.log build -- sh -c 'echo \"[ 50%%] Building "
+                        "a.c\"; echo \"[100%%] Linking\"' 2>&1", SRC);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "build: ok\n");
+    free(out);
+    out = sh(&st, "cat q/build.log");
+    TS_ASSERT_STR_EQ(out, "[ 50%] Building a.c\n[100%] Linking\n");
+    free(out);
+    /* warnings are counted */
+    out = sh(&st, "%s/tools/quiet.sh q/build.log build -- sh -c 'echo \"a.c:1:2: warning: x\"' "
+                  "2>&1", SRC);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "build: ok, 1 compiler warning (see q/build.log)\n");
+    free(out);
+    /* failure: this command's output (not the earlier ones'), its status */
+    out = sh(&st, "%s/tools/quiet.sh q/build.log build -- sh -c 'echo \"[ 10%%] Building b.c\"; "
+                  "echo \"b.c:3: error: no\"; exit 3' 2>&1", SRC);
+    CU_ASSERT_EQUAL(st, 3);
+    TS_ASSERT_STR_EQ(out, "build: FAILED (exit 3); its output, also in q/build.log:\n"
+                          "[ 10%] Building b.c\nb.c:3: error: no\n");
+    free(out);
+}
+
+static void test_cleanup(void)
+{
+    int st;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    free(ts_capture(cmd, &st));
+    CU_ASSERT_EQUAL(st, 0);
+}
+
+TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
+         TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses),
+         TS_TEST(test_status_json), TS_TEST(test_json_outputs),
+         TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
+         TS_TEST(test_cleanup))
