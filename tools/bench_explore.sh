@@ -15,6 +15,9 @@
 # programs sleep for seconds of real time under python3 and for none
 # under threadsim's virtual clock.) Numbers are the host's wall clock:
 # they vary with the machine and load; nothing here is a test.
+# Last, the floor under it on this machine (tools/bench_fork.c): a bare
+# fork, exit and wait of a 1 MiB process, and of a 32 MiB one whose child
+# writes 350 pages, as an explored run of the tutorial's programs does.
 # Exit status: 0; 2 if python3 or threadsim is missing.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -73,3 +76,10 @@ EOF
     awk -v p="$rel" -v ns="$ns" -v n="$n" -v o="$outs" -v pr="$pruns" -v po="$pouts" \
         'BEGIN { printf "%-36s %9.2f %11.0f %9s | %9s %9s\n", p, ns / 1e9, n / (ns / 1e9), o, pr, po }'
 done
+# The floor: each schedule forks the session's zygote (one process of tens
+# of MiB), the run writes a few hundred of its pages (a copy each), exits,
+# and is waited for. The same in C, beside it:
+if [ -x "$here/build/tools/bench_fork" ]; then
+    "$here/build/tools/bench_fork" 1 0
+    "$here/build/tools/bench_fork" 32 350
+fi
