@@ -595,8 +595,8 @@ static bool json_outputs_within(const char *sub, const char *all)
 /* dpor: the outcomes of exhaustive dfs, from fewer schedules, and a proof
  * at every number of preemptions. Two threads touching nothing in common:
  * one outcome, from far fewer schedules than dfs runs for a bound of 3
- * (20 against 1274). Two threads logging under a lock and printing: the
- * four outcomes dfs finds (76 schedules against 824 for dfs's bound of 2).
+ * (32 against 1274). Two threads logging under a lock and printing: the
+ * four outcomes dfs finds (116 schedules against 824 for dfs's bound of 2).
  * Two locks taken in opposite orders: the deadlock (20 against 1060 for
  * bound 2). Two
  * appends with no decision between them (one thread blocked, the other ran

@@ -16,7 +16,8 @@
 # under threadsim's virtual clock.) Numbers are the host's wall clock:
 # they vary with the machine and load; nothing here is a test.
 # Last, the floor under it on this machine (tools/bench_fork.c): a bare
-# fork, exit and wait of a 1 MiB process, and of a 32 MiB one whose child
+# fork, exit and wait of a 1 MiB process, and of a 12 MiB one (a session's
+# zygote holds about that) whose child
 # writes 350 pages, as an explored run of the tutorial's programs does.
 # Exit status: 0; 2 if python3 or threadsim is missing.
 set -u
@@ -81,5 +82,5 @@ done
 # and is waited for. The same in C, beside it:
 if [ -x "$here/build/tools/bench_fork" ]; then
     "$here/build/tools/bench_fork" 1 0
-    "$here/build/tools/bench_fork" 32 350
+    "$here/build/tools/bench_fork" 12 350
 fi
