@@ -263,15 +263,22 @@ static void run_scenario(const char *name, trace *tr)
     ts_run_traced(&o, sc->main, NULL, tr);
 }
 
-static char *export_of(const char *name, trace_export_format f, bool step_clock)
+static char *export_of_clock(const char *name, trace_export_format f, bool step_clock,
+                             bool clock_auto)
 {
     trace tr;
     run_scenario(name, &tr);
-    trace_export_meta m = {.title = name, .subtitle = "test", .step_clock = step_clock};
+    trace_export_meta m = {.title = name, .subtitle = "test", .step_clock = step_clock,
+                           .clock_auto = clock_auto};
     sim_buf b = {0};
     trace_export(&b, f, &tr, &m);
     trace_fini(&tr);
     return sim_buf_take(&b);
+}
+
+static char *export_of(const char *name, trace_export_format f, bool step_clock)
+{
+    return export_of_clock(name, f, step_clock, false);
 }
 
 /* ---- chrome ---------------------------------------------------------------- */
@@ -366,6 +373,36 @@ static void test_chrome_structure(void)
     CU_ASSERT_EQUAL(s_tid[1], 3);
     CU_ASSERT_EQUAL(f_tid[1], 1);
     jfree(doc);
+    free(s);
+}
+
+/* With no --clock: a run mostly at one instant (create/args: three threads
+ * print at t=0) is numbered by event, says so, and every state span has a
+ * width; a run whose clock moves at most events keeps virtual time. */
+static void test_chrome_auto_clock(void)
+{
+    char *s = export_of_clock("create/args", TRACE_EXPORT_CHROME, false, true);
+    jval *doc = jparse(s);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    TS_ASSERT_STR_EQ(jstr(jget(doc, "otherData"), "clock"), "event number");
+    CU_ASSERT_PTR_NOT_NULL(strstr(jstr(jget(doc, "otherData"), "clock_note"), "--clock time"));
+    const jval *evs = jget(doc, "traceEvents");
+    size_t spans = 0;
+    for (size_t i = 0; i < evs->n; i++) {
+        const jval *e = evs->items[i];
+        double dur;
+        if (strcmp(jstr(e, "ph"), "X") == 0) {
+            CU_ASSERT_TRUE(jnum(e, "dur", &dur) && dur > 0);
+            spans++;
+        }
+    }
+    CU_ASSERT_TRUE(spans >= 3);
+    jfree(doc);
+    /* the same run with virtual time: its spans have no width */
+    char *t = export_of_clock("create/args", TRACE_EXPORT_CHROME, false, false);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "\"dur\":0,"));
+    CU_ASSERT_PTR_NULL(strstr(t, "clock_note"));
+    free(t);
     free(s);
 }
 
@@ -672,7 +709,7 @@ static void test_html_in_chromium(void)
 TS_TESTS("export",
          TS_TEST(test_json_reader),
          TS_TEST(test_chrome_structure),
-         TS_TEST(test_chrome_byte_stable_and_step_clock),
+         TS_TEST(test_chrome_byte_stable_and_step_clock), TS_TEST(test_chrome_auto_clock),
          TS_TEST(test_json_lines_and_text),
          TS_TEST(test_html_self_contained),
          TS_TEST(test_html_escapes_program_text),

@@ -37,8 +37,10 @@ const char ts_help_export[] =
     "options:\n"
     "  --format F, -f F      one of the formats above (required)\n"
     "  -o FILE, --output FILE  write there instead of stdout\n"
-    "  --clock step          chrome: timestamps are event numbers, not virtual\n"
-    "                        microseconds (spreads out what happens at one instant)\n"
+    "  --clock time|step     chrome: timestamps in virtual microseconds (time) or\n"
+    "                        event numbers (step: spreads out what happens at one\n"
+    "                        instant); by default step when most of the run's\n"
+    "                        events share an instant with the one before, else time\n"
     "  --scenario NAME       run NAME (or FILE.py) now, with the run options below\n"
     "  --explore             the exploration page (see above)\n"
     "  --db PATH             the database (default ./threadsim.db)\n"
@@ -145,7 +147,8 @@ int ts_cmd_export(int argc, char **argv)
     model_opts o = model_opts_default();
     ts_db_opts db = ts_db_opts_default();
     ts_policy_opts pol = ts_policy_opts_default();
-    trace_export_meta meta = {.title = NULL, .subtitle = NULL, .step_clock = false};
+    trace_export_meta meta = {.title = NULL, .subtitle = NULL, .step_clock = false,
+                              .clock_auto = true};
     bool python_set = false;
     const char *ref = NULL, *scenario = NULL, *out = NULL;
     int format = -1;
@@ -171,6 +174,7 @@ int ts_cmd_export(int argc, char **argv)
             if (!v || (strcmp(v, "step") != 0 && strcmp(v, "time") != 0))
                 return ts_usage_error("export: --clock needs 'time' or 'step'");
             meta.step_clock = strcmp(v, "step") == 0, i++;
+            meta.clock_auto = false;
             continue;
         }
         if (strcmp(a, "--scenario") == 0) {

@@ -46,6 +46,8 @@ typedef struct trace_export_meta {
     const char *title;      /* what ran: a scenario name or program path (not NULL) */
     const char *subtitle;   /* e.g. "run 12 · policy fifo · seed 0 · exit 0", or NULL */
     bool step_clock;        /* chrome: timestamps are event numbers, not virtual µs */
+    bool clock_auto;        /* chrome: step_clock when most events share an instant with
+                             * the one before (spans there would have no width) */
 } trace_export_meta;
 
 /* Append the export of `t` in format `f` to `b`. */
