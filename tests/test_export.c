@@ -236,6 +236,21 @@ static bool jnum(const jval *o, const char *key, double *out)
     return true;
 }
 
+/* item i of array a: its string, its number */
+static const char *jstr_at(const jval *a, size_t i)
+{
+    return a && a->kind == J_ARR && i < a->n && a->items[i]->kind == J_STR ? a->items[i]->str
+                                                                          : NULL;
+}
+
+static bool jnum_at(const jval *a, size_t i, double *out)
+{
+    if (!a || a->kind != J_ARR || i >= a->n || a->items[i]->kind != J_NUM)
+        return false;
+    *out = a->items[i]->num;
+    return true;
+}
+
 static void test_json_reader(void)
 {
     jval *v = jparse("{\"a\":[1,2.5,-3e2],\"b\":\"x\\u00e9\\n\",\"c\":null,\"d\":true}");
@@ -514,6 +529,39 @@ static void test_html_escapes_program_text(void)
     trace_fini(&tr);
 }
 
+/* A long run (bench/pingpong: 1.24M events, 4000 threads) keeps its first
+ * and last 4000 events in full and one summary slot between them; threads
+ * seen only inside it get no lane; the page says so. (It was 92 MB.) */
+static void test_html_long_run_summarized(void)
+{
+    char *s = export_of("bench/pingpong", TRACE_EXPORT_HTML, false);
+    CU_ASSERT_TRUE_FATAL(s != NULL);
+    CU_ASSERT_TRUE(strlen(s) < 2u << 20);
+    const char *data = strstr(s, "var RUN = ");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+    data += 10;
+    const char *end = strstr(data, ";\n</script>");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+    char *js = strndup(data, (size_t)(end - data));
+    jval *doc = jparse(js);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    double total, n;
+    CU_ASSERT_TRUE(jnum(doc, "total", &total) && total > 1000000);
+    CU_ASSERT_TRUE(jnum(doc, "n", &n) && n == 8001);
+    CU_ASSERT_EQUAL(jget(doc, "events")->n, 8001);
+    CU_ASSERT_PTR_NOT_NULL(strstr(jstr(doc, "note"), "summarized in one slot"));
+    const jval *sum = jget(doc, "events")->items[4000];
+    CU_ASSERT_PTR_NOT_NULL(strstr(jstr_at(sum, 4), "are summarized here"));
+    CU_ASSERT_TRUE(jget(doc, "threads")->n < 200);
+    /* the slots after the summary are the run's last events */
+    const jval *last = jget(doc, "events")->items[8000];
+    double seq;
+    CU_ASSERT_TRUE(jnum_at(last, 0, &seq) && seq == total);
+    jfree(doc);
+    free(js);
+    free(s);
+}
+
 /* ---- the command ------------------------------------------------------------- */
 
 static void test_cli_export(void)
@@ -712,6 +760,6 @@ TS_TESTS("export",
          TS_TEST(test_chrome_byte_stable_and_step_clock), TS_TEST(test_chrome_auto_clock),
          TS_TEST(test_json_lines_and_text),
          TS_TEST(test_html_self_contained),
-         TS_TEST(test_html_escapes_program_text),
+         TS_TEST(test_html_escapes_program_text), TS_TEST(test_html_long_run_summarized),
          TS_TEST(test_cli_export),
          TS_TEST(test_html_in_chromium))
