@@ -595,7 +595,8 @@ static bool json_outputs_within(const char *sub, const char *all)
 /* dpor: the outcomes of exhaustive dfs, from fewer schedules, and a proof
  * at every number of preemptions (dfs's bound here is 2, to keep the
  * suite short). Two threads touching nothing in common: one outcome, from
- * far fewer schedules than dfs runs (32 against 382; 1274 for bound 3). Two threads logging under a lock and printing: the
+ * far fewer schedules than dfs runs (32 against 382; 1274 for bound 3).
+ * Two threads logging under a lock and printing: the
  * four outcomes dfs finds (116 schedules against 824 for dfs's bound of 2).
  * Two locks taken in opposite orders: the deadlock (20 against 1060 for
  * bound 2). Two
@@ -630,7 +631,7 @@ static void test_dpor(void)
         CU_ASSERT_TRUE(json_outputs_within(dfs, dpor));
         if (cases[i].exhausts) {
             CU_ASSERT_PTR_NOT_NULL(strstr(dpor, "\"exhausted\": true"));
-            CU_ASSERT_EQUAL(json_outputs(dpor), cases[i].outcomes);
+            CU_ASSERT_EQUAL(json_outputs(dpor), (size_t)cases[i].outcomes);
         }
         if (cases[i].fewer)
             CU_ASSERT_TRUE(json_schedules(dpor) * 3 < json_schedules(dfs));
