@@ -68,7 +68,8 @@ static void test_schema_created(void)
     free(mode);
     /* the four tables, all STRICT */
     CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM pragma_table_list WHERE schema = "
-                                      "'main' AND name IN ('runs','threads','events','schedules') "
+                                      "'main' AND name IN ('runs','threads','event_batches',"
+                                      "'schedules') "
                                       "AND strict = 1"),
                     4);
     /* the status check rejects anything but the five statuses */
@@ -366,7 +367,7 @@ static void test_write_failure_leaves_run_incomplete(void)
     CU_ASSERT_EQUAL(r.events, 0);
     CU_ASSERT_FALSE(r.has_hash);
     store_run_free(&r);
-    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM events"), 0);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM event_batches"), 0);
     store_close(st);
     free(path);
 }

@@ -10,8 +10,13 @@
  *              and metadata that is never compared (recorded_at wall-clock
  *              UTC, host, threadsim version);
  *   threads    (run_id, tid): name (latest) and daemon flag (as started);
- *   events     (run_id, seq): every trace event, field by field; kind is the
- *              event's name ("block"), text a BLOB (output bytes exactly);
+ *   event_batches (run_id, batch): the events, EVBATCH_EVENTS (4096) per
+ *              row, packed (traces/evbatch.h: varints, deltas, strings
+ *              interned per batch) with first_seq, n and a CRC-32 (crc) per
+ *              row; batch numbers run 0, 1, 2, ... and first_seq follows on;
+ *   events_rows (run_id, seq): the events of runs recorded by schema 1 and 2,
+ *              field by field (the table was `events`); read as they are;
+ *              SQL sees both formats through events(run) (store_sql.h);
  *   schedules  (run_id, decision): n ready, index chosen, thread chosen, and
  *              the events emitted before it — what replay feeds back.
  *
@@ -50,7 +55,7 @@
 #include "trace.h"
 
 #define STORE_APPLICATION_ID 0x5453494D   /* "TSIM" */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_DEFAULT_PATH "threadsim.db"
 #define STORE_BATCH 10000                 /* rows per recording transaction */
 

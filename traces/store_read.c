@@ -4,8 +4,9 @@
  * Everything read is checked before it is believed: an event kind this
  * version does not know, or a status outside the schema's list, is reported
  * as an error naming the run rather than turned into garbage. Events are
- * streamed to a callback in seq order, so showing or hashing a long run needs
- * no more memory than one row.
+ * streamed to a callback in seq order through the one decoder of both stored
+ * formats (store_sql.h), so showing or hashing a long run needs no more
+ * memory than one batch.
  */
 #include "store_int.h"
 
@@ -15,6 +16,7 @@
 
 #include "../sim/num.h"
 #include "hash.h"
+#include "store_sql.h"
 
 #define READ__RUN_COLS                                                                             \
     "id, scenario, policy, seed, python, switch_steps, switch_ns, stack_size, max_events, "       \
@@ -167,50 +169,28 @@ int store_runs_each(store *st, size_t limit, int (*fn)(void *ud, const store_run
     return ret;
 }
 
-static uint32_t read__id(sqlite3_stmt *s, int i)
-{
-    return sqlite3_column_type(s, i) == SQLITE_NULL ? SIM_NONE : (uint32_t)sqlite3_column_int64(s, i);
-}
-
 int store_events_each(store *st, int64_t id, sim_sink_fn fn, void *ud)
 {
-    sqlite3_stmt *s = store__prepare(st, "SELECT seq, time_ns, kind, thread, other, obj, arg, "
-                                         "reason, text FROM events WHERE run_id = ? "
-                                         "ORDER BY seq");
-    if (!s)
+    /* one read transaction: the run row's count and its batches agree even
+     * while another process records */
+    bool txn = sqlite3_get_autocommit(st->db);
+    if (txn && store__exec(st, "BEGIN", "cannot read the run's events") != 0)
         return -1;
-    sqlite3_bind_int64(s, 1, id);
-    int rc, ret = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *kind = (const char *)sqlite3_column_text(s, 2);
-        int k = kind ? sim_ev_kind_parse(kind) : -1;
-        if (k < 0) {
-            ret = store__failf(st,
-                               "database '%s': run %" PRId64 " has an event of unknown kind "
-                               "'%s' (recorded by a newer threadsim?)",
-                               st->path, id, kind ? kind : "(null)");
-            break;
-        }
-        sim_event ev = {
-            .seq = (uint64_t)sqlite3_column_int64(s, 0),
-            .time = sqlite3_column_int64(s, 1),
-            .kind = (sim_ev_kind)k,
-            .thread = read__id(s, 3),
-            .other = read__id(s, 4),
-            .obj = read__id(s, 5),
-            .arg = sqlite3_column_int64(s, 6),
-            .reason = (const char *)sqlite3_column_text(s, 7),
-        };
-        if (sqlite3_column_type(s, 8) != SQLITE_NULL) {
-            const void *b = sqlite3_column_blob(s, 8);
-            ev.len = (size_t)sqlite3_column_bytes(s, 8);
-            ev.text = b ? b : "";
-        }
-        fn(ud, &ev);
+    char err[512];
+    int ret = 0;
+    store_evread *r = store_evread_open(st->db, st->path, id, err, sizeof err);
+    if (!r) {
+        ret = store__failf(st, "%s", err);
+    } else {
+        int rc;
+        while ((rc = store_evread_next(r, fn, ud, err, sizeof err)) > 0)
+            ;
+        if (rc < 0)
+            ret = store__failf(st, "%s", err);
+        store_evread_close(r);
     }
-    if (ret == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
-        ret = store__fail(st, rc, "cannot read the run's events");
-    sqlite3_finalize(s);
+    if (txn)
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     return ret;
 }
 
