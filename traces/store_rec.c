@@ -46,12 +46,10 @@ typedef struct rec__thr {
 struct store_rec {
     store *st;
     store_run *meta;          /* borrowed from the caller */
-    sqlite3_stmt *ins_batch, *ins_decision, *ins_thread, *upd_thread, *upd_daemon;
+    sqlite3_stmt *ins_batch, *ins_thread, *upd_thread, *upd_daemon;
     sqlite3_stmt *upd_progress, *upd_final;
     evbatch_enc enc;          /* pending events, packed */
     int64_t batch;            /* number of the next batch row */
-    trace_decision *dec;      /* pending decisions */
-    size_t ndec, capdec;
     rec__thr *thr;            /* pending thread rows */
     size_t nthr, capthr;
     sim_buf arena;            /* names of the pending thread rows */
@@ -119,7 +117,7 @@ static int rec__write_threads(store_rec *r)
 static int rec__write_events(store_rec *r)
 {
     evbatch_enc *e = &r->enc;
-    if (e->n == 0)
+    if (e->nrec == 0)
         return 0;
     sqlite3_stmt *s = r->ins_batch;
     sqlite3_bind_int64(s, 1, r->meta->id);
@@ -134,34 +132,17 @@ static int rec__write_events(store_rec *r)
     return 0;
 }
 
-static int rec__write_decisions(store_rec *r)
-{
-    sqlite3_stmt *s = r->ins_decision;
-    for (size_t i = 0; i < r->ndec; i++) {
-        const trace_decision *d = &r->dec[i];
-        sqlite3_bind_int64(s, 1, r->meta->id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)d->index);
-        sqlite3_bind_int64(s, 3, d->n);
-        sqlite3_bind_int64(s, 4, d->chosen);
-        sqlite3_bind_int64(s, 5, d->thread);
-        sqlite3_bind_int64(s, 6, (sqlite3_int64)d->seq);
-        if (rec__step(r, s, "cannot record the run's schedule") != 0)
-            return -1;
-    }
-    return 0;
-}
-
 /* Write the pending rows in one transaction; with `final`, also the run's
  * outcome (already in r->meta). */
 static int rec__flush(store_rec *r, bool final)
 {
     if (r->failed)
         return -1;
-    if (!final && r->enc.n == 0 && r->ndec == 0 && r->nthr == 0)
+    if (!final && r->enc.nrec == 0 && r->nthr == 0)
         return 0;
     if (store__exec(r->st, "BEGIN IMMEDIATE", "cannot record the run") != 0)
         goto fail;
-    if (rec__write_threads(r) != 0 || rec__write_events(r) != 0 || rec__write_decisions(r) != 0)
+    if (rec__write_threads(r) != 0 || rec__write_events(r) != 0)
         goto rollback;
     sqlite3_stmt *s = final ? r->upd_final : r->upd_progress;
     sqlite3_bind_int64(s, 1, (sqlite3_int64)r->events);
@@ -180,11 +161,11 @@ static int rec__flush(store_rec *r, bool final)
         goto rollback;
     if (store__exec(r->st, "COMMIT", "cannot record the run") != 0)
         goto rollback;
-    if (r->enc.n) {
+    if (r->enc.nrec) {
         r->batch++;
         evbatch_enc_reset(&r->enc);
     }
-    r->ndec = r->nthr = 0;
+    r->nthr = 0;
     sim_buf_clear(&r->arena);
     return 0;
 rollback:
@@ -196,7 +177,7 @@ fail:
 
 static void rec__maybe_flush(store_rec *r)
 {
-    if (r->enc.n >= EVBATCH_EVENTS || r->ndec + r->nthr >= STORE_BATCH)
+    if (r->enc.nrec >= EVBATCH_EVENTS || r->nthr >= STORE_BATCH)
         rec__flush(r, false);
 }
 
@@ -240,9 +221,8 @@ void store_rec_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, u
     r->decisions++;
     if (r->failed)
         return;
-    r->dec = rec__grow(r->dec, &r->capdec, r->ndec + 1, sizeof *r->dec);
-    r->dec[r->ndec++] = (trace_decision){.index = index, .n = n, .chosen = chosen,
-                                         .thread = thread, .seq = r->events};
+    (void)index; /* implicit: decisions are numbered by their order in the batches */
+    evbatch_enc_decision(&r->enc, r->events, n, chosen, thread);
     rec__maybe_flush(r);
 }
 
@@ -276,14 +256,12 @@ void store__host(char *out, size_t cap)
 static void rec__free(store_rec *r)
 {
     sqlite3_finalize(r->ins_batch);
-    sqlite3_finalize(r->ins_decision);
     sqlite3_finalize(r->ins_thread);
     sqlite3_finalize(r->upd_thread);
     sqlite3_finalize(r->upd_daemon);
     sqlite3_finalize(r->upd_progress);
     sqlite3_finalize(r->upd_final);
     evbatch_enc_fini(&r->enc);
-    free(r->dec);
     free(r->thr);
     sim_buf_free(&r->arena);
     trace_hasher_fini(&r->hasher);
@@ -303,8 +281,6 @@ store_rec *store_rec_begin(store *st, store_run *meta)
     evbatch_enc_init(&r->enc);
     r->ins_batch = store__prepare(st, "INSERT INTO event_batches (run_id, batch, first_seq, n, "
                                       "crc, data) VALUES (?, ?, ?, ?, ?, ?)");
-    r->ins_decision = store__prepare(st, "INSERT INTO schedules (run_id, decision, n, chosen, "
-                                         "thread, seq) VALUES (?, ?, ?, ?, ?, ?)");
     r->ins_thread = store__prepare(st, "INSERT OR REPLACE INTO threads (run_id, tid, name, "
                                        "daemon) VALUES (?, ?, ?, ?)");
     r->upd_thread = store__prepare(st, "UPDATE threads SET name = ?3 "
@@ -320,7 +296,7 @@ store_rec *store_rec_begin(store *st, store_run *meta)
         st, "INSERT INTO runs (scenario, policy, seed, python, switch_steps, switch_ns, "
             "stack_size, max_events, max_time_ns, replay_of, status, recorded_at, host, version) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'incomplete', ?, ?, ?)");
-    if (!r->ins_batch || !r->ins_decision || !r->ins_thread || !r->upd_thread || !r->upd_daemon ||
+    if (!r->ins_batch || !r->ins_thread || !r->upd_thread || !r->upd_daemon ||
         !r->upd_progress || !r->upd_final || !ins_run) {
         sqlite3_finalize(ins_run);
         rec__free(r);

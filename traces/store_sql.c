@@ -30,6 +30,11 @@ struct store_evread {
     const char *path;         /* for messages (borrowed) */
     int64_t run;
     int64_t expect;           /* the run row's event count, -1 if there is no row */
+    int64_t expect_dec;       /* its decision count */
+    uint64_t seen_dec;        /* decisions handed out */
+    sim_sink_fn fn;           /* the caller's sink, during one batch */
+    evbatch_decision_fn dfn;  /* the caller's decision hook, during one batch */
+    void *dud;                /* their ud */
     sqlite3_stmt *batches;    /* event_batches of the run, in order */
     sqlite3_stmt *rows;       /* events_rows of the run (old format), or NULL */
     int64_t batch;            /* number of the next batch */
@@ -86,12 +91,15 @@ store_evread *store_evread_open(sqlite3 *db, const char *path, int64_t run, char
     r->expect = -1;
     r->next_seq = 1;
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(db, "SELECT events FROM runs WHERE id = ?", -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(db, "SELECT events, decisions FROM runs WHERE id = ?", -1, &s,
+                                NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(s, 1, run);
         rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW)
+        if (rc == SQLITE_ROW) {
             r->expect = sqlite3_column_int64(s, 0);
+            r->expect_dec = sqlite3_column_int64(s, 1);
+        }
         rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
     sqlite3_finalize(s);
@@ -150,17 +158,40 @@ static int evread__rows(store_evread *r, sim_sink_fn fn, void *ud, char *err, si
         }
         r->seen++;
         got++;
-        fn(ud, &ev);
+        if (fn)
+            fn(ud, &ev);
     }
     if (got == EVREAD__ROWS)
         return 1;
     if (rc != SQLITE_DONE)
         return evread__failf(r, rc, err, cap, "%s", evread__why(rc));
     r->done = true;
+    if (got == 0 && r->expect >= 0 && r->seen != (uint64_t)r->expect)
+        return evread__failf(r, 0, err, cap,
+                             "is missing (%" PRIu64 " of the run's %" PRId64 " events stored)",
+                             r->seen, r->expect);
     return got > 0;
 }
 
-int store_evread_next(store_evread *r, sim_sink_fn fn, void *ud, char *err, size_t cap)
+bool store_evread_batched(const store_evread *r) { return !r->legacy; }
+
+static void evread__decision(void *ud, uint32_t n, uint32_t chosen, uint32_t thread, uint64_t seq)
+{
+    store_evread *r = ud;
+    r->seen_dec++;
+    if (r->dfn)
+        r->dfn(r->dud, n, chosen, thread, seq);
+}
+
+static void evread__event(void *ud, const sim_event *ev)
+{
+    store_evread *r = ud;
+    if (r->fn)
+        r->fn(r->dud, ev);
+}
+
+int store_evread_next(store_evread *r, sim_sink_fn fn, evbatch_decision_fn dfn, void *ud,
+                      char *err, size_t cap)
 {
     if (r->done)
         return 0;
@@ -182,10 +213,12 @@ int store_evread_next(store_evread *r, sim_sink_fn fn, void *ud, char *err, size
                 return evread__failf(r, rc, err, cap, "%s", evread__why(rc));
         }
         r->done = true;
-        if (r->expect >= 0 && r->seen < (uint64_t)r->expect)
+        if (r->expect >= 0 && (r->seen != (uint64_t)r->expect ||
+                               (!r->legacy && r->seen_dec != (uint64_t)r->expect_dec)))
             return evread__failf(r, 0, err, cap,
-                                 "is missing (%" PRIu64 " of the run's %" PRId64
-                                 " events are stored)", r->seen, r->expect);
+                                 "is missing (%" PRIu64 " events and %" PRIu64 " decisions "
+                                 "stored of the run's %" PRId64 " and %" PRId64 ")",
+                                 r->seen, r->seen_dec, r->expect, r->expect_dec);
         return 0;
     }
     if (rc != SQLITE_ROW)
@@ -200,7 +233,7 @@ int store_evread_next(store_evread *r, sim_sink_fn fn, void *ud, char *err, size
     if (batch != r->batch)
         return evread__failf(r, 0, err, cap, "is missing (the next stored is batch %" PRId64 ")",
                              batch);
-    if (first != r->next_seq || n <= 0 || n > (int64_t)UINT32_MAX / 2)
+    if (first != r->next_seq || n < 0 || n > (int64_t)UINT32_MAX / 2)
         return evread__failf(r, 0, err, cap, "is damaged (first event %" PRIu64 ", %" PRId64
                              " events; expected to start at %" PRIu64 ")", first, n,
                              r->next_seq);
@@ -209,7 +242,11 @@ int store_evread_next(store_evread *r, sim_sink_fn fn, void *ud, char *err, size
     if (crc != (int64_t)evbatch_crc(r->run, batch, first, (uint32_t)n, data ? data : "", len))
         return evread__failf(r, 0, err, cap, "is damaged (checksum mismatch)");
     const char *why = NULL;
-    if (evbatch_decode(data ? data : "", len, first, (uint32_t)n, fn, ud, &why) != 0)
+    r->fn = fn;
+    r->dfn = dfn;
+    r->dud = ud;
+    if (evbatch_decode(data ? data : "", len, first, (uint32_t)n, evread__event,
+                       evread__decision, r, &why) != 0)
         return evread__failf(r, 0, err, cap, "is damaged (it %s)", why);
     r->batch++;
     r->next_seq = first + (uint64_t)n;
@@ -358,7 +395,7 @@ static int vt__load(vt__cur *c)
     c->n = c->i = 0;
     c->alen = 0;
     while (c->n == 0) {
-        int rc = store_evread_next(c->rd, vt__sink, c, err, sizeof err);
+        int rc = store_evread_next(c->rd, vt__sink, NULL, c, err, sizeof err);
         if (rc < 0) {
             sqlite3_vtab *v = c->base.pVtab;
             sqlite3_free(v->zErrMsg);

@@ -23,9 +23,11 @@
 #define TRACES_STORE_SQL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../sim/event.h"
+#include "evbatch.h"
 
 typedef struct store_evread store_evread;
 
@@ -33,12 +35,18 @@ typedef struct store_evread store_evread;
  * messages). NULL with a message in err on failure. */
 store_evread *store_evread_open(sqlite3 *db, const char *path, int64_t run, char *err,
                                 size_t errcap);
-/* Hand the next batch's events to `fn` (strings valid during the call).
+/* Hand the next batch's events to `fn` (strings valid during the call) and
+ * its scheduling decisions to `dfn` (either may be NULL; a run of schema 1
+ * or 2 keeps its decisions in `schedules`, store_load_schedule).
  * Returns 1 (a batch was read), 0 (no more: the run's events are complete),
  * or -1 with a one-line message in err naming the run and batch; then
  * store_evread_sqlite_rc says which SQLite error it was (0 if the data, not
  * SQLite, was at fault). */
-int store_evread_next(store_evread *r, sim_sink_fn fn, void *ud, char *err, size_t errcap);
+int store_evread_next(store_evread *r, sim_sink_fn fn, evbatch_decision_fn dfn, void *ud,
+                      char *err, size_t errcap);
+/* Whether the run's events are in batches (schema 3), known after the first
+ * store_evread_next. */
+bool store_evread_batched(const store_evread *r);
 int store_evread_sqlite_rc(const store_evread *r);
 void store_evread_close(store_evread *r);
 
