@@ -12,6 +12,8 @@
 #include "store_util.h"
 #include "traces/hash.h"
 #include "traces/json.h"
+#include "traces/evbatch.h"
+#include "traces/store_sql.h"
 
 static char *dir;
 
@@ -68,7 +70,8 @@ static void test_schema_created(void)
     free(mode);
     /* the four tables, all STRICT */
     CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM pragma_table_list WHERE schema = "
-                                      "'main' AND name IN ('runs','threads','events','schedules') "
+                                      "'main' AND name IN ('runs','threads','event_batches',"
+                                      "'schedules') "
                                       "AND strict = 1"),
                     4);
     /* the status check rejects anything but the five statuses */
@@ -366,12 +369,193 @@ static void test_write_failure_leaves_run_incomplete(void)
     CU_ASSERT_EQUAL(r.events, 0);
     CU_ASSERT_FALSE(r.has_hash);
     store_run_free(&r);
-    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM events"), 0);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM event_batches"), 0);
     store_close(st);
     free(path);
 }
 
 /* ---- round trip ------------------------------------------------------------ */
+
+/* ---- the packed form ------------------------------------------------------ */
+
+typedef struct codec_seen {
+    trace t;                  /* events decoded */
+    trace_decision d[8];      /* decisions decoded */
+    size_t nd;
+} codec_seen;
+
+static void codec_decision(void *ud, uint32_t n, uint32_t chosen, uint32_t thread, uint64_t seq)
+{
+    codec_seen *c = ud;
+    if (c->nd < 8)
+        c->d[c->nd++] = (trace_decision){.index = c->nd, .n = n, .chosen = chosen,
+                                         .thread = thread, .seq = seq};
+}
+
+static void codec_event(void *ud, const sim_event *ev) { trace_sink(&((codec_seen *)ud)->t, ev); }
+
+/* Extreme values round-trip; every cut-short prefix and every flipped bit of
+ * the header is refused (the CRC catches the rest). */
+static void test_evbatch_codec(void)
+{
+    CU_ASSERT_EQUAL(evbatch_crc32(0, "123456789", 9), 0xCBF43926u);
+    CU_ASSERT_EQUAL(evbatch_crc32(evbatch_crc32(0, "1234", 4), "56789", 5), 0xCBF43926u);
+    static const char bin[] = {'a', '\0', 'b'};
+    sim_event evs[] = {
+        {.seq = 5, .time = 0, .kind = SIM_EV_CREATE, .thread = SIM_NONE, .other = 0,
+         .obj = SIM_NONE, .arg = 1, .text = "MainThread", .len = 10},
+        {.seq = 6, .time = INT64_MAX, .kind = SIM_EV_BLOCK, .thread = SIM_NONE - 1,
+         .other = SIM_NONE, .obj = 7, .arg = INT64_MIN, .reason = "sleep", .text = "", .len = 0},
+        {.seq = 9, .time = -3, .kind = SIM_EV_OUTPUT, .thread = 1, .other = SIM_NONE,
+         .obj = SIM_NONE, .arg = INT64_MAX, .reason = "", .text = bin, .len = 3},
+        {.seq = 10, .time = -3, .kind = SIM_EV_NOTE, .thread = 0, .other = 2, .obj = 0,
+         .arg = -1, .reason = "sleep", .text = bin, .len = 3},
+    };
+    evbatch_enc e;
+    evbatch_enc_init(&e);
+    evbatch_enc_decision(&e, 4, 2, 1, 9);
+    for (size_t i = 0; i < 4; i++) {
+        evbatch_enc_add(&e, &evs[i]);
+        if (i == 1)
+            evbatch_enc_decision(&e, evs[i].seq, 300, 299, 1u << 31);
+    }
+    CU_ASSERT_EQUAL(e.n, 4);
+    CU_ASSERT_EQUAL(e.nrec, 6);
+    CU_ASSERT_EQUAL(e.first_seq, 5);
+    codec_seen c = {.nd = 0};
+    trace_init(&c.t);
+    const char *why = NULL;
+    CU_ASSERT_EQUAL_FATAL(evbatch_decode(e.data.p, e.data.len, 5, 4, codec_event, codec_decision,
+                                         &c, &why), 0);
+    CU_ASSERT_EQUAL_FATAL(c.t.n, 4);
+    for (size_t i = 0; i < 4; i++) {
+        sim_event b = trace_event_view(&c.t.ev[i]);
+        const sim_event *a = &evs[i];
+        CU_ASSERT_EQUAL(b.seq, a->seq);
+        CU_ASSERT_EQUAL(b.time, a->time);
+        CU_ASSERT_EQUAL(b.kind, a->kind);
+        CU_ASSERT_EQUAL(b.thread, a->thread);
+        CU_ASSERT_EQUAL(b.other, a->other);
+        CU_ASSERT_EQUAL(b.obj, a->obj);
+        CU_ASSERT_EQUAL(b.arg, a->arg);
+        CU_ASSERT_EQUAL(!b.reason, !a->reason);
+        if (a->reason && b.reason)
+            CU_ASSERT_STRING_EQUAL(b.reason, a->reason);
+        CU_ASSERT_EQUAL(!b.text, !a->text);
+        CU_ASSERT_EQUAL(b.len, a->len);
+        if (a->text && b.text)
+            CU_ASSERT_EQUAL(memcmp(a->text, b.text, a->len), 0);
+    }
+    CU_ASSERT_EQUAL_FATAL(c.nd, 2);
+    CU_ASSERT_EQUAL(c.d[0].n, 2);
+    CU_ASSERT_EQUAL(c.d[0].chosen, 1);
+    CU_ASSERT_EQUAL(c.d[0].thread, 9);
+    CU_ASSERT_EQUAL(c.d[0].seq, 4);
+    CU_ASSERT_EQUAL(c.d[1].n, 300);
+    CU_ASSERT_EQUAL(c.d[1].chosen, 299);
+    CU_ASSERT_EQUAL(c.d[1].thread, 1u << 31);
+    CU_ASSERT_EQUAL(c.d[1].seq, 6);
+    trace_fini(&c.t);
+    /* every prefix and the wrong count are refused */
+    for (size_t cut = 0; cut < e.data.len; cut++) {
+        why = NULL;
+        CU_ASSERT_EQUAL(evbatch_decode(e.data.p, cut, 5, 4, NULL, NULL, NULL, &why), -1);
+        CU_ASSERT_PTR_NOT_NULL(why);
+    }
+    CU_ASSERT_EQUAL(evbatch_decode(e.data.p, e.data.len, 5, 3, NULL, NULL, NULL, &why), -1);
+    CU_ASSERT_EQUAL(evbatch_decode(e.data.p, e.data.len, 5, 5, NULL, NULL, NULL, &why), -1);
+    /* reset: a fresh batch interns afresh */
+    evbatch_enc_reset(&e);
+    evbatch_enc_add(&e, &evs[3]);
+    CU_ASSERT_EQUAL(evbatch_decode(e.data.p, e.data.len, 10, 1, NULL, NULL, NULL, &why), 0);
+    evbatch_enc_fini(&e);
+}
+
+/* A database of schema 2 (events one row each in `events`, decisions in
+ * `schedules`), made from a run recorded now: opening it upgrades it to
+ * schema 3 without rewriting those rows, and every reader still sees the
+ * same run (show, the schedule, SQL through events(run)). */
+static void test_schema2_runs_still_read(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "v2.db");
+    store *st = tst_open(path, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    int64_t id = tst_record(st, "lock/counter", "random", 7, NULL);
+    CU_ASSERT_EQUAL_FATAL(id, 1);
+    sim_buf full = {0};
+    CU_ASSERT_EQUAL_FATAL(store_view(st, id, true, &full), 0);
+    trace_decision *d = NULL;
+    size_t nd = 0;
+    CU_ASSERT_EQUAL_FATAL(store_load_schedule(st, id, &d, &nd), 0);
+    CU_ASSERT_TRUE(nd > 0);
+    store_close(st);
+
+    /* turn it into schema 2 by hand */
+    sqlite3 *db;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(path, &db), SQLITE_OK);
+    CU_ASSERT_EQUAL_FATAL(store_sql_register(db), SQLITE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_exec(db,
+                     "BEGIN;"
+                     "INSERT INTO events_rows SELECT 1, seq, time_ns, kind, thread, other, obj, "
+                     "arg, reason, text FROM events(1);"
+                     "DROP TABLE event_batches;"
+                     "ALTER TABLE events_rows RENAME TO events;"
+                     "PRAGMA user_version = 2;"
+                     "COMMIT;",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_stmt *s;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(db, "INSERT INTO schedules VALUES (1, ?, ?, ?, ?, ?)",
+                                             -1, &s, NULL),
+                          SQLITE_OK);
+    for (size_t i = 0; i < nd; i++) {
+        sqlite3_bind_int64(s, 1, (sqlite3_int64)d[i].index);
+        sqlite3_bind_int64(s, 2, d[i].n);
+        sqlite3_bind_int64(s, 3, d[i].chosen);
+        sqlite3_bind_int64(s, 4, d[i].thread);
+        sqlite3_bind_int64(s, 5, (sqlite3_int64)d[i].seq);
+        CU_ASSERT_EQUAL(sqlite3_step(s), SQLITE_DONE);
+        sqlite3_reset(s);
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM events"),
+                    tst_sql_int(path, "SELECT events FROM runs WHERE id = 1"));
+
+    /* open: upgraded, nothing lost */
+    st = tst_open(path, false);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_EQUAL(store_schema_version(st), STORE_SCHEMA_VERSION);
+    sim_buf again = {0};
+    CU_ASSERT_EQUAL(store_view(st, id, true, &again), 0);
+    TS_ASSERT_STR_EQ(sim_buf_str(&again), sim_buf_str(&full));
+    trace_decision *d2 = NULL;
+    size_t nd2 = 0;
+    CU_ASSERT_EQUAL(store_load_schedule(st, id, &d2, &nd2), 0);
+    CU_ASSERT_EQUAL(nd2, nd);
+    for (size_t i = 0; i < nd && i < nd2; i++)
+        CU_ASSERT_TRUE(d[i].index == d2[i].index && d[i].n == d2[i].n &&
+                       d[i].chosen == d2[i].chosen && d[i].thread == d2[i].thread &&
+                       d[i].seq == d2[i].seq);
+    /* a new run beside it is packed; both read */
+    int64_t id2 = tst_record(st, "lock/counter", "random", 7, NULL);
+    sim_buf third = {0};
+    CU_ASSERT_EQUAL(store_view(st, id2, true, &third), 0);
+    TS_ASSERT_STR_EQ(sim_buf_str(&third), sim_buf_str(&full));
+    store_close(st);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM events_rows WHERE run_id = 1"),
+                    tst_sql_int(path, "SELECT events FROM runs WHERE id = 1"));
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM event_batches WHERE run_id = 1"), 0);
+    CU_ASSERT_TRUE(tst_sql_int(path, "SELECT count(*) FROM event_batches WHERE run_id = 2") > 0);
+    sim_buf_free(&full);
+    sim_buf_free(&again);
+    sim_buf_free(&third);
+    free(d);
+    free(d2);
+    free(path);
+}
 
 static void test_round_trip_of_a_run(void)
 {
@@ -610,6 +794,8 @@ int main(void)
         TS_TEST(test_run_references),
         TS_TEST(test_hash_is_fnv1a_of_the_full_view),
         TS_TEST(test_json_forms),
+        TS_TEST(test_schema2_runs_still_read),
+        TS_TEST(test_evbatch_codec),
     };
     int rc = ts_test_main("store", tests, sizeof tests / sizeof tests[0]);
     cleanup();

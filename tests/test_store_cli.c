@@ -3,7 +3,9 @@
  * run records (default ./threadsim.db, --db, --no-db), runs, show (output
  * view, --trace, --json), diff (exit 0 / 1 / 2), check (--junit, a changed
  * expected file, a missing one), replay, and one-line errors with exit 125 for
- * databases that are missing, not SQLite, or corrupt.
+ * databases that are missing, not SQLite, or corrupt; a batch of events
+ * altered by one byte, deleted, or cut off by truncating the file (exit 125,
+ * naming the run and the batch, never an altered event); sql.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "store_util.h"
 
@@ -305,12 +309,118 @@ static void test_bad_databases(void)
     free(out);
 }
 
+/* Flip one byte (at `at`) of run 1's batch `batch` in `path`. */
+static void flip_byte(const char *path, int batch, int at)
+{
+    sqlite3 *d;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(path, &d), SQLITE_OK);
+    sqlite3_stmt *s;
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT data FROM event_batches WHERE run_id = 1 AND batch = %d",
+             batch);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(d, sql, -1, &s, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_step(s), SQLITE_ROW);
+    int n = sqlite3_column_bytes(s, 0);
+    CU_ASSERT_TRUE_FATAL(n > at);
+    unsigned char *b = malloc((size_t)n);
+    memcpy(b, sqlite3_column_blob(s, 0), (size_t)n);
+    sqlite3_finalize(s);
+    b[at] ^= 0x01;
+    snprintf(sql, sizeof sql, "UPDATE event_batches SET data = ? WHERE run_id = 1 AND batch = %d",
+             batch);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(d, sql, -1, &s, NULL), SQLITE_OK);
+    sqlite3_bind_blob(s, 1, b, n, SQLITE_TRANSIENT);
+    CU_ASSERT_EQUAL(sqlite3_step(s), SQLITE_DONE);
+    sqlite3_finalize(s);
+    sqlite3_close(d);
+    free(b);
+}
+
+static void test_damaged_batch(void)
+{
+    int st;
+    free(ts(&st, true, "run bench/pingpong --db dmg.db"));
+    CU_ASSERT_EQUAL_FATAL(st, 0);
+    char *p = tst_path(dir, "dmg.db");
+    CU_ASSERT_TRUE(tst_sql_int(p, "SELECT count(*) FROM event_batches") > 100);
+    /* intact: the events SQL sees are the events run printed */
+    char *out = ts(&st, false, "sql --db dmg.db last \"SELECT count(*), max(seq) FROM events\"");
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "1244006|1244006\n");
+    free(out);
+    out = ts(&st, false, "sql --db dmg.db \"SELECT kind, thread, other FROM events(1) "
+                         "WHERE seq = 4100\"");
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+    /* one byte of batch 3 altered */
+    flip_byte(p, 3, 100);
+    out = ts_err(&st, "show 1 --db dmg.db");
+    CU_ASSERT_EQUAL(st, 125);
+    assert_one_line_error(out, "run 1 batch 3 is damaged (checksum mismatch)");
+    free(out);
+    out = ts_err(&st, "show 1 --trace --db dmg.db");
+    CU_ASSERT_EQUAL(st, 125);
+    assert_one_line_error(out, "run 1 batch 3 is damaged");
+    free(out);
+    out = ts_err(&st, "sql --db dmg.db 1 \"SELECT count(*) FROM events\"");
+    CU_ASSERT_EQUAL(st, 125);
+    assert_one_line_error(out, "run 1 batch 3 is damaged");
+    free(out);
+    out = ts_err(&st, "replay 1 --no-record --db dmg.db");
+    CU_ASSERT_EQUAL(st, 125);
+    assert_one_line_error(out, "run 1 batch 3 is damaged");
+    free(out);
+    /* restored, it reads again; then a batch deleted */
+    flip_byte(p, 3, 100);
+    out = ts_err(&st, "show 1 --db dmg.db");
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+    /* the last batch gone: the run row's count says something is missing */
+    int64_t nb = tst_sql_int(p, "SELECT count(*) FROM event_batches");
+    CU_ASSERT_EQUAL(tst_sql_int(p, "DELETE FROM event_batches WHERE run_id = 1 AND batch = "
+                                   "(SELECT max(batch) FROM event_batches) RETURNING batch"),
+                    nb - 1);
+    out = ts_err(&st, "show 1 --db dmg.db");
+    CU_ASSERT_EQUAL(st, 125);
+    assert_one_line_error(out, "is missing");
+    free(out);
+    /* one in the middle gone */
+    CU_ASSERT_EQUAL(tst_sql_int(p, "DELETE FROM event_batches WHERE run_id = 1 AND batch = 7 "
+                                   "RETURNING 1"), 1);
+    out = ts_err(&st, "show 1 --db dmg.db");
+    CU_ASSERT_EQUAL(st, 125);
+    assert_one_line_error(out, "run 1 batch 7 is missing");
+    free(out);
+    free(p);
+}
+
+static void test_truncated_file(void)
+{
+    int st;
+    free(ts(&st, true, "run bench/pingpong --db cut.db"));
+    CU_ASSERT_EQUAL_FATAL(st, 0);
+    char *p = tst_path(dir, "cut.db");
+    struct stat sb;
+    CU_ASSERT_EQUAL_FATAL(stat(p, &sb), 0);
+    CU_ASSERT_TRUE_FATAL(sb.st_size > 1000000);
+    CU_ASSERT_EQUAL_FATAL(truncate(p, sb.st_size / 2), 0);
+    char *out = ts_err(&st, "show 1 --db cut.db");
+    CU_ASSERT_EQUAL(st, 125);
+    assert_one_line_error(out, "cut.db");
+    free(out);
+    out = ts_err(&st, "export 1 --format text --db cut.db");
+    CU_ASSERT_EQUAL(st, 125);
+    free(out);
+    free(p);
+}
+
 int main(void)
 {
     static const ts_test tests[] = {
         TS_TEST(test_run_records_by_default), TS_TEST(test_show_views),
         TS_TEST(test_diff_exit_codes),        TS_TEST(test_check_and_junit),
         TS_TEST(test_replay_command),         TS_TEST(test_bad_databases),
+        TS_TEST(test_damaged_batch),          TS_TEST(test_truncated_file),
     };
     dir = tst_tmpdir();
     if (!dir)

@@ -4,22 +4,28 @@
  * only the output view) and with one (recording into a fresh SQLite file in
  * a temporary directory, as `run` does), side by side.
  *
+ * Then the same for a Python program of 1M timed wake-ups
+ * (tools/bench/wake1m.py), run by the threadsim beside this binary with
+ * --no-db and with --db into a fresh file.
+ *
  *   build/tools/bench_store [ROUNDS]     (ROUNDS: repetitions of each, default 3)
  *
- * Prints, for each way, the best wall time of the repetitions and events per
- * second, then the recording throughput (events per second into SQLite) and
- * the overhead of recording relative to --no-db. Wall time here is the
- * benchmark's own business and never reaches a trace.
+ * Prints, for each workload, the best wall time of the repetitions
+ * unrecorded and recorded, their ratio, events per second and the
+ * database's bytes per event (file size after closing / events stored).
+ * Wall time here is the benchmark's own business and never reaches a trace.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../sim/num.h"
+#include "../traces/hash.h"
 #include "../traces/store.h"
 #include "cli.h"
 #include "scenarios/scenario.h"
@@ -47,6 +53,37 @@ static void bench__tee_sink(void *ud, const sim_event *ev)
     bench__tee *t = ud;
     bench__output(t->out, ev);
     store_rec_event(t->rec, ev);
+}
+
+typedef struct bench__hashed {
+    sim_buf *out;
+    trace_hasher h;
+} bench__hashed;
+
+static void bench__hash_sink(void *ud, const sim_event *ev)
+{
+    bench__hashed *b = ud;
+    bench__output(b->out, ev);
+    trace_hasher_see(&b->h, ev);
+}
+
+/* One unrecorded run that computes the trace hash (what a recording computes
+ * beside storing): the part of recording's cost that is the hash. */
+static double bench__run_hash(const ts_scenario *sc, model_result *res)
+{
+    model_opts o = model_opts_default();
+    o.python = sc->python;
+    sim_buf out = {0};
+    bench__hashed b = {.out = &out};
+    trace_hasher_init(&b.h);
+    o.sink = bench__hash_sink;
+    o.sink_ud = &b;
+    double t0 = bench__now();
+    model_run(&o, sc->main, NULL, res);
+    double dt = bench__now() - t0;
+    trace_hasher_fini(&b.h);
+    sim_buf_free(&out);
+    return dt;
 }
 
 /* One run; with `st`, recorded. Returns wall seconds, or -1 on error. */
@@ -90,6 +127,92 @@ static double bench__run(const ts_scenario *sc, store *st, model_result *res)
     return dt;
 }
 
+/* Run `threadsim run [--no-db | --db PATH] PROGRAM` quietly; wall seconds or -1. */
+static double bench__py(const char *threadsim, const char *program, const char *db)
+{
+    double t0 = bench__now();
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout))
+            _exit(127);
+        if (db)
+            execl(threadsim, threadsim, "run", "--db", db, program, (char *)NULL);
+        else
+            execl(threadsim, threadsim, "run", "--no-db", program, (char *)NULL);
+        _exit(127);
+    }
+    int wst;
+    if (waitpid(pid, &wst, 0) != pid || !WIFEXITED(wst) || WEXITSTATUS(wst) != 0) {
+        fprintf(stderr, "bench_store: %s run %s failed\n", threadsim, program);
+        return -1;
+    }
+    return bench__now() - t0;
+}
+
+static void bench__unlink_db(const char *path)
+{
+    char side[1200];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    unlink(path);
+}
+
+static void bench__report(const char *name, uint64_t events, double plain, double rec,
+                          double bytes_per_event)
+{
+    double ev = (double)events;
+    printf("%s: %" PRIu64 " events\n", name, events);
+    printf("  %-18s %8.3f s  %12.0f events/s\n", "unrecorded", plain, ev / plain);
+    printf("  %-18s %8.3f s  %12.0f events/s\n", "recorded", rec, ev / rec);
+    printf("  ratio %.2fx; %.2f bytes/event in the database\n", rec / plain, bytes_per_event);
+}
+
+/* The Python workload: best of `reps` each way. */
+static int bench__python(int reps, const char *dir)
+{
+    char self[1024], threadsim[1100], program[1100], db[1100];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return -1;
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(threadsim, sizeof threadsim, "%s/threadsim", self);
+    snprintf(program, sizeof program, "%s/tools/bench/wake1m.py", THREADSIM_SOURCE_DIR);
+    snprintf(db, sizeof db, "%s/py.db", dir);
+    double best_plain = 1e30, best_rec = 1e30, size = 0;
+    for (int i = 0; i < reps; i++) {
+        bench__unlink_db(db);
+        double a = bench__py(threadsim, program, NULL);
+        double b = bench__py(threadsim, program, db);
+        if (a < 0 || b < 0)
+            return -1;
+        best_plain = a < best_plain ? a : best_plain;
+        best_rec = b < best_rec ? b : best_rec;
+        struct stat sb;
+        size = stat(db, &sb) == 0 ? (double)sb.st_size : 0;
+    }
+    char err[600];
+    store *st = store_open(db, &(store_open_opts){.busy_ms = 5000}, err, sizeof err);
+    store_run r = {0};
+    if (!st || store_run_get(st, 1, &r) != 0) {
+        fprintf(stderr, "bench_store: %s\n", st ? store_error(st) : err);
+        return -1;
+    }
+    uint64_t events = r.events;
+    store_run_free(&r);
+    store_close(st);
+    bench__unlink_db(db);
+    bench__report("tools/bench/wake1m.py (1M wake-ups, threadsim run)", events, best_plain,
+                  best_rec, size / (double)events);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t nreps = 3;
@@ -119,9 +242,12 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    double best_plain = 1e30, best_rec = 1e30;
+    double best_plain = 1e30, best_rec = 1e30, best_hash = 1e30;
     model_result res = {0};
     for (int i = 0; i < reps; i++) {
+        double h = bench__run_hash(sc, &res);
+        if (h < best_hash)
+            best_hash = h;
         double a = bench__run(sc, NULL, &res);
         double b = bench__run(sc, st, &res);
         if (a < 0 || b < 0)
@@ -140,19 +266,18 @@ int main(int argc, char **argv)
     snprintf(wal, sizeof wal, "%s-shm", path);
     unlink(wal);
     unlink(path);
-    rmdir(dir);
 
-    double ev = (double)res.events;
-    printf("bench/pingpong: %" PRIu64 " events, %" PRIu64 " decisions, %" PRIu32
-           " threads per run; best of %d\n",
-           res.events, res.decisions, res.threads, reps);
-    printf("  %-22s %8.3f s  %12.0f events/s\n", "run --no-db", best_plain, ev / best_plain);
-    printf("  %-22s %8.3f s  %12.0f events/s\n", "run (recording)", best_rec, ev / best_rec);
-    double extra = best_rec - best_plain;
-    printf("  recording alone: %.3f s for %" PRIu64 " events + %" PRIu64 " decisions = "
-           "%.0f events/s into SQLite\n",
-           extra, res.events, res.decisions, extra > 0 ? ev / extra : 0.0);
-    printf("  cost of recording: %.2fx the --no-db time (+%.0f%%); database %.1f MiB for %d runs\n",
-           best_rec / best_plain, 100.0 * (best_rec / best_plain - 1.0), mb, reps);
+    bench__report("bench/pingpong (C API, a store_rec sink)", res.events, best_plain, best_rec,
+                  mb * 1024.0 * 1024.0 / ((double)res.events * reps));
+    printf("  (%" PRIu64 " decisions, %" PRIu32 " threads per run; best of %d)\n", res.decisions,
+           res.threads, reps);
+    printf("  of which the trace hash (FNV-1a of the full view, computed while recording): "
+           "unrecorded + hash %.3f s = %.2fx\n", best_hash, best_hash / best_plain);
+    fflush(stdout);
+    if (bench__python(reps, dir) != 0) {
+        rmdir(dir);
+        return 2;
+    }
+    rmdir(dir);
     return 0;
 }

@@ -44,7 +44,7 @@ typedef struct ts_command {
  * suggests from, and a test runs each one through its command's parser. */
 extern const char ts_help_list[], ts_help_run[], ts_help_runs[], ts_help_show[],
     ts_help_diff[], ts_help_check[], ts_help_replay[], ts_help_export[], ts_help_step[],
-    ts_help_explore[], ts_help_explorations[], ts_help_merge[];
+    ts_help_explore[], ts_help_explorations[], ts_help_merge[], ts_help_sql[];
 /* The help text of command `name`, or NULL. */
 const char *ts_command_help(const char *name);
 /* Call fn for each option a help text lists (see above). */
@@ -173,6 +173,7 @@ int ts_cmd_list(int argc, char **argv);
 int ts_cmd_run(int argc, char **argv);
 int ts_cmd_runs(int argc, char **argv);     /* cmd_store.c */
 int ts_cmd_show(int argc, char **argv);     /* cmd_store.c */
+int ts_cmd_sql(int argc, char **argv);      /* cmd_store.c */
 int ts_cmd_diff(int argc, char **argv);     /* cmd_diff.c */
 int ts_cmd_replay(int argc, char **argv);   /* cmd_store.c */
 int ts_cmd_check(int argc, char **argv);    /* cmd_check.c */

@@ -44,6 +44,8 @@ static const ts_command commands[] = {
      ts_help_run, ts_cmd_run},
     {"runs", "list the recorded runs, newest first (--json)", ts_help_runs, ts_cmd_runs},
     {"show", "print a recorded run again (--trace, --json)", ts_help_show, ts_cmd_show},
+    {"sql", "query the store with SQL; a run's events as the table events", ts_help_sql,
+     ts_cmd_sql},
     {"diff", "compare two runs or expected-output files (exit 1 if they differ)", ts_help_diff,
      ts_cmd_diff},
     {"check", "run scenarios against their expected outputs (--junit FILE, --json)",

@@ -18,6 +18,7 @@
  * again and finds nothing left to do.
  */
 #include "store_int.h"
+#include "store_sql.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,9 +120,27 @@ static const char store__v2[] =
     "  PRIMARY KEY (exploration_id, schedule)\n"
     ") STRICT, WITHOUT ROWID;\n";
 
+/* Version 3: events packed in batches (evbatch.h), one row per batch. The
+ * rows of versions 1 and 2 stay where they were, renamed events_rows (the
+ * name `events` is the SQL view of every format: the events(run)
+ * table-valued function, store_sql.c); runs recorded before keep being read
+ * from there, so upgrading rewrites nothing and loses nothing. */
+static const char store__v3[] =
+    "ALTER TABLE events RENAME TO events_rows;\n"
+    "CREATE TABLE event_batches (\n"
+    "  run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "  batch     INTEGER NOT NULL,\n"
+    "  first_seq INTEGER NOT NULL,\n"
+    "  n         INTEGER NOT NULL,\n"
+    "  crc       INTEGER NOT NULL,\n"
+    "  data      BLOB NOT NULL,\n"
+    "  PRIMARY KEY (run_id, batch)\n"
+    ") STRICT;\n";
+
 static const store_migration store__migrations[] = {
     {1, store__v1},
     {2, store__v2},
+    {3, store__v3},
 };
 
 store_open_opts store_open_opts_default(void)
@@ -352,6 +371,12 @@ store *store_open(const char *path, const store_open_opts *o, char *err, size_t 
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, opt.busy_ms > 0 ? opt.busy_ms : 0);
+    /* SQL sees every stored event through events(run) (store_sql.h) */
+    rc = store_sql_register(st->db);
+    if (rc != SQLITE_OK) {
+        store__fail(st, rc, NULL);
+        goto fail;
+    }
 
     /* One read transaction, so the header fields and the table count come
      * from the same moment even while another process creates the file. */

@@ -10,10 +10,17 @@
  *              and metadata that is never compared (recorded_at wall-clock
  *              UTC, host, threadsim version);
  *   threads    (run_id, tid): name (latest) and daemon flag (as started);
- *   events     (run_id, seq): every trace event, field by field; kind is the
- *              event's name ("block"), text a BLOB (output bytes exactly);
+ *   event_batches (run_id, batch): the events, EVBATCH_EVENTS (4096) per
+ *              row, packed (traces/evbatch.h: varints, deltas, strings
+ *              interned per batch) with first_seq, n and a CRC-32 (crc) per
+ *              row; batch numbers run 0, 1, 2, ... and first_seq follows on;
+ *   events_rows (run_id, seq): the events of runs recorded by schema 1 and 2,
+ *              field by field (the table was `events`); read as they are;
+ *              SQL sees both formats through events(run) (store_sql.h);
  *   schedules  (run_id, decision): n ready, index chosen, thread chosen, and
- *              the events emitted before it — what replay feeds back.
+ *              the events emitted before it — what replay feeds back — for
+ *              runs of schema 1 and 2; schema 3 packs decisions into the
+ *              event batches beside the events they follow.
  *
  * The file is marked PRAGMA application_id = STORE_APPLICATION_ID ("TSIM")
  * and PRAGMA user_version = the schema version. Opening applies the numbered
@@ -23,8 +30,8 @@
  * one-line message.
  *
  * Recording: the run row is inserted at once with status 'incomplete'; events
- * and decisions are buffered and written in batches, one transaction per
- * batch (BEGIN IMMEDIATE ... COMMIT, prepared statements), each batch also
+ * and decisions are packed as they come and written a batch row at a time,
+ * one transaction per batch (BEGIN IMMEDIATE ... COMMIT, prepared statements), each batch also
  * bumping the row's counts; the last transaction sets the final status, end
  * time and trace hash. The database is in WAL mode with synchronous=NORMAL:
  * a process killed midway (SIGKILL, SIGINT) loses at most its uncommitted
@@ -50,9 +57,10 @@
 #include "trace.h"
 
 #define STORE_APPLICATION_ID 0x5453494D   /* "TSIM" */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_DEFAULT_PATH "threadsim.db"
-#define STORE_BATCH 10000                 /* rows per recording transaction */
+#define STORE_BATCH 10000                 /* thread rows that force a recording transaction
+                                           * (events: EVBATCH_EVENTS a transaction) */
 
 typedef struct store store;
 
@@ -164,5 +172,19 @@ int store_load_trace(store *st, int64_t id, trace *t);
 /* The schedule of run `id`: *d malloc'd (caller frees), *n entries, by
  * decision number. */
 int store_load_schedule(store *st, int64_t id, trace_decision **d, size_t *n);
+
+
+/* ---- SQL ----------------------------------------------------------------- */
+
+/* One result row of store_query: n columns, each as bytes (text as UTF-8,
+ * blobs raw, numbers in SQLite's text form) with their length, NULL for a
+ * SQL NULL. Return non-zero to stop. */
+typedef int (*store_row_fn)(void *ud, int n, const char *const *val, const size_t *len);
+
+/* Run the read-only statements of `sql` (several, separated by ';'),
+ * handing every row to `fn`. With run > 0 a temporary view `events` shows
+ * that run's events (SELECT * FROM events); events(ID) works either way
+ * (store_sql.h). A statement that would write is refused. */
+int store_query(store *st, int64_t run, const char *sql, store_row_fn fn, void *ud);
 
 #endif

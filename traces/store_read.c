@@ -4,17 +4,20 @@
  * Everything read is checked before it is believed: an event kind this
  * version does not know, or a status outside the schema's list, is reported
  * as an error naming the run rather than turned into garbage. Events are
- * streamed to a callback in seq order, so showing or hashing a long run needs
- * no more memory than one row.
+ * streamed to a callback in seq order through the one decoder of both stored
+ * formats (store_sql.h), so showing or hashing a long run needs no more
+ * memory than one batch.
  */
 #include "store_int.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../sim/num.h"
 #include "hash.h"
+#include "store_sql.h"
 
 #define READ__RUN_COLS                                                                             \
     "id, scenario, policy, seed, python, switch_steps, switch_ns, stack_size, max_events, "       \
@@ -167,50 +170,28 @@ int store_runs_each(store *st, size_t limit, int (*fn)(void *ud, const store_run
     return ret;
 }
 
-static uint32_t read__id(sqlite3_stmt *s, int i)
-{
-    return sqlite3_column_type(s, i) == SQLITE_NULL ? SIM_NONE : (uint32_t)sqlite3_column_int64(s, i);
-}
-
 int store_events_each(store *st, int64_t id, sim_sink_fn fn, void *ud)
 {
-    sqlite3_stmt *s = store__prepare(st, "SELECT seq, time_ns, kind, thread, other, obj, arg, "
-                                         "reason, text FROM events WHERE run_id = ? "
-                                         "ORDER BY seq");
-    if (!s)
+    /* one read transaction: the run row's count and its batches agree even
+     * while another process records */
+    bool txn = sqlite3_get_autocommit(st->db);
+    if (txn && store__exec(st, "BEGIN", "cannot read the run's events") != 0)
         return -1;
-    sqlite3_bind_int64(s, 1, id);
-    int rc, ret = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *kind = (const char *)sqlite3_column_text(s, 2);
-        int k = kind ? sim_ev_kind_parse(kind) : -1;
-        if (k < 0) {
-            ret = store__failf(st,
-                               "database '%s': run %" PRId64 " has an event of unknown kind "
-                               "'%s' (recorded by a newer threadsim?)",
-                               st->path, id, kind ? kind : "(null)");
-            break;
-        }
-        sim_event ev = {
-            .seq = (uint64_t)sqlite3_column_int64(s, 0),
-            .time = sqlite3_column_int64(s, 1),
-            .kind = (sim_ev_kind)k,
-            .thread = read__id(s, 3),
-            .other = read__id(s, 4),
-            .obj = read__id(s, 5),
-            .arg = sqlite3_column_int64(s, 6),
-            .reason = (const char *)sqlite3_column_text(s, 7),
-        };
-        if (sqlite3_column_type(s, 8) != SQLITE_NULL) {
-            const void *b = sqlite3_column_blob(s, 8);
-            ev.len = (size_t)sqlite3_column_bytes(s, 8);
-            ev.text = b ? b : "";
-        }
-        fn(ud, &ev);
+    char err[512];
+    int ret = 0;
+    store_evread *r = store_evread_open(st->db, st->path, id, err, sizeof err);
+    if (!r) {
+        ret = store__failf(st, "%s", err);
+    } else {
+        int rc;
+        while ((rc = store_evread_next(r, fn, NULL, ud, err, sizeof err)) > 0)
+            ;
+        if (rc < 0)
+            ret = store__failf(st, "%s", err);
+        store_evread_close(r);
     }
-    if (ret == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
-        ret = store__fail(st, rc, "cannot read the run's events");
-    sqlite3_finalize(s);
+    if (txn)
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     return ret;
 }
 
@@ -250,10 +231,74 @@ int store_load_trace(store *st, int64_t id, trace *t)
     return 0;
 }
 
+typedef struct read__sched {
+    trace_decision *d;        /* collected so far (malloc'd) */
+    size_t n, cap;
+    bool nomem;
+} read__sched;
+
+static void read__decision(void *ud, uint32_t n, uint32_t chosen, uint32_t thread, uint64_t seq)
+{
+    read__sched *s = ud;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        trace_decision *a = realloc(s->d, cap * sizeof *a);
+        if (!a) {
+            s->nomem = true;
+            return;
+        }
+        s->d = a;
+        s->cap = cap;
+    }
+    s->d[s->n] = (trace_decision){.index = s->n, .n = n, .chosen = chosen, .thread = thread,
+                                  .seq = seq};
+    s->n++;
+}
+
+/* A schema-3 run's schedule, from its batches; 1 if the run is older
+ * (its schedule is in the schedules table). */
+static int read__batched_schedule(store *st, int64_t id, trace_decision **d, size_t *n)
+{
+    bool txn = sqlite3_get_autocommit(st->db);
+    if (txn && store__exec(st, "BEGIN", "cannot read the run's schedule") != 0)
+        return -1;
+    char err[512];
+    read__sched sc = {0};
+    int ret = 0;
+    store_evread *r = store_evread_open(st->db, st->path, id, err, sizeof err);
+    if (!r) {
+        ret = store__failf(st, "%s", err);
+    } else {
+        int rc;
+        while ((rc = store_evread_next(r, NULL, read__decision, &sc, err, sizeof err)) > 0 &&
+               store_evread_batched(r))
+            ;
+        if (rc < 0)
+            ret = store__failf(st, "%s", err);
+        else if (!store_evread_batched(r))
+            ret = 1;
+        else if (sc.nomem)
+            ret = store__failf(st, "out of memory reading run %" PRId64 "'s schedule", id);
+        store_evread_close(r);
+    }
+    if (txn)
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    if (ret != 0) {
+        free(sc.d);
+        return ret;
+    }
+    *d = sc.d;
+    *n = sc.n;
+    return 0;
+}
+
 int store_load_schedule(store *st, int64_t id, trace_decision **d, size_t *n)
 {
     *d = NULL;
     *n = 0;
+    int b = read__batched_schedule(st, id, d, n);
+    if (b <= 0)
+        return b;
     sqlite3_stmt *s = store__prepare(st, "SELECT decision, n, chosen, thread, seq FROM schedules "
                                          "WHERE run_id = ? ORDER BY decision");
     if (!s)
@@ -291,5 +336,65 @@ int store_load_schedule(store *st, int64_t id, trace_decision **d, size_t *n)
         *d = NULL;
         *n = 0;
     }
+    return ret;
+}
+
+int store_query(store *st, int64_t run, const char *sql, store_row_fn fn, void *ud)
+{
+    if (run > 0) {
+        char view[128];
+        snprintf(view, sizeof view,
+                 "CREATE TEMP VIEW events AS SELECT * FROM ts_events(%" PRId64 ")", run);
+        if (store__exec(st, view, "cannot query the run") != 0)
+            return -1;
+    }
+    const char *tail = sql;
+    int ret = 0;
+    while (ret == 0 && tail && *tail) {
+        sqlite3_stmt *s = NULL;
+        int rc = sqlite3_prepare_v2(st->db, tail, -1, &s, &tail);
+        if (rc != SQLITE_OK) {
+            ret = store__failf(st, "sql: %s", sqlite3_errmsg(st->db));
+            break;
+        }
+        if (!s)
+            continue; /* blank or a comment */
+        if (!sqlite3_stmt_readonly(s)) {
+            sqlite3_finalize(s);
+            ret = store__failf(st, "sql: only reading statements are run (the store is "
+                                   "changed by threadsim alone)");
+            break;
+        }
+        int n = sqlite3_column_count(s);
+        const char **val = calloc((size_t)n + 1, sizeof *val);
+        size_t *len = calloc((size_t)n + 1, sizeof *len);
+        if (!val || !len) {
+            free(val);
+            free(len);
+            sqlite3_finalize(s);
+            return store__failf(st, "out of memory");
+        }
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            for (int i = 0; i < n; i++) {
+                int t = sqlite3_column_type(s, i);
+                val[i] = t == SQLITE_NULL ? NULL
+                         : t == SQLITE_BLOB
+                             ? (const char *)sqlite3_column_blob(s, i)
+                             : (const char *)sqlite3_column_text(s, i);
+                len[i] = (size_t)sqlite3_column_bytes(s, i);
+                if (t != SQLITE_NULL && !val[i])
+                    val[i] = "";
+            }
+            if (fn(ud, n, val, len))
+                break;
+        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            ret = store__failf(st, "sql: %s", sqlite3_errmsg(st->db));
+        free(val);
+        free(len);
+        sqlite3_finalize(s);
+    }
+    if (run > 0)
+        sqlite3_exec(st->db, "DROP VIEW IF EXISTS temp.events", NULL, NULL, NULL);
     return ret;
 }

@@ -2,8 +2,10 @@
  * traces/store_rec.c — recording a run into the store (see store.h).
  *
  * The recorder is a sink (events) and a decision hook (schedule). It copies
- * what it is given into memory buffers and, every STORE_BATCH rows, writes
- * them in one transaction with prepared statements. Buffering first and
+ * what it is given into memory buffers and, every batch, writes
+ * them in one transaction with prepared statements. Events are packed as
+ * they come (evbatch.h) and written as one row per EVBATCH_EVENTS events:
+ * recording costs a few bytes of encoding per event, not a row insert. Buffering first and
  * taking the write lock only to flush keeps the lock free while the
  * simulation computes, so a second process recording into the same file
  * gets its turn.
@@ -24,21 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "evbatch.h"
 #include "hash.h"
-
-#define REC__NONE SIZE_MAX   /* "no string" offset */
-
-/* A buffered event; strings live in the arena. */
-typedef struct rec__ev {
-    uint64_t seq;
-    int64_t time;
-    sim_ev_kind kind;
-    uint32_t thread, other, obj;
-    int64_t arg;
-    size_t reason;            /* arena offset of the NUL-terminated reason, or REC__NONE */
-    size_t text;              /* arena offset of the text, or REC__NONE */
-    size_t len;               /* bytes of text */
-} rec__ev;
 
 /* A buffered change to the threads table. */
 typedef enum rec__thr_op {
@@ -57,15 +46,13 @@ typedef struct rec__thr {
 struct store_rec {
     store *st;
     store_run *meta;          /* borrowed from the caller */
-    sqlite3_stmt *ins_event, *ins_decision, *ins_thread, *upd_thread, *upd_daemon;
+    sqlite3_stmt *ins_batch, *ins_thread, *upd_thread, *upd_daemon;
     sqlite3_stmt *upd_progress, *upd_final;
-    rec__ev *ev;              /* pending events */
-    size_t nev, capev;
-    trace_decision *dec;      /* pending decisions */
-    size_t ndec, capdec;
+    evbatch_enc enc;          /* pending events, packed */
+    int64_t batch;            /* number of the next batch row */
     rec__thr *thr;            /* pending thread rows */
     size_t nthr, capthr;
-    sim_buf arena;            /* strings of the pending rows */
+    sim_buf arena;            /* names of the pending thread rows */
     uint64_t events;          /* events seen */
     uint64_t decisions;       /* decisions seen */
     uint32_t threads;         /* threads created */
@@ -108,14 +95,6 @@ static int rec__step(store_rec *r, sqlite3_stmt *stmt, const char *what)
     return 0;
 }
 
-static void rec__bind_id(sqlite3_stmt *stmt, int i, uint32_t id)
-{
-    if (id == SIM_NONE)
-        sqlite3_bind_null(stmt, i);
-    else
-        sqlite3_bind_int64(stmt, i, id);
-}
-
 static int rec__write_threads(store_rec *r)
 {
     for (size_t i = 0; i < r->nthr; i++) {
@@ -137,47 +116,19 @@ static int rec__write_threads(store_rec *r)
 
 static int rec__write_events(store_rec *r)
 {
-    sqlite3_stmt *s = r->ins_event;
-    for (size_t i = 0; i < r->nev; i++) {
-        const rec__ev *e = &r->ev[i];
-        sqlite3_bind_int64(s, 1, r->meta->id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)e->seq);
-        sqlite3_bind_int64(s, 3, e->time);
-        sqlite3_bind_text(s, 4, sim_ev_kind_name(e->kind), -1, SQLITE_STATIC);
-        rec__bind_id(s, 5, e->thread);
-        rec__bind_id(s, 6, e->other);
-        rec__bind_id(s, 7, e->obj);
-        sqlite3_bind_int64(s, 8, e->arg);
-        if (e->reason == REC__NONE)
-            sqlite3_bind_null(s, 9);
-        else
-            sqlite3_bind_text(s, 9, r->arena.p + e->reason, -1, SQLITE_STATIC);
-        if (e->text == REC__NONE)
-            sqlite3_bind_null(s, 10);
-        else if (e->len == 0)
-            sqlite3_bind_zeroblob(s, 10, 0);
-        else
-            sqlite3_bind_blob(s, 10, r->arena.p + e->text, (int)e->len, SQLITE_STATIC);
-        if (rec__step(r, s, "cannot record the run's events") != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int rec__write_decisions(store_rec *r)
-{
-    sqlite3_stmt *s = r->ins_decision;
-    for (size_t i = 0; i < r->ndec; i++) {
-        const trace_decision *d = &r->dec[i];
-        sqlite3_bind_int64(s, 1, r->meta->id);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)d->index);
-        sqlite3_bind_int64(s, 3, d->n);
-        sqlite3_bind_int64(s, 4, d->chosen);
-        sqlite3_bind_int64(s, 5, d->thread);
-        sqlite3_bind_int64(s, 6, (sqlite3_int64)d->seq);
-        if (rec__step(r, s, "cannot record the run's schedule") != 0)
-            return -1;
-    }
+    evbatch_enc *e = &r->enc;
+    if (e->nrec == 0)
+        return 0;
+    sqlite3_stmt *s = r->ins_batch;
+    sqlite3_bind_int64(s, 1, r->meta->id);
+    sqlite3_bind_int64(s, 2, r->batch);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)e->first_seq);
+    sqlite3_bind_int64(s, 4, e->n);
+    sqlite3_bind_int64(s, 5, evbatch_crc(r->meta->id, r->batch, e->first_seq, e->n, e->data.p,
+                                         e->data.len));
+    sqlite3_bind_blob(s, 6, e->data.p, (int)e->data.len, SQLITE_STATIC);
+    if (rec__step(r, s, "cannot record the run's events") != 0)
+        return -1;
     return 0;
 }
 
@@ -187,11 +138,11 @@ static int rec__flush(store_rec *r, bool final)
 {
     if (r->failed)
         return -1;
-    if (!final && r->nev == 0 && r->ndec == 0 && r->nthr == 0)
+    if (!final && r->enc.nrec == 0 && r->nthr == 0)
         return 0;
     if (store__exec(r->st, "BEGIN IMMEDIATE", "cannot record the run") != 0)
         goto fail;
-    if (rec__write_threads(r) != 0 || rec__write_events(r) != 0 || rec__write_decisions(r) != 0)
+    if (rec__write_threads(r) != 0 || rec__write_events(r) != 0)
         goto rollback;
     sqlite3_stmt *s = final ? r->upd_final : r->upd_progress;
     sqlite3_bind_int64(s, 1, (sqlite3_int64)r->events);
@@ -210,7 +161,11 @@ static int rec__flush(store_rec *r, bool final)
         goto rollback;
     if (store__exec(r->st, "COMMIT", "cannot record the run") != 0)
         goto rollback;
-    r->nev = r->ndec = r->nthr = 0;
+    if (r->enc.nrec) {
+        r->batch++;
+        evbatch_enc_reset(&r->enc);
+    }
+    r->nthr = 0;
     sim_buf_clear(&r->arena);
     return 0;
 rollback:
@@ -222,7 +177,7 @@ fail:
 
 static void rec__maybe_flush(store_rec *r)
 {
-    if (r->nev + r->ndec + r->nthr >= STORE_BATCH)
+    if (r->enc.nrec >= EVBATCH_EVENTS || r->nthr >= STORE_BATCH)
         rec__flush(r, false);
 }
 
@@ -254,18 +209,7 @@ void store_rec_event(void *ud, const sim_event *ev)
         if (ev->kind == SIM_EV_CREATE)
             r->threads++;
     }
-    r->ev = rec__grow(r->ev, &r->capev, r->nev + 1, sizeof *r->ev);
-    rec__ev *e = &r->ev[r->nev++];
-    e->seq = ev->seq;
-    e->time = ev->time;
-    e->kind = ev->kind;
-    e->thread = ev->thread;
-    e->other = ev->other;
-    e->obj = ev->obj;
-    e->arg = ev->arg;
-    e->reason = ev->reason ? rec__keep(r, ev->reason, strlen(ev->reason)) : REC__NONE;
-    e->text = ev->text ? rec__keep(r, ev->text, ev->len) : REC__NONE;
-    e->len = ev->text ? ev->len : 0;
+    evbatch_enc_add(&r->enc, ev);
     rec__maybe_flush(r);
 }
 
@@ -277,9 +221,8 @@ void store_rec_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, u
     r->decisions++;
     if (r->failed)
         return;
-    r->dec = rec__grow(r->dec, &r->capdec, r->ndec + 1, sizeof *r->dec);
-    r->dec[r->ndec++] = (trace_decision){.index = index, .n = n, .chosen = chosen,
-                                         .thread = thread, .seq = r->events};
+    (void)index; /* implicit: decisions are numbered by their order in the batches */
+    evbatch_enc_decision(&r->enc, r->events, n, chosen, thread);
     rec__maybe_flush(r);
 }
 
@@ -312,15 +255,13 @@ void store__host(char *out, size_t cap)
 
 static void rec__free(store_rec *r)
 {
-    sqlite3_finalize(r->ins_event);
-    sqlite3_finalize(r->ins_decision);
+    sqlite3_finalize(r->ins_batch);
     sqlite3_finalize(r->ins_thread);
     sqlite3_finalize(r->upd_thread);
     sqlite3_finalize(r->upd_daemon);
     sqlite3_finalize(r->upd_progress);
     sqlite3_finalize(r->upd_final);
-    free(r->ev);
-    free(r->dec);
+    evbatch_enc_fini(&r->enc);
     free(r->thr);
     sim_buf_free(&r->arena);
     trace_hasher_fini(&r->hasher);
@@ -337,11 +278,9 @@ store_rec *store_rec_begin(store *st, store_run *meta)
     r->st = st;
     r->meta = meta;
     trace_hasher_init(&r->hasher);
-    r->ins_event = store__prepare(st, "INSERT INTO events (run_id, seq, time_ns, kind, thread, "
-                                      "other, obj, arg, reason, text) "
-                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    r->ins_decision = store__prepare(st, "INSERT INTO schedules (run_id, decision, n, chosen, "
-                                         "thread, seq) VALUES (?, ?, ?, ?, ?, ?)");
+    evbatch_enc_init(&r->enc);
+    r->ins_batch = store__prepare(st, "INSERT INTO event_batches (run_id, batch, first_seq, n, "
+                                      "crc, data) VALUES (?, ?, ?, ?, ?, ?)");
     r->ins_thread = store__prepare(st, "INSERT OR REPLACE INTO threads (run_id, tid, name, "
                                        "daemon) VALUES (?, ?, ?, ?)");
     r->upd_thread = store__prepare(st, "UPDATE threads SET name = ?3 "
@@ -357,7 +296,7 @@ store_rec *store_rec_begin(store *st, store_run *meta)
         st, "INSERT INTO runs (scenario, policy, seed, python, switch_steps, switch_ns, "
             "stack_size, max_events, max_time_ns, replay_of, status, recorded_at, host, version) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'incomplete', ?, ?, ?)");
-    if (!r->ins_event || !r->ins_decision || !r->ins_thread || !r->upd_thread || !r->upd_daemon ||
+    if (!r->ins_batch || !r->ins_thread || !r->upd_thread || !r->upd_daemon ||
         !r->upd_progress || !r->upd_final || !ins_run) {
         sqlite3_finalize(ins_run);
         rec__free(r);

@@ -121,16 +121,15 @@ const char *trace_names_get(const trace_names *nm, uint32_t id)
  * bytes are what the trace hash covers), so this avoids printf. */
 static void fmt__u64(sim_buf *b, uint64_t v, int width, char fill)
 {
-    char tmp[24];
-    int n = 0;
+    char tmp[48];             /* digits right-aligned at the end, fill before them */
+    char *end = tmp + sizeof tmp, *p = end;
     do {
-        tmp[n++] = (char)('0' + v % 10);
+        *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    for (int i = n; i < width; i++)
-        sim_buf_addc(b, fill);
-    while (n)
-        sim_buf_addc(b, tmp[--n]);
+    while (end - p < width && p > tmp)
+        *--p = fill;
+    sim_buf_add(b, p, (size_t)(end - p));
 }
 
 /* s padded with blanks to at least `width` columns. */
