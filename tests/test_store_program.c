@@ -113,6 +113,38 @@ static void test_replay_after_change_and_delete(void)
     free(out);
 }
 
+/* step --replay TOKEN of a .py that changed or went: the newest recorded
+ * text is stepped, with a note; the output is the recorded program's. */
+static void test_step_replay_recorded(void)
+{
+    int st;
+    write_file("s.py", "print('recorded')\n");
+    char *out = tsh(&st, false, "step s.py --db s.db --commands 'continue'");
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_TRUE(out && strstr(out, "replay token: s.py:"));
+    free(out);
+    CU_ASSERT_EQUAL(sql("s.db", "SELECT count(*) FROM runs WHERE program IS NOT NULL"), 1);
+    write_file("s.py", "print('edited')\n");
+    /* --no-db: the file as it is */
+    out = tsh(&st, false, "step --replay s.py:Ag --no-db --commands 'continue'");
+    CU_ASSERT_TRUE(out && strstr(out, "edited"));
+    free(out);
+    char *err = tsh(&st, true, "step --replay s.py:Ag --db s.db --commands 'continue'");
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_TRUE(err && strstr(err, "note: 's.py' has changed since run 1 was recorded"));
+    free(err);
+    out = tsh(&st, false, "step --replay s.py:Ag --db s.db --commands 'continue'");
+    CU_ASSERT_TRUE(out && strstr(out, "recorded") && !strstr(out, "edited"));
+    free(out);
+    char *p = tst_path(dir, "s.py");
+    unlink(p);
+    free(p);
+    err = tsh(&st, true, "step --replay s.py:Ag --db s.db --commands 'continue'");
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_TRUE(err && strstr(err, "note: 's.py' is gone"));
+    free(err);
+}
+
 static void test_prune_drops_programs(void)
 {
     int st;
@@ -171,6 +203,7 @@ int main(void)
 {
     static const ts_test tests[] = {
         TS_TEST(test_replay_after_change_and_delete),
+        TS_TEST(test_step_replay_recorded),
         TS_TEST(test_prune_drops_programs),
         TS_TEST(test_upgrade_from_v2),
     };

@@ -187,6 +187,9 @@ int store_program_put(store *st, int64_t id, const char *src, size_t len, const 
  * program, 0 if not (a scenario, or recorded before programs were kept),
  * -1 on error. */
 int store_program_get(store *st, int64_t id, char **src, size_t *len, char **options);
+/* The program of the newest run of `scenario` (a .py path) that carries one:
+ * as store_program_get, and *run its id. */
+int store_program_latest(store *st, const char *scenario, char **src, size_t *len, int64_t *run);
 
 /* ---- keeping the size in bounds (store_keep.c) ----------------------------- */
 

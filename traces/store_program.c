@@ -108,3 +108,26 @@ int store_program_get(store *st, int64_t id, char **src, size_t *len, char **opt
     sqlite3_finalize(s);
     return ret;
 }
+
+int store_program_latest(store *st, const char *scenario, char **src, size_t *len, int64_t *run)
+{
+    *run = 0;
+    sqlite3_stmt *s = store__prepare(st, "SELECT id FROM runs WHERE scenario = ? AND program IS "
+                                         "NOT NULL ORDER BY id DESC LIMIT 1");
+    if (!s) {
+        *src = NULL;
+        *len = 0;
+        return -1;
+    }
+    sqlite3_bind_text(s, 1, scenario, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *run = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW) {
+        *src = NULL;
+        *len = 0;
+        return rc == SQLITE_DONE ? 0 : store__fail(st, rc, "cannot read the programs");
+    }
+    return store_program_get(st, *run, src, len, NULL);
+}
