@@ -84,6 +84,12 @@ static void test_prune_keep(void)
     CU_ASSERT_TRUE(out && strstr(out, "pruned 0 runs"));
     free(out);
     CU_ASSERT_EQUAL(sql("p.db", "SELECT count(*) FROM runs"), 2);
+    /* replay records under the budget too */
+    out = tsh(&st, true, "", "replay 4 --db p.db --max-db-size 1K");
+    CU_ASSERT_EQUAL(st, 125);
+    CU_ASSERT_TRUE(out && strstr(out, "has reached its size limit of 1 KiB"));
+    free(out);
+    CU_ASSERT_EQUAL(sql("p.db", "SELECT count(*) FROM runs"), 2);
     /* bad usage: one line, 125 */
     static const char *const bad[] = {"prune --db p.db", "prune --keep x --db p.db",
                                       "prune --older-than 3 --db p.db",

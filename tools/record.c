@@ -71,20 +71,21 @@ store *ts_db_open(const ts_db_opts *d, bool create)
 {
     char err[600];
     uint64_t max = d->max_size, keep = 0;
-    if (create) {
-        const char *e = getenv("THREADSIM_MAX_DB_SIZE");
-        if (max == UINT64_MAX) {
-            max = TS_DEFAULT_MAX_DB_SIZE;
-            if (e && *e && !ts_parse_size("THREADSIM_MAX_DB_SIZE", e, &max))
-                return NULL;
-        }
-        e = getenv("THREADSIM_KEEP");
-        if (e && *e) {
-            if (!ts_parse_u64("THREADSIM_KEEP", e, &keep))
-                return NULL;
-        } else if (strcmp(d->path, STORE_DEFAULT_PATH) == 0) {
-            keep = TS_DEFAULT_KEEP;
-        }
+    /* the limits hold for every recording, also replay's into a database
+     * opened to read; a malformed variable is an error where it matters,
+     * in a command that records */
+    const char *e = getenv("THREADSIM_MAX_DB_SIZE");
+    if (max == UINT64_MAX) {
+        max = TS_DEFAULT_MAX_DB_SIZE;
+        if (e && *e && create && !ts_parse_size("THREADSIM_MAX_DB_SIZE", e, &max))
+            return NULL;
+    }
+    e = getenv("THREADSIM_KEEP");
+    if (e && *e) {
+        if (create && !ts_parse_u64("THREADSIM_KEEP", e, &keep))
+            return NULL;
+    } else if (strcmp(d->path, STORE_DEFAULT_PATH) == 0) {
+        keep = TS_DEFAULT_KEEP;
     }
     store_open_opts o = store_open_opts_default();
     o.create = create;

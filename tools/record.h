@@ -37,11 +37,12 @@ ts_db_opts ts_db_opts_default(void);
 /* Parse --db PATH / --no-db / --max-db-size SIZE at argv[0]: entries
  * consumed (1 or 2), 0 if not one of them, -1 on a usage error (reported). */
 int ts_parse_db_option(int argc, char **argv, ts_db_opts *d);
-/* Open the database: `create` for commands that record, which also sets
- * the store's limits (store_set_limits): the size budget (--max-db-size,
- * else THREADSIM_MAX_DB_SIZE, else 1 GiB) and the retention (THREADSIM_KEEP,
- * else 1000 runs for the default database and all runs for any other).
- * Prints the one-line error and returns NULL on failure. */
+/* Open the database (`create` for commands that record) and set the
+ * store's limits for whatever it records (store_set_limits): the size
+ * budget (--max-db-size, else THREADSIM_MAX_DB_SIZE, else 1 GiB) and the
+ * retention (THREADSIM_KEEP, else 1000 runs for the default database and
+ * all runs for any other). A malformed variable is refused when `create`,
+ * else ignored. Prints the one-line error and returns NULL on failure. */
 store *ts_db_open(const ts_db_opts *d, bool create);
 
 /* --policy fifo|random|pct[:DEPTH[:STEPS]], --seed N */
