@@ -2,7 +2,8 @@
  * tests/fuzz/fuzz_store.c — libFuzzer target: a database file of arbitrary
  * bytes, opened and read through what `show`, `runs` and `replay` use
  * (store_open, store_resolve, store_runs_each, store_run_get, store_view,
- * store_events_each, store_load_schedule, store_program_get) and what
+ * store_events_each, store_load_schedule, store_program_get), `export`
+ * (store_load_trace, every format) and what
  * `explorations` and `show exploration N` use (store_x_*). Any outcome
  * but a crash, a leak or a sanitizer report is fine: a bad file must give
  * an error, never more.
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../traces/store.h"
+#include "../../traces/export.h"
 #include "../../traces/store_explore.h"
 
 static char path[64];
@@ -29,6 +31,18 @@ static int fuzz__run(void *ud, const store_run *r)
     sim_buf_clear(&b);
     store_view(st, r->id, false, &b);
     sim_buf_free(&b);
+    trace t;
+    if (store_load_trace(st, r->id, &t) == 0) {
+        trace_export_meta m = {0};
+        m.title = r->scenario ? r->scenario : "?";
+        m.subtitle = "fuzz";
+        for (int f = TRACE_EXPORT_CHROME; f <= TRACE_EXPORT_JSON; f++) {
+            sim_buf_clear(&b);
+            trace_export(&b, (trace_export_format)f, &t, &m);
+        }
+        sim_buf_free(&b);
+        trace_fini(&t);
+    }
     trace_decision *d = NULL;
     size_t n = 0;
     if (store_load_schedule(st, r->id, &d, &n) == 0)
