@@ -2,10 +2,12 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 CLANG_BUILD ?= build-clang
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECS  ?= 7
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO   ?= traces/py/daemon_join_no_join.py
 
-.PHONY: all setup build quiet-build run test sanitize clang bench ci clean
+.PHONY: all setup build quiet-build run test sanitize clang fuzz fuzz-smoke bench ci clean
 
 all: build
 
@@ -53,12 +55,21 @@ clang: setup
 	CC=clang cmake -S . -B $(CLANG_BUILD) -DTHREADSIM_WERROR=ON
 	cmake --build $(CLANG_BUILD) -j $(JOBS)
 
+# The libFuzzer targets (tests/fuzz), built with clang, ASan and coverage.
+fuzz: setup
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTHREADSIM_FUZZ=ON -DTHREADSIM_TESTS=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_store fuzz_token fuzz_cli
+
+# Each target for FUZZ_SECS seconds from its seed corpus (about 20 s in all).
+fuzz-smoke: fuzz
+	tools/fuzz_smoke.sh $(FUZZ_BUILD) $(FUZZ_SECS)
+
 bench: build
 	$(BUILD)/tools/bench_engine
 	$(BUILD)/tools/bench_threads
 	$(BUILD)/tools/bench_store
 
-ci: test sanitize clang
+ci: test sanitize clang fuzz-smoke
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(CLANG_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(CLANG_BUILD) $(FUZZ_BUILD)

@@ -44,7 +44,8 @@ typedef struct ts_command {
  * suggests from, and a test runs each one through its command's parser. */
 extern const char ts_help_list[], ts_help_run[], ts_help_runs[], ts_help_show[],
     ts_help_diff[], ts_help_check[], ts_help_replay[], ts_help_export[], ts_help_step[],
-    ts_help_explore[], ts_help_explorations[], ts_help_merge[], ts_help_sql[];
+    ts_help_explore[], ts_help_explorations[], ts_help_merge[], ts_help_sql[], ts_help_prune[],
+    ts_help_vacuum[];
 /* The help text of command `name`, or NULL. */
 const char *ts_command_help(const char *name);
 /* Call fn for each option a help text lists (see above). */
@@ -75,7 +76,9 @@ void ts_help_options(const char *help, void (*fn)(void *ud, const char *opt, siz
     "  -- ARGS...            the program's sys.argv[1:]: everything after --\n"
 #define TS_HELP_DB_OPTIONS                                                                         \
     "  --db PATH             the database (default ./threadsim.db)\n"                            \
-    "  --no-db               record nothing\n"
+    "  --no-db               record nothing\n"                                                   \
+    "  --max-db-size SIZE    stop recording when the database reaches SIZE (1G; 0: no\n"        \
+    "                        limit); the run goes on, exit 125\n"
 #define TS_HELP_POLICY_OPTIONS                                                                     \
     "  --policy P            scheduling: fifo (default), random, pct[:DEPTH[:STEPS]]\n"          \
     "  --seed N              the run's seed: random policies, Python's random (0)\n"
@@ -183,5 +186,7 @@ int ts_cmd_explore(int argc, char **argv);  /* cmd_explore.c */
 int ts_cmd_explorations(int argc, char **argv);      /* cmd_explore.c */
 int ts_cmd_show_exploration(int argc, char **argv);  /* cmd_explore.c: show exploration N */
 int ts_cmd_merge(int argc, char **argv);             /* cmd_explore.c */
+int ts_cmd_prune(int argc, char **argv);             /* cmd_keep.c */
+int ts_cmd_vacuum(int argc, char **argv);            /* cmd_keep.c */
 
 #endif

@@ -349,6 +349,7 @@ static void check__one_py(check__cfg *c, check__result *r)
             snprintf(r->message, sizeof r->message, "could not start the run (see above)");
             goto done;
         }
+        ts_py_record_program(&rec, prog);
         py_run_opts ro = ts_py_run_opts(r->file);
         char *pargv[TS_PYDIR_MAX_ARGS + 1];
         int pargc = ts_pydirectives_split(d.args, pargv + 1, TS_PYDIR_MAX_ARGS);

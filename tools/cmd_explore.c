@@ -857,6 +857,7 @@ int ts_cmd_explore(int argc, char **argv)
             status = TS_EXIT_USAGE;
             break;
         }
+        ts_py_record_program(&rec, prog);
         size_t len;
         void *spec = ts_x_spec_fixed(&xo, o->choices, o->nchoices, &len);
         model_result mr;

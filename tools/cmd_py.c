@@ -14,6 +14,7 @@
  * directive (tools/pydirective.h), else Python 3.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,6 +309,8 @@ int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const
     o->sink_ud = view;
     ts_recording rec;
     int status = ts_record_begin(&rec, st, path, pol->spec, o, 0);
+    if (status == 0)
+        ts_py_record_program(&rec, prog);
     if (status == 0) {
         model_result res;
         status = ts_py_exec(prog, path, o, &res);
@@ -322,4 +325,159 @@ int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const
     store_close(st);
     py_program_free(prog);
     return status;
+}
+
+/* ---- the program a run carries (store.h: programs) ------------------------ */
+
+/* One word of the options text, quoted when it has to be. */
+static void py__opt_word(sim_buf *b, const char *w)
+{
+    if (b->len)
+        sim_buf_adds(b, " ");
+    if (*w && !strpbrk(w, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
+        sim_buf_adds(b, w);
+        return;
+    }
+    sim_buf_adds(b, "'");
+    for (const char *p = w; *p; p++) {
+        if (*p == '\'')
+            sim_buf_adds(b, "'\\''");
+        else
+            sim_buf_add(b, p, 1);
+    }
+    sim_buf_adds(b, "'");
+}
+
+char *ts_py_options_text(void)
+{
+    sim_buf b = {0};
+    if (ts_py.unbuffered)
+        py__opt_word(&b, "-u");
+    if (ts_py.opcodes) {
+        py__opt_word(&b, "--granularity");
+        py__opt_word(&b, "opcode");
+    }
+    if (ts_py.argc > 0) {
+        py__opt_word(&b, "--");
+        for (int i = 0; i < ts_py.argc; i++)
+            py__opt_word(&b, ts_py.argv[i]);
+    }
+    char *s = strdup(sim_buf_str(&b));
+    sim_buf_free(&b);
+    return s;
+}
+
+void ts_py_record_program(ts_recording *rec, const py_program *prog)
+{
+    if (!rec->rec || !prog)
+        return;
+    size_t len;
+    const char *src = py_program_source(prog, &len);
+    char *opts = ts_py_options_text();
+    if (store_program_put(rec->st, rec->meta.id, src, len, opts) != 0)
+        fprintf(stderr, "threadsim: note: %s\n", store_error(rec->st));
+    free(opts);
+}
+
+/* Next shell word of an options text (as py__opt_word wrote it) into b;
+ * false at the end. */
+static bool py__next_word(const char **p, sim_buf *b)
+{
+    const char *s = *p;
+    while (*s == ' ')
+        s++;
+    if (!*s)
+        return false;
+    sim_buf_clear(b);
+    while (*s && *s != ' ') {
+        if (*s == '\\' && s[1]) {
+            sim_buf_add(b, s + 1, 1);
+            s += 2;
+        } else if (*s == '\'') {
+            const char *q = strchr(s + 1, '\'');
+            size_t n = q ? (size_t)(q - s - 1) : strlen(s + 1);
+            sim_buf_add(b, s + 1, n);
+            s += n + 1 + (q != NULL);
+        } else {
+            sim_buf_add(b, s++, 1);
+        }
+    }
+    *p = s;
+    return true;
+}
+
+/* What a stored options text says: -u, --granularity opcode, and the
+ * program's arguments after "--" (kept for the rest of the process, as the
+ * command line's are). */
+static void py__apply_options(const char *opts)
+{
+    if (!opts)
+        return;
+    static char **args;
+    sim_buf w = {0};
+    bool after = false;
+    int n = 0;
+    for (const char *p = opts; py__next_word(&p, &w);) {
+        const char *word = sim_buf_str(&w);
+        if (after) {
+            char **a = realloc(args, ((size_t)n + 2) * sizeof *a);
+            if (!a)
+                break;
+            args = a;
+            args[n++] = strdup(word);
+            args[n] = NULL;
+        } else if (strcmp(word, "--") == 0) {
+            after = true;
+        } else if (strcmp(word, "-u") == 0) {
+            ts_py.unbuffered = true;
+        } else if (strcmp(word, "opcode") == 0) {
+            ts_py.opcodes = true;
+        }
+    }
+    sim_buf_free(&w);
+    if (n > 0) {
+        ts_py.argc = n;
+        ts_py.argv = args;
+    }
+}
+
+py_program *ts_py_program_of_run(store *st, const store_run *r, int *status)
+{
+    char *src = NULL, *opts = NULL;
+    size_t len = 0;
+    int got = store_program_get(st, r->id, &src, &len, &opts);
+    if (got < 0) {
+        *status = ts_usage_error("%s", store_error(st));
+        return NULL;
+    }
+    sim_buf err = {0};
+    py_program *prog = NULL;
+    if (got == 0) {
+        /* recorded before runs carried their programs: the file as it is now */
+        bool io_error = false;
+        prog = py_program_read(r->scenario, r->python, &err, &io_error);
+        if (!prog)
+            *status = ts_usage_error("cannot replay run %" PRId64 ": %s", r->id,
+                                     io_error ? sim_buf_str(&err) : "the program no longer parses");
+        sim_buf_free(&err);
+        return prog;
+    }
+    size_t flen = 0;
+    char *now = sim_read_file(r->scenario, &flen);
+    fflush(stdout);
+    if (!now)
+        fprintf(stderr, "threadsim: note: '%s' is gone; running the program recorded with run %" PRId64 "\n",
+                r->scenario, r->id);
+    else if (flen != len || memcmp(now, src, len) != 0)
+        fprintf(stderr, "threadsim: note: '%s' has changed since run %" PRId64
+                        " was recorded; running the recorded program\n", r->scenario, r->id);
+    free(now);
+    py__apply_options(opts);
+    prog = py_program_load(r->scenario, src, len, r->python, &err);
+    if (!prog)
+        *status = ts_usage_error("cannot replay run %" PRId64 ": %s", r->id, sim_buf_str(&err));
+    sim_buf_free(&err);
+    free(src);
+    free(opts);
+    return prog;
 }

@@ -85,4 +85,16 @@ void ts_py_runner_fini(ts_py_runner *r);
 int ts_py_exec(const struct py_program *prog, const char *path, const model_opts *o,
                model_result *res);
 
+/* The Python options a run's trace depends on, as shell words ("-u
+ * --granularity opcode -- ARGS..."), stored with its program (malloc'd). */
+char *ts_py_options_text(void);
+/* Attach `prog`'s text and the options to the run being recorded (a note
+ * on stderr if that fails; the run goes on). Nothing when not recording. */
+void ts_py_record_program(ts_recording *rec, const struct py_program *prog);
+/* The program of recorded .py run `r`: the text it carries (with a one-line
+ * note on stderr when the file at its path is gone or differs; its stored
+ * -u and --granularity apply), else, for a run recorded before runs carried
+ * programs, the file. NULL after printing the error, *status the exit status. */
+struct py_program *ts_py_program_of_run(store *st, const store_run *r, int *status);
+
 #endif

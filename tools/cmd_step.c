@@ -441,6 +441,9 @@ static uint32_t cli__follow(void *ud, sim_sched *s, uint32_t n)
 /* Run the whole path to the end and record it in `st` as policy "step" (its
  * schedule is what `threadsim replay` follows). Returns 0 and the run id, or
  * an exit status after printing the error. */
+/* The program being stepped, if a .py (its text goes with the recorded run). */
+static const py_program *cli__prog;
+
 static int cli__record(ts_step *sp, store *st, int64_t *id)
 {
     model_opts o = sp->base;
@@ -452,6 +455,7 @@ static int cli__record(ts_step *sp, store *st, int64_t *id)
     int status = ts_record_begin(&rec, st, sp->name, "step", &o, 0);
     if (status != 0)
         return status;
+    ts_py_record_program(&rec, cli__prog);
     model_result res;
     int rs = sp->run(sp->arg, &o, &res);
     if (ts_record_end(&rec, rs, &res) != 0)
@@ -492,6 +496,50 @@ static int cli__load_py(const char *path, int python, py_program **prog, char **
     return 0;
 }
 
+
+/* `step --replay TOKEN` of a .py whose file changed or went since it was
+ * recorded: the text of the newest run of that path in the database, with
+ * a one-line note. 1 when there is none (or the file is unchanged): load
+ * the file. */
+static int cli__load_stored_py(const ts_db_opts *db, const char *path, int python,
+                               py_program **prog, char **src, size_t *src_len)
+{
+    char err[600];
+    if (db->none || access(db->path, F_OK) != 0)
+        return 1;
+    store *st = store_open(db->path, NULL, err, sizeof err);
+    if (!st)
+        return 1;
+    char *text = NULL;
+    size_t len = 0;
+    int64_t run = 0;
+    int got = store_program_latest(st, path, &text, &len, &run);
+    store_close(st);
+    if (got != 1)
+        return 1;
+    size_t flen = 0;
+    char *now = sim_read_file(path, &flen);
+    bool same = now && flen == len && memcmp(now, text, len) == 0;
+    if (!same)
+        fprintf(stderr, "threadsim: note: '%s' %s since run %" PRId64
+                        " was recorded; stepping the recorded program\n",
+                path, now ? "has changed" : "is gone", run);
+    free(now);
+    if (same) {
+        free(text);
+        return 1;
+    }
+    sim_buf e = {0};
+    *prog = py_program_load(path, text, len, python, &e);
+    sim_buf_free(&e);
+    if (!*prog) {
+        free(text);
+        return ts_usage_error("step: out of memory");
+    }
+    *src = text;
+    *src_len = len;
+    return 0;
+}
 
 int ts_cmd_step(int argc, char **argv)
 {
@@ -563,7 +611,11 @@ int ts_cmd_step(int argc, char **argv)
     char *src = NULL;
     size_t src_len = 0;
     if (!sc && ts_is_py_program(name)) {
-        int rc = cli__load_py(name, python_set ? o.python : 3, &prog, &src, &src_len);
+        int rc = tok_name ? cli__load_stored_py(&db, name, python_set ? o.python : 3, &prog,
+                                                &src, &src_len)
+                          : 1;
+        if (rc == 1)
+            rc = cli__load_py(name, python_set ? o.python : 3, &prog, &src, &src_len);
         if (rc != 0) {
             free(tok_name);
             return rc;
@@ -604,6 +656,7 @@ int ts_cmd_step(int argc, char **argv)
         py_program_free(prog);
         return TS_EXIT_USAGE;
     }
+    cli__prog = prog;
     if (sc)
         ts_step_init(&c.sp, sc->name, sc->main, NULL, &o);
     else {

@@ -134,7 +134,8 @@ const char ts_help_runs[] =
     "events, virtual end time, trace hash. 'incomplete' marks a run whose\n"
     "recording never finished (killed, or still running).\n\n"
     "options:\n"
-    "  --limit N             only the newest N runs\n"
+    "  --limit N             only the newest N runs (default 20; 0: all)\n"
+    "  --all                 every run\n"
     "  --json                one JSON object per run and line, with every column\n"
     "                        (exit_status, recorded_at, host, options too)\n"
     "  --db PATH             the database (default ./threadsim.db)\n\n"
@@ -144,11 +145,15 @@ int ts_cmd_runs(int argc, char **argv)
 {
     ts_db_opts db = ts_db_opts_default();
     bool json = false;
-    uint64_t limit = 0;
+    uint64_t limit = 20;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(ts_help_runs, stdout);
             return TS_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--all") == 0) {
+            limit = 0;
+            continue;
         }
         if (strcmp(argv[i], "--json") == 0) {
             json = true;
@@ -424,16 +429,10 @@ static int replay__run(store *st, const store_run *orig, bool record)
     const ts_scenario *sc = ts_scenario_find(orig->scenario);
     py_program *prog = NULL;
     if (!sc && ts_is_py_program(orig->scenario)) {
-        sim_buf err = {0};
-        bool io_error = false;
-        prog = py_program_read(orig->scenario, orig->python, &err, &io_error);
-        if (!prog) {
-            int rc = ts_usage_error("cannot replay run %" PRId64 ": %s", orig->id,
-                                    io_error ? sim_buf_str(&err) : "the program no longer parses");
-            sim_buf_free(&err);
+        int rc = TS_EXIT_USAGE;
+        prog = ts_py_program_of_run(st, orig, &rc);
+        if (!prog)
             return rc;
-        }
-        sim_buf_free(&err);
     }
     if (!sc && !prog)
         return ts_usage_error("run %" PRId64 "'s scenario '%s' no longer exists", orig->id,
@@ -486,6 +485,7 @@ static int replay__run(store *st, const store_run *orig, bool record)
     int status = ts_record_begin(&rec, record ? st : NULL, orig->scenario, "replay", &o, orig->id);
     if (status != 0)
         goto done;
+    ts_py_record_program(&rec, prog);
     model_result res;
     int run_status;
     if (prog) {

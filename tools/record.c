@@ -16,8 +16,35 @@
 
 ts_db_opts ts_db_opts_default(void)
 {
-    ts_db_opts d = {.path = STORE_DEFAULT_PATH, .none = false};
+    ts_db_opts d = {.path = STORE_DEFAULT_PATH, .none = false, .max_size = UINT64_MAX};
     return d;
+}
+
+bool ts_parse_size(const char *opt, const char *s, uint64_t *out)
+{
+    char num[32];
+    size_t n = s ? strlen(s) : 0;
+    uint64_t unit = 1;
+    if (n > 0 && n < sizeof num) {
+        memcpy(num, s, n + 1);
+        switch (num[n - 1]) {
+        case 'k': case 'K': unit = UINT64_C(1) << 10; break;
+        case 'm': case 'M': unit = UINT64_C(1) << 20; break;
+        case 'g': case 'G': unit = UINT64_C(1) << 30; break;
+        case 't': case 'T': unit = UINT64_C(1) << 40; break;
+        default: break;
+        }
+        if (unit > 1)
+            num[n - 1] = '\0';
+        uint64_t v;
+        if (num[0] && sim_parse_u64(num, UINT64_MAX / unit, &v) == SIM_NUM_OK) {
+            *out = v * unit;
+            return true;
+        }
+    }
+    ts_usage_error("%s needs a size in bytes, e.g. 1048576, 512K, 100M or 1G (0: no limit)%s%s%s",
+                   opt, s ? ", not '" : "", s ? s : "", s ? "'" : "");
+    return false;
 }
 
 int ts_parse_db_option(int argc, char **argv, ts_db_opts *d)
@@ -32,17 +59,41 @@ int ts_parse_db_option(int argc, char **argv, ts_db_opts *d)
         d->path = argv[1];
         return 2;
     }
+    if (strcmp(argv[0], "--max-db-size") == 0) {
+        if (!ts_parse_size("--max-db-size", argc > 1 ? argv[1] : NULL, &d->max_size))
+            return -1;
+        return 2;
+    }
     return 0;
 }
 
 store *ts_db_open(const ts_db_opts *d, bool create)
 {
     char err[600];
+    uint64_t max = d->max_size, keep = 0;
+    /* the limits hold for every recording, also replay's into a database
+     * opened to read; a malformed variable is an error where it matters,
+     * in a command that records */
+    const char *e = getenv("THREADSIM_MAX_DB_SIZE");
+    if (max == UINT64_MAX) {
+        max = TS_DEFAULT_MAX_DB_SIZE;
+        if (e && *e && create && !ts_parse_size("THREADSIM_MAX_DB_SIZE", e, &max))
+            return NULL;
+    }
+    e = getenv("THREADSIM_KEEP");
+    if (e && *e) {
+        if (create && !ts_parse_u64("THREADSIM_KEEP", e, &keep))
+            return NULL;
+    } else if (strcmp(d->path, STORE_DEFAULT_PATH) == 0) {
+        keep = TS_DEFAULT_KEEP;
+    }
     store_open_opts o = store_open_opts_default();
     o.create = create;
     store *st = store_open(d->path, &o, err, sizeof err);
     if (!st)
         ts_usage_error("%s", err);
+    else
+        store_set_limits(st, max, keep);
     return st;
 }
 
@@ -133,12 +184,51 @@ void ts_policy_fini(ts_policy_opts *p)
 
 /* ---- recording ------------------------------------------------------------ */
 
+/* Rows between two looks at the database's size: a look is one small
+ * query; a batch (STORE_BATCH rows) is what can land between two looks. */
+#define RECORD__SIZE_EVERY 4096
+
+static void record__fmt_size(char *buf, size_t cap, uint64_t b)
+{
+    if (b >= (UINT64_C(1) << 30) && b % (UINT64_C(1) << 30) == 0)
+        snprintf(buf, cap, "%" PRIu64 " GiB", b >> 30);
+    else if (b >= (UINT64_C(1) << 20) && b % (UINT64_C(1) << 20) == 0)
+        snprintf(buf, cap, "%" PRIu64 " MiB", b >> 20);
+    else if (b >= 1024 && b % 1024 == 0)
+        snprintf(buf, cap, "%" PRIu64 " KiB", b >> 10);
+    else
+        snprintf(buf, cap, "%" PRIu64 " bytes", b);
+}
+
+/* Past the size budget: stop recording (once), say so; the run goes on. */
+static void record__budget(ts_recording *r)
+{
+    if (!r->max_bytes || ++r->rows % RECORD__SIZE_EVERY != 0)
+        return;
+    uint64_t size = 0;
+    if (store_size(r->st, &size) != 0 || size < r->max_bytes)
+        return;
+    char lim[48];
+    record__fmt_size(lim, sizeof lim, r->max_bytes);
+    fflush(stdout);
+    fprintf(stderr,
+            "threadsim: recording stopped: database '%s' reached its size limit of %s "
+            "(--max-db-size); run %" PRId64 " keeps what was recorded, the program runs on\n",
+            store_path(r->st), lim, r->meta.id);
+    store_rec_abandon(r->rec);
+    r->rec = NULL;
+    r->stopped = true;
+}
+
 static void record__sink(void *ud, const sim_event *ev)
 {
     ts_recording *r = ud;
     if (r->next)
         r->next(r->next_ud, ev);
-    store_rec_event(r->rec, ev);
+    if (r->rec) {
+        store_rec_event(r->rec, ev);
+        record__budget(r);
+    }
 }
 
 static void record__decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen,
@@ -147,7 +237,10 @@ static void record__decision(void *ud, uint64_t index, uint32_t n, uint32_t chos
     ts_recording *r = ud;
     if (r->next_dec)
         r->next_dec(r->next_dec_ud, index, n, chosen, thread, step);
-    store_rec_decision(r->rec, index, n, chosen, thread, step);
+    if (r->rec) {
+        store_rec_decision(r->rec, index, n, chosen, thread, step);
+        record__budget(r);
+    }
 }
 
 int ts_record_begin(ts_recording *r, store *st, const char *scenario, const char *policy,
@@ -164,6 +257,17 @@ int ts_record_begin(ts_recording *r, store *st, const char *scenario, const char
     r->meta.cfg = o->sim;
     r->meta.replay_of = replay_of;
     r->st = st;
+    r->max_bytes = store_max_bytes(st);
+    uint64_t size = 0;
+    if (r->max_bytes && store_size(st, &size) == 0 && size >= r->max_bytes) {
+        char lim[48];
+        record__fmt_size(lim, sizeof lim, r->max_bytes);
+        store_run_free(&r->meta);
+        return ts_usage_error("database '%s' has reached its size limit of %s (--max-db-size): "
+                              "nothing recorded; make room with 'threadsim prune' and "
+                              "'threadsim vacuum', or run with --no-db",
+                              store_path(st), lim);
+    }
     r->rec = store_rec_begin(st, &r->meta);
     if (!r->rec) {
         ts_usage_error("%s", store_error(st));
@@ -183,6 +287,13 @@ int ts_record_begin(ts_recording *r, store *st, const char *scenario, const char
 
 int ts_record_end(ts_recording *r, int status, const model_result *res)
 {
+    if (r->stopped) {
+        int64_t id = r->meta.id;
+        store_run_free(&r->meta);
+        r->meta.id = id;
+        return ts_usage_error("run %" PRId64 " stays incomplete: the database reached its "
+                              "size limit (--max-db-size)", id);
+    }
     if (!r->rec)
         return 0;
     int rc = store_rec_end(r->rec, ts_store_status(status, res), status, res->end_time,
@@ -197,5 +308,8 @@ int ts_record_end(ts_recording *r, int status, const model_result *res)
     r->meta.has_hash = has_hash;
     if (rc != 0)
         return ts_usage_error("%s (run %" PRId64 " stays incomplete)", store_error(r->st), id);
+    uint64_t keep = store_keep(r->st), gone = 0;
+    if (keep && store_prune(r->st, keep, -1, &gone) != 0)
+        return ts_usage_error("%s", store_error(r->st));
     return 0;
 }

@@ -21,14 +21,28 @@
 typedef struct ts_db_opts {
     const char *path;         /* the database (default STORE_DEFAULT_PATH, "./threadsim.db") */
     bool none;                /* --no-db: record nothing */
+    uint64_t max_size;        /* --max-db-size: stop recording past this many bytes (0: no limit) */
+    uint64_t keep;            /* runs kept after each recording (0: all); THREADSIM_KEEP */
+    bool keep_set;            /* keep came from THREADSIM_KEEP (else: default path only) */
 } ts_db_opts;
 
+#define TS_DEFAULT_MAX_DB_SIZE (UINT64_C(1) << 30) /* 1 GiB */
+#define TS_DEFAULT_KEEP 1000                       /* runs kept in the default database */
+
+/* "N", "NK", "NM", "NG" (binary units) into bytes; false after printing a
+ * usage error naming `opt`. */
+bool ts_parse_size(const char *opt, const char *s, uint64_t *out);
+
 ts_db_opts ts_db_opts_default(void);
-/* Parse --db PATH / --no-db at argv[0]: entries consumed (1 or 2), 0 if not
- * one of them, -1 on a usage error (reported). */
+/* Parse --db PATH / --no-db / --max-db-size SIZE at argv[0]: entries
+ * consumed (1 or 2), 0 if not one of them, -1 on a usage error (reported). */
 int ts_parse_db_option(int argc, char **argv, ts_db_opts *d);
-/* Open the database: `create` for commands that record. Prints the one-line
- * error and returns NULL on failure. */
+/* Open the database (`create` for commands that record) and set the
+ * store's limits for whatever it records (store_set_limits): the size
+ * budget (--max-db-size, else THREADSIM_MAX_DB_SIZE, else 1 GiB) and the
+ * retention (THREADSIM_KEEP, else 1000 runs for the default database and
+ * all runs for any other). A malformed variable is refused when `create`,
+ * else ignored. Prints the one-line error and returns NULL on failure. */
 store *ts_db_open(const ts_db_opts *d, bool create);
 
 /* --policy fifo|random|pct[:DEPTH[:STEPS]], --seed N */
@@ -60,6 +74,9 @@ typedef struct ts_recording {
     void *next_ud;
     sim_decision_fn next_dec; /* the command's own decision hook (may be NULL) */
     void *next_dec_ud;
+    uint64_t rows;            /* events and decisions handed to the store */
+    uint64_t max_bytes;       /* the store's size budget (0: none) */
+    bool stopped;             /* the budget was reached: nothing more is recorded */
 } ts_recording;
 
 /* Begin recording the run about to start with options `o` into `st` (NULL:

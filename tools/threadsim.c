@@ -62,6 +62,8 @@ static const ts_command commands[] = {
      ts_cmd_explorations},
     {"merge", "join the shards of one exploration into one database", ts_help_merge,
      ts_cmd_merge},
+    {"prune", "delete old runs (--keep N, --older-than AGE)", ts_help_prune, ts_cmd_prune},
+    {"vacuum", "shrink the database file after prune", ts_help_vacuum, ts_cmd_vacuum},
     {"help", "the help of a command: threadsim help COMMAND", help_help, cmd_help},
     {"version", "print the version", help_version, cmd_version},
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../sim/num.h"
+#include "trace.h"
 
 const char *trace_st_name(trace_st s)
 {
@@ -142,6 +143,11 @@ void trace_states_see(trace_states *s, const sim_event *ev)
 {
     s->now = ev->time;
     s->seq = ev->seq;
+    /* a damaged trace's absurd thread id: the event is not followed (the
+     * tables are by thread id) */
+    if ((ev->thread != SIM_NONE && ev->thread >= TRACE_MAX_THREAD_ID) ||
+        (ev->other != SIM_NONE && ev->other >= TRACE_MAX_THREAD_ID))
+        return;
     if (states__acting(ev)) {
         trace_thread *t = states__at(s, ev->thread);
         if (t->state == TRACE_ST_READY || t->state == TRACE_ST_NEW) {

@@ -137,11 +137,29 @@ static const char store__v3[] =
     "  PRIMARY KEY (run_id, batch)\n"
     ") STRICT;\n";
 
+/* Version 4: a run carries its program (store.h, store_program.c): the
+ * source of a .py run, stored once per distinct text, and the Python options
+ * it ran with. Runs recorded before keep NULL (replay reads the file). */
+static const char store__v4[] =
+    "CREATE TABLE programs (\n"
+    "  hash   TEXT PRIMARY KEY,\n"
+    "  source BLOB NOT NULL\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "ALTER TABLE runs ADD COLUMN program TEXT REFERENCES programs(hash);\n"
+    "ALTER TABLE runs ADD COLUMN program_options TEXT;\n";
+
 static const store_migration store__migrations[] = {
     {1, store__v1},
     {2, store__v2},
     {3, store__v3},
+    {4, store__v4},
 };
+
+const store_migration *store_builtin_migrations(size_t *n)
+{
+    *n = sizeof store__migrations / sizeof store__migrations[0];
+    return store__migrations;
+}
 
 store_open_opts store_open_opts_default(void)
 {

@@ -20,7 +20,11 @@
  *   schedules  (run_id, decision): n ready, index chosen, thread chosen, and
  *              the events emitted before it — what replay feeds back — for
  *              runs of schema 1 and 2; schema 3 packs decisions into the
- *              event batches beside the events they follow.
+ *              event batches beside the events they follow;
+ *   programs   (hash): the source of a .py program, once per distinct text;
+ *              runs.program names the one a run ran (NULL for a scenario or
+ *              a run recorded before schema version 4) and
+ *              runs.program_options the Python options it ran with.
  *
  * The file is marked PRAGMA application_id = STORE_APPLICATION_ID ("TSIM")
  * and PRAGMA user_version = the schema version. Opening applies the numbered
@@ -57,7 +61,7 @@
 #include "trace.h"
 
 #define STORE_APPLICATION_ID 0x5453494D   /* "TSIM" */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_DEFAULT_PATH "threadsim.db"
 #define STORE_BATCH 10000                 /* thread rows that force a recording transaction
                                            * (events: EVBATCH_EVENTS a transaction) */
@@ -79,6 +83,9 @@ typedef struct store_open_opts {
 } store_open_opts;
 
 store_open_opts store_open_opts_default(void);
+/* The built-in migrations, *n of them (a test opens a database at an older
+ * version with a prefix of them, to check the upgrade from it). */
+const store_migration *store_builtin_migrations(size_t *n);
 
 /* Open (and create / upgrade) the store at `path`. On failure returns NULL
  * and writes a one-line message to err (errcap bytes). */
@@ -150,6 +157,9 @@ void store_rec_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen, u
  * 'incomplete'). */
 int store_rec_end(store_rec *rec, store_status status, int exit_status, int64_t end_time,
                   uint32_t threads);
+/* Stop recording: free `rec` and write nothing more; the run stays
+ * 'incomplete' with what was committed so far. */
+void store_rec_abandon(store_rec *rec);
 /* The trace hash of the events seen so far. */
 uint64_t store_rec_hash(const store_rec *rec);
 
@@ -186,5 +196,42 @@ typedef int (*store_row_fn)(void *ud, int n, const char *const *val, const size_
  * that run's events (SELECT * FROM events); events(ID) works either way
  * (store_sql.h). A statement that would write is refused. */
 int store_query(store *st, int64_t run, const char *sql, store_row_fn fn, void *ud);
+
+/* ---- programs (store_program.c) ------------------------------------------- */
+
+/* Attach program text `src` (len bytes) and its options text (may be NULL)
+ * to run `id`, storing the text once: its key is the FNV-1a 64 hash of the
+ * bytes and their length ("<16 hex digits>-<len>"); a different text under
+ * the same key is refused rather than confused. */
+int store_program_put(store *st, int64_t id, const char *src, size_t len, const char *options);
+/* Run `id`'s program: *src (malloc'd, NUL-terminated, caller frees), *len,
+ * *options (malloc'd or NULL; may be NULL). Returns 1 if the run carries a
+ * program, 0 if not (a scenario, or recorded before programs were kept),
+ * -1 on error. */
+int store_program_get(store *st, int64_t id, char **src, size_t *len, char **options);
+/* The program of the newest run of `scenario` (a .py path) that carries one:
+ * as store_program_get, and *run its id. */
+int store_program_latest(store *st, const char *scenario, char **src, size_t *len, int64_t *run);
+
+/* ---- keeping the size in bounds (store_keep.c) ----------------------------- */
+
+/* The database's size in bytes (pages in use and free, as SQLite sees the
+ * file with its write-ahead log applied). */
+int store_size(store *st, uint64_t *bytes);
+/* Delete runs with all their rows, in one transaction: every run but the
+ * newest `keep` (UINT64_MAX: no such bound), and/or (both given: runs
+ * matching both) every run recorded more than `older_than_s` seconds ago
+ * (-1: no such bound). Runs that replayed a deleted run, and exploration
+ * outcomes that pointed at one, keep their rows with the link set to NULL.
+ * *deleted: how many runs went. The file does not shrink; store_vacuum. */
+int store_prune(store *st, uint64_t keep, int64_t older_than_s, uint64_t *deleted);
+/* The limits a recording into `st` obeys (tools/record.c applies them):
+ * max_bytes, the size past which no more of a run is written (0: none);
+ * keep, how many runs are kept after each recorded run (0: all). */
+void store_set_limits(store *st, uint64_t max_bytes, uint64_t keep);
+uint64_t store_max_bytes(const store *st);
+uint64_t store_keep(const store *st);
+/* Rebuild the file without its free pages (VACUUM) and truncate the WAL. */
+int store_vacuum(store *st);
 
 #endif

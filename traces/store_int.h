@@ -14,6 +14,8 @@ struct store {
     char *path;               /* as given to store_open (owned) */
     int version;              /* schema version after opening */
     char err[512];            /* last error message */
+    uint64_t max_bytes;       /* recording's size budget (0: none; store_set_limits) */
+    uint64_t keep;            /* runs kept after each recording (0: all) */
 };
 
 /* Set st->err to "<what>: <why>" where why depends on SQLite's result `rc`

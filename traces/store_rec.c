@@ -362,3 +362,10 @@ int store_rec_end(store_rec *r, store_status status, int exit_status, int64_t en
     rec__free(r);
     return rc;
 }
+
+void store_rec_abandon(store_rec *r)
+{
+    r->meta->status = STORE_INCOMPLETE;
+    r->meta->has_hash = false;
+    rec__free(r);
+}

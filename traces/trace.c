@@ -81,7 +81,7 @@ void trace_names_fini(trace_names *nm)
 
 static void names__set(trace_names *nm, uint32_t id, const char *s, size_t n)
 {
-    if (id == SIM_NONE)
+    if (id == SIM_NONE || id >= TRACE_MAX_THREAD_ID)
         return;
     if (id >= nm->n) {
         uint32_t cap = id + 1;

@@ -56,6 +56,10 @@ typedef struct trace_names {
 } trace_names;
 void trace_names_init(trace_names *nm);
 void trace_names_fini(trace_names *nm);
+/* Thread ids at or past this are not given names (they show as "#id") nor
+ * are followed by trace_states (states.h): a trace read from a
+ * damaged file may claim any id, and those tables are by id. */
+#define TRACE_MAX_THREAD_ID (UINT32_C(1) << 24)
 /* Learn from one event (create, rename). Call for every event, in order. */
 void trace_names_see(trace_names *nm, const sim_event *ev);
 /* Name of thread `id` ("-" for SIM_NONE, "#id" if unknown). */

@@ -102,6 +102,12 @@ py_program *py_program_read(const char *path, int python, sim_buf *err, bool *io
 
 const char *py_program_path(const py_program *p) { return p->filename; }
 
+const char *py_program_source(const py_program *p, size_t *len)
+{
+    *len = p->len;
+    return p->src;
+}
+
 bool cpy_python2(void) { return cpy.prog && cpy.prog->python == 2; }
 
 void py_program_free(py_program *p)

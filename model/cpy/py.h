@@ -94,6 +94,8 @@ py_program *py_program_load(const char *filename, const char *src, size_t len, i
  * reason" (no newline) to err and sets *io_error. */
 py_program *py_program_read(const char *path, int python, sim_buf *err, bool *io_error);
 void py_program_free(py_program *p);
+/* The program's text (its len bytes in *len; owned by p). */
+const char *py_program_source(const py_program *p, size_t *len);
 /* The path the program was loaded as. */
 const char *py_program_path(const py_program *p);
 
