@@ -23,6 +23,7 @@
 
 #define SRC THREADSIM_SOURCE_DIR
 #define BUILD THREADSIM_BUILD_DIR
+#define CFLAGS "-std=c17 -Wall -Wextra -Werror " THREADSIM_SCENARIO_CFLAGS
 
 static char dir[64]; /* the suite's temporary directory: prefix/, deb/, work/ */
 
@@ -206,14 +207,14 @@ static void build_scenario(const char *prefix)
 {
     char *out = sh_ok("pkg-config, shared",
                       "export PKG_CONFIG_PATH='%s/lib/pkgconfig'; "
-                      "cc -std=c17 -Wall -Wextra -Werror -o hello '%s/tests/install/hello_scenario.c' "
+                      "cc " CFLAGS " -o hello '%s/tests/install/hello_scenario.c' "
                       "$(pkg-config --cflags --libs threadsim) && LD_LIBRARY_PATH='%s/lib' ./hello",
                       prefix, SRC, prefix);
     TS_ASSERT_STR_EQ(out, hello_out);
     free(out);
     out = sh_ok("pkg-config, static",
                 "export PKG_CONFIG_PATH='%s/lib/pkgconfig'; "
-                "cc -std=c17 -Wall -Wextra -Werror -o hello-static '%s/tests/install/hello_scenario.c' "
+                "cc " CFLAGS " -o hello-static '%s/tests/install/hello_scenario.c' "
                 "$(pkg-config --cflags threadsim) '%s/lib/libthreadsim.a' -lm && ./hello-static",
                 prefix, SRC, prefix);
     TS_ASSERT_STR_EQ(out, hello_out);
