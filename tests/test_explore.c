@@ -630,7 +630,7 @@ static void test_dpor(void)
         CU_ASSERT_TRUE(json_outputs_within(dfs, dpor));
         if (cases[i].exhausts) {
             CU_ASSERT_PTR_NOT_NULL(strstr(dpor, "\"exhausted\": true"));
-            CU_ASSERT_EQUAL(json_outputs(dpor), cases[i].outcomes);
+            CU_ASSERT_EQUAL(json_outputs(dpor), (size_t)cases[i].outcomes);
         }
         if (cases[i].fewer)
             CU_ASSERT_TRUE(json_schedules(dpor) * 3 < json_schedules(dfs));
