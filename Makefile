@@ -6,8 +6,9 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECS  ?= 7
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO   ?= traces/py/daemon_join_no_join.py
+PREFIX     ?= /usr/local
 
-.PHONY: all setup build quiet-build run test sanitize clang fuzz fuzz-smoke bench ci clean
+.PHONY: all setup build quiet-build run test install deb sanitize clang fuzz fuzz-smoke bench ci clean
 
 all: build
 
@@ -42,6 +43,16 @@ run: quiet-build
 
 test: quiet-build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The binary, man pages, completion, expected outputs, libthreadsim and its
+# headers and threadsim.pc into $(PREFIX) (cmake --install; DESTDIR works too).
+install: quiet-build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# A Debian package from the same install, staged under /usr (tools/deb.sh):
+# $(BUILD)/threadsim_VERSION_ARCH.deb
+deb: quiet-build
+	tools/deb.sh $(BUILD)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build, whole suite.
 sanitize: setup

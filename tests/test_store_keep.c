@@ -70,10 +70,10 @@ static void test_prune_keep(void)
     free(out);
     CU_ASSERT_EQUAL(sql("p.db", "SELECT count(*) FROM runs"), 2);
     CU_ASSERT_EQUAL(sql("p.db", "SELECT min(id) FROM runs"), 3);
-    CU_ASSERT_EQUAL(sql("p.db", "SELECT count(*) FROM events WHERE run_id < 3"), 0);
+    CU_ASSERT_EQUAL(sql("p.db", "SELECT count(*) FROM event_batches WHERE run_id < 3"), 0);
     CU_ASSERT_EQUAL(sql("p.db", "SELECT count(*) FROM threads WHERE run_id < 3"), 0);
     CU_ASSERT_EQUAL(sql("p.db", "SELECT count(*) FROM schedules WHERE run_id < 3"), 0);
-    CU_ASSERT_TRUE(sql("p.db", "SELECT count(*) FROM events WHERE run_id = 4") > 0);
+    CU_ASSERT_TRUE(sql("p.db", "SELECT count(*) FROM event_batches WHERE run_id = 4") > 0);
     CU_ASSERT_EQUAL(sql("p.db", "SELECT count(*) FROM runs WHERE replay_of IS NOT NULL"), 0);
     /* the kept runs still show */
     free(tsh(&st, true, "", "show 4 --db p.db"));
@@ -187,7 +187,7 @@ static void test_max_db_size(void)
     CU_ASSERT_TRUE(out && strstr(out, "stays incomplete"));
     free(out);
     CU_ASSERT_EQUAL(sql("m.db", "SELECT count(*) FROM runs WHERE status = 'incomplete'"), 1);
-    CU_ASSERT_TRUE(sql("m.db", "SELECT count(*) FROM events") < 200000);
+    CU_ASSERT_TRUE(sql("m.db", "SELECT coalesce(sum(n), 0) FROM event_batches") < 200000);
     p = tst_path(dir, "m.db");
     struct stat sb;
     CU_ASSERT_EQUAL_FATAL(stat(p, &sb), 0);

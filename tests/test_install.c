@@ -1,0 +1,269 @@
+/*
+ * tests/test_install.c — threadsim as installed: `cmake --install` into a
+ * temporary prefix, and the Debian package of `make deb` (tools/deb.sh)
+ * unpacked into a temporary root with `dpkg -x`.
+ *
+ * The installed binary is run from a directory outside the source tree,
+ * with THREADSIM_DATA unset, so that it must find its expected outputs
+ * beside itself (PREFIX/share/threadsim/expected); it checks the built-in
+ * scenarios and runs a .py program. The man pages are there for every
+ * command, the bash completion completes commands, options, scenario names
+ * and run ids from the installed binary, and a scenario written outside
+ * the tree (tests/install/hello_scenario.c) builds against the installed
+ * libthreadsim with `pkg-config --cflags --libs threadsim`, shared and
+ * static, and prints what its threads print.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+#define SRC THREADSIM_SOURCE_DIR
+#define BUILD THREADSIM_BUILD_DIR
+#define CFLAGS "-std=c17 -Wall -Wextra -Werror " THREADSIM_SCENARIO_CFLAGS
+
+static char dir[64]; /* the suite's temporary directory: prefix/, deb/, work/ */
+
+static void setup(void)
+{
+    if (dir[0])
+        return;
+    snprintf(dir, sizeof dir, "/tmp/ts-install-XXXXXX");
+    if (!mkdtemp(dir))
+        abort();
+    /* the installed binary must find its data by itself */
+    unsetenv("THREADSIM_DATA");
+}
+
+/* Run a shell command in dir/work; returns its stdout and stderr. */
+static char *sh(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *sh(int *status, const char *fmt, ...)
+{
+    setup();
+    char args[8192], cmd[8400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/work' && cd '%s/work' && { %s; } 2>&1", dir, dir,
+             args);
+    char *out = ts_capture(cmd, status);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    return out;
+}
+
+/* sh() that must exit 0; prints the output if it does not. */
+static char *sh_ok(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *sh_ok(const char *what, const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    int st = -1;
+    char *out = sh(&st, "%s", args);
+    if (st != 0)
+        fprintf(stderr, "\n%s: exit %d:\n%s\n", what, st, out);
+    CU_ASSERT_EQUAL(st, 0);
+    return out;
+}
+
+static const char prog_py[] =
+    "import threading, time\n"
+    "def f(n):\n"
+    "    time.sleep(n)\n"
+    "    print('thread', n, threading.current_thread().name)\n"
+    "ts = [threading.Thread(target=f, args=(i,), name='t%d' % i) for i in (2, 1)]\n"
+    "for t in ts: t.start()\n"
+    "for t in ts: t.join()\n"
+    "print('done', time.monotonic())\n";
+static const char prog_out[] = "thread 1 t1\nthread 2 t2\ndone 2.0\n";
+
+/* The installed (or unpacked) binary ROOT/bin/threadsim: check on the
+ * expected outputs beside it, and a .py program from the work directory. */
+static void smoke(const char *root)
+{
+    char *out = sh_ok("check", "'%s/bin/threadsim' check --no-db", root);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, " 0 failed, 0 could not be checked"));
+    free(out);
+    FILE *f = fopen("prog.py", "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(prog_py, f);
+    fclose(f);
+    out = sh_ok("run prog.py", "'%s/bin/threadsim' run ../prog.py --no-db", root);
+    TS_ASSERT_STR_EQ(out, prog_out);
+    free(out);
+}
+
+static void test_install_prefix(void)
+{
+    setup();
+    char *out = sh_ok("cmake --install", "cmake --install '%s' --prefix '%s/prefix' >/dev/null",
+                      BUILD, dir);
+    free(out);
+    static const char *const files[] = {
+        "bin/threadsim",
+        "lib/libthreadsim.a",
+        "lib/libthreadsim.so",
+        "lib/pkgconfig/threadsim.pc",
+        "include/threadsim/sim/sched.h",
+        "include/threadsim/model/thread.h",
+        "share/threadsim/expected/daemon-join/no-join.out",
+        "share/bash-completion/completions/threadsim",
+        "share/zsh/site-functions/_threadsim",
+        "share/man/man1/threadsim.1",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/prefix/%s", dir, files[i]);
+        if (access(path, R_OK) != 0)
+            fprintf(stderr, "\nnot installed: %s\n", files[i]);
+        CU_ASSERT_EQUAL(access(path, R_OK), 0);
+    }
+}
+
+static void test_installed_runs(void)
+{
+    char root[128];
+    snprintf(root, sizeof root, "%s/prefix", dir);
+    /* smoke() writes prog.py in the suite's directory, outside any checkout */
+    CU_ASSERT_EQUAL_FATAL(chdir(dir), 0);
+    smoke(root);
+}
+
+/* One man page per command, each made from the command's --help text. */
+static void test_man_pages(void)
+{
+    char *cmds = sh_ok("help --commands", "'%s/prefix/bin/threadsim' help --commands", dir);
+    int n = 0;
+    for (char *save = NULL, *c = strtok_r(cmds, "\n", &save); c; c = strtok_r(NULL, "\n", &save)) {
+        char *page = sh_ok("man page", "cat '%s/prefix/share/man/man1/threadsim-%s.1'", dir, c);
+        char th[128];
+        snprintf(th, sizeof th, ".TH threadsim-%s 1 ", c);
+        CU_ASSERT_PTR_NOT_NULL(strstr(page, th));
+        CU_ASSERT_PTR_NOT_NULL(strstr(page, ".SH SYNOPSIS\n.nf\nthreadsim "));
+        free(page);
+        n++;
+    }
+    free(cmds);
+    CU_ASSERT(n >= 12);
+    /* run's page: its options, with '-' as \- */
+    char *page = sh_ok("run(1)", "cat '%s/prefix/share/man/man1/threadsim-run.1'", dir);
+    CU_ASSERT_PTR_NOT_NULL(strstr(page, "\\-\\-max\\-events N"));
+    free(page);
+    /* and man reads them, when it is installed */
+    int st;
+    char *out = sh(&st, "command -v man >/dev/null || exit 77; "
+                        "MANWIDTH=80 man -l '%s/prefix/share/man/man1/threadsim-check.1'", dir);
+    if (st != 77) {
+        CU_ASSERT_EQUAL(st, 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "--junit"));
+    }
+    free(out);
+}
+
+/* bash completion: COMPREPLY for the words given (the last is completed). */
+static char *complete(const char *words)
+{
+    return sh_ok("completion",
+                 "PATH='%s/prefix/bin':$PATH bash -c '"
+                 "source \"%s/prefix/share/bash-completion/completions/threadsim\"; "
+                 "COMP_WORDS=(%s); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _threadsim; "
+                 "printf \"%%s\\n\" \"${COMPREPLY[@]}\" | sort -u'",
+                 dir, dir, words);
+}
+
+static void test_bash_completion(void)
+{
+    char *out = complete("threadsim ru");
+    TS_ASSERT_STR_EQ(out, "run\nruns\n");
+    free(out);
+    out = complete("threadsim check --ju");
+    TS_ASSERT_STR_EQ(out, "--junit\n");
+    free(out);
+    out = complete("threadsim run daemon-join/no-j");
+    TS_ASSERT_STR_EQ(out, "daemon-join/no-join\n");
+    free(out);
+    out = sh_ok("record", "'%s/prefix/bin/threadsim' run daemon-join/no-join --db c.db >/dev/null", dir);
+    free(out);
+    out = complete("threadsim show --db c.db \"\"");
+    TS_ASSERT_STR_EQ(out, "1\nlast\n");
+    free(out);
+    /* zsh's script parses, where zsh is installed */
+    int st;
+    out = sh(&st, "command -v zsh >/dev/null || exit 77; zsh -n '%s/prefix/share/zsh/site-functions/_threadsim'", dir);
+    CU_ASSERT(st == 0 || st == 77);
+    free(out);
+}
+
+/* tests/install/hello_scenario.c against the installed library. */
+static const char hello_out[] = "worker 1 at 1.000\nworker 2 at 2.000\ndone at 2.000\n";
+
+static void build_scenario(const char *prefix)
+{
+    char *out = sh_ok("pkg-config, shared",
+                      "export PKG_CONFIG_PATH='%s/lib/pkgconfig'; "
+                      "cc " CFLAGS " -o hello '%s/tests/install/hello_scenario.c' "
+                      "$(pkg-config --cflags --libs threadsim) && LD_LIBRARY_PATH='%s/lib' ./hello",
+                      prefix, SRC, prefix);
+    TS_ASSERT_STR_EQ(out, hello_out);
+    free(out);
+    out = sh_ok("pkg-config, static",
+                "export PKG_CONFIG_PATH='%s/lib/pkgconfig'; "
+                "cc " CFLAGS " -o hello-static '%s/tests/install/hello_scenario.c' "
+                "$(pkg-config --cflags threadsim) '%s/lib/libthreadsim.a' -lm && ./hello-static",
+                prefix, SRC, prefix);
+    TS_ASSERT_STR_EQ(out, hello_out);
+    free(out);
+}
+
+static void test_out_of_tree_scenario(void)
+{
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "%s/prefix", dir);
+    build_scenario(prefix);
+}
+
+/* make deb's package: well-formed, unpacked with dpkg -x, and working. */
+static void test_deb(void)
+{
+    char *deb = sh_ok("deb", "'%s/tools/deb.sh' '%s' '%s/deb'", SRC, BUILD, dir);
+    char *nl = strchr(deb, '\n');
+    if (nl)
+        *nl = '\0';
+    char *out = sh_ok("dpkg-deb -f", "dpkg-deb -f '%s' Package Depends", deb);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Package: threadsim\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "libpython3.11"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "libsqlite3-0"));
+    free(out);
+    out = sh_ok("dpkg-deb -c", "dpkg-deb -c '%s'", deb);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, " root/root "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "./usr/share/man/man1/threadsim-run.1.gz"));
+    free(out);
+    out = sh_ok("dpkg -x", "dpkg -x '%s' '%s/root'", deb, dir);
+    free(out);
+    free(deb);
+    char usr[128];
+    snprintf(usr, sizeof usr, "%s/root/usr", dir);
+    CU_ASSERT_EQUAL_FATAL(chdir(dir), 0);
+    smoke(usr);
+    /* its threadsim.pc, moved with the tree, still finds the library */
+    build_scenario(usr);
+}
+
+static void test_cleanup(void)
+{
+    int st;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    free(ts_capture(cmd, &st));
+    CU_ASSERT_EQUAL(st, 0);
+}
+
+TS_TESTS("install", TS_TEST(test_install_prefix), TS_TEST(test_installed_runs),
+         TS_TEST(test_man_pages), TS_TEST(test_bash_completion),
+         TS_TEST(test_out_of_tree_scenario), TS_TEST(test_deb), TS_TEST(test_cleanup))
