@@ -47,7 +47,7 @@ fi
 
 # 2. each run's full view, named after its scenario (a program's path: its
 #    '/'s kept as folders, a leading '/' dropped)
-"$ts" runs --json --db "$out/threadsim.db" |
+"$ts" runs --all --json --db "$out/threadsim.db" |
     sed -n 's/^{"id":\([0-9]*\),"scenario":"\([^"]*\)".*/\1 \2/p' |
     while read -r id name; do
         f=$out/traces/${name#/}.trace
