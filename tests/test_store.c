@@ -53,6 +53,46 @@ static void exec_sql(const char *path, const char *sql)
     sqlite3_close(db);
 }
 
+/* A file made by the first form of schema 2: its outcomes table has no
+ * run_id (added to that migration later). Opening adds the column; pruning,
+ * which clears it, works. */
+static void test_early_schema2_outcomes_mended(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "early.db");
+    store *st = tst_open(path, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_TRUE(tst_record(st, "daemon-join/join", "fifo", 0, NULL) > 0);
+    store_close(st);
+    sqlite3 *db;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(path, &db), SQLITE_OK);
+    CU_ASSERT_EQUAL(sqlite3_exec(db,
+                                 "BEGIN;"
+                                 "CREATE TABLE o2 (exploration_id INTEGER NOT NULL, idx INTEGER "
+                                 "NOT NULL, exit_status INTEGER NOT NULL, failure TEXT, detail "
+                                 "TEXT, output BLOB NOT NULL, count INTEGER NOT NULL, first "
+                                 "INTEGER NOT NULL, preemptions INTEGER NOT NULL, token TEXT NOT "
+                                 "NULL, PRIMARY KEY (exploration_id, idx)) STRICT, WITHOUT ROWID;"
+                                 "DROP TABLE outcomes; ALTER TABLE o2 RENAME TO outcomes;"
+                                 "COMMIT;",
+                                 NULL, NULL, NULL),
+                    SQLITE_OK);
+    sqlite3_close(db);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM pragma_table_info('outcomes') "
+                                      "WHERE name = 'run_id'"),
+                    0);
+    st = tst_open(path, false);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    uint64_t deleted = 0;
+    CU_ASSERT_EQUAL(store_prune(st, 0, -1, &deleted), 0);
+    CU_ASSERT_EQUAL(deleted, 1);
+    store_close(st);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT count(*) FROM pragma_table_info('outcomes') "
+                                      "WHERE name = 'run_id'"),
+                    1);
+    free(path);
+}
+
 /* ---- schema --------------------------------------------------------------- */
 
 static void test_schema_created(void)
@@ -803,6 +843,7 @@ int main(void)
         TS_TEST(test_json_forms),
         TS_TEST(test_schema2_runs_still_read),
         TS_TEST(test_evbatch_codec),
+        TS_TEST(test_early_schema2_outcomes_mended),
     };
     int rc = ts_test_main("store", tests, sizeof tests / sizeof tests[0]);
     cleanup();

@@ -326,6 +326,38 @@ static int store__check(store *st, int app, int version, int latest)
 }
 
 /* Apply the migrations after the file's version, in one transaction. */
+/* Files made by the first form of schema 2 have an `outcomes` table
+ * without its run_id column (it was added to migration 2 itself, not as a
+ * migration of its own): add it, empty, as the column is declared now.
+ * Storing an exploration and pruning runs use it. Not being able to (a
+ * read-only file) leaves the file as it is. */
+static int store__repair(store *st)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM pragma_table_info('outcomes') "
+                                   "WHERE name = 'run_id'",
+                           -1, &s, NULL) != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return 0; /* no outcomes table to mend */
+    }
+    int has = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 1;
+    bool tbl = true;
+    sqlite3_finalize(s);
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master WHERE name = 'outcomes'",
+                           -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        tbl = sqlite3_column_int(s, 0) > 0;
+    sqlite3_finalize(s);
+    if (has || !tbl)
+        return 0;
+    /* a file that cannot be written is still read as it is */
+    return sqlite3_exec(st->db,
+                        "ALTER TABLE outcomes ADD COLUMN run_id INTEGER REFERENCES runs(id) ON "
+                        "DELETE SET NULL",
+                        NULL, NULL, NULL) == SQLITE_OK
+               ? 0
+               : -1;
+}
+
 static int store__migrate(store *st, const store_migration *m, size_t n)
 {
     if (store__exec(st, "BEGIN IMMEDIATE", "cannot upgrade the schema") != 0)
@@ -421,6 +453,8 @@ store *store_open(const char *path, const store_open_opts *o, char *err, size_t 
         goto fail;
     if (version < latest && store__migrate(st, m, nm) != 0)
         goto fail;
+    if (!opt.migrations)
+        store__repair(st);
     return st;
 fail:
     snprintf(err, errcap, "%s", st->err);
