@@ -42,13 +42,11 @@ static char *sh(int *status, const char *fmt, ...) __attribute__((format(printf,
 static char *sh(int *status, const char *fmt, ...)
 {
     setup();
-    char args[8192], cmd[8400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
+    const char *where = dir;
+    char *out = ts_shell_in_v(where, true, status, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && { %s; } 2>&1", dir, args);
-    char *out = ts_capture(cmd, status);
     CU_ASSERT_PTR_NOT_NULL_FATAL(out);
     return out;
 }
@@ -138,11 +136,7 @@ static void test_changed_baseline_fails(void)
 
 static void test_cleanup(void)
 {
-    int st;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    free(ts_capture(cmd, &st));
-    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
     free(command);
 }
 

@@ -35,13 +35,11 @@ static char *sh(int *status, const char *fmt, ...) __attribute__((format(printf,
 static char *sh(int *status, const char *fmt, ...)
 {
     setup();
-    char args[8192], cmd[8400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
+    const char *where = dir;
+    char *out = ts_shell_in_v(where, false, status, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && %s", dir, args);
-    char *out = ts_capture(cmd, status);
     CU_ASSERT_PTR_NOT_NULL_FATAL(out);
     return out;
 }
@@ -565,11 +563,7 @@ static void test_quiet_build(void)
 
 static void test_cleanup(void)
 {
-    int st;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    free(ts_capture(cmd, &st));
-    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
 }
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),

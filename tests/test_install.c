@@ -43,14 +43,12 @@ static char *sh(int *status, const char *fmt, ...) __attribute__((format(printf,
 static char *sh(int *status, const char *fmt, ...)
 {
     setup();
-    char args[8192], cmd[8400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
+    char where[4200];
+    snprintf(where, sizeof where, "%s/work", dir);
+    char *out = ts_shell_in_v(where, true, status, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s/work' && cd '%s/work' && { %s; } 2>&1", dir, dir,
-             args);
-    char *out = ts_capture(cmd, status);
     CU_ASSERT_PTR_NOT_NULL_FATAL(out);
     return out;
 }
@@ -257,11 +255,7 @@ static void test_deb(void)
 
 static void test_cleanup(void)
 {
-    int st;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    free(ts_capture(cmd, &st));
-    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
 }
 
 TS_TESTS("install", TS_TEST(test_install_prefix), TS_TEST(test_installed_runs),

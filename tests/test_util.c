@@ -98,6 +98,26 @@ char *ts_capture(const char *cmd, int *status)
     return s;
 }
 
+char *ts_shell_in_v(const char *dir, bool merge_stderr, int *status, const char *fmt, va_list ap)
+{
+    char args[8192], cmd[8600];
+    vsnprintf(args, sizeof args, fmt, ap);
+    if (merge_stderr)
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cd '%s' && { %s; } 2>&1", dir, dir, args);
+    else
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cd '%s' && %s", dir, dir, args);
+    return ts_capture(cmd, status);
+}
+
+int ts_remove_tree(const char *dir)
+{
+    char cmd[4200];
+    int st;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    free(ts_capture(cmd, &st));
+    return st;
+}
+
 char *ts_mask_addresses(const char *s)
 {
     char *m = strdup(s), *w = m;

@@ -9,6 +9,7 @@
 
 #include <CUnit/Basic.h>
 #include <CUnit/CUnit.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -46,6 +47,11 @@ bool ts_trace_has(const trace *tr, const char *needle);
 char *ts_read_file(const char *path, size_t *len);
 /* Run a shell command, capture its stdout (malloc'd) and exit status. */
 char *ts_capture(const char *cmd, int *status);
+/* Run the printf-formed shell command in folder `dir` (made if missing),
+ * capturing its stdout, and its stderr too when `merge_stderr`. */
+char *ts_shell_in_v(const char *dir, bool merge_stderr, int *status, const char *fmt, va_list ap);
+/* rm -rf `dir`; its exit status. */
+int ts_remove_tree(const char *dir);
 /* `s` with every address of a default repr (" at 0x" and hex digits) written
  * " at 0x..." (malloc'd): CPython's addresses, compared across runs. */
 char *ts_mask_addresses(const char *s);
