@@ -46,6 +46,8 @@ typedef struct cpy_state {
     bool in_run;              /* between model_run's start and end */
     uint64_t run_gen;         /* bumps per run: locks made earlier drop stale model state */
     uint64_t lines;           /* line events so far (all threads) */
+    bool ticking;             /* the program's code counts its steps with ticks
+                               * (ticks.py), untraced */
     uint64_t out_bytes;       /* bytes written */
     double wall_deadline;     /* CLOCK_MONOTONIC seconds, or 0 */
     bool interrupt_main;      /* _thread.interrupt_main() pending */
@@ -86,7 +88,11 @@ void cpy_io_flush(void);            /* pending partial lines out as events */
 void cpy_trace_update(void);
 void cpy_note_touch(PyObject *o, bool write); /* --access notes: a "touch" of o */
 bool cpy_is_lock(PyObject *o);                 /* a lock of _thread (notes its own touches) */
-void cpy_trace_scope(void);          /* which frames the tracer sees, for this run's policy */
+void cpy_trace_scope(void);
+bool cpy_program_only(void);         /* the default policy's scope (cpy_trace_scope) */
+PyObject *cpy_tick_function(void);   /* the tick ticks.py's code calls (new reference) */
+int cpy_mark_ticked(PyObject *code); /* its frames, nested code's too, never traced: 0/-1 */
+PyObject *cpy_mark_function(void);   /* cpy_mark_ticked for Python (new reference) */          /* which frames the tracer sees, for this run's policy */
 void cpy_watchdog_start(void);        /* count-only tracing for lone runaway threads */        /* the line tracer on or off for the running thread */
 void cpy_note_line(void);           /* a "file:line" note if the line changed */
 /* A timeout in seconds (a float, or an int or anything with __index__) to

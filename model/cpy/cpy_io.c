@@ -754,7 +754,7 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
  * importlib's frames stay traced so an import is still recognized (and
  * not counted) as one. The judgement is per code object, kept in its
  * co_extra slot. */
-static Py_ssize_t code_extra = -1;
+static Py_ssize_t code_extra = -1; /* per code object: 1 untraced, 2 traced */
 static bool trace_program_only; /* this run's scope */
 static bool filter_on;          /* the frame evaluator is installed */
 
@@ -773,11 +773,116 @@ static bool cpy__code_traced(PyCodeObject *co)
     return traced;
 }
 
-void cpy_trace_scope(void)
+/* The default policy's scope: only the program's own frames are traced (or
+ * ticked, ticks.py). */
+bool cpy_program_only(void)
 {
     sim_sched *s = model_sched();
-    bool program_only = !s->policy.every_step && !cpy.ro.line_steps && !cpy.ro.opcodes &&
-                        !cpy.ro.access_notes && !cpy.ro.exact_steps;
+    return !s->policy.every_step && !cpy.ro.line_steps && !cpy.ro.opcodes &&
+           !cpy.ro.access_notes && !cpy.ro.exact_steps;
+}
+
+/* ---- ticks ------------------------------------------------------------------------ */
+
+/* The program's own code compiled with ticks (ticks.py) counts its steps by
+ * calling this, with the lines of the pass it stands for, at a point where
+ * CPython can switch threads: its frames are not traced. What the tracer's
+ * line event does, for k lines at once: the lines count toward
+ * --max-steps (always, so a lone runaway loop is stopped at the same step
+ * on every run, with no watchdog); while the thread's steps are observable
+ * (cpy_trace_update's rule) they use up its switch interval, and a used-up
+ * interval switches here. */
+static PyObject *cpy__tick(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)m;
+    PyObject *arg = nargs == 1 ? args[0] : NULL;
+    /* ticks.py passes a small positive int constant (one digit) */
+    long k = arg && PyLong_CheckExact(arg) && Py_SIZE(arg) == 1 ? (long)((PyLongObject *)arg)->ob_digit[0]
+                                                         : 1;
+    /* cpy_thr_current(), in one call: this runs at every loop pass */
+    model_world *w = model__world_or_null();
+    sim_thread *st = w ? w->sched.current : NULL;
+    model_thread *mt = st ? st->user : NULL;
+    cpy_thr *thr = mt ? mt->user : NULL;
+    if (!cpy.ticking || !cpy.in_run || cpy.setup || !thr || thr->importing ||
+        thr->user_trace) /* a program's own tracer: the engine's tracer counts */
+        Py_RETURN_TRUE;
+    uint64_t before = cpy.lines;
+    cpy.lines += (uint64_t)k;
+    if (cpy.ro.max_steps && cpy.lines > cpy.ro.max_steps)
+        cpy__stop("step limit");
+    if (cpy.wall_deadline > 0 && (before >> 16) != (cpy.lines >> 16) &&
+        cpy__wall() > cpy.wall_deadline)
+        cpy__stop("timeout");
+    if (!thr->tracing || thr->count_only)
+        Py_RETURN_TRUE;
+    if (cpy.interrupt_main && cpy_interrupt_deliver() < 0)
+        return NULL;
+    sim_sched *s = model_sched();
+    sim_thread *t = s->current;
+    if (!s->cfg.switch_steps)
+        Py_RETURN_TRUE;
+    if (t->steps + (uint64_t)k < s->cfg.switch_steps) {
+        t->steps += (uint32_t)k;
+        Py_RETURN_TRUE;
+    }
+    t->steps = s->cfg.switch_steps - 1; /* sim_tick_point counts the last */
+    PyThreadState *ts = cpy_leave();
+    sim_tick_point(s, true, false);
+    cpy_back(ts);
+    Py_RETURN_TRUE;
+}
+
+/* A builtin with METH_FASTCALL: its specialized call
+ * (PRECALL_NO_KW_BUILTIN_FAST) is CPython's fastest and does not count
+ * toward the recursion limit, so a recursion ends at a Python function's
+ * entry with CPython's "maximum recursion depth exceeded". Before the
+ * call is specialized (a code object's first 8 runs) it does count: a
+ * recursion limit reached that early, only with a limit set a few frames
+ * above the current depth, says "... while calling a Python object". A
+ * callable type of its own (vectorcall, never counted) measured 12 ns a
+ * call slower: 1.42x python3 on tools/bench/loop10m.py instead of 1.25x. */
+static PyMethodDef tick_def = {"tick", (PyCFunction)(void (*)(void))cpy__tick, METH_FASTCALL,
+                               "threadsim: the program's steps (ticks.py)."};
+
+PyObject *cpy_tick_function(void) { return PyCFunction_NewEx(&tick_def, NULL, NULL); }
+
+/* Code compiled with ticks: none of its frames is traced. */
+static int cpy__ticked(PyObject *code)
+{
+    if (code_extra < 0 && (code_extra = _PyEval_RequestCodeExtraIndex(NULL)) < 0)
+        return -1;
+    if (_PyCode_SetExtra(code, code_extra, (void *)1) < 0)
+        return -1;
+    PyObject *consts = ((PyCodeObject *)code)->co_consts;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(consts); i++)
+        if (PyCode_Check(PyTuple_GET_ITEM(consts, i)) &&
+            cpy__ticked(PyTuple_GET_ITEM(consts, i)) < 0)
+            return -1;
+    return 0;
+}
+
+int cpy_mark_ticked(PyObject *code) { return cpy__ticked(code); }
+
+static PyObject *cpy__mark(PyObject *m, PyObject *code)
+{
+    (void)m;
+    if (!PyCode_Check(code)) {
+        PyErr_SetString(PyExc_TypeError, "threadsim: mark takes a code object");
+        return NULL;
+    }
+    if (cpy__ticked(code) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef mark_def = {"mark", cpy__mark, METH_O, "threadsim: code compiled with ticks."};
+
+PyObject *cpy_mark_function(void) { return PyCFunction_NewEx(&mark_def, NULL, NULL); }
+
+void cpy_trace_scope(void)
+{
+    bool program_only = cpy_program_only();
     if (program_only && code_extra < 0)
         code_extra = _PyEval_RequestCodeExtraIndex(NULL);
     trace_program_only = program_only && code_extra >= 0;
@@ -845,6 +950,11 @@ static int cpy__count_on(void *arg)
     if (thr && thr->ts && !thr->tracing) {
         thr->tracing = true;
         thr->count_only = true;
+        if (cpy.ticking && trace_program_only && !filter_on) {
+            /* code compiled with ticks counts itself: not traced twice */
+            cpy_ts_trace_filter(cpy__code_traced);
+            filter_on = true;
+        }
         PyEval_SetTrace(cpy_trace, NULL);
     }
     return 0;

@@ -42,6 +42,7 @@ cpy_state cpy;
 extern const char cpy_bootstrap_py[];
 extern const char cpy_py2compat_py[];
 extern const char cpy_preimport_py[];
+extern const char cpy_ticks_py[];
 
 struct py_program {
     char *filename;
@@ -616,6 +617,53 @@ static void child__preimport(const py_program *p)
     Py_XDECREF(g);
 }
 
+/* The program compiled with ticks (ticks.py), or NULL with no exception
+ * set (compiled as it is, the program has no error compiling). */
+static PyObject *ticked_code;
+
+static PyObject *child__compile_ticked(const py_program *p)
+{
+    cpy.setup = true;
+    PyObject *mod = child__module("threadsim_ticks", cpy_ticks_py);
+    PyObject *tick = mod ? cpy_tick_function() : NULL;
+    PyObject *src = tick ? PyBytes_FromString(p->src) : NULL;
+    PyObject *fn = src ? PyUnicode_DecodeFSDefault(p->filename) : NULL;
+    PyObject *code = fn ? PyObject_CallMethod(mod, "compile_ticked", "OOO", src, fn, tick) : NULL;
+    if (code && (!PyCode_Check(code) || cpy_mark_ticked(code) < 0))
+        Py_CLEAR(code);
+    PyErr_Clear();
+    Py_XDECREF(fn);
+    Py_XDECREF(src);
+    Py_XDECREF(tick);
+    Py_XDECREF(mod);
+    cpy.setup = false;
+    return code;
+}
+
+/* This run counts steps with ticks (the default policy's scope, and the
+ * program compiled with them): the program's own modules are compiled with
+ * ticks too when imported. False: the program runs as compiled, traced. */
+static bool child__use_ticks(void)
+{
+    if (!ticked_code || !cpy_program_only())
+        return false;
+    cpy.setup = true;
+    PyObject *mod = child__module("threadsim_ticks", cpy_ticks_py);
+    PyObject *tick = mod ? cpy_tick_function() : NULL;
+    PyObject *mark = tick ? cpy_mark_function() : NULL;
+    PyObject *r = mark && cpy.stdlib ? PyObject_CallMethod(mod, "install_loader", "OOs", tick, mark,
+                                                           cpy.stdlib)
+                                     : NULL;
+    PyErr_Clear();
+    Py_XDECREF(r);
+    Py_XDECREF(mark);
+    Py_XDECREF(tick);
+    Py_XDECREF(mod);
+    cpy.setup = false;
+    cpy.ticking = r != NULL;
+    return cpy.ticking;
+}
+
 /* The program made ready to run: __main__, the Python 2 translation, the
  * source for tracebacks, the compiled code (or the error compiling it,
  * reported as CPython does). Returns the code, or NULL when the program
@@ -660,6 +708,10 @@ static PyObject *child__prepare(const py_program *p, PyObject **globals, bool *s
     if (!code) {
         PyCompilerFlags flags = _PyCompilerFlags_INIT;
         code = Py_CompileStringExFlags(p->src, p->filename, Py_file_input, &flags, -1);
+        /* and with ticks, for the runs under the default policy (which a
+         * session's runs use is known only in each run) */
+        if (code)
+            ticked_code = child__compile_ticked(p);
     }
     if (!code) {
         /* the program's own first step: CPython's report, exit 1, then the
@@ -737,6 +789,9 @@ static void child__main(void *arg)
         return;
     PyObject *r = NULL;
     if (code) {
+        if (child__use_ticks())
+            Py_SETREF(code, Py_NewRef(ticked_code));
+        Py_CLEAR(ticked_code);
         cpy_trace_scope();
         cpy_trace_update();
         r = PyEval_EvalCode(code, d, d);

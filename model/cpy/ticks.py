@@ -1,0 +1,197 @@
+# threadsim: the program's own code compiled with its steps counted by
+# calls rather than by CPython's line tracer (file "<threadsim ticks>").
+#
+# Under the default policy a step is a line of the program's own code, and
+# the switch interval a number of them. Counting lines with a trace
+# function puts CPython 3.11 in its tracing mode, which runs every
+# instruction unspecialized through its tracing dispatch: a tight loop is
+# two to three times slower. So the program is compiled with a call to the
+# engine's tick at the points where CPython itself can switch threads (its
+# eval-breaker points):
+#
+#   - at the end of each loop body and before each `continue` (the jump
+#     back), with the lines of one pass: the header and the body's own
+#     statements (an if counts its longer branch, a with its body and exit,
+#     a try its body, else and finally; nested loops and functions count
+#     one line and tick themselves);
+#   - at the entry of each function (before its first statement, after the
+#     docstring), with the lines of its body counted the same way;
+#   - at the start of the module, with its top-level lines;
+#   - for comprehensions, as a first `if` of each `for` clause (one line a
+#     pass), and for lambdas, before the body (one line).
+#
+# The tick is called as a constant: the call's target is a sentinel string
+# in the code's constants, replaced by the tick function itself once the
+# code is compiled. So it costs a LOAD_CONST and a call, at module level as
+# in functions (no name lookup), and the code's line table, jumps and
+# exception table are CPython's own for the rewritten tree. The inserted
+# nodes carry the position of the statement they stand for, spanning it
+# whole, so a traceback through one shows that line and no carets.
+#
+# The counts are an estimate of the line events CPython's tracer would
+# report (a multi-line statement, a branch not taken or an exception
+# leaving a block early make them differ); they are static, so a run's
+# steps are the same on every run. See _tick in cpy_io.c for what a tick
+# does with them.
+import ast
+import warnings
+
+SENTINEL = '\x00threadsim tick\x00'
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _lines(stmts):
+    """Line events one pass over `stmts` gives, estimated."""
+    n = 0
+    for s in stmts:
+        n += 1
+        if isinstance(s, _LOOPS) or isinstance(s, _SCOPES):
+            continue
+        if isinstance(s, ast.If):
+            n += max(_lines(s.body), _lines(s.orelse))
+        elif isinstance(s, (ast.With, ast.AsyncWith)):
+            n += _lines(s.body) + 1
+        elif isinstance(s, (ast.Try, getattr(ast, 'TryStar', ast.Try))):
+            n += _lines(s.body) + _lines(s.orelse) + _lines(s.finalbody)
+        elif isinstance(s, ast.Match):
+            n += max((_lines(c.body) for c in s.cases), default=0)
+    return n
+
+
+def _tick(k, where):
+    """The statement `SENTINEL(k)` at `where`'s position."""
+    call = ast.Call(func=ast.Constant(SENTINEL), args=[ast.Constant(k)], keywords=[])
+    stmt = ast.Expr(call)
+    for node in (call.func, call.args[0], call, stmt):
+        ast.copy_location(node, where)
+    return stmt
+
+
+def _tick_expr(where):
+    call = ast.Call(func=ast.Constant(SENTINEL), args=[ast.Constant(1)], keywords=[])
+    for node in (call.func, call.args[0], call):
+        ast.copy_location(node, where)
+    return call
+
+
+def _docstring_end(body):
+    """Index after a docstring and `from __future__` imports."""
+    i = 0
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        i = 1
+    while i < len(body) and isinstance(body[i], ast.ImportFrom) and body[i].module == '__future__':
+        i += 1
+    return i
+
+
+class _Continues(ast.NodeTransformer):
+    """A tick before each `continue` of one loop (not of loops or functions
+    inside it)."""
+
+    def __init__(self, k):
+        self.k = k
+
+    def visit_Continue(self, node):
+        return [_tick(self.k, node), node]
+
+    def _stop(self, node):
+        return node
+
+    visit_For = visit_AsyncFor = visit_While = _stop
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = _stop
+
+
+class _Ticks(ast.NodeTransformer):
+    def _loop(self, node):
+        self.generic_visit(node)
+        k = 1 + _lines(node.body)
+        body = []
+        for s in node.body:
+            r = _Continues(k).visit(s)
+            body.extend(r if isinstance(r, list) else [r])
+        body.append(_tick(k, node))
+        node.body = body
+        return node
+
+    visit_For = visit_AsyncFor = visit_While = _loop
+
+    def _function(self, node):
+        self.generic_visit(node)
+        i = _docstring_end(node.body)
+        if i < len(node.body):
+            node.body.insert(i, _tick(max(_lines(node.body[i:]), 1), node.body[i]))
+        return node
+
+    visit_FunctionDef = visit_AsyncFunctionDef = _function
+
+    def visit_Lambda(self, node):
+        self.generic_visit(node)
+        node.body = ast.copy_location(
+            ast.BoolOp(op=ast.And(), values=[_tick_expr(node.body), node.body]), node.body)
+        return node
+
+    def visit_comprehension(self, node):
+        self.generic_visit(node)
+        node.ifs.insert(0, _tick_expr(node.iter))
+        return node
+
+
+def compile_ticked(src, filename, tick):
+    """The code of `src` with the ticks in place, calling `tick`."""
+    tree = ast.parse(src, filename)
+    tree = _Ticks().visit(tree)
+    i = _docstring_end(tree.body)
+    if i < len(tree.body):
+        tree.body.insert(i, _tick(max(_lines(tree.body[i:]), 1), tree.body[i]))
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', SyntaxWarning)  # "'str' object is not callable"
+        code = compile(tree, filename, 'exec', dont_inherit=True)
+    return _patch(code, tick)
+
+
+def _patch(code, tick):
+    consts = []
+    changed = False
+    for c in code.co_consts:
+        if type(c) is str and c == SENTINEL:
+            c = tick
+            changed = True
+        elif type(c) is type(code):
+            n = _patch(c, tick)
+            changed |= n is not c
+            c = n
+        consts.append(c)
+    return code.replace(co_consts=tuple(consts)) if changed else code
+
+
+def install_loader(tick, mark, stdlib):
+    """The program's own modules (every source file outside the standard
+    library's folder) are compiled with ticks too, always from the source
+    (never from a __pycache__ file, which would hold code without them: a
+    cache present or not must not change a run). `mark(code)` tells the
+    engine not to trace the code's frames."""
+    import sys
+    ext = sys.modules['_frozen_importlib_external']
+    loader = ext.SourceFileLoader
+    orig = loader.get_code
+
+    def get_code(self, fullname):
+        path = self.get_filename(fullname)
+        if type(path) is not str or path.startswith(stdlib):
+            return orig(self, fullname)
+        try:
+            code = compile_ticked(self.get_data(path), path, tick)
+        except Exception:
+            # a syntax error and the like: reported by CPython's own compile
+            return orig(self, fullname)
+        mark(code)
+        return code
+
+    # importlib's own name for the frame: CPython trims it from the
+    # traceback of an error in an import, as it trims importlib's frames
+    get_code.__code__ = get_code.__code__.replace(
+        co_filename='<frozen importlib._bootstrap_external>')
+    loader.get_code = get_code

@@ -1,0 +1,237 @@
+/*
+ * tests/test_py_ticks.c — the program's own code compiled with ticks
+ * (model/cpy/ticks.py) under the default policy: used there and nowhere
+ * else, counting about the lines CPython's tracer reports, switching where
+ * CPython can, in the program's own modules too, and the same whether or
+ * not a module's __pycache__ file exists.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "py_util.h"
+#include "sim/policy.h"
+
+/* Prints whether f's code holds the tick (a builtin among its constants),
+ * with another thread alive (steps observable). */
+static const char *const has_tick_src =
+    "import threading\n"
+    "def f():\n"
+    "    for i in range(3):\n"
+    "        pass\n"
+    "t = threading.Thread(target=f)\n"
+    "t.start()\n"
+    "t.join()\n"
+    "print(any(type(c).__name__ == 'builtin_function_or_method' for c in f.__code__.co_consts))\n";
+
+static void test_ticks_only_under_default_policy(void)
+{
+    char *out;
+    CU_ASSERT_EQUAL(pyt_run_opts(has_tick_src, 3, NULL, NULL, &out, NULL), 0);
+    TS_ASSERT_STR_EQ(out, "True\n");
+    free(out);
+    /* random decides at every line: the tracer's lines, no ticks */
+    model_opts mo = model_opts_default();
+    sim_rng rng;
+    sim_rng_seed(&rng, 7);
+    mo.policy = sim_policy_random(&rng);
+    CU_ASSERT_EQUAL(pyt_run_opts(has_tick_src, 3, NULL, &mo, &out, NULL), 0);
+    TS_ASSERT_STR_EQ(out, "False\n");
+    free(out);
+    /* --max-steps given: every line counted by the tracer */
+    py_run_opts ro = py_run_opts_default();
+    ro.max_steps = 20000000;
+    ro.exact_steps = true;
+    CU_ASSERT_EQUAL(pyt_run_opts(has_tick_src, 3, &ro, NULL, &out, NULL), 0);
+    TS_ASSERT_STR_EQ(out, "False\n");
+    free(out);
+    /* the stepper's line notes */
+    ro = py_run_opts_default();
+    ro.max_steps = 20000000;
+    ro.line_steps = true;
+    CU_ASSERT_EQUAL(pyt_run_opts(has_tick_src, 3, &ro, NULL, &out, NULL), 0);
+    TS_ASSERT_STR_EQ(out, "False\n");
+    free(out);
+}
+
+/* Each loop's virtual time at 100 lines a switch interval, ticked and
+ * traced: the ticks' static counts are the tracer's line events for plain
+ * loops, a with block and a while; within 3% for calls, branches (the
+ * longer branch counted) and comprehensions. A multi-line statement is one
+ * tick line and two traced ones (not asserted). */
+static const char *const shapes_src =
+    "import threading, time\n"
+    "ev = threading.Event()\n"
+    "threading.Thread(target=ev.wait).start()\n"
+    "def clock(f):\n"
+    "    t0 = time.monotonic()\n"
+    "    f()\n"
+    "    print(round((time.monotonic() - t0) * 1000))\n"
+    "def simple():\n"
+    "    total = 0\n"
+    "    for i in range(20000):\n"
+    "        total += i\n"
+    "def whiles():\n"
+    "    n = 20000\n"
+    "    while n > 0:\n"
+    "        n -= 1\n"
+    "lock = threading.Lock()\n"
+    "def withs():\n"
+    "    c = 0\n"
+    "    for i in range(20000):\n"
+    "        with lock:\n"
+    "            c += 1\n"
+    "def calls():\n"
+    "    def g(x):\n"
+    "        return x + 1\n"
+    "    for i in range(20000):\n"
+    "        g(i)\n"
+    "def branches():\n"
+    "    a = b = 0\n"
+    "    for i in range(20000):\n"
+    "        if i % 2:\n"
+    "            a += 1\n"
+    "        else:\n"
+    "            b += 1\n"
+    "def comps():\n"
+    "    for i in range(100):\n"
+    "        [x * 2 for x in range(200)]\n"
+    "for f in (simple, whiles, withs, calls, branches, comps):\n"
+    "    clock(f)\n"
+    "ev.set()\n";
+
+static void test_ticks_count_like_lines(void)
+{
+    model_opts mo = model_opts_default();
+    mo.sim.switch_steps = 100;
+    char *ticked, *traced;
+    CU_ASSERT_EQUAL(pyt_run_opts(shapes_src, 3, NULL, &mo, &ticked, NULL), 0);
+    py_run_opts ro = py_run_opts_default();
+    ro.max_steps = 20000000;
+    ro.exact_steps = true;
+    CU_ASSERT_EQUAL(pyt_run_opts(shapes_src, 3, &ro, &mo, &traced, NULL), 0);
+    long a[6], b[6];
+    int na = sscanf(ticked, "%ld %ld %ld %ld %ld %ld", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5]);
+    int nb = sscanf(traced, "%ld %ld %ld %ld %ld %ld", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]);
+    CU_ASSERT_EQUAL_FATAL(na, 6);
+    CU_ASSERT_EQUAL_FATAL(nb, 6);
+    CU_ASSERT_EQUAL(a[0], 2000); /* 20000 passes of 2 lines, 100 lines = 5 ms */
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(a[i], b[i]);
+    for (int i = 3; i < 6; i++)
+        CU_ASSERT(labs(a[i] - b[i]) * 100 <= b[i] * 3);
+    free(ticked);
+    free(traced);
+}
+
+/* A loop in the program's own module (imported from its folder) is ticked
+ * and preempted: the spinning main thread lets the setter's sleep end. The
+ * module's __pycache__ file (compiled by python3, without ticks) changes
+ * nothing: not the output, not a byte of the trace. */
+static char dir[64];
+
+static char *sh(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static char *sh(int *status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *out = ts_shell_in_v(dir, true, status, fmt, ap);
+    va_end(ap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    return out;
+}
+
+static void write_file(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_own_module_ticked_cache_blind(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/ts-ticks-XXXXXX");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    write_file("helper.py", "def spin(flag):\n"
+                            "    n = 0\n"
+                            "    while not flag:\n"
+                            "        n += 1\n"
+                            "    return n\n");
+    write_file("main.py", "import threading, time\n"
+                          "import helper\n"
+                          "flag = []\n"
+                          "def setter():\n"
+                          "    time.sleep(0.02)\n"
+                          "    flag.append(1)\n"
+                          "threading.Thread(target=setter).start()\n"
+                          "n = helper.spin(flag)\n"
+                          "print('spun', n > 1000, time.monotonic() >= 0.02, n)\n"
+                          "print(any(type(c).__name__ == 'builtin_function_or_method'\n"
+                          "          for c in helper.spin.__code__.co_consts))\n");
+    int st;
+    char *plain = sh(&st, "env -u PYTHONUNBUFFERED %s run main.py --no-db --trace", THREADSIM_BINARY);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(plain, "stdout \"spun True True "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(plain, "stdout \"True")); /* helper.spin has the tick */
+    char *c = sh(&st, "python3 -c 'import py_compile; py_compile.compile(\"helper.py\")' && "
+                      "ls __pycache__");
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(c, "helper.cpython-311.pyc"));
+    char *cached = sh(&st, "env -u PYTHONUNBUFFERED %s run main.py --no-db --trace", THREADSIM_BINARY);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(cached, plain);
+    free(c);
+    free(cached);
+    free(plain);
+    ts_remove_tree(dir);
+}
+
+/* What the ticks add is invisible to the program's errors: a traceback
+ * through a ticked loop and function shows CPython's lines and carets, a
+ * syntax error is CPython's report, a docstring and `from __future__` stay
+ * first, and `global` after a function's first line is still legal. */
+static void test_ticked_code_reads_as_written(void)
+{
+    PYT_EXPECT("'''doc'''\n"
+               "from __future__ import annotations\n"
+               "import threading\n"
+               "def f(x: undefined_name):\n"
+               "    'f doc'\n"
+               "    global g\n"
+               "    g = 1\n"
+               "    for i in range(3):\n"
+               "        if i == 2:\n"
+               "            return {}[i]\n"
+               "t = threading.Thread(target=lambda: None)\n"
+               "t.start()\n"
+               "print(__doc__, f.__doc__, f.__annotations__)\n"
+               "print([y for y in range(3) if y], (lambda: 5)())\n"
+               "f(0)\n",
+               3, 1,
+               "doc f doc {'x': 'undefined_name'}\n"
+               "[1, 2] 5\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 15, in <module>\n"
+               "    f(0)\n"
+               "  File \"t.py\", line 10, in f\n"
+               "    return {}[i]\n"
+               "           ~~^^^\n"
+               "KeyError: 2\n");
+    PYT_EXPECT("import threading\n"
+               "for i in range(3):\n"
+               "    x = (1 +\n",
+               3, PYT_SYNTAX,
+               "  File \"t.py\", line 3\n"
+               "    x = (1 +\n"
+               "        ^\n"
+               "SyntaxError: '(' was never closed\n");
+}
+
+TS_TESTS("py_ticks", TS_TEST(test_ticks_only_under_default_policy),
+         TS_TEST(test_ticks_count_like_lines), TS_TEST(test_own_module_ticked_cache_blind),
+         TS_TEST(test_ticked_code_reads_as_written))
