@@ -49,9 +49,9 @@ test: quiet-build
 install: quiet-build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
-# A Debian package from the same install, staged under /usr (tools/deb.sh):
-# $(BUILD)/threadsim_VERSION_ARCH.deb
-deb: quiet-build
+# The Debian package, dpkg-buildpackage from debian/ on a copy of the tree
+# (tools/deb.sh): $(BUILD)/threadsim_VERSION_ARCH.deb
+deb: setup
 	tools/deb.sh $(BUILD)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build, whole suite.

@@ -1,49 +1,43 @@
 #!/usr/bin/env bash
-# tools/deb.sh BUILD [OUTDIR] — a Debian package of a built tree (make deb):
-# the install of BUILD under /usr, staged in OUTDIR/deb-root (OUTDIR: BUILD), man pages
-# gzipped as Debian wants them, a control file and md5sums, packed with
-# dpkg-deb (root-owned files). Prints the .deb's path.
+# tools/deb.sh [OUTDIR] — the Debian package, built by dpkg-buildpackage
+# from the source tree with debian/ (make deb). dpkg-buildpackage works in
+# the source folder and writes its results beside it, so it runs on a copy
+# of the tree (without build folders and .git) in OUTDIR/deb-src/, and the
+# .deb is moved to OUTDIR (default: build). Prints the .deb's path.
+# Needs debian/control's Build-Depends (tools/setup.sh installs them).
 set -euo pipefail
-build=${1:-build}
-out=${2:-$build}
-stage=$out/deb-root
-bin=$build/tools/threadsim
-
-version=$("$bin" --version | awk '{ print $2 }')
-arch=$(dpkg --print-architecture)
-rm -rf "$stage"
-DESTDIR="$stage" cmake --install "$build" --prefix /usr >/dev/null
-gzip -9n "$stage"/usr/share/man/man1/*.1
-mkdir -p "$stage/usr/share/doc/threadsim"
-cat > "$stage/usr/share/doc/threadsim/copyright" <<EOT
-threadsim: a deterministic thread-scheduling simulator.
-Built from the threadsim source tree; see its README.md.
-EOT
-
-mkdir -p "$stage/DEBIAN"
-(cd "$stage" && find usr -type f -print0 | sort -z | xargs -0 md5sum) > "$stage/DEBIAN/md5sums"
-size=$(du -sk --exclude=DEBIAN "$stage" | awk '{ print $1 }')
-cat > "$stage/DEBIAN/control" <<EOT
-Package: threadsim
-Version: $version
-Architecture: $arch
-Maintainer: threadsim developers <threadsim@localhost>
-Installed-Size: $size
-Depends: libc6, libpython3.11, libsqlite3-0, libseccomp2, python3-lib2to3
-Section: devel
-Priority: optional
-Homepage: https://localhost/threadsim
-Description: deterministic simulator of Python threading programs
- threadsim runs Python 3 threading programs (in an embedded CPython 3.11)
- and C scenarios as green threads on a virtual clock, in one exact,
- reproducible interleaving; records every run in SQLite; diffs, replays,
- steps through and explores the interleavings of a program.
- .
- This package holds the threadsim command, its man pages and shell
- completion, the built-in scenarios' expected outputs, and libthreadsim
- (the engine and threading model as a C library, with pkg-config file).
-EOT
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-build}
 mkdir -p "$out"
-deb=$out/threadsim_${version}_${arch}.deb
-dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
-echo "$deb"
+out=$(cd "$out" && pwd)
+
+version=$(sed -n '1s/^threadsim (\([^)]*\)).*/\1/p' "$here/debian/changelog")
+cmake_version=$(sed -n 's/^project(threadsim VERSION \([0-9.]*\).*/\1/p' "$here/CMakeLists.txt")
+if [ "$version" != "$cmake_version" ]; then
+    echo "threadsim: deb: debian/changelog says $version, CMakeLists.txt $cmake_version" >&2
+    exit 2
+fi
+arch=$(dpkg --print-architecture)
+
+src=$out/deb-src/threadsim-$version
+rm -rf "$out/deb-src"
+mkdir -p "$src"
+# the tree as tracked, or as it is when it is not a git checkout
+if git -C "$here" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git -C "$here" ls-files -z --cached --others --exclude-standard |
+        (cd "$here" && xargs -0 cp --parents -t "$src" 2>/dev/null || true)
+else
+    (cd "$here" && tar --exclude='./build*' --exclude=./.git -cf - .) | tar -xf - -C "$src"
+fi
+[ -f "$src/debian/rules" ] || { echo "threadsim: deb: no debian/ in the copy of the tree" >&2; exit 2; }
+
+log=$out/deb-src/build.log
+if ! (cd "$src" && DEB_BUILD_OPTIONS="nocheck noddebs parallel=$(nproc)" \
+        dpkg-buildpackage -b -us -uc >"$log" 2>&1); then
+    tail -n 40 "$log" >&2
+    echo "threadsim: deb: dpkg-buildpackage failed (the whole log: $log)" >&2
+    exit 1
+fi
+deb=threadsim_${version}_${arch}.deb
+mv "$out/deb-src/$deb" "$out/$deb"
+echo "$out/$deb"

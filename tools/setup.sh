@@ -8,10 +8,11 @@ set -euo pipefail
 # libpython3.11-dev: the embedded CPython (pkg-config python3-embed); python3-lib2to3: the
 # Python 2 translator; libpython3.11-testsuite: CPython's own threading tests; libseccomp-dev: --sandbox
 # parallel: the explorer's shards run side by side in a test
-# dpkg-dev: make deb (tools/deb.sh; dpkg-deb itself comes with dpkg)
+# dpkg-dev, debhelper: make deb (dpkg-buildpackage with debian/, tools/deb.sh)
+# zsh: the zsh completion's test
 pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libcunit1-dev clang tmux chromium libpng-dev
       libpython3.11-dev python3.11 python3-lib2to3 libpython3.11-testsuite libseccomp-dev parallel
-      dpkg-dev)
+      dpkg-dev debhelper zsh)
 
 missing=()
 for p in "${pkgs[@]}"; do
