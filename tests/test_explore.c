@@ -304,6 +304,14 @@ static void test_deadlock_found(void)
               &st);
     CU_ASSERT_EQUAL(st, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 1), exit 126, FAILS: deadlock"));
+    /* the deadlock spelled out: who holds and waits on what, and the cycle */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAILS: deadlock\n     MainThread waits on Thread.join ("));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n     Thread-1 (one) waits on Lock.acquire (Lock-2 at "
+                                       "two_locks.py:9), held by Thread-2 (two)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n     Thread-2 (two) waits on Lock.acquire (Lock-1 at "
+                                       "two_locks.py:13), held by Thread-1 (one)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n     cycle: Thread-1 (one) -> Thread-2 (two) -> "
+                                       "Thread-1 (one)\n"));
     char *tok = token_after(out, "FAILS: deadlock");
     CU_ASSERT_PTR_NOT_NULL_FATAL(tok);
     char args[512];

@@ -276,7 +276,19 @@ static void x__sink(void *ud, const sim_event *ev)
         r->failure = ev->reason && strcmp(ev->reason, "invariant") == 0 ? "invariant" : "exception";
         r->detail = ev->text ? strndup(ev->text, ev->len) : NULL;
     } else if (ev->kind == SIM_EV_DEADLOCK) {
+        /* the detail: who waits on what, held by whom, and the cycle (the
+         * run's deadlock report), one line each */
         r->failure = "deadlock";
+        if (ev->text) {
+            sim_buf b = {0};
+            if (r->detail) {
+                sim_buf_adds(&b, r->detail);
+                sim_buf_adds(&b, "\n     ");
+            }
+            sim_buf_add(&b, ev->text, ev->len);
+            free(r->detail);
+            r->detail = sim_buf_take(&b);
+        }
     } else if (ev->kind == SIM_EV_LIMIT && !r->detail) {
         r->failure = "limit";
         r->detail = ev->text ? strndup(ev->text, ev->len) : NULL;
@@ -421,22 +433,34 @@ static bool x__same_str(const char *a, const char *b)
 }
 
 /* An outcome is the output view, the exit status and the failure (with its
- * line: an invariant can fail while the output stays the same). */
+ * line: an invariant can fail while the output stays the same). A
+ * deadlock's detail (who waits on what, the cycle) is shown, not compared:
+ * how the threads not in the cycle wait varies between schedules of one
+ * deadlock; it is the kept schedule's. */
 static long x__record(ts_x_result *res, x_run *r, int status, uint64_t index)
 {
+    const char *key = r->failure && strcmp(r->failure, "deadlock") == 0 ? NULL : r->detail;
     uint64_t h = x__hash(r->out.p ? r->out.p : "", r->out.len, status);
-    if (r->detail)
-        h ^= x__hash(r->detail, strlen(r->detail), 0) * 31;
+    if (key)
+        h ^= x__hash(key, strlen(key), 0) * 31;
     uint32_t pre = ts_x_preemptions(r->dec, r->ndec);
     for (size_t i = 0; i < res->nout; i++) {
         ts_x_outcome *o = &res->out[i];
+        const char *okey = o->failure && strcmp(o->failure, "deadlock") == 0 ? NULL : o->detail;
         if (o->hash == h && o->status == status && o->len == r->out.len &&
             (o->len == 0 || memcmp(o->output, r->out.p, o->len) == 0) &&
-            x__same_str(o->failure, r->failure) && x__same_str(o->detail, r->detail)) {
+            x__same_str(o->failure, r->failure) && x__same_str(okey, key)) {
             o->count++;
             /* the schedule kept is the one with the fewest preemptions */
-            if (pre < o->preemptions && x__set_choices(o, r) != 0)
-                return -1;
+            if (pre < o->preemptions) {
+                if (x__set_choices(o, r) != 0)
+                    return -1;
+                if (!key && r->detail) {
+                    free(o->detail);
+                    o->detail = r->detail;
+                    r->detail = NULL;
+                }
+            }
             return (long)i;
         }
     }
