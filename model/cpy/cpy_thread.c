@@ -564,6 +564,8 @@ static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
         Py_CLEAR(thr->func);
         Py_CLEAR(thr->args);
         Py_CLEAR(thr->kwargs);
+        t->user = NULL; /* never ran: nothing else holds its record */
+        free(thr);
         PyErr_SetString(PyExc_RuntimeError, "can't start new thread");
         return NULL;
     }
