@@ -85,6 +85,37 @@ static void test_run_records_by_default(void)
     free(path);
 }
 
+/* `runs`: the columns line up whatever the length of a program's path
+ * (the header's TRACE HASH starts where each row's hash does). */
+static void test_runs_table_aligned(void)
+{
+    int st;
+    char *mk = ts(&st, true, "run daemon-join/no-join --db runs.db >/dev/null 2>&1; mkdir -p "
+                             "a/rather/long/folder/name/for/a/program && printf 'print(1)\\n' > "
+                             "a/rather/long/folder/name/for/a/program/p.py && echo ok");
+    CU_ASSERT_PTR_NOT_NULL(strstr(mk, "ok"));
+    free(mk);
+    char *out = ts(&st, true, "run a/rather/long/folder/name/for/a/program/p.py --db runs.db");
+    TS_ASSERT_STR_EQ(out, "1\n");
+    free(out);
+    out = ts(&st, false, "runs --db runs.db");
+    CU_ASSERT_EQUAL(st, 0);
+    const char *h = strstr(out, "TRACE HASH");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    size_t col = (size_t)(h - out);
+    int rows = 0;
+    for (const char *l = strchr(out, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        const char *line = l + 1;
+        const char *e = strchr(line, '\n');
+        size_t len = e ? (size_t)(e - line) : strlen(line);
+        /* the hash: the last 16 characters, starting at the header's column */
+        CU_ASSERT_EQUAL(len, col + 16);
+        rows++;
+    }
+    CU_ASSERT_EQUAL(rows, 2);
+    free(out);
+}
+
 static void test_show_views(void)
 {
     int st;
@@ -417,7 +448,8 @@ static void test_truncated_file(void)
 int main(void)
 {
     static const ts_test tests[] = {
-        TS_TEST(test_run_records_by_default), TS_TEST(test_show_views),
+        TS_TEST(test_run_records_by_default), TS_TEST(test_runs_table_aligned),
+        TS_TEST(test_show_views),
         TS_TEST(test_diff_exit_codes),        TS_TEST(test_check_and_junit),
         TS_TEST(test_replay_command),         TS_TEST(test_bad_databases),
         TS_TEST(test_damaged_batch),          TS_TEST(test_truncated_file),

@@ -67,16 +67,63 @@ static void runs__time(char *buf, size_t cap, int64_t ns)
     sim_buf_free(&b);
 }
 
+/* The table's rows, formatted once all are in: the SCENARIO and POLICY
+ * columns are as wide as their longest entry (at least 28 and 12), so a
+ * long program path does not push the other columns out of line. */
+typedef struct runs__table {
+    char **rows;              /* each row's fields, '\t'-separated */
+    size_t n, cap;
+    int wscen, wpol;
+} runs__table;
+
 static int runs__row(void *ud, const store_run *r)
 {
-    (void)ud;
+    runs__table *t = ud;
     char end[40], hash[17] = "-";
     runs__time(end, sizeof end, r->end_time);
     if (r->has_hash)
         trace_hash_hex(r->hash, hash);
-    printf("%6" PRId64 "  %-28s %-12s %6" PRIu64 "  %-10s %10" PRIu64 " %16s  %s\n", r->id,
-           r->scenario, r->policy, r->seed, store_status_name(r->status), r->events, end, hash);
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 32;
+        char **nr = realloc(t->rows, cap * sizeof *nr);
+        if (!nr)
+            return -1;
+        t->rows = nr;
+        t->cap = cap;
+    }
+    sim_buf b = {0};
+    sim_buf_printf(&b, "%" PRId64 "\t%s\t%s\t%" PRIu64 "\t%s\t%" PRIu64 "\t%s\t%s", r->id,
+                   r->scenario, r->policy, r->seed, store_status_name(r->status), r->events, end,
+                   hash);
+    t->rows[t->n++] = sim_buf_take(&b);
+    int ws = (int)strlen(r->scenario), wp = (int)strlen(r->policy);
+    if (ws > t->wscen)
+        t->wscen = ws;
+    if (wp > t->wpol)
+        t->wpol = wp;
     return 0;
+}
+
+static void runs__print(runs__table *t)
+{
+    printf("%6s  %-*s %-*s %6s  %-10s %10s %16s  %s\n", "ID", t->wscen, "SCENARIO", t->wpol,
+           "POLICY", "SEED", "STATUS", "EVENTS", "END TIME", "TRACE HASH");
+    for (size_t i = 0; i < t->n; i++) {
+        char *f[8] = {0};
+        char *p = t->rows[i];
+        for (int k = 0; k < 8 && p; k++) {
+            f[k] = p;
+            p = strchr(p, '\t');
+            if (p)
+                *p++ = '\0';
+        }
+        if (!f[7])
+            continue;
+        printf("%6s  %-*s %-*s %6s  %-10s %10s %16s  %s\n", f[0], t->wscen, f[1], t->wpol, f[2],
+               f[3], f[4], f[5], f[6], f[7]);
+        free(t->rows[i]);
+    }
+    free(t->rows);
 }
 
 static void runs__json_str(sim_buf *b, const char *key, const char *v)
@@ -180,10 +227,11 @@ int ts_cmd_runs(int argc, char **argv)
     if (!st)
         return TS_EXIT_USAGE;
     sim_buf b = {0};
+    runs__table t = {.wscen = 28, .wpol = 12};
+    int rc = json ? store_runs_each(st, (size_t)limit, runs__json, &b)
+                  : store_runs_each(st, (size_t)limit, runs__row, &t);
     if (!json)
-        printf("%6s  %-28s %-12s %6s  %-10s %10s %16s  %s\n", "ID", "SCENARIO", "POLICY", "SEED",
-               "STATUS", "EVENTS", "END TIME", "TRACE HASH");
-    int rc = store_runs_each(st, (size_t)limit, json ? runs__json : runs__row, &b);
+        runs__print(&t);
     fflush(stdout);
     sim_buf_free(&b);
     int status = TS_EXIT_OK;
