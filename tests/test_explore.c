@@ -312,6 +312,10 @@ static void test_deadlock_found(void)
                                        "two_locks.py:13), held by Thread-1 (one)\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n     cycle: Thread-1 (one) -> Thread-2 (two) -> "
                                        "Thread-1 (one)\n"));
+    /* the preemption's conflict: the lock, by the program's name for it */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "is switched out at traces/explore/two_locks.py:9; MainThread "
+                                       "runs\n       conflict on a: Thread-1 (one) acquired it (line "
+                                       "8), then Thread-2 (two) waited for it (line 13)\n"));
     char *tok = token_after(out, "FAILS: deadlock");
     CU_ASSERT_PTR_NOT_NULL_FATAL(tok);
     char args[512];

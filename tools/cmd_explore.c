@@ -179,8 +179,17 @@ static void x__seg_add(x_seg *s, const char *a, size_t len, int line, uint32_t t
 
 static const char *x__tname(const x_explain *x, uint32_t id);
 
+/* What an access did, in the report: data ("read counter", "write .x")
+ * and locks ("Lacquire a", "Lwait a", "Ltry a": the "lock" notes). */
+static const char *x__verb(const char *acc)
+{
+    if (acc[0] != 'L')
+        return acc[0] == 'w' ? "wrote" : "read";
+    return acc[1] == 'a' ? "acquired" : acc[1] == 'w' ? "waited for" : "tried to acquire";
+}
+
 /* The conflicts of the pending preemption: a name both threads touched,
- * one of them writing it. */
+ * one of them writing it, or a lock both took or waited for. */
 static void x__conflicts(x_explain *x)
 {
     if (!x->pending)
@@ -190,15 +199,16 @@ static void x__conflicts(x_explain *x)
     size_t shown = 0;
     for (size_t i = 0; i < a->n && shown < 4; i++) {
         const char *na = strchr(a->acc[i], ' ');
+        bool la = a->acc[i][0] == 'L';
         for (size_t j = 0; na && j < b->n; j++) {
             const char *nb = strchr(b->acc[j], ' ');
-            if (!nb || strcmp(na, nb) != 0 ||
-                (a->acc[i][0] != 'w' && b->acc[j][0] != 'w'))
+            bool lb = b->acc[j][0] == 'L';
+            if (!nb || strcmp(na, nb) != 0 || la != lb ||
+                (!la && a->acc[i][0] != 'w' && b->acc[j][0] != 'w'))
                 continue;
             sim_buf_printf(&x->out, "       conflict on %s: %s %s it (line %d), then %s %s it (line %d)\n",
-                           na + 1, x__tname(x, x->pa), a->acc[i][0] == 'w' ? "wrote" : "read",
-                           a->line[i], x__tname(x, b->tid[j]), b->acc[j][0] == 'w' ? "wrote" : "read",
-                           b->line[j]);
+                           na + 1, x__tname(x, x->pa), x__verb(a->acc[i]), a->line[i],
+                           x__tname(x, b->tid[j]), x__verb(b->acc[j]), b->line[j]);
             shown++;
             break;
         }
@@ -239,11 +249,18 @@ static void x__explain_sink(void *ud, const sim_event *ev)
             x__conflicts(x);
         if (ev->other < 64)
             x__seg_clear(&x->seg[ev->other]);
-    } else if (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "access") == 0 &&
-               ev->text && ev->thread < 64) {
-        x__seg_add(&x->seg[ev->thread], ev->text, ev->len, x->line[ev->thread], ev->thread);
+    } else if (ev->kind == SIM_EV_NOTE && ev->reason &&
+               (strcmp(ev->reason, "access") == 0 || strcmp(ev->reason, "lock") == 0) &&
+               ev->text && ev->thread < 64 && ev->len < 512) {
+        char acc[520];
+        size_t n = 0;
+        if (ev->reason[0] == 'l')
+            acc[n++] = 'L'; /* a lock's, compared with locks' only */
+        memcpy(acc + n, ev->text, ev->len);
+        n += ev->len;
+        x__seg_add(&x->seg[ev->thread], acc, n, x->line[ev->thread], ev->thread);
         if (x->pending && ev->thread != x->pa)
-            x__seg_add(&x->after, ev->text, ev->len, x->line[ev->thread], ev->thread);
+            x__seg_add(&x->after, acc, n, x->line[ev->thread], ev->thread);
     } else if (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "line") == 0 &&
                ev->text && ev->thread < 64) {
         size_t c = ev->len;

@@ -95,6 +95,11 @@ int cpy_mark_ticked(PyObject *code); /* its frames, nested code's too, never tra
 PyObject *cpy_mark_function(void);   /* cpy_mark_ticked for Python (new reference) */          /* which frames the tracer sees, for this run's policy */
 void cpy_watchdog_start(void);        /* count-only tracing for lone runaway threads */        /* the line tracer on or off for the running thread */
 void cpy_note_line(void);           /* a "file:line" note if the line changed */
+/* The explanation's runs (access and line notes): a "lock" note "REASON
+ * NAME", NAME the variable or attribute the program's innermost frame
+ * reaches `obj` by ("a", "self.lock", "q.mutex"); none if it has no name
+ * there (threading's own locks). */
+void cpy_note_name(const char *reason, PyObject *obj);
 /* A timeout in seconds (a float, or an int or anything with __index__) to
  * nanoseconds, rounded away from zero, as CPython 3.11's
  * _PyTime_FromSecondsObject(..., _PyTime_ROUND_TIMEOUT) does, with its

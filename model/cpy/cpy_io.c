@@ -979,6 +979,83 @@ void cpy_watchdog_start(void)
     setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* The name the program reaches `obj` by in frame `f`: a local or global
+ * variable holding it ("a"), or an attribute of one ("self.lock",
+ * "q.mutex"), looked for in that order; NULL if none (new string). */
+static char *cpy__name_in(PyObject *ns, PyObject *obj, bool attrs)
+{
+    if (!ns || !PyDict_Check(ns))
+        return NULL;
+    Py_ssize_t pos = 0, seen = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(ns, &pos, &k, &v) && seen++ < 512) {
+        if (!PyUnicode_Check(k))
+            continue;
+        const char *kn = PyUnicode_AsUTF8(k);
+        if (!kn)
+            break;
+        if (!attrs) {
+            if (v == obj)
+                return strdup(kn);
+            continue;
+        }
+        if (PyModule_Check(v) || PyType_Check(v))
+            continue;
+        PyObject **dp = _PyObject_GetDictPtr(v);
+        char *a = dp && *dp ? cpy__name_in(*dp, obj, false) : NULL;
+        if (a) {
+            char *r = malloc(strlen(kn) + strlen(a) + 2);
+            if (r)
+                sprintf(r, "%s.%s", kn, a);
+            free(a);
+            return r;
+        }
+    }
+    return NULL;
+}
+
+void cpy_note_name(const char *reason, PyObject *obj)
+{
+    if (!cpy.in_run || !cpy.ro.access_notes || !cpy.ro.line_notes)
+        return;
+    PyFrameObject *f = PyEval_GetFrame();
+    if (!f)
+        return;
+    /* the innermost frame of the program itself (not the library's) */
+    Py_INCREF(f);
+    while (f) {
+        PyCodeObject *co = PyFrame_GetCode(f);
+        const char *fn = PyUnicode_AsUTF8(co->co_filename);
+        bool mine = fn && cpy__own_file(fn);
+        Py_DECREF(co);
+        if (mine)
+            break;
+        PyFrameObject *b = PyFrame_GetBack(f);
+        Py_DECREF(f);
+        f = b;
+    }
+    char *name = NULL;
+    if (f) {
+        PyObject *loc = PyFrame_GetLocals(f);
+        PyObject *glob = PyFrame_GetGlobals(f);
+        for (int pass = 0; !name && pass < 2; pass++) {
+            name = cpy__name_in(loc, obj, pass == 1);
+            if (!name)
+                name = cpy__name_in(glob, obj, pass == 1);
+        }
+        Py_XDECREF(loc);
+        Py_XDECREF(glob);
+        Py_DECREF(f);
+    }
+    PyErr_Clear();
+    if (!name)
+        return; /* one the program has no name for: threading's own */
+    char buf[300];
+    int len = snprintf(buf, sizeof buf, "%s %s", reason, name);
+    free(name);
+    cpy__note("lock", buf, len < (int)sizeof buf ? len : (int)sizeof buf - 1);
+}
+
 void cpy_note_line(void)
 {
     if (!cpy.ro.line_notes || !cpy.in_run)

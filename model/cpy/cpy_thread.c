@@ -234,6 +234,9 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
     if (lock__parse(args, kw, &blocking, &timeout) != 0)
         return NULL;
     long me = cpy__ident();
+    /* for the explorer's explanation: which lock, taken or waited for */
+    if (!(l->rlock && l->locked && l->owner == me))
+        cpy_note_name(!l->locked ? "acquire" : blocking ? "wait" : "try", (PyObject *)l);
     if (!l->locked) {
         lock__take(l, me);
         Py_RETURN_TRUE;
