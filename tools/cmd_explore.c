@@ -686,9 +686,6 @@ int ts_cmd_explore(int argc, char **argv)
     }
     if (!c.name)
         return ts_usage_error("explore: which program? (a .py file or a scenario from 'threadsim list')");
-    if (xo.strategy == TS_X_DPOR && xo.shard_n)
-        return ts_usage_error("explore: --strategy dpor does not shard (its next schedule "
-                              "depends on every earlier one); shard dfs, random or pct");
     char *goal_text = NULL;
     if (goal) {
         size_t len;
@@ -1159,6 +1156,13 @@ static bool x__same(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* An outcome's detail as it is compared: a deadlock's report is shown,
+ * not compared (explore.c's x__record) */
+static const char *x__key(const store_x_outcome *o)
+{
+    return o->failure && strcmp(o->failure, "deadlock") == 0 ? NULL : o->detail;
+}
+
 /* merge: the newest exploration of each input, all of one program and
  * options, distinct shards of one N; outcomes joined by (output, exit) */
 typedef struct x_merge {
@@ -1302,7 +1306,7 @@ int ts_cmd_merge(int argc, char **argv)
                                        m.out.out[j].len == o->len &&
                                        memcmp(m.out.out[j].output, o->output, o->len) == 0 &&
                                        x__same(m.out.out[j].failure, o->failure) &&
-                                       x__same(m.out.out[j].detail, o->detail)))
+                                       x__same(x__key(&m.out.out[j]), x__key(o))))
                 j++;
             if (j == m.out.nout) {
                 store_x_outcome *nw = realloc(m.out.out, (m.out.nout + 1) * sizeof *nw);
@@ -1331,6 +1335,10 @@ int ts_cmd_merge(int argc, char **argv)
                 t->preemptions = o->preemptions;
                 free(t->token);
                 t->token = strdup(o->token ? o->token : "");
+                if (!x__key(o)) { /* a deadlock's report: the kept schedule's */
+                    free(t->detail);
+                    t->detail = o->detail ? strdup(o->detail) : NULL;
+                }
             }
             m.map[i] = (uint32_t)j;
         }

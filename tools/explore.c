@@ -693,6 +693,20 @@ static int x__dfs(const ts_x_opts *o, uint32_t b, ts_x_runner run, void *arg, x_
  * things, or has too many threads for the clocks, falls back to pairing
  * every dependent pair with no sleep sets (more runs, same outcomes). */
 
+/* Sharding (--shard K/N). A shard cannot learn what another's runs ask
+ * for, so the work is split where no run needs to tell another anything:
+ * every shard makes the FIFO run first (the spine), and every decision on
+ * the spine is expanded fully (each thread that could go there is tried,
+ * whatever the races say, as at a timer decision); the subtree below a
+ * deviation from the spine (decision j, choice c) is one shard's, the same
+ * owner dfs would give it (x__owns), and inside it dpor runs as usual.
+ * Races found in a subtree can only ask for more at its own decisions or
+ * at the spine's, which are all tried anyway, so the shards together miss
+ * nothing dpor alone would find. Spine decisions keep no sleep sets (a
+ * thread tried there by another shard would sleep in this one's subtree
+ * without this shard having run it): more runs in all than dpor alone, in
+ * parallel. The FIFO run's outcome is shard 1's. */
+
 /* What a step touched, kept for the sleep sets */
 typedef struct x_pa {
     uint64_t obj;
@@ -1015,6 +1029,10 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
     uint32_t *prefix = NULL;
     size_t nprefix = 0;
     bool wide = false; /* a decision had more than 64 candidates: not all tried */
+    /* sharded: where the path leaves the spine (the FIFO run's decisions),
+     * SIZE_MAX while on it */
+    size_t dev = SIZE_MAX;
+    bool shard = o->shard_n != 0;
     int rc = 0;
     for (;;) {
         if (res->runs >= budget) {
@@ -1036,7 +1054,9 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
         }
         free(spec);
         res->runs++;
-        int t = x__take(o, res, &r, status, res->schedules, true);
+        int t = !shard || dev != SIZE_MAX || o->shard_k == 1
+                    ? x__take(o, res, &r, status, res->schedules, true)
+                    : 0;
         if (t != 0) {
             rc = t < 0 ? -1 : 0;
             break;
@@ -1064,7 +1084,7 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
         if (P.n) {
             size_t j = P.n - 1;
             uint32_t th = r.dec[j].thread;
-            if (sleeps && th != SIM_NONE &&
+            if (sleeps && th != SIM_NONE && !(shard && j <= dev) &&
                 x__sl_add(&P, th, r.acc + first[j], first[j + 1] - first[j], NULL) != 0) {
                 rc = -1;
                 break;
@@ -1079,8 +1099,9 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
             const x_cand *c = &r.dcand[k];
             memset(x, 0, sizeof *x);
             x->nen = r.dec[k].n < 64 ? r.dec[k].n : 64;
-            if (!c->n)
-                x->back = x__mask(x->nen); /* a timer decision: every order is tried */
+            bool spine = shard && k <= dev;
+            if (!c->n || spine)
+                x->back = x__mask(x->nen); /* a timer decision (or the spine's): every order */
             wide |= r.dec[k].n > 64;
             x->chosen = r.dec[k].chosen;
             x->done = x->chosen < 64 ? 1ULL << x->chosen : 0;
@@ -1119,7 +1140,7 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
                 break;
             }
             uint32_t th = r.dec[k].thread;
-            if (sleeps && th != SIM_NONE &&
+            if (sleeps && th != SIM_NONE && !spine &&
                 x__sl_add(&P, th, r.acc + first[k], first[k + 1] - first[k], NULL) != 0) {
                 rc = -1;
                 break;
@@ -1137,15 +1158,25 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
             rc = -1;
             break;
         }
-        /* the deepest decision with a thread asked for and not yet tried */
+        /* the deepest decision with a thread asked for and not yet tried
+         * (sharded: a new subtree off the spine only if it is this shard's) */
         size_t j = P.n;
-        while (j-- > 0 && !(P.nodes[j].back & ~P.nodes[j].done))
-            ;
-        if (j == (size_t)-1)
+        uint32_t c = 0;
+        bool found = false;
+        while (!found && j-- > 0) {
+            while (P.nodes[j].back & ~P.nodes[j].done) {
+                c = (uint32_t)__builtin_ctzll(P.nodes[j].back & ~P.nodes[j].done);
+                P.nodes[j].done |= 1ULL << c;
+                if (!shard || (dev != SIZE_MAX && j > dev) || x__owns(o, j, c)) {
+                    found = true;
+                    break;
+                }
+            }
+        }
+        if (!found)
             break;
-        uint64_t todo = P.nodes[j].back & ~P.nodes[j].done;
-        uint32_t c = (uint32_t)__builtin_ctzll(todo);
-        P.nodes[j].done |= 1ULL << c;
+        if (shard && (dev == SIZE_MAX || j <= dev))
+            dev = j; /* a new subtree off the spine (FIFO's choice was tried first) */
         P.nodes[j].chosen = c;
         P.n = j + 1;
         P.nsl = P.nodes[j].sl_end;
