@@ -272,6 +272,9 @@ static void test_program_status_as_python(void)
          "def f():\n    sys.exit(5)\n"
          "t = threading.Thread(target=f)\nt.start(); t.join()\nprint('main goes on')\n", 0},
         {"import os\nos._exit(7)\n", 7},
+        /* what was printed (and flushed) before os._exit reaches the caller */
+        {"import os, sys\nprint('a', flush=True)\nprint('b')\nsys.stdout.flush()\nos._exit(4)\n",
+         4},
         {"def f(:\n    pass\n", 1},
     };
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
@@ -286,6 +289,13 @@ static void test_program_status_as_python(void)
         if (tst != progs[i].status || pst != progs[i].status)
             fprintf(stderr, "\nprogram %zu: python3 %d, threadsim %d, want %d\n", i, pst, tst,
                     progs[i].status);
+        TS_ASSERT_STR_EQ(ts, py);
+        free(py);
+        free(ts);
+        /* and unbuffered, where each write is an event of its own */
+        py = sh(&pst, "python3.11 -u %s/prog.py 2>&1", dir);
+        ts = sh(&tst, "%s run -u %s/prog.py --no-db 2>&1", BIN, dir);
+        CU_ASSERT_EQUAL(tst, pst);
         TS_ASSERT_STR_EQ(ts, py);
         free(py);
         free(ts);

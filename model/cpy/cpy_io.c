@@ -1133,6 +1133,25 @@ static PyMethodDef sys_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+/* os._exit(n): the events the run has made so far reach the caller first
+ * (the pipe's buffer is sent), then the process ends with status n, as
+ * CPython's does: no cleanup, and what the program left unflushed in a
+ * stream (a partial line) is lost, as it would be. */
+static PyObject *os_exit(PyObject *m, PyObject *arg)
+{
+    (void)m;
+    int status = _PyLong_AsInt(arg);
+    if (status == -1 && PyErr_Occurred())
+        return NULL;
+    cpy_exit_now(status);
+    Py_RETURN_NONE; /* not reached */
+}
+
+static PyMethodDef os_methods[] = {
+    {"_exit", os_exit, METH_O, "Exit to the system with the given status, without cleanup."},
+    {NULL, NULL, 0, NULL},
+};
+
 /* ---- installation ------------------------------------------------------------------ */
 
 static int io__patch(PyObject *mod, PyMethodDef *defs)
@@ -1181,5 +1200,9 @@ int cpy_io_install(void)
     if (rc == 0 && (!sys || io__patch(sys, sys_methods) < 0))
         rc = -1;
     Py_XDECREF(sys);
+    PyObject *os = rc == 0 ? PyImport_ImportModule("os") : NULL;
+    if (rc == 0 && (!os || io__patch(os, os_methods) < 0))
+        rc = -1;
+    Py_XDECREF(os);
     return rc;
 }

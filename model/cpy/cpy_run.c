@@ -187,6 +187,13 @@ static void pipe_flush(void)
     pipe_last_flush = wall_now();
 }
 
+_Noreturn void cpy_exit_now(int status)
+{
+    if (pipe_fd >= 0 && !pipe_hold)
+        pipe_flush();
+    _exit(status);
+}
+
 static void pipe_put(char type, const void *hdr, size_t n)
 {
     pipe_busy = 1;
