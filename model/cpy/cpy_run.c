@@ -712,13 +712,16 @@ static PyObject *child__prepare(const py_program *p, PyObject **globals, bool *s
     cpy.setup = false;
     *stop = false;
     child__linecache(p);
+    /* Under the default policy (the session's, as opened) the program is
+     * compiled with ticks, and as it is written only if a run of the
+     * session needs that (child__main); otherwise as written. A failed
+     * compile with ticks falls back to CPython's, which reports the error
+     * as CPython does. */
+    if (!code && cpy_program_only() && (ticked_code = child__compile_ticked(p)))
+        code = Py_NewRef(ticked_code);
     if (!code) {
         PyCompilerFlags flags = _PyCompilerFlags_INIT;
         code = Py_CompileStringExFlags(p->src, p->filename, Py_file_input, &flags, -1);
-        /* and with ticks, for the runs under the default policy (which a
-         * session's runs use is known only in each run) */
-        if (code)
-            ticked_code = child__compile_ticked(p);
     }
     if (!code) {
         /* the program's own first step: CPython's report, exit 1, then the
@@ -796,9 +799,18 @@ static void child__main(void *arg)
         return;
     PyObject *r = NULL;
     if (code) {
-        if (child__use_ticks())
+        if (child__use_ticks()) {
             Py_SETREF(code, Py_NewRef(ticked_code));
+        } else if (code == ticked_code) {
+            /* a run of another policy in a session opened with the default */
+            PyCompilerFlags flags = _PyCompilerFlags_INIT;
+            Py_SETREF(code, Py_CompileStringExFlags(p->src, p->filename, Py_file_input, &flags, -1));
+            if (!code)
+                cpy.exit_code = child__uncaught();
+        }
         Py_CLEAR(ticked_code);
+    }
+    if (code) {
         cpy_trace_scope();
         cpy_trace_update();
         r = PyEval_EvalCode(code, d, d);
