@@ -282,23 +282,20 @@ static void test_program_status_as_python(void)
         int pst, tst;
         /* by absolute path: python3 shows the main file's absolute path in
          * tracebacks, threadsim the path as given */
-        char *py = sh(&pst, "python3.11 %s/prog.py 2>&1", dir);
-        char *ts = sh(&tst, "%s run %s/prog.py --no-db 2>&1", BIN, dir);
-        CU_ASSERT_EQUAL(pst, progs[i].status);
-        CU_ASSERT_EQUAL(tst, progs[i].status);
-        if (tst != progs[i].status || pst != progs[i].status)
-            fprintf(stderr, "\nprogram %zu: python3 %d, threadsim %d, want %d\n", i, pst, tst,
-                    progs[i].status);
-        TS_ASSERT_STR_EQ(ts, py);
-        free(py);
-        free(ts);
-        /* and unbuffered, where each write is an event of its own */
-        py = sh(&pst, "python3.11 -u %s/prog.py 2>&1", dir);
-        ts = sh(&tst, "%s run -u %s/prog.py --no-db 2>&1", BIN, dir);
-        CU_ASSERT_EQUAL(tst, pst);
-        TS_ASSERT_STR_EQ(ts, py);
-        free(py);
-        free(ts);
+        /* buffered, and unbuffered (each write an event of its own) */
+        for (int u = 0; u < 2; u++) {
+            const char *flag = u ? "-u " : "";
+            char *py = sh(&pst, "python3.11 %s%s/prog.py 2>&1", flag, dir);
+            char *ts = sh(&tst, "%s run %s%s/prog.py --no-db 2>&1", BIN, flag, dir);
+            CU_ASSERT_EQUAL(pst, progs[i].status);
+            CU_ASSERT_EQUAL(tst, progs[i].status);
+            if (tst != progs[i].status || pst != progs[i].status)
+                fprintf(stderr, "\nprogram %zu%s: python3 %d, threadsim %d, want %d\n", i,
+                        u ? " (-u)" : "", pst, tst, progs[i].status);
+            TS_ASSERT_STR_EQ(ts, py);
+            free(py);
+            free(ts);
+        }
     }
 }
 

@@ -1156,12 +1156,6 @@ static bool x__same(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* An outcome's detail as it is compared: a deadlock's report is shown,
- * not compared (explore.c's x__record) */
-static const char *x__key(const store_x_outcome *o)
-{
-    return o->failure && strcmp(o->failure, "deadlock") == 0 ? NULL : o->detail;
-}
 
 /* merge: the newest exploration of each input, all of one program and
  * options, distinct shards of one N; outcomes joined by (output, exit) */
@@ -1306,7 +1300,8 @@ int ts_cmd_merge(int argc, char **argv)
                                        m.out.out[j].len == o->len &&
                                        memcmp(m.out.out[j].output, o->output, o->len) == 0 &&
                                        x__same(m.out.out[j].failure, o->failure) &&
-                                       x__same(x__key(&m.out.out[j]), x__key(o))))
+                                       x__same(ts_x_detail_key(m.out.out[j].failure, m.out.out[j].detail),
+                                               ts_x_detail_key(o->failure, o->detail))))
                 j++;
             if (j == m.out.nout) {
                 store_x_outcome *nw = realloc(m.out.out, (m.out.nout + 1) * sizeof *nw);
@@ -1335,7 +1330,7 @@ int ts_cmd_merge(int argc, char **argv)
                 t->preemptions = o->preemptions;
                 free(t->token);
                 t->token = strdup(o->token ? o->token : "");
-                if (!x__key(o)) { /* a deadlock's report: the kept schedule's */
+                if (!ts_x_detail_key(o->failure, o->detail)) { /* the kept schedule's report */
                     free(t->detail);
                     t->detail = o->detail ? strdup(o->detail) : NULL;
                 }

@@ -432,21 +432,24 @@ static bool x__same_str(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+const char *ts_x_detail_key(const char *failure, const char *detail)
+{
+    return failure && strcmp(failure, "deadlock") == 0 ? NULL : detail;
+}
+
 /* An outcome is the output view, the exit status and the failure (with its
- * line: an invariant can fail while the output stays the same). A
- * deadlock's detail (who waits on what, the cycle) is shown, not compared:
- * how the threads not in the cycle wait varies between schedules of one
- * deadlock; it is the kept schedule's. */
+ * line: an invariant can fail while the output stays the same; a
+ * deadlock's report is the kept schedule's, ts_x_detail_key). */
 static long x__record(ts_x_result *res, x_run *r, int status, uint64_t index)
 {
-    const char *key = r->failure && strcmp(r->failure, "deadlock") == 0 ? NULL : r->detail;
+    const char *key = ts_x_detail_key(r->failure, r->detail);
     uint64_t h = x__hash(r->out.p ? r->out.p : "", r->out.len, status);
     if (key)
         h ^= x__hash(key, strlen(key), 0) * 31;
     uint32_t pre = ts_x_preemptions(r->dec, r->ndec);
     for (size_t i = 0; i < res->nout; i++) {
         ts_x_outcome *o = &res->out[i];
-        const char *okey = o->failure && strcmp(o->failure, "deadlock") == 0 ? NULL : o->detail;
+        const char *okey = ts_x_detail_key(o->failure, o->detail);
         if (o->hash == h && o->status == status && o->len == r->out.len &&
             (o->len == 0 || memcmp(o->output, r->out.p, o->len) == 0) &&
             x__same_str(o->failure, r->failure) && x__same_str(okey, key)) {

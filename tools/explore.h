@@ -159,5 +159,10 @@ void *ts_x_spec_fixed(const ts_x_opts *o, const uint32_t *choices, size_t n, siz
 
 /* Preemptions in a run's decisions. */
 uint32_t ts_x_preemptions(const ts_x_dec *d, size_t n);
+/* An outcome's detail as outcomes are told apart by it (explore and
+ * merge): a failure's line, but not a deadlock's report, which is shown,
+ * not compared (how threads outside the cycle wait varies between the
+ * schedules of one deadlock). */
+const char *ts_x_detail_key(const char *failure, const char *detail);
 
 #endif
