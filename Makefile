@@ -69,7 +69,7 @@ clang: setup
 # The libFuzzer targets (tests/fuzz), built with clang, ASan and coverage.
 fuzz: setup
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTHREADSIM_FUZZ=ON -DTHREADSIM_TESTS=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_store fuzz_token fuzz_cli
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_store fuzz_batch fuzz_token fuzz_cli
 
 # Each target for FUZZ_SECS seconds from its seed corpus (about 20 s in all).
 fuzz-smoke: fuzz

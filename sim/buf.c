@@ -6,10 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void buf__reserve(sim_buf *b, size_t extra)
+void sim_buf__grow(sim_buf *b, size_t extra)
 {
-    if (b->p && b->len + extra + 1 <= b->cap)
-        return;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < b->len + extra + 1)
         cap *= 2;
@@ -24,7 +22,7 @@ static void buf__reserve(sim_buf *b, size_t extra)
 
 void sim_buf_add(sim_buf *b, const char *s, size_t n)
 {
-    buf__reserve(b, n);
+    sim_buf_reserve(b, n);
     if (n)
         memcpy(b->p + b->len, s, n);
     b->len += n;
@@ -41,7 +39,7 @@ void sim_buf_vprintf(sim_buf *b, const char *fmt, va_list ap)
     va_end(ap2);
     if (n <= 0)
         return;
-    buf__reserve(b, (size_t)n);
+    sim_buf_reserve(b, (size_t)n);
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
 }
@@ -64,7 +62,7 @@ void sim_buf_free(sim_buf *b)
 char *sim_buf_take(sim_buf *b)
 {
     if (!b->p)
-        buf__reserve(b, 0), b->p[0] = '\0';
+        sim_buf_reserve(b, 0), b->p[0] = '\0';
     char *p = b->p;
     b->p = NULL;
     b->len = b->cap = 0;

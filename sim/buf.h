@@ -17,6 +17,15 @@ typedef struct sim_buf {
 
 void sim_buf_add(sim_buf *b, const char *s, size_t n);
 void sim_buf_adds(sim_buf *b, const char *s);
+/* Make room for `extra` more bytes (and the NUL) without changing the
+ * contents: b->p + b->len may then be written up to that many bytes, and
+ * b->len moved past them (the writer puts the NUL back). */
+void sim_buf__grow(sim_buf *b, size_t extra);
+static inline void sim_buf_reserve(sim_buf *b, size_t extra)
+{
+    if (!b->p || b->len + extra + 1 > b->cap)
+        sim_buf__grow(b, extra);
+}
 /* One byte; the common case (room left) is inline. */
 static inline void sim_buf_addc(sim_buf *b, char c)
 {

@@ -390,14 +390,16 @@ static void test_write_failure_leaves_run_incomplete(void)
     sqlite3 *db;
     sqlite3_open(path, &db);
     CU_ASSERT_EQUAL(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-    for (uint64_t i = 1; i <= STORE_BATCH + 10; i++) {
+    for (uint64_t i = 1; i <= 2 * EVBATCH_EVENTS + 10; i++) {
         sim_event ev = {.seq = i, .kind = SIM_EV_YIELD, .thread = 0, .other = SIM_NONE,
                         .obj = SIM_NONE};
         store_rec_event(rec, &ev);
     }
+    /* the lock is held until the recording has ended: every write of it
+     * (on the writer thread or at the end) meets it */
+    CU_ASSERT_EQUAL(store_rec_end(rec, STORE_OK, 0, 0, 1), -1);
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(db);
-    CU_ASSERT_EQUAL(store_rec_end(rec, STORE_OK, 0, 0, 1), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "cannot record the run"));
     CU_ASSERT_PTR_NOT_NULL(strstr(store_error(st), "is locked by another process"));
     CU_ASSERT_EQUAL(meta.status, STORE_INCOMPLETE);
@@ -436,6 +438,80 @@ static void codec_event(void *ud, const sim_event *ev) { trace_sink(&((codec_see
 
 /* Extreme values round-trip; every cut-short prefix and every flipped bit of
  * the header is refused (the CRC catches the rest). */
+static void compression__check(void *ud, const sim_event *ev)
+{
+    char want[16];
+    snprintf(want, sizeof want, "t%d", (int)(ev->seq % 3));
+    if (ev->seq % 5 == 0 && (!ev->text || ev->len != strlen(want) ||
+                             memcmp(ev->text, want, ev->len) != 0))
+        ++*(int *)ud;
+    if (ev->seq % 11 == 0 && (!ev->reason || strcmp(ev->reason, want) != 0))
+        ++*(int *)ud;
+}
+
+/* Stored compressed: the packed bytes come back exactly; a small or
+ * incompressible batch stays as it is; damage is an error, never a crash
+ * and never a big allocation. And the string cache keyed by address never
+ * changes what is written: the same text at a reused address, or another
+ * text there, packs as the content says. */
+static void test_evbatch_compression(void)
+{
+    evbatch_enc e;
+    evbatch_enc_init(&e);
+    char buf[16];
+    for (uint64_t i = 1; i <= 3000; i++) {
+        /* one buffer, its contents changing: the cache must not be fooled */
+        snprintf(buf, sizeof buf, "t%d", (int)(i % 3));
+        sim_event ev = {.seq = i, .time = (int64_t)(i / 7), .kind = i % 5 ? SIM_EV_YIELD
+                                                                          : SIM_EV_OUTPUT,
+                        .thread = (uint32_t)(i % 4), .other = SIM_NONE, .obj = SIM_NONE,
+                        .text = i % 5 ? NULL : buf, .len = i % 5 ? 0 : strlen(buf),
+                        .reason = i % 11 ? NULL : buf};
+        evbatch_enc_add(&e, &ev);
+        if (i % 13 == 0)
+            evbatch_enc_decision(&e, i, 2, 1, 3);
+    }
+    sim_buf z = {0}, back = {0};
+    int codec = evbatch_compress(e.data.p, e.data.len, &z);
+    CU_ASSERT_EQUAL(codec, EVBATCH_CODEC_LZ4);
+    CU_ASSERT_TRUE(z.len < e.data.len);
+    const void *raw;
+    size_t rawlen;
+    const char *why = NULL;
+    CU_ASSERT_EQUAL_FATAL(evbatch_uncompress(codec, z.p, z.len, &back, &raw, &rawlen, &why), 0);
+    CU_ASSERT_EQUAL_FATAL(rawlen, e.data.len);
+    CU_ASSERT_EQUAL(memcmp(raw, e.data.p, rawlen), 0);
+    /* the texts decode as they were, whatever address they came from */
+    int bad = 0;
+    CU_ASSERT_EQUAL(evbatch_decode(raw, rawlen, 1, 3000, compression__check, NULL, &bad, &why),
+                    0);
+    CU_ASSERT_EQUAL(bad, 0);
+    /* raw stays raw */
+    CU_ASSERT_EQUAL(evbatch_compress("abc", 3, &z), EVBATCH_CODEC_RAW);
+    CU_ASSERT_EQUAL(evbatch_uncompress(EVBATCH_CODEC_RAW, "abc", 3, &back, &raw, &rawlen, &why),
+                    0);
+    CU_ASSERT_EQUAL(rawlen, 3);
+    /* damage: unknown codec, a length claim past 255:1, a cut block, junk */
+    evbatch_compress(e.data.p, e.data.len, &z);
+    CU_ASSERT_EQUAL(evbatch_uncompress(7, z.p, z.len, &back, &raw, &rawlen, &why), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "unknown form"));
+    static const uint8_t huge[] = {0xff, 0xff, 0xff, 0x7f, 0x10, 0x41};
+    CU_ASSERT_EQUAL(evbatch_uncompress(1, huge, sizeof huge, &back, &raw, &rawlen, &why), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "does not add up"));
+    CU_ASSERT_EQUAL(evbatch_uncompress(1, z.p, z.len / 2, &back, &raw, &rawlen, &why), -1);
+    CU_ASSERT_EQUAL(evbatch_uncompress(1, "", 0, &back, &raw, &rawlen, &why), -1);
+    uint8_t junk[64];
+    for (int i = 0; i < 64; i++)
+        junk[i] = (uint8_t)(i * 37 + 5);
+    junk[0] = 100;
+    CU_ASSERT_EQUAL(evbatch_uncompress(1, junk, sizeof junk, &back, &raw, &rawlen, &why), -1);
+    /* the checksum covers the codec: the same bytes under another codec differ */
+    CU_ASSERT_NOT_EQUAL(evbatch_crc(1, 2, 3, 4, 0, "abc", 3), evbatch_crc(1, 2, 3, 4, 1, "abc", 3));
+    sim_buf_free(&z);
+    sim_buf_free(&back);
+    evbatch_enc_fini(&e);
+}
+
 static void test_evbatch_codec(void)
 {
     CU_ASSERT_EQUAL(evbatch_crc32(0, "123456789", 9), 0xCBF43926u);
@@ -650,7 +726,12 @@ static void test_round_trip_of_a_run(void)
     CU_ASSERT_EQUAL(r.end_time, 3 * SIM_NS_PER_SEC);
     CU_ASSERT_EQUAL(r.threads, 3);
     CU_ASSERT_TRUE(r.has_hash);
-    CU_ASSERT_EQUAL(r.hash, trace_hash(&live));
+    CU_ASSERT_EQUAL(r.hash_kind, TRACE_HASH_STREAM);
+    trace_decision *dd;
+    size_t ndd;
+    CU_ASSERT_EQUAL_FATAL(store_load_schedule(st, id, &dd, &ndd), 0);
+    CU_ASSERT_EQUAL(r.hash, trace_hash(&live, dd, ndd));
+    free(dd);
     CU_ASSERT_EQUAL(r.cfg.switch_steps, sim_config_default().switch_steps);
     CU_ASSERT_EQUAL(r.cfg.max_time, -1);
     CU_ASSERT_EQUAL(r.replay_of, 0);
@@ -725,7 +806,7 @@ static void test_round_trip_bytes(void)
     store_run r;
     CU_ASSERT_EQUAL(store_run_get(st, meta.id, &r), 0);
     CU_ASSERT_EQUAL(r.seed, UINT64_MAX);
-    CU_ASSERT_EQUAL(r.hash, trace_hash(&t));
+    CU_ASSERT_EQUAL(r.hash, trace_hash(&t, NULL, 0));
     store_run_free(&r);
     trace_fini(&t);
     store_close(st);
@@ -766,9 +847,31 @@ static void test_run_references(void)
 
 /* ---- the hash and JSON forms ------------------------------------------------ */
 
-static void test_hash_is_fnv1a_of_the_full_view(void)
+static void test_hash_is_xxh64_of_the_stream(void)
 {
-    /* FNV-1a 64 reference values */
+    /* XXH64 reference values (xxhsum -H1), whole and fed in pieces */
+    static const struct {
+        const char *s;
+        uint64_t h;
+    } ref[] = {
+        {"", UINT64_C(0xef46db3751d8e999)},
+        {"abc", UINT64_C(0x44bc2cf5ad770999)},
+        {"Nobody inspects the spammish repetition", UINT64_C(0xfbcea83c8a378bf1)},
+        {"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+         "xxxxxxxxxxxxxxx", UINT64_C(0x92f0de5a88a3c094)},
+    };
+    for (size_t i = 0; i < sizeof ref / sizeof ref[0]; i++) {
+        size_t n = strlen(ref[i].s);
+        CU_ASSERT_EQUAL(trace_xxh64_of(ref[i].s, n), ref[i].h);
+        for (size_t cut = 1; cut < 40 && cut < n; cut += 7) {
+            trace_xxh64 x;
+            trace_xxh64_init(&x);
+            for (size_t at = 0; at < n; at += cut)
+                trace_xxh64_update(&x, ref[i].s + at, n - at < cut ? n - at : cut);
+            CU_ASSERT_EQUAL(trace_xxh64_digest(&x), ref[i].h);
+        }
+    }
+    /* FNV-1a 64 reference values (the hash of runs recorded before) */
     CU_ASSERT_EQUAL(trace_hash_bytes(TRACE_HASH_INIT, "", 0), UINT64_C(0xcbf29ce484222325));
     CU_ASSERT_EQUAL(trace_hash_bytes(TRACE_HASH_INIT, "a", 1), UINT64_C(0xaf63dc4c8601ec8c));
     CU_ASSERT_EQUAL(trace_hash_bytes(TRACE_HASH_INIT, "foobar", 6), UINT64_C(0x85944171f73967e8));
@@ -780,13 +883,70 @@ static void test_hash_is_fnv1a_of_the_full_view(void)
     CU_ASSERT_EQUAL(h, UINT64_C(0x00ab00cd00ef0012));
     CU_ASSERT_EQUAL(trace_hash_parse("00AB00CD00EF0012", &h), -1);
     CU_ASSERT_EQUAL(trace_hash_parse("abc", &h), -1);
-    /* of a run: the hash of its full view's bytes, however it is computed */
-    trace t;
-    tst_run("daemon-join/join", sim_policy_fifo(), 0, &t);
-    char *full = ts_full(&t);
-    CU_ASSERT_EQUAL(trace_hash(&t), trace_hash_bytes(TRACE_HASH_INIT, full, strlen(full)));
-    free(full);
-    trace_fini(&t);
+
+    /* of a run of many batches (a writer thread wrote them): XXH64 of its
+     * batches' packed bytes end to end (stored compressed: uncompressed
+     * here), read back with SQL; the same from the trace and schedule
+     * loaded; the same computed live, without a store */
+    suite_dir();
+    char *path = tst_path(dir, "hash.db");
+    store *st = tst_open(path, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    trace live;
+    int64_t id = tst_record(st, "bench/pingpong", "random", 3, &live);
+    CU_ASSERT_TRUE_FATAL(id > 0);
+    store_run r;
+    CU_ASSERT_EQUAL_FATAL(store_run_get(st, id, &r), 0);
+    CU_ASSERT_EQUAL(r.hash_kind, TRACE_HASH_STREAM);
+    CU_ASSERT_TRUE(r.has_hash);
+    char q[160];
+    snprintf(q, sizeof q, "SELECT count(*) FROM event_batches WHERE run_id = %lld", (long long)id);
+    CU_ASSERT_TRUE(tst_sql_int(path, q) > 100);
+    sqlite3 *db;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *s;
+    snprintf(q, sizeof q, "SELECT data, codec FROM event_batches WHERE run_id = %lld "
+             "ORDER BY batch", (long long)id);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(db, q, -1, &s, NULL), SQLITE_OK);
+    trace_xxh64 x;
+    trace_xxh64_init(&x);
+    sim_buf scratch = {0};
+    int lz4 = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const void *raw;
+        size_t rawlen;
+        const char *why = NULL;
+        int codec = sqlite3_column_int(s, 1);
+        lz4 += codec == EVBATCH_CODEC_LZ4;
+        CU_ASSERT_EQUAL(evbatch_uncompress(codec, sqlite3_column_blob(s, 0),
+                                           (size_t)sqlite3_column_bytes(s, 0), &scratch, &raw,
+                                           &rawlen, &why), 0);
+        trace_xxh64_update(&x, raw, rawlen);
+    }
+    sqlite3_finalize(s);
+    sim_buf_free(&scratch);
+    CU_ASSERT_TRUE(lz4 > 100); /* pingpong's batches compress */
+    sqlite3_close(db);
+    CU_ASSERT_EQUAL(trace_xxh64_digest(&x), r.hash);
+    trace back;
+    trace_decision *d;
+    size_t nd;
+    CU_ASSERT_EQUAL_FATAL(store_load_trace(st, id, &back), 0);
+    CU_ASSERT_EQUAL_FATAL(store_load_schedule(st, id, &d, &nd), 0);
+    CU_ASSERT_EQUAL(nd, r.decisions);
+    CU_ASSERT_EQUAL(trace_hash(&back, d, nd), r.hash);
+    CU_ASSERT_EQUAL(trace_hash(&live, d, nd), r.hash);
+    /* one decision more, or one event less, is another hash */
+    CU_ASSERT_NOT_EQUAL(trace_hash(&live, d, nd - 1), r.hash);
+    live.n--;
+    CU_ASSERT_NOT_EQUAL(trace_hash(&live, d, nd), r.hash);
+    live.n++;
+    free(d);
+    trace_fini(&back);
+    trace_fini(&live);
+    store_run_free(&r);
+    store_close(st);
+    free(path);
 }
 
 static void test_json_forms(void)
@@ -839,10 +999,11 @@ int main(void)
         TS_TEST(test_round_trip_of_a_run),
         TS_TEST(test_round_trip_bytes),
         TS_TEST(test_run_references),
-        TS_TEST(test_hash_is_fnv1a_of_the_full_view),
+        TS_TEST(test_hash_is_xxh64_of_the_stream),
         TS_TEST(test_json_forms),
         TS_TEST(test_schema2_runs_still_read),
         TS_TEST(test_evbatch_codec),
+        TS_TEST(test_evbatch_compression),
         TS_TEST(test_early_schema2_outcomes_mended),
     };
     int rc = ts_test_main("store", tests, sizeof tests / sizeof tests[0]);

@@ -182,7 +182,14 @@ static void test_equal_runs(void)
     CU_ASSERT_EQUAL(store_run_get(st, a, &ra), 0);
     CU_ASSERT_EQUAL(store_run_get(st, b, &rb), 0);
     CU_ASSERT_EQUAL(ra.hash, rb.hash);
-    CU_ASSERT_EQUAL(ra.hash, trace_hash_bytes(TRACE_HASH_INIT, fa, strlen(fa)));
+    trace t;
+    trace_decision *d;
+    size_t nd;
+    CU_ASSERT_EQUAL_FATAL(store_load_trace(st, a, &t), 0);
+    CU_ASSERT_EQUAL_FATAL(store_load_schedule(st, a, &d, &nd), 0);
+    CU_ASSERT_EQUAL(ra.hash, trace_hash(&t, d, nd));
+    free(d);
+    trace_fini(&t);
     store_run_free(&ra);
     store_run_free(&rb);
     free(fa);

@@ -170,7 +170,9 @@ static void test_max_db_size(void)
     int st;
     char *p = tst_path(dir, "spin.py");
     FILE *f = fopen(p, "w");
-    fputs("for i in range(200000):\n    print('x')\n", f);
+    /* lines that do not compress much (batches are stored LZ4-compressed:
+     * 200000 x's would fit in the budget), 2.3 MB of batches in all */
+    fputs("for i in range(200000):\n    print(f'{i * 2654435761 % 4294967296:08x}')\n", f);
     fclose(f);
     free(p);
     char *out = tsh(&st, false, "", "run spin.py --db m.db --max-db-size 1M");
@@ -188,10 +190,23 @@ static void test_max_db_size(void)
     free(out);
     CU_ASSERT_EQUAL(sql("m.db", "SELECT count(*) FROM runs WHERE status = 'incomplete'"), 1);
     CU_ASSERT_TRUE(sql("m.db", "SELECT coalesce(sum(n), 0) FROM event_batches") < 200000);
+    /* and it stops at the same event every time (the writer thread's pace
+     * does not decide it) */
+    CU_ASSERT_EQUAL(sql("m.db", "SELECT coalesce(sum(n), 0) FROM event_batches"),
+                    sql("m2.db", "SELECT coalesce(sum(n), 0) FROM event_batches"));
+    CU_ASSERT_EQUAL(sql("m.db", "SELECT events FROM runs WHERE id = 1"),
+                    sql("m2.db", "SELECT events FROM runs WHERE id = 1"));
+    /* what was kept reads back whole (the run row's counts are those of
+     * the batches stored), and the file is near its budget, not far under */
+    out = tsh(&st, false, "", "show 1 --trace --db m.db");
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_TRUE(count_lines(out) > 1000);
+    free(out);
     p = tst_path(dir, "m.db");
     struct stat sb;
     CU_ASSERT_EQUAL_FATAL(stat(p, &sb), 0);
     CU_ASSERT_TRUE(sb.st_size < 4 * 1024 * 1024);
+    CU_ASSERT_TRUE(sb.st_size > 512 * 1024);
     free(p);
     /* a database already over its budget records nothing more */
     out = tsh(&st, true, "", "run create/args --db m.db --max-db-size 64K");

@@ -62,7 +62,11 @@ static void check_intact(store *st, int64_t id)
     trace t;
     CU_ASSERT_EQUAL_FATAL(store_load_trace(st, id, &t), 0);
     CU_ASSERT_EQUAL(t.n, r.events);
-    CU_ASSERT_EQUAL(trace_hash(&t), r.hash);
+    trace_decision *d;
+    size_t nd;
+    CU_ASSERT_EQUAL_FATAL(store_load_schedule(st, id, &d, &nd), 0);
+    CU_ASSERT_EQUAL(trace_hash(&t, d, nd), r.hash);
+    free(d);
     trace_fini(&t);
     store_run_free(&r);
 }

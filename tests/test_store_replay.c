@@ -156,7 +156,7 @@ static void check_identity(const char *name, const char *policy, uint64_t seed)
     if (!rp.fits)
         fprintf(stderr, "\n%s %s %llu: %s\n", name, policy, (unsigned long long)seed, rp.rp.why);
     CU_ASSERT_EQUAL(rp.rp.next, n);
-    CU_ASSERT_EQUAL(trace_hash(&rp.tr), r.hash);
+    CU_ASSERT_EQUAL(trace_hash(&rp.tr, d, n), r.hash);
     CU_ASSERT_EQUAL(rp.tr.n, live.n);
     char *a = ts_full(&live), *b = ts_full(&rp.tr);
     CU_ASSERT_TRUE(strcmp(a, b) == 0);
@@ -204,7 +204,7 @@ static void test_replay_follows_the_record(void)
     /* that path has a second decision the record does not cover */
     CU_ASSERT_FALSE(rp.fits);
     CU_ASSERT_EQUAL(rp.rp.at_decision, 1);
-    CU_ASSERT_NOT_EQUAL(trace_hash(&rp.tr), trace_hash(&live));
+    CU_ASSERT_NOT_EQUAL(trace_hash(&rp.tr, NULL, 0), trace_hash(&live, NULL, 0));
     /* main went on: its next event is starting non-daemon, not a switch */
     CU_ASSERT_TRUE(ts_trace_has(&rp.tr, "0.000000000      5 MainThread start    non-daemon\n"));
     trace_fini(&rp.tr);
@@ -233,7 +233,7 @@ static void test_divergence_detected(void)
     CU_ASSERT_EQUAL(rp.rp.at_time, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(rp.rp.why, "where thread 7 was recorded"));
     /* the run still ends, FIFO from there: the same trace as recorded */
-    CU_ASSERT_EQUAL(trace_hash(&rp.tr), trace_hash(&live));
+    CU_ASSERT_EQUAL(trace_hash(&rp.tr, NULL, 0), trace_hash(&live, NULL, 0));
     trace_fini(&rp.tr);
 
     /* a different number of ready threads at decision 0 */

@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "../sim/num.h"
-#include "../traces/hash.h"
 #include "../traces/store.h"
 #include "cli.h"
 #include "scenarios/scenario.h"
@@ -53,37 +52,6 @@ static void bench__tee_sink(void *ud, const sim_event *ev)
     bench__tee *t = ud;
     bench__output(t->out, ev);
     store_rec_event(t->rec, ev);
-}
-
-typedef struct bench__hashed {
-    sim_buf *out;
-    trace_hasher h;
-} bench__hashed;
-
-static void bench__hash_sink(void *ud, const sim_event *ev)
-{
-    bench__hashed *b = ud;
-    bench__output(b->out, ev);
-    trace_hasher_see(&b->h, ev);
-}
-
-/* One unrecorded run that computes the trace hash (what a recording computes
- * beside storing): the part of recording's cost that is the hash. */
-static double bench__run_hash(const ts_scenario *sc, model_result *res)
-{
-    model_opts o = model_opts_default();
-    o.python = sc->python;
-    sim_buf out = {0};
-    bench__hashed b = {.out = &out};
-    trace_hasher_init(&b.h);
-    o.sink = bench__hash_sink;
-    o.sink_ud = &b;
-    double t0 = bench__now();
-    model_run(&o, sc->main, NULL, res);
-    double dt = bench__now() - t0;
-    trace_hasher_fini(&b.h);
-    sim_buf_free(&out);
-    return dt;
 }
 
 /* One run; with `st`, recorded. Returns wall seconds, or -1 on error. */
@@ -242,12 +210,9 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    double best_plain = 1e30, best_rec = 1e30, best_hash = 1e30;
+    double best_plain = 1e30, best_rec = 1e30;
     model_result res = {0};
     for (int i = 0; i < reps; i++) {
-        double h = bench__run_hash(sc, &res);
-        if (h < best_hash)
-            best_hash = h;
         double a = bench__run(sc, NULL, &res);
         double b = bench__run(sc, st, &res);
         if (a < 0 || b < 0)
@@ -271,8 +236,6 @@ int main(int argc, char **argv)
                   mb * 1024.0 * 1024.0 / ((double)res.events * reps));
     printf("  (%" PRIu64 " decisions, %" PRIu32 " threads per run; best of %d)\n", res.decisions,
            res.threads, reps);
-    printf("  of which the trace hash (FNV-1a of the full view, computed while recording): "
-           "unrecorded + hash %.3f s = %.2fx\n", best_hash, best_hash / best_plain);
     fflush(stdout);
     if (bench__python(reps, dir) != 0) {
         rmdir(dir);

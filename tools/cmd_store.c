@@ -155,8 +155,10 @@ static int runs__json(void *ud, const store_run *r)
         char hash[17];
         trace_hash_hex(r->hash, hash);
         runs__json_str(b, "trace_hash", hash);
+        /* which hash (traces/hash.h): 2 of the packed stream, 1 of the full view */
+        sim_buf_printf(b, ",\"trace_hash_kind\":%d", r->hash_kind);
     } else {
-        sim_buf_adds(b, ",\"trace_hash\":null");
+        sim_buf_adds(b, ",\"trace_hash\":null,\"trace_hash_kind\":null");
     }
     if (r->replay_of > 0)
         sim_buf_printf(b, ",\"replay_of\":%" PRId64, r->replay_of);
@@ -422,6 +424,7 @@ const char ts_help_replay[] =
 typedef struct replay__text {
     sim_buf full;             /* the new run's full view */
     trace_names names;
+    trace_hasher hasher;      /* its trace hash */
 } replay__text;
 
 static void replay__sink(void *ud, const sim_event *ev)
@@ -429,6 +432,7 @@ static void replay__sink(void *ud, const sim_event *ev)
     replay__text *t = ud;
     trace_names_see(&t->names, ev);
     trace_fmt_line(&t->full, &t->names, ev);
+    trace_hasher_see(&t->hasher, ev);
 }
 
 /* Whether the policy that made run `r`'s decisions offered one at every step
@@ -527,8 +531,11 @@ static int replay__run(store *st, const store_run *orig, bool record)
 
     replay__text t = {0};
     trace_names_init(&t.names);
+    trace_hasher_init(&t.hasher);
     o.sink = replay__sink;
     o.sink_ud = &t;
+    o.on_decision = trace_hasher_decision;
+    o.decision_ud = &t.hasher;
     ts_recording rec;
     int status = ts_record_begin(&rec, record ? st : NULL, orig->scenario, "replay", &o, orig->id);
     if (status != 0)
@@ -546,7 +553,10 @@ static int replay__run(store *st, const store_run *orig, bool record)
         goto done;
     }
     bool fits = trace_replay_finish(&rp, res.decisions, res.end_time, res.events);
-    uint64_t h = trace_hash_bytes(TRACE_HASH_INIT, sim_buf_str(&t.full), t.full.len);
+    /* the replay's hash of the kind the run carries (hash.h) */
+    uint64_t h = orig->hash_kind == TRACE_HASH_FNV_VIEW
+                     ? trace_hash_bytes(TRACE_HASH_INIT, sim_buf_str(&t.full), t.full.len)
+                     : trace_hasher_value(&t.hasher);
     char hx[17], ohx[17], newrun[48] = "";
     trace_hash_hex(h, hx);
     trace_hash_hex(orig->hash, ohx);
@@ -585,6 +595,7 @@ static int replay__run(store *st, const store_run *orig, bool record)
 done:
     fflush(stdout);
     trace_names_fini(&t.names);
+    trace_hasher_fini(&t.hasher);
     sim_buf_free(&t.full);
     free(sched);
     py_program_free(prog);

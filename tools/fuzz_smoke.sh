@@ -9,7 +9,7 @@ secs=${2:-7}
 src="$(cd "$(dirname "$0")/.." && pwd)"
 out="$build/fuzz-out"
 mkdir -p "$out"
-for t in store token cli; do
+for t in store batch token cli; do
   work="$out/corpus-$t"
   rm -rf "$work" && mkdir -p "$work"
   cp "$src/tests/fuzz/corpus/$t/"* "$work/"

@@ -184,10 +184,6 @@ void ts_policy_fini(ts_policy_opts *p)
 
 /* ---- recording ------------------------------------------------------------ */
 
-/* Rows between two looks at the database's size: a look is one small
- * query; a batch (STORE_BATCH rows) is what can land between two looks. */
-#define RECORD__SIZE_EVERY 4096
-
 static void record__fmt_size(char *buf, size_t cap, uint64_t b)
 {
     if (b >= (UINT64_C(1) << 30) && b % (UINT64_C(1) << 30) == 0)
@@ -200,13 +196,11 @@ static void record__fmt_size(char *buf, size_t cap, uint64_t b)
         snprintf(buf, cap, "%" PRIu64 " bytes", b);
 }
 
-/* Past the size budget: stop recording (once), say so; the run goes on. */
+/* Past the size budget (the recorder judges it, store_rec_over_budget):
+ * stop recording (once), say so; the run goes on. */
 static void record__budget(ts_recording *r)
 {
-    if (!r->max_bytes || ++r->rows % RECORD__SIZE_EVERY != 0)
-        return;
-    uint64_t size = 0;
-    if (store_size(r->st, &size) != 0 || size < r->max_bytes)
+    if (!r->max_bytes || !store_rec_over_budget(r->rec))
         return;
     char lim[48];
     record__fmt_size(lim, sizeof lim, r->max_bytes);

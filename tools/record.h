@@ -74,7 +74,6 @@ typedef struct ts_recording {
     void *next_ud;
     sim_decision_fn next_dec; /* the command's own decision hook (may be NULL) */
     void *next_dec_ud;
-    uint64_t rows;            /* events and decisions handed to the store */
     uint64_t max_bytes;       /* the store's size budget (0: none) */
     bool stopped;             /* the budget was reached: nothing more is recorded */
 } ts_recording;

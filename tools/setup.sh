@@ -10,7 +10,8 @@ set -euo pipefail
 # parallel: the explorer's shards run side by side in a test
 # dpkg-dev, debhelper: make deb (dpkg-buildpackage with debian/, tools/deb.sh)
 # zsh: the zsh completion's test
-pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libcunit1-dev clang tmux chromium libpng-dev
+# liblz4-dev: event batches are stored LZ4-compressed (traces/evbatch.h)
+pkgs=(build-essential cmake pkg-config libsqlite3-dev liblz4-dev sqlite3 libcunit1-dev clang tmux chromium libpng-dev
       libpython3.11-dev python3.11 python3-lib2to3 libpython3.11-testsuite libseccomp-dev parallel
       dpkg-dev debhelper zsh)
 

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lz4.h>
+
 struct evbatch__str {
     uint32_t hash;            /* FNV-1a of the bytes */
     uint32_t off, len;        /* where its bytes are in strs */
@@ -74,34 +76,111 @@ uint32_t evbatch_crc32(uint32_t crc, const void *data, size_t len)
     return evb__crc(crc, data, len);
 }
 
-uint32_t evbatch_crc(int64_t run, int64_t batch, uint64_t first_seq, uint32_t n,
+uint32_t evbatch_crc(int64_t run, int64_t batch, uint64_t first_seq, uint32_t n, int codec,
                      const void *data, size_t len)
 {
-    uint8_t head[32];
-    uint64_t v[4] = {(uint64_t)run, (uint64_t)batch, first_seq, n};
-    for (int i = 0; i < 4; i++)
+    uint8_t head[40];
+    uint64_t v[5] = {(uint64_t)run, (uint64_t)batch, first_seq, n, (uint64_t)codec};
+    int nv = codec == EVBATCH_CODEC_RAW ? 4 : 5;
+    for (int i = 0; i < nv; i++)
         for (int b = 0; b < 8; b++)
             head[i * 8 + b] = (uint8_t)(v[i] >> (8 * b));
-    return evb__crc(evb__crc(0, head, sizeof head), data, len);
+    return evb__crc(evb__crc(0, head, (size_t)nv * 8), data, len);
+}
+
+/* ---- compression --------------------------------------------------------- */
+
+int evbatch_compress(const void *raw, size_t len, sim_buf *out)
+{
+    sim_buf_clear(out);
+    if (len < 64 || len > (size_t)LZ4_MAX_INPUT_SIZE)
+        return EVBATCH_CODEC_RAW;
+    int bound = LZ4_compressBound((int)len);
+    sim_buf_reserve(out, 10 + (size_t)bound);
+    uint8_t *q = (uint8_t *)out->p;
+    for (uint64_t v = len; ; v >>= 7) {
+        *q++ = (uint8_t)(v >= 0x80 ? (v & 0x7f) | 0x80 : v);
+        if (v < 0x80)
+            break;
+    }
+    size_t head = (size_t)(q - (uint8_t *)out->p);
+    int n = LZ4_compress_default(raw, (char *)q, (int)len, bound);
+    if (n <= 0 || head + (size_t)n >= len)
+        return EVBATCH_CODEC_RAW;
+    out->len = head + (size_t)n;
+    out->p[out->len] = '\0';
+    return EVBATCH_CODEC_LZ4;
+}
+
+int evbatch_uncompress(int codec, const void *data, size_t len, sim_buf *scratch,
+                       const void **raw, size_t *rawlen, const char **why)
+{
+    if (codec == EVBATCH_CODEC_RAW) {
+        *raw = data;
+        *rawlen = len;
+        return 0;
+    }
+    if (codec != EVBATCH_CODEC_LZ4) {
+        *why = "is stored in an unknown form (recorded by a newer threadsim?)";
+        return -1;
+    }
+    const uint8_t *p = data, *end = p + len;
+    uint64_t n = 0;
+    int shift = 0;
+    for (;; shift += 7) {
+        if (p >= end || shift > 35) {
+            *why = "has a compressed length that does not add up";
+            return -1;
+        }
+        n |= (uint64_t)(*p & 0x7f) << shift;
+        if (!(*p++ & 0x80))
+            break;
+    }
+    /* LZ4 expands at most 255 to 1: a longer claim is damage, and never a
+     * reason to allocate */
+    size_t clen = (size_t)(end - p);
+    if (n == 0 || n > (uint64_t)LZ4_MAX_INPUT_SIZE || n > 255 * (uint64_t)clen + 16) {
+        *why = "has a compressed length that does not add up";
+        return -1;
+    }
+    sim_buf_clear(scratch);
+    sim_buf_reserve(scratch, (size_t)n);
+    int got = LZ4_decompress_safe((const char *)p, scratch->p, (int)clen, (int)n);
+    if (got < 0 || (uint64_t)got != n) {
+        *why = "does not decompress";
+        return -1;
+    }
+    scratch->len = (size_t)n;
+    scratch->p[n] = '\0';
+    *raw = scratch->p;
+    *rawlen = (size_t)n;
+    return 0;
 }
 
 /* ---- encoding ---------------------------------------------------------- */
 
-static void evb__varint(sim_buf *b, uint64_t v)
+/* The encoder writes through a raw pointer into room reserved up front:
+ * one reservation per event instead of one call per byte. */
+#define EVB__EVENT_MAX (2 + 3 * 5 + 3 * 10)   /* header, ext, three ids, three numbers */
+#define EVB__REF_MAX 10                       /* a string reference */
+
+#define evb__put evbatch__put /* evbatch.h */
+
+static inline uint8_t *evb__at(sim_buf *b) { return (uint8_t *)b->p + b->len; }
+
+static inline void evb__done(sim_buf *b, const uint8_t *q)
 {
-    char tmp[10];
-    int n = 0;
-    while (v >= 0x80) {
-        tmp[n++] = (char)(v | 0x80);
-        v >>= 7;
-    }
-    tmp[n++] = (char)v;
-    sim_buf_add(b, tmp, (size_t)n);
+    b->len = (size_t)(q - (const uint8_t *)b->p);
+    b->p[b->len] = '\0';
 }
 
 static uint64_t evb__zig(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
 
-void evbatch_enc_init(evbatch_enc *e) { memset(e, 0, sizeof *e); }
+void evbatch_enc_init(evbatch_enc *e)
+{
+    memset(e, 0, sizeof *e);
+    e->gen = 1;
+}
 
 void evbatch_enc_fini(evbatch_enc *e)
 {
@@ -119,6 +198,10 @@ void evbatch_enc_reset(evbatch_enc *e)
         e->tab[i].idx = UINT32_MAX;
     e->n = e->nrec = 0;
     e->nstr = 0;
+    if (++e->gen == 0) {      /* wrapped: no cache entry may look current */
+        memset(e->pc, 0, sizeof e->pc);
+        e->gen = 1;
+    }
 }
 
 static void evb__tab_grow(evbatch_enc *e)
@@ -140,8 +223,9 @@ static void evb__tab_grow(evbatch_enc *e)
     e->tabcap = cap;
 }
 
-/* Write the reference to string s (n bytes), defining it if new. */
-static void evb__str(evbatch_enc *e, const char *s, size_t n)
+/* Write the reference to string s (n bytes), defining it if new; returns
+ * the interned string's number and offset through *pc's fields. */
+static void evb__str_slow(evbatch_enc *e, const char *s, size_t n, struct evbatch__pc *pc)
 {
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++)
@@ -152,43 +236,60 @@ static void evb__str(evbatch_enc *e, const char *s, size_t n)
     for (; e->tab[j].idx != UINT32_MAX; j = (j + 1) & (e->tabcap - 1)) {
         const struct evbatch__str *x = &e->tab[j];
         if (x->hash == h && x->len == n && memcmp(e->strs.p + x->off, s, n) == 0) {
-            evb__varint(&e->data, x->idx);
+            sim_buf_reserve(&e->data, EVB__REF_MAX);
+            evb__done(&e->data, evb__put(evb__at(&e->data), x->idx));
+            *pc = (struct evbatch__pc){.p = s, .off = x->off, .len = x->len, .idx = x->idx,
+                                       .gen = e->gen};
             return;
         }
     }
     e->tab[j] = (struct evbatch__str){.hash = h, .off = (uint32_t)e->strs.len,
                                       .len = (uint32_t)n, .idx = e->nstr};
+    *pc = (struct evbatch__pc){.p = s, .off = (uint32_t)e->strs.len, .len = (uint32_t)n,
+                               .idx = e->nstr, .gen = e->gen};
     sim_buf_add(&e->strs, s, n);
-    evb__varint(&e->data, e->nstr++);
-    evb__varint(&e->data, n);
-    sim_buf_add(&e->data, s, n);
-    sim_buf_addc(&e->data, '\0');
+    sim_buf_reserve(&e->data, 2 * EVB__REF_MAX + n + 1);
+    uint8_t *q = evb__put(evb__at(&e->data), e->nstr++);
+    q = evb__put(q, n);
+    memcpy(q, s, n);
+    q[n] = 0;
+    evb__done(&e->data, q + n + 1);
+}
+
+/* The reference to string s: `n` bytes, or with n == SIZE_MAX a C string.
+ * A small cache keyed by the string's address answers the common case (the
+ * same reason or text again) without hashing its bytes; a hit is checked
+ * against the interned bytes, so what is written never depends on the
+ * address, only how fast it is found. */
+static void evb__str(evbatch_enc *e, const char *s, size_t n)
+{
+    uintptr_t a = (uintptr_t)s;
+    struct evbatch__pc *pc = &e->pc[((a >> 3) ^ (a >> 11)) & (EVBATCH__PCACHE - 1)];
+    if (pc->p == s && pc->gen == e->gen) {
+        const char *have = e->strs.p + pc->off;
+        bool same = n == SIZE_MAX ? strncmp(s, have, pc->len) == 0 && s[pc->len] == '\0'
+                                  : n == pc->len && memcmp(s, have, n) == 0;
+        if (same) {
+            sim_buf_reserve(&e->data, EVB__REF_MAX);
+            evb__done(&e->data, evb__put(evb__at(&e->data), pc->idx));
+            return;
+        }
+    }
+    evb__str_slow(e, s, n == SIZE_MAX ? strlen(s) : n, pc);
 }
 
 _Static_assert(SIM_EV__COUNT <= EVBATCH__DECISION, "event kinds fit below the decision byte");
 
-void evbatch_enc_decision(evbatch_enc *e, uint64_t seq, uint32_t n, uint32_t chosen,
-                          uint32_t thread)
-{
-    if (e->nrec == 0) {
-        e->first_seq = seq + 1;
-        e->prev_seq = seq;
-        e->prev_time = 0;
-    }
-    sim_buf_addc(&e->data, (char)EVBATCH__DECISION);
-    evb__varint(&e->data, n);
-    evb__varint(&e->data, chosen);
-    evb__varint(&e->data, thread);
-    e->nrec++;
-}
-
-void evbatch_enc_add(evbatch_enc *e, const sim_event *ev)
+void evbatch__enc_add(evbatch_enc *e, const sim_event *ev)
 {
     if (e->nrec == 0) {
         e->first_seq = ev->seq;
         e->prev_seq = ev->seq - 1;
         e->prev_time = 0;
     }
+    sim_buf_reserve(&e->data, EVB__EVENT_MAX);
+    uint8_t *q = evb__at(&e->data);
+    uint8_t h = evbatch__head(ev);
     uint8_t ext = 0;
     if (ev->seq - e->prev_seq != 1)
         ext |= 1;
@@ -200,28 +301,20 @@ void evbatch_enc_add(evbatch_enc *e, const sim_event *ev)
         ext |= 8;
     if (ev->text)
         ext |= 16;
-    uint8_t h = (uint8_t)((unsigned)ev->kind & 15);
-    h |= ev->thread != SIM_NONE ? 16 : 0;
-    h |= ev->other != SIM_NONE ? 32 : 0;
-    h |= ev->obj != SIM_NONE ? 64 : 0;
     h |= ext ? 128 : 0;
-    sim_buf_addc(&e->data, (char)h);
+    *q++ = h;
     if (ext)
-        sim_buf_addc(&e->data, (char)ext);
-    if (ev->thread != SIM_NONE)
-        evb__varint(&e->data, ev->thread);
-    if (ev->other != SIM_NONE)
-        evb__varint(&e->data, ev->other);
-    if (ev->obj != SIM_NONE)
-        evb__varint(&e->data, ev->obj);
+        *q++ = ext;
+    q = evbatch__put_ids(q, ev);
     if (ext & 1)
-        evb__varint(&e->data, ev->seq - e->prev_seq);
+        q = evb__put(q, ev->seq - e->prev_seq);
     if (ext & 2)
-        evb__varint(&e->data, evb__zig((int64_t)((uint64_t)ev->time - (uint64_t)e->prev_time)));
+        q = evb__put(q, evb__zig((int64_t)((uint64_t)ev->time - (uint64_t)e->prev_time)));
     if (ext & 4)
-        evb__varint(&e->data, evb__zig(ev->arg));
+        q = evb__put(q, evb__zig(ev->arg));
+    evb__done(&e->data, q);
     if (ext & 8)
-        evb__str(e, ev->reason, strlen(ev->reason));
+        evb__str(e, ev->reason, SIZE_MAX);
     if (ext & 16)
         evb__str(e, ev->text, ev->len);
     e->prev_seq = ev->seq;

@@ -24,7 +24,10 @@
  *   programs   (hash): the source of a .py program, once per distinct text;
  *              runs.program names the one a run ran (NULL for a scenario or
  *              a run recorded before schema version 4) and
- *              runs.program_options the Python options it ran with.
+ *              runs.program_options the Python options it ran with;
+ *   runs.trace_hash_kind (schema 5) says which trace hash a run carries
+ *              (hash.h): 2, XXH64 of its packed stream, for runs recorded
+ *              since; 1, FNV-1a of its full view, for runs recorded before.
  *
  * The file is marked PRAGMA application_id = STORE_APPLICATION_ID ("TSIM")
  * and PRAGMA user_version = the schema version. Opening applies the numbered
@@ -61,10 +64,8 @@
 #include "trace.h"
 
 #define STORE_APPLICATION_ID 0x5453494D   /* "TSIM" */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_DEFAULT_PATH "threadsim.db"
-#define STORE_BATCH 10000                 /* thread rows that force a recording transaction
-                                           * (events: EVBATCH_EVENTS a transaction) */
 
 typedef struct store store;
 
@@ -128,6 +129,7 @@ typedef struct store_run {
     int64_t end_time;         /* virtual ns at the end; -1 while incomplete */
     bool has_hash;            /* trace_hash is known (the run completed) */
     uint64_t hash;            /* trace hash (hash.h) */
+    int hash_kind;            /* which: TRACE_HASH_STREAM, or TRACE_HASH_FNV_VIEW (before 0.2) */
     /* metadata only: never part of what diff or replay compare */
     char *recorded_at;        /* wall-clock UTC, ISO 8601 (owned) */
     char *host;               /* "hostname (sysname machine)" (owned) */
@@ -160,8 +162,10 @@ int store_rec_end(store_rec *rec, store_status status, int exit_status, int64_t 
 /* Stop recording: free `rec` and write nothing more; the run stays
  * 'incomplete' with what was committed so far. */
 void store_rec_abandon(store_rec *rec);
-/* The trace hash of the events seen so far. */
-uint64_t store_rec_hash(const store_rec *rec);
+/* The run's recording has reached the store's size budget
+ * (store_set_limits): judged from the bytes packed so far, so at the same
+ * event on every run. The caller then stops with store_rec_abandon. */
+bool store_rec_over_budget(const store_rec *rec);
 
 /* ---- reading ----------------------------------------------------------- */
 

@@ -22,7 +22,9 @@
 #define READ__RUN_COLS                                                                             \
     "id, scenario, policy, seed, python, switch_steps, switch_ns, stack_size, max_events, "       \
     "max_time_ns, replay_of, status, exit_status, events, decisions, threads, end_time_ns, "      \
-    "trace_hash, recorded_at, host, version"
+    "trace_hash, recorded_at, host, version, "
+/* the kind of trace hash: a column since schema 5, kind 1 for every run before */
+#define READ__KIND(st) ((st)->version >= 5 ? "trace_hash_kind" : "1")
 
 static char *read__text(sqlite3_stmt *s, int i)
 {
@@ -60,6 +62,7 @@ static int read__run_row(store *st, sqlite3_stmt *s, store_run *r)
     r->recorded_at = read__text(s, 18);
     r->host = read__text(s, 19);
     r->version = read__text(s, 20);
+    r->hash_kind = sqlite3_column_int(s, 21);
     if (k < 0) {
         int64_t id = r->id;
         store_run_free(r);
@@ -130,7 +133,9 @@ int store_resolve(store *st, const char *ref, int64_t *id)
 
 int store_run_get(store *st, int64_t id, store_run *out)
 {
-    sqlite3_stmt *s = store__prepare(st, "SELECT " READ__RUN_COLS " FROM runs WHERE id = ?");
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT " READ__RUN_COLS "%s FROM runs WHERE id = ?", READ__KIND(st));
+    sqlite3_stmt *s = store__prepare(st, sql);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, id);
@@ -147,8 +152,10 @@ int store_run_get(store *st, int64_t id, store_run *out)
 
 int store_runs_each(store *st, size_t limit, int (*fn)(void *ud, const store_run *r), void *ud)
 {
-    sqlite3_stmt *s = store__prepare(st, "SELECT " READ__RUN_COLS " FROM runs ORDER BY id DESC "
-                                         "LIMIT ?");
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT " READ__RUN_COLS "%s FROM runs ORDER BY id DESC LIMIT ?",
+             READ__KIND(st));
+    sqlite3_stmt *s = store__prepare(st, sql);
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, limit ? (sqlite3_int64)limit : -1);

@@ -43,6 +43,7 @@ struct store_evread {
     int rc;                   /* SQLite's error of the last failure, 0 if none */
     bool legacy;              /* reading events_rows */
     bool done;
+    sim_buf scratch;          /* a batch decompressed */
 };
 
 static int evread__failf(store_evread *r, int rc, char *err, size_t cap, const char *fmt, ...)
@@ -103,9 +104,17 @@ store_evread *store_evread_open(sqlite3 *db, const char *path, int64_t run, char
         rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
     sqlite3_finalize(s);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, "SELECT batch, first_seq, n, crc, data FROM event_batches "
-                                    "WHERE run_id = ? ORDER BY batch", -1, &r->batches, NULL);
+    if (rc == SQLITE_OK) {
+        /* since schema 5 a batch says how it is stored (its codec); before,
+         * every batch is the packed bytes as they are */
+        rc = sqlite3_prepare_v2(db, "SELECT batch, first_seq, n, crc, data, codec "
+                                    "FROM event_batches WHERE run_id = ? ORDER BY batch", -1,
+                                &r->batches, NULL);
+        if (rc != SQLITE_OK)
+            rc = sqlite3_prepare_v2(db, "SELECT batch, first_seq, n, crc, data, 0 "
+                                        "FROM event_batches WHERE run_id = ? ORDER BY batch", -1,
+                                    &r->batches, NULL);
+    }
     if (rc != SQLITE_OK) {
         evread__failf(r, rc, err, errcap, "%s", evread__why(rc));
         store_evread_close(r);
@@ -123,6 +132,7 @@ void store_evread_close(store_evread *r)
         return;
     sqlite3_finalize(r->batches);
     sqlite3_finalize(r->rows);
+    sim_buf_free(&r->scratch);
     free(r);
 }
 
@@ -239,14 +249,22 @@ int store_evread_next(store_evread *r, sim_sink_fn fn, evbatch_decision_fn dfn, 
                              r->next_seq);
     if (sqlite3_column_type(s, 4) != SQLITE_BLOB && len != 0)
         return evread__failf(r, 0, err, cap, "is damaged (its data is not a blob)");
-    if (crc != (int64_t)evbatch_crc(r->run, batch, first, (uint32_t)n, data ? data : "", len))
+    int64_t codec = sqlite3_column_int64(s, 5);
+    if (codec < 0 || codec > INT32_MAX ||
+        crc != (int64_t)evbatch_crc(r->run, batch, first, (uint32_t)n, (int)codec,
+                                    data ? data : "", len))
         return evread__failf(r, 0, err, cap, "is damaged (checksum mismatch)");
     const char *why = NULL;
+    const void *raw;
+    size_t rawlen;
+    if (evbatch_uncompress((int)codec, data ? data : "", len, &r->scratch, &raw, &rawlen,
+                           &why) != 0)
+        return evread__failf(r, 0, err, cap, "is damaged (it %s)", why);
     r->fn = fn;
     r->dfn = dfn;
     r->dud = ud;
-    if (evbatch_decode(data ? data : "", len, first, (uint32_t)n, evread__event,
-                       evread__decision, r, &why) != 0)
+    if (evbatch_decode(raw, rawlen, first, (uint32_t)n, evread__event, evread__decision, r,
+                       &why) != 0)
         return evread__failf(r, 0, err, cap, "is damaged (it %s)", why);
     r->batch++;
     r->next_seq = first + (uint64_t)n;
