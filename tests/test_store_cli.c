@@ -410,6 +410,18 @@ static void test_damaged_batch(void)
     CU_ASSERT_EQUAL(st, 0);
     TS_ASSERT_STR_EQ(out, "1244006|1244006\n");
     free(out);
+    /* the same through the plain sqlite3 shell and the loadable extension
+     * (batches LZ4-compressed: it decompresses them as threadsim does) */
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && sqlite3 dmg.db '.load %s' "
+             "'SELECT count(*), max(seq) FROM events(1)' "
+             "'SELECT count(*) FROM event_batches WHERE codec = 1 AND run_id = 1'",
+             dir, THREADSIM_TSEVENTS);
+    out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_TRUE(out && strncmp(out, "1244006|1244006\n", 16) == 0);
+    CU_ASSERT_TRUE(out && atoi(out + 16) > 100);
+    free(out);
     out = ts(&st, false, "sql --db dmg.db \"SELECT kind, thread, other FROM events(1) "
                          "WHERE seq = 4100\"");
     CU_ASSERT_EQUAL(st, 0);
