@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_util.h"
 #include "traces/hash.h"
@@ -847,6 +848,115 @@ static void test_run_references(void)
 
 /* ---- the hash and JSON forms ------------------------------------------------ */
 
+/* The rows of event_batches of run 1 in `a` and `b` are the same, byte for
+ * byte (batch, first_seq, n, crc, codec, data); returns how many. */
+static int same_batches(const char *a, const char *b)
+{
+    sqlite3 *da, *db;
+    sqlite3_stmt *sa, *sb;
+    const char *q = "SELECT batch, first_seq, n, crc, codec, data FROM event_batches "
+                    "WHERE run_id = 1 ORDER BY batch";
+    if (sqlite3_open_v2(a, &da, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_open_v2(b, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(da, q, -1, &sa, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, q, -1, &sb, NULL) != SQLITE_OK)
+        return -1;
+    int n = 0, bad = 0;
+    for (;;) {
+        int ra = sqlite3_step(sa), rb = sqlite3_step(sb);
+        if (ra != rb) {
+            bad = 1;
+            break;
+        }
+        if (ra != SQLITE_ROW)
+            break;
+        for (int c = 0; c < 5; c++)
+            bad |= sqlite3_column_int64(sa, c) != sqlite3_column_int64(sb, c);
+        int la = sqlite3_column_bytes(sa, 5), lb = sqlite3_column_bytes(sb, 5);
+        bad |= la != lb || memcmp(sqlite3_column_blob(sa, 5), sqlite3_column_blob(sb, 5),
+                                  (size_t)la) != 0;
+        n++;
+    }
+    sqlite3_finalize(sa);
+    sqlite3_finalize(sb);
+    sqlite3_close(da);
+    sqlite3_close(db);
+    return bad ? -1 : n;
+}
+
+/* A run that goes quiet mid-way (a long computation, no events) does not
+ * keep its batches in an open transaction, holding the file's write lock:
+ * the writer commits them once nothing has come for a while. Polled for up
+ * to 10 s (it takes about 20 ms); nothing here measures speed. */
+static void test_quiet_run_commits(void)
+{
+    suite_dir();
+    char *path = tst_path(dir, "quiet.db");
+    store *st = tst_open(path, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    store_run meta = {.scenario = "synthetic", .policy = "fifo", .python = 3};
+    meta.cfg = sim_config_default();
+    store_rec *rec = store_rec_begin(st, &meta);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rec);
+    for (uint64_t i = 1; i <= EVBATCH_EVENTS + 10; i++) {
+        sim_event ev = {.seq = i, .kind = SIM_EV_YIELD, .thread = 0, .other = SIM_NONE,
+                        .obj = SIM_NONE};
+        store_rec_event(rec, &ev);
+    }
+    /* one batch handed over; the run goes on, silent */
+    int64_t seen = 0;
+    for (int waited = 0; waited < 10000 && seen == 0; waited += 10) {
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+        seen = tst_sql_int(path, "SELECT count(*) FROM event_batches");
+    }
+    CU_ASSERT_EQUAL(seen, 1);
+    /* and another connection can write meanwhile */
+    sqlite3 *db;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    CU_ASSERT_EQUAL(sqlite3_exec(db, "BEGIN IMMEDIATE; COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    CU_ASSERT_EQUAL(store_rec_end(rec, STORE_OK, 0, 0, 1), 0);
+    CU_ASSERT_EQUAL(tst_sql_int(path, "SELECT sum(n) FROM event_batches"), EVBATCH_EVENTS + 10);
+    free(meta.recorded_at);
+    free(meta.host);
+    store_close(st);
+    free(path);
+}
+
+/* Written on the writer thread or in place, a run is stored the same, byte
+ * for byte, with the same hash: the thread changes when, never what. */
+static void test_writer_thread_changes_nothing(void)
+{
+    suite_dir();
+    char *pa = tst_path(dir, "writer-on.db"), *pb = tst_path(dir, "writer-off.db");
+    store *a = tst_open(pa, true), *b = tst_open(pb, true);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    store_set_writer(b, false);
+    CU_ASSERT_EQUAL_FATAL(tst_record(a, "bench/pingpong", "random", 5, NULL), 1);
+    CU_ASSERT_EQUAL_FATAL(tst_record(b, "bench/pingpong", "random", 5, NULL), 1);
+    store_run ra, rb;
+    CU_ASSERT_EQUAL_FATAL(store_run_get(a, 1, &ra), 0);
+    CU_ASSERT_EQUAL_FATAL(store_run_get(b, 1, &rb), 0);
+    CU_ASSERT_TRUE(ra.has_hash && rb.has_hash);
+    CU_ASSERT_EQUAL(ra.hash, rb.hash);
+    CU_ASSERT_EQUAL(ra.events, rb.events);
+    CU_ASSERT_EQUAL(ra.decisions, rb.decisions);
+    store_run_free(&ra);
+    store_run_free(&rb);
+    store_close(a);
+    store_close(b);
+    CU_ASSERT_TRUE(same_batches(pa, pb) > 100);
+    CU_ASSERT_EQUAL(tst_sql_int(pa, "SELECT count(*) FROM threads"),
+                    tst_sql_int(pb, "SELECT count(*) FROM threads"));
+    CU_ASSERT_EQUAL(tst_sql_int(pa, "SELECT count(*) FROM threads WHERE daemon = 1"),
+                    tst_sql_int(pb, "SELECT count(*) FROM threads WHERE daemon = 1"));
+    free(pa);
+    free(pb);
+}
+
 static void test_hash_is_xxh64_of_the_stream(void)
 {
     /* XXH64 reference values (xxhsum -H1), whole and fed in pieces */
@@ -1000,6 +1110,8 @@ int main(void)
         TS_TEST(test_round_trip_bytes),
         TS_TEST(test_run_references),
         TS_TEST(test_hash_is_xxh64_of_the_stream),
+        TS_TEST(test_writer_thread_changes_nothing),
+        TS_TEST(test_quiet_run_commits),
         TS_TEST(test_json_forms),
         TS_TEST(test_schema2_runs_still_read),
         TS_TEST(test_evbatch_codec),

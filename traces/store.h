@@ -162,6 +162,11 @@ int store_rec_end(store_rec *rec, store_status status, int exit_status, int64_t 
 /* Stop recording: free `rec` and write nothing more; the run stays
  * 'incomplete' with what was committed so far. */
 void store_rec_abandon(store_rec *rec);
+/* Whether recordings into `st` may write on a thread of their own (the
+ * default: yes). Off, every batch is written on the caller's thread as it
+ * fills: slower, and what is stored is the same byte for byte (a test
+ * holds the two to that). */
+void store_set_writer(store *st, bool on);
 /* The run's recording has reached the store's size budget
  * (store_set_limits): judged from the bytes packed so far, so at the same
  * event on every run. The caller then stops with store_rec_abandon. */

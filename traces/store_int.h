@@ -16,6 +16,7 @@ struct store {
     char err[512];            /* last error message */
     uint64_t max_bytes;       /* recording's size budget (0: none; store_set_limits) */
     uint64_t keep;            /* runs kept after each recording (0: all) */
+    bool no_writer;           /* record on the caller's thread (store_set_writer) */
 };
 
 /* Set st->err to "<what>: <why>" where why depends on SQLite's result `rc`

@@ -103,4 +103,6 @@ void store_set_limits(store *st, uint64_t max_bytes, uint64_t keep)
 }
 
 uint64_t store_max_bytes(const store *st) { return st->max_bytes; }
+
+void store_set_writer(store *st, bool on) { st->no_writer = !on; }
 uint64_t store_keep(const store *st) { return st->keep; }

@@ -259,7 +259,9 @@ static int rec__write(store_rec *r, rec__job *j)
     r->w_events = j->events;
     r->w_decisions = j->decisions;
     r->w_threads = j->threads;
-    if (j->final || j->abandon || ++r->txn_batches >= REC__TXN_BATCHES)
+    /* written in place (no writer), each batch is its own transaction: the
+     * file's write lock is not held while the run goes on */
+    if (j->final || j->abandon || !r->threaded || ++r->txn_batches >= REC__TXN_BATCHES)
         return rec__commit(r, j->final);
     return 0;
 }
@@ -293,7 +295,7 @@ static rec__job *rec__next(store_rec *r)
     pthread_mutex_lock(&r->mu);
     while (r->tail == r->head) {
         struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
+        clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_nsec += REC__IDLE_MS * 1000000L;
         if (until.tv_nsec >= 1000000000L) {
             until.tv_sec++;
@@ -362,7 +364,7 @@ static void rec__budget(store_rec *r)
  * over; `final`/`abandon` mark the last. */
 static void rec__cut(store_rec *r, bool final, bool abandon)
 {
-    if (!r->tried && !final && !abandon) {
+    if (!r->tried && !final && !abandon && !r->st->no_writer) {
         /* the first full batch: start the writer (or write in place) */
         r->tried = true;
         r->threaded = pthread_create(&r->writer, NULL, rec__writer, r) == 0;
@@ -556,7 +558,11 @@ store_rec *store_rec_begin(store *st, store_run *meta)
     r->st = st;
     r->meta = meta;
     pthread_mutex_init(&r->mu, NULL);
-    pthread_cond_init(&r->work, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the writer's idle wait */
+    pthread_cond_init(&r->work, &ca);
+    pthread_condattr_destroy(&ca);
     pthread_cond_init(&r->room, NULL);
     atomic_init(&r->failed, false);
     trace_xxh64_init(&r->hash);
