@@ -289,6 +289,7 @@ static void test_replay_command(void)
     free(out);
     out = ts(&st, false, "runs --db r.db --json");
     CU_ASSERT_TRUE(out && strstr(out, "\"trace_hash_kind\":2"));
+    CU_ASSERT_TRUE(out && strstr(out, "\"program\":null")); /* a scenario has none */
     size_t n = 0;
     for (const char *p = out; p && *p; p++)
         n += *p == '\n';

@@ -67,6 +67,16 @@ static void test_replay_after_change_and_delete(void)
     free(tsh(&st, false, "run prog.py --db p.db"));
     CU_ASSERT_EQUAL(sql("p.db", "SELECT count(*) FROM programs"), 1);
     CU_ASSERT_EQUAL(sql("p.db", "SELECT count(DISTINCT program) FROM runs"), 1);
+    /* runs --json names it: the programs row's key, the same for both runs */
+    char *json = tsh(&st, false, "runs --json --db p.db");
+    char *pdb = tst_path(dir, "p.db");
+    char *key = tst_sql_text(pdb, "SELECT hash FROM programs");
+    free(pdb);
+    char want[128];
+    snprintf(want, sizeof want, "\"program\":\"%s\"", key ? key : "?");
+    CU_ASSERT_TRUE(json && strstr(json, want) && strstr(strstr(json, want) + 1, want));
+    free(key);
+    free(json);
     /* changed file: identical trace, and one note */
     write_file("prog.py", "print('something else')\n");
     char *err = tsh(&st, true, "replay 1 --db p.db");

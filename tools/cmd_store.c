@@ -160,6 +160,10 @@ static int runs__json(void *ud, const store_run *r)
     } else {
         sim_buf_adds(b, ",\"trace_hash\":null,\"trace_hash_kind\":null");
     }
+    if (r->program)
+        runs__json_str(b, "program", r->program);
+    else
+        sim_buf_adds(b, ",\"program\":null");
     if (r->replay_of > 0)
         sim_buf_printf(b, ",\"replay_of\":%" PRId64, r->replay_of);
     else

@@ -502,5 +502,6 @@ void store_run_free(store_run *r)
     free(r->recorded_at);
     free(r->host);
     free(r->version);
+    free(r->program);
     memset(r, 0, sizeof *r);
 }

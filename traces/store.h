@@ -134,6 +134,8 @@ typedef struct store_run {
     char *recorded_at;        /* wall-clock UTC, ISO 8601 (owned) */
     char *host;               /* "hostname (sysname machine)" (owned) */
     char *version;            /* threadsim version that recorded it (owned) */
+    char *program;            /* the hash of its stored program (runs.program), or NULL (owned;
+                               * read only: store_program_put attaches one) */
 } store_run;
 
 /* Free the strings of `r` (not r itself) and zero it. */

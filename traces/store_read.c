@@ -24,7 +24,8 @@
     "max_time_ns, replay_of, status, exit_status, events, decisions, threads, end_time_ns, "      \
     "trace_hash, recorded_at, host, version, "
 /* the kind of trace hash: a column since schema 5, kind 1 for every run before */
-#define READ__KIND(st) ((st)->version >= 5 ? "trace_hash_kind" : "1")
+#define READ__KIND(st) ((st)->version >= 5 ? "trace_hash_kind, program" \
+                        : (st)->version >= 4 ? "1, program" : "1, NULL")
 
 static char *read__text(sqlite3_stmt *s, int i)
 {
@@ -63,6 +64,8 @@ static int read__run_row(store *st, sqlite3_stmt *s, store_run *r)
     r->host = read__text(s, 19);
     r->version = read__text(s, 20);
     r->hash_kind = sqlite3_column_int(s, 21);
+    const unsigned char *prog = sqlite3_column_text(s, 22);
+    r->program = prog ? store__strdup((const char *)prog) : NULL;
     if (k < 0) {
         int64_t id = r->id;
         store_run_free(r);
