@@ -253,6 +253,59 @@ static char *token_after(const char *out, const char *mark)
     return strndup(p, strcspn(p, "'"));
 }
 
+/* A random schedule of a long race makes thousands of choices: its token is
+ * only in --json, and the stepper takes it from a file (--replay @FILE) and
+ * follows it to the same output. */
+static void test_long_token_from_a_file(void)
+{
+    int st;
+    char *out = cli("explore traces/explore/long_race.py --schedules 1", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_TRUE(out && strstr(out, "too long to show: --json prints it"));
+    CU_ASSERT_TRUE(out && !strstr(out, "--replay '"));
+    const char *bar = out ? strstr(out, "| ") : NULL;
+    char value[32] = "";
+    if (bar)
+        snprintf(value, sizeof value, "%.*s", (int)strcspn(bar + 2, "\n"), bar + 2);
+    CU_ASSERT_TRUE(atoi(value) > 2000); /* some updates lost, not all */
+    free(out);
+    char *json = cli("explore traces/explore/long_race.py --schedules 1 --json", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    const char *t = json ? strstr(json, "\"token\": \"") : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    t += strlen("\"token\": \"");
+    size_t n = strcspn(t, "\"");
+    CU_ASSERT_TRUE(n > 400);
+    char path[] = "/tmp/threadsim-token-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_TRUE_FATAL(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "%.*s\n", (int)n, t);
+    fclose(f);
+    char args[256];
+    snprintf(args, sizeof args, "step traces/explore/long_race.py --choices program --replay @%s "
+             "--no-db --commands continue", path);
+    out = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    char want[64];
+    snprintf(want, sizeof want, "|     %s\n", value);
+    CU_ASSERT_TRUE(out && strstr(out, want));
+    /* the path followed is the token's, to the last choice */
+    const char *again = out ? strstr(out, "replay token: ") : NULL;
+    CU_ASSERT_TRUE(again && strncmp(again + strlen("replay token: "), t, n) == 0);
+    free(out);
+    free(json);
+    remove(path);
+    /* a token file that is not there: one line, exit 125 */
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " step traces/explore/long_race.py "
+             "--replay @/nonexistent/token --no-db 2>&1 >/dev/null");
+    out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 125);
+    CU_ASSERT_TRUE(out && strstr(out, "cannot read the replay token from '/nonexistent/token'"));
+    free(out);
+}
+
 static void test_lost_update_found_and_replayed(void)
 {
     int st;
@@ -761,4 +814,4 @@ TS_TESTS("explore", TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shr
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
-         TS_TEST(test_dpor), TS_TEST(test_usage_errors))
+         TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file))

@@ -85,6 +85,10 @@ typedef struct x_cli {
     const char *name;
 } x_cli;
 
+/* Replay tokens up to this long are shown in the text report; longer ones
+ * only in --json (and step reads them with --replay @FILE). */
+#define X__TOKEN_SHOWN 400
+
 static int x__run_py(void *arg, const void *spec, size_t len, model_opts *cb, model_result *res)
 {
     x_cli *c = arg;
@@ -412,7 +416,14 @@ static void x__report(sim_buf *rep, const x_report *rp)
             sim_buf_printf(rep, "     %s\n", o->detail);
         x__quote(rep, o->output, o->len, 12);
         const char *colon = o->token ? strrchr(o->token, ':') : NULL;
-        if (colon && strcmp(colon, ":Ag") != 0)
+        if (colon && strcmp(colon, ":Ag") != 0 && strlen(o->token) > X__TOKEN_SHOWN)
+            /* a long run's token: thousands of characters, past what one
+             * command-line argument may hold; the stepper reads it from a file */
+            sim_buf_printf(rep, "     replay: a token of %zu characters, too long to show: --json "
+                                "prints it, and 'threadsim step %s --choices %s --replay "
+                                "@FILE' reads it from FILE\n",
+                           strlen(o->token), x->program, rp->step_choices);
+        else if (colon && strcmp(colon, ":Ag") != 0)
             sim_buf_printf(rep, "     replay: threadsim step %s --choices %s --replay '%s'\n",
                            x->program, rp->step_choices, o->token);
         else

@@ -43,7 +43,9 @@ const char ts_help_step[] =
     "terminal, from --commands or from standard input ('help' lists them).\n\n"
     "options:\n"
     "  --commands \"C1; C2\"   run these commands (';' or newlines between them)\n"
-    "  --replay TOKEN        start on the path of a replay token (NAME:CODE)\n"
+    "  --replay TOKEN        start on the path of a replay token (NAME:CODE); @FILE\n"
+    "                        reads it from FILE (a long run's token can be longer\n"
+    "                        than one command-line argument may be)\n"
     "  --goal FILE           announce when the output so far equals FILE; the exit\n"
     "                        status is then 1 if it never did\n"
     "  --db PATH             record the path into PATH (default ./threadsim.db)\n"
@@ -595,6 +597,21 @@ int ts_cmd_step(int argc, char **argv)
         name = a;
     }
     char err[300], *tok_name = NULL;
+    if (token && token[0] == '@') {
+        /* --replay @FILE: the token in a file (a long run's token is longer
+         * than one command-line argument may be, 128 KiB on Linux) */
+        static char *from_file; /* reachable until the next call: no leak on any return */
+        free(from_file);
+        size_t len = 0;
+        from_file = sim_read_file(token + 1, &len);
+        if (!from_file)
+            return ts_usage_error("step: cannot read the replay token from '%s': %s", token + 1,
+                                  strerror(errno));
+        while (len && (from_file[len - 1] == '\n' || from_file[len - 1] == '\r' ||
+                       from_file[len - 1] == ' ' || from_file[len - 1] == '\t'))
+            from_file[--len] = '\0';
+        token = from_file;
+    }
     if (token && ts_step_token_parse(token, &tok_name, NULL, err, sizeof err) != 0)
         return ts_usage_error("step: %s", err);
     if (token && name && strcmp(name, tok_name) != 0) {
