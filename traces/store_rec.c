@@ -5,11 +5,12 @@
  * simulation's thread it only packs what it is given (evbatch.h: a few
  * bytes of encoding per event) and gathers the thread rows. Each batch of
  * EVBATCH_EVENTS records, once full, is handed over whole to a writer
- * thread, which computes its checksum, adds it to the trace hash (hash.h:
- * XXH64 of the packed stream) and writes it with prepared statements,
- * several batches a transaction. The simulation therefore never waits for
- * SQLite, and on a machine with two cores the recording costs little more
- * than the packing (bench_store measures it).
+ * thread, which compresses it (LZ4, when that is smaller), computes its
+ * checksum, adds its packed bytes to the trace hash (hash.h: XXH64 of the
+ * packed stream) and writes it with prepared statements, several batches a
+ * transaction. The simulation therefore never waits for SQLite, and on a
+ * machine with two cores the recording costs little more than the packing
+ * (bench_store measures it).
  *
  * The writer is started at the first full batch, so a short run (most
  * tutorial programs: one batch) is written on the caller's thread at the
@@ -20,10 +21,12 @@
  * holds REC__RING batches; a caller that gets that far ahead waits.
  *
  * What is written never depends on the writer's timing: batches are cut by
- * record count, transactions end every REC__TXN_BATCHES batches, the hash
- * is of their bytes, and the size budget (store_set_limits) is judged on
- * the caller's side from the bytes handed over, so recording stops after
- * the same event on every run.
+ * record count, the hash is of their bytes, and the size budget
+ * (store_set_limits) is judged on the caller's side at each batch
+ * (rec__budget), so recording stops after the same event on every run.
+ * Only where a transaction ends may vary (every REC__TXN_BATCHES batches,
+ * or after REC__IDLE_MS without one), which decides how much a killed run
+ * keeps, never what is stored.
  *
  * A failure (disk full, a lock held too long) cannot be returned from a
  * sink: it is remembered, later batches are dropped, and store_rec_end
@@ -43,7 +46,7 @@
 #include "evbatch.h"
 #include "hash.h"
 
-#define REC__RING 16               /* batches handed over and not yet written */
+#define REC__RING 16              /* batches handed over and not yet written */
 #define REC__TXN_BATCHES 16       /* batches a transaction holds at most */
 #define REC__WAKE 8               /* jobs waiting that wake the writer */
 #define REC__IDLE_MS 20           /* the writer commits after this long without a batch */
