@@ -117,7 +117,7 @@ static inline uint8_t *evbatch__put_ids(uint8_t *q, const sim_event *ev)
     return q;
 }
 
-static inline void evbatch_enc_add(evbatch_enc *e, const sim_event *ev)
+static inline __attribute__((always_inline)) void evbatch_enc_add(evbatch_enc *e, const sim_event *ev)
 {
     if (e->nrec == 0 || ev->seq != e->prev_seq + 1 || ev->time != e->prev_time ||
         ((uint64_t)ev->arg | (uintptr_t)ev->reason | (uintptr_t)ev->text) != 0 ||
