@@ -27,13 +27,11 @@ static char *ts(int *status, const char *in, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static char *ts(int *status, const char *in, const char *fmt, ...)
 {
-    char args[2048], cmd[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
+    char *out = ts_threadsim_in(in ? in : dir, "", TS_BOTH, status, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>&1", in ? in : dir, THREADSIM_BINARY, args);
-    return ts_capture(cmd, status);
+    return out;
 }
 
 /* Run a shell command in dir; asserts it succeeded. */

@@ -19,9 +19,7 @@ static char *dir;
 /* `threadsim ARGS` in `dir`; returns stderr, stdout discarded. */
 static char *ts_err(int *status, const char *args)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>&1 >/dev/null", dir, THREADSIM_BINARY, args);
-    return ts_capture(cmd, status);
+    return ts_threadsim(dir, TS_STDERR, status, "%s", args);
 }
 
 /* `args` is refused: exit 125 and one line "threadsim: ..." containing `needle`. */

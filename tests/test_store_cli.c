@@ -26,22 +26,17 @@ static char *db;      /* dir/t.db */
 static char *ts(int *status, bool both, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static char *ts(int *status, bool both, const char *fmt, ...)
 {
-    char args[2048], cmd[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
+    char *out = ts_threadsim_in(dir, "", both ? TS_BOTH : TS_STDOUT, status, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s %s", dir, THREADSIM_BINARY, args,
-             both ? "2>&1" : "2>/dev/null");
-    return ts_capture(cmd, status);
+    return out;
 }
 
 /* stderr only, for error messages. */
 static char *ts_err(int *status, const char *args)
 {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>&1 >/dev/null", dir, THREADSIM_BINARY, args);
-    return ts_capture(cmd, status);
+    return ts_threadsim(dir, TS_STDERR, status, "%s", args);
 }
 
 static char *expected(const char *name)

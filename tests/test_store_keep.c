@@ -22,14 +22,11 @@ static char *tsh(int *status, bool both, const char *env, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static char *tsh(int *status, bool both, const char *env, const char *fmt, ...)
 {
-    char args[2048], cmd[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
+    char *out = ts_threadsim_in(dir, env, both ? TS_BOTH : TS_STDOUT, status, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && %s'%s' %s %s", dir, env, THREADSIM_BINARY, args,
-             both ? "2>&1" : "2>/dev/null");
-    return ts_capture(cmd, status);
+    return out;
 }
 
 static int64_t sql(const char *name, const char *q)

@@ -19,14 +19,11 @@ static char *dir; /* the suite's temporary directory */
 static char *tsh(int *status, bool err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static char *tsh(int *status, bool err, const char *fmt, ...)
 {
-    char args[2048], cmd[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
+    char *out = ts_threadsim_in(dir, "", err ? TS_STDERR : TS_STDOUT, status, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s %s", dir, THREADSIM_BINARY, args,
-             err ? "2>&1 >/dev/null" : "2>/dev/null");
-    return ts_capture(cmd, status);
+    return out;
 }
 
 static void write_file(const char *name, const char *text)

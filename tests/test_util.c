@@ -109,6 +109,26 @@ char *ts_shell_in_v(const char *dir, bool merge_stderr, int *status, const char 
     return ts_capture(cmd, status);
 }
 
+char *ts_threadsim_in(const char *dir, const char *env, ts_streams which, int *status,
+                      const char *fmt, va_list ap)
+{
+    char args[4096], cmd[8600];
+    vsnprintf(args, sizeof args, fmt, ap);
+    static const char *const redirect[] = {"2>/dev/null", "2>&1", "2>&1 >/dev/null"};
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s'%s' %s %s", dir, env, THREADSIM_BINARY, args,
+             redirect[which]);
+    return ts_capture(cmd, status);
+}
+
+char *ts_threadsim(const char *dir, ts_streams which, int *status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *out = ts_threadsim_in(dir, "", which, status, fmt, ap);
+    va_end(ap);
+    return out;
+}
+
 int ts_remove_tree(const char *dir)
 {
     char cmd[4200];

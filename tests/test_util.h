@@ -50,6 +50,16 @@ char *ts_capture(const char *cmd, int *status);
 /* Run the printf-formed shell command in folder `dir` (made if missing),
  * capturing its stdout, and its stderr too when `merge_stderr`. */
 char *ts_shell_in_v(const char *dir, bool merge_stderr, int *status, const char *fmt, va_list ap);
+/* Which of `threadsim`'s streams ts_threadsim_in captures: stdout (stderr
+ * dropped), both, or stderr alone (stdout dropped). */
+typedef enum { TS_STDOUT, TS_BOTH, TS_STDERR } ts_streams;
+/* Run `threadsim ARGS` (the binary under test; ARGS printf-formed) in folder
+ * `dir`, with `env` ("" or "VAR=x ") before it; the streams asked for. */
+char *ts_threadsim_in(const char *dir, const char *env, ts_streams which, int *status,
+                      const char *fmt, va_list ap);
+/* The same with the arguments here. */
+char *ts_threadsim(const char *dir, ts_streams which, int *status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* rm -rf `dir`; its exit status. */
 int ts_remove_tree(const char *dir);
 /* `s` with every address of a default repr (" at 0x" and hex digits) written
