@@ -77,8 +77,15 @@ char *sim_read_file(const char *path, size_t *len)
     sim_buf b = {0};
     char chunk[65536];
     size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + k > SIM_READ_FILE_MAX) { /* /dev/zero, a runaway file */
+            fclose(f);
+            sim_buf_free(&b);
+            errno = EFBIG;
+            return NULL;
+        }
         sim_buf_add(&b, chunk, k);
+    }
     int bad = ferror(f);
     fclose(f);
     if (bad) {

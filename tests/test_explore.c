@@ -304,6 +304,13 @@ static void test_long_token_from_a_file(void)
     CU_ASSERT_EQUAL(st, 125);
     CU_ASSERT_TRUE(out && strstr(out, "cannot read the replay token from '/nonexistent/token'"));
     free(out);
+    /* nor one that never ends: refused at 256 MiB, not read into memory */
+    snprintf(cmd, sizeof cmd, "cd " SRC " && " THREADSIM_BINARY " step traces/explore/long_race.py "
+             "--replay @/dev/zero --no-db 2>&1 >/dev/null");
+    out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 125);
+    CU_ASSERT_TRUE(out && strstr(out, "from '/dev/zero': File too large"));
+    free(out);
 }
 
 static void test_lost_update_found_and_replayed(void)
