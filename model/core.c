@@ -472,6 +472,10 @@ int model_run(const model_opts *o, void (*main)(void *), void *arg, model_result
         res->decisions = w->sched.ndecisions;
         res->threads = w->sched.nthreads;
     }
+    if (w->opts.no_teardown) {
+        model__w = outer;
+        return status;
+    }
     sim_sched_fini(&w->sched);
     for (uint32_t i = 0; i < w->nthreads; i++) {
         free(w->threads[i]->name);

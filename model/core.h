@@ -75,6 +75,9 @@ typedef struct model_opts {
     sim_policy policy;         /* .pick NULL = FIFO */
     sim_decision_fn on_decision; /* scheduling decisions, for recording; may be NULL */
     void *decision_ud;
+    bool no_teardown;          /* the process ends (or is reset) right after the run:
+                                * model_run leaves the engine's memory, its stacks
+                                * above all, as it is instead of freeing it */
 } model_opts;
 
 /* Defaults: sim_config_default(), Python 3, no sink, FIFO. */

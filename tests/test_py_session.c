@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/utsname.h>
+
+#include "model/cpy/cpy_snap.h"
 #include "py_util.h"
 #include "sim/policy.h"
 
@@ -160,5 +163,93 @@ static void test_sessions_close_in_any_order(void)
     py_program_free(p);
 }
 
+/* ---- in-process reset: the same runs as forked ones -------------------- */
+
+static sim_policy make_random_steps(const void *blob, size_t len)
+{
+    sim_policy p = make_random(blob, len);
+    p.every_step = true;
+    return p;
+}
+
+/* A session of `src` that resets (verified) or forks; each seed's run. */
+static void session_runs(const char *path, const char *src, int reset, int nseeds, char **out,
+                         int *st, int *pids)
+{
+    sim_buf err = {0};
+    py_program *p = py_program_load(path, src, strlen(src), 3, &err);
+    sim_buf_free(&err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    py_run_opts ro = py_run_opts_default();
+    ro.max_steps = 20000000;
+    ro.make_policy = make_random_steps;
+    ro.program_lines = true;
+    ro.reset = reset;
+    model_opts mo = model_opts_default();
+    static sim_rng rng;
+    sim_rng_seed(&rng, 1);
+    mo.policy = sim_policy_random(&rng);
+    mo.policy.every_step = true;
+    py_session *ss = py_session_open(p, &mo, &ro);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ss);
+    for (int i = 0; i < nseeds; i++) {
+        uint64_t seed = (uint64_t)i + 1;
+        py_policy_req pol = {.blob = &seed, .len = sizeof seed};
+        out[i] = run_in(ss, &pol, &st[i]);
+        pids[i] = py_session_last_pid(ss);
+    }
+    py_session_close(ss);
+    py_program_free(p);
+}
+
+/* Whether this machine can reset a process (cpy_snap.h: Linux 6.14+). */
+static bool can_reset(void)
+{
+    struct utsname u;
+    int maj = 0, min = 0;
+    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &maj, &min) != 2)
+        return false;
+    return cpy_snap_supported() && (maj > 6 || (maj == 6 && min >= 14));
+}
+
+static void test_reset_runs_equal_forked_runs(void)
+{
+    static const char *const progs[] = {"files", "sig", "mm", "exit", "exc", "idrepr", "dead",
+                                        "manythreads", "lots", "rlim", "stdin"};
+    enum { N = 8 };
+    for (size_t k = 0; k < sizeof progs / sizeof progs[0]; k++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/traces/explore/reset/%s.py", THREADSIM_SOURCE_DIR, progs[k]);
+        char *src = ts_read_file(path, NULL);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+        char *a[N], *b[N];
+        int sa[N], sb[N], pa[N], pb[N];
+        session_runs(path, src, PY_RESET_FORK, N, a, sa, pa);
+        session_runs(path, src, PY_RESET_VERIFY, N, b, sb, pb);
+        for (int i = 0; i < N; i++) {
+            if (sa[i] != sb[i] || strcmp(a[i], b[i]) != 0)
+                fprintf(stderr, "\n%s, seed %d: forked (status %d):\n%s\nreset (status %d):\n%s\n",
+                        progs[k], i + 1, sa[i], a[i], sb[i], b[i]);
+            CU_ASSERT_EQUAL(sa[i], sb[i]);
+            CU_ASSERT_STRING_EQUAL(a[i], b[i]);
+            free(a[i]);
+            free(b[i]);
+        }
+        /* forked runs each have a process; with a reset, one process serves
+         * the runs after the first (a program whose runs end their process,
+         * or change what no reset undoes, goes back to forking) */
+        for (int i = 2; i < N; i++)
+            CU_ASSERT_NOT_EQUAL(pa[i], pa[i - 1]);
+        bool reuses = strcmp(progs[k], "exit") != 0 && strcmp(progs[k], "rlim") != 0;
+        if (can_reset() && reuses)
+            for (int i = 2; i < N; i++)
+                CU_ASSERT_EQUAL(pb[i], pb[1]);
+        if (!reuses || !can_reset())
+            CU_ASSERT_NOT_EQUAL(pb[N - 1], pb[N - 2]);
+        free(src);
+    }
+}
+
 TS_TESTS("py_session", TS_TEST(test_session_runs_equal_fresh_runs), TS_TEST(test_made_policies),
-         TS_TEST(test_syntax_error_every_run), TS_TEST(test_sessions_close_in_any_order))
+         TS_TEST(test_syntax_error_every_run), TS_TEST(test_sessions_close_in_any_order),
+         TS_TEST(test_reset_runs_equal_forked_runs))

@@ -171,6 +171,12 @@ py_run_opts ts_py_run_opts(const char *path)
     ro.program_lines = ts_py.program_lines;
     ro.sandbox = ts_py.sandbox;
     ro.child_hook = py__sandbox;
+    /* THREADSIM_RESET=fork|verify: how a session's runs are made pristine
+     * (py.h); for tests and benchmarks: what a run prints is the same */
+    const char *rs = getenv("THREADSIM_RESET");
+    ro.reset = rs && strcmp(rs, "fork") == 0     ? PY_RESET_FORK
+               : rs && strcmp(rs, "verify") == 0 ? PY_RESET_VERIFY
+                                                 : PY_RESET_AUTO;
     return ro;
 }
 

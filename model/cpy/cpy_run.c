@@ -24,6 +24,7 @@
  */
 #include "cpy_int.h"
 #include "../dalloc.h"
+#include "cpy_snap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -848,6 +849,7 @@ static int child__run(const py_program *p, model_result *res)
         o.sim.stack_size = PY_STACK_SIZE;
     o.sink = pipe_sink;
     o.sink_ud = NULL;
+    o.no_teardown = true; /* the run's process exits or is reset right after */
     o.on_decision = NULL;  /* each run's own (zyg__serve), */
     o.sim.max_events = 0;  /* as its event limit */
     o.decision_ud = NULL;
@@ -933,6 +935,255 @@ static int zyg__recv(zyg_req *rq, int fds[2])
     return n >= 1 ? 0 : -1;
 }
 
+/* The process becomes request rq's run (its pipes, its policy) and goes on
+ * into it: a forked child, or the runner after a reset. */
+static void zyg__become_run(const zyg_req *rq, const int fds[2], char *blob)
+{
+    pipe_fd = fds[0];
+    reply_fd = fds[1];
+    pipe_hold = false;
+    pipe_last_flush = 0; /* the first output goes at once */
+    sim_sched *s = model_sched();
+    s->on_decision = rq->decisions ? pipe_decision : NULL;
+    s->cfg.max_events = rq->max_events;
+    s->decision_ud = NULL;
+    if (rq->mode == ZYG_REMOTE)
+        s->policy = (sim_policy){.name = "remote", .pick = child__remote_pick,
+                                 .every_step = rq->every_step != 0,
+                                 .pick_timer = rq->timers ? child__remote_pick : NULL,
+                                 .jitter = rq->jitter};
+    else if (rq->mode == ZYG_MADE)
+        s->policy = cpy.ro.make_policy ? cpy.ro.make_policy(blob, rq->blob_len)
+                                       : sim_policy_fifo();
+    if (cpy.ro.timeout > 0)
+        cpy.wall_deadline = wall_now() + cpy.ro.timeout;
+    cpy_watchdog_start();
+    child__confine();
+}
+
+/* ---- the runner: one process for many runs (cpy_snap.h) ----
+ *
+ * From a session's second run on (the first is a fork, so that a single run
+ * pays nothing for a snapshot), the zygote forks one runner instead of a
+ * process per run. The runner takes a snapshot of itself right there, at
+ * the point where a forked run would start, and serves runs one after
+ * another: each ends with a reset that takes the process back to the
+ * snapshot. The zygote forwards each request (and its pipes, at the same
+ * descriptor numbers a forked run would have) and tells the caller the
+ * runner's pid and status as it would a forked run's: `started` (int32 0)
+ * once the runner took the request, then the run's status: 0 from the
+ * reset, or the wait status when the runner ended instead (the program's
+ * os._exit, a crash, the caller's kill at a timeout, a reset that could
+ * not be done). A runner that is gone is replaced at the next request. */
+
+typedef struct zyg_fwd {
+    zyg_req rq;
+    int32_t fd0, fd1;     /* the numbers the pipes have in the zygote (and a fork) */
+} zyg_fwd;
+
+static pid_t runner_pid;  /* the zygote's runner, 0 if none */
+static int runner_fd = -1;/* the zygote's socket to it */
+static bool runner_off;   /* no snapshot can be taken here: fork per run */
+static unsigned zyg_nreq; /* requests served */
+static unsigned runner_runs;  /* runs the current runner took */
+static unsigned runner_short; /* runners in a row that ended after one run or none */
+static int runner_sock = -1; /* in the runner: its socket to the zygote */
+
+static int sock_send(int fd, const void *buf, size_t n)
+{
+    size_t off = 0;
+    while (off < n) {
+        ssize_t k = send(fd, (const char *)buf + off, n - off, MSG_NOSIGNAL);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        off += (size_t)k;
+    }
+    return 0;
+}
+
+/* In the runner: the next request, its pipes moved to the zygote's numbers. */
+static int runner__recv(zyg_fwd *fw, int fds[2], char **blob)
+{
+    union {
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = {fw, sizeof *fw};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                        .msg_controllen = sizeof u.buf};
+    ssize_t k;
+    while ((k = recvmsg(runner_sock, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+        ;
+    struct cmsghdr *c = k == (ssize_t)sizeof *fw ? CMSG_FIRSTHDR(&mh) : NULL;
+    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+        return -1;
+    int got[2] = {-1, -1};
+    size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    memcpy(got, CMSG_DATA(c), (n > 2 ? 2 : n) * sizeof(int));
+    int32_t want[2] = {fw->fd0, fw->fd1};
+    /* out of the way first, then to the numbers a fork would have */
+    for (int i = 0; i < 2; i++) {
+        if (got[i] < 0)
+            continue;
+        int t = fcntl(got[i], F_DUPFD_CLOEXEC, 800);
+        close(got[i]);
+        got[i] = t;
+    }
+    for (int i = 0; i < 2; i++) {
+        fds[i] = -1;
+        if (got[i] < 0 || want[i] < 0)
+            continue;
+        if (dup3(got[i], want[i], O_CLOEXEC) != want[i])
+            return -1;
+        close(got[i]);
+        fds[i] = want[i];
+    }
+    if (fds[0] < 0)
+        return -1;
+    *blob = fw->rq.blob_len ? malloc(fw->rq.blob_len) : NULL;
+    if (fw->rq.blob_len && (!*blob || io_full(runner_sock, *blob, fw->rq.blob_len, false) != 0))
+        return -1;
+    return 0;
+}
+
+/* The runner's life: the snapshot, then (again after every reset) one
+ * request, and on into its run. */
+static void runner__main(int sock)
+{
+    close(zyg_ctl);
+    zyg_ctl = -1;
+    runner_sock = fcntl(sock, F_DUPFD_CLOEXEC, 950);
+    close(sock);
+    if (runner_sock < 0)
+        _exit(0);
+    int r = cpy_snap_take(cpy.ro.reset == PY_RESET_VERIFY);
+    if (r < 0) {
+        if (cpy.ro.reset == PY_RESET_VERIFY)
+            fprintf(stderr, "threadsim: no in-process reset: %s\n", cpy_snap_why());
+        int32_t no = 1;
+        (void)sock_send(runner_sock, &no, sizeof no);
+        _exit(0);
+    }
+    int32_t ok = 0;
+    if (r == 0 && sock_send(runner_sock, &ok, sizeof ok) != 0)
+        _exit(0);
+    zyg_fwd fw;
+    int fds[2];
+    char *blob = NULL;
+    if (runner__recv(&fw, fds, &blob) != 0 || sock_send(runner_sock, &ok, sizeof ok) != 0)
+        _exit(0);
+    zyg__become_run(&fw.rq, fds, blob);
+}
+
+/* The end of a run in its process: a reset in the runner, else exit. */
+static _Noreturn void zyg__run_over(void)
+{
+    if (runner_sock >= 0)
+        (void)cpy_snap_reset(runner_sock, 0);
+    _exit(0);
+}
+
+/* The runner is gone or going: its wait status. A program whose every
+ * run ends its process (os._exit) or leaves what a reset cannot undo (a
+ * resource limit changed) would pay a snapshot per run: after three such
+ * runners in a row the session forks per run instead. */
+static int32_t zyg__reap_runner(void)
+{
+    if (runner_runs <= 1 && ++runner_short >= 3)
+        runner_off = true;
+    else if (runner_runs > 1)
+        runner_short = 0;
+    runner_runs = 0;
+    int ws = 0;
+    if (runner_fd >= 0)
+        close(runner_fd);
+    runner_fd = -1;
+    if (runner_pid > 0)
+        while (waitpid(runner_pid, &ws, 0) < 0 && errno == EINTR)
+            ;
+    runner_pid = 0;
+    return ws;
+}
+
+/* A runner, forked from here, its snapshot taken; -1 if none can be. */
+static int zyg__start_runner(const int fds[2])
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        close(fds[0]); /* this request's pipes come again through the socket */
+        if (fds[1] >= 0)
+            close(fds[1]);
+        runner__main(sv[1]);
+        return 1; /* in a run */
+    }
+    close(sv[1]);
+    runner_pid = pid;
+    runner_fd = sv[0];
+    int32_t st;
+    if (io_full(runner_fd, &st, sizeof st, false) != 0 || st != 0) {
+        zyg__reap_runner();
+        runner_off = true;
+        return -1;
+    }
+    return 0;
+}
+
+/* Request rq run by the runner: the caller is told its pid, *ws gets its
+ * status. 1 in the runner's run; -1 when no runner can take it (fork). */
+static int zyg__via_runner(const zyg_req *rq, const int fds[2], const char *blob, int32_t *ws)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (runner_pid <= 0) {
+            int r = zyg__start_runner(fds);
+            if (r != 0)
+                return r;
+        }
+        zyg_fwd fw = {.rq = *rq, .fd0 = fds[0], .fd1 = fds[1]};
+        union {
+            char buf[CMSG_SPACE(2 * sizeof(int))];
+            struct cmsghdr align;
+        } u;
+        memset(&u, 0, sizeof u);
+        int nfd = fds[1] >= 0 ? 2 : 1;
+        struct iovec iov = {&fw, sizeof fw};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                            .msg_controllen = CMSG_SPACE(nfd * sizeof(int))};
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(nfd * sizeof(int));
+        memcpy(CMSG_DATA(c), fds, nfd * sizeof(int));
+        int32_t ack = -1;
+        ssize_t k;
+        while ((k = sendmsg(runner_fd, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+            ;
+        if (k == (ssize_t)sizeof fw &&
+            (!rq->blob_len || sock_send(runner_fd, blob, rq->blob_len) == 0) &&
+            io_full(runner_fd, &ack, sizeof ack, false) == 0 && ack == 0) {
+            runner_runs++;
+            int32_t msg = (int32_t)runner_pid;
+            if (io_full(zyg_ctl, &msg, sizeof msg, true) != 0)
+                _exit(0);
+            int32_t done;
+            *ws = io_full(runner_fd, &done, sizeof done, false) == 0 ? done : zyg__reap_runner();
+            return 0;
+        }
+        zyg__reap_runner(); /* it ended between runs (a reset it could not do): another */
+    }
+    return -1;
+}
+
 static void zyg__serve(void)
 {
     for (;;) {
@@ -943,31 +1194,29 @@ static void zyg__serve(void)
         char *blob = rq.blob_len ? malloc(rq.blob_len) : NULL;
         if (rq.blob_len && (!blob || io_full(zyg_ctl, blob, rq.blob_len, false) != 0))
             _exit(0);
+        zyg_nreq++;
+        if (zyg_nreq >= 2 && cpy.ro.reset != PY_RESET_FORK && !cpy.ro.sandbox && !runner_off &&
+            cpy_snap_supported()) {
+            int32_t w = 0;
+            int r = zyg__via_runner(&rq, fds, blob, &w);
+            if (r == 1)
+                return; /* in the runner, into its first run */
+            if (r == 0) {
+                close(fds[0]);
+                if (fds[1] >= 0)
+                    close(fds[1]);
+                free(blob);
+                if (io_full(zyg_ctl, &w, sizeof w, true) != 0)
+                    _exit(0);
+                continue;
+            }
+        }
         pid_t pid = fork();
         if (pid == 0) {
             /* the run */
             close(zyg_ctl);
             zyg_ctl = -1;
-            pipe_fd = fds[0];
-            reply_fd = fds[1];
-            pipe_hold = false;
-            pipe_last_flush = 0; /* the first output goes at once */
-            sim_sched *s = model_sched();
-            s->on_decision = rq.decisions ? pipe_decision : NULL;
-            s->cfg.max_events = rq.max_events;
-            s->decision_ud = NULL;
-            if (rq.mode == ZYG_REMOTE)
-                s->policy = (sim_policy){.name = "remote", .pick = child__remote_pick,
-                                         .every_step = rq.every_step != 0,
-                                         .pick_timer = rq.timers ? child__remote_pick : NULL,
-                                         .jitter = rq.jitter};
-            else if (rq.mode == ZYG_MADE)
-                s->policy = cpy.ro.make_policy ? cpy.ro.make_policy(blob, rq.blob_len)
-                                               : sim_policy_fifo();
-            if (cpy.ro.timeout > 0)
-                cpy.wall_deadline = wall_now() + cpy.ro.timeout;
-            cpy_watchdog_start();
-            child__confine();
+            zyg__become_run(&rq, fds, blob);
             return;
         }
         int32_t msg = pid < 0 ? -1 : (int32_t)pid;
@@ -1113,6 +1362,7 @@ static uint32_t parent__pick(const model_opts *m, const rec_pick *pk, const uint
 
 struct py_session {
     pid_t pid;                /* the zygote */
+    pid_t last_run;           /* the process the last run ran in */
     int ctl;                  /* the socket to it; -1 once it is gone */
     py_run_opts ro;
     int dead_status;          /* the status runs get once the zygote is gone */
@@ -1161,7 +1411,7 @@ py_session *py_session_open(const py_program *p, const model_opts *mo, const py_
         pipe_flush();
         fflush(stdout);
         fflush(stderr);
-        _exit(0);
+        zyg__run_over();
     }
     close(sv[1]);
     ss->pid = pid;
@@ -1260,6 +1510,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
         fprintf(stderr, "threadsim: cannot start the Python engine: fork failed\n");
         return MODEL_EXIT_INTERNAL;
     }
+    ss->last_run = pid;
     rd.fd = -1; /* a new pipe, even if its number is an old one's */
     /* The child stops itself at its timeout; this is for one stuck in C. */
     double deadline = ss->ro.timeout > 0 ? wall_now() + ss->ro.timeout + 2.0 : 0;
@@ -1363,6 +1614,11 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     if (res)
         *res = out;
     return status;
+}
+
+int py_session_last_pid(const py_session *ss)
+{
+    return ss ? (int)ss->last_run : 0;
 }
 
 void py_session_close(py_session *ss)

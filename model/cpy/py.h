@@ -75,7 +75,15 @@ typedef struct py_run_opts {
      * this, called in the run's process: a policy whose state lives in the
      * run (an explorer's seed or schedule prefix) costs no round trips. */
     sim_policy (*make_policy)(const void *blob, size_t len);
+    /* How a session's runs after the first start from the pristine state
+     * (cpy_snap.h): PY_RESET_AUTO, one process reset in place after each
+     * run where the kernel allows it, else a fork per run; PY_RESET_FORK,
+     * always a fork; PY_RESET_VERIFY, as AUTO and every reset checked
+     * page by page (tests). Runs print the same either way. */
+    int reset;
 } py_run_opts;
+
+enum { PY_RESET_AUTO = 0, PY_RESET_FORK = 1, PY_RESET_VERIFY = 2 };
 
 /* Defaults: no argv beyond the file, 200 million lines, 256 MiB, depth 1000,
  * line notes on, no wall-clock timeout, 64 MiB of output. */
@@ -133,5 +141,8 @@ int py_session_run(py_session *s, const py_policy_req *pol, const model_opts *cb
                    model_result *res);
 /* End the session (its process exits). NULL is fine. */
 void py_session_close(py_session *s);
+/* The process id the last run of the session ran in (0 before any): runs
+ * that reset one process (py_run_opts.reset) share it. For tests. */
+int py_session_last_pid(const py_session *s);
 
 #endif

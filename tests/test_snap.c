@@ -1,0 +1,237 @@
+/*
+ * tests/test_snap.c — in-process reset (model/cpy/cpy_snap.h): a process
+ * that takes a snapshot, changes its memory, address space, descriptors,
+ * signal handlers, working folder, umask and timers, and resets, finds
+ * everything as it was, again and again; what a reset cannot undo ends the
+ * process with status 0; where the kernel has no support the snapshot is
+ * refused with a reason, never half taken.
+ *
+ * Each case runs in a child process (a snapshot is of the whole process),
+ * with verify on: every reset also compares every page with the snapshot
+ * and exits 70 on a difference. The child reports through a pipe.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "model/cpy/cpy_snap.h"
+#include "test_util.h"
+
+/* Whether this kernel has all a snapshot needs: asynchronous write-protect
+ * (6.7) and guard pages in PAGEMAP_SCAN (6.14). */
+static bool kernel_has_it(void)
+{
+    struct utsname u;
+    int maj = 0, min = 0;
+    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &maj, &min) != 2)
+        return false;
+    return cpy_snap_supported() && (maj > 6 || (maj == 6 && min >= 14));
+}
+
+static int global_counter = 7;  /* .data */
+static char global_buf[65536];  /* .bss */
+static void on_usr1(int sig) { (void)sig; }
+
+/* Everything the child checks after a reset; 0 if all is as at the
+ * snapshot, else the number of the first check that failed. */
+static int check_state(const char *heap, const char *kept, const char *dir0, mode_t mask0)
+{
+    if (global_counter != 7)
+        return 1;
+    for (size_t i = 0; i < sizeof global_buf; i++)
+        if (global_buf[i] != (char)(i % 251))
+            return 2;
+    for (size_t i = 0; i < 200000; i++)
+        if (heap[i] != 'h')
+            return 3;
+    for (size_t i = 0; i < 16 * 4096; i++)
+        if (kept[i] != (i < 8 * 4096 ? 'k' : 0))
+            return 4;
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd) || strcmp(cwd, dir0) != 0)
+        return 5;
+    mode_t m = umask(0);
+    umask(m);
+    if (m != mask0)
+        return 6;
+    struct sigaction sa;
+    if (sigaction(SIGUSR1, NULL, &sa) != 0 || sa.sa_handler != SIG_DFL)
+        return 7;
+    struct itimerval it;
+    if (getitimer(ITIMER_REAL, &it) != 0 || it.it_value.tv_sec || it.it_value.tv_usec)
+        return 8;
+    if (fcntl(100, F_GETFD) != -1 || errno != EBADF)
+        return 9; /* the run's descriptor is closed */
+    return 0;
+}
+
+/* The child: snapshot, then four runs that change everything, each reset. */
+static void child_main(int report)
+{
+    for (size_t i = 0; i < sizeof global_buf; i++)
+        global_buf[i] = (char)(i % 251);
+    char *heap = malloc(200000);
+    memset(heap, 'h', 200000);
+    /* 16 pages: the first 8 present at the snapshot, the rest never touched */
+    char *kept = mmap(NULL, 16 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    memset(kept, 'k', 8 * 4096);
+    /* a mapping the runs unmap */
+    char *doomed = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    memset(doomed, 'd', 4 * 4096);
+    /* reserved space the runs make writable */
+    char *reserve = mmap(NULL, 64 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    char dir0[4096];
+    if (!getcwd(dir0, sizeof dir0))
+        _exit(90);
+    mode_t mask0 = umask(022);
+    umask(mask0);
+    volatile int round = 0; /* on the stack: reset with the rest */
+
+    int r = cpy_snap_take(true);
+    if (r < 0) {
+        int32_t msg = -1;
+        (void)!write(report, &msg, sizeof msg);
+        _exit(91);
+    }
+    if (r == 1) {
+        int bad = check_state(heap, kept, dir0, mask0);
+        if (bad || round != 0 || doomed[0] != 'd' || doomed[4 * 4096 - 1] != 'd')
+            _exit(bad ? bad : 10);
+        if (cpy_snap_resets() == 4)
+            _exit(0); /* four runs, four good resets */
+    }
+    /* a run: change all of it */
+    round++;
+    global_counter = 99;
+    memset(global_buf, 'x', sizeof global_buf);
+    memset(heap, 'z', 200000);
+    char *more = malloc(1 << 20); /* past the break, or a new mapping */
+    memset(more, 1, 1 << 20);
+    memset(kept + 4 * 4096, 'w', 12 * 4096); /* some present then, some not */
+    madvise(kept, 4096, MADV_DONTNEED);      /* a page of the snapshot dropped */
+    munmap(doomed, 4 * 4096);
+    mprotect(reserve, 8 * 4096, PROT_READ | PROT_WRITE);
+    memset(reserve, 'r', 8 * 4096);
+    (void)!mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    int fd = open("/dev/null", O_RDONLY);
+    dup2(fd, 100);
+    (void)!chdir("/");
+    umask(0777);
+    signal(SIGUSR1, on_usr1);
+    struct itimerval it = {{0, 0}, {100, 0}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    int32_t msg = 42 + (int32_t)cpy_snap_resets();
+    cpy_snap_reset(report, msg);
+    _exit(92); /* not reached */
+}
+
+static void test_reset_undoes_a_run(void)
+{
+    int p[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        child_main(p[1]);
+    }
+    close(p[1]);
+    int32_t got[8];
+    size_t n = 0;
+    while (n < 8 && read(p[0], &got[n], sizeof got[n]) == (ssize_t)sizeof got[n])
+        n++;
+    close(p[0]);
+    int ws = 0;
+    waitpid(pid, &ws, 0);
+    CU_ASSERT_FATAL(WIFEXITED(ws));
+    if (!kernel_has_it()) {
+        /* refused, cleanly, with a reason */
+        CU_ASSERT_EQUAL(WEXITSTATUS(ws), 91);
+        CU_ASSERT_EQUAL(n, 1);
+        return;
+    }
+    if (WEXITSTATUS(ws) != 0)
+        fprintf(stderr, "\nthe reset child exited %d\n", WEXITSTATUS(ws));
+    CU_ASSERT_EQUAL(WEXITSTATUS(ws), 0);
+    /* each run's message, once its descriptors were closed */
+    CU_ASSERT_EQUAL(n, 4);
+    for (size_t i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(got[i], 42 + (int32_t)i);
+}
+
+/* What a reset cannot undo ends the process, with status 0. */
+static void test_reset_gives_up_with_status_0(void)
+{
+    if (!kernel_has_it()) {
+        CU_ASSERT_FALSE(kernel_has_it() && cpy_snap_supported());
+        return;
+    }
+    int p[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        int r = cpy_snap_take(false);
+        if (r != 0)
+            _exit(r < 0 ? 91 : 93); /* a reset must not come back here */
+        struct rlimit rl;
+        getrlimit(RLIMIT_CORE, &rl);
+        rl.rlim_cur = rl.rlim_cur ? 0 : 1;
+        if (rl.rlim_cur > rl.rlim_max)
+            rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_CORE, &rl) != 0)
+            _exit(94);
+        cpy_snap_reset(p[1], 7);
+        _exit(92);
+    }
+    close(p[1]);
+    int32_t got = 0;
+    CU_ASSERT_EQUAL(read(p[0], &got, sizeof got), (ssize_t)sizeof got);
+    CU_ASSERT_EQUAL(got, 7); /* the run was reported over first */
+    close(p[0]);
+    int ws = 0;
+    waitpid(pid, &ws, 0);
+    CU_ASSERT(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+}
+
+/* A process the program forked is no runner: its reset refuses. */
+static void test_reset_refused_in_a_forked_child(void)
+{
+    if (!kernel_has_it()) {
+        CU_ASSERT_EQUAL(cpy_snap_reset(-1, 0), -1);
+        return;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        int r = cpy_snap_take(false);
+        if (r != 0)
+            _exit(91);
+        pid_t c = fork();
+        if (c == 0)
+            _exit(cpy_snap_reset(-1, 0) == -1 ? 0 : 95);
+        int ws = 0;
+        waitpid(c, &ws, 0);
+        _exit(WIFEXITED(ws) ? WEXITSTATUS(ws) : 96);
+    }
+    int ws = 0;
+    waitpid(pid, &ws, 0);
+    CU_ASSERT(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+}
+
+TS_TESTS("snap", TS_TEST(test_reset_undoes_a_run), TS_TEST(test_reset_gives_up_with_status_0),
+         TS_TEST(test_reset_refused_in_a_forked_child))
