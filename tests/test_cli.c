@@ -320,9 +320,13 @@ static void test_threadsim_statuses(void)
     /* usage and I/O trouble: 125 */
     const char *bad[] = {"run", "run nosuch.py", "run daemon-join/join --max-events x",
                          "runs --db /nonexistent/t.db", "diff 1 2 --db /nonexistent/t.db",
-                         "check nosuch/x", "explore", "run daemon-join/join --status-json"};
+                         "check nosuch/x", "explore", "run daemon-join/join --status-json",
+                         "run create/args THREADSIM_RESET"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        out = sh(&st, "%s %s 2>&1", BIN, bad[i]);
+        /* the last: an environment setting out of its range */
+        bool env = strstr(bad[i], "THREADSIM_RESET") != NULL;
+        out = sh(&st, "%s%s %s 2>&1", env ? "THREADSIM_RESET=sometimes " : "", BIN,
+                 env ? "run create/args --no-db" : bad[i]);
         CU_ASSERT_EQUAL(st, 125);
         CU_ASSERT_EQUAL(strncmp(out, "threadsim: ", 11), 0);
         CU_ASSERT_EQUAL(strchr(out, '\n'), out + strlen(out) - 1);

@@ -9,13 +9,16 @@
 # that race or wait, and the lost-update race): `threadsim explore
 # --strategy random --schedules N` (default 500; one schedule at a time:
 # caller, session and run take turns), its wall time, schedules per second and the
-# distinct outputs it found; then python3 runs the same program over and
-# over for the same wall time, and the table shows how many runs it
+# distinct outputs it found; beside it the same exploration with
+# THREADSIM_RESET=fork, the baseline: a fork of the session's zygote per
+# schedule instead of one process reset in place (model/cpy/cpy_snap.h);
+# then python3 runs the same program over and over for the same wall time,
+# and the table shows how many runs it
 # finished and how many distinct outputs they printed. (The tutorial's
 # programs sleep for seconds of real time under python3 and for none
 # under threadsim's virtual clock.) Numbers are the host's wall clock:
 # they vary with the machine and load; nothing here is a test.
-# Last, the floor under it on this machine (tools/bench_fork.c): a bare
+# Last, the floor under the fork baseline on this machine (tools/bench_fork.c): a bare
 # fork, exit and wait of a 1 MiB process, and of a 12 MiB one (a session's
 # zygote holds about that) whose child
 # writes 350 pages, as an explored run of the tutorial's programs does.
@@ -46,13 +49,19 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 py=$(python3 -c 'import sys; print(sys.executable)') || exit 2
 now() { date +%s%N; }
 
-echo "threadsim explore --strategy random --schedules $n vs $py in a loop for the same time"
-printf '%-36s %9s %11s %9s | %9s %9s\n' program seconds schedules/s outcomes "py3 runs" "py3 outs"
+echo "threadsim explore --strategy random --schedules $n (reset in place; fork per schedule) vs $py in a loop for the same time"
+printf '%-36s %9s %11s %11s %9s | %9s %9s\n' program seconds schedules/s "fork sch/s" outcomes "py3 runs" "py3 outs"
 for f in "$@"; do
     t0=$(now)
-    "$ts" explore "$f" --strategy random --schedules "$n" --json >"$tmp/x.json" 2>/dev/null
+    THREADSIM_RESET=fork "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/f.db" >"$tmp/f.json" 2>/dev/null
+    t1=$(now)
+    fns=$((t1 - t0))
+    t0=$(now)
+    "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/r.db" >"$tmp/x.json" 2>/dev/null
     t1=$(now)
     ns=$((t1 - t0))
+    # the two ways find the same outcomes, to the byte
+    cmp -s "$tmp/f.json" "$tmp/x.json" || echo "threadsim: bench_explore: $f: reset and fork reports differ" >&2
     outs=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["outcomes"]))' "$tmp/x.json" 2>/dev/null || echo '?')
     # python3 for the same wall time: count runs and distinct outputs
     python3 - "$py" "$f" "$ns" >"$tmp/py" <<'EOF'
@@ -74,8 +83,8 @@ print(runs, len(seen))
 EOF
     read -r pruns pouts <"$tmp/py"
     rel=${f#"$here"/}
-    awk -v p="$rel" -v ns="$ns" -v n="$n" -v o="$outs" -v pr="$pruns" -v po="$pouts" \
-        'BEGIN { printf "%-36s %9.2f %11.0f %9s | %9s %9s\n", p, ns / 1e9, n / (ns / 1e9), o, pr, po }'
+    awk -v p="$rel" -v ns="$ns" -v fns="$fns" -v n="$n" -v o="$outs" -v pr="$pruns" -v po="$pouts" \
+        'BEGIN { printf "%-36s %9.2f %11.0f %11.0f %9s | %9s %9s\n", p, ns / 1e9, n / (ns / 1e9), n / (fns / 1e9), o, pr, po }'
 done
 # The floor: each schedule forks the session's zygote (one process of tens
 # of MiB), the run writes a few hundred of its pages (a copy each), exits,

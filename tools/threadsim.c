@@ -662,6 +662,11 @@ int main(int argc, char **argv)
         }
         return main__unknown_command(cmd);
     }
+    const char *reset = getenv("THREADSIM_RESET");
+    if (reset && *reset && strcmp(reset, "auto") != 0 && strcmp(reset, "fork") != 0 &&
+        strcmp(reset, "verify") != 0)
+        return ts_usage_error("THREADSIM_RESET must be 'auto', 'fork' or 'verify', not '%s'",
+                              reset);
     int cargc = argc - 1;
     char **cargv = argv + 1;
     const char *status_path = NULL;
