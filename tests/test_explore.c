@@ -349,6 +349,45 @@ static void test_lost_update_found_and_replayed(void)
     free(out);
 }
 
+/* Runs that reset one process (cpy_snap.h), every reset verified page by
+ * page, give the report forked runs give, to the byte: a DFS of a race, a
+ * random search of the Event page, and runs under --sandbox (the runner
+ * confined once, before its snapshot) of a program that makes files. (A
+ * reset found wrong makes its run an engine failure, exit 127: another
+ * outcome in the report.) */
+static char *cli_reset(const char *mode, const char *args, int *status)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "cd " SRC " && echo line | env -u PYTHONUNBUFFERED THREADSIM_RESET=%s " THREADSIM_BINARY
+             " %s --no-db --json 2>/dev/null",
+             mode, args);
+    return ts_capture(cmd, status);
+}
+
+static void test_reset_and_fork_reports_equal(void)
+{
+    static const char *const cases[] = {
+        "explore traces/explore/lost_update_assert.py --strategy dfs --preemptions 1",
+        "explore traces/py3/event/set-wait.py --strategy random --schedules 150",
+        "explore traces/explore/reset/files.py --strategy random --schedules 60 --sandbox",
+        "explore traces/explore/reset/sig.py --strategy pct --schedules 60 --sandbox",
+        "explore traces/explore/reset/stdin.py --strategy random --schedules 30",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int sf, sv;
+        char *f = cli_reset("fork", cases[i], &sf);
+        char *v = cli_reset("verify", cases[i], &sv);
+        CU_ASSERT_EQUAL(sf, sv);
+        if (strcmp(f, v) != 0)
+            fprintf(stderr, "\n%s\nfork:\n%.2000s\nverify:\n%.2000s\n", cases[i], f, v);
+        CU_ASSERT_STRING_EQUAL(f, v);
+        CU_ASSERT_PTR_NOT_NULL(strstr(f, "\"outcomes\": ["));
+        free(f);
+        free(v);
+    }
+}
+
 static void test_deadlock_found(void)
 {
     int st;
@@ -815,7 +854,7 @@ static void test_usage_errors(void)
     }
 }
 
-TS_TESTS("explore", TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink),
+TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink),
          TS_TEST(test_shards_add_up), TS_TEST(test_store_size), TS_TEST(test_lost_update_found_and_replayed),
          TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),

@@ -431,12 +431,26 @@ static void child__init(const py_program *p)
     free(dir);
 }
 
+/* The OS confinement of --sandbox (the caller's hook), once in a process. */
+static void child__enter_sandbox(void)
+{
+    char err[256] = "no sandbox was given";
+    if (!cpy.ro.child_hook ||
+        cpy.ro.child_hook(cpy.ro.child_ud, child_absdir, err, sizeof err) != 0) {
+        fprintf(stderr, "threadsim: --sandbox: %s\n", err);
+        fflush(stderr);
+        _exit(MODEL_EXIT_INTERNAL);
+    }
+}
+
 /* --sandbox, in the run's process: nothing of the caller's (its database
  * above all) stays reachable, the pipes move to 3 and 4, then the OS
- * confinement (the caller's hook). */
+ * confinement. A runner (below) is confined once, before its snapshot,
+ * and gets each run's pipes at 3 and 4 itself. */
+static bool child_confined;
 static void child__confine(void)
 {
-    if (!cpy.ro.sandbox)
+    if (!cpy.ro.sandbox || child_confined)
         return;
     int hi = pipe_fd > reply_fd ? pipe_fd : reply_fd;
     int np = fcntl(pipe_fd, F_DUPFD_CLOEXEC, hi + 1);
@@ -449,13 +463,7 @@ static void child__confine(void)
     pipe_fd = 3;
     reply_fd = nr >= 0 ? 4 : -1;
     close_range(nr >= 0 ? 5 : 4, ~0U, 0);
-    char err[256] = "no sandbox was given";
-    if (!cpy.ro.child_hook ||
-        cpy.ro.child_hook(cpy.ro.child_ud, child_absdir, err, sizeof err) != 0) {
-        fprintf(stderr, "threadsim: --sandbox: %s\n", err);
-        fflush(stderr);
-        _exit(MODEL_EXIT_INTERNAL);
-    }
+    child__enter_sandbox();
 }
 
 /* The program's exit status from a SystemExit being raised (CPython's
@@ -974,7 +982,9 @@ static void zyg__become_run(const zyg_req *rq, const int fds[2], char *blob)
  * once the runner took the request, then the run's status: 0 from the
  * reset, or the wait status when the runner ended instead (the program's
  * os._exit, a crash, the caller's kill at a timeout, a reset that could
- * not be done). A runner that is gone is replaced at the next request. */
+ * not be done). A runner that is gone is replaced at the next request.
+ * Under --sandbox the runner is confined once, before its snapshot, and
+ * puts each run's pipes at 3 and 4 as child__confine does for a fork. */
 
 typedef struct zyg_fwd {
     zyg_req rq;
@@ -1022,12 +1032,19 @@ static int runner__recv(zyg_fwd *fw, int fds[2], char **blob)
     int got[2] = {-1, -1};
     size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
     memcpy(got, CMSG_DATA(c), (n > 2 ? 2 : n) * sizeof(int));
+    /* the numbers a fork would have: the zygote's, or under --sandbox 3
+     * and 4 (child__confine) */
     int32_t want[2] = {fw->fd0, fw->fd1};
-    /* out of the way first, then to the numbers a fork would have */
+    if (cpy.ro.sandbox) {
+        want[0] = 3;
+        want[1] = fw->fd1 >= 0 ? 4 : -1;
+    }
+    /* out of the way first (below RLIMIT_NOFILE: the sandbox lowers it) */
+    int base = (want[0] > want[1] ? want[0] : want[1]) + 1;
     for (int i = 0; i < 2; i++) {
         if (got[i] < 0)
             continue;
-        int t = fcntl(got[i], F_DUPFD_CLOEXEC, 800);
+        int t = fcntl(got[i], F_DUPFD_CLOEXEC, base);
         close(got[i]);
         got[i] = t;
     }
@@ -1058,6 +1075,17 @@ static void runner__main(int sock)
     close(sock);
     if (runner_sock < 0)
         _exit(0);
+    if (cpy.ro.sandbox) {
+        /* confined once, for all its runs: what the snapshot needs is
+         * opened first (the sandbox refuses userfaultfd and /proc) */
+        if (cpy_snap_open() != 0) {
+            int32_t no = 1;
+            (void)sock_send(runner_sock, &no, sizeof no);
+            _exit(0);
+        }
+        child__enter_sandbox();
+        child_confined = true;
+    }
     int r = cpy_snap_take(cpy.ro.reset == PY_RESET_VERIFY);
     if (r < 0) {
         if (cpy.ro.reset == PY_RESET_VERIFY)
@@ -1195,7 +1223,7 @@ static void zyg__serve(void)
         if (rq.blob_len && (!blob || io_full(zyg_ctl, blob, rq.blob_len, false) != 0))
             _exit(0);
         zyg_nreq++;
-        if (zyg_nreq >= 2 && cpy.ro.reset != PY_RESET_FORK && !cpy.ro.sandbox && !runner_off &&
+        if (zyg_nreq >= 2 && cpy.ro.reset != PY_RESET_FORK && !runner_off &&
             cpy_snap_supported()) {
             int32_t w = 0;
             int r = zyg__via_runner(&rq, fds, blob, &w);
@@ -1515,6 +1543,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     /* The child stops itself at its timeout; this is for one stuck in C. */
     double deadline = ss->ro.timeout > 0 ? wall_now() + ss->ro.timeout + 2.0 : 0;
     bool got_result = false, timed_out = false;
+    bool result_sent = false; /* by the run itself (not a stack overflow's limit) */
     int status = MODEL_EXIT_INTERNAL;
     sim_event last = {0};
     char *text = NULL, *reason = NULL, *ids = NULL;
@@ -1579,6 +1608,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
             status = rr.status;
             out = rr.res;
             got_result = true;
+            result_sent = true;
         } else {
             break;
         }
@@ -1594,6 +1624,14 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
         close(ss->ctl);
         ss->ctl = -1;
         waitpid(ss->pid, NULL, 0);
+    }
+    if (result_sent && ws != 0 && !timed_out) {
+        /* the run's process failed after its result: a crash on the way
+         * out, or a reset that did not restore the snapshot (verified) */
+        fflush(stdout);
+        fprintf(stderr, "threadsim: internal error: the Python engine failed after the run "
+                        "(wait status %d)\n", (int)ws);
+        status = MODEL_EXIT_INTERNAL;
     }
     if (!got_result) {
         fflush(stdout);

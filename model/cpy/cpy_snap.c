@@ -16,6 +16,10 @@ bool cpy_snap_supported(void)
 {
     return false;
 }
+int cpy_snap_open(void)
+{
+    return -1;
+}
 int cpy_snap_take(bool verify)
 {
     (void)verify;
@@ -164,7 +168,8 @@ typedef struct snap_state {
     int verify;
     uint64_t resets;
     sim_ctx here, rctx, from;
-    int uffd, pm, maps, fddir, cwd;
+    int uffd, pm, maps, fddir;
+    char cwd_path[4096];
     int notify_fd;
     int32_t msg;
     uintptr_t brk;
@@ -207,6 +212,7 @@ bool cpy_snap_supported(void)
 }
 static size_t snap__normalize(snap_vma *v, size_t n);
 static size_t snap__vma_at(uintptr_t a);
+static int snap__notify(int32_t msg);
 static char take_why[256] = "";
 
 static void snap__why(const char *what, long err)
@@ -623,8 +629,12 @@ static int snap__fail_take(const char *why, long err)
     return -1;
 }
 
-int cpy_snap_take(bool verify)
+static bool snap_opened;
+
+int cpy_snap_open(void)
 {
+    if (snap_opened)
+        return 0;
     snap_ctx_ops = sim_ctx_backend_find("asm");
     if (!snap_ctx_ops) {
         snprintf(take_why, sizeof take_why, "no asm context backend");
@@ -639,7 +649,6 @@ int cpy_snap_take(bool verify)
         return -1;
     }
     take_why[0] = '\0';
-    S->verify = verify;
     {
         /* the library functions a reset calls, called once now: a binary
          * bound lazily writes a function's address into its GOT (tracked
@@ -650,7 +659,7 @@ int cpy_snap_take(bool verify)
         memcpy(b, a, one);
         S->why[0] = (char)(memcmp(a, b, one) + (memchr(a, 1, one) != NULL) + (int)strlen(b));
     }
-    S->uffd = S->pm = S->maps = S->fddir = S->cwd = -1;
+    S->uffd = S->pm = S->maps = S->fddir = -1;
     long fd = SYS3(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK, 0, 0);
     if (fd < 0)
         fd = SYS3(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | SNAP_UFFD_USER_MODE_ONLY, 0, 0);
@@ -665,9 +674,22 @@ int cpy_snap_take(bool verify)
     S->pm = snap__highfd(SYS3(SYS_open, "/proc/self/pagemap", O_RDONLY | O_CLOEXEC, 0));
     S->maps = snap__highfd(SYS3(SYS_open, "/proc/self/maps", O_RDONLY | O_CLOEXEC, 0));
     S->fddir = snap__highfd(SYS3(SYS_open, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
-    S->cwd = snap__highfd(SYS3(SYS_open, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
-    if (S->pm < 0 || S->maps < 0 || S->fddir < 0 || S->cwd < 0)
+    if (S->pm < 0 || S->maps < 0 || S->fddir < 0)
         return snap__fail_take("cannot open /proc/self", -1);
+    snap_opened = true;
+    return 0;
+}
+
+int cpy_snap_take(bool verify)
+{
+    if (cpy_snap_open() != 0)
+        return -1;
+    S->verify = verify;
+    /* the working folder by name: a sandbox entered since cpy_snap_open()
+     * may have moved it, and allows no descriptor past its RLIMIT_NOFILE */
+    long cw = SYS3(SYS_getcwd, S->cwd_path, sizeof S->cwd_path, 0);
+    if (cw < 0)
+        return snap__fail_take("cannot name the working folder", cw);
 
     S->pid = SYS3(SYS_getpid, 0, 0, 0);
     S->brk = (uintptr_t)SYS3(SYS_brk, 0, 0, 0);
@@ -704,7 +726,7 @@ int cpy_snap_take(bool verify)
             continue;
         struct snap_uffdio_register rg = {.range = {v->start, v->end - v->start},
                                           .mode = SNAP_UFFDIO_REGISTER_MODE_WP};
-        r = SYS3(SYS_ioctl, S->uffd, SNAP_UFFDIO_REGISTER, &rg);
+        long r = SYS3(SYS_ioctl, S->uffd, SNAP_UFFDIO_REGISTER, &rg);
         if (r != 0)
             return snap__fail_take("cannot register memory with userfaultfd", r);
         v->tracked = 1;
@@ -733,6 +755,7 @@ int cpy_snap_take(bool verify)
 
 _Noreturn static void snap__give_up(const char *why, long err)
 {
+    (void)snap__notify(0); /* the run itself was over and fine */
     snap__why(why, err);
     if (S->verify) {
         SYS3(SYS_write, 2, "threadsim: reset: ", 18);
@@ -743,6 +766,19 @@ _Noreturn static void snap__give_up(const char *why, long err)
         SYS3(SYS_exit_group, 0, 0, 0);
 }
 
+/* Tells the caller the run is over, once. */
+static int snap__notify(int32_t msg)
+{
+    int fd = S->notify_fd;
+    S->notify_fd = -1;
+    if (fd < 0)
+        return 0;
+    return SYS3(SYS_write, fd, &msg, sizeof msg) == sizeof msg ? 0 : -1;
+}
+
+/* A reset that is not right: said on stderr, and to the caller as the
+ * run's status (a wait status of exit 70), which the caller takes for an
+ * engine failure; then the process ends. */
 _Noreturn static void snap__verify_failed(uintptr_t at, const char *what)
 {
     char msg[256];
@@ -753,6 +789,7 @@ _Noreturn static void snap__verify_failed(uintptr_t at, const char *what)
                      (unsigned long)at, (unsigned long)S->resets, v ? (unsigned long)v->start : 0UL,
                      v ? (unsigned long)v->end : 0UL, v && v->tracked ? ", tracked" : "");
     SYS3(SYS_write, 2, msg, k);
+    (void)snap__notify(70 << 8);
     for (;;)
         SYS3(SYS_exit_group, 70, 0, 0);
 }
@@ -989,7 +1026,8 @@ static void snap__reset_entry(void)
             ino != S->fds[i].ino)
             snap__give_up("a descriptor of the snapshot was closed or replaced", 0);
     }
-    if (S->notify_fd >= 0 && SYS3(SYS_write, S->notify_fd, &S->msg, sizeof S->msg) != sizeof S->msg)
+    /* the run is over for the caller (after the checks, when verifying) */
+    if (!S->verify && snap__notify(S->msg) != 0)
         snap__give_up("the caller is gone", 0);
     for (int res = 0; res < 16; res++) {
         uint64_t l[2];
@@ -1055,11 +1093,14 @@ static void snap__reset_entry(void)
             SYS6(SYS_rt_sigaction, sig, &S->act[sig], 0, 8, 0, 0) != 0)
             snap__give_up("cannot put a signal's handler back", 0);
     }
-    if (SYS3(SYS_fchdir, S->cwd, 0, 0) != 0)
+    if (SYS3(SYS_chdir, S->cwd_path, 0, 0) != 0)
         snap__give_up("cannot go back to the working folder", 0);
     SYS3(SYS_umask, S->umask, 0, 0);
-    if (S->verify)
+    if (S->verify) {
         snap__verify();
+        if (snap__notify(S->msg) != 0)
+            snap__give_up("the caller is gone", 0);
+    }
     S->resets++;
     sim_ctx_switch(snap_ctx_ops, &S->from, &S->here, true);
     snap__give_up("resumed a reset", 0);

@@ -25,7 +25,8 @@
  *   - asks the kernel (PAGEMAP_SCAN) which tracked pages were written and
  *     copies each back from the snapshot, or drops it when it was not there
  *     then; then protects them again;
- *   - puts back signal dispositions, the working folder and the umask,
+ *   - puts back signal dispositions, the working folder (by name: a
+ *     sandbox may allow no spare descriptor) and the umask,
  *     cancels interval timers and discards pending signals;
  *   - resumes the code that took the snapshot: cpy_snap_take() returns 1.
  * All of it runs on its own stack, from its own state, in a region at a
@@ -42,8 +43,9 @@
  *
  * With verify set, each reset then compares every page of the snapshot with
  * memory, and checks that every tracked page absent from the snapshot reads
- * as zeros; a difference is reported on stderr and the process exits 70.
- * Tests run with it on.
+ * as zeros, before it tells the caller the run is over; a difference is
+ * reported on stderr, told to the caller as the wait status of exit 70, and
+ * the process exits 70. Tests run with it on.
  */
 #ifndef CPY_SNAP_H
 #define CPY_SNAP_H
@@ -54,6 +56,11 @@
 /* False where this build cannot take snapshots at all (not x86-64 Linux,
  * or a sanitizer build); true does not promise the kernel will allow it. */
 bool cpy_snap_supported(void);
+
+/* What a snapshot needs from the system before a sandbox refuses it (its
+ * region, a userfaultfd, /proc/self's pagemap, maps and fd list): 0, or -1
+ * (cpy_snap_why()). cpy_snap_take() does it if it was not done. */
+int cpy_snap_open(void);
 
 /* Takes the snapshot at this call. Returns 0 the first time, 1 each time a
  * reset brought the process back here, -1 (cpy_snap_why()) when no
