@@ -64,6 +64,26 @@ static void test_random_policy_identical(void)
     free(first);
 }
 
+/* Process ids are fixed (a run's process is a fork, or one process reset
+ * between runs): the same in every run and every explored schedule; a
+ * signal to "itself" reaches the run's real process; the parent's id is no
+ * process to signal. */
+static void test_process_ids_fixed(void)
+{
+    int st;
+    char *out = cli("run traces/explore/reset/pids.py --no-db", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "4242 Thread-1 (w) worker 0 in 4242\n"
+                          "4242 Thread-2 (w) worker 1 in 4242\n"
+                          "4242 4241 ['usr1', '[Errno 1] threadsim: the parent process may not "
+                          "be signalled']\n");
+    free(out);
+    out = cli("explore traces/explore/reset/pids.py --no-db --schedules 50", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "50 schedules, 1 distinct outcome\n"));
+    free(out);
+}
+
 /* `# threadsim: WORD REST` of a hostile program, or "" */
 static void directive(const char *src, const char *word, char *out, size_t cap)
 {
@@ -251,7 +271,7 @@ static void test_no_copy_relocations_of_python_data(void)
 
 int main(void)
 {
-    static const ts_test tests[] = {TS_TEST(test_reprs_identical_200_runs),
+    static const ts_test tests[] = {TS_TEST(test_reprs_identical_200_runs), TS_TEST(test_process_ids_fixed),
                                     TS_TEST(test_random_policy_identical),
                                     TS_TEST(test_hostile_programs),
                                     TS_TEST(test_sandbox_scratch_removed),

@@ -215,7 +215,7 @@ static bool can_reset(void)
 static void test_reset_runs_equal_forked_runs(void)
 {
     static const char *const progs[] = {"files", "sig", "mm", "exit", "exc", "idrepr", "dead",
-                                        "manythreads", "lots", "rlim", "stdin"};
+                                        "manythreads", "lots", "rlim", "stdin", "pids"};
     enum { N = 8 };
     for (size_t k = 0; k < sizeof progs / sizeof progs[0]; k++) {
         char path[512];

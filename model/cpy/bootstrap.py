@@ -154,6 +154,38 @@ seed.__doc__ = _random_seed.__doc__
 _random.Random.seed = seed
 _random.seed(_seed)
 
+# --- process ids: fixed, as everything else a run can print ---------------------
+# A run's process is a fork, or one process reset between runs (cpy_snap.h):
+# the host's ids would differ from run to run and from one way to the other.
+# os.getpid() is 4242 and os.getppid() 4241 in every run; os.kill of 4242 is
+# the program's own process, as it would be; of 4241, refused (that id is no
+# process of the program's, and the real parent is threadsim).
+_real_getpid = os.getpid
+_real_kill = os.kill
+_VPID, _VPPID = 4242, 4241
+
+
+def getpid():
+    """The run's process id: 4242 in every run (threadsim)."""
+    return _VPID
+
+
+def getppid():
+    """The run's parent's process id: 4241 in every run (threadsim)."""
+    return _VPPID
+
+
+def kill(pid, sig, /):
+    if pid == _VPID:
+        pid = _real_getpid()
+    elif pid == _VPPID:
+        raise PermissionError(1, "threadsim: the parent process may not be signalled")
+    return _real_kill(pid, sig)
+
+
+kill.__doc__ = _real_kill.__doc__
+os.getpid, os.getppid, os.kill = getpid, getppid, kill
+
 # --- threading.local ---------------------------------------------------------------
 # CPython's C _thread._local, in Python (_threading_local's algorithm): named
 # so that its messages and reprs are CPython's ("'_thread._local' object has
