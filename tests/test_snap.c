@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +208,46 @@ static void test_reset_gives_up_with_status_0(void)
     CU_ASSERT(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
 }
 
+static void *sleeper(void *arg)
+{
+    (void)arg;
+    pause();
+    return NULL;
+}
+
+/* Another OS thread (a program's ctypes call): no reset under it. */
+static void test_reset_gives_up_with_a_second_thread(void)
+{
+    if (!kernel_has_it()) {
+        CU_ASSERT_FALSE(kernel_has_it());
+        return;
+    }
+    int p[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        int r = cpy_snap_take(false);
+        if (r != 0)
+            _exit(r < 0 ? 91 : 93);
+        pthread_t t;
+        if (pthread_create(&t, NULL, sleeper, NULL) != 0)
+            _exit(94);
+        cpy_snap_reset(p[1], 9);
+        _exit(92);
+    }
+    close(p[1]);
+    int32_t got = 0;
+    CU_ASSERT_EQUAL(read(p[0], &got, sizeof got), (ssize_t)sizeof got);
+    CU_ASSERT_EQUAL(got, 9);
+    close(p[0]);
+    int ws = 0;
+    waitpid(pid, &ws, 0);
+    CU_ASSERT(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+}
+
 /* A process the program forked is no runner: its reset refuses. */
 static void test_reset_refused_in_a_forked_child(void)
 {
@@ -234,4 +275,5 @@ static void test_reset_refused_in_a_forked_child(void)
 }
 
 TS_TESTS("snap", TS_TEST(test_reset_undoes_a_run), TS_TEST(test_reset_gives_up_with_status_0),
+         TS_TEST(test_reset_gives_up_with_a_second_thread),
          TS_TEST(test_reset_refused_in_a_forked_child))

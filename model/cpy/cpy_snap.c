@@ -168,7 +168,7 @@ typedef struct snap_state {
     int verify;
     uint64_t resets;
     sim_ctx here, rctx, from;
-    int uffd, pm, maps, fddir;
+    int uffd, pm, maps, fddir, taskdir;
     char cwd_path[4096];
     int notify_fd;
     int32_t msg;
@@ -520,6 +520,26 @@ static int snap__each_fd(int (*cb)(int fd))
     }
 }
 
+/* The threads of this process (entries of /proc/self/task), or -1. */
+static int snap__threads(void)
+{
+    if (SYS3(SYS_lseek, S->taskdir, 0, SEEK_SET) != 0)
+        return -1;
+    int n = 0;
+    for (;;) {
+        long k = SYS3(SYS_getdents64, S->taskdir, S->dents, sizeof S->dents);
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            return n;
+        for (long off = 0; off < k;) {
+            struct snap_dirent *d = (struct snap_dirent *)(S->dents + off);
+            off += d->reclen;
+            n += d->name[0] >= '0' && d->name[0] <= '9';
+        }
+    }
+}
+
 static int snap__note_fd(int fd)
 {
     if (S->nfd == SNAP_MAXFD)
@@ -659,7 +679,7 @@ int cpy_snap_open(void)
         memcpy(b, a, one);
         S->why[0] = (char)(memcmp(a, b, one) + (memchr(a, 1, one) != NULL) + (int)strlen(b));
     }
-    S->uffd = S->pm = S->maps = S->fddir = -1;
+    S->uffd = S->pm = S->maps = S->fddir = S->taskdir = -1;
     long fd = SYS3(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK, 0, 0);
     if (fd < 0)
         fd = SYS3(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | SNAP_UFFD_USER_MODE_ONLY, 0, 0);
@@ -674,7 +694,8 @@ int cpy_snap_open(void)
     S->pm = snap__highfd(SYS3(SYS_open, "/proc/self/pagemap", O_RDONLY | O_CLOEXEC, 0));
     S->maps = snap__highfd(SYS3(SYS_open, "/proc/self/maps", O_RDONLY | O_CLOEXEC, 0));
     S->fddir = snap__highfd(SYS3(SYS_open, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
-    if (S->pm < 0 || S->maps < 0 || S->fddir < 0)
+    S->taskdir = snap__highfd(SYS3(SYS_open, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
+    if (S->pm < 0 || S->maps < 0 || S->fddir < 0 || S->taskdir < 0)
         return snap__fail_take("cannot open /proc/self", -1);
     snap_opened = true;
     return 0;
@@ -691,6 +712,8 @@ int cpy_snap_take(bool verify)
     if (cw < 0)
         return snap__fail_take("cannot name the working folder", cw);
 
+    if (snap__threads() != 1)
+        return snap__fail_take("the process has more than one thread", 0);
     S->pid = SYS3(SYS_getpid, 0, 0, 0);
     S->brk = (uintptr_t)SYS3(SYS_brk, 0, 0, 0);
     S->umask = (uint32_t)SYS3(SYS_umask, 022, 0, 0);
@@ -755,7 +778,7 @@ int cpy_snap_take(bool verify)
 
 _Noreturn static void snap__give_up(const char *why, long err)
 {
-    (void)snap__notify(0); /* the run itself was over and fine */
+    (void)snap__notify(S->msg); /* the run itself was over, and fine */
     snap__why(why, err);
     if (S->verify) {
         SYS3(SYS_write, 2, "threadsim: reset: ", 18);
@@ -1015,6 +1038,10 @@ static void snap__verify(void)
 static void snap__reset_entry(void)
 {
     sim_ctx_entered();
+    /* one thread, as at the snapshot: memory cannot be put back under
+     * another (a program's ctypes call to pthread_create) */
+    if (snap__threads() != 1)
+        snap__give_up("the process has more threads than at the snapshot", 0);
     /* descriptors: the run's go; the snapshot's must be the same files */
     if (snap__each_fd(snap__close_new) != 0)
         snap__give_up("cannot list the open descriptors", -1);
