@@ -3,7 +3,7 @@
 # schedules, beside what python3 shows in the same wall time (issue 10,
 # item 6), in one run.
 #
-#   tools/bench_explore.sh [--schedules N] [--threadsim PATH] [FILE.py...]
+#   tools/bench_explore.sh [--schedules N] [--cpu C] [--threadsim PATH] [FILE.py...]
 #
 # For each program (default: the tutorial's Python 3 pages with threads
 # that race or wait, and the lost-update race): `threadsim explore
@@ -16,7 +16,12 @@
 # and the table shows how many runs it
 # finished and how many distinct outputs they printed. (The tutorial's
 # programs sleep for seconds of real time under python3 and for none
-# under threadsim's virtual clock.) Numbers are the host's wall clock:
+# under threadsim's virtual clock.) Everything runs pinned to one CPU
+# (taskset -c C; default the last one), so the rates are per core: the
+# explorer, the session's zygote and its runner hand work to each other,
+# and on this VM a wake-up on another CPU costs more than the overlap
+# gains (args: about 2360/s pinned, 1770-2060/s not). Numbers are the
+# host's wall clock:
 # they vary with the machine and load; nothing here is a test.
 # Last, the floor under the fork baseline on this machine (tools/bench_fork.c): a bare
 # fork, exit and wait of a 1 MiB process, and of a 12 MiB one (a session's
@@ -27,15 +32,20 @@ set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 ts=$here/build/tools/threadsim
 n=500
+cpu=$(($(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) - 1))
 while [ $# -gt 0 ]; do
     case $1 in
     --schedules) n=$2; shift 2 ;;
     --threadsim) ts=$2; shift 2 ;;
+    --cpu) cpu=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "threadsim: bench_explore: unknown option $1" >&2; exit 2 ;;
     *) break ;;
     esac
 done
+case $cpu in ''|*[!0-9]*) echo "threadsim: bench_explore: --cpu needs a CPU number" >&2; exit 2 ;; esac
+pin=
+command -v taskset >/dev/null 2>&1 && pin="taskset -c $cpu"
 case $n in ''|*[!0-9]*|0) echo "threadsim: bench_explore: --schedules needs a positive number" >&2; exit 2 ;; esac
 command -v python3 >/dev/null 2>&1 || { echo "threadsim: bench_explore: python3 not found" >&2; exit 2; }
 [ -x "$ts" ] || { echo "threadsim: bench_explore: no threadsim at $ts (build it, or --threadsim PATH)" >&2; exit 2; }
@@ -49,22 +59,22 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 py=$(python3 -c 'import sys; print(sys.executable)') || exit 2
 now() { date +%s%N; }
 
-echo "threadsim explore --strategy random --schedules $n (reset in place; fork per schedule) vs $py in a loop for the same time"
+echo "threadsim explore --strategy random --schedules $n (reset in place; fork per schedule) vs $py in a loop for the same time${pin:+, on CPU $cpu}"
 printf '%-36s %9s %11s %11s %9s | %9s %9s\n' program seconds schedules/s "fork sch/s" outcomes "py3 runs" "py3 outs"
 for f in "$@"; do
     t0=$(now)
-    THREADSIM_RESET=fork "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/f.db" >"$tmp/f.json" 2>/dev/null
+    THREADSIM_RESET=fork $pin "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/f.db" >"$tmp/f.json" 2>/dev/null
     t1=$(now)
     fns=$((t1 - t0))
     t0=$(now)
-    "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/r.db" >"$tmp/x.json" 2>/dev/null
+    $pin "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/r.db" >"$tmp/x.json" 2>/dev/null
     t1=$(now)
     ns=$((t1 - t0))
     # the two ways find the same outcomes, to the byte
     cmp -s "$tmp/f.json" "$tmp/x.json" || echo "threadsim: bench_explore: $f: reset and fork reports differ" >&2
     outs=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["outcomes"]))' "$tmp/x.json" 2>/dev/null || echo '?')
     # python3 for the same wall time: count runs and distinct outputs
-    python3 - "$py" "$f" "$ns" >"$tmp/py" <<'EOF'
+    $pin python3 - "$py" "$f" "$ns" >"$tmp/py" <<'EOF'
 import subprocess, sys, time
 py, prog, ns = sys.argv[1], sys.argv[2], int(sys.argv[3])
 end = time.monotonic() + ns / 1e9
@@ -90,6 +100,6 @@ done
 # of MiB), the run writes a few hundred of its pages (a copy each), exits,
 # and is waited for. The same in C, beside it:
 if [ -x "$here/build/tools/bench_fork" ]; then
-    "$here/build/tools/bench_fork" 1 0
-    "$here/build/tools/bench_fork" 12 350
+    $pin "$here/build/tools/bench_fork" 1 0
+    $pin "$here/build/tools/bench_fork" 12 350
 fi
