@@ -118,8 +118,10 @@ void sim_emit(sim_sched *s, sim_event *ev)
 static void sched__event(sim_sched *s, sim_ev_kind kind, uint32_t thread, uint32_t other,
                          uint32_t obj, int64_t arg, const char *reason, const char *text)
 {
+    /* the text's length only for a sink (nobody else reads it): an
+     * unrecorded run counts its events and nothing more */
     sim_event ev = {.kind = kind, .thread = thread, .other = other, .obj = obj, .arg = arg,
-                    .reason = reason, .text = text, .len = text ? strlen(text) : 0};
+                    .reason = reason, .text = text, .len = text && s->sink ? strlen(text) : 0};
     sim_emit(s, &ev);
 }
 
