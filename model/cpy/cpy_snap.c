@@ -1008,6 +1008,8 @@ static void snap__verify(void)
     }
     for (size_t i = 0; i < S->nrun; i++) {
         const snap_run *r = &S->run[i];
+        if (memcmp((const void *)r->addr, SNAP_DATA + r->data, r->len) == 0)
+            continue;
         for (size_t k = 0; k < r->len; k++) {
             uintptr_t p = r->addr + k;
             if (((char *)p)[0] != SNAP_DATA[r->data + k] && !(p >= rs && p < re))
