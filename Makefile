@@ -79,6 +79,7 @@ bench: build
 	$(BUILD)/tools/bench_engine
 	$(BUILD)/tools/bench_threads
 	$(BUILD)/tools/bench_store
+	env -u PYTHONUNBUFFERED tools/bench_explore.sh
 
 ci: test sanitize clang fuzz-smoke
 
