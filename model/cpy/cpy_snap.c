@@ -729,6 +729,12 @@ int cpy_snap_take(bool verify)
     S->nfd = 0;
     if (snap__each_fd(snap__note_fd) != 0)
         return snap__fail_take("cannot list the open descriptors", -1);
+    for (size_t i = 1; i < S->nfd; i++) /* ascending, for snap__close_gaps */
+        for (size_t j = i; j > 0 && S->fds[j - 1].fd > S->fds[j].fd; j--) {
+            snap_fd t = S->fds[j];
+            S->fds[j] = S->fds[j - 1];
+            S->fds[j - 1] = t;
+        }
 
     long n = snap__read_maps(S->vma);
     if (n < 0)
@@ -817,13 +823,18 @@ _Noreturn static void snap__verify_failed(uintptr_t at, const char *what)
         SYS3(SYS_exit_group, 70, 0, 0);
 }
 
-static int snap__close_new(int fd)
+/* Closes every descriptor but the snapshot's (S->fds, ascending): one
+ * close_range per gap between them, and one past the last. */
+static int snap__close_gaps(void)
 {
-    for (size_t i = 0; i < S->nfd; i++)
-        if (S->fds[i].fd == fd)
-            return 0;
-    SYS3(SYS_close, fd, 0, 0);
-    return 0;
+    unsigned lo = 0;
+    for (size_t i = 0; i < S->nfd; i++) {
+        unsigned fd = (unsigned)S->fds[i].fd;
+        if (fd > lo && SYS3(SYS_close_range, lo, fd - 1, 0) != 0)
+            return -1;
+        lo = fd + 1;
+    }
+    return SYS3(SYS_close_range, lo, ~0U, 0) == 0 ? 0 : -1;
 }
 
 static bool snap__same_attrs(const snap_vma *a, const snap_vma *b)
@@ -1045,8 +1056,8 @@ static void snap__reset_entry(void)
     if (snap__threads() != 1)
         snap__give_up("the process has more threads than at the snapshot", 0);
     /* descriptors: the run's go; the snapshot's must be the same files */
-    if (snap__each_fd(snap__close_new) != 0)
-        snap__give_up("cannot list the open descriptors", -1);
+    if (snap__close_gaps() != 0)
+        snap__give_up("cannot close the run's descriptors", -1);
     for (size_t i = 0; i < S->nfd; i++) {
         uint64_t dev, ino;
         if (S->fds[i].fd == S->fddir)
