@@ -10,21 +10,29 @@
  * cold TLBs: about 1.7 ms per schedule for a tutorial program, ~600/s. A
  * reset writes back only the pages the run wrote, in the same process.
  *
- * How (Linux 6.7+, x86-64): every private anonymous read-write mapping is
+ * How (Linux 6.14+, x86-64): every private anonymous read-write mapping is
  * registered with a userfaultfd in asynchronous write-protect mode
  * (UFFD_FEATURE_WP_ASYNC): the kernel itself unprotects a page at its first
  * write and notes it as written, no fault reaches us. The private writable
  * mappings of files (the libraries' .data) are first turned into anonymous
  * ones with the same bytes (the kernel cannot track those). The snapshot
- * copies the pages present then. A reset:
- *   - closes every descriptor the run opened, checks the others are the same
- *     files, and then tells the caller the run is over (notify_fd, msg);
- *   - puts back the program break, unmaps what the run mapped, and undoes the
- *     run's mprotects of reserved (PROT_NONE) address space (the
- *     deterministic allocator commits its region that way);
- *   - asks the kernel (PAGEMAP_SCAN) which tracked pages were written and
- *     copies each back from the snapshot, or drops it when it was not there
- *     then; then protects them again;
+ * copies the pages present then and notes the guard pages (PAGEMAP_SCAN's
+ * PAGE_IS_GUARD, 6.14). A reset:
+ *   - closes every descriptor the run opened (a close_range per gap between
+ *     the snapshot's), checks the others are the same files, and then
+ *     tells the caller the run is over (notify_fd, msg);
+ *   - puts back the program break, unmaps what the run mapped, maps again
+ *     what it unmapped (bytes and guard pages), and undoes the run's
+ *     mprotects of reserved (PROT_NONE) address space (the deterministic
+ *     allocator commits its region that way);
+ *   - asks the kernel (PAGEMAP_SCAN, 6.7) which tracked pages were written
+ *     or are absent: a written page gets the snapshot's bytes back, or
+ *     zeros (kept, so the next run's write costs no fresh page) where the
+ *     snapshot had no page; a page of the snapshot the run dropped is
+ *     copied back; all are protected again, a span per write-protect call,
+ *     but for hot pages: those the last run wrote too stay writable for
+ *     good and are copied back at every reset (a copy is cheaper than the
+ *     fault of a write to a protected page, about 0.6 us here);
  *   - puts back signal dispositions, the working folder (by name: a
  *     sandbox may allow no spare descriptor) and the umask,
  *     cancels interval timers and discards pending signals;
