@@ -2,7 +2,8 @@
  * tests/test_snap.c — in-process reset (model/cpy/cpy_snap.h): a process
  * that takes a snapshot, changes its memory, address space, descriptors,
  * signal handlers, working folder, umask and timers, and resets, finds
- * everything as it was, again and again; what a reset cannot undo ends the
+ * everything as it was, again and again; what a reset cannot undo (a
+ * resource limit, another OS thread) ends the
  * process with status 0; where the kernel has no support the snapshot is
  * refused with a reason, never half taken.
  *

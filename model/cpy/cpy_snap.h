@@ -41,11 +41,11 @@
  * fixed address (SNAP_BASE) outside what it tracks, with raw system calls
  * (not even errno is written).
  *
- * What a reset cannot undo (a mapping of the snapshot unmapped or changed,
- * a descriptor of the snapshot closed or replaced, a resource limit changed,
- * another OS thread) ends the process instead, with status 0 (the run itself
- * was over and reported): the caller starts another process for the next
- * run. Where no snapshot can be taken (another architecture, an older
+ * What a reset cannot undo (a mapping of a file, or a shared one, where
+ * the snapshot had another; a descriptor of the snapshot closed or
+ * replaced; a resource limit or the user or group ids changed; another OS
+ * thread) ends the process instead, with status 0 (the run itself was over
+ * and reported): the caller starts another process for the next run. Where no snapshot can be taken (another architecture, an older
  * kernel, userfaultfd refused, a sanitizer build) cpy_snap_take() says so
  * and the caller forks per run as before.
  *
