@@ -177,7 +177,7 @@ typedef struct snap_state {
     uint64_t mask;
     struct snap_kact act[65];
     uint64_t lim[16][2];
-    uint32_t ids[6];           /* real, effective, saved uid; then gid */
+    uint32_t ids[12];          /* real, effective, saved uid; gid; capabilities */
     size_t nvma, ncur, nrange, nrun, nfd;
     snap_vma vma[SNAP_MAXV];
     snap_vma cur[SNAP_MAXV];
@@ -214,7 +214,7 @@ bool cpy_snap_supported(void)
 static size_t snap__normalize(snap_vma *v, size_t n);
 static size_t snap__vma_at(uintptr_t a);
 static int snap__notify(int32_t msg);
-static int snap__ids(uint32_t ids[6]);
+static int snap__ids(uint32_t ids[12]);
 static char take_why[256] = "";
 
 static void snap__why(const char *what, long err)
@@ -786,12 +786,15 @@ int cpy_snap_take(bool verify)
 
 /* ---- resetting --------------------------------------------------------------- */
 
-/* The process's user and group ids: a run of a root process may give them
- * up (os.setuid), and no reset can take them back. */
-static int snap__ids(uint32_t ids[6])
+/* The process's user and group ids and capabilities: a run of a root
+ * process may give them up (os.setuid), and no reset can take them back. */
+static int snap__ids(uint32_t ids[12])
 {
+    /* and its capabilities (capget, version 3: two sets of three words) */
+    uint32_t hdr[2] = {0x20080522, 0};
     return SYS3(SYS_getresuid, &ids[0], &ids[1], &ids[2]) == 0 &&
-                   SYS3(SYS_getresgid, &ids[3], &ids[4], &ids[5]) == 0
+                   SYS3(SYS_getresgid, &ids[3], &ids[4], &ids[5]) == 0 &&
+                   SYS3(SYS_capget, hdr, &ids[6], 0) == 0
                ? 0
                : -1;
 }
@@ -1091,9 +1094,9 @@ static void snap__reset_entry(void)
             l[1] != S->lim[res][1])
             snap__give_up("a resource limit changed", 0);
     }
-    uint32_t ids[6];
+    uint32_t ids[12];
     if (snap__ids(ids) != 0 || memcmp(ids, S->ids, sizeof ids) != 0)
-        snap__give_up("the process's user or group changed", 0);
+        snap__give_up("the process's user, group or capabilities changed", 0);
     /* the address space */
     if ((uintptr_t)SYS3(SYS_brk, 0, 0, 0) != S->brk &&
         (uintptr_t)SYS3(SYS_brk, S->brk, 0, 0) != S->brk)
