@@ -44,11 +44,11 @@
  * What a reset cannot undo (a mapping of a file, or a shared one, where
  * the snapshot had another; a descriptor of the snapshot closed or
  * replaced; a resource limit, the user or group ids or the capabilities
- * changed; another OS
- * thread) ends the process instead, with status 0 (the run itself was over
- * and reported): the caller starts another process for the next run. Where no snapshot can be taken (another architecture, an older
- * kernel, userfaultfd refused, a sanitizer build) cpy_snap_take() says so
- * and the caller forks per run as before.
+ * changed; another OS thread) ends the process instead, with status 0 (the
+ * run itself was over and reported): the caller starts another process for
+ * the next run. Where no snapshot can be taken (another architecture, an
+ * older kernel, userfaultfd refused, a sanitizer build) cpy_snap_take()
+ * says so and the caller forks per run as before.
  *
  * With verify set, each reset then compares every page of the snapshot with
  * memory, and checks that every tracked page absent from the snapshot reads
