@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+
+#include "model/cpy/cpy_snap.h"
 
 int pyt_run_opts(const char *src, int python, const py_run_opts *ro, const model_opts *mo,
                  char **out, char **full)
@@ -45,4 +48,13 @@ void pyt_expect(const char *src, int python, int status, const char *expected, c
                 file, line, st, status, expected, out);
     CU_ASSERT_TRUE(ok);
     free(out);
+}
+
+bool pyt_can_reset(void)
+{
+    struct utsname u;
+    int maj = 0, min = 0;
+    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &maj, &min) != 2)
+        return false;
+    return cpy_snap_supported() && (maj > 6 || (maj == 6 && min >= 14));
 }

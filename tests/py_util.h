@@ -4,6 +4,7 @@
 #ifndef TS_PY_UTIL_H
 #define TS_PY_UTIL_H
 
+#include <stdbool.h>
 #include "model/cpy/py.h"
 #include "test_util.h"
 
@@ -14,6 +15,10 @@
  * (NULL: defaults). *out receives the output view (or, for a syntax error,
  * the report); *full, if not NULL, the full view. Returns the exit status or
  * PYT_SYNTAX. */
+/* Whether this machine can reset a process in place (model/cpy/cpy_snap.h:
+ * a build that supports it, on Linux 6.14 or later). */
+bool pyt_can_reset(void);
+
 int pyt_run_opts(const char *src, int python, const py_run_opts *ro, const model_opts *mo,
                  char **out, char **full);
 static inline int pyt_run(const char *src, int python, char **out)

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "model/cpy/cpy_snap.h"
@@ -203,16 +202,6 @@ static void session_runs(const char *path, const char *src, int reset, int nseed
     py_program_free(p);
 }
 
-/* Whether this machine can reset a process (cpy_snap.h: Linux 6.14+). */
-static bool can_reset(void)
-{
-    struct utsname u;
-    int maj = 0, min = 0;
-    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &maj, &min) != 2)
-        return false;
-    return cpy_snap_supported() && (maj > 6 || (maj == 6 && min >= 14));
-}
-
 static void test_reset_runs_equal_forked_runs(void)
 {
     static const char *const progs[] = {"files", "sig", "mm", "exit", "exc", "idrepr", "dead",
@@ -243,10 +232,10 @@ static void test_reset_runs_equal_forked_runs(void)
             CU_ASSERT_NOT_EQUAL(pa[i], pa[i - 1]);
         bool reuses = strcmp(progs[k], "exit") != 0 && strcmp(progs[k], "rlim") != 0 &&
                       !(strcmp(progs[k], "uid") == 0 && geteuid() == 0);
-        if (can_reset() && reuses)
+        if (pyt_can_reset() && reuses)
             for (int i = 2; i < N; i++)
                 CU_ASSERT_EQUAL(pb[i], pb[1]);
-        if (!reuses || !can_reset())
+        if (!reuses || !pyt_can_reset())
             CU_ASSERT_NOT_EQUAL(pb[N - 1], pb[N - 2]);
         free(src);
     }

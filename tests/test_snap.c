@@ -22,23 +22,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "model/cpy/cpy_snap.h"
-#include "test_util.h"
-
-/* Whether this kernel has all a snapshot needs: asynchronous write-protect
- * (6.7) and guard pages in PAGEMAP_SCAN (6.14). */
-static bool kernel_has_it(void)
-{
-    struct utsname u;
-    int maj = 0, min = 0;
-    if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &maj, &min) != 2)
-        return false;
-    return cpy_snap_supported() && (maj > 6 || (maj == 6 && min >= 14));
-}
+#include "py_util.h"
 
 static int global_counter = 7;  /* .data */
 static char global_buf[65536];  /* .bss */
@@ -157,7 +145,7 @@ static void test_reset_undoes_a_run(void)
     int ws = 0;
     waitpid(pid, &ws, 0);
     CU_ASSERT_FATAL(WIFEXITED(ws));
-    if (!kernel_has_it()) {
+    if (!pyt_can_reset()) {
         /* refused, cleanly, with a reason */
         CU_ASSERT_EQUAL(WEXITSTATUS(ws), 91);
         CU_ASSERT_EQUAL(n, 1);
@@ -172,11 +160,13 @@ static void test_reset_undoes_a_run(void)
         CU_ASSERT_EQUAL(got[i], 42 + (int32_t)i);
 }
 
-/* What a reset cannot undo ends the process, with status 0. */
-static void test_reset_gives_up_with_status_0(void)
+/* A snapshot, then change(), then a reset that cannot undo it: the run is
+ * reported over (msg reaches the pipe) and the process ends with 0. */
+static void gives_up_after(int (*change)(void), int32_t msg)
 {
-    if (!kernel_has_it()) {
-        CU_ASSERT_FALSE(kernel_has_it() && cpy_snap_supported());
+    if (!pyt_can_reset()) {
+        /* no snapshot here: a reset refuses, it does not half happen */
+        CU_ASSERT_EQUAL(cpy_snap_reset(-1, msg), -1);
         return;
     }
     int p[2];
@@ -189,24 +179,29 @@ static void test_reset_gives_up_with_status_0(void)
         int r = cpy_snap_take(false);
         if (r != 0)
             _exit(r < 0 ? 91 : 93); /* a reset must not come back here */
-        struct rlimit rl;
-        getrlimit(RLIMIT_CORE, &rl);
-        rl.rlim_cur = rl.rlim_cur ? 0 : 1;
-        if (rl.rlim_cur > rl.rlim_max)
-            rl.rlim_cur = rl.rlim_max;
-        if (setrlimit(RLIMIT_CORE, &rl) != 0)
+        if (change() != 0)
             _exit(94);
-        cpy_snap_reset(p[1], 7);
+        cpy_snap_reset(p[1], msg);
         _exit(92);
     }
     close(p[1]);
     int32_t got = 0;
     CU_ASSERT_EQUAL(read(p[0], &got, sizeof got), (ssize_t)sizeof got);
-    CU_ASSERT_EQUAL(got, 7); /* the run was reported over first */
+    CU_ASSERT_EQUAL(got, msg); /* the run was reported over first */
     close(p[0]);
     int ws = 0;
     waitpid(pid, &ws, 0);
     CU_ASSERT(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+}
+
+static int change_core_limit(void)
+{
+    struct rlimit rl;
+    getrlimit(RLIMIT_CORE, &rl);
+    rl.rlim_cur = rl.rlim_cur ? 0 : 1;
+    if (rl.rlim_cur > rl.rlim_max)
+        rl.rlim_cur = rl.rlim_max;
+    return setrlimit(RLIMIT_CORE, &rl);
 }
 
 static void *sleeper(void *arg)
@@ -216,43 +211,21 @@ static void *sleeper(void *arg)
     return NULL;
 }
 
-/* Another OS thread (a program's ctypes call): no reset under it. */
-static void test_reset_gives_up_with_a_second_thread(void)
+static int start_a_thread(void)
 {
-    if (!kernel_has_it()) {
-        CU_ASSERT_FALSE(kernel_has_it());
-        return;
-    }
-    int p[2];
-    CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    CU_ASSERT_FATAL(pid >= 0);
-    if (pid == 0) {
-        close(p[0]);
-        int r = cpy_snap_take(false);
-        if (r != 0)
-            _exit(r < 0 ? 91 : 93);
-        pthread_t t;
-        if (pthread_create(&t, NULL, sleeper, NULL) != 0)
-            _exit(94);
-        cpy_snap_reset(p[1], 9);
-        _exit(92);
-    }
-    close(p[1]);
-    int32_t got = 0;
-    CU_ASSERT_EQUAL(read(p[0], &got, sizeof got), (ssize_t)sizeof got);
-    CU_ASSERT_EQUAL(got, 9);
-    close(p[0]);
-    int ws = 0;
-    waitpid(pid, &ws, 0);
-    CU_ASSERT(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    pthread_t t;
+    return pthread_create(&t, NULL, sleeper, NULL);
 }
+
+/* What a reset cannot undo ends the process, with status 0: a resource
+ * limit changed, another OS thread (a program's ctypes call). */
+static void test_reset_gives_up_with_status_0(void) { gives_up_after(change_core_limit, 7); }
+static void test_reset_gives_up_with_a_second_thread(void) { gives_up_after(start_a_thread, 9); }
 
 /* A process the program forked is no runner: its reset refuses. */
 static void test_reset_refused_in_a_forked_child(void)
 {
-    if (!kernel_has_it()) {
+    if (!pyt_can_reset()) {
         CU_ASSERT_EQUAL(cpy_snap_reset(-1, 0), -1);
         return;
     }

@@ -918,29 +918,60 @@ static int io_full(int fd, void *buf, size_t n, bool wr)
     return 0;
 }
 
-/* A request and the two descriptors that come with it (the run's event
- * pipe, and its reply pipe or -1). */
-static int zyg__recv(zyg_req *rq, int fds[2])
+/* `n` bytes and one or two descriptors (fds[1] may be -1) in one message
+ * on socket `sock`. 0, or -1. */
+static int fds_send(int sock, const void *buf, size_t n, const int fds[2])
+{
+    int nfd = fds[1] >= 0 ? 2 : 1;
+    union {
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof u);
+    struct iovec iov = {(void *)buf, n};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                        .msg_controllen = CMSG_SPACE((size_t)nfd * sizeof(int))};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN((size_t)nfd * sizeof(int));
+    memcpy(CMSG_DATA(c), fds, (size_t)nfd * sizeof(int));
+    ssize_t k;
+    while ((k = sendmsg(sock, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        ;
+    return k == (ssize_t)n ? 0 : -1;
+}
+
+/* The message fds_send sends: `n` bytes into buf, the descriptors into
+ * fds (fds[1] -1 if only one came). 0, or -1. */
+static int fds_recv(int sock, void *buf, size_t n, int fds[2], int flags)
 {
     union {
         char buf[CMSG_SPACE(2 * sizeof(int))];
         struct cmsghdr align;
     } u;
-    struct iovec iov = {rq, sizeof *rq};
+    struct iovec iov = {buf, n};
     struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
                         .msg_controllen = sizeof u.buf};
     ssize_t k;
-    while ((k = recvmsg(zyg_ctl, &mh, 0)) < 0 && errno == EINTR)
+    while ((k = recvmsg(sock, &mh, flags)) < 0 && errno == EINTR)
         ;
-    if (k != (ssize_t)sizeof *rq)
+    if (k != (ssize_t)n)
         return -1;
     struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
     if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
         return -1;
-    size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    fds[1] = -1;
-    memcpy(fds, CMSG_DATA(c), (n > 2 ? 2 : n) * sizeof(int));
-    return n >= 1 ? 0 : -1;
+    size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    fds[0] = fds[1] = -1;
+    memcpy(fds, CMSG_DATA(c), (nfd > 2 ? 2 : nfd) * sizeof(int));
+    return nfd >= 1 ? 0 : -1;
+}
+
+/* A request and the two descriptors that come with it (the run's event
+ * pipe, and its reply pipe or -1). */
+static int zyg__recv(zyg_req *rq, int fds[2])
+{
+    return fds_recv(zyg_ctl, rq, sizeof *rq, fds, 0);
 }
 
 /* The process becomes request rq's run (its pipes, its policy) and goes on
@@ -1016,22 +1047,9 @@ static int sock_send(int fd, const void *buf, size_t n)
 /* In the runner: the next request, its pipes moved to the zygote's numbers. */
 static int runner__recv(zyg_fwd *fw, int fds[2], char **blob)
 {
-    union {
-        char buf[CMSG_SPACE(2 * sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct iovec iov = {fw, sizeof *fw};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = sizeof u.buf};
-    ssize_t k;
-    while ((k = recvmsg(runner_sock, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-        ;
-    struct cmsghdr *c = k == (ssize_t)sizeof *fw ? CMSG_FIRSTHDR(&mh) : NULL;
-    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+    int got[2];
+    if (fds_recv(runner_sock, fw, sizeof *fw, got, MSG_CMSG_CLOEXEC) != 0)
         return -1;
-    int got[2] = {-1, -1};
-    size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    memcpy(got, CMSG_DATA(c), (n > 2 ? 2 : n) * sizeof(int));
     /* the numbers a fork would have: the zygote's, or under --sandbox 3
      * and 4 (child__confine) */
     int32_t want[2] = {fw->fd0, fw->fd1};
@@ -1178,25 +1196,8 @@ static int zyg__via_runner(const zyg_req *rq, const int fds[2], const char *blob
                 return r;
         }
         zyg_fwd fw = {.rq = *rq, .fd0 = fds[0], .fd1 = fds[1]};
-        union {
-            char buf[CMSG_SPACE(2 * sizeof(int))];
-            struct cmsghdr align;
-        } u;
-        memset(&u, 0, sizeof u);
-        int nfd = fds[1] >= 0 ? 2 : 1;
-        struct iovec iov = {&fw, sizeof fw};
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                            .msg_controllen = CMSG_SPACE(nfd * sizeof(int))};
-        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(nfd * sizeof(int));
-        memcpy(CMSG_DATA(c), fds, nfd * sizeof(int));
         int32_t ack = -1;
-        ssize_t k;
-        while ((k = sendmsg(runner_fd, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-            ;
-        if (k == (ssize_t)sizeof fw &&
+        if (fds_send(runner_fd, &fw, sizeof fw, fds) == 0 &&
             (!rq->blob_len || sock_send(runner_fd, blob, rq->blob_len) == 0) &&
             io_full(runner_fd, &ack, sizeof ack, false) == 0 && ack == 0) {
             runner_runs++;
@@ -1473,24 +1474,7 @@ static int session__dead(py_session *ss)
 static int session__send(py_session *ss, const zyg_req *rq, const void *blob, int fd0, int fd1)
 {
     int fds[2] = {fd0, fd1};
-    int nfd = fd1 >= 0 ? 2 : 1;
-    union {
-        char buf[CMSG_SPACE(2 * sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof u);
-    struct iovec iov = {(void *)rq, sizeof *rq};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = CMSG_SPACE((size_t)nfd * sizeof(int))};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN((size_t)nfd * sizeof(int));
-    memcpy(CMSG_DATA(c), fds, (size_t)nfd * sizeof(int));
-    ssize_t k;
-    while ((k = sendmsg(ss->ctl, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-        ;
-    if (k != (ssize_t)sizeof *rq)
+    if (fds_send(ss->ctl, rq, sizeof *rq, fds) != 0)
         return -1;
     return rq->blob_len ? io_full(ss->ctl, (void *)blob, rq->blob_len, true) : 0;
 }
