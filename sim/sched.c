@@ -18,6 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asan.h"
+#ifdef SIM_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 /* The scheduler whose thread is starting (read by the entry trampoline:
  * makecontext passes only int arguments). One run at a time per host thread. */
 static _Thread_local sim_sched *sched__active;
@@ -72,6 +77,15 @@ int sim_sched_init(sim_sched *s, const sim_config *cfg)
 
 static void sched__release_stack(sim_sched *s, sim_thread *t)
 {
+    if (t->shared) {
+        free(t->saved);
+        t->saved = NULL;
+        t->saved_len = t->saved_cap = 0;
+        if (s->shr_owner == t)
+            s->shr_owner = NULL;
+        t->stack = NULL;
+        return;
+    }
     if (t->stack) {
         sim_stack_put(&s->stacks, t->stack);
         t->stack = NULL;
@@ -87,6 +101,10 @@ void sim_sched_fini(sim_sched *s)
             free(t->name);
         free(t);
     }
+    if (s->shr)
+        sim_stack_put(&s->stacks, s->shr);
+    if (s->helper_stack)
+        sim_stack_put(&s->stacks, s->helper_stack);
     free(s->threads);
     free(s->rq);
     sim_timerq_fini(&s->timers);
@@ -220,6 +238,131 @@ static void sched__reap(sim_sched *s)
     }
 }
 
+/* ---- the shared stack (sim_thread_share_stack) ------------------------------ */
+
+static void sched__entry(void);
+
+/* Puts `next`'s frames on the shared stack: sets the owner's aside first
+ * (unless it has finished; its stack pointer was saved when it was switched
+ * out), then copies next's back, or makes its first context. Runs on a stack
+ * other than the shared one: the helper's, or a thread's own. False when
+ * memory for the owner's frames cannot be had: nothing was moved. */
+static bool sched__shr_load(sim_sched *s, sim_thread *next)
+{
+    sim_thread *own = s->shr_owner;
+    char *top = (char *)s->shr->base + s->shr->size;
+#ifdef SIM_ASAN
+    /* the frames' redzones would fail the copies; their functions poison
+     * them again as they are called after the thread resumes */
+    __asan_unpoison_memory_region(s->shr->base, s->shr->size);
+#endif
+    if (own && own->state != SIM_T_DONE && own->state != SIM_T_KILLED) {
+        size_t len = (size_t)(top - (char *)own->ctx.sp);
+        if (len > own->saved_cap) {
+            size_t cap = (len + 15) & ~(size_t)15;
+            void *b = cap <= UINT32_MAX ? realloc(own->saved, cap) : NULL;
+            if (!b)
+                return false;
+            own->saved = b;
+            own->saved_cap = (uint32_t)cap;
+        }
+        memcpy(own->saved, own->ctx.sp, len);
+        own->saved_len = (uint32_t)len;
+        s->shr_copied += len;
+    }
+    if (next->fresh) {
+        sim_ctx_make(s->ctx_ops, &next->ctx, s->shr->base, s->shr->size, sched__entry);
+        next->fresh = false;
+    } else {
+        memcpy(next->ctx.sp, next->saved, next->saved_len);
+        s->shr_copied += next->saved_len;
+    }
+    s->shr_owner = next;
+    return true;
+}
+
+/* Out of memory for a shared thread's frames: `next` is not resumed and the
+ * run ends (the host is resumed). */
+static sim_ctx *sched__shr_oom(sim_sched *s, sim_thread *next)
+{
+    next->state = SIM_T_READY;
+    s->current = NULL;
+    if (s->status == SIM_RUNNING) {
+        s->status = SIM_LIMIT;
+        s->limit_reason = "out of memory for a shared stack's frames";
+    }
+    return &s->host;
+}
+
+/* The context to switch to from `self` (NULL: the host) for resuming `next`
+ * (NULL: the host). A shared thread whose frames are not on the shared stack
+ * is put there first: here, when `self` runs on a stack of its own; by the
+ * helper, when `self` is itself on the shared stack (its frames can be set
+ * aside only once it has been switched out). */
+static sim_ctx *sched__resume_ctx(sim_sched *s, sim_thread *self, sim_thread *next)
+{
+    if (!next)
+        return &s->host;
+    if (!next->shared || s->shr_owner == next)
+        return &next->ctx;
+    if (!self || !self->shared) {
+        if (!sched__shr_load(s, next))
+            return sched__shr_oom(s, next);
+        return &next->ctx;
+    }
+    s->helper_to = next;
+    return &s->helper;
+}
+
+/* The helper context, on its own stack: puts helper_to's frames on the
+ * shared stack and resumes it. Entered once; every later switch to it
+ * resumes the loop. */
+static void sched__helper_main(void)
+{
+    sim_ctx_entered();
+    sim_sched *s = sched__active;
+    for (;;) {
+        sim_thread *next = s->helper_to;
+        sim_ctx *to = sched__shr_load(s, next) ? &next->ctx : sched__shr_oom(s, next);
+        sim_ctx_switch(s->ctx_ops, &s->helper, to, false);
+    }
+}
+
+int sim_thread_share_stack(sim_sched *s, sim_thread *t)
+{
+    if (t->state != SIM_T_NEW || t->stack) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (strcmp(s->ctx_ops->name, "asm") != 0) {
+        errno = ENOTSUP;
+        return -1;
+    }
+    t->shared = true;
+    return 0;
+}
+
+/* The shared stack and the helper, at the first start of a shared thread. */
+static int sched__shared_prepare(sim_sched *s)
+{
+    if (s->shr)
+        return 0;
+    sim_stack *st = sim_stack_get(&s->stacks);
+    if (!st)
+        return -1;
+    sim_stack *hs = sim_stack_get(&s->stacks);
+    if (!hs) {
+        sim_stack_put(&s->stacks, st);
+        return -1;
+    }
+    s->shr = st;
+    s->helper_stack = hs;
+    sim_ctx_make(s->ctx_ops, &s->helper, hs->base, hs->size, sched__helper_main);
+    return 0;
+}
+
+/* ---- switching, continued ------------------------------------------------ */
+
 static void sched__switch(sim_sched *s, sim_thread *self, sim_thread *next, bool dying)
 {
     if (dying)
@@ -230,7 +373,7 @@ static void sched__switch(sim_sched *s, sim_thread *self, sim_thread *next, bool
         s->nswitches++;
     }
     s->current = next;
-    sim_ctx_switch(s->ctx_ops, &self->ctx, next ? &next->ctx : &s->host, dying);
+    sim_ctx_switch(s->ctx_ops, &self->ctx, sched__resume_ctx(s, self, next), dying);
     /* Resumed: whoever switched here may have left a finished thread. */
     sched__reap(s);
 }
@@ -422,6 +565,13 @@ static int sched__prepare(sim_sched *s, sim_thread *t)
         errno = ENOMEM;
         return -1;
     }
+    if (t->shared) {
+        if (sched__shared_prepare(s) != 0)
+            return -1;
+        t->stack = s->shr;
+        t->fresh = true; /* its context is made on the shared stack when it first runs */
+        return 0;
+    }
     t->stack = sim_stack_get(&s->stacks);
     if (!t->stack)
         return -1;
@@ -437,7 +587,7 @@ sim_status sim_sched_run(sim_sched *s, sim_thread *first)
     first->state = SIM_T_RUNNING;
     s->current = first;
     s->nswitches++;
-    sim_ctx_switch(s->ctx_ops, &s->host, &first->ctx, false);
+    sim_ctx_switch(s->ctx_ops, &s->host, sched__resume_ctx(s, NULL, first), false);
     sched__reap(s);
     s->current = NULL;
     return s->status;

@@ -104,6 +104,12 @@ struct sim_thread {
     uint32_t steps;       /* ticks since it last blocked or was preempted */
     uint64_t ready_stamp; /* order it entered the ready queue (FIFO key) */
     void *user;           /* the model's object for this thread */
+    /* A thread on the shared stack (sim_thread_share_stack): its frames
+     * while another shared thread has the stack, copied out and back. */
+    void *saved;          /* malloc'd, saved_cap bytes; NULL until first set aside */
+    uint32_t saved_len, saved_cap;
+    bool shared;          /* runs on the scheduler's shared stack */
+    bool fresh;           /* shared, started, never run: its context is made at its first run */
 };
 
 /* Chooses which ready thread runs next: returns an index < n into the ready
@@ -177,6 +183,14 @@ struct sim_sched {
                                * thread is the last candidate, and picking it (n - 1)
                                * means "no switch" */
     bool timer_decision;      /* the pick in progress is pick_timer's: which timer fires */
+    /* The shared stack (see sim_thread_share_stack), made at the first start
+     * of a shared thread, and the helper context that swaps frames on it. */
+    sim_stack *shr;           /* the stack every shared thread runs on */
+    sim_thread *shr_owner;    /* whose frames are on it now, or NULL */
+    sim_stack *helper_stack;  /* the helper's own small stack */
+    sim_ctx helper;           /* the helper: copies frames out and in, then resumes helper_to */
+    sim_thread *helper_to;    /* the shared thread the helper is to resume */
+    uint64_t shr_copied;      /* bytes copied out and in so far (for benchmarks) */
 };
 
 /* Returns -1 on out-of-memory or an unknown cfg->backend. `cfg` may be NULL
@@ -195,6 +209,31 @@ sim_thread *sim_thread_create(sim_sched *s, const char *name, void (*entry)(void
                               void *arg, void *user);
 /* Rename (Python lets a thread be renamed). Returns -1 on out-of-memory. */
 int sim_thread_rename(sim_sched *s, sim_thread *t, const char *name);
+/* Before `t` starts: run it on the scheduler's one shared stack instead of
+ * a stack of its own, as greenlet runs Python's greenlets. While it is
+ * running, its frames are on the shared stack; when another shared thread
+ * needs the stack, they are copied aside (exactly the bytes in use, a few
+ * hundred for a thread blocked in sim_sleep) and copied back before it runs
+ * again. An idle shared thread then costs its record and those bytes, not a
+ * page of stack, and starting one costs no fresh page: what a million
+ * mostly-idle threads need (tools/bench_threads). Switching between two
+ * shared threads costs two extra context switches (through the helper) and
+ * the two copies; a thread that resumes while its frames are still on the
+ * stack (no other shared thread ran meanwhile) pays nothing extra.
+ *
+ * The rule it imposes, greenlet's: a shared thread's frames live at the
+ * same addresses as every other shared thread's, so no other thread may
+ * use a pointer into them (a local passed to a thread it starts, a waiter
+ * node on its stack) while it is set aside. The model's threads and Python
+ * threads never use it; it is for C API code that keeps its shared state
+ * off the stack. Overflowing the shared stack hits its guard page, as with
+ * a stack of its own. Out of memory for the copy ends the run with
+ * SIM_LIMIT ("out of memory for a shared stack's frames").
+ *
+ * Returns 0, or -1 with errno EINVAL (`t` was started already) or ENOTSUP
+ * (the context backend is not "asm": the copies need the real stack
+ * pointer). */
+int sim_thread_share_stack(sim_sched *s, sim_thread *t);
 /* Run from the host context: `first` starts running; returns when the run
  * ends (see sim_status), or SIM_NOSTACK at once if `first` gets no stack. */
 sim_status sim_sched_run(sim_sched *s, sim_thread *first);

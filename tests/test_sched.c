@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -718,6 +720,273 @@ static void test_no_stack_for_the_first_thread(void)
     sim_sched_fini(&S);
 }
 
+/* ---- the shared stack (sim_thread_share_stack) ------------------------------ */
+
+static bool shr_supported(void) { return strcmp(S.ctx_ops->name, "asm") == 0; }
+
+static int shr_mode;        /* 0: own stacks; 1: every thread shared, main too; 2: odd ids */
+static unsigned long shr_bad;
+static char shr_events[65536];
+
+static void shr_sink(void *ud, const sim_event *ev)
+{
+    (void)ud;
+    size_t n = strlen(shr_events);
+    snprintf(shr_events + n, sizeof shr_events - n, "%d:%u:%u:%lld ", (int)ev->kind, ev->thread,
+             ev->other, (long long)ev->time);
+}
+
+static void shr_place(sim_thread *t, int id)
+{
+    if (shr_mode == 1 || (shr_mode == 2 && id % 2))
+        CU_ASSERT_EQUAL(sim_thread_share_stack(&S, t), 0);
+}
+
+/* Frames full of values that only this call can know, a switch at the
+ * bottom (a sleep or a yield), and the values checked on the way back up:
+ * frames set aside and copied back come back exact. Worker 5 goes deep
+ * (60 KiB) so that a big set of frames is moved too. */
+static void shr_deep(int id, int depth, int round)
+{
+    volatile uint64_t local[16];
+    volatile char pad[id == 5 ? 1024 : 1];
+    pad[0] = (char)depth;
+    for (int i = 0; i < 16; i++)
+        local[i] = (uint64_t)id * 1000003u + (uint64_t)depth * 131u + (uint64_t)i;
+    if (depth > 0)
+        shr_deep(id, depth - 1, round);
+    else if ((id + round) % 3 == 0)
+        sim_sleep(&S, 10 * (id % 4 + 1));
+    else
+        sim_yield(&S);
+    for (int i = 0; i < 16; i++)
+        if (local[i] != (uint64_t)id * 1000003u + (uint64_t)depth * 131u + (uint64_t)i)
+            shr_bad++;
+    if (pad[0] != (char)depth)
+        shr_bad++;
+}
+
+static void shr_worker(void *arg)
+{
+    int id = (int)(intptr_t)arg;
+    if (id == 0) { /* a thread that starts another: from the shared stack, in mode 1 */
+        sim_thread *t = sim_thread_create(&S, "child", shr_worker, (void *)(intptr_t)13, NULL);
+        shr_place(t, 13);
+        CU_ASSERT_EQUAL(sim_thread_start(&S, t, 0), 0);
+    }
+    for (int r = 0; r < 5; r++) {
+        shr_deep(id, id == 5 ? 60 : id % 7, r);
+        say("%d.%d ", id, r);
+    }
+}
+
+static void shr_main(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 12; i++) {
+        sim_thread *t = sim_thread_create(&S, "w", shr_worker, (void *)(intptr_t)i, NULL);
+        shr_place(t, i);
+        CU_ASSERT_EQUAL(sim_thread_start(&S, t, 0), 0);
+    }
+    sim_sleep(&S, 1000);
+    say("end");
+    sim_sched_finish(&S);
+}
+
+/* One program on its own stacks, all on the shared stack (main too), and
+ * half and half: the same output and the same events, in the same order
+ * at the same times, and every frame intact. */
+static void test_shared_stack_changes_nothing_but_memory(void)
+{
+    char out[3][sizeof logbuf], ev[3][sizeof shr_events];
+    for (shr_mode = 0; shr_mode < 3; shr_mode++) {
+        reset(NULL);
+        shr_bad = 0;
+        shr_events[0] = '\0';
+        sim_sched_set_sink(&S, shr_sink, NULL);
+        sim_thread *m = sim_thread_create(&S, "main", shr_main, NULL, NULL);
+        if (shr_mode == 1 && !shr_supported()) {
+            /* the ucontext backend keeps no real stack pointer to copy from */
+            CU_ASSERT_EQUAL(sim_thread_share_stack(&S, m), -1);
+            CU_ASSERT_EQUAL(errno, ENOTSUP);
+            sim_sched_fini(&S);
+            return;
+        }
+        if (shr_mode == 1)
+            CU_ASSERT_EQUAL(sim_thread_share_stack(&S, m), 0);
+        CU_ASSERT_EQUAL(sim_sched_run(&S, m), SIM_FINISHED);
+        CU_ASSERT_EQUAL(shr_bad, 0);
+        if (shr_mode == 0) {
+            CU_ASSERT_PTR_NULL(S.shr);
+            CU_ASSERT_EQUAL(S.shr_copied, 0);
+        } else {
+            CU_ASSERT_PTR_NOT_NULL(S.shr);
+            CU_ASSERT(S.shr_copied > 60 * 1024); /* worker 5's deep frames moved, at least */
+        }
+        strcpy(out[shr_mode], logbuf);
+        strcpy(ev[shr_mode], shr_events);
+        sim_sched_kill_rest(&S);
+        for (uint32_t i = 0; i < S.nthreads; i++) {
+            CU_ASSERT_PTR_NULL(S.threads[i]->saved);
+            CU_ASSERT_PTR_NULL(S.threads[i]->stack);
+        }
+        sim_sched_fini(&S);
+    }
+    CU_ASSERT(strstr(out[0], "5.4 ") != NULL && strstr(out[0], "13.4 ") != NULL);
+    CU_ASSERT(strlen(ev[0]) > 500 && strlen(ev[0]) < sizeof shr_events - 100);
+    for (int m = 1; m < 3; m++) {
+        TS_ASSERT_STR_EQ(out[m], out[0]);
+        TS_ASSERT_STR_EQ(ev[m], ev[0]);
+    }
+}
+
+static void shr_sleeper(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, 1000);
+}
+
+static void shr_main_idle(void *arg)
+{
+    (void)arg;
+    enum { N = 200 };
+    sim_thread *t[N];
+    for (int i = 0; i < N; i++) {
+        t[i] = sim_thread_create(&S, "s", shr_sleeper, NULL, NULL);
+        CU_ASSERT_EQUAL(sim_thread_share_stack(&S, t[i]), 0);
+        CU_ASSERT_EQUAL(sim_thread_start(&S, t[i], 0), 0);
+    }
+    /* all asleep: each one's frames are set aside but the last's, which
+     * are still on the shared stack; a few hundred bytes each */
+    for (int i = 0; i < N; i++) {
+        CU_ASSERT_EQUAL(t[i]->state, SIM_T_BLOCKED);
+        CU_ASSERT_PTR_EQUAL(t[i]->stack, S.shr);
+        if (i < N - 1)
+            CU_ASSERT(t[i]->saved_len > 64 && t[i]->saved_len < 1024);
+    }
+    CU_ASSERT_PTR_EQUAL(S.shr_owner, t[N - 1]);
+    CU_ASSERT_EQUAL(t[N - 1]->saved_len, 0);
+    /* one stack for them all, and the helper's; main's own */
+    CU_ASSERT_EQUAL(S.stacks.nlive, 3);
+    CU_ASSERT_EQUAL(sim_thread_share_stack(&S, t[0]), -1); /* started already */
+    CU_ASSERT_EQUAL(errno, EINVAL);
+    sim_sched_finish(&S); /* while they sleep: killed, their frames freed */
+}
+
+static void test_idle_shared_threads_cost_their_frames(void)
+{
+    reset(NULL);
+    if (!shr_supported()) {
+        sim_thread *t = sim_thread_create(&S, "s", shr_sleeper, NULL, NULL);
+        CU_ASSERT_EQUAL(sim_thread_share_stack(&S, t), -1);
+        CU_ASSERT_EQUAL(errno, ENOTSUP);
+        CU_ASSERT_FALSE(t->shared);
+        sim_sched_fini(&S);
+        return;
+    }
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", shr_main_idle, NULL, NULL)),
+                    SIM_FINISHED);
+    sim_sched_kill_rest(&S);
+    for (uint32_t i = 1; i < S.nthreads; i++) {
+        CU_ASSERT_EQUAL(S.threads[i]->state, SIM_T_KILLED);
+        CU_ASSERT_PTR_NULL(S.threads[i]->saved);
+    }
+    CU_ASSERT_PTR_NULL(S.shr_owner);
+    sim_sched_fini(&S);
+}
+
+
+static void deep_then_yield(int n)
+{
+    volatile char pad[1024];
+    pad[0] = (char)n;
+    if (n > 0)
+        deep_then_yield(n - 1);
+    else
+        sim_yield(&S);
+    pad[1] = pad[0];
+}
+
+static void deep_yielder(void *arg)
+{
+    (void)arg;
+    deep_then_yield(290);
+}
+
+/* No memory for a shared thread's frames ends the run with SIM_LIMIT and a
+ * reason, never an abort: a thread 300 KiB deep is to be set aside while
+ * the address space is capped (RLIMIT_AS), in a child process. */
+static void shr_deep_yield(void *arg)
+{
+    (void)arg;
+    volatile char x = 0;
+    deep(290, &x);
+}
+
+static void shr_main_oom(void *arg)
+{
+    (void)arg;
+    sim_thread *a = sim_thread_create(&S, "a", shr_deep_yield, NULL, NULL);
+    sim_thread *b = sim_thread_create(&S, "b", shr_sleeper, NULL, NULL);
+    if (sim_thread_share_stack(&S, a) != 0 || sim_thread_share_stack(&S, b) != 0 ||
+        sim_thread_start(&S, a, 0) != 0)
+        _exit(10);
+    /* a has run to its end (deep() does not switch) */
+    sim_thread *c = sim_thread_create(&S, "c", deep_yielder, NULL, NULL);
+    if (sim_thread_share_stack(&S, c) != 0 || sim_thread_start(&S, c, 0) != 0)
+        _exit(11);
+    /* c is 300 KiB deep, yielded: its frames are on the shared stack */
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmSize:", 7) == 0)
+            kb = strtoul(line + 7, NULL, 10);
+    if (f)
+        fclose(f);
+    struct rlimit rl = {(rlim_t)kb * 1024 + 64 * 1024, RLIM_INFINITY};
+    if (kb == 0 || setrlimit(RLIMIT_AS, &rl) != 0)
+        _exit(12);
+    sim_thread_start(&S, b, 0); /* c's frames cannot be set aside */
+    _exit(13);                  /* not reached: the run ended */
+}
+
+static void test_no_memory_for_frames_ends_the_run(void)
+{
+#ifdef SIM_ASAN
+    /* the sanitizer's allocator maps memory of its own and dies under the
+     * cap: the plain build runs this */
+    fprintf(stderr, "(skipped under AddressSanitizer)\n");
+    return;
+#endif
+    sim_config c = sim_config_default();
+    c.stack_size = 512 * 1024;
+    reset(&c);
+    if (!shr_supported()) {
+        sim_sched_fini(&S);
+        return; /* test_idle_shared_threads_cost_their_frames asserts the refusal */
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        sim_status st = sim_sched_run(&S, sim_thread_create(&S, "m", shr_main_oom, NULL, NULL));
+        if (st != SIM_LIMIT)
+            _exit(20 + (int)st);
+        if (!S.limit_reason || strcmp(S.limit_reason, "out of memory for a shared stack's frames"))
+            _exit(30);
+        if (S.threads[2]->state != SIM_T_READY) /* b never ran */
+            _exit(31);
+        sim_sched_kill_rest(&S);
+        sim_sched_fini(&S);
+        _exit(0);
+    }
+    int status = -1;
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    CU_ASSERT_TRUE(WIFEXITED(status));
+    CU_ASSERT_EQUAL(WEXITSTATUS(status), 0);
+    sim_sched_fini(&S);
+}
+
 /* ---- policies and decisions -------------------------------------------- */
 
 static uint32_t pick_last(void *ud, sim_sched *s, uint32_t n)
@@ -762,7 +1031,7 @@ static void test_unknown_backend_refused(void)
     CU_ASSERT_PTR_NOT_NULL(sim_ctx_backend_default());
 }
 
-TS_TESTS("sched", TS_TEST(test_unknown_backend_refused), TS_TEST(test_switching_and_fifo), TS_TEST(test_round_robin),
+TS_TESTS("sched", TS_TEST(test_unknown_backend_refused), TS_TEST(test_shared_stack_changes_nothing_but_memory), TS_TEST(test_idle_shared_threads_cost_their_frames), TS_TEST(test_no_memory_for_frames_ends_the_run), TS_TEST(test_switching_and_fifo), TS_TEST(test_round_robin),
          TS_TEST(test_timers_in_time_then_arming_order), TS_TEST(test_timers_fire_one_at_a_time),
          TS_TEST(test_wake_cancels_timeout), TS_TEST(test_block_times_out),
          TS_TEST(test_stall_returns_to_host), TS_TEST(test_time_limit_with_preemption),

@@ -17,15 +17,27 @@
  *      and exits, and main joins them in creation order: "wake+join";
  *   5. creates N threads again, now on the released stacks (resident, no
  *      page fault): "create (reused)", then wakes and joins them.
- * The ratios compare creation with a switch. First, the kernel's share of a
+ * The ratios compare creation with a switch.
+ *
+ * The table is printed twice: threads on stacks of their own (a slot of a
+ * slab each), then on the one shared stack (sim_thread_share_stack: an
+ * idle thread's frames, a few hundred bytes, are copied aside; "switch" is
+ * then between two shared threads, copies included, and "create" pays no
+ * fresh stack page, only the fresh heap of its record and frames). The
+ * resident memory is measured after malloc_trim(), so memory an earlier
+ * round freed is not counted as free for this one.
+ *
+ * First, the kernel's share of a
  * fresh stack is measured on its own: the page fault of its first touch, the
  * same page asked for ahead (MADV_POPULATE_WRITE) and the guard page's
  * madvise. Wall-clock time is measured here only; nothing
  * of it reaches a trace.
  *
- * usage: bench_threads [MAX_N [STACK_SIZE]]   (defaults: 1000000, 65536)
+ * usage: bench_threads [MAX_N [STACK_SIZE [own|shared|both]]]
+ *        (defaults: 1000000, 65536, both)
  */
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +77,15 @@ static uint8_t *done;            /* done[i]: worker i finished */
 static uint32_t waiting_for;     /* the worker main is joining, or UINT32_MAX */
 static sim_thread *main_t;
 static uint64_t base_rss, base_pte;
+static bool shared_mode;         /* workers and pingers on the shared stack */
+
+/* t, on the shared stack in the shared mode; NULL if it refuses. */
+static sim_thread *placed(sim_thread *t)
+{
+    if (t && shared_mode && sim_thread_share_stack(&S, t) != 0)
+        return NULL;
+    return t;
+}
 
 typedef struct result {
     double create, create_reused, switch_ns, wake_join; /* ns per thread / per switch */
@@ -96,7 +117,7 @@ static double round_create(void)
     memset(done, 0, N);
     double t0 = now_s();
     for (uint32_t i = 0; i < N; i++) {
-        sim_thread *t = sim_thread_create(&S, "w", worker, (void *)(uintptr_t)i, NULL);
+        sim_thread *t = placed(sim_thread_create(&S, "w", worker, (void *)(uintptr_t)i, NULL));
         if (!t || sim_thread_start(&S, t, 0) != 0) {
             fprintf(stderr, "bench_threads: thread %" PRIu32 " of %" PRIu32 " could not start\n",
                     i, N);
@@ -134,8 +155,15 @@ static void bench_main(void *arg)
     pp_left = switches;
     uint64_t sw0 = S.nswitches;
     double t0 = now_s();
-    sim_thread_start(&S, sim_thread_create(&S, "ping", ponger, NULL, NULL), 0);
-    ponger(NULL);
+    sim_thread *pa = placed(sim_thread_create(&S, "ping", ponger, NULL, NULL));
+    sim_thread *pb = placed(sim_thread_create(&S, "pong", ponger, NULL, NULL));
+    if (!pa || !pb || sim_thread_start(&S, pa, 0) != 0 || sim_thread_start(&S, pb, 0) != 0) {
+        R.failed = 1;
+        sim_sched_finish(&S);
+    }
+    /* main waits until both are done (they yield to each other meanwhile) */
+    while (pp_left > 0)
+        sim_sleep(&S, 1);
     double t1 = now_s();
     R.switch_ns = (t1 - t0) * 1e9 / (double)(S.nswitches - sw0);
 
@@ -157,6 +185,7 @@ static int bench(uint32_t n, size_t stack_size)
     sim_config c = sim_config_default();
     c.switch_steps = 0;
     c.stack_size = stack_size;
+    malloc_trim(0); /* what the last round freed is not counted as this one's */
     base_rss = vm_bytes("VmRSS");
     base_pte = vm_bytes("VmPTE");
     if (sim_sched_init(&S, &c) != 0)
@@ -220,25 +249,38 @@ int main(int argc, char **argv)
     if ((argc > 1 && sim_parse_u64(argv[1], UINT32_MAX - 8, &max) != SIM_NUM_OK) ||
         (argc > 2 && (sim_parse_u64(argv[2], (uint64_t)1 << 30, &stack) != SIM_NUM_OK ||
                       stack < SIM_STACK_MIN))) {
-        fputs("usage: bench_threads [MAX_N [STACK_SIZE]]   (defaults 1000000 65536)\n", stderr);
+        fputs("usage: bench_threads [MAX_N [STACK_SIZE [own|shared|both]]]   (defaults 1000000 "
+              "65536 both)\n", stderr);
+        return 2;
+    }
+    bool only_own = argc > 3 && strcmp(argv[3], "own") == 0;
+    bool only_shared = argc > 3 && strcmp(argv[3], "shared") == 0;
+    if (argc > 4 || (argc > 3 && !only_own && !only_shared && strcmp(argv[3], "both") != 0)) {
+        fputs("bench_threads: the third argument is own, shared or both\n", stderr);
         return 2;
     }
     printf("threadsim thread-scale benchmark: sleep, wake, join (sim C API; stacks %" PRIu64
            " bytes, sizeof(sim_thread) %zu)\n", stack, sizeof(sim_thread));
     kernel_costs(100000, (size_t)stack + 8192);
-    printf("%9s %10s %10s %8s %8s %8s %11s %9s %10s\n", "threads", "create ns", "reused ns",
-           "switch", "create/", "reused/", "RSS/thread", "PTE/thr", "wake+join");
-    printf("%9s %10s %10s %8s %8s %8s %11s %9s %10s\n", "", "", "", "ns", "switch", "switch",
-           "bytes", "bytes", "ns");
-    const uint64_t sizes[] = {1000, 100000, 1000000};
-    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        uint64_t n = sizes[i] < max ? sizes[i] : max;
-        if (bench((uint32_t)n, (size_t)stack) != 0) {
-            fprintf(stderr, "bench_threads: the run with %" PRIu64 " threads failed\n", n);
-            return 1;
+    for (int mode = only_shared ? 1 : 0; mode < (only_own ? 1 : 2); mode++) {
+        shared_mode = mode == 1;
+        printf(shared_mode ? "\nshared stack (sim_thread_share_stack: frames copied aside while idle; "
+                             "switch = between two shared threads)\n"
+                           : "\nown stacks (one slot of a slab per thread)\n");
+        printf("%9s %10s %10s %8s %8s %8s %11s %9s %10s\n", "threads", "create ns", "reused ns",
+               "switch", "create/", "reused/", "RSS/thread", "PTE/thr", "wake+join");
+        printf("%9s %10s %10s %8s %8s %8s %11s %9s %10s\n", "", "", "", "ns", "switch", "switch",
+               "bytes", "bytes", "ns");
+        const uint64_t sizes[] = {1000, 100000, 1000000};
+        for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+            uint64_t n = sizes[i] < max ? sizes[i] : max;
+            if (bench((uint32_t)n, (size_t)stack) != 0) {
+                fprintf(stderr, "bench_threads: the run with %" PRIu64 " threads failed\n", n);
+                return 1;
+            }
+            if (n == max)
+                break;
         }
-        if (n == max)
-            break;
     }
     return 0;
 }
