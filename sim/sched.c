@@ -154,19 +154,26 @@ void sim_emit_text(sim_sched *s, sim_ev_kind kind, uint32_t obj, int64_t arg,
 
 /* ---- ready queue: a ring buffer ---------------------------------------- */
 
+/* Its capacity is a power of two (a mask, not a division, per access), at
+ * most SIM_RQ_MAX: sched__prepare refuses a thread past that many live. */
+#define SIM_RQ_MAX ((uint32_t)1 << 31)
+#define RQ_AT(s, i) ((s)->rq[((s)->rq_head + (i)) & ((s)->rq_cap - 1)])
+
 /* Room for `n` threads in the ready queue. */
 static int rq__reserve(sim_sched *s, uint32_t n)
 {
     if (n <= s->rq_cap)
         return 0;
+    if (n > SIM_RQ_MAX)
+        return -1;
     uint32_t cap = s->rq_cap;
     while (cap < n)
-        cap = cap > UINT32_MAX / 2 ? UINT32_MAX : cap * 2;
+        cap *= 2;
     sim_thread **q = malloc(cap * sizeof *q);
     if (!q)
         return -1;
     for (uint32_t i = 0; i < s->rq_len; i++)
-        q[i] = s->rq[(s->rq_head + i) % s->rq_cap];
+        q[i] = RQ_AT(s, i);
     free(s->rq);
     s->rq = q;
     s->rq_head = 0;
@@ -182,7 +189,7 @@ static void sched__oom(void)
 
 sim_thread *sim_ready_at(const sim_sched *s, uint32_t i)
 {
-    return i < s->rq_len ? s->rq[(s->rq_head + i) % s->rq_cap] : NULL;
+    return i < s->rq_len ? RQ_AT(s, i) : NULL;
 }
 
 static void sched__make_ready(sim_sched *s, sim_thread *t, bool front)
@@ -192,22 +199,22 @@ static void sched__make_ready(sim_sched *s, sim_thread *t, bool front)
     t->state = SIM_T_READY;
     t->ready_stamp = ++s->ready_seq;
     if (front) {
-        s->rq_head = (s->rq_head + s->rq_cap - 1) % s->rq_cap;
+        s->rq_head = (s->rq_head - 1) & (s->rq_cap - 1);
         s->rq[s->rq_head] = t;
     } else {
-        s->rq[(s->rq_head + s->rq_len) % s->rq_cap] = t;
+        RQ_AT(s, s->rq_len) = t;
     }
     s->rq_len++;
 }
 
 static sim_thread *rq__remove_at(sim_sched *s, uint32_t i)
 {
-    sim_thread *t = sim_ready_at(s, i);
+    sim_thread *t = RQ_AT(s, i);
     if (i == 0) {
-        s->rq_head = (s->rq_head + 1) % s->rq_cap;
+        s->rq_head = (s->rq_head + 1) & (s->rq_cap - 1);
     } else {
         for (uint32_t k = i; k + 1 < s->rq_len; k++)
-            s->rq[(s->rq_head + k) % s->rq_cap] = s->rq[(s->rq_head + k + 1) % s->rq_cap];
+            RQ_AT(s, k) = RQ_AT(s, k + 1);
     }
     s->rq_len--;
     return t;
@@ -560,7 +567,7 @@ int sim_thread_rename(sim_sched *s, sim_thread *t, const char *name)
 static int sched__prepare(sim_sched *s, sim_thread *t)
 {
     size_t live = s->stacks.nlive + 1;
-    if (live > UINT32_MAX || sim_timerq_reserve(&s->timers, live) != 0 ||
+    if (live > SIM_RQ_MAX || sim_timerq_reserve(&s->timers, live) != 0 ||
         rq__reserve(s, (uint32_t)live) != 0) {
         errno = ENOMEM;
         return -1;

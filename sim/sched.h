@@ -164,7 +164,7 @@ struct sim_sched {
     sim_thread **threads;     /* all threads by id */
     uint32_t nthreads, cap_threads;
     sim_thread **rq;          /* ready queue: ring buffer */
-    uint32_t rq_head, rq_len, rq_cap;
+    uint32_t rq_head, rq_len, rq_cap; /* rq_cap: a power of two */
     uint64_t ready_seq;       /* stamps ready_stamp */
     sim_timerq timers;        /* pending timed events */
     sim_stack_pool stacks;

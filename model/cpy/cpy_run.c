@@ -1377,7 +1377,11 @@ static uint32_t parent__pick(const model_opts *m, const rec_pick *pk, const uint
         s.step_decision = pk->step_decision != 0;
         s.timer_decision = pk->timer_decision != 0;
         s.rq = rq;
-        s.rq_len = s.rq_cap = pk->n;
+        s.rq_len = pk->n;
+        /* the ring's capacity is a power of two (sim/sched.c); rq[i] for
+         * i < n is then the i-th ready thread, as head is 0 */
+        for (s.rq_cap = 1; s.rq_cap < pk->n;)
+            s.rq_cap *= 2;
         s.policy = m->policy;
         if (s.timer_decision)
             choice = m->policy.pick_timer ? m->policy.pick_timer(m->policy.ud, &s, pk->n) : 0;
