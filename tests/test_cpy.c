@@ -84,6 +84,33 @@ static void test_process_ids_fixed(void)
     free(out);
 }
 
+/* CPython specializes the standard library's code where it runs untraced:
+ * under the default policy and under explore's default choices (the
+ * program's own lines), not under --choices line (every frame traced);
+ * logging arrives warmed up (preimport.py: _warm) with nothing of the
+ * warming visible: the state printed is python3's. */
+static void test_library_specialized(void)
+{
+    int st;
+    char *out = cli("run traces/explore/scope/specialized.py --no-db", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "logging warmed: True\n"
+                          "logging state: [] 1 {} {} 30 30\n"
+                          "library specialized: True\n"
+                          "(MainThread) logs as usual\n");
+    free(out);
+    out = cli("explore traces/explore/scope/specialized.py --no-db --schedules 20", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "20 schedules, 1 distinct outcome\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "| library specialized: True\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "| logging state: [] 1 {} {} 30 30\n"));
+    free(out);
+    out = cli("explore traces/explore/scope/specialized.py --no-db --schedules 3 --choices line", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "| library specialized: False\n"));
+    free(out);
+}
+
 /* `# threadsim: WORD REST` of a hostile program, or "" */
 static void directive(const char *src, const char *word, char *out, size_t cap)
 {
@@ -271,7 +298,7 @@ static void test_no_copy_relocations_of_python_data(void)
 
 int main(void)
 {
-    static const ts_test tests[] = {TS_TEST(test_reprs_identical_200_runs), TS_TEST(test_process_ids_fixed),
+    static const ts_test tests[] = {TS_TEST(test_reprs_identical_200_runs), TS_TEST(test_process_ids_fixed), TS_TEST(test_library_specialized),
                                     TS_TEST(test_random_policy_identical),
                                     TS_TEST(test_hostile_programs),
                                     TS_TEST(test_sandbox_scratch_removed),

@@ -93,6 +93,7 @@ void cpy_note_touch(PyObject *o, bool write); /* --access notes: a "touch" of o 
 bool cpy_is_lock(PyObject *o);                 /* a lock of _thread (notes its own touches) */
 void cpy_trace_scope(void);
 bool cpy_program_only(void);         /* the default policy's scope (cpy_trace_scope) */
+bool cpy_ticks_scope(void);          /* the program compiled with ticks: that scope, no every-step policy */
 PyObject *cpy_tick_function(void);   /* the tick ticks.py's code calls (new reference) */
 int cpy_mark_ticked(PyObject *code); /* its frames, nested code's too, never traced: 0/-1 */
 PyObject *cpy_mark_function(void);   /* cpy_mark_ticked for Python (new reference) */          /* which frames the tracer sees, for this run's policy */

@@ -774,12 +774,23 @@ static bool cpy__code_traced(PyCodeObject *co)
 }
 
 /* The default policy's scope: only the program's own frames are traced (or
- * ticked, ticks.py). */
+ * ticked, ticks.py). A policy deciding at every step has it too when it
+ * decides only at the program's own lines (program_lines: the explorer's
+ * default): the standard library's lines are then neither choices nor
+ * steps, as under the default policy, and run specialized and untraced. */
 bool cpy_program_only(void)
 {
     sim_sched *s = model_sched();
-    return !s->policy.every_step && !cpy.ro.line_steps && !cpy.ro.opcodes &&
-           !cpy.ro.access_notes && !cpy.ro.exact_steps;
+    return (!s->policy.every_step || cpy.ro.program_lines) && !cpy.ro.line_steps &&
+           !cpy.ro.opcodes && !cpy.ro.access_notes && !cpy.ro.exact_steps;
+}
+
+/* Whether the program is compiled with ticks: the default policy's scope
+ * and no policy deciding at every step (its choices need the tracer's line
+ * events in the program's own frames). */
+bool cpy_ticks_scope(void)
+{
+    return cpy_program_only() && !model_sched()->policy.every_step;
 }
 
 /* ---- ticks ------------------------------------------------------------------------ */

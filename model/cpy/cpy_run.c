@@ -626,6 +626,23 @@ static void child__preimport(const py_program *p)
         Py_DECREF(m);
     }
     PyErr_Clear();
+    /* the imported library's code run once here, on objects of its own
+     * (preimport.py: _warm), untraced (CPython specializes only untraced
+     * code), so that runs start with it specialized */
+    PyObject *warm = r ? PyDict_GetItemString(g, "_warm") : NULL; /* borrowed */
+    if (warm) {
+        PyThreadState *ts = PyThreadState_Get();
+        Py_tracefunc tf = ts->c_tracefunc;
+        PyObject *to = Py_XNewRef(ts->c_traceobj);
+        PyEval_SetTrace(NULL, NULL);
+        cpy.setup = true;
+        PyObject *w = PyObject_CallNoArgs(warm);
+        cpy.setup = false;
+        Py_XDECREF(w);
+        PyErr_Clear();
+        PyEval_SetTrace(tf, to);
+        Py_XDECREF(to);
+    }
     Py_XDECREF(r);
     Py_XDECREF(code);
     Py_XDECREF(lib);
@@ -661,7 +678,7 @@ static PyObject *child__compile_ticked(const py_program *p)
  * ticks too when imported. False: the program runs as compiled, traced. */
 static bool child__use_ticks(void)
 {
-    if (!ticked_code || !cpy_program_only())
+    if (!ticked_code || !cpy_ticks_scope())
         return false;
     cpy.setup = true;
     PyObject *mod = child__module("threadsim_ticks", cpy_ticks_py);
@@ -726,7 +743,7 @@ static PyObject *child__prepare(const py_program *p, PyObject **globals, bool *s
      * session needs that (child__main); otherwise as written. A failed
      * compile with ticks falls back to CPython's, which reports the error
      * as CPython does. */
-    if (!code && cpy_program_only() && (ticked_code = child__compile_ticked(p)))
+    if (!code && cpy_ticks_scope() && (ticked_code = child__compile_ticked(p)))
         code = Py_NewRef(ticked_code);
     if (!code) {
         PyCompilerFlags flags = _PyCompilerFlags_INIT;

@@ -75,3 +75,53 @@ def _preimportable():
 # the C side imports these, in order, as the program would (stopping at the
 # first that fails: the program will meet that error itself)
 _names = _preimportable()
+
+
+# Warming: CPython 3.11 specializes a function's bytecode after its first
+# few calls (and fills its type and method caches as it goes), and every run
+# of a session starts from the start-up process's memory, so without this
+# each run would pay the cold start again: `logging`'s first basicConfig and
+# debug cost about 300 us of a run, its first 20 calls twice what later ones
+# do. _warm() (called by the C side after the imports) runs the library code
+# a run will run, on objects of its own that no program can reach: a
+# Logger outside the manager's tree, a handler built without Handler.__init__
+# (which would register it in logging's module state and make a lock), a
+# private stream. Nothing global changes: no logger, handler list, lock,
+# cache or level the program can see, no output, no event; only bytecode
+# and caches that no program can observe (and the heap's layout, the same
+# in every run and process of this program).
+def _warm_logging(logging):
+    import io
+    stream = io.StringIO()
+    h = object.__new__(logging.StreamHandler)
+    h._name = None
+    h.level = logging.NOTSET
+    h.filters = []
+    h.lock = None
+    h._closed = False
+    h.stream = stream
+    h.formatter = logging.Formatter(
+        '%(asctime)s (%(threadName)-9s) %(levelname)s %(name)s: %(message)s')
+    lg = logging.Logger('threadsim-warm', logging.DEBUG)
+    lg._cache = {lv: True for lv in (logging.DEBUG, logging.INFO, logging.WARNING,
+                                      logging.ERROR, logging.CRITICAL)}
+    lg.handlers.append(h)
+    for i in range(64):
+        lg.debug('%s %d %0.02f', 'w', i, 0.5)
+        lg.info('w')
+        lg.warning('w %s', i)
+        stream.seek(0)
+        stream.truncate()
+    h.formatter = logging.Formatter('(%(threadName)-9s) %(message)s')
+    for i in range(64):
+        lg.debug('w %d', i)
+    del lg, h, stream
+
+
+def _warm():
+    logging = sys.modules.get('logging')
+    if logging is not None and hasattr(logging, 'Logger'):
+        try:
+            _warm_logging(logging)
+        except Exception:
+            pass
