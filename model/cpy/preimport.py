@@ -100,6 +100,7 @@ def _warm_logging(logging):
     h.lock = None
     h._closed = False
     h.stream = stream
+    h.handleError = lambda record: None  # never a report on the real stderr
     h.formatter = logging.Formatter(
         '%(asctime)s (%(threadName)-9s) %(levelname)s %(name)s: %(message)s')
     lg = logging.Logger('threadsim-warm', logging.DEBUG)
@@ -120,7 +121,9 @@ def _warm_logging(logging):
 
 def _warm():
     logging = sys.modules.get('logging')
-    if logging is not None and hasattr(logging, 'Logger'):
+    # the standard library's own module only: never a module of the program's
+    if (logging is not None and hasattr(logging, 'Logger')
+            and (getattr(logging, '__file__', None) or '').startswith(_stdlib)):
         try:
             _warm_logging(logging)
         except Exception:
