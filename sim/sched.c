@@ -75,10 +75,70 @@ int sim_sched_init(sim_sched *s, const sim_config *cfg)
     return s->rq ? 0 : -1;
 }
 
+/* ---- frame buffers of shared threads ------------------------------------- */
+
+#define SIM_FRAMES_CLASS 64
+#define SIM_FRAMES_MAX (64 * SIM_FRAMES_CLASS)
+#define SIM_FRAMES_BLOCK ((size_t)256 * 1024)
+
+/* A buffer of at least `len` bytes; *cap gets its size. NULL on
+ * out-of-memory. Larger than SIM_FRAMES_MAX: malloc's. */
+static void *frames__get(sim_sched *s, size_t len, uint32_t *cap)
+{
+    if (len > SIM_FRAMES_MAX) {
+        if (len > UINT32_MAX)
+            return NULL;
+        *cap = (uint32_t)len;
+        return malloc(len);
+    }
+    size_t c = len ? (len - 1) / SIM_FRAMES_CLASS : 0, size = (c + 1) * SIM_FRAMES_CLASS;
+    *cap = (uint32_t)size;
+    void *b = s->frames_free[c];
+    if (b) {
+        memcpy(&s->frames_free[c], b, sizeof(void *));
+        return b;
+    }
+    if ((size_t)(s->frames_end - s->frames_bump) < size) {
+        char *blk = malloc(SIM_FRAMES_BLOCK);
+        if (!blk)
+            return NULL;
+        memcpy(blk, &s->frames_blocks, sizeof(void *));
+        s->frames_blocks = blk;
+        s->frames_bump = blk + SIM_FRAMES_CLASS; /* the link's class-sized slot */
+        s->frames_end = blk + SIM_FRAMES_BLOCK;
+    }
+    b = s->frames_bump;
+    s->frames_bump += size;
+    return b;
+}
+
+static void frames__put(sim_sched *s, void *b, uint32_t cap)
+{
+    if (!b)
+        return;
+    if (cap > SIM_FRAMES_MAX) {
+        free(b);
+        return;
+    }
+    size_t c = cap / SIM_FRAMES_CLASS - 1;
+    memcpy(b, &s->frames_free[c], sizeof(void *));
+    s->frames_free[c] = b;
+}
+
+static void frames__fini(sim_sched *s)
+{
+    while (s->frames_blocks) {
+        void *next;
+        memcpy(&next, s->frames_blocks, sizeof next);
+        free(s->frames_blocks);
+        s->frames_blocks = next;
+    }
+}
+
 static void sched__release_stack(sim_sched *s, sim_thread *t)
 {
     if (t->shared) {
-        free(t->saved);
+        frames__put(s, t->saved, t->saved_cap);
         t->saved = NULL;
         t->saved_len = t->saved_cap = 0;
         if (s->shr_owner == t)
@@ -101,6 +161,7 @@ void sim_sched_fini(sim_sched *s)
             free(t->name);
         free(t);
     }
+    frames__fini(s);
     if (s->shr)
         sim_stack_put(&s->stacks, s->shr);
     if (s->helper_stack)
@@ -266,12 +327,13 @@ static bool sched__shr_load(sim_sched *s, sim_thread *next)
     if (own && own->state != SIM_T_DONE && own->state != SIM_T_KILLED) {
         size_t len = (size_t)(top - (char *)own->ctx.sp);
         if (len > own->saved_cap) {
-            size_t cap = (len + 15) & ~(size_t)15;
-            void *b = cap <= UINT32_MAX ? realloc(own->saved, cap) : NULL;
+            uint32_t cap;
+            void *b = frames__get(s, len, &cap);
             if (!b)
                 return false;
+            frames__put(s, own->saved, own->saved_cap);
             own->saved = b;
-            own->saved_cap = (uint32_t)cap;
+            own->saved_cap = cap;
         }
         memcpy(own->saved, own->ctx.sp, len);
         own->saved_len = (uint32_t)len;

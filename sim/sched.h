@@ -106,7 +106,7 @@ struct sim_thread {
     void *user;           /* the model's object for this thread */
     /* A thread on the shared stack (sim_thread_share_stack): its frames
      * while another shared thread has the stack, copied out and back. */
-    void *saved;          /* malloc'd, saved_cap bytes; NULL until first set aside */
+    void *saved;          /* saved_cap bytes (sched.c's frame buffers); NULL until first set aside */
     uint32_t saved_len, saved_cap;
     bool shared;          /* runs on the scheduler's shared stack */
     bool fresh;           /* shared, started, never run: its context is made at its first run */
@@ -191,6 +191,12 @@ struct sim_sched {
     sim_ctx helper;           /* the helper: copies frames out and in, then resumes helper_to */
     sim_thread *helper_to;    /* the shared thread the helper is to resume */
     uint64_t shr_copied;      /* bytes copied out and in so far (for benchmarks) */
+    /* Buffers for set-aside frames: 64-byte size classes up to SIM_FRAMES_MAX,
+     * each with a LIFO free list, carved from SIM_FRAMES_BLOCK-byte blocks
+     * (no malloc per thread; kept until sim_sched_fini, as stacks are). */
+    void *frames_free[64];    /* class c holds (c + 1) * 64 bytes */
+    char *frames_bump, *frames_end; /* the newest block's uncarved part */
+    void *frames_blocks;      /* all blocks, linked through their first word */
 };
 
 /* Returns -1 on out-of-memory or an unknown cfg->backend. `cfg` may be NULL
