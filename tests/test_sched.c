@@ -913,6 +913,46 @@ static void deep_yielder(void *arg)
     deep_then_yield(290);
 }
 
+/* Frame buffers are reused: 5000 shared threads, a few alive at a time,
+ * each set aside and finished, take one block of buffers in all. */
+static void shr_brief(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, 1);
+}
+
+static void shr_main_many(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 5000; i++) {
+        sim_thread *t = sim_thread_create(&S, "b", shr_brief, NULL, NULL);
+        CU_ASSERT_EQUAL(sim_thread_share_stack(&S, t), 0);
+        CU_ASSERT_EQUAL(sim_thread_start(&S, t, 0), 0);
+        if (i % 8 == 7)
+            sim_sleep(&S, 2); /* the last eight finish */
+    }
+    sim_sleep(&S, 2);
+    sim_sched_finish(&S);
+}
+
+static void test_frame_buffers_are_reused(void)
+{
+    reset(NULL);
+    if (!shr_supported()) {
+        sim_sched_fini(&S);
+        return; /* test_idle_shared_threads_cost_their_frames asserts the refusal */
+    }
+    CU_ASSERT_EQUAL(sim_sched_run(&S, sim_thread_create(&S, "m", shr_main_many, NULL, NULL)),
+                    SIM_FINISHED);
+    CU_ASSERT(S.shr_copied > 5000 * 64); /* every one of them was set aside */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(S.frames_blocks);
+    void *next = (void *)1;
+    memcpy(&next, S.frames_blocks, sizeof next);
+    CU_ASSERT_PTR_NULL(next); /* one block */
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
 /* No memory for a shared thread's frames ends the run with SIM_LIMIT and a
  * reason, never an abort: a thread 300 KiB deep is to be set aside while
  * the address space is capped (RLIMIT_AS), in a child process. */
@@ -1031,7 +1071,7 @@ static void test_unknown_backend_refused(void)
     CU_ASSERT_PTR_NOT_NULL(sim_ctx_backend_default());
 }
 
-TS_TESTS("sched", TS_TEST(test_unknown_backend_refused), TS_TEST(test_shared_stack_changes_nothing_but_memory), TS_TEST(test_idle_shared_threads_cost_their_frames), TS_TEST(test_no_memory_for_frames_ends_the_run), TS_TEST(test_switching_and_fifo), TS_TEST(test_round_robin),
+TS_TESTS("sched", TS_TEST(test_unknown_backend_refused), TS_TEST(test_shared_stack_changes_nothing_but_memory), TS_TEST(test_idle_shared_threads_cost_their_frames), TS_TEST(test_frame_buffers_are_reused), TS_TEST(test_no_memory_for_frames_ends_the_run), TS_TEST(test_switching_and_fifo), TS_TEST(test_round_robin),
          TS_TEST(test_timers_in_time_then_arming_order), TS_TEST(test_timers_fire_one_at_a_time),
          TS_TEST(test_wake_cancels_timeout), TS_TEST(test_block_times_out),
          TS_TEST(test_stall_returns_to_host), TS_TEST(test_time_limit_with_preemption),
