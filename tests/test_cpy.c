@@ -5,6 +5,7 @@
  * exception or a run limit, never a signal (traces/hostile/).
  */
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,21 @@ static void test_random_policy_identical(void)
     free(first);
 }
 
+/* `threadsim ARGS` exits 0 and its output (stdout and stderr) holds each
+ * of the NULL-terminated needles. */
+static void cli_holds(const char *args, ...)
+{
+    int st;
+    char *out = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    va_list ap;
+    va_start(ap, args);
+    for (const char *n; (n = va_arg(ap, const char *));)
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, n));
+    va_end(ap);
+    free(out);
+}
+
 /* Process ids are fixed (a run's process is a fork, or one process reset
  * between runs): the same in every run and every explored schedule; a
  * signal to "itself" reaches the run's real process; the parent's id is no
@@ -78,10 +94,8 @@ static void test_process_ids_fixed(void)
                           "4242 4241 ['usr1', '[Errno 1] threadsim: the parent process may not "
                           "be signalled']\n");
     free(out);
-    out = cli("explore traces/explore/reset/pids.py --no-db --schedules 50", &st);
-    CU_ASSERT_EQUAL(st, 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "50 schedules, 1 distinct outcome\n"));
-    free(out);
+    cli_holds("explore traces/explore/reset/pids.py --no-db --schedules 50",
+              "50 schedules, 1 distinct outcome\n", (const char *)NULL);
 }
 
 /* CPython specializes the standard library's code where it runs untraced:
@@ -99,16 +113,11 @@ static void test_library_specialized(void)
                           "library specialized: True\n"
                           "(MainThread) logs as usual\n");
     free(out);
-    out = cli("explore traces/explore/scope/specialized.py --no-db --schedules 20", &st);
-    CU_ASSERT_EQUAL(st, 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "20 schedules, 1 distinct outcome\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "| library specialized: True\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "| logging state: [] 1 {} {} 30 30\n"));
-    free(out);
-    out = cli("explore traces/explore/scope/specialized.py --no-db --schedules 3 --choices line", &st);
-    CU_ASSERT_EQUAL(st, 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "| library specialized: False\n"));
-    free(out);
+    cli_holds("explore traces/explore/scope/specialized.py --no-db --schedules 20",
+              "20 schedules, 1 distinct outcome\n", "| library specialized: True\n",
+              "| logging state: [] 1 {} {} 30 30\n", (const char *)NULL);
+    cli_holds("explore traces/explore/scope/specialized.py --no-db --schedules 3 --choices line",
+              "| library specialized: False\n", (const char *)NULL);
 }
 
 /* `# threadsim: WORD REST` of a hostile program, or "" */
