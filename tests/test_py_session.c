@@ -202,10 +202,29 @@ static void session_runs(const char *path, const char *src, int reset, int nseed
     py_program_free(p);
 }
 
+/* Standard input from here on: a fresh file of 4000 numbered lines (more
+ * than a read's buffer: each run takes lines the last one left). */
+static void stdin_lines(void)
+{
+    char tmpl[] = "/tmp/threadsim-stdin-XXXXXX";
+    int fd = mkstemp(tmpl);
+    CU_ASSERT_FATAL(fd >= 0);
+    unlink(tmpl);
+    FILE *f = fdopen(fd, "w+");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    for (int i = 0; i < 4000; i++)
+        fprintf(f, "line %d\n", i);
+    fflush(f);
+    CU_ASSERT_EQUAL(dup2(fd, 0), 0);
+    fclose(f);
+    CU_ASSERT_EQUAL(lseek(0, 0, SEEK_SET), 0);
+}
+
 static void test_reset_runs_equal_forked_runs(void)
 {
     static const char *const progs[] = {"files", "sig", "mm", "exit", "exc", "idrepr", "dead",
-                                        "manythreads", "lots", "rlim", "stdin", "pids", "uid"};
+                                        "manythreads", "lots", "rlim", "stdin", "pids", "uid",
+                                        "start_open", "start_loud", "start_stdin"};
     enum { N = 8 };
     for (size_t k = 0; k < sizeof progs / sizeof progs[0]; k++) {
         char path[512];
@@ -214,7 +233,12 @@ static void test_reset_runs_equal_forked_runs(void)
         CU_ASSERT_PTR_NOT_NULL_FATAL(src);
         char *a[N], *b[N];
         int sa[N], sb[N], pa[N], pb[N];
+        bool feed = strcmp(progs[k], "start_stdin") == 0;
+        if (feed)
+            stdin_lines();
         session_runs(path, src, PY_RESET_FORK, N, a, sa, pa);
+        if (feed)
+            stdin_lines();
         session_runs(path, src, PY_RESET_VERIFY, N, b, sb, pb);
         for (int i = 0; i < N; i++) {
             if (sa[i] != sb[i] || strcmp(a[i], b[i]) != 0)
@@ -232,9 +256,20 @@ static void test_reset_runs_equal_forked_runs(void)
             CU_ASSERT_NOT_EQUAL(pa[i], pa[i - 1]);
         bool reuses = strcmp(progs[k], "exit") != 0 && strcmp(progs[k], "rlim") != 0 &&
                       !(strcmp(progs[k], "uid") == 0 && geteuid() == 0);
-        if (pyt_can_reset() && reuses)
-            for (int i = 2; i < N; i++)
-                CU_ASSERT_EQUAL(pb[i], pb[1]);
+        /* an explorer's kind of run (a policy made from bytes): the first
+         * runner takes its snapshot at the first choice, unless the start
+         * did something outside the process (a folder made, a file mapped,
+         * a file left open, standard input read) or held more than a
+         * megabyte of events: that runner ends after its run, and one
+         * snapshot at the start serves the rest */
+        bool at_start = strcmp(progs[k], "files") == 0 || strcmp(progs[k], "mm") == 0 ||
+                        strncmp(progs[k], "start_", 6) == 0;
+        if (pyt_can_reset() && reuses) {
+            if (at_start)
+                CU_ASSERT_NOT_EQUAL(pb[2], pb[1]);
+            for (int i = at_start ? 3 : 2; i < N; i++)
+                CU_ASSERT_EQUAL(pb[i], pb[i - 1]);
+        }
         if (!reuses || !pyt_can_reset())
             CU_ASSERT_NOT_EQUAL(pb[N - 1], pb[N - 2]);
         free(src);

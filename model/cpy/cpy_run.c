@@ -33,7 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -171,10 +173,17 @@ static double wall_now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+static void runner__disarm(void);
+static bool defer_armed;      /* a runner's first run: its snapshot waits for the first choice */
+#define DEFER_HOLD_MAX ((size_t)1 << 20) /* events held before it, at most */
+
 static void pipe_flush(void)
 {
-    if (pipe_hold)
-        return;
+    if (pipe_hold) {
+        if (!defer_armed || pipe_buf.len < DEFER_HOLD_MAX)
+            return;
+        runner__disarm(); /* too much to hold (and resend at every run): no snapshot */
+    }
     size_t off = 0;
     while (off < pipe_buf.len) {
         ssize_t w = write(pipe_fd, pipe_buf.p + off, pipe_buf.len - off);
@@ -190,6 +199,7 @@ static void pipe_flush(void)
 
 _Noreturn void cpy_exit_now(int status)
 {
+    runner__disarm();
     if (pipe_fd >= 0 && !pipe_hold)
         pipe_flush();
     _exit(status);
@@ -1008,9 +1018,23 @@ static int zyg__recv(zyg_req *rq, int fds[2])
     return fds_recv(zyg_ctl, rq, sizeof *rq, fds, 0);
 }
 
-/* The process becomes request rq's run (its pipes, its policy) and goes on
- * into it: a forked child, or the runner after a reset. */
-static void zyg__become_run(const zyg_req *rq, const int fds[2], char *blob)
+/* Request rq's policy: the caller's remote picks, or made from the blob,
+ * or (ZYG_AS_OPENED) the session's own, as it is now. */
+static sim_policy zyg__policy(const zyg_req *rq, char *blob)
+{
+    if (rq->mode == ZYG_REMOTE)
+        return (sim_policy){.name = "remote", .pick = child__remote_pick,
+                            .every_step = rq->every_step != 0,
+                            .pick_timer = rq->timers ? child__remote_pick : NULL,
+                            .jitter = rq->jitter};
+    if (rq->mode == ZYG_MADE)
+        return cpy.ro.make_policy ? cpy.ro.make_policy(blob, rq->blob_len) : sim_policy_fifo();
+    return model_sched()->policy;
+}
+
+/* The process becomes request rq's run (its pipes, policy `pol`) and goes
+ * on into it: a forked child, or the runner after a reset. */
+static void zyg__become_run_with(const zyg_req *rq, const int fds[2], sim_policy pol)
 {
     pipe_fd = fds[0];
     reply_fd = fds[1];
@@ -1020,18 +1044,16 @@ static void zyg__become_run(const zyg_req *rq, const int fds[2], char *blob)
     s->on_decision = rq->decisions ? pipe_decision : NULL;
     s->cfg.max_events = rq->max_events;
     s->decision_ud = NULL;
-    if (rq->mode == ZYG_REMOTE)
-        s->policy = (sim_policy){.name = "remote", .pick = child__remote_pick,
-                                 .every_step = rq->every_step != 0,
-                                 .pick_timer = rq->timers ? child__remote_pick : NULL,
-                                 .jitter = rq->jitter};
-    else if (rq->mode == ZYG_MADE)
-        s->policy = cpy.ro.make_policy ? cpy.ro.make_policy(blob, rq->blob_len)
-                                       : sim_policy_fifo();
+    s->policy = pol;
     if (cpy.ro.timeout > 0)
         cpy.wall_deadline = wall_now() + cpy.ro.timeout;
     cpy_watchdog_start();
     child__confine();
+}
+
+static void zyg__become_run(const zyg_req *rq, const int fds[2], char *blob)
+{
+    zyg__become_run_with(rq, fds, zyg__policy(rq, blob));
 }
 
 /* ---- the runner: one process for many runs (cpy_snap.h) ----
@@ -1049,7 +1071,70 @@ static void zyg__become_run(const zyg_req *rq, const int fds[2], char *blob)
  * os._exit, a crash, the caller's kill at a timeout, a reset that could
  * not be done). A runner that is gone is replaced at the next request.
  * Under --sandbox the runner is confined once, before its snapshot, and
- * puts each run's pipes at 3 and 4 as child__confine does for a fork. */
+ * puts each run's pipes at 3 and 4 as child__confine does for a fork.
+ *
+ * The snapshot at the first choice. An explorer's runs (ZYG_MADE: a policy
+ * made from bytes, a seed or a schedule's prefix) are the same run up to
+ * the first decision with two or more candidates: the policy is asked
+ * nothing before it (sim_policy), nothing else of the request differs, and
+ * the program's start (its module body up to its first thread running
+ * beside another: set-up, logging.basicConfig, classes, Thread objects) is
+ * a third of a tutorial program's schedule. So such a runner takes its
+ * snapshot there instead, in its first run: the run's policy is behind a
+ * trap (runner__trap) and its events are held (pipe_hold) until the first
+ * choice, where the snapshot is taken with the events so far in pipe_buf
+ * and the run's pipes left out (cpy_snap_take_except); the run then goes
+ * on. Every reset comes back into the trap, which takes the next request
+ * (its pipes, its policy), sends the held events down its pipe, and asks
+ * its policy for that first choice. Each run is then what it would have
+ * been from the start, byte for byte, provided the start did nothing a
+ * later run would not find done again: the trap takes no snapshot when the
+ * start opened a descriptor that is still open, or did anything an audit
+ * event reports outside the process (runner__audit: files written,
+ * processes, sockets), or read standard input; nor when it held more than DEFER_HOLD_MAX of events, nor
+ * when the run never came to a choice. A request of another kind (another
+ * policy kind, event limit or tracing) is refused (ack 2). In each of those
+ * cases the runner ends after its run and the session's next runner takes
+ * its snapshot at the start, as above. */
+
+static bool runner_defer;     /* set by the zygote before the fork: the next runner
+                               * takes its snapshot at its first run's first choice */
+static bool defer_off;        /* the zygote: a runner could not do that; no more */
+static bool runner_deferred;  /* the zygote: its runner is such a runner */
+static bool defer_tainted;    /* the run's start did something runner__audit reports */
+static sim_policy defer_real; /* the first run's policy, behind the trap */
+static zyg_req defer_req;     /* ... and its request: the others' must match */
+static int defer_fds[64];     /* the descriptors open before the first run */
+static int defer_nfds = -1;
+
+/* Standard input as the first run found it: what its start read from it
+ * is gone from the file or pipe, and the runs resumed after it would not
+ * read it again. */
+typedef struct stdin_mark {
+    int ok;
+    mode_t mode;
+    dev_t dev;
+    ino_t ino;
+    off_t off;                /* a file's offset */
+    int avail;                /* a pipe's, socket's or terminal's bytes waiting */
+} stdin_mark;
+static stdin_mark defer_stdin;
+
+static stdin_mark runner__stdin(void)
+{
+    stdin_mark m = {0};
+    struct stat st;
+    if (fstat(0, &st) != 0)
+        return m; /* closed: nothing to read */
+    m.ok = 1;
+    m.mode = st.st_mode & S_IFMT;
+    m.dev = st.st_dev;
+    m.ino = st.st_ino;
+    m.off = lseek(0, 0, SEEK_CUR);
+    if (ioctl(0, FIONREAD, &m.avail) != 0)
+        m.avail = -1;
+    return m;
+}
 
 typedef struct zyg_fwd {
     zyg_req rq;
@@ -1117,6 +1202,138 @@ static int runner__recv(zyg_fwd *fw, int fds[2], char **blob)
     return 0;
 }
 
+/* The trap is gone: the run goes on with its own policy, its events flow;
+ * no snapshot is taken at this run's first choice. */
+static void runner__disarm(void)
+{
+    if (!defer_armed)
+        return;
+    defer_armed = false;
+    pipe_hold = false;
+    model_sched()->policy = defer_real;
+}
+
+/* What a run's start may do and still be found done by the runs resumed
+ * after it: CPython's audit events of imports, compiling, frames and
+ * attributes, of the process's own state (tracing, the environment, the
+ * working folder), and opening a file only to read it. Anything else
+ * (files written or removed, processes, sockets, ctypes, input) keeps the
+ * trap from taking the snapshot: what it did is outside the process, and
+ * the runs resumed after it would not do it again. Events this list does
+ * not know cost the speed-up, never a wrong run. */
+static int runner__audit(const char *ev, PyObject *args, void *ud)
+{
+    (void)ud;
+    if (!defer_armed || defer_tainted)
+        return 0;
+    static const char *const fine[] = {
+        "import", "exec", "compile", "sys._getframe", "object.__getattr__",
+        "object.__setattr__", "object.__delattr__", "builtins.id", "code.__new__",
+        "function.__new__", "marshal.loads", "os.listdir", "os.scandir", "glob.glob",
+        "array.__new__", "_thread.start_new_thread", "time.sleep", "sys._current_frames",
+        "sys._current_exceptions", "gc.get_referrers", "gc.get_referents", "gc.get_objects",
+        "sys.getobjects", "os.getxattr",
+        /* the process's own state, which the snapshot holds as it is then
+         * (a reset puts the working folder back to the snapshot's) */
+        "sys.settrace", "sys.setprofile", "sys.addaudithook", "sys.excepthook", "os.putenv",
+        "os.unsetenv", "os.chdir"};
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
+        if (strcmp(ev, fine[i]) == 0)
+            return 0;
+    if (strcmp(ev, "open") == 0 && PyTuple_Check(args) && PyTuple_GET_SIZE(args) >= 3) {
+        /* open(path, mode, flags): mode a str, or None with os.open's flags */
+        PyObject *mode = PyTuple_GET_ITEM(args, 1), *flags = PyTuple_GET_ITEM(args, 2);
+        const char *m = PyUnicode_Check(mode) ? PyUnicode_AsUTF8(mode) : NULL;
+        long fl = PyLong_Check(flags) ? PyLong_AsLong(flags) : -1;
+        if (PyErr_Occurred())
+            PyErr_Clear();
+        if (m ? !strpbrk(m, "wax+")
+              : mode == Py_None && fl >= 0 && (fl & O_ACCMODE) == O_RDONLY &&
+                    !(fl & (O_CREAT | O_TRUNC)))
+            return 0;
+    }
+    defer_tainted = true;
+    return 0;
+}
+
+/* The descriptors open now are those open before the run and its pipes. */
+static bool runner__fds_clean(void)
+{
+    int now[64];
+    int n = cpy_snap_fds(now, 64);
+    if (n < 0 || defer_nfds < 0)
+        return false;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (now[i] == pipe_fd || now[i] == reply_fd)
+            continue;
+        if (k >= defer_nfds || defer_fds[k] != now[i])
+            return false;
+        k++;
+    }
+    return k == defer_nfds;
+}
+
+/* A request the snapshot taken under defer_req can serve: the same kind
+ * of run up to its first choice. */
+static bool runner__same_kind(const zyg_req *rq, const sim_policy *p)
+{
+    const zyg_req *a = &defer_req;
+    return rq->mode == a->mode && rq->every_step == a->every_step &&
+           rq->decisions == a->decisions && rq->max_events == a->max_events &&
+           rq->timers == a->timers && rq->jitter == a->jitter && p->name == defer_real.name &&
+           p->every_step == defer_real.every_step && !p->pick == !defer_real.pick &&
+           !p->pick_timer == !defer_real.pick_timer && p->jitter == defer_real.jitter;
+}
+
+static int runner__recv(zyg_fwd *fw, int fds[2], char **blob);
+
+/* The first choice of a runner's first run (n candidates; a timer
+ * decision if `timer`): the snapshot, and after each reset the next run. */
+static uint32_t runner__trap(sim_sched *s, uint32_t n, bool timer)
+{
+    stdin_mark in = runner__stdin(), *was = &defer_stdin;
+    bool clean = !defer_tainted && runner__fds_clean() && in.ok == was->ok &&
+                 in.mode == was->mode && in.dev == was->dev && in.ino == was->ino &&
+                 in.off == was->off && in.avail == was->avail;
+    runner__disarm();
+    pipe_hold = true; /* until the snapshot is taken */
+    if (clean) {
+        int skip[2] = {pipe_fd, reply_fd};
+        int r = cpy_snap_take_except(cpy.ro.reset == PY_RESET_VERIFY, skip, reply_fd >= 0 ? 2 : 1);
+        if (r == 1) {
+            /* a reset: the next request, of the same kind, from here */
+            zyg_fwd fw;
+            int fds[2];
+            char *blob = NULL;
+            if (runner__recv(&fw, fds, &blob) != 0)
+                _exit(0);
+            sim_policy pol = zyg__policy(&fw.rq, blob);
+            int32_t ack = runner__same_kind(&fw.rq, &pol) ? 0 : 2;
+            if (sock_send(runner_sock, &ack, sizeof ack) != 0 || ack != 0)
+                _exit(0);
+            zyg__become_run_with(&fw.rq, fds, pol);
+        }
+        /* r == 0: this run goes on; r < 0: it goes on, and the runner
+         * ends with it (cpy_snap_reset refuses) */
+    }
+    pipe_hold = false;
+    uint32_t (*pick)(void *, sim_sched *, uint32_t) = timer ? s->policy.pick_timer : s->policy.pick;
+    return pick ? pick(s->policy.ud, s, n) : 0;
+}
+
+static uint32_t runner__trap_pick(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud;
+    return runner__trap(s, n, false);
+}
+
+static uint32_t runner__trap_timer(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud;
+    return runner__trap(s, n, true);
+}
+
 /* The runner's life: the snapshot, then (again after every reset) one
  * request, and on into its run. */
 static void runner__main(int sock)
@@ -1137,6 +1354,34 @@ static void runner__main(int sock)
         }
         child__enter_sandbox();
         child_confined = true;
+    }
+    if (runner_defer) {
+        /* the snapshot at the first run's first choice (above) */
+        defer_nfds = cpy_snap_fds(defer_fds, 64);
+        defer_stdin = runner__stdin();
+        if (defer_nfds < 0 || PySys_AddAuditHook(runner__audit, NULL) != 0) {
+            PyErr_Clear();
+            int32_t no = 1;
+            (void)sock_send(runner_sock, &no, sizeof no);
+            _exit(0);
+        }
+        int32_t ok = 0;
+        zyg_fwd fw;
+        int fds[2];
+        char *blob = NULL;
+        if (sock_send(runner_sock, &ok, sizeof ok) != 0 || runner__recv(&fw, fds, &blob) != 0 ||
+            sock_send(runner_sock, &ok, sizeof ok) != 0)
+            _exit(0);
+        zyg__become_run(&fw.rq, fds, blob);
+        sim_sched *s = model_sched();
+        defer_req = fw.rq;
+        defer_real = s->policy;
+        s->policy.pick = runner__trap_pick;
+        if (s->policy.pick_timer)
+            s->policy.pick_timer = runner__trap_timer;
+        pipe_hold = true;
+        defer_armed = true;
+        return;
     }
     int r = cpy_snap_take(cpy.ro.reset == PY_RESET_VERIFY);
     if (r < 0) {
@@ -1171,10 +1416,13 @@ static _Noreturn void zyg__run_over(void)
  * runners in a row the session forks per run instead. */
 static int32_t zyg__reap_runner(void)
 {
-    if (runner_runs <= 1 && ++runner_short >= 3)
+    if (runner_deferred && runner_runs <= 1)
+        defer_off = true; /* no snapshot at the first choice: at the start then */
+    else if (runner_runs <= 1 && ++runner_short >= 3)
         runner_off = true;
     else if (runner_runs > 1)
         runner_short = 0;
+    runner_deferred = false;
     runner_runs = 0;
     int ws = 0;
     if (runner_fd >= 0)
@@ -1187,9 +1435,12 @@ static int32_t zyg__reap_runner(void)
     return ws;
 }
 
-/* A runner, forked from here, its snapshot taken; -1 if none can be. */
-static int zyg__start_runner(const int fds[2])
+/* A runner, forked from here, its snapshot taken (or, for an explorer's
+ * run, to be taken at its first choice); -1 if none can be. */
+static int zyg__start_runner(const zyg_req *rq, const int fds[2])
 {
+    runner_defer = !defer_off && rq->mode == ZYG_MADE;
+    runner_deferred = runner_defer;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return -1;
@@ -1225,7 +1476,7 @@ static int zyg__via_runner(const zyg_req *rq, const int fds[2], const char *blob
 {
     for (int attempt = 0; attempt < 2; attempt++) {
         if (runner_pid <= 0) {
-            int r = zyg__start_runner(fds);
+            int r = zyg__start_runner(rq, fds);
             if (r != 0)
                 return r;
         }
@@ -1242,6 +1493,8 @@ static int zyg__via_runner(const zyg_req *rq, const int fds[2], const char *blob
             *ws = io_full(runner_fd, &done, sizeof done, false) == 0 ? done : zyg__reap_runner();
             return 0;
         }
+        if (ack == 2)
+            defer_off = true; /* another kind of run than its snapshot's */
         zyg__reap_runner(); /* it ended between runs (a reset it could not do): another */
     }
     return -1;
@@ -1474,6 +1727,7 @@ py_session *py_session_open(const py_program *p, const model_opts *mo, const py_
         memset(&cres, 0, sizeof cres);
         int status = child__run(p, &cres); /* returns in a run's process */
         rec_result rr = {status, cres};
+        runner__disarm(); /* a run that came to no choice: no snapshot */
         pipe_put(REC_RESULT, &rr, sizeof rr);
         pipe_flush();
         fflush(stdout);

@@ -25,6 +25,19 @@ int cpy_snap_take(bool verify)
     (void)verify;
     return -1;
 }
+int cpy_snap_take_except(bool verify, const int *skip, size_t nskip)
+{
+    (void)verify;
+    (void)skip;
+    (void)nskip;
+    return -1;
+}
+int cpy_snap_fds(int *out, size_t max)
+{
+    (void)out;
+    (void)max;
+    return -1;
+}
 int cpy_snap_reset(int notify_fd, int32_t msg)
 {
     (void)notify_fd;
@@ -542,8 +555,14 @@ static int snap__threads(void)
     }
 }
 
+static const int *take_skip; /* descriptors not kept (cpy_snap_take_except) */
+static size_t take_nskip;
+
 static int snap__note_fd(int fd)
 {
+    for (size_t i = 0; i < take_nskip; i++)
+        if (take_skip[i] == fd)
+            return 0; /* the run's: closed at every reset */
     if (S->nfd == SNAP_MAXFD)
         return -1;
     snap_fd *f = &S->fds[S->nfd];
@@ -705,8 +724,41 @@ int cpy_snap_open(void)
 
 int cpy_snap_take(bool verify)
 {
+    return cpy_snap_take_except(verify, NULL, 0);
+}
+
+static int *fds_out;
+static size_t fds_max, fds_n;
+
+static int snap__list_fd(int fd)
+{
+    if (fd == S->uffd || fd == S->pm || fd == S->maps || fd == S->fddir || fd == S->taskdir)
+        return 0; /* the snapshot's own */
+    if (fds_n == fds_max)
+        return -1;
+    size_t i = fds_n++;
+    for (; i > 0 && fds_out[i - 1] > fd; i--)
+        fds_out[i] = fds_out[i - 1];
+    fds_out[i] = fd;
+    return 0;
+}
+
+int cpy_snap_fds(int *out, size_t max)
+{
     if (cpy_snap_open() != 0)
         return -1;
+    fds_out = out;
+    fds_max = max;
+    fds_n = 0;
+    return snap__each_fd(snap__list_fd) == 0 ? (int)fds_n : -1;
+}
+
+int cpy_snap_take_except(bool verify, const int *skip, size_t nskip)
+{
+    if (cpy_snap_open() != 0)
+        return -1;
+    take_skip = skip;
+    take_nskip = nskip;
     S->verify = verify;
     /* the working folder by name: a sandbox entered since cpy_snap_open()
      * may have moved it, and allows no descriptor past its RLIMIT_NOFILE */

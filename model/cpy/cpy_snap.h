@@ -60,6 +60,7 @@
 #define CPY_SNAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* False where this build cannot take snapshots at all (not x86-64 Linux,
@@ -77,6 +78,15 @@ int cpy_snap_open(void);
  * registered for tracking already). The descriptors open now are the ones
  * every reset keeps (they must stay the same files). */
 int cpy_snap_take(bool verify);
+
+/* cpy_snap_take, but the `nskip` descriptors in skip are not kept: each
+ * reset closes them, as it does the run's (a snapshot taken in the middle
+ * of a run, whose pipes the next run replaces). */
+int cpy_snap_take_except(bool verify, const int *skip, size_t nskip);
+
+/* The open descriptors but the snapshot's own, ascending, into out (at
+ * most max): their count, or -1. */
+int cpy_snap_fds(int *out, size_t max);
 
 /* Back to the snapshot: returns only if the process cannot be brought back
  * before notify_fd was written (-1); past that point a reset that fails
