@@ -8,6 +8,7 @@
  * but a crash, a leak or a sanitizer report is fine: a bad file must give
  * an error, never more.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,10 +59,11 @@ static int fuzz__run(void *ud, const store_run *r)
 static int fuzz__sched(void *ud, uint64_t index, const void *choices, size_t len, uint32_t outcome)
 {
     (void)ud, (void)index, (void)outcome;
-    volatile unsigned char sum = 0;
+    /* every byte read (the fuzzer's memory checks see a short blob) */
+    unsigned sum = 0;
     for (size_t i = 0; i < len; i++)
         sum += ((const unsigned char *)choices)[i];
-    return 0;
+    return sum == UINT_MAX ? 1 : 0; /* never: only keeps the reads */
 }
 
 static int fuzz__x(void *ud, const store_exploration *x)
