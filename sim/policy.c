@@ -24,6 +24,11 @@ uint64_t sim_rng_next(sim_rng *r)
 
 uint64_t sim_rng_below(sim_rng *r, uint64_t n)
 {
+    /* A power of two divides 2^64: nothing to reject, and the residue is
+     * the low bits (the same draw as below, without two divisions: the
+     * explorer draws at every line of the program). */
+    if ((n & (n - 1)) == 0)
+        return sim_rng_next(r) & (n - 1);
     /* Reject the lowest (2^64 mod n) values so every residue is equally likely. */
     uint64_t threshold = (0 - n) % n;
     for (;;) {

@@ -374,11 +374,13 @@ static void test_reset_and_fork_reports_equal(void)
         "explore traces/explore/reset/sig.py --strategy pct --schedules 60 --sandbox",
         "explore traces/explore/reset/stdin.py --strategy random --schedules 30",
         /* the snapshot at the first choice (cpy_run.c): DPOR's notes made
-         * inside the policy, timers and library lines as choices, and a
-         * start that keeps a file open (no snapshot there) */
+         * inside the policy, timers and library lines as choices, a start
+         * that keeps a file open (no snapshot there), and a run that comes
+         * to no choice at all */
         "explore traces/explore/lost_update_assert.py --strategy dpor --schedules 300",
         "explore traces/py3/lock/counter.py --strategy pct --schedules 80 --jitter 0.3 --choices line",
         "explore traces/explore/reset/start_open.py --strategy random --schedules 30",
+        "explore traces/explore/reset/nochoice.py --strategy random --schedules 10",
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int sf, sv;

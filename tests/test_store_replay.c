@@ -53,6 +53,23 @@ static void test_splitmix64_reference_values(void)
     for (int i = 0; i < 7; i++)
         CU_ASSERT_TRUE(seen[i] > 50);
     CU_ASSERT_EQUAL(sim_rng_below(&r, 1), 0);
+    /* every bound draws what the rejection method gives (powers of two
+     * take a shortcut): the same schedules for the same seeds as before */
+    static const uint64_t bounds[] = {1, 2, 3, 4, 5, 8, 64, 1000, UINT64_C(1) << 40};
+    for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
+        uint64_t n = bounds[b];
+        sim_rng a, ref;
+        sim_rng_seed(&a, 42 + b);
+        sim_rng_seed(&ref, 42 + b);
+        for (int i = 0; i < 500; i++) {
+            uint64_t threshold = (0 - n) % n, x;
+            do
+                x = sim_rng_next(&ref);
+            while (x < threshold);
+            CU_ASSERT_EQUAL_FATAL(sim_rng_below(&a, n), x % n);
+        }
+        CU_ASSERT_EQUAL(a.state, ref.state);
+    }
 }
 
 static char *full_under(const char *name, sim_policy p, uint64_t seed)

@@ -1210,7 +1210,9 @@ static void runner__disarm(void)
         return;
     defer_armed = false;
     pipe_hold = false;
-    model_sched()->policy = defer_real;
+    model_world *w = model__world_or_null(); /* none once the run is over */
+    if (w)
+        w->sched.policy = defer_real;
 }
 
 /* What a run's start may do and still be found done by the runs resumed
