@@ -281,6 +281,17 @@ static sim_thread *rq__remove_at(sim_sched *s, uint32_t i)
     return t;
 }
 
+/* The run has made as many decisions as it may: it ends at its next
+ * scheduling point, as at the event limit (the decision taken stands). */
+static void sched__decision_limit(sim_sched *s)
+{
+    if (s->cfg.max_decisions && s->ndecisions >= s->cfg.max_decisions &&
+        s->status == SIM_RUNNING) {
+        s->status = SIM_LIMIT;
+        s->limit_reason = "decision limit";
+    }
+}
+
 static sim_thread *sched__pick(sim_sched *s)
 {
     uint32_t n = s->rq_len, idx = 0;
@@ -292,6 +303,7 @@ static sim_thread *sched__pick(sim_sched *s)
         uint64_t k = s->ndecisions++;
         if (s->on_decision)
             s->on_decision(s->decision_ud, k, n, idx, sim_ready_at(s, idx)->id, s->step_decision);
+        sched__decision_limit(s);
     }
     return rq__remove_at(s, idx);
 }
@@ -495,6 +507,7 @@ static sim_timer *sched__next_timer(sim_sched *s)
     uint64_t k = s->ndecisions++;
     if (s->on_decision)
         s->on_decision(s->decision_ud, k, n, idx, SIM_NONE, false);
+    sched__decision_limit(s);
     sim_timer *tm = c[idx];
     free(c);
     return tm;

@@ -149,6 +149,8 @@ typedef struct sim_config {
     uint32_t switch_steps;    /* ticks per switch interval; 0 = never preempt */
     int64_t switch_ns;        /* virtual ns charged per switch interval (5 ms) */
     uint64_t max_events;      /* stop after this many events; 0 = no limit */
+    uint64_t max_decisions;   /* stop after this many decisions (the explorer's bound on a
+                               * schedule's length); 0 = no limit */
     int64_t max_time;         /* stop when the clock would pass this; <0 = no limit */
     const char *backend;      /* context backend name (sim/ctx.h); NULL = the default */
 } sim_config;

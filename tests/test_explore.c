@@ -396,6 +396,47 @@ static void test_reset_and_fork_reports_equal(void)
     }
 }
 
+/* A program that never ends (two threads spinning) is one outcome, a run
+ * limit at --max-decisions, not all of the explorer's memory and time: each
+ * schedule stops at the bound, in the run's process, the same way every
+ * time; the engine's own scenarios too. */
+static void test_decision_limit(void)
+{
+    int st;
+    char *out = cli("explore traces/hostile/spin_forever.py --schedules 3 --max-decisions 20000 "
+                    "--fail-on limit",
+                    &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "3 schedules, 1 distinct outcome"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "exit 124, FAILS: limit\n     decision limit\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "| spinning"));
+    char *again = cli("explore traces/hostile/spin_forever.py --schedules 3 --max-decisions 20000 "
+                      "--fail-on limit",
+                      &st);
+    TS_ASSERT_STR_EQ(again, out);
+    free(again);
+    free(out);
+    /* a bound a program stays under changes nothing */
+    char *a = cli("explore lock/counter --schedules 20 --json", &st);
+    char *b = cli("explore lock/counter --schedules 20 --json --max-decisions 100000", &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(a, "\"outcomes\""));
+    CU_ASSERT_PTR_NULL(strstr(a, "\"exit\": 124"));
+    char *oa = strstr(a, "\"outcomes\""), *ob = strstr(b, "\"outcomes\"");
+    CU_ASSERT_FATAL(oa && ob);
+    TS_ASSERT_STR_EQ(ob, oa);
+    free(a);
+    free(b);
+    /* a small one ends every schedule of a scenario there */
+    out = cli("explore lock/counter --schedules 5 --max-decisions 3", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "5 schedules, 1 distinct outcome"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "decision limit"));
+    free(out);
+    out = cli("explore lock/counter --max-decisions lots", &st);
+    CU_ASSERT_EQUAL(st, 125);
+    free(out);
+}
+
 static void test_deadlock_found(void)
 {
     int st;
@@ -864,7 +905,7 @@ static void test_usage_errors(void)
 
 TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink),
          TS_TEST(test_shards_add_up), TS_TEST(test_store_size), TS_TEST(test_lost_update_found_and_replayed),
-         TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
+         TS_TEST(test_decision_limit), TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),

@@ -63,6 +63,9 @@ const char ts_help_explore[] =
     "                        it from a Slurm array (SLURM_ARRAY_TASK_ID, _COUNT) or a\n"
     "                        Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with\n"
     "                        THREADSIM_SHARDS as N)\n"
+    "  --max-decisions N     a schedule longer than N decisions ends as a run limit\n"
+    "                        (exit 124; default 1000000, 0: none): a program that spins\n"
+    "                        or never ends is one outcome, not all of the memory\n"
     "  --show N              outcomes shown in full (default 20)\n"
     "  --json                the report as one JSON document\n"
     "  --html FILE           also a teaching page: every outcome, and choosing who runs\n"
@@ -88,6 +91,10 @@ typedef struct x_cli {
 /* Replay tokens up to this long are shown in the text report; longer ones
  * only in --json (and step reads them with --replay @FILE). */
 #define X__TOKEN_SHOWN 400
+/* --max-decisions by default: a schedule of a million decisions is about a
+ * second of the explorer's time and 20 MB of its memory; one that never ends
+ * (a spin, a server loop) would otherwise take all of both. */
+#define TS_X_MAX_DECISIONS 1000000
 
 static int x__run_py(void *arg, const void *spec, size_t len, model_opts *cb, model_result *res)
 {
@@ -584,6 +591,7 @@ int ts_cmd_explore(int argc, char **argv)
     bool python_set = false, json = false, all_lines = false;
     const char *goal = NULL, *fail_on = NULL, *junit = NULL, *invariant = NULL, *html = NULL;
     uint64_t show = 20;
+    uint64_t max_decisions = TS_X_MAX_DECISIONS;
     ts_db_opts db = ts_db_opts_default();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -618,7 +626,8 @@ int ts_cmd_explore(int argc, char **argv)
             strcmp(a, "--schedules") == 0 || strcmp(a, "--seed") == 0 ||
             strcmp(a, "--goal") == 0 || strcmp(a, "--fail-on") == 0 ||
             strcmp(a, "--junit") == 0 || strcmp(a, "--shard") == 0 || strcmp(a, "--show") == 0 ||
-            strcmp(a, "--invariant") == 0 || strcmp(a, "--html") == 0) {
+            strcmp(a, "--invariant") == 0 || strcmp(a, "--html") == 0 ||
+            strcmp(a, "--max-decisions") == 0) {
             if (!v)
                 return ts_usage_error("explore: %s needs a value", a);
             i++;
@@ -658,6 +667,9 @@ int ts_cmd_explore(int argc, char **argv)
                     return TS_EXIT_USAGE;
             } else if (strcmp(a, "--show") == 0) {
                 if (!ts_parse_u64(a, v, &show))
+                    return TS_EXIT_USAGE;
+            } else if (strcmp(a, "--max-decisions") == 0) {
+                if (!ts_parse_u64(a, v, &max_decisions))
                     return TS_EXIT_USAGE;
             } else if (strcmp(a, "--goal") == 0) {
                 goal = v;
@@ -706,6 +718,7 @@ int ts_cmd_explore(int argc, char **argv)
         xo.goal_len = len;
     }
     c.base.seed = xo.seed;
+    c.base.sim.max_decisions = max_decisions;
     c.sc = ts_scenario_find(c.name);
     py_program *prog = NULL;
     ts_x_runner runner = x__run_c;
@@ -788,15 +801,18 @@ int ts_cmd_explore(int argc, char **argv)
     /* the report, and the stored exploration, from one record */
     char sname[96], opts[4608];
     x__strategy_name(&xo, sname, sizeof sname);
+    char maxdec[48] = ""; /* named only when not the default (older records match) */
+    if (max_decisions != TS_X_MAX_DECISIONS)
+        snprintf(maxdec, sizeof maxdec, " max_decisions=%" PRIu64, max_decisions);
     snprintf(opts, sizeof opts,
              "strategy=%s preemptions=%u schedules=%" PRIu64 " seed=%" PRIu64 " depth=%u "
-             "choices=%s jitter=%" PRId64 " unbuffered=%d python=%d%s%.4000s",
+             "choices=%s jitter=%" PRId64 " unbuffered=%d python=%d%s%s%.4000s",
              xo.strategy == TS_X_DFS    ? "dfs"
              : xo.strategy == TS_X_DPOR ? "dpor"
              : xo.strategy == TS_X_PCT  ? "pct"
                                         : "random",
              xo.bound, xo.max_schedules, xo.seed, xo.depth, all_lines ? "line" : "program",
-             xo.jitter, ts_py_run_opts(c.name).unbuffered ? 1 : 0, c.base.python,
+             xo.jitter, ts_py_run_opts(c.name).unbuffered ? 1 : 0, c.base.python, maxdec,
              invariant ? " invariant=" : "", invariant ? invariant : "");
     char shard[32];
     snprintf(shard, sizeof shard, "%u/%u", xo.shard_k, xo.shard_n);

@@ -216,8 +216,11 @@ static void pipe_put(char type, const void *hdr, size_t n)
 static void pipe_sink(void *ud, const sim_event *ev)
 {
     (void)ud;
-    if (cpy.ro.event_kinds && !(cpy.ro.event_kinds >> ev->kind & 1))
+    if (cpy.ro.event_kinds && !(cpy.ro.event_kinds >> ev->kind & 1)) {
+        if (pipe_buf.len >= 65536)
+            pipe_flush(); /* the decisions between (an explorer's run) */
         return;
+    }
     rec_event r = {ev->seq, ev->time, ev->arg, (uint32_t)ev->kind, ev->thread, ev->other, ev->obj,
                    ev->reason ? (uint32_t)strlen(ev->reason) : UINT32_MAX,
                    ev->text ? (uint32_t)ev->len : UINT32_MAX};
@@ -238,6 +241,10 @@ static void pipe_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen,
     (void)ud;
     rec_decision r = {index, n, chosen, thread, step};
     pipe_put(REC_DECISION, &r, sizeof r);
+    /* in 64 KiB batches like events: a run that only decides (a spin under
+     * the explorer, its events filtered out) must not hold them all */
+    if (pipe_buf.len >= 65536)
+        pipe_flush();
 }
 
 /* A fault in the child: a green thread ran off its stack (C recursion
@@ -904,6 +911,7 @@ static int child__run(const py_program *p, model_result *res)
     o.no_teardown = true; /* the run's process exits or is reset right after */
     o.on_decision = NULL;  /* each run's own (zyg__serve), */
     o.sim.max_events = 0;  /* as its event limit */
+    o.sim.max_decisions = 0; /* and its decision limit */
     o.decision_ud = NULL;
     if (cpy.ro.remote_pick && o.policy.pick) {
         o.policy.pick = child__remote_pick;
@@ -946,6 +954,7 @@ typedef struct zyg_req {
     uint32_t timers;      /* ZYG_REMOTE: the caller's policy also picks among timers due together */
     uint32_t pad;
     int64_t jitter;       /* ... within this many ns of each other */
+    uint64_t max_decisions; /* this run's decision limit; 0 = none */
 } zyg_req;
 
 static int io_full(int fd, void *buf, size_t n, bool wr)
@@ -1043,6 +1052,7 @@ static void zyg__become_run_with(const zyg_req *rq, const int fds[2], sim_policy
     sim_sched *s = model_sched();
     s->on_decision = rq->decisions ? pipe_decision : NULL;
     s->cfg.max_events = rq->max_events;
+    s->cfg.max_decisions = rq->max_decisions;
     s->decision_ud = NULL;
     s->policy = pol;
     if (cpy.ro.timeout > 0)
@@ -1283,6 +1293,7 @@ static bool runner__same_kind(const zyg_req *rq, const sim_policy *p)
     const zyg_req *a = &defer_req;
     return rq->mode == a->mode && rq->every_step == a->every_step &&
            rq->decisions == a->decisions && rq->max_events == a->max_events &&
+           rq->max_decisions == a->max_decisions &&
            rq->timers == a->timers && rq->jitter == a->jitter && p->name == defer_real.name &&
            p->every_step == defer_real.every_step && !p->pick == !defer_real.pick &&
            !p->pick_timer == !defer_real.pick_timer && p->jitter == defer_real.jitter;
@@ -1789,6 +1800,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
                   .decisions = m.on_decision != NULL,
                   .blob_len = pol && !pol->remote ? (uint32_t)pol->len : 0,
                   .max_events = m.sim.max_events,
+                  .max_decisions = m.sim.max_decisions,
                   .timers = m.policy.pick_timer != NULL,
                   .jitter = m.policy.jitter};
     int fds[2], rfds[2] = {-1, -1};
