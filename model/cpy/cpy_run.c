@@ -208,8 +208,11 @@ _Noreturn void cpy_exit_now(int status)
 static void pipe_put(char type, const void *hdr, size_t n)
 {
     pipe_busy = 1;
-    sim_buf_add(&pipe_buf, &type, 1);
-    sim_buf_add(&pipe_buf, (const char *)hdr, n);
+    sim_buf_reserve(&pipe_buf, n + 1); /* one record: type and header */
+    pipe_buf.p[pipe_buf.len] = type;
+    memcpy(pipe_buf.p + pipe_buf.len + 1, hdr, n);
+    pipe_buf.len += n + 1;
+    pipe_buf.p[pipe_buf.len] = '\0';
     pipe_busy = 0;
 }
 
@@ -1577,7 +1580,24 @@ static struct {
     char b[1 << 16];
 } rd = {.fd = -1};
 
-static int read_full(int fd, void *buf, size_t n, double deadline, pid_t pid, bool *timed_out)
+static int read_full_slow(int fd, void *buf, size_t n, double deadline, pid_t pid,
+                          bool *timed_out);
+
+/* A record's fields come out of the 64 KiB gulp: a copy, the read only when
+ * the gulp is used up (the explorer's runs send a record per decision). */
+static inline int read_full(int fd, void *buf, size_t n, double deadline, pid_t pid,
+                            bool *timed_out)
+{
+    if (rd.fd == fd && rd.len - rd.pos >= n) {
+        memcpy(buf, rd.b + rd.pos, n);
+        rd.pos += n;
+        return 0;
+    }
+    return read_full_slow(fd, buf, n, deadline, pid, timed_out);
+}
+
+static int read_full_slow(int fd, void *buf, size_t n, double deadline, pid_t pid,
+                          bool *timed_out)
 {
     if (rd.fd != fd) {
         rd.fd = fd;
