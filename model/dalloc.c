@@ -219,6 +219,20 @@ static inline bool fits(size_t bytes)
     return S.in_use + bytes <= S.limit;
 }
 
+static void (*on_refuse)(void); /* dalloc_on_refuse */
+
+/* An allocation of `bytes` is within the limit, or refused (and told). */
+static inline bool fits_or_refuse(size_t bytes)
+{
+    if (LIKELY(fits(bytes)))
+        return true;
+    if (on_refuse)
+        on_refuse();
+    return false;
+}
+
+void dalloc_on_refuse(void (*fn)(void)) { on_refuse = fn; }
+
 static inline void charge(size_t bytes)
 {
     S.in_use += bytes;
@@ -521,7 +535,7 @@ static inline size_t large_req(const char *p, size_t np)
 
 static void *large_alloc(size_t np, size_t align, bool zero)
 {
-    if (np > HEAP_PAGES || !fits(np * PAGE))
+    if (np > HEAP_PAGES || !fits_or_refuse(np * PAGE))
         return NULL;
     char *zero_from;
     /* page-aligned requests (pymalloc's arenas) are fixed-size chunks */
@@ -609,7 +623,7 @@ static void slab_release(uint32_t i)
 static void *small_alloc(unsigned c)
 {
     size_t sz = csize[c];
-    if (UNLIKELY(!fits(sz)))
+    if (UNLIKELY(!fits_or_refuse(sz)))
         return NULL;
     uint32_t i = S.partial[c];
     if (UNLIKELY(!i)) {
@@ -879,7 +893,7 @@ static void *large_realloc(char *p, size_t np, size_t size)
         return p;
     }
     size_t add = need - np;
-    if (!fits(add * PAGE))
+    if (!fits_or_refuse(add * PAGE))
         return NULL;
     char *end = p + np * PAGE;
     zone *z = zone_of(p);

@@ -120,6 +120,9 @@ size_t dalloc_peak(void);
  * Lowering it below what is in use only makes further allocations fail.
  * Ignored before dalloc_init(). */
 void dalloc_set_limit(uint64_t limit_bytes);
+/* fn (NULL: none) is called when an allocation is refused for the limit,
+ * before the NULL is returned; it must not allocate from here. */
+void dalloc_on_refuse(void (*fn)(void));
 uint64_t dalloc_limit(void);
 
 /* Hand every free page back to the OS now (RSS falls to what is live). */

@@ -1215,6 +1215,8 @@ static int runner__recv(zyg_fwd *fw, int fds[2], char **blob)
     return 0;
 }
 
+static int runner__audit(const char *ev, PyObject *args, void *ud);
+
 /* The trap is gone: the run goes on with its own policy, its events flow;
  * no snapshot is taken at this run's first choice. */
 static void runner__disarm(void)
@@ -1223,6 +1225,10 @@ static void runner__disarm(void)
         return;
     defer_armed = false;
     pipe_hold = false;
+    /* the audit hook goes with the trap: the snapshot and every run resumed
+     * from it are a process that never had one (cpy_ts_audit_unhook) */
+    cpy_ts_audit_unhook(runner__audit);
+    dalloc_on_refuse(NULL);
     model_world *w = model__world_or_null(); /* none once the run is over */
     if (w)
         w->sched.policy = defer_real;
@@ -1269,6 +1275,16 @@ static int runner__audit(const char *ev, PyObject *args, void *ud)
     }
     defer_tainted = true;
     return 0;
+}
+
+/* The Python heap refused an allocation while the hook was there: from
+ * here on the start runs as without it (an event's arguments, which only a
+ * hook makes CPython build, could fail to allocate where a forked run's
+ * program goes on), and no snapshot is taken at its first choice. */
+static void runner__refused(void)
+{
+    defer_tainted = true;
+    cpy_ts_audit_unhook(runner__audit);
 }
 
 /* The descriptors open now are those open before the run and its pipes. */
@@ -1375,6 +1391,7 @@ static void runner__main(int sock)
         /* the snapshot at the first run's first choice (above) */
         defer_nfds = cpy_snap_fds(defer_fds, 64);
         defer_stdin = runner__stdin();
+        dalloc_on_refuse(runner__refused);
         if (defer_nfds < 0 || PySys_AddAuditHook(runner__audit, NULL) != 0) {
             PyErr_Clear();
             int32_t no = 1;

@@ -108,3 +108,18 @@ PyObject *cpy_ts_stack_peek(PyFrameObject *f, int depth)
         return NULL;
     return fr->localsplus[i];
 }
+
+void cpy_ts_audit_unhook(cpy_audit_fn fn)
+{
+    _Py_AuditHookEntry **at = &_PyRuntime.audit_hook_head;
+    while (*at) {
+        _Py_AuditHookEntry *e = *at;
+        if (e->hookCFunction == (Py_AuditHookFunction)fn) {
+            /* unlinked, not freed: this may run inside an allocation
+             * (dalloc_on_refuse); the entry's few bytes stay in the heap */
+            *at = e->next;
+            return;
+        }
+        at = &e->next;
+    }
+}

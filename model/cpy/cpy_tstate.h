@@ -54,6 +54,11 @@ void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co));
 typedef struct _frame PyFrameObject;
 typedef struct _object PyObject;
 PyObject *cpy_ts_stack_peek(PyFrameObject *f, int depth);
+/* The C audit hook `fn` (PySys_AddAuditHook) removed again, which CPython
+ * has no API for: audit events then cost nothing (no arguments built, which
+ * can fail near a memory limit) as in a process that never had it. */
+typedef int (*cpy_audit_fn)(const char *event, PyObject *args, void *ud);
+void cpy_ts_audit_unhook(cpy_audit_fn fn);
 /* Whether the interpreter runs the threading program built against: 3.11. */
 bool cpy_ts_version_ok(void);
 
