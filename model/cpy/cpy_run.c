@@ -176,6 +176,7 @@ static double wall_now(void)
 static void runner__disarm(void);
 static bool defer_armed;      /* a runner's first run: its snapshot waits for the first choice */
 #define DEFER_HOLD_MAX ((size_t)1 << 20) /* events held before it, at most */
+#define PIPE_BATCH 65536 /* records go in batches of this many bytes (output sooner) */
 
 static void pipe_flush(void)
 {
@@ -219,11 +220,8 @@ static void pipe_put(char type, const void *hdr, size_t n)
 static void pipe_sink(void *ud, const sim_event *ev)
 {
     (void)ud;
-    if (cpy.ro.event_kinds && !(cpy.ro.event_kinds >> ev->kind & 1)) {
-        if (pipe_buf.len >= 65536)
-            pipe_flush(); /* the decisions between (an explorer's run) */
+    if (cpy.ro.event_kinds && !(cpy.ro.event_kinds >> ev->kind & 1))
         return;
-    }
     rec_event r = {ev->seq, ev->time, ev->arg, (uint32_t)ev->kind, ev->thread, ev->other, ev->obj,
                    ev->reason ? (uint32_t)strlen(ev->reason) : UINT32_MAX,
                    ev->text ? (uint32_t)ev->len : UINT32_MAX};
@@ -232,8 +230,8 @@ static void pipe_sink(void *ud, const sim_event *ev)
         sim_buf_add(&pipe_buf, ev->reason, r.reason_len);
     if (ev->text)
         sim_buf_add(&pipe_buf, ev->text, ev->len);
-    /* output streams live (within 50 ms); everything else in 64 KiB batches */
-    if (pipe_buf.len >= 65536 ||
+    /* output streams live (within 50 ms); everything else in batches */
+    if (pipe_buf.len >= PIPE_BATCH ||
         (ev->kind == SIM_EV_OUTPUT && wall_now() - pipe_last_flush > 0.05))
         pipe_flush();
 }
@@ -244,9 +242,9 @@ static void pipe_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen,
     (void)ud;
     rec_decision r = {index, n, chosen, thread, step};
     pipe_put(REC_DECISION, &r, sizeof r);
-    /* in 64 KiB batches like events: a run that only decides (a spin under
-     * the explorer, its events filtered out) must not hold them all */
-    if (pipe_buf.len >= 65536)
+    /* in batches like events: a run that only decides (a spin under the
+     * explorer, its events filtered out) must not hold them all */
+    if (pipe_buf.len >= PIPE_BATCH)
         pipe_flush();
 }
 
@@ -1133,6 +1131,12 @@ typedef struct stdin_mark {
 } stdin_mark;
 static stdin_mark defer_stdin;
 
+static bool runner__stdin_same(const stdin_mark *a, const stdin_mark *b)
+{
+    return a->ok == b->ok && a->mode == b->mode && a->dev == b->dev && a->ino == b->ino &&
+           a->off == b->off && a->avail == b->avail;
+}
+
 static stdin_mark runner__stdin(void)
 {
     stdin_mark m = {0};
@@ -1320,32 +1324,38 @@ static bool runner__same_kind(const zyg_req *rq, const sim_policy *p)
 
 static int runner__recv(zyg_fwd *fw, int fds[2], char **blob);
 
+/* The next request taken (its pipes, its policy), acknowledged, and this
+ * process made its run; with `same_kind`, one the snapshot taken under
+ * defer_req cannot serve is refused (ack 2). The runner ends when the
+ * zygote is gone or the request was refused. Returns the request. */
+static zyg_req runner__next_run(bool same_kind)
+{
+    zyg_fwd fw;
+    int fds[2];
+    char *blob = NULL;
+    if (runner__recv(&fw, fds, &blob) != 0)
+        _exit(0);
+    sim_policy pol = zyg__policy(&fw.rq, blob);
+    int32_t ack = !same_kind || runner__same_kind(&fw.rq, &pol) ? 0 : 2;
+    if (sock_send(runner_sock, &ack, sizeof ack) != 0 || ack != 0)
+        _exit(0);
+    zyg__become_run_with(&fw.rq, fds, pol);
+    return fw.rq;
+}
+
 /* The first choice of a runner's first run (n candidates; a timer
  * decision if `timer`): the snapshot, and after each reset the next run. */
 static uint32_t runner__trap(sim_sched *s, uint32_t n, bool timer)
 {
-    stdin_mark in = runner__stdin(), *was = &defer_stdin;
-    bool clean = !defer_tainted && runner__fds_clean() && in.ok == was->ok &&
-                 in.mode == was->mode && in.dev == was->dev && in.ino == was->ino &&
-                 in.off == was->off && in.avail == was->avail;
+    stdin_mark in = runner__stdin();
+    bool clean = !defer_tainted && runner__fds_clean() && runner__stdin_same(&in, &defer_stdin);
     runner__disarm();
     pipe_hold = true; /* until the snapshot is taken */
     if (clean) {
         int skip[2] = {pipe_fd, reply_fd};
         int r = cpy_snap_take_except(cpy.ro.reset == PY_RESET_VERIFY, skip, reply_fd >= 0 ? 2 : 1);
-        if (r == 1) {
-            /* a reset: the next request, of the same kind, from here */
-            zyg_fwd fw;
-            int fds[2];
-            char *blob = NULL;
-            if (runner__recv(&fw, fds, &blob) != 0)
-                _exit(0);
-            sim_policy pol = zyg__policy(&fw.rq, blob);
-            int32_t ack = runner__same_kind(&fw.rq, &pol) ? 0 : 2;
-            if (sock_send(runner_sock, &ack, sizeof ack) != 0 || ack != 0)
-                _exit(0);
-            zyg__become_run_with(&fw.rq, fds, pol);
-        }
+        if (r == 1)
+            (void)runner__next_run(true); /* a reset: the next request, of the same kind */
         /* r == 0: this run goes on; r < 0: it goes on, and the runner
          * ends with it (cpy_snap_reset refuses) */
     }
@@ -1399,15 +1409,10 @@ static void runner__main(int sock)
             _exit(0);
         }
         int32_t ok = 0;
-        zyg_fwd fw;
-        int fds[2];
-        char *blob = NULL;
-        if (sock_send(runner_sock, &ok, sizeof ok) != 0 || runner__recv(&fw, fds, &blob) != 0 ||
-            sock_send(runner_sock, &ok, sizeof ok) != 0)
+        if (sock_send(runner_sock, &ok, sizeof ok) != 0)
             _exit(0);
-        zyg__become_run(&fw.rq, fds, blob);
+        defer_req = runner__next_run(false);
         sim_sched *s = model_sched();
-        defer_req = fw.rq;
         defer_real = s->policy;
         s->policy.pick = runner__trap_pick;
         if (s->policy.pick_timer)
@@ -1427,12 +1432,7 @@ static void runner__main(int sock)
     int32_t ok = 0;
     if (r == 0 && sock_send(runner_sock, &ok, sizeof ok) != 0)
         _exit(0);
-    zyg_fwd fw;
-    int fds[2];
-    char *blob = NULL;
-    if (runner__recv(&fw, fds, &blob) != 0 || sock_send(runner_sock, &ok, sizeof ok) != 0)
-        _exit(0);
-    zyg__become_run(&fw.rq, fds, blob);
+    (void)runner__next_run(false);
 }
 
 /* The end of a run in its process: a reset in the runner, else exit. */
