@@ -674,18 +674,22 @@ static char *tmux_screen(const tmux *t, bool escapes)
     return tmux_run(t, escapes ? "capture-pane -p -e -t step" : "capture-pane -p -t step", &st);
 }
 
-/* Wait (polling, bounded) until the pane shows `needle`; returns the pane. */
+/* Wait (polling, bounded) until the pane shows `needle` and, after it, the
+ * prompt: the screen is drawn line by line and the prompt comes last, so a
+ * pane caught mid-draw shows the new header without the rest (a CI run under
+ * the sanitizers did). Returns the pane. */
 static char *tmux_wait(const tmux *t, const char *needle, bool escapes)
 {
     char *s = NULL;
     for (int i = 0; i < 200; i++) {
         free(s);
         s = tmux_screen(t, escapes);
-        if (s && strstr(s, needle))
+        const char *at = s ? strstr(s, needle) : NULL;
+        if (at && strstr(at, "\nstep>"))
             return s;
         usleep(25000);
     }
-    fprintf(stderr, "\ntmux: never saw '%s'; the pane:\n%s\n", needle, s ? s : "(none)");
+    fprintf(stderr, "\ntmux: never saw '%s' with the prompt after it; the pane:\n%s\n", needle, s ? s : "(none)");
     CU_FAIL("the screen did not show what was expected");
     return s;
 }
