@@ -128,7 +128,9 @@ static void test_goal_and_shrink(void)
     CU_ASSERT(r.goal >= 0);
     ts_x_outcome *g = &r.out[r.goal];
     CU_ASSERT_STRING_EQUAL(g->output, "BBBAAA\n");
-    CU_ASSERT_EQUAL(ts_x_shrink(&o, fake_run, &k, g, 100), 0); /* one preemption: already fewest */
+    uint64_t used;
+    CU_ASSERT_EQUAL(ts_x_shrink(&o, fake_run, &k, g, 100, &used), 0); /* one preemption: already fewest */
+    CU_ASSERT_EQUAL(used, 1); /* bound 0: FIFO's one run */
     CU_ASSERT_EQUAL(g->preemptions, 1);
     ts_x_result_fini(&r);
     /* not in the space within the bound: exhausted, not found */
@@ -397,6 +399,75 @@ static void test_reset_and_fork_reports_equal(void)
         free(f);
         free(v);
     }
+}
+
+/* Random and PCT stop after a schedule that met no decision: every seed
+ * runs the program the same way. Shard 1 owns that schedule; the others
+ * report none, and exhausted; a goal it does not print is not found. */
+static void test_no_choice_is_one_schedule(void)
+{
+    int st;
+    char *out = cli("explore traces/explore/reset/nochoice.py --schedules 50", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 schedule, 1 distinct outcome; exhausted: the program "
+                                       "made no scheduling choice"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "| only MainThread"));
+    free(out);
+    out = cli("explore traces/explore/reset/nochoice.py --strategy pct --json", &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"schedules\": 1, \"exhausted\": true"));
+    free(out);
+    out = cli("explore traces/explore/reset/nochoice.py --shard 2/2 --json", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"schedules\": 0, \"exhausted\": true, \"outcomes\": []"));
+    free(out);
+    char path[] = "/tmp/ts-goal-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    CU_ASSERT_EQUAL(write(fd, "never\n", 6), 6);
+    close(fd);
+    char args[256];
+    snprintf(args, sizeof args, "explore traces/explore/reset/nochoice.py --goal %s", path);
+    out = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "1 schedule, 1 distinct outcome; exhausted"));
+    free(out);
+    remove(path);
+    /* one decision is enough to go on */
+    out = cli("explore traces/py3/create/args.py --schedules 7", &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "7 schedules, "));
+    CU_ASSERT_PTR_NULL(strstr(out, "exhausted"));
+    free(out);
+}
+
+/* Shrinking has a budget for all its bounds together (--shrink N; 0: none),
+ * and stderr says how far it went. */
+static void test_shrink_budget(void)
+{
+    int st;
+    const char *base = "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+                       " explore traces/explore/two_locks.py --fail-on deadlock --no-db";
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "%s 2>&1", base);
+    char *out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: explore: outcome 2 shrunk from 2 to 1 preemption in "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 1), exit 126, FAILS: deadlock"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s --shrink 3 2>&1", base);
+    out = ts_capture(cmd, &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "outcome 2 not shrunk below 2 preemptions: the --shrink "
+                                       "budget (3 runs) ran out"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 2), exit 126, FAILS: deadlock"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s --shrink 0 2>&1", base);
+    out = ts_capture(cmd, &st);
+    CU_ASSERT_PTR_NULL(strstr(out, "shrunk"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 2), exit 126, FAILS: deadlock"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s --shrink -1 2>&1", base);
+    out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 125);
+    free(out);
 }
 
 /* A program that never ends (two threads spinning) is one outcome, a run
@@ -908,7 +979,7 @@ static void test_usage_errors(void)
 
 TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink),
          TS_TEST(test_shards_add_up), TS_TEST(test_store_size), TS_TEST(test_lost_update_found_and_replayed),
-         TS_TEST(test_decision_limit), TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
+         TS_TEST(test_decision_limit), TS_TEST(test_no_choice_is_one_schedule), TS_TEST(test_shrink_budget), TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),

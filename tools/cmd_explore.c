@@ -49,7 +49,8 @@ const char ts_help_explore[] =
     "  --jitter SECS         timers due within SECS of each other fire in either order\n"
     "                        (real timing can swap them); timers due at the same\n"
     "                        instant always may (default 0)\n"
-    "  --schedules N         the budget (default 1000; dfs: 100000)\n"
+    "  --schedules N         the budget (default 1000; dfs: 100000); random and pct stop\n"
+    "                        after one when it met no decision (every run is that one)\n"
     "  --seed N              random/pct: schedule i uses seed N + i (default 0)\n"
     "  --goal FILE           stop at the first schedule whose output is exactly FILE;\n"
     "                        exit 1 if none is found\n"
@@ -66,6 +67,8 @@ const char ts_help_explore[] =
     "  --max-decisions N     a schedule longer than N decisions ends as a run limit\n"
     "                        (exit 124; default 1000000, 0: none): a program that spins\n"
     "                        or never ends is one outcome, not all of the memory\n"
+    "  --shrink N            runs to shrink each failing outcome shown to its fewest\n"
+    "                        preemptions, all bounds together (default 5000; 0: none)\n"
     "  --show N              outcomes shown in full (default 20)\n"
     "  --json                the report as one JSON document\n"
     "  --html FILE           also a teaching page: every outcome, and choosing who runs\n"
@@ -95,6 +98,10 @@ typedef struct x_cli {
  * second of the explorer's time and 20 MB of its memory; one that never ends
  * (a spin, a server loop) would otherwise take all of both. */
 #define TS_X_MAX_DECISIONS 1000000
+/* --shrink by default: runs to shrink one failing or goal outcome, all
+ * bounds together (a program whose every run takes seconds, or a unique
+ * output at many preemptions, would otherwise shrink for hours) */
+#define TS_X_SHRINK 5000
 
 static int x__run_py(void *arg, const void *spec, size_t len, model_opts *cb, model_result *res)
 {
@@ -406,8 +413,12 @@ static void x__report(sim_buf *rep, const x_report *rp)
     else if (x->exhausted && rp->dfs)
         sim_buf_printf(rep, "; exhausted: every schedule with at most %u preemption%s ran\n",
                        rp->bound, rp->bound == 1 ? "" : "s");
+    else if (x->exhausted && !x->schedules)
+        sim_buf_adds(rep, "; exhausted: the program made no scheduling choice; its one "
+                          "schedule is shard 1's\n");
     else if (x->exhausted)
-        sim_buf_adds(rep, "; exhausted: every schedule within the bound ran\n");
+        sim_buf_adds(rep, "; exhausted: the program made no scheduling choice, so every "
+                          "schedule is this one\n");
     else if ((rp->dfs || rp->dpor) && rp->goal_idx < 0)
         sim_buf_adds(rep, "; not exhausted: the budget ran out first (--schedules)\n");
     else
@@ -592,6 +603,7 @@ int ts_cmd_explore(int argc, char **argv)
     const char *goal = NULL, *fail_on = NULL, *junit = NULL, *invariant = NULL, *html = NULL;
     uint64_t show = 20;
     uint64_t max_decisions = TS_X_MAX_DECISIONS;
+    uint64_t shrink = TS_X_SHRINK;
     ts_db_opts db = ts_db_opts_default();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -627,7 +639,7 @@ int ts_cmd_explore(int argc, char **argv)
             strcmp(a, "--goal") == 0 || strcmp(a, "--fail-on") == 0 ||
             strcmp(a, "--junit") == 0 || strcmp(a, "--shard") == 0 || strcmp(a, "--show") == 0 ||
             strcmp(a, "--invariant") == 0 || strcmp(a, "--html") == 0 ||
-            strcmp(a, "--max-decisions") == 0) {
+            strcmp(a, "--max-decisions") == 0 || strcmp(a, "--shrink") == 0) {
             if (!v)
                 return ts_usage_error("explore: %s needs a value", a);
             i++;
@@ -670,6 +682,9 @@ int ts_cmd_explore(int argc, char **argv)
                     return TS_EXIT_USAGE;
             } else if (strcmp(a, "--max-decisions") == 0) {
                 if (!ts_parse_u64(a, v, &max_decisions))
+                    return TS_EXIT_USAGE;
+            } else if (strcmp(a, "--shrink") == 0) {
+                if (!ts_parse_u64(a, v, &shrink))
                     return TS_EXIT_USAGE;
             } else if (strcmp(a, "--goal") == 0) {
                 goal = v;
@@ -786,24 +801,46 @@ int ts_cmd_explore(int argc, char **argv)
         free(goal_text);
         return TS_EXIT_USAGE;
     }
-    fprintf(stderr, "threadsim: explore: %" PRIu64 " schedules in %.2f s (%.0f schedules/s)\n",
-            r.schedules, secs, secs > 0 ? (double)r.schedules / secs : 0.0);
+    fprintf(stderr, "threadsim: explore: %" PRIu64 " schedule%s in %.2f s (%.0f schedules/s)\n",
+            r.schedules, r.schedules == 1 ? "" : "s", secs,
+            secs > 0 ? (double)r.schedules / secs : 0.0);
     /* failing and goal outcomes: the schedule with the fewest preemptions */
-    for (size_t i = 0; i < r.nout && i < show && !json; i++) {
+    for (size_t i = 0; i < r.nout && i < show && !json && shrink; i++) {
         ts_x_outcome *o = &r.out[i];
-        if ((o->failure || (long)i == r.goal) && o->preemptions > 0 &&
-            ts_x_shrink(&xo, runner, &c, o, 5000) < 0) {
+        if (!(o->failure || (long)i == r.goal) || o->preemptions == 0)
+            continue;
+        uint32_t from = o->preemptions;
+        uint64_t used = 0;
+        int k = ts_x_shrink(&xo, runner, &c, o, shrink, &used);
+        if (k < 0) {
             fprintf(stderr, "threadsim: explore: out of memory\n");
             break;
         }
+        if (k == 1)
+            fprintf(stderr, "threadsim: explore: outcome %zu shrunk from %u to %u preemption%s in %" PRIu64
+                            " run%s\n",
+                    i + 1, from, o->preemptions, o->preemptions == 1 ? "" : "s", used,
+                    used == 1 ? "" : "s");
+        else if (used >= shrink)
+            fprintf(stderr, "threadsim: explore: outcome %zu not shrunk below %u preemption%s: "
+                            "the --shrink budget (%" PRIu64 " runs) ran out\n",
+                    i + 1, from, from == 1 ? "" : "s", shrink);
+        else
+            fprintf(stderr, "threadsim: explore: outcome %zu: %u preemption%s %s the fewest (%" PRIu64
+                            " run%s)\n",
+                    i + 1, from, from == 1 ? "" : "s", from == 1 ? "is" : "are", used,
+                    used == 1 ? "" : "s");
     }
 
     /* the report, and the stored exploration, from one record */
     char sname[96], opts[4608];
     x__strategy_name(&xo, sname, sizeof sname);
-    char maxdec[48] = ""; /* named only when not the default (older records match) */
+    char maxdec[96] = ""; /* named only when not the default (older records match) */
     if (max_decisions != TS_X_MAX_DECISIONS)
         snprintf(maxdec, sizeof maxdec, " max_decisions=%" PRIu64, max_decisions);
+    if (shrink != TS_X_SHRINK && !json) /* --json does not shrink */
+        snprintf(maxdec + strlen(maxdec), sizeof maxdec - strlen(maxdec), " shrink=%" PRIu64,
+                 shrink);
     snprintf(opts, sizeof opts,
              "strategy=%s preemptions=%u schedules=%" PRIu64 " seed=%" PRIu64 " depth=%u "
              "choices=%s jitter=%" PRId64 " unbuffered=%d python=%d%s%s%.4000s",
@@ -1390,11 +1427,12 @@ int ts_cmd_merge(int argc, char **argv)
             fprintf(stderr, "threadsim: merge: %s\n", store_error(st));
             status = TS_EXIT_USAGE;
         } else {
-            printf("merged %zu of %u shards of %s: %" PRIu64 " schedules, %zu distinct outcomes%s\n"
+            printf("merged %zu of %u shards of %s: %" PRIu64 " schedule%s, %zu distinct outcome%s%s\n"
                    "recorded as exploration %" PRId64 " in %s ('threadsim show exploration %" PRId64
                    " --db %s')\n",
-                   nseen, shard_n, m.out.program, m.out.schedules, m.out.nout,
-                   m.out.exhausted ? "; exhausted" : "", m.out.id, out, m.out.id, out);
+                   nseen, shard_n, m.out.program, m.out.schedules, m.out.schedules == 1 ? "" : "s",
+                   m.out.nout, m.out.nout == 1 ? "" : "s", m.out.exhausted ? "; exhausted" : "",
+                   m.out.id, out, m.out.id, out);
         }
         store_close(st);
     }

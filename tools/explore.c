@@ -1247,13 +1247,23 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
             }
             free(spec);
             res->runs++;
+            /* a run that met no decision ran as every policy runs it: every
+             * schedule is this one, schedule 0, which is shard 1's (another
+             * shard's first run tells it that it owns nothing) */
+            bool only = r.ndec == 0;
+            if (only && o->shard_n && o->shard_k != 1) {
+                res->exhausted = true;
+                break;
+            }
             int t = x__take(o, res, &r, status, i, false);
             if (t < 0)
                 rc = -1;
-            if (t != 0)
+            if (t == 0 && only)
+                res->exhausted = true;
+            if (t != 0 || only)
                 break;
         }
-        res->budget_hit = res->goal < 0 && rc == 0;
+        res->budget_hit = res->goal < 0 && rc == 0 && !res->exhausted;
     } else {
         /* iterative context bounding: every schedule with no preemption,
          * then those with exactly one, ... up to the bound; a pass re-runs
@@ -1275,13 +1285,14 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
 }
 
 int ts_x_shrink(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome *o,
-                uint64_t budget)
+                uint64_t budget, uint64_t *used)
 {
-    for (uint32_t b = 0; b < o->preemptions; b++) {
+    *used = 0;
+    for (uint32_t b = 0; b < o->preemptions && *used < budget; b++) {
         ts_x_opts so = *base;
         so.strategy = TS_X_DFS;
         so.bound = b;
-        so.max_schedules = budget;
+        so.max_schedules = budget - *used;
         so.goal = o->output;
         so.goal_len = o->len;
         so.goal_status_set = true;
@@ -1292,6 +1303,7 @@ int ts_x_shrink(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome 
             ts_x_result_fini(&r);
             return -1;
         }
+        *used += r.runs;
         if (r.goal >= 0) {
             ts_x_outcome *g = &r.out[r.goal];
             free(o->choices);

@@ -13,6 +13,8 @@
  * Strategies:
  *   random  schedule i draws every choice from seed + i
  *   pct     PCT (sim/policy.h) of depth d, schedule i from seed + i
+ *           (both: a run that meets no decision at all is every
+ *           schedule there is, and ends the search, exhausted)
  *   dfs     every schedule with at most B preemptions, depth first
  *           (iterative context bounding, Musuvathi & Qadeer, PLDI 2007);
  *           when it ends within the budget the space within B is exhausted,
@@ -117,7 +119,7 @@ typedef struct ts_x_result {
     size_t nout;
     uint64_t schedules;       /* distinct schedules run (recorded) */
     uint64_t runs;            /* runs, with dfs's walks through earlier passes */
-    bool exhausted;           /* dfs: the space within the bound was covered */
+    bool exhausted;           /* the space (dfs: within the bound) was covered */
     bool budget_hit;          /* stopped by max_schedules */
     long goal;                /* the goal's outcome index, or -1 */
     /* every recorded schedule, in order: its choices as ranks, coded as a
@@ -143,11 +145,12 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *r);
 void ts_x_result_fini(ts_x_result *r);
 
 /* Shrink outcome `o`: a schedule with the same output and exit status and
- * fewer preemptions, by dfs with bounds 0, 1, ... (each at most `budget`
- * schedules). Returns 1 if o's schedule was replaced by a shorter one, 0 if
- * it is already the fewest found, -1 on out-of-memory. */
+ * fewer preemptions, by dfs with bounds 0, 1, ..., at most `budget`
+ * schedules in all (*used: how many ran). Returns 1 if o's schedule was
+ * replaced by a shorter one, 0 if it is already the fewest found, -1 on
+ * out-of-memory. */
 int ts_x_shrink(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome *o,
-                uint64_t budget);
+                uint64_t budget, uint64_t *used);
 
 /* The policy a spec describes; its state is static (one run at a time in a
  * process). For py_run_opts.make_policy and in-process runners. */
