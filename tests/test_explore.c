@@ -468,6 +468,20 @@ static void test_shrink_budget(void)
     out = ts_capture(cmd, &st);
     CU_ASSERT_EQUAL(st, 125);
     free(out);
+    /* a run limit is shrunk only when --fail-on names it */
+    const char *spin = "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+                       " explore traces/hostile/spin_forever.py --schedules 3 --max-decisions 20000 "
+                       "--no-db";
+    snprintf(cmd, sizeof cmd, "%s 2>&1", spin);
+    out = ts_capture(cmd, &st);
+    CU_ASSERT_PTR_NULL(strstr(out, "threadsim: explore: outcome"));
+    CU_ASSERT_PTR_NULL(strstr(out, "fewest preemptions 0)"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s --fail-on limit 2>&1", spin);
+    out = ts_capture(cmd, &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: explore: outcome 1 shrunk from "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 0), exit 124, FAILS: limit"));
+    free(out);
 }
 
 /* A program that never ends (two threads spinning) is one outcome, a run
