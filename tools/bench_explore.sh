@@ -20,7 +20,8 @@
 # (taskset -c C; default the last one), so the rates are per core: the
 # explorer, the session's zygote and its runner hand work to each other,
 # and on this VM a wake-up on another CPU costs more than the overlap
-# gains (measured once: args 2360/s pinned, 1770-2060/s not). Numbers are the
+# gains (measured once, on a faster hour: args 2360/s pinned, 1770-2060/s
+# not). Numbers are the
 # host's wall clock:
 # they vary with the machine and load; nothing here is a test.
 # Last, the floor under the fork baseline on this machine (tools/bench_fork.c): a bare
