@@ -116,9 +116,319 @@ _socket.socket = _socket.SocketType = _ThreadsimSocket
 _socket.socketpair = _refused('socket.socketpair')
 
 import select
+_real_select, _real_poll = select.select, select.poll
 for _name in ('select', 'poll', 'epoll', 'devpoll', 'kqueue'):
     if hasattr(select, _name):
         setattr(select, _name, _refused('select.' + _name))
+
+# --- pipes between the program's threads -------------------------------------------
+# A pipe the program makes (os.pipe, and so multiprocessing's Pipe(False),
+# SimpleQueue, ThreadPool) joins its own threads: reading an empty one must
+# block the reading thread on the virtual clock, as CPython blocks one OS
+# thread, not the one OS thread every simulated thread runs on (the run would
+# hang for good). Both ends are non-blocking in the kernel; os.read,
+# os.write, select.select and select.poll over them wait on one model
+# Condition, notified by every write to and close of such a pipe, and
+# re-check under its lock (no wake-up is lost). What the program sees is
+# CPython's: blocking ends, unless it asks for non-blocking ones (os.pipe2
+# with O_NONBLOCK, os.set_blocking), where an empty read raises
+# BlockingIOError. select and poll over anything else still escape the
+# virtual clock (refused above); a file object opened on such a pipe reads
+# through C, past this (not supported: its reads see the non-blocking end).
+_real_pipe, _real_read, _real_write = os.pipe, os.read, os.write
+_real_close, _real_dup, _real_dup2 = os.close, os.dup, os.dup2
+_real_get_blocking, _real_set_blocking = os.get_blocking, os.set_blocking
+_pipe_blocking = {}  # fd of a pipe end the program made -> blocking, as it sees it
+_pipe_cv = []        # the model Condition, made at first need
+
+
+def _pipe_cond():
+    if not _pipe_cv:
+        _pipe_cv.append(threading.Condition(threading.Lock()))
+    return _pipe_cv[0]
+
+
+def _pipe_made(fds, blocking):
+    for fd in fds:
+        _real_set_blocking(fd, False)
+        _pipe_blocking[fd] = blocking
+    return fds
+
+
+def pipe():
+    return _pipe_made(_real_pipe(), True)
+
+
+def pipe2(flags, /):
+    return _pipe_made(_real_pipe2(flags), not flags & os.O_NONBLOCK)
+
+
+def read(fd, length, /):
+    if not _pipe_blocking.get(fd):
+        return _real_read(fd, length)
+    cv = _pipe_cond()
+    with cv:
+        while True:
+            try:
+                return _real_read(fd, length)
+            except BlockingIOError:
+                if not _pipe_blocking.get(fd, True):
+                    raise
+                cv.wait()
+
+
+def write(fd, data, /):
+    if fd not in _pipe_blocking:
+        return _real_write(fd, data)
+    cv = _pipe_cond()
+    with cv:
+        if not _pipe_blocking[fd]:
+            n = _real_write(fd, data)
+            cv.notify_all()
+            return n
+        # a blocking write returns when every byte is in the pipe
+        view, done = memoryview(data).cast('B'), 0
+        while True:
+            try:
+                done += _real_write(fd, view[done:])
+            except BlockingIOError:
+                pass
+            if done >= len(view):
+                cv.notify_all()
+                return done
+            cv.notify_all()
+            cv.wait()
+
+
+def close(fd, /):
+    was = _pipe_blocking.pop(fd, None)
+    _real_close(fd)
+    if was is not None and _pipe_cv:
+        with _pipe_cv[0]:
+            _pipe_cv[0].notify_all()
+
+
+def dup(fd, /):
+    new = _real_dup(fd)
+    if fd in _pipe_blocking:
+        _pipe_blocking[new] = _pipe_blocking[fd]
+    return new
+
+
+def dup2(fd, fd2, inheritable=True):
+    new = _real_dup2(fd, fd2, inheritable)
+    _pipe_blocking.pop(fd2, None)
+    if fd in _pipe_blocking:
+        _pipe_blocking[new] = _pipe_blocking[fd]
+    return new
+
+
+def get_blocking(fd, /):
+    if fd in _pipe_blocking:
+        _real_get_blocking(fd)  # EBADF as CPython's
+        return _pipe_blocking[fd]
+    return _real_get_blocking(fd)
+
+
+def set_blocking(fd, blocking, /):
+    if fd in _pipe_blocking:
+        _real_get_blocking(fd)
+        _pipe_blocking[fd] = bool(blocking)
+        return None
+    return _real_set_blocking(fd, blocking)
+
+
+_real_pipe2 = os.pipe2
+for _f in (pipe, pipe2, read, write, close, dup, dup2, get_blocking, set_blocking):
+    _f.__doc__ = getattr(os, _f.__name__).__doc__
+    setattr(os, _f.__name__, _f)
+del _f
+
+
+def _fileno(obj):
+    fd = obj if isinstance(obj, int) else obj.fileno()
+    if not isinstance(fd, int):
+        raise TypeError("fileno() returned a non-integer")
+    if fd < 0:
+        raise ValueError("file descriptor cannot be a negative integer (%d)" % fd)
+    return fd
+
+
+def _pipes_only(fds, what):
+    for fd in fds:
+        if fd not in _pipe_blocking:
+            raise PermissionError("threadsim: %s would escape the virtual clock; it is only "
+                                  "available over pipes the program made" % what)
+
+
+def _pipe_wait(ready, timeout, nfds):
+    """Wait until ready() is true (under the Condition) or timeout seconds
+    pass on the virtual clock (None: no end); ready()'s last value. A wait
+    that ends with nothing ready lets one more microsecond pass, as the
+    system call takes time: a loop that polls until a deadline on the clock
+    (multiprocessing.connection.wait does, even for a timeout of 0) ends
+    here as under CPython, where computing costs no virtual time."""
+    import time
+    if not nfds and timeout == 0:
+        return ready()  # nothing to wait for (selectors tries poll(0) at its import)
+    cv = _pipe_cond()
+    end = None if timeout is None else time.monotonic() + timeout
+    with cv:
+        while True:
+            r = ready()
+            if r:
+                return r
+            if end is not None and end - time.monotonic() <= 0:
+                if nfds:
+                    cv.wait(1e-6)
+                return ready()
+            cv.wait(None if end is None else end - time.monotonic())
+
+
+def select_(rlist, wlist, xlist, timeout=None, /):
+    if timeout is not None:
+        if timeout < 0:
+            raise ValueError("timeout must be non-negative")
+    rl, wl, xl = list(rlist), list(wlist), list(xlist)
+    fds = [_fileno(o) for o in rl + wl + xl]
+    _pipes_only(fds, 'select.select')
+
+    def ready():
+        r = _real_select(rl, wl, xl, 0)
+        return r if r[0] or r[1] or r[2] else None
+    return _pipe_wait(ready, timeout, len(fds)) or ([], [], [])
+
+
+class _Poll:
+    """select.poll over pipes the program made (threadsim)."""
+
+    def __init__(self):
+        self._fds = {}
+
+    def register(self, fd, eventmask=select.POLLIN | select.POLLPRI | select.POLLOUT, /):
+        self._fds[_fileno(fd)] = eventmask
+
+    def modify(self, fd, eventmask, /):
+        fd = _fileno(fd)
+        if fd not in self._fds:
+            raise FileNotFoundError(2, 'No such file or directory')
+        self._fds[fd] = eventmask
+
+    def unregister(self, fd, /):
+        del self._fds[_fileno(fd)]
+
+    def poll(self, timeout=None, /):
+        _pipes_only(self._fds, 'select.poll')
+        if timeout is not None:
+            timeout = None if timeout < 0 else timeout / 1000
+
+        def ready():
+            p = _real_poll()
+            for fd, mask in self._fds.items():
+                p.register(fd, mask)
+            return p.poll(0)
+        return _pipe_wait(ready, timeout, len(self._fds))
+
+
+_Poll.__name__ = _Poll.__qualname__ = 'poll'
+_Poll.__module__ = 'select'
+select_.__name__ = select_.__qualname__ = 'select'
+select_.__code__ = select_.__code__.replace(co_name='select', co_qualname='select')  # the trace's reason
+select.select, select.poll = select_, _Poll
+
+# --- multiprocessing's semaphores, on the model -------------------------------------
+# _multiprocessing.SemLock is a POSIX named semaphore: between the program's
+# threads (multiprocessing.Lock, the SimpleQueue a ThreadPool keeps) a wait
+# on it would block the one OS thread, and --sandbox refuses its /dev/shm
+# file. This one keeps C's semantics (a recursive mutex counts its owner's
+# acquires; a release past maxvalue is a ValueError) on a model Condition.
+import _multiprocessing
+
+
+class SemLock:
+    """_multiprocessing.SemLock on the simulator's primitives (threadsim)."""
+
+    SEM_VALUE_MAX = _multiprocessing.SemLock.SEM_VALUE_MAX
+    _handles = [0]
+
+    def __init__(self, kind, value, maxvalue, name, unlink):
+        if kind not in (0, 1):
+            raise ValueError("unrecognized kind")
+        if value < 0 or value > self.SEM_VALUE_MAX:
+            raise ValueError("invalid value")
+        self.kind, self.maxvalue = kind, maxvalue
+        self.name = None if unlink else name
+        type(self)._handles[0] += 1
+        self.handle = type(self)._handles[0]
+        self._value, self._n, self._last, self._cv = value, 0, None, None
+
+    def _cond(self):
+        if self._cv is None:
+            self._cv = threading.Condition(threading.Lock())
+        return self._cv
+
+    def _is_mine(self):
+        return self._n > 0 and self._last == _thread.get_ident()
+
+    def acquire(self, block=True, timeout=None):
+        if self.kind == 0 and self._is_mine():
+            self._n += 1
+            return True
+        if timeout is not None:
+            timeout = max(float(timeout), 0.0)
+        cv = self._cond()
+        with cv:
+            if self._value == 0:
+                if not block or not cv.wait_for(lambda: self._value > 0, timeout):
+                    return False
+            self._value -= 1
+        self._n += 1
+        self._last = _thread.get_ident()
+        return True
+
+    def release(self):
+        if self.kind == 0:
+            if not self._is_mine():
+                raise AssertionError("attempt to release recursive lock not owned by thread")
+            if self._n > 1:
+                self._n -= 1
+                return None
+        elif self._value >= self.maxvalue:
+            raise ValueError("semaphore or lock released too many times")
+        cv = self._cond()
+        with cv:
+            self._value += 1
+            cv.notify()
+        self._n -= 1
+        return None
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *args):
+        return self.release()
+
+    def _count(self):
+        return self._n
+
+    def _get_value(self):
+        return self._value
+
+    def _is_zero(self):
+        return self._value == 0
+
+    def _after_fork(self):
+        self._n = 0
+
+    @classmethod
+    def _rebuild(cls, handle, kind, maxvalue, name):
+        raise PermissionError("threadsim: a semaphore of another process would escape the "
+                              "virtual clock; it is not available in a simulated run")
+
+
+SemLock.__module__ = '_multiprocessing'
+_multiprocessing.SemLock = SemLock
+del SemLock
 
 # --- SIGINT raises KeyboardInterrupt, as in python (the interpreter was told
 # not to install its handlers; _thread.interrupt_main() follows this one) ---

@@ -1,6 +1,6 @@
 # threadsim: exit 0
 # expect: socket PermissionError threadsim: sockets would escape the virtual clock; they are not available in a simulated run
-import os, socket, subprocess, select
+import os, socket, subprocess, select, sys
 def attempt(name, fn):
     try:
         fn()
@@ -11,4 +11,5 @@ attempt("socket", lambda: socket.socket())
 attempt("subprocess", lambda: subprocess.run(["true"]))
 attempt("os.fork", os.fork)
 attempt("os.system", lambda: os.system("true"))
-attempt("select", lambda: select.select([], [], [], 1))
+attempt("select", lambda: select.select([sys.stdin], [], [], 1))
+attempt("epoll", select.epoll)
