@@ -127,9 +127,10 @@ for _name in ('select', 'poll', 'epoll', 'devpoll', 'kqueue'):
 # block the reading thread on the virtual clock, as CPython blocks one OS
 # thread, not the one OS thread every simulated thread runs on (the run would
 # hang for good). Both ends are non-blocking in the kernel; os.read,
-# os.write, select.select and select.poll over them wait on one model
-# Condition, notified by every write to and close of such a pipe, and
-# re-check under its lock (no wake-up is lost). What the program sees is
+# os.write, select.select, select.poll and select.epoll over them wait on one
+# model Condition, notified by every write to and close of such a pipe, and
+# re-check under its lock (no wake-up is lost). socket.socketpair() is two
+# such pipes (asyncio's event loop wakes itself through one). What the program sees is
 # CPython's: blocking ends, unless it asks for non-blocking ones (os.pipe2
 # with O_NONBLOCK, os.set_blocking), where an empty read raises
 # BlockingIOError. select and poll over anything else still escape the
@@ -302,6 +303,8 @@ def select_(rlist, wlist, xlist, timeout=None, /):
 class _Poll:
     """select.poll over pipes the program made (threadsim)."""
 
+    _what = 'select.poll'
+
     def __init__(self):
         self._fds = {}
 
@@ -318,7 +321,7 @@ class _Poll:
         del self._fds[_fileno(fd)]
 
     def poll(self, timeout=None, /):
-        _pipes_only(self._fds, 'select.poll')
+        _pipes_only(self._fds, self._what)
         if timeout is not None:
             timeout = None if timeout < 0 else timeout / 1000
 
@@ -335,6 +338,168 @@ _Poll.__module__ = 'select'
 select_.__name__ = select_.__qualname__ = 'select'
 select_.__code__ = select_.__code__.replace(co_name='select', co_qualname='select')  # the trace's reason
 select.select, select.poll = select_, _Poll
+
+
+class _Epoll(_Poll):
+    """select.epoll over pipes the program made (threadsim): what
+    selectors.DefaultSelector, and so asyncio's event loop, use."""
+
+    _what = 'select.epoll'
+
+    def __init__(self, sizehint=-1, flags=0):
+        super().__init__()
+        self._closed = False
+
+    def register(self, fd, eventmask=select.EPOLLIN | select.EPOLLPRI | select.EPOLLOUT):
+        self._check()
+        fd = _fileno(fd)
+        if fd in self._fds:
+            raise FileExistsError(17, 'File exists')
+        self._fds[fd] = eventmask
+
+    def modify(self, fd, eventmask):
+        self._check()
+        super().modify(fd, eventmask)
+
+    def unregister(self, fd):
+        self._check()
+        fd = _fileno(fd)
+        if fd not in self._fds:
+            raise FileNotFoundError(2, 'No such file or directory')
+        del self._fds[fd]
+
+    def poll(self, timeout=None, maxevents=-1):
+        self._check()
+        if timeout is not None and timeout < 0:
+            timeout = None
+        r = super().poll(None if timeout is None else timeout * 1000)
+        return r if maxevents is None or maxevents < 0 else r[:maxevents]
+
+    def _check(self):
+        if self._closed:
+            raise ValueError("I/O operation on closed epoll object")
+
+    def close(self):
+        self._closed = True
+
+    @property
+    def closed(self):
+        return self._closed
+
+    def fileno(self):
+        self._check()
+        return -1
+
+    def __enter__(self):
+        self._check()
+        return self
+
+    def __exit__(self, *args):
+        self.close()
+
+
+_Epoll.__name__ = _Epoll.__qualname__ = 'epoll'
+_Epoll.__module__ = 'select'
+select.epoll = _Epoll
+
+
+class _PipeSocket:
+    """One end of socket.socketpair() between the program's threads: two
+    of its pipes, one each way (threadsim: a real socket would escape the
+    virtual clock). What asyncio's event loop wakes itself with."""
+
+    def __init__(self, family, type, proto, rfd, wfd):
+        self.family, self.type, self.proto = family, type, proto
+        self._r, self._w = rfd, wfd
+
+    def fileno(self):
+        return self._r
+
+    def setblocking(self, flag):
+        if self._r < 0:
+            raise OSError(9, 'Bad file descriptor')
+        set_blocking(self._r, flag)
+        set_blocking(self._w, flag)
+
+    def getblocking(self):
+        return get_blocking(self._r)
+
+    def settimeout(self, value):
+        self.setblocking(value is None or value > 0)
+
+    def gettimeout(self):
+        return None if self.getblocking() else 0.0
+
+    def recv(self, bufsize, flags=0, /):
+        if self._r < 0:
+            raise OSError(9, 'Bad file descriptor')
+        return read(self._r, bufsize)
+
+    def recv_into(self, buffer, nbytes=0, flags=0, /):
+        view = memoryview(buffer).cast('B')
+        data = self.recv(nbytes or len(view))
+        view[:len(data)] = data
+        return len(data)
+
+    def send(self, data, flags=0, /):
+        if self._w < 0:
+            raise OSError(9, 'Bad file descriptor')
+        return write(self._w, data)
+
+    def sendall(self, data, flags=0, /):
+        view, done = memoryview(data).cast('B'), 0
+        while done < len(view):
+            done += self.send(view[done:])
+
+    def close(self):
+        for fd in (self._r, self._w):
+            if fd >= 0:
+                close(fd)
+        self._r = self._w = -1
+
+    def shutdown(self, how, /):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        self.close()
+
+    def __repr__(self):
+        return '<socket.socket fd=%d, family=%d, type=%d, proto=%d>' % (
+            self._r, self.family, self.type, self.proto)
+
+
+def socketpair(family=None, type=_socket.SOCK_STREAM, proto=0):
+    """A pair of connected sockets between the program's threads (threadsim: pipes)."""
+    a_r, b_w = pipe()
+    b_r, a_w = pipe()
+    family = _socket.AF_UNIX if family is None else family
+    return (_PipeSocket(family, type, proto, a_r, a_w),
+            _PipeSocket(family, type, proto, b_r, b_w))
+
+
+class _ThreadsimPatched:
+    """Sets socket.socketpair as the socket module is imported (importing
+    it here would cost every run's start-up a few milliseconds)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != 'socket':
+            return None
+        import _frozen_importlib_external
+        spec = _frozen_importlib_external.PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            run = spec.loader.exec_module
+
+            def exec_module(module):
+                run(module)
+                module.socketpair = socketpair
+            spec.loader.exec_module = exec_module
+        return spec
+
+
+sys.meta_path.insert(0, _ThreadsimPatched())
 
 # --- multiprocessing's semaphores, on the model -------------------------------------
 # _multiprocessing.SemLock is a POSIX named semaphore: between the program's
