@@ -165,17 +165,21 @@ def pipe2(flags, /):
 
 
 def read(fd, length, /):
-    if not _pipe_blocking.get(fd):
+    if fd not in _pipe_blocking:
         return _real_read(fd, length)
     cv = _pipe_cond()
     with cv:
         while True:
             try:
-                return _real_read(fd, length)
+                data = _real_read(fd, length)
             except BlockingIOError:
                 if not _pipe_blocking.get(fd, True):
                     raise
                 cv.wait()
+                continue
+            if data:
+                cv.notify_all()  # room again for a writer waiting on a full pipe
+            return data
 
 
 def write(fd, data, /):

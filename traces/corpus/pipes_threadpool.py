@@ -24,6 +24,22 @@ t.join()
 os.close(r)
 print("pipe:", b"".join(chunks).decode(), "in", len(chunks), "reads")
 
+# a write larger than a pipe holds returns once a reader has drained it all
+r, w = os.pipe()
+sizes = []
+
+def drain():
+    while chunk := os.read(r, 50000):
+        sizes.append(len(chunk))
+
+t = threading.Thread(target=drain)
+t.start()
+print("big write:", os.write(w, b"x" * 300000), select.select([], [w], [], 0)[1] == [w])
+os.close(w)
+t.join()
+os.close(r)
+print("drained:", sum(sizes))
+
 # select with a timeout: nothing yet, then the writer's byte
 r, w = os.pipe()
 threading.Timer(0.3, os.write, args=(w, b"!")).start()
