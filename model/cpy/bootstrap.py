@@ -134,8 +134,10 @@ for _name in ('select', 'poll', 'epoll', 'devpoll', 'kqueue'):
 # CPython's: blocking ends, unless it asks for non-blocking ones (os.pipe2
 # with O_NONBLOCK, os.set_blocking), where an empty read raises
 # BlockingIOError. select and poll over anything else still escape the
-# virtual clock (refused above); a file object opened on such a pipe reads
-# through C, past this (not supported: its reads see the non-blocking end).
+# virtual clock (refused above). os.fdopen on such a pipe gives a file over
+# these (_PipeFile); open(fd) with the bare number reads through C, past
+# this, and sees the non-blocking end (builtins.open is left as it is: a
+# wrapper would add a frame to every FileNotFoundError's traceback).
 _real_pipe, _real_read, _real_write = os.pipe, os.read, os.write
 _real_close, _real_dup, _real_dup2 = os.close, os.dup, os.dup2
 _real_get_blocking, _real_set_blocking = os.get_blocking, os.set_blocking
@@ -243,8 +245,76 @@ def set_blocking(fd, blocking, /):
     return _real_set_blocking(fd, blocking)
 
 
+class _PipeFile(__import__('io').RawIOBase):
+    """The raw file os.fdopen gives for a pipe the program made (threadsim):
+    its reads and writes go through os.read and os.write above, so they
+    block on the virtual clock as CPython's FileIO blocks its thread."""
+
+    def __init__(self, fd, mode, closefd):
+        self._fd, self._mode, self._closefd = fd, mode, closefd
+        self.name = fd
+
+    @property
+    def mode(self):
+        return self._mode
+
+    def fileno(self):
+        if self.closed:
+            raise ValueError("I/O operation on closed file")
+        return self._fd
+
+    def readable(self):
+        return 'r' in self._mode or '+' in self._mode
+
+    def writable(self):
+        return 'r' not in self._mode or '+' in self._mode
+
+    def readinto(self, b):
+        view = memoryview(b).cast('B')
+        data = read(self._fd, len(view))
+        view[:len(data)] = data
+        return len(data)
+
+    def write(self, b):
+        return write(self._fd, b)
+
+    def close(self):
+        if not self.closed:
+            try:
+                if self._closefd:
+                    close(self._fd)
+            finally:
+                super().close()
+
+
+def fdopen(fd, mode="r", buffering=-1, encoding=None, errors=None, newline=None,
+           closefd=True):
+    if not isinstance(fd, int) or fd not in _pipe_blocking:
+        return _real_fdopen(fd, mode, buffering, encoding, errors, newline, closefd)
+    import io
+    if not isinstance(mode, str) or set(mode) - set('rwaxb+t') or len(set(mode)) < len(mode):
+        return _real_fdopen(fd, mode, buffering, encoding, errors, newline, closefd)
+    binary = 'b' in mode
+    if binary and (encoding is not None or errors is not None or newline is not None):
+        return _real_fdopen(fd, mode, buffering, encoding, errors, newline, closefd)
+    if buffering == 0 and not binary:
+        raise ValueError("can't have unbuffered text I/O")
+    raw = _PipeFile(fd, ('rb' if 'r' in mode else 'wb') + ('+' if '+' in mode else ''), closefd)
+    if buffering == 0:
+        return raw
+    size = io.DEFAULT_BUFFER_SIZE if buffering in (-1, 1) else buffering
+    f = io.BufferedReader(raw, size) if 'r' in mode and '+' not in mode else \
+        io.BufferedWriter(raw, size) if '+' not in mode else io.BufferedRWPair(raw, raw, size)
+    if binary:
+        return f
+    text = io.TextIOWrapper(f, encoding, errors, newline, line_buffering=buffering == 1)
+    text.mode = mode
+    return text
+
+
+_real_fdopen = os.fdopen
 _real_pipe2 = os.pipe2
-for _f in (pipe, pipe2, read, write, close, dup, dup2, get_blocking, set_blocking):
+for _f in (pipe, pipe2, read, write, close, dup, dup2, get_blocking, set_blocking, fdopen):
     _f.__doc__ = getattr(os, _f.__name__).__doc__
     setattr(os, _f.__name__, _f)
 del _f

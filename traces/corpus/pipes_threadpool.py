@@ -40,6 +40,19 @@ t.join()
 os.close(r)
 print("drained:", sum(sizes))
 
+# file objects on a pipe: a text reader iterates lines as a writer thread flushes them
+r, w = os.pipe()
+
+def log_lines():
+    with os.fdopen(w, "w") as f:
+        for i in range(3):
+            time.sleep(0.1)
+            print(f"log line {i}", file=f, flush=True)
+
+threading.Thread(target=log_lines).start()
+with os.fdopen(r) as f:
+    print("lines:", [line.rstrip() for line in f])
+
 # select with a timeout: nothing yet, then the writer's byte
 r, w = os.pipe()
 threading.Timer(0.3, os.write, args=(w, b"!")).start()
