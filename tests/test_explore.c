@@ -439,46 +439,51 @@ static void test_no_choice_is_one_schedule(void)
     free(out);
 }
 
+/* `threadsim explore ARGS` (no database), stdout and stderr together: the
+ * rate and shrink lines are on stderr */
+static char *cli_all(const char *args, int *status)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+             " explore %s --no-db 2>&1", args);
+    return ts_capture(cmd, status);
+}
+
 /* Shrinking has a budget for all its bounds together (--shrink N; 0: none),
  * and stderr says how far it went. */
 static void test_shrink_budget(void)
 {
     int st;
-    const char *base = "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
-                       " explore traces/explore/two_locks.py --fail-on deadlock --no-db";
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s 2>&1", base);
-    char *out = ts_capture(cmd, &st);
+    const char *two = "traces/explore/two_locks.py --fail-on deadlock";
+    char args[512];
+    char *out = cli_all(two, &st);
     CU_ASSERT_EQUAL(st, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: explore: outcome 2 shrunk from 2 to 1 preemption in "));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 1), exit 126, FAILS: deadlock"));
     free(out);
-    snprintf(cmd, sizeof cmd, "%s --shrink 3 2>&1", base);
-    out = ts_capture(cmd, &st);
+    snprintf(args, sizeof args, "%s --shrink 3", two);
+    out = cli_all(args, &st);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "outcome 2 not shrunk below 2 preemptions: the --shrink "
                                        "budget (3 runs) ran out"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 2), exit 126, FAILS: deadlock"));
     free(out);
-    snprintf(cmd, sizeof cmd, "%s --shrink 0 2>&1", base);
-    out = ts_capture(cmd, &st);
+    snprintf(args, sizeof args, "%s --shrink 0", two);
+    out = cli_all(args, &st);
     CU_ASSERT_PTR_NULL(strstr(out, "shrunk"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 2), exit 126, FAILS: deadlock"));
     free(out);
-    snprintf(cmd, sizeof cmd, "%s --shrink -1 2>&1", base);
-    out = ts_capture(cmd, &st);
+    snprintf(args, sizeof args, "%s --shrink -1", two);
+    out = cli_all(args, &st);
     CU_ASSERT_EQUAL(st, 125);
     free(out);
     /* a run limit is shrunk only when --fail-on names it */
-    const char *spin = "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
-                       " explore traces/hostile/spin_forever.py --schedules 3 --max-decisions 20000 "
-                       "--no-db";
-    snprintf(cmd, sizeof cmd, "%s 2>&1", spin);
-    out = ts_capture(cmd, &st);
+    const char *spin = "traces/hostile/spin_forever.py --schedules 3 --max-decisions 20000";
+    out = cli_all(spin, &st);
     CU_ASSERT_PTR_NULL(strstr(out, "threadsim: explore: outcome"));
     CU_ASSERT_PTR_NULL(strstr(out, "fewest preemptions 0)"));
     free(out);
-    snprintf(cmd, sizeof cmd, "%s --fail-on limit 2>&1", spin);
-    out = ts_capture(cmd, &st);
+    snprintf(args, sizeof args, "%s --fail-on limit", spin);
+    out = cli_all(args, &st);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: explore: outcome 1 shrunk from "));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "fewest preemptions 0), exit 124, FAILS: limit"));
     free(out);
