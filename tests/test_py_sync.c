@@ -570,6 +570,28 @@ static void test_deadlock_on_event(void)
     free(full);
 }
 
+/* A thread whose target is the blocking call itself has no frame of the
+ * program's: the call is still the site (not the thread's start-up frames,
+ * which made it look like a thread waiting on itself), and the main
+ * thread's wait at exit is named as such. */
+static void test_deadlock_target_is_the_wait(void)
+{
+    char *out, *full;
+    int st = pyt_run_opts("import threading, queue\n"
+                          "threading.Thread(target=threading.Event().wait, name='w').start()\n"
+                          "threading.Thread(target=queue.Queue().get, name='q').start()\n",
+                          3, NULL, NULL, &out, &full);
+    CU_ASSERT_EQUAL(st, MODEL_EXIT_DEADLOCK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "deadlock w waits on Event.wait (Event-1)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "deadlock q waits on Queue.get (Queue-1)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "deadlock MainThread waits on threading._shutdown "
+                                        "(non-daemon threads, at exit), held by "));
+    CU_ASSERT_PTR_NULL(strstr(full, "cycle"));
+    CU_ASSERT_PTR_NULL(strstr(full, "_bootstrap"));
+    free(out);
+    free(full);
+}
+
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_fifo_cond_notify_n), TS_TEST(test_fifo_event_waiters),
          TS_TEST(test_fifo_barrier_action_fails), TS_TEST(test_sema_pool_timers_one_at_a_time),
@@ -579,4 +601,4 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_queue_items_released),
          TS_TEST(test_local_dicts_released), TS_TEST(test_random_run_seed),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
-         TS_TEST(test_deadlock_on_event))
+         TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait))

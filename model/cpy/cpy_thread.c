@@ -818,6 +818,32 @@ static bool wait__internal(PyCodeObject *co)
     return fn[0] == '<' || (cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0);
 }
 
+/* The code is the standard library's threading.py. */
+static bool wait__thread_module(PyCodeObject *co)
+{
+    const char *fn = PyUnicode_AsUTF8(co->co_filename);
+    if (!fn) {
+        PyErr_Clear();
+        return false;
+    }
+    const char *base = strrchr(fn, '/');
+    return base && strcmp(base, "/threading.py") == 0 && wait__internal(co);
+}
+
+/* threading's Thread.run, _bootstrap_inner or _bootstrap: the frames every
+ * thread starts with, below its target. */
+static bool wait__thread_base(PyCodeObject *co)
+{
+    const char *q = PyUnicode_AsUTF8(co->co_qualname);
+    if (!q) {
+        PyErr_Clear();
+        return false;
+    }
+    return wait__thread_module(co) &&
+           (strcmp(q, "Thread.run") == 0 || strcmp(q, "Thread._bootstrap_inner") == 0 ||
+            strcmp(q, "Thread._bootstrap") == 0);
+}
+
 /* The model object standing for a user-level primitive in traces and
  * deadlock reports: a Thread is held by its own thread while it runs (join
  * waits for it); a Condition, Event, Queue, Semaphore or Barrier is held by
@@ -903,9 +929,17 @@ void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site)
     while (f) {
         PyCodeObject *co = PyFrame_GetCode(f);
         bool internal = wait__internal(co);
+        bool base = internal && wait__thread_base(co);
         Py_DECREF(co);
         if (!internal) {
             user = f;
+            break;
+        }
+        if (base) {
+            /* a thread whose target is the waiting call itself
+             * (Thread(target=event.wait)): the call is the site, not the
+             * thread's own start-up frames below it */
+            Py_CLEAR(f);
             break;
         }
         Py_XSETREF(api, f);
@@ -920,7 +954,19 @@ void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site)
         const char *q = PyUnicode_AsUTF8(co->co_qualname);
         if (q)
             site->reason = cpy_intern(q);
+        bool at_exit = q && strcmp(q, "_shutdown") == 0 && wait__thread_module(co);
         Py_DECREF(co);
+        if (at_exit) {
+            /* the interpreter's exit joining the non-daemon threads: the
+             * lock is one's "running" lock, anonymous to the program */
+            site->reason = "threading._shutdown";
+            site->what = model__xstrdup("non-daemon threads, at exit");
+            Py_XDECREF(api);
+            Py_XDECREF(user);
+            PyErr_Clear();
+            PyErr_Restore(exc_t, exc_v, exc_tb);
+            return;
+        }
         locals = PyFrame_GetLocals(api);
         PyObject *self = locals && PyDict_Check(locals) ? PyDict_GetItemString(locals, "self") : NULL;
         if (self)
