@@ -590,6 +590,22 @@ static void test_deadlock_target_is_the_wait(void)
     CU_ASSERT_PTR_NULL(strstr(full, "_bootstrap"));
     free(out);
     free(full);
+    /* a wait inside Condition.wait under a function (os.read of a pipe no
+     * one writes): Condition.wait's own lock, which the waiter holds, is
+     * not what it waits on; the Condition is, held by nobody */
+    st = pyt_run_opts("import os, threading\n"
+                      "r, w = os.pipe()\n"
+                      "t = threading.Thread(target=lambda: os.read(r, 1), name='reader')\n"
+                      "t.start()\n"
+                      "t.join()\n",
+                      3, NULL, NULL, &out, &full);
+    CU_ASSERT_EQUAL(st, MODEL_EXIT_DEADLOCK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "deadlock reader waits on os.read (pipes-1 at t.py:3)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(full, "deadlock MainThread waits on Thread.join (Thread reader "
+                                        "at t.py:5), held by reader\n"));
+    CU_ASSERT_PTR_NULL(strstr(full, "cycle"));
+    free(out);
+    free(full);
 }
 
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),

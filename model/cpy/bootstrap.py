@@ -147,7 +147,10 @@ _pipe_cv = []        # the model Condition, made at first need
 
 def _pipe_cond():
     if not _pipe_cv:
-        _pipe_cv.append(threading.Condition(threading.Lock()))
+        # its own class, so a deadlock report names what a blocked
+        # os.read waits on: "os.read (pipes-1 at prog.py:4)"
+        pipes = type('pipes', (threading.Condition,), {})
+        _pipe_cv.append(pipes(threading.Lock()))
     return _pipe_cv[0]
 
 
@@ -316,6 +319,7 @@ _real_fdopen = os.fdopen
 _real_pipe2 = os.pipe2
 for _f in (pipe, pipe2, read, write, close, dup, dup2, get_blocking, set_blocking, fdopen):
     _f.__doc__ = getattr(os, _f.__name__).__doc__
+    _f.__code__ = _f.__code__.replace(co_qualname='os.' + _f.__name__)  # the trace's reason
     setattr(os, _f.__name__, _f)
 del _f
 
@@ -410,7 +414,7 @@ class _Poll:
 _Poll.__name__ = _Poll.__qualname__ = 'poll'
 _Poll.__module__ = 'select'
 select_.__name__ = select_.__qualname__ = 'select'
-select_.__code__ = select_.__code__.replace(co_name='select', co_qualname='select')  # the trace's reason
+select_.__code__ = select_.__code__.replace(co_name='select', co_qualname='select.select')  # the trace's reason
 select.select, select.poll = select_, _Poll
 
 

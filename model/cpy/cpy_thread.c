@@ -830,6 +830,17 @@ static bool wait__thread_module(PyCodeObject *co)
     return base && strcmp(base, "/threading.py") == 0 && wait__internal(co);
 }
 
+/* The frame runs a method: its first parameter is `self`. */
+static bool wait__is_method(PyFrameObject *f)
+{
+    PyCodeObject *co = PyFrame_GetCode(f);
+    PyObject *names = co->co_localsplusnames;
+    bool m = co->co_argcount > 0 && names && PyTuple_GET_SIZE(names) > 0 &&
+             PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(names, 0), "self") == 0;
+    Py_DECREF(co);
+    return m;
+}
+
 /* threading's Thread.run, _bootstrap_inner or _bootstrap: the frames every
  * thread starts with, below its target. */
 static bool wait__thread_base(PyCodeObject *co)
@@ -926,6 +937,7 @@ void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site)
     Py_XINCREF(f);
     PyFrameObject *api = NULL; /* outermost library frame below the user's (owned) */
     PyFrameObject *user = NULL;
+    PyFrameObject *selfer = NULL; /* outermost library method below the user's (owned) */
     while (f) {
         PyCodeObject *co = PyFrame_GetCode(f);
         bool internal = wait__internal(co);
@@ -942,6 +954,8 @@ void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site)
             Py_CLEAR(f);
             break;
         }
+        if (wait__is_method(f))
+            Py_XSETREF(selfer, (PyFrameObject *)Py_NewRef(f));
         Py_XSETREF(api, f);
         f = PyFrame_GetBack(api);
     }
@@ -962,12 +976,18 @@ void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site)
             site->reason = "threading._shutdown";
             site->what = model__xstrdup("non-daemon threads, at exit");
             Py_XDECREF(api);
+            Py_XDECREF(selfer);
             Py_XDECREF(user);
             PyErr_Clear();
             PyErr_Restore(exc_t, exc_v, exc_tb);
             return;
         }
-        locals = PyFrame_GetLocals(api);
+        /* the object: the API call's own (Queue.get's queue), or, for a
+         * function (os.read over a pipe, multiprocessing.pool's worker),
+         * the outermost object whose method it waits in (a Condition):
+         * never the anonymous lock Condition.wait blocks on, which its
+         * own thread holds, so the wait is not a cycle of one */
+        locals = PyFrame_GetLocals(selfer && !wait__is_method(api) ? selfer : api);
         PyObject *self = locals && PyDict_Check(locals) ? PyDict_GetItemString(locals, "self") : NULL;
         if (self)
             obj = self;
@@ -989,6 +1009,7 @@ void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site)
     }
     Py_XDECREF(locals);
     Py_XDECREF(api);
+    Py_XDECREF(selfer);
     Py_XDECREF(user);
     PyErr_Clear();
     PyErr_Restore(exc_t, exc_v, exc_tb);
