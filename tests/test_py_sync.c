@@ -608,6 +608,64 @@ static void test_deadlock_target_is_the_wait(void)
     free(full);
 }
 
+/* At exit, as Py_FinalizeEx's finalize_modules: the objects only
+ * __main__'s globals hold are collected, in the collector's order (not the
+ * globals' order: x was bound again after y), a suspended generator's
+ * `finally` runs, and a __del__ raising is reported without source lines
+ * (nothing can be imported by then). The expected text is what python3 -u
+ * printed for this program (its path aside). */
+static void test_finalize_main_at_exit(void)
+{
+    char *out, *full;
+    int st = pyt_run_opts("import threading\n"
+                          "class R:\n"
+                          "    def __init__(self, n): self.n = n\n"
+                          "    def __del__(self):\n"
+                          "        print('del', self.n, threading.current_thread().name)\n"
+                          "        if self.n == 2: raise KeyError(self.n)\n"
+                          "def gen():\n"
+                          "    try:\n"
+                          "        yield 1\n"
+                          "    finally:\n"
+                          "        print('gen finally')\n"
+                          "x = R(0); y = R(1); x = R(2)\n"
+                          "g = gen(); next(g)\n"
+                          "_z = R(3)\n"
+                          "print('end')\n",
+                          3, NULL, NULL, &out, &full);
+    CU_ASSERT_EQUAL(st, 0);
+    const char *at = out ? strstr(out, "Exception ignored in: <function R.__del__ at 0x") : NULL;
+    CU_ASSERT_PTR_NOT_NULL(at);
+    if (out && at) {
+        CU_ASSERT_NSTRING_EQUAL(out, "del 0 MainThread\nend\ndel 1 MainThread\ndel 2 MainThread\n",
+                                (size_t)(at - out));
+        const char *gt = strchr(at, '>');
+        CU_ASSERT_STRING_EQUAL(gt ? gt : "", ">\n"
+                                             "Traceback (most recent call last):\n"
+                                             "  File \"t.py\", line 6, in __del__\n"
+                                             "KeyError: 2\n"
+                                             "gen finally\n"
+                                             "del 3 MainThread\n");
+    }
+    free(out);
+    free(full);
+    /* a daemon thread still running holds the globals (its frame): nothing
+     * is freed, as in CPython */
+    st = pyt_run_opts("import threading, time\n"
+                      "class R:\n"
+                      "    def __del__(self): print('del')\n"
+                      "r = R()\n"
+                      "threading.Thread(target=time.sleep, args=(5,), daemon=True).start()\n"
+                      "def d(): time.sleep(10)\n"
+                      "threading.Thread(target=d, daemon=True).start()\n"
+                      "print('end')\n",
+                      3, NULL, NULL, &out, &full);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_STRING_EQUAL(out ? out : "", "end\n");
+    free(out);
+    free(full);
+}
+
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_fifo_cond_notify_n), TS_TEST(test_fifo_event_waiters),
          TS_TEST(test_fifo_barrier_action_fails), TS_TEST(test_sema_pool_timers_one_at_a_time),
@@ -617,4 +675,5 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_queue_items_released),
          TS_TEST(test_local_dicts_released), TS_TEST(test_random_run_seed),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
-         TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait))
+         TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait),
+         TS_TEST(test_finalize_main_at_exit))

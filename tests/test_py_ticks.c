@@ -232,6 +232,30 @@ static void test_ticked_code_reads_as_written(void)
                "SyntaxError: '(' was never closed\n");
 }
 
+/* `while True: pass` on one line is a lone jump to itself, which gives a
+ * tracer no line event: traced (under a policy deciding at every line) it
+ * is found by the watchdog and stopped at the step limit, in a thread's
+ * __del__ at exit too, instead of spinning for good. */
+static void test_spin_in_place_stopped(void)
+{
+    static const char *const srcs[] = {
+        "print('a')\nwhile True: pass\n",
+        "class R:\n    def __del__(self):\n        while True: pass\nr = R()\nprint('a')\n",
+    };
+    for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++) {
+        char *out, *full;
+        model_opts mo = model_opts_default();
+        sim_rng rng;
+        sim_rng_seed(&rng, 7);
+        mo.policy = sim_policy_random(&rng);
+        CU_ASSERT_EQUAL(pyt_run_opts(srcs[i], 3, NULL, &mo, &out, &full), MODEL_EXIT_LIMIT);
+        TS_ASSERT_STR_EQ(out, "a\n");
+        CU_ASSERT_PTR_NOT_NULL(full ? strstr(full, "step limit") : NULL);
+        free(out);
+        free(full);
+    }
+}
+
 TS_TESTS("py_ticks", TS_TEST(test_ticks_only_under_default_policy),
          TS_TEST(test_ticks_count_like_lines), TS_TEST(test_own_module_ticked_cache_blind),
-         TS_TEST(test_ticked_code_reads_as_written))
+         TS_TEST(test_ticked_code_reads_as_written), TS_TEST(test_spin_in_place_stopped))

@@ -88,6 +88,7 @@ void cpy_io_flush(void);            /* pending partial lines out as events */
 /* End the process now with `status` (os._exit), the events made so far
  * sent to the caller first (cpy_run.c). */
 _Noreturn void cpy_exit_now(int status);
+void cpy_trace_count_only(void);
 void cpy_trace_update(void);
 void cpy_note_touch(PyObject *o, bool write); /* --access notes: a "touch" of o */
 bool cpy_is_lock(PyObject *o);                 /* a lock of _thread (notes its own touches) */

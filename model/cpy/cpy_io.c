@@ -940,6 +940,55 @@ void cpy_trace_update(void)
  * still end a runaway loop. Counting only lines changes nothing in the
  * trace: no time is charged, nobody is switched to. Installed from a
  * pending call, which CPython runs at its next eval-breaker point. */
+static void cpy__count_only(cpy_thr *thr)
+{
+    thr->tracing = true;
+    thr->count_only = true;
+    if (cpy.ticking && trace_program_only && !filter_on) {
+        /* code compiled with ticks counts itself: not traced twice */
+        cpy_ts_trace_filter(cpy__code_traced);
+        filter_on = true;
+    }
+    PyEval_SetTrace(cpy_trace, NULL);
+}
+
+/* The current thread's lines from now on count toward the run's limits
+ * only: no time is charged, no choice made, nobody switched to (the
+ * interpreter's finalization, where CPython runs no other thread). */
+void cpy_trace_count_only(void)
+{
+    cpy_thr *thr = cpy.in_run ? cpy_thr_current() : NULL;
+    if (thr && thr->ts)
+        cpy__count_only(thr);
+}
+
+/* The running frame is at a jump to itself: `while True: pass` on one
+ * line, which CPython compiles to a lone JUMP_BACKWARD and which gives a
+ * tracer no line event at all, so neither the steps nor a switch can ever
+ * come (a traced thread, under a policy deciding at every line). Nothing
+ * but an exception from outside ends it, and nothing the program does is
+ * seen meanwhile: the state is the same whenever the watchdog finds it,
+ * so stopping at the step limit then is the same on every run. (Compiled
+ * with ticks, the loop ticks itself.) */
+static bool cpy__spins_in_place(void)
+{
+    PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
+    if (!f)
+        return false;
+    PyCodeObject *co = PyFrame_GetCode(f);
+    PyObject *code = PyCode_GetCode(co);
+    int lasti = PyFrame_GetLasti(f);
+    bool spins = code && PyBytes_Check(code) && lasti >= 0 &&
+                 lasti + 1 < PyBytes_GET_SIZE(code) &&
+                 (unsigned char)PyBytes_AS_STRING(code)[lasti] == JUMP_BACKWARD &&
+                 (unsigned char)PyBytes_AS_STRING(code)[lasti + 1] == 1 &&
+                 !(lasti >= 2 && (unsigned char)PyBytes_AS_STRING(code)[lasti - 2] == EXTENDED_ARG);
+    Py_XDECREF(code);
+    Py_DECREF(co);
+    PyErr_Clear();
+    return spins;
+}
+
 static int cpy__count_on(void *arg)
 {
     (void)arg;
@@ -958,16 +1007,10 @@ static int cpy__count_on(void *arg)
             sim_sleep(s, next->when - s->now);
         cpy_back(ts);
     }
-    if (thr && thr->ts && !thr->tracing) {
-        thr->tracing = true;
-        thr->count_only = true;
-        if (cpy.ticking && trace_program_only && !filter_on) {
-            /* code compiled with ticks counts itself: not traced twice */
-            cpy_ts_trace_filter(cpy__code_traced);
-            filter_on = true;
-        }
-        PyEval_SetTrace(cpy_trace, NULL);
-    }
+    if (thr && thr->ts && !thr->tracing)
+        cpy__count_only(thr);
+    else if (thr && thr->ts && cpy__spins_in_place())
+        cpy__stop("step limit");
     return 0;
 }
 

@@ -579,6 +579,105 @@ static void child__call_hook(const char *module, const char *fn)
         PyErr_WriteUnraisable(NULL);
 }
 
+/* Whether a program's text can leave something for the collector to
+ * finalize visibly at exit: a __del__, a generator or coroutine (a
+ * `finally` run by close, "was never awaited"), a weakref's callback. A
+ * collection at the end of every run costs an explored schedule of the
+ * tutorial's programs 15-20% (it writes the header of every object made
+ * since start-up), so programs without any of these words skip it: their
+ * objects have nothing to run when freed. Decided once per session, from
+ * the text alone. */
+static bool child__may_finalize(const char *src)
+{
+    static const char *const words[] = {"__del__", "yield", "async", "weakref"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strstr(src, words[i]))
+            return true;
+    return false;
+}
+
+/* Py_FinalizeEx's step that the program can see: finalize_modules takes
+ * the modules out of sys.modules and runs the collector, so the objects
+ * only __main__'s globals held are freed then (their __del__ runs, a
+ * suspended generator's `finally` too), in the collector's order, unless a
+ * thread still running (a daemon's frame) holds the globals. Here __main__
+ * leaves sys.modules and the collector runs, the same CPython doing the
+ * same; the other modules are left as they are (clearing them would run
+ * the library's own finalizers, which the program does not see), and the
+ * process then exits without finalizing. Output goes out as the program's,
+ * at the run's end. */
+static bool finalize_main; /* the program's text can have a finalizer to run */
+
+static void child__finalize_main(void)
+{
+    if (!finalize_main)
+        return;
+    PyObject *mods = PyImport_GetModuleDict();
+    PyObject *main = PyDict_GetItemString(mods, "__main__"); /* borrowed */
+    PyObject *d = main && PyModule_Check(main) ? PyModule_GetDict(main) : NULL; /* borrowed */
+    if (!d)
+        return;
+    /* The globals were made at start-up, before the session's gc.freeze
+     * (child__main): in the permanent generation, never collected. Tracked
+     * again, they are in the youngest, as their cycles' other members are
+     * (the program's functions, classes and objects, all made in the run). */
+    if (PyObject_GC_IsTracked(d)) {
+        PyObject_GC_UnTrack(d);
+        PyObject_GC_Track(d);
+    }
+    PyObject *gc = PyImport_ImportModule("gc");
+    PyObject *collect = gc ? PyObject_GetAttrString(gc, "collect") : NULL;
+    Py_XDECREF(gc);
+    if (!collect) {
+        PyErr_Clear();
+        return;
+    }
+    /* As in finalize_modules by then: sys.modules empty (the modules are
+     * kept alive here, as the objects still using them keep them there),
+     * so nothing can be imported (a traceback printed from a __del__ shows
+     * no source lines: its printer imports io), sys.meta_path None, the
+     * standard streams the original ones. All put back afterwards. */
+    PyObject *saved = PyDict_Copy(mods);
+    PyObject *sys = PyDict_GetItemString(mods, "sys"); /* borrowed, alive in saved */
+    static const char *const special[] = {"meta_path", "stdin", "stdout", "stderr"};
+    PyObject *was[4] = {NULL, NULL, NULL, NULL};
+    if (!saved || !sys) {
+        Py_XDECREF(saved);
+        Py_DECREF(collect);
+        PyErr_Clear();
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        was[i] = PyObject_GetAttrString(sys, special[i]);
+        PyObject *now = i == 0 ? Py_NewRef(Py_None) : PySys_GetObject(i == 1   ? "__stdin__"
+                                                                       : i == 2 ? "__stdout__"
+                                                                                : "__stderr__");
+        if (i > 0)
+            Py_XINCREF(now);
+        if (was[i] && now)
+            PyObject_SetAttrString(sys, special[i], now);
+        Py_XDECREF(now);
+        PyErr_Clear();
+    }
+    if (PyDict_DelItemString(saved, "__main__") < 0)
+        PyErr_Clear();
+    PyDict_Clear(mods); /* __main__ is gone: its globals are garbage now */
+    PyObject *r = PyObject_CallNoArgs(collect);
+    if (!r)
+        PyErr_WriteUnraisable(NULL);
+    Py_XDECREF(r);
+    Py_DECREF(collect);
+    if (PyDict_Update(mods, saved) < 0)
+        PyErr_Clear();
+    for (int i = 0; i < 4; i++) {
+        if (was[i] && PyObject_SetAttrString(sys, special[i], was[i]) < 0)
+            PyErr_Clear();
+        Py_XDECREF(was[i]);
+    }
+    Py_DECREF(saved);
+    cpy_io_flush();
+}
+
 /* A module made from embedded source, registered in sys.modules. */
 static PyObject *child__module(const char *name, const char *src)
 {
@@ -737,6 +836,7 @@ static bool child__use_ticks(void)
 static PyObject *child__prepare(const py_program *p, PyObject **globals, bool *stop)
 {
     *stop = true; /* until the program can run (or fail as CPython's run does) */
+    finalize_main = child__may_finalize(p->src);
     PyObject *main = PyImport_AddModule("__main__"); /* borrowed */
     PyObject *d = main ? PyModule_GetDict(main) : NULL;
     PyObject *fname = PyUnicode_DecodeFSDefault(p->filename);
@@ -898,6 +998,12 @@ static void child__main(void *arg)
     cpy_thr_current()->tracing = false;
     if (cpy.ro.invariant)
         child__invariant(d);
+    /* finalization's lines count toward the limits (a __del__ that never
+     * ends is stopped as any loop), and switch to nobody */
+    cpy_trace_count_only();
+    child__finalize_main();
+    PyEval_SetTrace(NULL, NULL);
+    cpy_thr_current()->tracing = false;
 }
 
 static int child__run(const py_program *p, model_result *res)
