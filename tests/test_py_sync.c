@@ -666,6 +666,29 @@ static void test_finalize_main_at_exit(void)
     free(full);
 }
 
+/* Clocks read by id are the virtual ones; a thread's ident given where C
+ * wants a pthread_t (pthread_kill, pthread_getcpuclockid) is taken as the
+ * model's ident, not dereferenced (it crashed the engine). */
+static void test_clock_ids_and_pthread_idents(void)
+{
+    PYT_EXPECT("import time, signal, threading\n"
+               "print(time.clock_gettime(time.CLOCK_REALTIME) == time.time())\n"
+               "time.sleep(1.5)\n"
+               "print(time.clock_gettime_ns(time.CLOCK_MONOTONIC), time.clock_gettime(time.CLOCK_PROCESS_CPUTIME_ID))\n"
+               "print(time.clock_gettime(time.pthread_getcpuclockid(threading.get_ident())))\n"
+               "signal.signal(signal.SIGUSR1, lambda s, f: print('got', s))\n"
+               "signal.pthread_kill(threading.get_ident(), signal.SIGUSR1)\n"
+               "signal.pthread_kill(threading.get_ident(), 0)\n"
+               "try: signal.pthread_kill(999, 0)\n"
+               "except OSError as e: print(type(e).__name__, e)\n"
+               "try: time.clock_gettime(12345)\n"
+               "except OSError as e: print(type(e).__name__, e)\n",
+               3, 0,
+               "True\n1500000000 1.5\n1.5\ngot 10\n"
+               "ProcessLookupError [Errno 3] No such process\n"
+               "OSError [Errno 22] Invalid argument\n");
+}
+
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_fifo_cond_notify_n), TS_TEST(test_fifo_event_waiters),
          TS_TEST(test_fifo_barrier_action_fails), TS_TEST(test_sema_pool_timers_one_at_a_time),
@@ -676,4 +699,4 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_local_dicts_released), TS_TEST(test_random_run_seed),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
          TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait),
-         TS_TEST(test_finalize_main_at_exit))
+         TS_TEST(test_finalize_main_at_exit), TS_TEST(test_clock_ids_and_pthread_idents))

@@ -758,6 +758,58 @@ _thread._local = _local
 import threading
 threading.local = _local  # threading was imported (by _threading_local) before _local existed
 
+# --- clocks by id, and the calls that take a thread's ident as a pthread_t ---
+# time.clock_gettime reads the virtual clocks too (the real ones would reach
+# the output and differ from run to run): the realtime clocks read
+# time.time()'s, every other valid clock time.monotonic()'s (CPU time, as
+# process_time's, is the virtual time). The real call still checks the id,
+# so a bad one raises CPython's OSError. Idents are the model's small
+# numbers, never a pthread_t: signal.pthread_kill and
+# time.pthread_getcpuclockid take them so (C would dereference them).
+import time as _time_mod
+import signal as _signal_mod
+
+
+_realtime_clocks = {getattr(_time_mod, n) for n in ('CLOCK_REALTIME', 'CLOCK_TAI')
+                    if hasattr(_time_mod, n)} | {5}  # CLOCK_REALTIME_COARSE
+
+
+def clock_gettime_ns(clk_id, /, _real=_time_mod.clock_gettime_ns, _time=_time_mod):
+    _real(clk_id)  # CPython's errors for a clock that is not one
+    return _time.time_ns() if clk_id in _realtime_clocks else _time.monotonic_ns()
+
+
+def clock_gettime(clk_id, /, _real=_time_mod.clock_gettime, _time=_time_mod):
+    _real(clk_id)
+    ns = _time.time_ns() if clk_id in _realtime_clocks else _time.monotonic_ns()
+    return ns // 1000000000 + ns % 1000000000 * 1e-9
+
+
+def _live_ident(ident):
+    if not isinstance(ident, int):
+        raise TypeError("'%s' object cannot be interpreted as an integer" % type(ident).__name__)
+    if ident not in threading._active:
+        raise ProcessLookupError(3, 'No such process')
+
+
+def pthread_getcpuclockid(thread_id, /, _clock=_time_mod.CLOCK_THREAD_CPUTIME_ID):
+    _live_ident(thread_id)
+    return _clock
+
+
+def pthread_kill(thread_id, signalnum, /, _raise=_signal_mod.raise_signal):
+    _live_ident(thread_id)
+    if signalnum != 0:
+        _raise(signalnum)  # the one OS thread; Python runs handlers in the main thread
+
+
+for _mod, _f in ((_time_mod, clock_gettime), (_time_mod, clock_gettime_ns),
+                 (_time_mod, pthread_getcpuclockid), (_signal_mod, pthread_kill)):
+    _f.__doc__ = getattr(_mod, _f.__name__).__doc__
+    _f.__module__ = _mod.__name__
+    setattr(_mod, _f.__name__, _f)
+del _mod, _f, _time_mod, _signal_mod
+
 # --- queue: the pure-Python SimpleQueue and Empty under the C names ---------
 # (the C _queue blocks the only OS thread; error messages and tracebacks
 # still say _queue.SimpleQueue, _queue.Empty as CPython's do)

@@ -690,9 +690,29 @@ static PyObject *child__module(const char *name, const char *src)
     char fn[64];
     snprintf(fn, sizeof fn, "<threadsim %s>", name);
     PyObject *code = Py_CompileString(src, fn, Py_file_input);
-    m = code ? PyImport_ExecCodeModuleEx(name, code, fn) : NULL;
+    /* made and run by hand: PyImport_ExecCodeModuleEx would give it a spec
+     * whose origin is the working folder's absolute path joined to `fn`,
+     * of another length in every checkout, which moves the addresses of
+     * the objects made after it */
+    m = code ? PyImport_AddModule(name) : NULL; /* borrowed, in sys.modules */
+    PyObject *d = m ? PyModule_GetDict(m) : NULL;
+    PyObject *r = d && PyDict_SetItemString(d, "__builtins__", PyEval_GetBuiltins()) == 0
+                      ? PyEval_EvalCode(code, d, d)
+                      : NULL;
     Py_XDECREF(code);
-    return m;
+    if (!r) {
+        if (m) {
+            /* not left half made; the exception from running it is kept */
+            PyObject *t, *v, *tb;
+            PyErr_Fetch(&t, &v, &tb);
+            if (PyDict_DelItemString(PyImport_GetModuleDict(), name) < 0)
+                PyErr_Clear();
+            PyErr_Restore(t, v, tb);
+        }
+        return NULL;
+    }
+    Py_DECREF(r);
+    return Py_NewRef(m);
 }
 
 /* Tracebacks show the program's lines as it ran, even if the file has
