@@ -689,6 +689,23 @@ static void test_clock_ids_and_pthread_idents(void)
                "OSError [Errno 22] Invalid argument\n");
 }
 
+/* An uncaught KeyboardInterrupt ends python 3 with status 130 (it kills
+ * itself with SIGINT); the main thread's native id is the process id. */
+static void test_keyboard_interrupt_status_and_native_id(void)
+{
+    char *out;
+    CU_ASSERT_EQUAL(pyt_run("import _thread, time\n_thread.interrupt_main()\ntime.sleep(0.1)\n", 3, &out), 130);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "\nKeyboardInterrupt\n") : NULL);
+    free(out);
+    CU_ASSERT_EQUAL(pyt_run("raise KeyboardInterrupt\n", 2, &out), 1); /* Python 2: 1 */
+    free(out);
+    PYT_EXPECT("import os, threading\n"
+               "def f(): print(threading.get_native_id() == os.getpid() + 1)\n"
+               "t = threading.Thread(target=f); t.start(); t.join()\n"
+               "print(threading.main_thread().native_id == os.getpid() == threading.get_native_id())\n",
+               3, 0, "True\nTrue\n");
+}
+
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_fifo_cond_notify_n), TS_TEST(test_fifo_event_waiters),
          TS_TEST(test_fifo_barrier_action_fails), TS_TEST(test_sema_pool_timers_one_at_a_time),
@@ -699,4 +716,5 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_local_dicts_released), TS_TEST(test_random_run_seed),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
          TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait),
-         TS_TEST(test_finalize_main_at_exit), TS_TEST(test_clock_ids_and_pthread_idents))
+         TS_TEST(test_finalize_main_at_exit), TS_TEST(test_clock_ids_and_pthread_idents),
+         TS_TEST(test_keyboard_interrupt_status_and_native_id))

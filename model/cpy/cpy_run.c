@@ -26,6 +26,7 @@
 #include "../dalloc.h"
 #include "cpy_snap.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -520,6 +521,9 @@ static int child__uncaught(void)
 {
     if (PyErr_ExceptionMatches(PyExc_SystemExit))
         return child__system_exit();
+    /* python 3 ends on an uncaught KeyboardInterrupt by killing itself
+     * with SIGINT: a shell's status 130 (Python 2 exited 1) */
+    int status = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt) && !cpy_python2() ? 130 : 1;
     cpy.raised = true;
     PyObject *t, *v, *tb;
     PyErr_Fetch(&t, &v, &tb);
@@ -561,7 +565,7 @@ static int child__uncaught(void)
         Py_XDECREF(tb);
     }
     Py_XDECREF(tbm);
-    return 1;
+    return status;
 }
 
 static void child__call_hook(const char *module, const char *fn)
@@ -593,6 +597,38 @@ static bool child__may_finalize(const char *src)
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (strstr(src, words[i]))
             return true;
+    return false;
+}
+
+/* Whether the program's text names something that would see the ticks
+ * (ticks.py) in its code: its bytecode or constants (dis, marshal,
+ * __code__, co_consts, f_lasti), calls (setprofile, cProfile: a `tick`
+ * call per loop pass) or line events (settrace: a loop's tick is on the
+ * loop's line, one line event more a pass). Such a program is compiled as
+ * written and its steps counted by the tracer instead, as under the other
+ * policies: slower, and the same choices and times (the ticks count what
+ * the tracer would, test_ticks_count_like_lines). Whole identifiers, in
+ * code, strings or comments alike. */
+static bool child__introspects(const char *src)
+{
+    static const char *const names[] = {
+        "dis",       "marshal",    "settrace",   "setprofile", "gettrace", "getprofile",
+        "cProfile",  "profile",    "Profile",    "__code__",   "co_consts", "co_code",
+        "co_names",  "co_lines",   "co_positions", "f_lasti",  "f_trace",  "bdb",
+        "pdb",       "trace"};
+    for (const char *q = src; *q;) {
+        if (!(isalpha((unsigned char)*q) || *q == '_')) {
+            q++;
+            continue;
+        }
+        const char *b = q;
+        while (isalnum((unsigned char)*q) || *q == '_')
+            q++;
+        size_t n = (size_t)(q - b);
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+            if (strlen(names[i]) == n && memcmp(b, names[i], n) == 0)
+                return true;
+    }
     return false;
 }
 
@@ -893,8 +929,10 @@ static PyObject *child__prepare(const py_program *p, PyObject **globals, bool *s
      * compiled with ticks, and as it is written only if a run of the
      * session needs that (child__main); otherwise as written. A failed
      * compile with ticks falls back to CPython's, which reports the error
-     * as CPython does. */
-    if (!code && cpy_ticks_scope() && (ticked_code = child__compile_ticked(p))) {
+     * as CPython does. A program that looks at its own bytecode or traces
+     * itself is compiled as written (child__introspects). */
+    if (!code && cpy_ticks_scope() && !child__introspects(p->src) &&
+        (ticked_code = child__compile_ticked(p))) {
         code = Py_NewRef(ticked_code);
         if (zyg_ctl >= 0 && !(plain_code = child__compile_plain(p)))
             PyErr_Clear();
@@ -1053,7 +1091,8 @@ static int child__run(const py_program *p, model_result *res)
         /* the program ended by itself: its status is its own */
         status = cpy.exit_code;
         if (res)
-            res->outcome = cpy.raised && status == 1 ? MODEL_OUT_EXCEPTION : MODEL_OUT_EXIT;
+            res->outcome = cpy.raised && (status == 1 || status == 130) ? MODEL_OUT_EXCEPTION
+                                                                     : MODEL_OUT_EXIT;
     }
     return status;
 }

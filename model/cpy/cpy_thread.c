@@ -589,6 +589,16 @@ static PyObject *mod_get_ident(PyObject *mod, PyObject *unused)
     return PyLong_FromLong(cpy__ident());
 }
 
+/* The kernel's thread id as Linux numbers a fresh process's threads: the
+ * main thread's is the process id (os.getpid(): 4242, bootstrap.py), the
+ * others' the next numbers, in the order they start. */
+static PyObject *mod_get_native_id(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    return PyLong_FromLong(4241 + cpy__ident());
+}
+
 static PyObject *mod_count(PyObject *mod, PyObject *unused)
 {
     (void)mod;
@@ -715,7 +725,7 @@ static PyMethodDef mod_methods[] = {
     {"allocate_lock", mod_allocate_lock, METH_NOARGS, NULL},
     {"allocate", mod_allocate_lock, METH_NOARGS, NULL},
     {"get_ident", mod_get_ident, METH_NOARGS, NULL},
-    {"get_native_id", mod_get_ident, METH_NOARGS, NULL},
+    {"get_native_id", mod_get_native_id, METH_NOARGS, NULL},
     {"_count", mod_count, METH_NOARGS, NULL},
     {"_set_sentinel", mod_set_sentinel, METH_NOARGS, NULL},
     {"stack_size", mod_stack_size, METH_VARARGS, NULL},
