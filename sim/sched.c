@@ -822,6 +822,8 @@ void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide)
         until = SIM_TIME_END - 1; /* the clock stops short of the end of time */
     if (sched__time_limited(s, until))
         sched__to_host(s, false);
+    s->cpu_ns += until - s->now;
+    t->cpu_ns += until - s->now;
     s->now = until;
     sched__event(s, SIM_EV_PREEMPT, t->id, SIM_NONE, SIM_NONE, s->cfg.switch_ns, NULL, NULL);
     /* The interval's CPU time has passed: every timer due by now fires, in

@@ -102,6 +102,7 @@ struct sim_thread {
     sim_timer timeout;    /* deadline of the current wait */
     int wake_result;      /* SIM_WOKEN or SIM_TIMEDOUT, set before it resumes */
     uint32_t steps;       /* ticks since it last blocked or was preempted */
+    int64_t cpu_ns;       /* virtual CPU time: the switch intervals charged while it ran */
     uint64_t ready_stamp; /* order it entered the ready queue (FIFO key) */
     void *user;           /* the model's object for this thread */
     /* A thread on the shared stack (sim_thread_share_stack): its frames
@@ -160,6 +161,7 @@ sim_config sim_config_default(void);
 
 struct sim_sched {
     int64_t now;              /* virtual ns; advanced only by the scheduler */
+    int64_t cpu_ns;           /* of `now`, the switch intervals charged (CPU time, all threads) */
     sim_status status;
     sim_config cfg;
     sim_thread *current;      /* running thread, NULL in the host context */

@@ -684,7 +684,7 @@ static void test_clock_ids_and_pthread_idents(void)
                "try: time.clock_gettime(12345)\n"
                "except OSError as e: print(type(e).__name__, e)\n",
                3, 0,
-               "True\n1500000000 1.5\n1.5\ngot 10\n"
+               "True\n1500000000 0.0\n0.0\ngot 10\n"
                "ProcessLookupError [Errno 3] No such process\n"
                "OSError [Errno 22] Invalid argument\n");
 }
@@ -706,6 +706,33 @@ static void test_keyboard_interrupt_status_and_native_id(void)
                3, 0, "True\nTrue\n");
 }
 
+/* process_time and thread_time are CPU time: the switch intervals charged
+ * while running, not sleeps or waits; a thread's own, the process's all. */
+static void test_cpu_time_excludes_sleeps(void)
+{
+    PYT_EXPECT("import time, threading\n"
+               "def spin(n):\n"
+               "    x = 0\n"
+               "    for i in range(n):\n"
+               "        x += i\n"
+               "time.sleep(1)\n"
+               "threading.Event().wait(0.5)\n"
+               "print(time.process_time(), time.thread_time_ns(), time.monotonic())\n"
+               "spin(3_000_000)\n"
+               "c = time.process_time()\n"
+               "print(0.05 < c < time.monotonic() - 1.5 + 1e-9, c == time.thread_time())\n"
+               "ts = []\n"
+               "def w():\n"
+               "    spin(2_000_000)\n"
+               "    ts.append(time.thread_time())\n"
+               "th = [threading.Thread(target=w) for _ in range(2)]\n"
+               "for t in th: t.start()\n"
+               "for t in th: t.join()\n"
+               "print(ts[0] == ts[1] > 0.02, abs(time.process_time() - c - sum(ts)) < 1e-9,\n"
+               "      time.clock_gettime(time.CLOCK_PROCESS_CPUTIME_ID) == time.process_time())\n",
+               3, 0, "0.0 0 1.5\nTrue True\nTrue True True\n");
+}
+
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_fifo_cond_notify_n), TS_TEST(test_fifo_event_waiters),
          TS_TEST(test_fifo_barrier_action_fails), TS_TEST(test_sema_pool_timers_one_at_a_time),
@@ -717,4 +744,5 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
          TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait),
          TS_TEST(test_finalize_main_at_exit), TS_TEST(test_clock_ids_and_pthread_idents),
-         TS_TEST(test_keyboard_interrupt_status_and_native_id))
+         TS_TEST(test_keyboard_interrupt_status_and_native_id),
+         TS_TEST(test_cpu_time_excludes_sleeps))

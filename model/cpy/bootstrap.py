@@ -761,8 +761,8 @@ threading.local = _local  # threading was imported (by _threading_local) before 
 # --- clocks by id, and the calls that take a thread's ident as a pthread_t ---
 # time.clock_gettime reads the virtual clocks too (the real ones would reach
 # the output and differ from run to run): the realtime clocks read
-# time.time()'s, every other valid clock time.monotonic()'s (CPU time, as
-# process_time's, is the virtual time). The real call still checks the id,
+# time.time()'s, the CPU-time clocks process_time()'s and thread_time()'s,
+# every other valid clock time.monotonic()'s. The real call still checks the id,
 # so a bad one raises CPython's OSError. Idents are the model's small
 # numbers, never a pthread_t: signal.pthread_kill and
 # time.pthread_getcpuclockid take them so (C would dereference them).
@@ -774,14 +774,24 @@ _realtime_clocks = {getattr(_time_mod, n) for n in ('CLOCK_REALTIME', 'CLOCK_TAI
                     if hasattr(_time_mod, n)} | {5}  # CLOCK_REALTIME_COARSE
 
 
-def clock_gettime_ns(clk_id, /, _real=_time_mod.clock_gettime_ns, _time=_time_mod):
+def _clock_ns(clk_id, _time=_time_mod):
+    if clk_id in _realtime_clocks:
+        return _time.time_ns()
+    if clk_id == _time.CLOCK_PROCESS_CPUTIME_ID:
+        return _time.process_time_ns()
+    if clk_id == _time.CLOCK_THREAD_CPUTIME_ID:
+        return _time.thread_time_ns()
+    return _time.monotonic_ns()
+
+
+def clock_gettime_ns(clk_id, /, _real=_time_mod.clock_gettime_ns):
     _real(clk_id)  # CPython's errors for a clock that is not one
-    return _time.time_ns() if clk_id in _realtime_clocks else _time.monotonic_ns()
+    return _clock_ns(clk_id)
 
 
-def clock_gettime(clk_id, /, _real=_time_mod.clock_gettime, _time=_time_mod):
+def clock_gettime(clk_id, /, _real=_time_mod.clock_gettime):
     _real(clk_id)
-    ns = _time.time_ns() if clk_id in _realtime_clocks else _time.monotonic_ns()
+    ns = _clock_ns(clk_id)
     return ns // 1000000000 + ns % 1000000000 * 1e-9
 
 

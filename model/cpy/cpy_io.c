@@ -355,6 +355,48 @@ static PyObject *t_mono_ns(PyObject *m, PyObject *u)
     return PyLong_FromLongLong(cpy__now());
 }
 
+/* CPU time: the switch intervals charged to the clock while the process
+ * (process_time) or the calling thread (thread_time) ran, not the time it
+ * slept or waited; as the clock, it moves by whole intervals. */
+static int64_t cpy__cpu_ns(bool thread)
+{
+    cpy__clock_read();
+    if (!cpy.in_run)
+        return 0;
+    sim_sched *s = model_sched();
+    if (!thread)
+        return s->cpu_ns;
+    return s->current ? s->current->cpu_ns : 0;
+}
+
+static PyObject *t_process_time(PyObject *m, PyObject *u)
+{
+    (void)m;
+    (void)u;
+    return PyFloat_FromDouble((double)cpy__cpu_ns(false) / 1e9);
+}
+
+static PyObject *t_process_time_ns(PyObject *m, PyObject *u)
+{
+    (void)m;
+    (void)u;
+    return PyLong_FromLongLong(cpy__cpu_ns(false));
+}
+
+static PyObject *t_thread_time(PyObject *m, PyObject *u)
+{
+    (void)m;
+    (void)u;
+    return PyFloat_FromDouble((double)cpy__cpu_ns(true) / 1e9);
+}
+
+static PyObject *t_thread_time_ns(PyObject *m, PyObject *u)
+{
+    (void)m;
+    (void)u;
+    return PyLong_FromLongLong(cpy__cpu_ns(true));
+}
+
 /* localtime()/gmtime()/ctime()/asctime()/strftime(fmt) without a time use the
  * virtual one: these wrap the originals. */
 static PyObject *t_orig[8];
@@ -408,10 +450,10 @@ static PyMethodDef time_methods[] = {
     {"monotonic_ns", t_mono_ns, METH_NOARGS, NULL},
     {"perf_counter", t_mono, METH_NOARGS, NULL},
     {"perf_counter_ns", t_mono_ns, METH_NOARGS, NULL},
-    {"process_time", t_mono, METH_NOARGS, NULL},
-    {"process_time_ns", t_mono_ns, METH_NOARGS, NULL},
-    {"thread_time", t_mono, METH_NOARGS, NULL},
-    {"thread_time_ns", t_mono_ns, METH_NOARGS, NULL},
+    {"process_time", t_process_time, METH_NOARGS, NULL},
+    {"process_time_ns", t_process_time_ns, METH_NOARGS, NULL},
+    {"thread_time", t_thread_time, METH_NOARGS, NULL},
+    {"thread_time_ns", t_thread_time_ns, METH_NOARGS, NULL},
     {"localtime", t_localtime, METH_VARARGS, NULL},
     {"gmtime", t_gmtime, METH_VARARGS, NULL},
     {"ctime", t_ctime, METH_VARARGS, NULL},
