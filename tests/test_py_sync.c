@@ -733,6 +733,45 @@ static void test_cpu_time_excludes_sleeps(void)
                3, 0, "0.0 0 1.5\nTrue True\nTrue True True\n");
 }
 
+/* A Python signal handler runs in the main thread (with main's frame),
+ * whichever thread the signal arrived in; a blocked main is woken for it;
+ * signal.signal from another thread is refused; _thread.interrupt_main()
+ * does not cut a main's sleep short (python3's output for this program). */
+static void test_signal_handlers_in_main(void)
+{
+    PYT_EXPECT("import signal, threading, time, os, _thread\n"
+               "def handler(signum, frame):\n"
+               "    print('handler', signal.Signals(signum).name, threading.current_thread().name,\n"
+               "          frame.f_code.co_name, time.monotonic())\n"
+               "signal.signal(signal.SIGUSR1, handler)\n"
+               "def w():\n"
+               "    time.sleep(0.1)\n"
+               "    os.kill(os.getpid(), signal.SIGUSR1)\n"
+               "    print('sent from', threading.current_thread().name)\n"
+               "    try: signal.signal(signal.SIGUSR2, handler)\n"
+               "    except ValueError as e: print('ValueError', e)\n"
+               "t = threading.Thread(target=w); t.start()\n"
+               "def main_loop():\n"
+               "    time.sleep(0.5)\n"
+               "main_loop()\n"
+               "t.join()\n"
+               "print(signal.getsignal(signal.SIGUSR1) is handler, signal.getsignal(signal.SIGINT))\n"
+               "def i():\n"
+               "    time.sleep(0.1)\n"
+               "    _thread.interrupt_main()\n"
+               "threading.Thread(target=i).start()\n"
+               "try:\n"
+               "    time.sleep(1)\n"
+               "except KeyboardInterrupt:\n"
+               "    print('interrupted after the sleep', time.monotonic())\n",
+               3, 0,
+               "sent from Thread-1 (w)\n"
+               "ValueError signal only works in main thread of the main interpreter\n"
+               "handler SIGUSR1 MainThread main_loop 0.1\n"
+               "True <built-in function default_int_handler>\n"
+               "interrupted after the sleep 1.5\n");
+}
+
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_fifo_cond_notify_n), TS_TEST(test_fifo_event_waiters),
          TS_TEST(test_fifo_barrier_action_fails), TS_TEST(test_sema_pool_timers_one_at_a_time),
@@ -745,4 +784,5 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait),
          TS_TEST(test_finalize_main_at_exit), TS_TEST(test_clock_ids_and_pthread_idents),
          TS_TEST(test_keyboard_interrupt_status_and_native_id),
-         TS_TEST(test_cpu_time_excludes_sleeps))
+         TS_TEST(test_cpu_time_excludes_sleeps),
+         TS_TEST(test_signal_handlers_in_main))

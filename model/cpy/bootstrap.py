@@ -676,6 +676,56 @@ del SemLock
 # --- SIGINT raises KeyboardInterrupt, as in python (the interpreter was told
 # not to install its handlers; _thread.interrupt_main() follows this one) ---
 import signal
+
+
+# --- Python signal handlers run in the main thread, as in CPython ------------
+# CPython runs them only in the main thread, at its next instruction (a
+# blocked main is woken: the signal interrupts its system call). Here every
+# green thread is the one OS thread CPython calls main, so a handler is
+# registered wrapped: run in main, it calls the program's; run in another
+# thread, it hands the signal to main (_thread._threadsim_signal_main, the
+# path of interrupt_main). signal.signal refuses other threads as CPython
+# does; getsignal and signal's return give the program's own handler.
+def _signal_handlers(signal):
+    import _thread
+    real_signal, real_getsignal = signal.signal, signal.getsignal
+    to_main = _thread._threadsim_signal_main
+    get_ident = _thread.get_ident
+    mine = {}  # signal number -> (wrapper, the program's handler)
+
+    def own(sig, h):
+        w = mine.get(sig)
+        return w[1] if w and h is w[0] else h
+
+    def signal_(signalnum, handler, /):
+        if get_ident() != 1:
+            raise ValueError('signal only works in main thread of the main interpreter')
+        if callable(handler):
+            def wrapper(signum, frame):
+                if get_ident() == 1:
+                    return handler(signum, frame)
+                to_main(signum)
+            old = real_signal(signalnum, wrapper)
+            prev = own(signalnum, old)
+            mine[int(signalnum)] = (wrapper, handler)
+        else:
+            old = real_signal(signalnum, handler)
+            prev = own(signalnum, old)
+            mine.pop(int(signalnum), None)
+        return prev
+
+    def getsignal(signalnum, /):
+        return own(int(signalnum), real_getsignal(signalnum))
+
+    for f, real in ((signal_, real_signal), (getsignal, real_getsignal)):
+        f.__name__ = f.__qualname__ = real.__name__
+        f.__doc__ = real.__doc__
+        f.__module__ = 'signal'
+        f.__code__ = f.__code__.replace(co_name=real.__name__, co_qualname=real.__name__)
+    signal.signal, signal.getsignal = signal_, getsignal
+
+
+_signal_handlers(signal)
 signal.signal(signal.SIGINT, signal.default_int_handler)
 del signal
 

@@ -669,7 +669,9 @@ int cpy_interrupt_deliver(void)
     PyObject *h = interrupt__handler(interrupt__sig);
     if (!h)
         return 0;
-    PyObject *r = PyObject_CallFunction(h, "iO", interrupt__sig, Py_None);
+    /* main's frame, where CPython's handler would find it */
+    PyObject *f = (PyObject *)PyEval_GetFrame(); /* borrowed */
+    PyObject *r = PyObject_CallFunction(h, "iO", interrupt__sig, f ? f : Py_None);
     Py_DECREF(h);
     if (!r)
         return -1;
@@ -677,12 +679,14 @@ int cpy_interrupt_deliver(void)
     return 0;
 }
 
-static PyObject *mod_interrupt_main(PyObject *mod, PyObject *args, PyObject *kw)
+/* interrupt_main(signum): the handler runs in main when it next runs; a
+ * main waiting (sleep, lock, join...) waits on, as in CPython, where only a
+ * real signal interrupts the system call. */
+static PyObject *interrupt__pend(PyObject *args, PyObject *kw, const char *fmt, bool wake)
 {
-    (void)mod;
     static char *kwlist[] = {"signum", NULL};
     int sig = 2;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|i:interrupt_main", kwlist, &sig))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, fmt, kwlist, &sig))
         return NULL;
     if (sig < 1 || sig >= NSIG) {
         PyErr_SetString(PyExc_ValueError, "signal number out of range");
@@ -692,8 +696,10 @@ static PyObject *mod_interrupt_main(PyObject *mod, PyObject *args, PyObject *kw)
     cpy.interrupt_main = true;
     if (cpy_interrupt_deliver() < 0)
         return NULL;
-    /* main waiting (sleep, lock, join, Condition...) is woken, as a signal
-     * interrupts its system call; its wait then runs the handler */
+    if (!wake)
+        Py_RETURN_NONE;
+    /* a signal: main waiting (sleep, lock, join, Condition...) is woken, as
+     * a signal interrupts its system call; its wait then runs the handler */
     model_thread *mt = cpy.interrupt_main && cpy.in_run ? model_main_thread() : NULL;
     if (mt && mt->st->state == SIM_T_BLOCKED) {
         if (mt->wq)
@@ -702,6 +708,20 @@ static PyObject *mod_interrupt_main(PyObject *mod, PyObject *args, PyObject *kw)
         sim_wake(model_sched(), mt->st, "interrupt", SIM_NONE);
     }
     Py_RETURN_NONE;
+}
+
+static PyObject *mod_interrupt_main(PyObject *mod, PyObject *args, PyObject *kw)
+{
+    (void)mod;
+    return interrupt__pend(args, kw, "|i:interrupt_main", false);
+}
+
+/* A signal that arrived while another thread ran (bootstrap.py's handler
+ * wrapper): CPython runs Python handlers in the main thread only. */
+static PyObject *mod_signal_main(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    return interrupt__pend(args, NULL, "i:_threadsim_signal_main", true);
 }
 
 static PyObject *mod_exit(PyObject *mod, PyObject *unused)
@@ -730,6 +750,7 @@ static PyMethodDef mod_methods[] = {
     {"_set_sentinel", mod_set_sentinel, METH_NOARGS, NULL},
     {"stack_size", mod_stack_size, METH_VARARGS, NULL},
     {"interrupt_main", (PyCFunction)(void (*)(void))mod_interrupt_main, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"_threadsim_signal_main", mod_signal_main, METH_VARARGS, NULL},
     {"exit", mod_exit, METH_NOARGS, NULL},
     {"exit_thread", mod_exit, METH_NOARGS, NULL},
     {"daemon_threads_allowed", mod_true, METH_NOARGS, NULL},
