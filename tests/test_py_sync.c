@@ -772,6 +772,29 @@ static void test_signal_handlers_in_main(void)
                "interrupted after the sleep 1.5\n");
 }
 
+/* A threading.local's values go when their thread ends (C's _local), not
+ * when its Thread object does: joined threads kept in a list no longer
+ * keep them (python3's output for this program: the __del__ runs after the
+ * thread left threading's table, so current_thread() is a dummy there). */
+static void test_local_values_freed_at_thread_end(void)
+{
+    PYT_EXPECT("import threading, weakref\n"
+               "class Conn:\n"
+               "    def __init__(self, n): self.n = n\n"
+               "    def __del__(self): print('closed', self.n, threading.current_thread().name)\n"
+               "tls = threading.local()\n"
+               "refs = []\n"
+               "def worker(n):\n"
+               "    tls.conn = Conn(n)\n"
+               "    refs.append(weakref.ref(tls.conn))\n"
+               "ts = [threading.Thread(target=worker, args=(i,), name='w%d' % i) for i in range(2)]\n"
+               "for t in ts:\n"
+               "    t.start()\n"
+               "    t.join()\n"
+               "print('joined, alive:', sum(r() is not None for r in refs), len(ts))\n",
+               3, 0, "closed 0 Dummy-1\nclosed 1 Dummy-2\njoined, alive: 0 2\n");
+}
+
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_fifo_cond_notify_n), TS_TEST(test_fifo_event_waiters),
          TS_TEST(test_fifo_barrier_action_fails), TS_TEST(test_sema_pool_timers_one_at_a_time),
@@ -785,4 +808,5 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_finalize_main_at_exit), TS_TEST(test_clock_ids_and_pthread_idents),
          TS_TEST(test_keyboard_interrupt_status_and_native_id),
          TS_TEST(test_cpu_time_excludes_sleeps),
-         TS_TEST(test_signal_handlers_in_main))
+         TS_TEST(test_signal_handlers_in_main),
+         TS_TEST(test_local_values_freed_at_thread_end))

@@ -808,6 +808,29 @@ _thread._local = _local
 import threading
 threading.local = _local  # threading was imported (by _threading_local) before _local existed
 
+
+# C's _local frees a thread's values when the thread ends; _threading_local's
+# only when its Thread object is freed (a list of joined threads would keep
+# them, and their __del__ would not run). So a thread's end (Thread._delete,
+# the last thing its _bootstrap_inner does) drops its dict from every local
+# it used, as C does.
+def _locals_at_thread_end(delete, prefix='_threading_local._localimpl.'):
+    def _delete(self):
+        try:
+            delete(self)
+        finally:
+            d = self.__dict__
+            for key in [k for k in d if isinstance(k, str) and k.startswith(prefix)]:
+                impl = d[key]()
+                entry = impl.dicts.get(id(self)) if impl is not None else None
+                if entry is not None:
+                    entry[1].clear()  # the entry goes when the Thread does
+    _delete.__qualname__ = delete.__qualname__
+    return _delete
+
+
+threading.Thread._delete = _locals_at_thread_end(threading.Thread._delete)
+
 # --- clocks by id, and the calls that take a thread's ident as a pthread_t ---
 # time.clock_gettime reads the virtual clocks too (the real ones would reach
 # the output and differ from run to run): the realtime clocks read
