@@ -795,6 +795,18 @@ static void test_local_values_freed_at_thread_end(void)
                3, 0, "closed 0 Dummy-1\nclosed 1 Dummy-2\njoined, alive: 0 2\n");
 }
 
+/* The deep-recursion idiom in a thread: a program that raises the
+ * recursion limit gets green stacks large enough for it (8 MiB stopped near
+ * 14000 calls with "stack limit reached"). */
+static void test_deep_recursion_in_thread(void)
+{
+    PYT_EXPECT("import sys, threading\n"
+               "sys.setrecursionlimit(1 << 20)\n"
+               "def dfs(n): return 0 if n == 0 else dfs(n - 1) + 1\n"
+               "t = threading.Thread(target=lambda: print(dfs(60000))); t.start(); t.join()\n",
+               3, 0, "60000\n");
+}
+
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_fifo_cond_notify_n), TS_TEST(test_fifo_event_waiters),
          TS_TEST(test_fifo_barrier_action_fails), TS_TEST(test_sema_pool_timers_one_at_a_time),
@@ -809,4 +821,5 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_keyboard_interrupt_status_and_native_id),
          TS_TEST(test_cpu_time_excludes_sleeps),
          TS_TEST(test_signal_handlers_in_main),
-         TS_TEST(test_local_values_freed_at_thread_end))
+         TS_TEST(test_local_values_freed_at_thread_end),
+         TS_TEST(test_deep_recursion_in_thread))

@@ -609,13 +609,8 @@ static bool child__may_finalize(const char *src)
  * policies: slower, and the same choices and times (the ticks count what
  * the tracer would, test_ticks_count_like_lines). Whole identifiers, in
  * code, strings or comments alike. */
-static bool child__introspects(const char *src)
+static bool child__names_any(const char *src, const char *const *names, size_t nnames)
 {
-    static const char *const names[] = {
-        "dis",       "marshal",    "settrace",   "setprofile", "gettrace", "getprofile",
-        "cProfile",  "profile",    "Profile",    "__code__",   "co_consts", "co_code",
-        "co_names",  "co_lines",   "co_positions", "f_lasti",  "f_trace",  "bdb",
-        "pdb",       "trace"};
     for (const char *q = src; *q;) {
         if (!(isalpha((unsigned char)*q) || *q == '_')) {
             q++;
@@ -625,11 +620,37 @@ static bool child__introspects(const char *src)
         while (isalnum((unsigned char)*q) || *q == '_')
             q++;
         size_t n = (size_t)(q - b);
-        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        for (size_t i = 0; i < nnames; i++)
             if (strlen(names[i]) == n && memcmp(b, names[i], n) == 0)
                 return true;
     }
     return false;
+}
+
+static bool child__introspects(const char *src)
+{
+    static const char *const names[] = {
+        "dis",       "marshal",    "settrace",   "setprofile", "gettrace", "getprofile",
+        "cProfile",  "profile",    "Profile",    "__code__",   "co_consts", "co_code",
+        "co_names",  "co_lines",   "co_positions", "f_lasti",  "f_trace",  "bdb",
+        "pdb",       "trace"};
+    return child__names_any(src, names, sizeof names / sizeof *names);
+}
+
+/* A program that raises the recursion limit or asks for a thread stack
+ * size means to recurse deeply in its threads (the competitive
+ * programmer's `threading.stack_size(1 << 27)`). CPython 3.11 runs a
+ * Python call without C recursion; here a thread's calls recurse in C
+ * (the frame filter that leaves the library untraced keeps CPython from
+ * inlining them), about 600 bytes a call: 8 MiB stops near 14000 calls.
+ * Such a program's green stacks are 128 MiB instead, reserved, not
+ * committed (a thread pays for the pages its calls reach), as large as the
+ * idiom asks; decided from the text, before the run. */
+#define PY_DEEP_STACK_SIZE ((size_t)128 << 20)
+static bool child__recurses_deeply(const char *src)
+{
+    static const char *const names[] = {"setrecursionlimit", "stack_size"};
+    return child__names_any(src, names, sizeof names / sizeof *names);
 }
 
 /* Py_FinalizeEx's step that the program can see: finalize_modules takes
@@ -1071,6 +1092,8 @@ static int child__run(const py_program *p, model_result *res)
     model_opts o = cpy.mo;
     if (o.sim.stack_size < PY_STACK_SIZE)
         o.sim.stack_size = PY_STACK_SIZE;
+    if (p->python == 3 && o.sim.stack_size < PY_DEEP_STACK_SIZE && child__recurses_deeply(p->src))
+        o.sim.stack_size = PY_DEEP_STACK_SIZE;
     o.sink = pipe_sink;
     o.sink_ud = NULL;
     o.no_teardown = true; /* the run's process exits or is reset right after */
