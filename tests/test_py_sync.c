@@ -807,6 +807,27 @@ static void test_deep_recursion_in_thread(void)
                3, 0, "60000\n");
 }
 
+/* sys.stdout.buffer / sys.stderr.buffer write bytes to the same streams,
+ * in program order (python3 -u's output for this program). */
+static void test_stream_buffer(void)
+{
+    PYT_EXPECT("import sys\n"
+               "print('text first')\n"
+               "sys.stdout.buffer.write(b'raw bytes\\n')\n"
+               "sys.stdout.buffer.write('caf\\u00e9\\n'.encode())\n"
+               "n = sys.stdout.buffer.write(bytearray(b'ba\\n'))\n"
+               "sys.stdout.buffer.flush()\n"
+               "print(n, sys.stdout.buffer.name, sys.stderr.buffer.fileno())\n"
+               "sys.stderr.buffer.write(b'err\\n')\n"
+               "try:\n"
+               "    sys.stdout.buffer.write('str')\n"
+               "except TypeError as e:\n"
+               "    print('TypeError', e)\n",
+               3, 0,
+               "text first\nraw bytes\ncaf\xc3\xa9\nba\n3 <stdout> 2\nerr\n"
+               "TypeError a bytes-like object is required, not 'str'\n");
+}
+
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_fifo_cond_notify_n), TS_TEST(test_fifo_event_waiters),
          TS_TEST(test_fifo_barrier_action_fails), TS_TEST(test_sema_pool_timers_one_at_a_time),
@@ -822,4 +843,5 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_cpu_time_excludes_sleeps),
          TS_TEST(test_signal_handlers_in_main),
          TS_TEST(test_local_values_freed_at_thread_end),
-         TS_TEST(test_deep_recursion_in_thread))
+         TS_TEST(test_deep_recursion_in_thread),
+         TS_TEST(test_stream_buffer))

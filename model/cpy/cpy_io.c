@@ -80,6 +80,8 @@ void cpy_io_flush(void)
             stream__emit(cpy__out[i]);
 }
 
+static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n);
+
 static PyObject *stream_write(cpy_stream *s, PyObject *arg)
 {
     if (!PyUnicode_Check(arg)) {
@@ -94,6 +96,15 @@ static PyObject *stream_write(cpy_stream *s, PyObject *arg)
         return NULL;
     }
     Py_ssize_t chars = PyUnicode_GET_LENGTH(arg);
+    if (stream__write_bytes(s, p, n) < 0)
+        return NULL;
+    return PyLong_FromSsize_t(chars);
+}
+
+/* The bytes of a write, as the output event's (the text stream's UTF-8, or
+ * the binary buffer's bytes as they are). */
+static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n)
+{
     if (cpy.ro.max_output && cpy.out_bytes + (uint64_t)n > cpy.ro.max_output) {
         if (cpy.in_run) {
             sim_sched *sc = model_sched();
@@ -104,7 +115,7 @@ static PyObject *stream_write(cpy_stream *s, PyObject *arg)
             cpy_back(ts);
         }
         PyErr_SetString(PyExc_OSError, "threadsim: output limit reached");
-        return NULL;
+        return -1;
     }
     cpy.out_bytes += (uint64_t)n;
     /* another stream's partial line goes first, in program order */
@@ -120,8 +131,9 @@ static PyObject *stream_write(cpy_stream *s, PyObject *arg)
         sim_tick(model_sched());
         cpy_back(ts);
     }
-    return PyLong_FromSsize_t(chars);
+    return 0;
 }
+
 
 static PyObject *stream_flush(cpy_stream *s, PyObject *unused)
 {
@@ -206,6 +218,100 @@ static void stream_dealloc(cpy_stream *s)
     Py_DECREF(tp);
 }
 
+/* sys.stdout.buffer, sys.stderr.buffer: the same stream, in bytes (a
+ * program writing binary output, or text it encoded itself). */
+typedef struct cpy_sbuf {
+    PyObject_HEAD
+    cpy_stream *s; /* owned */
+} cpy_sbuf;
+
+static PyTypeObject *sbuf_type;
+
+static PyObject *sbuf_write(cpy_sbuf *b, PyObject *arg)
+{
+    Py_buffer v;
+    if (PyObject_GetBuffer(arg, &v, PyBUF_SIMPLE) < 0) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "a bytes-like object is required, not '%.100s'",
+                     Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    /* the text stream's own pending line first, in program order */
+    int rc = stream__write_bytes(b->s, v.buf, v.len);
+    Py_ssize_t n = v.len;
+    PyBuffer_Release(&v);
+    return rc < 0 ? NULL : PyLong_FromSsize_t(n);
+}
+
+static PyObject *sbuf_flush(cpy_sbuf *b, PyObject *unused)
+{
+    (void)unused;
+    stream__emit(b->s);
+    Py_RETURN_NONE;
+}
+
+static PyObject *sbuf_fileno(cpy_sbuf *b, PyObject *unused)
+{
+    (void)unused;
+    return PyLong_FromLong(b->s->fd);
+}
+
+static PyObject *sbuf_get_name(cpy_sbuf *b, void *c)
+{
+    (void)c;
+    return PyUnicode_FromString(b->s->fd == MODEL_STDOUT ? "<stdout>" : "<stderr>");
+}
+
+static void sbuf_dealloc(cpy_sbuf *b)
+{
+    PyTypeObject *tp = Py_TYPE(b);
+    Py_XDECREF(b->s);
+    PyObject_Free(b);
+    Py_DECREF(tp);
+}
+
+static PyMethodDef sbuf_methods[] = {
+    {"write", (PyCFunction)sbuf_write, METH_O, NULL},
+    {"flush", (PyCFunction)sbuf_flush, METH_NOARGS, NULL},
+    {"fileno", (PyCFunction)sbuf_fileno, METH_NOARGS, NULL},
+    {"isatty", (PyCFunction)stream_false, METH_NOARGS, NULL},
+    {"readable", (PyCFunction)stream_false, METH_NOARGS, NULL},
+    {"seekable", (PyCFunction)stream_false, METH_NOARGS, NULL},
+    {"writable", (PyCFunction)stream_true, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef sbuf_getset[] = {
+    {"name", (getter)sbuf_get_name, NULL, NULL, NULL},
+    {"mode", (getter)stream_get_str, NULL, NULL, "wb"},
+    {"closed", (getter)stream_get_false, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot sbuf_slots[] = {
+    {Py_tp_dealloc, (void *)sbuf_dealloc},
+    {Py_tp_doc, (void *)"The binary side of a threadsim stream: its writes are output events."},
+    {Py_tp_methods, sbuf_methods},
+    {Py_tp_getset, sbuf_getset},
+    {0, NULL},
+};
+
+static PyType_Spec sbuf_spec = {
+    "threadsim.StreamBuffer", sizeof(cpy_sbuf), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE, sbuf_slots,
+};
+
+static PyObject *stream_get_buffer(cpy_stream *s, void *c)
+{
+    (void)c;
+    cpy_sbuf *b = sbuf_type ? PyObject_New(cpy_sbuf, sbuf_type) : NULL;
+    if (!b)
+        return NULL;
+    Py_INCREF(s);
+    b->s = s;
+    return (PyObject *)b;
+}
+
 static PyMethodDef stream_methods[] = {
     {"write", (PyCFunction)stream_write, METH_O, NULL},
     {"writelines", (PyCFunction)stream_writelines, METH_O, NULL},
@@ -221,6 +327,7 @@ static PyMethodDef stream_methods[] = {
 
 static PyGetSetDef stream_getset[] = {
     {"name", (getter)stream_get_name, NULL, NULL, NULL},
+    {"buffer", (getter)stream_get_buffer, NULL, NULL, NULL},
     {"encoding", (getter)stream_get_str, NULL, NULL, "utf-8"},
     {"errors", (getter)stream_get_str, NULL, NULL, "strict"},
     {"mode", (getter)stream_get_str, NULL, NULL, "w"},
@@ -1266,7 +1373,7 @@ static int io__patch(PyObject *mod, PyMethodDef *defs)
 int cpy_io_install(void)
 {
     PyTypeObject *stream_type = (PyTypeObject *)PyType_FromSpec(&stream_spec);
-    if (!stream_type)
+    if (!stream_type || !(sbuf_type = (PyTypeObject *)PyType_FromSpec(&sbuf_spec)))
         return -1;
     for (int fd = 1; fd <= 2; fd++) {
         cpy_stream *s = PyObject_New(cpy_stream, stream_type);
