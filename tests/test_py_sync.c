@@ -828,6 +828,23 @@ static void test_stream_buffer(void)
                "TypeError a bytes-like object is required, not 'str'\n");
 }
 
+/* os.write to descriptors 1 and 2 joins the output events in program order
+ * (it went straight to the file, ordered by the host's timing); a
+ * descriptor dup2'd over is left alone. */
+static void test_os_write_to_std_fds(void)
+{
+    PYT_EXPECT("import os, sys, threading\n"
+               "print('line 1')\n"
+               "sys.stdout.flush()\n"
+               "os.write(1, b'raw after flush\\n')\n"
+               "def w():\n"
+               "    print('thread line'); sys.stdout.flush()\n"
+               "    os.write(2, memoryview(b'raw from thread\\n'))\n"
+               "t = threading.Thread(target=w); t.start(); t.join()\n"
+               "print('line 2')\n",
+               3, 0, "line 1\nraw after flush\nthread line\nraw from thread\nline 2\n");
+}
+
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_fifo_cond_notify_n), TS_TEST(test_fifo_event_waiters),
          TS_TEST(test_fifo_barrier_action_fails), TS_TEST(test_sema_pool_timers_one_at_a_time),
@@ -844,4 +861,4 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_signal_handlers_in_main),
          TS_TEST(test_local_values_freed_at_thread_end),
          TS_TEST(test_deep_recursion_in_thread),
-         TS_TEST(test_stream_buffer))
+         TS_TEST(test_stream_buffer), TS_TEST(test_os_write_to_std_fds))

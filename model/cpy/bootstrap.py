@@ -142,6 +142,7 @@ _real_pipe, _real_read, _real_write = os.pipe, os.read, os.write
 _real_close, _real_dup, _real_dup2 = os.close, os.dup, os.dup2
 _real_get_blocking, _real_set_blocking = os.get_blocking, os.set_blocking
 _pipe_blocking = {}  # fd of a pipe end the program made -> blocking, as it sees it
+_std_fds_own = [True, True]  # fds 1 and 2 are still the run's stdout, stderr (not dup2'd over)
 _pipe_cv = []        # the model Condition, made at first need
 
 
@@ -189,6 +190,13 @@ def read(fd, length, /):
 
 def write(fd, data, /):
     if fd not in _pipe_blocking:
+        if fd in (1, 2) and _std_fds_own[fd - 1]:
+            # the run's stdout and stderr are its output events: bytes
+            # written to their descriptors join them in program order (not
+            # straight to the file, ahead of or behind the events, as
+            # the host's timing would have it)
+            stream = sys.__stdout__ if fd == 1 else sys.__stderr__
+            return stream.buffer.write(memoryview(data).cast('B'))
         return _real_write(fd, data)
     cv = _pipe_cond()
     with cv:
@@ -213,6 +221,8 @@ def write(fd, data, /):
 def close(fd, /):
     was = _pipe_blocking.pop(fd, None)
     _real_close(fd)
+    if fd in (1, 2):
+        _std_fds_own[fd - 1] = False
     if was is not None and _pipe_cv:
         with _pipe_cv[0]:
             _pipe_cv[0].notify_all()
@@ -228,6 +238,8 @@ def dup(fd, /):
 def dup2(fd, fd2, inheritable=True):
     new = _real_dup2(fd, fd2, inheritable)
     _pipe_blocking.pop(fd2, None)
+    if fd2 in (1, 2) and fd != fd2:
+        _std_fds_own[fd2 - 1] = False
     if fd in _pipe_blocking:
         _pipe_blocking[new] = _pipe_blocking[fd]
     return new
