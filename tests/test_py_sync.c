@@ -805,6 +805,14 @@ static void test_deep_recursion_in_thread(void)
                "def dfs(n): return 0 if n == 0 else dfs(n - 1) + 1\n"
                "t = threading.Thread(target=lambda: print(dfs(60000))); t.start(); t.join()\n",
                3, 0, "60000\n");
+    /* threading.stack_size's errors are CPython's */
+    PYT_EXPECT("import threading\n"
+               "for v in (1000, -1, 32768, 0):\n"
+               "    try: print(v, threading.stack_size(v))\n"
+               "    except ValueError as e: print(v, e)\n",
+               3, 0,
+               "1000 size not valid: 1000 bytes\n-1 size must be 0 or a positive value\n"
+               "32768 0\n0 32768\n");
 }
 
 /* sys.stdout.buffer / sys.stderr.buffer write bytes to the same streams,

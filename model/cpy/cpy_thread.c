@@ -626,8 +626,13 @@ static PyObject *mod_stack_size(PyObject *mod, PyObject *args)
     if (!PyArg_ParseTuple(args, "|n:stack_size", &size))
         return NULL;
     static Py_ssize_t current; /* remembered, as CPython's; stacks stay the engine's */
+    /* CPython's messages (thread_pthread.h's checks) */
+    if (size < 0) {
+        PyErr_SetString(PyExc_ValueError, "size must be 0 or a positive value");
+        return NULL;
+    }
     if (size != 0 && size < 32768) {
-        PyErr_SetString(PyExc_ValueError, "size not valid: 32768 bytes minimum");
+        PyErr_Format(PyExc_ValueError, "size not valid: %zd bytes", size);
         return NULL;
     }
     Py_ssize_t old = current;
