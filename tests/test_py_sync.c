@@ -830,10 +830,13 @@ static void test_stream_buffer(void)
                "try:\n"
                "    sys.stdout.buffer.write('str')\n"
                "except TypeError as e:\n"
-               "    print('TypeError', e)\n",
+               "    print('TypeError', e)\n"
+               "import io\n"
+               "print(isinstance(sys.stdout, io.TextIOBase), isinstance(sys.stderr, io.IOBase),\n"
+               "      isinstance(sys.stdout.buffer, io.BufferedIOBase))\n",
                3, 0,
                "text first\nraw bytes\ncaf\xc3\xa9\nba\n3 <stdout> 2\nerr\n"
-               "TypeError a bytes-like object is required, not 'str'\n");
+               "TypeError a bytes-like object is required, not 'str'\nTrue True True\n");
 }
 
 /* os.write to descriptors 1 and 2 joins the output events in program order

@@ -855,6 +855,17 @@ def _locals_at_thread_end(prefix='_threading_local._localimpl.'):
 
 _locals_at_thread_end()
 
+# --- the streams are io's text (and binary) streams to isinstance -----------
+# (threadsim.Stream is C's own type: a program checking
+# isinstance(sys.stdout, io.TextIOBase) finds it one, as CPython's is)
+def _register_streams():
+    import io
+    io.TextIOBase.register(type(sys.__stdout__))
+    io.BufferedIOBase.register(type(sys.__stdout__.buffer))
+
+
+_register_streams()
+
 # --- clocks by id, and the calls that take a thread's ident as a pthread_t ---
 # time.clock_gettime reads the virtual clocks too (the real ones would reach
 # the output and differ from run to run): the realtime clocks read
