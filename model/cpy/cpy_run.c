@@ -696,7 +696,9 @@ static void child__finalize_main(void)
      * standard streams the original ones. All put back afterwards. */
     PyObject *saved = PyDict_Copy(mods);
     PyObject *sys = PyDict_GetItemString(mods, "sys"); /* borrowed, alive in saved */
-    static const char *const special[] = {"meta_path", "stdin", "stdout", "stderr"};
+    /* sys attribute -> what it becomes meanwhile (NULL: None) */
+    static const char *const special[4][2] = {
+        {"meta_path", NULL}, {"stdin", "__stdin__"}, {"stdout", "__stdout__"}, {"stderr", "__stderr__"}};
     PyObject *was[4] = {NULL, NULL, NULL, NULL};
     if (!saved || !sys) {
         Py_XDECREF(saved);
@@ -705,15 +707,10 @@ static void child__finalize_main(void)
         return;
     }
     for (int i = 0; i < 4; i++) {
-        was[i] = PyObject_GetAttrString(sys, special[i]);
-        PyObject *now = i == 0 ? Py_NewRef(Py_None) : PySys_GetObject(i == 1   ? "__stdin__"
-                                                                       : i == 2 ? "__stdout__"
-                                                                                : "__stderr__");
-        if (i > 0)
-            Py_XINCREF(now);
+        was[i] = PyObject_GetAttrString(sys, special[i][0]);
+        PyObject *now = special[i][1] ? PySys_GetObject(special[i][1]) : Py_None; /* borrowed */
         if (was[i] && now)
-            PyObject_SetAttrString(sys, special[i], now);
-        Py_XDECREF(now);
+            PyObject_SetAttrString(sys, special[i][0], now);
         PyErr_Clear();
     }
     if (PyDict_DelItemString(saved, "__main__") < 0)
@@ -727,7 +724,7 @@ static void child__finalize_main(void)
     if (PyDict_Update(mods, saved) < 0)
         PyErr_Clear();
     for (int i = 0; i < 4; i++) {
-        if (was[i] && PyObject_SetAttrString(sys, special[i], was[i]) < 0)
+        if (was[i] && PyObject_SetAttrString(sys, special[i][0], was[i]) < 0)
             PyErr_Clear();
         Py_XDECREF(was[i]);
     }
