@@ -3,10 +3,12 @@
 # schedules, beside what python3 shows in the same wall time (issue 10,
 # item 6), in one run.
 #
-#   tools/bench_explore.sh [--schedules N] [--cpu C] [--threadsim PATH] [FILE.py...]
+#   tools/bench_explore.sh [--schedules N] [--cpu C] [--threadsim PATH] [--all | FILE.py...]
 #
 # For each program (default: the tutorial's Python 3 pages with threads
-# that race or wait, and the lost-update race): `threadsim explore
+# that race or wait, and the lost-update race; --all: every tutorial page
+# under traces/py3 but those that never end, whose header expects the run
+# limit's status, `# threadsim: exit 124`, the Queue page): `threadsim explore
 # --strategy random --schedules N` (default 500; one schedule at a time:
 # caller, session and run take turns), its wall time, schedules per second and the
 # distinct outputs it found; beside it the same exploration with
@@ -33,12 +35,14 @@ set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 ts=$here/build/tools/threadsim
 n=500
+all=
 cpu=$(($(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) - 1))
 while [ $# -gt 0 ]; do
     case $1 in
     --schedules) n=$2; shift 2 ;;
     --threadsim) ts=$2; shift 2 ;;
     --cpu) cpu=$2; shift 2 ;;
+    --all) all=1; shift ;;
     -h|--help) sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "threadsim: bench_explore: unknown option $1" >&2; exit 2 ;;
     *) break ;;
@@ -50,7 +54,12 @@ command -v taskset >/dev/null 2>&1 && pin="taskset -c $cpu"
 case $n in ''|*[!0-9]*|0) echo "threadsim: bench_explore: --schedules needs a positive number" >&2; exit 2 ;; esac
 command -v python3 >/dev/null 2>&1 || { echo "threadsim: bench_explore: python3 not found" >&2; exit 2; }
 [ -x "$ts" ] || { echo "threadsim: bench_explore: no threadsim at $ts (build it, or --threadsim PATH)" >&2; exit 2; }
-if [ $# -eq 0 ]; then
+if [ -n "$all" ]; then
+    [ $# -eq 0 ] || { echo "threadsim: bench_explore: --all takes no programs" >&2; exit 2; }
+    for f in "$here"/traces/py3/*/*.py; do
+        grep -qx '# threadsim: exit 124' "$f" || set -- "$@" "$f"
+    done
+elif [ $# -eq 0 ]; then
     set -- "$here"/traces/py3/race/lost_update.py "$here"/traces/py3/event/set-wait.py \
         "$here"/traces/py3/lock/counter.py "$here"/traces/py3/condition/producer-consumer.py \
         "$here"/traces/py3/create/args.py "$here"/traces/explore/two_locks.py
@@ -61,7 +70,7 @@ py=$(python3 -c 'import sys; print(sys.executable)') || exit 2
 now() { date +%s%N; }
 
 echo "threadsim explore --strategy random --schedules $n (reset in place; fork per schedule) vs $py in a loop for the same time${pin:+, on CPU $cpu}"
-printf '%-36s %9s %11s %11s %9s | %9s %9s\n' program seconds schedules/s "fork sch/s" outcomes "py3 runs" "py3 outs"
+printf '%-44s %9s %11s %11s %9s | %9s %9s\n' program seconds schedules/s "fork sch/s" outcomes "py3 runs" "py3 outs"
 for f in "$@"; do
     t0=$(now)
     THREADSIM_RESET=fork $pin "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/f.db" >"$tmp/f.json" 2>/dev/null
@@ -95,7 +104,7 @@ EOF
     read -r pruns pouts <"$tmp/py"
     rel=${f#"$here"/}
     awk -v p="$rel" -v ns="$ns" -v fns="$fns" -v n="$n" -v o="$outs" -v pr="$pruns" -v po="$pouts" \
-        'BEGIN { printf "%-36s %9.2f %11.0f %11.0f %9s | %9s %9s\n", p, ns / 1e9, n / (ns / 1e9), n / (fns / 1e9), o, pr, po }'
+        'BEGIN { printf "%-44s %9.2f %11.0f %11.0f %9s | %9s %9s\n", p, ns / 1e9, n / (ns / 1e9), n / (fns / 1e9), o, pr, po }'
 done
 # The floor: each schedule forks the session's zygote (one process of tens
 # of MiB), the run writes a few hundred of its pages (a copy each), exits,
