@@ -129,6 +129,38 @@ static void test_ticks_count_like_lines(void)
     free(traced);
 }
 
+/* The program's leading standard-library imports, done in the zygote
+ * before its runs (preimport.py), change nothing a run shows. Regression:
+ * logging's import reads a clock (logging._startTime), which switched the
+ * tracer on before the run's scope was set, and the frame filter was then
+ * never installed: a lone thread's every standard-library line counted as
+ * a step (virtual time: 3215 ms below instead of 300) and ran traced, 2.7x
+ * slower. (A second thread's start installed the filter.) The program
+ * times a loop of a standard-library call on its clock; with a plain
+ * statement first nothing is preimported. */
+static const char *const preimport_src =
+    "import logging, posixpath, time\n"
+    "t0 = time.monotonic()\n"
+    "for i in range(3000):\n"
+    "    posixpath.join('a', 'b', 'c')\n"
+    "print(round((time.monotonic() - t0) * 1000))\n";
+
+static void test_preimport_invisible(void)
+{
+    model_opts mo = model_opts_default();
+    mo.sim.switch_steps = 100;
+    char *pre, *plain;
+    CU_ASSERT_EQUAL(pyt_run_opts(preimport_src, 3, NULL, &mo, &pre, NULL), 0);
+    char src[1024];
+    snprintf(src, sizeof src, "x = 0\n%s", preimport_src);
+    CU_ASSERT_EQUAL(pyt_run_opts(src, 3, NULL, &mo, &plain, NULL), 0);
+    TS_ASSERT_STR_EQ(pre, plain);
+    /* 3000 passes of 2 of the program's lines, 100 lines = 5 ms */
+    TS_ASSERT_STR_EQ(pre, "300\n");
+    free(pre);
+    free(plain);
+}
+
 /* A loop in the program's own module (imported from its folder) is ticked
  * and preempted: the spinning main thread lets the setter's sleep end. The
  * module's __pycache__ file (compiled by python3, without ticks) changes
@@ -289,6 +321,7 @@ static void test_introspecting_program_not_ticked(void)
 }
 
 TS_TESTS("py_ticks", TS_TEST(test_ticks_only_under_default_policy),
-         TS_TEST(test_ticks_count_like_lines), TS_TEST(test_own_module_ticked_cache_blind),
+         TS_TEST(test_ticks_count_like_lines), TS_TEST(test_preimport_invisible),
+         TS_TEST(test_own_module_ticked_cache_blind),
          TS_TEST(test_ticked_code_reads_as_written), TS_TEST(test_spin_in_place_stopped),
          TS_TEST(test_introspecting_program_not_ticked))

@@ -1070,7 +1070,12 @@ void cpy_trace_update(void)
     bool want = cpy.alive > 0 || cpy.clock_read || sim_timerq_peek(&s->timers) ||
                 s->policy.every_step || cpy.ro.line_steps || cpy.ro.opcodes ||
                 cpy.ro.exact_steps || thr->user_trace;
-    if (want == thr->tracing && !(want && thr->count_only))
+    /* (the tracer may have been switched on before this run's scope was
+     * set: the program's standard-library imports, done in the zygote,
+     * read a clock, as logging's does; the frame filter then still has
+     * to be installed) */
+    if (want == thr->tracing && !(want && thr->count_only) &&
+        !(want && trace_program_only && !filter_on))
         return;
     thr->tracing = want;
     thr->count_only = false;
