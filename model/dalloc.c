@@ -144,6 +144,7 @@ static struct {
     bool ready;
     uint64_t limit;
     size_t in_use, peak;
+    size_t extra; /* bytes charged from outside (dalloc_charge), atomically */
     zone z[2];
     size_t dirty; /* pages in free spans that are not clean */
     uint32_t partial[NCLS];
@@ -216,7 +217,7 @@ static inline size_t page_of(const void *p)
 
 static inline bool fits(size_t bytes)
 {
-    return S.in_use + bytes <= S.limit;
+    return S.in_use + __atomic_load_n(&S.extra, __ATOMIC_RELAXED) + bytes <= S.limit;
 }
 
 static void (*on_refuse)(void); /* dalloc_on_refuse */
@@ -752,8 +753,10 @@ void dalloc_reset(void)
         z[i].root = z[i].dirty_spans = NULL;
     }
     uint64_t limit = S.limit;
+    size_t extra = S.extra; /* not the region's: still charged */
     memset(&S, 0, sizeof S);
     S.limit = limit;
+    S.extra = extra;
     S.z[0] = z[0];
     S.z[1] = z[1];
     S.slab_next = 1;
@@ -968,6 +971,22 @@ bool dalloc_owns(const void *p)
 size_t dalloc_in_use(void)
 {
     return S.in_use;
+}
+
+int dalloc_charge(ptrdiff_t bytes, bool may_refuse, size_t headroom)
+{
+    if (bytes > 0 && may_refuse && S.ready && !fits((size_t)bytes + headroom)) {
+        if (on_refuse)
+            on_refuse();
+        return -1;
+    }
+    __atomic_fetch_add(&S.extra, (size_t)bytes, __ATOMIC_RELAXED);
+    return 0;
+}
+
+size_t dalloc_charged(void)
+{
+    return __atomic_load_n(&S.extra, __ATOMIC_RELAXED);
 }
 
 size_t dalloc_peak(void)

@@ -116,6 +116,15 @@ bool dalloc_owns(const void *p);
  * there have been since dalloc_init()/dalloc_reset(). */
 size_t dalloc_in_use(void);
 size_t dalloc_peak(void);
+/* Memory counted against the limit that is not the region's: the green
+ * threads' stacks (sim/stack.h's charging). `bytes` > 0 is refused (-1,
+ * and the on_refuse function is told) when may_refuse is set and
+ * dalloc_in_use() plus what is charged would pass the limit less
+ * `headroom` (left for allocations); < 0 gives back. Allocations then fit in
+ * the limit less what is charged. Async-signal-safe (a fault handler
+ * charges a stack's growth). dalloc_charged(): the bytes charged now. */
+int dalloc_charge(ptrdiff_t bytes, bool may_refuse, size_t headroom);
+size_t dalloc_charged(void);
 /* The limit: an allocation that would take dalloc_in_use() past it fails.
  * Lowering it below what is in use only makes further allocations fail.
  * Ignored before dalloc_init(). */

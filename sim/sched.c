@@ -69,6 +69,9 @@ int sim_sched_init(sim_sched *s, const sim_config *cfg)
         return -1;
     sim_timerq_init(&s->timers);
     sim_stack_pool_init(&s->stacks, s->cfg.stack_size);
+    if (s->cfg.stack_charge)
+        sim_stack_pool_charge(&s->stacks, s->cfg.stack_first, s->cfg.stack_chunk,
+                              s->cfg.stack_charge, s->cfg.stack_charge_ud);
     sim_ctx_init_host(&s->host, &s->host_uc);
     s->rq_cap = 16;
     s->rq = malloc(s->rq_cap * sizeof *s->rq);

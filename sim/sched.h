@@ -154,6 +154,11 @@ typedef struct sim_config {
                                * schedule's length); 0 = no limit */
     int64_t max_time;         /* stop when the clock would pass this; <0 = no limit */
     const char *backend;      /* context backend name (sim/ctx.h); NULL = the default */
+    /* Stacks charged against a budget (sim/stack.h, sim_stack_pool_charge):
+     * NULL = not charged. */
+    sim_stack_charge_fn stack_charge;
+    void *stack_charge_ud;
+    size_t stack_first, stack_chunk;
 } sim_config;
 
 /* The defaults: 256 KiB stacks, 10000 ticks = 5 ms, no limits. */

@@ -2,6 +2,7 @@
 #include "stack.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -14,6 +15,9 @@
 /* Linux 6.13's guard-page advice; older headers lack the name. */
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
+#endif
+#ifndef MADV_GUARD_REMOVE
+#define MADV_GUARD_REMOVE 103
 #endif
 
 /* Bytes at the top of a slot for its sim_stack record (keeps the stack top
@@ -44,6 +48,20 @@ void sim_stack_pool_init(sim_stack_pool *p, size_t size)
     p->nslabs = 0;
     p->next_slots = SIM_STACK_SLAB_FIRST;
     p->guard = SIM_GUARD_UNKNOWN;
+    p->charge = NULL;
+    p->charge_ud = NULL;
+    p->first = p->chunk = 0;
+    p->soft_moves = 0;
+}
+
+void sim_stack_pool_charge(sim_stack_pool *p, size_t first, size_t chunk, sim_stack_charge_fn fn,
+                           void *ud)
+{
+    size_t page = stack__page();
+    p->charge = fn;
+    p->charge_ud = ud;
+    p->first = (first + page - 1) / page * page;
+    p->chunk = (chunk ? chunk + page - 1 : page) / page * page;
 }
 
 /* Make the page at `at` a guard page. */
@@ -60,6 +78,134 @@ static int stack__guard(sim_stack_pool *p, void *at)
         p->guard = SIM_GUARD_MPROTECT; /* a kernel older than 6.13 */
     }
     return mprotect(at, page, PROT_NONE);
+}
+
+/* The page at `at` is no guard any more. */
+static int stack__unguard(sim_stack_pool *p, void *at)
+{
+    size_t page = stack__page();
+    if (p->guard == SIM_GUARD_MADVISE)
+        return madvise(at, page, MADV_GUARD_REMOVE);
+    return mprotect(at, page, PROT_READ | PROT_WRITE);
+}
+
+/* ---- charging (see stack.h) ---------------------------------------------- */
+
+static uint64_t soft_moves_all; /* every pool's soft_moves, in this process */
+static uint64_t soft_grown_all; /* stacks whose soft guard is not at its first place */
+
+uint64_t sim_stack_soft_moves(void) { return soft_moves_all; }
+uint64_t sim_stack_soft_grown(void) { return soft_grown_all; }
+
+/* The end of s's slot (its record is the last bytes below it). */
+static char *stack__end(const sim_stack *s) { return (char *)s + STACK__REC; }
+
+/* Where s's soft guard is when the stack is handed out; NULL when the
+ * stack is too small to have one below its first bytes. */
+static char *stack__canon(const sim_stack_pool *p, const sim_stack *s)
+{
+    size_t page = stack__page();
+    size_t room = (size_t)(stack__end(s) - (char *)s->base);
+    if (room <= p->first + page)
+        return NULL;
+    return stack__end(s) - p->first - page;
+}
+
+/* What a stack handed out is charged: its pages above the soft guard
+ * `soft`, or all of it when it has none. */
+static size_t stack__first_charge(const sim_stack *s, const char *soft)
+{
+    return (size_t)(stack__end(s) - (soft ? soft + stack__page() : (char *)s->base));
+}
+
+/* The soft guard's next place below `soft`: NULL when the rest of the
+ * stack is less than a chunk and a page. */
+static char *stack__next_soft(const sim_stack_pool *p, const sim_stack *s, char *soft)
+{
+    size_t page = stack__page();
+    if ((size_t)(soft - (char *)s->base) <= p->chunk + page)
+        return NULL;
+    return soft - p->chunk;
+}
+
+size_t sim_stack_soft_hit(const sim_stack_pool *p, const sim_stack *s, const void *addr)
+{
+    const char *a = addr;
+    if (!p->charge || !s || !s->soft || a < s->soft || a >= s->soft + stack__page())
+        return 0;
+    char *next = stack__next_soft(p, s, s->soft);
+    return next ? (size_t)(s->soft - next) : (size_t)(s->soft + stack__page() - (char *)s->base);
+}
+
+int sim_stack_soft_grow(sim_stack_pool *p, sim_stack *s)
+{
+    if (!s->soft)
+        return -1;
+    char *next = stack__next_soft(p, s, s->soft);
+    size_t more = next ? (size_t)(s->soft - next) : (size_t)(s->soft + stack__page() - (char *)s->base);
+    if (next && stack__guard(p, next) != 0)
+        return -1;
+    if (stack__unguard(p, s->soft) != 0)
+        return -1;
+    if (s->soft == stack__canon(p, s))
+        soft_grown_all++;
+    s->soft = next;
+    s->charged += more;
+    p->soft_moves++;
+    soft_moves_all++;
+    return 0;
+}
+
+/* A stack being handed out: its first charge (and its soft guard, on a
+ * fresh slot). 0, or -1 with errno ENOMEM. */
+static int stack__charge_out(sim_stack_pool *p, sim_stack *s, bool fresh)
+{
+    if (!p->charge) {
+        s->soft = NULL;
+        s->charged = 0;
+        return 0;
+    }
+    /* a fresh slot gets its soft guard at its first place; a released
+     * stack has it there (or none, if it could not be put back) */
+    size_t c = stack__first_charge(s, fresh ? stack__canon(p, s) : s->soft);
+    if (p->charge(p->charge_ud, (ptrdiff_t)c) != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (fresh) {
+        s->soft = stack__canon(p, s);
+        if (s->soft && stack__guard(p, s->soft) != 0) {
+            (void)p->charge(p->charge_ud, -(ptrdiff_t)c);
+            errno = ENOMEM;
+            return -1;
+        }
+    }
+    s->charged = c;
+    return 0;
+}
+
+/* A stack coming back: the pages below its first bytes to the OS, the soft
+ * guard at its first place, the charge back. */
+static void stack__charge_in(sim_stack_pool *p, sim_stack *s)
+{
+    if (!p->charge)
+        return;
+    char *canon = stack__canon(p, s);
+    if (canon && s->soft != canon) {
+        if (s->soft)
+            (void)stack__unguard(p, s->soft);
+        (void)madvise(s->base, (size_t)(canon - (char *)s->base), MADV_DONTNEED);
+        if (stack__guard(p, canon) == 0) {
+            s->soft = canon;
+            soft_grown_all--;
+        } else {
+            s->soft = NULL; /* the next thread on it is charged as it grows no more */
+        }
+        p->soft_moves++;
+        soft_moves_all++;
+    }
+    (void)p->charge(p->charge_ud, -(ptrdiff_t)s->charged);
+    s->charged = 0;
 }
 
 /* A new slab of up to p->next_slots slots; fewer when the address space is
@@ -106,6 +252,8 @@ sim_stack *sim_stack_get(sim_stack_pool *p)
 {
     if (p->free) {
         sim_stack *s = p->free;
+        if (stack__charge_out(p, s, false) != 0)
+            return NULL;
         p->free = s->next;
         p->nfree--;
         s->next = NULL;
@@ -123,12 +271,14 @@ sim_stack *sim_stack_get(sim_stack_pool *p)
         errno = ENOMEM;
         return NULL; /* the slot stays uncarved; the next get tries it again */
     }
-    sl->ncarved++;
     size_t page = stack__page();
     sim_stack *s = (sim_stack *)(slot + p->slot - STACK__REC);
     s->base = slot + page;
     s->size = p->slot - page - STACK__REC;
     s->next = NULL;
+    if (stack__charge_out(p, s, true) != 0)
+        return NULL; /* uncarved: the next get tries it again (its guard is made) */
+    sl->ncarved++;
     p->nlive++;
     return s;
 }
@@ -140,6 +290,7 @@ void sim_stack_put(sim_stack_pool *p, sim_stack *s)
      * the next thread on this stack must start from clean shadow memory. */
     __asan_unpoison_memory_region(s->base, s->size);
 #endif
+    stack__charge_in(p, s);
     s->next = p->free;
     p->free = s;
     p->nfree++;

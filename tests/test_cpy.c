@@ -2,15 +2,20 @@
  * tests/test_cpy.c — the embedded CPython engine as a user meets it, through
  * the CLI: every run is deterministic to the byte (addresses, hashing,
  * randomness, clocks, schedules), and hostile programs end with a Python
- * exception or a run limit, never a signal (traces/hostile/).
+ * exception or a run limit, never a signal, never past the memory limit
+ * (traces/hostile/).
  */
 #include <dirent.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/asan.h"
 #include "test_util.h"
 
 #define SRC THREADSIM_SOURCE_DIR
@@ -120,6 +125,63 @@ static void test_library_specialized(void)
               "| library specialized: False\n", (const char *)NULL);
 }
 
+/* cli(), and the most memory any process of the run had resident (its
+ * processes are all waited for: wait4's usage covers them). */
+static char *cli_rss(const char *args, int *status, long *maxrss_kib)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "cd " SRC " && exec " THREADSIM_BINARY " %s 2>&1", args);
+    int fds[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t len = 0, cap = 4096;
+    char *out = malloc(cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    for (;;) {
+        if (len + 1 == cap)
+            out = realloc(out, cap *= 2);
+        ssize_t k = read(fds[0], out + len, cap - 1 - len);
+        if (k <= 0)
+            break;
+        len += (size_t)k;
+    }
+    out[len] = '\0';
+    close(fds[0]);
+    int ws = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    while (wait4(pid, &ws, 0, &ru) < 0)
+        ;
+    *status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    *maxrss_kib = ru.ru_maxrss;
+    return out;
+}
+
+/* SIZE as --max-memory reads it (a number and K, M or G), in KiB; 0 if none. */
+static long size_kib(const char *opts, const char *name)
+{
+    const char *p = strstr(opts, name);
+    if (!p)
+        return 0;
+    char *end;
+    long v = strtol(p + strlen(name), &end, 10);
+    switch (*end) {
+    case 'G': return v << 20;
+    case 'M': return v << 10;
+    case 'K': return v;
+    default: return v >> 10;
+    }
+}
+
 /* `# threadsim: WORD REST` of a hostile program, or "" */
 static void directive(const char *src, const char *word, char *out, size_t cap)
 {
@@ -158,12 +220,24 @@ static void test_hostile_programs(void)
         char args[1024];
         snprintf(args, sizeof args, "run traces/hostile/%s --no-db %s", e->d_name, opts);
         int st;
-        char *out = cli(args, &st);
+        long rss;
+        char *out = cli_rss(args, &st, &rss);
+        /* resident: the memory limit (--max-memory, 256M by default) and
+         * what the process holds besides (libpython, the program's
+         * code, the store): about 15 MiB, so 64 MiB is room enough */
+        long lim = size_kib(opts, "--max-memory ");
+        long allowed = (lim ? lim : 256L << 10) + (64L << 10);
+#ifdef SIM_ASAN
+        /* AddressSanitizer's own memory (shadow, quarantine, a fake stack
+         * per green thread: 3 GiB for many_threads.py) is not the
+         * program's: the bound is the release build's to check */
+        allowed = LONG_MAX;
+#endif
         bool ok = st == atoi(ex) && strncmp(out, expect, strlen(expect)) == 0 &&
-                  !strstr(out, "died") && !strstr(out, "internal error");
+                  !strstr(out, "died") && !strstr(out, "internal error") && rss <= allowed;
         if (!ok)
-            fprintf(stderr, "\n%s: status %d (expected %s), output:\n%.2000s\n", e->d_name, st, ex,
-                    out);
+            fprintf(stderr, "\n%s: status %d (expected %s), %ld KiB resident (at most %ld), output:\n%.2000s\n",
+                    e->d_name, st, ex, rss, allowed, out);
         CU_ASSERT_TRUE(ok);
         free(out);
         checked++;

@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -549,6 +551,24 @@ static bool guard_faults(const sim_stack *st)
     return WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0);
 }
 
+/* Whether writing at addr kills a child process (a guard page there). */
+static bool guard_faults_at(char *addr)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0)
+            dup2(devnull, 2);
+        signal(SIGSEGV, SIG_DFL);
+        *(volatile char *)addr = 1;
+        _exit(0);
+    }
+    int status = 0;
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    return WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0);
+}
+
 /* Lines of /proc/self/maps: the process's mappings. */
 static long count_mappings(void)
 {
@@ -594,6 +614,164 @@ static void check_guard(sim_stack_guard force)
 
 static void test_guard_page_faults(void) { check_guard(SIM_GUARD_UNKNOWN); }
 static void test_guard_page_faults_mprotect(void) { check_guard(SIM_GUARD_MPROTECT); }
+
+/* ---- charging: soft guards (sim/stack.h) ---- */
+
+static long soft_budget, soft_cap; /* bytes charged, and the most allowed */
+
+static int soft_charge(void *ud, ptrdiff_t bytes)
+{
+    (void)ud;
+    if (bytes > 0 && soft_budget + bytes > soft_cap)
+        return -1;
+    soft_budget += bytes;
+    return 0;
+}
+
+static sim_stack_pool *soft_pool;
+static sim_stack *soft_stack;
+static int soft_grows;
+
+/* What the engine's fault handler does (model/cpy/cpy_run.c): a fault in
+ * the soft guard is charged and grows the stack; anything else ends. */
+static void soft_on_fault(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)uc;
+    size_t more = sim_stack_soft_hit(soft_pool, soft_stack, si->si_addr);
+    if (more && soft_charge(NULL, (ptrdiff_t)more) == 0 &&
+        sim_stack_soft_grow(soft_pool, soft_stack) == 0) {
+        soft_grows++;
+        return;
+    }
+    _exit(more ? 3 : 2);
+}
+
+/* In a child: writes every page of st from the top down, growing through
+ * its soft guards by faults. Exit 0 and the grows, or 2 (another fault),
+ * or 3 (a charge refused). */
+static int soft_walk(sim_stack_pool *p, sim_stack *st, int *grows)
+{
+    int fds[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        static char alt[1 << 16];
+        stack_t ss = {.ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0};
+        sigaltstack(&ss, NULL);
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = soft_on_fault;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+        sigaction(SIGSEGV, &sa, NULL);
+        soft_pool = p;
+        soft_stack = st;
+        for (char *a = (char *)st->base + st->size - 1; a >= (char *)st->base; a -= 4096)
+            *(volatile char *)a = 1;
+        *(volatile char *)st->base = 1;
+        if (write(fds[1], &soft_grows, sizeof soft_grows) != (ssize_t)sizeof soft_grows)
+            _exit(4);
+        _exit(0);
+    }
+    close(fds[1]);
+    *grows = -1;
+    if (read(fds[0], grows, sizeof *grows) != (ssize_t)sizeof *grows)
+        *grows = -1;
+    close(fds[0]);
+    int status = 0;
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* A charged stack: its top 64 KiB charged at get, a soft guard below them
+ * that faults; a grow moves it 256 KiB lower and charges that, the last one
+ * the rest down to the bottom; a walk of the whole stack grows it through
+ * every soft guard by faults and ends charged whole; put takes the charge
+ * back, gives the deep pages back and puts the soft guard back where it
+ * was; a refused charge is ENOMEM and hands nothing out; a stack too small
+ * for a soft guard is charged whole. Either way of making guards. */
+static void check_soft(sim_stack_guard force)
+{
+    const size_t K = 1024, first = 64 * K, chunk = 256 * K, page = 4096;
+    sim_stack_pool p;
+    sim_stack_pool_init(&p, 1024 * K);
+    p.guard = force;
+    sim_stack_pool_charge(&p, first, chunk, soft_charge, NULL);
+    soft_budget = 0;
+    soft_cap = 1L << 40;
+    uint64_t moves0 = sim_stack_soft_moves(), grown0 = sim_stack_soft_grown();
+    sim_stack *st = sim_stack_get(&p);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    char *end = (char *)st + 64; /* the slot's end: the record is its last 64 bytes */
+    CU_ASSERT_EQUAL(soft_budget, (long)first);
+    CU_ASSERT_EQUAL(st->charged, first);
+    CU_ASSERT_PTR_EQUAL(st->soft, end - first - page);
+    ((volatile char *)st->soft)[page] = 1; /* just above the soft guard: charged, fine */
+    CU_ASSERT_TRUE(guard_faults_at(st->soft));
+    CU_ASSERT_EQUAL(sim_stack_soft_hit(&p, st, st->soft), chunk);
+    CU_ASSERT_EQUAL(sim_stack_soft_hit(&p, st, st->soft + page - 1), chunk);
+    CU_ASSERT_EQUAL(sim_stack_soft_hit(&p, st, st->soft + page), 0);
+    CU_ASSERT_EQUAL(sim_stack_soft_hit(&p, st, st->base), 0);
+    /* by hand: a grow moves the guard a chunk lower */
+    char *was = st->soft;
+    CU_ASSERT_EQUAL(sim_stack_soft_grow(&p, st), 0);
+    CU_ASSERT_PTR_EQUAL(st->soft, was - chunk);
+    CU_ASSERT_EQUAL(st->charged, first + chunk);
+    ((volatile char *)was)[0] = 1; /* the old guard page is stack now */
+    CU_ASSERT_TRUE(guard_faults_at(st->soft));
+    CU_ASSERT_EQUAL(sim_stack_soft_moves(), moves0 + 1);
+    CU_ASSERT_EQUAL(sim_stack_soft_grown(), grown0 + 1); /* one stack grown, however far */
+    soft_budget += (long)chunk; /* what the caller charged for that grow */
+    /* by faults: every page down to the bottom (in a child: the parent's
+     * stack keeps its state), charged whole at the end */
+    int grows;
+    CU_ASSERT_EQUAL(soft_walk(&p, st, &grows), 0);
+    size_t rest = (size_t)(st->soft + page - (char *)st->base);
+    CU_ASSERT_EQUAL(grows, (int)((rest + chunk - 1) / chunk));
+    /* the same walk with the budget full: the first fault is refused */
+    soft_cap = soft_budget;
+    CU_ASSERT_EQUAL(soft_walk(&p, st, &grows), 3);
+    soft_cap = 1L << 40;
+    /* put: the charge back, the soft guard where it was, the deep pages gone */
+    uint64_t moves1 = sim_stack_soft_moves();
+    sim_stack_put(&p, st);
+    CU_ASSERT_EQUAL(soft_budget, 0);
+    CU_ASSERT_EQUAL(sim_stack_soft_moves(), moves1 + 1);
+    CU_ASSERT_EQUAL(sim_stack_soft_grown(), grown0); /* as it was */
+    CU_ASSERT_PTR_EQUAL(sim_stack_get(&p), st); /* from the free list */
+    CU_ASSERT_EQUAL(soft_budget, (long)first);
+    CU_ASSERT_PTR_EQUAL(st->soft, end - first - page);
+    CU_ASSERT_TRUE(guard_faults_at(st->soft));
+    unsigned char res = 1;
+    CU_ASSERT_EQUAL(mincore(st->base, page, &res), 0);
+    CU_ASSERT_EQUAL(res & 1, 0); /* written in the parent above, given back at put */
+    /* a refused charge: nothing handed out */
+    soft_cap = soft_budget;
+    size_t live = p.nlive;
+    errno = 0;
+    CU_ASSERT_PTR_NULL(sim_stack_get(&p));
+    CU_ASSERT_EQUAL(errno, ENOMEM);
+    CU_ASSERT_EQUAL(p.nlive, live);
+    CU_ASSERT_EQUAL(soft_budget, (long)first);
+    soft_cap = 1L << 40;
+    sim_stack_put(&p, st);
+    CU_ASSERT_EQUAL(soft_budget, 0);
+    sim_stack_pool_fini(&p);
+    /* too small for a soft guard: charged whole, none made */
+    sim_stack_pool_init(&p, 48 * K);
+    p.guard = force;
+    sim_stack_pool_charge(&p, first, chunk, soft_charge, NULL);
+    st = sim_stack_get(&p);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_PTR_NULL(st->soft);
+    CU_ASSERT_EQUAL(soft_budget, (long)((char *)st + 64 - (char *)st->base));
+    sim_stack_put(&p, st);
+    CU_ASSERT_EQUAL(soft_budget, 0);
+    sim_stack_pool_fini(&p);
+}
+
+static void test_soft_guard_charges(void) { check_soft(SIM_GUARD_UNKNOWN); }
+static void test_soft_guard_charges_mprotect(void) { check_soft(SIM_GUARD_MPROTECT); }
 
 /* Stacks are carved from slabs that double in size: 1000 stacks come from
  * a handful of mappings, each at least the size asked for, 16-aligned at the
@@ -1081,6 +1259,7 @@ TS_TESTS("sched", TS_TEST(test_unknown_backend_refused), TS_TEST(test_shared_sta
          TS_TEST(test_preemption_clock_stops_short_of_the_end),
          TS_TEST(test_stacks_are_reused), TS_TEST(test_configured_stack_size),
          TS_TEST(test_guard_page_faults), TS_TEST(test_guard_page_faults_mprotect),
-         TS_TEST(test_stacks_come_from_slabs), TS_TEST(test_out_of_mappings_is_an_error),
+         TS_TEST(test_stacks_come_from_slabs), TS_TEST(test_soft_guard_charges),
+         TS_TEST(test_soft_guard_charges_mprotect), TS_TEST(test_out_of_mappings_is_an_error),
          TS_TEST(test_no_stack_for_the_first_thread),
          TS_TEST(test_policy_changes_only_the_choice))

@@ -1180,7 +1180,11 @@ void cpy_watchdog_start(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = cpy__on_alarm;
-    sa.sa_flags = SA_RESTART;
+    /* on the fault handlers' own stack: a signal frame pushed on a green
+     * thread's stack near one of its guard pages (the soft guard a deep
+     * call grows through, or the end) would make the kernel kill the
+     * delivery with a SIGSEGV at no address, at a wall-clock moment */
+    sa.sa_flags = SA_RESTART | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
     struct itimerval it = {{1, 0}, {1, 0}};

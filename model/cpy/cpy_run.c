@@ -175,6 +175,7 @@ static double wall_now(void)
 }
 
 static void runner__disarm(void);
+static bool snap_stacks_whole; /* no stack grown (sim_stack_soft_grown) at the runner's snapshot */
 static bool defer_armed;      /* a runner's first run: its snapshot waits for the first choice */
 #define DEFER_HOLD_MAX ((size_t)1 << 20) /* events held before it, at most */
 #define PIPE_BATCH 65536 /* records go in batches of this many bytes (output sooner) */
@@ -249,18 +250,53 @@ static void pipe_decision(void *ud, uint64_t index, uint32_t n, uint32_t chosen,
         pipe_flush();
 }
 
+/* Thread stacks count toward --max-memory (sim/stack.h's charging): a
+ * thread is charged its stack's first PY_STACK_FIRST bytes when it starts
+ * (the main thread's too), and PY_STACK_CHUNK more each time its calls
+ * reach past what is charged (about 600 bytes a Python call: 100 calls
+ * deep at first, 400 more a chunk). Without it nothing bounded the stack
+ * pages a thousand threads recursing could commit (8 MiB each, 128 MiB
+ * for a program that raises the recursion limit). The main thread's first
+ * charge is made before the run (the limit is the run's), and may not be
+ * refused. */
+#define PY_STACK_FIRST ((size_t)64 << 10)
+#define PY_STACK_CHUNK ((size_t)256 << 10)
+static int child__stack_charge(void *ud, ptrdiff_t bytes)
+{
+    (void)ud;
+    /* a sixteenth of the limit stays for the heap: a deep recursion that
+     * grows both (a repr of a deeply nested list) then ends at the stack's
+     * charge, as a run limit, and not at an allocation failing deep inside
+     * CPython's C code, which not every caller there survives */
+    return dalloc_charge(bytes, cpy.in_run, (size_t)(dalloc_limit() / 16));
+}
+
 /* A fault in the child: a green thread ran off its stack (C recursion
  * deeper than the stack: sys.setrecursionlimit raised high, deep nesting
- * in C code), or a bug. What was buffered is sent, then one record saying
+ * in C code), or a bug; or its stack would grow past the memory limit
+ * (the soft guard, below). What was buffered is sent, then one record saying
  * which, and the child ends; the parent ends the run as a limit (stack
  * overflow) or reports an internal error: never a signal to the caller. */
 static void child__on_fault(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
-    uint8_t kind = 2; /* 1: stack overflow, 2: other fault */
+    uint8_t kind = 2; /* 1: stack overflow, 2: other fault, 3: stacks past the memory limit */
     model_world *w = model__world_or_null();
     sim_thread *t = w ? w->sched.current : NULL;
-    if (sig == SIGSEGV && t && t->stack) {
+    size_t more = sig == SIGSEGV && t && t->stack && !t->shared
+                      ? sim_stack_soft_hit(&w->sched.stacks, t->stack, si->si_addr)
+                      : 0;
+    if (more) {
+        /* the thread's calls reached its soft guard (sim/stack.h): its
+         * stack grows if the memory limit has room, and the instruction
+         * runs again; else the run ends at the limit */
+        if (child__stack_charge(NULL, (ptrdiff_t)more) == 0) {
+            if (sim_stack_soft_grow(&w->sched.stacks, t->stack) == 0)
+                return;
+            (void)child__stack_charge(NULL, -(ptrdiff_t)more);
+        }
+        kind = 3;
+    } else if (sig == SIGSEGV && t && t->stack) {
         uintptr_t a = (uintptr_t)si->si_addr, lo = (uintptr_t)t->stack->base;
         if (a < lo && a >= lo - 65536)
             kind = 1;
@@ -1091,6 +1127,11 @@ static int child__run(const py_program *p, model_result *res)
         o.sim.stack_size = PY_STACK_SIZE;
     if (p->python == 3 && o.sim.stack_size < PY_DEEP_STACK_SIZE && child__recurses_deeply(p->src))
         o.sim.stack_size = PY_DEEP_STACK_SIZE;
+    /* every page a thread's calls can reach counts toward --max-memory */
+    o.sim.stack_charge = child__stack_charge;
+    o.sim.stack_charge_ud = NULL;
+    o.sim.stack_first = PY_STACK_FIRST;
+    o.sim.stack_chunk = PY_STACK_CHUNK;
     o.sink = pipe_sink;
     o.sink_ud = NULL;
     o.no_teardown = true; /* the run's process exits or is reset right after */
@@ -1538,6 +1579,7 @@ static uint32_t runner__trap(sim_sched *s, uint32_t n, bool timer)
     pipe_hold = true; /* until the snapshot is taken */
     if (clean) {
         int skip[2] = {pipe_fd, reply_fd};
+        snap_stacks_whole = sim_stack_soft_grown() == 0;
         int r = cpy_snap_take_except(cpy.ro.reset == PY_RESET_VERIFY, skip, reply_fd >= 0 ? 2 : 1);
         if (r == 1)
             (void)runner__next_run(true); /* a reset: the next request, of the same kind */
@@ -1606,6 +1648,7 @@ static void runner__main(int sock)
         defer_armed = true;
         return;
     }
+    snap_stacks_whole = sim_stack_soft_grown() == 0;
     int r = cpy_snap_take(cpy.ro.reset == PY_RESET_VERIFY);
     if (r < 0) {
         if (cpy.ro.reset == PY_RESET_VERIFY)
@@ -1623,7 +1666,12 @@ static void runner__main(int sock)
 /* The end of a run in its process: a reset in the runner, else exit. */
 static _Noreturn void zyg__run_over(void)
 {
-    if (runner_sock >= 0)
+    /* a stack still grown past its first bytes has its soft guard moved
+     * (sim/stack.h), which a reset does not put back: the runner ends
+     * instead, and the session's next run takes another. (The stacks of
+     * threads that ended or were killed are back as they were: guard in
+     * place, the pages below it given back, absent as at the snapshot.) */
+    if (runner_sock >= 0 && snap_stacks_whole && sim_stack_soft_grown() == 0)
         (void)cpy_snap_reset(runner_sock, 0);
     _exit(0);
 }
@@ -2107,6 +2155,12 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
                 /* a stack overflow (C recursion deeper than the stack)
                  * ends the run like a limit */
                 status = parent__limit(&m, &last, "stack overflow", "stack limit", &out);
+                got_result = true;
+            } else if (kind == 3) {
+                /* thread stacks would grow past --max-memory: a fault
+                 * cannot become a MemoryError, so the run ends there */
+                status = parent__limit(&m, &last, "thread stacks past --max-memory",
+                                       "memory limit", &out);
                 got_result = true;
             } else {
                 fflush(stdout);

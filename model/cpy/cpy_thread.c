@@ -517,7 +517,8 @@ static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
     /* CPython 3.11's PyThreadState_New does not survive a failed allocation:
      * a thread that could not get its state is refused here, as an OS would
      * refuse a thread (the new thread's state and first frames need ~64 KiB) */
-    if (dalloc_ready() && dalloc_limit() - dalloc_in_use() < ((uint64_t)64 << 10)) {
+    if (dalloc_ready() &&
+        dalloc_in_use() + dalloc_charged() + ((uint64_t)64 << 10) > dalloc_limit()) {
         PyErr_SetString(PyExc_RuntimeError, "can't start new thread");
         return NULL;
     }
