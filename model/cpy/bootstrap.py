@@ -816,6 +816,7 @@ class _local(_threading_local.local):
 _local.__module__ = '_thread'
 _local.__qualname__ = '_local'
 _local.__name__ = '_thread._local'
+_local.__doc__ = 'Thread-local data'  # the C type's
 _thread._local = _local
 import threading
 threading.local = _local  # threading was imported (by _threading_local) before _local existed
@@ -927,6 +928,18 @@ for _mod, _f in ((_time_mod, clock_gettime), (_time_mod, clock_gettime_ns),
     _f.__module__ = _mod.__name__
     setattr(_mod, _f.__name__, _f)
 del _mod, _f, _time_mod, _signal_mod
+
+# --- the builtins the site module adds ---------------------------------------
+# `python3 prog.py` imports site, which gives builtins exit, quit, help,
+# copyright, credits and license (a script's `exit(1)` is common). The
+# embedded interpreter runs without site (no user site-packages, no .pth
+# files), so they come from site's own functions here; importing site does
+# not run its main() (sys.flags.no_site).
+import site as _site
+_site.setquit()
+_site.setcopyright()
+_site.sethelper()
+del _site
 
 # --- queue: the pure-Python SimpleQueue and Empty under the C names ---------
 # (the C _queue blocks the only OS thread; error messages and tracebacks

@@ -423,6 +423,7 @@ static PyMemberDef lock_members[] = {
 static PyType_Slot lock_slots[] = {
     {Py_tp_dealloc, (void *)lock_dealloc}, {Py_tp_repr, (void *)lock_repr},
     {Py_tp_methods, lock_methods},         {Py_tp_members, lock_members},
+    {Py_tp_doc, NULL}, /* CPython's, filled in by thread__docs (NULL: none) */
     {0, NULL},
 };
 
@@ -769,8 +770,75 @@ static struct PyModuleDef cpy_thread_def = {
     mod_methods, NULL, NULL, NULL, NULL,
 };
 
+/* CPython's own docstrings for ours (help(threading.Lock), a lock
+ * method's __doc__): read from the _thread module libpython builds
+ * (PyInit__thread, multi-phase: made from its definition and executed),
+ * which is then dropped; nothing of it is kept but the text. A name
+ * CPython 3.11 does not have keeps no docstring. */
+extern PyObject *PyInit__thread(void);
+
+static char *thread__doc_of(PyObject *owner, const char *name)
+{
+    PyObject *o = name ? PyObject_GetAttrString(owner, name) : Py_NewRef(owner);
+    PyObject *d = o ? PyObject_GetAttrString(o, "__doc__") : NULL;
+    const char *t = d && PyUnicode_Check(d) ? PyUnicode_AsUTF8(d) : NULL;
+    char *copy = t ? strdup(t) : NULL; /* off the Python region: kept for good */
+    Py_XDECREF(d);
+    Py_XDECREF(o);
+    PyErr_Clear();
+    return copy;
+}
+
+static void thread__method_docs(PyMethodDef *defs, PyObject *owner)
+{
+    for (PyMethodDef *d = defs; d->ml_name; d++)
+        if (!d->ml_doc)
+            d->ml_doc = thread__doc_of(owner, d->ml_name);
+}
+
+static void thread__docs(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    PyObject *def = PyInit__thread(), *mod = NULL, *spec = NULL, *name = NULL;
+    if (def && PyObject_TypeCheck(def, &PyModuleDef_Type)) {
+        spec = PyModule_New("threadsim-spec");
+        name = PyUnicode_FromString("_thread");
+        if (spec && name && PyObject_SetAttrString(spec, "name", name) == 0) {
+            mod = PyModule_FromDefAndSpec((PyModuleDef *)def, spec);
+            if (mod && PyModule_ExecDef(mod, (PyModuleDef *)def) != 0)
+                Py_CLEAR(mod);
+        }
+    } else if (def && PyModule_Check(def)) {
+        mod = Py_NewRef(def);
+    }
+    if (mod) {
+        cpy_thread_def.m_doc = thread__doc_of(mod, NULL);
+        thread__method_docs(mod_methods, mod);
+        PyObject *lock = PyObject_GetAttrString(mod, "LockType");
+        PyObject *rlock = PyObject_GetAttrString(mod, "RLock");
+        if (lock) {
+            for (PyType_Slot *sl = lock_slots; sl->slot; sl++)
+                if (sl->slot == Py_tp_doc)
+                    sl->pfunc = thread__doc_of(lock, NULL);
+            thread__method_docs(lock_methods, lock);
+        }
+        if (rlock)
+            thread__method_docs(rlock_methods, rlock);
+        Py_XDECREF(lock);
+        Py_XDECREF(rlock);
+    }
+    PyErr_Clear();
+    Py_XDECREF(mod);
+    Py_XDECREF(name);
+    Py_XDECREF(spec);
+}
+
 PyObject *cpy_thread_module(void)
 {
+    thread__docs();
     if (!cpy_lock_type)
         cpy_lock_type = (PyTypeObject *)PyType_FromSpec(&lock_spec);
     if (!cpy_rlock_type)

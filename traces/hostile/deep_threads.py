@@ -1,11 +1,14 @@
 # threadsim: options --max-memory 64M
 # threadsim: exit 124
 # expect: starting
-# Three thousand threads, each recursing and then waiting: every page of
-# stack their calls reach counts toward --max-memory (8 MiB stacks,
-# committed as the calls reach them), so the run stops at the memory limit
-# instead of holding gigabytes.
+# Threads that each recurse 20000 calls deep and then wait: every page of
+# stack their calls reach counts toward --max-memory (their stacks are 128
+# MiB, reserved and committed as the calls reach them: the program raises
+# the recursion limit), so the run stops at the memory limit, a few
+# threads in, instead of holding half a gigabyte.
+import sys
 import threading
+sys.setrecursionlimit(100000)
 ev = threading.Event()
 def rec(n):
     if n == 0:
@@ -13,9 +16,6 @@ def rec(n):
         return 0
     return rec(n - 1) + 1
 print("starting")
-threads = []
-for i in range(3000):
-    t = threading.Thread(target=rec, args=(400,), daemon=True)
-    t.start()
-    threads.append(t)
+for i in range(40):
+    threading.Thread(target=rec, args=(20000,), daemon=True).start()
 print("all started")
