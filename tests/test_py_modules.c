@@ -501,7 +501,62 @@ static void test_deterministic_trace(void)
     free(f2);
 }
 
-TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock),
+/* The simulated machine, the same on every host: 2 CPUs (os.cpu_count,
+ * multiprocessing's, sched_getaffinity; ThreadPoolExecutor() makes 6
+ * workers) and the name 'threadsim' (uname, platform, gethostname); the
+ * functions look like the C ones they stand for. */
+static void test_machine_fixed(void)
+{
+    PYT_EXPECT("import os, posix, platform, socket, multiprocessing\n"
+               "from concurrent.futures import ThreadPoolExecutor\n"
+               "print(os.cpu_count(), posix.cpu_count(), multiprocessing.cpu_count(),\n"
+               "      sorted(os.sched_getaffinity(0)), ThreadPoolExecutor()._max_workers)\n"
+               "print(platform.node(), socket.gethostname(), os.uname().nodename,\n"
+               "      platform.system(), platform.release())\n"
+               "print(os.cpu_count.__module__, os.uname.__module__, socket.gethostname.__module__,\n"
+               "      os.cpu_count.__doc__.split('.')[0])\n"
+               "try:\n"
+               "    os.sched_getaffinity(99999)\n"
+               "except ProcessLookupError as e:\n"
+               "    print(e)\n",
+               3, 0,
+               "2 2 2 [0, 1] 6\n"
+               "threadsim threadsim threadsim Linux 6.1.0-threadsim\n"
+               "posix posix _socket Return the number of CPUs in the system; return None if indeterminable\n"
+               "[Errno 3] No such process\n");
+}
+
+/* What else read the host's clocks or state is the virtual machine's:
+ * uuid1 (its time on the virtual clock, 2024-01-01 plus the CPU time
+ * charged; the node the machine's), os.times and resource.getrusage (CPU
+ * time as process_time; elapsed the monotonic clock), os.getloadavg. */
+static void test_host_clocks_virtual(void)
+{
+    PYT_EXPECT("import os, time, uuid, resource, threading\n"
+               "def spin():\n"
+               "    x = 0\n"
+               "    for i in range(400000):\n"
+               "        x += i\n"
+               "t = threading.Thread(target=spin); t.start(); t.join()\n"
+               "time.sleep(1.5)\n"
+               "u = uuid.uuid1()\n"
+               "print(u.node == uuid.getnode() == 0x034242424242, u.version)\n"
+               "print(time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime((u.time - 0x01b21dd213814000) / 1e7)))\n"
+               "tm = os.times()\n"
+               "print(tm.user == time.process_time() > 0, tm.system, tm.elapsed == time.monotonic() > 1.5)\n"
+               "ru = resource.getrusage(resource.RUSAGE_SELF)\n"
+               "print(ru.ru_utime == time.process_time(), ru.ru_stime, ru.ru_maxrss,\n"
+               "      resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime)\n"
+               "print(os.getloadavg())\n",
+               3, 0,
+               "True 1\n"
+               "2024-01-01 00:00:01\n"
+               "True 0.0 True\n"
+               "True 0.0 0 0.0\n"
+               "(0.0, 0.0, 0.0)\n");
+}
+
+TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_host_clocks_virtual),
          TS_TEST(test_time_sleep_errors), TS_TEST(test_sleepers_interleave),
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),

@@ -570,12 +570,44 @@ def socketpair(family=None, type=_socket.SOCK_STREAM, proto=0):
             _PipeSocket(family, type, proto, b_r, b_w))
 
 
+def _patch_socket(module):
+    module.socketpair = socketpair
+
+
+# uuid1() asks libuuid, which reads the host's clock and network card: its
+# Python path instead, on the virtual clock, with a clock sequence from the
+# program's random module and a node of the simulated machine (a random-
+# style node: multicast bit set).
+def _patch_uuid(module):
+    module._generate_time_safe = None
+    module._node = 0x034242424242
+
+
+# getrusage's CPU times are the host's: the virtual CPU time instead (as
+# time.process_time), and nothing else measured (the host's memory and
+# counters differ from run to run).
+def _patch_resource(module):
+    real = module.getrusage
+
+    def getrusage(who, /):
+        real(who)  # its errors for a bad `who`
+        import time
+        cpu = time.process_time() if who in (module.RUSAGE_SELF, getattr(module, 'RUSAGE_THREAD', -9)) else 0.0
+        return module.struct_rusage((cpu, 0.0) + (0,) * 14)
+    getrusage.__doc__, getrusage.__module__ = real.__doc__, module.__name__
+    module.getrusage = getrusage
+
+
 class _ThreadsimPatched:
-    """Sets socket.socketpair as the socket module is imported (importing
-    it here would cost every run's start-up a few milliseconds)."""
+    """Patches a module as it is imported (importing it here would cost
+    every run's start-up its import): socket.socketpair, uuid1's clock and
+    node, resource.getrusage's times."""
+
+    patches = {'socket': _patch_socket, 'uuid': _patch_uuid, 'resource': _patch_resource}
 
     def find_spec(self, name, path=None, target=None):
-        if name != 'socket':
+        patch = self.patches.get(name)
+        if patch is None:
             return None
         import _frozen_importlib_external
         spec = _frozen_importlib_external.PathFinder.find_spec(name, path)
@@ -584,7 +616,7 @@ class _ThreadsimPatched:
 
             def exec_module(module):
                 run(module)
-                module.socketpair = socketpair
+                patch(module)
             spec.loader.exec_module = exec_module
         return spec
 
@@ -800,6 +832,68 @@ def kill(pid, sig, /):
 
 kill.__doc__ = _real_kill.__doc__
 os.getpid, os.getppid, os.kill = getpid, getppid, kill
+
+# --- the machine: its CPUs and its name ------------------------------------
+# os.cpu_count() sizes a program's pools (ThreadPoolExecutor() makes
+# cpu_count() + 4 workers, multiprocessing.cpu_count() is the same number)
+# and os.uname() / socket.gethostname() name the host (platform.node(),
+# platform.platform()): the real machine's would make one program's trace
+# differ from host to host. The simulated machine has 2 CPUs (the machine
+# threadsim's CPython references were recorded on; a pool of 6 workers) and
+# is 'threadsim', Linux x86_64, with a kernel release of its own.
+_VCPUS = 2
+_real_uname = os.uname
+
+
+def cpu_count():
+    """The simulated machine's CPUs: 2 (threadsim)."""
+    return _VCPUS
+
+
+def sched_getaffinity(pid, /):
+    if pid not in (0, _VPID):
+        raise ProcessLookupError(3, 'No such process')
+    return set(range(_VCPUS))
+
+
+def uname():
+    """The simulated machine: Linux x86_64, named 'threadsim' (threadsim)."""
+    return os.uname_result(('Linux', 'threadsim', '6.1.0-threadsim', '#1 SMP threadsim',
+                            _real_uname().machine))
+
+
+def gethostname():
+    """The simulated machine's name: 'threadsim' (threadsim)."""
+    return 'threadsim'
+
+
+for _f, _real, _mod in ((cpu_count, os.cpu_count, 'posix'),
+                        (sched_getaffinity, os.sched_getaffinity, 'posix'),
+                        (uname, os.uname, 'posix'), (gethostname, _socket.gethostname, '_socket')):
+    _f.__doc__, _f.__module__ = _real.__doc__, _mod  # as the C functions' are
+def getloadavg():
+    """The simulated machine's load: none."""
+    return (0.0, 0.0, 0.0)
+
+
+def times():
+    """CPU time on the virtual clock (as time.process_time), none for
+    children, and `elapsed` the virtual monotonic clock."""
+    import time
+    return os.times_result((time.process_time(), 0.0, 0.0, 0.0, time.monotonic()))
+
+
+for _f, _real in ((getloadavg, os.getloadavg), (times, os.times)):
+    _f.__doc__, _f.__module__ = _real.__doc__, 'posix'
+import posix
+os.getloadavg = posix.getloadavg = getloadavg
+os.times = posix.times = times
+del getloadavg, times
+os.cpu_count = posix.cpu_count = cpu_count
+os.sched_getaffinity = posix.sched_getaffinity = sched_getaffinity
+os.uname = posix.uname = uname
+_socket.gethostname = gethostname
+del cpu_count, sched_getaffinity, uname, gethostname, _f, _real, _mod
 
 # --- threading.local ---------------------------------------------------------------
 # CPython's C _thread._local, in Python (_threading_local's algorithm): named
