@@ -556,7 +556,44 @@ static void test_host_clocks_virtual(void)
                "(0.0, 0.0, 0.0)\n");
 }
 
-TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_host_clocks_virtual),
+/* The mmap module's mappings count toward --max-memory (256 MiB here):
+ * refused past it with the kernel's OSError(ENOMEM), given back at close,
+ * at the object's end, and by a resize down; the type reads as C's. */
+static void test_mmap_on_memory_limit(void)
+{
+    PYT_EXPECT("import mmap, gc\n"
+               "M = 1 << 20\n"
+               "def try_map(n):\n"
+               "    try:\n"
+               "        return mmap.mmap(-1, n)\n"
+               "    except OSError as e:\n"
+               "        print('refused', n // M, e)\n"
+               "print(try_map(1 << 30))\n"
+               "a, b = try_map(100 * M), try_map(100 * M)\n"
+               "print(try_map(100 * M))\n"
+               "a.close()\n"
+               "c = try_map(100 * M); print(len(c))\n"
+               "del b; gc.collect()\n"
+               "d = try_map(100 * M); print(len(d))\n"
+               "try:\n"
+               "    d.resize(200 * M)\n"
+               "except OSError as e:\n"
+               "    print('resize', e)\n"
+               "d.resize(10 * M); e = try_map(80 * M); print(len(e))\n"
+               "print(repr(a), type(c).__qualname__, type(c).__module__, isinstance(c, mmap.mmap))\n",
+               3, 0,
+               "refused 1024 [Errno 12] Cannot allocate memory\n"
+               "None\n"
+               "refused 100 [Errno 12] Cannot allocate memory\n"
+               "None\n"
+               "104857600\n"
+               "104857600\n"
+               "resize [Errno 12] Cannot allocate memory\n"
+               "83886080\n"
+               "<mmap.mmap closed=True> mmap mmap True\n");
+}
+
+TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit),
          TS_TEST(test_time_sleep_errors), TS_TEST(test_sleepers_interleave),
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),

@@ -1,6 +1,7 @@
 # threadsim: the embedded interpreter's set-up, run once before the program
 # (file "<threadsim>", so tracebacks and traces never show it as user code).
-# Given: _seed (the run's seed, an int).
+# Given: _seed (the run's seed, an int), _charge (bytes counted toward
+# --max-memory that are no Python allocation: _charge(n) -> bool).
 import sys
 
 
@@ -598,12 +599,76 @@ def _patch_resource(module):
     module.getrusage = getrusage
 
 
+# An mmap is memory no allocator sees (mmap.mmap(-1, 1 << 33) then touched
+# held 8 GiB under --max-memory 256M): each mapping counts toward the limit
+# from its making (its length, anonymous or not) to its close or its end;
+# past the limit the mapping is refused as the kernel refuses one,
+# OSError(ENOMEM). A subclass named as the C type is, for its repr.
+def _patch_mmap(module, charge=_charge):
+    import weakref
+    real = module.mmap
+    charged = {}  # id of a mapping not closed -> (bytes, weakref whose end releases them)
+
+    def release(key):
+        n = charged.pop(key, (0, None))[0]
+        if n:
+            charge(-n)
+
+    def nomem():
+        return OSError(12, 'Cannot allocate memory')
+
+    class mmap(real):
+        __slots__ = ()
+
+        def __new__(cls, *args, **kwargs):
+            m = real.__new__(cls, *args, **kwargs)
+            n = len(m)
+            if n:
+                if not charge(n):
+                    real.close(m)
+                    raise nomem()
+                key = id(m)
+                charged[key] = (n, weakref.ref(m, lambda _r, key=key: release(key)))
+            return m
+
+        def close(self):
+            real.close(self)
+            release(id(self))
+
+        def resize(self, newsize):
+            key = id(self)
+            n, ref = charged.get(key, (0, None))
+            if newsize > n and not charge(newsize - n):
+                raise nomem()
+            try:
+                real.resize(self, newsize)
+            except BaseException:
+                if newsize > n:
+                    charge(n - newsize)
+                raise
+            if newsize < n:
+                charge(newsize - n)
+            if ref is None:
+                ref = weakref.ref(self, lambda _r, key=key: release(key))
+            charged[key] = (newsize, ref)
+
+        def __exit__(self, *exc):
+            self.close()
+
+    for f in (mmap.close, mmap.resize, mmap.__exit__):
+        f.__doc__ = getattr(real, f.__name__).__doc__
+    mmap.__doc__ = real.__doc__
+    mmap.__module__, mmap.__qualname__, mmap.__name__ = 'mmap', 'mmap', 'mmap.mmap'
+    module.mmap = mmap
+
+
 class _ThreadsimPatched:
     """Patches a module as it is imported (importing it here would cost
     every run's start-up its import): socket.socketpair, uuid1's clock and
-    node, resource.getrusage's times."""
+    node, resource.getrusage's times, mmap's mappings on the memory limit."""
 
-    patches = {'socket': _patch_socket, 'uuid': _patch_uuid, 'resource': _patch_resource}
+    patches = {'socket': _patch_socket, 'uuid': _patch_uuid, 'resource': _patch_resource,
+               'mmap': _patch_mmap}
 
     def find_spec(self, name, path=None, target=None):
         patch = self.patches.get(name)

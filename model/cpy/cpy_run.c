@@ -354,6 +354,22 @@ static uint32_t child__remote_pick(void *ud, sim_sched *s, uint32_t n)
     return choice < n ? choice : 0;
 }
 
+
+/* bootstrap.py's _charge(n): n bytes more (n < 0: fewer) counted toward
+ * --max-memory that are not Python allocations: the mappings the mmap
+ * module makes (an anonymous one is memory no allocator sees). False
+ * when the limit refuses them (in a run; the start-up's are allowed). */
+static PyObject *child__charge(PyObject *m, PyObject *arg)
+{
+    (void)m;
+    long long n = PyLong_AsLongLong(arg);
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    return PyBool_FromLong(dalloc_charge((ptrdiff_t)n, cpy.in_run, 0) == 0);
+}
+
+static PyMethodDef child__charge_def = {"_charge", child__charge, METH_O, NULL};
+
 /* ---- the child: CPython ------------------------------------------------------------ */
 
 static PyObject *cpy__init_thread(void) { return cpy_thread_module(); }
@@ -460,13 +476,16 @@ static void child__init(const py_program *p)
         child__fail("sys.path");
     Py_DECREF(d0o);
 
-    /* the bootstrap, with the run's seed */
+    /* the bootstrap, with the run's seed and the memory limit's charge */
     PyObject *g = PyDict_New();
     PyObject *seed = PyLong_FromUnsignedLongLong(cpy.mo.seed);
-    if (!g || !seed || PyDict_SetItemString(g, "_seed", seed) < 0 ||
+    PyObject *charge = PyCFunction_NewEx(&child__charge_def, NULL, NULL);
+    if (!g || !seed || !charge || PyDict_SetItemString(g, "_seed", seed) < 0 ||
+        PyDict_SetItemString(g, "_charge", charge) < 0 ||
         PyDict_SetItemString(g, "__builtins__", PyEval_GetBuiltins()) < 0)
         child__fail("bootstrap");
     Py_DECREF(seed);
+    Py_DECREF(charge);
     PyObject *code = Py_CompileString(cpy_bootstrap_py, "<threadsim>", Py_file_input);
     PyObject *r = code ? PyEval_EvalCode(code, g, g) : NULL;
     if (!r)
