@@ -593,7 +593,39 @@ static void test_mmap_on_memory_limit(void)
                "<mmap.mmap closed=True> mmap mmap True\n");
 }
 
-TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit),
+/* The sqlite3 module's databases allocate from the run's region: an
+ * in-memory database that outgrows --max-memory (256 MiB here) raises
+ * MemoryError, as SQLite out of memory does in CPython; dropped, its
+ * memory is back; connection reprs repeat (the region's addresses). */
+static void test_sqlite_on_memory_limit(void)
+{
+    char *a, *b;
+    static const char src[] =
+        "import sqlite3\n"
+        "db = sqlite3.connect(':memory:')\n"
+        "db.execute('create table t(x)')\n"
+        "n = 0\n"
+        "try:\n"
+        "    for n in range(400):\n"
+        "        db.execute('insert into t values (zeroblob(1000000))')\n"
+        "except MemoryError as e:\n"
+        "    print('MemoryError', repr(e), 200 < n < 256)\n"
+        "db.execute('drop table t')\n"
+        "db.execute('create table u(x)')\n"
+        "for i in range(100):\n"
+        "    db.execute('insert into u values (zeroblob(1000000))')\n"
+        "print(db.execute('select count(*) from u').fetchone(), db)\n";
+    CU_ASSERT_EQUAL(pyt_run(src, 3, &a), 0);
+    CU_ASSERT_EQUAL(pyt_run(src, 3, &b), 0);
+    if (!strstr(a, "MemoryError MemoryError() True\n(100,) <sqlite3.Connection object at 0x2000"))
+        fprintf(stderr, "\n%s\n", a);
+    CU_ASSERT_PTR_NOT_NULL(strstr(a, "MemoryError MemoryError() True\n(100,) <sqlite3.Connection object at 0x2000"));
+    TS_ASSERT_STR_EQ(a, b);
+    free(a);
+    free(b);
+}
+
+TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit),
          TS_TEST(test_time_sleep_errors), TS_TEST(test_sleepers_interleave),
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),

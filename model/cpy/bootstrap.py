@@ -1,7 +1,8 @@
 # threadsim: the embedded interpreter's set-up, run once before the program
 # (file "<threadsim>", so tracebacks and traces never show it as user code).
 # Given: _seed (the run's seed, an int), _charge (bytes counted toward
-# --max-memory that are no Python allocation: _charge(n) -> bool).
+# --max-memory that are no Python allocation: _charge(n) -> bool),
+# _sqlite_memory (SQLite allocating from the run's region: cpy_run.c).
 import sys
 
 
@@ -665,14 +666,18 @@ def _patch_mmap(module, charge=_charge):
 class _ThreadsimPatched:
     """Patches a module as it is imported (importing it here would cost
     every run's start-up its import): socket.socketpair, uuid1's clock and
-    node, resource.getrusage's times, mmap's mappings on the memory limit."""
+    node, resource.getrusage's times, mmap's mappings and SQLite's memory
+    on the memory limit."""
 
     patches = {'socket': _patch_socket, 'uuid': _patch_uuid, 'resource': _patch_resource,
                'mmap': _patch_mmap}
+    # set up before the module runs: SQLite's memory from the run's region,
+    # on its limit (cpy_run.c), before _sqlite3's first connection
+    before = {'_sqlite3': _sqlite_memory}
 
     def find_spec(self, name, path=None, target=None):
-        patch = self.patches.get(name)
-        if patch is None:
+        patch, first = self.patches.get(name), self.before.get(name)
+        if patch is None and first is None:
             return None
         import _frozen_importlib_external
         spec = _frozen_importlib_external.PathFinder.find_spec(name, path)
@@ -680,8 +685,11 @@ class _ThreadsimPatched:
             run = spec.loader.exec_module
 
             def exec_module(module):
+                if first is not None:
+                    first()
                 run(module)
-                patch(module)
+                if patch is not None:
+                    patch(module)
             spec.loader.exec_module = exec_module
         return spec
 

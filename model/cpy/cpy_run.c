@@ -27,6 +27,7 @@
 #include "cpy_snap.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -370,6 +371,63 @@ static PyObject *child__charge(PyObject *m, PyObject *arg)
 
 static PyMethodDef child__charge_def = {"_charge", child__charge, METH_O, NULL};
 
+/* SQLite's memory on the run's limit: the sqlite3 module's databases (an
+ * in-memory one grew to 432 MiB under --max-memory 64M) allocate from the
+ * deterministic region (model/dalloc.h), so their bytes count and their
+ * addresses repeat, and past the limit SQLite says SQLITE_NOMEM, which the
+ * module raises as MemoryError. bootstrap.py calls _sqlite_memory() as
+ * _sqlite3 is imported (its library loaded), before its first connection.
+ * libsqlite3 is found with dlsym (the process's own, threadsim's store
+ * links it, or the one _sqlite3 loaded), so the engine does not link it;
+ * the caller's connections, from before the fork,
+ * are never used in the run's process, so SQLite is shut down and set up
+ * again here. The struct is SQLite's sqlite3_mem_methods (stable ABI). */
+typedef struct {
+    void *(*xMalloc)(int);
+    void (*xFree)(void *);
+    void *(*xRealloc)(void *, int);
+    int (*xSize)(void *);
+    int (*xRoundup)(int);
+    int (*xInit)(void *);
+    void (*xShutdown)(void *);
+    void *pAppData;
+} child__sqlite_mem;
+#define CHILD_SQLITE_CONFIG_MALLOC 4
+
+static void *sql__malloc(int n) { return n > 0 ? dalloc_malloc((size_t)n) : NULL; }
+static void sql__free(void *p) { dalloc_free(p); }
+static void *sql__realloc(void *p, int n) { return n > 0 ? dalloc_realloc(p, (size_t)n) : NULL; }
+static int sql__size(void *p) { return p ? (int)dalloc_usable_size(p) : 0; }
+static int sql__roundup(int n) { return (n + 15) & ~15; }
+static int sql__init(void *ud) { (void)ud; return 0; }
+static void sql__shutdown(void *ud) { (void)ud; }
+
+static PyObject *child__sqlite_memory(PyObject *m, PyObject *unused)
+{
+    (void)m;
+    (void)unused;
+    static bool done;
+    static const child__sqlite_mem methods = {sql__malloc, sql__free,    sql__realloc, sql__size,
+                                              sql__roundup, sql__init, sql__shutdown, NULL};
+    if (!done && dalloc_ready()) {
+        /* the process's own, or the one _sqlite3 brought in (a dependency
+         * of an extension is loaded RTLD_LOCAL: not in the global scope) */
+        void *lib = dlsym(RTLD_DEFAULT, "sqlite3_config") ? NULL
+                                                           : dlopen("libsqlite3.so.0", RTLD_NOW | RTLD_NOLOAD);
+        void *scope = lib ? lib : RTLD_DEFAULT; /* RTLD_DEFAULT is NULL */
+        int (*shutdown)(void) = (int (*)(void))dlsym(scope, "sqlite3_shutdown");
+        int (*config)(int, ...) = (int (*)(int, ...))dlsym(scope, "sqlite3_config");
+        if (shutdown && config && shutdown() == 0 && config(CHILD_SQLITE_CONFIG_MALLOC, &methods) == 0)
+            done = true;
+        if (lib)
+            dlclose(lib); /* the reference NOLOAD took; _sqlite3 keeps it loaded */
+    }
+    return PyBool_FromLong(done);
+}
+
+static PyMethodDef child__sqlite_memory_def = {"_sqlite_memory", child__sqlite_memory, METH_NOARGS,
+                                               NULL};
+
 /* ---- the child: CPython ------------------------------------------------------------ */
 
 static PyObject *cpy__init_thread(void) { return cpy_thread_module(); }
@@ -480,12 +538,15 @@ static void child__init(const py_program *p)
     PyObject *g = PyDict_New();
     PyObject *seed = PyLong_FromUnsignedLongLong(cpy.mo.seed);
     PyObject *charge = PyCFunction_NewEx(&child__charge_def, NULL, NULL);
-    if (!g || !seed || !charge || PyDict_SetItemString(g, "_seed", seed) < 0 ||
+    PyObject *sqlmem = PyCFunction_NewEx(&child__sqlite_memory_def, NULL, NULL);
+    if (!g || !seed || !charge || !sqlmem || PyDict_SetItemString(g, "_seed", seed) < 0 ||
         PyDict_SetItemString(g, "_charge", charge) < 0 ||
+        PyDict_SetItemString(g, "_sqlite_memory", sqlmem) < 0 ||
         PyDict_SetItemString(g, "__builtins__", PyEval_GetBuiltins()) < 0)
         child__fail("bootstrap");
     Py_DECREF(seed);
     Py_DECREF(charge);
+    Py_DECREF(sqlmem);
     PyObject *code = Py_CompileString(cpy_bootstrap_py, "<threadsim>", Py_file_input);
     PyObject *r = code ? PyEval_EvalCode(code, g, g) : NULL;
     if (!r)
