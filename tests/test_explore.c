@@ -480,11 +480,18 @@ static void test_shrink_budget(void)
     out = cli_all(args, &st);
     CU_ASSERT_EQUAL(st, 125);
     free(out);
-    /* a run limit is shrunk only when --fail-on names it */
+    /* a run limit is shrunk, and its preemptions explained (one more run
+     * as long as the limit, and here 9956 lines of report), only when
+     * --fail-on names it */
     const char *spin = "traces/hostile/spin_forever.py --schedules 3 --max-decisions 20000";
     out = cli_all(spin, &st);
     CU_ASSERT_PTR_NULL(strstr(out, "threadsim: explore: outcome"));
     CU_ASSERT_PTR_NULL(strstr(out, "fewest preemptions 0)"));
+    CU_ASSERT_PTR_NULL(strstr(out, "preemption 1 (decision"));
+    free(out);
+    snprintf(args, sizeof args, "%s --fail-on limit --shrink 0", spin);
+    out = cli_all(args, &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "preemption 1 (decision"));
     free(out);
     snprintf(args, sizeof args, "%s --fail-on limit", spin);
     out = cli_all(args, &st);

@@ -899,6 +899,12 @@ int ts_cmd_explore(int argc, char **argv)
         const ts_x_outcome *o = &r.out[i];
         if (!((o->failure || (long)i == r.goal) && o->preemptions && o->nchoices))
             continue;
+        /* a run limit's schedule, as for shrinking (above): explained only
+         * when --fail-on names it; the explanation is one more run as long
+         * as the limit (20-40 s for the tutorial's Queue page) */
+        if ((long)i != r.goal && o->failure && strcmp(o->failure, "limit") == 0 &&
+            !x__fails(o, fail_on))
+            continue;
         x_explain x;
         memset(&x, 0, sizeof x);
         x.note_thread = SIM_NONE;
