@@ -501,13 +501,15 @@ static void test_deterministic_trace(void)
     free(f2);
 }
 
-/* The simulated machine, the same on every host: 2 CPUs (os.cpu_count,
+/* The simulated machine, the same on every host: its fixed environment
+ * (the user threadsim, for getpass), 2 CPUs (os.cpu_count,
  * multiprocessing's, sched_getaffinity; ThreadPoolExecutor() makes 6
  * workers) and the name 'threadsim' (uname, platform, gethostname); the
  * functions look like the C ones they stand for. */
 static void test_machine_fixed(void)
 {
-    PYT_EXPECT("import os, posix, platform, socket, multiprocessing\n"
+    PYT_EXPECT("import os, posix, platform, socket, multiprocessing, getpass\n"
+               "print(getpass.getuser(), sorted(os.environ))\n"
                "from concurrent.futures import ThreadPoolExecutor\n"
                "print(os.cpu_count(), posix.cpu_count(), multiprocessing.cpu_count(),\n"
                "      sorted(os.sched_getaffinity(0)), ThreadPoolExecutor()._max_workers)\n"
@@ -520,6 +522,7 @@ static void test_machine_fixed(void)
                "except ProcessLookupError as e:\n"
                "    print(e)\n",
                3, 0,
+               "threadsim ['HOME', 'LANG', 'LOGNAME', 'PATH', 'TZ', 'USER']\n"
                "2 2 2 [0, 1] 6\n"
                "threadsim threadsim threadsim Linux 6.1.0-threadsim\n"
                "posix posix _socket Return the number of CPUs in the system; return None if indeterminable\n"

@@ -450,6 +450,10 @@ static void child__init(const py_program *p)
     setenv("HOME", "/nonexistent", 1);
     setenv("LANG", "C.UTF-8", 1);
     setenv("TZ", "UTC", 1);
+    /* the user's name as a login shell sets it (getpass.getuser() reads
+     * these first; the host's account would name the host's user) */
+    setenv("LOGNAME", "threadsim", 1);
+    setenv("USER", "threadsim", 1);
     tzset();
     /* Every Python allocation from one region at a fixed address, in an
      * order that depends only on the program: the same id()s and reprs on
