@@ -816,7 +816,8 @@ static void test_deep_recursion_in_thread(void)
 }
 
 /* sys.stdout.buffer / sys.stderr.buffer write bytes to the same streams,
- * in program order (python3 -u's output for this program). */
+ * in program order (python3 -u's output for this program); the streams'
+ * error handlers are python3's. */
 static void test_stream_buffer(void)
 {
     PYT_EXPECT("import sys\n"
@@ -837,6 +838,14 @@ static void test_stream_buffer(void)
                3, 0,
                "text first\nraw bytes\ncaf\xc3\xa9\nba\n3 <stdout> 2\nerr\n"
                "TypeError a bytes-like object is required, not 'str'\nTrue True True\n");
+    /* lone surrogates are written as python3's streams write them under
+     * the C.UTF-8 locale: stdout's surrogateescape (the byte), stderr's
+     * backslashreplace (the bytes python3.11 wrote for this program) */
+    PYT_EXPECT("import sys\n"
+               "print(sys.stdout.errors, sys.stderr.errors)\n"
+               "print('a\\udce9b')\n"
+               "sys.stderr.write('x\\udce9y\\n')\n",
+               3, 0, "surrogateescape backslashreplace\na\xe9" "b\nx\\udce9y\n");
 }
 
 /* os.write to descriptors 1 and 2 joins the output events in program order

@@ -82,6 +82,12 @@ void cpy_io_flush(void)
 
 static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n);
 
+/* The stream's error handler, as CPython's under the run's locale. */
+static const char *stream__errors(const cpy_stream *s)
+{
+    return s->fd == MODEL_STDERR ? "backslashreplace" : "surrogateescape";
+}
+
 static PyObject *stream_write(cpy_stream *s, PyObject *arg)
 {
     if (!PyUnicode_Check(arg)) {
@@ -91,12 +97,25 @@ static PyObject *stream_write(cpy_stream *s, PyObject *arg)
     }
     Py_ssize_t n;
     const char *p = PyUnicode_AsUTF8AndSize(arg, &n);
+    PyObject *enc = NULL;
     if (!p) {
-        /* lone surrogates: CPython's stdout would raise the same */
-        return NULL;
+        /* lone surrogates: encoded as CPython's streams do under the run's
+         * C.UTF-8 locale (a locale-coercion target, and UTF-8 mode):
+         * stdout's surrogateescape (the byte a surrogate stands for),
+         * stderr's backslashreplace (\udce9) */
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError))
+            return NULL;
+        PyErr_Clear();
+        enc = PyUnicode_AsEncodedString(arg, "utf-8", stream__errors(s));
+        if (!enc)
+            return NULL;
+        p = PyBytes_AS_STRING(enc);
+        n = PyBytes_GET_SIZE(enc);
     }
     Py_ssize_t chars = PyUnicode_GET_LENGTH(arg);
-    if (stream__write_bytes(s, p, n) < 0)
+    int rc = stream__write_bytes(s, p, n);
+    Py_XDECREF(enc);
+    if (rc < 0)
         return NULL;
     return PyLong_FromSsize_t(chars);
 }
@@ -195,6 +214,12 @@ static PyObject *stream_get_name(cpy_stream *s, void *c)
 {
     (void)c;
     return PyUnicode_FromString(s->fd == MODEL_STDOUT ? "<stdout>" : "<stderr>");
+}
+
+static PyObject *stream_get_errors(cpy_stream *s, void *c)
+{
+    (void)c;
+    return PyUnicode_FromString(stream__errors(s));
 }
 
 static PyObject *stream_get_str(cpy_stream *s, void *c)
@@ -329,7 +354,7 @@ static PyGetSetDef stream_getset[] = {
     {"name", (getter)stream_get_name, NULL, NULL, NULL},
     {"buffer", (getter)stream_get_buffer, NULL, NULL, NULL},
     {"encoding", (getter)stream_get_str, NULL, NULL, "utf-8"},
-    {"errors", (getter)stream_get_str, NULL, NULL, "strict"},
+    {"errors", (getter)stream_get_errors, NULL, NULL, NULL},
     {"mode", (getter)stream_get_str, NULL, NULL, "w"},
     {"newlines", (getter)stream_get_false, NULL, NULL, NULL},
     {"closed", (getter)stream_get_false, NULL, NULL, NULL},
