@@ -840,12 +840,16 @@ static void test_stream_buffer(void)
                "TypeError a bytes-like object is required, not 'str'\nTrue True True\n");
     /* lone surrogates are written as python3's streams write them under
      * the C.UTF-8 locale: stdout's surrogateescape (the byte), stderr's
-     * backslashreplace (the bytes python3.11 wrote for this program) */
-    PYT_EXPECT("import sys\n"
+     * backslashreplace (the bytes python3.11 wrote for this program); the
+     * locale is taken as python3 takes it (no UTF-8 mode) */
+    PYT_EXPECT("import sys, io, locale\n"
                "print(sys.stdout.errors, sys.stderr.errors)\n"
                "print('a\\udce9b')\n"
-               "sys.stderr.write('x\\udce9y\\n')\n",
-               3, 0, "surrogateescape backslashreplace\na\xe9" "b\nx\\udce9y\n");
+               "sys.stderr.write('x\\udce9y\\n')\n"
+               "print(sys.flags.utf8_mode, locale.getpreferredencoding(False), io.text_encoding(None),\n"
+               "      io.TextIOWrapper(io.BytesIO()).encoding, sys.getfilesystemencoding())\n",
+               3, 0, "surrogateescape backslashreplace\na\xe9" "b\nx\\udce9y\n"
+               "0 UTF-8 locale UTF-8 utf-8\n");
 }
 
 /* os.write to descriptors 1 and 2 joins the output events in program order

@@ -462,7 +462,11 @@ static void child__init(const py_program *p)
         child__fail(dalloc_error());
     PyPreConfig pre;
     PyPreConfig_InitIsolatedConfig(&pre);
-    pre.utf8_mode = 1;
+    /* the locale from the fixed environment (C.UTF-8), as python3 takes
+     * it: UTF-8 everywhere without UTF-8 mode, so the encoding names and
+     * the streams' error handlers are python3's ('UTF-8' from the locale) */
+    pre.configure_locale = 1;
+    pre.utf8_mode = 0;
     PyStatus pst = Py_PreInitialize(&pre);
     if (PyStatus_Exception(pst))
         child__fail(pst.err_msg ? pst.err_msg : "Py_PreInitialize failed");
