@@ -506,6 +506,18 @@ static bool x__fails(const ts_x_outcome *o, const char *fail_on)
     return false;
 }
 
+/* A run limit's outcome that --fail-on does not name (nor the goal): a
+ * program that does not end (a server loop, a spin, the tutorial's Queue
+ * page). Each of its schedules prints its own output at the limit and each
+ * run is as long as the limit lets it be, so it is neither shrunk (a search
+ * for the same output at fewer preemptions would be thousands of long runs
+ * for nothing) nor explained (one more such run); both happen when
+ * --fail-on names it (a livelock being chased). */
+static bool x__unasked_limit(const ts_x_outcome *o, bool goal, const char *fail_on)
+{
+    return !goal && o->failure && strcmp(o->failure, "limit") == 0 && !x__fails(o, fail_on);
+}
+
 static bool x__valid_fail_on(const char *s)
 {
     if (strcmp(s, "any") == 0)
@@ -810,14 +822,7 @@ int ts_cmd_explore(int argc, char **argv)
         ts_x_outcome *o = &r.out[i];
         if (!(o->failure || (long)i == r.goal) || o->preemptions == 0)
             continue;
-        /* a run limit is mostly a program that does not end (a server
-         * loop, a spin, the tutorial's Queue page): each of its schedules
-         * prints its own output at the limit, and each run is as long as the
-         * limit lets it be, so a search for the same output at fewer
-         * preemptions is thousands of long runs for nothing; shrunk only
-         * when --fail-on names it (a livelock being chased) */
-        if ((long)i != r.goal && o->failure && strcmp(o->failure, "limit") == 0 &&
-            !x__fails(o, fail_on))
+        if (x__unasked_limit(o, (long)i == r.goal, fail_on))
             continue;
         uint32_t from = o->preemptions;
         uint64_t used = 0;
@@ -899,11 +904,7 @@ int ts_cmd_explore(int argc, char **argv)
         const ts_x_outcome *o = &r.out[i];
         if (!((o->failure || (long)i == r.goal) && o->preemptions && o->nchoices))
             continue;
-        /* a run limit's schedule, as for shrinking (above): explained only
-         * when --fail-on names it; the explanation is one more run as long
-         * as the limit (20-40 s for the tutorial's Queue page) */
-        if ((long)i != r.goal && o->failure && strcmp(o->failure, "limit") == 0 &&
-            !x__fails(o, fail_on))
+        if (x__unasked_limit(o, (long)i == r.goal, fail_on))
             continue;
         x_explain x;
         memset(&x, 0, sizeof x);

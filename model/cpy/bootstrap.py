@@ -913,13 +913,13 @@ os.getpid, os.getppid, os.kill = getpid, getppid, kill
 # platform.platform()): the real machine's would make one program's trace
 # differ from host to host. The simulated machine has 2 CPUs (the machine
 # threadsim's CPython references were recorded on; a pool of 6 workers) and
-# is 'threadsim', Linux x86_64, with a kernel release of its own.
+# is 'threadsim', Linux x86_64, with a kernel release of its own and no
+# load; os.times() reports its virtual CPU time, not the host's.
 _VCPUS = 2
 _real_uname = os.uname
 
 
 def cpu_count():
-    """The simulated machine's CPUs: 2 (threadsim)."""
     return _VCPUS
 
 
@@ -930,43 +930,34 @@ def sched_getaffinity(pid, /):
 
 
 def uname():
-    """The simulated machine: Linux x86_64, named 'threadsim' (threadsim)."""
     return os.uname_result(('Linux', 'threadsim', '6.1.0-threadsim', '#1 SMP threadsim',
                             _real_uname().machine))
 
 
-def gethostname():
-    """The simulated machine's name: 'threadsim' (threadsim)."""
-    return 'threadsim'
-
-
-for _f, _real, _mod in ((cpu_count, os.cpu_count, 'posix'),
-                        (sched_getaffinity, os.sched_getaffinity, 'posix'),
-                        (uname, os.uname, 'posix'), (gethostname, _socket.gethostname, '_socket')):
-    _f.__doc__, _f.__module__ = _real.__doc__, _mod  # as the C functions' are
 def getloadavg():
-    """The simulated machine's load: none."""
     return (0.0, 0.0, 0.0)
 
 
 def times():
-    """CPU time on the virtual clock (as time.process_time), none for
-    children, and `elapsed` the virtual monotonic clock."""
+    # CPU time on the virtual clock (as time.process_time), none for
+    # children, `elapsed` the virtual monotonic clock
     import time
     return os.times_result((time.process_time(), 0.0, 0.0, 0.0, time.monotonic()))
 
 
-for _f, _real in ((getloadavg, os.getloadavg), (times, os.times)):
-    _f.__doc__, _f.__module__ = _real.__doc__, 'posix'
+def gethostname():
+    return 'threadsim'
+
+
 import posix
-os.getloadavg = posix.getloadavg = getloadavg
-os.times = posix.times = times
-del getloadavg, times
-os.cpu_count = posix.cpu_count = cpu_count
-os.sched_getaffinity = posix.sched_getaffinity = sched_getaffinity
-os.uname = posix.uname = uname
-_socket.gethostname = gethostname
-del cpu_count, sched_getaffinity, uname, gethostname, _f, _real, _mod
+for _f, _mod in ((cpu_count, posix), (sched_getaffinity, posix), (uname, posix),
+                 (getloadavg, posix), (times, posix), (gethostname, _socket)):
+    _real = getattr(_mod, _f.__name__)
+    _f.__doc__, _f.__module__ = _real.__doc__, _mod.__name__  # as the C functions' are
+    setattr(_mod, _f.__name__, _f)
+    if _mod is posix:
+        setattr(os, _f.__name__, _f)
+del cpu_count, sched_getaffinity, uname, getloadavg, times, gethostname, _f, _mod, _real
 
 # --- threading.local ---------------------------------------------------------------
 # CPython's C _thread._local, in Python (_threading_local's algorithm): named
