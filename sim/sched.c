@@ -829,6 +829,8 @@ void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide)
     t->cpu_ns += until - s->now;
     s->now = until;
     sched__event(s, SIM_EV_PREEMPT, t->id, SIM_NONE, SIM_NONE, s->cfg.switch_ns, NULL, NULL);
+    if (s->cpu_due && s->cpu_ns >= s->cpu_due && s->on_cpu)
+        s->on_cpu(s->on_cpu_ud, s);
     /* The interval's CPU time has passed: every timer due by now fires, in
      * (when, seq) order, and the threads they wake run before this one. */
     for (sim_timer *tm; (tm = sim_timerq_peek(&s->timers)) && tm->when <= s->now;)

@@ -167,6 +167,12 @@ sim_config sim_config_default(void);
 struct sim_sched {
     int64_t now;              /* virtual ns; advanced only by the scheduler */
     int64_t cpu_ns;           /* of `now`, the switch intervals charged (CPU time, all threads) */
+    /* A CPU-time alarm: once cpu_ns reaches cpu_due (0: none), on_cpu is
+     * called, right after the interval that got there is charged (before the
+     * timers due by then fire); it sets the next cpu_due itself. */
+    int64_t cpu_due;
+    void (*on_cpu)(void *ud, struct sim_sched *s);
+    void *on_cpu_ud;
     sim_status status;
     sim_config cfg;
     sim_thread *current;      /* running thread, NULL in the host context */

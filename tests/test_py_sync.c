@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 
 #include "py_util.h"
@@ -772,6 +773,108 @@ static void test_signal_handlers_in_main(void)
                "interrupted after the sleep 1.5\n");
 }
 
+/* The interval timers run on the virtual clocks, their signals are the
+ * program's own: signal.alarm and setitimer(ITIMER_REAL) expire at their
+ * virtual instant (a periodic one every interval after), a handler runs in
+ * main and can cut main's join or sleep short with its exception, pause()
+ * waits for one, SIG_IGN drops one, getitimer reads the virtual remainder;
+ * ITIMER_VIRTUAL expires on CPU time (process_time). The values are
+ * python3's where its real timers hit the same instants; before, the
+ * host's timers fired (at wall-clock moments, and the program's SIGALRM
+ * handler replaced the watchdog's). CPython's errors for bad arguments. */
+static void test_itimers_virtual(void)
+{
+    PYT_EXPECT(
+        "import signal, threading, time\n"
+        "T0 = time.monotonic()\n"
+        "def now(): return round(time.monotonic() - T0, 2)\n"
+        "first = [1]\n"
+        "def h(sig, frame):\n"
+        "    print('handler', signal.Signals(sig).name, threading.current_thread().name, now())\n"
+        "    if sig == signal.SIGALRM and first: first.pop(); raise TimeoutError('late')\n"
+        "signal.signal(signal.SIGALRM, h)\n"
+        "print(signal.alarm(2), signal.getitimer(signal.ITIMER_REAL))\n"
+        "t = threading.Thread(target=time.sleep, args=(5,), daemon=True)\n"
+        "t.start()\n"
+        "try: t.join()\n"
+        "except TimeoutError as e: print('join cut', e)\n"
+        "print(signal.alarm(0), now())\n"
+        "print(signal.setitimer(signal.ITIMER_REAL, 0.25, 0.5))\n"
+        "time.sleep(1.3)\n"
+        "v = signal.setitimer(signal.ITIMER_REAL, 0)\n"
+        "print('left', round(v[0], 2), v[1], now())\n"
+        "signal.alarm(1)\n"
+        "signal.pause()\n"
+        "print('after pause', now())\n"
+        "signal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+        "signal.setitimer(signal.ITIMER_REAL, 0.1)\n"
+        "time.sleep(0.3)\n"
+        "print('ignored', signal.getitimer(signal.ITIMER_REAL), signal.getsignal(signal.SIGALRM))\n"
+        "signal.signal(signal.SIGVTALRM, h)\n"
+        "signal.setitimer(signal.ITIMER_VIRTUAL, 0.05)\n"
+        "t0 = time.process_time()\n"
+        "while time.process_time() - t0 < 0.1: pass\n"
+        "print('spun')\n"
+        "for bad in [(signal.setitimer, (0, -1)), (signal.setitimer, (7, 1)),\n"
+        "            (signal.setitimer, (0, '1')), (signal.alarm, (1.5,)),\n"
+        "            (signal.signal, (signal.SIGALRM, 5)), (signal.setitimer, (0, float('nan')))]:\n"
+        "    try: bad[0](*bad[1])\n"
+        "    except Exception as e: print(bad[0].__name__, type(e).__name__, e)\n"
+        "print(signal.alarm(-1), signal.alarm(0))\n",
+        3, 0,
+        "0 (2.0, 0.0)\n"
+        "handler SIGALRM MainThread 2.0\n"
+        "join cut late\n"
+        "0 2.0\n"
+        "(0.0, 0.0)\n"
+        "handler SIGALRM MainThread 2.25\n"
+        "handler SIGALRM MainThread 2.75\n"
+        "handler SIGALRM MainThread 3.25\n"
+        "left 0.45 0.5 3.3\n"
+        "handler SIGALRM MainThread 4.3\n"
+        "after pause 4.3\n"
+        "ignored (0.0, 0.0) 1\n"
+        "handler SIGVTALRM MainThread 4.65\n"
+        "spun\n"
+        "setitimer itimer_error [Errno 22] Invalid argument\n"
+        "setitimer itimer_error [Errno 22] Invalid argument\n"
+        "setitimer TypeError 'str' object cannot be interpreted as an integer\n"
+        "alarm TypeError 'float' object cannot be interpreted as an integer\n"
+        "signal TypeError signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object\n"
+        "setitimer ValueError Invalid value NaN (not a number)\n"
+        "0 4294967295\n");
+}
+
+/* A signal whose default action ends a process ends the run as it would,
+ * status 128 + its number, what printed before kept (as os._exit keeps
+ * it): the program's own raise_signal, kill of itself, abort(), and an
+ * alarm with no handler, at its virtual instant. Before, the engine's
+ * process died of it and threadsim reported its own crash (127). Other
+ * processes do not exist: kill of another pid is ProcessLookupError (the
+ * host's processes are never signalled). */
+static void test_signal_default_ends_run(void)
+{
+    PYT_EXPECT("import signal\nprint('before')\nsignal.raise_signal(signal.SIGTERM)\nprint('after')\n",
+               3, 143, "before\n");
+    PYT_EXPECT("import os, signal\nos.kill(os.getpid(), signal.SIGCHLD)\n"
+               "try: os.kill(12345, 0)\n"
+               "except ProcessLookupError as e: print(e)\n"
+               "try: os.kill(-1, signal.SIGKILL)\n"
+               "except ProcessLookupError as e: print(e)\n"
+               "os.kill(0, signal.SIGUSR1)\nprint('not reached')\n",
+               3, 128 + SIGUSR1, "[Errno 3] No such process\n[Errno 3] No such process\n");
+    PYT_EXPECT("import os\nprint('x')\nos.abort()\n", 3, 128 + SIGABRT, "x\n");
+    PYT_EXPECT("import signal, threading, time\n"
+               "def w():\n"
+               "    while True:\n"
+               "        print('w', time.monotonic())\n"
+               "        time.sleep(0.4)\n"
+               "threading.Thread(target=w, daemon=True).start()\n"
+               "signal.alarm(1)\n"
+               "time.sleep(10)\n",
+               3, 128 + SIGALRM, "w 0.0\nw 0.4\nw 0.8\n");
+}
+
 /* A threading.local's values go when their thread ends (C's _local), not
  * when its Thread object does: joined threads kept in a list no longer
  * keep them (python3's output for this program: the __del__ runs after the
@@ -883,6 +986,8 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_keyboard_interrupt_status_and_native_id),
          TS_TEST(test_cpu_time_excludes_sleeps),
          TS_TEST(test_signal_handlers_in_main),
+         TS_TEST(test_itimers_virtual),
+         TS_TEST(test_signal_default_ends_run),
          TS_TEST(test_local_values_freed_at_thread_end),
          TS_TEST(test_deep_recursion_in_thread),
          TS_TEST(test_stream_buffer), TS_TEST(test_os_write_to_std_fds))

@@ -809,14 +809,40 @@ def _signal_handlers(signal):
     to_main = _thread._threadsim_signal_main
     get_ident = _thread.get_ident
     mine = {}  # signal number -> (wrapper, the program's handler)
+    # The interval timers' signals are the program's own, kept here and in
+    # _thread (cpy_thread.c, "signals on the virtual clock"): the host's
+    # SIGALRM is the watchdog's, and no host timer may reach the program.
+    virtual = {int(signal.SIGALRM), int(signal.SIGVTALRM), int(signal.SIGPROF)}
+    vhandler = {}  # signal number -> the program's handler (absent: SIG_DFL)
+    Handlers = signal.Handlers
 
     def own(sig, h):
         w = mine.get(sig)
         return w[1] if w and h is w[0] else h
 
+    def kind(handler):
+        if handler == Handlers.SIG_IGN:
+            return 1
+        if handler == Handlers.SIG_DFL:
+            return 0
+        if callable(handler):
+            return 2
+        raise TypeError('signal handler must be signal.SIG_IGN, signal.SIG_DFL, '
+                        'or a callable object')
+
     def signal_(signalnum, handler, /):
         if get_ident() != 1:
             raise ValueError('signal only works in main thread of the main interpreter')
+        if isinstance(signalnum, int) and int(signalnum) in virtual:
+            sig = int(signalnum)
+            k = kind(handler)
+            prev = vhandler.pop(sig, Handlers.SIG_DFL)
+            if k == 2:
+                vhandler[sig] = handler
+            elif k == 1:
+                vhandler[sig] = Handlers.SIG_IGN
+            _thread._threadsim_vsig(sig, k)
+            return prev
         if callable(handler):
             def wrapper(signum, frame):
                 if get_ident() == 1:
@@ -832,18 +858,136 @@ def _signal_handlers(signal):
         return prev
 
     def getsignal(signalnum, /):
+        if isinstance(signalnum, int) and int(signalnum) in virtual:
+            return vhandler.get(int(signalnum), Handlers.SIG_DFL)
         return own(int(signalnum), real_getsignal(signalnum))
 
-    for f, real in ((signal_, real_signal), (getsignal, real_getsignal)):
+    # --- the program signalling itself -------------------------------------
+    # raise_signal, os.kill and os.killpg of its own process, pthread_kill,
+    # os.abort: a signal whose disposition is SIG_DFL and whose default
+    # action ends a process ends the run as it would (status 128 + signal,
+    # what a shell reports; the host's process is never killed, which
+    # threadsim would report as its own crash); a stop signal does nothing
+    # (nothing would continue the process); the timers' signals go to their
+    # virtual dispositions; every other case is the real signal, whose
+    # Python handler runs as CPython's does.
+    real_raise = signal.raise_signal
+    ignore_default = {int(signal.SIGCHLD), int(signal.SIGCONT), int(signal.SIGURG),
+                      int(signal.SIGWINCH)}
+    stop = {int(signal.SIGSTOP), int(signal.SIGTSTP), int(signal.SIGTTIN), int(signal.SIGTTOU)}
+    nsig = signal.NSIG
+    deliver = _thread._threadsim_raise
+
+    def to_self(sig):
+        sig = int(sig) if isinstance(sig, int) else sig
+        if not isinstance(sig, int) or not 0 < sig < nsig:
+            return real_raise(sig)  # CPython's errors; 0 sends nothing
+        if sig in virtual:
+            return deliver(sig, _thread_kind(sig))
+        if sig in stop:
+            return None
+        if sig == int(signal.SIGKILL) or (sig not in ignore_default and
+                                           real_getsignal(sig) == Handlers.SIG_DFL):
+            return deliver(sig, 0)
+        return real_raise(sig)
+
+    def _thread_kind(sig):
+        h = vhandler.get(sig, Handlers.SIG_DFL)
+        return kind(h)
+
+    def raise_signal(signalnum, /):
+        return to_self(signalnum)
+
+    # --- interval timers on the virtual clocks -----------------------------
+    ItimerError = signal.ItimerError
+    timers = {int(signal.ITIMER_REAL), int(signal.ITIMER_VIRTUAL), int(signal.ITIMER_PROF)}
+    setit = _thread._threadsim_setitimer
+
+    def us_of(obj):
+        # seconds to whole microseconds, rounded up: CPython's
+        # _PyTime_FromSecondsObject and _PyTime_AsTimeval, ROUND_CEILING
+        if isinstance(obj, float):
+            if obj != obj:
+                raise ValueError('Invalid value NaN (not a number)')
+            d = obj * 1e9
+            if not -9223372036854775808.0 <= d < 9223372036854775808.0:
+                raise OverflowError('timestamp out of range for platform time_t')
+            ns = int(d) if d == int(d) else int(d) + (d > 0)
+        else:
+            ns = _index(obj) * 1000000000
+            if not -2**63 <= ns < 2**63:
+                raise OverflowError('timestamp too large to convert to C _PyTime_t')
+        return -(-ns // 1000)
+
+    def seconds_of(ns):
+        us = ns // 1000  # the kernel's timeval: whole microseconds
+        return us // 1000000 + (us % 1000000) / 1000000.0
+
+    def setitimer(which, seconds, interval=0.0, /):
+        which = _c_int(which)
+        value, every = us_of(seconds), us_of(interval)
+        if which not in timers or value < 0 or every < 0:
+            raise ItimerError(22, 'Invalid argument')
+        ov, oi = setit(which, value * 1000, every * 1000)
+        return seconds_of(ov), seconds_of(oi)
+
+    def getitimer(which, /):
+        which = _c_int(which)
+        if which not in timers:
+            raise ItimerError(22, 'Invalid argument')
+        ov, oi = setit(which)
+        return seconds_of(ov), seconds_of(oi)
+
+    def alarm(seconds, /):
+        seconds = _c_int(seconds) & 0xFFFFFFFF  # alarm() takes an unsigned int
+        ov, _ = setit(0, seconds * 1000000000, 0)
+        us = ov // 1000
+        sec, usec = divmod(us, 1000000)
+        # glibc's alarm(): the old timer's seconds, rounded to nearest, and
+        # at least 1 while one was armed
+        return sec + ((sec == 0 and usec != 0) or usec >= 500000)
+
+    def pause():
+        return _thread._threadsim_pause()
+
+    def siginterrupt(signalnum, flag, /):
+        if isinstance(signalnum, int) and int(signalnum) in virtual:
+            _c_int(flag)
+            return None
+        return real_siginterrupt(signalnum, flag)
+
+    real_siginterrupt = signal.siginterrupt
+    for f, real in ((signal_, real_signal), (getsignal, real_getsignal),
+                    (raise_signal, signal.raise_signal), (setitimer, signal.setitimer),
+                    (getitimer, signal.getitimer), (alarm, signal.alarm),
+                    (pause, signal.pause), (siginterrupt, signal.siginterrupt)):
         f.__name__ = f.__qualname__ = real.__name__
         f.__doc__ = real.__doc__
         f.__module__ = 'signal'
         f.__code__ = f.__code__.replace(co_name=real.__name__, co_qualname=real.__name__)
-    signal.signal, signal.getsignal = signal_, getsignal
+        setattr(signal, real.__name__, f)
+    # os.abort(): SIGABRT, which a handler cannot stop
+    return to_self, lambda: deliver(int(signal.SIGABRT), 0)
 
 
-_signal_handlers(signal)
+def _index(obj):
+    import operator
+    return operator.index(obj)
+
+
+def _c_int(obj):
+    """An argument CPython parses as a C int ("i")."""
+    if isinstance(obj, float):
+        raise TypeError("'float' object cannot be interpreted as an integer")
+    v = _index(obj)
+    if not -2**31 <= v < 2**31:
+        raise OverflowError('Python int too large to convert to C int')
+    return v
+
+
+_signal_to_self, _abort = _signal_handlers(signal)
 signal.signal(signal.SIGINT, signal.default_int_handler)
+_NSIG = signal.NSIG
 del signal
 
 # --- randomness from the run's seed -----------------------------------------------
@@ -896,15 +1040,41 @@ def getppid():
 
 
 def kill(pid, sig, /):
-    if pid == _VPID:
-        pid = _real_getpid()
-    elif pid == _VPPID:
+    pid, sig = _c_pid(pid), _c_int(sig)
+    if pid == _VPPID:
         raise PermissionError(1, "threadsim: the parent process may not be signalled")
-    return _real_kill(pid, sig)
+    if pid not in (_VPID, 0):
+        # the simulated machine runs no other process (kill(-1) spares the
+        # caller); a host process is never signalled
+        raise ProcessLookupError(3, 'No such process')
+    if sig == 0:
+        return None
+    if not 0 < sig < _NSIG:
+        raise OSError(22, 'Invalid argument')
+    return _signal_to_self(sig)
 
 
-kill.__doc__ = _real_kill.__doc__
-os.getpid, os.getppid, os.kill = getpid, getppid, kill
+def killpg(pgid, sig, /):
+    pgid, sig = _c_pid(pgid), _c_int(sig)
+    if pgid != os.getpgrp() and pgid != 0:
+        raise ProcessLookupError(3, 'No such process')
+    return kill(_VPID, sig)
+
+
+def abort():
+    _abort()
+
+
+def _c_pid(obj):
+    """A pid_t argument, as CPython parses it ("i")."""
+    return _c_int(obj)
+
+
+for _f, _real in ((kill, os.kill), (killpg, os.killpg), (abort, os.abort)):
+    _f.__doc__ = _real.__doc__
+    _f.__module__ = 'posix'
+os.getpid, os.getppid, os.kill, os.killpg, os.abort = getpid, getppid, kill, killpg, abort
+del _f, _real
 
 # --- the machine: its CPUs and its name ------------------------------------
 # os.cpu_count() sizes a program's pools (ThreadPoolExecutor() makes
@@ -1075,6 +1245,7 @@ def pthread_getcpuclockid(thread_id, /, _clock=_time_mod.CLOCK_THREAD_CPUTIME_ID
 
 
 def pthread_kill(thread_id, signalnum, /, _raise=_signal_mod.raise_signal):
+    # (raise_signal is the program's signalling of itself: _signal_handlers)
     _live_ident(thread_id)
     if signalnum != 0:
         _raise(signalnum)  # the one OS thread; Python runs handlers in the main thread

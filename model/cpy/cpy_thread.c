@@ -646,8 +646,10 @@ static PyObject *mod_stack_size(PyObject *mod, PyObject *args)
  * the main thread": its Python handler runs there, unless the signal is
  * SIG_IGN or SIG_DFL (then nothing happens). Called by main, the handler
  * runs at once (CPython checks right after the call); from another thread,
- * when main next runs: a line, or its return from a wait. */
-static int interrupt__sig;
+ * when main next runs: a line, or its return from a wait. Signals pending
+ * together run their handlers in signal-number order, as CPython's
+ * PyErr_CheckSignals does. */
+static uint64_t interrupt__pending; /* bit sig - 1: a signal whose handler is due */
 
 static PyObject *interrupt__handler(int sig)
 {
@@ -673,17 +675,41 @@ int cpy_interrupt_deliver(void)
     if (!thr || thr->ts != cpy.main_ts)
         return 0;
     cpy.interrupt_main = false;
-    PyObject *h = interrupt__handler(interrupt__sig);
-    if (!h)
-        return 0;
-    /* main's frame, where CPython's handler would find it */
-    PyObject *f = (PyObject *)PyEval_GetFrame(); /* borrowed */
-    PyObject *r = PyObject_CallFunction(h, "iO", interrupt__sig, f ? f : Py_None);
-    Py_DECREF(h);
-    if (!r)
-        return -1;
-    Py_DECREF(r);
+    while (interrupt__pending) {
+        int sig = __builtin_ctzll(interrupt__pending) + 1;
+        interrupt__pending &= interrupt__pending - 1;
+        PyObject *h = interrupt__handler(sig);
+        if (!h)
+            continue;
+        /* main's frame, where CPython's handler would find it */
+        PyObject *f = (PyObject *)PyEval_GetFrame(); /* borrowed */
+        PyObject *r = PyObject_CallFunction(h, "iO", sig, f ? f : Py_None);
+        Py_DECREF(h);
+        if (!r) {
+            /* the others stay due, for main's next check */
+            cpy.interrupt_main = interrupt__pending != 0;
+            return -1;
+        }
+        Py_DECREF(r);
+    }
     return 0;
+}
+
+/* A signal for main's handler: due, and main waiting (sleep, lock, join,
+ * Condition, pause...) is woken, as a signal interrupts its system call;
+ * its wait then runs the handler. No Python is run here (a virtual
+ * timer's expiry calls it from the scheduler). */
+static void interrupt__wake_main(int sig)
+{
+    interrupt__pending |= 1ull << (sig - 1);
+    cpy.interrupt_main = true;
+    model_thread *mt = cpy.in_run ? model_main_thread() : NULL;
+    if (mt && mt->st->state == SIM_T_BLOCKED) {
+        if (mt->wq)
+            model__waitq_remove(mt->wq, mt);
+        cpy_io_flush();
+        sim_wake(model_sched(), mt->st, "interrupt", SIM_NONE);
+    }
 }
 
 /* interrupt_main(signum): the handler runs in main when it next runs; a
@@ -699,21 +725,14 @@ static PyObject *interrupt__pend(PyObject *args, PyObject *kw, const char *fmt, 
         PyErr_SetString(PyExc_ValueError, "signal number out of range");
         return NULL;
     }
-    interrupt__sig = sig;
-    cpy.interrupt_main = true;
+    if (wake) {
+        interrupt__wake_main(sig);
+    } else {
+        interrupt__pending |= 1ull << (sig - 1);
+        cpy.interrupt_main = true;
+    }
     if (cpy_interrupt_deliver() < 0)
         return NULL;
-    if (!wake)
-        Py_RETURN_NONE;
-    /* a signal: main waiting (sleep, lock, join, Condition...) is woken, as
-     * a signal interrupts its system call; its wait then runs the handler */
-    model_thread *mt = cpy.interrupt_main && cpy.in_run ? model_main_thread() : NULL;
-    if (mt && mt->st->state == SIM_T_BLOCKED) {
-        if (mt->wq)
-            model__waitq_remove(mt->wq, mt);
-        cpy_io_flush();
-        sim_wake(model_sched(), mt->st, "interrupt", SIM_NONE);
-    }
     Py_RETURN_NONE;
 }
 
@@ -729,6 +748,215 @@ static PyObject *mod_signal_main(PyObject *mod, PyObject *args)
 {
     (void)mod;
     return interrupt__pend(args, NULL, "i:_threadsim_signal_main", true);
+}
+
+/* ---- signals on the virtual clock -------------------------------------------------
+ *
+ * The interval timers (signal.setitimer, signal.alarm) run on the virtual
+ * clocks, never the host's: ITIMER_REAL on the monotonic clock (a timer of
+ * the engine's queue, so it is a timed event like a sleep's end, ordered
+ * with them by (due time, arming order), and a choice for the explorer
+ * when due with another), ITIMER_VIRTUAL and ITIMER_PROF on the process's
+ * CPU time (the switch intervals charged, time.process_time()), checked
+ * each time CPU time moves. Their signals (SIGALRM, SIGVTALRM, SIGPROF) are
+ * the program's own: their dispositions are kept here and by bootstrap.py
+ * (the host's SIGALRM is the watchdog's), so a host timer can never reach
+ * the program. An expiry does what the kernel's signal would: a Python
+ * handler runs in main (main waiting is woken), SIG_IGN does nothing, and
+ * SIG_DFL ends the process as the signal would, with the status a shell
+ * reports for it, 128 + the signal's number (the events so far sent first,
+ * as os._exit does). A periodic timer's next expiry is its last due time
+ * plus its interval, as the kernel's. */
+enum { VSIG_DFL, VSIG_IGN, VSIG_HANDLER };
+static uint8_t vsig_kind[NSIG]; /* the program's disposition of SIGALRM, SIGVTALRM, SIGPROF */
+
+typedef struct vitimer {
+    sim_timer tm;             /* ITIMER_REAL: in the engine's queue */
+    bool inited;
+    int64_t due;              /* the CPU timers: due at this process CPU time; 0 unarmed */
+    int64_t interval;         /* ns, 0 for one expiry */
+} vitimer;
+static vitimer vit[3];
+static const int vit_sig[3] = {SIGALRM, SIGVTALRM, SIGPROF};
+
+/* The signal `sig` arrives for the process (a timer's expiry, the
+ * program's raise_signal or kill of itself): `kind` is its disposition. */
+static void vsig__arrive(int sig, int kind)
+{
+    if (kind == VSIG_IGN)
+        return;
+    if (kind == VSIG_HANDLER) {
+        interrupt__wake_main(sig);
+        return;
+    }
+    cpy_exit_now(128 + sig);
+}
+
+/* A periodic timer last due at `due`: its first expiry after `now`
+ * (saturating at the end of time). */
+static int64_t vit__next(int64_t due, int64_t interval, int64_t now)
+{
+    int64_t k = now >= due ? (now - due) / interval + 1 : 1, step;
+    if (__builtin_mul_overflow(k, interval, &step))
+        return SIM_TIME_END;
+    return sim_time_add(due, step);
+}
+
+static void vit__real_fire(sim_timer *tm, void *ud)
+{
+    (void)ud;
+    vitimer *v = &vit[0];
+    if (v->interval > 0) {
+        /* the next expiry after now: expiries the clock passed at once (a
+         * switch interval charged) are one signal, as the kernel folds
+         * overruns */
+        sim_sched *s = model_sched();
+        (void)sim_timerq_arm(&s->timers, &v->tm, vit__next(tm->when, v->interval, s->now));
+    }
+    vsig__arrive(SIGALRM, vsig_kind[SIGALRM]);
+}
+
+/* The CPU timers due by `cpu_ns` expire (the engine's hook, called each
+ * time process CPU time moves). */
+static void vit__cpu(void *ud, sim_sched *s)
+{
+    (void)ud;
+    for (int w = 1; w <= 2; w++) {
+        vitimer *v = &vit[w];
+        if (!v->due || s->cpu_ns < v->due)
+            continue;
+        if (v->interval > 0) {
+            /* every expiry that fell within the interval charged counts once,
+             * as the kernel folds overruns into one signal */
+            v->due = vit__next(v->due, v->interval, s->cpu_ns);
+        } else {
+            v->due = 0;
+        }
+        vsig__arrive(vit_sig[w], vsig_kind[vit_sig[w]]);
+    }
+    int64_t next = 0;
+    for (int w = 1; w <= 2; w++)
+        if (vit[w].due && (!next || vit[w].due < next))
+            next = vit[w].due;
+    s->cpu_due = next;
+}
+
+/* The remaining time and interval of timer `which`, in ns. */
+static void vit__get(int which, int64_t *value, int64_t *interval)
+{
+    sim_sched *s = model_sched();
+    vitimer *v = &vit[which];
+    *value = 0;
+    *interval = v->interval;
+    if (which == 0) {
+        if (v->inited && sim_timer_armed(&v->tm))
+            *value = v->tm.when - s->now;
+    } else if (v->due) {
+        *value = v->due - s->cpu_ns;
+    }
+    if (*value <= 0 && (which == 0 ? v->inited && sim_timer_armed(&v->tm) : v->due != 0))
+        *value = 1000; /* armed and due now: the kernel says 1 us */
+}
+
+/* _threadsim_setitimer(which, value_ns, interval_ns) -> (old value, old
+ * interval) in ns; _threadsim_setitimer(which) reads them only. bootstrap.py
+ * converts seconds to whole microseconds and back as CPython and the
+ * kernel do. */
+static PyObject *mod_setitimer(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    int which;
+    long long value = -1, interval = 0;
+    if (!PyArg_ParseTuple(args, "i|LL:_threadsim_setitimer", &which, &value, &interval))
+        return NULL;
+    if (which < 0 || which > 2 || !cpy.in_run) {
+        PyErr_SetString(PyExc_ValueError, "threadsim: no such timer");
+        return NULL;
+    }
+    int64_t ov, oi;
+    vit__get(which, &ov, &oi);
+    if (value >= 0) {
+        sim_sched *s = model_sched();
+        vitimer *v = &vit[which];
+        v->interval = value > 0 ? interval : 0;
+        if (which == 0) {
+            if (!v->inited) {
+                sim_timer_init(&v->tm, vit__real_fire, NULL);
+                v->inited = true;
+            }
+            sim_timerq_cancel(&s->timers, &v->tm);
+            if (value > 0 && sim_timerq_arm(&s->timers, &v->tm, sim_time_add(s->now, value)) != 0)
+                return PyErr_NoMemory();
+            cpy_trace_update(); /* a timer pending: time moves with the steps */
+        } else {
+            v->due = value > 0 ? sim_time_add(s->cpu_ns, value) : 0;
+            vit__cpu(NULL, s); /* the hook's next due time */
+            s->on_cpu = vit__cpu;
+            s->on_cpu_ud = NULL;
+        }
+    }
+    return Py_BuildValue("LL", (long long)ov, (long long)oi);
+}
+
+/* _threadsim_vsig(sig, kind): the program's disposition of SIGALRM,
+ * SIGVTALRM or SIGPROF (0 SIG_DFL, 1 SIG_IGN, 2 a Python handler). */
+static PyObject *mod_vsig(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    int sig, kind;
+    if (!PyArg_ParseTuple(args, "ii:_threadsim_vsig", &sig, &kind))
+        return NULL;
+    if (sig < 1 || sig >= NSIG || kind < 0 || kind > 2) {
+        PyErr_SetString(PyExc_ValueError, "threadsim: bad signal disposition");
+        return NULL;
+    }
+    vsig_kind[sig] = (uint8_t)kind;
+    Py_RETURN_NONE;
+}
+
+/* _threadsim_raise(sig, kind): the program signals itself (raise_signal,
+ * kill of its own process) with a signal whose disposition is `kind`:
+ * SIG_DFL of a signal that ends a process ends the run as that signal
+ * would; a handler runs in main (at once when main raised it). */
+static PyObject *mod_raise(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    int sig, kind;
+    if (!PyArg_ParseTuple(args, "ii:_threadsim_raise", &sig, &kind))
+        return NULL;
+    if (sig < 1 || sig >= NSIG || kind < 0 || kind > 2) {
+        PyErr_SetString(PyExc_ValueError, "signal number out of range");
+        return NULL;
+    }
+    if (!cpy.in_run) {
+        if (kind == VSIG_DFL)
+            cpy_exit_now(128 + sig);
+        Py_RETURN_NONE;
+    }
+    vsig__arrive(sig, kind);
+    if (cpy_interrupt_deliver() < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* _threadsim_pause(): signal.pause(): the calling thread waits until a
+ * signal's handler is due in main (then main runs it, and returns). */
+static PyObject *mod_pause(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    if (!cpy.in_run)
+        Py_RETURN_NONE;
+    cpy_io_flush();
+    if (!cpy.interrupt_main) {
+        PyThreadState *ts = cpy_leave();
+        sim_sched *s = model_sched();
+        (void)sim_block(s, "signal.pause", SIM_NONE, "a signal", SIM_FOREVER);
+        cpy_back(ts);
+    }
+    if (cpy_interrupt_deliver() < 0)
+        return NULL;
+    Py_RETURN_NONE;
 }
 
 static PyObject *mod_exit(PyObject *mod, PyObject *unused)
@@ -758,6 +986,10 @@ static PyMethodDef mod_methods[] = {
     {"stack_size", mod_stack_size, METH_VARARGS, NULL},
     {"interrupt_main", (PyCFunction)(void (*)(void))mod_interrupt_main, METH_VARARGS | METH_KEYWORDS, NULL},
     {"_threadsim_signal_main", mod_signal_main, METH_VARARGS, NULL},
+    {"_threadsim_setitimer", mod_setitimer, METH_VARARGS, NULL},
+    {"_threadsim_vsig", mod_vsig, METH_VARARGS, NULL},
+    {"_threadsim_raise", mod_raise, METH_VARARGS, NULL},
+    {"_threadsim_pause", mod_pause, METH_NOARGS, NULL},
     {"exit", mod_exit, METH_NOARGS, NULL},
     {"exit_thread", mod_exit, METH_NOARGS, NULL},
     {"daemon_threads_allowed", mod_true, METH_NOARGS, NULL},
