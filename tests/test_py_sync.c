@@ -773,6 +773,27 @@ static void test_signal_handlers_in_main(void)
                "interrupted after the sleep 1.5\n");
 }
 
+/* A signal that arrives for main while main is ready (not waiting) has
+ * its handler run at main's next eval-breaker point, in any code: here in
+ * threading's join, before join returns (one of python3's outputs, where
+ * both signals come before main runs again, so the handler runs once;
+ * python3 also runs it before or during "worker sent"). Before, it waited
+ * for the program's own next loop pass or call, after "joined", which
+ * python3 never prints. */
+static void test_signal_handler_at_next_breaker(void)
+{
+    PYT_EXPECT("import os, signal, threading\n"
+               "def h(s, f): print('got', signal.Signals(s).name, threading.current_thread().name)\n"
+               "signal.signal(signal.SIGUSR2, h)\n"
+               "def w():\n"
+               "    signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR2)\n"
+               "    os.kill(os.getpid(), signal.SIGUSR2)\n"
+               "    print('worker sent')\n"
+               "t = threading.Thread(target=w, name='W'); t.start(); t.join()\n"
+               "print('joined')\n",
+               3, 0, "worker sent\ngot SIGUSR2 MainThread\njoined\n");
+}
+
 /* The interval timers run on the virtual clocks, their signals are the
  * program's own: signal.alarm and setitimer(ITIMER_REAL) expire at their
  * virtual instant (a periodic one every interval after), a handler runs in
@@ -986,6 +1007,7 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_keyboard_interrupt_status_and_native_id),
          TS_TEST(test_cpu_time_excludes_sleeps),
          TS_TEST(test_signal_handlers_in_main),
+         TS_TEST(test_signal_handler_at_next_breaker),
          TS_TEST(test_itimers_virtual),
          TS_TEST(test_signal_default_ends_run),
          TS_TEST(test_local_values_freed_at_thread_end),

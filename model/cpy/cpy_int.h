@@ -78,6 +78,9 @@ PyObject *cpy_thread_module(void);
 /* A pending interrupt_main() for the main thread, if it is the one running:
  * its signal handler is called; -1 with its exception set. */
 int cpy_interrupt_deliver(void);
+/* Main (state `ts`) runs again: a handler due is queued for its next
+ * eval-breaker point. */
+void cpy_interrupt_queue(PyThreadState *ts);
 /* The main thread's per-thread state. */
 cpy_thr *cpy_thr_current(void);
 void cpy_thr_init_main(void);

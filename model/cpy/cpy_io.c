@@ -43,8 +43,11 @@ void cpy_back(PyThreadState *ts)
         cpy.zombie = NULL;
         cpy_ts_delete(z);
     }
-    if (cpy.in_run)
+    if (cpy.in_run) {
         cpy_trace_update();
+        if (cpy.interrupt_main)
+            cpy_interrupt_queue(ts);
+    }
 }
 
 /* ---- output streams ----------------------------------------------------------- */

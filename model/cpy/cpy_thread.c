@@ -695,6 +695,27 @@ int cpy_interrupt_deliver(void)
     return 0;
 }
 
+/* A handler due when main comes back (it was ready, not waiting, when the
+ * signal came, or the signal came during its own switch point): it runs at
+ * main's next eval-breaker point (a function's entry, a loop's back-edge,
+ * in any code, the standard library's too), where CPython would run it,
+ * as one of CPython's pending calls. */
+static bool interrupt__queued;
+
+static int interrupt__pending_call(void *arg)
+{
+    (void)arg;
+    interrupt__queued = false;
+    return cpy.in_run ? cpy_interrupt_deliver() : 0; /* not main: its next return queues it again */
+}
+
+void cpy_interrupt_queue(PyThreadState *ts)
+{
+    if (cpy.interrupt_main && ts == cpy.main_ts && !interrupt__queued &&
+        Py_AddPendingCall(interrupt__pending_call, NULL) == 0)
+        interrupt__queued = true;
+}
+
 /* A signal for main's handler: due, and main waiting (sleep, lock, join,
  * Condition, pause...) is woken, as a signal interrupts its system call;
  * its wait then runs the handler. No Python is run here (a virtual
