@@ -894,6 +894,16 @@ static void test_signal_default_ends_run(void)
                "signal.alarm(1)\n"
                "time.sleep(10)\n",
                3, 128 + SIGALRM, "w 0.0\nw 0.4\nw 0.8\n");
+    /* the end is in the trace at its instant (os._exit's run ends at its
+     * last event; a timer's signal after it) */
+    char *out = NULL, *full = NULL;
+    CU_ASSERT_EQUAL(pyt_run_opts("import signal, time\nsignal.alarm(2)\ntime.sleep(9)\n", 3, NULL,
+                                 NULL, &out, &full),
+                    128 + SIGALRM);
+    CU_ASSERT_PTR_NOT_NULL(full ? strstr(full, "2.000000000") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(full ? strstr(full, "SIGALRM ends the process") : NULL);
+    free(out);
+    free(full);
 }
 
 /* A threading.local's values go when their thread ends (C's _local), not

@@ -2295,10 +2295,14 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
             fprintf(stderr, "threadsim: the Python engine died (signal %d: %s) after event %llu\n",
                     WTERMSIG(ws), strsignal(WTERMSIG(ws)), (unsigned long long)last.seq);
         } else if (WIFEXITED(ws) && WEXITSTATUS(ws) != 0) {
-            /* the program's os._exit(n), or the engine's own failure */
+            /* the program's os._exit(n) or a signal it sent itself (128 +
+             * the signal), or the engine's own failure */
             status = WEXITSTATUS(ws);
-            if (status != MODEL_EXIT_INTERNAL)
+            if (status != MODEL_EXIT_INTERNAL) {
                 out.outcome = MODEL_OUT_EXIT;
+                out.end_time = last.time; /* the last event's is the end's */
+                out.events = last.seq;
+            }
         } else {
             fprintf(stderr, "threadsim: the Python engine ended without a result\n");
         }

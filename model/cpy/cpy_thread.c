@@ -810,6 +810,18 @@ static void vsig__arrive(int sig, int kind)
         interrupt__wake_main(sig);
         return;
     }
+    /* the end, in the trace at its instant: a note, as os._exit has none */
+    if (cpy.in_run) {
+        /* (a partial line the program left unflushed is lost, as in os._exit) */
+        char text[64];
+        const char *ab = sigabbrev_np(sig);
+        int len = snprintf(text, sizeof text, "SIG%s ends the process", ab ? ab : "?");
+        sim_sched *s = model_sched();
+        sim_event ev = {.kind = SIM_EV_NOTE, .thread = s->current ? s->current->id : SIM_NONE,
+                        .other = SIM_NONE, .obj = SIM_NONE, .reason = "signal", .text = text,
+                        .len = (size_t)len};
+        sim_emit(s, &ev);
+    }
     cpy_exit_now(128 + sig);
 }
 
