@@ -529,6 +529,21 @@ static void test_machine_fixed(void)
                "[Errno 3] No such process\n");
 }
 
+/* _thread has CPython 3.11's names: none of 3.12's (daemon_threads_allowed,
+ * the `lock` alias), none of the engine's own (the bootstrap takes its
+ * functions and removes them); only _excepthook and _ExceptHookArgs are
+ * missing (threading then uses its own Python version of the hook). */
+static void test_thread_module_names(void)
+{
+    PYT_EXPECT("import _thread\n"
+               "print(sorted(n for n in dir(_thread) if not n.startswith('__')))\n",
+               3, 0,
+               "['LockType', 'RLock', 'TIMEOUT_MAX', '_count', '_local', '_set_sentinel', "
+               "'allocate', 'allocate_lock', 'error', 'exit', 'exit_thread', 'get_ident', "
+               "'get_native_id', 'interrupt_main', 'stack_size', 'start_new', "
+               "'start_new_thread']\n");
+}
+
 /* What else read the host's clocks or state is the virtual machine's:
  * uuid1 (its time on the virtual clock, 2024-01-01 plus the CPU time
  * charged; the node the machine's), os.times and resource.getrusage (CPU
@@ -628,7 +643,7 @@ static void test_sqlite_on_memory_limit(void)
     free(b);
 }
 
-TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit),
+TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit),
          TS_TEST(test_time_sleep_errors), TS_TEST(test_sleepers_interleave),
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),

@@ -807,6 +807,7 @@ def _signal_handlers(signal):
     import _thread
     real_signal, real_getsignal = signal.signal, signal.getsignal
     to_main = _thread._threadsim_signal_main
+    set_vsig, pause_ = _thread._threadsim_vsig, _thread._threadsim_pause
     get_ident = _thread.get_ident
     mine = {}  # signal number -> (wrapper, the program's handler)
     # The interval timers' signals are the program's own, kept here and in
@@ -841,7 +842,7 @@ def _signal_handlers(signal):
                 vhandler[sig] = handler
             elif k == 1:
                 vhandler[sig] = Handlers.SIG_IGN
-            _thread._threadsim_vsig(sig, k)
+            set_vsig(sig, k)
             return prev
         if callable(handler):
             def wrapper(signum, frame):
@@ -948,7 +949,7 @@ def _signal_handlers(signal):
         return sec + ((sec == 0 and usec != 0) or usec >= 500000)
 
     def pause():
-        return _thread._threadsim_pause()
+        return pause_()
 
     def siginterrupt(signalnum, flag, /):
         if isinstance(signalnum, int) and int(signalnum) in virtual:
@@ -986,6 +987,11 @@ def _c_int(obj):
 
 
 _signal_to_self, _abort = _signal_handlers(signal)
+# (the engine's own functions leave _thread: its names are CPython's)
+import _thread
+for _ts_name in [n for n in dir(_thread) if n.startswith('_threadsim_')]:
+    delattr(_thread, _ts_name)
+del _ts_name
 signal.signal(signal.SIGINT, signal.default_int_handler)
 _NSIG = signal.NSIG
 del signal

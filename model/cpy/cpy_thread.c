@@ -1000,13 +1000,6 @@ static PyObject *mod_exit(PyObject *mod, PyObject *unused)
     return NULL;
 }
 
-static PyObject *mod_true(PyObject *mod, PyObject *unused)
-{
-    (void)mod;
-    (void)unused;
-    Py_RETURN_TRUE;
-}
-
 static PyMethodDef mod_methods[] = {
     {"start_new_thread", mod_start_new_thread, METH_VARARGS, NULL},
     {"start_new", mod_start_new_thread, METH_VARARGS, NULL},
@@ -1025,7 +1018,6 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_pause", mod_pause, METH_NOARGS, NULL},
     {"exit", mod_exit, METH_NOARGS, NULL},
     {"exit_thread", mod_exit, METH_NOARGS, NULL},
-    {"daemon_threads_allowed", mod_true, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1114,11 +1106,9 @@ PyObject *cpy_thread_module(void)
     if (!m)
         return NULL;
     Py_INCREF(cpy_lock_type);
-    Py_INCREF(cpy_lock_type);
     Py_INCREF(cpy_rlock_type);
     Py_INCREF(PyExc_RuntimeError);
     if (PyModule_AddObject(m, "LockType", (PyObject *)cpy_lock_type) < 0 ||
-        PyModule_AddObject(m, "lock", (PyObject *)cpy_lock_type) < 0 ||
         PyModule_AddObject(m, "RLock", (PyObject *)cpy_rlock_type) < 0 ||
         PyModule_AddObject(m, "error", PyExc_RuntimeError) < 0 ||
         PyModule_AddObject(m, "TIMEOUT_MAX", PyFloat_FromDouble(9223372036.0)) < 0) {
