@@ -885,6 +885,17 @@ static void test_signal_default_ends_run(void)
                "os.kill(0, signal.SIGUSR1)\nprint('not reached')\n",
                3, 128 + SIGUSR1, "[Errno 3] No such process\n[Errno 3] No such process\n");
     PYT_EXPECT("import os\nprint('x')\nos.abort()\n", 3, 128 + SIGABRT, "x\n");
+    /* the engine's own SIGSEGV handler is not the program's: the default ends it */
+    PYT_EXPECT("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n", 3, 128 + SIGSEGV, "");
+    /* python3 ignores SIGPIPE and SIGXFSZ; a C handler (faulthandler's) is
+     * the host's disposition: the real signal is raised, the run goes on */
+    PYT_EXPECT("import os, signal, faulthandler\n"
+               "print(signal.getsignal(signal.SIGPIPE), signal.getsignal(signal.SIGXFSZ))\n"
+               "os.kill(os.getpid(), signal.SIGPIPE)\n"
+               "faulthandler.register(signal.SIGUSR1, file=open(os.devnull, 'w'))\n"
+               "os.kill(os.getpid(), signal.SIGUSR1)\n"
+               "print('alive')\n",
+               3, 0, "1 1\nalive\n");
     PYT_EXPECT("import signal, threading, time\n"
                "def w():\n"
                "    while True:\n"

@@ -873,11 +873,8 @@ def _signal_handlers(signal):
     # virtual dispositions; every other case is the real signal, whose
     # Python handler runs as CPython's does.
     real_raise = signal.raise_signal
-    ignore_default = {int(signal.SIGCHLD), int(signal.SIGCONT), int(signal.SIGURG),
-                      int(signal.SIGWINCH)}
-    stop = {int(signal.SIGSTOP), int(signal.SIGTSTP), int(signal.SIGTTIN), int(signal.SIGTTOU)}
     nsig = signal.NSIG
-    deliver = _thread._threadsim_raise
+    deliver, kill_self = _thread._threadsim_raise, _thread._threadsim_kill_self
 
     def to_self(sig):
         sig = int(sig) if isinstance(sig, int) else sig
@@ -885,11 +882,8 @@ def _signal_handlers(signal):
             return real_raise(sig)  # CPython's errors; 0 sends nothing
         if sig in virtual:
             return deliver(sig, _thread_kind(sig))
-        if sig in stop:
+        if kill_self(sig):
             return None
-        if sig == int(signal.SIGKILL) or (sig not in ignore_default and
-                                           real_getsignal(sig) == Handlers.SIG_DFL):
-            return deliver(sig, 0)
         return real_raise(sig)
 
     def _thread_kind(sig):
@@ -993,6 +987,10 @@ for _ts_name in [n for n in dir(_thread) if n.startswith('_threadsim_')]:
     delattr(_thread, _ts_name)
 del _ts_name
 signal.signal(signal.SIGINT, signal.default_int_handler)
+# python3 ignores these two (a write to a closed pipe, or past the file size
+# limit, raises OSError instead of ending the process)
+signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 _NSIG = signal.NSIG
 del signal
 

@@ -81,6 +81,10 @@ int cpy_interrupt_deliver(void);
 /* Main (state `ts`) runs again: a handler due is queued for its next
  * eval-breaker point. */
 void cpy_interrupt_queue(PyThreadState *ts);
+/* `sa` is the engine's own handler of SIGSEGV and SIGBUS (a green thread's
+ * stack faults): for the program, those signals are at their default. */
+struct sigaction;
+bool cpy_engine_fault_handler(const struct sigaction *sa);
 /* The main thread's per-thread state. */
 cpy_thr *cpy_thr_current(void);
 void cpy_thr_init_main(void);

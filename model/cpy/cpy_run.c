@@ -317,6 +317,11 @@ static void child__on_fault(int sig, siginfo_t *si, void *uc)
     _exit(MODEL_EXIT_INTERNAL);
 }
 
+bool cpy_engine_fault_handler(const struct sigaction *sa)
+{
+    return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == child__on_fault;
+}
+
 static void child__fault_handlers(void)
 {
     static char altstack[1 << 16];

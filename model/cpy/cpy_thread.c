@@ -802,6 +802,8 @@ static const int vit_sig[3] = {SIGALRM, SIGVTALRM, SIGPROF};
 
 /* The signal `sig` arrives for the process (a timer's expiry, the
  * program's raise_signal or kill of itself): `kind` is its disposition. */
+static _Noreturn void vsig__end(int sig);
+
 static void vsig__arrive(int sig, int kind)
 {
     if (kind == VSIG_IGN)
@@ -810,6 +812,12 @@ static void vsig__arrive(int sig, int kind)
         interrupt__wake_main(sig);
         return;
     }
+    vsig__end(sig);
+}
+
+/* The process ends as signal `sig` would end it. */
+static _Noreturn void vsig__end(int sig)
+{
     /* the end, in the trace at its instant: a note, as os._exit has none */
     if (cpy.in_run) {
         /* (a partial line the program left unflushed is lost, as in os._exit) */
@@ -972,6 +980,38 @@ static PyObject *mod_raise(PyObject *mod, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* _threadsim_kill_self(sig): the program sends itself `sig`, not one of
+ * the timers' signals. The host's disposition decides, as the kernel's
+ * would: at its default (or the engine's own fault handler, which the
+ * program does not see), a signal that ends a process ends the run (status
+ * 128 + sig), one ignored by default or a stop signal does nothing, and
+ * True is returned; anything else (a Python handler, SIG_IGN, a C
+ * handler such as faulthandler's) returns False: the caller raises the
+ * real signal. */
+static PyObject *mod_kill_self(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    int sig;
+    if (!PyArg_ParseTuple(args, "i:_threadsim_kill_self", &sig))
+        return NULL;
+    if (sig < 1 || sig >= NSIG)
+        Py_RETURN_FALSE;
+    struct sigaction sa;
+    bool dfl = sig == SIGKILL || sig == SIGSTOP;
+    if (!dfl && sigaction(sig, NULL, &sa) == 0)
+        dfl = (!(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_DFL) ||
+              ((sig == SIGSEGV || sig == SIGBUS) && cpy_engine_fault_handler(&sa));
+    if (!dfl)
+        Py_RETURN_FALSE;
+    switch (sig) {
+    case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:   /* ignored by default */
+    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:   /* nothing would continue it */
+        Py_RETURN_TRUE;
+    default:
+        vsig__end(sig);
+    }
+}
+
 /* _threadsim_pause(): signal.pause(): the calling thread waits until a
  * signal's handler is due in main (then main runs it, and returns). */
 static PyObject *mod_pause(PyObject *mod, PyObject *unused)
@@ -1016,6 +1056,7 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_vsig", mod_vsig, METH_VARARGS, NULL},
     {"_threadsim_raise", mod_raise, METH_VARARGS, NULL},
     {"_threadsim_pause", mod_pause, METH_NOARGS, NULL},
+    {"_threadsim_kill_self", mod_kill_self, METH_VARARGS, NULL},
     {"exit", mod_exit, METH_NOARGS, NULL},
     {"exit_thread", mod_exit, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
