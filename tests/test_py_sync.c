@@ -794,6 +794,79 @@ static void test_signal_handler_at_next_breaker(void)
                3, 0, "worker sent\ngot SIGUSR2 MainThread\njoined\n");
 }
 
+/* faulthandler: a dump to the run's stdout or stderr is output in its
+ * place (it went to the host's descriptor, around the trace, before what
+ * was printed first); dump_traceback_later's watchdog runs on the virtual
+ * clock (it was a host thread on the wall clock) and prints what python3's
+ * prints for this deadlock, then exits 1; enable() is noted, not installed
+ * (the engine's fault handlers stay). */
+static void test_faulthandler_virtual(void)
+{
+    PYT_EXPECT("import faulthandler, sys, threading, time\n"
+               "def g():\n"
+               "    time.sleep(0.3)\n"
+               "t = threading.Thread(target=g); t.start(); time.sleep(0.05)\n"
+               "print('before')\n"
+               "faulthandler.dump_traceback(file=sys.stdout)\n"
+               "faulthandler.dump_traceback(all_threads=False)\n"
+               "print('after', faulthandler.is_enabled(), faulthandler.enable(),\n"
+               "      faulthandler.is_enabled(), faulthandler.disable(), faulthandler.is_enabled())\n"
+               "try: faulthandler.dump_traceback_later(0)\n"
+               "except ValueError as e: print(e)\n"
+               "t.join()\n",
+               3, 0,
+               "before\n"
+               "Thread 0x0000000000000002 (most recent call first):\n"
+               "  File \"t.py\", line 3 in g\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 975 in run\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1038 in _bootstrap_inner\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 995 in _bootstrap\n"
+               "\n"
+               "Current thread 0x0000000000000001 (most recent call first):\n"
+               "  File \"t.py\", line 6 in <module>\n"
+               "Stack (most recent call first):\n"
+               "  File \"t.py\", line 7 in <module>\n"
+               "after False None True True False\n"
+               "timeout must be greater than 0\n");
+    PYT_EXPECT(
+        "import faulthandler, threading, time, sys\n"
+        "faulthandler.dump_traceback_later(1.5, exit=True)\n"
+        "a, b = threading.Lock(), threading.Lock()\n"
+        "def one():\n"
+        "    with a:\n"
+        "        time.sleep(0.1)\n"
+        "        with b:\n"
+        "            pass\n"
+        "def two():\n"
+        "    with b:\n"
+        "        time.sleep(0.1)\n"
+        "        with a:\n"
+        "            pass\n"
+        "t1 = threading.Thread(target=one, name=\"one\"); t2 = threading.Thread(target=two, name=\"two\")\n"
+        "t1.start(); t2.start()\n"
+        "print(\"started\", faulthandler.is_enabled())\n"
+        "t1.join()\n",
+        3, 1,
+        "started False\n"
+        "Timeout (0:00:01.500000)!\n"
+        "Thread 0x0000000000000003 (most recent call first):\n"
+        "  File \"t.py\", line 12 in two\n"
+        "  File \"/usr/lib/python3.11/threading.py\", line 975 in run\n"
+        "  File \"/usr/lib/python3.11/threading.py\", line 1038 in _bootstrap_inner\n"
+        "  File \"/usr/lib/python3.11/threading.py\", line 995 in _bootstrap\n"
+        "\n"
+        "Thread 0x0000000000000002 (most recent call first):\n"
+        "  File \"t.py\", line 7 in one\n"
+        "  File \"/usr/lib/python3.11/threading.py\", line 975 in run\n"
+        "  File \"/usr/lib/python3.11/threading.py\", line 1038 in _bootstrap_inner\n"
+        "  File \"/usr/lib/python3.11/threading.py\", line 995 in _bootstrap\n"
+        "\n"
+        "Thread 0x0000000000000001 (most recent call first):\n"
+        "  File \"/usr/lib/python3.11/threading.py\", line 1132 in _wait_for_tstate_lock\n"
+        "  File \"/usr/lib/python3.11/threading.py\", line 1112 in join\n"
+        "  File \"t.py\", line 17 in <module>\n");
+}
+
 /* The interval timers run on the virtual clocks, their signals are the
  * program's own: signal.alarm and setitimer(ITIMER_REAL) expire at their
  * virtual instant (a periodic one every interval after), a handler runs in
@@ -1030,6 +1103,7 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_signal_handlers_in_main),
          TS_TEST(test_signal_handler_at_next_breaker),
          TS_TEST(test_itimers_virtual),
+         TS_TEST(test_faulthandler_virtual),
          TS_TEST(test_signal_default_ends_run),
          TS_TEST(test_local_values_freed_at_thread_end),
          TS_TEST(test_deep_recursion_in_thread),

@@ -981,6 +981,51 @@ def _c_int(obj):
 
 
 _signal_to_self, _abort = _signal_handlers(signal)
+# --- faulthandler: dumps in the output, its watchdog on the virtual clock ---
+# (cpy_thread.c); enable() notes the wish only: a crash of the engine is
+# reported by threadsim itself, and its handlers must stay the engine's
+# (a green thread's stack grows through a SIGSEGV)
+import faulthandler
+import _thread
+_thread._threadsim_faulthandler(faulthandler)
+
+
+def _faulthandler_switches(fh):
+    state = [False]
+    real_enable = fh.enable
+
+    def enable(file=None, all_threads=True):
+        import sys
+        if file is None:
+            file = sys.stderr
+            if file is None:
+                raise RuntimeError('sys.stderr is None')
+        if not isinstance(file, int):
+            file.fileno()
+        elif file < 0:
+            raise ValueError('file is not a valid file descriptor')
+        state[0] = True
+
+    def disable():
+        was, state[0] = state[0], False
+        return was
+
+    def is_enabled():
+        return state[0]
+
+    for f, name in ((enable, 'enable'), (disable, 'disable'), (is_enabled, 'is_enabled')):
+        real = getattr(fh, name)
+        f.__name__ = f.__qualname__ = name
+        f.__doc__ = real.__doc__
+        f.__module__ = 'faulthandler'
+        f.__code__ = f.__code__.replace(co_name=name, co_qualname=name)
+        setattr(fh, name, f)
+    del real_enable
+
+
+_faulthandler_switches(faulthandler)
+del faulthandler
+
 # (the engine's own functions leave _thread: its names are CPython's)
 import _thread
 for _ts_name in [n for n in dir(_thread) if n.startswith('_threadsim_')]:

@@ -92,6 +92,7 @@ void cpy_thr_init_main(void);
 /* Output streams, clocks, tracer (cpy_io.c). */
 int cpy_io_install(void);           /* sys.stdout/err, time, os patches: 0 or -1 */
 void cpy_io_flush(void);            /* pending partial lines out as events */
+void cpy_io_emit_raw(int fd, const char *p, size_t n); /* bytes for fd 1/2 as one output event */
 /* End the process now with `status` (os._exit), the events made so far
  * sent to the caller first (cpy_run.c). */
 _Noreturn void cpy_exit_now(int status);

@@ -83,6 +83,20 @@ void cpy_io_flush(void)
             stream__emit(cpy__out[i]);
 }
 
+/* Bytes the program's process writes to its fd 1 or 2 by other means than
+ * its streams (faulthandler's dumps): one output event, after what the
+ * streams hold (no thread switch: the scheduler may be the caller). */
+void cpy_io_emit_raw(int fd, const char *p, size_t n)
+{
+    cpy_stream *s = fd == 1 || fd == 2 ? cpy__out[fd] : NULL;
+    if (!s || !n)
+        return;
+    cpy_io_flush();
+    sim_buf_add(&s->pending, p, n);
+    cpy.out_bytes += n;
+    stream__emit(s);
+}
+
 static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n);
 
 /* The stream's error handler, as CPython's under the run's locale. */

@@ -24,7 +24,11 @@
 #include <structmember.h>
 #include "../dalloc.h"
 
+#include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <string.h>
 
 typedef struct cpy_lock cpy_lock;
@@ -1012,6 +1016,238 @@ static PyObject *mod_kill_self(PyObject *mod, PyObject *args)
     }
 }
 
+/* ---- faulthandler's dumps: output of the run, timeouts on the virtual clock ----
+ *
+ * faulthandler writes tracebacks straight to a file descriptor; fd 1 and 2
+ * are the host's, not the run's streams, so a dump went around the trace
+ * (printed before what came first). Here a dump to them is made into a
+ * memory file and becomes one output event. dump_traceback_later's
+ * watchdog was a host thread on the wall clock; here it is a timer of the
+ * engine's queue: at its virtual instant, "Timeout (H:MM:SS.us)!" and every
+ * thread's stack, as the watchdog prints them (no thread is "current"),
+ * then the process ends with status 1 if asked (the watchdog's _exit(1)),
+ * or the timer is armed again with repeat. */
+extern const char *_Py_DumpTracebackThreads(int fd, PyInterpreterState *interp,
+                                            PyThreadState *current_tstate);
+extern void _Py_DumpTraceback(int fd, PyThreadState *tstate);
+
+static const char *fh__dump(int fd, bool all, PyThreadState *cur, const char *head)
+{
+    static char no_thread; /* a current thread that is none of them: the watchdog's */
+    PyInterpreterState *interp = cpy.main_ts->interp;
+    if (!cur)
+        cur = (PyThreadState *)(void *)&no_thread;
+    int out = fd;
+    if (fd == 1 || fd == 2) {
+        out = memfd_create("threadsim-faulthandler", MFD_CLOEXEC);
+        if (out < 0)
+            return "threadsim: no memory file for the dump";
+    }
+    const char *err = NULL;
+    if (head && write(out, head, strlen(head)) < 0)
+        err = NULL; /* as faulthandler: a failed write is not reported */
+    if (all)
+        err = _Py_DumpTracebackThreads(out, interp, cur);
+    else
+        _Py_DumpTraceback(out, cur);
+    if (out != fd) {
+        off_t n = lseek(out, 0, SEEK_CUR);
+        char *buf = n > 0 ? malloc((size_t)n) : NULL;
+        if (buf && pread(out, buf, (size_t)n, 0) == n)
+            cpy_io_emit_raw(fd, buf, (size_t)n);
+        free(buf);
+        close(out);
+    }
+    return err;
+}
+
+/* The file argument as faulthandler takes it: None for sys.stderr, an
+ * fd, or an object's fileno() (flushed first); -1 with the exception. */
+static int fh__fileno(PyObject *file)
+{
+    PyObject *own = NULL;
+    if (!file || file == Py_None) {
+        file = own = PySys_GetObject("stderr"); /* borrowed */
+        if (!file || file == Py_None) {
+            PyErr_SetString(PyExc_RuntimeError, "sys.stderr is None");
+            return -1;
+        }
+    }
+    if (PyLong_Check(file)) {
+        int fd = _PyLong_AsInt(file);
+        if (fd == -1 && PyErr_Occurred())
+            return -1;
+        if (fd < 0) {
+            PyErr_SetString(PyExc_ValueError, "file is not a valid file descriptor");
+            return -1;
+        }
+        return fd;
+    }
+    PyObject *r = PyObject_CallMethod(file, "fileno", NULL);
+    if (!r)
+        return -1;
+    int fd = PyLong_Check(r) ? _PyLong_AsInt(r) : -1;
+    Py_DECREF(r);
+    if (fd == -1 && PyErr_Occurred())
+        return -1;
+    if (fd < 0) {
+        PyErr_SetString(PyExc_RuntimeError, "file.fileno() is not a valid file descriptor");
+        return -1;
+    }
+    r = PyObject_CallMethod(file, "flush", NULL);
+    if (r)
+        Py_DECREF(r);
+    else
+        PyErr_Clear(); /* ignore flush() error */
+    return fd;
+}
+
+/* faulthandler.dump_traceback(file=sys.stderr, all_threads=True) */
+static PyObject *fh_dump_traceback(PyObject *mod, PyObject *args, PyObject *kw)
+{
+    (void)mod;
+    static char *kwlist[] = {"file", "all_threads", NULL};
+    PyObject *file = NULL;
+    int all = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|Op:dump_traceback", kwlist, &file, &all))
+        return NULL;
+    int fd = fh__fileno(file);
+    if (fd < 0)
+        return NULL;
+    const char *err = fh__dump(fd, all, PyThreadState_Get(), NULL);
+    if (err) {
+        PyErr_SetString(PyExc_RuntimeError, err);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static struct {
+    sim_timer tm;
+    bool inited, repeat, exit;
+    int fd;
+    int64_t timeout_us;
+    PyObject *file;           /* kept open while armed, as faulthandler keeps it */
+} fh_later;
+
+static void fh__later_fire(sim_timer *tm, void *ud)
+{
+    (void)ud;
+    char head[100];
+    int64_t us = fh_later.timeout_us;
+    unsigned long sec = (unsigned long)(us / 1000000), min = sec / 60, hour = min / 60;
+    us %= 1000000;
+    sec %= 60;
+    min %= 60;
+    if (us)
+        snprintf(head, sizeof head, "Timeout (%lu:%02lu:%02lu.%06u)!\n", hour, min, sec,
+                 (unsigned)us);
+    else
+        snprintf(head, sizeof head, "Timeout (%lu:%02lu:%02lu)!\n", hour, min, sec);
+    (void)fh__dump(fh_later.fd, true, NULL, head);
+    if (fh_later.exit)
+        cpy_exit_now(1);
+    if (fh_later.repeat)
+        (void)sim_timerq_arm(&model_sched()->timers, tm,
+                             sim_time_add(tm->when, fh_later.timeout_us * 1000));
+}
+
+static void fh__cancel(void)
+{
+    if (fh_later.inited && cpy.in_run)
+        sim_timerq_cancel(&model_sched()->timers, &fh_later.tm);
+    Py_CLEAR(fh_later.file);
+}
+
+/* faulthandler.dump_traceback_later(timeout, repeat=False, file=sys.stderr, exit=False) */
+static PyObject *fh_dump_later(PyObject *mod, PyObject *args, PyObject *kw)
+{
+    (void)mod;
+    static char *kwlist[] = {"timeout", "repeat", "file", "exit", NULL};
+    PyObject *timeout, *file = NULL;
+    int repeat = 0, exit_ = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|iOi:dump_traceback_later", kwlist, &timeout,
+                                     &repeat, &file, &exit_))
+        return NULL;
+    int64_t ns;
+    if (cpy_timeout_ns(timeout, &ns) < 0)
+        return NULL;
+    int64_t us = ns / 1000 + (ns % 1000 > 0); /* rounded up, as _PyTime_ROUND_TIMEOUT */
+    if (us <= 0) {
+        PyErr_SetString(PyExc_ValueError, "timeout must be greater than 0");
+        return NULL;
+    }
+    if (us > (int64_t)LONG_MAX / 1000 || us > 9223372036000000) {
+        PyErr_SetString(PyExc_OverflowError, "timeout value is too large");
+        return NULL;
+    }
+    int fd = fh__fileno(file);
+    if (fd < 0)
+        return NULL;
+    fh__cancel();
+    if (!cpy.in_run)
+        Py_RETURN_NONE;
+    if (!fh_later.inited) {
+        sim_timer_init(&fh_later.tm, fh__later_fire, NULL);
+        fh_later.inited = true;
+    }
+    fh_later.fd = fd;
+    fh_later.repeat = repeat != 0;
+    fh_later.exit = exit_ != 0;
+    fh_later.timeout_us = us;
+    Py_XINCREF(file);
+    fh_later.file = file;
+    sim_sched *s = model_sched();
+    if (sim_timerq_arm(&s->timers, &fh_later.tm, sim_time_add(s->now, us * 1000)) != 0)
+        return PyErr_NoMemory();
+    cpy_trace_update();
+    Py_RETURN_NONE;
+}
+
+static PyObject *fh_cancel_later(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    fh__cancel();
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef fh_methods[] = {
+    {"dump_traceback", (PyCFunction)(void (*)(void))fh_dump_traceback, METH_VARARGS | METH_KEYWORDS,
+     NULL},
+    {"dump_traceback_later", (PyCFunction)(void (*)(void))fh_dump_later,
+     METH_VARARGS | METH_KEYWORDS, NULL},
+    {"cancel_dump_traceback_later", fh_cancel_later, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+/* _threadsim_faulthandler(module): its three functions replaced by ours
+ * (with its docstrings) */
+static PyObject *mod_faulthandler(PyObject *mod, PyObject *fhmod)
+{
+    (void)mod;
+    for (PyMethodDef *d = fh_methods; d->ml_name; d++) {
+        if (!d->ml_doc) {
+            PyObject *o = PyObject_GetAttrString(fhmod, d->ml_name);
+            PyObject *doc = o ? PyObject_GetAttrString(o, "__doc__") : NULL;
+            const char *t = doc && PyUnicode_Check(doc) ? PyUnicode_AsUTF8(doc) : NULL;
+            d->ml_doc = t ? strdup(t) : NULL;
+            Py_XDECREF(doc);
+            Py_XDECREF(o);
+            PyErr_Clear();
+        }
+        PyObject *name = PyUnicode_FromString("faulthandler");
+        PyObject *f = name ? PyCFunction_NewEx(d, NULL, name) : NULL;
+        Py_XDECREF(name);
+        if (!f || PyObject_SetAttrString(fhmod, d->ml_name, f) < 0) {
+            Py_XDECREF(f);
+            return NULL;
+        }
+        Py_DECREF(f);
+    }
+    Py_RETURN_NONE;
+}
+
 /* _threadsim_pause(): signal.pause(): the calling thread waits until a
  * signal's handler is due in main (then main runs it, and returns). */
 static PyObject *mod_pause(PyObject *mod, PyObject *unused)
@@ -1057,6 +1293,7 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_raise", mod_raise, METH_VARARGS, NULL},
     {"_threadsim_pause", mod_pause, METH_NOARGS, NULL},
     {"_threadsim_kill_self", mod_kill_self, METH_VARARGS, NULL},
+    {"_threadsim_faulthandler", mod_faulthandler, METH_O, NULL},
     {"exit", mod_exit, METH_NOARGS, NULL},
     {"exit_thread", mod_exit, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
