@@ -1085,6 +1085,32 @@ static void test_os_write_to_std_fds(void)
                "t = threading.Thread(target=w); t.start(); t.join()\n"
                "print('line 2')\n",
                3, 0, "line 1\nraw after flush\nthread line\nraw from thread\nline 2\n");
+    /* files opened on them (by descriptor or device) are the same output,
+     * flushed as they are (a line-buffered one at each line, the others at
+     * close, or at the end as CPython's finalization would); they went to
+     * the host's descriptor, around the trace; open() of any other file is
+     * CPython's own (its error's traceback has no frame of threadsim's) */
+    PYT_EXPECT("import os, sys\n"
+               "print('a')\n"
+               "f = os.fdopen(sys.stdout.fileno(), 'w', buffering=1)\n"
+               "f.write('b via fdopen\\n')\n"
+               "print('c')\n"
+               "with open('/dev/stderr', 'w') as g:\n"
+               "    g.write('d via /dev/stderr\\n')\n"
+               "with open(1, 'wb') as h:\n"
+               "    h.write(b'e via open(1)\\n')\n"
+               "k = open(1, 'w')\n"
+               "k.write('f unflushed at the end\\n')\n"
+               "print('g', open, type(h.raw).__name__)\n"
+               "open('/nonexistent/file')\n",
+               3, 1,
+               "a\nb via fdopen\nc\nd via /dev/stderr\ne via open(1)\n"
+               "g <built-in function open> _StdFile\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 13, in <module>\n"
+               "    open('/nonexistent/file')\n"
+               "FileNotFoundError: [Errno 2] No such file or directory: '/nonexistent/file'\n"
+               "f unflushed at the end\n");
 }
 
 TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),

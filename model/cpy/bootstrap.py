@@ -304,38 +304,149 @@ class _PipeFile(__import__('io').RawIOBase):
                 super().close()
 
 
-def fdopen(fd, mode="r", buffering=-1, encoding=None, errors=None, newline=None,
-           closefd=True):
-    if not isinstance(fd, int) or fd not in _pipe_blocking:
-        return _real_fdopen(fd, mode, buffering, encoding, errors, newline, closefd)
+class _StdFile(_PipeFile):
+    """The raw file a program opens on its stdout or stderr by descriptor or
+    device (open(1, 'w'), os.fdopen(sys.stdout.fileno(), 'w'),
+    open('/dev/stdout', 'w')): its writes are the run's output events, in
+    program order, as os.write(1) is (threadsim); CPython's FileIO would
+    write to the host's descriptor, around the trace. Closing it leaves the
+    descriptor to the run's own stream."""
+
+    def __init__(self, fd, mode, name):
+        super().__init__(fd, mode, False)
+        self.name = name
+
+    def readable(self):
+        return False
+
+
+_std_files = __import__('weakref').WeakSet()  # flushed at the end, as finalization does
+_std_paths = {'/dev/stdout': 1, '/dev/stderr': 2, '/dev/fd/1': 1, '/dev/fd/2': 2,
+              '/proc/self/fd/1': 1, '/proc/self/fd/2': 2}
+
+
+def _std_target(file, mode):
+    """1 or 2 if `file` opened with `mode` writes to the run's stdout or stderr."""
+    if not isinstance(mode, str) or 'r' in mode or '+' in mode:
+        return None
+    if isinstance(file, int) and not isinstance(file, bool):
+        fd = file if file in (1, 2) else None
+    else:
+        try:
+            path = os.fspath(file)
+        except TypeError:
+            return None
+        if isinstance(path, bytes):
+            path = path.decode('utf-8', 'surrogateescape')
+        fd = _std_paths.get(path)
+    return fd if fd is not None and _std_fds_own[fd - 1] else None
+
+
+def _open_layers(raw, mode, buffering, encoding, errors, newline):
     import io
-    if not isinstance(mode, str) or set(mode) - set('rwaxb+t') or len(set(mode)) < len(mode):
-        return _real_fdopen(fd, mode, buffering, encoding, errors, newline, closefd)
-    binary = 'b' in mode
-    if binary and (encoding is not None or errors is not None or newline is not None):
-        return _real_fdopen(fd, mode, buffering, encoding, errors, newline, closefd)
-    if buffering == 0 and not binary:
-        raise ValueError("can't have unbuffered text I/O")
-    raw = _PipeFile(fd, ('rb' if 'r' in mode else 'wb') + ('+' if '+' in mode else ''), closefd)
     if buffering == 0:
         return raw
     size = io.DEFAULT_BUFFER_SIZE if buffering in (-1, 1) else buffering
     f = io.BufferedReader(raw, size) if 'r' in mode and '+' not in mode else \
         io.BufferedWriter(raw, size) if '+' not in mode else io.BufferedRWPair(raw, raw, size)
-    if binary:
+    if 'b' in mode:
         return f
     text = io.TextIOWrapper(f, encoding, errors, newline, line_buffering=buffering == 1)
     text.mode = mode
     return text
 
 
+def _checked_mode(mode, encoding, errors, newline, buffering):
+    """io.open's own checks of what the layers are made from, or False to
+    leave the call to the real open (its errors)."""
+    if not isinstance(mode, str) or set(mode) - set('rwaxb+t') or len(set(mode)) < len(mode):
+        return False
+    binary = 'b' in mode
+    if binary and (encoding is not None or errors is not None or newline is not None):
+        return False
+    if 'b' in mode and 't' in mode:
+        return False
+    if not isinstance(buffering, int):
+        return False
+    if buffering == 0 and not binary:
+        raise ValueError("can't have unbuffered text I/O")
+    return True
+
+
+def _std_open(fd, name, mode, buffering, encoding, errors, newline):
+    raw = _StdFile(fd, 'ab' if 'a' in mode else 'wb', name)
+    f = _open_layers(raw, mode, buffering, encoding, errors, newline)
+    _std_files.add(f)
+    return f
+
+
+# os.fdopen and open are gates (_thread._threadsim_gate): the checks below
+# take the calls on the program's pipes and standard descriptors and return
+# NotImplemented for every other, which the real function then serves from
+# C, so its errors carry CPython's traceback (no frame of threadsim's).
+def _fdopen_check(fd, mode="r", buffering=-1, encoding=None, errors=None, newline=None,
+                  closefd=True):
+    std = _std_target(fd, mode)
+    if not isinstance(fd, int) or (fd not in _pipe_blocking and std is None):
+        return NotImplemented
+    if not _checked_mode(mode, encoding, errors, newline, buffering):
+        return NotImplemented
+    if std is not None:
+        return _std_open(std, fd, mode, buffering, encoding, errors, newline)
+    raw = _PipeFile(fd, ('rb' if 'r' in mode else 'wb') + ('+' if '+' in mode else ''), closefd)
+    return _open_layers(raw, mode, buffering, encoding, errors, newline)
+
+
+def fdopen(*args, **kwargs):
+    try:
+        return _fdopen_check(*args, **kwargs)
+    except TypeError:
+        return NotImplemented  # the real one's error for bad arguments
+
+
+def _open_check(file, mode='r', buffering=-1, encoding=None, errors=None, newline=None,
+                closefd=True, opener=None):
+    std = _std_target(file, mode) if opener is None else None
+    if std is None or not _checked_mode(mode, encoding, errors, newline, buffering):
+        return NotImplemented
+    return _std_open(std, file, mode, buffering, encoding, errors, newline)
+
+
+def _open(*args, **kwargs):
+    try:
+        return _open_check(*args, **kwargs)
+    except TypeError:
+        return NotImplemented
+
+
+def _flush_std_files():
+    for f in list(_std_files):
+        try:
+            if not f.closed:
+                f.flush()
+        except Exception:
+            pass
+
+
+import io as _io_mod
+import builtins as _builtins_mod
+import atexit as _atexit_mod
+_real_open = _io_mod.open
+_io_mod.open = _builtins_mod.open = __import__('_thread')._threadsim_gate(
+    _open, _real_open, 'open', 'io', _real_open.__doc__)
+_atexit_mod.register(_flush_std_files)  # the first registered: run last, as finalization comes after
+del _io_mod, _builtins_mod, _atexit_mod
+
+
 _real_fdopen = os.fdopen
 _real_pipe2 = os.pipe2
-for _f in (pipe, pipe2, read, write, close, dup, dup2, get_blocking, set_blocking, fdopen):
+for _f in (pipe, pipe2, read, write, close, dup, dup2, get_blocking, set_blocking):
     _f.__doc__ = getattr(os, _f.__name__).__doc__
     _f.__code__ = _f.__code__.replace(co_qualname='os.' + _f.__name__)  # the trace's reason
     setattr(os, _f.__name__, _f)
 del _f
+os.fdopen = __import__('_thread')._threadsim_gate(fdopen, _real_fdopen, 'fdopen', 'os',
+                                                  _real_fdopen.__doc__)
 
 
 def _fileno(obj):

@@ -1248,6 +1248,54 @@ static PyObject *mod_faulthandler(PyObject *mod, PyObject *fhmod)
     Py_RETURN_NONE;
 }
 
+/* ---- a gate: the library's function, unless the engine's check takes the call ----
+ *
+ * _threadsim_gate(check, real, name, module, doc) is a C function that calls
+ * check(*args, **kwargs) and returns its result unless that is
+ * NotImplemented, in which case it calls real(*args, **kwargs) from C: a
+ * call the engine does not take (open() of a file) raises from the real
+ * function with CPython's own traceback, no frame of the engine's in it. */
+static PyObject *gate_call(PyObject *self, PyObject *args, PyObject *kw)
+{
+    /* self: a module object holding the two (a module, so that the function's
+     * repr is "<built-in function NAME>", as the real one's) */
+    PyObject *d = PyModule_GetDict(self); /* borrowed */
+    PyObject *check = d ? PyDict_GetItemString(d, "check") : NULL;
+    PyObject *real = d ? PyDict_GetItemString(d, "real") : NULL;
+    if (!check || !real) {
+        PyErr_SetString(PyExc_SystemError, "threadsim: a gate without its functions");
+        return NULL;
+    }
+    PyObject *r = PyObject_Call(check, args, kw);
+    if (r != Py_NotImplemented)
+        return r;
+    Py_DECREF(r);
+    return PyObject_Call(real, args, kw);
+}
+
+static PyObject *mod_gate(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    PyObject *check, *real, *module;
+    const char *name, *doc;
+    if (!PyArg_ParseTuple(args, "OOsOz:_threadsim_gate", &check, &real, &name, &module, &doc))
+        return NULL;
+    PyMethodDef *def = calloc(1, sizeof *def); /* kept for good, as the function is */
+    if (!def)
+        return PyErr_NoMemory();
+    def->ml_name = strdup(name);
+    def->ml_meth = (PyCFunction)(void (*)(void))gate_call;
+    def->ml_flags = METH_VARARGS | METH_KEYWORDS;
+    def->ml_doc = doc ? strdup(doc) : NULL;
+    PyObject *self = PyModule_NewObject(module);
+    if (self && (PyModule_AddObjectRef(self, "check", check) < 0 ||
+                 PyModule_AddObjectRef(self, "real", real) < 0))
+        Py_CLEAR(self);
+    PyObject *f = self ? PyCFunction_NewEx(def, self, module) : NULL;
+    Py_XDECREF(self);
+    return f;
+}
+
 /* _threadsim_pause(): signal.pause(): the calling thread waits until a
  * signal's handler is due in main (then main runs it, and returns). */
 static PyObject *mod_pause(PyObject *mod, PyObject *unused)
@@ -1294,6 +1342,7 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_pause", mod_pause, METH_NOARGS, NULL},
     {"_threadsim_kill_self", mod_kill_self, METH_VARARGS, NULL},
     {"_threadsim_faulthandler", mod_faulthandler, METH_O, NULL},
+    {"_threadsim_gate", mod_gate, METH_VARARGS, NULL},
     {"exit", mod_exit, METH_NOARGS, NULL},
     {"exit_thread", mod_exit, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
