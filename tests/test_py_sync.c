@@ -867,6 +867,42 @@ static void test_faulthandler_virtual(void)
         "  File \"t.py\", line 17 in <module>\n");
 }
 
+/* The functions threadsim replaces that are C functions in CPython (kill,
+ * alarm, setitimer, clock_gettime...) are C functions here too (gates
+ * around threadsim's code): their reprs are CPython's and their errors'
+ * tracebacks have no frame of threadsim's (python3's output, byte for
+ * byte; they showed a File "<threadsim>" line). */
+static void test_replaced_functions_look_like_cpythons(void)
+{
+    PYT_EXPECT(
+        "import os, signal, time, threading\n"
+        "for f, a in [(os.kill, (99999, 0)), (signal.setitimer, (9, 1)), (signal.alarm, (1.5,)), (time.clock_gettime, (12345,))]:\n"
+        "    try:\n"
+        "        f(*a)\n"
+        "    except Exception as e:\n"
+        "        import traceback\n"
+        "        print(''.join(traceback.format_exception(e)).replace('/tmp/', ''), end='')\n"
+        "print(os.kill, signal.alarm, time.clock_gettime)\n",
+        3, 0,
+        "Traceback (most recent call last):\n"
+        "  File \"t.py\", line 4, in <module>\n"
+        "    f(*a)\n"
+        "ProcessLookupError: [Errno 3] No such process\n"
+        "Traceback (most recent call last):\n"
+        "  File \"t.py\", line 4, in <module>\n"
+        "    f(*a)\n"
+        "signal.itimer_error: [Errno 22] Invalid argument\n"
+        "Traceback (most recent call last):\n"
+        "  File \"t.py\", line 4, in <module>\n"
+        "    f(*a)\n"
+        "TypeError: 'float' object cannot be interpreted as an integer\n"
+        "Traceback (most recent call last):\n"
+        "  File \"t.py\", line 4, in <module>\n"
+        "    f(*a)\n"
+        "OSError: [Errno 22] Invalid argument\n"
+        "<built-in function kill> <built-in function alarm> <built-in function clock_gettime>\n");
+}
+
 /* The interval timers run on the virtual clocks, their signals are the
  * program's own: signal.alarm and setitimer(ITIMER_REAL) expire at their
  * virtual instant (a periodic one every interval after), a handler runs in
@@ -1129,6 +1165,7 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_signal_handlers_in_main),
          TS_TEST(test_signal_handler_at_next_breaker),
          TS_TEST(test_itimers_virtual),
+         TS_TEST(test_replaced_functions_look_like_cpythons),
          TS_TEST(test_faulthandler_virtual),
          TS_TEST(test_signal_default_ends_run),
          TS_TEST(test_local_values_freed_at_thread_end),

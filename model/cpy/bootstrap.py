@@ -4,6 +4,7 @@
 # --max-memory that are no Python allocation: _charge(n) -> bool),
 # _sqlite_memory (SQLite allocating from the run's region: cpy_run.c).
 import sys
+_gate = __import__('_thread')._threadsim_gate  # cpy_thread.c: a C function around one of ours
 
 
 # --- relative folders stay relative ------------------------------------------
@@ -432,7 +433,7 @@ import io as _io_mod
 import builtins as _builtins_mod
 import atexit as _atexit_mod
 _real_open = _io_mod.open
-_io_mod.open = _builtins_mod.open = __import__('_thread')._threadsim_gate(
+_io_mod.open = _builtins_mod.open = _gate(
     _open, _real_open, 'open', 'io', _real_open.__doc__)
 _atexit_mod.register(_flush_std_files)  # the first registered: run last, as finalization comes after
 del _io_mod, _builtins_mod, _atexit_mod
@@ -445,7 +446,7 @@ for _f in (pipe, pipe2, read, write, close, dup, dup2, get_blocking, set_blockin
     _f.__code__ = _f.__code__.replace(co_qualname='os.' + _f.__name__)  # the trace's reason
     setattr(os, _f.__name__, _f)
 del _f
-os.fdopen = __import__('_thread')._threadsim_gate(fdopen, _real_fdopen, 'fdopen', 'os',
+os.fdopen = _gate(fdopen, _real_fdopen, 'fdopen', 'os',
                                                   _real_fdopen.__doc__)
 
 
@@ -1063,6 +1064,9 @@ def _signal_handlers(signal):
         return real_siginterrupt(signalnum, flag)
 
     real_siginterrupt = signal.siginterrupt
+    # signal.signal and getsignal are Python functions in CPython too; the
+    # others are C functions there: gates (a C function, no frame of
+    # threadsim's in their errors' tracebacks), as CPython's
     for f, real in ((signal_, real_signal), (getsignal, real_getsignal),
                     (raise_signal, signal.raise_signal), (setitimer, signal.setitimer),
                     (getitimer, signal.getitimer), (alarm, signal.alarm),
@@ -1071,6 +1075,8 @@ def _signal_handlers(signal):
         f.__doc__ = real.__doc__
         f.__module__ = 'signal'
         f.__code__ = f.__code__.replace(co_name=real.__name__, co_qualname=real.__name__)
+        if f not in (signal_, getsignal):
+            f = _gate(f, None, real.__name__, '_signal', real.__doc__)
         setattr(signal, real.__name__, f)
     # os.abort(): SIGABRT, which a handler cannot stop
     return to_self, lambda: deliver(int(signal.SIGABRT), 0)
@@ -1230,10 +1236,10 @@ def _c_pid(obj):
     return _c_int(obj)
 
 
+os.getpid, os.getppid = getpid, getppid
 for _f, _real in ((kill, os.kill), (killpg, os.killpg), (abort, os.abort)):
-    _f.__doc__ = _real.__doc__
-    _f.__module__ = 'posix'
-os.getpid, os.getppid, os.kill, os.killpg, os.abort = getpid, getppid, kill, killpg, abort
+    setattr(os, _real.__name__, _gate(
+        _f, None, _real.__name__, 'posix', _real.__doc__))
 del _f, _real
 
 # --- the machine: its CPUs and its name ------------------------------------
@@ -1413,9 +1419,10 @@ def pthread_kill(thread_id, signalnum, /, _raise=_signal_mod.raise_signal):
 
 for _mod, _f in ((_time_mod, clock_gettime), (_time_mod, clock_gettime_ns),
                  (_time_mod, pthread_getcpuclockid), (_signal_mod, pthread_kill)):
-    _f.__doc__ = getattr(_mod, _f.__name__).__doc__
-    _f.__module__ = _mod.__name__
-    setattr(_mod, _f.__name__, _f)
+    # C functions in CPython: gates, so their errors' tracebacks are CPython's
+    setattr(_mod, _f.__name__, _gate(
+        _f, None, _f.__name__, _mod.__name__ if _mod is _time_mod else '_signal',
+        getattr(_mod, _f.__name__).__doc__))
 del _mod, _f, _time_mod, _signal_mod
 
 # --- the builtins the site module adds ---------------------------------------

@@ -1255,6 +1255,48 @@ static PyObject *mod_faulthandler(PyObject *mod, PyObject *fhmod)
  * NotImplemented, in which case it calls real(*args, **kwargs) from C: a
  * call the engine does not take (open() of a file) raises from the real
  * function with CPython's own traceback, no frame of the engine's in it. */
+/* The exception being raised loses the traceback entries of threadsim's
+ * own code (bootstrap.py's frames, "<threadsim>"): a gate is a C function,
+ * so with them gone the program sees CPython's traceback of a C call. */
+static void gate__clean_traceback(void)
+{
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyObject *head = NULL, *prev = NULL;
+    for (PyObject *e = tb; e && e != Py_None;) {
+        PyObject *next = PyObject_GetAttrString(e, "tb_next");
+        PyObject *frame = PyObject_GetAttrString(e, "tb_frame");
+        PyCodeObject *co = frame ? PyFrame_GetCode((PyFrameObject *)frame) : NULL;
+        const char *fn = co ? PyUnicode_AsUTF8(co->co_filename) : NULL;
+        bool ours = fn && strcmp(fn, "<threadsim>") == 0;
+        Py_XDECREF(co);
+        Py_XDECREF(frame);
+        if (!next) {
+            PyErr_Clear();
+            break;
+        }
+        if (!ours) {
+            if (!head)
+                head = Py_NewRef(e);
+            else if (PyObject_SetAttrString(prev, "tb_next", e) < 0)
+                PyErr_Clear();
+            prev = e;
+        }
+        Py_DECREF(next);
+        e = next == Py_None ? NULL : next;
+    }
+    if (prev && PyObject_SetAttrString(prev, "tb_next", Py_None) < 0)
+        PyErr_Clear();
+    PyErr_Clear();
+    Py_XDECREF(tb);
+    PyErr_NormalizeException(&t, &v, &head);
+    if (v && head)
+        PyException_SetTraceback(v, head);
+    else if (v)
+        PyException_SetTraceback(v, Py_None);
+    PyErr_Restore(t, v, head);
+}
+
 static PyObject *gate_call(PyObject *self, PyObject *args, PyObject *kw)
 {
     /* self: a module object holding the two (a module, so that the function's
@@ -1267,7 +1309,11 @@ static PyObject *gate_call(PyObject *self, PyObject *args, PyObject *kw)
         return NULL;
     }
     PyObject *r = PyObject_Call(check, args, kw);
-    if (r != Py_NotImplemented)
+    if (!r) {
+        gate__clean_traceback();
+        return NULL;
+    }
+    if (r != Py_NotImplemented || real == Py_None)
         return r;
     Py_DECREF(r);
     return PyObject_Call(real, args, kw);
