@@ -421,6 +421,10 @@ def _open(*args, **kwargs):
 
 
 def _flush_std_files():
+    """After the program's exit functions, as CPython's finalization flushes
+    the files left open (the engine calls it: _threadsim_at_end)."""
+    if not _std_files:
+        return
     for f in list(_std_files):
         try:
             if not f.closed:
@@ -431,12 +435,11 @@ def _flush_std_files():
 
 import io as _io_mod
 import builtins as _builtins_mod
-import atexit as _atexit_mod
 _real_open = _io_mod.open
 _io_mod.open = _builtins_mod.open = _gate(
     _open, _real_open, 'open', 'io', _real_open.__doc__)
-_atexit_mod.register(_flush_std_files)  # the first registered: run last, as finalization comes after
-del _io_mod, _builtins_mod, _atexit_mod
+__import__('_thread')._threadsim_at_end(_flush_std_files)
+del _io_mod, _builtins_mod
 
 
 _real_fdopen = os.fdopen

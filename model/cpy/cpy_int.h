@@ -81,6 +81,8 @@ int cpy_interrupt_deliver(void);
 /* Main (state `ts`) runs again: a handler due is queued for its next
  * eval-breaker point. */
 void cpy_interrupt_queue(PyThreadState *ts);
+/* Called after the program's exit functions (bootstrap.py's, or NULL). */
+extern PyObject *cpy_at_end_fn;
 /* `sa` is the engine's own handler of SIGSEGV and SIGBUS (a green thread's
  * stack faults): for the program, those signals are at their default. */
 struct sigaction;

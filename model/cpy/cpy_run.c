@@ -1198,6 +1198,13 @@ static void child__main(void *arg)
     /* Py_FinalizeEx's first steps: wait for the threads, then atexit */
     child__call_hook("threading", "_shutdown");
     child__call_hook("atexit", "_run_exitfuncs");
+    if (cpy_at_end_fn) {
+        PyObject *r = PyObject_CallNoArgs(cpy_at_end_fn);
+        if (r)
+            Py_DECREF(r);
+        else
+            PyErr_WriteUnraisable(cpy_at_end_fn);
+    }
     cpy_io_flush();
     PyEval_SetTrace(NULL, NULL);
     cpy_thr_current()->tracing = false;

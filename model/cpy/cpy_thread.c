@@ -1342,6 +1342,17 @@ static PyObject *mod_gate(PyObject *mod, PyObject *args)
     return f;
 }
 
+/* _threadsim_at_end(fn): fn() is called after the program's exit functions,
+ * where CPython's finalization begins (bootstrap.py: files left unflushed). */
+PyObject *cpy_at_end_fn;
+
+static PyObject *mod_at_end(PyObject *mod, PyObject *fn)
+{
+    (void)mod;
+    Py_XSETREF(cpy_at_end_fn, Py_NewRef(fn));
+    Py_RETURN_NONE;
+}
+
 /* _threadsim_pause(): signal.pause(): the calling thread waits until a
  * signal's handler is due in main (then main runs it, and returns). */
 static PyObject *mod_pause(PyObject *mod, PyObject *unused)
@@ -1389,6 +1400,7 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_kill_self", mod_kill_self, METH_VARARGS, NULL},
     {"_threadsim_faulthandler", mod_faulthandler, METH_O, NULL},
     {"_threadsim_gate", mod_gate, METH_VARARGS, NULL},
+    {"_threadsim_at_end", mod_at_end, METH_O, NULL},
     {"exit", mod_exit, METH_NOARGS, NULL},
     {"exit_thread", mod_exit, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
