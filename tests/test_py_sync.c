@@ -865,6 +865,35 @@ static void test_faulthandler_virtual(void)
         "  File \"/usr/lib/python3.11/threading.py\", line 1132 in _wait_for_tstate_lock\n"
         "  File \"/usr/lib/python3.11/threading.py\", line 1112 in join\n"
         "  File \"t.py\", line 17 in <module>\n");
+    /* register(): the dump on a signal the program sends itself, without
+     * threadsim's frames; a later signal.signal replaces it (python3's
+     * output, byte for byte) */
+    PYT_EXPECT(
+        "import faulthandler, signal, os, sys, threading\n"
+        "print(\"start\")\n"
+        "faulthandler.register(signal.SIGUSR1, file=sys.stdout, all_threads=False)\n"
+        "def f():\n"
+        "    os.kill(os.getpid(), signal.SIGUSR1)\n"
+        "f()\n"
+        "print(\"after\", faulthandler.unregister(signal.SIGUSR1), faulthandler.unregister(signal.SIGUSR1))\n"
+        "try:\n"
+        "    faulthandler.register(signal.SIGSEGV)\n"
+        "except RuntimeError as e:\n"
+        "    print(e)\n"
+        "faulthandler.register(signal.SIGUSR2, file=sys.stdout, chain=True)\n"
+        "def h(s, fr): print(\"python handler\", s)\n"
+        "signal.signal(signal.SIGUSR2, h)\n"
+        "signal.raise_signal(signal.SIGUSR2)\n"
+        "print(\"end\")\n",
+        3, 0,
+        "start\n"
+        "Stack (most recent call first):\n"
+        "  File \"t.py\", line 5 in f\n"
+        "  File \"t.py\", line 6 in <module>\n"
+        "after True False\n"
+        "signal 11 cannot be registered, use enable() instead\n"
+        "python handler 12\n"
+        "end\n");
 }
 
 /* The functions threadsim replaces that are C functions in CPython (kill,

@@ -923,6 +923,7 @@ def _signal_handlers(signal):
     real_signal, real_getsignal = signal.signal, signal.getsignal
     to_main = _thread._threadsim_signal_main
     set_vsig, pause_ = _thread._threadsim_vsig, _thread._threadsim_pause
+    fh_displace = _thread._threadsim_fh_displace
     get_ident = _thread.get_ident
     mine = {}  # signal number -> (wrapper, the program's handler)
     # The interval timers' signals are the program's own, kept here and in
@@ -949,6 +950,8 @@ def _signal_handlers(signal):
     def signal_(signalnum, handler, /):
         if get_ident() != 1:
             raise ValueError('signal only works in main thread of the main interpreter')
+        if isinstance(signalnum, int) and 0 < signalnum < signal.NSIG:
+            fh_displace(int(signalnum))  # a faulthandler.register'ed dump is replaced
         if isinstance(signalnum, int) and int(signalnum) in virtual:
             sig = int(signalnum)
             k = kind(handler)

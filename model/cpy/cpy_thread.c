@@ -807,9 +807,12 @@ static const int vit_sig[3] = {SIGALRM, SIGVTALRM, SIGPROF};
 /* The signal `sig` arrives for the process (a timer's expiry, the
  * program's raise_signal or kill of itself): `kind` is its disposition. */
 static _Noreturn void vsig__end(int sig);
+static bool fh__user(int sig);
 
 static void vsig__arrive(int sig, int kind)
 {
+    if (fh__user(sig))
+        return; /* faulthandler.register'ed, not chained */
     if (kind == VSIG_IGN)
         return;
     if (kind == VSIG_HANDLER) {
@@ -1000,6 +1003,8 @@ static PyObject *mod_kill_self(PyObject *mod, PyObject *args)
         return NULL;
     if (sig < 1 || sig >= NSIG)
         Py_RETURN_FALSE;
+    if (sig != SIGKILL && sig != SIGSTOP && fh__user(sig))
+        Py_RETURN_TRUE; /* faulthandler.register'ed, not chained */
     struct sigaction sa;
     bool dfl = sig == SIGKILL || sig == SIGSTOP;
     if (!dfl && sigaction(sig, NULL, &sa) == 0)
@@ -1037,12 +1042,11 @@ static const char *fh__dump(int fd, bool all, PyThreadState *cur, const char *he
     PyInterpreterState *interp = cpy.main_ts->interp;
     if (!cur)
         cur = (PyThreadState *)(void *)&no_thread;
-    int out = fd;
-    if (fd == 1 || fd == 2) {
-        out = memfd_create("threadsim-faulthandler", MFD_CLOEXEC);
-        if (out < 0)
-            return "threadsim: no memory file for the dump";
-    }
+    /* into a memory file first: threadsim's own frames (bootstrap.py's,
+     * "<threadsim>": the program's kill or raise_signal) are left out */
+    int out = memfd_create("threadsim-faulthandler", MFD_CLOEXEC);
+    if (out < 0)
+        return "threadsim: no memory file for the dump";
     const char *err = NULL;
     if (head && write(out, head, strlen(head)) < 0)
         err = NULL; /* as faulthandler: a failed write is not reported */
@@ -1050,14 +1054,32 @@ static const char *fh__dump(int fd, bool all, PyThreadState *cur, const char *he
         err = _Py_DumpTracebackThreads(out, interp, cur);
     else
         _Py_DumpTraceback(out, cur);
-    if (out != fd) {
-        off_t n = lseek(out, 0, SEEK_CUR);
-        char *buf = n > 0 ? malloc((size_t)n) : NULL;
-        if (buf && pread(out, buf, (size_t)n, 0) == n)
-            cpy_io_emit_raw(fd, buf, (size_t)n);
-        free(buf);
-        close(out);
+    off_t n = lseek(out, 0, SEEK_CUR);
+    char *buf = n > 0 ? malloc((size_t)n) : NULL;
+    if (buf && pread(out, buf, (size_t)n, 0) == n) {
+        static const char ours[] = "  File \"<threadsim>\", line ";
+        size_t k = 0;
+        for (char *p = buf, *end = buf + n; p < end;) {
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+            if (!(len >= sizeof ours - 1 && memcmp(p, ours, sizeof ours - 1) == 0)) {
+                memmove(buf + k, p, len);
+                k += len;
+            }
+            p += len;
+        }
+        if (fd == 1 || fd == 2)
+            cpy_io_emit_raw(fd, buf, k);
+        else
+            for (size_t off = 0; off < k;) {
+                ssize_t w = write(fd, buf + off, k - off);
+                if (w <= 0)
+                    break;
+                off += (size_t)w;
+            }
     }
+    free(buf);
+    close(out);
     return err;
 }
 
@@ -1212,12 +1234,91 @@ static PyObject *fh_cancel_later(PyObject *mod, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+/* faulthandler.register(signum, file, all_threads, chain): the dump on a
+ * signal the process gets (only its own here: raise_signal, kill of
+ * itself, its timers), kept here instead of a host handler that would
+ * write to the host's descriptor. */
+static struct fh_user {
+    bool on, all, chain;
+    int fd;
+    PyObject *file;
+    bool displaced;           /* signal.signal set another handler since */
+} fh_user[NSIG];
+
+/* The signal `sig` arrives: its registered dump, if any. Returns true if
+ * the signal is consumed (registered without chain). */
+static bool fh__user(int sig)
+{
+    if (sig < 1 || sig >= NSIG || !fh_user[sig].on || fh_user[sig].displaced)
+        return false;
+    cpy_thr *thr = cpy_thr_current();
+    (void)fh__dump(fh_user[sig].fd, fh_user[sig].all, thr ? thr->ts : NULL, NULL);
+    return !fh_user[sig].chain;
+}
+
+static PyObject *fh_register(PyObject *mod, PyObject *args, PyObject *kw)
+{
+    (void)mod;
+    static char *kwlist[] = {"signum", "file", "all_threads", "chain", NULL};
+    int sig, all = 1, chain = 0;
+    PyObject *file = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "i|Opp:register", kwlist, &sig, &file, &all, &chain))
+        return NULL;
+    if (sig == SIGSEGV || sig == SIGFPE || sig == SIGABRT || sig == SIGBUS || sig == SIGILL) {
+        PyErr_Format(PyExc_RuntimeError, "signal %i cannot be registered, use enable() instead", sig);
+        return NULL;
+    }
+    if (sig < 1 || sig >= NSIG) {
+        PyErr_SetString(PyExc_ValueError, "signal number out of range");
+        return NULL;
+    }
+    int fd = fh__fileno(file);
+    if (fd < 0)
+        return NULL;
+    Py_XINCREF(file);
+    Py_XSETREF(fh_user[sig].file, file);
+    fh_user[sig] = (struct fh_user){true, all != 0, chain != 0, fd, fh_user[sig].file, false};
+    Py_RETURN_NONE;
+}
+
+static PyObject *fh_unregister(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    int sig;
+    if (!PyArg_ParseTuple(args, "i:unregister", &sig))
+        return NULL;
+    if (sig < 1 || sig >= NSIG) {
+        PyErr_SetString(PyExc_ValueError, "signal number out of range");
+        return NULL;
+    }
+    bool was = fh_user[sig].on;
+    Py_CLEAR(fh_user[sig].file);
+    fh_user[sig].on = false;
+    return PyBool_FromLong(was);
+}
+
+/* _threadsim_fh_displace(sig): signal.signal(sig, ...) replaced the host
+ * handler faulthandler.register would have installed: no dump any more
+ * (faulthandler still counts it registered, as CPython's does). */
+static PyObject *mod_fh_displace(PyObject *mod, PyObject *arg)
+{
+    (void)mod;
+    int sig = _PyLong_AsInt(arg);
+    if (sig == -1 && PyErr_Occurred())
+        return NULL;
+    if (sig > 0 && sig < NSIG)
+        fh_user[sig].displaced = true;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef fh_methods[] = {
     {"dump_traceback", (PyCFunction)(void (*)(void))fh_dump_traceback, METH_VARARGS | METH_KEYWORDS,
      NULL},
     {"dump_traceback_later", (PyCFunction)(void (*)(void))fh_dump_later,
      METH_VARARGS | METH_KEYWORDS, NULL},
     {"cancel_dump_traceback_later", fh_cancel_later, METH_NOARGS, NULL},
+    {"register", (PyCFunction)(void (*)(void))fh_register, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"unregister", fh_unregister, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1401,6 +1502,7 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_faulthandler", mod_faulthandler, METH_O, NULL},
     {"_threadsim_gate", mod_gate, METH_VARARGS, NULL},
     {"_threadsim_at_end", mod_at_end, METH_O, NULL},
+    {"_threadsim_fh_displace", mod_fh_displace, METH_O, NULL},
     {"exit", mod_exit, METH_NOARGS, NULL},
     {"exit_thread", mod_exit, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
