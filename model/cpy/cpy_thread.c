@@ -20,6 +20,7 @@
  * Idents are the model's: 1 for the main thread, then in start order.
  */
 #include "cpy_int.h"
+#include "cpy_tstate.h"
 
 #include <structmember.h>
 #include "../dalloc.h"
@@ -1032,14 +1033,9 @@ static PyObject *mod_kill_self(PyObject *mod, PyObject *args)
  * thread's stack, as the watchdog prints them (no thread is "current"),
  * then the process ends with status 1 if asked (the watchdog's _exit(1)),
  * or the timer is armed again with repeat. */
-extern const char *_Py_DumpTracebackThreads(int fd, PyInterpreterState *interp,
-                                            PyThreadState *current_tstate);
-extern void _Py_DumpTraceback(int fd, PyThreadState *tstate);
-
 static const char *fh__dump(int fd, bool all, PyThreadState *cur, const char *head)
 {
     static char no_thread; /* a current thread that is none of them: the watchdog's */
-    PyInterpreterState *interp = cpy.main_ts->interp;
     if (!cur)
         cur = (PyThreadState *)(void *)&no_thread;
     /* into a memory file first: threadsim's own frames (bootstrap.py's,
@@ -1050,10 +1046,7 @@ static const char *fh__dump(int fd, bool all, PyThreadState *cur, const char *he
     const char *err = NULL;
     if (head && write(out, head, strlen(head)) < 0)
         err = NULL; /* as faulthandler: a failed write is not reported */
-    if (all)
-        err = _Py_DumpTracebackThreads(out, interp, cur);
-    else
-        _Py_DumpTraceback(out, cur);
+    err = cpy_ts_dump_stacks(out, all, cur);
     off_t n = lseek(out, 0, SEEK_CUR);
     char *buf = n > 0 ? malloc((size_t)n) : NULL;
     if (buf && pread(out, buf, (size_t)n, 0) == n) {

@@ -123,3 +123,16 @@ void cpy_ts_audit_unhook(cpy_audit_fn fn)
         at = &e->next;
     }
 }
+
+extern const char *_Py_DumpTracebackThreads(int fd, PyInterpreterState *interp,
+                                            PyThreadState *current_tstate);
+extern void _Py_DumpTraceback(int fd, PyThreadState *tstate);
+
+const char *cpy_ts_dump_stacks(int fd, bool all, PyThreadState *cur)
+{
+    if (!all) {
+        _Py_DumpTraceback(fd, cur);
+        return NULL;
+    }
+    return _Py_DumpTracebackThreads(fd, PyInterpreterState_Main(), cur);
+}

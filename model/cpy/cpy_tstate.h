@@ -59,6 +59,11 @@ PyObject *cpy_ts_stack_peek(PyFrameObject *f, int depth);
  * can fail near a memory limit) as in a process that never had it. */
 typedef int (*cpy_audit_fn)(const char *event, PyObject *args, void *ud);
 void cpy_ts_audit_unhook(cpy_audit_fn fn);
+/* faulthandler's dump of the stacks to `fd`: every thread's (`cur` named
+ * "Current thread", and none if it is no thread of the interpreter's), or
+ * `cur`'s only; CPython's own text (_Py_DumpTracebackThreads,
+ * _Py_DumpTraceback). NULL, or the error it reports. */
+const char *cpy_ts_dump_stacks(int fd, bool all, PyThreadState *cur);
 /* Whether the interpreter runs the threading program built against: 3.11. */
 bool cpy_ts_version_ok(void);
 
