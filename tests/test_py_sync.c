@@ -932,6 +932,53 @@ static void test_replaced_functions_look_like_cpythons(void)
         "<built-in function kill> <built-in function alarm> <built-in function clock_gettime>\n");
 }
 
+/* Blocking the timers' signals (pthread_sigmask) makes them pending
+ * (sigpending), unblocking delivers them; sigwait, sigtimedwait and
+ * sigwaitinfo wait for them on the virtual clock (python3's output, byte
+ * for byte). Before, the mask reached the host and sigwait returned when
+ * the engine's own watchdog SIGALRM came, after a second of wall time. */
+static void test_sigmask_virtual_timers(void)
+{
+    PYT_EXPECT(
+        "import signal, threading, time\n"
+        "def h(s, f): print(\"handler\", signal.Signals(s).name)\n"
+        "signal.signal(signal.SIGALRM, h)\n"
+        "print(signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGUSR1}))\n"
+        "signal.setitimer(signal.ITIMER_REAL, 0.2)\n"
+        "time.sleep(0.5)\n"
+        "print(\"slept; pending:\", sorted(s.name for s in signal.sigpending()))\n"
+        "print(\"unblock ->\", sorted(s.name for s in signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})))\n"
+        "print(\"after unblock\")\n"
+        "signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])\n"
+        "signal.alarm(1)\n"
+        "print(\"sigwait:\", signal.sigwait({signal.SIGALRM}).name)\n"
+        "print(\"timed:\", signal.sigtimedwait({signal.SIGALRM}, 0.3))\n"
+        "signal.setitimer(signal.ITIMER_REAL, 0.1)\n"
+        "i = signal.sigwaitinfo({signal.SIGALRM})\n"
+        "print(\"info:\", i.si_signo, i.si_code)\n"
+        "try:\n"
+        "    signal.pthread_sigmask(99, [])\n"
+        "except Exception as e:\n"
+        "    print(type(e).__name__, e)\n"
+        "try:\n"
+        "    signal.sigwait({0})\n"
+        "except Exception as e:\n"
+        "    print(type(e).__name__, e)\n"
+        "print(sorted(s.name for s in signal.pthread_sigmask(signal.SIG_SETMASK, [])))\n",
+        3, 0,
+        "set()\n"
+        "slept; pending: ['SIGALRM']\n"
+        "handler SIGALRM\n"
+        "unblock -> ['SIGALRM', 'SIGUSR1']\n"
+        "after unblock\n"
+        "sigwait: SIGALRM\n"
+        "timed: None\n"
+        "info: 14 128\n"
+        "OSError [Errno 22] Invalid argument\n"
+        "ValueError signal number 0 out of range [1; 64]\n"
+        "['SIGALRM', 'SIGUSR1']\n");
+}
+
 /* The interval timers run on the virtual clocks, their signals are the
  * program's own: signal.alarm and setitimer(ITIMER_REAL) expire at their
  * virtual instant (a periodic one every interval after), a handler runs in
@@ -1194,6 +1241,7 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_signal_handlers_in_main),
          TS_TEST(test_signal_handler_at_next_breaker),
          TS_TEST(test_itimers_virtual),
+         TS_TEST(test_sigmask_virtual_timers),
          TS_TEST(test_replaced_functions_look_like_cpythons),
          TS_TEST(test_faulthandler_virtual),
          TS_TEST(test_signal_default_ends_run),

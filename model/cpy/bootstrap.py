@@ -1069,6 +1069,73 @@ def _signal_handlers(signal):
             return None
         return real_siginterrupt(signalnum, flag)
 
+    # --- blocking and waiting for the timers' signals ------------------------
+    # pthread_sigmask of SIGALRM, SIGVTALRM, SIGPROF is kept by the engine
+    # (cpy_thread.c: blocked ones are pending, unblocking delivers them) and
+    # never reaches the host's mask (its SIGALRM is the watchdog's);
+    # sigwait, sigwaitinfo and sigtimedwait of them wait on the virtual
+    # clock; sigpending reports them. Other signals are the host's.
+    vmask, vpending, vsigwait = (_thread._threadsim_vmask, _thread._threadsim_vpending,
+                                 _thread._threadsim_vsigwait)
+    real_sigmask, real_sigpending = signal.pthread_sigmask, signal.sigpending
+    real_sigwait, real_sigwaitinfo = signal.sigwait, signal.sigwaitinfo
+    real_sigtimedwait = signal.sigtimedwait
+    Signals = signal.Signals
+
+    def split(sigset):
+        sigs = set()
+        for s in sigset:
+            s = _index(s)
+            if not 0 < s < nsig:
+                raise ValueError('signal number %d out of range [1; %d]' % (s, nsig - 1))
+            sigs.add(s)
+        v = sigs & virtual
+        return sigs - v, sum(1 << (s - 1) for s in v)
+
+    def as_signals(bits):
+        return {Signals(i + 1) for i in range(64) if bits >> i & 1}
+
+    def pthread_sigmask(how, mask, /):
+        real, bits = split(mask)
+        old = real_sigmask(how, real)  # CPython's checks of `how`
+        return old | as_signals(vmask({signal.SIG_BLOCK: 0, signal.SIG_UNBLOCK: 1}.get(how, 2),
+                                      bits))
+
+    def sigpending():
+        return real_sigpending() | as_signals(vpending())
+
+    def info(sig):
+        # what the kernel gives for a timer's signal: SI_KERNEL, from no process
+        return signal.struct_siginfo((sig, 0x80, 0, 0, 0, 0, 0))
+
+    def vwait(sigset, timeout_ns):
+        real, bits = split(sigset)
+        if not bits:
+            return None, real
+        if real and real & set(real_sigpending()):
+            return None, real
+        return vsigwait(bits, timeout_ns), None
+
+    def sigwait(sigset, /):
+        sig, real = vwait(sigset, -1)
+        return Signals(sig) if sig else real_sigwait(real if real is not None else sigset)
+
+    def sigwaitinfo(sigset, /):
+        sig, real = vwait(sigset, -1)
+        return info(sig) if sig else real_sigwaitinfo(real if real is not None else sigset)
+
+    def sigtimedwait(sigset, timeout, /):
+        import time
+        t = float(timeout) if not isinstance(timeout, (int, float)) else timeout
+        if t < 0:
+            raise ValueError('timeout must be non-negative')
+        _, bits = split(sigset)
+        if bits:
+            ns = int(t * 1e9) if isinstance(t, float) else t * 1000000000
+            sig = vsigwait(bits, ns)
+            return info(sig) if sig else None
+        return real_sigtimedwait(sigset, timeout)
+
     real_siginterrupt = signal.siginterrupt
     # signal.signal and getsignal are Python functions in CPython too; the
     # others are C functions there: gates (a C function, no frame of
@@ -1076,12 +1143,15 @@ def _signal_handlers(signal):
     for f, real in ((signal_, real_signal), (getsignal, real_getsignal),
                     (raise_signal, signal.raise_signal), (setitimer, signal.setitimer),
                     (getitimer, signal.getitimer), (alarm, signal.alarm),
-                    (pause, signal.pause), (siginterrupt, signal.siginterrupt)):
+                    (pause, signal.pause), (siginterrupt, signal.siginterrupt),
+                    (pthread_sigmask, signal.pthread_sigmask), (sigpending, signal.sigpending),
+                    (sigwait, signal.sigwait), (sigwaitinfo, signal.sigwaitinfo),
+                    (sigtimedwait, signal.sigtimedwait)):
         f.__name__ = f.__qualname__ = real.__name__
         f.__doc__ = real.__doc__
         f.__module__ = 'signal'
         f.__code__ = f.__code__.replace(co_name=real.__name__, co_qualname=real.__name__)
-        if f not in (signal_, getsignal):
+        if f not in (signal_, getsignal, pthread_sigmask, sigpending, sigwait):
             f = _gate(f, None, real.__name__, '_signal', real.__doc__)
         setattr(signal, real.__name__, f)
     # os.abort(): SIGABRT, which a handler cannot stop

@@ -810,8 +810,20 @@ static const int vit_sig[3] = {SIGALRM, SIGVTALRM, SIGPROF};
 static _Noreturn void vsig__end(int sig);
 static bool fh__user(int sig);
 
+/* The timers' signals blocked by the program (pthread_sigmask, kept here:
+ * the host's SIGALRM stays the watchdog's) and those pending because they
+ * came while blocked; a thread in sigwait for one of them. */
+static uint64_t vsig_blocked, vsig_pending;
+static sim_thread *vsig_waiter;
+
 static void vsig__arrive(int sig, int kind)
 {
+    if (vsig_blocked >> (sig - 1) & 1) {
+        vsig_pending |= 1ull << (sig - 1);
+        if (vsig_waiter && vsig_waiter->state == SIM_T_BLOCKED)
+            sim_wake(model_sched(), vsig_waiter, "signal", SIM_NONE);
+        return;
+    }
     if (fh__user(sig))
         return; /* faulthandler.register'ed, not chained */
     if (kind == VSIG_IGN)
@@ -1447,6 +1459,73 @@ static PyObject *mod_at_end(PyObject *mod, PyObject *fn)
     Py_RETURN_NONE;
 }
 
+/* _threadsim_vmask(how, bits) -> old bits: pthread_sigmask of the timers'
+ * signals (how: 0 block, 1 unblock, 2 set); the ones it unblocks that are
+ * pending arrive now, in signal order. */
+static PyObject *mod_vmask(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    int how;
+    unsigned long long bits;
+    if (!PyArg_ParseTuple(args, "iK:_threadsim_vmask", &how, &bits))
+        return NULL;
+    uint64_t old = vsig_blocked;
+    vsig_blocked = how == 0 ? old | bits : how == 1 ? old & ~bits : bits;
+    uint64_t due = vsig_pending & ~vsig_blocked;
+    vsig_pending &= ~due;
+    while (due) {
+        int sig = __builtin_ctzll(due) + 1;
+        due &= due - 1;
+        vsig__arrive(sig, vsig_kind[sig]);
+    }
+    if (cpy_interrupt_deliver() < 0)
+        return NULL;
+    return PyLong_FromUnsignedLongLong(old);
+}
+
+/* _threadsim_vpending() -> bits */
+static PyObject *mod_vpending(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    return PyLong_FromUnsignedLongLong(vsig_pending);
+}
+
+/* _threadsim_vsigwait(bits, timeout_ns) -> the signal taken, or 0 when the
+ * timeout (-1: none) passed first: sigwait of the timers' signals, the
+ * calling thread waiting on the virtual clock. */
+static PyObject *mod_vsigwait(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    unsigned long long bits;
+    long long timeout;
+    if (!PyArg_ParseTuple(args, "KL:_threadsim_vsigwait", &bits, &timeout))
+        return NULL;
+    int64_t deadline = !cpy.in_run || timeout < 0 ? SIM_FOREVER
+                                                  : sim_time_add(model_now_ns(), timeout);
+    for (;;) {
+        uint64_t got = vsig_pending & bits;
+        if (got) {
+            int sig = __builtin_ctzll(got) + 1;
+            vsig_pending &= ~(1ull << (sig - 1));
+            return PyLong_FromLong(sig);
+        }
+        if (!cpy.in_run || (deadline != SIM_FOREVER && deadline <= model_now_ns()))
+            return PyLong_FromLong(0);
+        cpy_io_flush();
+        PyThreadState *ts = cpy_leave();
+        sim_sched *s = model_sched();
+        vsig_waiter = s->current;
+        int r = sim_block(s, "signal.sigwait", SIM_NONE, "a signal", deadline);
+        vsig_waiter = NULL;
+        cpy_back(ts);
+        if (cpy_interrupt_deliver() < 0)
+            return NULL;
+        if (r == SIM_TIMEDOUT && !(vsig_pending & bits))
+            return PyLong_FromLong(0);
+    }
+}
+
 /* _threadsim_pause(): signal.pause(): the calling thread waits until a
  * signal's handler is due in main (then main runs it, and returns). */
 static PyObject *mod_pause(PyObject *mod, PyObject *unused)
@@ -1495,6 +1574,9 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_faulthandler", mod_faulthandler, METH_O, NULL},
     {"_threadsim_gate", mod_gate, METH_VARARGS, NULL},
     {"_threadsim_at_end", mod_at_end, METH_O, NULL},
+    {"_threadsim_vmask", mod_vmask, METH_VARARGS, NULL},
+    {"_threadsim_vpending", mod_vpending, METH_NOARGS, NULL},
+    {"_threadsim_vsigwait", mod_vsigwait, METH_VARARGS, NULL},
     {"_threadsim_fh_displace", mod_fh_displace, METH_O, NULL},
     {"exit", mod_exit, METH_NOARGS, NULL},
     {"exit_thread", mod_exit, METH_NOARGS, NULL},
