@@ -1125,7 +1125,6 @@ def _signal_handlers(signal):
         return info(sig) if sig else real_sigwaitinfo(real if real is not None else sigset)
 
     def sigtimedwait(sigset, timeout, /):
-        import time
         t = float(timeout) if not isinstance(timeout, (int, float)) else timeout
         if t < 0:
             raise ValueError('timeout must be non-negative')
