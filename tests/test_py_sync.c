@@ -930,6 +930,35 @@ static void test_replaced_functions_look_like_cpythons(void)
         "    f(*a)\n"
         "OSError: [Errno 22] Invalid argument\n"
         "<built-in function kill> <built-in function alarm> <built-in function clock_gettime>\n");
+    /* signal.py's own functions stay (CPython's are Python too) and call
+     * _signal's, which threadsim replaces: their errors show signal.py's
+     * frame, as python3's do */
+    PYT_EXPECT(
+        "import signal, threading\n"
+        "def w():\n"
+        "    try:\n"
+        "        signal.signal(signal.SIGUSR1, lambda s, f: None)\n"
+        "    except ValueError:\n"
+        "        import traceback; traceback.print_exc()\n"
+        "t = threading.Thread(target=w); t.start(); t.join()\n"
+        "print(type(signal.signal).__name__, signal.getsignal(signal.SIGINT), signal.signal(signal.SIGALRM, signal.SIG_IGN), signal.getsignal(signal.SIGALRM))\n"
+        "signal.signal(signal.SIGALRM, 7)\n",
+        3, 1,
+        "Traceback (most recent call last):\n"
+        "  File \"t.py\", line 4, in w\n"
+        "    signal.signal(signal.SIGUSR1, lambda s, f: None)\n"
+        "  File \"/usr/lib/python3.11/signal.py\", line 56, in signal\n"
+        "    handler = _signal.signal(_enum_to_int(signalnum), _enum_to_int(handler))\n"
+        "              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "ValueError: signal only works in main thread of the main interpreter\n"
+        "function <built-in function default_int_handler> 0 1\n"
+        "Traceback (most recent call last):\n"
+        "  File \"t.py\", line 9, in <module>\n"
+        "    signal.signal(signal.SIGALRM, 7)\n"
+        "  File \"/usr/lib/python3.11/signal.py\", line 56, in signal\n"
+        "    handler = _signal.signal(_enum_to_int(signalnum), _enum_to_int(handler))\n"
+        "              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "TypeError: signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object\n");
 }
 
 /* Blocking the timers' signals (pthread_sigmask) makes them pending

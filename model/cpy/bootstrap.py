@@ -920,7 +920,12 @@ import signal
 # does; getsignal and signal's return give the program's own handler.
 def _signal_handlers(signal):
     import _thread
-    real_signal, real_getsignal = signal.signal, signal.getsignal
+    import _signal
+    # signal.py's signal, getsignal, pthread_sigmask, sigpending and sigwait
+    # are Python functions that call _signal's: those C functions are
+    # replaced (by gates, below), so a traceback shows signal.py's frame and
+    # nothing of threadsim's, as CPython's does
+    real_signal, real_getsignal = _signal.signal, _signal.getsignal
     to_main = _thread._threadsim_signal_main
     set_vsig, pause_ = _thread._threadsim_vsig, _thread._threadsim_pause
     fh_displace = _thread._threadsim_fh_displace
@@ -1077,8 +1082,8 @@ def _signal_handlers(signal):
     # clock; sigpending reports them. Other signals are the host's.
     vmask, vpending, vsigwait = (_thread._threadsim_vmask, _thread._threadsim_vpending,
                                  _thread._threadsim_vsigwait)
-    real_sigmask, real_sigpending = signal.pthread_sigmask, signal.sigpending
-    real_sigwait, real_sigwaitinfo = signal.sigwait, signal.sigwaitinfo
+    real_sigmask, real_sigpending = _signal.pthread_sigmask, _signal.sigpending
+    real_sigwait, real_sigwaitinfo = _signal.sigwait, signal.sigwaitinfo
     real_sigtimedwait = signal.sigtimedwait
     Signals = signal.Signals
 
@@ -1092,8 +1097,8 @@ def _signal_handlers(signal):
         v = sigs & virtual
         return sigs - v, sum(1 << (s - 1) for s in v)
 
-    def as_signals(bits):
-        return {Signals(i + 1) for i in range(64) if bits >> i & 1}
+    def as_signals(bits):  # (ints, as _signal's; signal.py makes them Signals)
+        return {i + 1 for i in range(64) if bits >> i & 1}
 
     def pthread_sigmask(how, mask, /):
         real, bits = split(mask)
@@ -1118,7 +1123,7 @@ def _signal_handlers(signal):
 
     def sigwait(sigset, /):
         sig, real = vwait(sigset, -1)
-        return Signals(sig) if sig else real_sigwait(real if real is not None else sigset)
+        return sig if sig else real_sigwait(real if real is not None else sigset)
 
     def sigwaitinfo(sigset, /):
         sig, real = vwait(sigset, -1)
@@ -1136,23 +1141,21 @@ def _signal_handlers(signal):
         return real_sigtimedwait(sigset, timeout)
 
     real_siginterrupt = signal.siginterrupt
-    # signal.signal and getsignal are Python functions in CPython too; the
-    # others are C functions there: gates (a C function, no frame of
-    # threadsim's in their errors' tracebacks), as CPython's
-    for f, real in ((signal_, real_signal), (getsignal, real_getsignal),
-                    (raise_signal, signal.raise_signal), (setitimer, signal.setitimer),
-                    (getitimer, signal.getitimer), (alarm, signal.alarm),
-                    (pause, signal.pause), (siginterrupt, signal.siginterrupt),
-                    (pthread_sigmask, signal.pthread_sigmask), (sigpending, signal.sigpending),
-                    (sigwait, signal.sigwait), (sigwaitinfo, signal.sigwaitinfo),
-                    (sigtimedwait, signal.sigtimedwait)):
-        f.__name__ = f.__qualname__ = real.__name__
-        f.__doc__ = real.__doc__
-        f.__module__ = 'signal'
-        f.__code__ = f.__code__.replace(co_name=real.__name__, co_qualname=real.__name__)
-        if f not in (signal_, getsignal, pthread_sigmask, sigpending, sigwait):
-            f = _gate(f, None, real.__name__, '_signal', real.__doc__)
-        setattr(signal, real.__name__, f)
+    # each replaces a C function of _signal's by a gate (a C function, no
+    # frame of threadsim's in its errors' tracebacks): those signal.py wraps
+    # in _signal itself, the others where the program finds them, in signal
+    for f, real, where in ((signal_, real_signal, _signal), (getsignal, real_getsignal, _signal),
+                           (pthread_sigmask, real_sigmask, _signal),
+                           (sigpending, real_sigpending, _signal),
+                           (sigwait, real_sigwait, _signal),
+                           (raise_signal, signal.raise_signal, signal),
+                           (setitimer, signal.setitimer, signal),
+                           (getitimer, signal.getitimer, signal), (alarm, signal.alarm, signal),
+                           (pause, signal.pause, signal),
+                           (siginterrupt, signal.siginterrupt, signal),
+                           (sigwaitinfo, signal.sigwaitinfo, signal),
+                           (sigtimedwait, signal.sigtimedwait, signal)):
+        setattr(where, real.__name__, _gate(f, None, real.__name__, '_signal', real.__doc__))
     # os.abort(): SIGABRT, which a handler cannot stop
     return to_self, lambda: deliver(int(signal.SIGABRT), 0)
 
