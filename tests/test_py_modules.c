@@ -527,6 +527,20 @@ static void test_machine_fixed(void)
                "threadsim threadsim threadsim Linux 6.1.0-threadsim\n"
                "posix posix _socket Return the number of CPUs in the system; return None if indeterminable\n"
                "[Errno 3] No such process\n");
+    /* its user: threadsim, uid and gid 1000 (os.getuid() and pwd named the
+     * host's account, os.getlogin() the terminal's); other accounts as they are */
+    PYT_EXPECT("import os, pwd, grp\n"
+               "print(os.getuid(), os.geteuid(), os.getgid(), os.getegid(), os.getgroups(),\n"
+               "      os.getresuid(), os.getresgid(), os.getlogin())\n"
+               "print(pwd.getpwuid(os.getuid()), grp.getgrgid(os.getgid()).gr_name,\n"
+               "      pwd.getpwnam('threadsim').pw_dir, os.path.expanduser('~threadsim'))\n"
+               "print(pwd.getpwuid(0).pw_name, os.getuid)\n",
+               3, 0,
+               "1000 1000 1000 1000 [1000] (1000, 1000, 1000) (1000, 1000, 1000) threadsim\n"
+               "pwd.struct_passwd(pw_name='threadsim', pw_passwd='x', pw_uid=1000, pw_gid=1000, "
+               "pw_gecos='', pw_dir='/nonexistent', pw_shell='/bin/sh') threadsim /nonexistent "
+               "/nonexistent\n"
+               "root <built-in function getuid>\n");
 }
 
 /* _thread has CPython 3.11's names: none of 3.12's (daemon_threads_allowed,

@@ -1373,6 +1373,45 @@ for _f, _mod in ((cpu_count, posix), (sched_getaffinity, posix), (uname, posix),
         setattr(os, _f.__name__, _f)
 del cpu_count, sched_getaffinity, uname, getloadavg, times, gethostname, _f, _mod, _real
 
+# --- the machine's user: threadsim, uid and gid 1000 -----------------------------
+# os.getuid() and pwd.getpwuid(os.getuid()) named the host's account (root
+# on one machine, a CI runner's user on another), os.getlogin() the
+# terminal's login or an OSError without one. The simulated machine's user
+# is threadsim (as LOGNAME and USER in the fixed environment), uid and gid
+# 1000, home /nonexistent (HOME); every other account is looked up as it is.
+# The process's real ids still decide what it may open.
+_VUID, _VUSER = 1000, 'threadsim'
+import pwd as _pwd_mod
+import grp as _grp_mod
+_vpw = _pwd_mod.struct_passwd((_VUSER, 'x', _VUID, _VUID, '', os.environ.get('HOME', '/'),
+                               '/bin/sh'))
+_vgr = _grp_mod.struct_group((_VUSER, 'x', _VUID, []))
+
+
+def _vuser(real, value):
+    return _gate(lambda: value, None, real.__name__, 'posix', real.__doc__)
+
+
+def _vlookup(mod, name, match, entry):
+    real = getattr(mod, name)
+
+    def check(*args, **kwargs):
+        return entry if len(args) == 1 and not kwargs and match(args[0]) else NotImplemented
+    setattr(mod, name, _gate(check, real, name, mod.__name__, real.__doc__))
+
+
+for _n in ('getuid', 'geteuid', 'getgid', 'getegid'):
+    setattr(os, _n, _vuser(getattr(os, _n), _VUID))
+os.getresuid = _vuser(os.getresuid, (_VUID, _VUID, _VUID))
+os.getresgid = _vuser(os.getresgid, (_VUID, _VUID, _VUID))
+os.getgroups = _vuser(os.getgroups, [_VUID])
+os.getlogin = _vuser(os.getlogin, _VUSER)
+_vlookup(_pwd_mod, 'getpwuid', lambda u: isinstance(u, int) and u == _VUID, _vpw)
+_vlookup(_pwd_mod, 'getpwnam', lambda n: n == _VUSER, _vpw)
+_vlookup(_grp_mod, 'getgrgid', lambda g: isinstance(g, int) and g == _VUID, _vgr)
+_vlookup(_grp_mod, 'getgrnam', lambda n: n == _VUSER, _vgr)
+del _n, _vuser, _vlookup, _pwd_mod, _grp_mod
+
 # --- threading.local ---------------------------------------------------------------
 # CPython's C _thread._local, in Python (_threading_local's algorithm): named
 # so that its messages and reprs are CPython's ("'_thread._local' object has
