@@ -1284,7 +1284,7 @@ def getppid():
 
 
 def kill(pid, sig, /):
-    pid, sig = _c_pid(pid), _c_int(sig)
+    pid, sig = _c_int(pid), _c_int(sig)
     if pid == _VPPID:
         raise PermissionError(1, "threadsim: the parent process may not be signalled")
     if pid not in (_VPID, 0):
@@ -1299,7 +1299,7 @@ def kill(pid, sig, /):
 
 
 def killpg(pgid, sig, /):
-    pgid, sig = _c_pid(pgid), _c_int(sig)
+    pgid, sig = _c_int(pgid), _c_int(sig)
     if pgid != os.getpgrp() and pgid != 0:
         raise ProcessLookupError(3, 'No such process')
     return kill(_VPID, sig)
@@ -1307,11 +1307,6 @@ def killpg(pgid, sig, /):
 
 def abort():
     _abort()
-
-
-def _c_pid(obj):
-    """A pid_t argument, as CPython parses it ("i")."""
-    return _c_int(obj)
 
 
 os.getpid, os.getppid = getpid, getppid

@@ -751,12 +751,10 @@ static PyObject *interrupt__pend(PyObject *args, PyObject *kw, const char *fmt, 
         PyErr_SetString(PyExc_ValueError, "signal number out of range");
         return NULL;
     }
-    if (wake) {
+    interrupt__pending |= 1ull << (sig - 1);
+    cpy.interrupt_main = true;
+    if (wake)
         interrupt__wake_main(sig);
-    } else {
-        interrupt__pending |= 1ull << (sig - 1);
-        cpy.interrupt_main = true;
-    }
     if (cpy_interrupt_deliver() < 0)
         return NULL;
     Py_RETURN_NONE;
@@ -1280,9 +1278,14 @@ static PyObject *fh_register(PyObject *mod, PyObject *args, PyObject *kw)
     int fd = fh__fileno(file);
     if (fd < 0)
         return NULL;
+    struct fh_user *u = &fh_user[sig];
     Py_XINCREF(file);
-    Py_XSETREF(fh_user[sig].file, file);
-    fh_user[sig] = (struct fh_user){true, all != 0, chain != 0, fd, fh_user[sig].file, false};
+    Py_XSETREF(u->file, file); /* kept open while registered, as faulthandler keeps it */
+    u->on = true;
+    u->all = all != 0;
+    u->chain = chain != 0;
+    u->fd = fd;
+    u->displaced = false;
     Py_RETURN_NONE;
 }
 
