@@ -869,7 +869,7 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
             return 0;
         }
         if (cpy.ro.opcodes)
-            PyObject_SetAttrString((PyObject *)f, "f_trace_opcodes", Py_True);
+            cpy_ts_trace_opcodes(f);
         thr->last_frame = NULL;
         /* function entry is an eval-breaker point, but not a step */
         sim_sched *s = model_sched();
@@ -883,7 +883,7 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
     }
     case PyTrace_LINE: {
         if (cpy.ro.access_notes && !cpy.ro.opcodes && cpy__mine(thr, f))
-            PyObject_SetAttrString((PyObject *)f, "f_trace_opcodes", Py_True);
+            cpy_ts_trace_opcodes(f);
         int lasti = PyFrame_GetLasti(f);
         can_switch = thr->last_frame == f && lasti <= thr->last_lasti;
         thr->last_frame = f;

@@ -35,6 +35,11 @@ void cpy_ts_delete(PyThreadState *ts)
     PyThreadState_Delete(ts);
 }
 
+void cpy_ts_trace_opcodes(PyFrameObject *f)
+{
+    f->f_trace_opcodes = 1; /* frame.f_trace_opcodes = True, a plain T_BOOL member */
+}
+
 void cpy_ts_set_ident(PyThreadState *ts, unsigned long ident)
 {
     ts->thread_id = ident;

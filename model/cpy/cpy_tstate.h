@@ -54,6 +54,9 @@ void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co));
 typedef struct _frame PyFrameObject;
 typedef struct _object PyObject;
 PyObject *cpy_ts_stack_peek(PyFrameObject *f, int depth);
+/* frame.f_trace_opcodes = True for `f`, without an attribute lookup by
+ * name (a traced line of the program's asks it, for --access notes). */
+void cpy_ts_trace_opcodes(PyFrameObject *f);
 /* The C audit hook `fn` (PySys_AddAuditHook) removed again, which CPython
  * has no API for: audit events then cost nothing (no arguments built, which
  * can fail near a memory limit) as in a process that never had it. */
