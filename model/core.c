@@ -338,14 +338,17 @@ void model__main_entry(void *arg)
     model_thread *t = w->threads[0];
     jmp_buf jb;
     t->unwind = &jb;
+    volatile bool waited = false;
     if (setjmp(jb) == 0) {
         w->main_fn(w->main_arg);
+        waited = w->opts.own_shutdown;
     } else {
         model__print_exception(w, t, true);
         w->exit_status = MODEL_EXIT_ERROR;
     }
     t->unwind = NULL;
-    model__thread_shutdown(w);
+    if (!waited)
+        model__thread_shutdown(w);
     model__thread_finish(w, t);
     sim_emit_text(&w->sched, SIM_EV_EXIT, SIM_NONE, 0, NULL,
                   w->exit_status ? "exception" : "returned",

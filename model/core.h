@@ -78,6 +78,11 @@ typedef struct model_opts {
     bool no_teardown;          /* the process ends (or is reset) right after the run:
                                 * model_run leaves the engine's memory, its stacks
                                 * above all, as it is instead of freeing it */
+    bool own_shutdown;         /* main_fn ends as CPython's main does, waiting for
+                                * the threads itself (threading._shutdown) before
+                                * the atexit functions: a thread those start is
+                                * not waited for but killed when main returns, as
+                                * CPython's exit kills it */
 } model_opts;
 
 /* Defaults: sim_config_default(), Python 3, no sink, FIFO. */

@@ -276,6 +276,28 @@ static void test_program_status_as_python(void)
         {"import os, sys\nprint('a', flush=True)\nprint('b')\nsys.stdout.flush()\nos._exit(4)\n",
          4},
         {"def f(:\n    pass\n", 1},
+        /* statuses the engine uses itself (0: no result; 127: its own
+         * failure) are the program's when it gives them */
+        {"import os\nos._exit(0)\n", 0},
+        {"import os\nos._exit(127)\n", 127},
+        {"import os\nos._exit(256 + 7)\n", 7},
+        {"import os, threading, time\n"
+         "def f():\n    os._exit(0)\n"
+         "threading.Thread(target=f).start()\ntime.sleep(1)\nprint('never')\n", 0},
+        /* a thread an atexit function starts is not waited for: the exit
+         * that follows kills it (python3 never prints 'worker') */
+        {"import atexit, threading, time\n"
+         "def worker():\n    time.sleep(1)\n    print('worker')\n"
+         "atexit.register(lambda: threading.Thread(target=worker).start())\n"
+         "print('main end')\n", 0},
+        /* a join interrupted by Ctrl-C lets go of the thread (bpo-45274): the
+         * shutdown waits no more for it */
+        {"import threading, os, signal, time\n"
+         "def work():\n    time.sleep(0.5)\n    print('worker finished', flush=True)\n"
+         "t = threading.Thread(target=work); t.start()\n"
+         "threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+         "try:\n    t.join()\nexcept KeyboardInterrupt:\n"
+         "    print('interrupted; alive:', t.is_alive(), flush=True)\n", 0},
     };
     for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
         write_file("prog.py", progs[i].src);

@@ -127,7 +127,8 @@ void py_program_free(py_program *p)
 
 /* ---- the pipe between child and parent ------------------------------------------ */
 
-enum { REC_EVENT = 'E', REC_DECISION = 'D', REC_RESULT = 'R', REC_PICK = 'P', REC_CRASH = 'S' };
+enum { REC_EVENT = 'E', REC_DECISION = 'D', REC_RESULT = 'R', REC_PICK = 'P', REC_CRASH = 'S',
+       REC_EXIT = 'X' };
 
 typedef struct rec_event {
     uint64_t seq;
@@ -201,12 +202,21 @@ static void pipe_flush(void)
     pipe_last_flush = wall_now();
 }
 
+static void pipe_put(char type, const void *hdr, size_t n);
+
+/* The program ends its process (os._exit, a signal it sent itself): the
+ * caller is told the status, the low byte as the system keeps it, so that
+ * os._exit(0) or (127) is not taken for an engine that ended without a
+ * result (or with its own failure's status). */
 _Noreturn void cpy_exit_now(int status)
 {
     runner__disarm();
-    if (pipe_fd >= 0 && !pipe_hold)
+    int32_t st = status & 0xff;
+    if (pipe_fd >= 0 && !pipe_hold) {
+        pipe_put(REC_EXIT, &st, sizeof st);
         pipe_flush();
-    _exit(status);
+    }
+    _exit(st);
 }
 
 static void pipe_put(char type, const void *hdr, size_t n)
@@ -1235,6 +1245,7 @@ static int child__run(const py_program *p, model_result *res)
     o.sink = pipe_sink;
     o.sink_ud = NULL;
     o.no_teardown = true; /* the run's process exits or is reset right after */
+    o.own_shutdown = true; /* threading._shutdown, then atexit (child__main_body) */
     o.on_decision = NULL;  /* each run's own (zyg__serve), */
     o.sim.max_events = 0;  /* as its event limit */
     o.sim.max_decisions = 0; /* and its decision limit */
@@ -2204,6 +2215,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     double deadline = ss->ro.timeout > 0 ? wall_now() + ss->ro.timeout + 2.0 : 0;
     bool got_result = false, timed_out = false;
     bool result_sent = false; /* by the run itself (not a stack overflow's limit) */
+    int32_t exit_said = -1; /* the program's os._exit status, or a signal's 128 + N */
     int status = MODEL_EXIT_INTERNAL;
     sim_event last = {0};
     char *text = NULL, *reason = NULL, *ids = NULL;
@@ -2267,6 +2279,11 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
                 fprintf(stderr, "threadsim: internal error: the Python engine faulted after event %llu\n",
                         (unsigned long long)last.seq);
             }
+        } else if (type == REC_EXIT) {
+            int32_t st;
+            if (read_full(fds[0], &st, sizeof st, deadline, pid, &timed_out) != 0)
+                break;
+            exit_said = st;
         } else if (type == REC_RESULT) {
             rec_result rr;
             if (read_full(fds[0], &rr, sizeof rr, deadline, pid, &timed_out) != 0)
@@ -2306,15 +2323,15 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
         } else if (WIFSIGNALED(ws)) {
             fprintf(stderr, "threadsim: the Python engine died (signal %d: %s) after event %llu\n",
                     WTERMSIG(ws), strsignal(WTERMSIG(ws)), (unsigned long long)last.seq);
-        } else if (WIFEXITED(ws) && WEXITSTATUS(ws) != 0) {
+        } else if (WIFEXITED(ws) && exit_said >= 0 && WEXITSTATUS(ws) == exit_said) {
             /* the program's os._exit(n) or a signal it sent itself (128 +
-             * the signal), or the engine's own failure */
-            status = WEXITSTATUS(ws);
-            if (status != MODEL_EXIT_INTERNAL) {
-                out.outcome = MODEL_OUT_EXIT;
-                out.end_time = last.time; /* the last event's is the end's */
-                out.events = last.seq;
-            }
+             * the signal) */
+            status = exit_said;
+            out.outcome = MODEL_OUT_EXIT;
+            out.end_time = last.time; /* the last event's is the end's */
+            out.events = last.seq;
+        } else if (WIFEXITED(ws) && WEXITSTATUS(ws) != 0) {
+            status = WEXITSTATUS(ws); /* the engine's own failure, which said why */
         } else {
             fprintf(stderr, "threadsim: the Python engine ended without a result\n");
         }
