@@ -959,6 +959,27 @@ static void test_replaced_functions_look_like_cpythons(void)
         "    handler = _signal.signal(_enum_to_int(signalnum), _enum_to_int(handler))\n"
         "              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
         "TypeError: signal handler must be signal.SIG_IGN, signal.SIG_DFL, or a callable object\n");
+    /* set_wakeup_fd is main's only, its arguments read first (CPython's
+     * check of the OS thread passes in every green thread) */
+    PYT_EXPECT(
+        "import signal, threading, os\n"
+        "def f():\n"
+        "    for a, k in (((-1,), {}), (('x',), {}), ((2**40,), {}), ((), {}), ((1,), {'bogus': 1})):\n"
+        "        try:\n"
+        "            signal.set_wakeup_fd(*a, **k)\n"
+        "        except Exception as e:\n"
+        "            print(type(e).__name__, e)\n"
+        "t = threading.Thread(target=f); t.start(); t.join()\n"
+        "r, w = os.pipe()\n"
+        "os.set_blocking(w, False)\n"
+        "print(signal.set_wakeup_fd(w), signal.set_wakeup_fd(-1) == w, signal.set_wakeup_fd)\n",
+        3, 0,
+        "ValueError set_wakeup_fd only works in main thread of the main interpreter\n"
+        "TypeError 'str' object cannot be interpreted as an integer\n"
+        "OverflowError signed integer is greater than maximum\n"
+        "TypeError set_wakeup_fd() takes exactly 1 positional argument (0 given)\n"
+        "TypeError 'bogus' is an invalid keyword argument for set_wakeup_fd()\n"
+        "-1 True <built-in function set_wakeup_fd>\n");
 }
 
 /* Blocking the timers' signals (pthread_sigmask) makes them pending

@@ -1141,6 +1141,25 @@ def _signal_handlers(signal):
         return real_sigtimedwait(sigset, timeout)
 
     real_siginterrupt = signal.siginterrupt
+    real_wakeup = _signal.set_wakeup_fd
+
+    def set_wakeup_fd(*args, **kwargs):
+        # CPython reads the arguments, then refuses a thread other than main
+        # (every green thread is the main OS thread to CPython's own check)
+        if get_ident() == 1:
+            return real_wakeup(*args, **kwargs)
+        for k in kwargs:
+            if k != 'warn_on_full_buffer':
+                raise TypeError(f"'{k}' is an invalid keyword argument for set_wakeup_fd()")
+        if len(args) != 1:
+            raise TypeError('set_wakeup_fd() takes %s 1 positional argument (%d given)'
+                            % ('exactly' if not args else 'at most', len(args)))
+        fd = _index(args[0])
+        if not -2**31 <= fd < 2**31:
+            raise OverflowError('signed integer is %s' % ('greater than maximum' if fd > 0
+                                                         else 'less than minimum'))
+        bool(kwargs.get('warn_on_full_buffer', True))
+        raise ValueError('set_wakeup_fd only works in main thread of the main interpreter')
     # each replaces a C function of _signal's by a gate (a C function, no
     # frame of threadsim's in its errors' tracebacks): those signal.py wraps
     # in _signal itself, the others where the program finds them, in signal
@@ -1154,7 +1173,8 @@ def _signal_handlers(signal):
                            (pause, signal.pause, signal),
                            (siginterrupt, signal.siginterrupt, signal),
                            (sigwaitinfo, signal.sigwaitinfo, signal),
-                           (sigtimedwait, signal.sigtimedwait, signal)):
+                           (sigtimedwait, signal.sigtimedwait, signal),
+                           (set_wakeup_fd, real_wakeup, signal)):
         setattr(where, real.__name__, _gate(f, None, real.__name__, '_signal', real.__doc__))
     # os.abort(): SIGABRT, which a handler cannot stop
     return to_self, lambda: deliver(int(signal.SIGABRT), 0)
