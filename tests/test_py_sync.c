@@ -1200,6 +1200,44 @@ static void test_deep_recursion_in_thread(void)
  * error handlers are python3's. */
 static void test_stream_buffer(void)
 {
+    /* close(), a with block, detach() and reconfigure() as TextIOWrapper's
+     * (python3.11's output for this program): a closed stream refuses writes,
+     * fd 1 stays open; the flags read back as python3's streams' */
+    PYT_EXPECT(
+               "import sys\n"
+               "err = sys.stderr\n"
+               "print(sys.stdout.line_buffering, sys.stdout.write_through, sys.stdout.newlines,\n"
+               "      sys.stderr.line_buffering, sys.stdout.closed)\n"
+               "for a, k in (((1,), {}), ((), {'x': 1}), ((), {'line_buffering': 2})):\n"
+               "    try:\n"
+               "        sys.stdout.reconfigure(*a, **k)\n"
+               "        print('reconfigured', sys.stdout.line_buffering)\n"
+               "    except TypeError as e:\n"
+               "        print('TypeError', e)\n"
+               "sys.stdout.write('partial')\n"
+               "with sys.stdout as f:\n"
+               "    print(' line, then closed by with', file=f)\n"
+               "print(sys.stdout.closed, sys.stdout.buffer.closed, file=err)\n"
+               "for f in (lambda: print('x'), sys.stdout.flush, sys.stdout.detach,\n"
+               "          lambda: sys.stdout.buffer.write(b'x'), sys.stdout.close, sys.stdout.__enter__):\n"
+               "    try:\n"
+               "        f()\n"
+               "        print('fine', file=err)\n"
+               "    except ValueError as e:\n"
+               "        print('ValueError', e, file=err)\n",
+               3, 0,
+               "False False None True False\n"
+               "TypeError reconfigure() takes no positional arguments\n"
+               "TypeError 'x' is an invalid keyword argument for reconfigure()\n"
+               "reconfigured True\n"
+               "partial line, then closed by with\n"
+               "True True\n"
+               "ValueError I/O operation on closed file.\n"
+               "ValueError I/O operation on closed file.\n"
+               "ValueError I/O operation on closed file.\n"
+               "ValueError write to closed file\n"
+               "fine\n"
+               "ValueError I/O operation on closed file.\n");
     PYT_EXPECT("import sys\n"
                "print('text first')\n"
                "sys.stdout.buffer.write(b'raw bytes\\n')\n"

@@ -56,7 +56,25 @@ typedef struct cpy_stream {
     PyObject_HEAD
     int fd;                   /* MODEL_STDOUT or MODEL_STDERR */
     sim_buf pending;          /* written, not yet an event */
+    bool closed, detached;    /* close(), detach(): writes are ValueErrors */
+    bool line_buffering, write_through; /* as reconfigure() set them (an event
+                                         * is a line either way) */
 } cpy_stream;
+
+/* A closed or detached stream refuses, as TextIOWrapper does: 0, or -1
+ * with ValueError. */
+static int stream__usable(const cpy_stream *s)
+{
+    if (s->detached) {
+        PyErr_SetString(PyExc_ValueError, "underlying buffer has been detached");
+        return -1;
+    }
+    if (s->closed) {
+        PyErr_SetString(PyExc_ValueError, "I/O operation on closed file.");
+        return -1;
+    }
+    return 0;
+}
 
 static cpy_stream *cpy__out[3];
 
@@ -107,6 +125,8 @@ static const char *stream__errors(const cpy_stream *s)
 
 static PyObject *stream_write(cpy_stream *s, PyObject *arg)
 {
+    if (stream__usable(s) < 0)
+        return NULL;
     if (!PyUnicode_Check(arg)) {
         PyErr_Format(PyExc_TypeError, "write() argument must be str, not %.100s",
                      Py_TYPE(arg)->tp_name);
@@ -174,8 +194,53 @@ static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n)
 static PyObject *stream_flush(cpy_stream *s, PyObject *unused)
 {
     (void)unused;
+    if (stream__usable(s) < 0)
+        return NULL;
     stream__emit(s);
     Py_RETURN_NONE;
+}
+
+/* close(): what it holds goes out, and it refuses writes from then on
+ * (fd 1 or 2 stays open: CPython's standard streams do not own theirs). */
+static PyObject *stream_close(cpy_stream *s, PyObject *unused)
+{
+    (void)unused;
+    if (s->detached) {
+        PyErr_SetString(PyExc_ValueError, "underlying buffer has been detached");
+        return NULL;
+    }
+    stream__emit(s);
+    s->closed = true;
+    Py_RETURN_NONE;
+}
+
+static PyObject *stream_enter(cpy_stream *s, PyObject *unused)
+{
+    (void)unused;
+    if (stream__usable(s) < 0)
+        return NULL;
+    return Py_NewRef(s);
+}
+
+static PyObject *stream_exit(cpy_stream *s, PyObject *args)
+{
+    (void)args;
+    return stream_close(s, NULL);
+}
+
+static PyObject *stream_get_buffer(cpy_stream *s, void *c);
+
+/* detach(): the binary buffer, the text stream unusable from then on. */
+static PyObject *stream_detach(cpy_stream *s, PyObject *unused)
+{
+    (void)unused;
+    if (stream__usable(s) < 0)
+        return NULL;
+    stream__emit(s);
+    PyObject *b = stream_get_buffer(s, NULL);
+    if (b)
+        s->detached = true;
+    return b;
 }
 
 static PyObject *stream_false(cpy_stream *s, PyObject *unused)
@@ -219,11 +284,44 @@ static PyObject *stream_writelines(cpy_stream *s, PyObject *lines)
     Py_RETURN_NONE;
 }
 
+/* reconfigure(*, encoding, errors, newline, line_buffering, write_through):
+ * the flags are kept for the program to read back; output stays UTF-8,
+ * an event per line. */
 static PyObject *stream_reconfigure(cpy_stream *s, PyObject *args, PyObject *kw)
 {
-    (void)s;
-    (void)args;
-    (void)kw;
+    if (PyTuple_GET_SIZE(args)) {
+        PyErr_SetString(PyExc_TypeError, "reconfigure() takes no positional arguments");
+        return NULL;
+    }
+    static const char *const known[] = {"encoding", "errors", "newline", "line_buffering",
+                                        "write_through"};
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    int lb = -1, wt = -1;
+    while (kw && PyDict_Next(kw, &pos, &k, &v)) {
+        const char *name = PyUnicode_AsUTF8(k);
+        size_t i = 0;
+        while (name && i < sizeof known / sizeof *known && strcmp(name, known[i]) != 0)
+            i++;
+        if (!name || i == sizeof known / sizeof *known) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "'%U' is an invalid keyword argument for reconfigure()", k);
+            return NULL;
+        }
+        if (i >= 3 && v != Py_None) {
+            int t = PyObject_IsTrue(v);
+            if (t < 0)
+                return NULL;
+            *(i == 3 ? &lb : &wt) = t;
+        }
+    }
+    if (stream__usable(s) < 0)
+        return NULL;
+    if (lb >= 0)
+        s->line_buffering = lb;
+    if (wt >= 0)
+        s->write_through = wt;
+    stream__emit(s);
     Py_RETURN_NONE;
 }
 
@@ -245,11 +343,28 @@ static PyObject *stream_get_str(cpy_stream *s, void *c)
     return PyUnicode_FromString((const char *)c);
 }
 
-static PyObject *stream_get_false(cpy_stream *s, void *c)
+/* closed: a detached stream refuses to say */
+static PyObject *stream_get_closed(cpy_stream *s, void *c)
+{
+    (void)c;
+    if (s->detached) {
+        PyErr_SetString(PyExc_ValueError, "underlying buffer has been detached");
+        return NULL;
+    }
+    return PyBool_FromLong(s->closed);
+}
+
+static PyObject *stream_get_none(cpy_stream *s, void *c)
 {
     (void)s;
     (void)c;
-    Py_RETURN_FALSE;
+    Py_RETURN_NONE;
+}
+
+/* a flag of the stream's (c: its offset) */
+static PyObject *stream_get_flag(cpy_stream *s, void *c)
+{
+    return PyBool_FromLong(*(const bool *)((const char *)s + (size_t)c));
 }
 
 static void stream_dealloc(cpy_stream *s)
@@ -271,6 +386,12 @@ static PyTypeObject *sbuf_type;
 
 static PyObject *sbuf_write(cpy_sbuf *b, PyObject *arg)
 {
+    if (b->s->closed) {
+        /* a BufferedWriter's words, or under -u the FileIO's */
+        PyErr_SetString(PyExc_ValueError, cpy.ro.unbuffered ? "I/O operation on closed file"
+                                                             : "write to closed file");
+        return NULL;
+    }
     Py_buffer v;
     if (PyObject_GetBuffer(arg, &v, PyBUF_SIMPLE) < 0) {
         PyErr_Clear();
@@ -304,6 +425,12 @@ static PyObject *sbuf_get_name(cpy_sbuf *b, void *c)
     return PyUnicode_FromString(b->s->fd == MODEL_STDOUT ? "<stdout>" : "<stderr>");
 }
 
+static PyObject *sbuf_get_closed(cpy_sbuf *b, void *c)
+{
+    (void)c;
+    return PyBool_FromLong(b->s->closed);
+}
+
 static void sbuf_dealloc(cpy_sbuf *b)
 {
     PyTypeObject *tp = Py_TYPE(b);
@@ -326,7 +453,7 @@ static PyMethodDef sbuf_methods[] = {
 static PyGetSetDef sbuf_getset[] = {
     {"name", (getter)sbuf_get_name, NULL, NULL, NULL},
     {"mode", (getter)stream_get_str, NULL, NULL, "wb"},
-    {"closed", (getter)stream_get_false, NULL, NULL, NULL},
+    {"closed", (getter)sbuf_get_closed, NULL, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -364,6 +491,10 @@ static PyMethodDef stream_methods[] = {
     {"writable", (PyCFunction)stream_true, METH_NOARGS, NULL},
     {"fileno", (PyCFunction)stream_fileno, METH_NOARGS, NULL},
     {"reconfigure", (PyCFunction)(void (*)(void))stream_reconfigure, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"close", (PyCFunction)stream_close, METH_NOARGS, NULL},
+    {"detach", (PyCFunction)stream_detach, METH_NOARGS, NULL},
+    {"__enter__", (PyCFunction)stream_enter, METH_NOARGS, NULL},
+    {"__exit__", (PyCFunction)stream_exit, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -373,9 +504,12 @@ static PyGetSetDef stream_getset[] = {
     {"encoding", (getter)stream_get_str, NULL, NULL, "utf-8"},
     {"errors", (getter)stream_get_errors, NULL, NULL, NULL},
     {"mode", (getter)stream_get_str, NULL, NULL, "w"},
-    {"newlines", (getter)stream_get_false, NULL, NULL, NULL},
-    {"closed", (getter)stream_get_false, NULL, NULL, NULL},
-    {"line_buffering", (getter)stream_get_false, NULL, NULL, NULL},
+    {"newlines", (getter)stream_get_none, NULL, NULL, NULL},
+    {"closed", (getter)stream_get_closed, NULL, NULL, NULL},
+    {"line_buffering", (getter)stream_get_flag, NULL, NULL,
+     (void *)offsetof(cpy_stream, line_buffering)},
+    {"write_through", (getter)stream_get_flag, NULL, NULL,
+     (void *)offsetof(cpy_stream, write_through)},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -1432,6 +1566,11 @@ int cpy_io_install(void)
             return -1;
         s->fd = fd;
         memset(&s->pending, 0, sizeof s->pending);
+        s->closed = s->detached = false;
+        /* as CPython's create_stdio: stderr line-buffered (stdout only on a
+         * terminal, which a run's is not), both written through under -u */
+        s->line_buffering = fd == 2 && !cpy.ro.unbuffered;
+        s->write_through = cpy.ro.unbuffered;
         cpy__out[fd] = s;
         const char *n = fd == 1 ? "stdout" : "stderr";
         char dn[16];
