@@ -1173,6 +1173,38 @@ static void test_local_values_freed_at_thread_end(void)
                "    t.join()\n"
                "print('joined, alive:', sum(r() is not None for r in refs), len(ts))\n",
                3, 0, "closed 0 Dummy-1\nclosed 1 Dummy-2\njoined, alive: 0 2\n");
+    /* CPython's own C type: its name, errors (no frame of a Python
+     * implementation in the traceback), per-thread __init__ and pickling
+     * are python3.11's */
+    PYT_EXPECT("import threading, pickle\n"
+               "l = threading.local()\n"
+               "print(threading.local, type(l).__name__, repr(l).split(' at ')[0])\n"
+               "class My(threading.local):\n"
+               "    def __init__(self, v):\n"
+               "        self.v = v\n"
+               "m = My(5)\n"
+               "def w():\n"
+               "    m.v += 1\n"
+               "    print('in thread', m.v, m.__dict__)\n"
+               "t = threading.Thread(target=w); t.start(); t.join()\n"
+               "for f in (lambda: pickle.dumps(m), lambda: pickle.dumps(l), lambda: threading.local(1)):\n"
+               "    try:\n"
+               "        f()\n"
+               "    except TypeError as e:\n"
+               "        print(e)\n"
+               "print(m.v)\n"
+               "l.x\n",
+               3, 1,
+               "<class '_thread._local'> _local <_thread._local object\n"
+               "in thread 6 {'v': 6}\n"
+               "cannot pickle 'My' object\n"
+               "cannot pickle '_thread._local' object\n"
+               "Initialization arguments are not supported\n"
+               "5\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 18, in <module>\n"
+               "    l.x\n"
+               "AttributeError: '_thread._local' object has no attribute 'x'\n");
 }
 
 /* The deep-recursion idiom in a thread: a program that raises the

@@ -1427,60 +1427,10 @@ _vlookup(_grp_mod, 'getgrgid', lambda g: isinstance(g, int) and g == _VUID, _vgr
 _vlookup(_grp_mod, 'getgrnam', lambda n: n == _VUSER, _vgr)
 del _n, _vuser, _vlookup, _pwd_mod, _grp_mod
 
-# --- threading.local ---------------------------------------------------------------
-# CPython's C _thread._local, in Python (_threading_local's algorithm): named
-# so that its messages and reprs are CPython's ("'_thread._local' object has
-# no attribute 'x'", "<_thread._local object at ...>").
-import _thread
-import _threading_local
-
-
-class _local(_threading_local.local):
-    __slots__ = ()
-
-
-_local.__module__ = '_thread'
-_local.__qualname__ = '_local'
-_local.__name__ = '_thread._local'
-_local.__doc__ = 'Thread-local data'  # the C type's
-_thread._local = _local
+# --- threading.local is CPython's own C _thread._local (cpy_thread.c keeps it
+# from libpython's _thread): every green thread has its own thread state, whose
+# dict holds the thread's values, cleared when the thread ends as CPython's.
 import threading
-threading.local = _local  # threading was imported (by _threading_local) before _local existed
-
-
-# C's _local frees a thread's values when the thread ends; _threading_local's
-# only when its Thread object is freed (a list of joined threads would keep
-# them, and their __del__ would not run). So a thread's end (Thread._delete,
-# the last thing its _bootstrap_inner does) drops its values from every local
-# it used, as C does. Installed at the first value a local holds for a
-# thread (_localimpl.create_dict): a run that uses no local pays nothing at
-# each thread's end (the wrapper there cost the tutorial's explored
-# schedules 5%).
-def _locals_at_thread_end(prefix='_threading_local._localimpl.'):
-    impl_cls = _threading_local._localimpl
-    create, delete = impl_cls.create_dict, threading.Thread._delete
-
-    def _delete(self):
-        try:
-            delete(self)
-        finally:
-            d = self.__dict__
-            for key in [k for k in d if isinstance(k, str) and k.startswith(prefix)]:
-                impl = d[key]()
-                entry = impl.dicts.get(id(self)) if impl is not None else None
-                if entry is not None:
-                    entry[1].clear()  # the entry goes when the Thread does
-    _delete.__qualname__ = delete.__qualname__
-
-    def create_dict(self):
-        if threading.Thread._delete is delete:
-            threading.Thread._delete = _delete
-        return create(self)
-    create_dict.__qualname__ = create.__qualname__
-    impl_cls.create_dict = create_dict
-
-
-_locals_at_thread_end()
 
 # --- the streams are io's text (and binary) streams to isinstance -----------
 # (threadsim.Stream is C's own type: a program checking

@@ -471,6 +471,10 @@ static void thread__body(void *arg)
     Py_CLEAR(thr->args);
     Py_CLEAR(thr->kwargs);
     Py_CLEAR(thr->mine_code);
+    /* its state's dict, in this thread, as CPython's thread_run clears it:
+     * the thread's threading.local values go here (their __del__ finds
+     * the thread gone from threading, a Dummy), before a joiner returns */
+    PyThreadState_Clear(thr->ts);
     cpy_io_flush();
     /* then the sentinel, last: once a joiner can return, no Python runs in
      * this thread, and its state is deleted before anyone else's Python
@@ -1599,6 +1603,11 @@ static struct PyModuleDef cpy_thread_def = {
  * CPython 3.11 does not have keeps no docstring. */
 extern PyObject *PyInit__thread(void);
 
+/* CPython's own _thread._local, kept from that module: its values live in
+ * each thread's PyThreadState dict, and every green thread has its own
+ * state, so it is exact as it is (freed when a thread's state is). */
+static PyObject *thread_local_type;
+
 static char *thread__doc_of(PyObject *owner, const char *name)
 {
     PyObject *o = name ? PyObject_GetAttrString(owner, name) : Py_NewRef(owner);
@@ -1649,6 +1658,7 @@ static void thread__docs(void)
         }
         if (rlock)
             thread__method_docs(rlock_methods, rlock);
+        thread_local_type = PyObject_GetAttrString(mod, "_local");
         Py_XDECREF(lock);
         Py_XDECREF(rlock);
     }
@@ -1676,7 +1686,8 @@ PyObject *cpy_thread_module(void)
     if (PyModule_AddObject(m, "LockType", (PyObject *)cpy_lock_type) < 0 ||
         PyModule_AddObject(m, "RLock", (PyObject *)cpy_rlock_type) < 0 ||
         PyModule_AddObject(m, "error", PyExc_RuntimeError) < 0 ||
-        PyModule_AddObject(m, "TIMEOUT_MAX", PyFloat_FromDouble(9223372036.0)) < 0) {
+        PyModule_AddObject(m, "TIMEOUT_MAX", PyFloat_FromDouble(9223372036.0)) < 0 ||
+        (thread_local_type && PyModule_AddObjectRef(m, "_local", thread_local_type) < 0)) {
         Py_DECREF(m);
         return NULL;
     }

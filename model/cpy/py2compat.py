@@ -778,8 +778,6 @@ def _py2_type_str(t):
     """A type as Python 2 printed it: <type 'thread.lock'> for a built-in
     type (or threading's C-named ones), <class 'mod.Name'> for a class."""
     name = t.__name__
-    if name.startswith('_thread.'):     # _thread._local, defined in Python
-        return "<type 'thread.%s'>" % name[8:]
     mod = t.__module__
     # not Py_TPFLAGS_HEAPTYPE, or threadsim's C lock types (heap types made
     # in C, so that their addresses are deterministic)
