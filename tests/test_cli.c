@@ -321,6 +321,28 @@ static void test_program_status_as_python(void)
     }
 }
 
+/* A fault the program makes itself through ctypes ends it as SIGSEGV ends
+ * python3's process (139, what was printed kept), not as an engine failure
+ * (127, "the Python engine faulted"); the trace notes the signal. */
+static void test_program_fault_through_ctypes(void)
+{
+    write_file("segv.py", "import ctypes, threading\nprint('before', flush=True)\n"
+                          "def f():\n    ctypes.string_at(0)\n"
+                          "t = threading.Thread(target=f)\nt.start()\nt.join()\nprint('after')\n");
+    int pst, tst;
+    char *py = sh(&pst, "(python3.11 %s/segv.py) 2>/dev/null", dir);
+    char *ts = sh(&tst, "%s run %s/segv.py --db segv.db 2>&1", BIN, dir);
+    CU_ASSERT_EQUAL(pst, 139);
+    CU_ASSERT_EQUAL(tst, 139);
+    TS_ASSERT_STR_EQ(py, "before\n");
+    TS_ASSERT_STR_EQ(ts, "before\n");
+    free(py);
+    free(ts);
+    char *tr = sh(&tst, "%s show last --trace --db segv.db | tail -1", BIN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(tr, "note     SIGSEGV ends the process"));
+    free(tr);
+}
+
 static void test_threadsim_statuses(void)
 {
     int st;
@@ -601,7 +623,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_cleanup))

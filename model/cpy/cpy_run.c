@@ -288,6 +288,35 @@ static int child__stack_charge(void *ud, ptrdiff_t bytes)
  * (the soft guard, below). What was buffered is sent, then one record saying
  * which, and the child ends; the parent ends the run as a limit (stack
  * overflow) or reports an internal error: never a signal to the caller. */
+/* Whether ctypes is loaded (its _ctypes module mapped): a fault outside
+ * threadsim's own cases is then taken for the program's, which can make
+ * one with a bad pointer (ctypes.string_at(0)) as in CPython, where the
+ * process dies of it. Only system calls: called in the fault handler. */
+static bool child__ctypes_mapped(void)
+{
+    static char buf[8192];
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    static const char want[] = "/_ctypes.";
+    size_t keep = 0;
+    bool found = false;
+    for (;;) {
+        ssize_t n = read(fd, buf + keep, sizeof buf - keep);
+        if (n <= 0)
+            break;
+        size_t len = keep + (size_t)n;
+        if (memmem(buf, len, want, sizeof want - 1)) {
+            found = true;
+            break;
+        }
+        keep = sizeof want - 2; /* a match across two reads */
+        memmove(buf, buf + len - keep, keep);
+    }
+    close(fd);
+    return found;
+}
+
 static void child__on_fault(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
@@ -311,6 +340,20 @@ static void child__on_fault(int sig, siginfo_t *si, void *uc)
         uintptr_t a = (uintptr_t)si->si_addr, lo = (uintptr_t)t->stack->base;
         if (a < lo && a >= lo - 65536)
             kind = 1;
+    }
+    if (kind == 2 && !pipe_busy && child__ctypes_mapped()) {
+        /* the program's own fault, through ctypes: the process ends as the
+         * signal ends CPython's (status 128 + N), a note at its instant */
+        if (w && cpy.in_run) {
+            const char *ab = sigabbrev_np(sig);
+            char text[64];
+            int len = snprintf(text, sizeof text, "SIG%s ends the process", ab ? ab : "?");
+            sim_event ev = {.kind = SIM_EV_NOTE, .thread = t ? t->id : SIM_NONE,
+                            .other = SIM_NONE, .obj = SIM_NONE, .reason = "signal", .text = text,
+                            .len = (size_t)len};
+            sim_emit(&w->sched, &ev);
+        }
+        cpy_exit_now(128 + sig);
     }
     if (!pipe_busy && pipe_buf.len) {
         size_t off = 0;
