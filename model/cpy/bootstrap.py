@@ -1020,6 +1020,7 @@ def _signal_handlers(signal):
     ItimerError = signal.ItimerError
     timers = {int(signal.ITIMER_REAL), int(signal.ITIMER_VIRTUAL), int(signal.ITIMER_PROF)}
     setit = _thread._threadsim_setitimer
+    too_large_float, too_large_int = _thread._threadsim_overflow  # this libpython's words
 
     def us_of(obj):
         # seconds to whole microseconds, rounded up: CPython's
@@ -1029,12 +1030,12 @@ def _signal_handlers(signal):
                 raise ValueError('Invalid value NaN (not a number)')
             d = obj * 1e9
             if not -9223372036854775808.0 <= d < 9223372036854775808.0:
-                raise OverflowError('timestamp out of range for platform time_t')
+                raise OverflowError(too_large_float)
             ns = int(d) if d == int(d) else int(d) + (d > 0)
         else:
             ns = _index(obj) * 1000000000
             if not -2**63 <= ns < 2**63:
-                raise OverflowError('timestamp too large to convert to C _PyTime_t')
+                raise OverflowError(too_large_int)
         return -(-ns // 1000)
 
     def seconds_of(ns):

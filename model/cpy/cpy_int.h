@@ -123,6 +123,9 @@ void cpy_note_name(const char *reason, PyObject *obj);
  * _PyTime_t" for an integer outside int64 nanoseconds. 0, or -1 with the
  * exception set. */
 int cpy_timeout_ns(PyObject *obj, int64_t *ns);
+/* CPython's OverflowError text for a float, an int timeout too large
+ * (this libpython's: cpy_thread.c) */
+extern char cpy_overflow_float[128], cpy_overflow_int[128];
 
 /* Where the running thread waits, for traces and deadlock reports: reason
  * (interned, static) and text (owned) from the Python stack: the API the

@@ -553,7 +553,7 @@ int cpy_timeout_ns(PyObject *obj, int64_t *ns)
         /* int64 range; 2^63 itself is out (CPython's check lets it through
          * and then converts it with undefined behaviour) */
         if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) {
-            PyErr_SetString(PyExc_OverflowError, "timestamp out of range for platform time_t");
+            PyErr_SetString(PyExc_OverflowError, cpy_overflow_float);
             return -1;
         }
         *ns = (int64_t)d;
@@ -562,7 +562,7 @@ int cpy_timeout_ns(PyObject *obj, int64_t *ns)
     long long v = PyLong_AsLongLong(obj);
     if (v == -1 && PyErr_Occurred()) {
         if (PyErr_ExceptionMatches(PyExc_OverflowError))
-            PyErr_SetString(PyExc_OverflowError, "timestamp too large to convert to C _PyTime_t");
+            PyErr_SetString(PyExc_OverflowError, cpy_overflow_int);
         else if (PyErr_ExceptionMatches(PyExc_TypeError)) {
             PyErr_Clear();
             PyErr_Format(PyExc_TypeError, "'%.200s' object cannot be interpreted as an integer",
@@ -571,7 +571,7 @@ int cpy_timeout_ns(PyObject *obj, int64_t *ns)
         return -1;
     }
     if (__builtin_mul_overflow(v, (long long)SIM_NS_PER_SEC, &v)) {
-        PyErr_SetString(PyExc_OverflowError, "timestamp too large to convert to C _PyTime_t");
+        PyErr_SetString(PyExc_OverflowError, cpy_overflow_int);
         return -1;
     }
     *ns = v;

@@ -1620,6 +1620,48 @@ static char *thread__doc_of(PyObject *owner, const char *name)
     return copy;
 }
 
+/* CPython's words for a timeout past _PyTime_t (a float's, an int's):
+ * this libpython's own, read from its lock's acquire at start-up. They
+ * changed within 3.11: 3.11.2 says "timestamp too large to convert to C
+ * _PyTime_t" for both, 3.11.7 "timestamp out of range for platform time_t"
+ * for a float. */
+char cpy_overflow_float[128] = "timestamp out of range for platform time_t";
+char cpy_overflow_int[128] = "timestamp too large to convert to C _PyTime_t";
+
+static void thread__overflow_words(PyObject *mod)
+{
+    PyObject *lock = PyObject_CallMethod(mod, "allocate_lock", NULL);
+    PyObject *huge[2] = {PyFloat_FromDouble(1e300), PyLong_FromUnsignedLongLong(~0ULL)};
+    char *into[2] = {cpy_overflow_float, cpy_overflow_int};
+    for (int i = 0; i < 2 && lock; i++) {
+        if (!huge[i])
+            continue;
+        /* an unlocked lock: acquired at once if the value were accepted */
+        PyObject *r = PyObject_CallMethod(lock, "acquire", "iO", 1, huge[i]);
+        if (r) {
+            Py_DECREF(r);
+            PyObject *x = PyObject_CallMethod(lock, "release", NULL);
+            Py_XDECREF(x);
+        } else if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            PyObject *t, *v, *tb;
+            PyErr_Fetch(&t, &v, &tb);
+            PyObject *str = v ? PyObject_Str(v) : NULL;
+            const char *u = str ? PyUnicode_AsUTF8(str) : NULL;
+            if (u && strlen(u) < sizeof cpy_overflow_float)
+                strcpy(into[i], u);
+            Py_XDECREF(str);
+            Py_XDECREF(t);
+            Py_XDECREF(v);
+            Py_XDECREF(tb);
+        }
+        PyErr_Clear();
+    }
+    Py_XDECREF(huge[0]);
+    Py_XDECREF(huge[1]);
+    Py_XDECREF(lock);
+    PyErr_Clear();
+}
+
 static void thread__method_docs(PyMethodDef *defs, PyObject *owner)
 {
     for (PyMethodDef *d = defs; d->ml_name; d++)
@@ -1659,6 +1701,7 @@ static void thread__docs(void)
         if (rlock)
             thread__method_docs(rlock_methods, rlock);
         thread_local_type = PyObject_GetAttrString(mod, "_local");
+        thread__overflow_words(mod);
         Py_XDECREF(lock);
         Py_XDECREF(rlock);
     }
@@ -1687,7 +1730,9 @@ PyObject *cpy_thread_module(void)
         PyModule_AddObject(m, "RLock", (PyObject *)cpy_rlock_type) < 0 ||
         PyModule_AddObject(m, "error", PyExc_RuntimeError) < 0 ||
         PyModule_AddObject(m, "TIMEOUT_MAX", PyFloat_FromDouble(9223372036.0)) < 0 ||
-        (thread_local_type && PyModule_AddObjectRef(m, "_local", thread_local_type) < 0)) {
+        (thread_local_type && PyModule_AddObjectRef(m, "_local", thread_local_type) < 0) ||
+        PyModule_AddObject(m, "_threadsim_overflow",
+                           Py_BuildValue("(ss)", cpy_overflow_float, cpy_overflow_int)) < 0) {
         Py_DECREF(m);
         return NULL;
     }
