@@ -546,6 +546,30 @@ static void test_type_errors(void)
     "");
 }
 
+/* A refused escape (a process, a socket) raises from a C gate, as the C
+ * function it stands for would: no frame of threadsim's in the traceback,
+ * a built-in's repr. */
+static void test_refusals_look_like_c(void)
+{
+    PYT_EXPECT("import os, socket\n"
+               "print(os.fork, os.system)\n"
+               "try:\n"
+               "    socket.socket()\n"
+               "except PermissionError as e:\n"
+               "    print(e.__traceback__.tb_next.tb_frame.f_code.co_filename)\n"
+               "    print(e.__traceback__.tb_next.tb_next)\n"
+               "os.fork()\n",
+               3, 1,
+               "<built-in function fork> <built-in function system>\n"
+               "/usr/lib/python3.11/socket.py\n"
+               "None\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 8, in <module>\n"
+               "    os.fork()\n"
+               "PermissionError: threadsim: os.fork would escape the virtual clock; it is not "
+               "available in a simulated run\n");
+}
+
 /* CPython's words for a float's and an int's timeout too large, as the
  * Debian python3.11 beside the embedded libpython (the same build) says
  * them: they changed within 3.11 (3.11.2 "timestamp too large to convert
@@ -681,4 +705,4 @@ static void test_sleep_to_the_end_of_time(void)
 
 
 TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
-         TS_TEST(test_huge_timeouts), TS_TEST(test_sleep_to_the_end_of_time))
+         TS_TEST(test_huge_timeouts), TS_TEST(test_refusals_look_like_c), TS_TEST(test_sleep_to_the_end_of_time))

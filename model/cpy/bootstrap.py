@@ -82,14 +82,14 @@ sys.meta_path.insert(0, _ThreadsimBlocked())
 
 
 # Refusals are PermissionErrors (OSErrors, which callers such as selectors
-# and subprocess already expect) whose message names threadsim.
-def _refused(what):
+# and subprocess already expect) whose message names threadsim, raised by C
+# gates as the C functions they stand for would raise (no frame of
+# threadsim's in the traceback, a built-in's repr).
+def _refused(what, module):
     def refused(*args, **kwargs):
         raise PermissionError("threadsim: %s would escape the virtual clock; "
                               "it is not available in a simulated run" % what)
-    refused.__name__ = what.rsplit('.', 1)[-1]
-    refused.__qualname__ = refused.__name__
-    return refused
+    return _gate(refused, None, what.rsplit('.', 1)[-1], module, None)
 
 
 for _name in ('fork', 'forkpty', 'system', 'popen', 'execv', 'execve', 'execvp', 'execvpe',
@@ -97,32 +97,35 @@ for _name in ('fork', 'forkpty', 'system', 'popen', 'execv', 'execve', 'execvp',
               'spawnvpe', 'spawnl', 'spawnle', 'spawnlp', 'spawnlpe', 'posix_spawn',
               'posix_spawnp', 'wait', 'waitpid', 'wait3', 'wait4', 'waitid'):
     if hasattr(os, _name):
-        setattr(os, _name, _refused('os.' + _name))
+        setattr(os, _name, _refused('os.' + _name, 'posix'))
 
 import _posixsubprocess
-_posixsubprocess.fork_exec = _refused('subprocess')
+_posixsubprocess.fork_exec = _refused('subprocess', '_posixsubprocess')
 
 import _socket
 
 
+def _socket_refused(*args, **kwargs):
+    raise PermissionError("threadsim: sockets would escape the virtual clock; "
+                          "they are not available in a simulated run")
+
+
 class _ThreadsimSocket(_socket.socket):
     __slots__ = ()
-
-    def __init__(self, *args, **kwargs):
-        raise PermissionError("threadsim: sockets would escape the virtual clock; "
-                              "they are not available in a simulated run")
+    # a gate is no descriptor: called without self, which it does not need
+    __init__ = _gate(_socket_refused, None, '__init__', '_socket', None)
 
 
 _ThreadsimSocket.__name__ = _ThreadsimSocket.__qualname__ = 'socket'
 _ThreadsimSocket.__module__ = '_socket'
 _socket.socket = _socket.SocketType = _ThreadsimSocket
-_socket.socketpair = _refused('socket.socketpair')
+_socket.socketpair = _refused('socket.socketpair', '_socket')
 
 import select
 _real_select, _real_poll = select.select, select.poll
 for _name in ('select', 'poll', 'epoll', 'devpoll', 'kqueue'):
     if hasattr(select, _name):
-        setattr(select, _name, _refused('select.' + _name))
+        setattr(select, _name, _refused('select.' + _name, 'select'))
 
 # --- pipes between the program's threads -------------------------------------------
 # A pipe the program makes (os.pipe, and so multiprocessing's Pipe(False),
