@@ -1432,6 +1432,15 @@ static PyObject *gate_call(PyObject *self, PyObject *args, PyObject *kw)
     return PyObject_Call(real, args, kw);
 }
 
+/* Every gate's definition, kept for good and reachable from here: a gate
+ * the program (or the bootstrap) drops must not take a definition a call in
+ * flight still reads (nor look leaked to LeakSanitizer). */
+typedef struct gate_def {
+    struct gate_def *next;
+    PyMethodDef def;
+} gate_def;
+static gate_def *gate_defs;
+
 static PyObject *mod_gate(PyObject *mod, PyObject *args)
 {
     (void)mod;
@@ -1439,9 +1448,12 @@ static PyObject *mod_gate(PyObject *mod, PyObject *args)
     const char *name, *doc;
     if (!PyArg_ParseTuple(args, "OOsOz:_threadsim_gate", &check, &real, &name, &module, &doc))
         return NULL;
-    PyMethodDef *def = calloc(1, sizeof *def); /* kept for good, as the function is */
-    if (!def)
+    gate_def *g = calloc(1, sizeof *g);
+    if (!g)
         return PyErr_NoMemory();
+    g->next = gate_defs;
+    gate_defs = g;
+    PyMethodDef *def = &g->def;
     def->ml_name = strdup(name);
     def->ml_meth = (PyCFunction)(void (*)(void))gate_call;
     def->ml_flags = METH_VARARGS | METH_KEYWORDS;
