@@ -982,6 +982,46 @@ static void test_replaced_functions_look_like_cpythons(void)
         "-1 True <built-in function set_wakeup_fd>\n");
 }
 
+/* A blocking flock on a file another thread's open file holds waits on the
+ * virtual clock while the holder runs (it blocked the one OS thread: the
+ * run hung for good); the rest of fcntl's file locks as python3's
+ * (python3.11's output for this program). */
+static void test_flock_between_threads(void)
+{
+    PYT_EXPECT(
+               "import fcntl, os, tempfile, threading, time, struct\n"
+               "path = os.path.join(tempfile.mkdtemp(), \"f\")\n"
+               "open(path, \"w\").close()\n"
+               "f1, f2 = open(path), open(path, \"r+\")\n"
+               "fcntl.flock(f1, fcntl.LOCK_EX)\n"
+               "try:\n"
+               "    fcntl.flock(f2, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+               "except BlockingIOError as e:\n"
+               "    print(\"nb:\", e)\n"
+               "def later():\n"
+               "    time.sleep(0.5)\n"
+               "    fcntl.flock(f1, fcntl.LOCK_UN)\n"
+               "threading.Thread(target=later).start()\n"
+               "t0 = time.monotonic()\n"
+               "fcntl.flock(f2, fcntl.LOCK_EX)\n"
+               "print(\"got it after\", round(time.monotonic() - t0, 1))\n"
+               "fcntl.lockf(f2, fcntl.LOCK_EX)\n"
+               "print(\"lockf same process ok\")\n"
+               "print(fcntl.flock, fcntl.lockf, fcntl.fcntl(f2.fileno(), fcntl.F_GETFL) & os.O_RDWR)\n"
+               "for bad in (lambda: fcntl.flock(-1, fcntl.LOCK_EX), lambda: fcntl.flock(\"x\", fcntl.LOCK_EX), lambda: fcntl.lockf(f1, 12345)):\n"
+               "    try:\n"
+               "        bad()\n"
+               "    except Exception as e:\n"
+               "        print(type(e).__name__, e)\n",
+               3, 0,
+               "nb: [Errno 11] Resource temporarily unavailable\n"
+               "got it after 0.5\n"
+               "lockf same process ok\n"
+               "<built-in function flock> <built-in function lockf> 2\n"
+               "ValueError file descriptor cannot be a negative integer (-1)\n"
+               "TypeError argument must be an int, or have a fileno() method.\n");
+}
+
 /* Blocking the timers' signals (pthread_sigmask) makes them pending
  * (sigpending), unblocking delivers them; sigwait, sigtimedwait and
  * sigwaitinfo wait for them on the virtual clock (python3's output, byte
@@ -1362,7 +1402,7 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_signal_handler_at_next_breaker),
          TS_TEST(test_itimers_virtual),
          TS_TEST(test_sigmask_virtual_timers),
-         TS_TEST(test_replaced_functions_look_like_cpythons),
+         TS_TEST(test_replaced_functions_look_like_cpythons), TS_TEST(test_flock_between_threads),
          TS_TEST(test_faulthandler_virtual),
          TS_TEST(test_signal_default_ends_run),
          TS_TEST(test_local_values_freed_at_thread_end),

@@ -1436,6 +1436,54 @@ del _n, _vuser, _vlookup, _pwd_mod, _grp_mod
 # dict holds the thread's values, cleared when the thread ends as CPython's.
 import threading
 
+# --- file locks that would block the one OS thread ----------------------------
+# flock(LOCK_EX) on a file another thread's open file holds would block the
+# OS thread every simulated thread runs on, the holder with it: the run hung
+# for good. A blocking flock, lockf or fcntl F_SETLKW tries without blocking
+# and, while the lock is taken, waits a millisecond of the virtual clock
+# (other threads run meanwhile) and tries again. (POSIX record locks are the
+# process's: threads never wait for each other's, as in CPython; they can
+# wait for another process's.)
+def _file_locks():
+    import fcntl
+    import errno
+    import time
+    busy = (errno.EAGAIN, errno.EACCES)
+    nb = {fcntl.F_SETLKW: fcntl.F_SETLK}
+
+    def retry(call, *args):
+        while True:
+            try:
+                return call(*args)
+            except OSError as e:
+                if e.errno not in busy:
+                    raise
+            time.sleep(0.001)
+
+    real_flock, real_lockf, real_fcntl = fcntl.flock, fcntl.lockf, fcntl.fcntl
+
+    def flock(fd, operation, /):
+        if not isinstance(operation, int) or operation & (fcntl.LOCK_NB | fcntl.LOCK_UN):
+            return NotImplemented
+        return retry(real_flock, fd, operation | fcntl.LOCK_NB)
+
+    def lockf(fd, cmd, len=0, start=0, whence=0, /):
+        if not isinstance(cmd, int) or cmd & (fcntl.LOCK_NB | fcntl.LOCK_UN):
+            return NotImplemented
+        return retry(real_lockf, fd, cmd | fcntl.LOCK_NB, len, start, whence)
+
+    def fcntl_(fd, cmd, arg=0, /):
+        if not isinstance(cmd, int) or cmd not in nb:
+            return NotImplemented
+        return retry(real_fcntl, fd, nb[cmd], arg)
+
+    for f, real in ((flock, real_flock), (lockf, real_lockf), (fcntl_, real_fcntl)):
+        setattr(fcntl, real.__name__, _gate(f, real, real.__name__, 'fcntl', real.__doc__))
+
+
+_file_locks()
+del _file_locks
+
 # --- the streams are io's text (and binary) streams to isinstance -----------
 # (threadsim.Stream is C's own type: a program checking
 # isinstance(sys.stdout, io.TextIOBase) finds it one, as CPython's is)
