@@ -625,6 +625,34 @@ static void test_mmap_on_memory_limit(void)
                "<mmap.mmap closed=True> mmap mmap True\n");
 }
 
+/* A connection made in one thread refuses another (check_same_thread), as
+ * python3's does: _sqlite3 asks the thread's ident, which is the green
+ * thread's (python3 names its pthread numbers there, threadsim its idents,
+ * as threading.get_ident() gives them); it worked in any thread before. */
+static void test_sqlite_same_thread(void)
+{
+    PYT_EXPECT(
+        "import sqlite3, threading\n"
+        "conn = sqlite3.connect(\":memory:\")\n"
+        "free = sqlite3.connect(\":memory:\", check_same_thread=False)\n"
+        "def use():\n"
+        "    try:\n"
+        "        conn.execute(\"select 1\")\n"
+        "        print(\"no error\")\n"
+        "    except sqlite3.ProgrammingError as e:\n"
+        "        print(\"ProgrammingError:\", e)\n"
+        "    print(free.execute(\"select 2\").fetchone())\n"
+        "    own = sqlite3.connect(\":memory:\")\n"
+        "    print(own.execute(\"select 3\").fetchone())\n"
+        "    own.close()\n"
+        "t = threading.Thread(target=use); t.start(); t.join()\n"
+        "print(conn.execute(\"select 4\").fetchone())\n",
+        3, 0,
+        "ProgrammingError: SQLite objects created in a thread can only be used in that same "
+        "thread. The object was created in thread id 1 and this is thread id 2.\n"
+        "(2,)\n(3,)\n(4,)\n");
+}
+
 /* The sqlite3 module's databases allocate from the run's region: an
  * in-memory database that outgrows --max-memory (256 MiB here) raises
  * MemoryError, as SQLite out of memory does in CPython; dropped, its
@@ -657,7 +685,7 @@ static void test_sqlite_on_memory_limit(void)
     free(b);
 }
 
-TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit),
+TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit), TS_TEST(test_sqlite_same_thread),
          TS_TEST(test_time_sleep_errors), TS_TEST(test_sleepers_interleave),
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),

@@ -26,6 +26,7 @@
 #include "../dalloc.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -63,6 +64,21 @@ static long cpy__ident(void)
     model_world *w = model__world_or_null();
     model_thread *t = w && cpy.in_run ? model__current(w) : NULL;
     return t ? t->ident : 1;
+}
+
+/* The C extension modules that ask which thread runs them (_sqlite3's
+ * check_same_thread, _multiprocessing) call this through their PLT, so
+ * threadsim's binary defines it (exported: tools/CMakeLists.txt) and they
+ * get the green thread's ident, as threading.get_ident() gives it; without
+ * it every green thread was the one OS thread and a connection made in one
+ * thread worked in any. libpython's own calls bind to its definition
+ * (no interposition inside it): the GIL's and signals' checks keep the OS
+ * thread's. As CPython's pthread version outside a run. */
+unsigned long PyThread_get_thread_ident(void)
+{
+    if (cpy.in_run && model__world_or_null())
+        return (unsigned long)cpy__ident();
+    return (unsigned long)pthread_self();
 }
 
 cpy_thr *cpy_thr_current(void)
