@@ -625,6 +625,53 @@ static void test_mmap_on_memory_limit(void)
                "<mmap.mmap closed=True> mmap mmap True\n");
 }
 
+/* SQLite's clock is the run's virtual one and its random() seeded from the
+ * run's seed (they were the host's wall clock and /dev/urandom: another
+ * line on every run); its busy handler sleeps on the virtual clock, so a
+ * writer waiting for another thread's lock gets it as under python3 (the
+ * holder could never run: "database is locked" after 5 s of wall time). */
+static void test_sqlite_clock_and_busy_wait(void)
+{
+    PYT_EXPECT(
+        "import sqlite3, time\n"
+        "c = sqlite3.connect(':memory:')\n"
+        "print(c.execute(\"select datetime('now'), julianday('now')\").fetchone())\n"
+        "a = c.execute('select random(), hex(randomblob(8))').fetchone()\n"
+        "time.sleep(3661.5)\n"
+        "print(c.execute(\"select datetime('now'), strftime('%f', 'now')\").fetchone())\n",
+        3, 0,
+        "('2024-01-01 00:00:00', 2460310.5)\n('2024-01-01 01:01:01', '01.500')\n");
+    char *a = NULL, *b = NULL;
+    const char *rnd = "import sqlite3\n"
+                      "print(sqlite3.connect(':memory:').execute('select random(), hex(randomblob(8))').fetchone())\n";
+    int sa = pyt_run(rnd, 3, &a), sb = pyt_run(rnd, 3, &b);
+    CU_ASSERT_EQUAL(sa, 0);
+    CU_ASSERT_EQUAL(sb, 0);
+    TS_ASSERT_STR_EQ(a, b);
+    free(a);
+    free(b);
+    PYT_EXPECT(
+        "import sqlite3, threading, time, tempfile, os\n"
+        "db = os.path.join(tempfile.mkdtemp(), \"x.db\")\n"
+        "sqlite3.connect(db).execute(\"create table t (v int)\")\n"
+        "def holder():\n"
+        "    c = sqlite3.connect(db, isolation_level=None)\n"
+        "    c.execute(\"begin immediate\"); c.execute(\"insert into t values (1)\")\n"
+        "    time.sleep(0.3)                        # hold the write lock for 0.3 s\n"
+        "    c.execute(\"commit\"); c.close()\n"
+        "def writer():\n"
+        "    c = sqlite3.connect(db, timeout=5)     # should wait for the holder\n"
+        "    try:\n"
+        "        c.execute(\"insert into t values (2)\"); c.commit(); print(\"writer ok\")\n"
+        "    except sqlite3.OperationalError as e:\n"
+        "        print(\"OperationalError:\", e)\n"
+        "a = threading.Thread(target=holder); a.start(); time.sleep(0.05)\n"
+        "b = threading.Thread(target=writer); b.start()\n"
+        "a.join(); b.join()\n"
+        "print(sqlite3.connect(db).execute(\"select count(*) from t\").fetchone())\n",
+        3, 0, "writer ok\n(2,)\n");
+}
+
 /* A connection made in one thread refuses another (check_same_thread), as
  * python3's does: _sqlite3 asks the thread's ident, which is the green
  * thread's (python3 names its pthread numbers there, threadsim its idents,
@@ -685,7 +732,7 @@ static void test_sqlite_on_memory_limit(void)
     free(b);
 }
 
-TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit), TS_TEST(test_sqlite_same_thread),
+TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit), TS_TEST(test_sqlite_same_thread), TS_TEST(test_sqlite_clock_and_busy_wait),
          TS_TEST(test_time_sleep_errors), TS_TEST(test_sleepers_interleave),
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),

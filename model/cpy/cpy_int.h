@@ -123,6 +123,10 @@ void cpy_note_name(const char *reason, PyObject *obj);
  * _PyTime_t" for an integer outside int64 nanoseconds. 0, or -1 with the
  * exception set. */
 int cpy_timeout_ns(PyObject *obj, int64_t *ns);
+/* SQLite's default VFS made the run's for its clock and random seed
+ * (cpy_sqlite.c); scope: dlsym's handle of libsqlite3. False if it could
+ * not be installed. */
+bool cpy_sqlite_vfs(void *scope);
 /* CPython's OverflowError text for a float, an int timeout too large
  * (this libpython's: cpy_thread.c) */
 extern char cpy_overflow_float[128], cpy_overflow_int[128];

@@ -476,7 +476,7 @@ static PyObject *child__sqlite_memory(PyObject *m, PyObject *unused)
         int (*shutdown)(void) = (int (*)(void))dlsym(scope, "sqlite3_shutdown");
         int (*config)(int, ...) = (int (*)(int, ...))dlsym(scope, "sqlite3_config");
         if (shutdown && config && shutdown() == 0 && config(CHILD_SQLITE_CONFIG_MALLOC, &methods) == 0)
-            done = true;
+            done = cpy_sqlite_vfs(scope);
         if (lib)
             dlclose(lib); /* the reference NOLOAD took; _sqlite3 keeps it loaded */
     }
