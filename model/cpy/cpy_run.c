@@ -282,12 +282,6 @@ static int child__stack_charge(void *ud, ptrdiff_t bytes)
     return dalloc_charge(bytes, cpy.in_run, (size_t)(dalloc_limit() / 16));
 }
 
-/* A fault in the child: a green thread ran off its stack (C recursion
- * deeper than the stack: sys.setrecursionlimit raised high, deep nesting
- * in C code), or a bug; or its stack would grow past the memory limit
- * (the soft guard, below). What was buffered is sent, then one record saying
- * which, and the child ends; the parent ends the run as a limit (stack
- * overflow) or reports an internal error: never a signal to the caller. */
 /* Whether ctypes is loaded (its _ctypes module mapped): a fault outside
  * threadsim's own cases is then taken for the program's, which can make
  * one with a bad pointer (ctypes.string_at(0)) as in CPython, where the
@@ -317,6 +311,14 @@ static bool child__ctypes_mapped(void)
     return found;
 }
 
+/* A fault in the child: a green thread ran off its stack (C recursion
+ * deeper than the stack: sys.setrecursionlimit raised high, deep nesting
+ * in C code), or a bug; or its stack would grow past the memory limit
+ * (the soft guard, below). What was buffered is sent, then one record saying
+ * which, and the child ends; the parent ends the run as a limit (stack
+ * overflow) or reports an internal error: never a signal to the caller. A
+ * fault with ctypes loaded is the program's: the run ends as the signal
+ * ends python3's process (128 + N). */
 static void child__on_fault(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
