@@ -321,6 +321,30 @@ static void test_program_status_as_python(void)
     }
 }
 
+/* Other files beside a program do not move its objects' addresses (and so
+ * the order of a set of them, which decided a ThreadPoolExecutor's joins):
+ * its folder is not listed, given by an absolute path as by a relative one
+ * (importlib's FileFinder listed it into a set of every name in it). */
+static void test_folder_contents_move_nothing(void)
+{
+    int st;
+    free(sh(&st, "mkdir -p beside"));
+    write_file("beside/order.py",
+               "import threading\n"
+               "ts = {threading.Thread(target=print, args=(f'T{i}',)) for i in range(6)}\n"
+               "for t in ts: t.start()\n"
+               "for t in ts: t.join()\n"
+               "print(hex(id(object())))\n");
+    char *alone = sh(&st, "%s run %s/beside/order.py --no-db 2>&1", BIN, dir);
+    CU_ASSERT_EQUAL(st, 0);
+    free(sh(&st, "for i in $(seq 1 60); do : > beside/f$i.txt; done"));
+    char *crowded = sh(&st, "%s run %s/beside/order.py --no-db 2>&1", BIN, dir);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(crowded, alone);
+    free(alone);
+    free(crowded);
+}
+
 /* A fault the program makes itself through ctypes ends it as SIGSEGV ends
  * python3's process (139, what was printed kept), not as an engine failure
  * (127, "the Python engine faulted"); the trace notes the signal. */
@@ -623,7 +647,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_folder_contents_move_nothing),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_cleanup))

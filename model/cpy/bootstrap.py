@@ -16,8 +16,9 @@ _gate = __import__('_thread')._threadsim_gate  # cpy_thread.c: a C function arou
 # finder that keeps them relative: sibling modules' __file__ are relative,
 # like the program's own. Nor does the finder list the folder (a set of every
 # name in it): it asks for the names it looks up, so other files beside the
-# program (outputs, databases) do not move addresses either. Absolute folders
-# are CPython's finder's.
+# program (outputs, databases) do not move addresses either; nor does an
+# absolute folder's (a program given by its absolute path). The standard
+# library's folders are CPython's finder's.
 def _relative_finders():
     ext = sys.modules['_frozen_importlib_external']
 
@@ -50,12 +51,23 @@ def _relative_finders():
                 spec.submodule_search_locations = [ext._path_split(path)[0]]
             return spec
 
+    class ProbeFileFinder(ext.FileFinder):
+        def _fill_cache(self):
+            self._path_cache = Probe(self.path)
+            self._relaxed_path_cache = self._path_cache
+
     details = ext._get_supported_file_loaders()
+    stdlib = sys.prefix.rstrip('/') + '/'
 
     def hook(path):
-        if not path or path.startswith('/') or not ext._path_isdir(path):
-            raise ImportError('not a relative folder', path=path)
-        return RelativeFileFinder(path, *details)
+        if not path or not ext._path_isdir(path):
+            raise ImportError('not a folder', path=path)
+        if not path.startswith('/'):
+            return RelativeFileFinder(path, *details)
+        if path.startswith(stdlib):
+            raise ImportError("the standard library's: CPython's finder", path=path)
+        # an absolute folder of the program's: not listed either
+        return ProbeFileFinder(path, *details)
 
     sys.path_hooks.insert(0, hook)
 
