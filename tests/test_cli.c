@@ -345,6 +345,28 @@ static void test_folder_contents_move_nothing(void)
     free(crowded);
 }
 
+/* explore's --junit and --json are files a parser reads whatever the
+ * program printed: control characters (an ANSI colour, NUL, BEL) and bytes
+ * that are not UTF-8 (they were written as XML references no parser
+ * accepts, or copied raw into the JSON). */
+static void test_explore_reports_parse(void)
+{
+    write_file("ctrl.py", "import sys\nprint('\\x1b[31mred\\x1b[0m \\x00 \\x07 <&>')\n"
+                          "sys.stdout.buffer.write(b'\\xff\\xfe ok\\n')\nraise RuntimeError('boom')\n");
+    int st;
+    char *out = sh(&st, "%s explore %s/ctrl.py --schedules 2 --no-db --fail-on exception "
+                        "--junit ctrl.xml --json > ctrl.json 2>/dev/null; echo $?", BIN, dir);
+    TS_ASSERT_STR_EQ(out, "1\n");
+    free(out);
+    out = sh(&st, "python3.11 -c \"import json, xml.dom.minidom as m\n"
+                  "d = m.parse('ctrl.xml')\n"
+                  "o = json.load(open('ctrl.json', encoding='utf-8'))['outcomes'][0]['output']\n"
+                  "print(ascii(o.split(chr(10))[0]), ascii(o.split(chr(10))[1]))\" 2>&1");
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "'\\x1b[31mred\\x1b[0m \\x00 \\x07 <&>' '\\ufffd\\ufffd ok'\n");
+    free(out);
+}
+
 /* A fault the program makes itself through ctypes ends it as SIGSEGV ends
  * python3's process (139, what was printed kept), not as an engine failure
  * (127, "the Python engine faulted"); the trace notes the signal. */
@@ -647,7 +669,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_folder_contents_move_nothing),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_cleanup))

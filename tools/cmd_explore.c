@@ -20,6 +20,7 @@
 #include "../sim/buf.h"
 #include "cli.h"
 #include "cmd_py.h"
+#include "../traces/json.h"
 #include "../traces/store_explore.h"
 #include "explore.h"
 #include "explore_html.h"
@@ -351,41 +352,12 @@ static void x__quote(sim_buf *b, const char *s, size_t n, size_t max_lines)
         sim_buf_adds(b, "     (prints nothing)\n");
 }
 
-static void x__json_str(sim_buf *b, const char *s, size_t n)
-{
-    sim_buf_addc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            sim_buf_printf(b, "\\%c", c);
-        else if (c == '\n')
-            sim_buf_adds(b, "\\n");
-        else if (c < 0x20)
-            sim_buf_printf(b, "\\u%04x", c);
-        else
-            sim_buf_addc(b, (char)c);
-    }
-    sim_buf_addc(b, '"');
-}
+/* JSON and XML text as the other reports write them (traces/json.h): a
+ * program's control characters and bytes that are not UTF-8 made them
+ * files no parser read. */
+static void x__json_str(sim_buf *b, const char *s, size_t n) { trace_json_string(b, s, n); }
 
-static void x__xml(FILE *f, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '<')
-            fputs("&lt;", f);
-        else if (c == '>')
-            fputs("&gt;", f);
-        else if (c == '&')
-            fputs("&amp;", f);
-        else if (c == '"')
-            fputs("&quot;", f);
-        else if (c < 0x20 && c != '\n' && c != '\t')
-            fprintf(f, "&#%u;", c);
-        else
-            fputc(c, f);
-    }
-}
+static void x__xml(FILE *f, const char *s, size_t n) { trace_xml_text(f, s, n); }
 
 /* A report: an exploration (live or stored) as the user reads it. */
 typedef struct x_report {

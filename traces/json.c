@@ -65,6 +65,35 @@ void trace_json_string(sim_buf *b, const char *s, size_t n)
     sim_buf_addc(b, '"');
 }
 
+void trace_xml_text(FILE *f, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        switch (c) {
+        case '&': fputs("&amp;", f); i++; continue;
+        case '<': fputs("&lt;", f); i++; continue;
+        case '>': fputs("&gt;", f); i++; continue;
+        case '"': fputs("&quot;", f); i++; continue;
+        case '\n': case '\r': case '\t': fputc(c, f); i++; continue;
+        default: break;
+        }
+        if (c < 0x20 || c == 0x7f) {
+            fputs("&#xFFFD;", f);
+            i++;
+            continue;
+        }
+        size_t k = json__utf8_len(u + i, n - i);
+        if (k == 0) {
+            fputs("&#xFFFD;", f);
+            i++;
+            continue;
+        }
+        fwrite(s + i, 1, k, f);
+        i += k;
+    }
+}
+
 static void json__id(sim_buf *b, const char *key, uint32_t id)
 {
     if (id == SIM_NONE)

@@ -22,11 +22,17 @@
 #define TRACES_JSON_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "trace.h"
 
 /* Append `s` (n bytes) as a JSON string literal, quotes included. */
 void trace_json_string(sim_buf *b, const char *s, size_t n);
+/* Write `s` (n bytes) as XML 1.0 text (JUnit reports): markup and quotes
+ * escaped; characters XML 1.0 cannot carry (control characters but tab,
+ * newline and carriage return, even as references) and bytes that are not
+ * valid UTF-8 become U+FFFD. */
+void trace_xml_text(FILE *f, const char *s, size_t n);
 /* Append one event as a JSON object followed by '\n'; `nm` must already have
  * seen `ev` (trace_names_see). */
 void trace_json_event(sim_buf *b, const trace_names *nm, const sim_event *ev);
