@@ -367,6 +367,33 @@ static void test_explore_reports_parse(void)
     free(out);
 }
 
+/* The stepper records the path it walked (at lines with --choices program:
+ * it recorded the default path, decisions where threads block only), and
+ * `threadsim replay` runs a stepped run again as the stepper ran it (line
+ * notes; every stepped run "differed" at its first line before). */
+static void test_step_records_its_path(void)
+{
+    write_file("stepped.py", "import threading\ndef w(c):\n    print(c)\n"
+                             "t = threading.Thread(target=w, args=('a',))\nt.start()\n"
+                             "print('b')\nt.join()\n");
+    static const struct {
+        const char *choices, *shown;
+    } cases[] = {{"program", "b\na\n"}, {"block", "a\nb\n"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int st;
+        char *out = sh(&st, "rm -f stepped.db; %s step %s/stepped.py --choices %s --replay "
+                            "'%s/stepped.py:AgEA' --commands 'continue; quit' --db stepped.db "
+                            ">/dev/null 2>&1; %s show last --db stepped.db; %s replay last --db "
+                            "stepped.db 2>&1 | grep -c 'is identical'",
+                   BIN, dir, cases[i].choices, dir, BIN, BIN);
+        sim_buf want = {0};
+        sim_buf_printf(&want, "%s1\n", cases[i].shown);
+        TS_ASSERT_STR_EQ(out, sim_buf_str(&want));
+        sim_buf_free(&want);
+        free(out);
+    }
+}
+
 /* A fault the program makes itself through ctypes ends it as SIGSEGV ends
  * python3's process (139, what was printed kept), not as an engine failure
  * (127, "the Python engine faulted"); the trace notes the signal. */
@@ -669,7 +696,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_cleanup))

@@ -169,6 +169,10 @@ py_run_opts ts_py_run_opts(const char *path)
     const char *env = getenv("PYTHONUNBUFFERED");
     ro.unbuffered = ts_py.unbuffered || (env && *env);
     ro.program_lines = ts_py.program_lines;
+    if (ts_py.stepper) {
+        ro.line_notes = true;
+        ro.line_steps = true;
+    }
     ro.sandbox = ts_py.sandbox;
     ro.child_hook = py__sandbox;
     /* THREADSIM_RESET=fork|verify: how a session's runs are made pristine

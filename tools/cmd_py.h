@@ -40,6 +40,8 @@ typedef struct ts_py_cli {
     bool switch_set;          /* --switch-steps was given */
     bool program_lines;       /* every-step choices only at the program's lines (replaying
                                * an explorer's run) */
+    bool stepper;             /* line notes and line steps, as the stepper runs (replaying
+                               * a run it recorded) */
 } ts_py_cli;
 extern ts_py_cli ts_py;
 

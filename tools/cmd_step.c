@@ -425,13 +425,19 @@ typedef struct step_follow {
     const ts_step *sp;
 } step_follow;
 
-/* The path, then FIFO: what the stepper's re-runs choose when nothing stops them. */
+/* The path, then FIFO: what the stepper's re-runs choose when nothing stops
+ * them (step__pick's choices: at a line the running thread goes on; a
+ * timer decision is the path's, else the earliest armed). */
 static uint32_t cli__follow(void *ud, sim_sched *s, uint32_t n)
 {
     const ts_step *sp = ((step_follow *)ud)->sp;
     uint64_t k = s->ndecisions;
+    if (s->timer_decision) {
+        uint32_t c = k < sp->npath ? sp->path[k].chosen : 0;
+        return c < n ? c : 0;
+    }
     if (k >= sp->npath)
-        return 0;
+        return s->step_decision ? n - 1 : 0;
     const ts_step_dec *d = &sp->path[k];
     if (d->thread != SIM_NONE)
         for (uint32_t i = 0; i < n; i++)
@@ -446,15 +452,24 @@ static uint32_t cli__follow(void *ud, sim_sched *s, uint32_t n)
 /* The program being stepped, if a .py (its text goes with the recorded run). */
 static const py_program *cli__prog;
 
+/* Its policy is named with the stepper's --choices ("step", "step program",
+ * "step line"): `threadsim replay` runs it again as the stepper ran it
+ * (decisions at lines, line notes; cmd_store.c). It was recorded with
+ * decisions where threads block only, so a path chosen at lines was stored
+ * as the default one. */
+static const char *cli__choices = "step";
+
 static int cli__record(ts_step *sp, store *st, int64_t *id)
 {
     model_opts o = sp->base;
     step_follow f = {sp};
     o.sink = NULL;
     o.sink_ud = NULL;
-    o.policy = (sim_policy){.name = "step", .pick = cli__follow, .ud = &f};
+    o.policy = (sim_policy){.name = "step", .pick = cli__follow, .ud = &f,
+                            .every_step = sp->every_line,
+                            .pick_timer = sp->every_line ? cli__follow : NULL};
     ts_recording rec;
-    int status = ts_record_begin(&rec, st, sp->name, "step", &o, 0);
+    int status = ts_record_begin(&rec, st, sp->name, cli__choices, &o, 0);
     if (status != 0)
         return status;
     ts_py_record_program(&rec, cli__prog);
@@ -688,6 +703,7 @@ int ts_cmd_step(int argc, char **argv)
         c.sp.remote = true;
     }
     c.sp.every_line = every_line;
+    cli__choices = !every_line ? "step" : program_lines ? "step program" : "step line";
     if (token) {
         char *again = NULL;
         ts_step_token_parse(token, &again, &c.sp, err, sizeof err);

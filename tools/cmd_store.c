@@ -467,7 +467,8 @@ static int replay__jitter(const char *policy, int64_t *out)
 static bool replay__every_step(store *st, const store_run *r)
 {
     if (strncmp(r->policy, "random", 6) == 0 || strncmp(r->policy, "pct", 3) == 0 ||
-        strncmp(r->policy, "explore", 7) == 0)
+        strncmp(r->policy, "explore", 7) == 0 || strcmp(r->policy, "step line") == 0 ||
+        strcmp(r->policy, "step program") == 0)
         return true;
     if (strcmp(r->policy, "replay") != 0 || r->replay_of <= 0 || r->replay_of >= r->id)
         return false;
@@ -531,6 +532,14 @@ static int replay__run(store *st, const store_run *orig, bool record)
         ts_py.program_lines = strstr(xp, " program") != NULL;
         if (strstr(xp, " unbuffered"))
             ts_py.unbuffered = true;
+    }
+    /* a stepper's run ("step", "step program", "step line"): line notes and
+     * steps as it ran, and its choices at lines and between timers */
+    if (strcmp(orig->policy, "step") == 0 || strncmp(orig->policy, "step ", 5) == 0) {
+        ts_py.stepper = true;
+        ts_py.program_lines = strcmp(orig->policy, "step program") == 0;
+        if (o.policy.every_step)
+            o.policy.pick_timer = o.policy.pick;
     }
 
     replay__text t = {0};
