@@ -367,6 +367,25 @@ static void test_explore_reports_parse(void)
     free(out);
 }
 
+/* dfs's budget counts runs, its passes' walks through the schedules of
+ * fewer preemptions included: a report of fewer schedules than --schedules
+ * says so (it said only "the budget ran out"). */
+static void test_dfs_budget_counts_runs(void)
+{
+    write_file("budget.py", "import threading\n"
+                            "def w(c):\n    for i in range(3):\n        print(c, i)\n"
+                            "ts = [threading.Thread(target=w, args=(c,)) for c in 'ab']\n"
+                            "for t in ts: t.start()\nfor t in ts: t.join()\n");
+    int st;
+    char *out = sh(&st, "%s explore %s/budget.py --strategy dfs --schedules 10 --no-db 2>/dev/null"
+                        " | sed -n 2p", BIN, dir);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "not exhausted: the budget ran out first (--schedules "
+                                       "counts runs, and each dfs pass runs the schedules of "
+                                       "fewer preemptions again)"));
+    CU_ASSERT_PTR_NULL(strstr(out, "10 schedules"));
+    free(out);
+}
+
 /* The stepper records the path it walked (at lines with --choices program:
  * it recorded the default path, decisions where threads block only), and
  * `threadsim replay` runs a stepped run again as the stepper ran it (line
@@ -696,7 +715,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_cleanup))

@@ -392,7 +392,13 @@ static void x__report(sim_buf *rep, const x_report *rp)
     else if (x->exhausted)
         sim_buf_adds(rep, "; exhausted: the program made no scheduling choice, so every "
                           "schedule is this one\n");
-    else if ((rp->dfs || rp->dpor) && rp->goal_idx < 0)
+    else if (rp->dfs && rp->goal_idx < 0)
+        /* (its passes walk through the schedules of fewer preemptions again:
+         * runs the budget counts, not new schedules) */
+        sim_buf_adds(rep, "; not exhausted: the budget ran out first (--schedules counts "
+                          "runs, and each dfs pass runs the schedules of fewer preemptions "
+                          "again)\n");
+    else if (rp->dpor && rp->goal_idx < 0)
         sim_buf_adds(rep, "; not exhausted: the budget ran out first (--schedules)\n");
     else
         sim_buf_addc(rep, '\n');
