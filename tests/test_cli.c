@@ -389,7 +389,8 @@ static void test_dfs_budget_counts_runs(void)
 /* The stepper records the path it walked (at lines with --choices program:
  * it recorded the default path, decisions where threads block only), and
  * `threadsim replay` runs a stepped run again as the stepper ran it (line
- * notes; every stepped run "differed" at its first line before). */
+ * notes; every stepped run "differed" at its first line before), and a
+ * replay of a replay as its first run (an explored run's too). */
 static void test_step_records_its_path(void)
 {
     write_file("stepped.py", "import threading\ndef w(c):\n    print(c)\n"
@@ -403,10 +404,12 @@ static void test_step_records_its_path(void)
         char *out = sh(&st, "rm -f stepped.db; %s step %s/stepped.py --choices %s --replay "
                             "'%s/stepped.py:AgEA' --commands 'continue; quit' --db stepped.db "
                             ">/dev/null 2>&1; %s show last --db stepped.db; %s replay last --db "
+                            "stepped.db 2>&1 | grep -c 'is identical'; %s replay last --db "
                             "stepped.db 2>&1 | grep -c 'is identical'",
-                   BIN, dir, cases[i].choices, dir, BIN, BIN);
+                   BIN, dir, cases[i].choices, dir, BIN, BIN, BIN);
         sim_buf want = {0};
-        sim_buf_printf(&want, "%s1\n", cases[i].shown);
+        /* and a replay of that replay (its options are the stepped run's) */
+        sim_buf_printf(&want, "%s1\n1\n", cases[i].shown);
         TS_ASSERT_STR_EQ(out, sim_buf_str(&want));
         sim_buf_free(&want);
         free(out);

@@ -480,6 +480,20 @@ static bool replay__every_step(store *st, const store_run *r)
     return every;
 }
 
+/* The policy of the run a chain of replays began with (a replay's policy is
+ * "replay"; its options are its first run's), malloc'd. */
+static char *replay__root_policy(store *st, const store_run *r)
+{
+    if (strcmp(r->policy, "replay") != 0 || r->replay_of <= 0 || r->replay_of >= r->id)
+        return strdup(r->policy);
+    store_run prev;
+    if (store_run_get(st, r->replay_of, &prev) != 0)
+        return strdup(r->policy);
+    char *p = replay__root_policy(st, &prev);
+    store_run_free(&prev);
+    return p;
+}
+
 /* Run `orig` again under the replay policy; report; return the exit status. */
 static int replay__run(store *st, const store_run *orig, bool record)
 {
@@ -494,17 +508,25 @@ static int replay__run(store *st, const store_run *orig, bool record)
     if (!sc && !prog)
         return ts_usage_error("run %" PRId64 "'s scenario '%s' no longer exists", orig->id,
                               orig->scenario);
-    const char *xp = strncmp(orig->policy, "explore ", 8) == 0 ? orig->policy : NULL;
+    char *root = replay__root_policy(st, orig);
+    if (!root) {
+        py_program_free(prog);
+        return ts_usage_error("out of memory");
+    }
+    const char *xp = strncmp(root, "explore ", 8) == 0 ? root : NULL;
     int64_t jitter = 0;
     if (xp && replay__jitter(xp, &jitter) != 0) {
         py_program_free(prog);
-        return ts_usage_error("cannot replay run %" PRId64 ": its policy '%s' has no readable "
-                              "jitter", orig->id, orig->policy);
+        int rc = ts_usage_error("cannot replay run %" PRId64 ": its policy '%s' has no readable "
+                                "jitter", orig->id, root);
+        free(root);
+        return rc;
     }
     trace_decision *sched;
     size_t nsched;
     if (store_load_schedule(st, orig->id, &sched, &nsched) != 0) {
         py_program_free(prog);
+        free(root);
         return ts_usage_error("%s", store_error(st));
     }
     if (nsched != orig->decisions)
@@ -526,6 +548,9 @@ static int replay__run(store *st, const store_run *orig, bool record)
     /* an explorer's representative run ("explore program|line jitter=NS"):
      * timers due together were its choices too, and a Python program's
      * choices were at its own lines only ("program") */
+    /* (each run's own: `replay 1..4` replays runs of every kind in turn) */
+    ts_py.program_lines = false;
+    ts_py.stepper = false;
     if (xp) {
         o.policy.pick_timer = o.policy.pick;
         o.policy.jitter = jitter;
@@ -535,9 +560,9 @@ static int replay__run(store *st, const store_run *orig, bool record)
     }
     /* a stepper's run ("step", "step program", "step line"): line notes and
      * steps as it ran, and its choices at lines and between timers */
-    if (strcmp(orig->policy, "step") == 0 || strncmp(orig->policy, "step ", 5) == 0) {
+    if (strcmp(root, "step") == 0 || strncmp(root, "step ", 5) == 0) {
         ts_py.stepper = true;
-        ts_py.program_lines = strcmp(orig->policy, "step program") == 0;
+        ts_py.program_lines = strcmp(root, "step program") == 0;
         if (o.policy.every_step)
             o.policy.pick_timer = o.policy.pick;
     }
@@ -611,6 +636,7 @@ done:
     trace_hasher_fini(&t.hasher);
     sim_buf_free(&t.full);
     free(sched);
+    free(root);
     py_program_free(prog);
     return status;
 }
