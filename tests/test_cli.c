@@ -367,6 +367,22 @@ static void test_explore_reports_parse(void)
     free(out);
 }
 
+/* A file lock no thread will release (the thread's own other open file
+ * holds it; python3 waits forever) ends at the step limit: each of the
+ * retried lock's tries counts (it polled the virtual clock for good). */
+static void test_flock_never_released_ends(void)
+{
+    write_file("selflock.py", "import fcntl\n"
+                              "a, b = open('selflock.py'), open('selflock.py')\n"
+                              "fcntl.flock(a, fcntl.LOCK_EX)\nprint('holding', flush=True)\n"
+                              "fcntl.flock(b, fcntl.LOCK_EX)\nprint('never')\n");
+    int st;
+    char *out = sh(&st, "timeout 120 %s run %s/selflock.py --no-db 2>&1", BIN, dir);
+    CU_ASSERT_EQUAL(st, 124);
+    TS_ASSERT_STR_EQ(out, "holding\nthreadsim: run stopped: step limit reached\n");
+    free(out);
+}
+
 /* dfs's budget counts runs, its passes' walks through the schedules of
  * fewer preemptions included: a report of fewer schedules than --schedules
  * says so (it said only "the budget ran out"). */
@@ -718,7 +734,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_cleanup))

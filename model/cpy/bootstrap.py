@@ -1259,6 +1259,7 @@ del faulthandler
 
 # (the engine's own functions leave _thread: its names are CPython's)
 import _thread
+_count_steps = _thread._threadsim_steps  # (kept: _file_locks' tries)
 for _ts_name in [n for n in dir(_thread) if n.startswith('_threadsim_')]:
     delattr(_thread, _ts_name)
 del _ts_name
@@ -1453,7 +1454,8 @@ import threading
 # OS thread every simulated thread runs on, the holder with it: the run hung
 # for good. A blocking flock, lockf or fcntl F_SETLKW tries without blocking
 # and, while the lock is taken, waits a millisecond of the virtual clock
-# (other threads run meanwhile) and tries again. (POSIX record locks are the
+# (other threads run meanwhile) and tries again, each try a thousand steps
+# toward --max-steps. (POSIX record locks are the
 # process's: threads never wait for each other's, as in CPython; they can
 # wait for another process's.)
 def _file_locks():
@@ -1462,14 +1464,19 @@ def _file_locks():
     import time
     busy = (errno.EAGAIN, errno.EACCES)
     nb = {fcntl.F_SETLKW: fcntl.F_SETLK}
+    steps = _count_steps
 
     def retry(call, *args):
+        # each try counts as a thousand lines toward --max-steps: a lock no
+        # one releases (the thread's own other file holds it, as python3
+        # would wait forever) ends at the step limit
         while True:
             try:
                 return call(*args)
             except OSError as e:
                 if e.errno not in busy:
                     raise
+            steps(1000)
             time.sleep(0.001)
 
     real_flock, real_lockf, real_fcntl = fcntl.flock, fcntl.lockf, fcntl.fcntl

@@ -127,6 +127,8 @@ int cpy_timeout_ns(PyObject *obj, int64_t *ns);
  * (cpy_sqlite.c); scope: dlsym's handle of libsqlite3. False if it could
  * not be installed. */
 bool cpy_sqlite_vfs(void *scope);
+/* k steps toward --max-steps; at the limit the run stops there (cpy_io.c) */
+void cpy_count_steps(uint64_t k);
 /* CPython's OverflowError text for a float, an int timeout too large
  * (this libpython's: cpy_thread.c) */
 extern char cpy_overflow_float[128], cpy_overflow_int[128];

@@ -759,6 +759,18 @@ static void cpy__stop(const char *why)
     cpy_back(ts);
 }
 
+/* k steps of work threadsim does for the program in Python (a retried
+ * file lock's tries) count toward --max-steps like its own lines: a wait
+ * that never ends stops at the step limit instead of running forever. */
+void cpy_count_steps(uint64_t k)
+{
+    if (!cpy.in_run)
+        return;
+    cpy.lines += k;
+    if (cpy.ro.max_steps && cpy.lines > cpy.ro.max_steps)
+        cpy__stop("step limit");
+}
+
 static double cpy__wall(void)
 {
     struct timespec t;

@@ -1483,6 +1483,17 @@ static PyObject *mod_gate(PyObject *mod, PyObject *args)
     return f;
 }
 
+/* _threadsim_steps(k): k steps toward --max-steps (cpy_count_steps). */
+static PyObject *mod_steps(PyObject *mod, PyObject *arg)
+{
+    (void)mod;
+    unsigned long long k = PyLong_AsUnsignedLongLong(arg);
+    if (k == (unsigned long long)-1 && PyErr_Occurred())
+        return NULL;
+    cpy_count_steps(k);
+    Py_RETURN_NONE;
+}
+
 /* _threadsim_at_end(fn): fn() is called after the program's exit functions,
  * where CPython's finalization begins (bootstrap.py: files left unflushed). */
 PyObject *cpy_at_end_fn;
@@ -1609,6 +1620,7 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_faulthandler", mod_faulthandler, METH_O, NULL},
     {"_threadsim_gate", mod_gate, METH_VARARGS, NULL},
     {"_threadsim_at_end", mod_at_end, METH_O, NULL},
+    {"_threadsim_steps", mod_steps, METH_O, NULL},
     {"_threadsim_vmask", mod_vmask, METH_VARARGS, NULL},
     {"_threadsim_vpending", mod_vpending, METH_NOARGS, NULL},
     {"_threadsim_vsigwait", mod_vsigwait, METH_VARARGS, NULL},
