@@ -986,6 +986,97 @@ static void test_dpor(void)
     }
 }
 
+/* --choices cpython: a switch only where CPython 3.11 can make one (its
+ * eval-breaker checks). Of cpython_points.py's eight read-then-write
+ * windows, exhaustive dfs within one preemption loses an update in exactly
+ * the five python3.11 loses them in (a Python function's entry, a C call,
+ * a with statement's exit, the library's Python code, a generator's
+ * resumption), never in the three it cannot (computing, len, isinstance);
+ * --choices program, which switches between any two lines, loses all
+ * eight. A lost update's token replays in the stepper with the same
+ * choices, and its stored run replays identically. */
+static void test_cpython_points(void)
+{
+    static const char *const keys[] = {"plain", "len", "isinstance", "pycall", "ccall",
+                                       "with", "library", "generator"};
+    const bool switches[] = {false, false, false, true, true, true, true, true};
+    char dir[] = "/tmp/ts-xcp-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char args[1024];
+    int st;
+    snprintf(args, sizeof args, "explore traces/explore/cpython_points.py --strategy dfs "
+                                "--preemptions 1 --choices cpython --show 100 --db %s/x.db", dir);
+    char *cp = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    char *prog = cli("explore traces/explore/cpython_points.py --strategy dfs --preemptions 1 "
+                     "--choices program --show 100", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cp);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(prog);
+    CU_ASSERT_PTR_NOT_NULL(strstr(cp, "6 distinct outcomes; exhausted"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(prog, "9 distinct outcomes; exhausted"));
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        char lost[64];
+        snprintf(lost, sizeof lost, " %s=1 ", keys[i]);
+        /* the line is "| plain=2 len=2 ... generator=2": each key between spaces */
+        char *line_cp = NULL, *line_prog = NULL;
+        for (const char *p = cp; (p = strstr(p, "     | ")); p++) {
+            char buf[256];
+            snprintf(buf, sizeof buf, " %.*s ", (int)strcspn(p + 7, "\n"), p + 7);
+            if (strstr(buf, lost))
+                line_cp = (char *)p;
+        }
+        for (const char *p = prog; (p = strstr(p, "     | ")); p++) {
+            char buf[256];
+            snprintf(buf, sizeof buf, " %.*s ", (int)strcspn(p + 7, "\n"), p + 7);
+            if (strstr(buf, lost))
+                line_prog = (char *)p;
+        }
+        if ((line_cp != NULL) != switches[i])
+            fprintf(stderr, "\n  --choices cpython: %s %s\n", keys[i],
+                    switches[i] ? "never lost" : "lost");
+        CU_ASSERT_EQUAL(line_cp != NULL, switches[i]);
+        CU_ASSERT_PTR_NOT_NULL(line_prog);
+    }
+    /* the token of the update lost at the library's call, in the stepper */
+    const char *p = strstr(cp, "library=1");
+    p = p ? strstr(p, "--replay '") : NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_PTR_NOT_NULL(strstr(cp, "replay: threadsim step traces/explore/cpython_points.py "
+                                      "--choices cpython --replay '"));
+    p += strlen("--replay '");
+    char *tok = strndup(p, strcspn(p, "'"));
+    snprintf(args, sizeof args, "step traces/explore/cpython_points.py --choices cpython --no-db "
+                                "--replay '%s' --commands continue", tok);
+    char *step = cli(args, &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(step, "library=1 generator=2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(step, "exit status 0"));
+    /* the same path under --choices program is another one */
+    snprintf(args, sizeof args, "step traces/explore/cpython_points.py --choices program --no-db "
+                                "--replay '%s' --commands continue", tok);
+    char *other = cli(args, &st);
+    CU_ASSERT_PTR_NULL(strstr(other, "library=1 generator=2"));
+    free(other);
+    free(step);
+    free(tok);
+    /* the stored representative runs replay identically */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+             " replay 1 --db %s/x.db 2>&1 && for i in 2 3 4 5 6; do " THREADSIM_BINARY
+             " replay $i --db %s/x.db 2>&1 || exit 1; done", dir, dir);
+    char *rep = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    int same = 0;
+    for (const char *q = rep; (q = strstr(q, "is identical")); q++)
+        same++;
+    CU_ASSERT_EQUAL(same, 6);
+    free(rep);
+    free(prog);
+    free(cp);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 static void test_usage_errors(void)
 {
     static const char *const bad[] = {
@@ -994,7 +1085,9 @@ static void test_usage_errors(void)
         "explore event/set-wait --fail-on crash", "explore event/set-wait --schedules 0",
         "explore event/set-wait --goal /nonexistent/goal.txt", "explore event/set-wait --bogus",
         "explore event/set-wait --jitter -1", "explore event/set-wait --jitter soon",
-        "explore event/set-wait --invariant 'x == 1'"};
+        "explore event/set-wait --invariant 'x == 1'", "explore event/set-wait --choices cpython",
+        "explore traces/explore/two_locks.py --strategy dpor --choices cpython",
+        "explore traces/explore/two_locks.py --choices opcode"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int st;
         char cmd[512];
@@ -1013,4 +1106,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
-         TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file))
+         TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
+         TS_TEST(test_cpython_points))

@@ -44,9 +44,12 @@ const char ts_help_explore[] =
     "                        schedule that only reorders steps touching nothing in\n"
     "                        common is skipped (exhaustive when it ends)\n"
     "  --preemptions B       dfs: the bound (default 2)\n"
-    "  --choices program|line  where a run may switch threads besides where one\n"
-    "                        blocks: at every line of the program's own code\n"
-    "                        (default), or also inside the standard library's (line)\n"
+    "  --choices program|line|cpython  where a run may switch threads besides\n"
+    "                        where one blocks: at every line of the program's own\n"
+    "                        code (default), also inside the standard library's\n"
+    "                        (line), or only where CPython 3.11 can: each pass of a\n"
+    "                        loop of the program's and each Python function's entry,\n"
+    "                        the library's too (cpython; not with dpor)\n"
     "  --jitter SECS         timers due within SECS of each other fire in either order\n"
     "                        (real timing can swap them); timers due at the same\n"
     "                        instant always may (default 0)\n"
@@ -584,13 +587,19 @@ static double x__now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* --choices, as the stored options and the stepper name it */
+static const char *x__choices(bool all_lines, bool cpython)
+{
+    return all_lines ? "line" : cpython ? "cpython" : "program";
+}
+
 int ts_cmd_explore(int argc, char **argv)
 {
     x_cli c;
     memset(&c, 0, sizeof c);
     c.base = model_opts_default();
     ts_x_opts xo = {.strategy = TS_X_RANDOM, .depth = 3, .bound = 2, .timers = true};
-    bool python_set = false, json = false, all_lines = false;
+    bool python_set = false, json = false, all_lines = false, cpython = false;
     const char *goal = NULL, *fail_on = NULL, *junit = NULL, *invariant = NULL, *html = NULL;
     uint64_t show = 20;
     uint64_t max_decisions = TS_X_MAX_DECISIONS;
@@ -619,9 +628,11 @@ int ts_cmd_explore(int argc, char **argv)
             continue;
         }
         if (strcmp(a, "--choices") == 0) {
-            if (!v || (strcmp(v, "program") != 0 && strcmp(v, "line") != 0))
-                return ts_usage_error("explore: --choices needs program or line");
+            if (!v || (strcmp(v, "program") != 0 && strcmp(v, "line") != 0 &&
+                       strcmp(v, "cpython") != 0))
+                return ts_usage_error("explore: --choices needs program, line or cpython");
             all_lines = strcmp(v, "line") == 0;
+            cpython = strcmp(v, "cpython") == 0;
             i++;
             continue;
         }
@@ -723,6 +734,11 @@ int ts_cmd_explore(int argc, char **argv)
         xo.goal = goal_text;
         xo.goal_len = len;
     }
+    if (cpython && xo.strategy == TS_X_DPOR) {
+        free(goal_text);
+        return ts_usage_error("explore: --strategy dpor tells steps apart by what each line of "
+                              "the program touches: use it with --choices program or line");
+    }
     c.base.seed = xo.seed;
     c.base.sim.max_decisions = max_decisions;
     c.sc = ts_scenario_find(c.name);
@@ -749,7 +765,8 @@ int ts_cmd_explore(int argc, char **argv)
         py_run_opts ro = ts_py_run_opts(c.name);
         ro.line_notes = false; /* the explanation re-runs with them */
         ro.make_policy = ts_x_make_policy;
-        ro.program_lines = !all_lines;
+        ro.program_lines = !all_lines && !cpython;
+        ro.cpython_points = cpython;
         ro.invariant = invariant;
         /* dpor tells steps apart by what they touch */
         ro.access_notes = xo.strategy == TS_X_DPOR;
@@ -761,10 +778,11 @@ int ts_cmd_explore(int argc, char **argv)
         ts_py_runner_init(&c.py, prog, &ro);
         runner = x__run_py;
     } else {
-        if (invariant) {
+        if (invariant || cpython) {
             free(goal_text);
-            return ts_usage_error("explore: --invariant is for Python programs ('%s' is a "
-                                  "built-in scenario)", c.name);
+            return ts_usage_error("explore: %s is for Python programs ('%s' is a "
+                                  "built-in scenario)",
+                                  invariant ? "--invariant" : "--choices cpython", c.name);
         }
         if (!python_set)
             c.base.python = c.sc->python;
@@ -841,7 +859,7 @@ int ts_cmd_explore(int argc, char **argv)
              : xo.strategy == TS_X_DPOR ? "dpor"
              : xo.strategy == TS_X_PCT  ? "pct"
                                         : "random",
-             xo.bound, xo.max_schedules, xo.seed, xo.depth, all_lines ? "line" : "program",
+             xo.bound, xo.max_schedules, xo.seed, xo.depth, x__choices(all_lines, cpython),
              xo.jitter, ts_py_run_opts(c.name).unbuffered ? 1 : 0, c.base.python, maxdec,
              invariant ? " invariant=" : "", invariant ? invariant : "");
     char shard[32];
@@ -871,10 +889,14 @@ int ts_cmd_explore(int argc, char **argv)
         py_run_opts ro = ts_py_run_opts(c.name);
         ro.line_notes = true;
         ro.make_policy = ts_x_make_policy;
-        ro.program_lines = !all_lines;
+        ro.program_lines = !all_lines && !cpython;
+        ro.cpython_points = cpython;
         ro.invariant = invariant;
         ts_py_runner_init(&reps, prog, &ro);
-        ro.access_notes = true;
+        /* what the threads touched comes from the tracer at the program's
+         * lines, which would be choices of their own: under --choices
+         * cpython the explanation names the preemptions' lines only */
+        ro.access_notes = !cpython;
         ts_py_runner_init(&notes, prog, &ro);
     }
     char **why = calloc(r.nout ? r.nout : 1, sizeof *why);
@@ -920,7 +942,7 @@ int ts_cmd_explore(int argc, char **argv)
         status = TS_EXIT_USAGE;
     char xpolicy[96];
     snprintf(xpolicy, sizeof xpolicy, "explore %s jitter=%" PRId64 "%s",
-             prog && !all_lines ? "program" : "line", xo.jitter,
+             prog ? x__choices(all_lines, cpython) : "line", xo.jitter,
              ts_py_run_opts(c.name).unbuffered ? " unbuffered" : "");
     for (size_t i = 0; st && sx.out && i < r.nout && i < show; i++) {
         const ts_x_outcome *o = &r.out[i];
@@ -956,7 +978,7 @@ int ts_cmd_explore(int argc, char **argv)
     x_report rp = {.x = &sx, .strategy = sname, .bound = xo.bound, .dfs = xo.strategy == TS_X_DFS,
                    .dpor = xo.strategy == TS_X_DPOR,
                    .goal_idx = r.goal, .show = show, .why = why,
-                   .step_choices = prog && !all_lines ? "program" : "line"};
+                   .step_choices = prog ? x__choices(all_lines, cpython) : "line"};
     if (json)
         x__report_json(&rep, &rp);
     else
@@ -1093,7 +1115,9 @@ static void x__opts_bound(const char *opts, bool *dfs, bool *dpor, uint32_t *bou
             b = 0;
     }
     *bound = (uint32_t)b;
-    *choices = strstr(opts, "choices=line") ? "line" : "program";
+    *choices = strstr(opts, "choices=line")      ? "line"
+               : strstr(opts, "choices=cpython") ? "cpython"
+                                                 : "program";
 }
 
 int ts_cmd_show_exploration(int argc, char **argv)

@@ -169,9 +169,10 @@ py_run_opts ts_py_run_opts(const char *path)
     const char *env = getenv("PYTHONUNBUFFERED");
     ro.unbuffered = ts_py.unbuffered || (env && *env);
     ro.program_lines = ts_py.program_lines;
+    ro.cpython_points = ts_py.cpython_points;
     if (ts_py.stepper) {
         ro.line_notes = true;
-        ro.line_steps = true;
+        ro.line_steps = !ts_py.cpython_points;
     }
     ro.sandbox = ts_py.sandbox;
     ro.child_hook = py__sandbox;

@@ -42,6 +42,8 @@ typedef struct ts_py_cli {
                                * an explorer's run) */
     bool stepper;             /* line notes and line steps, as the stepper runs (replaying
                                * a run it recorded) */
+    bool cpython_points;      /* every-step choices only where CPython can switch (replaying
+                               * a run explored or stepped with --choices cpython) */
 } ts_py_cli;
 extern ts_py_cli ts_py;
 

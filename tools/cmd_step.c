@@ -51,14 +51,16 @@ const char ts_help_step[] =
     "  --db PATH             record the path into PATH (default ./threadsim.db)\n"
     "  --no-db               do not record it\n"
     "  --seed N              the run's seed (Python's random)\n"
-    "  --choices block|program|line\n"
+    "  --choices block|program|line|cpython\n"
     "                        where you may choose: where a thread blocks or yields\n"
     "                        (default); also at every line (statement, for a\n"
     "                        scenario: model call) where another thread is ready,\n"
     "                        as the random policy may: any interleaving it finds\n"
     "                        can be reached by hand (line); or only at the lines of\n"
     "                        the program's own code, not the standard library's, as\n"
-    "                        'threadsim explore' chooses (program)\n"
+    "                        'threadsim explore' chooses (program); or only where\n"
+    "                        CPython 3.11 can switch: a pass of a loop of the\n"
+    "                        program's, a Python function's entry (cpython)\n"
     "and the run options of 'threadsim run':\n"
     TS_HELP_MODEL_OPTIONS
     TS_HELP_PY_OPTIONS
@@ -563,7 +565,7 @@ int ts_cmd_step(int argc, char **argv)
     model_opts o = model_opts_default();
     o.sim.max_events = STEP_MAX_EVENTS;
     ts_db_opts db = ts_db_opts_default();
-    bool python_set = false, every_line = false, program_lines = false;
+    bool python_set = false, every_line = false, program_lines = false, cpython = false;
     const char *name = NULL, *cmds = NULL, *token = NULL, *goal = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -587,10 +589,11 @@ int ts_cmd_step(int argc, char **argv)
         }
         if (strcmp(a, "--choices") == 0) {
             if (!v || (strcmp(v, "line") != 0 && strcmp(v, "block") != 0 &&
-                       strcmp(v, "program") != 0))
-                return ts_usage_error("step: --choices needs block, program or line");
+                       strcmp(v, "program") != 0 && strcmp(v, "cpython") != 0))
+                return ts_usage_error("step: --choices needs block, program, line or cpython");
             every_line = strcmp(v, "block") != 0;
             program_lines = strcmp(v, "program") == 0;
+            cpython = strcmp(v, "cpython") == 0;
             i++;
             continue;
         }
@@ -696,14 +699,21 @@ int ts_cmd_step(int argc, char **argv)
         py_run_opts ro = ts_py_run_opts(py_program_path(prog));
         ro.line_notes = true;
         ro.remote_pick = true;
-        ro.line_steps = true; /* `break line N` stops at any executed line */
+        /* `break line N` stops at any executed line; under --choices
+         * cpython the program's lines are not traced (its loops tick, as
+         * the explorer's runs do), and it stops at a choice on that line */
+        ro.line_steps = !cpython;
         ro.program_lines = program_lines;
+        ro.cpython_points = cpython;
         ts_py_runner_init(&runner, prog, &ro);
         ts_step_init_runner(&c.sp, name, cli__run_py, &runner, &o);
         c.sp.remote = true;
     }
     c.sp.every_line = every_line;
-    cli__choices = !every_line ? "step" : program_lines ? "step program" : "step line";
+    cli__choices = !every_line     ? "step"
+                   : program_lines ? "step program"
+                   : cpython       ? "step cpython"
+                                   : "step line";
     if (token) {
         char *again = NULL;
         ts_step_token_parse(token, &again, &c.sp, err, sizeof err);

@@ -550,11 +550,13 @@ static int replay__run(store *st, const store_run *orig, bool record)
      * choices were at its own lines only ("program") */
     /* (each run's own: `replay 1..4` replays runs of every kind in turn) */
     ts_py.program_lines = false;
+    ts_py.cpython_points = false;
     ts_py.stepper = false;
     if (xp) {
         o.policy.pick_timer = o.policy.pick;
         o.policy.jitter = jitter;
         ts_py.program_lines = strstr(xp, " program") != NULL;
+        ts_py.cpython_points = strstr(xp, " cpython") != NULL;
         if (strstr(xp, " unbuffered"))
             ts_py.unbuffered = true;
     }
@@ -563,6 +565,7 @@ static int replay__run(store *st, const store_run *orig, bool record)
     if (strcmp(root, "step") == 0 || strncmp(root, "step ", 5) == 0) {
         ts_py.stepper = true;
         ts_py.program_lines = strcmp(root, "step program") == 0;
+        ts_py.cpython_points = strcmp(root, "step cpython") == 0;
         if (o.policy.every_step)
             o.policy.pick_timer = o.policy.pick;
     }

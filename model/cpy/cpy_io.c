@@ -1064,7 +1064,7 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
         return -1;
     sim_sched *s = model_sched();
     sim_thread *t = s->current;
-    bool decide = s->policy.every_step && s->rq_len &&
+    bool decide = s->policy.every_step && s->rq_len && !cpy.ro.cpython_points &&
                   (!cpy.ro.program_lines || cpy__mine(thr, f));
     /* the common case: nothing to decide, interval not used up */
     if (!decide && (!s->cfg.switch_steps || t->steps + 1 < s->cfg.switch_steps || !can_switch)) {
@@ -1091,23 +1091,77 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
  * importlib's frames stay traced so an import is still recognized (and
  * not counted) as one. The judgement is per code object, kept in its
  * co_extra slot. */
-static Py_ssize_t code_extra = -1; /* per code object: 1 untraced, 2 traced */
+static Py_ssize_t code_extra = -1; /* per code object: CODE_* */
 static bool trace_program_only; /* this run's scope */
 static bool filter_on;          /* the frame evaluator is installed */
+
+enum {
+    CODE_UNTRACED = 1,
+    CODE_TRACED = 2,
+    CODE_OURS = 4, /* threadsim's own code or importlib's: its entry is no choice */
+    CODE_MINE = 8  /* the program's own */
+};
+
+static uintptr_t cpy__code_class(PyCodeObject *co)
+{
+    void *x = NULL;
+    if (_PyCode_GetExtra((PyObject *)co, code_extra, &x) == 0 && x)
+        return (uintptr_t)x;
+    const char *fn = PyUnicode_AsUTF8(co->co_filename);
+    bool traced = !fn || strcmp(fn, "<frozen importlib._bootstrap>") == 0 || cpy__own_file(fn);
+    uintptr_t c = (traced ? CODE_TRACED : CODE_UNTRACED) |
+                  (!fn || strncmp(fn, "<threadsim", 10) == 0 ||
+                           strncmp(fn, "<frozen importlib.", 18) == 0
+                       ? CODE_OURS
+                       : 0) |
+                  (fn && cpy__own_file(fn) ? CODE_MINE : 0);
+    if (!fn || _PyCode_SetExtra((PyObject *)co, code_extra, (void *)c) < 0)
+        PyErr_Clear();
+    return c;
+}
 
 static bool cpy__code_traced(PyCodeObject *co)
 {
     cpy_thr *thr = cpy_thr_current();
     if (thr && thr->user_trace)
         return true;
-    void *x = NULL;
-    if (_PyCode_GetExtra((PyObject *)co, code_extra, &x) == 0 && x)
-        return x == (void *)2;
-    const char *fn = PyUnicode_AsUTF8(co->co_filename);
-    bool traced = !fn || strcmp(fn, "<frozen importlib._bootstrap>") == 0 || cpy__own_file(fn);
-    if (!fn || _PyCode_SetExtra((PyObject *)co, code_extra, traced ? (void *)2 : (void *)1) < 0)
-        PyErr_Clear();
-    return traced;
+    return (cpy__code_class(co) & 3) == CODE_TRACED;
+}
+
+/* --choices cpython: the entry of a Python function (and a generator's
+ * resumption), where CPython 3.11's RESUME checks its eval breaker, is a
+ * choice: of the program's own functions, and of the library's that the
+ * program's code calls. Inside the standard library (a function it calls
+ * itself, threading's start-up of a thread) there is none, as under
+ * --choices program: those points rarely change what a program prints,
+ * and a random schedule deciding at each of them would seldom get two
+ * threads' own code to meet. threadsim's own code and importlib's are no
+ * choice either (see cpy__tick). Called by the frame evaluator before the
+ * frame runs, so a switch here leaves the caller's line the current one,
+ * as CPython's does. */
+static void cpy__frame_entry(PyCodeObject *co, PyCodeObject *caller)
+{
+    model_world *w = model__world_or_null();
+    sim_thread *st = w ? w->sched.current : NULL;
+    model_thread *mt = st ? st->user : NULL;
+    cpy_thr *thr = mt ? mt->user : NULL;
+    if (!cpy.in_run || cpy.setup || !thr || thr->importing || thr->user_trace || !thr->tracing ||
+        thr->count_only || !w->sched.policy.every_step || !w->sched.rq_len)
+        return;
+    uintptr_t c = cpy__code_class(co);
+    if ((c & CODE_OURS) || !((c & CODE_MINE) || (caller && (cpy__code_class(caller) & CODE_MINE))))
+        return;
+    cpy_note_line();
+    PyThreadState *ts = cpy_leave();
+    sim_tick_point(&w->sched, true, true);
+    cpy_back(ts);
+}
+
+static void cpy__filter(bool on)
+{
+    cpy_ts_trace_filter(on ? cpy__code_traced : NULL,
+                        on && cpy.ro.cpython_points ? cpy__frame_entry : NULL);
+    filter_on = on;
 }
 
 /* The default policy's scope: only the program's own frames are traced (or
@@ -1118,16 +1172,19 @@ static bool cpy__code_traced(PyCodeObject *co)
 bool cpy_program_only(void)
 {
     sim_sched *s = model_sched();
-    return (!s->policy.every_step || cpy.ro.program_lines) && !cpy.ro.line_steps &&
+    return (!s->policy.every_step || cpy.ro.program_lines || cpy.ro.cpython_points) &&
+           !cpy.ro.line_steps &&
            !cpy.ro.opcodes && !cpy.ro.access_notes && !cpy.ro.exact_steps;
 }
 
 /* Whether the program is compiled with ticks: the default policy's scope
  * and no policy deciding at every step (its choices need the tracer's line
- * events in the program's own frames). */
+ * events in the program's own frames), unless that policy decides where
+ * CPython can switch (--choices cpython: at the ticks and the frames'
+ * entries). */
 bool cpy_ticks_scope(void)
 {
-    return cpy_program_only() && !model_sched()->policy.every_step;
+    return cpy_program_only() && (!model_sched()->policy.every_step || cpy.ro.cpython_points);
 }
 
 /* ---- ticks ------------------------------------------------------------------------ */
@@ -1140,13 +1197,15 @@ bool cpy_ticks_scope(void)
  * on every run, with no watchdog); while the thread's steps are observable
  * (cpy_trace_update's rule) they use up its switch interval, and a used-up
  * interval switches here. */
-static PyObject *cpy__tick(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
+static PyObject *cpy__ticks(PyObject *const *args, Py_ssize_t nargs, bool entry)
 {
-    (void)m;
     PyObject *arg = nargs == 1 ? args[0] : NULL;
-    /* ticks.py passes a small positive int constant (one digit) */
-    long k = arg && PyLong_CheckExact(arg) && Py_SIZE(arg) == 1 ? (long)((PyLongObject *)arg)->ob_digit[0]
-                                                         : 1;
+    /* ticks.py passes a small int constant (one digit; 0 after a with
+     * statement under --choices cpython: a choice, no line) */
+    long k = !arg || !PyLong_CheckExact(arg) ? 1
+             : Py_SIZE(arg) == 0            ? 0
+             : Py_SIZE(arg) == 1            ? (long)((PyLongObject *)arg)->ob_digit[0]
+                                            : 1;
     /* cpy_thr_current(), in one call: this runs at every loop pass */
     model_world *w = model__world_or_null();
     sim_thread *st = w ? w->sched.current : NULL;
@@ -1168,17 +1227,37 @@ static PyObject *cpy__tick(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     sim_sched *s = model_sched();
     sim_thread *t = s->current;
-    if (!s->cfg.switch_steps)
+    /* --choices cpython: a loop's pass is a choice (CPython's JUMP_BACKWARD
+     * checks its eval breaker); an entry was one already (cpy__frame_entry) */
+    bool decide = !entry && s->policy.every_step && s->rq_len && cpy.ro.cpython_points;
+    if (!s->cfg.switch_steps && !decide)
         Py_RETURN_TRUE;
-    if (t->steps + (uint64_t)k < s->cfg.switch_steps) {
+    if (!decide && t->steps + (uint64_t)k < s->cfg.switch_steps) {
         t->steps += (uint32_t)k;
         Py_RETURN_TRUE;
     }
-    t->steps = s->cfg.switch_steps - 1; /* sim_tick_point counts the last */
+    if (s->cfg.switch_steps && k > 0) {
+        uint64_t n = (uint64_t)t->steps + (uint64_t)k - 1; /* sim_tick_point counts the last */
+        t->steps = n < s->cfg.switch_steps - 1 ? (uint32_t)n : s->cfg.switch_steps - 1;
+    }
+    if (decide)
+        cpy_note_line();
     PyThreadState *ts = cpy_leave();
-    sim_tick_point(s, true, false);
+    sim_tick_point(s, true, decide);
     cpy_back(ts);
     Py_RETURN_TRUE;
+}
+
+static PyObject *cpy__tick(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)m;
+    return cpy__ticks(args, nargs, false);
+}
+
+static PyObject *cpy__tick_entry(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)m;
+    return cpy__ticks(args, nargs, true);
 }
 
 /* A builtin with METH_FASTCALL: its specialized call
@@ -1193,14 +1272,70 @@ static PyObject *cpy__tick(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
 static PyMethodDef tick_def = {"tick", (PyCFunction)(void (*)(void))cpy__tick, METH_FASTCALL,
                                "threadsim: the program's steps (ticks.py)."};
 
-PyObject *cpy_tick_function(void) { return PyCFunction_NewEx(&tick_def, NULL, NULL); }
+/* --choices cpython: the program's calls, `f(a, k=b)` compiled as
+ * `call(f, a, k=b)` (ticks.py): after a call CPython 3.11 did not inline
+ * (anything but a plain Python function's or a bound method of one, which
+ * run in the caller's evaluation and switch only at their entry), its CALL
+ * checks the eval breaker: a choice. A call that raised is none. */
+static bool cpy__inlined(PyObject *f)
+{
+    if (PyMethod_Check(f))
+        f = PyMethod_GET_FUNCTION(f);
+    return PyFunction_Check(f) &&
+           !(((PyCodeObject *)PyFunction_GET_CODE(f))->co_flags &
+             (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR));
+}
+
+static PyObject *cpy__call(PyObject *m, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    (void)m;
+    if (nargs < 1) {
+        PyErr_SetString(PyExc_TypeError, "threadsim: call needs a callable");
+        return NULL;
+    }
+    PyObject *f = args[0];
+    Py_INCREF(f); /* the call may drop the caller's last reference (a rebinding) */
+    PyObject *r = PyObject_Vectorcall(f, args + 1, (size_t)(nargs - 1) | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                      kwnames);
+    bool inlined = cpy__inlined(f);
+    Py_DECREF(f);
+    if (!r || inlined)
+        return r;
+    model_world *w = model__world_or_null();
+    sim_thread *st = w ? w->sched.current : NULL;
+    model_thread *mt = st ? st->user : NULL;
+    cpy_thr *thr = mt ? mt->user : NULL;
+    if (!cpy.in_run || cpy.setup || !thr || thr->importing || thr->user_trace || !thr->tracing ||
+        thr->count_only || !w->sched.policy.every_step || !w->sched.rq_len ||
+        !cpy.ro.cpython_points)
+        return r;
+    cpy_note_line();
+    PyThreadState *ts = cpy_leave();
+    sim_tick_point(&w->sched, true, true);
+    cpy_back(ts);
+    return r;
+}
+
+static PyMethodDef call_def = {"call", (PyCFunction)(void (*)(void))cpy__call,
+                               METH_FASTCALL | METH_KEYWORDS,
+                               "threadsim: a call of the program's (ticks.py)."};
+
+PyObject *cpy_call_function(void) { return PyCFunction_NewEx(&call_def, NULL, NULL); }
+
+static PyMethodDef tick_entry_def = {"tick", (PyCFunction)(void (*)(void))cpy__tick_entry,
+                                     METH_FASTCALL, "threadsim: the program's steps (ticks.py)."};
+
+PyObject *cpy_tick_function(bool entry)
+{
+    return PyCFunction_NewEx(entry ? &tick_entry_def : &tick_def, NULL, NULL);
+}
 
 /* Code compiled with ticks: none of its frames is traced. */
 static int cpy__ticked(PyObject *code)
 {
     if (code_extra < 0 && (code_extra = _PyEval_RequestCodeExtraIndex(NULL)) < 0)
         return -1;
-    if (_PyCode_SetExtra(code, code_extra, (void *)1) < 0)
+    if (_PyCode_SetExtra(code, code_extra, (void *)(CODE_UNTRACED | CODE_MINE)) < 0)
         return -1;
     PyObject *consts = ((PyCodeObject *)code)->co_consts;
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(consts); i++)
@@ -1235,8 +1370,7 @@ void cpy_trace_scope(void)
         code_extra = _PyEval_RequestCodeExtraIndex(NULL);
     trace_program_only = program_only && code_extra >= 0;
     if (filter_on && !trace_program_only) {
-        cpy_ts_trace_filter(NULL);
-        filter_on = false;
+        cpy__filter(false);
     }
 }
 
@@ -1271,8 +1405,7 @@ void cpy_trace_update(void)
     if (want && trace_program_only && !filter_on) {
         /* installed once the tracer is first needed: until then Python
          * calls stay inlined, as in CPython */
-        cpy_ts_trace_filter(cpy__code_traced);
-        filter_on = true;
+        cpy__filter(true);
     }
     PyEval_SetTrace(want ? cpy_trace : NULL, NULL);
 }
@@ -1288,8 +1421,7 @@ static void cpy__count_only(cpy_thr *thr)
     thr->count_only = true;
     if (cpy.ticking && trace_program_only && !filter_on) {
         /* code compiled with ticks counts itself: not traced twice */
-        cpy_ts_trace_filter(cpy__code_traced);
-        filter_on = true;
+        cpy__filter(true);
     }
     PyEval_SetTrace(cpy_trace, NULL);
 }

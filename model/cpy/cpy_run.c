@@ -1046,15 +1046,21 @@ static PyObject *child__compile_ticked(const py_program *p)
 {
     cpy.setup = true;
     PyObject *mod = child__module("threadsim_ticks", cpy_ticks_py);
-    PyObject *tick = mod ? cpy_tick_function() : NULL;
-    PyObject *src = tick ? PyBytes_FromString(p->src) : NULL;
+    PyObject *tick = mod ? cpy_tick_function(false) : NULL;
+    PyObject *entry = tick ? cpy_tick_function(true) : NULL;
+    /* --choices cpython: its calls too (ticks.py) */
+    PyObject *call = cpy.ro.cpython_points ? cpy_call_function() : Py_NewRef(Py_None);
+    PyObject *src = entry && call ? PyBytes_FromString(p->src) : NULL;
     PyObject *fn = src ? PyUnicode_DecodeFSDefault(p->filename) : NULL;
-    PyObject *code = fn ? PyObject_CallMethod(mod, "compile_ticked", "OOO", src, fn, tick) : NULL;
+    PyObject *code =
+        fn ? PyObject_CallMethod(mod, "compile_ticked", "OOOOO", src, fn, tick, entry, call) : NULL;
     if (code && (!PyCode_Check(code) || cpy_mark_ticked(code) < 0))
         Py_CLEAR(code);
     PyErr_Clear();
     Py_XDECREF(fn);
     Py_XDECREF(src);
+    Py_XDECREF(call);
+    Py_XDECREF(entry);
     Py_XDECREF(tick);
     Py_XDECREF(mod);
     cpy.setup = false;
@@ -1070,14 +1076,19 @@ static bool child__use_ticks(void)
         return false;
     cpy.setup = true;
     PyObject *mod = child__module("threadsim_ticks", cpy_ticks_py);
-    PyObject *tick = mod ? cpy_tick_function() : NULL;
-    PyObject *mark = tick ? cpy_mark_function() : NULL;
-    PyObject *r = mark && cpy.stdlib ? PyObject_CallMethod(mod, "install_loader", "OOs", tick, mark,
-                                                           cpy.stdlib)
-                                     : NULL;
+    PyObject *tick = mod ? cpy_tick_function(false) : NULL;
+    PyObject *entry = tick ? cpy_tick_function(true) : NULL;
+    PyObject *mark = entry ? cpy_mark_function() : NULL;
+    PyObject *call = cpy.ro.cpython_points ? cpy_call_function() : Py_NewRef(Py_None);
+    PyObject *r = mark && call && cpy.stdlib
+                      ? PyObject_CallMethod(mod, "install_loader", "OOOsO", tick, entry, mark,
+                                            cpy.stdlib, call)
+                      : NULL;
     PyErr_Clear();
     Py_XDECREF(r);
+    Py_XDECREF(call);
     Py_XDECREF(mark);
+    Py_XDECREF(entry);
     Py_XDECREF(tick);
     Py_XDECREF(mod);
     cpy.setup = false;

@@ -61,6 +61,7 @@ bool cpy_ts_version_ok(void)
 }
 
 static bool (*ts_traced)(PyCodeObject *co);
+static void (*ts_entry)(PyCodeObject *co, PyCodeObject *caller);
 
 /* The frame evaluator of cpy_ts_trace_filter. The default evaluator copies
  * its caller's cframe.use_tracing on entry and writes its own back on exit,
@@ -86,6 +87,12 @@ static bool ts__chain_traced(_PyInterpreterFrame *f)
 
 static PyObject *ts_eval(PyThreadState *ts, _PyInterpreterFrame *f, int throwflag)
 {
+    /* a frame's start or a generator's resumption (not a throw into it,
+     * which runs no RESUME): the frame is made, not yet linked in */
+    if (ts_entry && !throwflag) {
+        _PyInterpreterFrame *c = ts->cframe->current_frame;
+        ts_entry(f->f_code, c ? c->f_code : NULL);
+    }
     _PyCFrame *cf = ts->cframe;
     _PyInterpreterFrame *caller = cf->current_frame;
     if (ts->c_tracefunc && !ts->c_profilefunc)
@@ -96,9 +103,11 @@ static PyObject *ts_eval(PyThreadState *ts, _PyInterpreterFrame *f, int throwfla
     return r;
 }
 
-void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co))
+void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co),
+                         void (*entry)(PyCodeObject *co, PyCodeObject *caller))
 {
     ts_traced = traced;
+    ts_entry = traced ? entry : NULL;
     PyInterpreterState *interp = PyInterpreterState_Get();
     _PyInterpreterState_SetEvalFrameFunc(interp, traced ? ts_eval : _PyEval_EvalFrameDefault);
 }

@@ -46,7 +46,12 @@ bool cpy_ts_other_async_exc(PyThreadState *self);
  * calls are not inlined while it is installed). `traced` must not run
  * Python code nor raise. */
 typedef struct PyCodeObject PyCodeObject;
-void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co));
+/* `entry(co, caller)`, if not NULL, is called before each frame the
+ * evaluator starts or resumes (not on a throw into a generator), outside
+ * the frame, with the code of the Python frame running in the thread then
+ * (NULL if none): it may switch threads, and must not raise. */
+void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co),
+                         void (*entry)(PyCodeObject *co, PyCodeObject *caller));
 /* The value `depth` below the top of a traced frame's value stack (0: the
  * top), borrowed; NULL if the stack is not that deep or not readable. Valid
  * inside a trace function's call only (CPython 3.11 saves the stack pointer

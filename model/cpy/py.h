@@ -71,6 +71,12 @@ typedef struct py_run_opts {
     bool program_lines;       /* a policy deciding at every step decides only at lines of
                                * the program's own code, not the standard library's
                                * (the explorer's and `step --choices program`'s choices) */
+    bool cpython_points;      /* a policy deciding at every step decides only where CPython
+                               * 3.11 can switch threads: at each pass of the program's
+                               * loops (ticks.py) and each Python function's entry or
+                               * generator's resumption, the library's too (a PEP 523
+                               * frame evaluator); never between two lines of straight-line
+                               * code (--choices cpython) */
     /* A session's runs given a policy as bytes (py_policy_req) get it from
      * this, called in the run's process: a policy whose state lives in the
      * run (an explorer's seed or schedule prefix) costs no round trips. */

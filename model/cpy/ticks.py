@@ -37,6 +37,19 @@ import ast
 import warnings
 
 SENTINEL = '\x00threadsim tick\x00'
+# the tick at an entry (of a function, a lambda, the module) calls another
+# function: under `--choices cpython` a loop's pass is a choice and an
+# entry is not (the frame evaluator made the entry one already)
+SENTINEL_ENTRY = '\x00threadsim entry\x00'
+# under `--choices cpython` every call of the program's own code goes
+# through the engine's call function, `f(a, k=b)` as `CALL(f, a, k=b)`
+# (CPython checks its eval breaker after a call it did not inline: a C
+# function's, a class's, a generator function's), and the end of a with
+# statement ticks with no lines (its __exit__ call)
+SENTINEL_CALL = '\x00threadsim call\x00'
+# the calls CPython 3.11 specializes into instructions with no eval-breaker
+# check (len(x), isinstance(x, t), type(x)): not wrapped
+_NO_CHECK = {'len': 1, 'isinstance': 2, 'type': 1}
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -60,17 +73,19 @@ def _lines(stmts):
     return n
 
 
-def _tick(k, where):
+def _tick(k, where, entry=False):
     """The statement `SENTINEL(k)` at `where`'s position."""
-    call = ast.Call(func=ast.Constant(SENTINEL), args=[ast.Constant(k)], keywords=[])
+    call = ast.Call(func=ast.Constant(SENTINEL_ENTRY if entry else SENTINEL),
+                    args=[ast.Constant(k)], keywords=[])
     stmt = ast.Expr(call)
     for node in (call.func, call.args[0], call, stmt):
         ast.copy_location(node, where)
     return stmt
 
 
-def _tick_expr(where):
-    call = ast.Call(func=ast.Constant(SENTINEL), args=[ast.Constant(1)], keywords=[])
+def _tick_expr(where, entry=True):
+    call = ast.Call(func=ast.Constant(SENTINEL_ENTRY if entry else SENTINEL),
+                    args=[ast.Constant(1)], keywords=[])
     for node in (call.func, call.args[0], call):
         ast.copy_location(node, where)
     return call
@@ -122,7 +137,7 @@ class _Ticks(ast.NodeTransformer):
         self.generic_visit(node)
         i = _docstring_end(node.body)
         if i < len(node.body):
-            node.body.insert(i, _tick(max(_lines(node.body[i:]), 1), node.body[i]))
+            node.body.insert(i, _tick(max(_lines(node.body[i:]), 1), node.body[i], True))
         return node
 
     visit_FunctionDef = visit_AsyncFunctionDef = _function
@@ -135,39 +150,68 @@ class _Ticks(ast.NodeTransformer):
 
     def visit_comprehension(self, node):
         self.generic_visit(node)
-        node.ifs.insert(0, _tick_expr(node.iter))
+        node.ifs.insert(0, _tick_expr(node.iter, False))
         return node
 
 
-def compile_ticked(src, filename, tick):
-    """The code of `src` with the ticks in place, calling `tick`."""
+class _Calls(ast.NodeTransformer):
+    """Every call through SENTINEL_CALL (--choices cpython)."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        f = node.func
+        if isinstance(f, ast.Name) and _NO_CHECK.get(f.id) == len(node.args) \
+                and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args):
+            return node
+        fn = ast.copy_location(ast.Constant(SENTINEL_CALL), f)
+        return ast.copy_location(ast.Call(func=fn, args=[f] + node.args,
+                                          keywords=node.keywords), node)
+
+
+class _WithExits(ast.NodeTransformer):
+    """A tick of no lines after each with statement (--choices cpython)."""
+
+    def _with(self, node):
+        self.generic_visit(node)
+        return [node, _tick(0, node)]
+
+    visit_With = visit_AsyncWith = _with
+
+
+def compile_ticked(src, filename, tick, tick_entry, call=None):
+    """The code of `src` with the ticks in place, calling `tick` (at an
+    entry `tick_entry`), and with `call` wrapping every call if given."""
     tree = ast.parse(src, filename)
+    if call is not None:
+        tree = _Calls().visit(tree)
     tree = _Ticks().visit(tree)
     i = _docstring_end(tree.body)
     if i < len(tree.body):
-        tree.body.insert(i, _tick(max(_lines(tree.body[i:]), 1), tree.body[i]))
+        tree.body.insert(i, _tick(max(_lines(tree.body[i:]), 1), tree.body[i], True))
+    if call is not None:
+        tree = _WithExits().visit(tree)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', SyntaxWarning)  # "'str' object is not callable"
         code = compile(tree, filename, 'exec', dont_inherit=True)
-    return _patch(code, tick)
+    return _patch(code, {SENTINEL: tick, SENTINEL_ENTRY: tick_entry, SENTINEL_CALL: call})
 
 
-def _patch(code, tick):
+def _patch(code, fns):
     consts = []
     changed = False
     for c in code.co_consts:
-        if type(c) is str and c == SENTINEL:
-            c = tick
+        if type(c) is str and c in fns:
+            c = fns[c]
             changed = True
         elif type(c) is type(code):
-            n = _patch(c, tick)
+            n = _patch(c, fns)
             changed |= n is not c
             c = n
         consts.append(c)
     return code.replace(co_consts=tuple(consts)) if changed else code
 
 
-def install_loader(tick, mark, stdlib):
+def install_loader(tick, tick_entry, mark, stdlib, call=None):
     """The program's own modules (every source file outside the standard
     library's folder) are compiled with ticks too, always from the source
     (never from a __pycache__ file, which would hold code without them: a
@@ -183,7 +227,7 @@ def install_loader(tick, mark, stdlib):
         if type(path) is not str or path.startswith(stdlib):
             return orig(self, fullname)
         try:
-            code = compile_ticked(self.get_data(path), path, tick)
+            code = compile_ticked(self.get_data(path), path, tick, tick_entry, call)
         except Exception:
             # a syntax error and the like: reported by CPython's own compile
             return orig(self, fullname)
