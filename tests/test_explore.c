@@ -22,9 +22,11 @@
 
 #include <sys/stat.h>
 
+#include "sim/buf.h"
 #include "sim/sched.h"
 #include "test_util.h"
 #include "tools/explore.h"
+#include "tools/step.h"
 #include "traces/store_explore.h"
 
 #define SRC THREADSIM_SOURCE_DIR
@@ -1051,12 +1053,26 @@ static void test_cpython_points(void)
     char *step = cli(args, &st);
     CU_ASSERT_PTR_NOT_NULL(strstr(step, "library=1 generator=2"));
     CU_ASSERT_PTR_NOT_NULL(strstr(step, "exit status 0"));
-    /* the same path under --choices program is another one */
-    snprintf(args, sizeof args, "step traces/explore/cpython_points.py --choices program --no-db "
-                                "--replay '%s' --commands continue", tok);
-    char *other = cli(args, &st);
-    CU_ASSERT_PTR_NULL(strstr(other, "library=1 generator=2"));
+    /* the token says where its choices were (version 3): followed so
+     * untold, and another --choices, whose path would be another
+     * schedule, is refused */
+    CU_ASSERT_EQUAL(ts_step_token_choices(tok), TS_CHOICES_CPYTHON);
+    snprintf(args, sizeof args, "step --no-db --replay '%s' --commands continue", tok);
+    char *untold = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(untold, "library=1 generator=2"));
+    free(untold);
+    char cmd2[1024];
+    snprintf(cmd2, sizeof cmd2, "cd " SRC " && " THREADSIM_BINARY " step --choices program "
+             "--no-db --replay '%s' --commands continue 2>&1", tok);
+    char *other = ts_capture(cmd2, &st);
+    CU_ASSERT_EQUAL(st, 125);
+    CU_ASSERT_PTR_NOT_NULL(strstr(other, "the replay token was made with --choices cpython, not "
+                                         "program"));
     free(other);
+    /* the schedule of no choice is the default one */
+    CU_ASSERT_PTR_NOT_NULL(strstr(cp, "generator=2\n     replay: the default schedule "
+                                      "(threadsim run)\n"));
     free(step);
     free(tok);
     /* the stored representative runs replay identically */
@@ -1087,7 +1103,15 @@ static void test_usage_errors(void)
         "explore event/set-wait --jitter -1", "explore event/set-wait --jitter soon",
         "explore event/set-wait --invariant 'x == 1'", "explore event/set-wait --choices cpython",
         "explore traces/explore/two_locks.py --strategy dpor --choices cpython",
-        "explore traces/explore/two_locks.py --choices opcode"};
+        "explore traces/explore/two_locks.py --choices opcode",
+        /* where the results would go, checked before the search */
+        "explore event/set-wait --junit /nonexistent/dir/x.xml",
+        "explore event/set-wait --html /tmp", "explore event/set-wait --db /tmp/ts-not-a-db.txt"};
+    FILE *f = fopen("/tmp/ts-not-a-db.txt", "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    for (int i = 0; i < 100; i++)
+        fputs("this is no SQLite database, and must stay as it is\n", f);
+    fclose(f);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int st;
         char cmd[512];
@@ -1098,6 +1122,12 @@ static void test_usage_errors(void)
         CU_ASSERT_EQUAL(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
         free(out);
     }
+    /* the file that is no database is left as it was */
+    size_t len = 0;
+    char *kept = sim_read_file("/tmp/ts-not-a-db.txt", &len);
+    CU_ASSERT_EQUAL(len, 100 * strlen("this is no SQLite database, and must stay as it is\n"));
+    free(kept);
+    unlink("/tmp/ts-not-a-db.txt");
 }
 
 TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink),

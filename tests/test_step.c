@@ -295,8 +295,29 @@ static void test_token_round_trip(void)
     free(ft);
     ts_step_fini(&fifo);
 
-    /* malformed tokens */
-    const char *bad[] = {"no-colon", ":AQ", "x:A", "x:AQ*", "x:Aw", "x:AYA"};
+    /* version 3: the choices it was made under, then the same path */
+    uint32_t ranks[] = {0, 1, 0, 1};
+    char *t3 = ts_step_token_ranks("p.py", ranks, 4, TS_CHOICES_CPYTHON);
+    TS_ASSERT_STR_EQ(t3, "p.py:AwMBAAEA"); /* 3, 3, then (1 zero, rank 1) twice */
+    CU_ASSERT_EQUAL(ts_step_token_choices(t3), TS_CHOICES_CPYTHON);
+    CU_ASSERT_EQUAL(ts_step_token_choices(tok), -1); /* version 2 says nothing */
+    CU_ASSERT_FALSE(ts_step_token_is_default(t3));
+    free(t3);
+    t3 = ts_step_token_ranks("p.py", ranks, 1, TS_CHOICES_PROGRAM);
+    TS_ASSERT_STR_EQ(t3, "p.py:AwE");
+    CU_ASSERT_TRUE(ts_step_token_is_default(t3));
+    CU_ASSERT_TRUE(ts_step_token_is_default("daemon-join/join:Ag"));
+    free(t3);
+    t3 = ts_step_token_ranks("p.py", ranks, 4, TS_CHOICES_BLOCK); /* the default: version 2 */
+    TS_ASSERT_STR_EQ(t3, "p.py:AgEAAQA");
+    free(t3);
+    CU_ASSERT_EQUAL(ts_choices_parse("cpython"), TS_CHOICES_CPYTHON);
+    CU_ASSERT_EQUAL(ts_choices_parse("opcode"), -1);
+    TS_ASSERT_STR_EQ(ts_choices_name(TS_CHOICES_LINE), "line");
+
+    /* malformed tokens (version 3 with no choices byte, or one out of range) */
+    const char *bad[] = {"no-colon", ":AQ", "x:A", "x:AQ*", "x:Aw", "x:AYA", "x:AwQ", "x:AwA",
+                         "x:BA"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         name = NULL;
         err[0] = '\0';

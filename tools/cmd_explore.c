@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
 
 #include "../sim/num.h"
 
@@ -415,15 +418,15 @@ static void x__report(sim_buf *rep, const x_report *rp)
         if (o->detail)
             sim_buf_printf(rep, "     %s\n", o->detail);
         x__quote(rep, o->output, o->len, 12);
-        const char *colon = o->token ? strrchr(o->token, ':') : NULL;
-        if (colon && strcmp(colon, ":Ag") != 0 && strlen(o->token) > X__TOKEN_SHOWN)
+        bool dflt = !o->token || ts_step_token_is_default(o->token);
+        if (!dflt && strlen(o->token) > X__TOKEN_SHOWN)
             /* a long run's token: thousands of characters, past what one
              * command-line argument may hold; the stepper reads it from a file */
             sim_buf_printf(rep, "     replay: a token of %zu characters, too long to show: --json "
                                 "prints it, and 'threadsim step %s --choices %s --replay "
                                 "@FILE' reads it from FILE\n",
                            strlen(o->token), x->program, rp->step_choices);
-        else if (colon && strcmp(colon, ":Ag") != 0)
+        else if (!dflt)
             sim_buf_printf(rep, "     replay: threadsim step %s --choices %s --replay '%s'\n",
                            x->program, rp->step_choices, o->token);
         else
@@ -587,6 +590,29 @@ static double x__now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* `path` can be written (replaced, or made in its folder); errno if not */
+static bool x__writable(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            errno = EISDIR;
+            return false;
+        }
+        return access(path, W_OK) == 0;
+    }
+    if (errno != ENOENT)
+        return false;
+    char *dir = strdup(path);
+    if (!dir)
+        return false;
+    char *slash = strrchr(dir, '/');
+    const char *d = !slash ? "." : slash == dir ? "/" : (*slash = '\0', dir);
+    bool ok = access(d, W_OK | X_OK) == 0;
+    free(dir);
+    return ok;
+}
+
 /* --choices, as the stored options and the stepper name it */
 static const char *x__choices(bool all_lines, bool cpython)
 {
@@ -726,6 +752,22 @@ int ts_cmd_explore(int argc, char **argv)
     }
     if (!c.name)
         return ts_usage_error("explore: which program? (a .py file or a scenario from 'threadsim list')");
+    /* where the results go is checked before the search: a database or a
+     * file they cannot be written to would lose every schedule's result at
+     * its end */
+    if (!db.none) {
+        store *chk = ts_db_open(&db, true);
+        if (!chk)
+            return TS_EXIT_USAGE;
+        store_close(chk);
+    }
+    const char *const outs[][2] = {{"--junit", junit}, {"--html", html}};
+    for (size_t i = 0; i < 2; i++) {
+        const char *f = outs[i][1];
+        if (f && strcmp(f, "-") != 0 && !x__writable(f))
+            return ts_usage_error("explore: cannot write %s file '%s': %s", outs[i][0], f,
+                                  strerror(errno));
+    }
     char *goal_text = NULL;
     if (goal) {
         size_t len;
@@ -862,6 +904,8 @@ int ts_cmd_explore(int argc, char **argv)
              xo.bound, xo.max_schedules, xo.seed, xo.depth, x__choices(all_lines, cpython),
              xo.jitter, ts_py_run_opts(c.name).unbuffered ? 1 : 0, c.base.python, maxdec,
              invariant ? " invariant=" : "", invariant ? invariant : "");
+    /* the tokens say where their choices were (the stepper follows them so) */
+    int tchoices = ts_choices_parse(prog ? x__choices(all_lines, cpython) : "line");
     char shard[32];
     snprintf(shard, sizeof shard, "%u/%u", xo.shard_k, xo.shard_n);
     char pname[4096];
@@ -877,7 +921,7 @@ int ts_cmd_explore(int argc, char **argv)
                                       .detail = o->detail, .output = o->output, .len = o->len,
                                       .count = o->count, .first = o->first,
                                       .preemptions = o->preemptions,
-                                      .token = ts_step_token_ranks(c.name, o->ranks, o->nchoices)};
+                                      .token = ts_step_token_ranks(c.name, o->ranks, o->nchoices, tchoices)};
     }
     /* the preemptions of each shown failing or goal outcome, with lines and
      * what the threads touched (`notes`: line and access notes); the
@@ -1069,7 +1113,7 @@ int ts_cmd_explore(int argc, char **argv)
             for (size_t i = 0; i < r.nout; i++) {
                 const ts_x_outcome *o = &r.out[i];
                 bool fails = fail_on ? x__fails(o, fail_on) : o->failure != NULL;
-                char *tok = ts_step_token_ranks(c.name, o->ranks, o->nchoices);
+                char *tok = ts_step_token_ranks(c.name, o->ranks, o->nchoices, tchoices);
                 fprintf(f, "<testcase classname=\"explore\" name=\"outcome %zu (%" PRIu64
                            " schedules, exit %d)\">", i + 1, o->count, o->status);
                 if (fails) {

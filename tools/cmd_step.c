@@ -566,6 +566,7 @@ int ts_cmd_step(int argc, char **argv)
     o.sim.max_events = STEP_MAX_EVENTS;
     ts_db_opts db = ts_db_opts_default();
     bool python_set = false, every_line = false, program_lines = false, cpython = false;
+    int choices = -1; /* TS_CHOICES_*; -1: not given (the token's, else block) */
     const char *name = NULL, *cmds = NULL, *token = NULL, *goal = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -588,12 +589,8 @@ int ts_cmd_step(int argc, char **argv)
             continue;
         }
         if (strcmp(a, "--choices") == 0) {
-            if (!v || (strcmp(v, "line") != 0 && strcmp(v, "block") != 0 &&
-                       strcmp(v, "program") != 0 && strcmp(v, "cpython") != 0))
+            if (!v || (choices = ts_choices_parse(v)) < 0)
                 return ts_usage_error("step: --choices needs block, program, line or cpython");
-            every_line = strcmp(v, "block") != 0;
-            program_lines = strcmp(v, "program") == 0;
-            cpython = strcmp(v, "cpython") == 0;
             i++;
             continue;
         }
@@ -637,6 +634,20 @@ int ts_cmd_step(int argc, char **argv)
         free(tok_name);
         return TS_EXIT_USAGE;
     }
+    /* a token made under --choices program, line or cpython says so
+     * (version 3): its path is followed with those choices */
+    int tok_choices = token ? ts_step_token_choices(token) : -1;
+    if (tok_choices >= 0 && choices >= 0 && choices != tok_choices) {
+        ts_usage_error("step: the replay token was made with --choices %s, not %s",
+                       ts_choices_name(tok_choices), ts_choices_name(choices));
+        free(tok_name);
+        return TS_EXIT_USAGE;
+    }
+    if (choices < 0)
+        choices = tok_choices >= 0 ? tok_choices : TS_CHOICES_BLOCK;
+    every_line = choices != TS_CHOICES_BLOCK;
+    program_lines = choices == TS_CHOICES_PROGRAM;
+    cpython = choices == TS_CHOICES_CPYTHON;
     if (!name)
         name = tok_name;
     if (!name)
@@ -710,6 +721,7 @@ int ts_cmd_step(int argc, char **argv)
         c.sp.remote = true;
     }
     c.sp.every_line = every_line;
+    c.sp.choices = choices;
     cli__choices = !every_line     ? "step"
                    : program_lines ? "step program"
                    : cpython       ? "step cpython"

@@ -106,6 +106,8 @@ typedef struct ts_step {
                                * line (the running thread goes on) */
     bool every_line;          /* --choices line: a choice at every line where
                                * another thread is ready (what random can pick) */
+    int choices;              /* TS_CHOICES_*: where its choices are, said in its
+                               * tokens (version 3) unless block */
     char **holder;            /* by thread id: who holds what it waits on, or NULL */
     uint32_t nholder;
     uint64_t reruns;          /* runs made so far (each command makes one) */
@@ -158,12 +160,21 @@ char *ts_step_output(const ts_step *sp, size_t *len);
  * bytes however many lines ran. Beyond the path the stepper chooses FIFO.
  * "daemon-join/join:AgEA" = the join scenario with decision 0 taking
  * index 1 (the main thread goes on). Version 1 (indices instead of ranks)
- * is still read. */
+ * is still read. Version 3 is version 2 with a byte after the version that
+ * says where the choices were (TS_CHOICES_*: a token made under --choices
+ * program, line or cpython, whose path means something else under
+ * another); version 2 says nothing (the stepper's own default, block, or
+ * a token older than version 3). */
+enum { TS_CHOICES_BLOCK = 0, TS_CHOICES_PROGRAM = 1, TS_CHOICES_LINE = 2, TS_CHOICES_CPYTHON = 3 };
+/* The --choices word of a TS_CHOICES_* value, and back (-1: no such word). */
+const char *ts_choices_name(int choices);
+int ts_choices_parse(const char *word);
 
 /* The token of the whole path (malloc'd). */
 char *ts_step_token(const ts_step *sp);
-/* The token of `n` choices given as ranks, for the program `name` (malloc'd). */
-char *ts_step_token_ranks(const char *name, const uint32_t *ranks, size_t n);
+/* The token of `n` choices given as ranks, for the program `name`, made
+ * under `choices` (TS_CHOICES_*) (malloc'd). */
+char *ts_step_token_ranks(const char *name, const uint32_t *ranks, size_t n, int choices);
 /* A choice's rank at a decision of n ready threads (`step`: line-level):
  * 0 for FIFO's choice (the thread ready longest; at a line, the running
  * thread, last), then the others in queue order; and back. */
@@ -172,6 +183,12 @@ uint32_t ts_step_unrank(uint32_t rank, uint32_t n, bool step);
 /* Parse a token: *name malloc'd; the path replaces sp's (call after
  * ts_step_init) when sp is not NULL. -1 with a message in err if malformed. */
 int ts_step_token_parse(const char *tok, char **name, ts_step *sp, char *err, size_t errcap);
+/* Where a well-formed token's choices were (TS_CHOICES_*), or -1 if it does
+ * not say (version 1 or 2). */
+int ts_step_token_choices(const char *tok);
+/* A well-formed token that makes no choice FIFO would not (its path is
+ * the default schedule's). */
+bool ts_step_token_is_default(const char *tok);
 
 /* ---- the screen (step_view.c) ----------------------------------------------
  * A stop as lines of at most `cols` characters, a label column on the left:

@@ -13,7 +13,23 @@
 
 #include "step.h"
 
-#define STEP_TOKEN_VERSION 2  /* choices as ranks; 1: as queue indices (still read) */
+#define STEP_TOKEN_VERSION 3  /* choices as ranks, after where they were; 2: as ranks (written
+                               * for block); 1: as queue indices (still read) */
+
+static const char *const step__choices[] = {"block", "program", "line", "cpython"};
+
+const char *ts_choices_name(int choices)
+{
+    return choices >= 0 && choices < 4 ? step__choices[choices] : "block";
+}
+
+int ts_choices_parse(const char *word)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(word, step__choices[i]) == 0)
+            return i;
+    return -1;
+}
 
 static const char step__b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -61,15 +77,20 @@ char *ts_step_token(const ts_step *sp)
          * its rank at a decision that is not line-level) */
         r[k] = d->rank || !d->n ? d->chosen : ts_step_rank(d->chosen, d->n, d->step);
     }
-    char *tok = ts_step_token_ranks(sp->name, r, sp->npath);
+    char *tok = ts_step_token_ranks(sp->name, r, sp->npath, sp->choices);
     free(r);
     return tok;
 }
 
-char *ts_step_token_ranks(const char *name, const uint32_t *ranks, size_t n)
+char *ts_step_token_ranks(const char *name, const uint32_t *ranks, size_t n, int choices)
 {
     sim_buf raw = {0}, tok = {0};
-    sim_buf_addc(&raw, STEP_TOKEN_VERSION);
+    if (choices > TS_CHOICES_BLOCK && choices <= TS_CHOICES_CPYTHON) {
+        sim_buf_addc(&raw, STEP_TOKEN_VERSION);
+        sim_buf_addc(&raw, (char)choices);
+    } else {
+        sim_buf_addc(&raw, 2);
+    }
     uint64_t zeros = 0;
     for (size_t k = 0; k < n; k++) {
         if (ranks[k] == 0) {
@@ -150,16 +171,25 @@ int ts_step_token_parse(const char *tok, char **name, ts_step *sp, char *err, si
     size_t npath = 0, cap = 0;
     const unsigned char *p;
     size_t i = 1;
+    int choices = -1;
     if (step__unb64(colon + 1, &raw) != 0 || raw.len < 1) {
         snprintf(err, errcap, "replay token '%s': its code is not base64url", tok);
         goto fail;
     }
     p = (const unsigned char *)raw.p;
-    bool ranks = p[0] == 2;
-    if (p[0] != 1 && p[0] != 2) {
-        snprintf(err, errcap, "replay token '%s' is of version %u; this threadsim reads %d", tok,
-                 p[0], STEP_TOKEN_VERSION);
+    bool ranks = p[0] >= 2;
+    if (p[0] < 1 || p[0] > STEP_TOKEN_VERSION) {
+        snprintf(err, errcap, "replay token '%s' is of version %u; this threadsim reads up to %d",
+                 tok, p[0], STEP_TOKEN_VERSION);
         goto fail;
+    }
+    if (p[0] == 3) {
+        if (raw.len < 2 || p[1] < TS_CHOICES_PROGRAM || p[1] > TS_CHOICES_CPYTHON) {
+            snprintf(err, errcap, "replay token '%s' is damaged", tok);
+            goto fail;
+        }
+        choices = p[1];
+        i = 2;
     }
     while (i < raw.len) {
         uint64_t zeros, idx;
@@ -192,6 +222,8 @@ int ts_step_token_parse(const char *tok, char **name, ts_step *sp, char *err, si
         sp->npath = sp->cap_path = npath;
         if (!path)
             sp->cap_path = 0;
+        if (choices >= 0)
+            sp->choices = choices;
     } else {
         free(path);
     }
@@ -200,4 +232,26 @@ fail:
     sim_buf_free(&raw);
     free(path);
     return -1;
+}
+
+int ts_step_token_choices(const char *tok)
+{
+    const char *colon = strrchr(tok, ':');
+    sim_buf raw = {0};
+    int c = -1;
+    if (colon && step__unb64(colon + 1, &raw) == 0 && raw.len >= 2 && raw.p[0] == 3 &&
+        raw.p[1] >= TS_CHOICES_PROGRAM && raw.p[1] <= TS_CHOICES_CPYTHON)
+        c = raw.p[1];
+    sim_buf_free(&raw);
+    return c;
+}
+
+bool ts_step_token_is_default(const char *tok)
+{
+    const char *colon = strrchr(tok, ':');
+    sim_buf raw = {0};
+    bool dflt = colon && step__unb64(colon + 1, &raw) == 0 && raw.len >= 1 &&
+                raw.len == (raw.p[0] == 3 ? 2u : 1u);
+    sim_buf_free(&raw);
+    return dflt;
 }
