@@ -1093,6 +1093,26 @@ static void test_cpython_points(void)
     CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* Under --choices cpython every call of the program's goes through the
+ * engine (model/cpy/ticks.py): cpython_rewrite.py prints exactly what
+ * python3.11 printed (cpython_rewrite.out) on every schedule within one
+ * preemption: one outcome, and it is the file. */
+static void test_cpython_rewrite_reads_as_written(void)
+{
+    int st;
+    char *all = cli("explore traces/explore/cpython_rewrite.py --choices cpython --strategy dfs "
+                    "--preemptions 1", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(all ? strstr(all, " schedules, 1 distinct outcome; exhausted") : NULL);
+    char *goal = cli("explore traces/explore/cpython_rewrite.py --choices cpython --goal "
+                     "traces/explore/cpython_rewrite.out", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(goal ? strstr(goal, "goal traces/explore/cpython_rewrite.out: found")
+                                : NULL);
+    free(goal);
+    free(all);
+}
+
 static void test_usage_errors(void)
 {
     static const char *const bad[] = {
@@ -1137,4 +1157,4 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points))
+         TS_TEST(test_cpython_points), TS_TEST(test_cpython_rewrite_reads_as_written))

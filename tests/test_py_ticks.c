@@ -268,6 +268,63 @@ static void test_ticked_code_reads_as_written(void)
                "SyntaxError: '(' was never closed\n");
 }
 
+/* An interrupt from another thread (_thread.interrupt_main) is raised
+ * where CPython 3.11 checks for it, and its traceback shows what
+ * python3.11's does, byte for byte: a `for` loop's jump back at its last
+ * statement's store (`n -= 1`, a caret under n), a `while True` loop's at
+ * the whole statement, a generator expression's at itself. (The ticks sat
+ * at the loop's header before.) */
+static void test_interrupt_where_cpython_raises(void)
+{
+    PYT_EXPECT(
+               "import _thread\n"
+               "import threading\n"
+               "import time\n"
+               "import traceback\n"
+               "def stop():\n"
+               "    time.sleep(0.01)\n"
+               "    _thread.interrupt_main()\n"
+               "threading.Thread(target=stop).start()\n"
+               "try:\n"
+               "    for n in range(10**9):\n"
+               "        n += 1\n"
+               "        n -= 1\n"
+               "except KeyboardInterrupt:\n"
+               "    traceback.print_exc(limit=1)\n"
+               "threading.Thread(target=stop).start()\n"
+               "try:\n"
+               "    n = 0\n"
+               "    while True:\n"
+               "        n += 1\n"
+               "        if n < 0:\n"
+               "            break\n"
+               "except KeyboardInterrupt:\n"
+               "    traceback.print_exc(limit=1)\n"
+               "threading.Thread(target=stop).start()\n"
+               "try:\n"
+               "    print(sum(1 for _ in range(10**10)))\n"
+               "except KeyboardInterrupt:\n"
+               "    traceback.print_exc(limit=2)\n",
+               3, 0,
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 12, in <module>\n"
+               "    n -= 1\n"
+               "    ^\n"
+               "KeyboardInterrupt\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 18, in <module>\n"
+               "    while True:\n"
+               "KeyboardInterrupt\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 26, in <module>\n"
+               "    print(sum(1 for _ in range(10**10)))\n"
+               "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+               "  File \"t.py\", line 26, in <genexpr>\n"
+               "    print(sum(1 for _ in range(10**10)))\n"
+               "             ^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+               "KeyboardInterrupt\n");
+}
+
 /* `while True: pass` on one line is a lone jump to itself, which gives a
  * tracer no line event: traced (under a policy deciding at every line) it
  * is found by the watchdog and stopped at the step limit, in a thread's
@@ -323,5 +380,5 @@ static void test_introspecting_program_not_ticked(void)
 TS_TESTS("py_ticks", TS_TEST(test_ticks_only_under_default_policy),
          TS_TEST(test_ticks_count_like_lines), TS_TEST(test_preimport_invisible),
          TS_TEST(test_own_module_ticked_cache_blind),
-         TS_TEST(test_ticked_code_reads_as_written), TS_TEST(test_spin_in_place_stopped),
+         TS_TEST(test_ticked_code_reads_as_written), TS_TEST(test_interrupt_where_cpython_raises), TS_TEST(test_spin_in_place_stopped),
          TS_TEST(test_introspecting_program_not_ticked))

@@ -106,7 +106,7 @@ void cpy_trace_scope(void);
 bool cpy_program_only(void);         /* the default policy's scope (cpy_trace_scope) */
 bool cpy_ticks_scope(void);          /* the program compiled with ticks: that scope, no every-step policy */
 PyObject *cpy_tick_function(bool entry); /* the tick ticks.py's code calls, at an entry or a loop's pass (new reference) */
-PyObject *cpy_call_function(void);   /* --choices cpython: the call ticks.py's code calls (new reference) */
+PyObject *cpy_call_function(bool after); /* --choices cpython: the call (or, after a call with * or **, the `after`) ticks.py's code calls (new reference) */
 int cpy_mark_ticked(PyObject *code); /* its frames, nested code's too, never traced: 0/-1 */
 PyObject *cpy_mark_function(void);   /* cpy_mark_ticked for Python (new reference) */          /* which frames the tracer sees, for this run's policy */
 void cpy_watchdog_start(void);        /* count-only tracing for lone runaway threads */        /* the line tracer on or off for the running thread */

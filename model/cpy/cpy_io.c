@@ -1277,6 +1277,8 @@ static PyMethodDef tick_def = {"tick", (PyCFunction)(void (*)(void))cpy__tick, M
  * (anything but a plain Python function's or a bound method of one, which
  * run in the caller's evaluation and switch only at their entry), its CALL
  * checks the eval breaker: a choice. A call that raised is none. */
+static void cpy__after_call(void);
+
 static bool cpy__inlined(PyObject *f)
 {
     if (PyMethod_Check(f))
@@ -1299,8 +1301,23 @@ static PyObject *cpy__call(PyObject *m, PyObject *const *args, Py_ssize_t nargs,
                                       kwnames);
     bool inlined = cpy__inlined(f);
     Py_DECREF(f);
-    if (!r || inlined)
-        return r;
+    if (r && !inlined)
+        cpy__after_call();
+    return r;
+}
+
+/* A call with *args or **kwargs is compiled as written, `after(f(*a))`:
+ * CPython's CALL_FUNCTION_EX checks the eval breaker after any callee. */
+static PyObject *cpy__after(PyObject *m, PyObject *r)
+{
+    (void)m;
+    cpy__after_call();
+    return Py_NewRef(r);
+}
+
+/* The choice after a call (cpy__call, cpy__after). */
+static void cpy__after_call(void)
+{
     model_world *w = model__world_or_null();
     sim_thread *st = w ? w->sched.current : NULL;
     model_thread *mt = st ? st->user : NULL;
@@ -1308,19 +1325,25 @@ static PyObject *cpy__call(PyObject *m, PyObject *const *args, Py_ssize_t nargs,
     if (!cpy.in_run || cpy.setup || !thr || thr->importing || thr->user_trace || !thr->tracing ||
         thr->count_only || !w->sched.policy.every_step || !w->sched.rq_len ||
         !cpy.ro.cpython_points)
-        return r;
+        return;
     cpy_note_line();
     PyThreadState *ts = cpy_leave();
     sim_tick_point(&w->sched, true, true);
     cpy_back(ts);
-    return r;
 }
 
 static PyMethodDef call_def = {"call", (PyCFunction)(void (*)(void))cpy__call,
                                METH_FASTCALL | METH_KEYWORDS,
                                "threadsim: a call of the program's (ticks.py)."};
 
-PyObject *cpy_call_function(void) { return PyCFunction_NewEx(&call_def, NULL, NULL); }
+static PyMethodDef after_def = {"after", cpy__after, METH_O,
+                                "threadsim: after a call of the program's with * or ** "
+                                "(ticks.py)."};
+
+PyObject *cpy_call_function(bool after)
+{
+    return PyCFunction_NewEx(after ? &after_def : &call_def, NULL, NULL);
+}
 
 static PyMethodDef tick_entry_def = {"tick", (PyCFunction)(void (*)(void))cpy__tick_entry,
                                      METH_FASTCALL, "threadsim: the program's steps (ticks.py)."};

@@ -1049,16 +1049,19 @@ static PyObject *child__compile_ticked(const py_program *p)
     PyObject *tick = mod ? cpy_tick_function(false) : NULL;
     PyObject *entry = tick ? cpy_tick_function(true) : NULL;
     /* --choices cpython: its calls too (ticks.py) */
-    PyObject *call = cpy.ro.cpython_points ? cpy_call_function() : Py_NewRef(Py_None);
-    PyObject *src = entry && call ? PyBytes_FromString(p->src) : NULL;
+    PyObject *call = cpy.ro.cpython_points ? cpy_call_function(false) : Py_NewRef(Py_None);
+    PyObject *after = cpy.ro.cpython_points ? cpy_call_function(true) : Py_NewRef(Py_None);
+    PyObject *src = entry && call && after ? PyBytes_FromString(p->src) : NULL;
     PyObject *fn = src ? PyUnicode_DecodeFSDefault(p->filename) : NULL;
-    PyObject *code =
-        fn ? PyObject_CallMethod(mod, "compile_ticked", "OOOOO", src, fn, tick, entry, call) : NULL;
+    PyObject *code = fn ? PyObject_CallMethod(mod, "compile_ticked", "OOOOOO", src, fn, tick, entry,
+                                              call, after)
+                        : NULL;
     if (code && (!PyCode_Check(code) || cpy_mark_ticked(code) < 0))
         Py_CLEAR(code);
     PyErr_Clear();
     Py_XDECREF(fn);
     Py_XDECREF(src);
+    Py_XDECREF(after);
     Py_XDECREF(call);
     Py_XDECREF(entry);
     Py_XDECREF(tick);
@@ -1079,13 +1082,15 @@ static bool child__use_ticks(void)
     PyObject *tick = mod ? cpy_tick_function(false) : NULL;
     PyObject *entry = tick ? cpy_tick_function(true) : NULL;
     PyObject *mark = entry ? cpy_mark_function() : NULL;
-    PyObject *call = cpy.ro.cpython_points ? cpy_call_function() : Py_NewRef(Py_None);
-    PyObject *r = mark && call && cpy.stdlib
-                      ? PyObject_CallMethod(mod, "install_loader", "OOOsO", tick, entry, mark,
-                                            cpy.stdlib, call)
+    PyObject *call = cpy.ro.cpython_points ? cpy_call_function(false) : Py_NewRef(Py_None);
+    PyObject *after = cpy.ro.cpython_points ? cpy_call_function(true) : Py_NewRef(Py_None);
+    PyObject *r = mark && call && after && cpy.stdlib
+                      ? PyObject_CallMethod(mod, "install_loader", "OOOsOO", tick, entry, mark,
+                                            cpy.stdlib, call, after)
                       : NULL;
     PyErr_Clear();
     Py_XDECREF(r);
+    Py_XDECREF(after);
     Py_XDECREF(call);
     Py_XDECREF(mark);
     Py_XDECREF(entry);

@@ -25,8 +25,13 @@
 # code is compiled. So it costs a LOAD_CONST and a call, at module level as
 # in functions (no name lookup), and the code's line table, jumps and
 # exception table are CPython's own for the rewritten tree. The inserted
-# nodes carry the position of the statement they stand for, spanning it
-# whole, so a traceback through one shows that line and no carets.
+# nodes carry the position CPython 3.11 gives the instruction whose
+# eval-breaker check they stand for, so an interrupt from another thread
+# (_thread.interrupt_main) raised there has python3.11's traceback: a
+# `for` loop's jump back at its last statement's store (or, roughly, that
+# statement), a `while` loop's at the whole statement, a comprehension's
+# at the whole comprehension, a function's RESUME at its first line (the
+# first decorator's) with no columns; a `continue` at itself.
 #
 # The counts are an estimate of the line events CPython's tracer would
 # report (a multi-line statement, a branch not taken or an exception
@@ -47,6 +52,10 @@ SENTINEL_ENTRY = '\x00threadsim entry\x00'
 # function's, a class's, a generator function's), and the end of a with
 # statement ticks with no lines (its __exit__ call)
 SENTINEL_CALL = '\x00threadsim call\x00'
+# a call with *args or **kwargs (CALL_FUNCTION_EX, which checks the eval
+# breaker after any call) stays as written, its error messages name the
+# callee, and its result goes through the engine's `after`
+SENTINEL_AFTER = '\x00threadsim after\x00'
 # the calls CPython 3.11 specializes into instructions with no eval-breaker
 # check (len(x), isinstance(x, t), type(x)): not wrapped
 _NO_CHECK = {'len': 1, 'isinstance': 2, 'type': 1}
@@ -119,6 +128,43 @@ class _Continues(ast.NodeTransformer):
     visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = _stop
 
 
+def _at(lineno, col, end_lineno, end_col):
+    """A position to copy (ast.copy_location) onto a tick."""
+    p = ast.Pass()
+    p.lineno, p.col_offset, p.end_lineno, p.end_col_offset = lineno, col, end_lineno, end_col
+    return p
+
+
+def _last_store(t):
+    """The node of the last store into the target `t`."""
+    while isinstance(t, (ast.Tuple, ast.List)) and t.elts:
+        t = t.elts[-1]
+    return t.value if isinstance(t, ast.Starred) else t
+
+
+def _pass_end(loop):
+    """Where CPython 3.11 puts the jump back of a loop (its eval-breaker
+    check, where an interrupt from another thread is raised): for a `for`,
+    the last instruction of the body's last statement (the store of an
+    assignment; else, roughly, the statement), for a `while` the whole
+    statement."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)) or not loop.body:
+        return loop
+    s = loop.body[-1]
+    if isinstance(s, ast.Assign):
+        return _last_store(s.targets[-1])
+    if isinstance(s, ast.AugAssign) or (isinstance(s, ast.AnnAssign) and s.value is not None):
+        return _last_store(s.target)
+    return s
+
+
+def _entry(node):
+    """Where CPython 3.11 puts a function's RESUME: its first line (the first
+    decorator's), no columns."""
+    line = min([d.lineno for d in getattr(node, 'decorator_list', [])] + [node.lineno])
+    return _at(line, 0, line, 0)
+
+
 class _Ticks(ast.NodeTransformer):
     def _loop(self, node):
         self.generic_visit(node)
@@ -127,7 +173,7 @@ class _Ticks(ast.NodeTransformer):
         for s in node.body:
             r = _Continues(k).visit(s)
             body.extend(r if isinstance(r, list) else [r])
-        body.append(_tick(k, node))
+        body.append(_tick(k, _pass_end(node)))
         node.body = body
         return node
 
@@ -137,7 +183,7 @@ class _Ticks(ast.NodeTransformer):
         self.generic_visit(node)
         i = _docstring_end(node.body)
         if i < len(node.body):
-            node.body.insert(i, _tick(max(_lines(node.body[i:]), 1), node.body[i], True))
+            node.body.insert(i, _tick(max(_lines(node.body[i:]), 1), _entry(node), True))
         return node
 
     visit_FunctionDef = visit_AsyncFunctionDef = _function
@@ -145,27 +191,65 @@ class _Ticks(ast.NodeTransformer):
     def visit_Lambda(self, node):
         self.generic_visit(node)
         node.body = ast.copy_location(
-            ast.BoolOp(op=ast.And(), values=[_tick_expr(node.body), node.body]), node.body)
+            ast.BoolOp(op=ast.And(), values=[_tick_expr(_entry(node)), node.body]), node.body)
         return node
 
-    def visit_comprehension(self, node):
+    def _comprehension(self, node):
+        # the jump back of each `for` clause is at the whole comprehension
         self.generic_visit(node)
-        node.ifs.insert(0, _tick_expr(node.iter, False))
+        for g in node.generators:
+            g.ifs.insert(0, _tick_expr(node, False))
         return node
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
 
 
 class _Calls(ast.NodeTransformer):
-    """Every call through SENTINEL_CALL (--choices cpython)."""
+    """Every call through SENTINEL_CALL (--choices cpython); not in
+    annotations, which `from __future__ import annotations` keeps as the
+    text of their tree (typing.get_type_hints evaluates it again)."""
+
+    def visit_arg(self, node):
+        return node
+
+    def _function(self, node):
+        node.decorator_list = [self.visit(d) for d in node.decorator_list]
+        node.args = self.visit(node.args)
+        node.body = [self.visit(b) for b in node.body]
+        return node
+
+    visit_FunctionDef = visit_AsyncFunctionDef = _function
+
+    def visit_AnnAssign(self, node):
+        node.target = self.visit(node.target)
+        if node.value is not None:
+            node.value = self.visit(node.value)
+        return node
 
     def visit_Call(self, node):
         self.generic_visit(node)
         f = node.func
+        unpacks = any(isinstance(a, ast.Starred) for a in node.args) or \
+            any(k.arg is None for k in node.keywords)
+        if unpacks:
+            fn = ast.copy_location(ast.Constant(SENTINEL_AFTER), node)
+            return ast.copy_location(ast.Call(func=fn, args=[node], keywords=[]), node)
         if isinstance(f, ast.Name) and _NO_CHECK.get(f.id) == len(node.args) \
-                and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args):
+                and not node.keywords:
             return node
         fn = ast.copy_location(ast.Constant(SENTINEL_CALL), f)
-        return ast.copy_location(ast.Call(func=fn, args=[f] + node.args,
+        call = ast.copy_location(ast.Call(func=fn, args=[f] + node.args,
                                           keywords=node.keywords), node)
+        # a method call CPython compiles with LOAD_METHOD starts where the
+        # method's name does when that is on a later line (its
+        # update_start_location_to_match_attr): its traceback line and
+        # carets, and the caller's f_lineno while it runs
+        if isinstance(f, ast.Attribute) and f.end_lineno != node.lineno and \
+                len(node.args) + len(node.keywords) + (len(node.keywords) != 0) < 30 and \
+                len(f.attr) <= f.end_col_offset:
+            call.lineno = f.end_lineno
+            call.col_offset = f.end_col_offset - len(f.attr)
+        return call
 
 
 class _WithExits(ast.NodeTransformer):
@@ -178,9 +262,10 @@ class _WithExits(ast.NodeTransformer):
     visit_With = visit_AsyncWith = _with
 
 
-def compile_ticked(src, filename, tick, tick_entry, call=None):
+def compile_ticked(src, filename, tick, tick_entry, call=None, after=None):
     """The code of `src` with the ticks in place, calling `tick` (at an
-    entry `tick_entry`), and with `call` wrapping every call if given."""
+    entry `tick_entry`), and with `call` (`after`) wrapping every call if
+    given."""
     tree = ast.parse(src, filename)
     if call is not None:
         tree = _Calls().visit(tree)
@@ -193,7 +278,8 @@ def compile_ticked(src, filename, tick, tick_entry, call=None):
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', SyntaxWarning)  # "'str' object is not callable"
         code = compile(tree, filename, 'exec', dont_inherit=True)
-    return _patch(code, {SENTINEL: tick, SENTINEL_ENTRY: tick_entry, SENTINEL_CALL: call})
+    return _patch(code, {SENTINEL: tick, SENTINEL_ENTRY: tick_entry, SENTINEL_CALL: call,
+                         SENTINEL_AFTER: after})
 
 
 def _patch(code, fns):
@@ -211,7 +297,7 @@ def _patch(code, fns):
     return code.replace(co_consts=tuple(consts)) if changed else code
 
 
-def install_loader(tick, tick_entry, mark, stdlib, call=None):
+def install_loader(tick, tick_entry, mark, stdlib, call=None, after=None):
     """The program's own modules (every source file outside the standard
     library's folder) are compiled with ticks too, always from the source
     (never from a __pycache__ file, which would hold code without them: a
@@ -227,7 +313,7 @@ def install_loader(tick, tick_entry, mark, stdlib, call=None):
         if type(path) is not str or path.startswith(stdlib):
             return orig(self, fullname)
         try:
-            code = compile_ticked(self.get_data(path), path, tick, tick_entry, call)
+            code = compile_ticked(self.get_data(path), path, tick, tick_entry, call, after)
         except Exception:
             # a syntax error and the like: reported by CPython's own compile
             return orig(self, fullname)
