@@ -1113,6 +1113,30 @@ static void test_cpython_rewrite_reads_as_written(void)
     free(all);
 }
 
+/* A check-then-act race (check_then_act.py): the explanation names the
+ * balance, read by the other thread while the first was switched out and
+ * written by the first after, before the lock both went for; dfs and dpor
+ * alike. */
+static void test_check_then_act_explained(void)
+{
+    static const char *const strategies[] = {"dfs --preemptions 1", "dpor"};
+    for (size_t i = 0; i < 2; i++) {
+        char args[256];
+        int st;
+        snprintf(args, sizeof args, "explore traces/explore/check_then_act.py --strategy %s "
+                                    "--fail-on exception", strategies[i]);
+        char *out = cli(args, &st);
+        CU_ASSERT_EQUAL(st, 1);
+        const char *data = out ? strstr(out, "       conflict on balance: Thread-2 (withdraw) read it "
+                                             "(line 14), then Thread-1 (withdraw) wrote it (line 16)\n")
+                               : NULL;
+        const char *lock = out ? strstr(out, "       conflict on lock: ") : NULL;
+        CU_ASSERT_PTR_NOT_NULL(data);
+        CU_ASSERT_TRUE(data && lock && data < lock);
+        free(out);
+    }
+}
+
 static void test_usage_errors(void)
 {
     static const char *const bad[] = {
@@ -1157,4 +1181,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_cpython_rewrite_reads_as_written))
+         TS_TEST(test_cpython_points), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_check_then_act_explained))

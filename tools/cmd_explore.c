@@ -158,7 +158,9 @@ typedef struct x_explain {
     bool pending;             /* a preemption whose conflicts are still being collected: */
     uint32_t pa;              /* ... thread pa was switched out, */
     x_seg before;             /* ... having touched these, */
-    x_seg after;              /* ... and the others touched these until pa ran again */
+    x_seg after;              /* ... and the others touched these until pa ran again, */
+    bool resumed;             /* ... which it does now, */
+    x_seg again;              /* ... touching these until it is switched out again */
 } x_explain;
 
 static void x__seg_clear(x_seg *s)
@@ -214,33 +216,56 @@ static const char *x__verb(const char *acc)
     return acc[1] == 'a' ? "acquired" : acc[1] == 'w' ? "waited for" : "tried to acquire";
 }
 
-/* The conflicts of the pending preemption: a name both threads touched,
- * one of them writing it, or a lock both took or waited for. */
+/* One conflict of a and b (accesses in that order), if any: a name both
+ * touched, one writing it (data), or a lock both took or waited for. */
+static bool x__conflict(const char *a, const char *b, bool locks)
+{
+    const char *na = strchr(a, ' '), *nb = strchr(b, ' ');
+    bool la = a[0] == 'L', lb = b[0] == 'L';
+    return na && nb && la == locks && lb == locks && strcmp(na, nb) == 0 &&
+           (locks || a[0] == 'w' || b[0] == 'w');
+}
+
+/* The conflicts of the pending preemption, data before locks (a race on a
+ * variable tells more than the lock it was read outside of): what the
+ * switched-out thread touched before against what the others touched
+ * meanwhile, then what the others touched meanwhile against what it
+ * touched once it ran again (a check-then-act: read by another in the
+ * window, written by it after), each name once, four at most. */
 static void x__conflicts(x_explain *x)
 {
     if (!x->pending)
         return;
-    x->pending = false;
-    const x_seg *a = &x->before, *b = &x->after;
+    x->pending = x->resumed = false;
+    const x_seg *pairs[2][2] = {{&x->before, &x->after}, {&x->after, &x->again}};
+    const char *named[4];
     size_t shown = 0;
-    for (size_t i = 0; i < a->n && shown < 4; i++) {
-        const char *na = strchr(a->acc[i], ' ');
-        bool la = a->acc[i][0] == 'L';
-        for (size_t j = 0; na && j < b->n; j++) {
-            const char *nb = strchr(b->acc[j], ' ');
-            bool lb = b->acc[j][0] == 'L';
-            if (!nb || strcmp(na, nb) != 0 || la != lb ||
-                (!la && a->acc[i][0] != 'w' && b->acc[j][0] != 'w'))
-                continue;
-            sim_buf_printf(&x->out, "       conflict on %s: %s %s it (line %d), then %s %s it (line %d)\n",
-                           na + 1, x__tname(x, x->pa), x__verb(a->acc[i]), a->line[i],
-                           x__tname(x, b->tid[j]), x__verb(b->acc[j]), b->line[j]);
-            shown++;
-            break;
+    for (int locks = 0; locks < 2; locks++)
+        for (int p = 0; p < 2; p++) {
+            const x_seg *a = pairs[p][0], *b = pairs[p][1];
+            for (size_t i = 0; i < a->n && shown < 4; i++) {
+                for (size_t j = 0; j < b->n; j++) {
+                    if (!x__conflict(a->acc[i], b->acc[j], locks))
+                        continue;
+                    const char *name = strchr(a->acc[i], ' ') + 1;
+                    bool dup = false;
+                    for (size_t k = 0; k < shown; k++)
+                        dup |= strcmp(named[k], name) == 0;
+                    if (!dup) {
+                        sim_buf_printf(&x->out,
+                                       "       conflict on %s: %s %s it (line %d), then %s %s it "
+                                       "(line %d)\n",
+                                       name, x__tname(x, a->tid[i]), x__verb(a->acc[i]), a->line[i],
+                                       x__tname(x, b->tid[j]), x__verb(b->acc[j]), b->line[j]);
+                        named[shown++] = name;
+                    }
+                    break;
+                }
+            }
         }
-    }
     x__seg_free(&x->before);
     x__seg_free(&x->after);
+    x__seg_free(&x->again);
 }
 
 static void x__name(x_explain *x, uint32_t id, const char *text, size_t len)
@@ -269,9 +294,11 @@ static void x__explain_sink(void *ud, const sim_event *ev)
 {
     x_explain *x = ud;
     if (ev->kind == SIM_EV_SWITCH) {
-        /* the preempted thread running again ends the window; the thread
-         * switched in starts a fresh segment */
-        if (x->pending && ev->other == x->pa)
+        /* the preempted thread running again ends the window, and its
+         * being switched out again what it touches after */
+        if (x->pending && !x->resumed && ev->other == x->pa)
+            x->resumed = true;
+        else if (x->pending && x->resumed && ev->other != x->pa)
             x__conflicts(x);
         if (ev->other < 64)
             x__seg_clear(&x->seg[ev->other]);
@@ -285,8 +312,10 @@ static void x__explain_sink(void *ud, const sim_event *ev)
         memcpy(acc + n, ev->text, ev->len);
         n += ev->len;
         x__seg_add(&x->seg[ev->thread], acc, n, x->line[ev->thread], ev->thread);
-        if (x->pending && ev->thread != x->pa)
+        if (x->pending && !x->resumed && ev->thread != x->pa)
             x__seg_add(&x->after, acc, n, x->line[ev->thread], ev->thread);
+        else if (x->pending && x->resumed && ev->thread == x->pa)
+            x__seg_add(&x->again, acc, n, x->line[ev->thread], ev->thread);
     } else if (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "line") == 0 &&
                ev->text && ev->thread < 64) {
         size_t c = ev->len;
@@ -973,6 +1002,8 @@ int ts_cmd_explore(int argc, char **argv)
         for (size_t k = 0; k < 64; k++)
             x__seg_free(&x.seg[k]);
         x__seg_free(&x.before);
+        x__seg_free(&x.after);
+        x__seg_free(&x.again);
         why[i] = sim_buf_take(&x.out);
         for (uint32_t k = 0; k < x.nnames; k++)
             free(x.names[k]);
