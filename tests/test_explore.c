@@ -1137,6 +1137,30 @@ static void test_check_then_act_explained(void)
     }
 }
 
+/* A schedule that ends with sys.exit(3) (main exits before its thread ran)
+ * fails as `exit` (it is no uncaught exception to CPython either): found,
+ * shrunk, matched by --fail-on exit and by any, not by exception. */
+static void test_fail_on_exit(void)
+{
+    static const char *const prog = "traces/explore/exit_status.py";
+    char args[256];
+    int st;
+    snprintf(args, sizeof args, "explore %s --fail-on exit", prog);
+    char *out = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "fewest preemptions 1), exit 3, FAILS: exit\n") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "fail-on exit: 1 failing outcome") : NULL);
+    free(out);
+    snprintf(args, sizeof args, "explore %s --fail-on any", prog);
+    out = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 1);
+    free(out);
+    snprintf(args, sizeof args, "explore %s --fail-on exception", prog);
+    out = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+}
+
 static void test_usage_errors(void)
 {
     static const char *const bad[] = {
@@ -1182,4 +1206,4 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
          TS_TEST(test_cpython_points), TS_TEST(test_cpython_rewrite_reads_as_written),
-         TS_TEST(test_check_then_act_explained))
+         TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

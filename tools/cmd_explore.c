@@ -63,7 +63,8 @@ const char ts_help_explore[] =
     "                        exit 1 if none is found\n"
     "  --fail-on LIST        exit 1 if an outcome fails in one of these ways:\n"
     "                        exception (in any thread; a failed assert too), deadlock,\n"
-    "                        limit, invariant (comma-separated), or any\n"
+    "                        limit, invariant, exit (a status other than 0 for none of\n"
+    "                        those: sys.exit(3)) (comma-separated), or any\n"
     "  --invariant EXPR      a Python expression evaluated in the program's namespace\n"
     "                        at its end; false (or raising) fails the outcome\n"
     "  --junit FILE          a JUnit XML report: one test case per outcome\n"
@@ -535,12 +536,12 @@ static bool x__valid_fail_on(const char *s)
 {
     if (strcmp(s, "any") == 0)
         return true;
-    static const char *const ok[] = {"exception", "deadlock", "limit", "invariant"};
+    static const char *const ok[] = {"exception", "deadlock", "limit", "invariant", "exit"};
     for (const char *p = s; *p;) {
         const char *e = strchr(p, ',');
         size_t len = e ? (size_t)(e - p) : strlen(p);
         bool found = false;
-        for (size_t i = 0; i < 4; i++)
+        for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
             found |= strlen(ok[i]) == len && strncmp(p, ok[i], len) == 0;
         if (!found)
             return false;
@@ -748,7 +749,8 @@ int ts_cmd_explore(int argc, char **argv)
             } else if (strcmp(a, "--fail-on") == 0) {
                 if (!x__valid_fail_on(v))
                     return ts_usage_error("explore: --fail-on needs exception, deadlock, limit, "
-                                          "invariant (comma-separated) or any (got '%s')", v);
+                                          "invariant, exit (comma-separated) or any (got '%s')",
+                                          v);
                 fail_on = v;
             } else if (strcmp(a, "--junit") == 0) {
                 junit = v;

@@ -521,6 +521,9 @@ static int x__run(ts_x_runner run, void *arg, const void *spec, size_t len, x_ru
         r->failure = "deadlock";
     if (mr.outcome == MODEL_OUT_LIMIT && !r->failure)
         r->failure = "limit";
+    /* sys.exit(3), os._exit(3), a signal's death: a status CI would fail */
+    if (*status != 0 && !r->failure)
+        r->failure = "exit";
     return r->oom ? -1 : 0;
 }
 
