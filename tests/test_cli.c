@@ -11,7 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test_util.h"
@@ -727,6 +731,83 @@ static void test_quiet_build(void)
     free(out);
 }
 
+/* The processes under threadsim (a session's zygote, its runner) end when
+ * it does, also when it alone is killed (a caller's subprocess timeout
+ * sends SIGKILL to threadsim only): a program spinning for good in a run
+ * does not go on, reparented (it did: the zygote waiting for the run). */
+static int cli__children(pid_t pid, pid_t *out, int max)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+    FILE *f = fopen(path, "r");
+    int n = 0;
+    long c;
+    while (f && n < max && fscanf(f, "%ld", &c) == 1)
+        out[n++] = (pid_t)c;
+    if (f)
+        fclose(f);
+    return n;
+}
+
+static bool cli__alive(pid_t pid)
+{
+    char path[64], st = 0;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    /* "pid (comm) S ...": a zombie (Z) has ended */
+    int r = fscanf(f, "%*d (%*[^)]) %c", &st);
+    fclose(f);
+    return r == 1 && st != 'Z' && st != 'X';
+}
+
+static void test_children_end_with_threadsim(void)
+{
+    char prog[512];
+    snprintf(prog, sizeof prog, "%s/spin.py", dir);
+    FILE *f = fopen(prog, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    /* a C loop of hours: no line, no tick, nothing the engine sees */
+    fputs("print(sum(range(10**13)))\n", f);
+    fclose(f);
+    static const char *const cmds[] = {"run", "explore"};
+    for (size_t i = 0; i < 2; i++) {
+        pid_t pid = fork();
+        CU_ASSERT_TRUE_FATAL(pid >= 0);
+        if (pid == 0) {
+            int null = open("/dev/null", O_WRONLY);
+            dup2(null, 1);
+            dup2(null, 2);
+            execl(THREADSIM_BINARY, "threadsim", cmds[i], prog, "--no-db", (char *)NULL);
+            _exit(127);
+        }
+        pid_t kids[32];
+        int n = 0;
+        usleep(500000); /* the program spinning */
+        /* the zygote, and the process running the program under it */
+        n = cli__children(pid, kids, 16);
+        for (int k = 0, m = n; k < m; k++)
+            n += cli__children(kids[k], kids + n, 32 - n);
+        CU_ASSERT_TRUE(n >= 2);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        int left = 0;
+        for (int t = 0; t < 100; t++) {
+            left = 0;
+            for (int k = 0; k < n; k++)
+                left += cli__alive(kids[k]);
+            if (!left)
+                break;
+            usleep(20000);
+        }
+        CU_ASSERT_EQUAL(left, 0);
+        for (int k = 0; k < n; k++) /* a failing run leaves nothing behind */
+            if (cli__alive(kids[k]))
+                kill(kids[k], SIGKILL);
+    }
+}
+
 static void test_cleanup(void)
 {
     CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
@@ -737,4 +818,4 @@ TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_op
          TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
-         TS_TEST(test_cleanup))
+         TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1167,6 +1168,16 @@ static PyObject *child__prepare(const py_program *p, PyObject **globals, bool *s
     return code;
 }
 
+/* A child of `parent` (a session's zygote, its runner, a run) ends when
+ * the parent does: killed with its process alone (a caller's subprocess
+ * timeout sends SIGTERM or SIGKILL to threadsim only), the zygote and a
+ * program spinning in a run would go on without end, reparented. */
+static void child__die_with(pid_t parent)
+{
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent)
+        _exit(0);
+}
+
 static void zyg__serve(void);
 
 /* --invariant: the expression in __main__'s namespace at the end; false or
@@ -1882,6 +1893,7 @@ static int zyg__start_runner(const zyg_req *rq, const int fds[2])
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return -1;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(sv[0]);
@@ -1889,6 +1901,7 @@ static int zyg__start_runner(const zyg_req *rq, const int fds[2])
         return -1;
     }
     if (pid == 0) {
+        child__die_with(parent);
         close(sv[0]);
         close(fds[0]); /* this request's pipes come again through the socket */
         if (fds[1] >= 0)
@@ -1965,9 +1978,11 @@ static void zyg__serve(void)
                 continue;
             }
         }
+        pid_t parent = getpid();
         pid_t pid = fork();
         if (pid == 0) {
             /* the run */
+            child__die_with(parent);
             close(zyg_ctl);
             zyg_ctl = -1;
             zyg__become_run(&rq, fds, blob);
@@ -2156,6 +2171,7 @@ py_session *py_session_open(const py_program *p, const model_opts *mo, const py_
     }
     fflush(stdout);
     fflush(stderr);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", strerror(errno));
@@ -2165,6 +2181,7 @@ py_session *py_session_open(const py_program *p, const model_opts *mo, const py_
         return NULL;
     }
     if (pid == 0) {
+        child__die_with(parent);
         /* Only its own socket: another session's socket kept open here would
          * never see its caller close it (that zygote would wait forever),
          * and the caller's files (its database) are none of the program's. */
