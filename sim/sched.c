@@ -769,7 +769,11 @@ void sim_wake(sim_sched *s, sim_thread *t, const char *cause, uint32_t obj)
 void sim_yield(sim_sched *s)
 {
     sim_thread *t = s->current;
-    t->steps = 0;
+    /* The steps run so far stay counted: the clock moves only when a
+     * thread's interval is used up, so a thread polling with sleep(0)
+     * (`while time.monotonic() < end: time.sleep(0)`, as_completed's
+     * timeout) would otherwise never see time pass, alone or taking turns
+     * with another such thread. */
     if (s->rq_len == 0 && s->status == SIM_RUNNING)
         return; /* nobody to yield to: a yield is not a scheduling point then */
     sched__event(s, SIM_EV_YIELD, t->id, SIM_NONE, SIM_NONE, 0, NULL, NULL);

@@ -220,6 +220,61 @@ static void test_default_names_by_dialect(void)
 
 /* ---- preemption and limits ---------------------------------------------- */
 
+/* Polling until a deadline ends, as under python3.11 (its output): a
+ * thread's sleep(0) keeps the steps it ran (a yield reset them, so a lone
+ * poller, or two taking turns, never saw the clock move), and a library
+ * loop of failed tries (as_completed's timeout, up to the nanosecond)
+ * counts them as steps after 64 in a row. Each ran for good before. */
+static void test_polling_lets_time_move(void)
+{
+    PYT_EXPECT(
+               "import concurrent.futures as cf\n"
+               "import threading\n"
+               "import time\n"
+               "\n"
+               "end = time.monotonic() + 0.01\n"
+               "n = 0\n"
+               "while time.monotonic() < end:\n"
+               "    time.sleep(0)\n"
+               "    n += 1\n"
+               "print('sleep(0) polled past the deadline:', n > 0)\n"
+               "\n"
+               "\n"
+               "def poll(name, out):\n"
+               "    end = time.monotonic() + 0.01\n"
+               "    while time.monotonic() < end:\n"
+               "        time.sleep(0)\n"
+               "    out.append(name)\n"
+               "\n"
+               "\n"
+               "out = []\n"
+               "ts = [threading.Thread(target=poll, args=(i, out)) for i in range(2)]\n"
+               "for t in ts:\n"
+               "    t.start()\n"
+               "for t in ts:\n"
+               "    t.join()\n"
+               "print('two pollers done:', sorted(out))\n"
+               "ev = threading.Event()\n"
+               "end = time.monotonic() + 0.01\n"
+               "while not ev.wait(0) and time.monotonic() < end:\n"
+               "    pass\n"
+               "print('Event.wait(0) polled past the deadline')\n"
+               "with cf.ThreadPoolExecutor(1) as ex:\n"
+               "    f = ex.submit(time.sleep, 0.3)\n"
+               "    try:\n"
+               "        list(cf.as_completed([f], timeout=0.05))\n"
+               "    except cf.TimeoutError as e:\n"
+               "        print('as_completed:', e)\n"
+               "    done, not_done = cf.wait([f], timeout=0.05)\n"
+               "    print('wait:', len(done), len(not_done))\n",
+               3, 0,
+               "sleep(0) polled past the deadline: True\n"
+               "two pollers done: [0, 1]\n"
+               "Event.wait(0) polled past the deadline\n"
+               "as_completed: 1 (of 1) futures unfinished\n"
+               "wait: 0 1\n");
+}
+
 /* A thread spinning on a flag never blocks: the switch interval preempts it
  * and charges virtual time, so the sleeper wakes and sets the flag. */
 static void test_spin_lets_time_move(void)
@@ -737,7 +792,7 @@ TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), T
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),
          TS_TEST(test_tab_rule), TS_TEST(test_py3_print_statement_is_an_error),
-         TS_TEST(test_default_names_by_dialect), TS_TEST(test_spin_lets_time_move), TS_TEST(test_stdlib_lines_are_not_steps),
+         TS_TEST(test_default_names_by_dialect), TS_TEST(test_spin_lets_time_move), TS_TEST(test_polling_lets_time_move), TS_TEST(test_stdlib_lines_are_not_steps),
          TS_TEST(test_unprotected_counter_race), TS_TEST(test_step_limit),
          TS_TEST(test_memory_limit), TS_TEST(test_memory_bounded_in_loops),
          TS_TEST(test_recursion_limit_configurable), TS_TEST(test_line_notes_in_trace),

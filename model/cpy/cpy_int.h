@@ -33,6 +33,8 @@ typedef struct cpy_thr {
     char *wait_what;          /* text of the current wait (owned, while blocked) */
     PyCodeObject *mine_code;  /* the code last asked about by cpy__mine (owned) */
     bool mine;                /* ... whether it is the program's own */
+    uint64_t poll_at;         /* cpy.lines after its last failed try of a lock */
+    uint32_t polls;           /* failed tries in a row, no step between (cpy_poll_step) */
 } cpy_thr;
 
 typedef struct cpy_state {
@@ -130,6 +132,7 @@ int cpy_timeout_ns(PyObject *obj, int64_t *ns);
 bool cpy_sqlite_vfs(void *scope);
 /* k steps toward --max-steps; at the limit the run stops there (cpy_io.c) */
 void cpy_count_steps(uint64_t k);
+void cpy_poll_step(void);             /* a lock's failed try: a step (cpy_io.c) */
 /* CPython's OverflowError text for a float, an int timeout too large
  * (this libpython's: cpy_thread.c) */
 extern char cpy_overflow_float[128], cpy_overflow_int[128];

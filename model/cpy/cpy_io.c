@@ -771,6 +771,40 @@ void cpy_count_steps(uint64_t k)
         cpy__stop("step limit");
 }
 
+/* A poll that found the lock taken (acquire(False), and so Event.wait(0)
+ * and Condition.wait(0), as_completed's and wait()'s timeouts run out)
+ * counts toward --max-steps, and once a thread has polled 64 times in a
+ * row with no step of the program's between (a loop of the library's:
+ * its lines are no steps) each poll is a step of its switch interval,
+ * whose end moves the clock. Code that polls until a deadline
+ * (as_completed(timeout=...) once its time is up to the nanosecond, a
+ * `while monotonic() < end: ev.wait(0)`) saw no time pass where real time
+ * does, and polled for good. (A lone try, as Condition's ownership check
+ * makes at each notify, changes no schedule.) */
+void cpy_poll_step(void)
+{
+    cpy_thr *thr = cpy.in_run && !cpy.setup ? cpy_thr_current() : NULL;
+    if (!thr || thr->importing)
+        return;
+    bool in_a_row = cpy.lines == thr->poll_at;
+    cpy.lines++;
+    thr->poll_at = cpy.lines;
+    thr->polls = in_a_row ? thr->polls + 1 : 0;
+    if (cpy.ro.max_steps && cpy.lines > cpy.ro.max_steps)
+        cpy__stop("step limit");
+    sim_sched *s = model_sched();
+    sim_thread *t = s->current;
+    if (thr->polls < 64 || !thr->tracing || thr->count_only || !t || !s->cfg.switch_steps)
+        return;
+    if (t->steps + 1 < s->cfg.switch_steps) {
+        t->steps++;
+        return;
+    }
+    PyThreadState *ts = cpy_leave();
+    sim_tick_point(s, true, false);
+    cpy_back(ts);
+}
+
 static double cpy__wall(void)
 {
     struct timespec t;

@@ -274,6 +274,7 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
     }
     if (!blocking || timeout == 0) {
         lock__touch(l);
+        cpy_poll_step();
         Py_RETURN_FALSE;
     }
     if (!cpy.in_run) {
