@@ -1322,9 +1322,8 @@ static bool cpy__inlined(PyObject *f)
              (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR));
 }
 
-static PyObject *cpy__call(PyObject *m, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+static PyObject *cpy__call(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    (void)m;
     if (nargs < 1) {
         PyErr_SetString(PyExc_TypeError, "threadsim: call needs a callable");
         return NULL;
@@ -1342,11 +1341,14 @@ static PyObject *cpy__call(PyObject *m, PyObject *const *args, Py_ssize_t nargs,
 
 /* A call with *args or **kwargs is compiled as written, `after(f(*a))`:
  * CPython's CALL_FUNCTION_EX checks the eval breaker after any callee. */
-static PyObject *cpy__after(PyObject *m, PyObject *r)
+static PyObject *cpy__after(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    (void)m;
+    if (nargs != 1 || kwnames) {
+        PyErr_SetString(PyExc_TypeError, "threadsim: after takes one value");
+        return NULL;
+    }
     cpy__after_call();
-    return Py_NewRef(r);
+    return Py_NewRef(args[0]);
 }
 
 /* The choice after a call (cpy__call, cpy__after). */
@@ -1366,17 +1368,44 @@ static void cpy__after_call(void)
     cpy_back(ts);
 }
 
-static PyMethodDef call_def = {"call", (PyCFunction)(void (*)(void))cpy__call,
-                               METH_FASTCALL | METH_KEYWORDS,
-                               "threadsim: a call of the program's (ticks.py)."};
+/* `call` and `after` are objects of a callable type of their own, called
+ * by vectorcall: a builtin function's call counts toward the recursion
+ * limit until CPython specializes its call site (its first runs), and a
+ * recursion then ended sooner than python3's (989 calls deep, not 998),
+ * "while calling a Python object". */
+typedef struct cpy_caller {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    bool after;
+} cpy_caller;
 
-static PyMethodDef after_def = {"after", cpy__after, METH_O,
-                                "threadsim: after a call of the program's with * or ** "
-                                "(ticks.py)."};
+static PyObject *cpy__caller_call(PyObject *self, PyObject *const *args, size_t nargsf,
+                                  PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    return ((cpy_caller *)self)->after ? cpy__after(args, nargs, kwnames)
+                                       : cpy__call(args, nargs, kwnames);
+}
+
+static PyTypeObject cpy_caller_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "threadsim.call",
+    .tp_basicsize = sizeof(cpy_caller),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(cpy_caller, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_doc = "threadsim: a call of the program's (ticks.py).",
+};
 
 PyObject *cpy_call_function(bool after)
 {
-    return PyCFunction_NewEx(after ? &after_def : &call_def, NULL, NULL);
+    if (!(cpy_caller_type.tp_flags & Py_TPFLAGS_READY) && PyType_Ready(&cpy_caller_type) < 0)
+        return NULL;
+    cpy_caller *c = PyObject_New(cpy_caller, &cpy_caller_type);
+    if (!c)
+        return NULL;
+    c->vectorcall = cpy__caller_call;
+    c->after = after;
+    return (PyObject *)c;
 }
 
 static PyMethodDef tick_entry_def = {"tick", (PyCFunction)(void (*)(void))cpy__tick_entry,

@@ -129,3 +129,33 @@ print(sum(x for x in range(10) if x % 3))
 t = threading.Thread(target=lookups, name='lookups')
 t.start()
 t.join()
+
+
+class Deep:
+    def __getattr__(self, name):
+        return getattr(self, name + 'x')
+
+
+def probe():
+    # how deep a recursion goes, and what the error says (the engine's
+    # call must not count toward the limit)
+    n = 0
+
+    def f():
+        nonlocal n
+        n += 1
+        f()
+    try:
+        f()
+    except RecursionError as e:
+        print(threading.current_thread().name, n, e)
+    try:
+        Deep().a
+    except RecursionError as e:
+        print(e)
+
+
+probe()
+t = threading.Thread(target=probe, name='prober')
+t.start()
+t.join()
