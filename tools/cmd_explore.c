@@ -893,6 +893,8 @@ int ts_cmd_explore(int argc, char **argv)
             continue;
         if (x__unasked_limit(o, (long)i == r.goal, fail_on))
             continue;
+        if (o->status == MODEL_EXIT_INTERNAL && (long)i != r.goal)
+            continue; /* the engine's failure, not the program's: reported, not shrunk */
         uint32_t from = o->preemptions;
         uint64_t used = 0;
         int k = ts_x_shrink(&xo, runner, &c, o, shrink, &used);
