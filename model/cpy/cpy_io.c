@@ -1162,6 +1162,30 @@ static bool cpy__code_traced(PyCodeObject *co)
     return (cpy__code_class(co) & 3) == CODE_TRACED;
 }
 
+/* --choices cpython: the scheduler when a choice can be made here (a
+ * thread of the program's running, its steps observed, not importing,
+ * another thread ready, a policy deciding at every step), else NULL; and
+ * the choice, noted with the program's line. */
+static sim_sched *cpy__choice_here(void)
+{
+    model_world *w = model__world_or_null();
+    sim_thread *st = w ? w->sched.current : NULL;
+    model_thread *mt = st ? st->user : NULL;
+    cpy_thr *thr = mt ? mt->user : NULL;
+    if (!cpy.in_run || cpy.setup || !thr || thr->importing || thr->user_trace || !thr->tracing ||
+        thr->count_only || !w->sched.policy.every_step || !w->sched.rq_len)
+        return NULL;
+    return &w->sched;
+}
+
+static void cpy__choose(sim_sched *s)
+{
+    cpy_note_line();
+    PyThreadState *ts = cpy_leave();
+    sim_tick_point(s, true, true);
+    cpy_back(ts);
+}
+
 /* --choices cpython: the entry of a Python function (and a generator's
  * resumption), where CPython 3.11's RESUME checks its eval breaker, is a
  * choice: of the program's own functions, and of the library's that the
@@ -1175,20 +1199,13 @@ static bool cpy__code_traced(PyCodeObject *co)
  * as CPython's does. */
 static void cpy__frame_entry(PyCodeObject *co, PyCodeObject *caller)
 {
-    model_world *w = model__world_or_null();
-    sim_thread *st = w ? w->sched.current : NULL;
-    model_thread *mt = st ? st->user : NULL;
-    cpy_thr *thr = mt ? mt->user : NULL;
-    if (!cpy.in_run || cpy.setup || !thr || thr->importing || thr->user_trace || !thr->tracing ||
-        thr->count_only || !w->sched.policy.every_step || !w->sched.rq_len)
+    sim_sched *s = cpy__choice_here();
+    if (!s)
         return;
     uintptr_t c = cpy__code_class(co);
     if ((c & CODE_OURS) || !((c & CODE_MINE) || (caller && (cpy__code_class(caller) & CODE_MINE))))
         return;
-    cpy_note_line();
-    PyThreadState *ts = cpy_leave();
-    sim_tick_point(&w->sched, true, true);
-    cpy_back(ts);
+    cpy__choose(s);
 }
 
 static void cpy__filter(bool on)
@@ -1354,18 +1371,9 @@ static PyObject *cpy__after(PyObject *const *args, Py_ssize_t nargs, PyObject *k
 /* The choice after a call (cpy__call, cpy__after). */
 static void cpy__after_call(void)
 {
-    model_world *w = model__world_or_null();
-    sim_thread *st = w ? w->sched.current : NULL;
-    model_thread *mt = st ? st->user : NULL;
-    cpy_thr *thr = mt ? mt->user : NULL;
-    if (!cpy.in_run || cpy.setup || !thr || thr->importing || thr->user_trace || !thr->tracing ||
-        thr->count_only || !w->sched.policy.every_step || !w->sched.rq_len ||
-        !cpy.ro.cpython_points)
-        return;
-    cpy_note_line();
-    PyThreadState *ts = cpy_leave();
-    sim_tick_point(&w->sched, true, true);
-    cpy_back(ts);
+    sim_sched *s = cpy.ro.cpython_points ? cpy__choice_here() : NULL;
+    if (s)
+        cpy__choose(s);
 }
 
 /* `call` and `after` are objects of a callable type of their own, called
