@@ -234,12 +234,18 @@ fail:
     return -1;
 }
 
-int ts_step_token_choices(const char *tok)
+/* A token's bytes (after its name), decoded into raw; false if not base64url. */
+static bool step__raw(const char *tok, sim_buf *raw)
 {
     const char *colon = strrchr(tok, ':');
+    return colon && step__unb64(colon + 1, raw) == 0;
+}
+
+int ts_step_token_choices(const char *tok)
+{
     sim_buf raw = {0};
     int c = -1;
-    if (colon && step__unb64(colon + 1, &raw) == 0 && raw.len >= 2 && raw.p[0] == 3 &&
+    if (step__raw(tok, &raw) && raw.len >= 2 && raw.p[0] == 3 &&
         raw.p[1] >= TS_CHOICES_PROGRAM && raw.p[1] <= TS_CHOICES_CPYTHON)
         c = raw.p[1];
     sim_buf_free(&raw);
@@ -248,10 +254,8 @@ int ts_step_token_choices(const char *tok)
 
 bool ts_step_token_is_default(const char *tok)
 {
-    const char *colon = strrchr(tok, ':');
     sim_buf raw = {0};
-    bool dflt = colon && step__unb64(colon + 1, &raw) == 0 && raw.len >= 1 &&
-                raw.len == (raw.p[0] == 3 ? 2u : 1u);
+    bool dflt = step__raw(tok, &raw) && raw.len >= 1 && raw.len == (raw.p[0] == 3 ? 2u : 1u);
     sim_buf_free(&raw);
     return dflt;
 }
