@@ -359,14 +359,22 @@ static void test_lost_update_found_and_replayed(void)
  * confined once, before its snapshot) of a program that makes files. (A
  * reset found wrong makes its run an engine failure, exit 127: another
  * outcome in the report.) */
-static char *cli_reset(const char *mode, const char *args, int *status)
+/* `threadsim ARGS --no-db --json` with the environment `env` (VAR=VALUE) */
+static char *cli_env(const char *env, const char *args, int *status)
 {
     char cmd[8192];
     snprintf(cmd, sizeof cmd,
-             "cd " SRC " && echo line | env -u PYTHONUNBUFFERED THREADSIM_RESET=%s " THREADSIM_BINARY
+             "cd " SRC " && echo line | env -u PYTHONUNBUFFERED %s " THREADSIM_BINARY
              " %s --no-db --json 2>/dev/null",
-             mode, args);
+             env, args);
     return ts_capture(cmd, status);
+}
+
+static char *cli_reset(const char *mode, const char *args, int *status)
+{
+    char env[64];
+    snprintf(env, sizeof env, "THREADSIM_RESET=%s", mode);
+    return cli_env(env, args, status);
 }
 
 static void test_reset_and_fork_reports_equal(void)
@@ -405,6 +413,69 @@ static void test_reset_and_fork_reports_equal(void)
         free(f);
         free(v);
     }
+}
+
+/* The watchdog (cpy_io.c: a wall-clock alarm that has a thread computing
+ * untraced count its lines for --max-steps) fires whenever the host's
+ * timing says; it must change no schedule. Fired every 50 us instead of
+ * every second, the reports are the same. Its handler queued a pending call
+ * with Py_AddPendingCall, which a signal landing in a thread-state switch
+ * made read a freed thread state: the engine faulted (exit 127), and a
+ * stored run replayed differently on a loaded CI machine. */
+static void test_watchdog_changes_no_schedule(void)
+{
+    static const char *const cases[] = {
+        "explore traces/explore/cpython_points.py --strategy dfs --preemptions 1 --choices cpython",
+        "explore traces/explore/cpython_rewrite.py --strategy random --schedules 40 --choices cpython",
+        "explore traces/py3/race/lost_update.py --strategy random --schedules 150",
+        "explore traces/py3/lock/counter.py --strategy pct --schedules 60 --choices line",
+        "explore traces/explore/lost_update_assert.py --strategy dpor --schedules 200",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int s1, s2;
+        char *a = cli_env("", cases[i], &s1);
+        char *b = cli_env("THREADSIM_TEST_WATCHDOG_US=50", cases[i], &s2);
+        CU_ASSERT_EQUAL(s1, s2);
+        if (strcmp(a, b) != 0)
+            fprintf(stderr, "\n%s\nwatchdog every second:\n%.2000s\nevery 50 us:\n%.2000s\n",
+                    cases[i], a, b);
+        CU_ASSERT_STRING_EQUAL(a, b);
+        CU_ASSERT_PTR_NULL(strstr(a, "\"exit\": 127"));
+        free(a);
+        free(b);
+    }
+    /* runs, traced: reprs (addresses, sets of objects) under a policy
+     * deciding at every line, a Python 2 program, and one compiled without
+     * ticks whose lone thread computes, then loops until --max-steps */
+    static const char *const runs[] = {
+        "run traces/determinism/reprs.py --trace --policy random --seed 7",
+        "run traces/py/local/subclass.py --trace",
+        "run traces/determinism/watchdog.py --trace --max-steps 2000000",
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        char cmd[1024];
+        int s1, s2;
+        snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+                 " %s --no-db 2>&1", runs[i]);
+        char *a = ts_capture(cmd, &s1);
+        snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED "
+                 "THREADSIM_TEST_WATCHDOG_US=50 " THREADSIM_BINARY " %s --no-db 2>&1", runs[i]);
+        char *b = ts_capture(cmd, &s2);
+        CU_ASSERT_EQUAL(s1, s2);
+        CU_ASSERT_NOT_EQUAL(s1, 127);
+        if (strcmp(a, b) != 0)
+            fprintf(stderr, "\n%s\nwatchdog every second:\n%.3000s\nevery 50 us:\n%.3000s\n",
+                    runs[i], a, b);
+        CU_ASSERT_STRING_EQUAL(a, b);
+        free(a);
+        free(b);
+    }
+    /* the loop stops at the step limit */
+    char *w = ts_capture("cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+                         " run traces/determinism/watchdog.py --no-db --max-steps 2000000 2>&1", NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(w, "\n400000 <object object at 0x"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(w, "step limit reached"));
+    free(w);
 }
 
 /* Random and PCT stop after a schedule that met no decision: every seed
@@ -1085,6 +1156,8 @@ static void test_cpython_points(void)
     int same = 0;
     for (const char *q = rep; (q = strstr(q, "is identical")); q++)
         same++;
+    if (st != 0 || same != 6)
+        fprintf(stderr, "\n  replays (status %d):\n%.6000s\n", st, rep);
     CU_ASSERT_EQUAL(same, 6);
     free(rep);
     free(prog);
@@ -1207,5 +1280,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

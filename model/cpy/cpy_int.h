@@ -110,8 +110,10 @@ bool cpy_ticks_scope(void);          /* the program compiled with ticks: that sc
 PyObject *cpy_tick_function(bool entry); /* the tick ticks.py's code calls, at an entry or a loop's pass (new reference) */
 PyObject *cpy_call_function(bool after); /* --choices cpython: the call (or, after a call with * or **, the `after`) ticks.py's code calls (new reference) */
 int cpy_mark_ticked(PyObject *code); /* its frames, nested code's too, never traced: 0/-1 */
-PyObject *cpy_mark_function(void);   /* cpy_mark_ticked for Python (new reference) */          /* which frames the tracer sees, for this run's policy */
-void cpy_watchdog_start(void);        /* count-only tracing for lone runaway threads */        /* the line tracer on or off for the running thread */
+PyObject *cpy_mark_function(void);   /* cpy_mark_ticked for Python (new reference) */
+void cpy_watchdog_init(void);        /* its period, read before the environment is cleared */
+void cpy_watchdog_start(void);       /* count-only tracing for lone runaway threads */
+void cpy_watchdog_stop(void);        /* no alarm, none pending, none queued (around a snapshot) */
 void cpy_note_line(void);           /* a "file:line" note if the line changed */
 /* The explanation's runs (access and line notes): a "lock" note "REASON
  * NAME", NAME the variable or attribute the program's innermost frame

@@ -21,7 +21,9 @@
 
 #include <opcode.h>
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -1477,6 +1479,8 @@ void cpy_trace_scope(void)
  * by the policy. A lone thread computing with no clock to look at runs at
  * CPython's own speed; the rule depends only on the program's state, so
  * runs stay deterministic. */
+static void cpy__count_only(cpy_thr *thr);
+
 void cpy_trace_update(void)
 {
     cpy_thr *thr = cpy_thr_current();
@@ -1490,6 +1494,19 @@ void cpy_trace_update(void)
      * set: the program's standard-library imports, done in the zygote,
      * read a clock, as logging's does; the frame filter then still has
      * to be installed) */
+    if (!want && !cpy.ticking) {
+        /* a program not compiled with ticks (Python 2's, one that looks at
+         * its own bytecode) counts its lines only through the tracer: a
+         * thread it would leave untraced is traced count-only, from its
+         * start, so --max-steps ends a runaway loop at the same step on
+         * every run. (The watchdog did it after a second of wall time,
+         * and the frame objects tracing makes moved every later address.) */
+        if (!thr->tracing || !thr->count_only) {
+            thr->last_frame = NULL;
+            cpy__count_only(thr);
+        }
+        return;
+    }
     if (want == thr->tracing && !(want && thr->count_only) &&
         !(want && trace_program_only && !filter_on))
         return;
@@ -1504,25 +1521,24 @@ void cpy_trace_update(void)
     PyEval_SetTrace(want ? cpy_trace : NULL, NULL);
 }
 
-/* The watchdog: a thread computing alone, untraced, for a second of wall
- * time gets the tracer in count-only mode, so --max-steps (and --timeout)
- * still end a runaway loop. Counting only lines changes nothing in the
- * trace: no time is charged, nobody is switched to. Installed from a
- * pending call, which CPython runs at its next eval-breaker point. */
+/* The tracer in count-only mode for the current thread: its lines count
+ * toward the run's limits only; no time is charged, no choice made, nobody
+ * switched to. */
 static void cpy__count_only(cpy_thr *thr)
 {
     thr->tracing = true;
     thr->count_only = true;
-    if (cpy.ticking && trace_program_only && !filter_on) {
-        /* code compiled with ticks counts itself: not traced twice */
+    if (trace_program_only && !filter_on) {
+        /* the program's own frames only (code compiled with ticks counts
+         * itself: not traced twice) */
         cpy__filter(true);
     }
     PyEval_SetTrace(cpy_trace, NULL);
 }
 
 /* The current thread's lines from now on count toward the run's limits
- * only: no time is charged, no choice made, nobody switched to (the
- * interpreter's finalization, where CPython runs no other thread). */
+ * only (the interpreter's finalization, where CPython runs no other
+ * thread). */
 void cpy_trace_count_only(void)
 {
     cpy_thr *thr = cpy.in_run ? cpy_thr_current() : NULL;
@@ -1530,39 +1546,33 @@ void cpy_trace_count_only(void)
         cpy__count_only(thr);
 }
 
-/* The running frame is at a jump to itself: `while True: pass` on one
- * line, which CPython compiles to a lone JUMP_BACKWARD and which gives a
- * tracer no line event at all, so neither the steps nor a switch can ever
- * come (a traced thread, under a policy deciding at every line). Nothing
- * but an exception from outside ends it, and nothing the program does is
- * seen meanwhile: the state is the same whenever the watchdog finds it,
- * so stopping at the step limit then is the same on every run. (Compiled
- * with ticks, the loop ticks itself.) */
-static bool cpy__spins_in_place(void)
-{
-    PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
-    if (!f)
-        return false;
-    PyCodeObject *co = PyFrame_GetCode(f);
-    PyObject *code = PyCode_GetCode(co);
-    int lasti = PyFrame_GetLasti(f);
-    bool spins = code && PyBytes_Check(code) && lasti >= 0 &&
-                 lasti + 1 < PyBytes_GET_SIZE(code) &&
-                 (unsigned char)PyBytes_AS_STRING(code)[lasti] == JUMP_BACKWARD &&
-                 (unsigned char)PyBytes_AS_STRING(code)[lasti + 1] == 1 &&
-                 !(lasti >= 2 && (unsigned char)PyBytes_AS_STRING(code)[lasti - 2] == EXTENDED_ARG);
-    Py_XDECREF(code);
-    Py_DECREF(co);
-    PyErr_Clear();
-    return spins;
-}
+/* The watchdog: an alarm every second of wall time, whose pending call
+ * (run at CPython's next eval-breaker point) ends what nothing else would
+ * end: a --timeout passed in code that counts no lines (the standard
+ * library's loops, untraced), and a traced frame spinning in place (`while
+ * True: pass` on one line, a lone jump to itself that gives a tracer no
+ * line event, so neither a step nor a switch ever comes; nothing the
+ * program does is seen meanwhile, so stopping at the step limit then is
+ * the same on every run). Otherwise it does nothing and allocates nothing:
+ * a run is the same bytes however often the alarm fires
+ * (test_watchdog_changes_no_schedule fires it every 50 us). It once read
+ * the frame's bytecode with PyCode_GetCode, whose copy, cached on the code
+ * object, moved every later address, and put the tracer on untraced
+ * threads, whose frame objects did the same (cpy_trace_update counts
+ * their lines now, from the start). */
+static uintptr_t watchdog_gen; /* bumped when stopped: calls queued before do nothing */
 
 static int cpy__count_on(void *arg)
 {
-    (void)arg;
+    if ((uintptr_t)arg != watchdog_gen)
+        return 0;
     cpy_thr *thr = cpy.in_run ? cpy_thr_current() : NULL;
     sim_sched *s = cpy.in_run ? model_sched() : NULL;
-    if (thr && thr->ts && cpy_ts_other_async_exc(thr->ts)) {
+    if (!thr || !thr->ts)
+        return 0;
+    if (cpy.wall_deadline > 0 && cpy__wall() > cpy.wall_deadline)
+        cpy__stop("timeout");
+    if (cpy_ts_other_async_exc(thr->ts)) {
         /* stuck on another thread's async exception (cpy_tstate.h): let the
          * others run, as CPython's GIL switch would, and if none is ready,
          * let time pass to the next timer while this one spins; it makes no
@@ -1575,18 +1585,36 @@ static int cpy__count_on(void *arg)
             sim_sleep(s, next->when - s->now);
         cpy_back(ts);
     }
-    if (thr && thr->ts && !thr->tracing)
-        cpy__count_only(thr);
-    else if (thr && thr->ts && cpy__spins_in_place())
+    if (!thr->tracing) {
+        if (!cpy.ticking && !cpy.setup) /* (cpy_trace_update did, unless in set-up) */
+            cpy__count_only(thr);
+    } else if (cpy_ts_jumps_to_itself(PyEval_GetFrame())) {
         cpy__stop("step limit");
+    }
     return 0;
 }
 
 static void cpy__on_alarm(int sig)
 {
     (void)sig;
-    if (cpy.in_run)
-        Py_AddPendingCall(cpy__count_on, NULL);
+    int saved = errno;
+    if (cpy.in_run) /* or at the next alarm */
+        (void)cpy_ts_pending_call_from_signal(cpy__count_on, (void *)watchdog_gen);
+    errno = saved;
+}
+
+/* The watchdog's period: a second. THREADSIM_TEST_WATCHDOG_US (read
+ * before the child's environment is cleared) shortens it for the test that
+ * checks that when it fires changes no schedule (test_explore); nothing
+ * else reads it. */
+static long watchdog_us = 1000000;
+
+void cpy_watchdog_init(void)
+{
+    const char *e = getenv("THREADSIM_TEST_WATCHDOG_US");
+    long v = e ? strtol(e, NULL, 10) : 0;
+    if (v > 0 && v <= 1000000)
+        watchdog_us = v;
 }
 
 void cpy_watchdog_start(void)
@@ -1601,8 +1629,29 @@ void cpy_watchdog_start(void)
     sa.sa_flags = SA_RESTART | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
-    struct itimerval it = {{1, 0}, {1, 0}};
+    struct timeval period = {watchdog_us / 1000000, watchdog_us % 1000000};
+    struct itimerval it = {period, period};
     setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* No alarm from now on, none pending, and a call queued by one (not yet
+ * run) does nothing: around a snapshot (cpy_run.c), which an alarm's
+ * handler writing to the interpreter while its memory is registered and
+ * copied would make a state no run has (reset runs died of a SIGSEGV). */
+void cpy_watchdog_stop(void)
+{
+    sigset_t al, old;
+    sigemptyset(&al);
+    sigaddset(&al, SIGALRM);
+    sigprocmask(SIG_BLOCK, &al, &old);
+    struct itimerval zero;
+    memset(&zero, 0, sizeof zero);
+    setitimer(ITIMER_REAL, &zero, NULL);
+    struct timespec now = {0, 0};
+    while (sigtimedwait(&al, NULL, &now) == SIGALRM)
+        ;
+    watchdog_gen++;
+    sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* The name the program reaches `obj` by in frame `f`: a local or global

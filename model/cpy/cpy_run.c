@@ -506,6 +506,7 @@ static void child__init(const py_program *p)
 {
     /* A fixed environment: nothing of the host's reaches the program (and
      * os.environ's size would move every later object's address). */
+    cpy_watchdog_init();
     clearenv();
     setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1);
     setenv("HOME", "/nonexistent", 1);
@@ -1763,9 +1764,12 @@ static uint32_t runner__trap(sim_sched *s, uint32_t n, bool timer)
     if (clean) {
         int skip[2] = {pipe_fd, reply_fd};
         snap_stacks_whole = sim_stack_soft_grown() == 0;
+        cpy_watchdog_stop();
         int r = cpy_snap_take_except(cpy.ro.reset == PY_RESET_VERIFY, skip, reply_fd >= 0 ? 2 : 1);
         if (r == 1)
             (void)runner__next_run(true); /* a reset: the next request, of the same kind */
+        else
+            cpy_watchdog_start(); /* (runner__next_run's run starts it) */
         /* r == 0: this run goes on; r < 0: it goes on, and the runner
          * ends with it (cpy_snap_reset refuses) */
     }

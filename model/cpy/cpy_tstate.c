@@ -8,6 +8,7 @@
 #include <Python.h>
 #include "internal/pycore_runtime.h"
 #include "internal/pycore_frame.h"
+#include <opcode.h>
 
 #include "cpy_tstate.h"
 
@@ -52,6 +53,46 @@ bool cpy_ts_other_async_exc(PyThreadState *self)
         if (t != self && t->async_exc)
             return true;
     return false;
+}
+
+bool cpy_ts_jumps_to_itself(PyFrameObject *f)
+{
+    if (!f)
+        return false;
+    PyCodeObject *co = f->f_frame->f_code;
+    Py_ssize_t i = _PyInterpreterFrame_LASTI(f->f_frame);
+    if (i < 0 || i >= Py_SIZE(co))
+        return false;
+    const _Py_CODEUNIT *code = _PyCode_CODE(co);
+    int op = _Py_OPCODE(code[i]);
+    if ((op != JUMP_BACKWARD && op != JUMP_BACKWARD_QUICK) || _Py_OPARG(code[i]) != 1)
+        return false;
+    int prev = i > 0 ? _Py_OPCODE(code[i - 1]) : 0;
+    return prev != EXTENDED_ARG && prev != EXTENDED_ARG_QUICK;
+}
+
+int cpy_ts_pending_call_from_signal(int (*fn)(void *), void *arg)
+{
+    PyInterpreterState *interp = _PyRuntime.interpreters.main;
+    if (!interp)
+        return -1;
+    struct _pending_calls *pending = &interp->ceval.pending;
+    if (!pending->lock || !PyThread_acquire_lock(pending->lock, NOWAIT_LOCK))
+        return -1;
+    int i = pending->last, j = (i + 1) % NPENDINGCALLS;
+    bool full = j == pending->first;
+    if (!full) {
+        pending->calls[i].func = fn;
+        pending->calls[i].arg = arg;
+        pending->last = j;
+    }
+    PyThread_release_lock(pending->lock);
+    if (full)
+        return -1;
+    /* the one OS thread is the main thread, which runs pending calls */
+    _Py_atomic_store_relaxed(&pending->calls_to_do, 1);
+    _Py_atomic_store_relaxed(&interp->ceval.eval_breaker, 1);
+    return 0;
 }
 
 bool cpy_ts_version_ok(void)

@@ -72,6 +72,21 @@ void cpy_ts_audit_unhook(cpy_audit_fn fn);
  * `cur`'s only; CPython's own text (_Py_DumpTracebackThreads,
  * _Py_DumpTraceback). NULL, or the error it reports. */
 const char *cpy_ts_dump_stacks(int fd, bool all, PyThreadState *cur);
+/* Whether frame `f` (borrowed, may be NULL) stands at a jump to itself
+ * (`while True: pass` on one line: JUMP_BACKWARD 1, quickened or not),
+ * read from the code's own instructions: nothing is allocated (the
+ * watchdog asks it at a wall-clock moment, and PyCode_GetCode's copy
+ * would move every later object's address). */
+bool cpy_ts_jumps_to_itself(PyFrameObject *f);
+/* Py_AddPendingCall(fn, arg), safe in a signal handler (the watchdog's
+ * SIGALRM): Py_AddPendingCall looks the current thread state up, which a
+ * signal landing inside a switch finds half-made (a NULL state, and the
+ * GIL-state key naming a thread state already freed), and waits for the
+ * queue's lock, which the interrupted code may hold. Here the interpreter
+ * is the main one, the lock is only tried, and the eval breaker is set as
+ * CPython's SIGNAL_PENDING_CALLS does. 0, or -1 when the call was not
+ * queued (lock busy, queue full): the caller tries again later. */
+int cpy_ts_pending_call_from_signal(int (*fn)(void *), void *arg);
 /* Whether the interpreter runs the threading program built against: 3.11. */
 bool cpy_ts_version_ok(void);
 
