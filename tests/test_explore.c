@@ -478,6 +478,22 @@ static void test_watchdog_changes_no_schedule(void)
     free(w);
 }
 
+/* A switch out of a deep call in main, whose stack grows through its soft
+ * guard as the registers are saved (traces/explore/deep_switch.py): every
+ * schedule ends as the program does, none in an engine fault (exit 127,
+ * in 17 of 20 schedules before). */
+static void test_deep_call_switches_out(void)
+{
+    int st;
+    char *out = cli("explore traces/explore/deep_switch.py --schedules 20 --json", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"schedules\": 20, \"exhausted\": false, \"outcomes\": "
+                                       "[{\"count\": 20, \"first\": 0, \"exit\": 0, "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"output\": \"950\\ndone\\n\""));
+    CU_ASSERT_PTR_NULL(strstr(out, "\"exit\": 127"));
+    free(out);
+}
+
 /* Random and PCT stop after a schedule that met no decision: every seed
  * runs the program the same way. Shard 1 owns that schedule; the others
  * report none, and exhausted; a goal it does not print is not found. */
@@ -1280,5 +1296,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

@@ -329,6 +329,18 @@ static void child__on_fault(int sig, siginfo_t *si, void *uc)
     size_t more = sig == SIGSEGV && t && t->stack && !t->shared
                       ? sim_stack_soft_hit(&w->sched.stacks, t->stack, si->si_addr)
                       : 0;
+    if (sig == SIGSEGV && w && !more) {
+        /* a switch names the next thread current before it leaves the
+         * last one's stack, and saving its registers there can reach that
+         * stack's soft guard (a switch out of a deep call): the stack the
+         * address is on decides, not the thread called current */
+        for (uint32_t i = 0; i < w->sched.nthreads && !more; i++) {
+            sim_thread *o = w->sched.threads[i];
+            if (o && o != t && o->stack && !o->shared &&
+                (more = sim_stack_soft_hit(&w->sched.stacks, o->stack, si->si_addr)))
+                t = o;
+        }
+    }
     if (more) {
         /* the thread's calls reached its soft guard (sim/stack.h): its
          * stack grows if the memory limit has room, and the instruction
@@ -339,10 +351,15 @@ static void child__on_fault(int sig, siginfo_t *si, void *uc)
             (void)child__stack_charge(NULL, -(ptrdiff_t)more);
         }
         kind = 3;
-    } else if (sig == SIGSEGV && t && t->stack) {
-        uintptr_t a = (uintptr_t)si->si_addr, lo = (uintptr_t)t->stack->base;
-        if (a < lo && a >= lo - 65536)
-            kind = 1;
+    } else if (sig == SIGSEGV && w) {
+        /* just below a stack's end (the same rule: whichever stack) */
+        uintptr_t a = (uintptr_t)si->si_addr;
+        for (uint32_t i = 0; i < w->sched.nthreads && kind == 2; i++) {
+            sim_thread *o = w->sched.threads[i];
+            uintptr_t lo = o && o->stack ? (uintptr_t)o->stack->base : 0;
+            if (lo && a < lo && a >= lo - 65536)
+                kind = 1;
+        }
     }
     if (kind == 2 && !pipe_busy && child__ctypes_mapped()) {
         /* the program's own fault, through ctypes: the process ends as the
