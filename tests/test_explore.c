@@ -1252,6 +1252,31 @@ static void test_fail_on_exit(void)
     free(out);
 }
 
+/* threadsim's own failure in a schedule (the run's process gone with no
+ * result, exit 127) is an outcome of its own kind, "engine": it fails the
+ * exploration (exit 1) with or without --fail-on, is said to be
+ * threadsim's, and is not shrunk. It showed as "FAILS: exit", which only
+ * --fail-on exit or any noticed. */
+static void test_engine_failure_is_its_own(void)
+{
+    int st;
+    char *out = cli("explore traces/explore/engine_failure.py --schedules 5", &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "exit 127, FAILS: engine\n     threadsim's own "
+                                             "failure, not the program's") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "threadsim failed in 1 outcome (FAILS: engine)")
+                               : NULL);
+    free(out);
+    out = cli("explore traces/explore/engine_failure.py --schedules 5 --fail-on exception", &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "fail-on exception: 1 failing outcome") : NULL);
+    free(out);
+    out = cli("explore traces/explore/engine_failure.py --schedules 5 --json", &st);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "\"failure\": \"engine\"") : NULL);
+    free(out);
+}
+
 static void test_usage_errors(void)
 {
     static const char *const bad[] = {
@@ -1296,5 +1321,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

@@ -89,7 +89,8 @@ const char ts_help_explore[] =
     TS_HELP_MODEL_OPTIONS
     TS_HELP_PY_OPTIONS
     "\n"
-    "Exit status: 0; 1 if --fail-on matched or the --goal was not found; 125 for\n"
+    "Exit status: 0; 1 if --fail-on matched, the --goal was not found, or threadsim\n"
+    "itself failed in a schedule (FAILS: engine, exit 127: a bug to report); 125 for\n"
     "bad usage. (A schedule's own exit status is part of its outcome: 124 a run\n"
     "limit, 126 a deadlock; see 'threadsim help run'.)\n";
 
@@ -505,6 +506,8 @@ static void x__report_json(sim_buf *rep, const x_report *rp)
 
 static bool x__fails(const ts_x_outcome *o, const char *fail_on)
 {
+    if (o->failure && strcmp(o->failure, "engine") == 0)
+        return true; /* threadsim's own failure fails whatever is asked, or not */
     if (!o->failure || !fail_on)
         return false;
     if (strcmp(fail_on, "any") == 0)
@@ -893,7 +896,7 @@ int ts_cmd_explore(int argc, char **argv)
             continue;
         if (x__unasked_limit(o, (long)i == r.goal, fail_on))
             continue;
-        if (o->status == MODEL_EXIT_INTERNAL && (long)i != r.goal)
+        if (strcmp(o->failure ? o->failure : "", "engine") == 0 && (long)i != r.goal)
             continue; /* the engine's failure, not the program's: reported, not shrunk */
         uint32_t from = o->preemptions;
         uint64_t used = 0;
@@ -1077,6 +1080,10 @@ int ts_cmd_explore(int argc, char **argv)
         if (fail_on)
             sim_buf_printf(&rep, "%sfail-on %s: %zu failing outcome%s\n", goal ? "" : "\n",
                            fail_on, nfail, nfail == 1 ? "" : "s");
+        else if (nfail)
+            sim_buf_printf(&rep, "%sthreadsim failed in %zu outcome%s (FAILS: engine): the "
+                                 "exploration is incomplete\n",
+                           goal ? "" : "\n", nfail, nfail == 1 ? "" : "s");
     }
     /* the teaching page; with --html - it is stdout, and the report stderr */
     bool page_out = html && strcmp(html, "-") == 0;

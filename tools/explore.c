@@ -521,6 +521,14 @@ static int x__run(ts_x_runner run, void *arg, const void *spec, size_t len, x_ru
         r->failure = "deadlock";
     if (mr.outcome == MODEL_OUT_LIMIT && !r->failure)
         r->failure = "limit";
+    /* threadsim's own failure (the run's process faulted or the engine
+     * gave no result): never the program's outcome */
+    if (mr.outcome == MODEL_OUT_NONE && *status == MODEL_EXIT_INTERNAL && !r->failure) {
+        r->failure = "engine";
+        free(r->detail);
+        r->detail = strdup("threadsim's own failure, not the program's (exit 127): please report it "
+                           "with the replay token");
+    }
     /* sys.exit(3), os._exit(3), a signal's death: a status CI would fail */
     if (*status != 0 && !r->failure)
         r->failure = "exit";
