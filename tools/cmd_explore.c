@@ -99,6 +99,9 @@ typedef struct x_cli {
     const ts_scenario *sc;
     ts_py_runner py;
     const char *name;
+    sim_sink_fn sink; /* explore's, which x__see_event passes every event on to */
+    void *sink_ud;
+    char *bad_invariant; /* --invariant does not compile: what CPython said */
 } x_cli;
 
 /* Replay tokens up to this long are shown in the text report; longer ones
@@ -113,16 +116,34 @@ typedef struct x_cli {
  * output at many preemptions, would otherwise shrink for hours) */
 #define TS_X_SHRINK 5000
 
+/* Every event goes on to explore's sink; an --invariant that does not
+ * compile (the run's message, cpy_run.c) is noted, and the search stops:
+ * a usage error, not an outcome of every schedule. */
+static void x__see_event(void *ud, const sim_event *ev)
+{
+    x_cli *c = ud;
+    static const char nc[] = "does not compile: ";
+    if (ev->kind == SIM_EV_ERROR && ev->reason && strcmp(ev->reason, "invariant") == 0 &&
+        ev->text && memmem(ev->text, ev->len, nc, sizeof nc - 1) && !c->bad_invariant) {
+        const char *m = memmem(ev->text, ev->len, nc, sizeof nc - 1) + sizeof nc - 1;
+        c->bad_invariant = strndup(m, ev->len - (size_t)(m - ev->text));
+    }
+    c->sink(c->sink_ud, ev);
+}
+
 static int x__run_py(void *arg, const void *spec, size_t len, model_opts *cb, model_result *res)
 {
     x_cli *c = arg;
     model_opts o = c->base;
-    o.sink = cb->sink;
-    o.sink_ud = cb->sink_ud;
+    c->sink = cb->sink;
+    c->sink_ud = cb->sink_ud;
+    o.sink = cb->sink ? x__see_event : NULL;
+    o.sink_ud = c;
     o.on_decision = cb->on_decision;
     o.decision_ud = cb->decision_ud;
     py_policy_req pol = {.blob = spec, .len = len};
-    return ts_py_runner_run(&c->py, &o, &pol, res);
+    int st = ts_py_runner_run(&c->py, &o, &pol, res);
+    return c->bad_invariant ? -1 : st;
 }
 
 static int x__run_c(void *arg, const void *spec, size_t len, model_opts *cb, model_result *res)
@@ -877,6 +898,17 @@ int ts_cmd_explore(int argc, char **argv)
     ts_x_result r;
     int rc = ts_explore(&xo, runner, &c, &r);
     double secs = x__now() - t0;
+    if (rc != 0 && c.bad_invariant) {
+        int u = ts_usage_error("explore: --invariant %s does not compile: %s", invariant,
+                               c.bad_invariant);
+        free(c.bad_invariant);
+        ts_x_result_fini(&r);
+        x_tree_free(tree);
+        ts_py_runner_fini(&c.py);
+        py_program_free(prog);
+        free(goal_text);
+        return u;
+    }
     if (rc != 0) {
         fprintf(stderr, "threadsim: explore: out of memory\n");
         ts_x_result_fini(&r);

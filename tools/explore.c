@@ -516,6 +516,8 @@ static int x__run(ts_x_runner run, void *arg, const void *spec, size_t len, x_ru
     cb.decision_ud = r;
     model_result mr;
     *status = run(arg, spec, len, &cb, &mr);
+    if (*status < 0)
+        return -1; /* the runner stops the search (a bad --invariant) */
     r->status = *status;
     if (mr.outcome == MODEL_OUT_DEADLOCK && !r->failure)
         r->failure = "deadlock";

@@ -1204,10 +1204,25 @@ static void child__invariant(PyObject *globals)
 {
     if (!globals)
         return;
-    PyObject *r = PyRun_String(cpy.ro.invariant, Py_eval_input, globals, globals);
+    PyObject *code = Py_CompileString(cpy.ro.invariant, "<invariant>", Py_eval_input);
+    PyObject *r = code ? PyEval_EvalCode(code, globals, globals) : NULL;
     int truth = r ? PyObject_IsTrue(r) : -1;
     char *msg = NULL;
-    if (truth < 0) {
+    if (!code) {
+        /* the explorer stops at this one (a usage error) */
+        PyObject *t, *v, *tb;
+        PyErr_Fetch(&t, &v, &tb);
+        PyErr_NormalizeException(&t, &v, &tb);
+        PyObject *s = v ? PyObject_Str(v) : NULL;
+        const char *tn = t ? ((PyTypeObject *)t)->tp_name : "SyntaxError";
+        msg = model__xasprintf("invariant %s does not compile: %s: %s", cpy.ro.invariant, tn,
+                               s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : "");
+        Py_XDECREF(s);
+        Py_XDECREF(t);
+        Py_XDECREF(v);
+        Py_XDECREF(tb);
+        PyErr_Clear();
+    } else if (truth < 0) {
         PyObject *t, *v, *tb;
         PyErr_Fetch(&t, &v, &tb);
         PyErr_NormalizeException(&t, &v, &tb);
@@ -1228,6 +1243,7 @@ static void child__invariant(PyObject *globals)
         PyErr_Clear();
     }
     Py_XDECREF(r);
+    Py_XDECREF(code);
     if (msg) {
         sim_emit_text(model_sched(), SIM_EV_ERROR, SIM_NONE, 0, "invariant", msg, strlen(msg));
         free(msg);
