@@ -1252,29 +1252,67 @@ static void test_fail_on_exit(void)
     free(out);
 }
 
-/* threadsim's own failure in a schedule (the run's process gone with no
- * result, exit 127) is an outcome of its own kind, "engine": it fails the
- * exploration (exit 1) with or without --fail-on, is said to be
- * threadsim's, and is not shrunk. It showed as "FAILS: exit", which only
- * --fail-on exit or any noticed. */
+/* threadsim's own failure in a schedule (its run's process faulted: made
+ * so by THREADSIM_TEST_ENGINE_FAULT, as a bug of threadsim's would) is an
+ * outcome of its own kind, "engine": it fails the exploration (exit 1)
+ * with or without --fail-on, is said to be threadsim's, and is not
+ * shrunk. It showed as "FAILS: exit", which only --fail-on exit or any
+ * noticed. */
 static void test_engine_failure_is_its_own(void)
 {
+    static const char *const cases[] = {
+        "explore traces/py3/race/lost_update.py --schedules 5",
+        "explore traces/py3/race/lost_update.py --schedules 5 --fail-on exception",
+        "explore traces/py3/race/lost_update.py --schedules 5 --json",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int st;
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED "
+                 "THREADSIM_TEST_ENGINE_FAULT=1 " THREADSIM_BINARY " %s --no-db 2>/dev/null",
+                 cases[i]);
+        char *out = ts_capture(cmd, &st);
+        CU_ASSERT_EQUAL(st, 1);
+        if (i == 0) {
+            CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "exit 127, FAILS: engine\n     threadsim's "
+                                                     "own failure, not the program's") : NULL);
+            CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "threadsim failed in 1 outcome (FAILS: "
+                                                     "engine)") : NULL);
+        } else if (i == 1) {
+            CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "fail-on exception: 1 failing outcome")
+                                       : NULL);
+        } else {
+            CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "\"failure\": \"engine\"") : NULL);
+        }
+        free(out);
+    }
+}
+
+/* The program's descriptors are python3's (traces/determinism/first_fd.py:
+ * its first pipe is 3 and 4, and os.closerange(3, MAXFD) leaves
+ * threadsim's own), in a run, a sandboxed one and explored ones. */
+static void test_descriptors_as_python3(void)
+{
+    static const char want[] = "3 4\nthread\nafter closerange\n[Errno 9] Bad file descriptor\n3 4\n";
+    static const char *const runs[] = {
+        "run traces/determinism/first_fd.py --no-db",
+        "run traces/determinism/first_fd.py --no-db --sandbox",
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        int st;
+        char *out = cli(runs[i], &st);
+        CU_ASSERT_EQUAL(st, 0);
+        CU_ASSERT_STRING_EQUAL(out, want);
+        free(out);
+    }
     int st;
-    char *out = cli("explore traces/explore/engine_failure.py --schedules 5", &st);
-    CU_ASSERT_EQUAL(st, 1);
-    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "exit 127, FAILS: engine\n     threadsim's own "
-                                             "failure, not the program's") : NULL);
-    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "threadsim failed in 1 outcome (FAILS: engine)")
-                               : NULL);
-    free(out);
-    out = cli("explore traces/explore/engine_failure.py --schedules 5 --fail-on exception", &st);
-    CU_ASSERT_EQUAL(st, 1);
-    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "fail-on exception: 1 failing outcome") : NULL);
-    free(out);
-    out = cli("explore traces/explore/engine_failure.py --schedules 5 --json", &st);
-    CU_ASSERT_EQUAL(st, 1);
-    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "\"failure\": \"engine\"") : NULL);
-    free(out);
+    char *x = cli("explore traces/determinism/first_fd.py --schedules 40 --json", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(x, "\"schedules\": 40, \"exhausted\": false, \"outcomes\": "
+                                     "[{\"count\": 40, "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(x, "\"output\": \"3 4\\nthread\\nafter closerange\\n"
+                                     "[Errno 9] Bad file descriptor\\n3 4\\n\""));
+    free(x);
 }
 
 static void test_usage_errors(void)
@@ -1323,5 +1361,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_descriptors_as_python3), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

@@ -236,12 +236,42 @@ def write(fd, data, /):
             cv.wait()
 
 
+import errno as _errno
+import operator as _operator
+_engine_fd = __import__('_thread')._threadsim_engine_fd  # threadsim's own descriptors
+_ENGINE_FD_MIN = 900  # and all from here up (CPY_ENGINE_FD_MIN, cpy_int.h)
+_real_closerange = os.closerange
+
+
 def close(fd, /):
+    if _engine_fd(fd):
+        # not the program's: as python3, where it is not open
+        raise OSError(_errno.EBADF, os.strerror(_errno.EBADF))
     was = _pipe_blocking.pop(fd, None)
     _real_close(fd)
     if fd in (1, 2):
         _std_fds_own[fd - 1] = False
     if was is not None and _pipe_cv:
+        with _pipe_cv[0]:
+            _pipe_cv[0].notify_all()
+
+
+def closerange(fd_low, fd_high, /):
+    # every descriptor in the range but threadsim's own (a daemon's
+    # os.closerange(3, MAXFD) closed the run's pipe: the engine failed)
+    fd_low, fd_high = max(_operator.index(fd_low), 0), _operator.index(fd_high)
+    lo = fd_low
+    for fd in range(fd_low, min(fd_high, _ENGINE_FD_MIN) + 1):
+        if fd == fd_high or fd == _ENGINE_FD_MIN or _engine_fd(fd):
+            if lo < fd:
+                _real_closerange(lo, fd)
+            lo = fd + 1
+    for fd in [fd for fd in _pipe_blocking if fd_low <= fd < fd_high and not _engine_fd(fd)]:
+        del _pipe_blocking[fd]
+    for fd in (1, 2):
+        if fd_low <= fd < fd_high:
+            _std_fds_own[fd - 1] = False
+    if _pipe_cv:
         with _pipe_cv[0]:
             _pipe_cv[0].notify_all()
 
@@ -459,7 +489,7 @@ del _io_mod, _builtins_mod
 
 _real_fdopen = os.fdopen
 _real_pipe2 = os.pipe2
-for _f in (pipe, pipe2, read, write, close, dup, dup2, get_blocking, set_blocking):
+for _f in (pipe, pipe2, read, write, close, closerange, dup, dup2, get_blocking, set_blocking):
     _f.__doc__ = getattr(os, _f.__name__).__doc__
     _f.__code__ = _f.__code__.replace(co_qualname='os.' + _f.__name__)  # the trace's reason
     setattr(os, _f.__name__, _f)

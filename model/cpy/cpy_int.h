@@ -111,6 +111,12 @@ PyObject *cpy_tick_function(bool entry); /* the tick ticks.py's code calls, at a
 PyObject *cpy_call_function(bool after); /* --choices cpython: the call (or, after a call with * or **, the `after`) ticks.py's code calls (new reference) */
 int cpy_mark_ticked(PyObject *code); /* its frames, nested code's too, never traced: 0/-1 */
 PyObject *cpy_mark_function(void);   /* cpy_mark_ticked for Python (new reference) */
+/* The engine's own descriptors: a run's pipes (in their slots, the top two
+ * below the descriptor limit) and, from CPY_ENGINE_FD_MIN up, the
+ * snapshot's and the runner's. os.close and os.closerange leave them
+ * (bootstrap.py): the program sees them as python3 would, not open. */
+#define CPY_ENGINE_FD_MIN 900
+bool cpy_engine_fd(int fd);
 void cpy_watchdog_init(void);        /* its period, read before the environment is cleared */
 void cpy_watchdog_start(void);       /* count-only tracing for lone runaway threads */
 void cpy_watchdog_stop(void);        /* no alarm, none pending, none queued (around a snapshot) */

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -519,11 +520,17 @@ static void child__fail(const char *what)
     _exit(MODEL_EXIT_INTERNAL);
 }
 
+static bool test_engine_fault; /* every run faults (THREADSIM_TEST_ENGINE_FAULT) */
+
 static void child__init(const py_program *p)
 {
     /* A fixed environment: nothing of the host's reaches the program (and
      * os.environ's size would move every later object's address). */
     cpy_watchdog_init();
+    /* THREADSIM_TEST_ENGINE_FAULT: every run faults at its start, as a bug
+     * of threadsim's would (test_engine_failure_is_its_own); nothing else
+     * reads it */
+    test_engine_fault = getenv("THREADSIM_TEST_ENGINE_FAULT") != NULL;
     clearenv();
     setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1);
     setenv("HOME", "/nonexistent", 1);
@@ -665,10 +672,48 @@ static void child__enter_sandbox(void)
     }
 }
 
+/* Where a run's two pipes sit: the top two descriptors the run may have
+ * (RLIMIT_NOFILE's soft limit, at most 1024; under --sandbox the one it
+ * sets), out of the program's way. The program's first open() then gets
+ * 3, as under python3 (it got 4, in explore's runs 5), and the same in a
+ * forked run and a runner's. */
+static int child__pipe_slot(int i)
+{
+    struct rlimit rl;
+    rlim_t lim = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
+    if (lim == RLIM_INFINITY || lim > 1024)
+        lim = 1024;
+    if (lim < 8)
+        lim = 8;
+    return (int)lim - 2 + i;
+}
+
+/* Pipe fds[i] moved to its slot (fds[i] < 0: none). -1 if it cannot be. */
+static int child__to_slots(int fds[2])
+{
+    for (int i = 0; i < 2; i++) {
+        int to = child__pipe_slot(i);
+        if (fds[i] < 0 || fds[i] == to)
+            continue;
+        if (fds[1 - i] == to) /* (the other pipe there: out of the way first) */
+            return -1;
+        if (dup3(fds[i], to, O_CLOEXEC) != to)
+            return -1;
+        close(fds[i]);
+        fds[i] = to;
+    }
+    return 0;
+}
+
+bool cpy_engine_fd(int fd)
+{
+    return fd >= 0 && (fd == pipe_fd || fd == reply_fd || fd >= CPY_ENGINE_FD_MIN);
+}
+
 /* --sandbox, in the run's process: nothing of the caller's (its database
- * above all) stays reachable, the pipes move to 3 and 4, then the OS
- * confinement. A runner (below) is confined once, before its snapshot,
- * and gets each run's pipes at 3 and 4 itself. */
+ * above all) stays reachable, the OS confinement, then the pipes to their
+ * slots below its descriptor limit. A runner (below) is confined once,
+ * before its snapshot, and puts each run's pipes in their slots itself. */
 static bool child_confined;
 static void child__confine(void)
 {
@@ -679,13 +724,15 @@ static void child__confine(void)
     int nr = reply_fd >= 0 ? fcntl(reply_fd, F_DUPFD_CLOEXEC, hi + 1) : -1;
     if (np < 0 || (reply_fd >= 0 && nr < 0))
         _exit(MODEL_EXIT_INTERNAL);
-    close_range(3, (unsigned)hi, 0);
-    if (dup2(np, 3) != 3 || (nr >= 0 && dup2(nr, 4) != 4))
-        _exit(MODEL_EXIT_INTERNAL);
-    pipe_fd = 3;
-    reply_fd = nr >= 0 ? 4 : -1;
-    close_range(nr >= 0 ? 5 : 4, ~0U, 0);
+    /* only np and nr (np < nr: the first two free above hi) stay */
+    close_range(3, (unsigned)np - 1, 0);
+    close_range((unsigned)(nr >= 0 ? nr : np) + 1, ~0U, 0);
     child__enter_sandbox();
+    int fds[2] = {np, nr};
+    if (child__to_slots(fds) != 0)
+        _exit(MODEL_EXIT_INTERNAL);
+    pipe_fd = fds[0];
+    reply_fd = fds[1];
 }
 
 /* The program's exit status from a SystemExit being raised (CPython's
@@ -1487,8 +1534,12 @@ static sim_policy zyg__policy(const zyg_req *rq, char *blob)
 
 /* The process becomes request rq's run (its pipes, policy `pol`) and goes
  * on into it: a forked child, or the runner after a reset. */
-static void zyg__become_run_with(const zyg_req *rq, const int fds[2], sim_policy pol)
+static void zyg__become_run_with(const zyg_req *rq, const int fds_in[2], sim_policy pol)
 {
+    int fds[2] = {fds_in[0], fds_in[1]};
+    /* (under --sandbox child__confine does it, below its limit) */
+    if (!cpy.ro.sandbox && child__to_slots(fds) != 0)
+        _exit(MODEL_EXIT_INTERNAL);
     pipe_fd = fds[0];
     reply_fd = fds[1];
     pipe_hold = false;
@@ -1503,6 +1554,8 @@ static void zyg__become_run_with(const zyg_req *rq, const int fds[2], sim_policy
         cpy.wall_deadline = wall_now() + cpy.ro.timeout;
     cpy_watchdog_start();
     child__confine();
+    if (test_engine_fault)
+        raise(SIGSEGV);
 }
 
 static void zyg__become_run(const zyg_req *rq, const int fds[2], char *blob)
@@ -1525,7 +1578,7 @@ static void zyg__become_run(const zyg_req *rq, const int fds[2], char *blob)
  * os._exit, a crash, the caller's kill at a timeout, a reset that could
  * not be done). A runner that is gone is replaced at the next request.
  * Under --sandbox the runner is confined once, before its snapshot, and
- * puts each run's pipes at 3 and 4 as child__confine does for a fork.
+ * puts each run's pipes in their slots as child__confine does for a fork.
  *
  * The snapshot at the first choice. An explorer's runs (ZYG_MADE: a policy
  * made from bytes, a seed or a schedule's prefix) are the same run up to
@@ -1629,31 +1682,16 @@ static int runner__recv(zyg_fwd *fw, int fds[2], char **blob)
     int got[2];
     if (fds_recv(runner_sock, fw, sizeof *fw, got, MSG_CMSG_CLOEXEC) != 0)
         return -1;
-    /* the numbers a fork would have: the zygote's, or under --sandbox 3
-     * and 4 (child__confine) */
-    int32_t want[2] = {fw->fd0, fw->fd1};
-    if (cpy.ro.sandbox) {
-        want[0] = 3;
-        want[1] = fw->fd1 >= 0 ? 4 : -1;
+    /* the numbers a fork's run has: their slots (child__pipe_slot; a
+     * runner under --sandbox is confined already, at its limit) */
+    if (fw->fd1 < 0 && got[1] >= 0) {
+        close(got[1]);
+        got[1] = -1;
     }
-    /* out of the way first (below RLIMIT_NOFILE: the sandbox lowers it) */
-    int base = (want[0] > want[1] ? want[0] : want[1]) + 1;
-    for (int i = 0; i < 2; i++) {
-        if (got[i] < 0)
-            continue;
-        int t = fcntl(got[i], F_DUPFD_CLOEXEC, base);
-        close(got[i]);
-        got[i] = t;
-    }
-    for (int i = 0; i < 2; i++) {
-        fds[i] = -1;
-        if (got[i] < 0 || want[i] < 0)
-            continue;
-        if (dup3(got[i], want[i], O_CLOEXEC) != want[i])
-            return -1;
-        close(got[i]);
-        fds[i] = want[i];
-    }
+    if (child__to_slots(got) != 0)
+        return -1;
+    fds[0] = got[0];
+    fds[1] = got[1];
     if (fds[0] < 0)
         return -1;
     *blob = fw->rq.blob_len ? malloc(fw->rq.blob_len) : NULL;

@@ -150,7 +150,7 @@ static inline long snap__sys(long n, long a, long b, long c, long d, long e, lon
 #define SNAP_VEC 512
 #define SNAP_MAXHOT 8192 /* hot pages at most (32 MiB copied per reset) */
 #define SNAP_MAPBUF ((size_t)1 << 20)
-#define SNAP_FD_MIN 900 /* where our own descriptors go: the program's numbers stay a fork's */
+#define SNAP_FD_MIN 900 /* where our own descriptors go: the program's numbers stay a fork's (CPY_ENGINE_FD_MIN, cpy_int.h) */
 #define PG 4096UL
 
 typedef struct snap_vma {

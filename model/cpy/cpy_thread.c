@@ -1601,7 +1601,20 @@ static PyObject *mod_exit(PyObject *mod, PyObject *unused)
     return NULL;
 }
 
+/* _threadsim_engine_fd(fd): whether `fd` is one of the engine's own
+ * descriptors, which the program's os.close and os.closerange leave
+ * (bootstrap.py). */
+static PyObject *mod_engine_fd(PyObject *mod, PyObject *arg)
+{
+    (void)mod;
+    int fd = _PyLong_AsInt(arg);
+    if (fd == -1 && PyErr_Occurred())
+        return NULL;
+    return PyBool_FromLong(cpy_engine_fd(fd));
+}
+
 static PyMethodDef mod_methods[] = {
+    {"_threadsim_engine_fd", mod_engine_fd, METH_O, NULL},
     {"start_new_thread", mod_start_new_thread, METH_VARARGS, NULL},
     {"start_new", mod_start_new_thread, METH_VARARGS, NULL},
     {"allocate_lock", mod_allocate_lock, METH_NOARGS, NULL},
