@@ -162,6 +162,11 @@ _real_get_blocking, _real_set_blocking = os.get_blocking, os.set_blocking
 _pipe_blocking = {}  # fd of a pipe end the program made -> blocking, as it sees it
 _std_fds_own = [True, True]  # fds 1 and 2 are still the run's stdout, stderr (not dup2'd over)
 _pipe_cv = []        # the model Condition, made at first need
+import errno as _errno
+import operator as _operator
+_engine_fd = __import__('_thread')._threadsim_engine_fd  # threadsim's own descriptors
+_ENGINE_FD_MIN = 900  # and all from here up (CPY_ENGINE_FD_MIN, cpy_int.h)
+_real_closerange = os.closerange
 
 
 def _pipe_cond():
@@ -190,6 +195,8 @@ def pipe2(flags, /):
 
 def read(fd, length, /):
     if fd not in _pipe_blocking:
+        if _engine_fd(fd):
+            raise OSError(_errno.EBADF, os.strerror(_errno.EBADF))  # not open under python3
         return _real_read(fd, length)
     cv = _pipe_cond()
     with cv:
@@ -215,6 +222,8 @@ def write(fd, data, /):
             # the host's timing would have it)
             stream = sys.__stdout__ if fd == 1 else sys.__stderr__
             return stream.buffer.write(memoryview(data).cast('B'))
+        if _engine_fd(fd):
+            raise OSError(_errno.EBADF, os.strerror(_errno.EBADF))  # not open under python3
         return _real_write(fd, data)
     cv = _pipe_cond()
     with cv:
@@ -236,11 +245,6 @@ def write(fd, data, /):
             cv.wait()
 
 
-import errno as _errno
-import operator as _operator
-_engine_fd = __import__('_thread')._threadsim_engine_fd  # threadsim's own descriptors
-_ENGINE_FD_MIN = 900  # and all from here up (CPY_ENGINE_FD_MIN, cpy_int.h)
-_real_closerange = os.closerange
 
 
 def close(fd, /):

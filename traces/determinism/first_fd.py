@@ -18,3 +18,8 @@ except OSError as e:
     print(e)
 r, w = os.pipe()
 print(r, w)
+for op in (lambda: os.write(1023, b"x"), lambda: os.read(1022, 1)):
+    try:
+        op()
+    except OSError as e:
+        print(e)
