@@ -724,8 +724,10 @@ static void child__confine(void)
     int nr = reply_fd >= 0 ? fcntl(reply_fd, F_DUPFD_CLOEXEC, hi + 1) : -1;
     if (np < 0 || (reply_fd >= 0 && nr < 0))
         _exit(MODEL_EXIT_INTERNAL);
-    /* only np and nr (np < nr: the first two free above hi) stay */
+    /* only np and nr stay (np < nr: both above hi, nr above np) */
     close_range(3, (unsigned)np - 1, 0);
+    if (nr > np + 1)
+        close_range((unsigned)np + 1, (unsigned)nr - 1, 0);
     close_range((unsigned)(nr >= 0 ? nr : np) + 1, ~0U, 0);
     child__enter_sandbox();
     int fds[2] = {np, nr};
