@@ -1308,6 +1308,17 @@ static void test_descriptors_as_python3(void)
         free(out);
     }
     int st;
+    /* os.close's and os.read's errors: python3's tracebacks (no frame of
+     * threadsim's bootstrap under them) */
+    char *oe = ts_capture("cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+                          " run traces/determinism/os_errors.py --no-db 2>&1", &st);
+    size_t oe_len = 0;
+    char *want_oe = sim_read_file(SRC "/traces/determinism/os_errors.out", &oe_len);
+    CU_ASSERT_EQUAL(st, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(want_oe);
+    CU_ASSERT_STRING_EQUAL(oe, want_oe);
+    free(oe);
+    free(want_oe);
     char *x = cli("explore traces/determinism/first_fd.py --schedules 40 --json", &st);
     CU_ASSERT_EQUAL(st, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(x, "\"schedules\": 40, \"exhausted\": false, \"outcomes\": "

@@ -494,9 +494,11 @@ del _io_mod, _builtins_mod
 _real_fdopen = os.fdopen
 _real_pipe2 = os.pipe2
 for _f in (pipe, pipe2, read, write, close, closerange, dup, dup2, get_blocking, set_blocking):
-    _f.__doc__ = getattr(os, _f.__name__).__doc__
     _f.__code__ = _f.__code__.replace(co_qualname='os.' + _f.__name__)  # the trace's reason
-    setattr(os, _f.__name__, _f)
+    # C functions in CPython: gates, so their errors' tracebacks are CPython's
+    # (no "<threadsim>" frame under an os.close's EBADF)
+    setattr(os, _f.__name__, _gate(_f, None, _f.__name__, 'posix',
+                                   getattr(os, _f.__name__).__doc__))
 del _f
 os.fdopen = _gate(fdopen, _real_fdopen, 'fdopen', 'os',
                                                   _real_fdopen.__doc__)
