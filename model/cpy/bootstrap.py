@@ -1019,10 +1019,13 @@ def _signal_handlers(signal):
             set_vsig(sig, k)
             return prev
         if callable(handler):
-            def wrapper(signum, frame):
+            def route(signum, frame):
                 if get_ident() == 1:
-                    return handler(signum, frame)
+                    return NotImplemented  # the gate calls the handler, from C
                 to_main(signum)
+            # a gate: the handler's caller is the interrupted frame, as in
+            # CPython (no frame of threadsim's in its stack)
+            wrapper = _gate(route, handler, 'handler', '_signal', None)
             old = real_signal(signalnum, wrapper)
             prev = own(signalnum, old)
             mine[int(signalnum)] = (wrapper, handler)
@@ -1065,7 +1068,16 @@ def _signal_handlers(signal):
         return kind(h)
 
     def raise_signal(signalnum, /):
-        return to_self(signalnum)
+        # NotImplemented: the gate raises the real signal, from C, so that
+        # the handler CPython then runs has the caller's frame below it
+        sig = int(signalnum) if isinstance(signalnum, int) else signalnum
+        if not isinstance(sig, int) or not 0 < sig < nsig:
+            return NotImplemented  # CPython's errors; 0 sends nothing
+        if sig in virtual:
+            return deliver(sig, _thread_kind(sig))
+        if kill_self(sig):
+            return None
+        return NotImplemented
 
     # --- interval timers on the virtual clocks -----------------------------
     ItimerError = signal.ItimerError
@@ -1227,7 +1239,8 @@ def _signal_handlers(signal):
                            (sigwaitinfo, signal.sigwaitinfo, signal),
                            (sigtimedwait, signal.sigtimedwait, signal),
                            (set_wakeup_fd, real_wakeup, signal)):
-        setattr(where, real.__name__, _gate(f, None, real.__name__, '_signal', real.__doc__))
+        setattr(where, real.__name__, _gate(f, real_raise if f is raise_signal else None,
+                                            real.__name__, '_signal', real.__doc__))
     # os.abort(): SIGABRT, which a handler cannot stop
     return to_self, lambda: deliver(int(signal.SIGABRT), 0)
 
