@@ -245,8 +245,6 @@ def write(fd, data, /):
             cv.wait()
 
 
-
-
 def close(fd, /):
     if _engine_fd(fd):
         # not the program's: as python3, where it is not open
