@@ -1050,6 +1050,7 @@ def _signal_handlers(signal):
     real_raise = signal.raise_signal
     nsig = signal.NSIG
     deliver, kill_self = _thread._threadsim_raise, _thread._threadsim_kill_self
+    raise_rest = _thread._threadsim_raise_signal  # what raise_signal's check leaves, in C
 
     def to_self(sig):
         sig = int(sig) if isinstance(sig, int) else sig
@@ -1069,10 +1070,8 @@ def _signal_handlers(signal):
         # NotImplemented: the gate raises the real signal, from C, so that
         # the handler CPython then runs has the caller's frame below it
         sig = int(signalnum) if isinstance(signalnum, int) else signalnum
-        if not isinstance(sig, int) or not 0 < sig < nsig:
-            return NotImplemented  # CPython's errors; 0 sends nothing
-        if sig in virtual:
-            return deliver(sig, _thread_kind(sig))
+        if not isinstance(sig, int) or not 0 < sig < nsig or sig in virtual:
+            return NotImplemented  # CPython's errors (0 sends nothing), the timers' signals
         if kill_self(sig):
             return None
         return NotImplemented
@@ -1237,7 +1236,7 @@ def _signal_handlers(signal):
                            (sigwaitinfo, signal.sigwaitinfo, signal),
                            (sigtimedwait, signal.sigtimedwait, signal),
                            (set_wakeup_fd, real_wakeup, signal)):
-        setattr(where, real.__name__, _gate(f, real_raise if f is raise_signal else None,
+        setattr(where, real.__name__, _gate(f, raise_rest if f is raise_signal else None,
                                             real.__name__, '_signal', real.__doc__))
     # os.abort(): SIGABRT, which a handler cannot stop
     return to_self, lambda: deliver(int(signal.SIGABRT), 0)

@@ -994,6 +994,19 @@ static PyObject *mod_vsig(PyObject *mod, PyObject *args)
     Py_RETURN_NONE;
 }
 
+static PyObject *vsig__raise(int sig, int kind)
+{
+    if (!cpy.in_run) {
+        if (kind == VSIG_DFL)
+            cpy_exit_now(128 + sig);
+        Py_RETURN_NONE;
+    }
+    vsig__arrive(sig, kind);
+    if (cpy_interrupt_deliver() < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 /* _threadsim_raise(sig, kind): the program signals itself (raise_signal,
  * kill of its own process) with a signal whose disposition is `kind`:
  * SIG_DFL of a signal that ends a process ends the run as that signal
@@ -1008,15 +1021,30 @@ static PyObject *mod_raise(PyObject *mod, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "signal number out of range");
         return NULL;
     }
-    if (!cpy.in_run) {
-        if (kind == VSIG_DFL)
-            cpy_exit_now(128 + sig);
-        Py_RETURN_NONE;
+    return vsig__raise(sig, kind);
+}
+
+/* _threadsim_raise_signal(sig): signal.raise_signal's own part, after
+ * bootstrap's check found nothing to do itself (the gate's real function,
+ * so no frame of threadsim's is under the handler, which CPython runs with
+ * the caller's frame as the interrupted one): one of the timers' signals
+ * to its virtual disposition, anything else CPython's raise_signal (its
+ * errors too). */
+static PyObject *mod_raise_signal(PyObject *mod, PyObject *arg)
+{
+    (void)mod;
+    if (PyLong_Check(arg)) {
+        int over = 0;
+        long sig = PyLong_AsLongAndOverflow(arg, &over);
+        if (sig == -1 && PyErr_Occurred())
+            return NULL;
+        if (!over && (sig == SIGALRM || sig == SIGVTALRM || sig == SIGPROF))
+            return vsig__raise((int)sig, vsig_kind[sig]);
     }
-    vsig__arrive(sig, kind);
-    if (cpy_interrupt_deliver() < 0)
-        return NULL;
-    Py_RETURN_NONE;
+    PyObject *sigmod = PyImport_ImportModule("_signal");
+    PyObject *r = sigmod ? PyObject_CallMethod(sigmod, "raise_signal", "O", arg) : NULL;
+    Py_XDECREF(sigmod);
+    return r;
 }
 
 /* _threadsim_kill_self(sig): the program sends itself `sig`, not one of
@@ -1629,6 +1657,7 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_setitimer", mod_setitimer, METH_VARARGS, NULL},
     {"_threadsim_vsig", mod_vsig, METH_VARARGS, NULL},
     {"_threadsim_raise", mod_raise, METH_VARARGS, NULL},
+    {"_threadsim_raise_signal", mod_raise_signal, METH_O, NULL},
     {"_threadsim_pause", mod_pause, METH_NOARGS, NULL},
     {"_threadsim_kill_self", mod_kill_self, METH_VARARGS, NULL},
     {"_threadsim_faulthandler", mod_faulthandler, METH_O, NULL},

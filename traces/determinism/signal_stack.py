@@ -20,6 +20,7 @@ def main():
     signal.signal(signal.SIGALRM, handler)
     signal.alarm(1)
     time.sleep(2)
+    signal.raise_signal(signal.SIGALRM)  # a timer's signal: threadsim's virtual one
 
 
 main()
