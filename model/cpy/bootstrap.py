@@ -1053,28 +1053,24 @@ def _signal_handlers(signal):
     raise_rest = _thread._threadsim_raise_signal  # what raise_signal's check leaves, in C
 
     def to_self(sig):
+        # the check of a gate (raise_signal, os.kill, os.killpg) whose C
+        # part is raise_rest: None when the signal was taken here, else
+        # NotImplemented and the C part raises it (CPython's errors too),
+        # or delivers a timer's virtual one, with no frame of threadsim's
+        # under the handler
         sig = int(sig) if isinstance(sig, int) else sig
-        if not isinstance(sig, int) or not 0 < sig < nsig:
-            return real_raise(sig)  # CPython's errors; 0 sends nothing
-        if sig in virtual:
-            return deliver(sig, _thread_kind(sig))
+        if not isinstance(sig, int) or not 0 < sig < nsig or sig in virtual:
+            return NotImplemented
         if kill_self(sig):
             return None
-        return real_raise(sig)
+        return NotImplemented
 
     def _thread_kind(sig):
         h = vhandler.get(sig, Handlers.SIG_DFL)
         return kind(h)
 
     def raise_signal(signalnum, /):
-        # NotImplemented: the gate raises the real signal, from C, so that
-        # the handler CPython then runs has the caller's frame below it
-        sig = int(signalnum) if isinstance(signalnum, int) else signalnum
-        if not isinstance(sig, int) or not 0 < sig < nsig or sig in virtual:
-            return NotImplemented  # CPython's errors (0 sends nothing), the timers' signals
-        if kill_self(sig):
-            return None
-        return NotImplemented
+        return to_self(signalnum)
 
     # --- interval timers on the virtual clocks -----------------------------
     ItimerError = signal.ItimerError
@@ -1306,6 +1302,7 @@ del faulthandler
 # (the engine's own functions leave _thread: its names are CPython's)
 import _thread
 _count_steps = _thread._threadsim_steps  # (kept: _file_locks' tries)
+_kill_rest = _thread._threadsim_kill_rest  # (kept: os.kill's C part)
 for _ts_name in [n for n in dir(_thread) if n.startswith('_threadsim_')]:
     delattr(_thread, _ts_name)
 del _ts_name
@@ -1393,10 +1390,11 @@ def abort():
 
 
 os.getpid, os.getppid = getpid, getppid
-for _f, _real in ((kill, os.kill), (killpg, os.killpg), (abort, os.abort)):
+for _f, _real, _rest in ((kill, os.kill, _kill_rest), (killpg, os.killpg, _kill_rest),
+                         (abort, os.abort, None)):
     setattr(os, _real.__name__, _gate(
-        _f, None, _real.__name__, 'posix', _real.__doc__))
-del _f, _real
+        _f, _rest, _real.__name__, 'posix', _real.__doc__))
+del _f, _real, _rest
 
 # --- the machine: its CPUs and its name ------------------------------------
 # os.cpu_count() sizes a program's pools (ThreadPoolExecutor() makes

@@ -1641,6 +1641,17 @@ static PyObject *mod_engine_fd(PyObject *mod, PyObject *arg)
     return PyBool_FromLong(cpy_engine_fd(fd));
 }
 
+/* _threadsim_kill_rest(pid, sig): os.kill's (and os.killpg's) own part
+ * when bootstrap's check found the process signalling itself:
+ * _threadsim_raise_signal(sig). */
+static PyObject *mod_kill_rest(PyObject *mod, PyObject *args)
+{
+    PyObject *pid, *sig;
+    if (!PyArg_ParseTuple(args, "OO:_threadsim_kill_rest", &pid, &sig))
+        return NULL;
+    return mod_raise_signal(mod, sig);
+}
+
 static PyMethodDef mod_methods[] = {
     {"_threadsim_engine_fd", mod_engine_fd, METH_O, NULL},
     {"start_new_thread", mod_start_new_thread, METH_VARARGS, NULL},
@@ -1658,6 +1669,7 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_vsig", mod_vsig, METH_VARARGS, NULL},
     {"_threadsim_raise", mod_raise, METH_VARARGS, NULL},
     {"_threadsim_raise_signal", mod_raise_signal, METH_O, NULL},
+    {"_threadsim_kill_rest", mod_kill_rest, METH_VARARGS, NULL},
     {"_threadsim_pause", mod_pause, METH_NOARGS, NULL},
     {"_threadsim_kill_self", mod_kill_self, METH_VARARGS, NULL},
     {"_threadsim_faulthandler", mod_faulthandler, METH_O, NULL},

@@ -1,7 +1,8 @@
 # A signal handler's stack is the interrupted code's, as under python3: no
-# frame of threadsim's between them (raise_signal and the handler's routing
-# to the main thread are gates, C functions). signal_stack.out is
+# frame of threadsim's between them (raise_signal, os.kill and the handler's
+# routing to the main thread are gates, C functions). signal_stack.out is
 # python3.11's output but for the path, which python3 makes absolute.
+import os
 import signal
 import sys
 import time
@@ -21,6 +22,7 @@ def main():
     signal.alarm(1)
     time.sleep(2)
     signal.raise_signal(signal.SIGALRM)  # a timer's signal: threadsim's virtual one
+    os.kill(os.getpid(), signal.SIGUSR1)
 
 
 main()
