@@ -359,22 +359,14 @@ static void test_lost_update_found_and_replayed(void)
  * confined once, before its snapshot) of a program that makes files. (A
  * reset found wrong makes its run an engine failure, exit 127: another
  * outcome in the report.) */
-/* `threadsim ARGS --no-db --json` with the environment `env` (VAR=VALUE) */
-static char *cli_env(const char *env, const char *args, int *status)
+static char *cli_reset(const char *mode, const char *args, int *status)
 {
     char cmd[8192];
     snprintf(cmd, sizeof cmd,
-             "cd " SRC " && echo line | env -u PYTHONUNBUFFERED %s " THREADSIM_BINARY
+             "cd " SRC " && echo line | env -u PYTHONUNBUFFERED THREADSIM_RESET=%s " THREADSIM_BINARY
              " %s --no-db --json 2>/dev/null",
-             env, args);
+             mode, args);
     return ts_capture(cmd, status);
-}
-
-static char *cli_reset(const char *mode, const char *args, int *status)
-{
-    char env[64];
-    snprintf(env, sizeof env, "THREADSIM_RESET=%s", mode);
-    return cli_env(env, args, status);
 }
 
 static void test_reset_and_fork_reports_equal(void)
@@ -424,51 +416,45 @@ static void test_reset_and_fork_reports_equal(void)
  * stored run replayed differently on a loaded CI machine. */
 static void test_watchdog_changes_no_schedule(void)
 {
-    static const char *const cases[] = {
-        "explore traces/explore/cpython_points.py --strategy dfs --preemptions 1 --choices cpython",
-        "explore traces/explore/cpython_rewrite.py --strategy random --schedules 40 --choices cpython",
-        "explore traces/py3/race/lost_update.py --strategy random --schedules 150",
-        "explore traces/py3/lock/counter.py --strategy pct --schedules 60 --choices line",
-        "explore traces/explore/lost_update_assert.py --strategy dpor --schedules 200",
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        int s1, s2;
-        char *a = cli_env("", cases[i], &s1);
-        char *b = cli_env("THREADSIM_TEST_WATCHDOG_US=50", cases[i], &s2);
-        CU_ASSERT_EQUAL(s1, s2);
-        if (strcmp(a, b) != 0)
-            fprintf(stderr, "\n%s\nwatchdog every second:\n%.2000s\nevery 50 us:\n%.2000s\n",
-                    cases[i], a, b);
-        CU_ASSERT_STRING_EQUAL(a, b);
-        CU_ASSERT_PTR_NULL(strstr(a, "\"exit\": 127"));
-        free(a);
-        free(b);
-    }
-    /* runs, traced: reprs (addresses, sets of objects) under a policy
+    /* explorations (their reports; stderr has the wall-clock rate), and
+     * runs, traced: reprs (addresses, sets of objects) under a policy
      * deciding at every line, a Python 2 program, and one compiled without
      * ticks whose lone thread computes, then loops until --max-steps */
-    static const char *const runs[] = {
-        "run traces/determinism/reprs.py --trace --policy random --seed 7",
-        "run traces/py/local/subclass.py --trace",
-        "run traces/determinism/watchdog.py --trace --max-steps 2000000",
+    static const struct {
+        const char *args, *err;
+    } cases[] = {
+        {"explore traces/explore/cpython_points.py --strategy dfs --preemptions 1 --choices cpython "
+         "--json", "/dev/null"},
+        {"explore traces/explore/cpython_rewrite.py --strategy random --schedules 40 --choices cpython "
+         "--json", "/dev/null"},
+        {"explore traces/py3/race/lost_update.py --strategy random --schedules 150 --json", "/dev/null"},
+        {"explore traces/py3/lock/counter.py --strategy pct --schedules 60 --choices line --json",
+         "/dev/null"},
+        {"explore traces/explore/lost_update_assert.py --strategy dpor --schedules 200 --json",
+         "/dev/null"},
+        {"run traces/determinism/reprs.py --trace --policy random --seed 7", "&1"},
+        {"run traces/py/local/subclass.py --trace", "&1"},
+        {"run traces/determinism/watchdog.py --trace --max-steps 2000000", "&1"},
     };
-    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
-        char cmd[1024];
-        int s1, s2;
-        snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
-                 " %s --no-db 2>&1", runs[i]);
-        char *a = ts_capture(cmd, &s1);
-        snprintf(cmd, sizeof cmd, "cd " SRC " && env -u PYTHONUNBUFFERED "
-                 "THREADSIM_TEST_WATCHDOG_US=50 " THREADSIM_BINARY " %s --no-db 2>&1", runs[i]);
-        char *b = ts_capture(cmd, &s2);
-        CU_ASSERT_EQUAL(s1, s2);
-        CU_ASSERT_NOT_EQUAL(s1, 127);
-        if (strcmp(a, b) != 0)
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out[2];
+        int st[2];
+        for (int k = 0; k < 2; k++) {
+            char cmd[1024];
+            snprintf(cmd, sizeof cmd, "cd " SRC " && echo line | env -u PYTHONUNBUFFERED %s "
+                     THREADSIM_BINARY " %s --no-db 2>%s",
+                     k ? "THREADSIM_TEST_WATCHDOG_US=50" : "", cases[i].args, cases[i].err);
+            out[k] = ts_capture(cmd, &st[k]);
+        }
+        CU_ASSERT_EQUAL(st[0], st[1]);
+        CU_ASSERT_NOT_EQUAL(st[0], 127);
+        if (strcmp(out[0], out[1]) != 0)
             fprintf(stderr, "\n%s\nwatchdog every second:\n%.3000s\nevery 50 us:\n%.3000s\n",
-                    runs[i], a, b);
-        CU_ASSERT_STRING_EQUAL(a, b);
-        free(a);
-        free(b);
+                    cases[i].args, out[0], out[1]);
+        CU_ASSERT_STRING_EQUAL(out[0], out[1]);
+        CU_ASSERT_PTR_NULL(strstr(out[0], "\"exit\": 127"));
+        free(out[0]);
+        free(out[1]);
     }
     /* the loop stops at the step limit */
     char *w = ts_capture("cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY

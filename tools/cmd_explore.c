@@ -898,9 +898,11 @@ int ts_cmd_explore(int argc, char **argv)
     ts_x_result r;
     int rc = ts_explore(&xo, runner, &c, &r);
     double secs = x__now() - t0;
-    if (rc != 0 && c.bad_invariant) {
-        int u = ts_usage_error("explore: --invariant %s does not compile: %s", invariant,
-                               c.bad_invariant);
+    if (rc != 0) {
+        /* a bad --invariant stopped the search (x__run_py), or memory ran out */
+        int u = c.bad_invariant ? ts_usage_error("explore: --invariant %s does not compile: %s",
+                                                 invariant, c.bad_invariant)
+                                : ts_usage_error("explore: out of memory");
         free(c.bad_invariant);
         ts_x_result_fini(&r);
         x_tree_free(tree);
@@ -908,15 +910,6 @@ int ts_cmd_explore(int argc, char **argv)
         py_program_free(prog);
         free(goal_text);
         return u;
-    }
-    if (rc != 0) {
-        fprintf(stderr, "threadsim: explore: out of memory\n");
-        ts_x_result_fini(&r);
-        x_tree_free(tree);
-        ts_py_runner_fini(&c.py);
-        py_program_free(prog);
-        free(goal_text);
-        return TS_EXIT_USAGE;
     }
     fprintf(stderr, "threadsim: explore: %" PRIu64 " schedule%s in %.2f s (%.0f schedules/s)\n",
             r.schedules, r.schedules == 1 ? "" : "s", secs,

@@ -1247,8 +1247,28 @@ static void child__die_with(pid_t parent)
 
 static void zyg__serve(void);
 
+/* "invariant EXPR WHAT TYPE: MESSAGE" of the exception being raised,
+ * which is cleared (new string). */
+static char *child__invariant_error(const char *what)
+{
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyErr_NormalizeException(&t, &v, &tb);
+    PyObject *s = v ? PyObject_Str(v) : NULL;
+    const char *tn = t ? ((PyTypeObject *)t)->tp_name : "Exception";
+    char *msg = model__xasprintf("invariant %s %s %s: %s", cpy.ro.invariant, what, tn,
+                                 s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : "");
+    Py_XDECREF(s);
+    Py_XDECREF(t);
+    Py_XDECREF(v);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+    return msg;
+}
+
 /* --invariant: the expression in __main__'s namespace at the end; false or
- * raising is an `error` event (reason "invariant"), not a change of status. */
+ * raising is an `error` event (reason "invariant"), not a change of status;
+ * one that does not compile stops the explorer (a usage error). */
 static void child__invariant(PyObject *globals)
 {
     if (!globals)
@@ -1258,32 +1278,9 @@ static void child__invariant(PyObject *globals)
     int truth = r ? PyObject_IsTrue(r) : -1;
     char *msg = NULL;
     if (!code) {
-        /* the explorer stops at this one (a usage error) */
-        PyObject *t, *v, *tb;
-        PyErr_Fetch(&t, &v, &tb);
-        PyErr_NormalizeException(&t, &v, &tb);
-        PyObject *s = v ? PyObject_Str(v) : NULL;
-        const char *tn = t ? ((PyTypeObject *)t)->tp_name : "SyntaxError";
-        msg = model__xasprintf("invariant %s does not compile: %s: %s", cpy.ro.invariant, tn,
-                               s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : "");
-        Py_XDECREF(s);
-        Py_XDECREF(t);
-        Py_XDECREF(v);
-        Py_XDECREF(tb);
-        PyErr_Clear();
+        msg = child__invariant_error("does not compile:");
     } else if (truth < 0) {
-        PyObject *t, *v, *tb;
-        PyErr_Fetch(&t, &v, &tb);
-        PyErr_NormalizeException(&t, &v, &tb);
-        PyObject *s = v ? PyObject_Str(v) : NULL;
-        const char *tn = t ? ((PyTypeObject *)t)->tp_name : "Exception";
-        msg = model__xasprintf("invariant %s raised %s: %s", cpy.ro.invariant, tn,
-                               s && PyUnicode_Check(s) ? PyUnicode_AsUTF8(s) : "");
-        Py_XDECREF(s);
-        Py_XDECREF(t);
-        Py_XDECREF(v);
-        Py_XDECREF(tb);
-        PyErr_Clear();
+        msg = child__invariant_error("raised");
     } else if (!truth) {
         PyObject *rep = PyObject_Repr(r);
         msg = model__xasprintf("invariant %s is false (%s)", cpy.ro.invariant,
