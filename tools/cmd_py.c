@@ -166,8 +166,7 @@ py_run_opts ts_py_run_opts(const char *path)
      * where CPython, and so the explorer, may switch threads. The variable
      * is read here, by the tool, as an option; the program's own
      * environment stays the fixed one (cpy_run.c). */
-    const char *env = getenv("PYTHONUNBUFFERED");
-    ro.unbuffered = ts_py.unbuffered || (env && *env);
+    ro.unbuffered = ts_py_unbuffered();
     ro.program_lines = ts_py.program_lines;
     ro.cpython_points = ts_py.cpython_points;
     if (ts_py.stepper) {
@@ -359,10 +358,18 @@ static void py__opt_word(sim_buf *b, const char *w)
     sim_buf_adds(b, "'");
 }
 
+bool ts_py_unbuffered(void)
+{
+    const char *env = ts_py.stored_options ? NULL : getenv("PYTHONUNBUFFERED");
+    return ts_py.unbuffered || (env && *env);
+}
+
 char *ts_py_options_text(void)
 {
     sim_buf b = {0};
-    if (ts_py.unbuffered)
+    /* what the run did, whether -u or the environment said it: a replay
+     * runs these, not its own environment's */
+    if (ts_py_unbuffered())
         py__opt_word(&b, "-u");
     if (ts_py.opcodes) {
         py__opt_word(&b, "--granularity");
@@ -427,6 +434,11 @@ static void py__apply_options(const char *opts)
     static char **args;
     sim_buf w = {0};
     bool after = false;
+    /* the recorded run's, not this process's (a replay of runs 1..4 runs
+     * each with its own) */
+    ts_py.stored_options = true;
+    ts_py.unbuffered = false;
+    ts_py.opcodes = false;
     int n = 0;
     for (const char *p = opts; py__next_word(&p, &w);) {
         const char *word = sim_buf_str(&w);

@@ -35,7 +35,9 @@ typedef struct ts_py_cli {
     uint64_t max_output;      /* --max-output BYTES; 0: the default */
     double timeout;           /* --timeout SECS (wall clock); 0: none */
     bool opcodes;             /* --granularity opcode */
-    bool unbuffered;          /* -u, or PYTHONUNBUFFERED set non-empty */
+    bool unbuffered;          /* -u (ts_py_unbuffered: or PYTHONUNBUFFERED) */
+    bool stored_options;      /* -u and --granularity are a recorded run's (replay): the
+                               * environment's PYTHONUNBUFFERED does not apply */
     bool sandbox;             /* --sandbox */
     bool switch_set;          /* --switch-steps was given */
     bool program_lines;       /* every-step choices only at the program's lines (replaying
@@ -51,6 +53,11 @@ extern ts_py_cli ts_py;
  * machine class (about 15 ns a line: tools/calibrate.py measures it), the
  * default --switch-steps of a Python run. */
 #define TS_PY_SWITCH_LINES 330000
+
+/* Whether a Python run's output is unbuffered: -u, or PYTHONUNBUFFERED set
+ * non-empty as python reads it, unless a replay runs a recorded run's
+ * options (then those say it). */
+bool ts_py_unbuffered(void);
 
 /* Parse one Python-run option at argv[0]; returns how many arguments it took
  * (0: not one of them; -1: bad usage, reported). `--` takes all the rest. */
