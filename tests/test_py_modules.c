@@ -598,19 +598,87 @@ static void test_machine_fixed(void)
                "root <built-in function getuid>\n");
 }
 
-/* _thread has CPython 3.11's names: none of 3.12's (daemon_threads_allowed,
- * the `lock` alias), none of the engine's own (the bootstrap takes its
- * functions and removes them); only _excepthook and _ExceptHookArgs are
- * missing (threading then uses its own Python version of the hook). */
+/* _thread has CPython 3.11's names, exactly: none of 3.12's
+ * (daemon_threads_allowed, the `lock` alias), none of the engine's own (the
+ * bootstrap takes its functions and removes them), and _excepthook and
+ * _ExceptHookArgs (without them threading uses a Python hook of its own,
+ * whose argument is a namedtuple of threading's). */
 static void test_thread_module_names(void)
 {
     PYT_EXPECT("import _thread\n"
                "print(sorted(n for n in dir(_thread) if not n.startswith('__')))\n",
                3, 0,
-               "['LockType', 'RLock', 'TIMEOUT_MAX', '_count', '_local', '_set_sentinel', "
+               "['LockType', 'RLock', 'TIMEOUT_MAX', '_ExceptHookArgs', '_count', '_excepthook', "
+               "'_local', '_set_sentinel', "
                "'allocate', 'allocate_lock', 'error', 'exit', 'exit_thread', 'get_ident', "
                "'get_native_id', 'interrupt_main', 'stack_size', 'start_new', "
                "'start_new_thread']\n");
+}
+
+/* threading.excepthook is CPython's: _thread._excepthook, whose argument
+ * is the struct sequence _thread._ExceptHookArgs (what a hook of the
+ * program's sees), its misuse CPython's TypeError; and the report shows
+ * the innermost sys.tracebacklimit entries, as CPython's C printer does
+ * (traceback.py alone would show the outermost): python3.11's output,
+ * byte for byte (the program saved as t.py). */
+static void test_thread_excepthook(void)
+{
+    PYT_EXPECT("import sys, threading\n"
+               "def deep(n):\n"
+               "    if n == 0:\n"
+               "        raise RuntimeError('deep')\n"
+               "    deep(n - 1)\n"
+               "seen = []\n"
+               "def hook(a):\n"
+               "    seen.append((type(a).__name__, type(a).__module__, a.exc_type.__name__,\n"
+               "                 a.thread.name))\n"
+               "threading.excepthook = hook\n"
+               "t = threading.Thread(target=deep, args=(2,), name='T'); t.start(); t.join()\n"
+               "print(seen, repr(threading.__excepthook__), threading.ExceptHookArgs)\n"
+               "try:\n"
+               "    threading.__excepthook__(42)\n"
+               "except TypeError as e:\n"
+               "    print('TypeError:', e)\n"
+               "threading.excepthook = threading.__excepthook__\n"
+               "sys.stderr = sys.stdout\n"
+               "for lim in (1, 0, -1, 10**30):\n"
+               "    sys.tracebacklimit = lim\n"
+               "    t = threading.Thread(target=deep, args=(2,), name='L%d' % len(str(lim)))\n"
+               "    t.start(); t.join()\n"
+               "sys.tracebacklimit = 2\n"
+               "deep(3)\n",
+               3, 1,
+               "[('_ExceptHookArgs', '_thread', 'RuntimeError', 'T')] "
+               "<built-in function _excepthook> <class '_thread._ExceptHookArgs'>\n"
+               "TypeError: _thread.excepthook argument type must be ExceptHookArgs\n"
+               "Exception in thread L1:\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 4, in deep\n"
+               "    raise RuntimeError('deep')\n"
+               "RuntimeError: deep\n"
+               "Exception in thread L1:\n"
+               "RuntimeError: deep\n"
+               "Exception in thread L2:\n"
+               "RuntimeError: deep\n"
+               "Exception in thread L31:\n"
+               "Traceback (most recent call last):\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1038, in _bootstrap_inner\n"
+               "    self.run()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 975, in run\n"
+               "    self._target(*self._args, **self._kwargs)\n"
+               "  File \"t.py\", line 5, in deep\n"
+               "    deep(n - 1)\n"
+               "  File \"t.py\", line 5, in deep\n"
+               "    deep(n - 1)\n"
+               "  File \"t.py\", line 4, in deep\n"
+               "    raise RuntimeError('deep')\n"
+               "RuntimeError: deep\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 5, in deep\n"
+               "    deep(n - 1)\n"
+               "  File \"t.py\", line 4, in deep\n"
+               "    raise RuntimeError('deep')\n"
+               "RuntimeError: deep\n");
 }
 
 /* What else read the host's clocks or state is the virtual machine's:
@@ -787,7 +855,7 @@ static void test_sqlite_on_memory_limit(void)
     free(b);
 }
 
-TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit), TS_TEST(test_sqlite_same_thread), TS_TEST(test_sqlite_clock_and_busy_wait),
+TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_thread_excepthook), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit), TS_TEST(test_sqlite_same_thread), TS_TEST(test_sqlite_clock_and_busy_wait),
          TS_TEST(test_time_sleep_errors), TS_TEST(test_sleepers_interleave),
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),

@@ -96,6 +96,11 @@ void cpy_thr_init_main(void);
 /* Output streams, clocks, tracer (cpy_io.c). */
 int cpy_io_install(void);           /* sys.stdout/err, time, os patches: 0 or -1 */
 void cpy_io_flush(void);            /* pending partial lines out as events */
+/* An exception's report as CPython's own printer writes it (traceback.py's
+ * words, through linecache: the program's lines as it ran; the C printer's
+ * depth: the last sys.tracebacklimit entries, 1000 untold), to file (NULL:
+ * sys.stderr): 0, or -1 with an exception set. */
+int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb);
 void cpy_io_emit_raw(int fd, const char *p, size_t n); /* bytes for fd 1/2 as one output event */
 /* End the process now with `status` (os._exit), the events made so far
  * sent to the caller first (cpy_run.c). */

@@ -1240,6 +1240,50 @@ bool cpy_ticks_scope(void)
     return cpy_program_only() && (!model_sched()->policy.every_step || cpy.ro.cpython_points);
 }
 
+/* ---- exception reports -------------------------------------------------------- */
+
+int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb)
+{
+    /* CPython's printer (_PyTraceBack_Print) shows the innermost `limit`
+     * entries of each traceback, limit being sys.tracebacklimit when it is
+     * an int (none at all when it is 0 or less), else 1000; traceback.py
+     * reads a positive limit as the outermost ones, a negative one as the
+     * innermost */
+    long limit = 1000;
+    PyObject *lv = PySys_GetObject("tracebacklimit"); /* borrowed */
+    bool all = false;
+    if (lv && PyLong_Check(lv)) {
+        int overflow = 0;
+        limit = PyLong_AsLongAndOverflow(lv, &overflow);
+        if (limit == -1 && PyErr_Occurred())
+            return -1;
+        all = overflow > 0;
+        if (overflow < 0 || limit < 0)
+            limit = 0;
+    }
+    PyObject *tbm = PyImport_ImportModule("traceback");
+    PyObject *fn = tbm ? PyObject_GetAttrString(tbm, "print_exception") : NULL;
+    PyObject *args = fn ? PyTuple_Pack(3, t ? t : Py_None, v ? v : Py_None, tb ? tb : Py_None)
+                        : NULL;
+    PyObject *kw = args ? PyDict_New() : NULL;
+    /* (all: as many as traceback.py takes; None would make it read
+     * sys.tracebacklimit itself) */
+    PyObject *lim = PyLong_FromSsize_t(all ? -PY_SSIZE_T_MAX : -(Py_ssize_t)limit);
+    PyObject *r = NULL;
+    if (kw && lim && PyDict_SetItemString(kw, "limit", lim) == 0 &&
+        (!file || PyDict_SetItemString(kw, "file", file) == 0))
+        r = PyObject_Call(fn, args, kw);
+    Py_XDECREF(lim);
+    Py_XDECREF(kw);
+    Py_XDECREF(args);
+    Py_XDECREF(fn);
+    Py_XDECREF(tbm);
+    if (!r)
+        return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
 /* ---- ticks ------------------------------------------------------------------------ */
 
 /* The program's own code compiled with ticks (ticks.py) counts its steps by

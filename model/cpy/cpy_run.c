@@ -798,25 +798,24 @@ static int child__uncaught(void)
      * the program as it ran: C's printer re-reads the file) */
     PyObject *hook = PySys_GetObject("excepthook");
     PyObject *dflt = PySys_GetObject("__excepthook__");
-    PyObject *tbm = hook == dflt ? PyImport_ImportModule("traceback") : NULL;
-    PyObject *r = NULL;
-    if (tbm)
-        r = PyObject_CallMethod(tbm, "print_exception", "OOO", t ? t : Py_None, v ? v : Py_None,
-                                tb ? tb : Py_None);
-    else if (hook)
-        r = PyObject_CallFunctionObjArgs(hook, t ? t : Py_None, v ? v : Py_None,
-                                         tb ? tb : Py_None, NULL);
-    if (!r) {
+    int printed = -1;
+    if (hook && hook == dflt) {
+        printed = cpy_print_exception(NULL, t, v, tb);
+    } else if (hook) {
+        PyObject *r = PyObject_CallFunctionObjArgs(hook, t ? t : Py_None, v ? v : Py_None,
+                                                   tb ? tb : Py_None, NULL);
+        printed = r ? 0 : -1;
+        Py_XDECREF(r);
+    }
+    if (printed != 0) {
         PyErr_Clear();
         PyErr_Restore(t, v, tb);
         PyErr_PrintEx(0);
     } else {
-        Py_DECREF(r);
         Py_XDECREF(t);
         Py_XDECREF(v);
         Py_XDECREF(tb);
     }
-    Py_XDECREF(tbm);
     return status;
 }
 

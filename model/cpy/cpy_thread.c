@@ -617,6 +617,71 @@ static PyObject *mod_get_ident(PyObject *mod, PyObject *unused)
     return PyLong_FromLong(cpy__ident());
 }
 
+/* CPython's own _thread._ExceptHookArgs (a struct sequence), kept from
+ * its module (thread__docs): threading builds its hook's argument with it. */
+static PyObject *excepthook_args_type;
+
+/* _thread._excepthook(args), threading.excepthook's default: CPython's
+ * (_threadmodule.c), but the thread's ident is ours and the report is
+ * cpy_print_exception's. */
+static PyObject *mod_excepthook(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    if (!excepthook_args_type || !Py_IS_TYPE(args, (PyTypeObject *)excepthook_args_type)) {
+        PyErr_SetString(PyExc_TypeError, "_thread.excepthook argument type must be "
+                                         "ExceptHookArgs");
+        return NULL;
+    }
+    PyObject *t = PyStructSequence_GET_ITEM(args, 0);
+    PyObject *v = PyStructSequence_GET_ITEM(args, 1);
+    PyObject *tb = PyStructSequence_GET_ITEM(args, 2);
+    PyObject *thread = PyStructSequence_GET_ITEM(args, 3);
+    if (t == PyExc_SystemExit)
+        Py_RETURN_NONE;
+    PyObject *file = Py_XNewRef(PySys_GetObject("stderr"));
+    if (!file || file == Py_None) {
+        Py_XDECREF(file);
+        if (thread == Py_None)
+            Py_RETURN_NONE;
+        file = PyObject_GetAttrString(thread, "_stderr");
+        if (!file)
+            return NULL;
+        if (file == Py_None) {
+            Py_DECREF(file);
+            Py_RETURN_NONE;
+        }
+    }
+    PyObject *name = NULL;
+    int rc = PyFile_WriteString("Exception in thread ", file);
+    if (rc == 0 && thread != Py_None && !(name = PyObject_GetAttrString(thread, "name"))) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError))
+            PyErr_Clear();
+        else
+            rc = -1;
+    }
+    if (rc == 0) {
+        if (!name)
+            name = PyUnicode_FromFormat("%ld", cpy__ident());
+        rc = name ? PyFile_WriteObject(name, file, Py_PRINT_RAW) : -1;
+    }
+    if (rc == 0)
+        rc = PyFile_WriteString(":\n", file);
+    Py_XDECREF(name);
+    if (rc == 0)
+        rc = cpy_print_exception(file, t, v, tb);
+    if (rc == 0) {
+        PyObject *r = PyObject_CallMethod(file, "flush", NULL);
+        if (r)
+            Py_DECREF(r);
+        else
+            PyErr_Clear(); /* as CPython: a failed flush is not the hook's error */
+    }
+    Py_DECREF(file);
+    if (rc != 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 /* The kernel's thread id as Linux numbers a fresh process's threads: the
  * main thread's is the process id (os.getpid(): 4242, bootstrap.py), the
  * others' the next numbers, in the order they start. */
@@ -1660,6 +1725,7 @@ static PyMethodDef mod_methods[] = {
     {"allocate", mod_allocate_lock, METH_NOARGS, NULL},
     {"get_ident", mod_get_ident, METH_NOARGS, NULL},
     {"get_native_id", mod_get_native_id, METH_NOARGS, NULL},
+    {"_excepthook", mod_excepthook, METH_O, NULL},
     {"_count", mod_count, METH_NOARGS, NULL},
     {"_set_sentinel", mod_set_sentinel, METH_NOARGS, NULL},
     {"stack_size", mod_stack_size, METH_VARARGS, NULL},
@@ -1796,6 +1862,7 @@ static void thread__docs(void)
         if (rlock)
             thread__method_docs(rlock_methods, rlock);
         thread_local_type = PyObject_GetAttrString(mod, "_local");
+        excepthook_args_type = PyObject_GetAttrString(mod, "_ExceptHookArgs");
         thread__overflow_words(mod);
         Py_XDECREF(lock);
         Py_XDECREF(rlock);
@@ -1826,6 +1893,8 @@ PyObject *cpy_thread_module(void)
         PyModule_AddObject(m, "error", PyExc_RuntimeError) < 0 ||
         PyModule_AddObject(m, "TIMEOUT_MAX", PyFloat_FromDouble(9223372036.0)) < 0 ||
         (thread_local_type && PyModule_AddObjectRef(m, "_local", thread_local_type) < 0) ||
+        (excepthook_args_type &&
+         PyModule_AddObjectRef(m, "_ExceptHookArgs", excepthook_args_type) < 0) ||
         PyModule_AddObject(m, "_threadsim_overflow",
                            Py_BuildValue("(ss)", cpy_overflow_float, cpy_overflow_int)) < 0) {
         Py_DECREF(m);
