@@ -1311,6 +1311,43 @@ static void test_descriptors_as_python3(void)
     free(x);
 }
 
+/* Every call given one of threadsim's own descriptors answers as python3's
+ * does where none is open, and none reaches the pipe
+ * (traces/determinism/engine_fds.py: its .out is python3.11's but for the
+ * dup2 onto the run's pipe): in a run and in an exploration's every
+ * schedule, whether its process is a
+ * runner reset in place (which holds descriptors of its own from 900 up)
+ * or a fork: one outcome, that output. */
+static void test_engine_descriptors_refused(void)
+{
+    size_t len = 0;
+    char *want = sim_read_file(SRC "/traces/determinism/engine_fds.out", &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+    int st;
+    char *out = cli("run traces/determinism/engine_fds.py --no-db", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_STRING_EQUAL(out, want);
+    free(out);
+    static const char *const resets[] = {"", "THREADSIM_RESET=fork "};
+    for (size_t i = 0; i < sizeof resets / sizeof *resets; i++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "cd " SRC " && %senv -u PYTHONUNBUFFERED " THREADSIM_BINARY
+                 " explore traces/determinism/engine_fds.py --no-db --schedules 30 --json "
+                 "2>/dev/null", resets[i]);
+        char *x = ts_capture(cmd, &st);
+        CU_ASSERT_EQUAL(st, 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(x, "\"schedules\": 30, \"exhausted\": false, "
+                                         "\"outcomes\": [{\"count\": 30, "));
+        CU_ASSERT_PTR_NOT_NULL(strstr(x, "\\nlisted above 899: []\\nset_wakeup_fd ! [Errno 9] "
+                                         "Bad file descriptor\\ndup2 onto 1022 ! [Errno 9] Bad "
+                                         "file descriptor\\n\""));
+        CU_ASSERT_PTR_NOT_NULL(strstr(x, "\\nio.FileIO(1022, 'w', closefd=False) ! OSError "
+                                         "[Errno 9] Bad file descriptor\\n"));
+        free(x);
+    }
+    free(want);
+}
+
 /* What python3 prints where threadsim's own Python (bootstrap.py) stands
  * between the program and CPython, byte for byte against python3.11's
  * output (the .out files; but for the path, which python3 makes
@@ -1386,5 +1423,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_descriptors_as_python3), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

@@ -278,7 +278,20 @@ def closerange(fd_low, fd_high, /):
             _pipe_cv[0].notify_all()
 
 
+def _engine_fd_refused(fd, filename=False):
+    # a descriptor of threadsim's own: python3 has none open there (EBADF)
+    if filename:
+        raise OSError(_errno.EBADF, os.strerror(_errno.EBADF), fd)
+    raise OSError(_errno.EBADF, os.strerror(_errno.EBADF))
+
+
+def _is_engine_fd(fd):
+    return type(fd) is int and fd >= 0 and _engine_fd(fd)
+
+
 def dup(fd, /):
+    if _is_engine_fd(fd):
+        _engine_fd_refused(fd)
     new = _real_dup(fd)
     if fd in _pipe_blocking:
         _pipe_blocking[new] = _pipe_blocking[fd]
@@ -286,6 +299,10 @@ def dup(fd, /):
 
 
 def dup2(fd, fd2, inheritable=True):
+    # onto one of threadsim's too: as if the descriptor limit were below
+    # them (a dup2 past it is EBADF); over the run's pipe it ended the run
+    if _is_engine_fd(fd) or _is_engine_fd(fd2):
+        _engine_fd_refused(fd)
     new = _real_dup2(fd, fd2, inheritable)
     _pipe_blocking.pop(fd2, None)
     if fd2 in (1, 2) and fd != fd2:
@@ -296,6 +313,8 @@ def dup2(fd, fd2, inheritable=True):
 
 
 def get_blocking(fd, /):
+    if _is_engine_fd(fd):
+        _engine_fd_refused(fd)
     if fd in _pipe_blocking:
         _real_get_blocking(fd)  # EBADF as CPython's
         return _pipe_blocking[fd]
@@ -303,6 +322,8 @@ def get_blocking(fd, /):
 
 
 def set_blocking(fd, blocking, /):
+    if _is_engine_fd(fd):
+        _engine_fd_refused(fd)
     if fd in _pipe_blocking:
         _real_get_blocking(fd)
         _pipe_blocking[fd] = bool(blocking)
@@ -500,6 +521,65 @@ for _f in (pipe, pipe2, read, write, close, closerange, dup, dup2, get_blocking,
 del _f
 os.fdopen = _gate(fdopen, _real_fdopen, 'fdopen', 'os',
                                                   _real_fdopen.__doc__)
+
+
+# Every other function of os that takes a descriptor: on one of threadsim's
+# (the run's pipes, a runner's own), python3's answer where none is open
+# (EBADF; isatty False, device_encoding None), never the pipe's (a write
+# or a dup2 there ended the run). A gate: the real function serves the
+# rest from C. (name, the descriptor's positions, whether the error names
+# it as CPython's does for a path given as a descriptor)
+_FD_KEYWORDS = ('fd', 'path', 'out_fd', 'in_fd', 'src', 'dst')
+
+
+def _fd_gates():
+    plain = ('fstat fsync fdatasync lseek ftruncate fchmod fchown fchdir fstatvfs fpathconf '
+             'ttyname get_inheritable set_inheritable pread preadv pwrite pwritev readv writev '
+             'lockf posix_fallocate posix_fadvise get_terminal_size tcgetpgrp tcsetpgrp '
+             'login_tty eventfd_read eventfd_write listdir utime truncate scandir')
+    named = 'stat chmod chown chdir statvfs getxattr setxattr listxattr removexattr pathconf'
+    both = 'sendfile copy_file_range splice'
+    quiet = {'isatty': False, 'device_encoding': None}
+    table = ([(n, (0,), False) for n in plain.split()] +
+             [(n, (0,), True) for n in named.split()] +
+             [(n, (0, 1), False) for n in both.split()] +
+             [(n, (0,), False) for n in quiet])
+
+    def gate(name, where, filename):
+        def check(*args, **kwargs):
+            for fd in [args[i] for i in where if i < len(args)] + [
+                    v for k, v in kwargs.items() if k in _FD_KEYWORDS]:
+                if _is_engine_fd(fd):
+                    if name in quiet:
+                        return quiet[name]
+                    _engine_fd_refused(fd, filename)
+            return NotImplemented
+        return check
+
+    real_listdir = os.listdir
+    fd_dirs = ('/proc/self/fd', '/proc/thread-self/fd', '/dev/fd')
+
+    def listdir(*args, **kwargs):
+        # the process's descriptors as python3's has them: none of threadsim's
+        # (a runner has more than a forked run: the outcome would depend on it)
+        path = args[0] if args else kwargs.get('path')
+        if isinstance(path, (str, bytes)) and (
+                os.path.normpath(os.fsdecode(path)).rstrip('/') in fd_dirs):
+            return [n for n in real_listdir(*args, **kwargs)
+                    if not (n.isdigit() and _engine_fd(int(n)))]
+        return gate_listdir(*args, **kwargs)
+
+    for name, where, filename in table:
+        real = getattr(os, name, None)
+        if real is not None:
+            check = gate(name, where, filename)
+            if name == 'listdir':
+                gate_listdir, check = check, listdir
+            setattr(os, name, _gate(check, real, name, 'posix', real.__doc__))
+
+
+_fd_gates()
+del _fd_gates
 
 
 def _fileno(obj):
@@ -1204,6 +1284,8 @@ def _signal_handlers(signal):
         # CPython reads the arguments, then refuses a thread other than main
         # (every green thread is the main OS thread to CPython's own check)
         if get_ident() == 1:
+            if args and _is_engine_fd(args[0]):
+                _engine_fd_refused(args[0])  # (it would write there at every signal)
             return real_wakeup(*args, **kwargs)
         for k in kwargs:
             if k != 'warn_on_full_buffer':
@@ -1526,21 +1608,33 @@ def _file_locks():
     real_flock, real_lockf, real_fcntl = fcntl.flock, fcntl.lockf, fcntl.fcntl
 
     def flock(fd, operation, /):
+        if _is_engine_fd(fd):
+            _engine_fd_refused(fd)
         if not isinstance(operation, int) or operation & (fcntl.LOCK_NB | fcntl.LOCK_UN):
             return NotImplemented
         return retry(real_flock, fd, operation | fcntl.LOCK_NB)
 
     def lockf(fd, cmd, len=0, start=0, whence=0, /):
+        if _is_engine_fd(fd):
+            _engine_fd_refused(fd)
         if not isinstance(cmd, int) or cmd & (fcntl.LOCK_NB | fcntl.LOCK_UN):
             return NotImplemented
         return retry(real_lockf, fd, cmd | fcntl.LOCK_NB, len, start, whence)
 
     def fcntl_(fd, cmd, arg=0, /):
+        if _is_engine_fd(fd):
+            _engine_fd_refused(fd)
         if not isinstance(cmd, int) or cmd not in nb:
             return NotImplemented
         return retry(real_fcntl, fd, nb[cmd], arg)
 
-    for f, real in ((flock, real_flock), (lockf, real_lockf), (fcntl_, real_fcntl)):
+    def ioctl(fd, *args):
+        if _is_engine_fd(fd):
+            _engine_fd_refused(fd)
+        return NotImplemented
+
+    for f, real in ((flock, real_flock), (lockf, real_lockf), (fcntl_, real_fcntl),
+                    (ioctl, fcntl.ioctl)):
         setattr(fcntl, real.__name__, _gate(f, real, real.__name__, 'fcntl', real.__doc__))
 
 

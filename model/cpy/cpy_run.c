@@ -511,6 +511,25 @@ static PyMethodDef child__sqlite_memory_def = {"_sqlite_memory", child__sqlite_m
 
 static PyObject *cpy__init_thread(void) { return cpy_thread_module(); }
 
+/* A file object opened on one of the engine's descriptors (io.FileIO(fd):
+ * the "open" audit event has the number, from C, where bootstrap.py's
+ * gates of open and os.fdopen do not reach): refused as python3 refuses a
+ * descriptor not open there (EBADF). Writes there ended the run. */
+static int child__fd_audit(const char *ev, PyObject *args, void *ud)
+{
+    (void)ud;
+    if (ev[0] != 'o' || strcmp(ev, "open") != 0 || !PyTuple_Check(args) ||
+        PyTuple_GET_SIZE(args) < 1 || !PyLong_CheckExact(PyTuple_GET_ITEM(args, 0)))
+        return 0;
+    int overflow = 0;
+    long fd = PyLong_AsLongAndOverflow(PyTuple_GET_ITEM(args, 0), &overflow);
+    if (overflow || fd < 0 || fd > INT_MAX || !cpy_engine_fd((int)fd))
+        return 0;
+    errno = EBADF;
+    PyErr_SetFromErrno(PyExc_OSError);
+    return -1;
+}
+
 static void child__fail(const char *what)
 {
     fprintf(stderr, "threadsim: cannot start the Python engine: %s\n", what);
@@ -611,6 +630,8 @@ static void child__init(const py_program *p)
     Py_XDECREF(file);
     Py_XDECREF(os);
 
+    if (PySys_AddAuditHook(child__fd_audit, NULL) != 0)
+        child__fail("cannot add the audit hook");
     if (cpy_io_install() != 0)
         child__fail("cannot install the output streams and clocks");
     if (PySys_SetObject("dont_write_bytecode", Py_True) < 0)
