@@ -458,6 +458,46 @@ static void test_program_fault_through_ctypes(void)
     free(tr);
 }
 
+/* faulthandler's crash tests, which python3 dies of: the run ends with
+ * python3's status (128 + the signal) and, with faulthandler enabled, its
+ * report (the thread ids threadsim's), never as an engine failure (127:
+ * they faulted the engine, or raised a signal it did not catch). */
+static void test_faulthandler_crashes(void)
+{
+    static const struct {
+        const char *call;
+        int status;
+    } cases[] = {{"_sigsegv", 139}, {"_read_null", 139}, {"_sigfpe", 136},
+                 {"_sigabrt", 134}, {"_fatal_error_c_thread", 134}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char src[512];
+        snprintf(src, sizeof src, "import faulthandler, threading\nprint('before', flush=True)\n"
+                 "def f():\n    faulthandler.%s()\nt = threading.Thread(target=f)\n"
+                 "t.start()\nt.join()\nprint('after')\n", cases[i].call);
+        write_file("crash.py", src);
+        int pst, tst;
+        char *py = sh(&pst, "(python3.11 %s/crash.py) 2>/dev/null", dir);
+        char *ts = sh(&tst, "%s run %s/crash.py --no-db 2>/dev/null", BIN, dir);
+        CU_ASSERT_EQUAL(pst, cases[i].status);
+        CU_ASSERT_EQUAL(tst, cases[i].status);
+        TS_ASSERT_STR_EQ(py, "before\n");
+        TS_ASSERT_STR_EQ(ts, "before\n");
+        free(py);
+        free(ts);
+    }
+    write_file("crash.py", "import faulthandler, sys\nfaulthandler.enable(all_threads=False)\n"
+                           "def f():\n    faulthandler._sigfpe()\nf()\n");
+    int st;
+    char *ts = sh(&st, "cd %s && %s run crash.py --no-db 2>&1", dir, BIN);
+    CU_ASSERT_EQUAL(st, 136);
+    /* python3.11's report, byte for byte (but its absolute path) */
+    TS_ASSERT_STR_EQ(ts, "Fatal Python error: Floating point exception\n\n"
+                         "Stack (most recent call first):\n"
+                         "  File \"crash.py\", line 4 in f\n"
+                         "  File \"crash.py\", line 5 in <module>\n");
+    free(ts);
+}
+
 static void test_threadsim_statuses(void)
 {
     int st;
@@ -815,7 +855,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

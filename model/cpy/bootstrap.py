@@ -1346,7 +1346,7 @@ _thread._threadsim_faulthandler(faulthandler)
 
 
 def _faulthandler_switches(fh):
-    state = [False]
+    state = [False, None, True]  # enabled, its file, all_threads
     real_enable = fh.enable
 
     def enable(file=None, all_threads=True):
@@ -1359,11 +1359,52 @@ def _faulthandler_switches(fh):
             file.fileno()
         elif file < 0:
             raise ValueError('file is not a valid file descriptor')
-        state[0] = True
+        state[:] = [True, file, bool(all_threads)]
 
     def disable():
         was, state[0] = state[0], False
         return was
+
+    # its crash tests (python3 dies of the signal): the run ends as that
+    # process does, 128 + the signal, after the report an enable()d
+    # faulthandler writes; never as the engine's failure (they faulted
+    # threadsim's process, or raised a signal it does not catch)
+    import signal as sg
+    crash = __import__('_thread')._threadsim_crash
+
+    def crasher(name, sig, words, fatal=None):
+        real = getattr(fh, name, None)
+        if real is None:
+            return
+
+        def check(*args, **kwargs):
+            if args or kwargs:
+                return NotImplemented  # the real one's TypeError
+            if fatal:
+                _fh_report(fatal + '\nPython runtime state: initialized\n\n', None, True)
+            if state[0]:
+                _fh_report('Fatal Python error: %s\n\n' % words, state[1], state[2])
+            crash(sig)
+        setattr(fh, name, _gate(check, real, name, 'faulthandler', real.__doc__))
+
+    def _fh_report(head, file, all_threads):
+        import sys
+        f = sys.stderr if file is None else file
+        if isinstance(f, int):
+            os.write(f, head.encode())
+        else:
+            f.write(head)
+            f.flush()
+        fh.dump_traceback(f, all_threads)
+
+    for name, sig, words, fatal in (
+            ('_sigsegv', sg.SIGSEGV, 'Segmentation fault', None),
+            ('_read_null', sg.SIGSEGV, 'Segmentation fault', None),
+            ('_sigfpe', sg.SIGFPE, 'Floating point exception', None),
+            ('_sigabrt', sg.SIGABRT, 'Aborted', None),
+            ('_fatal_error_c_thread', sg.SIGABRT, 'Aborted',
+             'Fatal Python error: faulthandler_fatal_error_thread: in new thread')):
+        crasher(name, int(sig), words, fatal)
 
     def is_enabled():
         return state[0]

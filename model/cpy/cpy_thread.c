@@ -1112,6 +1112,23 @@ static PyObject *mod_raise_signal(PyObject *mod, PyObject *arg)
     return r;
 }
 
+/* _threadsim_crash(sig): the program's own crash (faulthandler._sigsegv
+ * and the like, which python3 dies of): the run ends as the signal ends
+ * that process, status 128 + sig, never as the engine's failure. */
+static PyObject *mod_crash(PyObject *mod, PyObject *arg)
+{
+    (void)mod;
+    long sig = PyLong_AsLong(arg);
+    if (sig == -1 && PyErr_Occurred())
+        return NULL;
+    if (sig < 1 || sig >= NSIG) {
+        PyErr_SetString(PyExc_ValueError, "signal number out of range");
+        return NULL;
+    }
+    cpy_io_flush();
+    vsig__end((int)sig);
+}
+
 /* _threadsim_kill_self(sig): the program sends itself `sig`, not one of
  * the timers' signals. The host's disposition decides, as the kernel's
  * would: at its default (or the engine's own fault handler, which the
@@ -1738,6 +1755,7 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_kill_rest", mod_kill_rest, METH_VARARGS, NULL},
     {"_threadsim_pause", mod_pause, METH_NOARGS, NULL},
     {"_threadsim_kill_self", mod_kill_self, METH_VARARGS, NULL},
+    {"_threadsim_crash", mod_crash, METH_O, NULL},
     {"_threadsim_faulthandler", mod_faulthandler, METH_O, NULL},
     {"_threadsim_gate", mod_gate, METH_VARARGS, NULL},
     {"_threadsim_at_end", mod_at_end, METH_O, NULL},
