@@ -467,8 +467,8 @@ static void test_faulthandler_crashes(void)
     static const struct {
         const char *call;
         int status;
-    } cases[] = {{"_sigsegv", 139}, {"_read_null", 139}, {"_sigfpe", 136},
-                 {"_sigabrt", 134}, {"_fatal_error_c_thread", 134}};
+    } cases[] = {{"_sigsegv", 139},       {"_read_null", 139}, {"_stack_overflow", 139},
+                 {"_sigfpe", 136},        {"_sigabrt", 134},   {"_fatal_error_c_thread", 134}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char src[512];
         snprintf(src, sizeof src, "import faulthandler, threading\nprint('before', flush=True)\n"

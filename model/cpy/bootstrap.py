@@ -1400,6 +1400,7 @@ def _faulthandler_switches(fh):
     for name, sig, words, fatal in (
             ('_sigsegv', sg.SIGSEGV, 'Segmentation fault', None),
             ('_read_null', sg.SIGSEGV, 'Segmentation fault', None),
+            ('_stack_overflow', sg.SIGSEGV, 'Segmentation fault', None),
             ('_sigfpe', sg.SIGFPE, 'Floating point exception', None),
             ('_sigabrt', sg.SIGABRT, 'Aborted', None),
             ('_fatal_error_c_thread', sg.SIGABRT, 'Aborted',
