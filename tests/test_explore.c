@@ -1311,6 +1311,55 @@ static void test_descriptors_as_python3(void)
     free(x);
 }
 
+/* Distinct outputs are kept in memory and stored: --max-outputs stops the
+ * exploration once they pass SIZE, the same way on every run (random and
+ * dpor), says so in the report and the JSON, and is part of the options
+ * merge compares; the database holds what was kept. Without it the default
+ * (256M) is far off here: 100 schedules, 100 outcomes. */
+static void test_max_outputs(void)
+{
+    char dir[] = "/tmp/ts_xmaxoutXXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char args[512];
+    int st;
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "explore traces/explore/big_outputs.py --schedules 100 "
+                 "--max-outputs 100K --db %s/x%d.db", dir, i);
+        char *out = cli(args, &st);
+        CU_ASSERT_EQUAL(st, 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n3 schedules, 3 distinct outcomes; stopped: the "
+                                           "distinct outcomes' outputs passed 102400 bytes "
+                                           "(--max-outputs)\n"));
+        free(out);
+    }
+    char *json = cli("explore traces/explore/big_outputs.py --schedules 100 --max-outputs 100K "
+                     "--strategy dpor --json --no-db", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(json, "max-outputs=102400\", \"schedules\": 13, \"exhausted\": "
+                                        "false, \"stopped_at_max_outputs\": 102400, \"outcomes\": "
+                                        "[{"));
+    free(json);
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/x0.db", dir);
+    store *db = store_open(path, NULL, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    store_exploration x;
+    CU_ASSERT_EQUAL_FATAL(store_x_get(db, 1, &x), 0);
+    size_t kept = 0;
+    for (size_t i = 0; i < x.nout; i++)
+        kept += x.out[i].len;
+    CU_ASSERT_EQUAL(x.nout, 3);
+    CU_ASSERT_EQUAL(kept, 3 * 400 * 101);
+    store_x_free(&x);
+    store_close(db);
+    char cmd[1024];
+    char *all = cli("explore traces/explore/big_outputs.py --schedules 100 --no-db", &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(all, "\n100 schedules, 100 distinct outcomes\n"));
+    free(all);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 /* Every call given one of threadsim's own descriptors answers as python3's
  * does where none is open, and none reaches the pipe
  * (traces/determinism/engine_fds.py: its .out is python3.11's but for the
@@ -1423,5 +1472,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

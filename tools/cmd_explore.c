@@ -68,6 +68,8 @@ const char ts_help_explore[] =
     "  --invariant EXPR      a Python expression evaluated in the program's namespace\n"
     "                        at its end; false (or raising) fails the outcome\n"
     "  --junit FILE          a JUnit XML report: one test case per outcome\n"
+    "  --max-outputs SIZE    stop once the distinct outcomes' outputs (kept in memory\n"
+    "                        and stored) pass SIZE (default 256M; 0: no limit)\n"
     "  --shard K/N           run only this shard's part (K from 1 to N); 'auto' takes\n"
     "                        it from a Slurm array (SLURM_ARRAY_TASK_ID, _COUNT) or a\n"
     "                        Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with\n"
@@ -428,6 +430,7 @@ typedef struct x_report {
     uint64_t show;            /* outcomes shown in full */
     char *const *why;         /* per outcome: its preemptions explained, or NULL */
     const char *step_choices; /* the stepper's --choices for the tokens */
+    uint64_t outputs_hit;     /* stopped by --max-outputs: its value; 0 if not */
 } x_report;
 
 static void x__report(sim_buf *rep, const x_report *rp)
@@ -438,7 +441,13 @@ static void x__report(sim_buf *rep, const x_report *rp)
         sim_buf_printf(rep, "shard %s\n", x->shard);
     sim_buf_printf(rep, "%" PRIu64 " schedule%s, %zu distinct outcome%s", x->schedules,
                    x->schedules == 1 ? "" : "s", x->nout, x->nout == 1 ? "" : "s");
-    if (x->exhausted && rp->dpor)
+    if (rp->outputs_hit && rp->outputs_hit % (1u << 20) == 0)
+        sim_buf_printf(rep, "; stopped: the distinct outcomes' outputs passed %" PRIu64
+                            " MiB (--max-outputs)\n", rp->outputs_hit >> 20);
+    else if (rp->outputs_hit)
+        sim_buf_printf(rep, "; stopped: the distinct outcomes' outputs passed %" PRIu64
+                            " bytes (--max-outputs)\n", rp->outputs_hit);
+    else if (x->exhausted && rp->dpor)
         sim_buf_adds(rep, "; exhausted: every order of the steps that touch something in "
                           "common ran (dpor)\n");
     else if (x->exhausted && rp->dfs)
@@ -505,8 +514,11 @@ static void x__report_json(sim_buf *rep, const x_report *rp)
         sim_buf_adds(rep, ", \"shard\": ");
         x__json_str(rep, x->shard, strlen(x->shard));
     }
-    sim_buf_printf(rep, ", \"schedules\": %" PRIu64 ", \"exhausted\": %s, \"outcomes\": [",
-                   x->schedules, x->exhausted ? "true" : "false");
+    sim_buf_printf(rep, ", \"schedules\": %" PRIu64 ", \"exhausted\": %s, ", x->schedules,
+                   x->exhausted ? "true" : "false");
+    if (rp->outputs_hit)
+        sim_buf_printf(rep, "\"stopped_at_max_outputs\": %" PRIu64 ", ", rp->outputs_hit);
+    sim_buf_adds(rep, "\"outcomes\": [");
     for (size_t i = 0; i < x->nout; i++) {
         const store_x_outcome *o = &x->out[i];
         sim_buf_printf(rep, "%s{\"count\": %" PRIu64 ", \"first\": %" PRIu64
@@ -721,7 +733,8 @@ int ts_cmd_explore(int argc, char **argv)
             strcmp(a, "--goal") == 0 || strcmp(a, "--fail-on") == 0 ||
             strcmp(a, "--junit") == 0 || strcmp(a, "--shard") == 0 || strcmp(a, "--show") == 0 ||
             strcmp(a, "--invariant") == 0 || strcmp(a, "--html") == 0 ||
-            strcmp(a, "--max-decisions") == 0 || strcmp(a, "--shrink") == 0) {
+            strcmp(a, "--max-decisions") == 0 || strcmp(a, "--shrink") == 0 ||
+            strcmp(a, "--max-outputs") == 0) {
             if (!v)
                 return ts_usage_error("explore: %s needs a value", a);
             i++;
@@ -768,6 +781,11 @@ int ts_cmd_explore(int argc, char **argv)
             } else if (strcmp(a, "--shrink") == 0) {
                 if (!ts_parse_u64(a, v, &shrink))
                     return TS_EXIT_USAGE;
+            } else if (strcmp(a, "--max-outputs") == 0) {
+                if (!ts_parse_size(a, v, &xo.max_outputs))
+                    return TS_EXIT_USAGE;
+                if (xo.max_outputs == 0)
+                    xo.max_outputs = UINT64_MAX; /* 0: no limit, as --max-db-size's */
             } else if (strcmp(a, "--goal") == 0) {
                 goal = v;
             } else if (strcmp(a, "--fail-on") == 0) {
@@ -949,9 +967,12 @@ int ts_cmd_explore(int argc, char **argv)
     /* the report, and the stored exploration, from one record */
     char sname[96], opts[4608];
     x__strategy_name(&xo, sname, sizeof sname);
-    char maxdec[96] = ""; /* named only when not the default (older records match) */
+    char maxdec[160] = ""; /* named only when not the default (older records match) */
     if (max_decisions != TS_X_MAX_DECISIONS)
         snprintf(maxdec, sizeof maxdec, " max_decisions=%" PRIu64, max_decisions);
+    if (xo.max_outputs) /* (a stop changes what is found: merge compares it) */
+        snprintf(maxdec + strlen(maxdec), sizeof maxdec - strlen(maxdec),
+                 " max-outputs=%" PRIu64, xo.max_outputs);
     if (shrink != TS_X_SHRINK && !json) /* --json does not shrink */
         snprintf(maxdec + strlen(maxdec), sizeof maxdec - strlen(maxdec), " shrink=%" PRIu64,
                  shrink);
@@ -1085,6 +1106,9 @@ int ts_cmd_explore(int argc, char **argv)
     x_report rp = {.x = &sx, .strategy = sname, .bound = xo.bound, .dfs = xo.strategy == TS_X_DFS,
                    .dpor = xo.strategy == TS_X_DPOR,
                    .goal_idx = r.goal, .show = show, .why = why,
+                   .outputs_hit = r.outputs_hit ? (xo.max_outputs ? xo.max_outputs
+                                                                   : TS_X_MAX_OUTPUTS)
+                                                : 0,
                    .step_choices = prog ? x__choices(all_lines, cpython) : "line"};
     if (json)
         x__report_json(&rep, &rp);

@@ -491,6 +491,7 @@ static long x__record(ts_x_result *res, x_run *r, int status, uint64_t index)
     o->count = 1;
     o->first = index;
     o->hash = h;
+    res->kept += o->len;
     return (long)res->nout++;
 }
 
@@ -590,6 +591,10 @@ static int x__take(const ts_x_opts *o, ts_x_result *res, x_run *r, int status, u
     res->schedules++;
     if (x__goal(o, r)) {
         res->goal = k;
+        return 1;
+    }
+    if (res->kept > (o->max_outputs ? o->max_outputs : TS_X_MAX_OUTPUTS)) {
+        res->outputs_hit = true; /* the exploration stops here, as at its budget */
         return 1;
     }
     return 0;
@@ -1207,7 +1212,7 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
             prefix[d] = P.nodes[d].chosen;
         nprefix = P.n;
     }
-    res->exhausted = rc == 0 && res->goal < 0 && !res->budget_hit && !wide;
+    res->exhausted = rc == 0 && res->goal < 0 && !res->budget_hit && !res->outputs_hit && !wide;
     free(P.nodes);
     free(P.sl);
     free(P.pa);
@@ -1276,14 +1281,16 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
             if (t != 0 || only)
                 break;
         }
-        res->budget_hit = res->goal < 0 && rc == 0 && !res->exhausted;
+        res->budget_hit = res->goal < 0 && rc == 0 && !res->exhausted && !res->outputs_hit;
     } else {
         /* iterative context bounding: every schedule with no preemption,
          * then those with exactly one, ... up to the bound; a pass re-runs
          * the schedules of fewer preemptions only to walk through them */
-        for (uint32_t b = 0; b <= o->bound && rc == 0 && res->goal < 0 && !res->budget_hit; b++)
+        for (uint32_t b = 0; b <= o->bound && rc == 0 && res->goal < 0 && !res->budget_hit &&
+                             !res->outputs_hit;
+             b++)
             rc = x__dfs(o, b, run, arg, &r, res, budget);
-        res->exhausted = rc == 0 && res->goal < 0 && !res->budget_hit;
+        res->exhausted = rc == 0 && res->goal < 0 && !res->budget_hit && !res->outputs_hit;
     }
     sim_buf_free(&r.out);
     free(r.dec);

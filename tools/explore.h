@@ -97,7 +97,14 @@ typedef struct ts_x_opts {
     void *on_run_ud;
     int64_t jitter;           /* ... and those due within this many ns of each other */
     bool accesses;            /* dpor: the runs note what each step touches */
+    uint64_t max_outputs;     /* stop once the distinct outcomes' outputs, kept in memory
+                               * and stored, pass this many bytes; 0 = TS_X_MAX_OUTPUTS */
 } ts_x_opts;
+
+/* --max-outputs by default: 256 MiB of distinct outputs (a program
+ * printing 4 MB differently on every schedule kept 1.2 GB at 300
+ * schedules, in memory and in the database, past its --max-db-size). */
+#define TS_X_MAX_OUTPUTS (UINT64_C(256) << 20)
 
 typedef struct ts_x_outcome {
     char *output;             /* the output view (stdout and stderr in order) */
@@ -121,6 +128,8 @@ typedef struct ts_x_result {
     uint64_t runs;            /* runs, with dfs's walks through earlier passes */
     bool exhausted;           /* the space (dfs: within the bound) was covered */
     bool budget_hit;          /* stopped by max_schedules */
+    uint64_t kept;            /* bytes of the outcomes' outputs */
+    bool outputs_hit;         /* stopped by max_outputs */
     long goal;                /* the goal's outcome index, or -1 */
     /* every recorded schedule, in order: its choices as ranks, coded as a
      * replay token's bytes (varint pairs: FIFO choices before, rank - 1;
