@@ -108,6 +108,9 @@ typedef struct model_result {
     uint64_t events;           /* events emitted */
     uint64_t decisions;        /* scheduling decisions */
     uint32_t threads;          /* threads created, main included */
+    bool wrote_files;          /* the program changed the file system (wrote, created,
+                                * removed or renamed a file or folder): what no reset
+                                * undoes, so a next run of the same process can see it */
 } model_result;
 
 /* Run main(arg) as the program's main thread. Returns the exit status and

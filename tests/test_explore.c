@@ -1360,6 +1360,43 @@ static void test_max_outputs(void)
     CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* A file the program writes outlives the run (no reset undoes it): each
+ * schedule of an exploration finds what the ones before it left, and
+ * explore says so on stderr; under --sandbox every schedule starts in an
+ * empty scratch folder, so its outcome is its own again (the same token,
+ * the same output, whatever ran before). */
+static void test_files_between_schedules(void)
+{
+    char dir[] = "/tmp/ts_xfilesXXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char cmd[1024];
+    int st;
+    snprintf(cmd, sizeof cmd, "cp " SRC "/traces/explore/writes_file.py %s/ && cd %s && "
+             "env -u PYTHONUNBUFFERED " THREADSIM_BINARY " explore writes_file.py --no-db "
+             "--schedules 4 2>&1", dir, dir);
+    char *out = ts_capture(cmd, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: explore: note: 4 runs changed files"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "4 schedules, 4 distinct outcomes"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     | abababab\n"));
+    free(out);
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof cmd, "cd %s && rm -f log.txt && env -u PYTHONUNBUFFERED "
+                 THREADSIM_BINARY " explore writes_file.py --no-db --sandbox --schedules 30 "
+                 "--strategy dfs --preemptions 1 %s2>&1; ls", dir, i ? "--json " : "");
+        out = ts_capture(cmd, &st);
+        CU_ASSERT_EQUAL(st, 0);
+        CU_ASSERT_PTR_NULL(strstr(out, "changed files"));
+        CU_ASSERT_PTR_NULL(strstr(out, "abab"));
+        CU_ASSERT_PTR_NULL(strstr(out, "log.txt")); /* (nothing left in the program's folder) */
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, i ? "\"output\": \"ab\\n\"" : "     | ab\n"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, i ? "\"output\": \"ba\\n\"" : "     | ba\n"));
+        free(out);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
 /* Every call given one of threadsim's own descriptors answers as python3's
  * does where none is open, and none reaches the pipe
  * (traces/determinism/engine_fds.py: its .out is python3.11's but for the
@@ -1472,5 +1509,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

@@ -104,6 +104,7 @@ typedef struct x_cli {
     sim_sink_fn sink; /* explore's, which x__see_event passes every event on to */
     void *sink_ud;
     char *bad_invariant; /* --invariant does not compile: what CPython said */
+    uint64_t wrote;      /* runs that changed the file system (model_result.wrote_files) */
 } x_cli;
 
 /* Replay tokens up to this long are shown in the text report; longer ones
@@ -145,6 +146,7 @@ static int x__run_py(void *arg, const void *spec, size_t len, model_opts *cb, mo
     o.decision_ud = cb->decision_ud;
     py_policy_req pol = {.blob = spec, .len = len};
     int st = ts_py_runner_run(&c->py, &o, &pol, res);
+    c->wrote += res && res->wrote_files;
     return c->bad_invariant ? -1 : st;
 }
 
@@ -932,6 +934,15 @@ int ts_cmd_explore(int argc, char **argv)
     fprintf(stderr, "threadsim: explore: %" PRIu64 " schedule%s in %.2f s (%.0f schedules/s)\n",
             r.schedules, r.schedules == 1 ? "" : "s", secs,
             secs > 0 ? (double)r.schedules / secs : 0.0);
+    /* a file the program wrote is there for the next schedule: no reset
+     * undoes it (under --sandbox each run starts with an empty scratch
+     * folder) */
+    if (c.wrote && !ts_py.sandbox)
+        fprintf(stderr, "threadsim: explore: note: %" PRIu64 " run%s changed files (the program "
+                        "writes, creates or removes them): each schedule saw what the ones before "
+                        "it left, so its outcome may depend on them; with --sandbox every "
+                        "schedule starts in an empty scratch folder\n",
+                c.wrote, c.wrote == 1 ? "" : "s");
     /* failing and goal outcomes: the schedule with the fewest preemptions */
     for (size_t i = 0; i < r.nout && i < show && !json && shrink; i++) {
         ts_x_outcome *o = &r.out[i];

@@ -137,6 +137,12 @@ static int py__rm(const char *path, const struct stat *sb, int flag, struct FTW 
     return remove(path);
 }
 
+/* What a run left in the scratch folder, but the folder itself. */
+static int py__rm_inside(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    return ftw->level > 0 ? py__rm(path, sb, flag, ftw) : 0;
+}
+
 py_run_opts ts_py_run_opts(const char *path)
 {
     /* valid until the next call: a runner keeps its own copy */
@@ -255,6 +261,19 @@ int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *
         if (res)
             memset(res, 0, sizeof *res); /* outcome MODEL_OUT_NONE */
         return MODEL_EXIT_INTERNAL;
+    }
+    if (r->scratch[0] && r->runs++ > 0) {
+        /* each run of the session starts with the scratch folder empty, as
+         * the first did: what an earlier one wrote there (the only place
+         * it may write) is no later schedule's */
+        nftw(r->scratch, py__rm_inside, 16, FTW_DEPTH | FTW_PHYS);
+        if (mkdir(r->scratch, 0700) != 0 && errno != EEXIST) {
+            if (res)
+                memset(res, 0, sizeof *res);
+            fprintf(stderr, "threadsim: --sandbox: cannot make the scratch folder again: %s\n",
+                    strerror(errno));
+            return MODEL_EXIT_INTERNAL;
+        }
     }
     return py_session_run(r->ss, pol, o, res);
 }

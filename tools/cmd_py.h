@@ -83,7 +83,8 @@ typedef struct ts_py_runner {
     struct py_run_opts ro;
     char **argv;              /* ro.argv, owned */
     struct py_session *ss;
-    char scratch[64];
+    char scratch[64];         /* --sandbox: the runs' working folder, emptied before each */
+    uint64_t runs;            /* runs of the session so far */
     bool failed;              /* the session could not open: every run fails */
 } ts_py_runner;
 void ts_py_runner_init(ts_py_runner *r, const struct py_program *prog,

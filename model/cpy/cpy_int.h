@@ -54,6 +54,7 @@ typedef struct cpy_state {
     double wall_deadline;     /* CLOCK_MONOTONIC seconds, or 0 */
     bool interrupt_main;      /* _thread.interrupt_main() pending */
     bool clock_read;          /* the program has read a clock: CPU time is observable */
+    bool wrote_files;         /* the run changed the file system (model_result's) */
     bool setup;               /* threadsim's own Python runs (the Python 2 translation):
                                * nothing is counted, no clock read is the program's */
     long alive;               /* Python threads started and not finished (main excluded) */

@@ -511,6 +511,54 @@ static PyMethodDef child__sqlite_memory_def = {"_sqlite_memory", child__sqlite_m
 
 static PyObject *cpy__init_thread(void) { return cpy_thread_module(); }
 
+/* Whether an audit event is the program changing the file system (a file
+ * opened to write or create, not a device's or /proc's; a file or folder
+ * removed, renamed, linked, made; an SQLite database opened): the run's
+ * result says so (model_result.wrote_files), and an explorer tells its
+ * user that later schedules saw it. */
+static void child__note_write(const char *ev, PyObject *args)
+{
+    static const char *const changes[] = {
+        "os.remove", "os.rename", "os.mkdir", "os.rmdir", "os.link", "os.symlink",
+        "os.truncate", "os.chmod", "os.chown", "os.utime", "os.mkfifo", "os.mknod",
+        "os.setxattr", "os.removexattr", "shutil.copyfile", "shutil.move",
+        "shutil.rmtree", "sqlite3.connect"};
+    if (strcmp(ev, "open") == 0) {
+        if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 3)
+            return;
+        PyObject *path = PyTuple_GET_ITEM(args, 0), *flags = PyTuple_GET_ITEM(args, 2);
+        long f = PyLong_Check(flags) ? PyLong_AsLong(flags) : 0;
+        if (f == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return;
+        }
+        if (!(f & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)) || PyLong_Check(path))
+            return;
+        const char *p = PyUnicode_Check(path) ? PyUnicode_AsUTF8(path)
+                        : PyBytes_Check(path) ? PyBytes_AS_STRING(path)
+                                              : NULL;
+        if (!p) {
+            PyErr_Clear();
+            cpy.wrote_files = true;
+            return;
+        }
+        if (strncmp(p, "/dev/", 5) != 0 && strncmp(p, "/proc/", 6) != 0)
+            cpy.wrote_files = true;
+        return;
+    }
+    if (ev[0] != 'o' && ev[0] != 's')
+        return;
+    for (size_t i = 0; i < sizeof changes / sizeof *changes; i++)
+        if (strcmp(ev, changes[i]) == 0) {
+            if (strcmp(ev, "sqlite3.connect") == 0 && PyTuple_Check(args) &&
+                PyTuple_GET_SIZE(args) > 0 && PyUnicode_Check(PyTuple_GET_ITEM(args, 0)) &&
+                PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(args, 0), ":memory:") == 0)
+                return;
+            cpy.wrote_files = true;
+            return;
+        }
+}
+
 /* A file object opened on one of the engine's descriptors (io.FileIO(fd):
  * the "open" audit event has the number, from C, where bootstrap.py's
  * gates of open and os.fdopen do not reach): refused as python3 refuses a
@@ -518,6 +566,8 @@ static PyObject *cpy__init_thread(void) { return cpy_thread_module(); }
 static int child__fd_audit(const char *ev, PyObject *args, void *ud)
 {
     (void)ud;
+    if (cpy.in_run && !cpy.wrote_files)
+        child__note_write(ev, args);
     if (ev[0] != 'o' || strcmp(ev, "open") != 0 || !PyTuple_Check(args) ||
         PyTuple_GET_SIZE(args) < 1 || !PyLong_CheckExact(PyTuple_GET_ITEM(args, 0)))
         return 0;
@@ -2292,6 +2342,7 @@ py_session *py_session_open(const py_program *p, const model_opts *mo, const py_
         model_result cres;
         memset(&cres, 0, sizeof cres);
         int status = child__run(p, &cres); /* returns in a run's process */
+        cres.wrote_files = cpy.wrote_files;
         rec_result rr = {status, cres};
         runner__disarm(); /* a run that came to no choice: no snapshot */
         pipe_put(REC_RESULT, &rr, sizeof rr);
