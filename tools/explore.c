@@ -495,6 +495,12 @@ static long x__record(ts_x_result *res, x_run *r, int status, uint64_t index)
     return (long)res->nout++;
 }
 
+/* The schedule being run, held in a global while it runs: a Python run's
+ * process forked from this one (--sandbox) checks for leaks at its
+ * confinement (LeakSanitizer builds), and there the caller's copy of the
+ * pointer may be in no register or stack slot it scans. */
+static const void *volatile x_running_spec;
+
 static int x__run(ts_x_runner run, void *arg, const void *spec, size_t len, x_run *r, int *status)
 {
     r->out.len = 0;
@@ -516,7 +522,9 @@ static int x__run(ts_x_runner run, void *arg, const void *spec, size_t len, x_ru
     cb.on_decision = x__decided;
     cb.decision_ud = r;
     model_result mr;
+    x_running_spec = spec;
     *status = run(arg, spec, len, &cb, &mr);
+    x_running_spec = NULL;
     if (*status < 0)
         return -1; /* the runner stops the search (a bad --invariant) */
     r->status = *status;
