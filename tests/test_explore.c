@@ -881,8 +881,7 @@ static void test_shards_under_parallel_and_merge(void)
     CU_ASSERT_EQUAL(st, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "traces/explore/lost_update_assert.py"));
     free(out);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(cmd), 0);
+    CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
 }
 
 /* --invariant: checked at the end of every schedule; the output is the
@@ -936,8 +935,7 @@ static void test_representatives_replay(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(rep, "alive after join(3.0): True\nworker finished\n"));
     free(rep);
     free(out);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(cmd), 0);
+    CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
 }
 
 /* the teaching page (export --explore): self-contained, every outcome on
@@ -979,8 +977,7 @@ static void test_teaching_page_clicks(void)
             fprintf(stderr, "\n%s\n", out);
         free(out);
     }
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(cmd), 0);
+    CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
 }
 
 /* the schedules, and whether each "output" of `sub` is one of `all`'s */
@@ -1171,8 +1168,7 @@ static void test_cpython_points(void)
     free(rep);
     free(prog);
     free(cp);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(cmd), 0);
+    CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
 }
 
 /* Under --choices cpython every call of the program's goes through the
@@ -1352,12 +1348,10 @@ static void test_max_outputs(void)
     CU_ASSERT_EQUAL(kept, 3 * 400 * 101);
     store_x_free(&x);
     store_close(db);
-    char cmd[1024];
     char *all = cli("explore traces/explore/big_outputs.py --schedules 100 --no-db", &st);
     CU_ASSERT_PTR_NOT_NULL(strstr(all, "\n100 schedules, 100 distinct outcomes\n"));
     free(all);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(cmd), 0);
+    CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
 }
 
 /* A file the program writes outlives the run (no reset undoes it): each
@@ -1393,8 +1387,7 @@ static void test_files_between_schedules(void)
         CU_ASSERT_PTR_NOT_NULL(strstr(out, i ? "\"output\": \"ba\\n\"" : "     | ba\n"));
         free(out);
     }
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    CU_ASSERT_EQUAL(system(cmd), 0);
+    CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
 }
 
 /* Every call given one of threadsim's own descriptors answers as python3's
