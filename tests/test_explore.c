@@ -1316,7 +1316,7 @@ static void test_max_outputs(void)
 {
     char dir[] = "/tmp/ts_xmaxoutXXXXXX";
     CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-    char args[512];
+    char args[1100];
     int st;
     for (int i = 0; i < 2; i++) {
         snprintf(args, sizeof args, "explore traces/explore/big_outputs.py --schedules 100 "
@@ -1346,8 +1346,27 @@ static void test_max_outputs(void)
         kept += x.out[i].len;
     CU_ASSERT_EQUAL(x.nout, 3);
     CU_ASSERT_EQUAL(kept, 3 * 400 * 101);
+    CU_ASSERT_EQUAL(x.max_outputs, 102400); /* why it stopped is kept (schema 6) */
+    CU_ASSERT_FALSE(x.exhausted);
     store_x_free(&x);
     store_close(db);
+    /* and said again by show and the list */
+    snprintf(args, sizeof args, "show exploration 1 --db %s", path);
+    char *again = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(again, "\n3 schedules, 3 distinct outcomes; stopped: the "
+                                         "distinct outcomes' outputs passed 102400 bytes "
+                                         "(--max-outputs)\n"));
+    free(again);
+    snprintf(args, sizeof args, "show exploration 1 --json --db %s", path);
+    again = cli(args, &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(again, "\"stopped_at_max_outputs\": 102400, "));
+    free(again);
+    snprintf(args, sizeof args, "explorations --db %s", path);
+    again = cli(args, &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(again, " 3  stopped   -  "));
+    free(again);
     char *all = cli("explore traces/explore/big_outputs.py --schedules 100 --no-db", &st);
     CU_ASSERT_PTR_NOT_NULL(strstr(all, "\n100 schedules, 100 distinct outcomes\n"));
     free(all);

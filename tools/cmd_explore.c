@@ -1006,7 +1006,10 @@ int ts_cmd_explore(int argc, char **argv)
     store_exploration sx = {.program = pname, .options = opts,
                             .shard = xo.shard_n ? shard : NULL, .schedules = r.schedules,
                             .exhausted = r.exhausted, .version = (char *)TS_VERSION,
-                            .nout = r.nout};
+                            .nout = r.nout,
+                            .max_outputs = r.outputs_hit ? (xo.max_outputs ? xo.max_outputs
+                                                                           : TS_X_MAX_OUTPUTS)
+                                                         : 0};
     sx.out = calloc(r.nout ? r.nout : 1, sizeof *sx.out);
     for (size_t i = 0; sx.out && i < r.nout; i++) {
         const ts_x_outcome *o = &r.out[i];
@@ -1117,9 +1120,7 @@ int ts_cmd_explore(int argc, char **argv)
     x_report rp = {.x = &sx, .strategy = sname, .bound = xo.bound, .dfs = xo.strategy == TS_X_DFS,
                    .dpor = xo.strategy == TS_X_DPOR,
                    .goal_idx = r.goal, .show = show, .why = why,
-                   .outputs_hit = r.outputs_hit ? (xo.max_outputs ? xo.max_outputs
-                                                                   : TS_X_MAX_OUTPUTS)
-                                                : 0,
+                   .outputs_hit = sx.max_outputs,
                    .step_choices = prog ? x__choices(all_lines, cpython) : "line"};
     if (json)
         x__report_json(&rep, &rp);
@@ -1305,7 +1306,7 @@ int ts_cmd_show_exploration(int argc, char **argv)
         store_close(st);
         return TS_EXIT_USAGE;
     }
-    x_report rp = {.x = &x, .goal_idx = -1, .show = UINT64_MAX};
+    x_report rp = {.x = &x, .goal_idx = -1, .show = UINT64_MAX, .outputs_hit = x.max_outputs};
     x__opts_bound(x.options, &rp.dfs, &rp.dpor, &rp.bound, &rp.step_choices);
     sim_buf rep = {0};
     if (json)
@@ -1323,7 +1324,11 @@ static int x__list_one(void *ud, const store_exploration *x)
 {
     (void)ud;
     printf("%5" PRId64 "  %-36s %9" PRIu64 " %8zu  %-9s %-7s %s  %s\n", x->id, x->program,
-           x->schedules, x->nout, x->exhausted ? "yes" : "no", x->shard ? x->shard : "-",
+           x->schedules, x->nout,
+           x->exhausted     ? "yes"
+           : x->max_outputs ? "stopped"
+                            : "no",
+           x->shard ? x->shard : "-",
            x->recorded_at ? x->recorded_at : "?", x->options);
     return 0;
 }
@@ -1331,8 +1336,9 @@ static int x__list_one(void *ud, const store_exploration *x)
 const char ts_help_explorations[] =
     "usage: threadsim explorations [options]\n\n"
     "The recorded explorations, newest first (20 unless --limit or --all): id,\n"
-    "program, schedules, outcomes, exhausted, shard, when, options. 'threadsim show\n"
-    "exploration N' prints one's report again.\n\n"
+    "program, schedules, outcomes, exhausted (yes; no: the budget ran out first;\n"
+    "stopped: the outcomes' outputs passed --max-outputs), shard, when, options.\n"
+    "'threadsim show exploration N' prints one's report again.\n\n"
     "options:\n"
     "  --limit N             the newest N (default 20)\n"
     "  --all                 all of them\n"
@@ -1514,6 +1520,8 @@ int ts_cmd_merge(int argc, char **argv)
         nseen++;
         shard_n = (uint32_t)n;
         all_exhausted &= x.exhausted;
+        if (x.max_outputs && !m.out.max_outputs)
+            m.out.max_outputs = x.max_outputs; /* a shard stopped there: so did the whole */
         if (f == 0) {
             m.out.program = strdup(x.program);
             m.out.options = strdup(x.options);

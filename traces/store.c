@@ -156,12 +156,18 @@ static const char store__v5[] =
     "ALTER TABLE runs ADD COLUMN trace_hash_kind INTEGER NOT NULL DEFAULT 1;\n"
     "ALTER TABLE event_batches ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;\n";
 
+/* Version 6: why an exploration stopped, when not at its budget or
+ * exhausted: the --max-outputs limit its distinct outputs passed (NULL:
+ * not so, or recorded before). */
+static const char store__v6[] = "ALTER TABLE explorations ADD COLUMN max_outputs INTEGER;\n";
+
 static const store_migration store__migrations[] = {
     {1, store__v1},
     {2, store__v2},
     {3, store__v3},
     {4, store__v4},
     {5, store__v5},
+    {6, store__v6},
 };
 
 const store_migration *store_builtin_migrations(size_t *n)

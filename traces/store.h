@@ -28,6 +28,9 @@
  *   runs.trace_hash_kind (schema 5) says which trace hash a run carries
  *              (hash.h): 2, XXH64 of its packed stream, for runs recorded
  *              since; 1, FNV-1a of its full view, for runs recorded before.
+ *   explorations.max_outputs (schema 6): the --max-outputs limit an
+ *              exploration stopped at, in bytes; NULL when it stopped
+ *              otherwise (budget, exhausted, goal) or was recorded before.
  *
  * The file is marked PRAGMA application_id = STORE_APPLICATION_ID ("TSIM")
  * and PRAGMA user_version = the schema version. Opening applies the numbered
@@ -64,7 +67,7 @@
 #include "trace.h"
 
 #define STORE_APPLICATION_ID 0x5453494D   /* "TSIM" */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_DEFAULT_PATH "threadsim.db"
 
 typedef struct store store;

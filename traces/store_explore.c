@@ -13,7 +13,7 @@ int store_x_save(store *st, store_exploration *x, const store_x_sched *sched, si
         return -1;
     sqlite3_stmt *ins = store__prepare(
         st, "INSERT INTO explorations (program, options, shard, schedules, outcomes, exhausted, "
-            "recorded_at, host, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "recorded_at, host, version, max_outputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     sqlite3_stmt *out = store__prepare(
         st, "INSERT INTO outcomes (exploration_id, idx, exit_status, failure, detail, output, "
             "count, first, preemptions, token, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -37,6 +37,10 @@ int store_x_save(store *st, store_exploration *x, const store_x_sched *sched, si
     sqlite3_bind_text(ins, 7, when, -1, SQLITE_STATIC);
     sqlite3_bind_text(ins, 8, host, -1, SQLITE_STATIC);
     sqlite3_bind_text(ins, 9, x->version ? x->version : "unknown", -1, SQLITE_STATIC);
+    if (x->max_outputs)
+        sqlite3_bind_int64(ins, 10, (sqlite3_int64)x->max_outputs);
+    else
+        sqlite3_bind_null(ins, 10);
     if ((rc = sqlite3_step(ins)) != SQLITE_DONE)
         goto fail;
     x->id = sqlite3_last_insert_rowid(st->db);
@@ -96,7 +100,7 @@ static char *x__col(sqlite3_stmt *s, int i)
     return t ? store__strdup((const char *)t) : NULL;
 }
 
-#define X__COLS "id, program, options, shard, schedules, exhausted, recorded_at"
+#define X__COLS "id, program, options, shard, schedules, exhausted, recorded_at, max_outputs"
 
 static void x__row(sqlite3_stmt *s, store_exploration *x)
 {
@@ -108,6 +112,7 @@ static void x__row(sqlite3_stmt *s, store_exploration *x)
     x->schedules = (uint64_t)sqlite3_column_int64(s, 4);
     x->exhausted = sqlite3_column_int(s, 5) != 0;
     x->recorded_at = x__col(s, 6);
+    x->max_outputs = (uint64_t)sqlite3_column_int64(s, 7); /* NULL reads 0 */
 }
 
 int store_x_list(store *st, size_t limit, int (*fn)(void *ud, const store_exploration *x),
@@ -122,7 +127,7 @@ int store_x_list(store *st, size_t limit, int (*fn)(void *ud, const store_explor
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         store_exploration x;
         x__row(s, &x);
-        x.nout = (size_t)sqlite3_column_int64(s, 7);
+        x.nout = (size_t)sqlite3_column_int64(s, 8);
         r = fn(ud, &x);
         store_x_free(&x);
         if (r != 0)

@@ -51,6 +51,7 @@ typedef struct store_exploration {
     char *program, *options, *shard; /* shard NULL when unsharded */
     uint64_t schedules;
     bool exhausted;
+    uint64_t max_outputs;     /* stopped by --max-outputs at this many bytes; 0 if not */
     char *recorded_at;        /* read back; set by store_x_save */
     char *version;            /* threadsim's, for store_x_save */
     store_x_outcome *out;     /* store_x_get fills these */
