@@ -1436,7 +1436,8 @@ static void test_engine_descriptors_refused(void)
         CU_ASSERT_EQUAL(st, 0);
         CU_ASSERT_PTR_NOT_NULL(strstr(x, "\"schedules\": 30, \"exhausted\": false, "
                                          "\"outcomes\": [{\"count\": 30, "));
-        CU_ASSERT_PTR_NOT_NULL(strstr(x, "\\nlisted above 899: []\\nset_wakeup_fd ! [Errno 9] "
+        CU_ASSERT_PTR_NOT_NULL(strstr(x, "\\nlisted above 899: []\\nscanned above 899: []\\n"
+                                         "scanned /dev/fd above 899: []\\nset_wakeup_fd ! [Errno 9] "
                                          "Bad file descriptor\\ndup2 onto 1022 ! [Errno 9] Bad "
                                          "file descriptor\\n\""));
         CU_ASSERT_PTR_NOT_NULL(strstr(x, "\\nio.FileIO(1022, 'w', closefd=False) ! OSError "

@@ -559,15 +559,53 @@ def _fd_gates():
     real_listdir = os.listdir
     fd_dirs = ('/proc/self/fd', '/proc/thread-self/fd', '/dev/fd')
 
+    real_scandir = os.scandir
+
+    def is_fd_dir(args, kwargs):
+        path = args[0] if args else kwargs.get('path')
+        return isinstance(path, (str, bytes)) and (
+            os.path.normpath(os.fsdecode(path)).rstrip('/') in fd_dirs)
+
     def listdir(*args, **kwargs):
         # the process's descriptors as python3's has them: none of threadsim's
         # (a runner has more than a forked run: the outcome would depend on it)
-        path = args[0] if args else kwargs.get('path')
-        if isinstance(path, (str, bytes)) and (
-                os.path.normpath(os.fsdecode(path)).rstrip('/') in fd_dirs):
+        if is_fd_dir(args, kwargs):
             return [n for n in real_listdir(*args, **kwargs)
                     if not (n.isdigit() and _engine_fd(int(n)))]
         return gate_listdir(*args, **kwargs)
+
+    class ScandirIterator:
+        # os.scandir's iterator over a descriptor folder, threadsim's left out
+        __slots__ = ('_it',)
+
+        def __init__(self, it):
+            self._it = it
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            while True:
+                e = next(self._it)
+                if not (e.name.isdigit() and _engine_fd(int(e.name))):
+                    return e
+
+        def close(self):
+            self._it.close()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._it.close()
+            return False
+
+    ScandirIterator.__module__ = 'posix'
+
+    def scandir(*args, **kwargs):
+        if is_fd_dir(args, kwargs):
+            return ScandirIterator(real_scandir(*args, **kwargs))
+        return gate_scandir(*args, **kwargs)
 
     for name, where, filename in table:
         real = getattr(os, name, None)
@@ -575,6 +613,8 @@ def _fd_gates():
             check = gate(name, where, filename)
             if name == 'listdir':
                 gate_listdir, check = check, listdir
+            elif name == 'scandir':
+                gate_scandir, check = check, scandir
             setattr(os, name, _gate(check, real, name, 'posix', real.__doc__))
 
 

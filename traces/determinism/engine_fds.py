@@ -1,7 +1,7 @@
 # threadsim's own descriptors (the run's pipes at 1022 and 1023, a
 # runner's from 900 up) are not the program's: every call that takes a
 # descriptor answers there as python3's does where none is open (EBADF;
-# isatty False), a listing of /proc/self/fd leaves them out, and none of
+# isatty False), a listing of /proc/self/fd (os.listdir, os.scandir) leaves them out, and none of
 # it reaches the pipe (a write, a dup or an io.FileIO there ended the run
 # as threadsim's failure, exit 127). Each line is python3.11's but the
 # last: dup2 onto one of them is EBADF too, as if the descriptor limit
@@ -38,6 +38,11 @@ def probe():
             print(op, '!', type(e).__name__, e)
     fds = [int(n) for n in os.listdir('/proc/self/fd')]
     print('listed above 899:', [fd for fd in fds if fd >= 900])
+    with os.scandir('/proc/self/fd') as it:
+        fds = [int(e.name) for e in it]
+    print('scanned above 899:', [fd for fd in fds if fd >= 900])
+    fds = [int(e.name) for e in os.scandir(b'/dev/fd/')]
+    print('scanned /dev/fd above 899:', [fd for fd in fds if fd >= 900])
 
 
 sleeper = threading.Thread(target=time.sleep, args=(0.5,))
