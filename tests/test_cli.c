@@ -498,6 +498,62 @@ static void test_faulthandler_crashes(void)
     free(ts);
 }
 
+/* --env: names in the program's fixed environment, recorded with the run
+ * (a replay sets them, whatever the replaying shell has), in an
+ * exploration's options and in the stepper's command it prints; bad
+ * usage is a one-line message and 125. */
+static void test_env_option(void)
+{
+    write_file("env.py", "import os, sys, threading\n"
+                         "def f():\n    print(os.environ.get('WORKERS'), os.environ.get('MODE'),"
+                         " os.environ['HOME'], sys.argv[1:])\n"
+                         "t = threading.Thread(target=f)\nt.start()\nt.join()\n"
+                         "print(sorted(os.environ))\n");
+    int st;
+    char *out = sh(&st, "cd %s && rm -f env.db && WORKERS=3 env -u PYTHONUNBUFFERED %s run env.py "
+                   "--env WORKERS --env \"MODE=a b'c\" --env HOME=/home/x --env MODE=\"a b'c\" "
+                   "--db env.db -- x 'y z' 2>&1", dir, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "3 a b'c /home/x ['x', 'y z']\n['HOME', 'LANG', 'LOGNAME', 'MODE', "
+                          "'PATH', 'TZ', 'USER', 'WORKERS']\n");
+    free(out);
+    /* without --env: the fixed environment only */
+    out = sh(&st, "cd %s && WORKERS=3 %s run env.py --no-db 2>&1", dir, BIN);
+    TS_ASSERT_STR_EQ(out, "None None /nonexistent []\n['HOME', 'LANG', 'LOGNAME', 'PATH', 'TZ', "
+                          "'USER']\n");
+    free(out);
+    /* the replay runs what was recorded: same trace, in another shell */
+    out = sh(&st, "cd %s && env -u WORKERS -u PYTHONUNBUFFERED %s replay 1 --db env.db 2>&1", dir,
+             BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "replay of run 1 (env.py) is identical"));
+    free(out);
+    out = sh(&st, "cd %s && env -u PYTHONUNBUFFERED %s explore env.py --env WORKERS=2 --db env.db "
+             "--schedules 5 2>/dev/null -- q; %s explorations --db env.db", dir, BIN, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     | 2 None /nonexistent ['q']\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     replay: threadsim step env.py --choices program "
+                                       "--replay 'env.py:AwEAAA' --env WORKERS=2 -- q\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, " python=3 program=--env WORKERS=2 -- q\n"));
+    free(out);
+    static const char *const bad[][2] = {
+        {"--env", "threadsim: --env needs NAME=VALUE or NAME\n"},
+        {"--env --no-db", "threadsim: --env needs NAME=VALUE or NAME\n"},
+        {"--env =1", "threadsim: --env: '=1' is not NAME=VALUE or NAME (a name of 1 to 255 "
+                     "characters, no '=' or space)\n"},
+        {"--env 'A B=1'", "threadsim: --env: 'A B=1' is not NAME=VALUE or NAME (a name of 1 to "
+                          "255 characters, no '=' or space)\n"},
+        {"--env NO_SUCH_VAR_HERE", "threadsim: --env NO_SUCH_VAR_HERE: no such variable in this "
+                                   "environment (--env NO_SUCH_VAR_HERE=VALUE sets one)\n"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        out = sh(&st, "cd %s && %s run env.py --no-db %s 2>&1", dir, BIN, bad[i][0]);
+        CU_ASSERT_EQUAL(st, 125);
+        TS_ASSERT_STR_EQ(out, bad[i][1]);
+        free(out);
+    }
+}
+
 static void test_threadsim_statuses(void)
 {
     int st;
@@ -855,7 +911,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

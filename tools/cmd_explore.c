@@ -433,7 +433,17 @@ typedef struct x_report {
     char *const *why;         /* per outcome: its preemptions explained, or NULL */
     const char *step_choices; /* the stepper's --choices for the tokens */
     uint64_t outputs_hit;     /* stopped by --max-outputs: its value; 0 if not */
+    const char *prog_words;   /* the program's options for the stepper (-u, --env, -- ARGS) */
 } x_report;
+
+/* The options text's words after -u (which unbuffered= says), or NULL. */
+static const char *x__program_words(const char *popts)
+{
+    const char *w = popts;
+    if (w && strncmp(w, "-u", 2) == 0 && (w[2] == ' ' || !w[2]))
+        w += 2 + (w[2] == ' ');
+    return w && *w ? w : NULL;
+}
 
 static void x__report(sim_buf *rep, const x_report *rp)
 {
@@ -487,13 +497,19 @@ static void x__report(sim_buf *rep, const x_report *rp)
              * command-line argument may hold; the stepper reads it from a file */
             sim_buf_printf(rep, "     replay: a token of %zu characters, too long to show: --json "
                                 "prints it, and 'threadsim step %s --choices %s --replay "
-                                "@FILE' reads it from FILE\n",
-                           strlen(o->token), x->program, rp->step_choices);
+                                "@FILE%s%s' reads it from FILE\n",
+                           strlen(o->token), x->program, rp->step_choices,
+                           rp->prog_words && *rp->prog_words ? " " : "",
+                           rp->prog_words ? rp->prog_words : "");
         else if (!dflt)
-            sim_buf_printf(rep, "     replay: threadsim step %s --choices %s --replay '%s'\n",
-                           x->program, rp->step_choices, o->token);
+            sim_buf_printf(rep, "     replay: threadsim step %s --choices %s --replay '%s'%s%s\n",
+                           x->program, rp->step_choices, o->token,
+                           rp->prog_words && *rp->prog_words ? " " : "",
+                           rp->prog_words ? rp->prog_words : "");
         else
-            sim_buf_adds(rep, "     replay: the default schedule (threadsim run)\n");
+            sim_buf_printf(rep, "     replay: the default schedule (threadsim run%s%s)\n",
+                           rp->prog_words && *rp->prog_words ? " " : "",
+                           rp->prog_words ? rp->prog_words : "");
         if (rp->why && rp->why[i])
             sim_buf_adds(rep, rp->why[i]);
         if (o->run_id > 0)
@@ -976,7 +992,11 @@ int ts_cmd_explore(int argc, char **argv)
     }
 
     /* the report, and the stored exploration, from one record */
-    char sname[96], opts[4608];
+    char sname[96], opts[8192];
+    /* what the program saw (-u, --env, -- ARGS): the stepper's command needs
+     * them, and merge refuses shards that differ (last in the options, as
+     * program=, without -u: unbuffered= says it) */
+    char *popts = ts_py_options_text();
     x__strategy_name(&xo, sname, sizeof sname);
     char maxdec[160] = ""; /* named only when not the default (older records match) */
     if (max_decisions != TS_X_MAX_DECISIONS)
@@ -989,14 +1009,15 @@ int ts_cmd_explore(int argc, char **argv)
                  shrink);
     snprintf(opts, sizeof opts,
              "strategy=%s preemptions=%u schedules=%" PRIu64 " seed=%" PRIu64 " depth=%u "
-             "choices=%s jitter=%" PRId64 " unbuffered=%d python=%d%s%s%.4000s",
+             "choices=%s jitter=%" PRId64 " unbuffered=%d python=%d%s%s%.4000s%s%.2000s",
              xo.strategy == TS_X_DFS    ? "dfs"
              : xo.strategy == TS_X_DPOR ? "dpor"
              : xo.strategy == TS_X_PCT  ? "pct"
                                         : "random",
              xo.bound, xo.max_schedules, xo.seed, xo.depth, x__choices(all_lines, cpython),
              xo.jitter, ts_py_run_opts(c.name).unbuffered ? 1 : 0, c.base.python, maxdec,
-             invariant ? " invariant=" : "", invariant ? invariant : "");
+             invariant ? " invariant=" : "", invariant ? invariant : "",
+             x__program_words(popts) ? " program=" : "", x__program_words(popts) ? x__program_words(popts) : "");
     /* the tokens say where their choices were (the stepper follows them so) */
     int tchoices = ts_choices_parse(prog ? x__choices(all_lines, cpython) : "line");
     char shard[32];
@@ -1120,7 +1141,7 @@ int ts_cmd_explore(int argc, char **argv)
     x_report rp = {.x = &sx, .strategy = sname, .bound = xo.bound, .dfs = xo.strategy == TS_X_DFS,
                    .dpor = xo.strategy == TS_X_DPOR,
                    .goal_idx = r.goal, .show = show, .why = why,
-                   .outputs_hit = sx.max_outputs,
+                   .outputs_hit = sx.max_outputs, .prog_words = popts,
                    .step_choices = prog ? x__choices(all_lines, cpython) : "line"};
     if (json)
         x__report_json(&rep, &rp);
@@ -1170,6 +1191,7 @@ int ts_cmd_explore(int argc, char **argv)
     for (size_t i = 0; why && i < r.nout; i++)
         free(why[i]);
     free(why);
+    free(popts);
 
     if (st && status == TS_EXIT_OK) {
         store_x_sched *rows = calloc(r.schedules ? r.schedules : 1, sizeof *rows);
@@ -1246,9 +1268,15 @@ int ts_cmd_explore(int argc, char **argv)
 /* ---- stored explorations: list, show, merge ------------------------------------- */
 
 /* the `dfs` and bound of stored options, for the report's wording */
-static void x__opts_bound(const char *opts, bool *dfs, bool *dpor, uint32_t *bound,
+static void x__opts_bound(const char *all, bool *dfs, bool *dpor, uint32_t *bound,
                           const char **choices)
 {
+    /* the words before jitter= (strategy= ... choices=): what follows may
+     * hold the user's text (program=, invariant=) */
+    char opts[256];
+    const char *end = strstr(all, " jitter=");
+    size_t n0 = end ? (size_t)(end - all) : strlen(all);
+    snprintf(opts, sizeof opts, "%.*s", (int)(n0 < sizeof opts ? n0 : sizeof opts - 1), all);
     *dfs = strstr(opts, "strategy=dfs") != NULL;
     *dpor = strstr(opts, "strategy=dpor") != NULL;
     const char *p = strstr(opts, "preemptions=");
@@ -1308,6 +1336,16 @@ int ts_cmd_show_exploration(int argc, char **argv)
     }
     x_report rp = {.x = &x, .goal_idx = -1, .show = UINT64_MAX, .outputs_hit = x.max_outputs};
     x__opts_bound(x.options, &rp.dfs, &rp.dpor, &rp.bound, &rp.step_choices);
+    /* the program's options again: -u from unbuffered=, the rest program=
+     * (the options' last words) */
+    sim_buf words = {0};
+    const char *py = strstr(x.options, " python=");
+    const char *pw = py ? strstr(py, " program=") : NULL;
+    if (py && strstr(x.options, " unbuffered=1 "))
+        sim_buf_adds(&words, "-u");
+    if (pw)
+        sim_buf_printf(&words, "%s%s", words.len ? " " : "", pw + strlen(" program="));
+    rp.prog_words = sim_buf_str(&words);
     sim_buf rep = {0};
     if (json)
         x__report_json(&rep, &rp);
@@ -1315,6 +1353,7 @@ int ts_cmd_show_exploration(int argc, char **argv)
         x__report(&rep, &rp);
     fwrite(rep.p, 1, rep.len, stdout);
     sim_buf_free(&rep);
+    sim_buf_free(&words);
     store_x_free(&x);
     store_close(st);
     return TS_EXIT_OK;

@@ -61,6 +61,59 @@ static bool py__size(const char *opt, const char *v, uint64_t *out)
     return true;
 }
 
+/* Adds "NAME=VALUE" (replacing an earlier NAME) to ts_py.env. */
+static bool py__env_put(const char *entry)
+{
+    size_t nlen = (size_t)(strchr(entry, '=') - entry);
+    for (int i = 0; i < ts_py.nenv; i++)
+        if (strncmp(ts_py.env[i], entry, nlen + 1) == 0) {
+            char *d = strdup(entry);
+            if (!d)
+                return false;
+            free(ts_py.env[i]);
+            ts_py.env[i] = d;
+            return true;
+        }
+    char **e = realloc(ts_py.env, ((size_t)ts_py.nenv + 2) * sizeof *e);
+    if (!e)
+        return false;
+    ts_py.env = e;
+    if (!(e[ts_py.nenv] = strdup(entry)))
+        return false;
+    e[++ts_py.nenv] = NULL;
+    return true;
+}
+
+/* --env NAME=VALUE, or --env NAME: the host's value, recorded as the
+ * former (a replay needs no host variable). */
+static bool py__env(const char *v)
+{
+    if (!v || *v == '-')
+        return ts_usage_error("--env needs NAME=VALUE or NAME"), false;
+    const char *eq = strchr(v, '=');
+    size_t nlen = eq ? (size_t)(eq - v) : strlen(v);
+    bool ok = nlen > 0 && nlen < 256;
+    for (size_t i = 0; ok && i < nlen; i++)
+        ok = v[i] != ' ' && v[i] != '\0';
+    if (!ok)
+        return ts_usage_error("--env: '%s' is not NAME=VALUE or NAME (a name of 1 to 255 "
+                              "characters, no '=' or space)", v), false;
+    if (eq)
+        return py__env_put(v) || (ts_usage_error("--env: out of memory"), false);
+    const char *host = getenv(v);
+    if (!host)
+        return ts_usage_error("--env %s: no such variable in this environment (--env %s=VALUE "
+                              "sets one)", v, v), false;
+    size_t n = nlen + 1 + strlen(host) + 1;
+    char *entry = malloc(n);
+    if (!entry)
+        return ts_usage_error("--env: out of memory"), false;
+    snprintf(entry, n, "%s=%s", v, host);
+    bool r = py__env_put(entry);
+    free(entry);
+    return r || (ts_usage_error("--env: out of memory"), false);
+}
+
 int ts_parse_py_option(int argc, char **argv)
 {
     const char *a = argv[0];
@@ -74,6 +127,8 @@ int ts_parse_py_option(int argc, char **argv)
         ts_py.unbuffered = true;
         return 1;
     }
+    if (strcmp(a, "--env") == 0)
+        return py__env(v) ? 2 : -1;
     if (strcmp(a, "--sandbox") == 0) {
         ts_py.sandbox = true;
         return 1;
@@ -157,6 +212,7 @@ py_run_opts ts_py_run_opts(const char *path)
     py_run_opts ro = py_run_opts_default();
     ro.argc = ts_py.argc + 1;
     ro.argv = argv;
+    ro.env = ts_py.env;
     if (ts_py.max_steps) {
         ro.max_steps = ts_py.max_steps;
         ro.exact_steps = true;
@@ -394,6 +450,10 @@ char *ts_py_options_text(void)
         py__opt_word(&b, "--granularity");
         py__opt_word(&b, "opcode");
     }
+    for (int i = 0; i < ts_py.nenv; i++) {
+        py__opt_word(&b, "--env");
+        py__opt_word(&b, ts_py.env[i]);
+    }
     if (ts_py.argc > 0) {
         py__opt_word(&b, "--");
         for (int i = 0; i < ts_py.argc; i++)
@@ -458,10 +518,21 @@ static void py__apply_options(const char *opts)
     ts_py.stored_options = true;
     ts_py.unbuffered = false;
     ts_py.opcodes = false;
+    for (int i = 0; i < ts_py.nenv; i++)
+        free(ts_py.env[i]);
+    if (ts_py.env)
+        ts_py.env[0] = NULL;
+    ts_py.nenv = 0;
+    bool env_next = false;
     int n = 0;
     for (const char *p = opts; py__next_word(&p, &w);) {
         const char *word = sim_buf_str(&w);
-        if (after) {
+        if (env_next) {
+            env_next = false;
+            const char *eq = strchr(word, '=');
+            if (eq && eq != word)
+                (void)py__env_put(word);
+        } else if (after) {
             char **a = realloc(args, ((size_t)n + 2) * sizeof *a);
             if (!a)
                 break;
@@ -470,6 +541,8 @@ static void py__apply_options(const char *opts)
             args[n] = NULL;
         } else if (strcmp(word, "--") == 0) {
             after = true;
+        } else if (strcmp(word, "--env") == 0) {
+            env_next = true;
         } else if (strcmp(word, "-u") == 0) {
             ts_py.unbuffered = true;
         } else if (strcmp(word, "opcode") == 0) {

@@ -30,6 +30,8 @@ int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const
 typedef struct ts_py_cli {
     int argc;                 /* program arguments after `--` */
     char **argv;
+    int nenv;                 /* --env NAME=VALUE, in order */
+    char **env;               /* nenv entries, NULL-terminated */
     uint64_t max_steps;       /* --max-steps (lines); 0: the default */
     uint64_t max_memory;      /* --max-memory BYTES; 0: the default */
     uint64_t max_output;      /* --max-output BYTES; 0: the default */

@@ -609,6 +609,17 @@ static void child__init(const py_program *p)
      * these first; the host's account would name the host's user) */
     setenv("LOGNAME", "threadsim", 1);
     setenv("USER", "threadsim", 1);
+    /* what the command line adds (--env: recorded with the run, so a replay
+     * gets the same) */
+    for (char *const *e = cpy.ro.env; e && *e; e++) {
+        const char *eq = strchr(*e, '=');
+        char name[256];
+        if (!eq || eq == *e || (size_t)(eq - *e) >= sizeof name)
+            continue; /* (the command line checked it) */
+        memcpy(name, *e, (size_t)(eq - *e));
+        name[eq - *e] = '\0';
+        setenv(name, eq + 1, 1);
+    }
     tzset();
     /* Every Python allocation from one region at a fixed address, in an
      * order that depends only on the program: the same id()s and reprs on

@@ -30,6 +30,9 @@ typedef struct py_program py_program;
 typedef struct py_run_opts {
     int argc;                 /* sys.argv (argv[0] is the program's path) */
     char **argv;
+    /* "NAME=VALUE" entries added to the program's fixed environment (over
+     * its own for the same NAME), in order; NULL-terminated, or NULL */
+    char *const *env;
     uint64_t max_steps;       /* Python lines before the run is stopped; 0 = no limit */
     bool exact_steps;         /* count every line from the start (--max-steps given):
                                * otherwise a lone thread computing with nothing to
