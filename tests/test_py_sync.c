@@ -1310,6 +1310,47 @@ static void test_stream_buffer(void)
                "ValueError write to closed file\n"
                "fine\n"
                "ValueError I/O operation on closed file.\n");
+    /* reconfigure(encoding=, errors=) as TextIOWrapper's over a pipe
+     * (python3.11's bytes): its checks, errors='strict' with a new
+     * encoding, the codec's handler and errors, no UTF-16 BOM (not the
+     * start of a seekable stream), utf-8-sig's BOM once */
+    PYT_EXPECT(
+               "import sys\n"
+               "for kw in [dict(encoding=1), dict(errors=2), dict(encoding=\"nosuch\"), dict(encoding=\"rot13\")]:\n"
+               "    try:\n"
+               "        sys.stdout.reconfigure(**kw)\n"
+               "    except Exception as e:\n"
+               "        print(type(e).__name__, e)\n"
+               "sys.stdout.reconfigure(encoding=\"utf-8\")\n"
+               "print(sys.stdout.encoding, sys.stdout.errors, sys.stderr.errors)\n"
+               "try:\n"
+               "    print(\"lone \\udce9\")\n"
+               "except UnicodeEncodeError as e:\n"
+               "    print(\"UnicodeEncodeError\", e)\n"
+               "sys.stdout.reconfigure(errors=\"replace\")\n"
+               "print(\"lone \\udce9\", sys.stdout.errors)\n"
+               "sys.stdout.reconfigure(encoding=\"latin-1\")\n"
+               "print(\"caf\\xe9\", sys.stdout.encoding, sys.stdout.errors)\n"
+               "sys.stdout.reconfigure(encoding=\"utf-16\")\n"
+               "print(\"hi\")\n"
+               "sys.stdout.reconfigure(encoding=\"utf-8-sig\")\n"
+               "print(\"sig\")\n"
+               "print(\"sig2\")\n"
+               "sys.stdout.reconfigure(encoding=\"ascii\", errors=\"xmlcharrefreplace\")\n"
+               "print(\"caf\\xe9\")\n",
+               3, 0,
+               "TypeError reconfigure() argument 'encoding' must be str or None, not int\n"
+               "TypeError reconfigure() argument 'errors' must be str or None, not int\n"
+               "LookupError unknown encoding: nosuch\n"
+               "LookupError 'rot13' is not a text encoding; use codecs.open() to handle arbitrary codecs\n"
+               "utf-8 strict backslashreplace\n"
+               "UnicodeEncodeError 'utf-8' codec can't encode character '\\udce9' in position 5: surrogates not allowed\n"
+               "lone ? replace\n"
+               "caf\xe9"" latin-1 strict\n"
+               "h\x00""i\x00""\n"
+               "\x00""\xef""\xbb""\xbf""sig\n"
+               "sig2\n"
+               "caf&#233;\n");
     PYT_EXPECT("import sys\n"
                "print('text first')\n"
                "sys.stdout.buffer.write(b'raw bytes\\n')\n"

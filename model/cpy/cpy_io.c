@@ -61,6 +61,10 @@ typedef struct cpy_stream {
     bool closed, detached;    /* close(), detach(): writes are ValueErrors */
     bool line_buffering, write_through; /* as reconfigure() set them (an event
                                          * is a line either way) */
+    char enc[64], err[64];    /* reconfigure()'s encoding and errors; "" = the run's
+                               * (UTF-8; stream__errors) */
+    PyObject *encoder;        /* with enc set: its incremental encoder (a BOM once,
+                               * as TextIOWrapper over a pipe or terminal writes it) */
 } cpy_stream;
 
 /* A closed or detached stream refuses, as TextIOWrapper does: 0, or -1
@@ -122,6 +126,8 @@ static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n);
 /* The stream's error handler, as CPython's under the run's locale. */
 static const char *stream__errors(const cpy_stream *s)
 {
+    if (s->err[0])
+        return s->err;
     return s->fd == MODEL_STDERR ? "backslashreplace" : "surrogateescape";
 }
 
@@ -135,8 +141,26 @@ static PyObject *stream_write(cpy_stream *s, PyObject *arg)
         return NULL;
     }
     Py_ssize_t n;
-    const char *p = PyUnicode_AsUTF8AndSize(arg, &n);
     PyObject *enc = NULL;
+    const char *p = NULL;
+    if (s->encoder) {
+        /* reconfigure(encoding=...): the text in that encoding, as
+         * TextIOWrapper writes it (its UnicodeEncodeError, its handler) */
+        enc = PyObject_CallMethod(s->encoder, "encode", "O", arg);
+        if (!enc)
+            return NULL;
+        if (!PyBytes_Check(enc)) {
+            PyErr_Format(PyExc_TypeError, "'%.400s' encoder returned '%.400s' instead of "
+                         "'bytes'; use codecs.encode() to encode to arbitrary types",
+                         s->enc, Py_TYPE(enc)->tp_name);
+            Py_DECREF(enc);
+            return NULL;
+        }
+        p = PyBytes_AS_STRING(enc);
+        n = PyBytes_GET_SIZE(enc);
+    } else {
+        p = PyUnicode_AsUTF8AndSize(arg, &n);
+    }
     if (!p) {
         /* lone surrogates: encoded as CPython's streams do under the run's
          * C.UTF-8 locale (a locale-coercion target, and UTF-8 mode):
@@ -286,9 +310,37 @@ static PyObject *stream_writelines(cpy_stream *s, PyObject *lines)
     Py_RETURN_NONE;
 }
 
+/* Keyword `v` of reconfigure() as a C string into out (cap bytes): 1 when
+ * given, 0 when None, -1 with TypeError (or LookupError: too long for any
+ * codec's name). */
+static int stream__str_arg(const char *name, PyObject *v, char *out, size_t cap)
+{
+    if (v == Py_None)
+        return 0;
+    if (!PyUnicode_Check(v)) {
+        PyErr_Format(PyExc_TypeError, "reconfigure() argument '%s' must be str or None, not %.100s",
+                     name, Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    Py_ssize_t n;
+    const char *p = PyUnicode_AsUTF8AndSize(v, &n);
+    if (!p)
+        return -1;
+    if ((size_t)n >= cap || strlen(p) != (size_t)n) {
+        if (strcmp(name, "encoding") == 0)
+            PyErr_Format(PyExc_LookupError, "unknown encoding: %s", p);
+        else
+            PyErr_Format(PyExc_LookupError, "unknown error handler name '%s'", p);
+        return -1;
+    }
+    memcpy(out, p, (size_t)n + 1);
+    return 1;
+}
+
 /* reconfigure(*, encoding, errors, newline, line_buffering, write_through):
- * the flags are kept for the program to read back; output stays UTF-8,
- * an event per line. */
+ * the flags are kept for the program to read back; encoding and errors
+ * apply to the writes after (TextIOWrapper's rules: an encoding given
+ * without errors means errors='strict'); an event per line. */
 static PyObject *stream_reconfigure(cpy_stream *s, PyObject *args, PyObject *kw)
 {
     if (PyTuple_GET_SIZE(args)) {
@@ -299,7 +351,8 @@ static PyObject *stream_reconfigure(cpy_stream *s, PyObject *args, PyObject *kw)
                                         "write_through"};
     Py_ssize_t pos = 0;
     PyObject *k, *v;
-    int lb = -1, wt = -1;
+    int lb = -1, wt = -1, has_enc = 0, has_err = 0;
+    char enc[sizeof s->enc], err[sizeof s->err];
     while (kw && PyDict_Next(kw, &pos, &k, &v)) {
         const char *name = PyUnicode_AsUTF8(k);
         size_t i = 0;
@@ -315,16 +368,60 @@ static PyObject *stream_reconfigure(cpy_stream *s, PyObject *args, PyObject *kw)
             if (t < 0)
                 return NULL;
             *(i == 3 ? &lb : &wt) = t;
+        } else if (i == 0 && (has_enc = stream__str_arg("encoding", v, enc, sizeof enc)) < 0) {
+            return NULL;
+        } else if (i == 1 && (has_err = stream__str_arg("errors", v, err, sizeof err)) < 0) {
+            return NULL;
         }
     }
     if (stream__usable(s) < 0)
         return NULL;
+    PyObject *encoder = NULL;
+    if (has_enc || (has_err && s->enc[0])) {
+        /* LookupError: unknown encoding: X, or not a text encoding */
+        const char *e = has_enc ? enc : s->enc;
+        PyObject *info = _PyCodec_LookupTextEncoding(e, "codecs.open()");
+        if (!info)
+            return NULL;
+        encoder = PyCodec_IncrementalEncoder(e, has_err ? err : has_enc ? "strict" : s->err);
+        /* UTF-16 and UTF-32 without a BOM: TextIOWrapper writes one only at
+         * the start of a seekable stream, and a run's stdout is not one */
+        PyObject *name = encoder ? PyObject_GetAttrString(info, "name") : NULL;
+        Py_DECREF(info);
+        if (name && PyUnicode_Check(name) &&
+            (PyUnicode_CompareWithASCIIString(name, "utf-16") == 0 ||
+             PyUnicode_CompareWithASCIIString(name, "utf-32") == 0)) {
+            PyObject *r = PyObject_CallMethod(encoder, "setstate", "i", 0);
+            if (!r)
+                Py_CLEAR(encoder);
+            Py_XDECREF(r);
+        }
+        Py_XDECREF(name);
+        if (!encoder)
+            return NULL;
+    }
+    stream__emit(s); /* what was written before goes as it was encoded */
+    if (has_enc) {
+        memcpy(s->enc, enc, sizeof enc);
+        if (!has_err)
+            snprintf(s->err, sizeof s->err, "strict");
+    }
+    if (has_err)
+        memcpy(s->err, err, sizeof err);
+    if (encoder)
+        Py_XSETREF(s->encoder, encoder);
     if (lb >= 0)
         s->line_buffering = lb;
     if (wt >= 0)
         s->write_through = wt;
     stream__emit(s);
     Py_RETURN_NONE;
+}
+
+static PyObject *stream_get_encoding(cpy_stream *s, void *c)
+{
+    (void)c;
+    return PyUnicode_FromString(s->enc[0] ? s->enc : "utf-8");
 }
 
 static PyObject *stream_get_name(cpy_stream *s, void *c)
@@ -373,6 +470,7 @@ static void stream_dealloc(cpy_stream *s)
 {
     PyTypeObject *tp = Py_TYPE(s);
     sim_buf_free(&s->pending);
+    Py_CLEAR(s->encoder);
     PyObject_Free(s);
     Py_DECREF(tp);
 }
@@ -503,7 +601,7 @@ static PyMethodDef stream_methods[] = {
 static PyGetSetDef stream_getset[] = {
     {"name", (getter)stream_get_name, NULL, NULL, NULL},
     {"buffer", (getter)stream_get_buffer, NULL, NULL, NULL},
-    {"encoding", (getter)stream_get_str, NULL, NULL, "utf-8"},
+    {"encoding", (getter)stream_get_encoding, NULL, NULL, NULL},
     {"errors", (getter)stream_get_errors, NULL, NULL, NULL},
     {"mode", (getter)stream_get_str, NULL, NULL, "w"},
     {"newlines", (getter)stream_get_none, NULL, NULL, NULL},
@@ -1898,6 +1996,8 @@ int cpy_io_install(void)
         s->fd = fd;
         memset(&s->pending, 0, sizeof s->pending);
         s->closed = s->detached = false;
+        s->enc[0] = s->err[0] = '\0';
+        s->encoder = NULL;
         /* as CPython's create_stdio: stderr line-buffered (stdout only on a
          * terminal, which a run's is not), both written through under -u */
         s->line_buffering = fd == 2 && !cpy.ro.unbuffered;
