@@ -603,6 +603,29 @@ static void test_machine_fixed(void)
  * bootstrap takes its functions and removes them), and _excepthook and
  * _ExceptHookArgs (without them threading uses a Python hook of its own,
  * whose argument is a namedtuple of threading's). */
+/* A leading import of a module that warns when imported (imp, telnetlib:
+ * PEP 594's) shows its DeprecationWarning at the program's line, as
+ * python3.11's does: such imports are not done ahead at start-up (where
+ * the warning would be the start-up's, and hidden). zoneinfo works over the
+ * pure-Python datetime (its C half needs _datetime's C API: it once ended
+ * the run with AttributeError). */
+static void test_imports_as_python3(void)
+{
+    PYT_EXPECT("import threading\nimport imp\nimport telnetlib\nprint('ok')\n", 3, 0,
+               "t.py:2: DeprecationWarning: the imp module is deprecated in favour of importlib "
+               "and slated for removal in Python 3.12; see the module's documentation for "
+               "alternative uses\n  import imp\n"
+               "t.py:3: DeprecationWarning: 'telnetlib' is deprecated and slated for removal in "
+               "Python 3.13\n  import telnetlib\n"
+               "ok\n");
+    PYT_EXPECT("import zoneinfo, datetime\n"
+               "z = zoneinfo.ZoneInfo('Europe/Paris')\n"
+               "d = datetime.datetime(2024, 7, 1, 12, 0, tzinfo=z)\n"
+               "print(d, d.utcoffset(), d.tzname())\n"
+               "print(datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc).astimezone(z))\n",
+               3, 0, "2024-07-01 12:00:00+02:00 2:00:00 CEST\n2024-01-01 01:00:00+01:00\n");
+}
+
 static void test_thread_module_names(void)
 {
     PYT_EXPECT("import _thread\n"
@@ -855,7 +878,7 @@ static void test_sqlite_on_memory_limit(void)
     free(b);
 }
 
-TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_thread_excepthook), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit), TS_TEST(test_sqlite_same_thread), TS_TEST(test_sqlite_clock_and_busy_wait),
+TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_imports_as_python3), TS_TEST(test_thread_excepthook), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit), TS_TEST(test_sqlite_same_thread), TS_TEST(test_sqlite_clock_and_busy_wait),
          TS_TEST(test_time_sleep_errors), TS_TEST(test_sleepers_interleave),
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),

@@ -80,8 +80,9 @@ import os
 # _queue's SimpleQueue blocks the only OS thread; _datetime reads the host's
 # clock. Their pure-Python twins (queue._PySimpleQueue, datetime.py) run on
 # threading's primitives and on time.time(), which are the simulator's.
+# _zoneinfo needs _datetime's C API: zoneinfo takes its pure-Python version.
 class _ThreadsimBlocked:
-    blocked = ('_queue', '_datetime')
+    blocked = ('_queue', '_datetime', '_zoneinfo')
 
     def find_spec(self, name, path=None, target=None):
         if name in self.blocked:
@@ -214,6 +215,14 @@ def read(fd, length, /):
 
 
 def write(fd, data, /):
+    # posix.write's argument checks, first (fd 1.0 is not fd 1)
+    fd = fd if type(fd) is int else _operator.index(fd)
+    if not isinstance(data, (bytes, bytearray)):
+        try:
+            memoryview(data)
+        except TypeError:
+            raise TypeError("a bytes-like object is required, not '%s'"
+                            % type(data).__name__) from None
     if fd not in _pipe_blocking:
         if fd in (1, 2) and _std_fds_own[fd - 1]:
             # the run's stdout and stderr are its output events: bytes
@@ -623,6 +632,8 @@ del _fd_gates
 
 
 def _fileno(obj):
+    if not isinstance(obj, int) and not hasattr(obj, 'fileno'):
+        raise TypeError("argument must be an int, or have a fileno() method.")
     fd = obj if isinstance(obj, int) else obj.fileno()
     if not isinstance(fd, int):
         raise TypeError("fileno() returned a non-integer")
@@ -663,10 +674,18 @@ def _pipe_wait(ready, timeout, nfds):
 
 
 def select_(rlist, wlist, xlist, timeout=None, /):
+    # select.select's argument checks, in its order
     if timeout is not None:
+        if not isinstance(timeout, (int, float)) and not hasattr(type(timeout), '__index__'):
+            raise TypeError("timeout must be a float or None")
+        if isinstance(timeout, float) and timeout != timeout:
+            raise ValueError("Invalid value NaN (not a number)")
         if timeout < 0:
             raise ValueError("timeout must be non-negative")
-    rl, wl, xl = list(rlist), list(wlist), list(xlist)
+    try:
+        rl, wl, xl = list(rlist), list(wlist), list(xlist)
+    except TypeError:
+        raise TypeError("arguments 1-3 must be sequences") from None
     fds = [_fileno(o) for o in rl + wl + xl]
     _pipes_only(fds, 'select.select')
 
@@ -697,6 +716,11 @@ class _Poll:
         del self._fds[_fileno(fd)]
 
     def poll(self, timeout=None, /):
+        if timeout is not None:
+            if not isinstance(timeout, (int, float)) and not hasattr(type(timeout), '__index__'):
+                raise TypeError("timeout must be an integer or None")
+            if isinstance(timeout, float) and timeout != timeout:
+                raise ValueError("Invalid value NaN (not a number)")
         _pipes_only(self._fds, self._what)
         if timeout is not None:
             timeout = None if timeout < 0 else timeout / 1000
@@ -1817,7 +1841,42 @@ import queue as _queue_mod
 for _cls, _n in ((_queue_mod.SimpleQueue, 'SimpleQueue'), (_queue_mod.Empty, 'Empty')):
     _cls.__module__ = '_queue'
     _cls.__qualname__ = _n
-_queue_mod.SimpleQueue.__name__ = '_queue.SimpleQueue'
-del _queue_mod, _cls, _n
+
+
+def _sq_getattr(self, name):
+    # the C type's message ('_queue.SimpleQueue' object has no attribute
+    # 'task_done'), its __name__ staying SimpleQueue
+    raise AttributeError("'_queue.SimpleQueue' object has no attribute %r" % name,
+                         name=name, obj=self)
+
+
+_queue_mod.SimpleQueue.__getattr__ = _sq_getattr
+_sq_init, _sq_get = _queue_mod.SimpleQueue.__init__, _queue_mod.SimpleQueue.get
+
+
+def __init__(self, *args, **kwargs):
+    if args:
+        raise TypeError("SimpleQueue() takes no positional arguments")
+    if kwargs:
+        raise TypeError("SimpleQueue() takes no keyword arguments")
+    _sq_init(self)
+
+
+def get(self, block=True, timeout=None):
+    # the C get's timeout checks (NaN looped for ever in the Python one)
+    if block and timeout is not None:
+        if isinstance(timeout, float):
+            if timeout != timeout:
+                raise ValueError("Invalid value NaN (not a number)")
+        else:
+            _operator.index(timeout)
+    return _sq_get(self, block, timeout)
+
+
+for _f in (__init__, get):
+    _f.__qualname__ = 'SimpleQueue.' + _f.__name__
+    setattr(_queue_mod.SimpleQueue, _f.__name__, _f)
+get.__doc__ = _sq_get.__doc__
+del _queue_mod, _cls, _n, _sq_getattr, _f, __init__, get
 
 del _name

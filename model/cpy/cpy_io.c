@@ -1954,33 +1954,44 @@ static PyMethodDef sys_methods[] = {
  * (the pipe's buffer is sent), then the process ends with status n, as
  * CPython's does: no cleanup, and what the program left unflushed in a
  * stream (a partial line) is lost, as it would be. */
-static PyObject *os_exit(PyObject *m, PyObject *arg)
+static PyObject *os_exit(PyObject *m, PyObject *args, PyObject *kw)
 {
     (void)m;
-    int status = _PyLong_AsInt(arg);
-    if (status == -1 && PyErr_Occurred())
+    static char *kwlist[] = {"status", NULL};
+    int status;
+    /* (CPython's argument errors: "_exit() missing required argument
+     * 'status' (pos 1)") */
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "i:_exit", kwlist, &status))
         return NULL;
     cpy_exit_now(status);
     Py_RETURN_NONE; /* not reached */
 }
 
 static PyMethodDef os_methods[] = {
-    {"_exit", os_exit, METH_O, "Exit to the system with the given status, without cleanup."},
+    {"_exit", (PyCFunction)(void (*)(void))os_exit, METH_VARARGS | METH_KEYWORDS,
+     "Exit to the system with the given status, without cleanup."},
     {NULL, NULL, 0, NULL},
 };
 
 /* ---- installation ------------------------------------------------------------------ */
 
-static int io__patch(PyObject *mod, PyMethodDef *defs)
+/* defs into module mod, as functions of module `modname` (CPython's
+ * __module__: an argument error names "time.sleep()") */
+static int io__patch(PyObject *mod, PyMethodDef *defs, const char *modname)
 {
+    PyObject *name = PyUnicode_FromString(modname);
+    if (!name)
+        return -1;
     for (PyMethodDef *d = defs; d->ml_name; d++) {
-        PyObject *fn = PyCFunction_NewEx(d, NULL, NULL);
+        PyObject *fn = PyCFunction_NewEx(d, NULL, name);
         if (!fn || PyObject_SetAttrString(mod, d->ml_name, fn) < 0) {
             Py_XDECREF(fn);
+            Py_DECREF(name);
             return -1;
         }
         Py_DECREF(fn);
     }
+    Py_DECREF(name);
     return 0;
 }
 
@@ -2018,14 +2029,14 @@ int cpy_io_install(void)
             Py_DECREF(tm);
             return -1;
         }
-    int rc = io__patch(tm, time_methods);
+    int rc = io__patch(tm, time_methods, "time");
     Py_DECREF(tm);
     PyObject *sys = PyImport_ImportModule("sys");
-    if (rc == 0 && (!sys || io__patch(sys, sys_methods) < 0))
+    if (rc == 0 && (!sys || io__patch(sys, sys_methods, "sys") < 0))
         rc = -1;
     Py_XDECREF(sys);
     PyObject *os = rc == 0 ? PyImport_ImportModule("os") : NULL;
-    if (rc == 0 && (!os || io__patch(os, os_methods) < 0))
+    if (rc == 0 && (!os || io__patch(os, os_methods, "posix") < 0))
         rc = -1;
     Py_XDECREF(os);
     return rc;

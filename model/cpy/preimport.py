@@ -58,6 +58,17 @@ def _leading_imports(tree):
     return names
 
 
+# Modules of CPython 3.11's library that warn when imported (a
+# DeprecationWarning naming the program's import line, shown since the
+# import is in __main__): imported here, the warning would be the start-up's
+# (and not shown), and the program's own import would find the module
+# imported, so they end the list as a statement would.
+_WARN_ON_IMPORT = frozenset((
+    'aifc asynchat asyncore audioop cgi cgitb chunk crypt imghdr imp '
+    'mailcap msilib nis nntplib ossaudiodev pipes smtpd sndhdr spwd sre_compile '
+    'sre_constants sre_parse sunau telnetlib uu xdrlib').split())
+
+
 def _preimportable():
     import ast
     try:
@@ -66,7 +77,7 @@ def _preimportable():
         return []
     names = []
     for name in _leading_imports(tree):
-        if not _stdlib_module(name):
+        if name.partition('.')[0] in _WARN_ON_IMPORT or not _stdlib_module(name):
             break
         names.append(name)
     return names
