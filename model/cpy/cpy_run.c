@@ -913,7 +913,9 @@ static void child__call_hook(const char *module, const char *fn)
     else if (PyErr_ExceptionMatches(PyExc_SystemExit))
         cpy.exit_code = child__system_exit();
     else
-        PyErr_WriteUnraisable(NULL);
+        /* as Py_FinalizeEx's: "Exception ignored in: <module 'threading'
+         * from ...>" above threading._shutdown's traceback */
+        PyErr_WriteUnraisable(strcmp(module, "threading") == 0 ? m : NULL);
 }
 
 /* Whether a program's text can leave something for the collector to

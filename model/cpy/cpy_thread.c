@@ -288,14 +288,20 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
         if (deadline != SIM_FOREVER && deadline <= model_now_ns())
             Py_RETURN_FALSE;
         bool woken = lock__wait(l, deadline);
+        if (woken && !l->locked) {
+            /* taken; a handler due now (interrupt_main, which wakes no
+             * wait) runs after, its exception raised from the call, the
+             * lock held: CPython's acquire returned, and its eval breaker
+             * ran the handler */
+            lock__take(l, me);
+            if (cpy_interrupt_deliver() < 0)
+                return NULL;
+            Py_RETURN_TRUE;
+        }
         if (cpy_interrupt_deliver() < 0)
             return NULL; /* KeyboardInterrupt in main's wait, as CPython's */
         if (!woken)
             Py_RETURN_FALSE;
-        if (!l->locked) {
-            lock__take(l, me);
-            Py_RETURN_TRUE;
-        }
     }
 }
 
