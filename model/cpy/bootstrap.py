@@ -1543,6 +1543,24 @@ def _faulthandler_switches(fh):
 _faulthandler_switches(faulthandler)
 del faulthandler
 
+# sys.setswitchinterval: CPython's (its checks, getswitchinterval's value,
+# rounded to microseconds), and the scheduler's preemption after that much
+# CPU time (the GIL demonstrations: a spinning thread holds main off longer)
+def _switch_interval_gate():
+    real = sys.setswitchinterval
+    to_sched = __import__('_thread')._threadsim_switch_interval
+
+    def setswitchinterval(interval, /):
+        real(interval)
+        to_sched(sys.getswitchinterval())
+        return None
+    sys.setswitchinterval = _gate(setswitchinterval, None, 'setswitchinterval', 'sys',
+                                  real.__doc__)
+
+
+_switch_interval_gate()
+del _switch_interval_gate
+
 # (the engine's own functions leave _thread: its names are CPython's)
 import _thread
 _count_steps = _thread._threadsim_steps  # (kept: _file_locks' tries)

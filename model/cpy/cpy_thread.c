@@ -860,6 +860,30 @@ static PyObject *mod_interrupt_main(PyObject *mod, PyObject *args, PyObject *kw)
 
 /* A signal that arrived while another thread ran (bootstrap.py's handler
  * wrapper): CPython runs Python handlers in the main thread only. */
+/* _threadsim_switch_interval(seconds): sys.setswitchinterval's new value
+ * for the scheduler: a thread that runs without blocking is preempted after
+ * that much of its CPU time (lines at the run's calibrated rate, the
+ * --switch-steps per --switch-interval it started with), and that time is
+ * charged to the clock, as CPython's GIL hands over after the interval.
+ * Nothing when preemption is off (--switch-steps 0). */
+static PyObject *mod_switch_interval(PyObject *mod, PyObject *arg)
+{
+    (void)mod;
+    double x = PyFloat_AsDouble(arg);
+    if (x == -1.0 && PyErr_Occurred())
+        return NULL;
+    sim_sched *s = cpy.in_run ? model_sched() : NULL;
+    const sim_config *base = &cpy.mo.sim;
+    if (!s || !s->cfg.switch_steps || !base->switch_steps || base->switch_ns <= 0 || !(x > 0))
+        Py_RETURN_NONE;
+    double ns = x * 1e9 < 1.0 ? 1.0 : x * 1e9 > 1e18 ? 1e18 : x * 1e9;
+    double steps = (double)base->switch_steps * ns / (double)base->switch_ns;
+    s->cfg.switch_ns = (int64_t)(ns + 0.5);
+    s->cfg.switch_steps = steps < 1.0 ? 1 : steps >= (double)UINT32_MAX ? UINT32_MAX
+                                                                          : (uint32_t)(steps + 0.5);
+    Py_RETURN_NONE;
+}
+
 static PyObject *mod_signal_main(PyObject *mod, PyObject *args)
 {
     (void)mod;
@@ -1754,6 +1778,7 @@ static PyMethodDef mod_methods[] = {
     {"stack_size", mod_stack_size, METH_VARARGS, NULL},
     {"interrupt_main", (PyCFunction)(void (*)(void))mod_interrupt_main, METH_VARARGS | METH_KEYWORDS, NULL},
     {"_threadsim_signal_main", mod_signal_main, METH_VARARGS, NULL},
+    {"_threadsim_switch_interval", mod_switch_interval, METH_O, NULL},
     {"_threadsim_setitimer", mod_setitimer, METH_VARARGS, NULL},
     {"_threadsim_vsig", mod_vsig, METH_VARARGS, NULL},
     {"_threadsim_raise", mod_raise, METH_VARARGS, NULL},
