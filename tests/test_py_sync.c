@@ -1365,10 +1365,17 @@ static void test_stream_buffer(void)
                "    print('TypeError', e)\n"
                "import io\n"
                "print(isinstance(sys.stdout, io.TextIOBase), isinstance(sys.stderr, io.IOBase),\n"
-               "      isinstance(sys.stdout.buffer, io.BufferedIOBase))\n",
+               "      isinstance(sys.stdout.buffer, io.BufferedIOBase))\n"
+               "print(sys.stdout, sys.stderr, type(sys.stdout))\n"
+               "print(type(sys.stdout.buffer), sys.stdout.buffer)\n",
                3, 0,
                "text first\nraw bytes\ncaf\xc3\xa9\nba\n3 <stdout> 2\nerr\n"
-               "TypeError a bytes-like object is required, not 'str'\nTrue True True\n");
+               "TypeError a bytes-like object is required, not 'str'\nTrue True True\n"
+               /* (python3.11's words) */
+               "<_io.TextIOWrapper name='<stdout>' mode='w' encoding='utf-8'> "
+               "<_io.TextIOWrapper name='<stderr>' mode='w' encoding='utf-8'> "
+               "<class '_io.TextIOWrapper'>\n"
+               "<class '_io.BufferedWriter'> <_io.BufferedWriter name='<stdout>'>\n");
     /* lone surrogates are written as python3's streams write them under
      * the C.UTF-8 locale: stdout's surrogateescape (the byte), stderr's
      * backslashreplace (the bytes python3.11 wrote for this program); the

@@ -557,8 +557,16 @@ static PyGetSetDef sbuf_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
+/* repr as CPython's: <_io.BufferedWriter name='<stdout>'> */
+static PyObject *sbuf_repr(cpy_sbuf *b)
+{
+    return PyUnicode_FromFormat("<_io.BufferedWriter name='%s'>",
+                                b->s->fd == MODEL_STDOUT ? "<stdout>" : "<stderr>");
+}
+
 static PyType_Slot sbuf_slots[] = {
     {Py_tp_dealloc, (void *)sbuf_dealloc},
+    {Py_tp_repr, (void *)sbuf_repr},
     {Py_tp_doc, (void *)"The binary side of a threadsim stream: its writes are output events."},
     {Py_tp_methods, sbuf_methods},
     {Py_tp_getset, sbuf_getset},
@@ -566,7 +574,8 @@ static PyType_Slot sbuf_slots[] = {
 };
 
 static PyType_Spec sbuf_spec = {
-    "threadsim.StreamBuffer", sizeof(cpy_sbuf), 0,
+    /* (CPython's names: its type and reprs print as python3's streams') */
+    "_io.BufferedWriter", sizeof(cpy_sbuf), 0,
     Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE, sbuf_slots,
 };
 
@@ -614,8 +623,20 @@ static PyGetSetDef stream_getset[] = {
 };
 
 /* A heap type (in the Python region, like the lock types: cpy_thread.c). */
+/* repr as CPython's: <_io.TextIOWrapper name='<stdout>' mode='w' encoding='utf-8'> */
+static PyObject *stream_repr(cpy_stream *s)
+{
+    if (s->detached) /* (CPython's name lookup fails: no name) */
+        return PyUnicode_FromFormat("<_io.TextIOWrapper mode='w' encoding='%s'>",
+                                    s->enc[0] ? s->enc : "utf-8");
+    return PyUnicode_FromFormat("<_io.TextIOWrapper name='%s' mode='w' encoding='%s'>",
+                                s->fd == MODEL_STDOUT ? "<stdout>" : "<stderr>",
+                                s->enc[0] ? s->enc : "utf-8");
+}
+
 static PyType_Slot stream_slots[] = {
     {Py_tp_dealloc, (void *)stream_dealloc},
+    {Py_tp_repr, (void *)stream_repr},
     {Py_tp_doc, (void *)"A text stream whose writes are output events of the trace."},
     {Py_tp_methods, stream_methods},
     {Py_tp_getset, stream_getset},
@@ -623,7 +644,7 @@ static PyType_Slot stream_slots[] = {
 };
 
 static PyType_Spec stream_spec = {
-    "threadsim.Stream", sizeof(cpy_stream), 0,
+    "_io.TextIOWrapper", sizeof(cpy_stream), 0,
     Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE, stream_slots,
 };
 
