@@ -554,6 +554,46 @@ static void test_env_option(void)
     }
 }
 
+/* An output file that is the database (or its -wal, by another name) is
+ * refused before anything is written: --status-json, export -o, explore's
+ * --html and --junit, check's --junit once destroyed the recorded runs. */
+static void test_output_not_the_database(void)
+{
+    write_file("ok.py", "print('hi')\n");
+    int st;
+    char *out = sh(&st, "cd %s && rm -f same.db* && %s run ok.py --db same.db >/dev/null 2>&1", dir,
+                   BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+    static const char *const cmds[][2] = {
+        {"run ok.py --db same.db --status-json same.db", "run: --status-json 'same.db'"},
+        {"run ok.py --db same.db --status-json ./same.db-wal", "run: --status-json './same.db-wal'"},
+        {"export last -f json -o ../$(basename $PWD)/same.db --db same.db", "export: -o '"},
+        {"explore ok.py --db same.db --html same.db", "explore: --html 'same.db'"},
+        {"explore ok.py --db same.db --junit same.db", "explore: --junit 'same.db'"},
+        {"check ok.py --db same.db --junit same.db", "check: --junit 'same.db'"},
+        {"run ok.py --db new.db --status-json new.db", "run: --status-json 'new.db'"},
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        out = sh(&st, "cd %s && %s %s 2>&1 >/dev/null", dir, BIN, cmds[i][0]);
+        CU_ASSERT_EQUAL(st, 125);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, cmds[i][1]));
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "is the database"));
+        free(out);
+    }
+    /* the runs are all there */
+    out = sh(&st, "cd %s && %s runs --db same.db | wc -l", dir, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "2\n");
+    free(out);
+    /* another file is fine */
+    out = sh(&st, "cd %s && %s run ok.py --db same.db --status-json st.json >/dev/null 2>&1 && "
+             "cat st.json", dir, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"run_id\": 2"));
+    free(out);
+}
+
 static void test_threadsim_statuses(void)
 {
     int st;
@@ -911,7 +951,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

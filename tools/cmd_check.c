@@ -663,6 +663,8 @@ int ts_cmd_check(int argc, char **argv)
         }
     }
     /* Fail before running anything if the report cannot be written. */
+    if (junit && ts_check_not_db("check", "--junit", junit, &db) != 0)
+        goto done;
     if (junit && !(junit_f = fopen(junit, "w"))) {
         ts_usage_error("cannot write the JUnit report '%s'", junit);
         goto done;

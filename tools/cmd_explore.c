@@ -855,6 +855,8 @@ int ts_cmd_explore(int argc, char **argv)
     const char *const outs[][2] = {{"--junit", junit}, {"--html", html}};
     for (size_t i = 0; i < 2; i++) {
         const char *f = outs[i][1];
+        if (f && ts_check_not_db("explore", outs[i][0], f, &db) != 0)
+            return TS_EXIT_USAGE;
         if (f && strcmp(f, "-") != 0 && !x__writable(f))
             return ts_usage_error("explore: cannot write %s file '%s': %s", outs[i][0], f,
                                   strerror(errno));

@@ -206,6 +206,8 @@ int ts_cmd_export(int argc, char **argv)
         return ts_usage_error("export: which format? (--format chrome|html|text|json)");
     if (!ref == !scenario)
         return ts_usage_error("export: give a run (an id or 'last') or --scenario NAME");
+    if (out && ts_check_not_db("export", "-o", out, &db) != 0)
+        return TS_EXIT_USAGE;
 
     trace tr;
     trace_init(&tr);

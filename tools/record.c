@@ -5,9 +5,12 @@
 #include "record.h"
 
 #include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../sim/num.h"
 #include "cli.h"
@@ -65,6 +68,52 @@ int ts_parse_db_option(int argc, char **argv, ts_db_opts *d)
         return 2;
     }
     return 0;
+}
+
+/* The file's identity: device and inode if it exists, else its folder's
+ * real path and its name. */
+static bool db__same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea && eb)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (ea != eb)
+        return false;
+    char *ca = strdup(a), *cb = strdup(b);
+    char ra[PATH_MAX], rb[PATH_MAX];
+    bool same = false;
+    if (ca && cb) {
+        char *da = dirname(ca), *db = dirname(cb);
+        if (realpath(da, ra) && realpath(db, rb) && strcmp(ra, rb) == 0) {
+            const char *na = strrchr(a, '/'), *nb = strrchr(b, '/');
+            same = strcmp(na ? na + 1 : a, nb ? nb + 1 : b) == 0;
+        }
+    }
+    free(ca);
+    free(cb);
+    return same;
+}
+
+bool ts_path_is_db(const char *out, const char *db)
+{
+    if (!out || !db || strcmp(out, "-") == 0)
+        return false;
+    static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof side / sizeof *side; i++) {
+        char p[PATH_MAX];
+        if ((size_t)snprintf(p, sizeof p, "%s%s", db, side[i]) < sizeof p && db__same_file(out, p))
+            return true;
+    }
+    return false;
+}
+
+int ts_check_not_db(const char *cmd, const char *what, const char *out, const ts_db_opts *d)
+{
+    if (d->none || !ts_path_is_db(out, d->path))
+        return 0;
+    return ts_usage_error("%s: %s '%s' is the database ('%s'): writing it would destroy the "
+                          "recorded runs", cmd, what, out, d->path);
 }
 
 store *ts_db_open(const ts_db_opts *d, bool create)

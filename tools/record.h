@@ -44,6 +44,14 @@ int ts_parse_db_option(int argc, char **argv, ts_db_opts *d);
  * all runs for any other). A malformed variable is refused when `create`,
  * else ignored. Prints the one-line error and returns NULL on failure. */
 store *ts_db_open(const ts_db_opts *d, bool create);
+/* Whether writing the file `out` would write over the database at `db` (the
+ * same file, or its -wal, -shm or -journal, by device and inode or, where
+ * one does not exist yet, by folder and name): a command's output file
+ * (--status-json, -o, --html, --junit) must not destroy the runs. */
+bool ts_path_is_db(const char *out, const char *db);
+/* 0, or a one-line usage error (125) when `out` (given as option `what`)
+ * is d's database. */
+int ts_check_not_db(const char *cmd, const char *what, const char *out, const ts_db_opts *d);
 
 /* --policy fifo|random|pct[:DEPTH[:STEPS]], --seed N */
 typedef struct ts_policy_opts {

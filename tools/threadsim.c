@@ -25,6 +25,7 @@
 #include "../sim/num.h"
 #include "../traces/json.h"
 #include "cli.h"
+#include "record.h"
 #include "scenarios/scenario.h"
 
 static int cmd_help(int argc, char **argv);
@@ -426,6 +427,17 @@ static int main__take_status_json(int *argc, char **argv, const char **path, FIL
         if (i + 1 >= *argc || !argv[i + 1][0])
             return ts_usage_error("%s: --status-json needs a file name", argv[0]), -1;
         *path = argv[i + 1];
+        /* the command's database (its --db, or the default; none with
+         * --no-db): never opened for writing as this file */
+        ts_db_opts db = ts_db_opts_default();
+        for (int j = 1; j < *argc && strcmp(argv[j], "--") != 0; j++) {
+            if (strcmp(argv[j], "--no-db") == 0)
+                db.none = true;
+            else if (strcmp(argv[j], "--db") == 0 && j + 1 < *argc)
+                db.path = argv[++j];
+        }
+        if (ts_check_not_db(argv[0], "--status-json", *path, &db) != 0)
+            return -1;
         if (!(*f = fopen(*path, "we")))
             return ts_usage_error("%s: cannot write --status-json file '%s'", argv[0], *path), -1;
         memmove(argv + i, argv + i + 2, (size_t)(*argc - i - 2 + 1) * sizeof *argv);
