@@ -616,6 +616,8 @@ static void test_threadsim_statuses(void)
     const char *bad[] = {"run", "run nosuch.py", "run daemon-join/join --max-events x",
                          "runs --db /nonexistent/t.db", "diff 1 2 --db /nonexistent/t.db",
                          "check nosuch/x", "explore", "run daemon-join/join --status-json",
+                         /* (below what CPython's start-up takes: was exit 127) */
+                         "run " SRC "/traces/py3/create/args.py --no-db --max-memory 8M",
                          "run create/args THREADSIM_RESET"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         /* the last: an environment setting out of its range */

@@ -146,8 +146,16 @@ int ts_parse_py_option(int argc, char **argv)
             return ts_usage_error("--max-steps must be at least 1"), -1;
         return 2;
     }
-    if (strcmp(a, "--max-memory") == 0)
-        return py__size(a, v, &ts_py.max_memory) ? 2 : -1;
+    if (strcmp(a, "--max-memory") == 0) {
+        if (!py__size(a, v, &ts_py.max_memory))
+            return -1;
+        /* CPython's start-up and threadsim's bootstrap take about 10 MiB of
+         * it: below this the engine could not start (exit 127) */
+        if (ts_py.max_memory < TS_PY_MIN_MEMORY)
+            return ts_usage_error("--max-memory must be at least 16M (CPython's start-up takes "
+                                  "about 10M), not '%s'", v), -1;
+        return 2;
+    }
     if (strcmp(a, "--max-output") == 0)
         return py__size(a, v, &ts_py.max_output) ? 2 : -1;
     if (strcmp(a, "--timeout") == 0) {

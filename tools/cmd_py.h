@@ -56,6 +56,9 @@ extern ts_py_cli ts_py;
  * default --switch-steps of a Python run. */
 #define TS_PY_SWITCH_LINES 330000
 
+/* The least --max-memory a Python run can start with. */
+#define TS_PY_MIN_MEMORY ((uint64_t)16 << 20)
+
 /* Whether a Python run's output is unbuffered: -u, or PYTHONUNBUFFERED set
  * non-empty as python reads it, unless a replay runs a recorded run's
  * options (then those say it). */
