@@ -594,6 +594,31 @@ static void test_output_not_the_database(void)
     free(out);
 }
 
+/* A run stopped by --max-steps, --max-memory or --max-output replays
+ * identical: the limits are recorded with its options (a replay ran without
+ * them: "DIFFERS", or for ever at many GB). */
+static void test_replay_keeps_limits(void)
+{
+    write_file("count.py", "n = 0\nwhile True:\n    n += 1\n");
+    write_file("mem.py", "x = []\nwhile True:\n    x.append(bytearray(10**6))\n");
+    write_file("flood.py", "while True:\n    print('x' * 50)\n");
+    static const char *const runs[][2] = {{"count.py --max-steps 5000", "--max-steps 5000"},
+                                          {"mem.py --max-memory 64M", "--max-memory 67108864"},
+                                          {"flood.py --max-output 1000", "--max-output 1000"}};
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        int st;
+        char *out = sh(&st, "cd %s && rm -f lim.db && env -u PYTHONUNBUFFERED %s run %s --db lim.db "
+                       ">/dev/null 2>&1; env -u PYTHONUNBUFFERED timeout 60 %s replay last --db "
+                       "lim.db 2>&1 && %s sql 'SELECT program_options FROM runs WHERE id = 1' "
+                       "--db lim.db", dir, BIN, runs[i][0], BIN, BIN);
+        CU_ASSERT_EQUAL(st, 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "replay of run 1"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "is identical"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, runs[i][1]));
+        free(out);
+    }
+}
+
 static void test_threadsim_statuses(void)
 {
     int st;
@@ -953,7 +978,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

@@ -458,6 +458,21 @@ char *ts_py_options_text(void)
         py__opt_word(&b, "--granularity");
         py__opt_word(&b, "opcode");
     }
+    /* the limits given: a run they stopped stops there again in a replay */
+    const struct {
+        const char *opt;
+        uint64_t v;
+    } lim[] = {{"--max-steps", ts_py.max_steps},
+               {"--max-memory", ts_py.max_memory},
+               {"--max-output", ts_py.max_output}};
+    for (size_t i = 0; i < sizeof lim / sizeof *lim; i++) {
+        if (!lim[i].v)
+            continue;
+        char num[32];
+        snprintf(num, sizeof num, "%" PRIu64, lim[i].v);
+        py__opt_word(&b, lim[i].opt);
+        py__opt_word(&b, num);
+    }
     for (int i = 0; i < ts_py.nenv; i++) {
         py__opt_word(&b, "--env");
         py__opt_word(&b, ts_py.env[i]);
@@ -531,7 +546,9 @@ static void py__apply_options(const char *opts)
     if (ts_py.env)
         ts_py.env[0] = NULL;
     ts_py.nenv = 0;
+    ts_py.max_steps = ts_py.max_memory = ts_py.max_output = 0;
     bool env_next = false;
+    uint64_t *limit_next = NULL;
     int n = 0;
     for (const char *p = opts; py__next_word(&p, &w);) {
         const char *word = sim_buf_str(&w);
@@ -540,6 +557,17 @@ static void py__apply_options(const char *opts)
             const char *eq = strchr(word, '=');
             if (eq && eq != word)
                 (void)py__env_put(word);
+        } else if (limit_next) {
+            uint64_t v;
+            if (sim_parse_u64(word, UINT64_MAX, &v) == SIM_NUM_OK)
+                *limit_next = v;
+            limit_next = NULL;
+        } else if (!after && strcmp(word, "--max-steps") == 0) {
+            limit_next = &ts_py.max_steps;
+        } else if (!after && strcmp(word, "--max-memory") == 0) {
+            limit_next = &ts_py.max_memory;
+        } else if (!after && strcmp(word, "--max-output") == 0) {
+            limit_next = &ts_py.max_output;
         } else if (after) {
             char **a = realloc(args, ((size_t)n + 2) * sizeof *a);
             if (!a)
