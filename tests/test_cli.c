@@ -586,6 +586,11 @@ static void test_output_not_the_database(void)
     CU_ASSERT_EQUAL(st, 0);
     TS_ASSERT_STR_EQ(out, "2\n");
     free(out);
+    /* a side of diff that never ends is refused, not read into memory */
+    out = sh(&st, "cd %s && %s diff last /dev/zero --db same.db 2>&1", dir, BIN);
+    CU_ASSERT_EQUAL(st, 125);
+    TS_ASSERT_STR_EQ(out, "threadsim: cannot read '/dev/zero': File too large\n");
+    free(out);
     /* another file is fine */
     out = sh(&st, "cd %s && %s run ok.py --db same.db --status-json st.json >/dev/null 2>&1 && "
              "cat st.json", dir, BIN);

@@ -13,6 +13,7 @@
  * database): one line on stderr, exit 2.
  */
 #include <inttypes.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +78,13 @@ static int diff__read_file(diff__side *s)
                               s->arg);
     char chunk[65536];
     size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (s->text.len + k > SIM_READ_FILE_MAX) { /* /dev/zero, a runaway file */
+            fclose(f);
+            return ts_usage_error("cannot read '%s': %s", s->arg, strerror(EFBIG));
+        }
         sim_buf_add(&s->text, chunk, k);
+    }
     int bad = ferror(f);
     fclose(f);
     if (bad)
