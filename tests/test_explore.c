@@ -980,6 +980,26 @@ static void test_teaching_page_clicks(void)
     CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
 }
 
+/* Output that is markup stays text on the teaching page: every '<' of the
+ * embedded outputs is \u003c (traces/explore/markup_output.py) */
+static void test_teaching_page_markup_output(void)
+{
+    int st;
+    char *page = ts_capture("cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+                            " export traces/explore/markup_output.py --format html --explore "
+                            "--preemptions 1 2>/dev/null", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    size_t scripts = 0;
+    for (const char *p = page; (p = strstr(p, "<script")) != NULL; p++)
+        scripts++;
+    CU_ASSERT_EQUAL(scripts, 2); /* the page's own two */
+    CU_ASSERT_PTR_NULL(strstr(page, "<!--"));
+    CU_ASSERT_PTR_NULL(strstr(page, "<\\//"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(page, "a\\u003c/b>c\\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(page, "\\u003c/script>\\u003cscript>alert(1)"));
+    free(page);
+}
+
 /* the schedules, and whether each "output" of `sub` is one of `all`'s */
 static uint64_t json_schedules(const char *j)
 {
@@ -1524,5 +1544,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

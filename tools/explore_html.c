@@ -28,14 +28,16 @@ static void html__esc(sim_buf *b, const char *s, size_t n)
 
 static void html__str(sim_buf *b, const char *s) { html__esc(b, s, strlen(s)); }
 
-/* A JSON string inside <script>: "</" would end the script */
+/* A JSON string inside <script>: every '<' as \u003c, so that nothing the
+ * program printed ("</script>", "<!--<script>") is markup to the HTML
+ * parser (the same string to JSON.parse and to JavaScript) */
 static void json__script(sim_buf *b, const char *s, size_t n)
 {
     sim_buf t = {0};
     trace_json_string(&t, s, n);
     for (size_t i = 0; i < t.len; i++) {
-        if (t.p[i] == '<' && i + 1 < t.len && t.p[i + 1] == '/')
-            sim_buf_adds(b, "<\\/");
+        if (t.p[i] == '<')
+            sim_buf_adds(b, "\\u003c");
         else
             sim_buf_addc(b, t.p[i]);
     }
