@@ -624,6 +624,25 @@ static void test_replay_keeps_limits(void)
     }
 }
 
+/* Output that cannot be written is an error (125, one line), and a closed
+ * reader does not kill a run half-recorded: `run | head -1` leaves the run
+ * complete (it was killed by SIGPIPE, the run left "incomplete"). */
+static void test_output_write_errors(void)
+{
+    write_file("many.py", "for i in range(20000):\n    print(i)\n");
+    int st;
+    char *out = sh(&st, "cd %s && rm -f pipe.db && { %s run many.py --db pipe.db 2>err.txt; "
+                   "echo \"status $?\" >st.txt; } | head -1; cat st.txt err.txt; %s runs --db "
+                   "pipe.db | tail -1 | awk '{print $2, $5, $6}'", dir, BIN, BIN);
+    TS_ASSERT_STR_EQ(out, "0\nstatus 125\nthreadsim: run: cannot write the output: Broken pipe\n"
+                          "many.py ok 20003\n");
+    free(out);
+    out = sh(&st, "cd %s && %s runs --db pipe.db 2>&1 >/dev/full", dir, BIN);
+    CU_ASSERT_EQUAL(st, 125);
+    TS_ASSERT_STR_EQ(out, "threadsim: runs: cannot write the output: No space left on device\n");
+    free(out);
+}
+
 static void test_threadsim_statuses(void)
 {
     int st;
@@ -983,7 +1002,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

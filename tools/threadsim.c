@@ -12,6 +12,8 @@
  */
 #include <inttypes.h>
 #include <limits.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/personality.h>
@@ -687,9 +689,22 @@ int main(int argc, char **argv)
         if (main__take_status_json(&cargc, cargv, &status_path, &status_f) < 0)
             return TS_EXIT_USAGE;
     }
+    /* A closed reader (`| head`) is a write error, not a death by SIGPIPE
+     * half-way through recording a run (left "incomplete"); CPython's own
+     * processes ignore it too. */
+    signal(SIGPIPE, SIG_IGN);
     int status = c->run(cargc, cargv);
     if (status_f && main__status_json(status_f, c->name, status) != 0) {
         fprintf(stderr, "threadsim: cannot write --status-json file '%s'\n", status_path);
+        return TS_EXIT_USAGE;
+    }
+    /* what the command printed must have reached stdout (/dev/full, a
+     * closed pipe): else say so, status 125 */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && status != TS_EXIT_USAGE) {
+        /* (125: the command said what failed already) */
+        int e = errno;
+        fprintf(stderr, "threadsim: %s: cannot write the output: %s\n", c->name,
+                strerror(e ? e : EIO));
         return TS_EXIT_USAGE;
     }
     return status;
