@@ -77,6 +77,7 @@ char *sim_read_file(const char *path, size_t *len)
     sim_buf b = {0};
     char chunk[65536];
     size_t k;
+    errno = 0;
     while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (b.len + k > SIM_READ_FILE_MAX) { /* /dev/zero, a runaway file */
             fclose(f);
@@ -86,11 +87,11 @@ char *sim_read_file(const char *path, size_t *len)
         }
         sim_buf_add(&b, chunk, k);
     }
-    int bad = ferror(f);
+    int bad = ferror(f), why = errno; /* (EISDIR for a folder) */
     fclose(f);
     if (bad) {
         sim_buf_free(&b);
-        errno = EIO;
+        errno = why ? why : EIO;
         return NULL;
     }
     *len = b.len;

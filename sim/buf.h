@@ -47,7 +47,8 @@ static inline const char *sim_buf_str(const sim_buf *b) { return b->p ? b->p : "
 char *sim_buf_take(sim_buf *b);
 /* A whole file, as NUL-terminated text (it may hold NULs too: len says how
  * long): the contents (owned by the caller) with *len, or NULL with errno
- * set (EIO for a read error, EFBIG past SIM_READ_FILE_MAX: no program,
+ * set (the read's error: EISDIR for a folder, EIO if none was given; EFBIG
+ * past SIM_READ_FILE_MAX: no program,
  * expected output or replay token is that long, and /dev/zero never ends). */
 #define SIM_READ_FILE_MAX ((size_t)256 << 20)
 char *sim_read_file(const char *path, size_t *len);

@@ -643,6 +643,24 @@ static void test_output_write_errors(void)
     free(out);
 }
 
+/* check DIR does not follow links to folders (a link to `..` made it walk
+ * for ever), and a folder given as the program says so. */
+static void test_check_walk_and_folders(void)
+{
+    int st;
+    char *out = sh(&st, "cd %s && rm -rf walk && mkdir -p walk/a && ln -s .. walk/a/up1 && "
+                   "ln -s .. walk/a/up2 && printf 'print(1)\\n' > walk/a/p.py && printf '1\\n' "
+                   "> walk/a/p.out && timeout 60 %s check walk --no-db 2>&1", dir, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "ok     walk/a/p.py\ncheck: 1 program, 1 ok, 0 failed, 0 could not be "
+                          "checked\n");
+    free(out);
+    out = sh(&st, "cd %s && mkdir -p folder.py && %s run folder.py --no-db 2>&1", dir, BIN);
+    CU_ASSERT_EQUAL(st, 125);
+    TS_ASSERT_STR_EQ(out, "threadsim: cannot read folder.py: Is a directory\n");
+    free(out);
+}
+
 static void test_threadsim_statuses(void)
 {
     int st;
@@ -1002,7 +1020,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

@@ -479,9 +479,17 @@ static bool check__is_file(const char *path)
 }
 
 /* Every X.py below `dir` (recursively, hidden entries skipped) with X.out
- * beside it, appended to l. */
-static void check__walk(const char *dir, check__paths *l)
+ * beside it, appended to l. A symbolic link to a folder is not followed (a
+ * link to `..` made the walk endless), nor are folders deeper than
+ * CHECK__MAX_DEPTH. */
+#define CHECK__MAX_DEPTH 32
+static void check__walk_at(const char *dir, check__paths *l, int depth);
+static void check__walk(const char *dir, check__paths *l) { check__walk_at(dir, l, 0); }
+
+static void check__walk_at(const char *dir, check__paths *l, int depth)
 {
+    if (depth > CHECK__MAX_DEPTH)
+        return;
     DIR *d = opendir(dir);
     if (!d)
         return;
@@ -497,10 +505,11 @@ static void check__walk(const char *dir, check__paths *l)
         if (!full)
             abort();
         snprintf(full, dlen + n + 2, "%.*s/%s", (int)dlen, dir, e->d_name);
-        struct stat sb;
+        struct stat sb, lsb;
         bool there = stat(full, &sb) == 0;
         if (there && S_ISDIR(sb.st_mode)) {
-            check__walk(full, l);
+            if (lstat(full, &lsb) == 0 && !S_ISLNK(lsb.st_mode))
+                check__walk_at(full, l, depth + 1);
         } else if (there && S_ISREG(sb.st_mode) && n > 3 && strcmp(e->d_name + n - 3, ".py") == 0) {
             char out[4096];
             snprintf(out, sizeof out, "%.*s.out", (int)strlen(full) - 3, full);
