@@ -591,6 +591,12 @@ static void test_output_not_the_database(void)
     CU_ASSERT_EQUAL(st, 125);
     TS_ASSERT_STR_EQ(out, "threadsim: cannot read '/dev/zero': File too large\n");
     free(out);
+    /* a name starting "file:" is a file of that name, not a SQLite URI */
+    out = sh(&st, "cd %s && rm -f 'file:u.db?mode=memory' && %s run ok.py --db 'file:u.db?mode=memory' "
+             ">/dev/null 2>&1 && ls file:u.db*", dir, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "file:u.db?mode=memory\n");
+    free(out);
     /* another file is fine */
     out = sh(&st, "cd %s && %s run ok.py --db same.db --status-json st.json >/dev/null 2>&1 && "
              "cat st.json", dir, BIN);
@@ -685,6 +691,8 @@ static void test_threadsim_statuses(void)
                          "check nosuch/x", "explore", "run daemon-join/join --status-json",
                          /* (below what CPython's start-up takes: was exit 127) */
                          "run " SRC "/traces/py3/create/args.py --no-db --max-memory 8M",
+                         /* (SQLite's temporary database: every run would be lost) */
+                         "run create/args --db :memory:",
                          "run create/args THREADSIM_RESET"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         /* the last: an environment setting out of its range */

@@ -423,6 +423,23 @@ store *store_open(const char *path, const store_open_opts *o, char *err, size_t 
     }
     st->path = store__strdup(path);
 
+    /* a file, always: "" and ":memory:" are SQLite's temporary databases
+     * (every run recorded would be lost), and a name starting "file:" would
+     * be read as a URI (its query string as options) */
+    if (!*path || strcmp(path, ":memory:") == 0) {
+        store__failf(st, "database '%s' is not a file name (the runs recorded would be lost)",
+                     path);
+        goto fail;
+    }
+    char local[4096];
+    if (strncmp(path, "file:", 5) == 0) {
+        if ((size_t)snprintf(local, sizeof local, "./%s", path) >= sizeof local) {
+            store__failf(st, "database path too long");
+            goto fail;
+        }
+        path = local;
+    }
+
     if (!opt.create && access(path, F_OK) != 0) {
         store__failf(st, "no database at '%s' (record a run first: threadsim run NAME)", path);
         goto fail;
