@@ -536,6 +536,13 @@ static void test_env_option(void)
                                        "--replay 'env.py:AwEAAA' --env WORKERS=2 -- q\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, " python=3 program=--env WORKERS=2 -- q\n"));
     free(out);
+    /* the teaching page into a file (-o), the program's arguments kept last */
+    out = sh(&st, "cd %s && rm -f page.html && env -u PYTHONUNBUFFERED %s export env.py --format html "
+             "--explore -o page.html --env WORKERS=4 -- q >/dev/null 2>&1 && grep -c "
+             "\"4 None /nonexistent \\['q'\\]\" page.html", dir, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_NOT_EQUAL(atoi(out), 0);
+    free(out);
     static const char *const bad[][2] = {
         {"--env", "threadsim: --env needs NAME=VALUE or NAME\n"},
         {"--env --no-db", "threadsim: --env needs NAME=VALUE or NAME\n"},

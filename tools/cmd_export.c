@@ -96,8 +96,9 @@ static int export__load(const ts_db_opts *db, const char *ref, trace *tr, char *
 }
 
 /* `export PROGRAM --format html --explore [explore's options]`: the
- * explorer's teaching page on stdout (cmd_explore.c), from a dfs of the
- * program unless --strategy says otherwise, not recorded unless --db. */
+ * explorer's teaching page on stdout, or in the -o file (cmd_explore.c),
+ * from a dfs of the program unless --strategy says otherwise, not recorded
+ * unless --db. */
 static int export__explore(int argc, char **argv)
 {
     char **av = calloc((size_t)argc + 12, sizeof *av);
@@ -105,10 +106,24 @@ static int export__explore(int argc, char **argv)
         return ts_usage_error("export: out of memory");
     int n = 0;
     bool strategy = false, db = false, schedules = false;
+    char *out = NULL; /* (NULL: stdout) */
+    int rest = argc; /* where "--" and the program's arguments start: they go last */
     av[n++] = "explore";
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            rest = i;
+            break;
+        }
         if (strcmp(argv[i], "--explore") == 0)
             continue;
+        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0]) {
+                free(av);
+                return ts_usage_error("export: %s needs a file name", argv[i]);
+            }
+            out = argv[++i];
+            continue;
+        }
         if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             if (strcmp(argv[i + 1], "html") != 0) {
                 free(av);
@@ -133,7 +148,9 @@ static int export__explore(int argc, char **argv)
     if (!db)
         av[n++] = "--no-db";
     av[n++] = "--html";
-    av[n++] = "-";
+    av[n++] = out ? out : "-";
+    for (int i = rest; i < argc; i++)
+        av[n++] = argv[i];
     int rc = ts_cmd_explore(n, av);
     free(av);
     return rc;
