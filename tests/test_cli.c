@@ -668,6 +668,13 @@ static void test_check_walk_and_folders(void)
     TS_ASSERT_STR_EQ(out, "ok     walk/a/p.py\ncheck: 1 program, 1 ok, 0 failed, 0 could not be "
                           "checked\n");
     free(out);
+    /* a program's own datetime.py shadows the library's, as under python3
+     * (threadsim's loader for the library's one leaves it alone) */
+    write_file("datetime.py", "X = 5\n");
+    write_file("usedt.py", "import datetime\nprint(datetime.X)\n");
+    out = sh(&st, "cd %s && %s run usedt.py --no-db 2>&1; rm -f datetime.py", dir, BIN);
+    TS_ASSERT_STR_EQ(out, "5\n");
+    free(out);
     out = sh(&st, "cd %s && mkdir -p folder.py && %s run folder.py --no-db 2>&1", dir, BIN);
     CU_ASSERT_EQUAL(st, 125);
     TS_ASSERT_STR_EQ(out, "threadsim: cannot read folder.py: Is a directory\n");

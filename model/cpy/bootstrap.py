@@ -114,7 +114,10 @@ class _DatetimeLoader:
 
     def exec_module(self, module):
         self._loader.exec_module(module)
-        check_date, check_time = module._check_date_fields, module._check_time_fields
+        check_date = getattr(module, '_check_date_fields', None)
+        check_time = getattr(module, '_check_time_fields', None)
+        if check_date is None or check_time is None:
+            return  # (a datetime.py of the program's own, shadowing the library's)
 
         def c_text(e):
             what = e.args[0]
