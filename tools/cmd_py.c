@@ -84,6 +84,15 @@ static bool py__env_put(const char *entry)
     return true;
 }
 
+void ts_py_env_clear(void)
+{
+    for (int i = 0; i < ts_py.nenv; i++)
+        free(ts_py.env[i]);
+    free(ts_py.env);
+    ts_py.env = NULL;
+    ts_py.nenv = 0;
+}
+
 /* --env NAME=VALUE, or --env NAME: the host's value, recorded as the
  * former (a replay needs no host variable). */
 static bool py__env(const char *v)
@@ -541,11 +550,7 @@ static void py__apply_options(const char *opts)
     ts_py.stored_options = true;
     ts_py.unbuffered = false;
     ts_py.opcodes = false;
-    for (int i = 0; i < ts_py.nenv; i++)
-        free(ts_py.env[i]);
-    if (ts_py.env)
-        ts_py.env[0] = NULL;
-    ts_py.nenv = 0;
+    ts_py_env_clear();
     ts_py.max_steps = ts_py.max_memory = ts_py.max_output = 0;
     bool env_next = false;
     uint64_t *limit_next = NULL;

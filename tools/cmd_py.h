@@ -64,6 +64,9 @@ extern ts_py_cli ts_py;
  * options (then those say it). */
 bool ts_py_unbuffered(void);
 
+/* Forget the --env entries given so far (freed). */
+void ts_py_env_clear(void);
+
 /* Parse one Python-run option at argv[0]; returns how many arguments it took
  * (0: not one of them; -1: bad usage, reported). `--` takes all the rest. */
 int ts_parse_py_option(int argc, char **argv);

@@ -57,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* consumed more words than there were */
         i += k > 0 ? k : 1;
     }
+    ts_py_env_clear(); /* (what --env allocated: saved has none of it) */
     ts_py = saved;
     free(buf);
     return 0;
