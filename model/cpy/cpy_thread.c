@@ -858,8 +858,6 @@ static PyObject *mod_interrupt_main(PyObject *mod, PyObject *args, PyObject *kw)
     return interrupt__pend(args, kw, "|i:interrupt_main", false);
 }
 
-/* A signal that arrived while another thread ran (bootstrap.py's handler
- * wrapper): CPython runs Python handlers in the main thread only. */
 /* _threadsim_switch_interval(seconds): sys.setswitchinterval's new value
  * for the scheduler: a thread that runs without blocking is preempted after
  * that much of its CPU time (lines at the run's calibrated rate, the
@@ -884,6 +882,8 @@ static PyObject *mod_switch_interval(PyObject *mod, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* A signal that arrived while another thread ran (bootstrap.py's handler
+ * wrapper): CPython runs Python handlers in the main thread only. */
 static PyObject *mod_signal_main(PyObject *mod, PyObject *args)
 {
     (void)mod;
