@@ -644,9 +644,10 @@ static void test_output_write_errors(void)
 {
     write_file("many.py", "for i in range(20000):\n    print(i)\n");
     int st;
-    char *out = sh(&st, "cd %s && rm -f pipe.db && { %s run many.py --db pipe.db 2>err.txt; "
-                   "echo \"status $?\" >st.txt; } | head -1; cat st.txt err.txt; %s runs --db "
-                   "pipe.db | tail -1 | awk '{print $2, $5, $6}'", dir, BIN, BIN);
+    char *out = sh(&st, "cd %s && rm -f pipe.db && { env -u PYTHONUNBUFFERED %s run many.py "
+                   "--db pipe.db 2>err.txt; echo \"status $?\" >st.txt; } | head -1; "
+                   "cat st.txt err.txt; %s runs --db pipe.db | tail -1 | awk '{print $2, $5, $6}'",
+                   dir, BIN, BIN);
     TS_ASSERT_STR_EQ(out, "0\nstatus 125\nthreadsim: run: cannot write the output: Broken pipe\n"
                           "many.py ok 20003\n");
     free(out);
