@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -657,6 +658,45 @@ static void test_output_write_errors(void)
     free(out);
 }
 
+/* Memory a program takes around Python's allocator (ctypes calling libc's
+ * malloc) is bounded too: the parent's guard ends the run with "memory
+ * limit" once the run's process holds twice --max-memory plus its slack
+ * (it reached 5 GB at --max-memory 64M). The peak resident memory of the
+ * processes under threadsim (wait4's, the largest of them) stays under
+ * 1 GiB where the program would take 1.5 GiB and print "done". */
+static void test_native_memory_bounded(void)
+{
+    write_file("native.py", "import ctypes\n"
+                            "libc = ctypes.CDLL(None)\n"
+                            "libc.malloc.restype = ctypes.c_void_p\n"
+                            "for i in range(24):\n"
+                            "    p = libc.malloc(64 << 20)\n"
+                            "    ctypes.memset(p, 1, 64 << 20)\n"
+                            "print('done')\n");
+    static const char *const how[] = {"run native.py --no-db --max-memory 16M",
+                                      "explore native.py --no-db --max-memory 16M --schedules 2"};
+    for (size_t i = 0; i < sizeof how / sizeof *how; i++) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "cd %s && %s %s >native.txt 2>&1", dir, BIN, how[i]);
+        pid_t pid = fork();
+        CU_ASSERT_TRUE_FATAL(pid >= 0);
+        if (pid == 0) {
+            execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+            _exit(127);
+        }
+        int st = 0;
+        struct rusage ru;
+        CU_ASSERT_EQUAL(wait4(pid, &st, 0, &ru), pid);
+        CU_ASSERT_TRUE(ru.ru_maxrss < (1L << 20)); /* KiB */
+        CU_ASSERT_TRUE(WIFEXITED(st));
+        CU_ASSERT_EQUAL(WEXITSTATUS(st), i == 0 ? 124 : 0);
+        char *out = sh(&st, "cat native.txt");
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "memory limit"));
+        CU_ASSERT_PTR_NULL(strstr(out, "done"));
+        free(out);
+    }
+}
+
 /* check DIR does not follow links to folders (a link to `..` made it walk
  * for ever), and a folder given as the program says so. */
 static void test_check_walk_and_folders(void)
@@ -1043,7 +1083,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

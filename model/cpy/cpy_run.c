@@ -25,6 +25,7 @@
 #include "cpy_int.h"
 #include "../dalloc.h"
 #include "cpy_snap.h"
+#include "../../sim/asan.h"
 
 #include <ctype.h>
 #include <dlfcn.h>
@@ -2174,6 +2175,76 @@ static struct {
     char b[1 << 16];
 } rd = {.fd = -1};
 
+/* The native memory guard. dalloc counts --max-memory exactly for
+ * everything Python allocates, and stops it with a MemoryError; memory
+ * taken around it is not counted (ctypes calling libc's malloc or mmap, a
+ * C library's own allocations): a program doing that reached 5 GB at
+ * --max-memory 64M. So while the parent waits for a run's records it looks
+ * at the run's process every GUARD_PERIOD seconds of wall time (its
+ * /proc/PID/statm, one pread) and ends the run with a "memory limit" once
+ * the process's anonymous resident memory passes twice the limit plus
+ * GUARD_SLACK. That is above anything a run within the limit reaches
+ * (dalloc's blocks are at most the limit, the freed pages it keeps
+ * resident at most 32 MiB and a quarter of that, thread stacks are charged
+ * to the limit, the engine's own memory a few MiB, an explorer's snapshot
+ * copies what start-up touched), so it never ends a run that dalloc would
+ * let go on. Where it stops a run is not deterministic (it is wall time):
+ * the trace ends in a limit event that says what happened. */
+#define GUARD_PERIOD 0.05
+#if SIM_ASAN
+#define GUARD_SLACK ((uint64_t)512 << 20) /* the shadow, the allocator's quarantine */
+#else
+#define GUARD_SLACK ((uint64_t)128 << 20)
+#endif
+static struct {
+    pid_t pid;     /* the process statm_fd is of */
+    int statm_fd;  /* -1: no guard */
+    uint64_t cap;  /* anonymous resident bytes allowed */
+    double next;   /* wall time of the next look */
+    bool tripped;  /* this run was ended by the guard */
+} guard = {.statm_fd = -1};
+
+static void guard__close(void)
+{
+    if (guard.statm_fd >= 0)
+        close(guard.statm_fd);
+    guard.statm_fd = -1;
+    guard.pid = 0;
+}
+
+/* Before each run: watch `pid` (a runner keeps its file open across runs). */
+static void guard__arm(pid_t pid, uint64_t max_memory)
+{
+    guard.tripped = false;
+    if (max_memory == 0) {
+        guard__close();
+        return;
+    }
+    if (pid != guard.pid || guard.statm_fd < 0) {
+        guard__close();
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+        guard.statm_fd = open(path, O_RDONLY | O_CLOEXEC);
+        guard.pid = pid;
+    }
+    guard.cap = 2 * max_memory + GUARD_SLACK;
+    guard.next = wall_now() + GUARD_PERIOD;
+}
+
+/* Whether the process is past its cap (an unreadable statm: no). */
+static bool guard__over(void)
+{
+    char b[256];
+    ssize_t r = pread(guard.statm_fd, b, sizeof b - 1, 0);
+    if (r <= 0)
+        return false;
+    b[r] = '\0';
+    unsigned long long size, resident, shared;
+    if (sscanf(b, "%llu %llu %llu", &size, &resident, &shared) != 3 || shared > resident)
+        return false;
+    return (resident - shared) * (uint64_t)sysconf(_SC_PAGESIZE) > guard.cap;
+}
+
 static int read_full_slow(int fd, void *buf, size_t n, double deadline, pid_t pid,
                           bool *timed_out);
 
@@ -2206,12 +2277,27 @@ static int read_full_slow(int fd, void *buf, size_t n, double deadline, pid_t pi
             off += k;
             continue;
         }
-        if (deadline > 0) {
-            double left = deadline - wall_now();
-            if (left <= 0) {
-                *timed_out = true;
-                kill(pid, SIGKILL);
-                return -1;
+        if (deadline > 0 || guard.statm_fd >= 0) {
+            double now = wall_now(), left = GUARD_PERIOD;
+            if (deadline > 0) {
+                left = deadline - now;
+                if (left <= 0) {
+                    *timed_out = true;
+                    kill(pid, SIGKILL);
+                    return -1;
+                }
+            }
+            if (guard.statm_fd >= 0) {
+                if (now >= guard.next) {
+                    guard.next = now + GUARD_PERIOD;
+                    if (guard__over()) {
+                        guard.tripped = true;
+                        kill(pid, SIGKILL);
+                        return -1;
+                    }
+                }
+                if (guard.next - now < left)
+                    left = guard.next - now;
             }
             struct pollfd pf = {fd, POLLIN, 0};
             int pr = poll(&pf, 1, (int)(left * 1000) + 1);
@@ -2447,6 +2533,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     }
     ss->last_run = pid;
     rd.fd = -1; /* a new pipe, even if its number is an old one's */
+    guard__arm(pid, ss->ro.max_memory);
     /* The child stops itself at its timeout; this is for one stuck in C. */
     double deadline = ss->ro.timeout > 0 ? wall_now() + ss->ro.timeout + 2.0 : 0;
     bool got_result = false, timed_out = false;
@@ -2544,7 +2631,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
         ss->ctl = -1;
         waitpid(ss->pid, NULL, 0);
     }
-    if (result_sent && ws != 0 && !timed_out) {
+    if (result_sent && ws != 0 && !timed_out && !guard.tripped) {
         /* the run's process failed after its result: a crash on the way
          * out, or a reset that did not restore the snapshot (verified) */
         fflush(stdout);
@@ -2554,7 +2641,10 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     }
     if (!got_result) {
         fflush(stdout);
-        if (timed_out) {
+        if (guard.tripped) {
+            status = parent__limit(&m, &last, "memory outside Python's allocator past twice "
+                                   "--max-memory", "memory limit", &out);
+        } else if (timed_out) {
             status = parent__limit(&m, &last, "timeout", "timeout", &out);
         } else if (WIFSIGNALED(ws)) {
             fprintf(stderr, "threadsim: the Python engine died (signal %d: %s) after event %llu\n",
@@ -2586,6 +2676,8 @@ void py_session_close(py_session *ss)
 {
     if (!ss)
         return;
+    if (guard.pid == ss->last_run)
+        guard__close();
     if (ss->ctl >= 0) {
         close(ss->ctl); /* the zygote reads the end and exits */
         while (waitpid(ss->pid, NULL, 0) < 0 && errno == EINTR)
