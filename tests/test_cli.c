@@ -697,6 +697,30 @@ static void test_native_memory_bounded(void)
     }
 }
 
+/* A program's files are bounded: the guard ends a run once a filesystem
+ * it writes to has lost --max-disk of its free space (a loop of writes took
+ * 2.8 GB in 5 s); the limit is recorded with the run's options. */
+static void test_disk_bounded(void)
+{
+    write_file("fill.py", "chunk = b'x' * (4 << 20)\n"
+                          "with open('big.bin', 'wb') as f:\n"
+                          "    for i in range(128):\n"
+                          "        f.write(chunk)\n"
+                          "        f.flush()\n"
+                          "print('done')\n");
+    int st;
+    char *out = sh(&st, "cd %s && rm -f disk.db && %s run fill.py --db disk.db --max-disk 32M 2>&1; "
+                   "echo \"status $?\"; wc -c <big.bin; rm -f big.bin; %s sql 'SELECT "
+                   "program_options FROM runs' --db disk.db", dir, BIN, BIN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "run stopped: disk limit reached\nstatus 124\n"));
+    CU_ASSERT_PTR_NULL(strstr(out, "done"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "--max-disk 33554432"));
+    unsigned long long size = 0;
+    const char *st124 = strstr(out, "status 124\n");
+    CU_ASSERT_TRUE(st124 && sscanf(st124 + 11, "%llu", &size) == 1 && size < (256ULL << 20));
+    free(out);
+}
+
 /* check DIR does not follow links to folders (a link to `..` made it walk
  * for ever), and a folder given as the program says so. */
 static void test_check_walk_and_folders(void)
@@ -1083,7 +1107,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

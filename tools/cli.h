@@ -68,6 +68,8 @@ void ts_help_options(const char *help, void (*fn)(void *ud, const char *opt, siz
     "  --max-steps N         stop after N executed lines (200000000; exit 124)\n"                \
     "  --max-memory SIZE     MemoryError past SIZE of Python allocations (256M)\n"               \
     "  --max-output SIZE     stop after SIZE bytes of output (64M; exit 124)\n"                  \
+    "  --max-disk SIZE       stop once files take SIZE of a filesystem's free space\n"         \
+    "                        (1G, at most half of it; exit 124)\n"                             \
     "  --timeout SECS        stop after SECS of wall-clock time (exit 124)\n"                    \
     "  -u                    unbuffered output, as python -u (also when PYTHONUNBUFFERED\n"     \
     "                        is set): each write is a point where threads may switch\n"        \
@@ -95,7 +97,7 @@ void ts_help_options(const char *help, void (*fn)(void *ud, const char *opt, siz
     "  N        run: the program's own status, as python3 gives it (sys.exit(N);\n"            \
     "           1 for an uncaught exception or sys.exit(\"message\"))\n"                         \
     "  124      a run limit stopped the run (--max-events, --max-time, --max-steps,\n"          \
-    "           --max-output, --timeout)\n"                                                      \
+    "           --max-output, --max-disk, --timeout)\n"                                                      \
     "  125      usage or I/O trouble: a bad option, an unknown scenario, an\n"                  \
     "           unreadable file, an unusable database\n"                                        \
     "  126      deadlock: nothing could run while a thread waited\n"                            \

@@ -167,6 +167,8 @@ int ts_parse_py_option(int argc, char **argv)
     }
     if (strcmp(a, "--max-output") == 0)
         return py__size(a, v, &ts_py.max_output) ? 2 : -1;
+    if (strcmp(a, "--max-disk") == 0)
+        return py__size(a, v, &ts_py.max_disk) ? 2 : -1;
     if (strcmp(a, "--timeout") == 0) {
         if (!ts_parse_secs(a, v, &ts_py.timeout))
             return -1;
@@ -238,6 +240,8 @@ py_run_opts ts_py_run_opts(const char *path)
         ro.max_memory = ts_py.max_memory;
     if (ts_py.max_output)
         ro.max_output = ts_py.max_output;
+    if (ts_py.max_disk)
+        ro.max_disk = ts_py.max_disk;
     ro.timeout = ts_py.timeout;
     ro.opcodes = ts_py.opcodes;
     /* -u, or PYTHONUNBUFFERED as python reads it (IDEs and container images
@@ -473,7 +477,8 @@ char *ts_py_options_text(void)
         uint64_t v;
     } lim[] = {{"--max-steps", ts_py.max_steps},
                {"--max-memory", ts_py.max_memory},
-               {"--max-output", ts_py.max_output}};
+               {"--max-output", ts_py.max_output},
+               {"--max-disk", ts_py.max_disk}};
     for (size_t i = 0; i < sizeof lim / sizeof *lim; i++) {
         if (!lim[i].v)
             continue;
@@ -551,7 +556,7 @@ static void py__apply_options(const char *opts)
     ts_py.unbuffered = false;
     ts_py.opcodes = false;
     ts_py_env_clear();
-    ts_py.max_steps = ts_py.max_memory = ts_py.max_output = 0;
+    ts_py.max_steps = ts_py.max_memory = ts_py.max_output = ts_py.max_disk = 0;
     bool env_next = false;
     uint64_t *limit_next = NULL;
     int n = 0;
@@ -573,6 +578,8 @@ static void py__apply_options(const char *opts)
             limit_next = &ts_py.max_memory;
         } else if (!after && strcmp(word, "--max-output") == 0) {
             limit_next = &ts_py.max_output;
+        } else if (!after && strcmp(word, "--max-disk") == 0) {
+            limit_next = &ts_py.max_disk;
         } else if (after) {
             char **a = realloc(args, ((size_t)n + 2) * sizeof *a);
             if (!a)

@@ -35,6 +35,7 @@ typedef struct ts_py_cli {
     uint64_t max_steps;       /* --max-steps (lines); 0: the default */
     uint64_t max_memory;      /* --max-memory BYTES; 0: the default */
     uint64_t max_output;      /* --max-output BYTES; 0: the default */
+    uint64_t max_disk;        /* --max-disk BYTES; 0: the default */
     double timeout;           /* --timeout SECS (wall clock); 0: none */
     bool opcodes;             /* --granularity opcode */
     bool unbuffered;          /* -u (ts_py_unbuffered: or PYTHONUNBUFFERED) */

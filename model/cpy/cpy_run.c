@@ -41,6 +41,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,6 +69,7 @@ py_run_opts py_run_opts_default(void)
     o.max_depth = 1000;
     o.line_notes = true;
     o.max_output = (uint64_t)64 << 20;
+    o.max_disk = (uint64_t)1 << 30;
     return o;
 }
 
@@ -2175,34 +2177,127 @@ static struct {
     char b[1 << 16];
 } rd = {.fd = -1};
 
-/* The native memory guard. dalloc counts --max-memory exactly for
- * everything Python allocates, and stops it with a MemoryError; memory
- * taken around it is not counted (ctypes calling libc's malloc or mmap, a
- * C library's own allocations): a program doing that reached 5 GB at
- * --max-memory 64M. So while the parent waits for a run's records it looks
- * at the run's process every GUARD_PERIOD seconds of wall time (its
- * /proc/PID/statm, one pread) and ends the run with a "memory limit" once
- * the process's anonymous resident memory passes twice the limit plus
- * GUARD_SLACK. That is above anything a run within the limit reaches
- * (dalloc's blocks are at most the limit, the freed pages it keeps
- * resident at most 32 MiB and a quarter of that, thread stacks are charged
- * to the limit, the engine's own memory a few MiB, an explorer's snapshot
- * copies what start-up touched), so it never ends a run that dalloc would
- * let go on. Where it stops a run is not deterministic (it is wall time):
- * the trace ends in a limit event that says what happened. */
+/* The guard: what a run takes from the host around the simulator.
+ *
+ * Memory. dalloc counts --max-memory exactly for everything Python
+ * allocates, and stops it with a MemoryError; memory taken around it is not
+ * counted (ctypes calling libc's malloc or mmap, a C library's own
+ * allocations): a program doing that reached 5 GB at --max-memory 64M. So
+ * while the parent waits for a run's records it looks at the run's process
+ * every GUARD_PERIOD seconds of wall time (its /proc/PID/statm, one pread)
+ * and ends the run with a "memory limit" once the process's anonymous
+ * resident memory passes twice the limit plus GUARD_SLACK. That is above
+ * anything a run within the limit reaches (dalloc's blocks are at most the
+ * limit, the freed pages it keeps resident at most 32 MiB and a quarter of
+ * that, thread stacks are charged to the limit, the engine's own memory a
+ * few MiB, an explorer's snapshot copies what start-up touched), so it never
+ * ends a run that dalloc would let go on.
+ *
+ * Disk. A program's files have no other bound (a loop of writes took 2.8
+ * GB in 5 s; --sandbox caps each file, not their number). The session notes
+ * the free space of the filesystems a program most likely writes to (the
+ * working folder's, the program's, /tmp's, /var/tmp's, /dev/shm's) when it
+ * opens, and the guard ends a run with a "disk limit" once one of them has
+ * lost more than --max-disk of it (1 GiB), or half of what was free: the
+ * files every run of the session left count (an exploration whose runs each
+ * leave a file stops there too). It looks at the same times as at memory,
+ * and before a run when a period has passed since its last look, so an
+ * explorer's short runs are watched as well.
+ *
+ * Where either stops a run is not deterministic (it is wall time): the trace
+ * ends in a limit event that says what happened. */
 #define GUARD_PERIOD 0.05
 #if SIM_ASAN
 #define GUARD_SLACK ((uint64_t)512 << 20) /* the shadow, the allocator's quarantine */
 #else
 #define GUARD_SLACK ((uint64_t)128 << 20)
 #endif
+#define DISK_WATCH_MAX 6
+
+typedef struct {
+    int n;
+    dev_t dev[DISK_WATCH_MAX];
+    char *path[DISK_WATCH_MAX];
+    uint64_t free0[DISK_WATCH_MAX];  /* bytes free when the session opened */
+    uint64_t budget[DISK_WATCH_MAX]; /* of them, what its runs may take */
+    double next;                     /* wall time of the next look */
+} disk_watch;
+
+typedef enum { GUARD_NONE, GUARD_MEMORY, GUARD_DISK } guard_why;
+
 static struct {
-    pid_t pid;     /* the process statm_fd is of */
-    int statm_fd;  /* -1: no guard */
-    uint64_t cap;  /* anonymous resident bytes allowed */
-    double next;   /* wall time of the next look */
-    bool tripped;  /* this run was ended by the guard */
+    pid_t pid;        /* the process statm_fd is of */
+    int statm_fd;     /* -1: no memory guard */
+    uint64_t cap;     /* anonymous resident bytes allowed */
+    double next;      /* wall time of the next look */
+    disk_watch *disk; /* the session's (NULL or n == 0: no disk guard) */
+    bool on;          /* either guard */
+    guard_why tripped; /* what ended this run */
 } guard = {.statm_fd = -1};
+
+static uint64_t disk__free(const char *path, bool *ok)
+{
+    struct statvfs sv;
+    *ok = statvfs(path, &sv) == 0 && !(sv.f_flag & ST_RDONLY);
+    return *ok ? (uint64_t)sv.f_bavail * sv.f_frsize : 0;
+}
+
+static void disk__watch(disk_watch *d, const char *path, uint64_t max)
+{
+    struct stat st;
+    if (d->n == DISK_WATCH_MAX || !path || !*path || stat(path, &st) != 0)
+        return;
+    for (int i = 0; i < d->n; i++)
+        if (d->dev[i] == st.st_dev)
+            return;
+    bool ok;
+    uint64_t f = disk__free(path, &ok);
+    char *cp = ok ? strdup(path) : NULL;
+    if (!cp)
+        return;
+    d->dev[d->n] = st.st_dev;
+    d->path[d->n] = cp;
+    d->free0[d->n] = f;
+    d->budget[d->n] = max < f / 2 ? max : f / 2;
+    d->n++;
+}
+
+static void disk__open(disk_watch *d, const py_program *p, uint64_t max)
+{
+    memset(d, 0, sizeof *d);
+    if (max == 0)
+        return;
+    disk__watch(d, ".", max);
+    char *dir = p && p->filename ? strdup(p->filename) : NULL;
+    char *slash = dir ? strrchr(dir, '/') : NULL;
+    if (slash) {
+        slash[slash == dir] = '\0';
+        disk__watch(d, dir, max);
+    }
+    free(dir);
+    disk__watch(d, "/tmp", max);
+    disk__watch(d, "/var/tmp", max);
+    disk__watch(d, "/dev/shm", max);
+}
+
+static void disk__close(disk_watch *d)
+{
+    for (int i = 0; i < d->n; i++)
+        free(d->path[i]);
+    d->n = 0;
+}
+
+static bool disk__over(disk_watch *d, double now)
+{
+    d->next = now + GUARD_PERIOD;
+    for (int i = 0; i < d->n; i++) {
+        bool ok;
+        uint64_t f = disk__free(d->path[i], &ok);
+        if (ok && f + d->budget[i] < d->free0[i])
+            return true;
+    }
+    return false;
+}
 
 static void guard__close(void)
 {
@@ -2212,27 +2307,8 @@ static void guard__close(void)
     guard.pid = 0;
 }
 
-/* Before each run: watch `pid` (a runner keeps its file open across runs). */
-static void guard__arm(pid_t pid, uint64_t max_memory)
-{
-    guard.tripped = false;
-    if (max_memory == 0) {
-        guard__close();
-        return;
-    }
-    if (pid != guard.pid || guard.statm_fd < 0) {
-        guard__close();
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
-        guard.statm_fd = open(path, O_RDONLY | O_CLOEXEC);
-        guard.pid = pid;
-    }
-    guard.cap = 2 * max_memory + GUARD_SLACK;
-    guard.next = wall_now() + GUARD_PERIOD;
-}
-
 /* Whether the process is past its cap (an unreadable statm: no). */
-static bool guard__over(void)
+static bool guard__mem_over(void)
 {
     char b[256];
     ssize_t r = pread(guard.statm_fd, b, sizeof b - 1, 0);
@@ -2243,6 +2319,49 @@ static bool guard__over(void)
     if (sscanf(b, "%llu %llu %llu", &size, &resident, &shared) != 3 || shared > resident)
         return false;
     return (resident - shared) * (uint64_t)sysconf(_SC_PAGESIZE) > guard.cap;
+}
+
+/* A look at the run's process and the session's filesystems; a run past
+ * either is killed (guard.tripped says why). Returns whether it was. */
+static bool guard__look(double now, pid_t pid)
+{
+    guard.next = now + GUARD_PERIOD;
+    if (guard.statm_fd >= 0 && guard__mem_over())
+        guard.tripped = GUARD_MEMORY;
+    else if (guard.disk && guard.disk->n && disk__over(guard.disk, now))
+        guard.tripped = GUARD_DISK;
+    if (guard.tripped)
+        kill(pid, SIGKILL);
+    return guard.tripped != GUARD_NONE;
+}
+
+/* Before each run: watch `pid` (a runner keeps its file open across runs)
+ * and the session's filesystems (looked at now if a period has passed). */
+static void guard__arm(pid_t pid, uint64_t max_memory, disk_watch *disk)
+{
+    guard.tripped = GUARD_NONE;
+    guard.disk = disk;
+    if (max_memory == 0) {
+        guard__close();
+    } else {
+        if (pid != guard.pid || guard.statm_fd < 0) {
+            guard__close();
+            char path[64];
+            snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+            guard.statm_fd = open(path, O_RDONLY | O_CLOEXEC);
+            guard.pid = pid;
+        }
+        guard.cap = 2 * max_memory + GUARD_SLACK;
+    }
+    guard.on = guard.statm_fd >= 0 || (disk && disk->n);
+    if (!guard.on)
+        return;
+    double now = wall_now();
+    guard.next = now + GUARD_PERIOD;
+    if (disk && disk->n && now >= disk->next && disk__over(disk, now)) {
+        guard.tripped = GUARD_DISK;
+        kill(pid, SIGKILL);
+    }
 }
 
 static int read_full_slow(int fd, void *buf, size_t n, double deadline, pid_t pid,
@@ -2277,7 +2396,7 @@ static int read_full_slow(int fd, void *buf, size_t n, double deadline, pid_t pi
             off += k;
             continue;
         }
-        if (deadline > 0 || guard.statm_fd >= 0) {
+        if (deadline > 0 || guard.on) {
             double now = wall_now(), left = GUARD_PERIOD;
             if (deadline > 0) {
                 left = deadline - now;
@@ -2287,15 +2406,9 @@ static int read_full_slow(int fd, void *buf, size_t n, double deadline, pid_t pi
                     return -1;
                 }
             }
-            if (guard.statm_fd >= 0) {
-                if (now >= guard.next) {
-                    guard.next = now + GUARD_PERIOD;
-                    if (guard__over()) {
-                        guard.tripped = true;
-                        kill(pid, SIGKILL);
-                        return -1;
-                    }
-                }
+            if (guard.on) {
+                if (guard.tripped || (now >= guard.next && guard__look(now, pid)))
+                    return -1;
                 if (guard.next - now < left)
                     left = guard.next - now;
             }
@@ -2399,6 +2512,7 @@ struct py_session {
     int ctl;                  /* the socket to it; -1 once it is gone */
     py_run_opts ro;
     int dead_status;          /* the status runs get once the zygote is gone */
+    disk_watch disk;          /* the filesystems the guard watches */
 };
 
 py_session *py_session_open(const py_program *p, const model_opts *mo, const py_run_opts *ro)
@@ -2454,6 +2568,7 @@ py_session *py_session_open(const py_program *p, const model_opts *mo, const py_
     ss->pid = pid;
     ss->ctl = sv[0];
     ss->ro = r;
+    disk__open(&ss->disk, p, r.max_disk);
     ss->dead_status = MODEL_EXIT_INTERNAL;
     return ss;
 }
@@ -2533,7 +2648,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     }
     ss->last_run = pid;
     rd.fd = -1; /* a new pipe, even if its number is an old one's */
-    guard__arm(pid, ss->ro.max_memory);
+    guard__arm(pid, ss->ro.max_memory, &ss->disk);
     /* The child stops itself at its timeout; this is for one stuck in C. */
     double deadline = ss->ro.timeout > 0 ? wall_now() + ss->ro.timeout + 2.0 : 0;
     bool got_result = false, timed_out = false;
@@ -2631,7 +2746,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
         ss->ctl = -1;
         waitpid(ss->pid, NULL, 0);
     }
-    if (result_sent && ws != 0 && !timed_out && !guard.tripped) {
+    if (result_sent && ws != 0 && !timed_out && guard.tripped == GUARD_NONE) {
         /* the run's process failed after its result: a crash on the way
          * out, or a reset that did not restore the snapshot (verified) */
         fflush(stdout);
@@ -2641,9 +2756,12 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     }
     if (!got_result) {
         fflush(stdout);
-        if (guard.tripped) {
+        if (guard.tripped == GUARD_MEMORY) {
             status = parent__limit(&m, &last, "memory outside Python's allocator past twice "
                                    "--max-memory", "memory limit", &out);
+        } else if (guard.tripped == GUARD_DISK) {
+            status = parent__limit(&m, &last, "files took more than --max-disk of a "
+                                   "filesystem's free space", "disk limit", &out);
         } else if (timed_out) {
             status = parent__limit(&m, &last, "timeout", "timeout", &out);
         } else if (WIFSIGNALED(ws)) {
@@ -2678,6 +2796,9 @@ void py_session_close(py_session *ss)
         return;
     if (guard.pid == ss->last_run)
         guard__close();
+    if (guard.disk == &ss->disk)
+        guard.disk = NULL;
+    disk__close(&ss->disk);
     if (ss->ctl >= 0) {
         close(ss->ctl); /* the zygote reads the end and exits */
         while (waitpid(ss->pid, NULL, 0) < 0 && errno == EINTR)

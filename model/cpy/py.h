@@ -43,6 +43,8 @@ typedef struct py_run_opts {
     bool line_notes;          /* "file:line" notes in the trace before events */
     double timeout;           /* wall-clock seconds before the run is stopped; <= 0 none */
     uint64_t max_output;      /* bytes the program may write; 0 = no limit */
+    uint64_t max_disk;        /* bytes of a filesystem's free space a session's runs
+                               * may take (at most half of it); 0 = no limit */
     bool opcodes;             /* --granularity opcode: random/PCT decide at every bytecode */
     bool unbuffered;          /* -u: output is a scheduling point at every write */
     bool sandbox;             /* --sandbox: the child keeps only stdio and its pipe, and
