@@ -13,6 +13,7 @@
  * The dialect is --python's, else the file's `# threadsim: python N`
  * directive (tools/pydirective.h), else Python 3.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <ftw.h>
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "../model/cpy/py.h"
@@ -217,6 +219,31 @@ static int py__rm_inside(const char *path, const struct stat *sb, int flag, stru
     return ftw->level > 0 ? py__rm(path, sb, flag, ftw) : 0;
 }
 
+/* The scratch folders of threadsim processes that are gone (killed before
+ * they could remove theirs: SIGKILL, the OOM killer, a power cut) are
+ * removed when a --sandbox session makes its own; a folder's name carries
+ * its owner's pid. Only this user's folders, never through a link. */
+static void py__sweep_scratch(void)
+{
+    DIR *d = opendir("/tmp");
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        long pid = 0;
+        int n = 0;
+        if (sscanf(e->d_name, "threadsim-scratch-%ld-%n", &pid, &n) != 1 || n == 0 || pid <= 0 ||
+            pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char path[300];
+        struct stat st;
+        snprintf(path, sizeof path, "/tmp/%s", e->d_name);
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+            nftw(path, py__rm, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    closedir(d);
+}
+
 py_run_opts ts_py_run_opts(const char *path)
 {
     /* valid until the next call: a runner keeps its own copy */
@@ -321,7 +348,9 @@ int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *
 {
     if (!r->ss && !r->failed) {
         if (r->ro.sandbox) {
-            snprintf(r->scratch, sizeof r->scratch, "/tmp/threadsim-scratch-XXXXXX");
+            py__sweep_scratch();
+            snprintf(r->scratch, sizeof r->scratch, "/tmp/threadsim-scratch-%ld-XXXXXX",
+                     (long)getpid());
             if (!mkdtemp(r->scratch)) {
                 fprintf(stderr, "threadsim: --sandbox: cannot make a scratch folder: %s\n",
                         strerror(errno));
