@@ -457,6 +457,16 @@ static void test_program_fault_through_ctypes(void)
     char *tr = sh(&tst, "%s show last --trace --db segv.db | tail -1", BIN);
     CU_ASSERT_PTR_NOT_NULL(strstr(tr, "note     SIGSEGV ends the process"));
     free(tr);
+    /* abort() through ctypes: python3 dies of SIGABRT (it was reported as
+     * the engine's death, 127) */
+    write_file("abort.py", "import ctypes\nprint('before', flush=True)\nctypes.CDLL(None).abort()\n");
+    py = sh(&pst, "(python3.11 %s/abort.py) 2>/dev/null", dir);
+    ts = sh(&tst, "%s run %s/abort.py --no-db 2>&1", BIN, dir);
+    CU_ASSERT_EQUAL(pst, 134);
+    CU_ASSERT_EQUAL(tst, 134);
+    TS_ASSERT_STR_EQ(ts, py);
+    free(py);
+    free(ts);
 }
 
 /* faulthandler's crash tests, which python3 dies of: the run ends with

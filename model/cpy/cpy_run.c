@@ -411,6 +411,11 @@ static void child__fault_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
+    /* abort() through ctypes (libc's, or a C library's assert) is the
+     * program's too: python3 dies of SIGABRT, 134 (it was reported as the
+     * engine's death, 127); without ctypes an abort is the engine's own
+     * (a CPython fatal error, dalloc's checks), as before */
+    sigaction(SIGABRT, &sa, NULL);
 }
 
 /* A decision made by the caller's policy, in the caller's process. */
