@@ -48,8 +48,10 @@ const char ts_help_export[] =
     TS_HELP_POLICY_OPTIONS
     TS_HELP_MODEL_OPTIONS
     TS_HELP_PY_OPTIONS
-    "\nExit status: 0; 1 if the program has a syntax error; 125 for bad usage, an\n"
-    "unknown run or scenario, an unusable database or a write error.\n";
+    "\nExit status: 0 once the trace is written, whatever the program did (its\n"
+    "exception, a syntax error included, is in the trace; 'threadsim run' exits\n"
+    "with its status); 125 for bad usage, an unknown run or scenario, an\n"
+    "unusable database or a write error.\n";
 
 /* Run scenario `sc`, or else the Python program `prog` at `path`, into `tr`;
  * returns its exit status, or -1 on usage trouble. */
@@ -245,7 +247,7 @@ int ts_cmd_export(int argc, char **argv)
                 fflush(stdout);
                 fprintf(stderr, io_error ? "%s\n" : "%s", sim_buf_str(&err));
                 sim_buf_free(&err);
-                return io_error ? TS_EXIT_USAGE : TS_EXIT_FAIL;
+                return TS_EXIT_USAGE; /* unreadable, or out of memory */
             }
             sim_buf_free(&err);
         } else if (!sc) {
