@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/asan.h"
 #include "test_util.h"
 
 #define BIN THREADSIM_BINARY
@@ -668,6 +669,62 @@ static void test_output_write_errors(void)
     free(out);
 }
 
+/* Run a shell command; the exit status in *status (-1: not an exit) and
+ * the peak resident memory, in KiB, of the processes under it (wait4's:
+ * the largest of them, those it waited for included). */
+static long maxrss_of(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static long maxrss_of(int *status, const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    pid_t pid = fork();
+    CU_ASSERT_TRUE_FATAL(pid >= 0);
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    int st = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    CU_ASSERT_EQUAL(wait4(pid, &st, 0, &ru), pid);
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return ru.ru_maxrss;
+}
+
+/* export streams a stored run: its memory does not grow with the run
+ * (chrome took 600 bytes an event, 24 GB for 40 million), and the bytes
+ * are those of the same trace exported from memory (--scenario). */
+static void test_export_streams(void)
+{
+    write_file("sleepy.py", "import time\nfor i in range(200000):\n    time.sleep(0.001)\n");
+    int st;
+    char *out = sh(&st, "cd %s && rm -f sleepy.db && env -u PYTHONUNBUFFERED %s run sleepy.py "
+                   "--db sleepy.db 2>&1", dir, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+    static const char *const fmts[] = {"text", "json", "chrome", "html"};
+    for (size_t i = 0; i < 4; i++) {
+        long kib = maxrss_of(&st, "cd %s && %s export 1 -f %s --db sleepy.db -o sleepy.%s", dir,
+                             BIN, fmts[i], fmts[i]);
+        CU_ASSERT_EQUAL(st, 0);
+#if !SIM_ASAN /* (its shadow and quarantine are another matter) */
+        CU_ASSERT_TRUE(kib < 48 * 1024);
+#else
+        (void)kib;
+#endif
+    }
+    out = sh(&st, "cd %s && env -u PYTHONUNBUFFERED %s export --scenario sleepy.py -f text "
+             "| cmp - sleepy.text && env -u PYTHONUNBUFFERED %s export --scenario sleepy.py "
+             "-f json | cmp - sleepy.json && wc -l <sleepy.text && tail -c 40 sleepy.chrome && "
+             "grep -c 'are summarized in one slot' sleepy.html", dir, BIN, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "400003\nom_event\":400002,\"to_event\":400003}}\n]}\n1\n");
+    free(out);
+}
+
 /* Memory a program takes around Python's allocator (ctypes calling libc's
  * malloc) is bounded too: the parent's guard ends the run with "memory
  * limit" once the run's process holds twice --max-memory plus its slack
@@ -686,20 +743,10 @@ static void test_native_memory_bounded(void)
     static const char *const how[] = {"run native.py --no-db --max-memory 16M",
                                       "explore native.py --no-db --max-memory 16M --schedules 2"};
     for (size_t i = 0; i < sizeof how / sizeof *how; i++) {
-        char cmd[512];
-        snprintf(cmd, sizeof cmd, "cd %s && %s %s >native.txt 2>&1", dir, BIN, how[i]);
-        pid_t pid = fork();
-        CU_ASSERT_TRUE_FATAL(pid >= 0);
-        if (pid == 0) {
-            execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-            _exit(127);
-        }
         int st = 0;
-        struct rusage ru;
-        CU_ASSERT_EQUAL(wait4(pid, &st, 0, &ru), pid);
-        CU_ASSERT_TRUE(ru.ru_maxrss < (1L << 20)); /* KiB */
-        CU_ASSERT_TRUE(WIFEXITED(st));
-        CU_ASSERT_EQUAL(WEXITSTATUS(st), i == 0 ? 124 : 0);
+        long kib = maxrss_of(&st, "cd %s && %s %s >native.txt 2>&1", dir, BIN, how[i]);
+        CU_ASSERT_TRUE(kib < (1L << 20));
+        CU_ASSERT_EQUAL(st, i == 0 ? 124 : 0);
         char *out = sh(&st, "cat native.txt");
         CU_ASSERT_PTR_NOT_NULL(strstr(out, "memory limit"));
         CU_ASSERT_PTR_NULL(strstr(out, "done"));
@@ -1132,7 +1179,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

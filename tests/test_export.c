@@ -516,7 +516,7 @@ static void test_html_escapes_program_text(void)
     trace_add(&tr, &o);
     trace_export_meta m = {.title = "<b>x</b>", .subtitle = NULL};
     sim_buf b = {0};
-    trace_export_html(&b, &tr, &m);
+    trace_export(&b, TRACE_EXPORT_HTML, &tr, &m);
     const char *data = strstr(b.p, "var RUN = ");
     CU_ASSERT_PTR_NOT_NULL_FATAL(data);
     const char *end = strstr(data, "</script>");

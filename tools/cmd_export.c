@@ -70,30 +70,46 @@ static int export__run(const ts_scenario *sc, const py_program *prog, const char
     return status;
 }
 
-/* Load stored run `ref` into `tr`; 0, or an exit status after a message. */
-static int export__load(const ts_db_opts *db, const char *ref, trace *tr, char **title,
-                        char *subtitle, size_t cap)
+/* A stored run as an export's source: its events read from the database
+ * batch by batch, once per pass (a run of 40 million events took 24 GB to
+ * export as chrome loaded whole; now a few MiB). */
+typedef struct export_stored {
+    store *st;
+    int64_t id;
+} export_stored;
+
+static int export__stored_each(void *src, sim_sink_fn fn, void *ud)
+{
+    export_stored *s = src;
+    return store_events_each(s->st, s->id, fn, ud);
+}
+
+/* Open stored run `ref` for export: *st and *id set; 0, or an exit status
+ * after a message. */
+static int export__open(const ts_db_opts *db, const char *ref, store **stp, int64_t *id,
+                        char **title, char *subtitle, size_t cap)
 {
     store *st = ts_db_open(db, false);
     if (!st)
         return TS_EXIT_USAGE;
-    int64_t id;
     store_run r;
     memset(&r, 0, sizeof r);
     int status = TS_EXIT_OK;
-    if (store_resolve(st, ref, &id) != 0 || store_run_get(st, id, &r) != 0 ||
-        store_load_trace(st, id, tr) != 0) {
+    if (store_resolve(st, ref, id) != 0 || store_run_get(st, *id, &r) != 0) {
         status = ts_usage_error("%s", store_error(st));
     } else {
         *title = strdup(r.scenario ? r.scenario : "?");
-        snprintf(subtitle, cap, "run %" PRId64 " · policy %s · seed %" PRIu64 " · %s", id,
+        snprintf(subtitle, cap, "run %" PRId64 " · policy %s · seed %" PRIu64 " · %s", *id,
                  r.policy ? r.policy : "?", r.seed, store_status_name(r.status));
         if (r.status == STORE_INCOMPLETE)
             fprintf(stderr, "threadsim: run %" PRId64 " is incomplete: exporting its %" PRIu64
-                            " recorded events\n", id, r.events);
+                            " recorded events\n", *id, r.events);
     }
     store_run_free(&r);
-    store_close(st);
+    if (status != TS_EXIT_OK)
+        store_close(st);
+    else
+        *stp = st;
     return status;
 }
 
@@ -233,6 +249,8 @@ int ts_cmd_export(int argc, char **argv)
     char subtitle[200] = "";
     char *title = NULL;
     int status = TS_EXIT_OK;
+    store *st = NULL;
+    export_stored stored = {0};
     if (scenario) {
         const ts_scenario *sc = ts_scenario_find(scenario);
         py_program *prog = NULL;
@@ -260,24 +278,30 @@ int ts_cmd_export(int argc, char **argv)
         title = strdup(sc ? sc->name : scenario);
         py_program_free(prog);
     } else {
-        status = export__load(&db, ref, &tr, &title, subtitle, sizeof subtitle);
+        status = export__open(&db, ref, &st, &stored.id, &title, subtitle, sizeof subtitle);
+        stored.st = st;
     }
     if (status == TS_EXIT_OK) {
         meta.title = title ? title : "?";
         meta.subtitle = subtitle;
-        sim_buf b = {0};
-        trace_export(&b, (trace_export_format)format, &tr, &meta);
+        trace_source src = st ? (trace_source){export__stored_each, &stored}
+                              : trace_source_of(&tr);
         FILE *f = out ? fopen(out, "wb") : stdout;
         if (!f) {
             status = ts_usage_error("export: cannot write '%s'", out);
         } else {
-            bool ok = fwrite(sim_buf_str(&b), 1, b.len, f) == b.len;
-            ok = (out ? fclose(f) : fflush(f)) == 0 && ok;
+            sim_buf b = {0};
+            trace_out to = {.b = &b, .f = f};
+            int rc = trace_export_to(&to, (trace_export_format)format, src, &meta);
+            sim_buf_free(&b);
+            bool ok = !to.bad && (out ? fclose(f) : fflush(f)) == 0;
             if (!ok)
                 status = ts_usage_error("export: write error on '%s'", out ? out : "stdout");
+            else if (rc != 0)
+                status = ts_usage_error("%s", st ? store_error(st) : "export: cannot read the run");
         }
-        sim_buf_free(&b);
     }
+    store_close(st);
     free(title);
     trace_fini(&tr);
     return status;

@@ -15,36 +15,87 @@ int trace_export_parse(const char *name)
     return -1;
 }
 
-void trace_export_json(sim_buf *b, const trace *t)
+static int source__mem(void *src, sim_sink_fn fn, void *ud)
 {
-    trace_names nm;
-    trace_names_init(&nm);
+    const trace *t = src;
     for (size_t i = 0; i < t->n; i++) {
         sim_event ev = trace_event_view(&t->ev[i]);
-        trace_names_see(&nm, &ev);
-        trace_json_event(b, &nm, &ev);
+        fn(ud, &ev);
     }
-    trace_names_fini(&nm);
+    return 0;
+}
+
+trace_source trace_source_of(const trace *t)
+{
+    return (trace_source){source__mem, (void *)t};
+}
+
+void trace_out_spill(trace_out *o, size_t at)
+{
+    if (!o->f || o->b->len < at || o->b->len == 0)
+        return;
+    if (!o->bad && fwrite(o->b->p, 1, o->b->len, o->f) != o->b->len)
+        o->bad = true;
+    sim_buf_clear(o->b);
+}
+
+/* text and json: a line per event, as it comes */
+typedef struct lines {
+    trace_out *o;
+    trace_names nm;
+    bool json;
+} lines;
+
+static void lines__event(void *ud, const sim_event *ev)
+{
+    lines *l = ud;
+    trace_names_see(&l->nm, ev);
+    if (l->json)
+        trace_json_event(l->o->b, &l->nm, ev);
+    else
+        trace_fmt_line(l->o->b, &l->nm, ev);
+    trace_out_spill(l->o, 1 << 20);
+}
+
+static int export__lines(trace_out *o, trace_source src, bool json)
+{
+    lines l = {.o = o, .json = json};
+    trace_names_init(&l.nm);
+    int rc = src.each(src.src, lines__event, &l);
+    trace_names_fini(&l.nm);
+    return rc;
+}
+
+void trace_export_json(sim_buf *b, const trace *t)
+{
+    trace_out o = {.b = b};
+    (void)export__lines(&o, trace_source_of(t), true);
+}
+
+int trace_export_to(trace_out *o, trace_export_format f, trace_source src,
+                    const trace_export_meta *m)
+{
+    int rc = 0;
+    switch (f) {
+    case TRACE_EXPORT_CHROME:
+        rc = trace_export_chrome(o, src, m);
+        break;
+    case TRACE_EXPORT_HTML:
+        rc = trace_export_html(o, src, m);
+        break;
+    case TRACE_EXPORT_TEXT:
+    case TRACE_EXPORT_JSON:
+        rc = export__lines(o, src, f == TRACE_EXPORT_JSON);
+        break;
+    }
+    trace_out_spill(o, 0);
+    if (o->f && fflush(o->f) != 0)
+        o->bad = true;
+    return rc != 0 || o->bad ? -1 : 0;
 }
 
 void trace_export(sim_buf *b, trace_export_format f, const trace *t, const trace_export_meta *m)
 {
-    switch (f) {
-    case TRACE_EXPORT_CHROME:
-        trace_export_chrome(b, t, m);
-        break;
-    case TRACE_EXPORT_HTML:
-        trace_export_html(b, t, m);
-        break;
-    case TRACE_EXPORT_TEXT: {
-        size_t n;
-        char *s = trace_full_text(t, &n);
-        sim_buf_add(b, s, n);
-        free(s);
-        break;
-    }
-    case TRACE_EXPORT_JSON:
-        trace_export_json(b, t);
-        break;
-    }
+    trace_out o = {.b = b};
+    (void)trace_export_to(&o, f, trace_source_of(t), m);
 }

@@ -28,6 +28,7 @@
 #define TRACES_EXPORT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "../sim/buf.h"
 #include "trace.h"
@@ -50,10 +51,40 @@ typedef struct trace_export_meta {
                              * the one before (spans there would have no width) */
 } trace_export_meta;
 
+/* Where an export's events come from: `each` hands every event of a run,
+ * in order, to `fn` (an event's strings are valid during the call only) and
+ * returns 0, or -1 when it could not read them all. chrome and html read
+ * the events twice (a first pass finds what their heads say). */
+typedef struct trace_source {
+    int (*each)(void *src, sim_sink_fn fn, void *ud);
+    void *src;
+} trace_source;
+/* An in-memory trace as a source. */
+trace_source trace_source_of(const trace *t);
+
+/* Where an export goes: the bytes are added to `b`, and with `f` set they
+ * are written there whenever a MiB has gathered (trace_export_to's last
+ * write included), so a run of any length exports in a few MiB of memory;
+ * `bad` once a write failed. With `f` NULL everything stays in `b`. */
+typedef struct trace_out {
+    sim_buf *b;
+    FILE *f;
+    bool bad;
+} trace_out;
+/* Write what has gathered in o->b to o->f once it is at least `at` bytes. */
+void trace_out_spill(trace_out *o, size_t at);
+
+/* The export of `src` in format `f` to `o`. Returns 0, or -1 when the
+ * source failed (what was written stays) or a write did (o->bad). The html
+ * page shows a long run's first and last events only, so every format
+ * needs memory for a few MiB of output and the threads' states, not for
+ * the run. */
+int trace_export_to(trace_out *o, trace_export_format f, trace_source src,
+                    const trace_export_meta *m);
 /* Append the export of `t` in format `f` to `b`. */
 void trace_export(sim_buf *b, trace_export_format f, const trace *t, const trace_export_meta *m);
-void trace_export_chrome(sim_buf *b, const trace *t, const trace_export_meta *m);
-void trace_export_html(sim_buf *b, const trace *t, const trace_export_meta *m);
+int trace_export_chrome(trace_out *o, trace_source src, const trace_export_meta *m);
+int trace_export_html(trace_out *o, trace_source src, const trace_export_meta *m);
 void trace_export_json(sim_buf *b, const trace *t);
 
 #endif

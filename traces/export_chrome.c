@@ -1,11 +1,12 @@
 /*
  * traces/export_chrome.c — Trace Event Format JSON (see export.h).
  *
- * One pass over the trace drives a thread-state tracker (states.h); every
+ * A pass over the trace drives a thread-state tracker (states.h); every
  * span it closes becomes an "X" event, and the instants and flows of each
  * event are written as the event is read, so the order of the lines is the
  * order of the trace. Metadata (names as they are at the end of the run)
- * comes first. Tracks are numbered thread id + 1 (tid 0 means "no thread" to
+ * comes first: a first pass finds them (and the clock), so the events are
+ * written as they are read, never held. Tracks are numbered thread id + 1 (tid 0 means "no thread" to
  * some viewers); the process is pid 1, named after what ran.
  *
  * Spans that cover no event (a thread that entered and left a state within
@@ -20,7 +21,8 @@
 #include "states.h"
 
 typedef struct chrome {
-    sim_buf *out;             /* the events after the metadata */
+    sim_buf *out;             /* the events after the metadata (o->b) */
+    trace_out *o;
     const trace_export_meta *m;
     trace_states st;
     uint64_t flows;           /* flow ids handed out */
@@ -169,35 +171,49 @@ static void chrome__event(chrome *c, const sim_event *ev)
     }
 }
 
-/* Most of the run at instants the clock does not move from: more than half
- * of its events at the time of the event before. */
-static bool chrome__mostly_instant(const trace *t)
+/* The first pass: the threads' names (the metadata, which comes first,
+ * names them as they are at the end) and whether most of the run is at
+ * instants the clock does not move from (more than half of its events at
+ * the time of the event before). */
+typedef struct chrome_pass1 {
+    trace_states st;
+    uint64_t n, same;
+    int64_t last;
+} chrome_pass1;
+
+static void chrome__see1(void *ud, const sim_event *ev)
 {
-    size_t same = 0;
-    for (size_t i = 1; i < t->n; i++)
-        same += t->ev[i].time == t->ev[i - 1].time;
-    return t->n > 1 && 2 * same > t->n - 1;
+    chrome_pass1 *p = ud;
+    trace_states_see(&p->st, ev);
+    p->same += p->n && ev->time == p->last;
+    p->last = ev->time;
+    p->n++;
 }
 
-void trace_export_chrome(sim_buf *b, const trace *t, const trace_export_meta *meta)
+static void chrome__see2(void *ud, const sim_event *ev)
 {
+    chrome *c = ud;
+    trace_states_see(&c->st, ev);
+    chrome__event(c, ev);
+    trace_out_spill(c->o, 1 << 20);
+}
+
+int trace_export_chrome(trace_out *o, trace_source src, const trace_export_meta *meta)
+{
+    chrome_pass1 p1 = {0};
+    trace_states_init(&p1.st, NULL, NULL);
+    if (src.each(src.src, chrome__see1, &p1) != 0) {
+        trace_states_fini(&p1.st);
+        return -1;
+    }
     /* an automatic clock: by event number when virtual time would leave
      * most spans with no width (Perfetto draws them invisible) */
     trace_export_meta mm = *meta;
-    bool chosen = mm.clock_auto && !mm.step_clock && chrome__mostly_instant(t);
+    bool chosen = mm.clock_auto && !mm.step_clock && p1.n > 1 && 2 * p1.same > p1.n - 1;
     if (chosen)
         mm.step_clock = true;
     const trace_export_meta *m = &mm;
-    sim_buf body = {0};
-    chrome c = {.out = &body, .m = m};
-    trace_states_init(&c.st, chrome__span, &c);
-    for (size_t i = 0; i < t->n; i++) {
-        sim_event ev = trace_event_view(&t->ev[i]);
-        trace_states_see(&c.st, &ev);
-        chrome__event(&c, &ev);
-    }
-    trace_states_end(&c.st);
-
+    sim_buf *b = o->b;
     sim_buf_adds(b, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"threadsim\","
                     "\"title\":");
     chrome__str(b, m->title);
@@ -212,8 +228,8 @@ void trace_export_chrome(sim_buf *b, const trace *t, const trace_export_meta *me
     sim_buf_adds(b, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{\"name\":");
     chrome__str(b, m->title);
     sim_buf_adds(b, "}}");
-    for (uint32_t i = 0; i < c.st.n; i++) {
-        const trace_thread *th = &c.st.th[i];
+    for (uint32_t i = 0; i < p1.st.n; i++) {
+        const trace_thread *th = &p1.st.th[i];
         if (!th->known)
             continue;
         sim_buf_printf(b, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%" PRIu32
@@ -224,9 +240,13 @@ void trace_export_chrome(sim_buf *b, const trace *t, const trace_export_meta *me
                           "\"tid\":%" PRIu32 ",\"args\":{\"sort_index\":%" PRIu32 "}}",
                        i + 1, i);
     }
-    sim_buf_add(b, sim_buf_str(&body), body.len);
+    trace_states_fini(&p1.st);
+    chrome c = {.out = b, .o = o, .m = m};
+    trace_states_init(&c.st, chrome__span, &c);
+    int rc = src.each(src.src, chrome__see2, &c);
+    trace_states_end(&c.st);
     sim_buf_adds(b, "\n]}\n");
     trace_states_fini(&c.st);
-    sim_buf_free(&body);
     sim_buf_free(&c.tmp);
+    return rc;
 }

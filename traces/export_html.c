@@ -102,138 +102,165 @@ static void html__span(void *ud, const trace_span *sp)
     sim_buf_printf(b, ",%" PRId64 "]", sp->deadline);
 }
 
-/* The run as JSON (see the file comment). */
-static void html__data(sim_buf *b, const trace *t, const trace_export_meta *m)
-{
-    html h = {0};
-    h.total = t->n;
-    if (t->n > HTML_DETAIL) {
-        h.cut_lo = HTML_EDGE + 1;
-        h.cut_hi = t->n - HTML_EDGE;
-    }
-    uint32_t maxid = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        sim_event ev = trace_event_view(&t->ev[i]);
-        if (ev.thread != SIM_NONE && ev.thread + 1 > maxid)
-            maxid = ev.thread + 1;
-        if (ev.other != SIM_NONE && ev.other + 1 > maxid)
-            maxid = ev.other + 1;
-    }
-    h.nshown = maxid;
-    h.shown = calloc(maxid ? maxid : 1, sizeof *h.shown);
-    trace_states st;
-    trace_states_init(&st, html__span, &h);
-    trace_names nm;
-    trace_names_init(&nm);
-    sim_buf events = {0}, outputs = {0}, wakes = {0}, line = {0};
-    size_t nout = 0, nwake = 0, cut_out = 0, cut_wake = 0;
-    int64_t cut_t0 = 0, cut_t1 = 0;
-    bool first_ev = true;
-    for (size_t i = 0; i < t->n; i++) {
-        sim_event ev = trace_event_view(&t->ev[i]);
-        trace_states_see(&st, &ev);
-        trace_names_see(&nm, &ev);
-        if (html__cut(&h, ev.seq)) {
-            if (ev.seq == h.cut_lo)
-                cut_t0 = ev.time;
-            cut_t1 = ev.time;
-            cut_out += ev.kind == SIM_EV_OUTPUT;
-            cut_wake += ev.kind == SIM_EV_WAKE;
-            if (ev.seq != h.cut_hi)
-                continue;
-            /* the summary slot */
-            sim_buf_clear(&line);
-            sim_buf_printf(&line,
-                           "... events %" PRIu64 "-%" PRIu64 " (t=%" PRId64 ".%09" PRId64
-                           " to %" PRId64 ".%09" PRId64 " s) are summarized here: %" PRIu64
-                           " events, %zu outputs, %zu wake-ups (threadsim show RUN --trace "
-                           "prints them all)",
-                           h.cut_lo, h.cut_hi, cut_t0 / 1000000000, cut_t0 % 1000000000,
-                           cut_t1 / 1000000000, cut_t1 % 1000000000, h.cut_hi - h.cut_lo + 1,
-                           cut_out, cut_wake);
-            sim_buf_printf(&events, "%s\n[%" PRIu64 ",%" PRId64 ",-1,\"summary\",",
-                           first_ev ? "" : ",", h.cut_lo, ev.time);
-            trace_json_string(&events, line.p, line.len);
-            sim_buf_addc(&events, ']');
-            first_ev = false;
-            continue;
-        }
-        html__show(&h, ev.thread);
-        html__show(&h, ev.other);
-        uint64_t slot = html__slot(&h, ev.seq);
-        sim_buf_clear(&line);
-        trace_fmt_line(&line, &nm, &ev);
-        if (line.len)
-            line.p[--line.len] = '\0'; /* the newline */
-        sim_buf_printf(&events, "%s\n[%" PRIu64 ",%" PRId64 ",%" PRId64 ",\"%s\",",
-                       first_ev ? "" : ",", ev.seq, ev.time,
-                       ev.thread == SIM_NONE ? (int64_t)-1 : (int64_t)ev.thread,
-                       sim_ev_kind_name(ev.kind));
-        first_ev = false;
-        trace_json_string(&events, line.p, line.len);
-        sim_buf_addc(&events, ']');
-        if (ev.kind == SIM_EV_OUTPUT && ev.thread != SIM_NONE) {
-            sim_buf_printf(&outputs, "%s\n[%" PRIu64 ",%" PRIu32 ",", nout++ ? "," : "", slot,
-                           ev.thread);
-            trace_json_string(&outputs, ev.text ? ev.text : "", ev.text ? ev.len : 0);
-            sim_buf_addc(&outputs, ']');
-        }
-        if (ev.kind == SIM_EV_WAKE && ev.thread != SIM_NONE && ev.other != SIM_NONE) {
-            sim_buf_printf(&wakes, "%s\n[%" PRIu64 ",%" PRIu32 ",%" PRIu32 ",", nwake++ ? "," : "",
-                           slot, ev.thread, ev.other);
-            html__str(&wakes, ev.reason);
-            sim_buf_addc(&wakes, ']');
-        }
-    }
-    h.ending = true;
-    trace_states_end(&st);
+/* The first pass: how many events, the highest thread id, the end. */
+typedef struct html_pass1 {
+    uint64_t n;
+    uint32_t maxid;
+    int64_t end;
+} html_pass1;
 
+static void html__see1(void *ud, const sim_event *ev)
+{
+    html_pass1 *p = ud;
+    p->n++;
+    p->end = ev->time;
+    if (ev->thread != SIM_NONE && ev->thread + 1 > p->maxid)
+        p->maxid = ev->thread + 1;
+    if (ev->other != SIM_NONE && ev->other + 1 > p->maxid)
+        p->maxid = ev->other + 1;
+}
+
+/* The second: the page's arrays (the summarized part adds nothing to them). */
+typedef struct html_pass2 {
+    html *h;
+    trace_states st;
+    trace_names nm;
+    sim_buf events, outputs, wakes, line;
+    size_t nout, nwake, cut_out, cut_wake;
+    int64_t cut_t0, cut_t1;
+    bool first_ev;
+} html_pass2;
+
+static void html__see2(void *ud, const sim_event *evp)
+{
+    html_pass2 *p = ud;
+    html *h = p->h;
+    sim_event ev = *evp;
+    trace_states_see(&p->st, &ev);
+    trace_names_see(&p->nm, &ev);
+    if (html__cut(h, ev.seq)) {
+        if (ev.seq == h->cut_lo)
+            p->cut_t0 = ev.time;
+        p->cut_t1 = ev.time;
+        p->cut_out += ev.kind == SIM_EV_OUTPUT;
+        p->cut_wake += ev.kind == SIM_EV_WAKE;
+        if (ev.seq != h->cut_hi)
+            return;
+        /* the summary slot */
+        sim_buf_clear(&p->line);
+        sim_buf_printf(&p->line,
+                       "... events %" PRIu64 "-%" PRIu64 " (t=%" PRId64 ".%09" PRId64
+                       " to %" PRId64 ".%09" PRId64 " s) are summarized here: %" PRIu64
+                       " events, %zu outputs, %zu wake-ups (threadsim show RUN --trace "
+                       "prints them all)",
+                       h->cut_lo, h->cut_hi, p->cut_t0 / 1000000000, p->cut_t0 % 1000000000,
+                       p->cut_t1 / 1000000000, p->cut_t1 % 1000000000, h->cut_hi - h->cut_lo + 1,
+                       p->cut_out, p->cut_wake);
+        sim_buf_printf(&p->events, "%s\n[%" PRIu64 ",%" PRId64 ",-1,\"summary\",",
+                       p->first_ev ? "" : ",", h->cut_lo, ev.time);
+        trace_json_string(&p->events, p->line.p, p->line.len);
+        sim_buf_addc(&p->events, ']');
+        p->first_ev = false;
+        return;
+    }
+    html__show(h, ev.thread);
+    html__show(h, ev.other);
+    uint64_t slot = html__slot(h, ev.seq);
+    sim_buf_clear(&p->line);
+    trace_fmt_line(&p->line, &p->nm, &ev);
+    if (p->line.len)
+        p->line.p[--p->line.len] = '\0'; /* the newline */
+    sim_buf_printf(&p->events, "%s\n[%" PRIu64 ",%" PRId64 ",%" PRId64 ",\"%s\",",
+                   p->first_ev ? "" : ",", ev.seq, ev.time,
+                   ev.thread == SIM_NONE ? (int64_t)-1 : (int64_t)ev.thread,
+                   sim_ev_kind_name(ev.kind));
+    p->first_ev = false;
+    trace_json_string(&p->events, p->line.p, p->line.len);
+    sim_buf_addc(&p->events, ']');
+    if (ev.kind == SIM_EV_OUTPUT && ev.thread != SIM_NONE) {
+        sim_buf_printf(&p->outputs, "%s\n[%" PRIu64 ",%" PRIu32 ",", p->nout++ ? "," : "", slot,
+                       ev.thread);
+        trace_json_string(&p->outputs, ev.text ? ev.text : "", ev.text ? ev.len : 0);
+        sim_buf_addc(&p->outputs, ']');
+    }
+    if (ev.kind == SIM_EV_WAKE && ev.thread != SIM_NONE && ev.other != SIM_NONE) {
+        sim_buf_printf(&p->wakes, "%s\n[%" PRIu64 ",%" PRIu32 ",%" PRIu32 ",",
+                       p->nwake++ ? "," : "", slot, ev.thread, ev.other);
+        html__str(&p->wakes, ev.reason);
+        sim_buf_addc(&p->wakes, ']');
+    }
+}
+
+/* The run as JSON (see the file comment). */
+static int html__data(sim_buf *b, trace_source src, const trace_export_meta *m)
+{
+    html_pass1 p1 = {0};
+    if (src.each(src.src, html__see1, &p1) != 0)
+        return -1;
+    html h = {0};
+    h.total = p1.n;
+    if (p1.n > HTML_DETAIL) {
+        h.cut_lo = HTML_EDGE + 1;
+        h.cut_hi = p1.n - HTML_EDGE;
+    }
+    h.nshown = p1.maxid;
+    h.shown = calloc(p1.maxid ? p1.maxid : 1, sizeof *h.shown);
+    html_pass2 p = {.h = &h, .first_ev = true};
+    trace_states_init(&p.st, html__span, &h);
+    trace_names_init(&p.nm);
+    int rc = src.each(src.src, html__see2, &p);
+    h.ending = true;
+    trace_states_end(&p.st);
+
+    sim_buf *line = &p.line;
     sim_buf_adds(b, "{\"title\":");
     html__str(b, m->title);
     sim_buf_adds(b, ",\"subtitle\":");
     html__str(b, m->subtitle);
-    uint64_t slots = html__slot(&h, t->n);
-    sim_buf_printf(b, ",\"n\":%" PRIu64 ",\"total\":%zu,\"end_ns\":%" PRId64 ",\"note\":",
-                   slots, t->n, t->n ? t->ev[t->n - 1].time : 0);
+    uint64_t slots = html__slot(&h, p1.n);
+    sim_buf_printf(b, ",\"n\":%" PRIu64 ",\"total\":%" PRIu64 ",\"end_ns\":%" PRId64
+                      ",\"note\":",
+                   slots, p1.n, p1.n ? p1.end : 0);
     if (h.cut_lo) {
-        sim_buf_clear(&line);
-        sim_buf_printf(&line,
+        sim_buf_clear(line);
+        sim_buf_printf(line,
                        "A long run: the first and last %d events are shown in full; the %" PRIu64
                        " between them (events %" PRIu64 "-%" PRIu64
                        ") are summarized in one slot of the timeline, and threads seen only "
                        "there have no lane. threadsim show RUN --trace prints every event.",
                        HTML_EDGE, h.cut_hi - h.cut_lo + 1, h.cut_lo, h.cut_hi);
-        trace_json_string(b, line.p, line.len);
+        trace_json_string(b, line->p, line->len);
     } else {
         sim_buf_adds(b, "null");
     }
     sim_buf_adds(b, ",\n\"threads\":[");
     bool first = true;
-    for (uint32_t i = 0; i < st.n; i++) {
-        if (!st.th[i].known || (h.cut_lo && (i >= h.nshown || !h.shown[i])))
+    for (uint32_t i = 0; i < p.st.n; i++) {
+        if (!p.st.th[i].known || (h.cut_lo && (i >= h.nshown || !h.shown[i])))
             continue;
         sim_buf_printf(b, "%s\n{\"id\":%" PRIu32 ",\"name\":", first ? "" : ",", i);
-        html__str(b, st.th[i].name);
-        sim_buf_printf(b, ",\"daemon\":%s}", st.th[i].daemon ? "true" : "false");
+        html__str(b, p.st.th[i].name);
+        sim_buf_printf(b, ",\"daemon\":%s}", p.st.th[i].daemon ? "true" : "false");
         first = false;
     }
     sim_buf_adds(b, "],\n\"spans\":[");
     sim_buf_add(b, sim_buf_str(&h.spans), h.spans.len);
     sim_buf_adds(b, "],\n\"events\":[");
-    sim_buf_add(b, sim_buf_str(&events), events.len);
+    sim_buf_add(b, sim_buf_str(&p.events), p.events.len);
     sim_buf_adds(b, "],\n\"outputs\":[");
-    sim_buf_add(b, sim_buf_str(&outputs), outputs.len);
+    sim_buf_add(b, sim_buf_str(&p.outputs), p.outputs.len);
     sim_buf_adds(b, "],\n\"wakes\":[");
-    sim_buf_add(b, sim_buf_str(&wakes), wakes.len);
+    sim_buf_add(b, sim_buf_str(&p.wakes), p.wakes.len);
     sim_buf_adds(b, "]}");
-    trace_states_fini(&st);
-    trace_names_fini(&nm);
+    trace_states_fini(&p.st);
+    trace_names_fini(&p.nm);
     sim_buf_free(&h.spans);
-    sim_buf_free(&events);
-    sim_buf_free(&outputs);
-    sim_buf_free(&wakes);
-    sim_buf_free(&line);
+    sim_buf_free(&p.events);
+    sim_buf_free(&p.outputs);
+    sim_buf_free(&p.wakes);
+    sim_buf_free(&p.line);
     free(h.shown);
+    return rc;
 }
 
 static const char html__head[] =
@@ -405,10 +432,11 @@ static const char html__tail[] =
     "})();\n"
     "</script>\n</body></html>\n";
 
-void trace_export_html(sim_buf *b, const trace *t, const trace_export_meta *m)
+int trace_export_html(trace_out *o, trace_source src, const trace_export_meta *m)
 {
     sim_buf data = {0};
-    html__data(&data, t, m);
+    int rc = html__data(&data, src, m);
+    sim_buf *b = o->b;
     sim_buf_add(b, html__head, sizeof html__head - 1);
     /* JSON inside <script>: no '<' may reach the HTML parser */
     const char *p = sim_buf_str(&data);
@@ -420,4 +448,5 @@ void trace_export_html(sim_buf *b, const trace *t, const trace_export_meta *m)
     }
     sim_buf_add(b, html__tail, sizeof html__tail - 1);
     sim_buf_free(&data);
+    return rc;
 }
