@@ -725,6 +725,48 @@ static void test_export_streams(void)
     free(out);
 }
 
+/* diff and replay of long runs read at most TS_VIEW_MAX (64 MiB) of each
+ * view (a 40-million-event run took 6.5 GB to diff): two runs that differ
+ * only past it are reported as different, by their hashes, and one run
+ * with itself is the same without reading it. */
+static void test_long_runs_diff_bounded(void)
+{
+    static const char prog[] = "import time\nfor i in range(700000):\n"
+                               "    time.sleep(0.001 if i < 699999 else %s)\n";
+    char text[160];
+    int st;
+    char *out = sh(&st, "cd %s && mkdir -p la lb && rm -f long.db", dir);
+    free(out);
+    snprintf(text, sizeof text, prog, "0.001");
+    write_file("la/p.py", text);
+    snprintf(text, sizeof text, prog, "0.002");
+    write_file("lb/p.py", text);
+    out = sh(&st, "cd %s/la && env -u PYTHONUNBUFFERED %s run p.py --db ../long.db && cd ../lb && "
+             "env -u PYTHONUNBUFFERED %s run p.py --db ../long.db", dir, BIN, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    free(out);
+    long kib = maxrss_of(&st, "cd %s && %s diff 1 2 --db long.db >long.txt", dir, BIN);
+    CU_ASSERT_EQUAL(st, 1);
+#if !SIM_ASAN
+    CU_ASSERT_TRUE(kib < 400 * 1024); /* two 64 MiB views, their lines */
+#endif
+    out = sh(&st, "cd %s && cat long.txt", dir);
+    TS_ASSERT_STR_EQ(out, "(a run's view is compared up to its first 64 MiB; the traces' hashes "
+                          "differ)\n");
+    free(out);
+    kib = maxrss_of(&st, "cd %s && %s diff 1 1 --db long.db >long.txt", dir, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+#if !SIM_ASAN
+    CU_ASSERT_TRUE(kib < 32 * 1024);
+#endif
+    out = sh(&st, "cd %s/la && env -u PYTHONUNBUFFERED %s replay 1 --db ../long.db --no-record",
+             dir, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "is identical"));
+    free(out);
+    (void)kib;
+}
+
 /* Memory a program takes around Python's allocator (ctypes calling libc's
  * malloc) is bounded too: the parent's guard ends the run with "memory
  * limit" once the run's process holds twice --max-memory plus its slack
@@ -1179,7 +1221,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

@@ -24,9 +24,9 @@
 
 /* ---- shared with show, replay and check ------------------------------------ */
 
-int ts_stored_view(store *st, int64_t id, bool full, sim_buf *out)
+int ts_stored_view(store *st, int64_t id, bool full, sim_buf *out, bool *cut)
 {
-    if (store_view(st, id, full, out) != 0)
+    if (store_view_max(st, id, full, TS_VIEW_MAX, out, cut) != 0)
         return ts_usage_error("%s", store_error(st));
     return 0;
 }
@@ -55,6 +55,9 @@ typedef struct diff__side {
     bool is_run;
     int64_t id;               /* the run */
     char label[320];          /* for the diff header */
+    bool cut;                 /* its view was cut at TS_VIEW_MAX */
+    uint64_t hash;            /* a run's trace hash, and its kind (0: none) */
+    int hash_kind;
     sim_buf text;             /* its view */
 } diff__side;
 
@@ -172,14 +175,30 @@ int ts_cmd_diff(int argc, char **argv)
         if (r.status == STORE_INCOMPLETE)
             fprintf(stderr, "threadsim: note: run %" PRId64 " is incomplete (%" PRIu64
                             " events recorded)\n", r.id, r.events);
+        d->hash = r.status == STORE_INCOMPLETE ? 0 : r.hash;
+        d->hash_kind = r.hash_kind;
         store_run_free(&r);
-        if (ts_stored_view(st, d->id, full, &d->text) != 0)
-            goto done;
     }
+    if (full && side[0].hash && side[0].hash == side[1].hash &&
+        side[0].hash_kind == side[1].hash_kind) {
+        status = TS_EXIT_OK; /* the same trace hash: the same full view, unread */
+        goto done;
+    }
+    for (int s = 0; s < 2; s++)
+        if (side[s].is_run && ts_stored_view(st, side[s].id, full, &side[s].text, &side[s].cut) != 0)
+            goto done;
     sim_buf out = {0};
     bool same = ts_format_diff(sim_buf_str(&side[0].text), side[0].text.len,
                                sim_buf_str(&side[1].text), side[1].text.len, side[0].label,
                                side[1].label, full, (unsigned)context, &out);
+    if (side[0].cut || side[1].cut) {
+        if (same) /* the first TS_VIEW_MAX of each are the same: the rest decides */
+            same = side[0].cut == side[1].cut && side[0].hash && side[0].hash == side[1].hash;
+        if (!same)
+            sim_buf_printf(&out, "(a run's view is compared up to its first %zu MiB; %s)\n",
+                           TS_VIEW_MAX >> 20,
+                           full ? "the traces' hashes differ" : "the rest was not compared");
+    }
     fwrite(sim_buf_str(&out), 1, out.len, stdout);
     fflush(stdout);
     sim_buf_free(&out);

@@ -110,9 +110,15 @@ int ts_record_end(ts_recording *r, int status, const model_result *res);
 
 /* ---- reading runs back (cmd_diff.c) -------------------------------------- */
 
+/* How much of a view diff and replay compare: the first 64 MiB (a
+ * 40-million-event run's views, read whole, took 6.5 GB; the diff itself
+ * aligns at most a thousand lines after the first difference). */
+#define TS_VIEW_MAX ((size_t)64 << 20)
+
 /* Append the full view (full) or the output view of stored run `id` to
- * `out`. Returns 0, or TS_EXIT_USAGE after printing the error. */
-int ts_stored_view(store *st, int64_t id, bool full, sim_buf *out);
+ * `out`, up to TS_VIEW_MAX (*cut: events were left out). Returns 0, or
+ * TS_EXIT_USAGE after printing the error. */
+int ts_stored_view(store *st, int64_t id, bool full, sim_buf *out, bool *cut);
 /* "run 12 (daemon-join/no-join, fifo, seed 0)" into buf. */
 void ts_run_label(const store_run *r, char *buf, size_t cap);
 /* trace_diff_report with `context` lines and the labels. */

@@ -191,6 +191,9 @@ int store_runs_each(store *st, size_t limit, int (*fn)(void *ud, const store_run
 int store_events_each(store *st, int64_t id, sim_sink_fn fn, void *ud);
 /* Append run `id`'s full view (full) or output view to `out`. */
 int store_view(store *st, int64_t id, bool full, sim_buf *out);
+/* ... up to `max` bytes: the event whose line takes `out` to `max` or past
+ * it is the last, and *cut says whether events were left (max 0: all). */
+int store_view_max(store *st, int64_t id, bool full, size_t max, sim_buf *out, bool *cut);
 /* The whole trace of run `id` into `t` (trace_init'ed here). */
 int store_load_trace(store *st, int64_t id, trace *t);
 /* The schedule of run `id`: *d malloc'd (caller frees), *n entries, by

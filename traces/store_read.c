@@ -180,7 +180,15 @@ int store_runs_each(store *st, size_t limit, int (*fn)(void *ud, const store_run
     return ret;
 }
 
+static int read__each(store *st, int64_t id, sim_sink_fn fn, void *ud, const bool *stop);
+
 int store_events_each(store *st, int64_t id, sim_sink_fn fn, void *ud)
+{
+    return read__each(st, id, fn, ud, NULL);
+}
+
+/* ... stopping after the batch in which *stop became true. */
+static int read__each(store *st, int64_t id, sim_sink_fn fn, void *ud, const bool *stop)
 {
     /* one read transaction: the run row's count and its batches agree even
      * while another process records */
@@ -193,8 +201,8 @@ int store_events_each(store *st, int64_t id, sim_sink_fn fn, void *ud)
     if (!r) {
         ret = store__failf(st, "%s", err);
     } else {
-        int rc;
-        while ((rc = store_evread_next(r, fn, NULL, ud, err, sizeof err)) > 0)
+        int rc = 0;
+        while ((!stop || !*stop) && (rc = store_evread_next(r, fn, NULL, ud, err, sizeof err)) > 0)
             ;
         if (rc < 0)
             ret = store__failf(st, "%s", err);
@@ -209,11 +217,17 @@ typedef struct read__view {
     sim_buf *out;             /* where the view goes */
     bool full;                /* full view, else output view */
     trace_names names;        /* for the full view */
+    size_t max;               /* stop once out holds this much; 0: no limit */
+    bool cut;                 /* an event came past max */
 } read__view;
 
 static void read__view_sink(void *ud, const sim_event *ev)
 {
     read__view *v = ud;
+    if (v->max && v->out->len >= v->max) {
+        v->cut = true;
+        return;
+    }
     if (v->full) {
         trace_names_see(&v->names, ev);
         trace_fmt_line(v->out, &v->names, ev);
@@ -228,6 +242,16 @@ int store_view(store *st, int64_t id, bool full, sim_buf *out)
     trace_names_init(&v.names);
     int rc = store_events_each(st, id, read__view_sink, &v);
     trace_names_fini(&v.names);
+    return rc;
+}
+
+int store_view_max(store *st, int64_t id, bool full, size_t max, sim_buf *out, bool *cut)
+{
+    read__view v = {.out = out, .full = full, .max = max};
+    trace_names_init(&v.names);
+    int rc = read__each(st, id, read__view_sink, &v, &v.cut);
+    trace_names_fini(&v.names);
+    *cut = v.cut;
     return rc;
 }
 
