@@ -767,6 +767,44 @@ static void test_long_runs_diff_bounded(void)
     (void)kib;
 }
 
+/* A database in a folder that cannot be written (an archive, a CD, a
+ * shared folder) is read as it is: runs, show, sql, export, diff and
+ * replay --no-record work (every command failed with "is read-only": WAL
+ * needs its -shm beside the file); what would write says it cannot. As
+ * root the commands run as nobody, for whom the folder is read-only. */
+static void test_read_only_database(void)
+{
+    int st;
+    write_file("ok.py", "print('hi')\n");
+    /* (a copy nobody can run, wherever the build is) */
+    char *out = sh(&st, "cd %s && rm -rf rodb && mkdir rodb && chmod 755 . && cp %s tsbin && "
+                   "chmod 755 tsbin && chmod 644 ok.py && "
+                   "env -u PYTHONUNBUFFERED %s run ok.py --db rodb/t.db && chmod 555 rodb && "
+                   "chmod 444 rodb/t.db && ls rodb", dir, BIN, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "t.db\n"));
+    CU_ASSERT_PTR_NULL(strstr(out, "t.db-")); /* nothing beside it */
+    free(out);
+    const char *as = geteuid() == 0 ? "setpriv --reuid 65534 --regid 65534 --clear-groups " : "";
+    static const char *const reads[] = {"runs", "show 1", "sql 'SELECT count(*) FROM runs'",
+                                        "export 1 -f json", "diff 1 1",
+                                        "replay 1 --no-record"};
+    for (size_t i = 0; i < sizeof reads / sizeof *reads; i++) {
+        out = sh(&st, "cd %s && env -u PYTHONUNBUFFERED %s./tsbin %s --db rodb/t.db 2>&1", dir,
+                 as, reads[i]);
+        CU_ASSERT_EQUAL(st, 0);
+        CU_ASSERT_PTR_NULL(strstr(out, "read-only"));
+        free(out);
+    }
+    out = sh(&st, "cd %s && %s./tsbin run ok.py --db rodb/t.db 2>&1", dir, as);
+    CU_ASSERT_EQUAL(st, 125);
+    TS_ASSERT_STR_EQ(out, "threadsim: database 'rodb/t.db' is read-only\n");
+    free(out);
+    out = sh(&st, "cd %s && chmod 755 rodb && ls rodb", dir);
+    TS_ASSERT_STR_EQ(out, "t.db\n");
+    free(out);
+}
+
 /* Memory a program takes around Python's allocator (ctypes calling libc's
  * malloc) is bounded too: the parent's guard ends the run with "memory
  * limit" once the run's process holds twice --max-memory plus its slack
@@ -1221,7 +1259,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

@@ -409,6 +409,48 @@ fail:
     return -1;
 }
 
+/* Whether the database at `path` can only be read here: the file or its
+ * folder not writable (SQLite's WAL needs the -shm and -wal files beside
+ * it, so a read-write open of a database in a read-only folder, a CD, a
+ * shared archive, failed even to list its runs). */
+static bool store__read_only_place(const char *path)
+{
+    if (access(path, W_OK) != 0)
+        return true;
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return access(".", W_OK) != 0;
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    if (n >= sizeof dir)
+        return false;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    return access(dir, W_OK) != 0;
+}
+
+/* "file:PATH?mode=ro&immutable=1", PATH percent-encoded: SQLite reads the
+ * file as it is, without -shm or -wal (a -wal left by a writer that never
+ * finished is not read). */
+static bool store__ro_uri(const char *path, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t k = (size_t)snprintf(out, cap, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (k + 4 >= cap)
+            return false;
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/-._~", *p)) {
+            out[k++] = (char)*p;
+        } else {
+            out[k++] = '%';
+            out[k++] = hex[*p >> 4];
+            out[k++] = hex[*p & 15];
+        }
+    }
+    return (size_t)snprintf(out + k, cap - k, "?mode=ro&immutable=1") < cap - k;
+}
+
 store *store_open(const char *path, const store_open_opts *o, char *err, size_t errcap)
 {
     store_open_opts opt = o ? *o : store_open_opts_default();
@@ -446,7 +488,16 @@ store *store_open(const char *path, const store_open_opts *o, char *err, size_t 
     }
     /* One connection per thread that uses it: no per-call mutex needed. */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (opt.create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+    bool ro = !opt.create && store__read_only_place(path);
+    char uri[8192];
+    if (ro) {
+        if (!store__ro_uri(path, uri, sizeof uri)) {
+            store__failf(st, "database path too long");
+            goto fail;
+        }
+        flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    }
+    int rc = sqlite3_open_v2(ro ? uri : path, &st->db, flags, NULL);
     if (rc != SQLITE_OK) {
         store__fail(st, rc, NULL);
         goto fail;
@@ -483,6 +534,17 @@ store *store_open(const char *path, const store_open_opts *o, char *err, size_t 
     if (version == 0 && !opt.create) {
         store__failf(st, "database '%s' is empty (record a run first: threadsim run NAME)", path);
         goto fail;
+    }
+    if (ro) {
+        /* read as it is: nothing to set, upgrade or repair */
+        if (version < latest) {
+            store__failf(st, "database '%s' is read-only here and of an older schema (%d; this "
+                             "threadsim reads %d): open it once where it can be written",
+                         path, version, latest);
+            goto fail;
+        }
+        st->version = version;
+        return st;
     }
     /* WAL: readers never block the writer, and a killed writer loses only
      * its uncommitted transaction. The mode is stored in the file. */
