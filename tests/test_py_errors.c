@@ -694,7 +694,7 @@ static void test_sleep_to_the_end_of_time(void)
                           3, NULL, NULL, &out, &full);
     CU_ASSERT_EQUAL(st, MODEL_EXIT_DEADLOCK);
     TS_ASSERT_STR_EQ(out, "timer 9200000000.0\n"
-                          "main 9200000000.0 9200000000000000000 1704067200.0\n");
+                          "main 9200000000.0 9200000000000000002 1704067200.0000038\n");
     bool said = full && strstr(full, "deadlock MainThread waits on sleep (-) past the end of time\n");
     if (!said)
         fprintf(stderr, "\nno end-of-time deadlock line in:\n%s\n", full ? full : "(null)");

@@ -26,8 +26,34 @@ static void test_time_virtual_clock(void)
                "time.sleep(0)\n"
                "print(time.monotonic_ns(), time.time_ns())\n",
                3, 0,
-               "1704067200.0 2.5 2.5 2.5\n"
-               "2500000000 1704067202500000000\n");
+               "1704067200.0 2.500001907348633 2.5000000019999997 2.500000004\n"
+               "2500000005 1704067202500006000\n");
+}
+
+/* Each clock read is a little later than the one before (1 ns, time.time's
+ * 1 us), as on a machine where reading takes time: an elapsed time around
+ * sleep(d) is never below d (it was 0.019999999999999997 for 0.02 half the
+ * time, float rounding: `assert elapsed >= d` failed, int(elapsed) was one
+ * less than python3's), two reads never repeat, and virtual time (the
+ * trace) does not move. */
+static void test_clock_reads_never_short(void)
+{
+    PYT_EXPECT("import time, threading\n"
+               "short = 0\n"
+               "def w(k):\n"
+               "    global short\n"
+               "    for d in (0.001, 0.01, 0.02, 0.03, 0.1, 0.3, 0.7, 1.1, 2.9):\n"
+               "        for f in (time.time, time.monotonic, time.perf_counter,\n"
+               "                  time.time_ns, time.monotonic_ns):\n"
+               "            t0 = f(); time.sleep(d); e = f() - t0\n"
+               "            if isinstance(e, int): e /= 1e9\n"
+               "            short += e < d or int(e * 10) < int(d * 10)\n"
+               "ts = [threading.Thread(target=w, args=(k,)) for k in range(3)]\n"
+               "for t in ts: t.start()\n"
+               "for t in ts: t.join()\n"
+               "a = time.monotonic(); b = time.monotonic()\n"
+               "print(short, a < b, b - a < 1e-8, round(a, 6))\n",
+               3, 0, "0 True True 25.805\n");
 }
 
 static void test_time_sleep_errors(void)
@@ -84,9 +110,9 @@ static void test_join_timeout(void)
                "t = threading.Thread(target=slow, daemon=True)\n"
                "t.start()\n"
                "t.join(1.5)\n"
-               "print(t.is_alive(), time.monotonic())\n"
+               "print(t.is_alive(), round(time.monotonic(), 6))\n"
                "t.join()\n"
-               "print(t.is_alive(), time.monotonic())\n",
+               "print(t.is_alive(), round(time.monotonic(), 6))\n",
                3, 0, "True 1.5\nFalse 5.0\n");
 }
 
@@ -721,7 +747,7 @@ static void test_host_clocks_virtual(void)
                "print(u.node == uuid.getnode() == 0x034242424242, u.version)\n"
                "print(time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime((u.time - 0x01b21dd213814000) / 1e7)))\n"
                "tm = os.times()\n"
-               "print(tm.user == time.process_time() > 0, tm.system, tm.elapsed == time.monotonic() > 1.5)\n"
+               "print(tm.user == time.process_time() > 0, tm.system, abs(tm.elapsed - time.monotonic()) < 1e-6 and tm.elapsed > 1.5)\n"
                "ru = resource.getrusage(resource.RUSAGE_SELF)\n"
                "print(ru.ru_utime == time.process_time(), ru.ru_stime, ru.ru_maxrss,\n"
                "      resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime)\n"
@@ -878,7 +904,7 @@ static void test_sqlite_on_memory_limit(void)
     free(b);
 }
 
-TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_imports_as_python3), TS_TEST(test_thread_excepthook), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit), TS_TEST(test_sqlite_same_thread), TS_TEST(test_sqlite_clock_and_busy_wait),
+TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_clock_reads_never_short), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_imports_as_python3), TS_TEST(test_thread_excepthook), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit), TS_TEST(test_sqlite_same_thread), TS_TEST(test_sqlite_clock_and_busy_wait),
          TS_TEST(test_time_sleep_errors), TS_TEST(test_sleepers_interleave),
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),

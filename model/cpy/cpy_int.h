@@ -54,6 +54,7 @@ typedef struct cpy_state {
     double wall_deadline;     /* CLOCK_MONOTONIC seconds, or 0 */
     bool interrupt_main;      /* _thread.interrupt_main() pending */
     bool clock_read;          /* the program has read a clock: CPU time is observable */
+    uint64_t clock_reads;     /* the run's clock reads so far (cpy_io.c, "clocks") */
     bool wrote_files;         /* the run changed the file system (model_result's) */
     bool setup;               /* threadsim's own Python runs (the Python 2 translation):
                                * nothing is counted, no clock read is the program's */
