@@ -30,12 +30,14 @@ static void test_time_virtual_clock(void)
                "2500000005 1704067202500006000\n");
 }
 
-/* Each clock read is a little later than the one before (1 ns, time.time's
- * 1 us), as on a machine where reading takes time: an elapsed time around
- * sleep(d) is never below d (it was 0.019999999999999997 for 0.02 half the
- * time, float rounding: `assert elapsed >= d` failed, int(elapsed) was one
- * less than python3's), two reads never repeat, and virtual time (the
- * trace) does not move. */
+/* Each clock read of the program's is a little later than the one before
+ * (1 ns, time.time's 1 us), as on a machine where reading takes time: an
+ * elapsed time around sleep(d) is never below d (it was
+ * 0.019999999999999997 for 0.02 half the time, float rounding: `assert
+ * elapsed >= d` failed, int(elapsed) was one less than python3's), two
+ * reads never repeat, and virtual time (the trace) does not move; the
+ * library's reads are the bare time, so queue's timeout ends at its
+ * instant (1.25 s, and one read of the program's). */
 static void test_clock_reads_never_short(void)
 {
     PYT_EXPECT("import time, threading\n"
@@ -52,8 +54,12 @@ static void test_clock_reads_never_short(void)
                "for t in ts: t.start()\n"
                "for t in ts: t.join()\n"
                "a = time.monotonic(); b = time.monotonic()\n"
-               "print(short, a < b, b - a < 1e-8, round(a, 6))\n",
-               3, 0, "0 True True 25.805\n");
+               "print(short, a < b, b - a < 1e-8, round(a, 6))\n"
+               "import queue\n"
+               "m0 = time.monotonic_ns()\n"
+               "try: queue.Queue().get(timeout=1.25)\n"
+               "except queue.Empty: print(time.monotonic_ns() - m0)\n",
+               3, 0, "0 True True 25.805\n1250000001\n");
 }
 
 static void test_time_sleep_errors(void)

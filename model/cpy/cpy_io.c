@@ -727,21 +727,33 @@ static PyObject *t_sleep(PyObject *m, PyObject *arg)
     Py_RETURN_NONE;
 }
 
-/* A clock read: the virtual time, plus `step` ns for each read of the run
- * before this one. On a real machine reading a clock takes time, so reads
- * never repeat a value and an elapsed time around sleep(d) is always more
- * than d; read as the virtual time alone, the float subtraction came out
- * just below d half the time (0.019999999999999997 for sleep(0.02)) and
- * a program's `assert elapsed >= d` failed where python3's never does. The
- * step is 1 ns for monotonic and perf_counter, 1 us for time.time (whose
- * floats near 1.7e9 are 238 ns apart). One counter for every clock and
- * thread, so reads in program order are in clock order too. Virtual time
- * itself does not move: the trace's times are the same. */
+static bool cpy__mine_code(PyCodeObject *co);
+
+/* A clock read by the program's own code: the virtual time, plus `step` ns
+ * for each such read of the run before this one. On a real machine
+ * reading a clock takes time, so reads never repeat a value and an elapsed
+ * time around sleep(d) is always more than d; read as the virtual time
+ * alone, the float subtraction came out just below d half the time
+ * (0.019999999999999997 for sleep(0.02)) and a program's `assert elapsed
+ * >= d` failed where python3's never does. The step is 1 ns for monotonic
+ * and perf_counter, 1 us for time.time (whose floats near 1.7e9 are 238 ns
+ * apart). One counter for every clock and thread, so reads in program
+ * order are in clock order too. The library's reads (threading's and
+ * queue's deadlines, logging's timestamps, sched's) are the bare virtual
+ * time: a timeout computed as `endtime - _time()` ends at its instant, where
+ * another thread's event due then is a choice of the explorer, as before.
+ * Virtual time itself does not move: the trace's times are the same. */
 static int64_t cpy__read_ns(int64_t step)
 {
     cpy__clock_read();
     int64_t now = cpy__now();
     if (!cpy.in_run || cpy.setup)
+        return now;
+    PyFrameObject *f = PyEval_GetFrame(); /* the caller's (borrowed) */
+    PyCodeObject *co = f ? PyFrame_GetCode(f) : NULL;
+    bool mine = co && cpy__mine_code(co);
+    Py_XDECREF(co);
+    if (!mine)
         return now;
     uint64_t k = cpy.clock_reads++;
     return sim_time_add(now, k > (uint64_t)(INT64_MAX / step) ? INT64_MAX : (int64_t)k * step);
