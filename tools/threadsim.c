@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -700,11 +701,19 @@ int main(int argc, char **argv)
     }
     /* what the command printed must have reached stdout (/dev/full, a
      * closed pipe): else say so, status 125 */
-    if ((fflush(stdout) != 0 || ferror(stdout)) && status != TS_EXIT_USAGE) {
-        /* (125: the command said what failed already) */
-        int e = errno;
-        fprintf(stderr, "threadsim: %s: cannot write the output: %s\n", c->name,
-                strerror(e ? e : EIO));
+    int earlier = errno; /* most likely the failed write's, if one failed before */
+    errno = 0;
+    int flushed = fflush(stdout);
+    int e = flushed != 0 ? errno : 0;
+    if ((flushed != 0 || ferror(stdout)) && status != TS_EXIT_USAGE) {
+        /* (125: the command said what failed already) A write that failed
+         * earlier may have left no errno of its own (errno can be another
+         * call's since: "No such process"): a pipe whose reader is gone
+         * says so, else errno is the best guess */
+        struct pollfd pf = {STDOUT_FILENO, POLLOUT, 0};
+        if (!e)
+            e = poll(&pf, 1, 0) == 1 && (pf.revents & POLLERR) ? EPIPE : earlier ? earlier : EIO;
+        fprintf(stderr, "threadsim: %s: cannot write the output: %s\n", c->name, strerror(e));
         return TS_EXIT_USAGE;
     }
     return status;
