@@ -840,8 +840,9 @@ static void test_native_memory_bounded(void)
 }
 
 /* A program's files are bounded: the guard ends a run once a filesystem
- * it writes to has lost --max-disk of its free space (a loop of writes took
- * 2.8 GB in 5 s); the limit is recorded with the run's options. */
+ * it writes to has lost --max-disk of its free space and the run wrote
+ * half that itself (a loop of writes took 2.8 GB in 5 s); the limit is
+ * recorded with the run's options. */
 static void test_disk_bounded(void)
 {
     write_file("fill.py", "chunk = b'x' * (4 << 20)\n"
@@ -860,6 +861,14 @@ static void test_disk_bounded(void)
     unsigned long long size = 0;
     const char *st124 = strstr(out, "status 124\n");
     CU_ASSERT_TRUE(st124 && sscanf(st124 + 11, "%llu", &size) == 1 && size < (256ULL << 20));
+    free(out);
+    /* another process filling the disk meanwhile ends no run that writes
+     * nothing (a CI machine's other jobs ended a test's explorations) */
+    write_file("idle.py", "x = 0\nfor i in range(3000000):\n    x += i\nprint('done')\n");
+    out = sh(&st, "cd %s && { sleep 0.2; dd if=/dev/zero of=other.bin bs=1M count=100 "
+             "conv=fsync 2>/dev/null; } & cd %s && %s run idle.py --no-db --max-disk 16M 2>&1; "
+             "echo \"status $?\"; wait; rm -f other.bin", dir, dir, BIN);
+    TS_ASSERT_STR_EQ(out, "done\nstatus 0\n");
     free(out);
 }
 

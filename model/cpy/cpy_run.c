@@ -2203,9 +2203,12 @@ static struct {
  * the free space of the filesystems a program most likely writes to (the
  * working folder's, the program's, /tmp's, /var/tmp's, /dev/shm's) when it
  * opens, and the guard ends a run with a "disk limit" once one of them has
- * lost more than --max-disk of it (1 GiB), or half of what was free: the
- * files every run of the session left count (an exploration whose runs each
- * leave a file stops there too). It looks at the same times as at memory,
+ * lost more than --max-disk of it (1 GiB), or half of what was free, and
+ * the run's process has written at least half that (its /proc/PID/io
+ * wchar less its event pipe's bytes: other processes filling the disk, a
+ * CI machine's other jobs, end no run): the files every run of the session
+ * left count (an exploration whose runs each leave a file stops there
+ * too). It looks at the same times as at memory,
  * and before a run when a period has passed since its last look, so an
  * explorer's short runs are watched as well.
  *
@@ -2237,6 +2240,8 @@ typedef enum { GUARD_NONE, GUARD_MEMORY, GUARD_DISK } guard_why;
 
 static struct {
     pid_t pid;        /* the process statm_fd is of */
+    pid_t run_pid;    /* the process of the run (a runner serves many) */
+    uint64_t piped;   /* bytes read from its event pipes (all its runs) */
     int statm_fd;     /* -1: no memory guard */
     uint64_t cap;     /* anonymous resident bytes allowed */
     double next;      /* wall time of the next look */
@@ -2297,14 +2302,41 @@ static void disk__close(disk_watch *d)
     d->n = 0;
 }
 
-static bool disk__over(disk_watch *d, double now)
+/* What process `pid` wrote through write(2) and the like other than its
+ * event pipe (/proc/PID/io's wchar less what the parent read from it): at
+ * least its files' bytes. UINT64_MAX if unreadable. */
+static uint64_t disk__written(pid_t pid, uint64_t piped)
+{
+    char path[64], b[512];
+    snprintf(path, sizeof path, "/proc/%d/io", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t r = fd >= 0 ? read(fd, b, sizeof b - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (r <= 0)
+        return UINT64_MAX;
+    b[r] = '\0';
+    const char *w = strstr(b, "wchar:");
+    unsigned long long wchar;
+    if (!w || sscanf(w + 6, "%llu", &wchar) != 1)
+        return UINT64_MAX;
+    return wchar > piped ? wchar - piped : 0;
+}
+
+/* A filesystem lost more than its budget, and the run's process wrote at
+ * least half that much itself: another process filling the disk (a CI
+ * machine's other jobs) does not end a run that writes nothing. */
+static bool disk__over(disk_watch *d, double now, pid_t pid, uint64_t piped)
 {
     d->next = now + GUARD_PERIOD;
     for (int i = 0; i < d->n; i++) {
         bool ok;
         uint64_t f = disk__free(d->path[i], &ok);
-        if (ok && f + d->budget[i] < d->free0[i])
-            return true;
+        if (ok && f + d->budget[i] < d->free0[i]) {
+            uint64_t wrote = disk__written(pid, piped);
+            if (wrote == UINT64_MAX || wrote >= d->budget[i] / 2)
+                return true;
+        }
     }
     return false;
 }
@@ -2338,7 +2370,7 @@ static bool guard__look(double now, pid_t pid)
     guard.next = now + GUARD_PERIOD;
     if (guard.statm_fd >= 0 && guard__mem_over())
         guard.tripped = GUARD_MEMORY;
-    else if (guard.disk && guard.disk->n && disk__over(guard.disk, now))
+    else if (guard.disk && guard.disk->n && disk__over(guard.disk, now, pid, guard.piped))
         guard.tripped = GUARD_DISK;
     if (guard.tripped)
         kill(pid, SIGKILL);
@@ -2351,6 +2383,10 @@ static void guard__arm(pid_t pid, uint64_t max_memory, disk_watch *disk)
 {
     guard.tripped = GUARD_NONE;
     guard.disk = disk;
+    if (pid != guard.run_pid) {
+        guard.run_pid = pid;
+        guard.piped = 0;
+    }
     if (max_memory == 0 || !GUARD_RSS) {
         guard__close();
     } else {
@@ -2368,7 +2404,7 @@ static void guard__arm(pid_t pid, uint64_t max_memory, disk_watch *disk)
         return;
     double now = wall_now();
     guard.next = now + GUARD_PERIOD;
-    if (disk && disk->n && now >= disk->next && disk__over(disk, now)) {
+    if (disk && disk->n && now >= disk->next && disk__over(disk, now, pid, guard.piped)) {
         guard.tripped = GUARD_DISK;
         kill(pid, SIGKILL);
     }
@@ -2434,6 +2470,7 @@ static int read_full_slow(int fd, void *buf, size_t n, double deadline, pid_t pi
             continue;
         if (r <= 0)
             return -1;
+        guard.piped += (uint64_t)r;
         rd.pos = 0;
         rd.len = (size_t)r;
     }
