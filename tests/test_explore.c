@@ -1480,7 +1480,7 @@ static void test_python3_frames(void)
         int status;
     } progs[] = {{"os_errors", 1}, {"signal_stack", 0}, {"arg_checks", 0},
                    {"interrupt_waits", 0}, {"interrupt_shutdown", 0}, {"datetime_errors", 0},
-                   {"switch_interval", 0}};
+                   {"switch_interval", 0}, {"signal_masks", 0}};
     for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
         char cmd[512], path[512];
         int st;

@@ -1334,71 +1334,66 @@ def _signal_handlers(signal):
             return None
         return real_siginterrupt(signalnum, flag)
 
-    # --- blocking and waiting for the timers' signals ------------------------
-    # pthread_sigmask of SIGALRM, SIGVTALRM, SIGPROF is kept by the engine
-    # (cpy_thread.c: blocked ones are pending, unblocking delivers them) and
-    # never reaches the host's mask (its SIGALRM is the watchdog's);
-    # sigwait, sigwaitinfo and sigtimedwait of them wait on the virtual
-    # clock; sigpending reports them. Other signals are the host's.
+    # --- blocking and waiting for signals ------------------------------------
+    # pthread_sigmask is kept by the engine for every signal (cpy_thread.c:
+    # blocked ones the program sends itself or a timer raises are pending,
+    # unblocking delivers them) and never reaches the host's mask (the
+    # engine's; its SIGALRM is the watchdog's); sigwait, sigwaitinfo and
+    # sigtimedwait wait for them on the virtual clock; sigpending reports
+    # them. One mask for the process: a thread's is every thread's.
     vmask, vpending, vsigwait = (_thread._threadsim_vmask, _thread._threadsim_vpending,
                                  _thread._threadsim_vsigwait)
     real_sigmask, real_sigpending = _signal.pthread_sigmask, _signal.sigpending
     real_sigwait, real_sigwaitinfo = _signal.sigwait, signal.sigwaitinfo
     real_sigtimedwait = signal.sigtimedwait
     Signals = signal.Signals
+    import os as _os
 
-    def split(sigset):
-        sigs = set()
+    def bits_of(sigset):
+        bits = 0
         for s in sigset:
             s = _index(s)
             if not 0 < s < nsig:
                 raise ValueError('signal number %d out of range [1; %d]' % (s, nsig - 1))
-            sigs.add(s)
-        v = sigs & virtual
-        return sigs - v, sum(1 << (s - 1) for s in v)
+            bits |= 1 << (s - 1)
+        return bits
 
     def as_signals(bits):  # (ints, as _signal's; signal.py makes them Signals)
         return {i + 1 for i in range(64) if bits >> i & 1}
 
+    hows = {signal.SIG_BLOCK: 0, signal.SIG_UNBLOCK: 1, signal.SIG_SETMASK: 2}
+
     def pthread_sigmask(how, mask, /):
-        real, bits = split(mask)
-        old = real_sigmask(how, real)  # CPython's checks of `how`
-        return old | as_signals(vmask({signal.SIG_BLOCK: 0, signal.SIG_UNBLOCK: 1}.get(how, 2),
-                                      bits))
+        how = _c_int(how)
+        bits = bits_of(mask)
+        if how not in hows:
+            raise OSError(22, 'Invalid argument')
+        return as_signals(vmask(hows[how], bits))
 
     def sigpending():
         return real_sigpending() | as_signals(vpending())
 
     def info(sig):
-        # what the kernel gives for a timer's signal: SI_KERNEL, from no process
-        return signal.struct_siginfo((sig, 0x80, 0, 0, 0, 0, 0))
-
-    def vwait(sigset, timeout_ns):
-        real, bits = split(sigset)
-        if not bits:
-            return None, real
-        if real and real & set(real_sigpending()):
-            return None, real
-        return vsigwait(bits, timeout_ns), None
+        if sig in virtual:
+            # what the kernel gives for a timer's signal: SI_KERNEL, from no process
+            return signal.struct_siginfo((sig, 0x80, 0, 0, 0, 0, 0))
+        # one the program sent itself (kill, raise): SI_USER from its own pid
+        return signal.struct_siginfo((sig, 0, 0, _os.getpid(), _os.getuid(), 0, 0))
 
     def sigwait(sigset, /):
-        sig, real = vwait(sigset, -1)
-        return sig if sig else real_sigwait(real if real is not None else sigset)
+        return vsigwait(bits_of(sigset), -1)
 
     def sigwaitinfo(sigset, /):
-        sig, real = vwait(sigset, -1)
-        return info(sig) if sig else real_sigwaitinfo(real if real is not None else sigset)
+        return info(vsigwait(bits_of(sigset), -1))
 
     def sigtimedwait(sigset, timeout, /):
         t = float(timeout) if not isinstance(timeout, (int, float)) else timeout
         if t < 0:
             raise ValueError('timeout must be non-negative')
-        _, bits = split(sigset)
-        if bits:
-            ns = int(t * 1e9) if isinstance(t, float) else t * 1000000000
-            sig = vsigwait(bits, ns)
-            return info(sig) if sig else None
-        return real_sigtimedwait(sigset, timeout)
+        bits = bits_of(sigset)
+        ns = int(t * 1e9) if isinstance(t, float) else t * 1000000000
+        sig = vsigwait(bits, ns)
+        return info(sig) if sig else None
 
     real_siginterrupt = signal.siginterrupt
     real_wakeup = _signal.set_wakeup_fd

@@ -924,9 +924,11 @@ static const int vit_sig[3] = {SIGALRM, SIGVTALRM, SIGPROF};
 static _Noreturn void vsig__end(int sig);
 static bool fh__user(int sig);
 
-/* The timers' signals blocked by the program (pthread_sigmask, kept here:
- * the host's SIGALRM stays the watchdog's) and those pending because they
- * came while blocked; a thread in sigwait for one of them. */
+/* The signals blocked by the program (pthread_sigmask, kept here for every
+ * signal: the host's mask stays the engine's, its SIGALRM the watchdog's)
+ * and those pending because they came while blocked (a timer's, or one the
+ * program sent itself); a thread in sigwait for one of them. One mask for
+ * the process: a thread's pthread_sigmask is every thread's. */
 static uint64_t vsig_blocked, vsig_pending;
 static sim_thread *vsig_waiter;
 
@@ -1160,13 +1162,37 @@ static PyObject *mod_crash(PyObject *mod, PyObject *arg)
 }
 
 /* _threadsim_kill_self(sig): the program sends itself `sig`, not one of
- * the timers' signals. The host's disposition decides, as the kernel's
- * would: at its default (or the engine's own fault handler, which the
+ * the timers' signals. Blocked (the program's mask), it is pending. Else
+ * the host's disposition decides, as the kernel's would: at its default (or the engine's own fault handler, which the
  * program does not see), a signal that ends a process ends the run (status
  * 128 + sig), one ignored by default or a stop signal does nothing, and
  * True is returned; anything else (a Python handler, SIG_IGN, a C
  * handler such as faulthandler's) returns False: the caller raises the
  * real signal. */
+static bool vsig__self(int sig)
+{
+    if (sig != SIGKILL && sig != SIGSTOP && (vsig_blocked >> (sig - 1) & 1)) {
+        vsig__arrive(sig, VSIG_DFL); /* blocked: pending (sigpending, sigwait) */
+        return true;
+    }
+    if (sig != SIGKILL && sig != SIGSTOP && fh__user(sig))
+        return true; /* faulthandler.register'ed, not chained */
+    struct sigaction sa;
+    bool dfl = sig == SIGKILL || sig == SIGSTOP;
+    if (!dfl && sigaction(sig, NULL, &sa) == 0)
+        dfl = (!(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_DFL) ||
+              ((sig == SIGSEGV || sig == SIGBUS) && cpy_engine_fault_handler(&sa));
+    if (!dfl)
+        return false;
+    switch (sig) {
+    case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:   /* ignored by default */
+    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:   /* nothing would continue it */
+        return true;
+    default:
+        vsig__end(sig);
+    }
+}
+
 static PyObject *mod_kill_self(PyObject *mod, PyObject *args)
 {
     (void)mod;
@@ -1175,22 +1201,7 @@ static PyObject *mod_kill_self(PyObject *mod, PyObject *args)
         return NULL;
     if (sig < 1 || sig >= NSIG)
         Py_RETURN_FALSE;
-    if (sig != SIGKILL && sig != SIGSTOP && fh__user(sig))
-        Py_RETURN_TRUE; /* faulthandler.register'ed, not chained */
-    struct sigaction sa;
-    bool dfl = sig == SIGKILL || sig == SIGSTOP;
-    if (!dfl && sigaction(sig, NULL, &sa) == 0)
-        dfl = (!(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_DFL) ||
-              ((sig == SIGSEGV || sig == SIGBUS) && cpy_engine_fault_handler(&sa));
-    if (!dfl)
-        Py_RETURN_FALSE;
-    switch (sig) {
-    case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:   /* ignored by default */
-    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:   /* nothing would continue it */
-        Py_RETURN_TRUE;
-    default:
-        vsig__end(sig);
-    }
+    return PyBool_FromLong(vsig__self(sig));
 }
 
 /* ---- faulthandler's dumps: output of the run, timeouts on the virtual clock ----
@@ -1646,9 +1657,9 @@ static PyObject *mod_at_end(PyObject *mod, PyObject *fn)
     Py_RETURN_NONE;
 }
 
-/* _threadsim_vmask(how, bits) -> old bits: pthread_sigmask of the timers'
- * signals (how: 0 block, 1 unblock, 2 set); the ones it unblocks that are
- * pending arrive now, in signal order. */
+/* _threadsim_vmask(how, bits) -> old bits: pthread_sigmask (how: 0 block,
+ * 1 unblock, 2 set); the ones it unblocks that are pending arrive now, in
+ * signal order. */
 static PyObject *mod_vmask(PyObject *mod, PyObject *args)
 {
     (void)mod;
@@ -1657,13 +1668,18 @@ static PyObject *mod_vmask(PyObject *mod, PyObject *args)
     if (!PyArg_ParseTuple(args, "iK:_threadsim_vmask", &how, &bits))
         return NULL;
     uint64_t old = vsig_blocked;
+    /* SIGKILL and SIGSTOP cannot be blocked (the kernel drops them silently) */
+    bits &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
     vsig_blocked = how == 0 ? old | bits : how == 1 ? old & ~bits : bits;
     uint64_t due = vsig_pending & ~vsig_blocked;
     vsig_pending &= ~due;
     while (due) {
         int sig = __builtin_ctzll(due) + 1;
         due &= due - 1;
-        vsig__arrive(sig, vsig_kind[sig]);
+        if (sig == SIGALRM || sig == SIGVTALRM || sig == SIGPROF)
+            vsig__arrive(sig, vsig_kind[sig]);
+        else if (!vsig__self(sig))
+            raise(sig); /* its handler (the host's mask never blocks it) */
     }
     if (cpy_interrupt_deliver() < 0)
         return NULL;
