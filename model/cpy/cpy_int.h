@@ -35,6 +35,7 @@ typedef struct cpy_thr {
     bool mine;                /* ... whether it is the program's own */
     uint64_t poll_at;         /* cpy.lines after its last failed try of a lock */
     uint32_t polls;           /* failed tries in a row, no step between (cpy_poll_step) */
+    uint64_t sigmask;         /* its pthread_sigmask (bit sig - 1; inherited at start) */
 } cpy_thr;
 
 typedef struct cpy_state {

@@ -584,6 +584,8 @@ static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
     thr->func = func;
     thr->args = fargs;
     thr->kwargs = fkw;
+    cpy_thr *creator = cpy_thr_current();
+    thr->sigmask = creator ? creator->sigmask : 0; /* a new thread's mask is its creator's */
     cpy_note_line();
     /* model_thread_new and _set_daemon are scheduling points too (a policy
      * deciding at every step may switch there) */
@@ -924,17 +926,46 @@ static const int vit_sig[3] = {SIGALRM, SIGVTALRM, SIGPROF};
 static _Noreturn void vsig__end(int sig);
 static bool fh__user(int sig);
 
-/* The signals blocked by the program (pthread_sigmask, kept here for every
- * signal: the host's mask stays the engine's, its SIGALRM the watchdog's)
- * and those pending because they came while blocked (a timer's, or one the
- * program sent itself); a thread in sigwait for one of them. One mask for
- * the process: a thread's pthread_sigmask is every thread's. */
-static uint64_t vsig_blocked, vsig_pending;
+/* The signals blocked by the program, each thread's (pthread_sigmask, kept
+ * here for every signal, in cpy_thr: the host's mask stays the engine's,
+ * its SIGALRM the watchdog's), and those pending for the process because
+ * they came while every thread blocked them (a timer's, or one the program
+ * sent itself: delivered to a thread that does not block it, as the
+ * kernel's, whose handler then runs in main as CPython's); a thread in
+ * sigwait for one of them. */
+static uint64_t vsig_main_mask; /* before the run's threads exist */
+static uint64_t vsig_pending;
 static sim_thread *vsig_waiter;
+
+static uint64_t *vsig__mask(void)
+{
+    cpy_thr *thr = cpy.in_run ? cpy_thr_current() : NULL;
+    return thr ? &thr->sigmask : &vsig_main_mask;
+}
+
+/* Whether every live thread blocks `sig` (the process then holds it). */
+static bool vsig__all_block(int sig)
+{
+    uint64_t bit = 1ull << (sig - 1);
+    if (!cpy.in_run)
+        return (vsig_main_mask & bit) != 0;
+    uint32_t n = model_thread_count();
+    bool any = false;
+    for (uint32_t i = 0; i < n; i++) {
+        model_thread *t = model_thread_at(i);
+        cpy_thr *thr = t ? t->user : NULL;
+        if (!thr || !t->started || t->finished) /* (model_thread_is_alive is a step) */
+            continue;
+        any = true;
+        if (!(thr->sigmask & bit))
+            return false;
+    }
+    return any ? true : (*vsig__mask() & bit) != 0;
+}
 
 static void vsig__arrive(int sig, int kind)
 {
-    if (vsig_blocked >> (sig - 1) & 1) {
+    if (vsig__all_block(sig)) {
         vsig_pending |= 1ull << (sig - 1);
         if (vsig_waiter && vsig_waiter->state == SIM_T_BLOCKED)
             sim_wake(model_sched(), vsig_waiter, "signal", SIM_NONE);
@@ -1171,7 +1202,7 @@ static PyObject *mod_crash(PyObject *mod, PyObject *arg)
  * real signal. */
 static bool vsig__self(int sig)
 {
-    if (sig != SIGKILL && sig != SIGSTOP && (vsig_blocked >> (sig - 1) & 1)) {
+    if (sig != SIGKILL && sig != SIGSTOP && vsig__all_block(sig)) {
         vsig__arrive(sig, VSIG_DFL); /* blocked: pending (sigpending, sigwait) */
         return true;
     }
@@ -1657,9 +1688,9 @@ static PyObject *mod_at_end(PyObject *mod, PyObject *fn)
     Py_RETURN_NONE;
 }
 
-/* _threadsim_vmask(how, bits) -> old bits: pthread_sigmask (how: 0 block,
- * 1 unblock, 2 set); the ones it unblocks that are pending arrive now, in
- * signal order. */
+/* _threadsim_vmask(how, bits) -> old bits: the calling thread's
+ * pthread_sigmask (how: 0 block, 1 unblock, 2 set); the process's pending
+ * signals it unblocks arrive now, in signal order. */
 static PyObject *mod_vmask(PyObject *mod, PyObject *args)
 {
     (void)mod;
@@ -1667,11 +1698,12 @@ static PyObject *mod_vmask(PyObject *mod, PyObject *args)
     unsigned long long bits;
     if (!PyArg_ParseTuple(args, "iK:_threadsim_vmask", &how, &bits))
         return NULL;
-    uint64_t old = vsig_blocked;
+    uint64_t *mask = vsig__mask();
+    uint64_t old = *mask;
     /* SIGKILL and SIGSTOP cannot be blocked (the kernel drops them silently) */
     bits &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
-    vsig_blocked = how == 0 ? old | bits : how == 1 ? old & ~bits : bits;
-    uint64_t due = vsig_pending & ~vsig_blocked;
+    *mask = how == 0 ? old | bits : how == 1 ? old & ~bits : bits;
+    uint64_t due = vsig_pending & ~*mask; /* this thread takes them now */
     vsig_pending &= ~due;
     while (due) {
         int sig = __builtin_ctzll(due) + 1;

@@ -2,7 +2,9 @@
 # program sends itself, against python3.11 (its bytes in signal_masks.out):
 # a blocked signal is pending, not delivered (it killed the run: exit 138);
 # sigwait in a thread takes it (it hung: the host's sigwait blocked every
-# green thread); unblocking delivers it to its handler.
+# green thread); unblocking delivers it to its handler. Each thread has its
+# own mask, a new thread its creator's: a worker blocking a signal does not
+# block it for main.
 import os
 import signal
 import threading
@@ -59,4 +61,33 @@ for bad in ((99, set()), (signal.SIG_BLOCK, {0}), (signal.SIG_BLOCK, 5)):
         signal.pthread_sigmask(*bad)
     except (OSError, ValueError, TypeError) as e:
         print(type(e).__name__, e)
+signal.pthread_sigmask(signal.SIG_SETMASK, set())
+signal.signal(signal.SIGTERM, lambda s, f: print("handler ran"))
+
+
+def blocker():
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    print("worker mask", signal.pthread_sigmask(signal.SIG_BLOCK, set()))
+    time.sleep(0.3)
+
+
+t = threading.Thread(target=blocker)
+t.start()
+time.sleep(0.05)
+print("main mask", signal.pthread_sigmask(signal.SIG_BLOCK, set()))
+os.kill(os.getpid(), signal.SIGTERM)
+t.join()
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+
+
+def inherits():
+    print("inherited", signal.pthread_sigmask(signal.SIG_BLOCK, set()))
+    print("waits", signal.sigwait({signal.SIGUSR1}))
+
+
+t = threading.Thread(target=inherits)
+t.start()
+time.sleep(0.1)
+os.kill(os.getpid(), signal.SIGUSR1)
+t.join()
 print("end")
