@@ -251,8 +251,20 @@ static void sched__oom(void)
     abort();
 }
 
+/* During a decision with due timeouts (s->ndue), its candidates are the
+ * ready threads (but a step decision's running thread, the last of them),
+ * the due threads, then the running thread. */
+static uint32_t sched__front(const sim_sched *s) { return s->rq_len - (s->step_decision ? 1 : 0); }
+
 sim_thread *sim_ready_at(const sim_sched *s, uint32_t i)
 {
+    if (s->ndue) {
+        uint32_t front = sched__front(s);
+        if (i >= front && i < front + s->ndue)
+            return s->due[i - front];
+        if (i >= front + s->ndue)
+            i -= s->ndue;
+    }
     return i < s->rq_len ? RQ_AT(s, i) : NULL;
 }
 
@@ -295,9 +307,53 @@ static void sched__decision_limit(sim_sched *s)
     }
 }
 
+static void sched__timeout_fire(sim_timer *tm, void *ud);
+
+/* (when, seq) order of timer pointers */
+static int sched__timer_cmp(const void *a, const void *b)
+{
+    const sim_timer *x = *(sim_timer *const *)a, *y = *(sim_timer *const *)b;
+    if (x->when != y->when)
+        return x->when < y->when ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* s->due: the threads whose timeouts are due by now (or within the
+ * jitter), in (when, seq) order, the first SIM_DUE_MAX of them; none unless
+ * timing is a choice (policy.pick_timer). */
+static void sched__collect_due(sim_sched *s)
+{
+    s->ndue = 0;
+    if (s->no_due || !sim_has_choice(s) || !s->policy.pick_timer)
+        return;
+    int64_t limit = s->now;
+    if (s->policy.jitter > 0)
+        limit = s->now <= INT64_MAX - s->policy.jitter ? s->now + s->policy.jitter : INT64_MAX;
+    sim_timer *c[16];
+    uint32_t n = 0, cap = sizeof c / sizeof c[0];
+    for (size_t i = 0; i < s->timers.n; i++) {
+        sim_timer *tm = s->timers.heap[i];
+        if (tm->when > limit || tm->fire != sched__timeout_fire)
+            continue;
+        if (n < cap) {
+            c[n++] = tm;
+            continue;
+        }
+        /* more than fit: keep the earliest (the last of c is the latest) */
+        qsort(c, n, sizeof *c, sched__timer_cmp);
+        if (sched__timer_cmp(&tm, &c[n - 1]) < 0)
+            c[n - 1] = tm;
+    }
+    qsort(c, n, sizeof *c, sched__timer_cmp);
+    for (uint32_t i = 0; i < n; i++)
+        s->due[i] = c[i]->ud;
+    s->ndue = n;
+}
+
 static sim_thread *sched__pick(sim_sched *s)
 {
-    uint32_t n = s->rq_len, idx = 0;
+    sched__collect_due(s);
+    uint32_t n = s->rq_len + s->ndue, idx = 0;
     if (n >= 2) {
         if (s->policy.pick)
             idx = s->policy.pick(s->policy.ud, s, n);
@@ -308,7 +364,19 @@ static sim_thread *sched__pick(sim_sched *s)
             s->on_decision(s->decision_ud, k, n, idx, sim_ready_at(s, idx)->id, s->step_decision);
         sched__decision_limit(s);
     }
-    return rq__remove_at(s, idx);
+    uint32_t front = sched__front(s), ndue = s->ndue;
+    s->ndue = 0;
+    if (!ndue || idx < front)
+        return rq__remove_at(s, idx);
+    if (idx >= front + ndue)
+        return rq__remove_at(s, idx - ndue); /* the running thread */
+    /* a due timeout chosen: it fires now, its thread goes */
+    sim_thread *t = s->due[idx - front];
+    sim_timerq_cancel(&s->timers, &t->timeout);
+    if (t->timeout.when > s->now)
+        s->now = t->timeout.when;
+    sched__timeout_fire(&t->timeout, t);
+    return rq__remove_at(s, s->rq_len - 1);
 }
 
 /* ---- switching --------------------------------------------------------- */
@@ -469,15 +537,6 @@ _Noreturn static void sched__to_host(sim_sched *s, bool dying)
     abort();
 }
 
-/* (when, seq) order of timer pointers */
-static int sched__timer_cmp(const void *a, const void *b)
-{
-    const sim_timer *x = *(sim_timer *const *)a, *y = *(sim_timer *const *)b;
-    if (x->when != y->when)
-        return x->when < y->when ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 /* The timer to fire next: the earliest, or, when the policy chooses among
  * timers due together (policy.pick_timer), its choice of those due within
  * `jitter` of the earliest. NULL on out-of-memory (the earliest is used). */
@@ -541,6 +600,7 @@ static bool sched__time_limited(sim_sched *s, int64_t when)
 static void sched__dispatch(sim_sched *s, bool dying)
 {
     sim_thread *self = s->current;
+    bool fired = false;
     for (;;) {
         if (s->status != SIM_RUNNING)
             sched__to_host(s, dying);
@@ -554,8 +614,13 @@ static void sched__dispatch(sim_sched *s, bool dying)
         if (sched__time_limited(s, tm->when))
             sched__to_host(s, dying);
         sched__fire_one(s);
+        fired = true;
     }
+    /* the timer just fired was the choice among those due (pick_timer):
+     * the others are no candidates again until its thread has run */
+    s->no_due = fired;
     sim_thread *next = sched__pick(s);
+    s->no_due = false;
     if (next == self) {
         self->state = SIM_T_RUNNING;
         return;
@@ -794,14 +859,10 @@ void sim_tick(sim_sched *s) { sim_tick_at(s, true); }
 
 void sim_tick_at(sim_sched *s, bool can_switch) { sim_tick_point(s, can_switch, true); }
 
-void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide)
+/* A policy deciding at every step decides here (sim_tick_point's choice). */
+static void sched__step_decision(sim_sched *s, sim_thread *t)
 {
-    sim_thread *t = s->current;
-    if (!t)
-        return;
-    if (s->status != SIM_RUNNING)
-        sched__to_host(s, false);
-    if (can_decide && s->policy.every_step && s->rq_len) {
+    if (s->policy.every_step && sim_has_choice(s)) {
         /* a scheduling point: the running thread is the last candidate */
         sched__make_ready(s, t, false);
         s->step_decision = true;
@@ -816,6 +877,27 @@ void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide)
             t->state = SIM_T_RUNNING;
         }
     }
+}
+
+void sim_decide_point(sim_sched *s)
+{
+    sim_thread *t = s->current;
+    if (!t)
+        return;
+    if (s->status != SIM_RUNNING)
+        sched__to_host(s, false);
+    sched__step_decision(s, t);
+}
+
+void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide)
+{
+    sim_thread *t = s->current;
+    if (!t)
+        return;
+    if (s->status != SIM_RUNNING)
+        sched__to_host(s, false);
+    if (can_decide)
+        sched__step_decision(s, t);
     if (!s->cfg.switch_steps)
         return;
     if (t->steps < s->cfg.switch_steps)

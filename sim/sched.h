@@ -198,6 +198,15 @@ struct sim_sched {
                                * thread is the last candidate, and picking it (n - 1)
                                * means "no switch" */
     bool timer_decision;      /* the pick in progress is pick_timer's: which timer fires */
+    /* The decision in progress also offers the threads whose timeouts are
+     * due (policy.pick_timer set: at most SIM_DUE_MAX of those due by now,
+     * or within policy.jitter of it), after the ready threads but before a
+     * step decision's running thread; choosing one fires its timer there.
+     * Two sleepers due at one instant are then both runnable, as in
+     * CPython, where the first woken does not run alone to its end. */
+    sim_thread *due[16];
+    uint32_t ndue;
+    bool no_due;              /* the pick follows a timer fired when none was ready */
     /* The shared stack (see sim_thread_share_stack), made at the first start
      * of a shared thread, and the helper context that swaps frames on it. */
     sim_stack *shr;           /* the stack every shared thread runs on */
@@ -300,6 +309,10 @@ void sim_tick_at(sim_sched *s, bool can_switch);
  * to (can_decide false: a step the search leaves out, e.g. a line of the
  * standard library's own code). */
 void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide);
+/* A choice for a policy deciding at every step, and nothing else: no step
+ * counted, so the default schedule is the same with or without it (the
+ * point between print's arguments and its write under -u). */
+void sim_decide_point(sim_sched *s);
 
 /* Emit an event; seq, time are filled in, and thread if SIM_NONE is given
  * while a thread runs. Checks the event limit. */
@@ -308,8 +321,21 @@ void sim_emit(sim_sched *s, sim_event *ev);
 void sim_emit_text(sim_sched *s, sim_ev_kind kind, uint32_t obj, int64_t arg,
                    const char *reason, const char *text, size_t len);
 
-/* The ready queue, for policies and the stepper: i-th oldest ready thread. */
+/* The ready queue, for policies and the stepper: i-th oldest ready thread;
+ * during a decision, its i-th candidate (a due timeout's thread too, see
+ * sim_sched.due). */
 sim_thread *sim_ready_at(const sim_sched *s, uint32_t i);
+/* Whether a decision at this point could have a candidate besides the
+ * running thread: a ready thread, or (timing as a choice) a timer due by
+ * now or within the policy's jitter. Cheap: for the hot path's check. */
+static inline bool sim_has_choice(const sim_sched *s)
+{
+    if (s->rq_len)
+        return true;
+    const sim_timer *tm = s->policy.pick_timer ? sim_timerq_peek(&s->timers) : NULL;
+    return tm && (tm->when <= s->now ||
+                  (s->policy.jitter > 0 && tm->when - s->now <= s->policy.jitter));
+}
 static inline uint32_t sim_ready_count(const sim_sched *s) { return s->rq_len; }
 static inline sim_thread *sim_current(const sim_sched *s) { return s->current; }
 static inline int64_t sim_now(const sim_sched *s) { return s->now; }

@@ -192,6 +192,69 @@ static void test_timers_fire_one_at_a_time(void)
     sim_sched_fini(&S);
 }
 
+/* Timing as a choice (policy.pick_timer, the explorer's): the threads
+ * whose timeouts are due at the instant are candidates of every decision
+ * beside the ready ones, after them, in (when, arming) order whatever their
+ * names or ids, before a step decision's running thread; choosing one fires
+ * its timeout there. c, a, b sleep to 20 in that order; the first decision
+ * at 20 (which timer fires) takes c; c's step decision offers a, b, c and
+ * takes b; b's offers c (ready), a (due), b; b goes on and ends; then c
+ * and a are offered, c goes, and a's timeout fires last. */
+static int due_picks;
+
+static uint32_t due_pick(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud;
+    if (sim_now(s) < 20)
+        return s->step_decision ? n - 1 : 0;
+    say("[");
+    for (uint32_t i = 0; i < n; i++)
+        say("%s%s", i ? " " : "", sim_ready_at(s, i)->name);
+    say("] ");
+    return due_picks++ == 0 ? 1 : s->step_decision ? n - 1 : 0;
+}
+
+static uint32_t due_pick_timer(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud;
+    (void)s;
+    say("(%u due) ", n);
+    return 0;
+}
+
+static void due_sleeper(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, 20);
+    say("%s ", sim_current(&S)->name);
+    sim_tick(&S);
+    say("%s' ", sim_current(&S)->name);
+}
+
+static void main_due(void *arg)
+{
+    (void)arg;
+    const char *names[] = {"c", "a", "b"};
+    for (int i = 0; i < 3; i++)
+        sim_thread_start(&S, sim_thread_create(&S, names[i], due_sleeper, NULL, NULL), 0);
+    sim_sleep(&S, 100);
+    say("end@%lld", (long long)sim_now(&S));
+    sim_sched_finish(&S);
+}
+
+static void test_due_timers_are_candidates(void)
+{
+    reset(NULL);
+    due_picks = 0;
+    sim_sched_set_policy(&S, (sim_policy){.name = "due", .pick = due_pick, .every_step = true,
+                                          .pick_timer = due_pick_timer});
+    sim_sched_run(&S, sim_thread_create(&S, "m", main_due, NULL, NULL));
+    TS_ASSERT_STR_EQ(logbuf,
+                     "(3 due) c [a b c] b [c a b] b' [c a] c' a a' end@100");
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
 /* A wake before the deadline cancels the timeout: the deadline does not
  * fire later and the clock does not move to it. */
 static void timed_waiter(void *arg)
@@ -1251,6 +1314,7 @@ static void test_unknown_backend_refused(void)
 
 TS_TESTS("sched", TS_TEST(test_unknown_backend_refused), TS_TEST(test_shared_stack_changes_nothing_but_memory), TS_TEST(test_idle_shared_threads_cost_their_frames), TS_TEST(test_frame_buffers_are_reused), TS_TEST(test_no_memory_for_frames_ends_the_run), TS_TEST(test_switching_and_fifo), TS_TEST(test_round_robin),
          TS_TEST(test_timers_in_time_then_arming_order), TS_TEST(test_timers_fire_one_at_a_time),
+         TS_TEST(test_due_timers_are_candidates),
          TS_TEST(test_wake_cancels_timeout), TS_TEST(test_block_times_out),
          TS_TEST(test_stall_returns_to_host), TS_TEST(test_time_limit_with_preemption),
          TS_TEST(test_event_limit), TS_TEST(test_preemption_lets_time_move),

@@ -910,6 +910,9 @@ int ts_cmd_explore(int argc, char **argv)
          * the run's process */
         ro.event_kinds = 1u << SIM_EV_OUTPUT | 1u << SIM_EV_ERROR | 1u << SIM_EV_DEADLOCK |
                          1u << SIM_EV_LIMIT | 1u << SIM_EV_CREATE | 1u << SIM_EV_NOTE;
+        if (ro.access_notes) /* dpor: the daemons, the process's end that kills them, and who runs */
+            ro.event_kinds |= 1u << SIM_EV_START | 1u << SIM_EV_EXIT | 1u << SIM_EV_KILLED |
+                              1u << SIM_EV_SWITCH;
         ts_py_runner_init(&c.py, prog, &ro);
         runner = x__run_py;
     } else {

@@ -180,6 +180,10 @@ typedef struct x_run {
     x_acc *acc;
     size_t nacc, cap_acc;
     bool acc_overflow;        /* more than X_MAX_ACC: the rest were not kept */
+    uint32_t exited;          /* the thread that finished last (SIM_NONE: none yet) */
+    uint32_t main_id;         /* the main thread (SIM_NONE: not seen yet) */
+    uint32_t *daemons;        /* the daemon threads started */
+    size_t ndaemons, cap_daemons;
 } x_run;
 
 /* accesses kept per run (24 bytes each): a long run past it is explored as
@@ -230,12 +234,65 @@ static void x__touch(x_run *r, uint32_t thread, uint64_t obj, bool write)
     r->acc[r->nacc++] = (x_acc){step, thread, obj, write};
 }
 
+/* A daemon thread's "alive" object: each of its steps reads it, the
+ * process's end writes it (killing the daemon, or ending the process
+ * before the daemon's steps that ran after it could). Objects: 0 is
+ * everything, 1 the output, names' hashes have bit 1 set; a clash with
+ * one only adds races. */
+static uint64_t x__alive(uint32_t thread) { return ((uint64_t)thread << 2) | 3; }
+
+/* A thread's "ran" object: each step it runs in (switched to without a
+ * decision, when the others blocked) reads it; nothing writes it. It tells
+ * dpor's sleep sets that a sleeping thread ran. */
+static uint64_t x__ran(uint32_t thread) { return ((uint64_t)thread + 1) << 2 | 1; }
+
+static bool x__is_daemon(const x_run *r, uint32_t thread)
+{
+    for (size_t i = 0; i < r->ndaemons; i++)
+        if (r->daemons[i] == thread)
+            return true;
+    return false;
+}
+
 /* dpor's view of an event: candidates, accesses, output (one object) */
 static void x__sink_acc(x_run *r, const sim_event *ev)
 {
     if (ev->kind == SIM_EV_OUTPUT) {
-        if (!r->all_conflict)
+        if (!r->all_conflict) {
             x__touch(r, ev->thread, 1, true);
+            if (r->ndaemons && x__is_daemon(r, ev->thread))
+                x__touch(r, ev->thread, x__alive(ev->thread), false);
+        }
+    } else if (ev->kind == SIM_EV_SWITCH && !r->all_conflict) {
+        x__touch(r, ev->other, x__ran(ev->other), false);
+    } else if (ev->kind == SIM_EV_CREATE && ev->thread == SIM_NONE) {
+        r->main_id = ev->other;
+    } else if (ev->kind == SIM_EV_START && ev->arg && !r->all_conflict) {
+        uint32_t *d = x__grow(r->daemons, &r->cap_daemons, r->ndaemons + 1, sizeof *d, 16);
+        if (!d) {
+            r->oom = true;
+            return;
+        }
+        r->daemons = d;
+        r->daemons[r->ndaemons++] = ev->other;
+    } else if (ev->kind == SIM_EV_EXIT) {
+        r->exited = ev->thread;
+        /* the main thread's end is the process's: it kills the daemons
+         * still running, so it depends on every step of every daemon */
+        if (ev->thread == r->main_id && !r->all_conflict)
+            for (size_t i = 0; i < r->ndaemons; i++)
+                x__touch(r, ev->thread, x__alive(r->daemons[i]), true);
+    } else if (ev->kind == SIM_EV_KILLED && !r->all_conflict) {
+        /* a daemon killed: its next step, never run, depends on the step
+         * that ended the process; its write of its "alive" object there is
+         * the race that tries it at that step's decision */
+        uint32_t killer = r->exited != SIM_NONE ? r->exited
+                          : r->ndec                ? r->dec[r->ndec - 1].thread
+                                                   : SIM_NONE;
+        if (killer != ev->thread) {
+            x__touch(r, killer, x__alive(ev->thread), true);
+            x__touch(r, ev->thread, x__alive(ev->thread), true);
+        }
     } else if (ev->kind == SIM_EV_NOTE && ev->reason && ev->text) {
         if (strcmp(ev->reason, "cands") == 0) {
             r->npend = (uint32_t)(ev->len / sizeof(uint32_t));
@@ -326,6 +383,8 @@ static void x__decided(void *ud, uint64_t index, uint32_t n, uint32_t chosen, ui
     r->dec[r->ndec++] = (ts_x_dec){n, chosen, thread, step, r->out.len};
     if (r->want_acc && r->all_conflict)
         x__touch(r, thread, 0, true); /* nothing known of the step: it touches everything */
+    else if (r->want_acc && r->ndaemons && x__is_daemon(r, thread))
+        x__touch(r, thread, x__alive(thread), false);
 }
 
 static uint64_t x__hash(const char *p, size_t n, int status)
@@ -512,6 +571,9 @@ static int x__run(ts_x_runner run, void *arg, const void *spec, size_t len, x_ru
     r->npend = 0;
     r->nacc = 0;
     r->acc_overflow = false;
+    r->exited = SIM_NONE;
+    r->main_id = SIM_NONE;
+    r->ndaemons = 0;
     for (uint32_t i = 0; i < r->nnames; i++) {
         free(r->names[i]);
         r->names[i] = NULL;
@@ -759,6 +821,7 @@ typedef struct x_node {
     uint32_t nen;
     uint32_t chosen;          /* index */
     uint64_t done, back;
+    uint64_t asleep;          /* of done, those that sleep here (never tried here) */
     size_t sl_off, sl_end;    /* its x_sl entries */
     size_t pa_end;            /* the pa arena's length after its entries */
 } x_node;
@@ -784,11 +847,19 @@ static int x__cand_index(const x_run *r, size_t step, uint32_t nen, uint32_t p)
     return -1;
 }
 
-/* thread p should also go first at node j */
+/* thread p should also go first at node j. When p could not go, any that
+ * could; when p sleeps there, too: its own step there is covered, but the
+ * race may need another thread to go first, one whose later steps lead to
+ * p's racing step (Flanagan and Godefroid's set E: p, or such a thread; a
+ * sleeping p is no choice, and which others qualify is not kept here).
+ * Three philosophers lost "eat 2, eat 0, eat 1" to a sleeping p. */
 static void x__backtrack(x_node *j, const x_run *r, uint32_t step, uint32_t p)
 {
     int i = x__cand_index(r, step, j->nen, p);
-    j->back |= i >= 0 ? 1ULL << i : x__mask(j->nen); /* p could not go: any that could */
+    if (i >= 0 && !(j->asleep >> i & 1))
+        j->back |= 1ULL << i;
+    else
+        j->back |= x__mask(j->nen);
 }
 
 static int x__acc_cmp(const void *a, const void *b)
@@ -1033,6 +1104,16 @@ static int x__sl_add(x_path *P, uint32_t thread, const x_acc *acc, size_t n, con
     return 0;
 }
 
+/* the thread ran in the step (a sleeping thread runs with no decision
+ * when it is the only one ready: it wakes, its next step is another) */
+static bool x__ran_in(const x_acc *b, size_t nb, uint32_t thread)
+{
+    for (size_t j = 0; j < nb; j++)
+        if (b[j].thread == thread)
+            return true;
+    return false;
+}
+
 /* a remembered step and a step of the run touch nothing in common (one
  * writing); too many to compare: not independent */
 static bool x__indep(const x_pa *a, size_t na, const x_acc *b, size_t nb)
@@ -1144,15 +1225,18 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
                 size_t sn = first[k] - first[k - 1];
                 for (size_t e = up->sl_off; e < up->sl_end && rc == 0; e++) {
                     x_sl sl = P.sl[e];
-                    if (sl.thread == r.dec[k - 1].thread || !x__indep(P.pa + sl.off, sl.n, sa, sn))
+                    if (sl.thread == r.dec[k - 1].thread || x__ran_in(sa, sn, sl.thread) ||
+                        !x__indep(P.pa + sl.off, sl.n, sa, sn))
                         continue;
                     if (x__sl_add(&P, 0, NULL, 0, &sl) != 0) {
                         rc = -1;
                         break;
                     }
                     int ci = c->n ? x__cand_index(&r, k, x->nen, sl.thread) : -1;
-                    if (ci >= 0)
+                    if (ci >= 0) {
                         x->done |= 1ULL << ci;
+                        x->asleep |= 1ULL << ci;
+                    }
                     if (sl.thread == r.dec[k].thread)
                         blocked = true;
                 }
@@ -1303,6 +1387,7 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
     sim_buf_free(&r.out);
     free(r.dec);
     free(r.dcand);
+    free(r.daemons);
     free(r.cand);
     free(r.acc);
     free(r.detail);

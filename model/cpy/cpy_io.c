@@ -199,6 +199,14 @@ static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n)
         PyErr_SetString(PyExc_OSError, "threadsim: output limit reached");
         return -1;
     }
+    if (cpy.ro.unbuffered && cpy.in_run && model_sched()->policy.every_step) {
+        /* the GIL is released before write(2) too: another thread's write
+         * can come between print's arguments and its text (a choice for
+         * the explorer only: the default schedule counts no step here) */
+        PyThreadState *ts = cpy_leave();
+        sim_decide_point(model_sched());
+        cpy_back(ts);
+    }
     cpy.out_bytes += (uint64_t)n;
     /* another stream's partial line goes first, in program order */
     cpy_stream *other = cpy__out[s->fd == MODEL_STDOUT ? MODEL_STDERR : MODEL_STDOUT];
@@ -1065,19 +1073,110 @@ static void cpy__touch_call(PyFrameObject *f, int nargs)
         return;
     if (PyFunction_Check(fn) && cpy__mine_code((PyCodeObject *)PyFunction_GET_CODE(fn)))
         return;
-    /* a lock's own methods note what they do (an acquire writes, a
-     * release touches nothing: cpy_thread.c) */
+    /* a lock's own methods note what they do (cpy_thread.c: an acquire
+     * writes it, locked() reads it, a release touches nothing) */
     PyObject *self = NULL;
     if (PyMethod_Check(fn))
         self = PyMethod_GET_SELF(fn);
     else if (PyCFunction_Check(fn) && !(PyCFunction_GET_FLAGS(fn) & METH_STATIC))
         self = PyCFunction_GET_SELF(fn);
-    if (!cpy_is_lock(self))
+    /* a module is what its C functions are bound to (len, print,
+     * time.sleep): its functions' effects are on their arguments */
+    if (!cpy_is_lock(self) && !(self && PyModule_Check(self)))
         cpy_note_touch(self, true);
     for (int i = 0; i < nargs + (meth != NULL); i++) {
         PyObject *a = cpy_ts_stack_peek(f, i);
         if (!(meth && i == nargs && cpy_is_lock(a)))
             cpy_note_touch(a, true);
+    }
+}
+
+/* The objects the other instructions read or write that C code looks
+ * into: a truth test (`if items:`), a comparison or `in`, an operator (an
+ * in-place one writes its left side), iteration (each FOR_ITER reads the
+ * container, not its iterator), unpacking, `*args` and `**kw`, an f-string's
+ * repr, a `with` block's object. Without them dpor took `if items:` for
+ * touching nothing, and never reordered it with another thread's append. */
+static void cpy__touch_operands(PyFrameObject *f, int op, int arg)
+{
+    switch (op) {
+    case POP_JUMP_FORWARD_IF_FALSE:
+    case POP_JUMP_FORWARD_IF_TRUE:
+    case POP_JUMP_BACKWARD_IF_FALSE:
+    case POP_JUMP_BACKWARD_IF_TRUE:
+    case JUMP_IF_FALSE_OR_POP:
+    case JUMP_IF_TRUE_OR_POP:
+    case UNARY_NOT:
+    case UNARY_NEGATIVE:
+    case UNARY_POSITIVE:
+    case UNARY_INVERT:
+    case GET_LEN:
+    case UNPACK_SEQUENCE:
+    case UNPACK_EX:
+    case LIST_EXTEND:
+    case SET_UPDATE:
+    case DICT_UPDATE:
+    case DICT_MERGE:
+        cpy_note_touch(cpy_ts_stack_peek(f, 0), false);
+        break;
+    case GET_ITER:
+    case GET_YIELD_FROM_ITER: {
+        PyObject *o = cpy_ts_stack_peek(f, 0);
+        PyObject *src = cpy_ts_iter_source(o);
+        cpy_note_touch(src ? src : o, false);
+        break;
+    }
+    case FOR_ITER:
+        cpy_note_touch(cpy_ts_iter_source(cpy_ts_stack_peek(f, 0)), false);
+        break;
+    case COMPARE_OP:
+    case CONTAINS_OP:
+        cpy_note_touch(cpy_ts_stack_peek(f, 0), false);
+        cpy_note_touch(cpy_ts_stack_peek(f, 1), false);
+        break;
+    case BINARY_OP: /* NB_INPLACE_ADD (13) and after: `items += more` */
+        cpy_note_touch(cpy_ts_stack_peek(f, 0), false);
+        cpy_note_touch(cpy_ts_stack_peek(f, 1), arg >= NB_INPLACE_ADD);
+        break;
+    case FORMAT_VALUE: /* with a format spec (FVS_HAVE_SPEC) the value is below it */
+        cpy_note_touch(cpy_ts_stack_peek(f, (arg & 0x04) ? 1 : 0), false);
+        break;
+    case BEFORE_WITH: {
+        PyObject *o = cpy_ts_stack_peek(f, 0);
+        if (!cpy_is_lock(o)) /* a lock's __enter__ notes its own touch */
+            cpy_note_touch(o, true);
+        break;
+    }
+    case CALL_FUNCTION_EX: { /* [NULL, func, args, kwargs if arg & 1] */
+        int k = arg & 1;
+        PyObject *fn = cpy_ts_stack_peek(f, 1 + k);
+        PyObject *args = cpy_ts_stack_peek(f, k);
+        if (fn && PyFunction_Check(fn) &&
+            cpy__mine_code((PyCodeObject *)PyFunction_GET_CODE(fn)))
+            break; /* the program's own function: traced itself */
+        PyObject *self = NULL;
+        if (fn && PyMethod_Check(fn))
+            self = PyMethod_GET_SELF(fn);
+        else if (fn && PyCFunction_Check(fn) && !(PyCFunction_GET_FLAGS(fn) & METH_STATIC))
+            self = PyCFunction_GET_SELF(fn);
+        if (!cpy_is_lock(self) && !(self && PyModule_Check(self)))
+            cpy_note_touch(self, true);
+        if (args && PyTuple_Check(args))
+            for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(args); i++)
+                cpy_note_touch(PyTuple_GET_ITEM(args, i), true);
+        else
+            cpy_note_touch(args, false);
+        if (k) {
+            PyObject *kw = cpy_ts_stack_peek(f, 0);
+            Py_ssize_t pos = 0;
+            PyObject *key, *val;
+            while (kw && PyDict_Check(kw) && PyDict_Next(kw, &pos, &key, &val))
+                cpy_note_touch(val, true);
+        }
+        break;
+    }
+    default:
+        break;
     }
 }
 
@@ -1140,6 +1239,8 @@ static void cpy__access(PyFrameObject *f)
             cpy_note_touch(cpy_ts_stack_peek(f, 1), true);
         else if (op == PRECALL)
             cpy__touch_call(f, arg);
+        else
+            cpy__touch_operands(f, op, arg);
     }
     if (what && name) {
         char buf[300];
@@ -1251,7 +1352,7 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
         return -1;
     sim_sched *s = model_sched();
     sim_thread *t = s->current;
-    bool decide = s->policy.every_step && s->rq_len && !cpy.ro.cpython_points &&
+    bool decide = s->policy.every_step && sim_has_choice(s) && !cpy.ro.cpython_points &&
                   (!cpy.ro.program_lines || cpy__mine(thr, f));
     /* the common case: nothing to decide, interval not used up */
     if (!decide && (!s->cfg.switch_steps || t->steps + 1 < s->cfg.switch_steps || !can_switch)) {
@@ -1326,7 +1427,7 @@ static sim_sched *cpy__choice_here(void)
     model_thread *mt = st ? st->user : NULL;
     cpy_thr *thr = mt ? mt->user : NULL;
     if (!cpy.in_run || cpy.setup || !thr || thr->importing || thr->user_trace || !thr->tracing ||
-        thr->count_only || !w->sched.policy.every_step || !w->sched.rq_len)
+        thr->count_only || !w->sched.policy.every_step || !sim_has_choice(&w->sched))
         return NULL;
     return &w->sched;
 }
@@ -1477,7 +1578,7 @@ static PyObject *cpy__ticks(PyObject *const *args, Py_ssize_t nargs, bool entry)
     sim_thread *t = s->current;
     /* --choices cpython: a loop's pass is a choice (CPython's JUMP_BACKWARD
      * checks its eval breaker); an entry was one already (cpy__frame_entry) */
-    bool decide = !entry && s->policy.every_step && s->rq_len && cpy.ro.cpython_points;
+    bool decide = !entry && s->policy.every_step && sim_has_choice(s) && cpy.ro.cpython_points;
     if (!s->cfg.switch_steps && !decide)
         Py_RETURN_TRUE;
     if (!decide && t->steps + (uint64_t)k < s->cfg.switch_steps) {

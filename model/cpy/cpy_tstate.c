@@ -164,6 +164,39 @@ PyObject *cpy_ts_stack_peek(PyFrameObject *f, int depth)
     return fr->localsplus[i];
 }
 
+/* listobject.c's, dictobject.c's and setobject.c's iterators, 3.11 */
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t it_index;
+    PyObject *it_seq;
+} cpy__listiter;
+typedef struct {
+    PyObject_HEAD
+    PyObject *di_dict;
+} cpy__dictiter;
+typedef struct {
+    PyObject_HEAD
+    PyObject *si_set;
+} cpy__setiter;
+
+PyObject *cpy_ts_iter_source(PyObject *it)
+{
+    if (!it)
+        return NULL;
+    PyTypeObject *tp = Py_TYPE(it);
+    if (tp == &PyListIter_Type || tp == &PyListRevIter_Type)
+        return ((cpy__listiter *)it)->it_seq;
+    if (tp == &PyDictIterKey_Type || tp == &PyDictIterValue_Type || tp == &PyDictIterItem_Type ||
+        tp == &PyDictRevIterKey_Type || tp == &PyDictRevIterValue_Type ||
+        tp == &PyDictRevIterItem_Type)
+        return ((cpy__dictiter *)it)->di_dict;
+    if (tp == &PySetIter_Type)
+        return ((cpy__setiter *)it)->si_set;
+    if (tp == &PyDictKeys_Type || tp == &PyDictValues_Type || tp == &PyDictItems_Type)
+        return (PyObject *)((_PyDictViewObject *)it)->dv_dict;
+    return NULL;
+}
+
 void cpy_ts_audit_unhook(cpy_audit_fn fn)
 {
     _Py_AuditHookEntry **at = &_PyRuntime.audit_hook_head;

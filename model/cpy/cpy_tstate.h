@@ -59,6 +59,11 @@ void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co),
 typedef struct _frame PyFrameObject;
 typedef struct _object PyObject;
 PyObject *cpy_ts_stack_peek(PyFrameObject *f, int depth);
+/* The container a builtin iterator walks (a list's, a dict's or its
+ * view's, a set's iterator: their 3.11 structs), or a dict view's dict;
+ * NULL for anything else. Borrowed. For --access notes: each FOR_ITER
+ * step reads the container, not the iterator. */
+PyObject *cpy_ts_iter_source(PyObject *it);
 /* frame.f_trace_opcodes = True for `f`, without an attribute lookup by
  * name (a traced line of the program's asks it, for --access notes). */
 void cpy_ts_trace_opcodes(PyFrameObject *f);
