@@ -339,7 +339,13 @@ static void sched__collect_due(sim_sched *s)
             c[n++] = tm;
             continue;
         }
-        /* more than fit: keep the earliest (the last of c is the latest) */
+        /* more than fit: keep the earliest (the last of c is the latest),
+         * and say so once (an explorer's proof does not hold) */
+        if (!s->due_capped) {
+            s->due_capped = true;
+            sched__event(s, SIM_EV_NOTE, s->current ? s->current->id : SIM_NONE, SIM_NONE,
+                         SIM_NONE, 0, "due-cap", "more sleepers due together than offered");
+        }
         qsort(c, n, sizeof *c, sched__timer_cmp);
         if (sched__timer_cmp(&tm, &c[n - 1]) < 0)
             c[n - 1] = tm;

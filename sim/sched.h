@@ -207,6 +207,7 @@ struct sim_sched {
     sim_thread *due[16];
     uint32_t ndue;
     bool no_due;              /* the pick follows a timer fired when none was ready */
+    bool due_capped;          /* more were due than `due` holds (a "due-cap" note said so) */
     /* The shared stack (see sim_thread_share_stack), made at the first start
      * of a shared thread, and the helper context that swaps frames on it. */
     sim_stack *shr;           /* the stack every shared thread runs on */

@@ -255,6 +255,63 @@ static void test_due_timers_are_candidates(void)
     sim_sched_fini(&S);
 }
 
+/* More sleepers due together than a decision offers (16): the earliest
+ * armed are the candidates, and the run says once that it capped them (a
+ * "due-cap" note: an explorer's search is then no proof). */
+static int cap_logged;
+
+static uint32_t cap_pick(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud;
+    if (sim_now(s) >= 20 && s->step_decision && !cap_logged++)
+        say("[%u: %s..%s] ", n, sim_ready_at(s, 0)->name, sim_ready_at(s, n - 2)->name);
+    return s->step_decision ? n - 1 : 0;
+}
+
+static uint32_t cap_pick_timer(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud;
+    (void)s;
+    (void)n;
+    return 0;
+}
+
+static int cap_notes;
+
+static void cap_sink(void *ud, const sim_event *ev)
+{
+    (void)ud;
+    cap_notes += ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "due-cap") == 0;
+}
+
+static void main_cap(void *arg)
+{
+    (void)arg;
+    static char names[18][4];
+    for (int i = 0; i < 18; i++) {
+        snprintf(names[i], sizeof names[i], "s%d", i);
+        sim_thread_start(&S, sim_thread_create(&S, names[i], due_sleeper, NULL, NULL), 0);
+    }
+    sim_sleep(&S, 100);
+    sim_sched_finish(&S);
+}
+
+static void test_due_timers_capped(void)
+{
+    reset(NULL);
+    cap_logged = cap_notes = 0;
+    sim_sched_set_policy(&S, (sim_policy){.name = "cap", .pick = cap_pick, .every_step = true,
+                                          .pick_timer = cap_pick_timer});
+    sim_sched_set_sink(&S, cap_sink, NULL);
+    sim_sched_run(&S, sim_thread_create(&S, "m", main_cap, NULL, NULL));
+    /* s0 fired first; s1..s16 are offered, s17 is not */
+    CU_ASSERT_PTR_NOT_NULL(strstr(logbuf, "[17: s1..s16] "));
+    CU_ASSERT_EQUAL(cap_notes, 1);
+    CU_ASSERT_TRUE(S.due_capped);
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
 /* A wake before the deadline cancels the timeout: the deadline does not
  * fire later and the clock does not move to it. */
 static void timed_waiter(void *arg)
@@ -1314,7 +1371,7 @@ static void test_unknown_backend_refused(void)
 
 TS_TESTS("sched", TS_TEST(test_unknown_backend_refused), TS_TEST(test_shared_stack_changes_nothing_but_memory), TS_TEST(test_idle_shared_threads_cost_their_frames), TS_TEST(test_frame_buffers_are_reused), TS_TEST(test_no_memory_for_frames_ends_the_run), TS_TEST(test_switching_and_fifo), TS_TEST(test_round_robin),
          TS_TEST(test_timers_in_time_then_arming_order), TS_TEST(test_timers_fire_one_at_a_time),
-         TS_TEST(test_due_timers_are_candidates),
+         TS_TEST(test_due_timers_are_candidates), TS_TEST(test_due_timers_capped),
          TS_TEST(test_wake_cancels_timeout), TS_TEST(test_block_times_out),
          TS_TEST(test_stall_returns_to_host), TS_TEST(test_time_limit_with_preemption),
          TS_TEST(test_event_limit), TS_TEST(test_preemption_lets_time_move),

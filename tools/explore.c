@@ -182,6 +182,7 @@ typedef struct x_run {
     bool acc_overflow;        /* more than X_MAX_ACC: the rest were not kept */
     uint32_t exited;          /* the thread that finished last (SIM_NONE: none yet) */
     uint32_t main_id;         /* the main thread (SIM_NONE: not seen yet) */
+    bool capped;              /* some run had more sleepers due together than were offered */
     uint32_t *daemons;        /* the daemon threads started */
     size_t ndaemons, cap_daemons;
 } x_run;
@@ -317,6 +318,8 @@ static void x__sink_acc(x_run *r, const sim_event *ev)
 static void x__sink(void *ud, const sim_event *ev)
 {
     x_run *r = ud;
+    if (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "due-cap") == 0)
+        r->capped = true; /* not every order was offered: no proof */
     if (r->want_acc)
         x__sink_acc(r, ev);
     if (r->want_names && ev->text &&
@@ -1304,7 +1307,8 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
             prefix[d] = P.nodes[d].chosen;
         nprefix = P.n;
     }
-    res->exhausted = rc == 0 && res->goal < 0 && !res->budget_hit && !res->outputs_hit && !wide;
+    res->exhausted =
+        rc == 0 && res->goal < 0 && !res->budget_hit && !res->outputs_hit && !wide && !r.capped;
     free(P.nodes);
     free(P.sl);
     free(P.pa);
@@ -1382,7 +1386,8 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
                              !res->outputs_hit;
              b++)
             rc = x__dfs(o, b, run, arg, &r, res, budget);
-        res->exhausted = rc == 0 && res->goal < 0 && !res->budget_hit && !res->outputs_hit;
+        res->exhausted =
+            rc == 0 && res->goal < 0 && !res->budget_hit && !res->outputs_hit && !r.capped;
     }
     sim_buf_free(&r.out);
     free(r.dec);
