@@ -1065,25 +1065,32 @@ static bool cpy__mine_code(PyCodeObject *co);
 /* A call about to be made (PRECALL, CPython 3.11's stack: [method or
  * NULL, callable or self, args...]): unless it calls the program's own
  * Python code (traced itself), it may change any of its arguments. */
-static void cpy__touch_call(PyFrameObject *f, int nargs)
+/* The callee `fn` about to be called: false when it is the program's own
+ * Python function (traced itself: its arguments are not touched here);
+ * else the object it is bound to is written (it may change it). */
+static bool cpy__touch_callee(PyObject *fn)
 {
-    PyObject *meth = cpy_ts_stack_peek(f, nargs + 1);
-    PyObject *fn = meth ? meth : cpy_ts_stack_peek(f, nargs);
-    if (!fn)
-        return;
-    if (PyFunction_Check(fn) && cpy__mine_code((PyCodeObject *)PyFunction_GET_CODE(fn)))
-        return;
-    /* a lock's own methods note what they do (cpy_thread.c: an acquire
-     * writes it, locked() reads it, a release touches nothing) */
+    if (!fn || (PyFunction_Check(fn) && cpy__mine_code((PyCodeObject *)PyFunction_GET_CODE(fn))))
+        return false;
     PyObject *self = NULL;
     if (PyMethod_Check(fn))
         self = PyMethod_GET_SELF(fn);
     else if (PyCFunction_Check(fn) && !(PyCFunction_GET_FLAGS(fn) & METH_STATIC))
         self = PyCFunction_GET_SELF(fn);
-    /* a module is what its C functions are bound to (len, print,
-     * time.sleep): its functions' effects are on their arguments */
+    /* a lock's own methods note what they do (cpy_thread.c: an acquire
+     * writes it, locked() reads it, a release touches nothing); a module is
+     * what its C functions are bound to (len, print, time.sleep): their
+     * effects are on their arguments */
     if (!cpy_is_lock(self) && !(self && PyModule_Check(self)))
         cpy_note_touch(self, true);
+    return true;
+}
+
+static void cpy__touch_call(PyFrameObject *f, int nargs)
+{
+    PyObject *meth = cpy_ts_stack_peek(f, nargs + 1);
+    if (!cpy__touch_callee(meth ? meth : cpy_ts_stack_peek(f, nargs)))
+        return;
     for (int i = 0; i < nargs + (meth != NULL); i++) {
         PyObject *a = cpy_ts_stack_peek(f, i);
         if (!(meth && i == nargs && cpy_is_lock(a)))
@@ -1149,18 +1156,9 @@ static void cpy__touch_operands(PyFrameObject *f, int op, int arg)
     }
     case CALL_FUNCTION_EX: { /* [NULL, func, args, kwargs if arg & 1] */
         int k = arg & 1;
-        PyObject *fn = cpy_ts_stack_peek(f, 1 + k);
         PyObject *args = cpy_ts_stack_peek(f, k);
-        if (fn && PyFunction_Check(fn) &&
-            cpy__mine_code((PyCodeObject *)PyFunction_GET_CODE(fn)))
-            break; /* the program's own function: traced itself */
-        PyObject *self = NULL;
-        if (fn && PyMethod_Check(fn))
-            self = PyMethod_GET_SELF(fn);
-        else if (fn && PyCFunction_Check(fn) && !(PyCFunction_GET_FLAGS(fn) & METH_STATIC))
-            self = PyCFunction_GET_SELF(fn);
-        if (!cpy_is_lock(self) && !(self && PyModule_Check(self)))
-            cpy_note_touch(self, true);
+        if (!cpy__touch_callee(cpy_ts_stack_peek(f, 1 + k)))
+            break;
         if (args && PyTuple_Check(args))
             for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(args); i++)
                 cpy_note_touch(PyTuple_GET_ITEM(args, i), true);
