@@ -143,6 +143,50 @@ static void test_goal_and_shrink(void)
     ts_x_result_fini(&r);
 }
 
+/* Shrinking many outcomes at once (one dfs pass per bound for all) ends
+ * where shrinking each alone does: the same fewest preemptions, each
+ * found in as many runs as alone, and the passes run once, not once per
+ * outcome. */
+static void test_shrink_together(void)
+{
+    int k = 3;
+    ts_x_opts o = {.strategy = TS_X_RANDOM, .max_schedules = 80, .seed = 5};
+    ts_x_result r, alone;
+    CU_ASSERT_EQUAL_FATAL(ts_explore(&o, fake_run, &k, &r), 0);
+    CU_ASSERT_EQUAL_FATAL(ts_explore(&o, fake_run, &k, &alone), 0);
+    CU_ASSERT_EQUAL_FATAL(r.nout, alone.nout);
+    ts_x_outcome *os[32];
+    uint64_t used[32], used_alone[32], sum_alone = 0;
+    int shrunk[32], above = 0;
+    size_t n = r.nout < 32 ? r.nout : 32;
+    for (size_t i = 0; i < n; i++) {
+        os[i] = &r.out[i];
+        above += r.out[i].preemptions > 1;
+        int got = ts_x_shrink(&o, fake_run, &k, &alone.out[i], 1000, &used_alone[i]);
+        CU_ASSERT(got >= 0);
+        sum_alone += used_alone[i];
+    }
+    CU_ASSERT(above >= 3); /* random schedules switch more than needed */
+    CU_ASSERT_EQUAL_FATAL(ts_x_shrink_all(&o, fake_run, &k, os, n, 1000, used, shrunk), 0);
+    uint64_t most = 0;
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT_STRING_EQUAL(r.out[i].output, alone.out[i].output);
+        CU_ASSERT_EQUAL(r.out[i].preemptions, alone.out[i].preemptions);
+        CU_ASSERT_EQUAL(r.out[i].nchoices, alone.out[i].nchoices);
+        if (used[i] > most)
+            most = used[i];
+    }
+    /* the passes together cost what the slowest outcome's cost alone */
+    uint64_t slowest = 0;
+    for (size_t i = 0; i < n; i++)
+        if (used_alone[i] > slowest)
+            slowest = used_alone[i];
+    CU_ASSERT(most <= slowest + 20);
+    CU_ASSERT(most < sum_alone);
+    ts_x_result_fini(&r);
+    ts_x_result_fini(&alone);
+}
+
 /* the union of the shards is the unsharded run: the same outcomes, counts */
 static void test_shards_add_up(void)
 {
@@ -938,6 +982,37 @@ static void test_representatives_replay(void)
     CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
 }
 
+/* A schedule prints the same wherever it runs, addresses too: id(), a
+ * default repr, the order of a set of objects (as_completed's). Each
+ * outcome of three strategies replays in the stepper to its output, byte
+ * for byte (tests/explore_replays.py). The stepper's line notes, dpor's
+ * access notes and the explorer's filter once made objects of their own
+ * (frame objects, a code object's bytes, locals dicts) or traced other
+ * frames, and every later object moved: the stepper printed [4, 0, 1, ...]
+ * for a schedule the explorer reported as [0, 4, 1, ...]. */
+static void test_replays_print_the_same_addresses(void)
+{
+    static const char *const strategies[] = {"dfs --preemptions 1", "dpor --schedules 300",
+                                             "random --schedules 40"};
+    for (size_t i = 0; i < sizeof strategies / sizeof strategies[0]; i++) {
+        char cmd[2048];
+        snprintf(cmd, sizeof cmd,
+                 "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
+                 " explore traces/explore/addresses.py --strategy %s --no-db --json 2>/dev/null | "
+                 "env -u PYTHONUNBUFFERED python3 tests/explore_replays.py " THREADSIM_BINARY
+                 " traces/explore/addresses.py 2>&1",
+                 strategies[i]);
+        int st;
+        char *out = ts_capture(cmd, &st);
+        CU_ASSERT_EQUAL(st, 0);
+        const char *last = out ? strstr(out, "replayed ") : NULL;
+        CU_ASSERT_PTR_NOT_NULL(last);
+        if (st != 0 || !last)
+            fprintf(stderr, "\n%s: %s\n", strategies[i], out ? out : "(nothing)");
+        free(out);
+    }
+}
+
 /* the teaching page (export --explore): self-contained, every outcome on
  * it, and in headless Chromium real clicks on "who runs next" lead to the
  * outcome asked for (tests/explore_page_clicks.js drives it) */
@@ -1180,7 +1255,8 @@ static void test_cpython_points(void)
     free(other);
     /* the schedule of no choice is the default one */
     CU_ASSERT_PTR_NOT_NULL(strstr(cp, "generator=2\n     replay: the default schedule "
-                                      "(threadsim run)\n"));
+                                      "(threadsim run; with the same addresses: threadsim step "
+                                      "traces/explore/cpython_points.py --choices cpython --replay '"));
     free(step);
     free(tok);
     /* the stored representative runs replay identically, whatever the
@@ -1555,12 +1631,13 @@ static void test_usage_errors(void)
     unlink("/tmp/ts-not-a-db.txt");
 }
 
-TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink),
+TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink), TS_TEST(test_shrink_together),
          TS_TEST(test_shards_add_up), TS_TEST(test_store_size), TS_TEST(test_lost_update_found_and_replayed),
          TS_TEST(test_decision_limit), TS_TEST(test_no_choice_is_one_schedule), TS_TEST(test_shrink_budget), TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
-         TS_TEST(test_representatives_replay), TS_TEST(test_teaching_page_clicks),
+         TS_TEST(test_representatives_replay), TS_TEST(test_replays_print_the_same_addresses),
+         TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
          TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

@@ -506,9 +506,19 @@ static void x__report(sim_buf *rep, const x_report *rp)
                            x->program, rp->step_choices, o->token,
                            rp->prog_words && *rp->prog_words ? " " : "",
                            rp->prog_words ? rp->prog_words : "");
-        else
+        else if (!o->token)
             sim_buf_printf(rep, "     replay: the default schedule (threadsim run%s%s)\n",
                            rp->prog_words && *rp->prog_words ? " " : "",
+                           rp->prog_words ? rp->prog_words : "");
+        else
+            /* `run` runs the program compiled with ticks, untraced: CPython
+             * makes no frame objects for it, so its objects can sit at other
+             * addresses than the explorer's (README, "Addresses") */
+            sim_buf_printf(rep, "     replay: the default schedule (threadsim run%s%s; with the same "
+                                "addresses: threadsim step %s --choices %s --replay '%s'%s%s)\n",
+                           rp->prog_words && *rp->prog_words ? " " : "",
+                           rp->prog_words ? rp->prog_words : "", x->program, rp->step_choices,
+                           o->token, rp->prog_words && *rp->prog_words ? " " : "",
                            rp->prog_words ? rp->prog_words : "");
         if (rp->why && rp->why[i])
             sim_buf_adds(rep, rp->why[i]);
@@ -964,23 +974,42 @@ int ts_cmd_explore(int argc, char **argv)
                         "it left, so its outcome may depend on them; with --sandbox every "
                         "schedule starts in an empty scratch folder\n",
                 c.wrote, c.wrote == 1 ? "" : "s");
-    /* failing and goal outcomes: the schedule with the fewest preemptions */
-    for (size_t i = 0; i < r.nout && i < show && !json && shrink; i++) {
-        ts_x_outcome *o = &r.out[i];
-        if (!(o->failure || (long)i == r.goal) || o->preemptions == 0)
-            continue;
-        if (x__unasked_limit(o, (long)i == r.goal, fail_on))
-            continue;
-        if (strcmp(o->failure ? o->failure : "", "engine") == 0 && (long)i != r.goal)
-            continue; /* the engine's failure, not the program's: reported, not shrunk */
-        uint32_t from = o->preemptions;
-        uint64_t used = 0;
-        int k = ts_x_shrink(&xo, runner, &c, o, shrink, &used);
-        if (k < 0) {
-            fprintf(stderr, "threadsim: explore: out of memory\n");
-            break;
+    /* failing and goal outcomes: the schedule with the fewest preemptions,
+     * all shown ones in the same dfs passes (one pass per bound serves
+     * them all: a race with many failing outputs once ran the passes
+     * again for each, 2,054 runs apiece) */
+    size_t nshr = 0;
+    size_t *shr_idx = calloc(r.nout ? r.nout : 1, sizeof *shr_idx);
+    ts_x_outcome **shr = calloc(r.nout ? r.nout : 1, sizeof *shr);
+    uint32_t *shr_from = calloc(r.nout ? r.nout : 1, sizeof *shr_from);
+    uint64_t *shr_used = calloc(r.nout ? r.nout : 1, sizeof *shr_used);
+    int *shr_done = calloc(r.nout ? r.nout : 1, sizeof *shr_done);
+    if (!shr_idx || !shr || !shr_from || !shr_used || !shr_done) {
+        fprintf(stderr, "threadsim: explore: out of memory\n");
+    } else {
+        for (size_t i = 0; i < r.nout && i < show && !json && shrink; i++) {
+            ts_x_outcome *o = &r.out[i];
+            if (!(o->failure || (long)i == r.goal) || o->preemptions == 0)
+                continue;
+            if (x__unasked_limit(o, (long)i == r.goal, fail_on))
+                continue;
+            if (strcmp(o->failure ? o->failure : "", "engine") == 0 && (long)i != r.goal)
+                continue; /* the engine's failure, not the program's: reported, not shrunk */
+            shr_idx[nshr] = i;
+            shr_from[nshr] = o->preemptions;
+            shr[nshr++] = o;
         }
-        if (k == 1)
+    }
+    if (nshr && ts_x_shrink_all(&xo, runner, &c, shr, nshr, shrink, shr_used, shr_done) < 0) {
+        fprintf(stderr, "threadsim: explore: out of memory\n");
+        nshr = 0;
+    }
+    for (size_t k = 0; k < nshr; k++) {
+        size_t i = shr_idx[k];
+        uint32_t from = shr_from[k];
+        uint64_t used = shr_used[k];
+        const ts_x_outcome *o = shr[k];
+        if (shr_done[k])
             fprintf(stderr, "threadsim: explore: outcome %zu shrunk from %u to %u preemption%s in %" PRIu64
                             " run%s\n",
                     i + 1, from, o->preemptions, o->preemptions == 1 ? "" : "s", used,
@@ -995,6 +1024,11 @@ int ts_cmd_explore(int argc, char **argv)
                     i + 1, from, from == 1 ? "" : "s", from == 1 ? "is" : "are", used,
                     used == 1 ? "" : "s");
     }
+    free(shr_idx);
+    free(shr);
+    free(shr_from);
+    free(shr_used);
+    free(shr_done);
 
     /* the report, and the stored exploration, from one record */
     char sname[96], opts[8192];

@@ -1402,6 +1402,28 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
     return rc;
 }
 
+/* o takes the schedule of g (same outcome, fewer preemptions) */
+static void x__adopt(ts_x_outcome *o, ts_x_outcome *g)
+{
+    free(o->choices);
+    free(o->ranks);
+    o->choices = g->choices;
+    o->ranks = g->ranks;
+    o->nchoices = g->nchoices;
+    o->preemptions = g->preemptions;
+    g->choices = NULL;
+    g->ranks = NULL;
+}
+
+static bool x__same_outcome(const ts_x_outcome *a, const ts_x_outcome *b)
+{
+    if (a->len != b->len || a->status != b->status || (a->len && memcmp(a->output, b->output, a->len)))
+        return false;
+    const char *ka = ts_x_detail_key(a->failure, a->detail);
+    const char *kb = ts_x_detail_key(b->failure, b->detail);
+    return (!ka && !kb) || (ka && kb && strcmp(ka, kb) == 0);
+}
+
 int ts_x_shrink(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome *o,
                 uint64_t budget, uint64_t *used)
 {
@@ -1423,17 +1445,71 @@ int ts_x_shrink(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome 
         }
         *used += r.runs;
         if (r.goal >= 0) {
-            ts_x_outcome *g = &r.out[r.goal];
-            free(o->choices);
-            free(o->ranks);
-            o->choices = g->choices;
-            o->ranks = g->ranks;
-            o->nchoices = g->nchoices;
-            o->preemptions = g->preemptions;
-            g->choices = NULL;
-            g->ranks = NULL;
+            x__adopt(o, &r.out[r.goal]);
             ts_x_result_fini(&r);
             return 1;
+        }
+        ts_x_result_fini(&r);
+    }
+    return 0;
+}
+
+int ts_x_shrink_all(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome **os, size_t n,
+                    uint64_t budget, uint64_t *used, int *shrunk)
+{
+    uint32_t top = 0;
+    for (size_t i = 0; i < n; i++) {
+        used[i] = 0;
+        shrunk[i] = 0;
+        if (os[i]->preemptions > top)
+            top = os[i]->preemptions;
+    }
+    uint64_t spent = 0;
+    for (uint32_t b = 0; b < top && spent < budget; b++) {
+        size_t pending = 0, one = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!shrunk[i] && os[i]->preemptions > b)
+                pending++, one = i;
+        if (!pending)
+            break;
+        ts_x_opts so = *base;
+        so.strategy = TS_X_DFS;
+        so.bound = b;
+        so.max_schedules = budget - spent;
+        so.shard_k = so.shard_n = 0;
+        so.goal = NULL;
+        so.goal_len = 0;
+        so.goal_status_set = false;
+        if (pending == 1) {
+            /* one outcome left: its goal ends the pass where it is found */
+            so.goal = os[one]->output;
+            so.goal_len = os[one]->len;
+            so.goal_status_set = true;
+            so.goal_status = os[one]->status;
+        }
+        ts_x_result r;
+        if (ts_explore(&so, run, arg, &r) != 0) {
+            ts_x_result_fini(&r);
+            return -1;
+        }
+        spent += r.runs;
+        for (size_t i = 0; i < n; i++) {
+            if (shrunk[i] || os[i]->preemptions <= b)
+                continue;
+            used[i] = spent;
+            /* found at this bound: every schedule of fewer preemptions ran
+             * in the passes before (exhausted, or the search had stopped),
+             * so its fewest is here, budget run out or not */
+            ts_x_outcome *g = NULL;
+            if (pending == 1 && r.goal >= 0)
+                g = &r.out[r.goal];
+            for (size_t j = 0; !g && pending > 1 && j < r.nout; j++)
+                if (x__same_outcome(&r.out[j], os[i]))
+                    g = &r.out[j];
+            if (g && g->preemptions < os[i]->preemptions) {
+                x__adopt(os[i], g);
+                shrunk[i] = 1;
+            }
         }
         ts_x_result_fini(&r);
     }

@@ -161,6 +161,14 @@ void ts_x_result_fini(ts_x_result *r);
 int ts_x_shrink(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome *o,
                 uint64_t budget, uint64_t *used);
 
+/* Shrink n outcomes together: one dfs pass per bound 0, 1, ... serves
+ * them all (each outcome found in a pass takes that pass's schedule of
+ * it); at most `budget` schedules in all. used[i]: the schedules run while
+ * outcome i was still sought; shrunk[i]: 1 if its schedule was replaced by
+ * one of fewer preemptions. Returns 0, or -1 on out-of-memory. */
+int ts_x_shrink_all(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome **os, size_t n,
+                    uint64_t budget, uint64_t *used, int *shrunk);
+
 /* The policy a spec describes; its state is static (one run at a time in a
  * process). For py_run_opts.make_policy and in-process runners. */
 sim_policy ts_x_make_policy(const void *spec, size_t len);

@@ -757,11 +757,9 @@ static int64_t cpy__read_ns(int64_t step)
     int64_t now = cpy__now();
     if (!cpy.in_run || cpy.setup)
         return now;
-    PyFrameObject *f = PyEval_GetFrame(); /* the caller's (borrowed) */
-    PyCodeObject *co = f ? PyFrame_GetCode(f) : NULL;
-    bool mine = co && cpy__mine_code(co);
-    Py_XDECREF(co);
-    if (!mine)
+    /* the caller's frame, read in place (cpy_tstate.h) */
+    const cpy_ts_frame *f = cpy_ts_frame_top();
+    if (!f || !cpy__mine_code(cpy_ts_frame_code(f)))
         return now;
     uint64_t k = cpy.clock_reads++;
     return sim_time_add(now, k > (uint64_t)(INT64_MAX / step) ? INT64_MAX : (int64_t)k * step);
@@ -1188,14 +1186,12 @@ static void cpy__touch_operands(PyFrameObject *f, int op, int arg)
 static void cpy__access(PyFrameObject *f)
 {
     PyCodeObject *co = PyFrame_GetCode(f);
-    PyObject *code = PyCode_GetCode(co);
-    int lasti = PyFrame_GetLasti(f);
+    /* the instruction read in place (PyCode_GetCode's copy would be an
+     * allocation of dpor's alone: every later address would differ from
+     * the same schedule's under another strategy or in the stepper) */
+    int op, arg;
     const char *what = NULL, *name = NULL;
-    if (code && PyBytes_Check(code) && lasti >= 0 && lasti + 1 < PyBytes_GET_SIZE(code)) {
-        const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(code);
-        int op = b[lasti], arg = b[lasti + 1];
-        if (lasti >= 2 && b[lasti - 2] == EXTENDED_ARG)
-            arg |= b[lasti - 1] << 8;
+    if (cpy_ts_instr(co, PyFrame_GetLasti(f), &op, &arg) == 0) {
         PyObject *names = co->co_names;
         int idx = -1;
         if (op == LOAD_GLOBAL)
@@ -1246,7 +1242,6 @@ static void cpy__access(PyFrameObject *f)
         cpy__note("access", buf, len < (int)sizeof buf ? len : (int)sizeof buf - 1);
     }
     PyErr_Clear();
-    Py_XDECREF(code);
     Py_DECREF(co);
 }
 
@@ -1471,13 +1466,17 @@ static void cpy__filter(bool on)
  * ticked, ticks.py). A policy deciding at every step has it too when it
  * decides only at the program's own lines (program_lines: the explorer's
  * default): the standard library's lines are then neither choices nor
- * steps, as under the default policy, and run specialized and untraced. */
+ * steps, as under the default policy, and run specialized and untraced.
+ * The stepper's line notes and dpor's access notes keep that scope (they
+ * are about the program's lines): the explorer's strategies, the stepper
+ * replaying a token and the explorer's representative runs then trace the
+ * same frames, so CPython makes the same frame objects, and a schedule
+ * gives the same addresses (id(), default reprs, set order) in each. */
 bool cpy_program_only(void)
 {
     sim_sched *s = model_sched();
     return (!s->policy.every_step || cpy.ro.program_lines || cpy.ro.cpython_points) &&
-           !cpy.ro.line_steps &&
-           !cpy.ro.opcodes && !cpy.ro.access_notes && !cpy.ro.exact_steps;
+           !cpy.ro.opcodes && !cpy.ro.exact_steps;
 }
 
 /* Whether the program is compiled with ticks: the default policy's scope
@@ -1487,7 +1486,10 @@ bool cpy_program_only(void)
  * entries). */
 bool cpy_ticks_scope(void)
 {
-    return cpy_program_only() && (!model_sched()->policy.every_step || cpy.ro.cpython_points);
+    /* the stepper's line notes and dpor's access notes need the tracer's
+     * events at every line of the program */
+    return cpy_program_only() && !cpy.ro.line_steps && !cpy.ro.access_notes &&
+           (!model_sched()->policy.every_step || cpy.ro.cpython_points);
 }
 
 /* ---- exception reports -------------------------------------------------------- */
@@ -1882,7 +1884,7 @@ static int cpy__count_on(void *arg)
     if (!thr->tracing) {
         if (!cpy.ticking && !cpy.setup) /* (cpy_trace_update did, unless in set-up) */
             cpy__count_only(thr);
-    } else if (cpy_ts_jumps_to_itself(PyEval_GetFrame())) {
+    } else if (cpy_ts_jumps_to_itself()) {
         cpy__stop("step limit");
     }
     return 0;
@@ -1948,73 +1950,67 @@ void cpy_watchdog_stop(void)
     sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-/* The name the program reaches `obj` by in frame `f`: a local or global
- * variable holding it ("a"), or an attribute of one ("self.lock",
- * "q.mutex"), looked for in that order; NULL if none (new string). */
-static char *cpy__name_in(PyObject *ns, PyObject *obj, bool attrs)
+/* cpy_ts_frame_vars' visitor for cpy_note_name: the name of a variable
+ * holding `obj`, or (attrs) of one whose instance attribute holds it */
+typedef struct {
+    PyObject *obj;
+    bool attrs;
+    int seen;
+    char *name;
+} cpy__name_q;
+
+static int cpy__name_attr(PyObject *k, PyObject *v, void *ud)
 {
-    if (!ns || !PyDict_Check(ns))
-        return NULL;
-    Py_ssize_t pos = 0, seen = 0;
-    PyObject *k, *v;
-    while (PyDict_Next(ns, &pos, &k, &v) && seen++ < 512) {
-        if (!PyUnicode_Check(k))
-            continue;
-        const char *kn = PyUnicode_AsUTF8(k);
-        if (!kn)
-            break;
-        if (!attrs) {
-            if (v == obj)
-                return strdup(kn);
-            continue;
-        }
-        if (PyModule_Check(v) || PyType_Check(v))
-            continue;
-        PyObject **dp = _PyObject_GetDictPtr(v);
-        char *a = dp && *dp ? cpy__name_in(*dp, obj, false) : NULL;
-        if (a) {
-            char *r = malloc(strlen(kn) + strlen(a) + 2);
-            if (r)
-                sprintf(r, "%s.%s", kn, a);
-            free(a);
-            return r;
-        }
-    }
-    return NULL;
+    cpy__name_q *q = ud;
+    if (v != q->obj || !PyUnicode_Check(k))
+        return 0;
+    const char *kn = PyUnicode_AsUTF8(k);
+    q->name = kn ? strdup(kn) : NULL;
+    return 1;
+}
+
+static int cpy__name_var(PyObject *k, PyObject *v, void *ud)
+{
+    cpy__name_q *q = ud;
+    if (q->seen++ >= 512)
+        return 1;
+    if (!PyUnicode_Check(k))
+        return 0;
+    if (!q->attrs)
+        return cpy__name_attr(k, v, ud);
+    if (PyModule_Check(v) || PyType_Check(v))
+        return 0;
+    cpy__name_q in = {q->obj, false, 0, NULL};
+    cpy_ts_obj_attrs(v, cpy__name_attr, &in);
+    if (!in.name)
+        return 0;
+    const char *kn = PyUnicode_AsUTF8(k);
+    q->name = kn ? model__xasprintf("%s.%s", kn, in.name) : NULL;
+    free(in.name);
+    return 1;
 }
 
 void cpy_note_name(const char *reason, PyObject *obj)
 {
     if (!cpy.in_run || !cpy.ro.access_notes || !cpy.ro.line_notes)
         return;
-    PyFrameObject *f = PyEval_GetFrame();
-    if (!f)
-        return;
-    /* the innermost frame of the program itself (not the library's) */
-    Py_INCREF(f);
-    while (f) {
-        PyCodeObject *co = PyFrame_GetCode(f);
-        const char *fn = PyUnicode_AsUTF8(co->co_filename);
-        bool mine = fn && cpy__own_file(fn);
-        Py_DECREF(co);
-        if (mine)
-            break;
-        PyFrameObject *b = PyFrame_GetBack(f);
-        Py_DECREF(f);
-        f = b;
-    }
+    /* the innermost frame of the program itself (not the library's), read
+     * in place: no frame objects, no locals dict made (cpy_tstate.h) */
+    PyCodeObject *co;
+    const cpy_ts_frame *f = cpy_ts_frame_find(cpy__mine_code, &co);
     char *name = NULL;
-    if (f) {
-        PyObject *loc = PyFrame_GetLocals(f);
-        PyObject *glob = PyFrame_GetGlobals(f);
-        for (int pass = 0; !name && pass < 2; pass++) {
-            name = cpy__name_in(loc, obj, pass == 1);
-            if (!name)
-                name = cpy__name_in(glob, obj, pass == 1);
+    for (int pass = 0; f && !name && pass < 2; pass++) {
+        cpy__name_q q = {obj, pass == 1, 0, NULL};
+        cpy_ts_frame_vars(f, cpy__name_var, &q);
+        PyObject *glob = cpy_ts_frame_globals(f);
+        if (!q.name && glob && PyDict_Check(glob)) {
+            q.seen = 0;
+            Py_ssize_t pos = 0;
+            PyObject *k, *v;
+            while (!q.name && PyDict_Next(glob, &pos, &k, &v) && !cpy__name_var(k, v, &q))
+                ;
         }
-        Py_XDECREF(loc);
-        Py_XDECREF(glob);
-        Py_DECREF(f);
+        name = q.name;
     }
     PyErr_Clear();
     if (!name)
@@ -2025,33 +2021,27 @@ void cpy_note_name(const char *reason, PyObject *obj)
     cpy__note("lock", buf, len < (int)sizeof buf ? len : (int)sizeof buf - 1);
 }
 
+static bool cpy__line_code(PyCodeObject *co)
+{
+    const char *fn = PyUnicode_AsUTF8(co->co_filename);
+    return fn && fn[0] != '<' && !(cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0);
+}
+
 void cpy_note_line(void)
 {
     if (!cpy.ro.line_notes || !cpy.in_run)
         return;
     cpy_thr *thr = cpy_thr_current();
-    PyFrameObject *f = PyEval_GetFrame();
-    if (!thr || !f)
+    if (!thr)
         return;
-    /* the innermost frame of the program itself (not the library's) */
-    Py_INCREF(f);
-    while (f) {
-        PyCodeObject *co = PyFrame_GetCode(f);
-        const char *fn = PyUnicode_AsUTF8(co->co_filename);
-        bool mine = fn && fn[0] != '<' &&
-                    !(cpy.stdlib && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0);
-        Py_DECREF(co);
-        if (mine)
-            break;
-        PyFrameObject *b = PyFrame_GetBack(f);
-        Py_DECREF(f);
-        f = b;
-    }
+    /* the innermost frame of the program itself (not the library's), read
+     * in place: no frame objects made (cpy_tstate.h) */
+    PyCodeObject *co;
+    const cpy_ts_frame *f = cpy_ts_frame_find(cpy__line_code, &co);
     PyErr_Clear();
     if (!f)
         return;
-    int line = PyFrame_GetLineNumber(f);
-    PyCodeObject *co = PyFrame_GetCode(f);
+    int line = cpy_ts_frame_line(f);
     const char *fn = PyUnicode_AsUTF8(co->co_filename);
     if (line != thr->noted_line && fn) {
         thr->noted_line = line;
@@ -2065,8 +2055,6 @@ void cpy_note_line(void)
                         .len = (size_t)len};
         sim_emit(s, &ev);
     }
-    Py_DECREF(co);
-    Py_DECREF(f);
     PyErr_Clear();
 }
 

@@ -1187,12 +1187,11 @@ static void child__preimport(const py_program *p)
 /* The program compiled with ticks (ticks.py), or NULL with no exception
  * set (compiled as it is, the program has no error compiling). */
 static PyObject *ticked_code;
-/* Beside ticked_code, the program compiled as written, for a session's
- * runs of other policies (an explorer's every schedule would otherwise
- * compile the program again: nearly half of a tutorial program's run,
- * counter.py 481 -> 922 schedules/s). Made
- * with it, before any run forks, so that every run of the session starts
- * from the same heap. */
+/* Beside ticked_code, the program compiled as written, for runs of other
+ * policies (an explorer's every schedule would otherwise compile the
+ * program again: nearly half of a tutorial program's run, counter.py 481
+ * -> 922 schedules/s). Made with it, before any run forks, in every
+ * session, so that every run starts from the same heap. */
 static PyObject *plain_code;
 
 static PyObject *child__compile_plain(const py_program *p)
@@ -1302,16 +1301,19 @@ static PyObject *child__prepare(const py_program *p, PyObject **globals, bool *s
     cpy.setup = false;
     *stop = false;
     child__linecache(p);
-    /* Under the default policy (the session's, as opened) the program is
-     * compiled with ticks, and as it is written only if a run of the
-     * session needs that (child__main); otherwise as written. A failed
-     * compile with ticks falls back to CPython's, which reports the error
-     * as CPython does. A program that looks at its own bytecode or traces
-     * itself is compiled as written (child__introspects). */
-    if (!code && cpy_ticks_scope() && !child__introspects(p->src) &&
+    /* The program is compiled with ticks and as written, whatever the
+     * session's policy (child__main runs the one its run needs): sessions
+     * of every kind then start their runs from the same heap, so a schedule
+     * gives the same addresses (id(), default reprs, set order) in the
+     * explorer, in its stored representatives and in the stepper replaying
+     * its token.
+     * A failed compile with ticks falls back to CPython's, which reports
+     * the error as CPython does. A program that looks at its own bytecode
+     * or traces itself is compiled as written only (child__introspects). */
+    if (!code && !child__introspects(p->src) &&
         (ticked_code = child__compile_ticked(p))) {
         code = Py_NewRef(ticked_code);
-        if (zyg_ctl >= 0 && !(plain_code = child__compile_plain(p)))
+        if (!(plain_code = child__compile_plain(p)))
             PyErr_Clear();
     }
     if (!code)

@@ -2080,14 +2080,21 @@ static bool wait__thread_module(PyCodeObject *co)
 }
 
 /* The frame runs a method: its first parameter is `self`. */
-static bool wait__is_method(PyFrameObject *f)
+static bool wait__is_method(const cpy_ts_frame *f)
 {
-    PyCodeObject *co = PyFrame_GetCode(f);
+    PyCodeObject *co = cpy_ts_frame_code(f);
     PyObject *names = co->co_localsplusnames;
-    bool m = co->co_argcount > 0 && names && PyTuple_GET_SIZE(names) > 0 &&
-             PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(names, 0), "self") == 0;
-    Py_DECREF(co);
-    return m;
+    return co->co_argcount > 0 && names && PyTuple_GET_SIZE(names) > 0 &&
+           PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(names, 0), "self") == 0;
+}
+
+/* cpy_ts_frame_vars' visitor: the variable named `self` */
+static int wait__self_var(PyObject *name, PyObject *value, void *ud)
+{
+    if (!PyUnicode_Check(name) || PyUnicode_CompareWithASCIIString(name, "self") != 0)
+        return 0;
+    *(PyObject **)ud = value;
+    return 1;
 }
 
 /* threading's Thread.run, _bootstrap_inner or _bootstrap: the frames every
@@ -2182,51 +2189,44 @@ void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site)
 {
     PyObject *exc_t, *exc_v, *exc_tb;
     PyErr_Fetch(&exc_t, &exc_v, &exc_tb);
-    PyFrameObject *f = PyEval_GetFrame();
-    Py_XINCREF(f);
-    PyFrameObject *api = NULL; /* outermost library frame below the user's (owned) */
-    PyFrameObject *user = NULL;
-    PyFrameObject *selfer = NULL; /* outermost library method below the user's (owned) */
+    /* the frames read in place (cpy_tstate.h): a wait makes no frame
+     * object nor locals dict, which would move later objects' addresses */
+    const cpy_ts_frame *f = cpy_ts_frame_top();
+    const cpy_ts_frame *api = NULL;    /* outermost library frame below the user's */
+    const cpy_ts_frame *user = NULL;
+    const cpy_ts_frame *selfer = NULL; /* outermost library method below the user's */
     while (f) {
-        PyCodeObject *co = PyFrame_GetCode(f);
+        PyCodeObject *co = cpy_ts_frame_code(f);
         bool internal = wait__internal(co);
-        bool base = internal && wait__thread_base(co);
-        Py_DECREF(co);
         if (!internal) {
             user = f;
             break;
         }
-        if (base) {
+        if (wait__thread_base(co)) {
             /* a thread whose target is the waiting call itself
              * (Thread(target=event.wait)): the call is the site, not the
              * thread's own start-up frames below it */
-            Py_CLEAR(f);
             break;
         }
         if (wait__is_method(f))
-            Py_XSETREF(selfer, (PyFrameObject *)Py_NewRef(f));
-        Py_XSETREF(api, f);
-        f = PyFrame_GetBack(api);
+            selfer = f;
+        api = f;
+        f = cpy_ts_frame_back(api);
     }
     PyObject *obj = self_obj;
-    PyObject *locals = NULL;
     site->reason = dflt_reason;
     site->obj = NULL;
     if (api) {
-        PyCodeObject *co = PyFrame_GetCode(api);
+        PyCodeObject *co = cpy_ts_frame_code(api);
         const char *q = PyUnicode_AsUTF8(co->co_qualname);
         if (q)
             site->reason = cpy_intern(q);
         bool at_exit = q && strcmp(q, "_shutdown") == 0 && wait__thread_module(co);
-        Py_DECREF(co);
         if (at_exit) {
             /* the interpreter's exit joining the non-daemon threads: the
              * lock is one's "running" lock, anonymous to the program */
             site->reason = "threading._shutdown";
             site->what = model__xstrdup("non-daemon threads, at exit");
-            Py_XDECREF(api);
-            Py_XDECREF(selfer);
-            Py_XDECREF(user);
             PyErr_Clear();
             PyErr_Restore(exc_t, exc_v, exc_tb);
             return;
@@ -2236,8 +2236,8 @@ void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site)
          * the outermost object whose method it waits in (a Condition):
          * never the anonymous lock Condition.wait blocks on, which its
          * own thread holds, so the wait is not a cycle of one */
-        locals = PyFrame_GetLocals(selfer && !wait__is_method(api) ? selfer : api);
-        PyObject *self = locals && PyDict_Check(locals) ? PyDict_GetItemString(locals, "self") : NULL;
+        PyObject *self = NULL;
+        cpy_ts_frame_vars(selfer && !wait__is_method(api) ? selfer : api, wait__self_var, &self);
         if (self)
             obj = self;
     }
@@ -2246,20 +2246,15 @@ void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site)
     if (obj != self_obj)
         site->obj = wait__api_obj(obj, oname, ident);
     if (user) {
-        PyCodeObject *co = PyFrame_GetCode(user);
+        PyCodeObject *co = cpy_ts_frame_code(user);
         const char *fn = PyUnicode_AsUTF8(co->co_filename);
         const char *base = fn ? strrchr(fn, '/') : NULL;
         site->what = model__xasprintf("%s at %s:%d", oname, base ? base + 1 : fn ? fn : "?",
-                                      PyFrame_GetLineNumber(user));
-        Py_DECREF(co);
+                                      cpy_ts_frame_line(user));
         free(oname);
     } else {
         site->what = oname;
     }
-    Py_XDECREF(locals);
-    Py_XDECREF(api);
-    Py_XDECREF(selfer);
-    Py_XDECREF(user);
     PyErr_Clear();
     PyErr_Restore(exc_t, exc_v, exc_tb);
 }

@@ -8,6 +8,13 @@
 #include <Python.h>
 #include "internal/pycore_runtime.h"
 #include "internal/pycore_frame.h"
+#include "internal/pycore_dict.h"
+#include "internal/pycore_object.h"
+/* _PyOpcode_Deopt and _PyOpcode_Caches, which libpython does not export:
+ * our own copy of the 3.11 tables */
+#define NEED_OPCODE_TABLES
+#include "internal/pycore_opcode.h"
+#undef NEED_OPCODE_TABLES
 #include <opcode.h>
 
 #include "cpy_tstate.h"
@@ -55,12 +62,13 @@ bool cpy_ts_other_async_exc(PyThreadState *self)
     return false;
 }
 
-bool cpy_ts_jumps_to_itself(PyFrameObject *f)
+bool cpy_ts_jumps_to_itself(void)
 {
+    const cpy_ts_frame *f = cpy_ts_frame_top();
     if (!f)
         return false;
-    PyCodeObject *co = f->f_frame->f_code;
-    Py_ssize_t i = _PyInterpreterFrame_LASTI(f->f_frame);
+    PyCodeObject *co = f->f_code;
+    Py_ssize_t i = _PyInterpreterFrame_LASTI((_PyInterpreterFrame *)f);
     if (i < 0 || i >= Py_SIZE(co))
         return false;
     const _Py_CODEUNIT *code = _PyCode_CODE(co);
@@ -223,4 +231,135 @@ const char *cpy_ts_dump_stacks(int fd, bool all, PyThreadState *cur)
         return NULL;
     }
     return _Py_DumpTracebackThreads(fd, PyInterpreterState_Main(), cur);
+}
+
+static const cpy_ts_frame *ts__complete(_PyInterpreterFrame *f)
+{
+    while (f && _PyFrame_IsIncomplete(f))
+        f = f->previous;
+    return f;
+}
+
+const cpy_ts_frame *cpy_ts_frame_top(void)
+{
+    PyThreadState *ts = _PyThreadState_UncheckedGet();
+    return ts ? ts__complete(ts->cframe->current_frame) : NULL;
+}
+
+const cpy_ts_frame *cpy_ts_frame_back(const cpy_ts_frame *f)
+{
+    return f ? ts__complete(f->previous) : NULL;
+}
+
+PyCodeObject *cpy_ts_frame_code(const cpy_ts_frame *f)
+{
+    return f->f_code;
+}
+
+const cpy_ts_frame *cpy_ts_frame_find(bool (*pick)(PyCodeObject *co), PyCodeObject **co)
+{
+    for (const cpy_ts_frame *f = cpy_ts_frame_top(); f; f = cpy_ts_frame_back(f)) {
+        if (!pick || pick(f->f_code)) {
+            *co = f->f_code;
+            return f;
+        }
+    }
+    return NULL;
+}
+
+int cpy_ts_frame_line(const cpy_ts_frame *f)
+{
+    /* a frame object being traced has its line set (PyFrame_GetLineNumber) */
+    if (f->frame_obj && f->frame_obj->f_lineno)
+        return f->frame_obj->f_lineno;
+    return PyCode_Addr2Line(f->f_code, _PyInterpreterFrame_LASTI((_PyInterpreterFrame *)f) *
+                                           (int)sizeof(_Py_CODEUNIT));
+}
+
+PyObject *cpy_ts_frame_globals(const cpy_ts_frame *f)
+{
+    return f->f_globals;
+}
+
+static int ts__dict_items(PyObject *d, int (*fn)(PyObject *, PyObject *, void *), void *ud)
+{
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    while (PyDict_Next(d, &pos, &k, &v)) {
+        int r = fn(k, v, ud);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+int cpy_ts_frame_vars(const cpy_ts_frame *f, int (*fn)(PyObject *name, PyObject *value, void *ud),
+                      void *ud)
+{
+    PyCodeObject *co = f->f_code;
+    PyObject *names = co->co_localsplusnames;
+    for (int i = 0; i < co->co_nlocalsplus && i < PyTuple_GET_SIZE(names); i++) {
+        PyObject *v = f->localsplus[i];
+        _PyLocals_Kind k = _PyLocals_GetKind(co->co_localspluskinds, i);
+        if (v && (k & (CO_FAST_CELL | CO_FAST_FREE)) && PyCell_Check(v))
+            v = PyCell_GET(v);
+        if (!v)
+            continue;
+        int r = fn(PyTuple_GET_ITEM(names, i), v, ud);
+        if (r)
+            return r;
+    }
+    if (f->f_locals && f->f_locals != f->f_globals && PyDict_Check(f->f_locals))
+        return ts__dict_items(f->f_locals, fn, ud);
+    return 0;
+}
+
+int cpy_ts_obj_attrs(PyObject *o, int (*fn)(PyObject *name, PyObject *value, void *ud), void *ud)
+{
+    PyTypeObject *tp = Py_TYPE(o);
+    if (tp->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+        PyDictValues *values = *_PyObject_ValuesPointer(o);
+        PyObject *dict = *_PyObject_ManagedDictPointer(o);
+        if (dict && PyDict_Check(dict))
+            return ts__dict_items(dict, fn, ud);
+        PyDictKeysObject *keys = ((PyHeapTypeObject *)tp)->ht_cached_keys;
+        if (!values || !keys || !DK_IS_UNICODE(keys))
+            return 0;
+        PyDictUnicodeEntry *ep = DK_UNICODE_ENTRIES(keys);
+        for (Py_ssize_t i = 0; i < keys->dk_nentries; i++) {
+            PyObject *v = values->values[i];
+            if (!v || !ep[i].me_key)
+                continue;
+            int r = fn(ep[i].me_key, v, ud);
+            if (r)
+                return r;
+        }
+        return 0;
+    }
+    if (tp->tp_dictoffset > 0) {
+        PyObject *dict = *(PyObject **)((char *)o + tp->tp_dictoffset);
+        if (dict && PyDict_Check(dict))
+            return ts__dict_items(dict, fn, ud);
+    }
+    return 0;
+}
+
+int cpy_ts_instr(PyCodeObject *co, int lasti, int *op, int *arg)
+{
+    Py_ssize_t i = lasti / (int)sizeof(_Py_CODEUNIT);
+    if (lasti < 0 || i >= Py_SIZE(co))
+        return -1;
+    const _Py_CODEUNIT *code = _PyCode_CODE(co);
+    *op = _PyOpcode_Deopt[_Py_OPCODE(code[i])];
+    *arg = _Py_OPARG(code[i]);
+    if (i > 0 && _PyOpcode_Deopt[_Py_OPCODE(code[i - 1])] == EXTENDED_ARG) {
+        /* a prefix, or a cache entry whose bits look like one: only a walk
+         * over the instructions from the start tells (rare: this opcode) */
+        Py_ssize_t j = 0;
+        while (j < i - 1)
+            j += 1 + _PyOpcode_Caches[_PyOpcode_Deopt[_Py_OPCODE(code[j])]];
+        if (j == i - 1)
+            *arg |= _Py_OPARG(code[i - 1]) << 8;
+    }
+    return 0;
 }

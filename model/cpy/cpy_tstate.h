@@ -77,12 +77,13 @@ void cpy_ts_audit_unhook(cpy_audit_fn fn);
  * `cur`'s only; CPython's own text (_Py_DumpTracebackThreads,
  * _Py_DumpTraceback). NULL, or the error it reports. */
 const char *cpy_ts_dump_stacks(int fd, bool all, PyThreadState *cur);
-/* Whether frame `f` (borrowed, may be NULL) stands at a jump to itself
+/* Whether the running thread's innermost frame stands at a jump to itself
  * (`while True: pass` on one line: JUMP_BACKWARD 1, quickened or not),
  * read from the code's own instructions: nothing is allocated (the
- * watchdog asks it at a wall-clock moment, and PyCode_GetCode's copy
- * would move every later object's address). */
-bool cpy_ts_jumps_to_itself(PyFrameObject *f);
+ * watchdog asks it at a wall-clock moment, and PyCode_GetCode's copy, or
+ * PyEval_GetFrame's frame object for a frame that has none, would move
+ * every later object's address). */
+bool cpy_ts_jumps_to_itself(void);
 /* Py_AddPendingCall(fn, arg), safe in a signal handler (the watchdog's
  * SIGALRM): Py_AddPendingCall looks the current thread state up, which a
  * signal landing inside a switch finds half-made (a NULL state, and the
@@ -94,5 +95,40 @@ bool cpy_ts_jumps_to_itself(PyFrameObject *f);
 int cpy_ts_pending_call_from_signal(int (*fn)(void *), void *arg);
 /* Whether the interpreter runs the threading program built against: 3.11. */
 bool cpy_ts_version_ok(void);
+
+/* The running thread's Python frames, read from CPython's own frame chain
+ * without making frame objects: PyEval_GetFrame and PyFrame_GetBack make
+ * them (and PyFrame_GetLocals a dict, PyCode_GetCode a bytes copy) on the
+ * Python heap, and every object made after them then gets another address
+ * than in a run that did not look: id(), default reprs and the order of a
+ * set of objects would differ between `run`, the stepper and the explorer
+ * for one schedule. cpy_ts_frame is CPython's _PyInterpreterFrame.
+ * cpy_ts_frame_find: the innermost frame whose code `pick` accepts (the
+ * first complete one if `pick` is NULL), or NULL; its code borrowed. */
+typedef struct _PyInterpreterFrame cpy_ts_frame;
+const cpy_ts_frame *cpy_ts_frame_find(bool (*pick)(PyCodeObject *co), PyCodeObject **co);
+/* The innermost frame, a frame's caller (NULL: none), a frame's code
+ * (borrowed). */
+const cpy_ts_frame *cpy_ts_frame_top(void);
+const cpy_ts_frame *cpy_ts_frame_back(const cpy_ts_frame *f);
+PyCodeObject *cpy_ts_frame_code(const cpy_ts_frame *f);
+/* Its current line (as PyFrame_GetLineNumber gives it). */
+int cpy_ts_frame_line(const cpy_ts_frame *f);
+/* Its globals (borrowed), and the values of its variables one by one:
+ * `fn(name, value, ud)` for each local that is set (a cell's content),
+ * then each item of its locals mapping if it has a dict of its own (a
+ * module's or class body's); stops at a non-zero return, which it
+ * returns. Nothing is allocated. */
+PyObject *cpy_ts_frame_globals(const cpy_ts_frame *f);
+int cpy_ts_frame_vars(const cpy_ts_frame *f, int (*fn)(PyObject *name, PyObject *value, void *ud),
+                      void *ud);
+/* The attributes an object has in its instance dictionary, the same way,
+ * without making that dictionary (3.11 keeps a plain class's attributes
+ * in values beside the object until someone asks for __dict__). */
+int cpy_ts_obj_attrs(PyObject *o, int (*fn)(PyObject *name, PyObject *value, void *ud), void *ud);
+/* The instruction at byte offset `lasti` of `co` as compiled (CPython's
+ * specializations undone, as PyCode_GetCode's copy shows it) with its
+ * EXTENDED_ARG prefix folded in: 0 and *op, *arg; -1 if out of range. */
+int cpy_ts_instr(PyCodeObject *co, int lasti, int *op, int *arg);
 
 #endif
