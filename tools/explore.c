@@ -295,18 +295,21 @@ static void x__sink_acc(x_run *r, const sim_event *ev)
             x__touch(r, ev->thread, x__alive(ev->thread), true);
         }
     } else if (ev->kind == SIM_EV_NOTE && ev->reason && ev->text) {
-        if (strcmp(ev->reason, "cands") == 0) {
+        /* (first letters first: dpor's runs send a note for nearly every
+         * instruction of the program's) */
+        const char *rs = ev->reason;
+        bool touch = rs[0] == 't' && strcmp(rs, "touch") == 0;
+        if (rs[0] == 'c' && strcmp(rs, "cands") == 0) {
             r->npend = (uint32_t)(ev->len / sizeof(uint32_t));
             if (r->npend > 64)
                 r->npend = 64;
             memcpy(r->pend, ev->text, r->npend * sizeof(uint32_t));
-        } else if ((strcmp(ev->reason, "access") == 0 || strcmp(ev->reason, "touch") == 0) &&
-                   !r->all_conflict) {
+        } else if ((touch || (rs[0] == 'a' && strcmp(rs, "access") == 0)) && !r->all_conflict) {
             const char *sp = memchr(ev->text, ' ', ev->len);
             /* attributes and items by name ("[item]", ".x") are every
              * object's: their "touch" notes name the object itself */
             bool by_name = sp && sp + 1 < ev->text + ev->len && sp[1] != '[' && sp[1] != '.';
-            if (sp && (by_name || strcmp(ev->reason, "touch") == 0)) {
+            if (sp && (by_name || touch)) {
                 size_t off = (size_t)(sp + 1 - ev->text);
                 x__touch(r, ev->thread, x__hash(sp + 1, ev->len - off, 0) | 2,
                          ev->text[0] == 'w');
@@ -318,7 +321,8 @@ static void x__sink_acc(x_run *r, const sim_event *ev)
 static void x__sink(void *ud, const sim_event *ev)
 {
     x_run *r = ud;
-    if (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "due-cap") == 0)
+    if (ev->kind == SIM_EV_NOTE && ev->reason && ev->reason[0] == 'd' &&
+        strcmp(ev->reason, "due-cap") == 0)
         r->capped = true; /* not every order was offered: no proof */
     if (r->want_acc)
         x__sink_acc(r, ev);

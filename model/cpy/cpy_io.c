@@ -1053,9 +1053,22 @@ void cpy_note_touch(PyObject *o, bool write)
     if (!o || o == Py_None || PyLong_Check(o) || PyUnicode_Check(o) || PyFloat_Check(o) ||
         PyBytes_Check(o))
         return;
+    /* "write 2000203c46f0": by hand, not snprintf (dpor makes one for
+     * nearly every instruction of the program's) */
     char buf[40];
-    int len = snprintf(buf, sizeof buf, "%s %" PRIxPTR, write ? "write" : "read", (uintptr_t)o);
-    cpy__note("touch", buf, len);
+    const char *w = write ? "write " : "read ";
+    size_t len = strlen(w);
+    memcpy(buf, w, len);
+    char hex[2 * sizeof(uintptr_t)];
+    size_t nh = 0;
+    uintptr_t a = (uintptr_t)o;
+    do {
+        hex[nh++] = "0123456789abcdef"[a & 15];
+        a >>= 4;
+    } while (a);
+    while (nh)
+        buf[len++] = hex[--nh];
+    cpy__note("touch", buf, (int)len);
 }
 
 static bool cpy__mine_code(PyCodeObject *co);
@@ -1238,8 +1251,13 @@ static void cpy__access(PyFrameObject *f)
     }
     if (what && name) {
         char buf[300];
-        int len = snprintf(buf, sizeof buf, "%s %s", what, name);
-        cpy__note("access", buf, len < (int)sizeof buf ? len : (int)sizeof buf - 1);
+        size_t lw = strlen(what), ln = strlen(name);
+        if (lw + 1 + ln >= sizeof buf)
+            ln = sizeof buf - 2 - lw;
+        memcpy(buf, what, lw);
+        buf[lw] = ' ';
+        memcpy(buf + lw + 1, name, ln);
+        cpy__note("access", buf, (int)(lw + 1 + ln));
     }
     PyErr_Clear();
     Py_DECREF(co);
