@@ -1,7 +1,8 @@
-"""tests/explore_replays.py THREADSIM PROGRAM < REPORT.json
+"""tests/explore_replays.py THREADSIM PROGRAM [CHOICES] < REPORT.json
 
 For each outcome of an explorer's --json report, replay its token in the
-stepper (step --replay TOKEN --commands continue) and compare the output
+stepper (step --choices CHOICES --replay TOKEN --commands continue; CHOICES
+as the exploration's, default program) and compare the output
 the stepper shows with the outcome's, byte for byte. Prints
 "replayed K of N" and, for each that differs, both outputs; exit 1 if any
 differs or the report has no outcome. (test_explore.c runs it.)"""
@@ -10,8 +11,9 @@ import subprocess
 import sys
 
 
-def stepper_output(ts, token):
-    r = subprocess.run([ts, "step", "--replay", token, "--no-db", "--commands", "continue"],
+def stepper_output(ts, token, choices):
+    r = subprocess.run([ts, "step", "--choices", choices, "--replay", token, "--no-db",
+                        "--commands", "continue"],
                        capture_output=True, text=True, check=False)
     # the last "output" block: "  |     LINE" per line
     lines = r.stdout.split("\n")
@@ -26,11 +28,12 @@ def stepper_output(ts, token):
 
 def main():
     ts = sys.argv[1]
+    choices = sys.argv[3] if len(sys.argv) > 3 else "program"
     report = json.load(sys.stdin)
     outs = report["outcomes"]
     same = 0
     for o in outs:
-        got = stepper_output(ts, o["token"])
+        got = stepper_output(ts, o["token"], choices)
         if got == o["output"]:
             same += 1
         else:

@@ -984,31 +984,36 @@ static void test_representatives_replay(void)
 
 /* A schedule prints the same wherever it runs, addresses too: id(), a
  * default repr, the order of a set of objects (as_completed's). Each
- * outcome of three strategies replays in the stepper to its output, byte
- * for byte (tests/explore_replays.py). The stepper's line notes, dpor's
+ * outcome of three strategies (and random under --choices line and cpython)
+ * replays in the stepper to its output, byte for byte
+ * (tests/explore_replays.py). The stepper's line notes, dpor's
  * access notes and the explorer's filter once made objects of their own
  * (frame objects, a code object's bytes, locals dicts) or traced other
  * frames, and every later object moved: the stepper printed [4, 0, 1, ...]
  * for a schedule the explorer reported as [0, 4, 1, ...]. */
 static void test_replays_print_the_same_addresses(void)
 {
-    static const char *const strategies[] = {"dfs --preemptions 1", "dpor --schedules 300",
-                                             "random --schedules 40"};
+    static const char *const strategies[][2] = {{"dfs --preemptions 1", "program"},
+                                                {"dpor --schedules 300", "program"},
+                                                {"random --schedules 40", "program"},
+                                                {"random --schedules 15", "line"},
+                                                {"random --schedules 15", "cpython"}};
     for (size_t i = 0; i < sizeof strategies / sizeof strategies[0]; i++) {
         char cmd[2048];
         snprintf(cmd, sizeof cmd,
                  "cd " SRC " && env -u PYTHONUNBUFFERED " THREADSIM_BINARY
-                 " explore traces/explore/addresses.py --strategy %s --no-db --json 2>/dev/null | "
-                 "env -u PYTHONUNBUFFERED python3 tests/explore_replays.py " THREADSIM_BINARY
-                 " traces/explore/addresses.py 2>&1",
-                 strategies[i]);
+                 " explore traces/explore/addresses.py --strategy %s --choices %s --no-db --json "
+                 "2>/dev/null | env -u PYTHONUNBUFFERED python3 tests/explore_replays.py "
+                 THREADSIM_BINARY " traces/explore/addresses.py %s 2>&1",
+                 strategies[i][0], strategies[i][1], strategies[i][1]);
         int st;
         char *out = ts_capture(cmd, &st);
         CU_ASSERT_EQUAL(st, 0);
         const char *last = out ? strstr(out, "replayed ") : NULL;
         CU_ASSERT_PTR_NOT_NULL(last);
         if (st != 0 || !last)
-            fprintf(stderr, "\n%s: %s\n", strategies[i], out ? out : "(nothing)");
+            fprintf(stderr, "\n%s --choices %s: %s\n", strategies[i][0], strategies[i][1],
+                    out ? out : "(nothing)");
         free(out);
     }
 }
