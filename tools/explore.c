@@ -1431,31 +1431,10 @@ static bool x__same_outcome(const ts_x_outcome *a, const ts_x_outcome *b)
 int ts_x_shrink(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome *o,
                 uint64_t budget, uint64_t *used)
 {
-    *used = 0;
-    for (uint32_t b = 0; b < o->preemptions && *used < budget; b++) {
-        ts_x_opts so = *base;
-        so.strategy = TS_X_DFS;
-        so.bound = b;
-        so.max_schedules = budget - *used;
-        so.goal = o->output;
-        so.goal_len = o->len;
-        so.goal_status_set = true;
-        so.goal_status = o->status;
-        so.shard_k = so.shard_n = 0;
-        ts_x_result r;
-        if (ts_explore(&so, run, arg, &r) != 0) {
-            ts_x_result_fini(&r);
-            return -1;
-        }
-        *used += r.runs;
-        if (r.goal >= 0) {
-            x__adopt(o, &r.out[r.goal]);
-            ts_x_result_fini(&r);
-            return 1;
-        }
-        ts_x_result_fini(&r);
-    }
-    return 0;
+    int shrunk;
+    if (ts_x_shrink_all(base, run, arg, &o, 1, budget, used, &shrunk) < 0)
+        return -1;
+    return shrunk;
 }
 
 int ts_x_shrink_all(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outcome **os, size_t n,

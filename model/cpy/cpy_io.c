@@ -1977,14 +1977,21 @@ typedef struct {
     char *name;
 } cpy__name_q;
 
-static int cpy__name_attr(PyObject *k, PyObject *v, void *ud)
+static int cpy__name_match(PyObject *k, PyObject *v, cpy__name_q *q)
 {
-    cpy__name_q *q = ud;
     if (v != q->obj || !PyUnicode_Check(k))
         return 0;
     const char *kn = PyUnicode_AsUTF8(k);
     q->name = kn ? strdup(kn) : NULL;
     return 1;
+}
+
+static int cpy__name_attr(PyObject *k, PyObject *v, void *ud)
+{
+    cpy__name_q *q = ud;
+    if (q->seen++ >= 512) /* a huge instance dict: looked at in part, as a namespace */
+        return 1;
+    return cpy__name_match(k, v, q);
 }
 
 static int cpy__name_var(PyObject *k, PyObject *v, void *ud)
@@ -1995,7 +2002,7 @@ static int cpy__name_var(PyObject *k, PyObject *v, void *ud)
     if (!PyUnicode_Check(k))
         return 0;
     if (!q->attrs)
-        return cpy__name_attr(k, v, ud);
+        return cpy__name_match(k, v, q);
     if (PyModule_Check(v) || PyType_Check(v))
         return 0;
     cpy__name_q in = {q->obj, false, 0, NULL};
