@@ -1535,10 +1535,30 @@ typedef struct zyg_req {
     uint32_t blob_len;    /* ZYG_MADE: the policy's bytes, which follow */
     uint64_t max_events;  /* this run's event limit; 0 = none */
     uint32_t timers;      /* ZYG_REMOTE: the caller's policy also picks among timers due together */
-    uint32_t pad;
+    uint32_t note;        /* ZYG_NOTE_*: what became of the runner the caller was sent to */
     int64_t jitter;       /* ... within this many ns of each other */
     uint64_t max_decisions; /* this run's decision limit; 0 = none */
+    uint32_t runs;        /* with a note: the requests that runner took from the caller */
+    uint32_t pad;
 } zyg_req;
+
+/* The zygote's reply to a request: the run's process, and whether the
+ * caller is to send the request to that process itself (a runner: its
+ * socket comes with the reply) instead of waiting for the run's status
+ * from the zygote. */
+typedef struct zyg_reply {
+    int32_t pid;
+    int32_t direct;
+} zyg_reply;
+
+/* What the caller tells the zygote about the runner it was sent to
+ * (zyg_req.note): gone (a request could not be sent to it, or a run ended
+ * without its word: its process is to be reaped), or refused (it serves
+ * another kind of run, and ended); ZYG_NOTE_FORK asks for this request to
+ * be forked. A request of mode ZYG_REAP only reaps (the reply: the
+ * runner's wait status). */
+enum { ZYG_NOTE_GONE = 1, ZYG_NOTE_REFUSED = 2, ZYG_NOTE_FORK = 4 };
+enum { ZYG_REAP = 3 };
 
 static int io_full(int fd, void *buf, size_t n, bool wr)
 {
@@ -1580,7 +1600,15 @@ static int fds_send(int sock, const void *buf, size_t n, const int fds[2])
 
 /* The message fds_send sends: `n` bytes into buf, the descriptors into
  * fds (fds[1] -1 if only one came). 0, or -1. */
+static int fds_recv_opt(int sock, void *buf, size_t n, int fds[2], int flags, bool need);
 static int fds_recv(int sock, void *buf, size_t n, int fds[2], int flags)
+{
+    return fds_recv_opt(sock, buf, n, fds, flags, true);
+}
+
+/* The same, where `need` false takes a message without descriptors too
+ * (fds then both -1). */
+static int fds_recv_opt(int sock, void *buf, size_t n, int fds[2], int flags, bool need)
 {
     union {
         char buf[CMSG_SPACE(2 * sizeof(int))];
@@ -1595,6 +1623,9 @@ static int fds_recv(int sock, void *buf, size_t n, int fds[2], int flags)
     if (k != (ssize_t)n)
         return -1;
     struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+    fds[0] = fds[1] = -1;
+    if (!c && !need)
+        return 0;
     if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
         return -1;
     size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -1607,7 +1638,9 @@ static int fds_recv(int sock, void *buf, size_t n, int fds[2], int flags)
  * pipe, and its reply pipe or -1). */
 static int zyg__recv(zyg_req *rq, int fds[2])
 {
-    return fds_recv(zyg_ctl, rq, sizeof *rq, fds, 0);
+    if (fds_recv_opt(zyg_ctl, rq, sizeof *rq, fds, 0, false) != 0)
+        return -1;
+    return rq->mode == ZYG_REAP || fds[0] >= 0 ? 0 : -1;
 }
 
 /* Request rq's policy: the caller's remote picks, or made from the blob,
@@ -1662,15 +1695,23 @@ static void zyg__become_run(const zyg_req *rq, const int fds[2], char *blob)
  * process per run. The runner takes a snapshot of itself right there, at
  * the point where a forked run would start, and serves runs one after
  * another: each ends with a reset that takes the process back to the
- * snapshot. The zygote forwards each request (and its pipes, at the same
- * descriptor numbers a forked run would have) and tells the caller the
- * runner's pid and status as it would a forked run's: `started` (int32 0)
- * once the runner took the request, then the run's status: 0 from the
- * reset, or the wait status when the runner ended instead (the program's
- * os._exit, a crash, the caller's kill at a timeout, a reset that could
- * not be done). A runner that is gone is replaced at the next request.
- * Under --sandbox the runner is confined once, before its snapshot, and
- * puts each run's pipes in their slots as child__confine does for a fork.
+ * snapshot. The zygote hands the runner over: its reply to the request
+ * gives the caller the runner's pid and a socket to it (zyg__to_runner),
+ * and from then on the caller sends its requests (and the run's pipes,
+ * which the runner puts at the descriptor numbers a forked run has) to
+ * the runner itself. The runner answers each with an ack (int32 0), runs
+ * it, and after the reset gives the caller the run's status (0) on that
+ * socket. When the runner ended instead (the program's os._exit, a crash,
+ * the caller's kill at a timeout, a reset that could not be done), the
+ * caller finds the socket closed and asks the zygote, its parent, for its
+ * wait status (ZYG_REAP); a runner found gone at a request, or one that
+ * refused it (ack 2, below), is named in the next request to the zygote
+ * (zyg_req.note), which reaps it and hands over a new one. (The zygote
+ * used to relay every request and status: two more processes' turns per
+ * run, 4-5% of a schedule of the tutorial's programs, measured side by
+ * side.) Under --sandbox the runner is confined once, before its
+ * snapshot, and puts each run's pipes in their slots as child__confine
+ * does for a fork.
  *
  * The snapshot at the first choice. An explorer's runs (ZYG_MADE: a policy
  * made from bytes, a seed or a schedule's prefix) are the same run up to
@@ -1741,11 +1782,6 @@ static stdin_mark runner__stdin(void)
     return m;
 }
 
-typedef struct zyg_fwd {
-    zyg_req rq;
-    int32_t fd0, fd1;     /* the numbers the pipes have in the zygote (and a fork) */
-} zyg_fwd;
-
 static pid_t runner_pid;  /* the zygote's runner, 0 if none */
 static int runner_fd = -1;/* the zygote's socket to it */
 static bool runner_off;   /* no snapshot can be taken here: fork per run */
@@ -1753,6 +1789,8 @@ static unsigned zyg_nreq; /* requests served */
 static unsigned runner_runs;  /* runs the current runner took */
 static unsigned runner_short; /* runners in a row that ended after one run or none */
 static int runner_sock = -1; /* in the runner: its socket to the zygote */
+static int runner_dsock = -1;/* ... and to the caller, which sends it requests itself */
+static int runner_dfd = -1;  /* the zygote: the caller's end of that, until sent */
 
 static int sock_send(int fd, const void *buf, size_t n)
 {
@@ -1768,26 +1806,23 @@ static int sock_send(int fd, const void *buf, size_t n)
     return 0;
 }
 
-/* In the runner: the next request, its pipes moved to the zygote's numbers. */
-static int runner__recv(zyg_fwd *fw, int fds[2], char **blob)
+/* In the runner: the next request, straight from the caller, its pipes
+ * moved to the numbers a forked run has. */
+static int runner__recv(zyg_req *rq, int fds[2], char **blob)
 {
     int got[2];
-    if (fds_recv(runner_sock, fw, sizeof *fw, got, MSG_CMSG_CLOEXEC) != 0)
+    if (fds_recv(runner_dsock, rq, sizeof *rq, got, MSG_CMSG_CLOEXEC) != 0)
         return -1;
-    /* the numbers a fork's run has: their slots (child__pipe_slot; a
-     * runner under --sandbox is confined already, at its limit) */
-    if (fw->fd1 < 0 && got[1] >= 0) {
-        close(got[1]);
-        got[1] = -1;
-    }
+    /* their slots (child__pipe_slot; a runner under --sandbox is confined
+     * already, at its limit) */
     if (child__to_slots(got) != 0)
         return -1;
     fds[0] = got[0];
     fds[1] = got[1];
     if (fds[0] < 0)
         return -1;
-    *blob = fw->rq.blob_len ? malloc(fw->rq.blob_len) : NULL;
-    if (fw->rq.blob_len && (!*blob || io_full(runner_sock, *blob, fw->rq.blob_len, false) != 0))
+    *blob = rq->blob_len ? malloc(rq->blob_len) : NULL;
+    if (rq->blob_len && (!*blob || io_full(runner_dsock, *blob, rq->blob_len, false) != 0))
         return -1;
     return 0;
 }
@@ -1895,7 +1930,7 @@ static bool runner__same_kind(const zyg_req *rq, const sim_policy *p)
            !p->pick_timer == !defer_real.pick_timer && p->jitter == defer_real.jitter;
 }
 
-static int runner__recv(zyg_fwd *fw, int fds[2], char **blob);
+static int runner__recv(zyg_req *rq, int fds[2], char **blob);
 
 /* The next request taken (its pipes, its policy), acknowledged, and this
  * process made its run; with `same_kind`, one the snapshot taken under
@@ -1903,17 +1938,17 @@ static int runner__recv(zyg_fwd *fw, int fds[2], char **blob);
  * zygote is gone or the request was refused. Returns the request. */
 static zyg_req runner__next_run(bool same_kind)
 {
-    zyg_fwd fw;
+    zyg_req rq;
     int fds[2];
     char *blob = NULL;
-    if (runner__recv(&fw, fds, &blob) != 0)
+    if (runner__recv(&rq, fds, &blob) != 0)
         _exit(0);
-    sim_policy pol = zyg__policy(&fw.rq, blob);
-    int32_t ack = !same_kind || runner__same_kind(&fw.rq, &pol) ? 0 : 2;
-    if (sock_send(runner_sock, &ack, sizeof ack) != 0 || ack != 0)
+    sim_policy pol = zyg__policy(&rq, blob);
+    int32_t ack = !same_kind || runner__same_kind(&rq, &pol) ? 0 : 2;
+    if (sock_send(runner_dsock, &ack, sizeof ack) != 0 || ack != 0)
         _exit(0);
-    zyg__become_run_with(&fw.rq, fds, pol);
-    return fw.rq;
+    zyg__become_run_with(&rq, fds, pol);
+    return rq;
 }
 
 /* The first choice of a runner's first run (n candidates; a timer
@@ -1955,13 +1990,15 @@ static uint32_t runner__trap_timer(void *ud, sim_sched *s, uint32_t n)
 
 /* The runner's life: the snapshot, then (again after every reset) one
  * request, and on into its run. */
-static void runner__main(int sock)
+static void runner__main(int sock, int dsock)
 {
     close(zyg_ctl);
     zyg_ctl = -1;
     runner_sock = fcntl(sock, F_DUPFD_CLOEXEC, 950);
+    runner_dsock = fcntl(dsock, F_DUPFD_CLOEXEC, 951);
     close(sock);
-    if (runner_sock < 0)
+    close(dsock);
+    if (runner_sock < 0 || runner_dsock < 0)
         _exit(0);
     if (cpy.ro.sandbox) {
         /* confined once, for all its runs: what the snapshot needs is
@@ -2021,8 +2058,8 @@ static _Noreturn void zyg__run_over(void)
      * instead, and the session's next run takes another. (The stacks of
      * threads that ended or were killed are back as they were: guard in
      * place, the pages below it given back, absent as at the snapshot.) */
-    if (runner_sock >= 0 && snap_stacks_whole && sim_stack_soft_grown() == 0)
-        (void)cpy_snap_reset(runner_sock, 0);
+    if (runner_dsock >= 0 && snap_stacks_whole && sim_stack_soft_grown() == 0)
+        (void)cpy_snap_reset(runner_dsock, 0);
     _exit(0);
 }
 
@@ -2044,6 +2081,9 @@ static int32_t zyg__reap_runner(void)
     if (runner_fd >= 0)
         close(runner_fd);
     runner_fd = -1;
+    if (runner_dfd >= 0)
+        close(runner_dfd);
+    runner_dfd = -1;
     if (runner_pid > 0)
         while (waitpid(runner_pid, &ws, 0) < 0 && errno == EINTR)
             ;
@@ -2057,28 +2097,38 @@ static int zyg__start_runner(const zyg_req *rq, const int fds[2])
 {
     runner_defer = !defer_off && rq->mode == ZYG_MADE;
     runner_deferred = runner_defer;
-    int sv[2];
+    int sv[2], dv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return -1;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, dv) != 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(sv[0]);
         close(sv[1]);
+        close(dv[0]);
+        close(dv[1]);
         return -1;
     }
     if (pid == 0) {
         child__die_with(parent);
         close(sv[0]);
-        close(fds[0]); /* this request's pipes come again through the socket */
+        close(dv[0]);
+        close(fds[0]); /* the caller sends this request again, to the runner */
         if (fds[1] >= 0)
             close(fds[1]);
-        runner__main(sv[1]);
+        runner__main(sv[1], dv[1]);
         return 1; /* in a run */
     }
     close(sv[1]);
+    close(dv[1]);
     runner_pid = pid;
     runner_fd = sv[0];
+    runner_dfd = dv[0];
     int32_t st;
     if (io_full(runner_fd, &st, sizeof st, false) != 0 || st != 0) {
         zyg__reap_runner();
@@ -2088,34 +2138,29 @@ static int zyg__start_runner(const zyg_req *rq, const int fds[2])
     return 0;
 }
 
-/* Request rq run by the runner: the caller is told its pid, *ws gets its
- * status. 1 in the runner's run; -1 when no runner can take it (fork). */
-static int zyg__via_runner(const zyg_req *rq, const int fds[2], const char *blob, int32_t *ws)
+/* Request rq goes to the runner (started if there is none): the caller
+ * is told its pid and given its socket, and sends the request there
+ * itself, and every later one, until that runner is gone (a note on a
+ * request then says so). The runner answers each request (its ack), runs
+ * it and gives the caller its word after the reset (0) on that socket:
+ * the zygote is not between them. 1 in the runner's run; 0 when the
+ * caller was told; -1 when no runner can take it (fork). */
+static int zyg__to_runner(const zyg_req *rq, const int fds[2])
 {
-    for (int attempt = 0; attempt < 2; attempt++) {
-        if (runner_pid <= 0) {
-            int r = zyg__start_runner(rq, fds);
-            if (r != 0)
-                return r;
-        }
-        zyg_fwd fw = {.rq = *rq, .fd0 = fds[0], .fd1 = fds[1]};
-        int32_t ack = -1;
-        if (fds_send(runner_fd, &fw, sizeof fw, fds) == 0 &&
-            (!rq->blob_len || sock_send(runner_fd, blob, rq->blob_len) == 0) &&
-            io_full(runner_fd, &ack, sizeof ack, false) == 0 && ack == 0) {
-            runner_runs++;
-            int32_t msg = (int32_t)runner_pid;
-            if (io_full(zyg_ctl, &msg, sizeof msg, true) != 0)
-                _exit(0);
-            int32_t done;
-            *ws = io_full(runner_fd, &done, sizeof done, false) == 0 ? done : zyg__reap_runner();
-            return 0;
-        }
-        if (ack == 2)
-            defer_off = true; /* another kind of run than its snapshot's */
-        zyg__reap_runner(); /* it ended between runs (a reset it could not do): another */
+    if (runner_pid <= 0) {
+        int r = zyg__start_runner(rq, fds);
+        if (r != 0)
+            return r;
     }
-    return -1;
+    if (runner_dfd < 0)
+        return -1; /* handed over already (the caller forks this one) */
+    zyg_reply rp = {.pid = (int32_t)runner_pid, .direct = 1};
+    int dfds[2] = {runner_dfd, -1};
+    if (fds_send(zyg_ctl, &rp, sizeof rp, dfds) != 0)
+        _exit(0);
+    close(runner_dfd);
+    runner_dfd = -1;
+    return 0;
 }
 
 static void zyg__serve(void)
@@ -2128,11 +2173,25 @@ static void zyg__serve(void)
         char *blob = rq.blob_len ? malloc(rq.blob_len) : NULL;
         if (rq.blob_len && (!blob || io_full(zyg_ctl, blob, rq.blob_len, false) != 0))
             _exit(0);
+        uint32_t note = rq.note & (ZYG_NOTE_GONE | ZYG_NOTE_REFUSED);
+        if (note) {
+            /* the runner the caller was sent to: gone, or refused this kind */
+            runner_runs += rq.runs;
+            if (note == ZYG_NOTE_REFUSED)
+                defer_off = true; /* another kind of run than its snapshot's */
+            int32_t w = zyg__reap_runner();
+            if (rq.mode == ZYG_REAP) {
+                if (io_full(zyg_ctl, &w, sizeof w, true) != 0)
+                    _exit(0);
+                continue;
+            }
+        }
+        if (rq.mode == ZYG_REAP || fds[0] < 0)
+            _exit(0); /* not a request this zygote knows */
         zyg_nreq++;
         if (zyg_nreq >= 2 && cpy.ro.reset != PY_RESET_FORK && !runner_off &&
-            cpy_snap_supported()) {
-            int32_t w = 0;
-            int r = zyg__via_runner(&rq, fds, blob, &w);
+            !(rq.note & ZYG_NOTE_FORK) && cpy_snap_supported()) {
+            int r = zyg__to_runner(&rq, fds);
             if (r == 1)
                 return; /* in the runner, into its first run */
             if (r == 0) {
@@ -2140,8 +2199,6 @@ static void zyg__serve(void)
                 if (fds[1] >= 0)
                     close(fds[1]);
                 free(blob);
-                if (io_full(zyg_ctl, &w, sizeof w, true) != 0)
-                    _exit(0);
                 continue;
             }
         }
@@ -2155,12 +2212,12 @@ static void zyg__serve(void)
             zyg__become_run(&rq, fds, blob);
             return;
         }
-        int32_t msg = pid < 0 ? -1 : (int32_t)pid;
+        zyg_reply rp = {.pid = pid < 0 ? -1 : (int32_t)pid, .direct = 0};
         close(fds[0]);
         if (fds[1] >= 0)
             close(fds[1]);
         free(blob);
-        if (io_full(zyg_ctl, &msg, sizeof msg, true) != 0)
+        if (io_full(zyg_ctl, &rp, sizeof rp, true) != 0)
             _exit(0);
         if (pid < 0)
             continue;
@@ -2559,6 +2616,9 @@ struct py_session {
     pid_t pid;                /* the zygote */
     pid_t last_run;           /* the process the last run ran in */
     int ctl;                  /* the socket to it; -1 once it is gone */
+    int direct;               /* the socket to its runner, which takes requests itself; -1 */
+    pid_t direct_pid;         /* ... that runner */
+    uint32_t direct_runs;     /* ... the requests it took */
     py_run_opts ro;
     int dead_status;          /* the status runs get once the zygote is gone */
     disk_watch disk;          /* the filesystems the guard watches */
@@ -2616,6 +2676,7 @@ py_session *py_session_open(const py_program *p, const model_opts *mo, const py_
     close(sv[1]);
     ss->pid = pid;
     ss->ctl = sv[0];
+    ss->direct = -1;
     ss->ro = r;
     disk__open(&ss->disk, p, r.max_disk);
     ss->dead_status = MODEL_EXIT_INTERNAL;
@@ -2643,12 +2704,83 @@ static int session__dead(py_session *ss)
     return ss->dead_status;
 }
 
-static int session__send(py_session *ss, const zyg_req *rq, const void *blob, int fd0, int fd1)
+static int session__send(int sock, const zyg_req *rq, const void *blob, int fd0, int fd1)
 {
     int fds[2] = {fd0, fd1};
-    if (fds_send(ss->ctl, rq, sizeof *rq, fds) != 0)
+    if (fds_send(sock, rq, sizeof *rq, fds) != 0)
         return -1;
-    return rq->blob_len ? io_full(ss->ctl, (void *)blob, rq->blob_len, true) : 0;
+    return rq->blob_len ? io_full(sock, (void *)blob, rq->blob_len, true) : 0;
+}
+
+/* The runner the session sent requests to is done with: the next request
+ * to the zygote carries `note` (ZYG_NOTE_*) and how many it took. */
+static void session__drop_direct(py_session *ss, uint32_t note, zyg_req *rq)
+{
+    if (ss->direct >= 0)
+        close(ss->direct);
+    ss->direct = -1;
+    rq->note = (rq->note & ZYG_NOTE_FORK) | note;
+    rq->runs = ss->direct_runs;
+    ss->direct_runs = 0;
+}
+
+/* The runner ended a run without its word: its wait status, from the
+ * zygote, which reaps it. */
+static int32_t session__reap(py_session *ss)
+{
+    zyg_req rq = {.mode = ZYG_REAP};
+    session__drop_direct(ss, ZYG_NOTE_GONE, &rq);
+    int32_t ws = 0;
+    if (ss->ctl < 0 || send(ss->ctl, &rq, sizeof rq, MSG_NOSIGNAL) != (ssize_t)sizeof rq ||
+        io_full(ss->ctl, &ws, sizeof ws, false) != 0)
+        return (int32_t)(MODEL_EXIT_INTERNAL << 8);
+    return ws;
+}
+
+/* Request rq sent (the run's pipe fd0, its reply pipe fd1 or -1): to the
+ * session's runner when it has one, else to the zygote, which answers
+ * with a forked run's pid or hands a runner over (zyg__to_runner). The
+ * run's pid in *pid, and whether its status comes from the runner
+ * (*direct). 0, or -1 when the zygote is gone. */
+static int session__start(py_session *ss, zyg_req *rq, const void *blob, int fd0, int fd1,
+                          int32_t *pid, bool *direct)
+{
+    for (int attempt = 0;; attempt++) {
+        if (ss->direct >= 0) {
+            int32_t ack = -1;
+            if (session__send(ss->direct, rq, blob, fd0, fd1) == 0 &&
+                io_full(ss->direct, &ack, sizeof ack, false) == 0 && ack == 0) {
+                ss->direct_runs++;
+                *pid = (int32_t)ss->direct_pid;
+                *direct = true;
+                return 0;
+            }
+            /* gone between runs (a reset it could not do), or it serves
+             * another kind of run (and ended) */
+            session__drop_direct(ss, ack == 2 ? ZYG_NOTE_REFUSED : ZYG_NOTE_GONE, rq);
+            if (attempt >= 2)
+                rq->note |= ZYG_NOTE_FORK; /* runner after runner failed: fork this one */
+        }
+        zyg_reply rp;
+        int dfd[2];
+        if (session__send(ss->ctl, rq, blob, fd0, fd1) != 0 ||
+            fds_recv_opt(ss->ctl, &rp, sizeof rp, dfd, MSG_CMSG_CLOEXEC, false) != 0)
+            return -1;
+        rq->note = 0;
+        rq->runs = 0;
+        if (!rp.direct) {
+            if (dfd[0] >= 0)
+                close(dfd[0]);
+            *pid = rp.pid;
+            *direct = false;
+            return 0;
+        }
+        if (dfd[0] < 0)
+            return -1;
+        ss->direct = dfd[0];
+        ss->direct_pid = rp.pid;
+        ss->direct_runs = 0;
+    }
 }
 
 int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *cb,
@@ -2678,11 +2810,12 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
         return MODEL_EXIT_INTERNAL;
     }
     int32_t pid = -1;
-    int sent = session__send(ss, &rq, pol ? pol->blob : NULL, fds[1], rfds[0]);
+    bool direct = false;
+    int sent = session__start(ss, &rq, pol ? pol->blob : NULL, fds[1], rfds[0], &pid, &direct);
     close(fds[1]);
     if (rfds[0] >= 0)
         close(rfds[0]);
-    if (sent != 0 || io_full(ss->ctl, &pid, sizeof pid, false) != 0) {
+    if (sent != 0) {
         close(fds[0]);
         if (rfds[1] >= 0)
             close(rfds[1]);
@@ -2790,7 +2923,12 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     free(reason);
     free(ids);
     int32_t ws = 0;
-    if (io_full(ss->ctl, &ws, sizeof ws, false) != 0) {
+    if (direct) {
+        /* the runner's word after its reset, or (it ended instead) its
+         * wait status from the zygote */
+        if (io_full(ss->direct, &ws, sizeof ws, false) != 0)
+            ws = session__reap(ss);
+    } else if (io_full(ss->ctl, &ws, sizeof ws, false) != 0) {
         close(ss->ctl);
         ss->ctl = -1;
         waitpid(ss->pid, NULL, 0);
@@ -2848,6 +2986,8 @@ void py_session_close(py_session *ss)
     if (guard.disk == &ss->disk)
         guard.disk = NULL;
     disk__close(&ss->disk);
+    if (ss->direct >= 0)
+        close(ss->direct); /* the runner reads the end and exits */
     if (ss->ctl >= 0) {
         close(ss->ctl); /* the zygote reads the end and exits */
         while (waitpid(ss->pid, NULL, 0) < 0 && errno == EINTR)

@@ -149,6 +149,7 @@ static inline long snap__sys(long n, long a, long b, long c, long d, long e, lon
 #define SNAP_MAXFD 256
 #define SNAP_VEC 512
 #define SNAP_MAXHOT 8192 /* hot pages at most (32 MiB copied per reset) */
+#define SNAP_WHOLE_MAX ((uintptr_t)16 << 10) /* tracked ranges this small are copied whole */
 #define SNAP_MAPBUF ((size_t)1 << 20)
 #define SNAP_FD_MIN 900 /* where our own descriptors go: the program's numbers stay a fork's (CPY_ENGINE_FD_MIN, cpy_int.h) */
 #define PG 4096UL
@@ -162,6 +163,7 @@ typedef struct snap_vma {
     uint8_t anon;    /* no file behind it */
     uint8_t stack;   /* [stack] */
     uint8_t tracked; /* registered, its pages copied */
+    uint8_t whole;   /* S->range[]: copied back whole at every reset, not scanned */
 } snap_vma;
 
 typedef struct snap_run {
@@ -435,6 +437,29 @@ typedef struct snap_hotwalk {
 
 static int snap__keep(uintptr_t a, uintptr_t e, snap_hotwalk *hw);
 
+/* A small tracked range (snap_vma.whole) back as it was, unasked: the
+ * snapshot's pages copied, the others zeros (present: the run may have
+ * written them, and a page of zeros reads as no page). Its pages are
+ * never write-protected again: a run writes them without a fault. */
+static void snap__put_whole(const snap_vma *r)
+{
+    uintptr_t a = r->start;
+    size_t i = snap__run_at(a);
+    while (a < r->end) {
+        if (i < S->nrun && S->run[i].addr <= a) {
+            const snap_run *u = &S->run[i];
+            uintptr_t e = u->addr + u->len < r->end ? u->addr + u->len : r->end;
+            memcpy((void *)a, SNAP_DATA + u->data + (a - u->addr), e - a);
+            a = e;
+            i++;
+            continue;
+        }
+        uintptr_t e = i < S->nrun && S->run[i].addr < r->end ? S->run[i].addr : r->end;
+        memset((void *)a, 0, e - a);
+        a = e;
+    }
+}
+
 /* [a, b) was written (present) or is absent: back to the snapshot's bytes
  * where the snapshot had a page (an absent one the run dropped), to no page
  * where it had none. */
@@ -610,7 +635,8 @@ static void snap__take_entry(void)
     S->data_used = 0;
     S->nguard = 0;
     for (size_t i = 0; i < S->nrange && S->taken >= 0; i++) {
-        const snap_vma *r = &S->range[i];
+        snap_vma *r = &S->range[i];
+        size_t guard0 = S->nguard;
         /* guard pages, to make again in a mapping the run unmaps */
         for (uintptr_t at = r->start; at < r->end && S->taken >= 0;) {
             long k = snap__scan(&at, r->end, 0, SNAP_PAGE_IS_GUARD);
@@ -658,6 +684,9 @@ static void snap__take_entry(void)
                 S->data_used += len;
             }
         }
+        /* a few pages (a library's .data and .bss): one scan costs more
+         * than copying them all back (snap__put_whole) */
+        r->whole = r->end - r->start <= SNAP_WHOLE_MAX && S->nguard == guard0;
     }
     sim_ctx_switch(snap_ctx_ops, &S->from, &S->here, true);
 }
@@ -1164,6 +1193,10 @@ static void snap__reset_entry(void)
     snap_hotwalk hw = {0, 0, 0, 0};
     for (size_t i = 0; i < S->nrange; i++) {
         const snap_vma *r = &S->range[i];
+        if (r->whole) {
+            snap__put_whole(r);
+            continue;
+        }
         uintptr_t at = r->start;
         while (at < r->end) {
             struct snap_pm_scan_arg sa = {

@@ -32,7 +32,10 @@
  *     copied back; all are protected again, a span per write-protect call,
  *     but for hot pages: those the last run wrote too stay writable for
  *     good and are copied back at every reset (a copy is cheaper than the
- *     fault of a write to a protected page, about 0.6 us here);
+ *     fault of a write to a protected page, about 0.6 us here); a tracked
+ *     range of at most 16 KiB (a library's .data and .bss) is not asked
+ *     about at all but copied back whole (zeros where the snapshot had no
+ *     page): one PAGEMAP_SCAN call costs more than copying its few pages;
  *   - puts back signal dispositions, the working folder (by name: a
  *     sandbox may allow no spare descriptor) and the umask,
  *     cancels interval timers and discards pending signals;
