@@ -32,6 +32,20 @@ static int global_counter = 7;  /* .data */
 static char global_buf[65536];  /* .bss */
 static void on_usr1(int sig) { (void)sig; }
 
+/* The snapshot (verified resets), taken in the caller's own frame (it
+ * returns there again after each reset); where none can be taken, the
+ * child says -1 and exits 91. */
+#define TAKE_OR_REPORT(report)                                                                     \
+    __extension__({                                                                                \
+        int r_ = cpy_snap_take(true);                                                              \
+        if (r_ < 0) {                                                                              \
+            int32_t msg_ = -1;                                                                     \
+            (void)!write((report), &msg_, sizeof msg_);                                            \
+            _exit(91);                                                                             \
+        }                                                                                          \
+        r_;                                                                                        \
+    })
+
 /* Everything the child checks after a reset; 0 if all is as at the
  * snapshot, else the number of the first check that failed. */
 static int check_state(const char *heap, const char *kept, const char *dir0, mode_t mask0)
@@ -87,12 +101,7 @@ static void child_main(int report)
     umask(mask0);
     volatile int round = 0; /* on the stack: reset with the rest */
 
-    int r = cpy_snap_take(true);
-    if (r < 0) {
-        int32_t msg = -1;
-        (void)!write(report, &msg, sizeof msg);
-        _exit(91);
-    }
+    int r = TAKE_OR_REPORT(report);
     if (r == 1) {
         int bad = check_state(heap, kept, dir0, mask0);
         if (bad || round != 0 || doomed[0] != 'd' || doomed[4 * 4096 - 1] != 'd')
@@ -125,7 +134,11 @@ static void child_main(int report)
     _exit(92); /* not reached */
 }
 
-static void test_reset_undoes_a_run(void)
+/* child(report) in a child process, which resets `runs` times: each
+ * run's message (42, 43, ...) must reach the pipe once its descriptors
+ * were closed, and the child exit 0; where no snapshot can be taken it is
+ * refused, cleanly, with a reason (exit 91, message -1). */
+static void runs_in_child(void (*child)(int), size_t runs)
 {
     int p[2];
     CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
@@ -134,7 +147,7 @@ static void test_reset_undoes_a_run(void)
     CU_ASSERT_FATAL(pid >= 0);
     if (pid == 0) {
         close(p[0]);
-        child_main(p[1]);
+        child(p[1]);
     }
     close(p[1]);
     int32_t got[8];
@@ -146,7 +159,6 @@ static void test_reset_undoes_a_run(void)
     waitpid(pid, &ws, 0);
     CU_ASSERT_FATAL(WIFEXITED(ws));
     if (!pyt_can_reset()) {
-        /* refused, cleanly, with a reason */
         CU_ASSERT_EQUAL(WEXITSTATUS(ws), 91);
         CU_ASSERT_EQUAL(n, 1);
         return;
@@ -154,11 +166,47 @@ static void test_reset_undoes_a_run(void)
     if (WEXITSTATUS(ws) != 0)
         fprintf(stderr, "\nthe reset child exited %d\n", WEXITSTATUS(ws));
     CU_ASSERT_EQUAL(WEXITSTATUS(ws), 0);
-    /* each run's message, once its descriptors were closed */
-    CU_ASSERT_EQUAL(n, 4);
+    CU_ASSERT_EQUAL(n, runs);
     for (size_t i = 0; i < n; i++)
         CU_ASSERT_EQUAL(got[i], 42 + (int32_t)i);
 }
+
+static void test_reset_undoes_a_run(void) { runs_in_child(child_main, 4); }
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+/* Pages swapped out are the process's as much as pages in memory: those
+ * swapped out at the snapshot are part of it (a run that writes them gets
+ * their bytes back), and a page a run wrote is put back even when it was
+ * swapped out before the reset (found wrong on 2026-12-05: a runner whose
+ * run paged out memory it had written gave the next run that memory
+ * unzeroed). MADV_PAGEOUT swaps the pages out where the machine has swap;
+ * where it has none it does nothing, and this is a plain reset test. */
+static void child_swapped(int report)
+{
+    enum { NP = 64 };
+    char *sw = mmap(NULL, NP * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (sw == MAP_FAILED)
+        _exit(90);
+    memset(sw, 's', NP / 2 * 4096);           /* half the pages hold bytes ... */
+    (void)madvise(sw, NP / 4 * 4096, MADV_PAGEOUT); /* ... a quarter swapped out */
+    int r = TAKE_OR_REPORT(report);
+    if (r == 1) {
+        for (size_t i = 0; i < NP * 4096; i++)
+            if (sw[i] != (i < NP / 2 * 4096 ? 's' : 0))
+                _exit(i < NP / 4 * 4096 ? 11 : i < NP / 2 * 4096 ? 12 : 13);
+        if (cpy_snap_resets() == 3)
+            _exit(0);
+    }
+    memset(sw, 'x', NP * 4096);                 /* every page written ... */
+    (void)madvise(sw, NP * 4096, MADV_PAGEOUT); /* ... and swapped out */
+    cpy_snap_reset(report, 42 + (int32_t)cpy_snap_resets());
+    _exit(92);
+}
+
+static void test_reset_counts_swapped_pages(void) { runs_in_child(child_swapped, 3); }
 
 /* A snapshot, then change(), then a reset that cannot undo it: the run is
  * reported over (msg reaches the pipe) and the process ends with 0. */
@@ -248,6 +296,7 @@ static void test_reset_refused_in_a_forked_child(void)
     CU_ASSERT(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
 }
 
-TS_TESTS("snap", TS_TEST(test_reset_undoes_a_run), TS_TEST(test_reset_gives_up_with_status_0),
+TS_TESTS("snap", TS_TEST(test_reset_undoes_a_run), TS_TEST(test_reset_counts_swapped_pages),
+         TS_TEST(test_reset_gives_up_with_status_0),
          TS_TEST(test_reset_gives_up_with_a_second_thread),
          TS_TEST(test_reset_refused_in_a_forked_child))

@@ -94,6 +94,7 @@ struct snap_uffdio_writeprotect {
 
 #define SNAP_PAGE_IS_WRITTEN (1ULL << 1)
 #define SNAP_PAGE_IS_PRESENT (1ULL << 3)
+#define SNAP_PAGE_IS_SWAPPED (1ULL << 4) /* any entry of the swap kind: swapped out, or a marker */
 #define SNAP_PAGE_IS_GUARD (1ULL << 8) /* Linux 6.14+ */
 #define SNAP_PM_SCAN_WP_MATCHING (1ULL << 0)
 #define SNAP_PM_SCAN_CHECK_WPASYNC (1ULL << 1)
@@ -359,12 +360,21 @@ static long snap__read_maps(snap_vma *out)
 
 /* ---- pages ----------------------------------------------------------------- */
 
-/* One PAGEMAP_SCAN call over [*start, end); the regions in S->vec. */
+/* One PAGEMAP_SCAN call over [*start, end) for the pages in category
+ * `mask`, or (mask 0) for the pages that hold bytes: present, or swapped
+ * out (the kernel swaps a runner out like any process, and a page swapped
+ * out is as much the process's as one in memory), guard pages not (their
+ * entries are of the swap kind too); the regions in S->vec. */
 static long snap__scan(uintptr_t *start, uintptr_t end, uint64_t flags, uint64_t mask)
 {
     struct snap_pm_scan_arg a = {.size = sizeof a, .flags = flags, .start = *start, .end = end,
                                  .vec = (uintptr_t)S->vec, .vec_len = SNAP_VEC,
                                  .category_mask = mask, .return_mask = mask};
+    if (!mask) {
+        a.category_mask = a.category_inverted = SNAP_PAGE_IS_GUARD;
+        a.category_anyof_mask = SNAP_PAGE_IS_PRESENT | SNAP_PAGE_IS_SWAPPED;
+        a.return_mask = SNAP_PAGE_IS_PRESENT;
+    }
     long r = SYS3(SYS_ioctl, S->pm, SNAP_PAGEMAP_SCAN, &a);
     if (r >= 0)
         *start = a.walk_end ? a.walk_end : end;
@@ -627,7 +637,8 @@ static bool snap__trackable(const snap_vma *v)
     return !v->shared && v->anon && (v->prot & (PROT_READ | PROT_WRITE)) == (PROT_READ | PROT_WRITE);
 }
 
-/* On our stack: write-protect the tracked memory and copy what is present. */
+/* On our stack: write-protect the tracked memory and copy the pages that
+ * hold bytes (present, or swapped out: copying swaps them in). */
 static void snap__take_entry(void)
 {
     sim_ctx_entered();
@@ -654,11 +665,11 @@ static void snap__take_entry(void)
                 S->guard[S->nguard++] = (snap_run){S->vec[j].start, S->vec[j].end - S->vec[j].start, 0};
             }
         }
-        /* only the pages present: a write-protect of the whole range would
-         * fill page tables for all of its (mostly empty) address space */
+        /* only the pages that hold bytes: a write-protect of the whole range
+         * would fill page tables for all of its (mostly empty) address space */
         for (uintptr_t at = r->start; at < r->end && S->taken >= 0;) {
             long k = snap__scan(&at, r->end, SNAP_PM_SCAN_WP_MATCHING | SNAP_PM_SCAN_CHECK_WPASYNC,
-                                SNAP_PAGE_IS_PRESENT);
+                                0);
             if (k < 0) {
                 snap__why("cannot write-protect the memory", k);
                 S->taken = -1;
@@ -666,7 +677,7 @@ static void snap__take_entry(void)
         }
         uintptr_t at = r->start;
         while (at < r->end && S->taken >= 0) {
-            long k = snap__scan(&at, r->end, 0, SNAP_PAGE_IS_PRESENT);
+            long k = snap__scan(&at, r->end, 0, 0);
             if (k < 0) {
                 snap__why("PAGEMAP_SCAN failed", k);
                 S->taken = -1;
@@ -1128,7 +1139,7 @@ static void snap__verify(void)
     for (size_t i = 0; i < S->nrange; i++) {
         uintptr_t at = S->range[i].start;
         while (at < S->range[i].end) {
-            long k = snap__scan(&at, S->range[i].end, 0, SNAP_PAGE_IS_PRESENT);
+            long k = snap__scan(&at, S->range[i].end, 0, 0);
             if (k < 0)
                 snap__verify_failed(at, "PAGEMAP_SCAN failed");
             for (long j = 0; j < k; j++) {
@@ -1204,14 +1215,21 @@ static void snap__reset_entry(void)
                 .vec = (uintptr_t)S->vec, .vec_len = SNAP_VEC,
                 .category_inverted = SNAP_PAGE_IS_PRESENT,
                 .category_anyof_mask = SNAP_PAGE_IS_WRITTEN | SNAP_PAGE_IS_PRESENT,
-                .return_mask = SNAP_PAGE_IS_PRESENT};
+                .return_mask = SNAP_PAGE_IS_PRESENT | SNAP_PAGE_IS_SWAPPED |
+                               SNAP_PAGE_IS_WRITTEN | SNAP_PAGE_IS_GUARD};
             long k = SYS3(SYS_ioctl, S->pm, SNAP_PAGEMAP_SCAN, &sa);
             if (k < 0)
                 snap__give_up("tracked memory was replaced", k);
             at = sa.walk_end ? sa.walk_end : r->end;
             for (long j = 0; j < k; j++) {
                 uintptr_t a = S->vec[j].start, b = S->vec[j].end;
-                bool present = (S->vec[j].categories & SNAP_PAGE_IS_PRESENT) != 0;
+                /* present, or written and swapped out since (an entry of the
+                 * swap kind not written is a write-protect marker: no page;
+                 * or a page swapped out unchanged) */
+                uint64_t c = S->vec[j].categories;
+                bool present = (c & SNAP_PAGE_IS_PRESENT) ||
+                               ((c & SNAP_PAGE_IS_SWAPPED) && (c & SNAP_PAGE_IS_WRITTEN) &&
+                                !(c & SNAP_PAGE_IS_GUARD));
                 if (!present) {
                     size_t ri = snap__run_at(a);
                     if (ri == S->nrun || S->run[ri].addr >= b)

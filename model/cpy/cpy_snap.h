@@ -16,7 +16,9 @@
  * write and notes it as written, no fault reaches us. The private writable
  * mappings of files (the libraries' .data) are first turned into anonymous
  * ones with the same bytes (the kernel cannot track those). The snapshot
- * copies the pages present then and notes the guard pages (PAGEMAP_SCAN's
+ * copies the pages that hold bytes then (present, or swapped out: the kernel
+ * swaps a runner out like any process, and a page swapped out is as much
+ * the process's as one in memory) and notes the guard pages (PAGEMAP_SCAN's
  * PAGE_IS_GUARD, 6.14). A reset:
  *   - closes every descriptor the run opened (a close_range per gap between
  *     the snapshot's), checks the others are the same files, and then
@@ -26,9 +28,10 @@
  *     mprotects of reserved (PROT_NONE) address space (the deterministic
  *     allocator commits its region that way);
  *   - asks the kernel (PAGEMAP_SCAN, 6.7) which tracked pages were written
- *     or are absent: a written page gets the snapshot's bytes back, or
- *     zeros (kept, so the next run's write costs no fresh page) where the
- *     snapshot had no page; a page of the snapshot the run dropped is
+ *     or are absent: a written page (in memory or swapped out since) gets
+ *     the snapshot's bytes back, or zeros (kept, so the next run's write
+ *     costs no fresh page) where the snapshot had no page; a page of the
+ *     snapshot the run dropped is
  *     copied back; all are protected again, a span per write-protect call,
  *     but for hot pages: those the last run wrote too stay writable for
  *     good and are copied back at every reset (a copy is cheaper than the
