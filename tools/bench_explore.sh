@@ -30,8 +30,12 @@
 # fork, exit and wait of a 1 MiB process, and of a 12 MiB one (a session's
 # zygote holds about that) whose child
 # writes 350 pages, as an explored run of the tutorial's programs does.
+# Programs run buffered, as under plain python3: PYTHONUNBUFFERED is unset
+# for both (set, print's pieces become choices and the outcomes multiply:
+# naming/print 170 instead of 3), whatever the caller's environment says.
 # Exit status: 0; 2 if python3 or threadsim is missing.
 set -u
+unset PYTHONUNBUFFERED
 here=$(cd "$(dirname "$0")/.." && pwd)
 ts=$here/build/tools/threadsim
 n=500
