@@ -15,6 +15,7 @@
  * same bytes for the same seed and budget.
  */
 #include <stdbool.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -559,6 +560,23 @@ static void test_no_choice_is_one_schedule(void)
     out = cli("explore traces/py3/create/args.py --schedules 7", &st);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "7 schedules, "));
     CU_ASSERT_PTR_NULL(strstr(out, "exhausted"));
+    free(out);
+}
+
+/* The explorer runs as batch work once its session is open (tools/cmd_py.c);
+ * the session's processes, where the program runs, keep the policy threadsim
+ * was started with (this test's): the program's threads see what they would
+ * under `run`. */
+static void test_program_sees_its_own_sched_policy(void)
+{
+    int st, pol = sched_getscheduler(0);
+    CU_ASSERT_FATAL(pol >= 0);
+    char want[64];
+    snprintf(want, sizeof want, "| [%d, %d] %d\n", pol, pol, pol);
+    char *out = cli("explore traces/explore/schedpolicy.py --schedules 20", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "20 schedules, 1 distinct outcome"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
     free(out);
 }
 
@@ -1638,7 +1656,7 @@ static void test_usage_errors(void)
 
 TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink), TS_TEST(test_shrink_together),
          TS_TEST(test_shards_add_up), TS_TEST(test_store_size), TS_TEST(test_lost_update_found_and_replayed),
-         TS_TEST(test_decision_limit), TS_TEST(test_no_choice_is_one_schedule), TS_TEST(test_shrink_budget), TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
+         TS_TEST(test_decision_limit), TS_TEST(test_no_choice_is_one_schedule), TS_TEST(test_program_sees_its_own_sched_policy), TS_TEST(test_shrink_budget), TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
          TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_replays_print_the_same_addresses),

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -925,6 +924,7 @@ int ts_cmd_explore(int argc, char **argv)
             ro.event_kinds |= 1u << SIM_EV_START | 1u << SIM_EV_EXIT | 1u << SIM_EV_KILLED |
                               1u << SIM_EV_SWITCH;
         ts_py_runner_init(&c.py, prog, &ro);
+        c.py.batch = true;
         runner = x__run_py;
     } else {
         if (invariant || cpython) {
@@ -946,17 +946,6 @@ int ts_cmd_explore(int argc, char **argv)
         xo.on_run = x_tree_add;
         xo.on_run_ud = tree;
     }
-    /* The explorer, its session's zygote and runner (forked from here, at
-     * the first run) as batch work: a task of this class does not preempt
-     * the one running when it wakes. The explorer and the runner hand each
-     * run over through pipes and a socket, five wake-ups a schedule (the
-     * ack, the run's first output, its last, the pipe's end, the status);
-     * on one CPU each was a switch there and back: 14 context switches a
-     * schedule, 2 with this (perf stat, event/set-wait), and 3-10 % less
-     * CPU per schedule (README). Nothing a run does depends on it (virtual
-     * time only); refused (a policy that forbids it): no matter. */
-    struct sched_param batch = {0};
-    (void)sched_setscheduler(0, SCHED_BATCH, &batch);
     double t0 = x__now();
     ts_x_result r;
     int rc = ts_explore(&xo, runner, &c, &r);

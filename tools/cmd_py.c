@@ -15,6 +15,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -362,6 +363,20 @@ int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *
         }
         r->ss = py_session_open(r->prog, o, &r->ro);
         r->failed = !r->ss;
+        if (r->ss && r->batch) {
+            /* This process (not the session's zygote and runner, forked
+             * above: a program that asks its scheduling policy sees the
+             * one it was started with) as batch work: a task of that class
+             * does not preempt the running one when it wakes. The caller
+             * and the runner hand each run over through a socket and a
+             * pipe, five wake-ups of the caller a schedule (the ack, the
+             * run's first output, its last, the pipe's end, the status
+             * after the reset); on one CPU each was a switch to the caller
+             * and back. Nothing a run does depends on it; refused: no
+             * matter. */
+            struct sched_param batch = {0};
+            (void)sched_setscheduler(0, SCHED_BATCH, &batch);
+        }
     }
     if (r->failed) {
         if (res)

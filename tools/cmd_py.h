@@ -95,6 +95,8 @@ typedef struct ts_py_runner {
     char scratch[64];         /* --sandbox: the runs' working folder, emptied before each */
     uint64_t runs;            /* runs of the session so far */
     bool failed;              /* the session could not open: every run fails */
+    bool batch;               /* the caller runs many runs (explore): it becomes batch work
+                               * once the session is open (ts_py_runner_run) */
 } ts_py_runner;
 void ts_py_runner_init(ts_py_runner *r, const struct py_program *prog,
                        const struct py_run_opts *ro);
