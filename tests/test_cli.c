@@ -938,12 +938,14 @@ static void test_threadsim_statuses(void)
                          "run " SRC "/traces/py3/create/args.py --no-db --max-memory 8M",
                          /* (SQLite's temporary database: every run would be lost) */
                          "run create/args --db :memory:",
-                         "run create/args THREADSIM_RESET"};
+                         "run create/args THREADSIM_RESET", "run create/args THREADSIM_SEAL"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        /* the last: an environment setting out of its range */
-        bool env = strstr(bad[i], "THREADSIM_RESET") != NULL;
-        out = sh(&st, "%s%s %s 2>&1", env ? "THREADSIM_RESET=sometimes " : "", BIN,
-                 env ? "run create/args --no-db" : bad[i]);
+        /* the last two: an environment setting out of its range */
+        bool reset = strstr(bad[i], "THREADSIM_RESET") != NULL,
+             seal = strstr(bad[i], "THREADSIM_SEAL") != NULL;
+        out = sh(&st, "%s%s %s 2>&1",
+                 reset ? "THREADSIM_RESET=sometimes " : seal ? "THREADSIM_SEAL=no " : "", BIN,
+                 reset || seal ? "run create/args --no-db" : bad[i]);
         CU_ASSERT_EQUAL(st, 125);
         CU_ASSERT_EQUAL(strncmp(out, "threadsim: ", 11), 0);
         CU_ASSERT_EQUAL(strchr(out, '\n'), out + strlen(out) - 1);

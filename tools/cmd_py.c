@@ -292,6 +292,10 @@ py_run_opts ts_py_run_opts(const char *path)
     ro.reset = rs && strcmp(rs, "fork") == 0     ? PY_RESET_FORK
                : rs && strcmp(rs, "verify") == 0 ? PY_RESET_VERIFY
                                                  : PY_RESET_AUTO;
+    /* THREADSIM_SEAL=0: the libraries' code stays mapped from its files
+     * (py.h), for a profiler */
+    const char *sl = getenv("THREADSIM_SEAL");
+    ro.no_seal = sl && strcmp(sl, "0") == 0;
     return ro;
 }
 

@@ -682,6 +682,9 @@ int main(int argc, char **argv)
         strcmp(reset, "verify") != 0)
         return ts_usage_error("THREADSIM_RESET must be 'auto', 'fork' or 'verify', not '%s'",
                               reset);
+    const char *seal = getenv("THREADSIM_SEAL");
+    if (seal && *seal && strcmp(seal, "0") != 0 && strcmp(seal, "1") != 0)
+        return ts_usage_error("THREADSIM_SEAL must be '0' or '1', not '%s'", seal);
     int cargc = argc - 1;
     char **cargv = argv + 1;
     const char *status_path = NULL;

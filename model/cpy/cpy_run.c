@@ -1411,6 +1411,11 @@ static void child__main(void *arg)
             PyErr_Clear();
         Py_XDECREF(fr);
         Py_XDECREF(gc);
+        /* the libraries' code as sealed anonymous copies: cheaper for every
+         * reset to read in /proc/self/maps (cpy_snap.h), and the same in
+         * every run, forked or reset */
+        if (!cpy.ro.no_seal)
+            (void)cpy_snap_seal_libraries();
         zyg__serve(); /* returns in a run's process */
     }
     if (stop)

@@ -52,6 +52,10 @@ uint64_t cpy_snap_resets(void)
 {
     return 0;
 }
+int cpy_snap_seal_libraries(void)
+{
+    return 0;
+}
 
 #else
 
@@ -165,6 +169,7 @@ typedef struct snap_vma {
     uint8_t stack;   /* [stack] */
     uint8_t tracked; /* registered, its pages copied */
     uint8_t whole;   /* S->range[]: copied back whole at every reset, not scanned */
+    uint8_t keep;    /* a file mapping kept as it is (its name is looked for: _ctypes) */
 } snap_vma;
 
 typedef struct snap_run {
@@ -293,20 +298,35 @@ static const char *parse_hex(const char *p, const char *end, uint64_t *v)
 
 /* The mappings now, but our region, into out[] (sorted by address, as the
  * kernel lists them). Returns the count, or -1. */
-static long snap__read_maps(snap_vma *out)
+static long snap__parse_maps(const char *buf, size_t len, snap_vma *out);
+
+/* /proc/self/maps (open at fd) into buf (cap bytes): its length, or -1. */
+static long snap__read_text(int fd, char *buf, size_t cap)
 {
     size_t len = 0;
     for (;;) {
-        long k = SYS6(SYS_pread64, S->maps, S->mapbuf + len, SNAP_MAPBUF - len, len, 0, 0);
+        long k = SYS6(SYS_pread64, fd, buf + len, cap - len, len, 0, 0);
         if (k < 0)
             return -1;
         if (k == 0)
-            break;
+            return (long)len;
         len += (size_t)k;
-        if (len == SNAP_MAPBUF)
+        if (len == cap)
             return -1;
     }
-    const char *p = S->mapbuf, *end = S->mapbuf + len;
+}
+
+static long snap__read_maps(snap_vma *out)
+{
+    long len = snap__read_text(S->maps, S->mapbuf, SNAP_MAPBUF);
+    return len < 0 ? -1 : snap__parse_maps(S->mapbuf, (size_t)len, out);
+}
+
+/* The mappings listed in buf (maps' text) into out[] (at most SNAP_MAXV),
+ * but our region: the count, or -1. */
+static long snap__parse_maps(const char *buf, size_t len, snap_vma *out)
+{
+    const char *p = buf, *end = buf + len;
     long n = 0;
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -341,6 +361,9 @@ static long snap__read_maps(snap_vma *out)
                        (memcmp(q, "[vvar", 5) == 0 || memcmp(q, "[vdso", 5) == 0 ||
                         memcmp(q, "[vsyscall", 9) == 0 || memcmp(q, "[uprobes", 8) == 0);
         bool stack = eol - q >= 7 && memcmp(q, "[stack]", 7) == 0;
+        /* the fault handler tells a program's own fault through ctypes by
+         * its module's name in the maps (child__ctypes_mapped, cpy_run.c) */
+        bool keep = memmem(q, (size_t)(eol - q), "/_ctypes.", 9) != NULL;
         if (a >= SNAP_BASE && b <= SNAP_END) {
             p = eol + 1;
             continue; /* ours */
@@ -349,7 +372,8 @@ static long snap__read_maps(snap_vma *out)
             return -1;
         out[n] = (snap_vma){.start = a, .end = b, .off = off, .ino = ino,
                             .dev = (uint32_t)(dmaj << 12 | dmin), .prot = prot, .shared = shared,
-                            .anon = ino == 0 && !special, .stack = stack, .tracked = 0};
+                            .anon = ino == 0 && !special, .stack = stack, .tracked = 0,
+                            .keep = keep};
         if (special)
             out[n].shared = 1; /* never ours to change */
         n++;
@@ -632,6 +656,75 @@ static int snap__to_anon(const snap_vma *v)
     return 0;
 }
 
+/* ---- the libraries' read-only mappings, sealed copies ------------------------ */
+
+#define SNAP_RO_MAX ((size_t)16 << 20) /* larger ones stay as they are */
+#define SNAP_SYS_MSEAL 462
+
+static bool snap__ro_convertible(const snap_vma *v)
+{
+    uintptr_t self = (uintptr_t)&cpy_snap_seal_libraries;
+    return !v->shared && !v->anon && !v->keep && (v->prot & PROT_READ) &&
+           !(v->prot & PROT_WRITE) && v->end - v->start <= SNAP_RO_MAX &&
+           !(self >= v->start && self < v->end);
+}
+
+/* v becomes an anonymous copy of itself (through tmp), sealed. Calls
+ * nothing: the mapping replaced may be the C library's code. */
+static int snap__to_anon_sealed(const snap_vma *v, char *tmp)
+{
+    size_t len = v->end - v->start;
+    snap__copy(tmp, (const void *)v->start, len);
+    long m = SYS6(SYS_mmap, v->start, len, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (m != (long)v->start)
+        return -1; /* refused: the file mapping is still there */
+    snap__copy((void *)v->start, tmp, len);
+    if (SYS3(SYS_mprotect, v->start, len, v->prot) != 0 ||
+        SYS3(SNAP_SYS_MSEAL, v->start, len, 0) != 0)
+        for (;;)
+            SYS3(SYS_exit_group, 70, 0, 0); /* half done: nothing to go back to */
+    return 0;
+}
+
+int cpy_snap_seal_libraries(void)
+{
+    /* whether this kernel seals: a page of its own, sealed for good */
+    long probe = SYS6(SYS_mmap, 0, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (probe < 0 && probe > -4096)
+        return -1;
+    if (SYS3(SNAP_SYS_MSEAL, probe, PG, 0) != 0) {
+        SYS3(SYS_munmap, probe, PG, 0);
+        return -1;
+    }
+    size_t vbytes = SNAP_MAXV * sizeof(snap_vma);
+    size_t total = SNAP_RO_MAX + SNAP_MAPBUF + vbytes;
+    long sc = SYS6(SYS_mmap, 0, total, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (sc < 0 && sc > -4096)
+        return -1;
+    char *tmp = (char *)sc, *text = tmp + SNAP_RO_MAX;
+    snap_vma *v = (snap_vma *)(text + SNAP_MAPBUF);
+    long fd = SYS3(SYS_open, "/proc/self/maps", O_RDONLY | O_CLOEXEC, 0);
+    long len = fd >= 0 ? snap__read_text((int)fd, text, SNAP_MAPBUF) : -1;
+    if (fd >= 0)
+        SYS3(SYS_close, fd, 0, 0);
+    long n = len >= 0 ? snap__parse_maps(text, (size_t)len, v) : -1;
+    int done = 0;
+    if (n >= 0) {
+        /* no signal while a library's code is replaced: its handler, or
+         * the restorer it returns through, may be in it */
+        uint64_t all = ~(uint64_t)0, was = 0;
+        SYS6(SYS_rt_sigprocmask, SIG_SETMASK, &all, &was, 8, 0, 0);
+        for (long i = 0; i < n; i++)
+            if (snap__ro_convertible(&v[i]) && snap__to_anon_sealed(&v[i], tmp) == 0)
+                done++;
+        SYS6(SYS_rt_sigprocmask, SIG_SETMASK, &was, 0, 8, 0, 0);
+    }
+    SYS3(SYS_munmap, sc, total, 0);
+    return n >= 0 ? done : -1;
+}
+
 static bool snap__trackable(const snap_vma *v)
 {
     return !v->shared && v->anon && (v->prot & (PROT_READ | PROT_WRITE)) == (PROT_READ | PROT_WRITE);
@@ -738,7 +831,8 @@ int cpy_snap_open(void)
         char a[2] = {1, 0}, b[2] = {1, 0};
         memset(a, 1, one);
         memcpy(b, a, one);
-        S->why[0] = (char)(memcmp(a, b, one) + (memchr(a, 1, one) != NULL) + (int)strlen(b));
+        S->why[0] = (char)(memcmp(a, b, one) + (memchr(a, 1, one) != NULL) + (int)strlen(b) +
+                           (memmem(a, one, b, one) != NULL));
     }
     S->uffd = S->pm = S->maps = S->fddir = S->taskdir = -1;
     long fd = SYS3(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK, 0, 0);

@@ -15,7 +15,9 @@
  * (UFFD_FEATURE_WP_ASYNC): the kernel itself unprotects a page at its first
  * write and notes it as written, no fault reaches us. The private writable
  * mappings of files (the libraries' .data) are first turned into anonymous
- * ones with the same bytes (the kernel cannot track those). The snapshot
+ * ones with the same bytes (the kernel cannot track those); their read-only
+ * mappings were made sealed anonymous copies by the session's zygote
+ * (cpy_snap_seal_libraries, below), which a run cannot change. The snapshot
  * copies the pages that hold bytes then (present, or swapped out: the kernel
  * swaps a runner out like any process, and a page swapped out is as much
  * the process's as one in memory) and notes the guard pages (PAGEMAP_SCAN's
@@ -105,5 +107,19 @@ const char *cpy_snap_why(void);
 
 /* Resets so far in this process. */
 uint64_t cpy_snap_resets(void);
+
+/* The read-only mappings of the libraries loaded now (their code and
+ * constants) become anonymous copies of themselves, sealed (mseal, Linux
+ * 6.10+): /proc/self/maps, which every reset reads, names each file
+ * mapping by its path, at about 0.6 us a mapping, and a nameless one costs
+ * a third of that (52 -> 23 us for a runner's 77 mappings, in C). Sealed, a
+ * copy cannot be unmapped, protected otherwise or dropped (MADV_DONTNEED),
+ * so it is its library's bytes for good and needs no tracking. Not
+ * converted: the mapping of this code, one of more than 16 MiB, the
+ * _ctypes module's (the fault handler looks for its name). Called
+ * by a session's zygote before it forks its first run, so that every run
+ * (forked or reset) sees the same mappings. The number converted, or -1
+ * (this kernel does not seal: nothing done). One thread only. */
+int cpy_snap_seal_libraries(void);
 
 #endif

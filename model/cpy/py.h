@@ -92,6 +92,10 @@ typedef struct py_run_opts {
      * always a fork; PY_RESET_VERIFY, as AUTO and every reset checked
      * page by page (tests). Runs print the same either way. */
     int reset;
+    /* The session's zygote leaves the libraries' read-only mappings as the
+     * files' (cpy_snap_seal_libraries not called): for a profiler, which
+     * names code by its file; resets read /proc/self/maps slower. */
+    bool no_seal;
 } py_run_opts;
 
 enum { PY_RESET_AUTO = 0, PY_RESET_FORK = 1, PY_RESET_VERIFY = 2 };
