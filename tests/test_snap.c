@@ -94,6 +94,13 @@ static void child_main(int report)
     memset(doomed, 'd', 4 * 4096);
     /* reserved space the runs make writable */
     char *reserve = mmap(NULL, 64 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    /* 8 MiB with one page at the snapshot: each run writes a page 3 MiB in,
+     * where the snapshot had no page table (the reset gives the rest of the
+     * table the run made write-protect markers), a different one each run */
+    char *wide = mmap(NULL, 8 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (wide == MAP_FAILED)
+        _exit(89);
+    wide[0] = 'w';
     char dir0[4096];
     if (!getcwd(dir0, sizeof dir0))
         _exit(90);
@@ -106,6 +113,9 @@ static void child_main(int report)
         int bad = check_state(heap, kept, dir0, mask0);
         if (bad || round != 0 || doomed[0] != 'd' || doomed[4 * 4096 - 1] != 'd')
             _exit(bad ? bad : 10);
+        for (size_t i = 1; i < (8 << 20); i++)
+            if (wide[i] || wide[0] != 'w')
+                _exit(11);
         if (cpy_snap_resets() == 4)
             _exit(0); /* four runs, four good resets */
     }
@@ -121,6 +131,7 @@ static void child_main(int report)
     munmap(doomed, 4 * 4096);
     mprotect(reserve, 8 * 4096, PROT_READ | PROT_WRITE);
     memset(reserve, 'r', 8 * 4096);
+    wide[(3 << 20) + (size_t)cpy_snap_resets() * 4096] = 'n';
     (void)!mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     int fd = open("/dev/null", O_RDONLY);
     dup2(fd, 100);

@@ -29,8 +29,12 @@
  *     what it unmapped (bytes and guard pages), and undoes the run's
  *     mprotects of reserved (PROT_NONE) address space (the deterministic
  *     allocator commits its region that way);
- *   - asks the kernel (PAGEMAP_SCAN, 6.7) which tracked pages were written
- *     or are absent: a written page (in memory or swapped out since) gets
+ *   - asks the kernel (PAGEMAP_SCAN, 6.7) which tracked entries were
+ *     written: at the snapshot every entry of the tracked page tables was
+ *     write-protected, the empty ones too (a marker), so what comes back is
+ *     the pages written, the entries emptied (the snapshot's pages the run
+ *     dropped), those of page tables the run made (given markers then) and
+ *     the holes between tables: a written page (in memory or swapped out since) gets
  *     the snapshot's bytes back, or zeros (kept, so the next run's write
  *     costs no fresh page) where the snapshot had no page; a page of the
  *     snapshot the run dropped is
