@@ -531,7 +531,7 @@ static void child__note_write(const char *ev, PyObject *args)
         "os.truncate", "os.chmod", "os.chown", "os.utime", "os.mkfifo", "os.mknod",
         "os.setxattr", "os.removexattr", "shutil.copyfile", "shutil.move",
         "shutil.rmtree", "sqlite3.connect"};
-    if (strcmp(ev, "open") == 0) {
+    if (ev[0] == 'o' && ev[1] == 'p' && strcmp(ev, "open") == 0) {
         if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) < 3)
             return;
         PyObject *path = PyTuple_GET_ITEM(args, 0), *flags = PyTuple_GET_ITEM(args, 2);
@@ -554,7 +554,11 @@ static void child__note_write(const char *ev, PyObject *args)
             cpy.wrote_files = true;
         return;
     }
-    if (ev[0] != 'o' && ev[0] != 's')
+    /* every audit event of the run comes here (logging's sys._getframe at
+     * each call, object.__getattr__, ...): only those of os, shutil and
+     * sqlite3 are compared with the list */
+    if (!(ev[0] == 'o' && ev[1] == 's' && ev[2] == '.') && strncmp(ev, "shutil.", 7) != 0 &&
+        strncmp(ev, "sqlite3.", 8) != 0)
         return;
     for (size_t i = 0; i < sizeof changes / sizeof *changes; i++)
         if (strcmp(ev, changes[i]) == 0) {
