@@ -34,7 +34,9 @@
  *     write-protected, the empty ones too (a marker), so what comes back is
  *     the pages written, the entries emptied (the snapshot's pages the run
  *     dropped), those of page tables the run made (given markers then) and
- *     the holes between tables: a written page (in memory or swapped out since) gets
+ *     the holes between tables (what the kernel reports is tried first, on
+ *     a mapping of its own: a kernel that does otherwise gets no snapshot):
+ *     a written page (in memory or swapped out since) gets
  *     the snapshot's bytes back, or zeros (kept, so the next run's write
  *     costs no fresh page) where the snapshot had no page; a page of the
  *     snapshot the run dropped is
