@@ -731,6 +731,8 @@ static bool snap__trackable(const snap_vma *v)
     return !v->shared && v->anon && (v->prot & (PROT_READ | PROT_WRITE)) == (PROT_READ | PROT_WRITE);
 }
 
+static long snap__protect_tables(uintptr_t a, uintptr_t b);
+
 /* On our stack: write-protect the tracked memory and copy the pages that
  * hold bytes (present, or swapped out: copying swaps them in). */
 static void snap__take_entry(void)
@@ -779,19 +781,12 @@ static void snap__take_entry(void)
                 S->data_used += len;
             }
         }
-        /* then every entry of the page tables the range has write-protected:
-         * a page's, and an empty one's too (the kernel leaves a marker there,
+        /* then every entry of the range's page tables write-protected, the
+         * empty ones too (the kernel leaves a marker there,
          * UFFD_FEATURE_WP_ASYNC implying WP_UNPOPULATED), so that a reset's
-         * scan for written entries (snap__reset_entry) passes over the empty
-         * ones; the holes between page tables stay holes (PAGEMAP_SCAN with
-         * no vector write-protects every entry of a table it walks, and
-         * walks the tables of pages present, not the holes) */
+         * scan for written entries (snap__reset_entry) passes over them */
         if (S->taken >= 0) {
-            struct snap_pm_scan_arg wa = {
-                .size = sizeof wa, .flags = SNAP_PM_SCAN_WP_MATCHING | SNAP_PM_SCAN_CHECK_WPASYNC,
-                .start = r->start, .end = r->end, .category_mask = SNAP_PAGE_IS_PRESENT,
-                .return_mask = SNAP_PAGE_IS_PRESENT};
-            long k = SYS3(SYS_ioctl, S->pm, SNAP_PAGEMAP_SCAN, &wa);
+            long k = snap__protect_tables(r->start, r->end);
             if (k < 0) {
                 snap__why("cannot write-protect the memory", k);
                 S->taken = -1;
@@ -814,6 +809,19 @@ static int snap__fail_take(const char *why, long err)
 
 static bool snap_opened;
 
+/* Every entry of the page tables [a, b) has write-protected, empty ones
+ * too (a marker); the holes between tables stay holes: PAGEMAP_SCAN with
+ * no output vector protects all of a table it walks, and walks only the
+ * tables of pages present. The ioctl's result. */
+static long snap__protect_tables(uintptr_t a, uintptr_t b)
+{
+    struct snap_pm_scan_arg wa = {.size = sizeof wa,
+                                  .flags = SNAP_PM_SCAN_WP_MATCHING | SNAP_PM_SCAN_CHECK_WPASYNC,
+                                  .start = a, .end = b, .category_mask = SNAP_PAGE_IS_PRESENT,
+                                  .return_mask = SNAP_PAGE_IS_PRESENT};
+    return SYS3(SYS_ioctl, S->pm, SNAP_PAGEMAP_SCAN, &wa);
+}
+
 /* What the reset's scan relies on, tried on two pages of a mapping of
  * their own: once every entry is write-protected (a page's, and an empty
  * one's marker), a page dropped (MADV_DONTNEED) is reported as written
@@ -830,18 +838,13 @@ static int snap__probe_drop(void)
     *(volatile char *)m = 1;
     struct snap_uffdio_register rg = {.range = {(uint64_t)m, 2 * PG},
                                       .mode = SNAP_UFFDIO_REGISTER_MODE_WP};
-    struct snap_pm_scan_arg wa = {.size = sizeof wa,
-                                  .flags = SNAP_PM_SCAN_WP_MATCHING | SNAP_PM_SCAN_CHECK_WPASYNC,
-                                  .start = (uint64_t)m, .end = (uint64_t)m + 2 * PG,
-                                  .category_mask = SNAP_PAGE_IS_PRESENT,
-                                  .return_mask = SNAP_PAGE_IS_PRESENT};
     struct snap_pm_scan_arg qa = {.size = sizeof qa, .flags = SNAP_PM_SCAN_CHECK_WPASYNC,
                                   .start = (uint64_t)m, .end = (uint64_t)m + 2 * PG,
                                   .vec = (uintptr_t)S->vec, .vec_len = SNAP_VEC,
                                   .category_mask = SNAP_PAGE_IS_WRITTEN,
                                   .return_mask = SNAP_PAGE_IS_PRESENT | SNAP_PAGE_IS_WRITTEN};
     if (SYS3(SYS_ioctl, S->uffd, SNAP_UFFDIO_REGISTER, &rg) == 0 &&
-        SYS3(SYS_ioctl, S->pm, SNAP_PAGEMAP_SCAN, &wa) >= 0 &&
+        snap__protect_tables((uintptr_t)m, (uintptr_t)m + 2 * PG) >= 0 &&
         SYS3(SYS_madvise, m, PG, MADV_DONTNEED) == 0) {
         long k = SYS3(SYS_ioctl, S->pm, SNAP_PAGEMAP_SCAN, &qa);
         if (k >= 1 && S->vec[0].start == (uint64_t)m && S->vec[0].end >= (uint64_t)m + PG &&
@@ -1387,7 +1390,7 @@ static void snap__reset_entry(void)
                          * it with tables) get markers, to be passed over
                          * from now on */
                         if (!(c & (SNAP_PAGE_IS_SWAPPED | SNAP_PAGE_IS_GUARD)) &&
-                            b - a < SNAP_TABLE_SPAN && (snap__span_flush() != 0 || snap__wp(a, b) != 0))
+                            b - a < SNAP_TABLE_SPAN && snap__wp(a, b) != 0)
                             snap__give_up("cannot write-protect the memory again", 0);
                         continue;
                     }
