@@ -470,6 +470,43 @@ static void test_program_fault_through_ctypes(void)
     free(ts);
 }
 
+/* A process ended past Python through ctypes (libc's _exit, an exec of
+ * another program) is the program's exit with that status, as os._exit's,
+ * everything printed before it kept (the pieces printed after the function
+ * was looked up too); not "the Python engine ended without a result" (127,
+ * and explore's "FAILS: engine"), nor a line cut short ("a" of "a\nb\n":
+ * events still batched). python3's own status is the same. */
+static void test_program_exit_through_ctypes(void)
+{
+    write_file("rawexit.py", "import ctypes, threading\nlibc = ctypes.CDLL(None)\n"
+                             "f = libc._exit\nprint('a')\nprint('b', end='')\nprint('c')\n"
+                             "t = threading.Thread(target=f, args=(3,))\nt.start()\nt.join()\n");
+    write_file("rawexec.py", "import ctypes\nprint('before')\nargv = (ctypes.c_char_p * 2)(b'true', None)\n"
+                             "ctypes.CDLL(None).execv(b'/bin/true', argv)\n");
+    int pst, tst;
+    char *py = sh(&pst, "(python3.11 %s/rawexit.py) 2>&1", dir);
+    char *ts = sh(&tst, "%s run %s/rawexit.py --no-db 2>&1", BIN, dir);
+    CU_ASSERT_EQUAL(pst, 3);
+    CU_ASSERT_EQUAL(tst, 3);
+    TS_ASSERT_STR_EQ(ts, "a\nbc\n");
+    free(py);
+    free(ts);
+    py = sh(&pst, "(python3.11 %s/rawexec.py) 2>&1", dir);
+    ts = sh(&tst, "%s run %s/rawexec.py --no-db 2>&1", BIN, dir);
+    CU_ASSERT_EQUAL(pst, 0);
+    CU_ASSERT_EQUAL(tst, 0);
+    TS_ASSERT_STR_EQ(ts, "before\n");
+    free(py);
+    free(ts);
+    ts = sh(&tst, "%s explore %s/rawexec.py --schedules 3 --no-db 2>&1 | grep -c 'FAILS'", BIN, dir);
+    CU_ASSERT_EQUAL(tst, 1); /* grep found none */
+    TS_ASSERT_STR_EQ(ts, "0\n");
+    free(ts);
+    ts = sh(&tst, "%s explore %s/rawexit.py --schedules 3 --no-db 2>&1 | grep 'FAILS'", BIN, dir);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ts, "exit 3, FAILS: exit"));
+    free(ts);
+}
+
 /* faulthandler's crash tests, which python3 dies of: the run ends with
  * python3's status (128 + the signal) and, with faulthandler enabled, its
  * report (the thread ids threadsim's), never as an engine failure (127:
@@ -1275,7 +1312,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

@@ -133,7 +133,7 @@ void py_program_free(py_program *p)
 /* ---- the pipe between child and parent ------------------------------------------ */
 
 enum { REC_EVENT = 'E', REC_DECISION = 'D', REC_RESULT = 'R', REC_PICK = 'P', REC_CRASH = 'S',
-       REC_EXIT = 'X' };
+       REC_EXIT = 'X', REC_FOREIGN = 'F' };
 
 typedef struct rec_event {
     uint64_t seq;
@@ -235,6 +235,8 @@ static void pipe_put(char type, const void *hdr, size_t n)
     pipe_busy = 0;
 }
 
+static bool foreign_noted; /* the run used ctypes (child__foreign_call) */
+
 static void pipe_sink(void *ud, const sim_event *ev)
 {
     (void)ud;
@@ -250,7 +252,7 @@ static void pipe_sink(void *ud, const sim_event *ev)
         sim_buf_add(&pipe_buf, ev->text, ev->len);
     /* output streams live (within 50 ms); everything else in batches */
     if (pipe_buf.len >= PIPE_BATCH ||
-        (ev->kind == SIM_EV_OUTPUT && wall_now() - pipe_last_flush > 0.05))
+        (ev->kind == SIM_EV_OUTPUT && (foreign_noted || wall_now() - pipe_last_flush > 0.05)))
         pipe_flush();
 }
 
@@ -575,11 +577,38 @@ static void child__note_write(const char *ev, PyObject *args)
  * the "open" audit event has the number, from C, where bootstrap.py's
  * gates of open and os.fdopen do not reach): refused as python3 refuses a
  * descriptor not open there (EBADF). Writes there ended the run. */
+
+/* The program uses ctypes (any of its audit events: a library opened, a
+ * function looked up, memory read), and a C function it calls can end the
+ * process past Python (libc's _exit, an exec of another program). From
+ * then on in the run, what it prints goes to the caller at once (pipe_sink;
+ * python3 keeps it on a terminal, and threadsim keeps it everywhere, as
+ * after os._exit), and the caller is told, once, so that an exit without a
+ * result is taken for the program's (its status), not for the engine's
+ * failure. (CPython 3.11 has no audit event for the call itself.) A run's
+ * start that does so takes no snapshot (runner__audit): nothing is held. */
+static void child__foreign_call(void)
+{
+    if (pipe_fd < 0)
+        return;
+    runner__disarm();
+    if (!foreign_noted) {
+        static const char none = 0;
+        foreign_noted = true;
+        pipe_put(REC_FOREIGN, &none, 0);
+    }
+    cpy_io_flush();
+    if (pipe_buf.len)
+        pipe_flush();
+}
+
 static int child__fd_audit(const char *ev, PyObject *args, void *ud)
 {
     (void)ud;
     if (cpy.in_run && !cpy.wrote_files)
         child__note_write(ev, args);
+    if (ev[0] == 'c' && cpy.in_run && strncmp(ev, "ctypes.", 7) == 0)
+        child__foreign_call();
     if (ev[0] != 'o' || strcmp(ev, "open") != 0 || !PyTuple_Check(args) ||
         PyTuple_GET_SIZE(args) < 1 || !PyLong_CheckExact(PyTuple_GET_ITEM(args, 0)))
         return 0;
@@ -2845,6 +2874,7 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     bool got_result = false, timed_out = false;
     bool result_sent = false; /* by the run itself (not a stack overflow's limit) */
     int32_t exit_said = -1; /* the program's os._exit status, or a signal's 128 + N */
+    bool foreign = false;   /* the program called C through ctypes (child__foreign_call) */
     int status = MODEL_EXIT_INTERNAL;
     sim_event last = {0};
     char *text = NULL, *reason = NULL, *ids = NULL;
@@ -2908,6 +2938,8 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
                 fprintf(stderr, "threadsim: internal error: the Python engine faulted after event %llu\n",
                         (unsigned long long)last.seq);
             }
+        } else if (type == REC_FOREIGN) {
+            foreign = true;
         } else if (type == REC_EXIT) {
             int32_t st;
             if (read_full(fds[0], &st, sizeof st, deadline, pid, &timed_out) != 0)
@@ -2969,6 +3001,14 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
             status = exit_said;
             out.outcome = MODEL_OUT_EXIT;
             out.end_time = last.time; /* the last event's is the end's */
+            out.events = last.seq;
+        } else if (WIFEXITED(ws) && foreign && WEXITSTATUS(ws) != MODEL_EXIT_INTERNAL) {
+            /* the program ended the process through ctypes (libc's _exit
+             * or exit, an exec'd program's status): its exit, as os._exit;
+             * the engine's own failures end with MODEL_EXIT_INTERNAL */
+            status = WEXITSTATUS(ws);
+            out.outcome = MODEL_OUT_EXIT;
+            out.end_time = last.time;
             out.events = last.seq;
         } else if (WIFEXITED(ws) && WEXITSTATUS(ws) != 0) {
             status = WEXITSTATUS(ws); /* the engine's own failure, which said why */
