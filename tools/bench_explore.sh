@@ -18,7 +18,13 @@
 # and the table shows how many runs it
 # finished and how many distinct outputs they printed. (The tutorial's
 # programs sleep for seconds of real time under python3 and for none
-# under threadsim's virtual clock.) Everything runs pinned to one CPU
+# under threadsim's virtual clock.) Last column, the floor no explorer of
+# real Python goes under: "py3 body/s", how many times per CPU second
+# python3 itself runs the program's code, warm, in one process, over and
+# over (its module body under exec, its threads real and joined, every
+# sleep a thousandth as long, output to /dev/null; CPU time of the whole
+# process, so sleeping costs nothing): no scheduling, no recording, no
+# reset; "-" when no run finished in the time. Everything runs pinned to one CPU
 # (taskset -c C; default the last one), so the rates are per core: the
 # explorer, the session's zygote and its runner hand work to each other,
 # and on this VM a wake-up on another CPU costs more than the overlap
@@ -66,7 +72,8 @@ if [ -n "$all" ]; then
 elif [ $# -eq 0 ]; then
     set -- "$here"/traces/py3/race/lost_update.py "$here"/traces/py3/event/set-wait.py \
         "$here"/traces/py3/lock/counter.py "$here"/traces/py3/condition/producer-consumer.py \
-        "$here"/traces/py3/create/args.py "$here"/traces/explore/two_locks.py
+        "$here"/traces/py3/create/args.py "$here"/traces/py3/semaphore/pool.py \
+        "$here"/traces/explore/two_locks.py
 fi
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -74,7 +81,7 @@ py=$(python3 -c 'import sys; print(sys.executable)') || exit 2
 now() { date +%s%N; }
 
 echo "threadsim explore --strategy random --schedules $n (reset in place; fork per schedule) vs $py in a loop for the same time${pin:+, on CPU $cpu}"
-printf '%-44s %9s %11s %11s %9s | %9s %9s\n' program seconds schedules/s "fork sch/s" outcomes "py3 runs" "py3 outs"
+printf '%-44s %9s %11s %11s %9s | %9s %9s | %10s\n' program seconds schedules/s "fork sch/s" outcomes "py3 runs" "py3 outs" "py3 body/s"
 for f in "$@"; do
     t0=$(now)
     THREADSIM_RESET=fork $pin "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/f.db" >"$tmp/f.json" 2>/dev/null
@@ -106,9 +113,48 @@ while True:
 print(runs, len(seen))
 EOF
     read -r pruns pouts <"$tmp/py"
+    # python3 running the program's code over and over in one process
+    $pin python3 - "$f" "$ns" >"$tmp/body" 2>/dev/null <<'EOF'
+import os, resource, sys, threading, time
+prog, ns = sys.argv[1], int(sys.argv[2])
+code = compile(open(prog).read(), prog, 'exec')
+real_sleep, gen = time.sleep, 0
+def sleep(s):
+    # a daemon thread of an earlier run ends at its next sleep
+    t = threading.current_thread()
+    if t.daemon and t.__dict__.setdefault('_bench_gen', gen) != gen:
+        raise SystemExit
+    real_sleep(min(max(s, 0), 10) / 1000)
+time.sleep = sleep
+out = sys.stdout
+sys.stdout = sys.stderr = open(os.devnull, 'w')
+sys.argv = [prog]
+def once():
+    global gen
+    gen += 1
+    try:
+        exec(code, {'__name__': '__main__', '__file__': prog, '__builtins__': __builtins__})
+    except BaseException:
+        pass
+    for t in threading.enumerate():
+        if t is not threading.main_thread() and not t.daemon:
+            t.join()
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+once()  # warm: imports, first calls
+end = time.monotonic() + max(ns / 1e9, 1.0)
+c0, k = cpu(), 0
+while time.monotonic() < end:
+    once()
+    k += 1
+used = cpu() - c0
+print(f'{k / used:.0f}' if k and used > 0 else '-', file=out)
+EOF
+    read -r body <"$tmp/body" || body=-
     rel=${f#"$here"/}
-    awk -v p="$rel" -v ns="$ns" -v fns="$fns" -v n="$n" -v o="$outs" -v pr="$pruns" -v po="$pouts" \
-        'BEGIN { printf "%-44s %9.2f %11.0f %11.0f %9s | %9s %9s\n", p, ns / 1e9, n / (ns / 1e9), n / (fns / 1e9), o, pr, po }'
+    awk -v p="$rel" -v ns="$ns" -v fns="$fns" -v n="$n" -v o="$outs" -v pr="$pruns" -v po="$pouts" -v b="${body:--}" \
+        'BEGIN { printf "%-44s %9.2f %11.0f %11.0f %9s | %9s %9s | %10s\n", p, ns / 1e9, n / (ns / 1e9), n / (fns / 1e9), o, pr, po, b }'
 done
 # The floor: each schedule forks the session's zygote (one process of tens
 # of MiB), the run writes a few hundred of its pages (a copy each), exits,
