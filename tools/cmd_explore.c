@@ -478,7 +478,12 @@ static void x__report(sim_buf *rep, const x_report *rp)
                           "runs, and each dfs pass runs the schedules of fewer preemptions "
                           "again)\n");
     else if (rp->dpor && rp->goal_idx < 0)
-        sim_buf_adds(rep, "; not exhausted: the budget ran out first (--schedules)\n");
+        /* (depth-first: the alternatives of the last decisions come
+         * first, README) */
+        sim_buf_adds(rep, "; not exhausted: the budget ran out first (--schedules); dpor "
+                          "varies the last decisions first, so a search cut short has seen "
+                          "few orders of the early ones (random, pct or dfs --preemptions "
+                          "reach those sooner)\n");
     else
         sim_buf_addc(rep, '\n');
     for (size_t i = 0; i < x->nout && i < rp->show; i++) {
