@@ -54,6 +54,8 @@ typedef struct cpy_state {
     uint64_t out_bytes;       /* bytes written */
     double wall_deadline;     /* CLOCK_MONOTONIC seconds, or 0 */
     bool interrupt_main;      /* _thread.interrupt_main() pending */
+    bool user_traced;         /* a thread has set sys.settrace (never cleared: the
+                               * frame evaluator then asks each thread's) */
     bool clock_read;          /* the program has read a clock: CPU time is observable */
     uint64_t clock_reads;     /* the run's clock reads so far (cpy_io.c, "clocks") */
     bool wrote_files;         /* the run changed the file system (model_result's) */

@@ -1421,7 +1421,9 @@ static uintptr_t cpy__code_class(PyCodeObject *co)
 
 static bool cpy__code_traced(PyCodeObject *co)
 {
-    cpy_thr *thr = cpy_thr_current();
+    /* (called at every frame's start and end: the current thread is
+     * looked up only once a program has had a tracer of its own) */
+    cpy_thr *thr = cpy.user_traced ? cpy_thr_current() : NULL;
     if (thr && thr->user_trace)
         return true;
     return (cpy__code_class(co) & 3) == CODE_TRACED;
@@ -2095,6 +2097,8 @@ static PyObject *sys_settrace(PyObject *m, PyObject *fn)
         return NULL;
     }
     Py_XSETREF(thr->user_trace, fn == Py_None ? NULL : (Py_INCREF(fn), fn));
+    if (thr->user_trace)
+        cpy.user_traced = true;
     cpy_trace_update();
     Py_RETURN_NONE;
 }
