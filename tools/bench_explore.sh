@@ -18,7 +18,11 @@
 # and the table shows how many runs it
 # finished and how many distinct outputs they printed. (The tutorial's
 # programs sleep for seconds of real time under python3 and for none
-# under threadsim's virtual clock.) Last column, the floor no explorer of
+# under threadsim's virtual clock.) "after start": the rate past the
+# exploration's fixed start (the session's zygote, the snapshot, the
+# database, the representatives: about 0.1 s here, timed by a second
+# exploration of one schedule), the rate a long exploration runs at.
+# Last column, the floor no explorer of
 # real Python goes under: "py3 body/s", how many times per CPU second
 # python3 itself runs the program's code, warm, in one process, over and
 # over (its module body under exec, its threads real and joined, every
@@ -81,7 +85,7 @@ py=$(python3 -c 'import sys; print(sys.executable)') || exit 2
 now() { date +%s%N; }
 
 echo "threadsim explore --strategy random --schedules $n (reset in place; fork per schedule) vs $py in a loop for the same time${pin:+, on CPU $cpu}"
-printf '%-44s %9s %11s %11s %9s | %9s %9s | %10s\n' program seconds schedules/s "fork sch/s" outcomes "py3 runs" "py3 outs" "py3 body/s"
+printf '%-44s %9s %11s %11s %11s %9s | %9s %9s | %10s\n' program seconds schedules/s "after start" "fork sch/s" outcomes "py3 runs" "py3 outs" "py3 body/s"
 for f in "$@"; do
     t0=$(now)
     THREADSIM_RESET=fork $pin "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/f.db" >"$tmp/f.json" 2>/dev/null
@@ -91,6 +95,12 @@ for f in "$@"; do
     $pin "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/r.db" >"$tmp/x.json" 2>/dev/null
     t1=$(now)
     ns=$((t1 - t0))
+    # the start alone (session, zygote, snapshot, database, one schedule
+    # and its representative): what a longer exploration does not pay again
+    t0=$(now)
+    $pin "$ts" explore "$f" --strategy random --schedules 1 --json --db "$tmp/s.db" >/dev/null 2>&1
+    t1=$(now)
+    sns=$((t1 - t0))
     # the two ways find the same outcomes, to the byte
     cmp -s "$tmp/f.json" "$tmp/x.json" || echo "threadsim: bench_explore: $f: reset and fork reports differ" >&2
     outs=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["outcomes"]))' "$tmp/x.json" 2>/dev/null || echo '?')
@@ -153,8 +163,9 @@ print(f'{k / used:.0f}' if k and used > 0 else '-', file=out)
 EOF
     read -r body <"$tmp/body" || body=-
     rel=${f#"$here"/}
-    awk -v p="$rel" -v ns="$ns" -v fns="$fns" -v n="$n" -v o="$outs" -v pr="$pruns" -v po="$pouts" -v b="${body:--}" \
-        'BEGIN { printf "%-44s %9.2f %11.0f %11.0f %9s | %9s %9s | %10s\n", p, ns / 1e9, n / (ns / 1e9), n / (fns / 1e9), o, pr, po, b }'
+    awk -v p="$rel" -v ns="$ns" -v sns="$sns" -v fns="$fns" -v n="$n" -v o="$outs" -v pr="$pruns" -v po="$pouts" -v b="${body:--}" \
+        'BEGIN { m = ns > sns && n > 1 ? sprintf("%.0f", (n - 1) / ((ns - sns) / 1e9)) : "-";
+                 printf "%-44s %9.2f %11.0f %11s %11.0f %9s | %9s %9s | %10s\n", p, ns / 1e9, n / (ns / 1e9), m, n / (fns / 1e9), o, pr, po, b }'
 done
 # The floor: each schedule forks the session's zygote (one process of tens
 # of MiB), the run writes a few hundred of its pages (a copy each), exits,
