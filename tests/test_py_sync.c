@@ -980,6 +980,32 @@ static void test_replaced_functions_look_like_cpythons(void)
         "TypeError set_wakeup_fd() takes exactly 1 positional argument (0 given)\n"
         "TypeError 'bogus' is an invalid keyword argument for set_wakeup_fd()\n"
         "-1 True <built-in function set_wakeup_fd>\n");
+    /* a socketpair's end as the wakeup fd (asyncio's add_signal_handler):
+     * the byte reaches its peer, and the number given back is the
+     * socket's (the byte went to the socket's read end: "Exception ignored
+     * when trying to write to the signal wakeup fd", EBADF, and the loop
+     * never woke: wait_for's TimeoutError). python3.11's output. */
+    PYT_EXPECT(
+        "import asyncio, os, signal, socket\n"
+        "async def main():\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    got = asyncio.Event()\n"
+        "    loop.add_signal_handler(signal.SIGUSR1, lambda: (print('loop got it'), got.set()))\n"
+        "    loop.call_later(0.1, os.kill, os.getpid(), signal.SIGUSR1)\n"
+        "    await asyncio.wait_for(got.wait(), 2)\n"
+        "    loop.remove_signal_handler(signal.SIGUSR1)\n"
+        "asyncio.run(main())\n"
+        "a, b = socket.socketpair()\n"
+        "a.setblocking(False)\n"
+        "signal.signal(signal.SIGUSR2, lambda s, f: print('handler', s))\n"
+        "print(signal.set_wakeup_fd(a.fileno()))\n"
+        "signal.raise_signal(signal.SIGUSR2)\n"
+        "print(b.recv(1), signal.set_wakeup_fd(-1) == a.fileno())\n",
+        3, 0,
+        "loop got it\n"
+        "-1\n"
+        "handler 12\n"
+        "b'\\x0c' True\n");
 }
 
 /* A blocking flock on a file another thread's open file holds waits on the

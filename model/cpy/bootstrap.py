@@ -862,6 +862,12 @@ _Epoll.__module__ = 'select'
 select.epoll = _Epoll
 
 
+# A _PipeSocket's number (its read end) -> its write end: what
+# signal.set_wakeup_fd(sock.fileno()) writes to, as a real socket's one
+# descriptor sends to its peer (asyncio's loop.add_signal_handler).
+_pipe_socket_w = {}
+
+
 class _PipeSocket:
     """One end of socket.socketpair() between the program's threads: two
     of its pipes, one each way (threadsim: a real socket would escape the
@@ -870,6 +876,7 @@ class _PipeSocket:
     def __init__(self, family, type, proto, rfd, wfd):
         self.family, self.type, self.proto = family, type, proto
         self._r, self._w = rfd, wfd
+        _pipe_socket_w[rfd] = wfd
 
     def fileno(self):
         return self._r
@@ -911,6 +918,8 @@ class _PipeSocket:
             done += self.send(view[done:])
 
     def close(self):
+        if _pipe_socket_w.get(self._r) == self._w:
+            del _pipe_socket_w[self._r]
         for fd in (self._r, self._w):
             if fd >= 0:
                 close(fd)
@@ -1404,7 +1413,14 @@ def _signal_handlers(signal):
         if get_ident() == 1:
             if args and _is_engine_fd(args[0]):
                 _engine_fd_refused(args[0])  # (it would write there at every signal)
-            return real_wakeup(*args, **kwargs)
+            # a socketpair's end: CPython writes the byte to its write end
+            # (a pipe's), and the number given back is the socket's again
+            w = _pipe_socket_w.get(args[0]) if args and type(args[0]) is int else None
+            old = real_wakeup(w, *args[1:], **kwargs) if w is not None else real_wakeup(*args, **kwargs)
+            for r, pw in _pipe_socket_w.items():
+                if pw == old:
+                    return r
+            return old
         for k in kwargs:
             if k != 'warn_on_full_buffer':
                 raise TypeError(f"'{k}' is an invalid keyword argument for set_wakeup_fd()")
