@@ -470,6 +470,33 @@ static void test_program_fault_through_ctypes(void)
     free(ts);
 }
 
+/* Every explored schedule reads the same standard input, from where the
+ * explorer found it: a pipe's bytes (kept once, in a memory file), a
+ * file's from its offset (the first line already read by the shell); the
+ * representatives too. The first schedule read it and every later one
+ * met its end: "EOFError" outcomes beside the real one. */
+static void test_explore_same_stdin(void)
+{
+    write_file("stdin.py", "import threading\nname = input()\nlines = []\n"
+                           "def reader():\n    import sys\n"
+                           "    lines.extend(l.strip() for l in sys.stdin)\n"
+                           "def other():\n    lines.append('other')\n"
+                           "ts = [threading.Thread(target=reader), threading.Thread(target=other)]\n"
+                           "for t in ts: t.start()\nfor t in ts: t.join()\nprint(name, lines)\n");
+    write_file("stdin.txt", "skip\nbob\nx\ny\n");
+    int st;
+    char *out = sh(&st, "printf 'bob\\nx\\ny\\n' | %s explore %s/stdin.py --schedules 40 --no-db "
+                   "2>/dev/null | grep -o -e EOFError -e '| bob' | sort | uniq -c | tr -s ' '", BIN, dir);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, " 3 | bob\n"); /* 'other' before, between, after x and y; no EOFError */
+    free(out);
+    out = sh(&st, "(read -r first; %s explore %s/stdin.py --schedules 40 --json --no-db 2>/dev/null) < %s/stdin.txt "
+             "| grep -o 'EOFError\\|bob' | sort | uniq -c | tr -s ' '", BIN, dir, dir);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, " 3 bob\n");
+    free(out);
+}
+
 /* A process ended past Python through ctypes (libc's _exit, an exec of
  * another program) is the program's exit with that status, as os._exit's,
  * everything printed before it kept (the pieces printed after the function
@@ -1312,7 +1339,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_explore_same_stdin), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

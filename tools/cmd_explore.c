@@ -930,6 +930,7 @@ int ts_cmd_explore(int argc, char **argv)
                               1u << SIM_EV_SWITCH;
         ts_py_runner_init(&c.py, prog, &ro);
         c.py.batch = true;
+        c.py.same_stdin = true;
         runner = x__run_py;
     } else {
         if (invariant || cpython) {
@@ -1104,6 +1105,7 @@ int ts_cmd_explore(int argc, char **argv)
          * cpython the explanation names the preemptions' lines only */
         ro.access_notes = !cpython;
         ts_py_runner_init(&notes, prog, &ro);
+        reps.same_stdin = notes.same_stdin = true; /* as the schedules' runs */
     }
     char **why = calloc(r.nout ? r.nout : 1, sizeof *why);
     for (size_t i = 0; why && i < r.nout && i < show && !json; i++) {

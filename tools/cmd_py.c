@@ -23,6 +23,8 @@
 #include <unistd.h>
 #include <string.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "../model/cpy/py.h"
@@ -348,9 +350,100 @@ void ts_py_runner_init(ts_py_runner *r, const py_program *prog, const py_run_opt
     }
 }
 
+/* The same standard input for every run of a process's sessions (explore's
+ * schedules, its representatives): each run reads it from where the first
+ * found it. A run's descriptor 0 is the caller's (inherited through the
+ * session's zygote: one open file, one offset), so the caller puts the
+ * offset back before each run: a file's where it was; a pipe's or
+ * socket's bytes are read to their end once, before the session starts,
+ * into a memory file put at descriptor 0 (at most PY_STDIN_MAX); a
+ * terminal gives none (end of input at once: the user would otherwise be
+ * asked again at every schedule). Without it the first schedule read the
+ * input and every later one met its end (EOFError). */
+#define PY_STDIN_MAX ((off_t)64 << 20)
+static int stdin_state;  /* 0: not yet; 1: rewound to stdin_at before each run; 2: nothing to
+                          * rewind (closed, or a terminal made empty); -1: could not */
+static off_t stdin_at;
+
+static int py__stdin_capture(void)
+{
+    int mfd = memfd_create("threadsim-stdin", MFD_CLOEXEC);
+    if (mfd < 0) {
+        fprintf(stderr, "threadsim: cannot keep standard input for every schedule: %s\n",
+                strerror(errno));
+        return -1;
+    }
+    char buf[65536];
+    off_t total = 0;
+    for (;;) {
+        ssize_t k = read(0, buf, sizeof buf);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            fprintf(stderr, "threadsim: cannot read standard input: %s\n", strerror(errno));
+            close(mfd);
+            return -1;
+        }
+        if (k == 0)
+            break;
+        total += k;
+        if (total > PY_STDIN_MAX) {
+            fprintf(stderr, "threadsim: standard input is more than 64 MiB: every schedule "
+                            "reads it whole; give a file instead (< FILE)\n");
+            close(mfd);
+            return -1;
+        }
+        for (ssize_t off = 0; off < k;) {
+            ssize_t w = write(mfd, buf + off, (size_t)(k - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                fprintf(stderr, "threadsim: cannot keep standard input: %s\n", strerror(errno));
+                close(mfd);
+                return -1;
+            }
+            off += w;
+        }
+    }
+    if (lseek(mfd, 0, SEEK_SET) != 0 || dup2(mfd, 0) != 0) {
+        fprintf(stderr, "threadsim: cannot keep standard input: %s\n", strerror(errno));
+        close(mfd);
+        return -1;
+    }
+    close(mfd);
+    stdin_at = 0;
+    return 1;
+}
+
+static int py__stdin_prepare(void)
+{
+    if (stdin_state)
+        return stdin_state < 0 ? -1 : 0;
+    struct stat st;
+    off_t at;
+    if (fstat(0, &st) != 0) {
+        stdin_state = 2; /* closed: every run finds it closed */
+    } else if (isatty(0)) {
+        int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        stdin_state = fd >= 0 && dup2(fd, 0) == 0 ? 2 : -1;
+        if (fd >= 0)
+            close(fd);
+        if (stdin_state < 0)
+            fprintf(stderr, "threadsim: cannot give the schedules an empty standard input\n");
+    } else if (S_ISREG(st.st_mode) && (at = lseek(0, 0, SEEK_CUR)) >= 0) {
+        stdin_at = at;
+        stdin_state = 1;
+    } else {
+        stdin_state = py__stdin_capture();
+    }
+    return stdin_state < 0 ? -1 : 0;
+}
+
 int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *pol,
                      model_result *res)
 {
+    if (!r->ss && !r->failed && r->same_stdin && py__stdin_prepare() != 0)
+        r->failed = true;
     if (!r->ss && !r->failed) {
         if (r->ro.sandbox) {
             py__sweep_scratch();
@@ -399,6 +492,13 @@ int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *
                     strerror(errno));
             return MODEL_EXIT_INTERNAL;
         }
+    }
+    if (r->same_stdin && stdin_state == 1 && lseek(0, stdin_at, SEEK_SET) != stdin_at) {
+        if (res)
+            memset(res, 0, sizeof *res);
+        fprintf(stderr, "threadsim: cannot rewind standard input for the next schedule: %s\n",
+                strerror(errno));
+        return MODEL_EXIT_INTERNAL;
     }
     return py_session_run(r->ss, pol, o, res);
 }

@@ -97,6 +97,8 @@ typedef struct ts_py_runner {
     bool failed;              /* the session could not open: every run fails */
     bool batch;               /* the caller runs many runs (explore): it becomes batch work
                                * once the session is open (ts_py_runner_run) */
+    bool same_stdin;          /* every run reads the same standard input (explore): see
+                               * ts_py_runner_run */
 } ts_py_runner;
 void ts_py_runner_init(ts_py_runner *r, const struct py_program *prog,
                        const struct py_run_opts *ro);
