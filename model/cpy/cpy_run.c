@@ -573,11 +573,6 @@ static void child__note_write(const char *ev, PyObject *args)
         }
 }
 
-/* A file object opened on one of the engine's descriptors (io.FileIO(fd):
- * the "open" audit event has the number, from C, where bootstrap.py's
- * gates of open and os.fdopen do not reach): refused as python3 refuses a
- * descriptor not open there (EBADF). Writes there ended the run. */
-
 /* The program uses ctypes (any of its audit events: a library opened, a
  * function looked up, memory read), and a C function it calls can end the
  * process past Python (libc's _exit, an exec of another program). From
@@ -602,6 +597,10 @@ static void child__foreign_call(void)
         pipe_flush();
 }
 
+/* A file object opened on one of the engine's descriptors (io.FileIO(fd):
+ * the "open" audit event has the number, from C, where bootstrap.py's
+ * gates of open and os.fdopen do not reach): refused as python3 refuses a
+ * descriptor not open there (EBADF). Writes there ended the run. */
 static int child__fd_audit(const char *ev, PyObject *args, void *ud)
 {
     (void)ud;
