@@ -495,6 +495,13 @@ static void test_explore_same_stdin(void)
     CU_ASSERT_EQUAL(st, 0);
     TS_ASSERT_STR_EQ(out, " 3 bob\n");
     free(out);
+    /* more than it keeps: a usage error at once, not an engine failure a run */
+    out = sh(&st, "head -c 70000000 /dev/zero | %s explore %s/stdin.py --schedules 3 --no-db 2>&1",
+             BIN, dir);
+    CU_ASSERT_EQUAL(st, 125);
+    TS_ASSERT_STR_EQ(out, "threadsim: standard input is more than 64 MiB: every schedule reads it "
+                          "whole; give a file instead (< FILE)\n");
+    free(out);
 }
 
 /* A process ended past Python through ctypes (libc's _exit, an exec of

@@ -899,6 +899,12 @@ int ts_cmd_explore(int argc, char **argv)
             free(goal_text);
             return ts_unknown_scenario("explore", c.name);
         }
+        /* every schedule's standard input, from where it is now: kept
+         * before the first schedule (a usage error if it cannot be) */
+        if (ts_py_same_stdin() != 0) {
+            free(goal_text);
+            return TS_EXIT_USAGE;
+        }
         int python = python_set ? c.base.python : ts_py_dialect_of(c.name);
         sim_buf err = {0};
         bool io_error = false;

@@ -415,7 +415,7 @@ static int py__stdin_capture(void)
     return 1;
 }
 
-static int py__stdin_prepare(void)
+int ts_py_same_stdin(void)
 {
     if (stdin_state)
         return stdin_state < 0 ? -1 : 0;
@@ -442,7 +442,7 @@ static int py__stdin_prepare(void)
 int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *pol,
                      model_result *res)
 {
-    if (!r->ss && !r->failed && r->same_stdin && py__stdin_prepare() != 0)
+    if (!r->ss && !r->failed && r->same_stdin && ts_py_same_stdin() != 0)
         r->failed = true;
     if (!r->ss && !r->failed) {
         if (r->ro.sandbox) {

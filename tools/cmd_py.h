@@ -105,6 +105,10 @@ void ts_py_runner_init(ts_py_runner *r, const struct py_program *prog,
 int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const struct py_policy_req *pol,
                      model_result *res);
 void ts_py_runner_fini(ts_py_runner *r);
+/* Standard input made the same for every run of this process's runners
+ * with same_stdin (cmd_py.c says how), once; before their sessions open.
+ * -1 (said why on stderr) if it cannot be: input too big to keep. */
+int ts_py_same_stdin(void);
 /* Run a loaded program as `path` (its sys.argv[0]) with the options `o`
  * (sink, policy, limits); returns its exit status. */
 int ts_py_exec(const struct py_program *prog, const char *path, const model_opts *o,
