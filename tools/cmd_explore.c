@@ -934,6 +934,7 @@ int ts_cmd_explore(int argc, char **argv)
         if (ro.access_notes) /* dpor: the daemons, the process's end that kills them, and who runs */
             ro.event_kinds |= 1u << SIM_EV_START | 1u << SIM_EV_EXIT | 1u << SIM_EV_KILLED |
                               1u << SIM_EV_SWITCH;
+        ro.output_later = true;
         ts_py_runner_init(&c.py, prog, &ro);
         c.py.batch = true;
         c.py.same_stdin = true;

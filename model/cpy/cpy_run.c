@@ -1705,7 +1705,10 @@ static void zyg__become_run_with(const zyg_req *rq, const int fds_in[2], sim_pol
     pipe_fd = fds[0];
     reply_fd = fds[1];
     pipe_hold = false;
-    pipe_last_flush = 0; /* the first output goes at once */
+    /* the first output goes at once to a caller that shows it live; one
+     * that looks at the run when it is over (explore) is woken once, at
+     * the end, unless the run goes on for 50 ms */
+    pipe_last_flush = cpy.ro.output_later ? wall_now() : 0;
     sim_sched *s = model_sched();
     s->on_decision = rq->decisions ? pipe_decision : NULL;
     s->cfg.max_events = rq->max_events;
