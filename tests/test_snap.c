@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -219,6 +220,106 @@ static void child_swapped(int report)
 
 static void test_reset_counts_swapped_pages(void) { runs_in_child(child_swapped, 3); }
 
+/* The line of /proc/self/maps that starts at address a ("" if none). */
+static void maps_line_at(const void *a, char *out, size_t cap)
+{
+    char want[32];
+    snprintf(want, sizeof want, "%lx-", (unsigned long)(uintptr_t)a);
+    out[0] = '\0';
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f)
+        _exit(88);
+    char line[512];
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, want, strlen(want)) == 0) {
+            snprintf(out, cap, "%s", line);
+            break;
+        }
+    fclose(f);
+}
+
+#define WATCH_FIXED ((char *)0x3a0000000000) /* free: past dalloc's and the snapshot's regions */
+
+/* A reset reads /proc/self/maps only after a run that may have changed the
+ * address space (model/cpy/cpy_snap.c: sizes, the loader's counters, calls
+ * of the exported mmap family), and then undoes the change: a run that
+ * changes no mapping (no read), one that makes reserved space readable
+ * (neither size changes: only the count of mprotect calls sees it), one
+ * that maps a page of its own (the total size sees it). */
+static void child_watch(int report)
+{
+    char *reserve = mmap(NULL, 64 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (reserve == MAP_FAILED)
+        _exit(90);
+    int r = cpy_snap_take(false);
+    if (r < 0) {
+        int32_t no = -1;
+        (void)!write(report, &no, sizeof no);
+        _exit(91);
+    }
+    uint64_t k = cpy_snap_resets();
+    if (r == 1) {
+        char line[512];
+        maps_line_at(reserve, line, sizeof line);
+        if (!strstr(line, " ---p "))
+            _exit(20); /* the readable page made reserved again */
+        maps_line_at(WATCH_FIXED, line, sizeof line);
+        if (line[0])
+            _exit(21); /* the run's own page unmapped */
+        if (cpy_snap_layout_reads() != (k == 1 ? 0 : k - 1))
+            _exit(30 + (int)k); /* read only after the runs that changed a mapping */
+        if (k == 3)
+            _exit(0);
+    }
+    memset(global_buf, 'x', sizeof global_buf); /* every run writes memory */
+    if (k == 1 && mprotect(reserve, 4096, PROT_READ) != 0)
+        _exit(94);
+    if (k == 2 && mmap(WATCH_FIXED, 4096, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != WATCH_FIXED)
+        _exit(95);
+    cpy_snap_reset(report, 42 + (int32_t)k);
+    _exit(92);
+}
+
+static void test_reset_reads_the_maps_after_a_change_only(void) { runs_in_child(child_watch, 3); }
+
+/* A change of the address space none of that sees (a raw mprotect system
+ * call, as C code past libc could make) is found by a verified reset: the
+ * process reports it and exits 70. */
+static void test_verify_finds_a_change_the_watch_missed(void)
+{
+    if (!pyt_can_reset())
+        return;
+    int p[2];
+    CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        char *reserve =
+            mmap(NULL, 16 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull < 0 || dup2(devnull, 2) != 2) /* (the report goes to stderr) */
+            _exit(89);
+        int r = cpy_snap_take(true);
+        if (r != 0)
+            _exit(r < 0 ? 91 : 93);
+        if (syscall(SYS_mprotect, reserve, 4096, PROT_READ) != 0)
+            _exit(94);
+        cpy_snap_reset(p[1], 42);
+        _exit(92);
+    }
+    close(p[1]);
+    int32_t got = 0;
+    CU_ASSERT_EQUAL(read(p[0], &got, sizeof got), (ssize_t)sizeof got);
+    CU_ASSERT_EQUAL(got, 70 << 8);
+    close(p[0]);
+    int ws = 0;
+    waitpid(pid, &ws, 0);
+    CU_ASSERT(WIFEXITED(ws) && WEXITSTATUS(ws) == 70);
+}
+
 /* A snapshot, then change(), then a reset that cannot undo it: the run is
  * reported over (msg reaches the pipe) and the process ends with 0. */
 static void gives_up_after(int (*change)(void), int32_t msg)
@@ -310,4 +411,6 @@ static void test_reset_refused_in_a_forked_child(void)
 TS_TESTS("snap", TS_TEST(test_reset_undoes_a_run), TS_TEST(test_reset_counts_swapped_pages),
          TS_TEST(test_reset_gives_up_with_status_0),
          TS_TEST(test_reset_gives_up_with_a_second_thread),
-         TS_TEST(test_reset_refused_in_a_forked_child))
+         TS_TEST(test_reset_refused_in_a_forked_child),
+         TS_TEST(test_reset_reads_the_maps_after_a_change_only),
+         TS_TEST(test_verify_finds_a_change_the_watch_missed))

@@ -584,6 +584,9 @@ static void child__note_write(const char *ev, PyObject *args)
  * start that does so takes no snapshot (runner__audit): nothing is held. */
 static void child__foreign_call(void)
 {
+    /* C reached through ctypes may map or protect memory past the watch
+     * of the address space (libc's own functions): the reset looks */
+    cpy_snap_layout_suspect();
     if (pipe_fd < 0)
         return;
     runner__disarm();

@@ -52,6 +52,13 @@ uint64_t cpy_snap_resets(void)
 {
     return 0;
 }
+uint64_t cpy_snap_layout_reads(void)
+{
+    return 0;
+}
+void cpy_snap_layout_suspect(void)
+{
+}
 int cpy_snap_seal_libraries(void)
 {
     return 0;
@@ -59,10 +66,15 @@ int cpy_snap_seal_libraries(void)
 
 #else
 
+#include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -144,6 +156,136 @@ static inline long snap__sys(long n, long a, long b, long c, long d, long e, lon
 #define SYS6(n, a, b, c, d, e, f)                                                                  \
     snap__sys((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 
+/* ---- the address space, watched ------------------------------------------ */
+
+/* Reading /proc/self/maps costs a reset about 30 us (about 0.4 us a
+ * mapping, 76 of them in a runner: a twentieth of a tutorial program's
+ * schedule), and a run almost never changes its mappings. So a reset reads
+ * them only when the run may have: when
+ *   - the process's total and data sizes (/proc/self/statm) differ from
+ *     the snapshot's: a mapping added, removed or resized anywhere, by
+ *     anyone (glibc's own calls of its internal mmap too: malloc, locale
+ *     and iconv files), or writability changed (data counts the private
+ *     writable mappings: the allocator committing reserved space);
+ *   - the dynamic linker loaded or dropped an object (dl_iterate_phdr's
+ *     adds and subs counters: an extension module imported, its RELRO
+ *     protected);
+ *   - anything in the process called mmap, munmap, mprotect, mremap and
+ *     the like through the C library's exported functions: threadsim,
+ *     libpython, extension modules and the libraries they load bind those
+ *     names to the functions below, which count the call and do it
+ *     (threadsim's binary exports them: model/cpy/CMakeLists.txt);
+ *   - the run called C through ctypes (cpy_snap_layout_suspect), which
+ *     can reach libc's own functions past the ones here.
+ * What none of them sees would be a change of protection or a remapping
+ * of the same size made with a raw system call (not through libc) by C
+ * code other than ctypes. cpy_snap_take(verify) reads the maps at every
+ * reset anyway and fails when one changed unseen. */
+static uint64_t lay_epoch; /* tracked: each reset puts back the snapshot's value */
+static bool lay_live;      /* the functions below are the ones the process calls */
+
+static inline void lay__bump(void)
+{
+    __atomic_fetch_add(&lay_epoch, 1, __ATOMIC_RELAXED);
+}
+
+static inline long lay__ret(long r)
+{
+    if (r < 0 && r > -4096) {
+        errno = (int)-r;
+        return -1;
+    }
+    return r;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    lay__bump();
+    return (void *)lay__ret(SYS6(SYS_mmap, addr, len, prot, flags, fd, off));
+}
+
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
+{
+    lay__bump();
+    return (void *)lay__ret(SYS6(SYS_mmap, addr, len, prot, flags, fd, off));
+}
+
+int munmap(void *addr, size_t len)
+{
+    lay__bump();
+    return (int)lay__ret(SYS3(SYS_munmap, addr, len, 0));
+}
+
+int mprotect(void *addr, size_t len, int prot)
+{
+    lay__bump();
+    return (int)lay__ret(SYS3(SYS_mprotect, addr, len, prot));
+}
+
+int pkey_mprotect(void *addr, size_t len, int prot, int pkey)
+{
+    lay__bump();
+    return (int)lay__ret(SYS6(SYS_pkey_mprotect, addr, len, prot, pkey, 0, 0));
+}
+
+void *mremap(void *old, size_t old_len, size_t new_len, int flags, ...)
+{
+    void *to = NULL;
+    if (flags & MREMAP_FIXED) {
+        va_list ap;
+        va_start(ap, flags);
+        to = va_arg(ap, void *);
+        va_end(ap);
+    }
+    lay__bump();
+    return (void *)lay__ret(SYS6(SYS_mremap, old, old_len, new_len, flags, to, 0));
+}
+
+void *shmat(int id, const void *addr, int flags)
+{
+    lay__bump();
+    return (void *)lay__ret(SYS3(SYS_shmat, id, addr, flags));
+}
+
+int shmdt(const void *addr)
+{
+    lay__bump();
+    return (int)lay__ret(SYS3(SYS_shmdt, addr, 0, 0));
+}
+
+static int lay__dl_one(struct dl_phdr_info *info, size_t size, void *ud)
+{
+    uint64_t *c = ud;
+    if (size < offsetof(struct dl_phdr_info, dlpi_subs) + sizeof info->dlpi_subs)
+        return -1;
+    c[0] = info->dlpi_adds;
+    c[1] = info->dlpi_subs;
+    return 1; /* the counters are the same in every object's: one is enough */
+}
+
+/* The loader's counters of objects added and removed; false if unknown. */
+static bool lay__dl(uint64_t c[2])
+{
+    return dl_iterate_phdr(lay__dl_one, c) == 1;
+}
+
+/* Whether every name above is the one the process's libraries call: only
+ * then does the epoch see their calls. */
+static bool lay__bound(void)
+{
+    static const struct {
+        const char *name;
+        void *ours;
+    } fn[] = {{"mmap", (void *)mmap},       {"mmap64", (void *)mmap64},
+              {"munmap", (void *)munmap},   {"mprotect", (void *)mprotect},
+              {"pkey_mprotect", (void *)pkey_mprotect}, {"mremap", (void *)mremap},
+              {"shmat", (void *)shmat},     {"shmdt", (void *)shmdt}};
+    for (size_t i = 0; i < sizeof fn / sizeof fn[0]; i++)
+        if (dlsym(RTLD_DEFAULT, fn[i].name) != fn[i].ours)
+            return false;
+    return true;
+}
+
 /* ---- the private region ---------------------------------------------------- */
 
 #define SNAP_BASE ((uintptr_t)0x300000000000)
@@ -215,6 +357,12 @@ typedef struct snap_state {
     snap_fd fds[SNAP_MAXFD];
     struct snap_page_region vec[SNAP_VEC];
     char why[256];
+    /* the address space watched (snap__lay_*): at the snapshot */
+    int statm;                 /* /proc/self/statm, or -1: no watch */
+    uint64_t lay_epoch, lay_size, lay_data, lay_adds, lay_subs;
+    int lay_same;              /* this reset: no change seen before it began */
+    int lay_suspect;           /* the run called C where no watch sees (ctypes) */
+    uint64_t lay_reads;        /* resets that read /proc/self/maps */
     size_t data_used;
     char mapbuf[SNAP_MAPBUF];
     char dents[16384];
@@ -320,6 +468,45 @@ static long snap__read_maps(snap_vma *out)
 {
     long len = snap__read_text(S->maps, S->mapbuf, SNAP_MAPBUF);
     return len < 0 ? -1 : snap__parse_maps(S->mapbuf, (size_t)len, out);
+}
+
+/* The process's total and data sizes in pages (/proc/self/statm's first
+ * and sixth numbers): 0, or -1. */
+static int snap__statm(uint64_t *size, uint64_t *data)
+{
+    char b[160];
+    long len = S->statm < 0 ? -1 : SYS6(SYS_pread64, S->statm, b, sizeof b, 0, 0, 0);
+    if (len <= 0)
+        return -1;
+    uint64_t v[6];
+    int k = 0;
+    const char *p = b, *e = b + len;
+    while (k < 6 && p < e && *p >= '0' && *p <= '9') {
+        uint64_t x = 0;
+        while (p < e && *p >= '0' && *p <= '9')
+            x = x * 10 + (uint64_t)(*p++ - '0');
+        v[k++] = x;
+        if (p < e && *p == ' ')
+            p++;
+    }
+    if (k < 6)
+        return -1;
+    *size = v[0];
+    *data = v[5];
+    return 0;
+}
+
+/* The watch's view of the address space now, as the snapshot's to be
+ * compared with: sizes and the loader's counters (the epoch is taken
+ * where the memory is). False when it cannot be had: no watch then. */
+static bool snap__lay_note(void)
+{
+    uint64_t dl[2];
+    if (S->statm < 0 || !lay__dl(dl) || snap__statm(&S->lay_size, &S->lay_data) != 0)
+        return false;
+    S->lay_adds = dl[0];
+    S->lay_subs = dl[1];
+    return true;
 }
 
 /* The mappings listed in buf (maps' text) into out[] (at most SNAP_MAXV),
@@ -884,7 +1071,7 @@ int cpy_snap_open(void)
         S->why[0] = (char)(memcmp(a, b, one) + (memchr(a, 1, one) != NULL) + (int)strlen(b) +
                            (memmem(a, one, b, one) != NULL));
     }
-    S->uffd = S->pm = S->maps = S->fddir = S->taskdir = -1;
+    S->uffd = S->pm = S->maps = S->fddir = S->taskdir = S->statm = -1;
     long fd = SYS3(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK, 0, 0);
     if (fd < 0)
         fd = SYS3(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | SNAP_UFFD_USER_MODE_ONLY, 0, 0);
@@ -902,6 +1089,10 @@ int cpy_snap_open(void)
     S->taskdir = snap__highfd(SYS3(SYS_open, "/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
     if (S->pm < 0 || S->maps < 0 || S->fddir < 0 || S->taskdir < 0)
         return snap__fail_take("cannot open /proc/self", -1);
+    /* the watch of the address space (without it every reset reads the maps) */
+    lay_live = lay__bound();
+    if (lay_live)
+        S->statm = snap__highfd(SYS3(SYS_open, "/proc/self/statm", O_RDONLY | O_CLOEXEC, 0));
     if (snap__probe_drop() != 0)
         return snap__fail_take("this kernel does not report a write-protected page dropped as written",
                                0);
@@ -914,12 +1105,24 @@ int cpy_snap_take(bool verify)
     return cpy_snap_take_except(verify, NULL, 0);
 }
 
+uint64_t cpy_snap_layout_reads(void)
+{
+    return snap_opened && S->taken == 1 ? S->lay_reads : 0;
+}
+
+void cpy_snap_layout_suspect(void)
+{
+    if (snap_opened)
+        S->lay_suspect = 1;
+}
+
 static int *fds_out;
 static size_t fds_max, fds_n;
 
 static int snap__list_fd(int fd)
 {
-    if (fd == S->uffd || fd == S->pm || fd == S->maps || fd == S->fddir || fd == S->taskdir)
+    if (fd == S->uffd || fd == S->pm || fd == S->maps || fd == S->fddir || fd == S->taskdir ||
+        fd == S->statm)
         return 0; /* the snapshot's own */
     if (fds_n == fds_max)
         return -1;
@@ -1010,6 +1213,11 @@ int cpy_snap_take_except(bool verify, const int *skip, size_t nskip)
     memcpy(S->norm, S->vma, S->nvma * sizeof *S->vma);
     S->taken = 1;
     S->resets = 0;
+    S->lay_reads = 0;
+    S->lay_suspect = 0;
+    if (!snap__lay_note())
+        S->statm = -1; /* (kept open: the snapshot's descriptors are checked) */
+    S->lay_epoch = lay_epoch;
     S->nnorm = snap__normalize(S->norm, S->nvma);
     sim_ctx_make(snap_ctx_ops, &S->rctx, SNAP_STACK, SNAP_STACK_BYTES, snap__take_entry);
     sim_ctx_switch(snap_ctx_ops, &S->here, &S->rctx, false);
@@ -1340,11 +1548,27 @@ static void snap__reset_entry(void)
     if ((uintptr_t)SYS3(SYS_brk, 0, 0, 0) != S->brk &&
         (uintptr_t)SYS3(SYS_brk, S->brk, 0, 0) != S->brk)
         snap__give_up("cannot put the program break back", 0);
-    long ch = snap__fix_layout();
-    if (ch < 0)
-        snap__give_up("a mapping of the snapshot was changed", 0);
-    if (ch > 0 && !snap__layout_same())
-        snap__give_up("the address space differs from the snapshot", 0);
+    /* (after the break, which the sizes count) */
+    uint64_t size, data;
+    bool same = S->lay_same && snap__statm(&size, &data) == 0 && size == S->lay_size &&
+                data == S->lay_data;
+    S->lay_suspect = 0;
+    if (!same || S->verify) {
+        S->lay_reads++;
+        long ch = snap__fix_layout();
+        if (ch < 0)
+            snap__give_up("a mapping of the snapshot was changed", 0);
+        if (ch > 0 && !snap__layout_same())
+            snap__give_up("the address space differs from the snapshot", 0);
+        if (same && ch > 0)
+            snap__verify_failed(0, "the address space was changed unseen (no size, loader or "
+                                   "mmap-call change)");
+        /* the sizes of an address space as good as the snapshot's (a
+         * stack grown down stays grown): the next resets compare with
+         * these */
+        if (!snap__lay_note())
+            S->statm = -1;
+    }
     /* the entries written: pages written, and entries with no page and no
      * write-protect marker: the snapshot's pages the run dropped (a drop
      * takes the marker too), the rest of a page table the run made, and
@@ -1445,6 +1669,9 @@ int cpy_snap_reset(int notify_fd, int32_t msg)
         ;
     S->notify_fd = notify_fd;
     S->msg = msg;
+    uint64_t dl[2];
+    S->lay_same = S->statm >= 0 && !S->lay_suspect && lay_epoch == S->lay_epoch && lay__dl(dl) &&
+                  dl[0] == S->lay_adds && dl[1] == S->lay_subs;
     sim_ctx_make(snap_ctx_ops, &S->rctx, SNAP_STACK, SNAP_STACK_BYTES, snap__reset_entry);
     sim_ctx_switch(snap_ctx_ops, &S->from, &S->rctx, true);
     return -1; /* not reached */

@@ -28,7 +28,11 @@
  *   - puts back the program break, unmaps what the run mapped, maps again
  *     what it unmapped (bytes and guard pages), and undoes the run's
  *     mprotects of reserved (PROT_NONE) address space (the deterministic
- *     allocator commits its region that way);
+ *     allocator commits its region that way): all found in
+ *     /proc/self/maps, read only after a run that may have changed a
+ *     mapping (the process's sizes, the loader's counters or a call of the
+ *     mmap family say so: cpy_snap.c): after none of 300 runs of each of
+ *     six tutorial programs (the read was a twentieth of a schedule);
  *   - asks the kernel (PAGEMAP_SCAN, 6.7) which tracked entries were
  *     written: at the snapshot every entry of the tracked page tables was
  *     write-protected, the empty ones too (a marker), so what comes back is
@@ -114,9 +118,18 @@ const char *cpy_snap_why(void);
 /* Resets so far in this process. */
 uint64_t cpy_snap_resets(void);
 
+/* Resets so far that read /proc/self/maps: those after a run that may
+ * have changed the address space (cpy_snap.c says how that is seen), and
+ * every verified one. */
+uint64_t cpy_snap_layout_reads(void);
+
+/* The run may change the address space where the watch does not see (a
+ * call into C through ctypes): the next reset reads the maps. */
+void cpy_snap_layout_suspect(void);
+
 /* The read-only mappings of the libraries loaded now (their code and
  * constants) become anonymous copies of themselves, sealed (mseal, Linux
- * 6.10+): /proc/self/maps, which every reset reads, names each file
+ * 6.10+): /proc/self/maps, which a reset reads (above), names each file
  * mapping by its path, at about 0.6 us a mapping, and a nameless one costs
  * a third of that (52 -> 23 us for a runner's 77 mappings, in C). Sealed, a
  * copy cannot be unmapped, protected otherwise or dropped (MADV_DONTNEED),
