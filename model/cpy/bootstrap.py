@@ -1928,7 +1928,7 @@ del _site
 import queue as _queue_mod
 for _cls, _n in ((_queue_mod.SimpleQueue, 'SimpleQueue'), (_queue_mod.Empty, 'Empty')):
     _cls.__module__ = '_queue'
-    _cls.__qualname__ = _n
+    _cls.__qualname__ = _cls.__name__ = _n
 
 
 def _sq_getattr(self, name):
@@ -1961,10 +1961,16 @@ def get(self, block=True, timeout=None):
     return _sq_get(self, block, timeout)
 
 
-for _f in (__init__, get):
+def __reduce_ex__(self, protocol):
+    # the C type cannot be copied nor pickled (the Python one was copied,
+    # the copy sharing the queue's deque and lock)
+    raise TypeError("cannot pickle '_queue.SimpleQueue' object")
+
+
+for _f in (__init__, get, __reduce_ex__):
     _f.__qualname__ = 'SimpleQueue.' + _f.__name__
     setattr(_queue_mod.SimpleQueue, _f.__name__, _f)
 get.__doc__ = _sq_get.__doc__
-del _queue_mod, _cls, _n, _sq_getattr, _f, __init__, get
+del _queue_mod, _cls, _n, _sq_getattr, _f, __init__, get, __reduce_ex__
 
 del _name

@@ -2025,6 +2025,23 @@ const char *cpy_intern(const char *s)
     return p->s;
 }
 
+/* The weak reference's callback: the object named under key `self` is
+ * gone, and so is its name (its address may be another object's next). */
+static PyObject *display__forget(PyObject *self, PyObject *ref)
+{
+    (void)ref;
+    if (cpy.names && PyDict_DelItem(cpy.names, self) < 0)
+        PyErr_Clear();
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef display__forget_def = {"_threadsim_forget_name", display__forget, METH_O, NULL};
+
+/* "Event-3": the kind and its objects' count, for as long as the object
+ * lives. The name holds the object weakly (one that allows no weak
+ * reference is kept alive, so that no other object takes its address and
+ * name): a program that waits on a new Event a million times frees each,
+ * as under python3, and each Event's __del__ runs. */
 PyObject *cpy_display_name(PyObject *obj, const char *kind)
 {
     if (!cpy.names && (!(cpy.names = PyDict_New()) || !(cpy.kinds = PyDict_New())))
@@ -2044,7 +2061,13 @@ PyObject *cpy_display_name(PyObject *obj, const char *kind)
     long n = cnt ? PyLong_AsLong(cnt) + 1 : 1;
     PyObject *nobj = PyLong_FromLong(n);
     PyObject *name = PyUnicode_FromFormat("%s-%ld", kind, n);
-    PyObject *val = name ? PyTuple_Pack(2, obj, name) : NULL; /* keeps obj alive: no id reuse */
+    PyObject *forget = name ? PyCFunction_New(&display__forget_def, key) : NULL;
+    PyObject *ref = forget ? PyWeakref_NewRef(obj, forget) : NULL;
+    if (!ref)
+        PyErr_Clear(); /* (no weak reference: obj itself is held) */
+    Py_XDECREF(forget);
+    PyObject *val = name ? PyTuple_Pack(2, ref ? ref : obj, name) : NULL;
+    Py_XDECREF(ref);
     if (!kobj || !nobj || !val || PyDict_SetItem(cpy.kinds, kobj, nobj) < 0 ||
         PyDict_SetItem(cpy.names, key, val) < 0) {
         Py_XDECREF(name);
