@@ -480,6 +480,59 @@ static void test_local_dicts_released(void)
     free(out);
 }
 
+/* Objects a thread waited on (a wait names them: "waits on Event-3") are
+ * freed with their last reference: their attributes' __del__ runs where
+ * python3's does, and a loop that waits on a new Event, Condition, queue
+ * or lock each time runs in bounded memory (the names kept them all: a
+ * MemoryError after some 150,000 Events with the default limit). */
+static void test_waited_objects_released(void)
+{
+    PYT_EXPECT("import threading, gc\n"
+               "class D:\n"
+               "    def __del__(self): print('D.__del__')\n"
+               "e = threading.Event(); e.d = D()\n"
+               "print(e.wait(0.01))\n"
+               "del e; gc.collect()\n"
+               "print('end of program')\n",
+               3, 0, "False\nD.__del__\nend of program\n");
+    py_run_opts ro = py_run_opts_default();
+    ro.max_memory = 16 << 20;
+    char *out;
+    int st = pyt_run_opts("import threading, queue\n"
+                          "for i in range(20000):\n"
+                          "    e = threading.Event(); e.pad = [i] * 100\n"
+                          "    e.wait(0.0001)\n"
+                          "    c = threading.Condition(); c.pad = [i] * 100\n"
+                          "    with c: c.wait(0.0001)\n"
+                          "    q = queue.Queue(); q.pad = [i] * 100\n"
+                          "    try: q.get(timeout=0.0001)\n"
+                          "    except queue.Empty: pass\n"
+                          "    l = threading.Lock(); l.acquire(); l.acquire(timeout=0.0001)\n"
+                          "print('ok')\n",
+                          3, &ro, NULL, &out, NULL);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "ok\n");
+    free(out);
+}
+
+/* SimpleQueue is the C type by name, and refuses copy and pickle as it
+ * does (the pure-Python one, which threadsim runs, was copied: the copy
+ * shared its deque). python3.11's output. */
+static void test_simple_queue_name_copy_pickle(void)
+{
+    PYT_EXPECT("import queue, copy, pickle\n"
+               "sq = queue.SimpleQueue()\n"
+               "print(type(sq).__name__, repr(type(sq)))\n"
+               "for fn in (copy.copy, copy.deepcopy, pickle.dumps):\n"
+               "    try: fn(sq); print(fn.__name__, 'ok')\n"
+               "    except Exception as e: print(type(e).__name__, e)\n",
+               3, 0,
+               "SimpleQueue <class '_queue.SimpleQueue'>\n"
+               "TypeError cannot pickle '_queue.SimpleQueue' object\n"
+               "TypeError cannot pickle '_queue.SimpleQueue' object\n"
+               "TypeError cannot pickle '_queue.SimpleQueue' object\n");
+}
+
 /* Without random.seed(), numbers come from the run's seed: the same seed
  * gives the same numbers, another seed others. */
 static void test_random_run_seed(void)
@@ -1466,7 +1519,8 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_py2_dialect), TS_TEST(test_py3_deprecation_warnings),
          TS_TEST(test_local_repr_address), TS_TEST(test_priority_queue_keys_and_ties),
          TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_queue_items_released),
-         TS_TEST(test_local_dicts_released), TS_TEST(test_random_run_seed),
+         TS_TEST(test_local_dicts_released), TS_TEST(test_waited_objects_released),
+         TS_TEST(test_simple_queue_name_copy_pickle), TS_TEST(test_random_run_seed),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
          TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait),
          TS_TEST(test_finalize_main_at_exit), TS_TEST(test_clock_ids_and_pthread_idents),
