@@ -638,9 +638,9 @@ static void test_machine_fixed(void)
 /* A leading import of a module that warns when imported (imp, telnetlib:
  * PEP 594's) shows its DeprecationWarning at the program's line, as
  * python3.11's does: such imports are not done ahead at start-up (where
- * the warning would be the start-up's, and hidden). zoneinfo works over the
- * pure-Python datetime (its C half needs _datetime's C API: it once ended
- * the run with AttributeError). */
+ * the warning would be the start-up's, and hidden). zoneinfo works (its C
+ * half needs _datetime's C API: over the pure-Python datetime that once
+ * stood in it ended the run with AttributeError). */
 static void test_imports_as_python3(void)
 {
     PYT_EXPECT("import threading\nimport imp\nimport telnetlib\nprint('ok')\n", 3, 0,
@@ -656,6 +656,39 @@ static void test_imports_as_python3(void)
                "print(d, d.utcoffset(), d.tzname())\n"
                "print(datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc).astimezone(z))\n",
                3, 0, "2024-07-01 12:00:00+02:00 2:00:00 CEST\n2024-01-01 01:00:00+01:00\n");
+}
+
+/* datetime is CPython's C module, reading the virtual wall clock: now(),
+ * utcnow(), today() and now(tz) in any thread are the run's instant (from
+ * 2024-01-01 00:00:00 UTC; reads by the program a microsecond apart), and
+ * its messages and reprs are the C module's (python3.11's texts, which the
+ * pure-Python datetime that stood in before said otherwise). */
+static void test_datetime_virtual_and_c(void)
+{
+    PYT_EXPECT("import datetime, threading, time\n"
+               "from datetime import datetime as dt, timezone\n"
+               "print(dt.now(), dt.utcnow(), datetime.date.today())\n"
+               "def w():\n"
+               "    time.sleep(1.5)\n"
+               "    print('thread', dt.now(timezone.utc).isoformat())\n"
+               "t = threading.Thread(target=w); t.start(); t.join()\n"
+               "a = dt.now(); time.sleep(0.25); print(dt.now() - a)\n"
+               "try: dt(2024, 1, 1, tzinfo=timezone.utc) < dt(2024, 1, 1)\n"
+               "except TypeError as e: print(e)\n"
+               "try: dt(2024, 1, 1, tzinfo=timezone.utc) - dt(2024, 1, 1)\n"
+               "except TypeError as e: print(e)\n"
+               "try: dt.max + datetime.timedelta(1)\n"
+               "except OverflowError as e: print(e)\n"
+               "class MyDT(dt): pass\n"
+               "print(repr(MyDT(2024, 1, 1)), dt(2024, 5, 6).isocalendar())\n",
+               3, 0,
+               "2024-01-01 00:00:00 2024-01-01 00:00:00.000001 2024-01-01\n"
+               "thread 2024-01-01T00:00:01.500003+00:00\n"
+               "0:00:00.250001\n"
+               "can't compare offset-naive and offset-aware datetimes\n"
+               "can't subtract offset-naive and offset-aware datetimes\n"
+               "date value out of range\n"
+               "MyDT(2024, 1, 1, 0, 0) datetime.IsoCalendarDate(year=2024, week=19, weekday=1)\n");
 }
 
 static void test_thread_module_names(void)
@@ -910,7 +943,7 @@ static void test_sqlite_on_memory_limit(void)
     free(b);
 }
 
-TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_clock_reads_never_short), TS_TEST(test_machine_fixed), TS_TEST(test_thread_module_names), TS_TEST(test_imports_as_python3), TS_TEST(test_thread_excepthook), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit), TS_TEST(test_sqlite_same_thread), TS_TEST(test_sqlite_clock_and_busy_wait),
+TS_TESTS("py_modules", PY_MODULES_GEN_TESTS, TS_TEST(test_time_virtual_clock), TS_TEST(test_clock_reads_never_short), TS_TEST(test_machine_fixed), TS_TEST(test_datetime_virtual_and_c), TS_TEST(test_thread_module_names), TS_TEST(test_imports_as_python3), TS_TEST(test_thread_excepthook), TS_TEST(test_host_clocks_virtual), TS_TEST(test_mmap_on_memory_limit), TS_TEST(test_sqlite_on_memory_limit), TS_TEST(test_sqlite_same_thread), TS_TEST(test_sqlite_clock_and_busy_wait),
          TS_TEST(test_time_sleep_errors), TS_TEST(test_sleepers_interleave),
          TS_TEST(test_join_timeout), TS_TEST(test_py2_print_statement),
          TS_TEST(test_py2_print_writes_items_in_order), TS_TEST(test_py2_semantics),

@@ -77,78 +77,20 @@ del _relative_finders
 import os
 
 # --- modules whose C versions would escape the simulator ----------------------
-# _queue's SimpleQueue blocks the only OS thread; _datetime reads the host's
-# clock. Their pure-Python twins (queue._PySimpleQueue, datetime.py) run on
-# threading's primitives and on time.time(), which are the simulator's.
-# _zoneinfo needs _datetime's C API: zoneinfo takes its pure-Python version.
+# _queue's SimpleQueue blocks the only OS thread: its pure-Python twin
+# (queue._PySimpleQueue) runs on threading's primitives. (The C _datetime
+# reads the wall clock in C, which is the virtual one during a run:
+# cpy_io.c's clock_gettime.)
 class _ThreadsimBlocked:
-    blocked = ('_queue', '_datetime', '_zoneinfo')
+    blocked = ('_queue',)
 
     def find_spec(self, name, path=None, target=None):
         if name in self.blocked:
             raise ModuleNotFoundError(
                 "threadsim: the C module %r is replaced by its pure-Python version" % name,
                 name=name)
-        if name == 'datetime':
-            import importlib.machinery
-            spec = importlib.machinery.PathFinder.find_spec(name, path, target)
-            if spec is not None and spec.loader is not None:
-                spec.loader = _DatetimeLoader(spec.loader)
-            return spec
         return None
 
-
-class _DatetimeLoader:
-    """The pure-Python datetime, with the C module's ValueError texts
-    ("day is out of range for month", where datetime.py says ('day must be
-    in 1..29', 30)): the checks every constructor and replace() call."""
-
-    def __init__(self, loader):
-        self._loader = loader
-
-    def __getattr__(self, name):
-        return getattr(self._loader, name)
-
-    def create_module(self, spec):
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module):
-        self._loader.exec_module(module)
-        check_date = getattr(module, '_check_date_fields', None)
-        check_time = getattr(module, '_check_time_fields', None)
-        if check_date is None or check_time is None:
-            return  # (a datetime.py of the program's own, shadowing the library's)
-
-        def c_text(e):
-            what = e.args[0]
-            if what.startswith('year '):
-                return 'year %i is out of range' % e.args[1]
-            if what.startswith('day '):
-                return 'day is out of range for month'
-            return what
-
-        def _check_date_fields(year, month, day):
-            try:
-                return check_date(year, month, day)
-            except ValueError as e:
-                if len(e.args) != 2:
-                    raise
-                raise ValueError(c_text(e)) from None
-
-        def _check_time_fields(hour, minute, second, microsecond, fold):
-            try:
-                return check_time(hour, minute, second, microsecond, fold)
-            except ValueError as e:
-                if len(e.args) != 2:
-                    raise
-                raise ValueError(c_text(e)) from None
-
-        module._check_date_fields = _check_date_fields
-        module._check_time_fields = _check_time_fields
-
-
-_DatetimeLoader.__name__ = _DatetimeLoader.__qualname__ = 'SourceFileLoader'
-_DatetimeLoader.__module__ = '_frozen_importlib_external'
 
 sys.meta_path.insert(0, _ThreadsimBlocked())
 

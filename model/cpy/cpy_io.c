@@ -21,13 +21,16 @@
 
 #include <opcode.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- switching ------------------------------------------------------------- */
 
@@ -781,6 +784,31 @@ static PyObject *t_time_ns(PyObject *m, PyObject *u)
     (void)m;
     (void)u;
     return PyLong_FromLongLong(MODEL_EPOCH_UNIX * SIM_NS_PER_SEC + cpy__read_ns(CPY_READ_STEP_TIME));
+}
+
+/* The C library's clock_gettime, as the process calls it: threadsim's
+ * binary exports this one (model/cpy/CMakeLists.txt), so libpython's own
+ * reads of the wall clock come here. During a run the wall clock
+ * (CLOCK_REALTIME) is the virtual one, as time.time() reads it: the C
+ * datetime module's now() and utcnow() read it in C (_PyTime_GetSystemClock),
+ * and with this they run on the simulator's clock as python3's run on the
+ * host's. Every other clock, and the wall clock outside runs, is the
+ * host's (the engine's own timing: the watchdog, output batching). */
+static int (*real_clock_gettime)(clockid_t, struct timespec *);
+
+int clock_gettime(clockid_t clk, struct timespec *ts)
+{
+    if ((clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_COARSE) && cpy.in_run) {
+        int64_t ns = cpy__read_ns(CPY_READ_STEP_TIME);
+        ts->tv_sec = (time_t)(MODEL_EPOCH_UNIX + ns / SIM_NS_PER_SEC);
+        ts->tv_nsec = (long)(ns % SIM_NS_PER_SEC);
+        return 0;
+    }
+    if (!real_clock_gettime)
+        real_clock_gettime = (int (*)(clockid_t, struct timespec *))dlsym(RTLD_NEXT, "clock_gettime");
+    if (!real_clock_gettime || real_clock_gettime == clock_gettime)
+        return (int)syscall(SYS_clock_gettime, clk, ts);
+    return real_clock_gettime(clk, ts);
 }
 
 static PyObject *t_mono(PyObject *m, PyObject *u)

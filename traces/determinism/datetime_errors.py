@@ -1,6 +1,6 @@
-# datetime is its pure-Python version under threadsim (the C one reads the
-# host's clock); its range errors say what the C module's say (the .out is
-# python3.11's).
+# datetime is CPython's C module under threadsim too (the wall clock its
+# now() reads in C is the virtual one during a run: model/cpy/cpy_io.c's
+# clock_gettime); its errors are python3.11's (the .out is python3.11's).
 import datetime
 for args in [(2024, 2, 30), (2024, 13, 1), (0, 1, 1), (10000, 1, 1), (2024.0, 1, 1), ("2024", 1, 1)]:
     try: datetime.date(*args)
