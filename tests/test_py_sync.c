@@ -533,6 +533,75 @@ static void test_simple_queue_name_copy_pickle(void)
                "TypeError cannot pickle '_queue.SimpleQueue' object\n");
 }
 
+/* socket.socketpair() between threads (pipes under threadsim) behaves as
+ * python3.11's sockets do: timeouts on the virtual clock (TimeoutError
+ * "timed out"; before, recv waited for ever: a deadlock), settimeout's
+ * checks, MSG_DONTWAIT and non-blocking reads (BlockingIOError), select's
+ * writability, MSG_PEEK, shutdown(SHUT_WR) as the peer's end of file and a
+ * BrokenPipeError for the sender, shutdown's checks, makefile, poll's
+ * events after a shutdown. python3.11's output. */
+static void test_socketpair_as_sockets(void)
+{
+    PYT_EXPECT(
+               "import socket, select, threading, time\n"
+               "a, b = socket.socketpair()\n"
+               "print(repr(a.family), repr(a.type), repr(a.getsockname()), repr(a.getpeername()), a.gettimeout())\n"
+               "b.settimeout(0.2)\n"
+               "print(b.gettimeout())\n"
+               "try: b.recv(1)\n"
+               "except TimeoutError as e: print(\"timeout:\", type(e).__name__, e)\n"
+               "for v in (-1, \"x\"):\n"
+               "    try: b.settimeout(v)\n"
+               "    except Exception as e: print(type(e).__name__, e)\n"
+               "b.settimeout(None)\n"
+               "try: b.recv(1, socket.MSG_DONTWAIT)\n"
+               "except BlockingIOError as e: print(\"dontwait:\", e)\n"
+               "b.settimeout(0)\n"
+               "try: b.recv(1)\n"
+               "except BlockingIOError as e: print(\"nonblock:\", e, b.gettimeout(), b.getblocking())\n"
+               "b.setblocking(True)\n"
+               "print(b.gettimeout(), b.getblocking())\n"
+               "print(select.select([a, b], [a, b], [], 0.1) == ([], [a, b], []))\n"
+               "a.sendall(b\"wake\")\n"
+               "print(b.recv(2, socket.MSG_PEEK), b.recv(10))\n"
+               "a.sendall(b\"hi\"); a.shutdown(socket.SHUT_WR)\n"
+               "print(b.recv(10), b.recv(10))\n"
+               "try: a.send(b\"x\")\n"
+               "except BrokenPipeError as e: print(\"send after shut:\", e)\n"
+               "for h in (5, \"x\"):\n"
+               "    try: a.shutdown(h)\n"
+               "    except Exception as e: print(type(e).__name__, e)\n"
+               "c, d = socket.socketpair()\n"
+               "f = d.makefile(\"rb\")\n"
+               "def srv():\n"
+               "    for i in range(3):\n"
+               "        c.sendall(b\"line %d\\n\" % i)\n"
+               "    c.close()\n"
+               "t = threading.Thread(target=srv); t.start()\n"
+               "print(f.readline(), list(f)); t.join()\n"
+               "f.close(); d.close()\n"
+               "p = select.poll(); p.register(a, select.POLLOUT | select.POLLIN); p.register(b, select.POLLIN)\n"
+               "print([(fd == a.fileno(), ev) for fd, ev in p.poll(0)])\n"
+               "a.close(); b.close()\n",
+        3, 0,
+               "<AddressFamily.AF_UNIX: 1> <SocketKind.SOCK_STREAM: 1> '' '' None\n"
+               "0.2\n"
+               "timeout: TimeoutError timed out\n"
+               "ValueError Timeout value out of range\n"
+               "TypeError 'str' object cannot be interpreted as an integer\n"
+               "dontwait: [Errno 11] Resource temporarily unavailable\n"
+               "nonblock: [Errno 11] Resource temporarily unavailable 0.0 False\n"
+               "None True\n"
+               "True\n"
+               "b'wa' b'wake'\n"
+               "b'hi' b''\n"
+               "send after shut: [Errno 32] Broken pipe\n"
+               "OSError [Errno 22] Invalid argument\n"
+               "TypeError 'str' object cannot be interpreted as an integer\n"
+               "b'line 0\\n' [b'line 1\\n', b'line 2\\n']\n"
+               "[(True, 4), (False, 1)]\n");
+}
+
 /* Without random.seed(), numbers come from the run's seed: the same seed
  * gives the same numbers, another seed others. */
 static void test_random_run_seed(void)
@@ -1520,7 +1589,7 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_local_repr_address), TS_TEST(test_priority_queue_keys_and_ties),
          TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_queue_items_released),
          TS_TEST(test_local_dicts_released), TS_TEST(test_waited_objects_released),
-         TS_TEST(test_simple_queue_name_copy_pickle), TS_TEST(test_random_run_seed),
+         TS_TEST(test_simple_queue_name_copy_pickle), TS_TEST(test_socketpair_as_sockets), TS_TEST(test_random_run_seed),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
          TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait),
          TS_TEST(test_finalize_main_at_exit), TS_TEST(test_clock_ids_and_pthread_idents),

@@ -691,8 +691,17 @@ def select_(rlist, wlist, xlist, timeout=None, /):
     _pipes_only(fds, 'select.select')
 
     def ready():
-        r = _real_select(rl, wl, xl, 0)
-        return r if r[0] or r[1] or r[2] else None
+        if not _pipe_socket_ends:
+            r = _real_select(rl, wl, xl, 0)
+            return r if r[0] or r[1] or r[2] else None
+        # a socketpair end: writable is its write pipe's, readable also
+        # what MSG_PEEK kept
+        wl2 = [_pipe_socket_w.get(fd, o) for o, fd in zip(wl, (_fileno(o) for o in wl))]
+        r, w, x = _real_select(rl, wl2, xl, 0)
+        r = [o for o in rl if o in r or _pipe_socket_peeked.get(_fileno(o))]
+        w = [o for o, o2 in zip(wl, wl2) if o2 in w or (
+            _fileno(o) in _pipe_socket_ends and _fileno(o) not in _pipe_socket_w)]
+        return (r, w, x) if r or w or x else None
     return _pipe_wait(ready, timeout, len(fds)) or ([], [], [])
 
 
@@ -728,9 +737,35 @@ class _Poll:
 
         def ready():
             p = _real_poll()
+            if not _pipe_socket_ends:
+                for fd, mask in self._fds.items():
+                    p.register(fd, mask)
+                return p.poll(0)
+            # a socketpair end: POLLOUT is its write pipe's, POLLIN also
+            # what MSG_PEEK kept; the events in registration order
+            back = {}
             for fd, mask in self._fds.items():
+                w = _pipe_socket_w.get(fd)
+                if w is not None and mask & select.POLLOUT:
+                    p.register(w, select.POLLOUT)
+                    back[w] = fd
+                    mask &= ~select.POLLOUT
                 p.register(fd, mask)
-            return p.poll(0)
+            ev = {}
+            for fd, e in p.poll(0):
+                fd = back.get(fd, fd)
+                ev[fd] = ev.get(fd, 0) | e
+            for fd, mask in self._fds.items():
+                if mask & select.POLLIN and _pipe_socket_peeked.get(fd):
+                    ev[fd] = ev.get(fd, 0) | select.POLLIN
+                if fd in _pipe_socket_ends and fd not in _pipe_socket_w and mask & select.POLLOUT:
+                    ev[fd] = ev.get(fd, 0) | select.POLLOUT  # shut for writing: fails at once
+                if fd in _pipe_socket_ends and ev.get(fd, 0) & select.POLLHUP:
+                    # a socket's end of file is readable, not a hang-up
+                    ev[fd] = (ev[fd] & ~select.POLLHUP) | (mask & select.POLLIN)
+                    if not ev[fd]:
+                        del ev[fd]
+            return [(fd, ev[fd]) for fd in self._fds if fd in ev]
         return _pipe_wait(ready, timeout, len(self._fds))
 
 
@@ -813,45 +848,88 @@ _pipe_socket_w = {}
 class _PipeSocket:
     """One end of socket.socketpair() between the program's threads: two
     of its pipes, one each way (threadsim: a real socket would escape the
-    virtual clock). What asyncio's event loop wakes itself with."""
+    virtual clock). What asyncio's event loop wakes itself with. Timeouts
+    wait on the virtual clock; shutdown(SHUT_WR) is the peer's end of
+    file; MSG_PEEK keeps what it read for the next recv (select and poll
+    count it as readable)."""
 
     def __init__(self, family, type, proto, rfd, wfd):
         self.family, self.type, self.proto = family, type, proto
         self._r, self._w = rfd, wfd
+        self._timeout = None
+        self._rd_shut = False
+        self._io_refs = 0
+        self._closed = False
         _pipe_socket_w[rfd] = wfd
+        _pipe_socket_ends.add(rfd)
+
+    def _check(self):
+        if self._r < 0:
+            raise OSError(9, 'Bad file descriptor')
 
     def fileno(self):
         return self._r
 
     def setblocking(self, flag):
-        if self._r < 0:
-            raise OSError(9, 'Bad file descriptor')
-        set_blocking(self._r, flag)
-        set_blocking(self._w, flag)
+        self.settimeout(None if flag else 0.0)
 
     def getblocking(self):
-        return get_blocking(self._r)
+        return self._timeout != 0.0
 
     def settimeout(self, value):
-        self.setblocking(value is None or value > 0)
+        if value is not None:
+            if not isinstance(value, float):
+                value = _operator.index(value)
+            if value != value:
+                raise ValueError("Invalid value NaN (not a number)")
+            if value < 0:
+                raise ValueError("Timeout value out of range")
+            value = float(value)
+        self._check()
+        set_blocking(self._r, value != 0.0)
+        if self._w >= 0:
+            set_blocking(self._w, value != 0.0)
+        self._timeout = value
 
     def gettimeout(self):
-        return None if self.getblocking() else 0.0
+        return self._timeout
+
+    def _readable(self):
+        return bool(_pipe_socket_peeked.get(self._r)) or bool(_real_select([self._r], [], [], 0)[0])
 
     def recv(self, bufsize, flags=0, /):
-        if self._r < 0:
-            raise OSError(9, 'Bad file descriptor')
-        return read(self._r, bufsize)
+        self._check()
+        bufsize = _operator.index(bufsize)
+        if bufsize < 0:
+            raise ValueError("negative buffersize in recv")
+        if self._rd_shut:
+            return b''
+        if self._timeout and not _pipe_wait(self._readable, self._timeout, 1):
+            raise TimeoutError('timed out')
+        if (flags & _socket.MSG_DONTWAIT) and not self._readable():
+            raise BlockingIOError(11, 'Resource temporarily unavailable')
+        kept = _pipe_socket_peeked.pop(self._r, b'')
+        if not kept:
+            kept = read(self._r, bufsize)
+        elif len(kept) < bufsize and _real_select([self._r], [], [], 0)[0]:
+            kept += read(self._r, bufsize - len(kept))  # what came since, as one stream
+        data, rest = kept[:bufsize], kept[bufsize:]
+        if flags & _socket.MSG_PEEK:
+            rest = kept
+        if rest:
+            _pipe_socket_peeked[self._r] = rest
+        return data
 
     def recv_into(self, buffer, nbytes=0, flags=0, /):
         view = memoryview(buffer).cast('B')
-        data = self.recv(nbytes or len(view))
+        data = self.recv(nbytes or len(view), flags)
         view[:len(data)] = data
         return len(data)
 
     def send(self, data, flags=0, /):
+        self._check()
         if self._w < 0:
-            raise OSError(9, 'Bad file descriptor')
+            raise BrokenPipeError(32, 'Broken pipe')
         return write(self._w, data)
 
     def sendall(self, data, flags=0, /):
@@ -859,16 +937,46 @@ class _PipeSocket:
         while done < len(view):
             done += self.send(view[done:])
 
+    def getsockname(self):
+        self._check()
+        return ''
+
+    def getpeername(self):
+        self._check()
+        return ''
+
+    def _decref_socketios(self):
+        # (socket.makefile's files: the socket closes with the last of them)
+        if self._io_refs > 0:
+            self._io_refs -= 1
+        if self._closed:
+            self.close()
+
     def close(self):
+        self._closed = True
+        if self._io_refs > 0:
+            return
         if _pipe_socket_w.get(self._r) == self._w:
             del _pipe_socket_w[self._r]
+        _pipe_socket_peeked.pop(self._r, None)
+        _pipe_socket_ends.discard(self._r)
         for fd in (self._r, self._w):
             if fd >= 0:
                 close(fd)
         self._r = self._w = -1
 
     def shutdown(self, how, /):
-        pass
+        how = _operator.index(how)
+        self._check()
+        if how not in (_socket.SHUT_RD, _socket.SHUT_WR, _socket.SHUT_RDWR):
+            raise OSError(22, 'Invalid argument')
+        if how != _socket.SHUT_WR:
+            self._rd_shut = True
+        if how != _socket.SHUT_RD and self._w >= 0:
+            # the peer reads to the end of file
+            close(self._w)
+            self._w = -2
+            _pipe_socket_w.pop(self._r, None)
 
     def __enter__(self):
         return self
@@ -879,6 +987,10 @@ class _PipeSocket:
     def __repr__(self):
         return '<socket.socket fd=%d, family=%d, type=%d, proto=%d>' % (
             self._r, self.family, self.type, self.proto)
+
+
+_pipe_socket_peeked = {}  # a socketpair end's read descriptor -> what MSG_PEEK read
+_pipe_socket_ends = set()  # the read descriptors of the socketpair ends open
 
 
 def socketpair(family=None, type=_socket.SOCK_STREAM, proto=0):
@@ -892,6 +1004,13 @@ def socketpair(family=None, type=_socket.SOCK_STREAM, proto=0):
 
 def _patch_socket(module):
     module.socketpair = socketpair
+    # the socket module's: enum family and type, and its file objects
+    _PipeSocket.family = property(lambda s: module._intenum_converter(s._family,
+                                                                      module.AddressFamily),
+                                  lambda s, v: setattr(s, '_family', v))
+    _PipeSocket.type = property(lambda s: module._intenum_converter(s._type, module.SocketKind),
+                                lambda s, v: setattr(s, '_type', v))
+    _PipeSocket.makefile = module.socket.makefile
 
 
 # uuid1() asks libuuid, which reads the host's clock and network card: its
