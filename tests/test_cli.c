@@ -504,6 +504,27 @@ static void test_explore_same_stdin(void)
     free(out);
 }
 
+/* select.select over standard input redirected from a file (or /dev/null)
+ * answers as python3's: a regular file and a device other than a terminal
+ * are always ready, nothing escapes the virtual clock (it was refused with
+ * PermissionError). A pipe from the shell is still refused. */
+static void test_select_on_stdin_file(void)
+{
+    write_file("sel.py", "import select, sys\n"
+                         "r, _, _ = select.select([sys.stdin], [], [], 1.0)\n"
+                         "print('got:', sys.stdin.readline().strip() if r else 'no input')\n");
+    write_file("sel.txt", "hello\n");
+    int st;
+    char *out = sh(&st, "%s run %s/sel.py --no-db < %s/sel.txt 2>&1; %s run %s/sel.py --no-db "
+                        "< /dev/null 2>&1", BIN, dir, dir, BIN, dir);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "got: hello\ngot: \n"); /* python3.11's */
+    free(out);
+    out = sh(&st, "echo hi | %s run %s/sel.py --no-db 2>&1 | tail -1", BIN, dir);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "PermissionError: threadsim: select.select would escape"));
+    free(out);
+}
+
 /* A process ended past Python through ctypes (libc's _exit, an exec of
  * another program) is the program's exit with that status, as os._exit's,
  * everything printed before it kept (the pieces printed after the function
@@ -1346,7 +1367,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_explore_same_stdin), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_explore_same_stdin), TS_TEST(test_select_on_stdin_file), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

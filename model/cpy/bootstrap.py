@@ -674,6 +674,15 @@ def _pipe_wait(ready, timeout, nfds):
             cv.wait(None if end is None else end - time.monotonic())
 
 
+def _always_ready(fd):
+    import stat
+    try:
+        m = os.fstat(fd).st_mode
+        return stat.S_ISREG(m) or (stat.S_ISCHR(m) and not os.isatty(fd))
+    except OSError:
+        return False
+
+
 def select_(rlist, wlist, xlist, timeout=None, /):
     # select.select's argument checks, in its order
     if timeout is not None:
@@ -688,7 +697,9 @@ def select_(rlist, wlist, xlist, timeout=None, /):
     except TypeError:
         raise TypeError("arguments 1-3 must be sequences") from None
     fds = [_fileno(o) for o in rl + wl + xl]
-    _pipes_only(fds, 'select.select')
+    # (a regular file or a device other than a terminal, /dev/null, is
+    # always ready: standard input redirected from a file, say)
+    _pipes_only([fd for fd in fds if not _always_ready(fd)], 'select.select')
 
     def ready():
         if not _pipe_socket_ends:
