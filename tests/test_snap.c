@@ -283,46 +283,11 @@ static void child_watch(int report)
 
 static void test_reset_reads_the_maps_after_a_change_only(void) { runs_in_child(child_watch, 3); }
 
-/* A change of the address space none of that sees (a raw mprotect system
- * call, as C code past libc could make) is found by a verified reset: the
- * process reports it and exits 70. */
-static void test_verify_finds_a_change_the_watch_missed(void)
-{
-    if (!pyt_can_reset())
-        return;
-    int p[2];
-    CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    CU_ASSERT_FATAL(pid >= 0);
-    if (pid == 0) {
-        close(p[0]);
-        char *reserve =
-            mmap(NULL, 16 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull < 0 || dup2(devnull, 2) != 2) /* (the report goes to stderr) */
-            _exit(89);
-        int r = cpy_snap_take(true);
-        if (r != 0)
-            _exit(r < 0 ? 91 : 93);
-        if (syscall(SYS_mprotect, reserve, 4096, PROT_READ) != 0)
-            _exit(94);
-        cpy_snap_reset(p[1], 42);
-        _exit(92);
-    }
-    close(p[1]);
-    int32_t got = 0;
-    CU_ASSERT_EQUAL(read(p[0], &got, sizeof got), (ssize_t)sizeof got);
-    CU_ASSERT_EQUAL(got, 70 << 8);
-    close(p[0]);
-    int ws = 0;
-    waitpid(pid, &ws, 0);
-    CU_ASSERT(WIFEXITED(ws) && WEXITSTATUS(ws) == 70);
-}
-
-/* A snapshot, then change(), then a reset that cannot undo it: the run is
- * reported over (msg reaches the pipe) and the process ends with 0. */
-static void gives_up_after(int (*change)(void), int32_t msg)
+/* A snapshot (verified or not; before() first, in the child), then
+ * change(), then a reset: the pipe gets want_msg and the process ends with
+ * want_status. */
+static void reset_after(int (*before)(void), bool verify, int (*change)(void), int32_t msg,
+                        int32_t want_msg, int want_status)
 {
     if (!pyt_can_reset()) {
         /* no snapshot here: a reset refuses, it does not half happen */
@@ -336,7 +301,9 @@ static void gives_up_after(int (*change)(void), int32_t msg)
     CU_ASSERT_FATAL(pid >= 0);
     if (pid == 0) {
         close(p[0]);
-        int r = cpy_snap_take(false);
+        if (before && before() != 0)
+            _exit(89);
+        int r = cpy_snap_take(verify);
         if (r != 0)
             _exit(r < 0 ? 91 : 93); /* a reset must not come back here */
         if (change() != 0)
@@ -347,11 +314,42 @@ static void gives_up_after(int (*change)(void), int32_t msg)
     close(p[1]);
     int32_t got = 0;
     CU_ASSERT_EQUAL(read(p[0], &got, sizeof got), (ssize_t)sizeof got);
-    CU_ASSERT_EQUAL(got, msg); /* the run was reported over first */
+    CU_ASSERT_EQUAL(got, want_msg);
     close(p[0]);
     int ws = 0;
     waitpid(pid, &ws, 0);
-    CU_ASSERT(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    CU_ASSERT(WIFEXITED(ws) && WEXITSTATUS(ws) == want_status);
+}
+
+/* ... that cannot undo it: the run is reported over (msg reaches the pipe)
+ * and the process ends with 0. */
+static void gives_up_after(int (*change)(void), int32_t msg)
+{
+    reset_after(NULL, false, change, msg, msg, 0);
+}
+
+static char *watch_reserve;
+
+static int reserve_and_quiet(void)
+{
+    watch_reserve = mmap(NULL, 16 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                         -1, 0);
+    int devnull = open("/dev/null", O_WRONLY);
+    /* (the verified reset's report goes to stderr) */
+    return watch_reserve == MAP_FAILED || devnull < 0 || dup2(devnull, 2) != 2 ? -1 : 0;
+}
+
+static int raw_mprotect(void)
+{
+    return (int)syscall(SYS_mprotect, watch_reserve, 4096, PROT_READ);
+}
+
+/* A change of the address space the watch does not see (a raw mprotect
+ * system call, as C code past libc could make) is found by a verified
+ * reset: the process reports it and exits 70. */
+static void test_verify_finds_a_change_the_watch_missed(void)
+{
+    reset_after(reserve_and_quiet, true, raw_mprotect, 42, 70 << 8, 70);
 }
 
 static int change_core_limit(void)
