@@ -29,6 +29,7 @@
 
 #include <ctype.h>
 #include <dlfcn.h>
+#include <malloc.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -326,6 +327,26 @@ static bool child__ctypes_mapped(void)
  * overflow) or reports an internal error: never a signal to the caller. A
  * fault with ctypes loaded is the program's: the run ends as the signal
  * ends python3's process (128 + N). */
+/* len bytes to the run's pipe from a fault handler (async-signal-safe),
+ * waiting at most 2 s for room each time the pipe is full. */
+static int child__fault_write(const char *p, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t k = write(pipe_fd, p + off, len - off);
+        if (k > 0) {
+            off += (size_t)k;
+            continue;
+        }
+        if (k < 0 && errno == EINTR)
+            continue;
+        struct pollfd pf = {.fd = pipe_fd, .events = POLLOUT};
+        if (k == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) || poll(&pf, 1, 2000) <= 0)
+            return -1;
+    }
+    return 0;
+}
+
 static void child__on_fault(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
@@ -381,18 +402,16 @@ static void child__on_fault(int sig, siginfo_t *si, void *uc)
         }
         cpy_exit_now(128 + sig);
     }
-    if (!pipe_busy && pipe_buf.len) {
-        size_t off = 0;
-        while (off < pipe_buf.len) {
-            ssize_t k = write(pipe_fd, pipe_buf.p + off, pipe_buf.len - off);
-            if (k <= 0)
-                break;
-            off += (size_t)k;
-        }
-    }
+    /* Written with a deadline: a runner that faults before its run began
+     * (between the request and its acknowledgement) writes to a pipe the
+     * caller does not read yet, since it waits for that word; blocking on
+     * a full pipe there hung both. Past it the records are dropped, and
+     * the caller sees the process end. */
+    (void)fcntl(pipe_fd, F_SETFL, O_NONBLOCK);
+    if (!pipe_busy && pipe_buf.len)
+        (void)child__fault_write(pipe_buf.p, pipe_buf.len);
     char rec[2] = {REC_CRASH, (char)kind};
-    ssize_t k = write(pipe_fd, rec, 2);
-    (void)k;
+    (void)child__fault_write(rec, 2);
     _exit(MODEL_EXIT_INTERNAL);
 }
 
@@ -2035,6 +2054,13 @@ static uint32_t runner__trap_timer(void *ud, sim_sched *s, uint32_t n)
  * request, and on into its run. */
 static void runner__main(int sock, int dsock)
 {
+    /* malloc's big blocks from the heap, never a mapping of their own:
+     * freeing one and taking another of the same size elsewhere (glibc's
+     * internal munmap and mmap, which the layout watch does not see, and
+     * the sizes it compares net out) left the snapshot's block unmapped
+     * after a reset, and the next free of the pointer the reset put back
+     * faulted (explore's schedule prefixes past 128 KiB, run after run) */
+    mallopt(M_MMAP_MAX, 0);
     close(zyg_ctl);
     zyg_ctl = -1;
     runner_sock = fcntl(sock, F_DUPFD_CLOEXEC, 950);

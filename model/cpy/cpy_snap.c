@@ -166,7 +166,10 @@ static inline long snap__sys(long n, long a, long b, long c, long d, long e, lon
  *     the snapshot's: a mapping added, removed or resized anywhere, by
  *     anyone (glibc's own calls of its internal mmap too: malloc, locale
  *     and iconv files), or writability changed (data counts the private
- *     writable mappings: the allocator committing reserved space);
+ *     writable mappings: the allocator committing reserved space). A
+ *     munmap and an mmap of the same size elsewhere net out: malloc did
+ *     that with its big blocks (one freed, one taken), so the runner has
+ *     it take none of their own (mallopt M_MMAP_MAX 0, cpy_run.c);
  *   - the dynamic linker loaded or dropped an object (dl_iterate_phdr's
  *     adds and subs counters: an extension module imported, its RELRO
  *     protected);
