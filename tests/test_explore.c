@@ -1441,6 +1441,22 @@ static void test_long_prefixes(void)
     }
 }
 
+/* Reading the object a thread waits on (for the wait's report) runs
+ * none of the program's code (traces/explore/getattr_wait.py): through
+ * getattr it ran SimpleQueue's __getattr__ inside a lock's acquire, whose
+ * lines were choices after the acquire had seen the lock held, and two
+ * SimpleQueue workers deadlocked in about half the schedules of
+ * --choices line (no CPython run does). Every schedule prints python3's. */
+static void test_wait_report_runs_no_code(void)
+{
+    int st;
+    char *out = cli("explore traces/explore/getattr_wait.py --choices line --schedules 300", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "300 schedules, 1 distinct outcome\n") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "     | taken\n     | []\n     | done\n") : NULL);
+    free(out);
+}
+
 /* The program's descriptors are python3's (traces/determinism/first_fd.py:
  * its first pipe is 3 and 4, os.closerange(3, MAXFD) leaves threadsim's
  * own, and os.write and os.read find them not open), in a run, a
@@ -1689,5 +1705,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_representatives_replay), TS_TEST(test_replays_print_the_same_addresses),
          TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_wait_report_runs_no_code), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

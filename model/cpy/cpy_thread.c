@@ -523,13 +523,52 @@ static void thread__body(void *arg)
     thr->ts = NULL;
 }
 
+/* What the engine reads of the program's objects (a Thread's name, the
+ * class of an object waited on) it reads in place: the types' dicts and
+ * the instance's own attributes, running none of the program's code. A
+ * lookup through getattr ran a class's __getattr__ (the SimpleQueue's,
+ * bootstrap.py's: every get that waited), and its lines were choices in
+ * the middle of a lock's acquire, after it had seen the lock held: a
+ * release made then was missed, and the thread waited for ever (a
+ * deadlock no CPython run has). */
+static bool obj__type_has(PyObject *obj, const char *name)
+{
+    PyObject *s = PyUnicode_InternFromString(name);
+    bool r = s && _PyType_Lookup(Py_TYPE(obj), s) != NULL;
+    Py_XDECREF(s);
+    PyErr_Clear();
+    return r;
+}
+
+typedef struct {
+    const char *name;
+    PyObject *value; /* borrowed */
+} obj__attr_q;
+
+static int obj__attr_visit(PyObject *k, PyObject *v, void *ud)
+{
+    obj__attr_q *q = ud;
+    if (!PyUnicode_Check(k) || PyUnicode_CompareWithASCIIString(k, q->name) != 0)
+        return 0;
+    q->value = v;
+    return 1;
+}
+
+/* obj's own attribute `name` (in its __dict__), a new reference, or NULL */
+static PyObject *obj__own_attr(PyObject *obj, const char *name)
+{
+    obj__attr_q q = {name, NULL};
+    cpy_ts_obj_attrs(obj, obj__attr_visit, &q);
+    return q.value ? Py_NewRef(q.value) : NULL;
+}
+
 /* The threading.Thread behind a start_new_thread(Thread._bootstrap, ()) call. */
 static PyObject *thread__owner(PyObject *func)
 {
     if (!PyMethod_Check(func))
         return NULL;
     PyObject *self = PyMethod_GET_SELF(func);
-    return PyObject_HasAttrString(self, "_bootstrap_inner") ? self : NULL;
+    return obj__type_has(self, "_bootstrap_inner") ? self : NULL;
 }
 
 static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
@@ -564,10 +603,10 @@ static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
     }
     /* The trace names the thread as threading does, and marks daemons. */
     PyObject *owner = thread__owner(func);
-    PyObject *name = owner ? PyObject_GetAttrString(owner, "_name") : NULL;
+    PyObject *name = owner ? obj__own_attr(owner, "_name") : NULL;
     int daemon = 1;
     if (owner) {
-        PyObject *d = PyObject_GetAttrString(owner, "_daemonic");
+        PyObject *d = obj__own_attr(owner, "_daemonic");
         daemon = d ? PyObject_IsTrue(d) : 1;
         Py_XDECREF(d);
     }
@@ -2184,9 +2223,9 @@ static char *wait__obj_name(PyObject *obj, long *ident)
 {
     PyObject *tname = NULL;
     *ident = 0;
-    if (PyObject_HasAttrString(obj, "_bootstrap_inner")) {
-        tname = PyObject_GetAttrString(obj, "_name");
-        PyObject *id = PyObject_GetAttrString(obj, "_ident");
+    if (obj__type_has(obj, "_bootstrap_inner")) {
+        tname = obj__own_attr(obj, "_name");
+        PyObject *id = obj__own_attr(obj, "_ident");
         *ident = id && PyLong_Check(id) ? PyLong_AsLong(id) : 0;
         Py_XDECREF(id);
     }
