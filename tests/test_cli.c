@@ -636,8 +636,10 @@ static void test_env_option(void)
              "--schedules 5 2>/dev/null -- q; %s explorations --db env.db", dir, BIN, BIN);
     CU_ASSERT_EQUAL(st, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "     | 2 None /nonexistent ['q']\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     replay: threadsim step env.py --choices program "
-                                       "--replay 'env.py:AwEAAA' --env WORKERS=2 -- q\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     replay: the default schedule (threadsim run --env "
+                                       "WORKERS=2 -- q; with the same addresses: threadsim step "
+                                       "env.py --choices program --replay 'env.py:AwE' --env "
+                                       "WORKERS=2 -- q)\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, " python=3 program=--env WORKERS=2 -- q\n"));
     free(out);
     /* the teaching page into a file (-o), the program's arguments kept last */

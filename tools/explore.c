@@ -457,7 +457,9 @@ static int x__varint(ts_x_result *res, uint64_t v)
 }
 
 /* The schedule of run r (outcome k) in the result's table; a random or
- * PCT schedule is its seed (seed + index): no bytes (with_choices false). */
+ * PCT schedule is its seed (seed + index - 1): no bytes (with_choices
+ * false); their schedule 0, the default one, has none either (every
+ * choice FIFO's). */
 static int x__keep_schedule(ts_x_result *res, const x_run *r, long k, bool with_choices)
 {
     size_t i = res->schedules; /* this schedule's index */
@@ -1336,26 +1338,48 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
     if (o->strategy == TS_X_DPOR) {
         rc = x__dpor(o, run, arg, &r, res, budget);
     } else if (o->strategy != TS_X_DFS) {
-        /* PCT draws its change points from the decisions a run makes: the
-         * default schedule (not counted) tells how many there are, the same
-         * for every shard */
+        /* Schedule 0 is the default one (no preemption, as `run` makes
+         * it), shard 1's: a random or PCT schedule almost never keeps a
+         * thread running through a long loop (a choice at each of its
+         * lines), so what the program prints by default was missing from
+         * their outcomes. Schedule i >= 1 is the seed + i - 1's; a shard
+         * takes every N-th of the same range. PCT draws its change points
+         * from the decisions a run makes: the default schedule tells how
+         * many there are, the same for every shard (run by each, counted
+         * by shard 1's). */
         uint64_t steps = 1000;
-        if (o->strategy == TS_X_PCT) {
+        bool first_mine = !o->shard_n || o->shard_k == 1;
+        bool done = false;
+        if (first_mine || o->strategy == TS_X_PCT) {
             size_t len;
             void *spec = x__spec(o, X_FIXED, 0, 0, 0, NULL, 0, &len);
             int status;
             if (!spec || x__run(run, arg, spec, len, &r, &status) != 0)
                 rc = -1;
             free(spec);
-            res->runs++;
-            steps = r.ndec ? r.ndec : 1;
+            if (rc == 0) {
+                res->runs++;
+                steps = r.ndec ? r.ndec : 1;
+                /* a run that met no decision ran as every policy runs it:
+                 * every schedule is this one (another shard owns none) */
+                bool only = r.ndec == 0;
+                if (first_mine) {
+                    int t = x__take(o, res, &r, status, 0, true);
+                    if (t < 0)
+                        rc = -1;
+                    done = t != 0;
+                }
+                if (only) {
+                    res->exhausted = true;
+                    done = true;
+                }
+            }
         }
-        /* schedule i is seed + i; a shard takes every N-th of the same range */
-        for (uint64_t i = 0; i < budget && rc == 0; i++) {
+        for (uint64_t i = 1; i < budget && rc == 0 && !done; i++) {
             if (o->shard_n && i % o->shard_n != o->shard_k - 1)
                 continue;
             size_t len;
-            void *spec = x__spec(o, o->strategy == TS_X_PCT ? X_PCT : X_RANDOM, o->seed + i,
+            void *spec = x__spec(o, o->strategy == TS_X_PCT ? X_PCT : X_RANDOM, o->seed + i - 1,
                                  o->depth ? o->depth : 3, steps, NULL, 0, &len);
             int status;
             if (!spec || x__run(run, arg, spec, len, &r, &status) != 0) {
@@ -1365,20 +1389,16 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
             }
             free(spec);
             res->runs++;
-            /* a run that met no decision ran as every policy runs it: every
-             * schedule is this one, schedule 0, which is shard 1's (another
-             * shard's first run tells it that it owns nothing) */
-            bool only = r.ndec == 0;
-            if (only && o->shard_n && o->shard_k != 1) {
+            if (r.ndec == 0) {
+                /* no decision: every schedule is the default one, shard
+                 * 1's (this shard, another's, owns none) */
                 res->exhausted = true;
                 break;
             }
             int t = x__take(o, res, &r, status, i, false);
             if (t < 0)
                 rc = -1;
-            if (t == 0 && only)
-                res->exhausted = true;
-            if (t != 0 || only)
+            if (t != 0)
                 break;
         }
         res->budget_hit = res->goal < 0 && rc == 0 && !res->exhausted && !res->outputs_hit;
