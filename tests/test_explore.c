@@ -1463,6 +1463,27 @@ static void test_wait_report_runs_no_code(void)
     free(out);
 }
 
+/* Timers a microsecond apart fire in either order by default (--jitter's
+ * default, 1 us): an asyncio loop's sleep(0.1) wakes a microsecond after
+ * two to_thread sleeps of 0.1 s (the loop's polls take their microsecond
+ * each), and "C1 done in loop" first, as python3 prints it in 13 of 30
+ * runs, was never found; with --jitter 0 it still is not. */
+static void test_default_jitter(void)
+{
+    static const char first[] = "exit 0\n     | C1 done in loop\n";
+    int st;
+    char *out = cli("explore traces/explore/asyncio_threads_tie.py --schedules 300", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "300 schedules, 6 distinct outcomes\n") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, first) : NULL);
+    free(out);
+    out = cli("explore traces/explore/asyncio_threads_tie.py --schedules 300 --jitter 0", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "300 schedules, 4 distinct outcomes\n") : NULL);
+    CU_ASSERT_PTR_NULL(out ? strstr(out, first) : "");
+    free(out);
+}
+
 /* The program's descriptors are python3's (traces/determinism/first_fd.py:
  * its first pipe is 3 and 4, os.closerange(3, MAXFD) leaves threadsim's
  * own, and os.write and os.read find them not open), in a run, a
@@ -1711,5 +1732,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_representatives_replay), TS_TEST(test_replays_print_the_same_addresses),
          TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_wait_report_runs_no_code), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_wait_report_runs_no_code), TS_TEST(test_default_jitter), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

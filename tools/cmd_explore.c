@@ -55,7 +55,8 @@ const char ts_help_explore[] =
     "                        the library's too (cpython; not with dpor)\n"
     "  --jitter SECS         timers due within SECS of each other fire in either order\n"
     "                        (real timing can swap them); timers due at the same\n"
-    "                        instant always may (default 0)\n"
+    "                        instant always may (default 0.000001: a microsecond, what\n"
+    "                        a system call that waits for nothing costs here)\n"
     "  --schedules N         the budget (default 1000; dfs: 100000); random and pct stop\n"
     "                        after one when it met no decision (every run is that one)\n"
     "  --seed N              random/pct: schedule 0 is the default one, schedule i\n"
@@ -724,7 +725,7 @@ int ts_cmd_explore(int argc, char **argv)
     x_cli c;
     memset(&c, 0, sizeof c);
     c.base = model_opts_default();
-    ts_x_opts xo = {.strategy = TS_X_RANDOM, .depth = 3, .bound = 2, .timers = true};
+    ts_x_opts xo = {.strategy = TS_X_RANDOM, .depth = 3, .bound = 2, .timers = true, .jitter = 1000};
     bool python_set = false, json = false, all_lines = false, cpython = false;
     const char *goal = NULL, *fail_on = NULL, *junit = NULL, *invariant = NULL, *html = NULL;
     uint64_t show = 20;
