@@ -113,6 +113,7 @@ _Noreturn void cpy_exit_now(int status);
 void cpy_trace_count_only(void);
 void cpy_trace_update(void);
 void cpy_note_touch(PyObject *o, bool write); /* --access notes: a "touch" of o */
+void cpy_note_touch_at(uintptr_t at, bool write); /* ... of what address `at` stands for */
 bool cpy_is_lock(PyObject *o);                 /* a lock of _thread (notes its own touches) */
 void cpy_trace_scope(void);
 bool cpy_program_only(void);         /* the default policy's scope (cpy_trace_scope) */

@@ -1081,6 +1081,11 @@ void cpy_note_touch(PyObject *o, bool write)
     if (!o || o == Py_None || PyLong_Check(o) || PyUnicode_Check(o) || PyFloat_Check(o) ||
         PyBytes_Check(o))
         return;
+    cpy_note_touch_at((uintptr_t)o, write);
+}
+
+void cpy_note_touch_at(uintptr_t at, bool write)
+{
     /* "write 2000203c46f0": by hand, not snprintf (dpor makes one for
      * nearly every instruction of the program's) */
     char buf[40];
@@ -1089,7 +1094,7 @@ void cpy_note_touch(PyObject *o, bool write)
     memcpy(buf, w, len);
     char hex[2 * sizeof(uintptr_t)];
     size_t nh = 0;
-    uintptr_t a = (uintptr_t)o;
+    uintptr_t a = at;
     do {
         hex[nh++] = "0123456789abcdef"[a & 15];
         a >>= 4;

@@ -181,6 +181,38 @@ static void lock__touch(cpy_lock *l)
         cpy_note_touch((PyObject *)l, true);
 }
 
+/* Whether the lock is held, a second object (at its address + 1, which no
+ * object has): each release and each look that does not wait for a
+ * release touch it: locked(), and an acquire that finds the lock held and
+ * may give up (a try, or one with a timeout). With releases no access at
+ * all, dpor never put such a look between another thread's acquire and
+ * release, and missed what the look saw there ("t2" printed by a holder,
+ * then "t1 True" from locked(), under --choices line: an exhausted dpor
+ * said 3 outputs where dfs found 4). Releases commute with each other and
+ * looks with looks; a look and a release do not: so a release notes a
+ * read of it and a look a write (releases noted as writes raced with each
+ * other, their order already fixed by the acquires between them, and
+ * cost dpor 1.4 to 2 times the schedules). Acquires do not touch it: they
+ * are ordered by the lock itself, and a release does not conflict with
+ * them (the cost noted above). */
+static void lock__touch_state(cpy_lock *l, bool look)
+{
+    if (cpy.in_run && cpy.ro.access_notes)
+        cpy_note_touch_at((uintptr_t)l + 1, look);
+}
+
+/* A look by the holder itself (Condition._is_owned's try of its own lock,
+ * in every wait and notify) can see a change only from a release by
+ * another thread (a Lock allows one): such releases touch a third object
+ * (address + 2) as above, and the holder's looks touch that one instead;
+ * its own releases do not conflict with them. */
+static void lock__look(cpy_lock *l, long me)
+{
+    if (!cpy.in_run || !cpy.ro.access_notes)
+        return;
+    cpy_note_touch_at((uintptr_t)l + (l->locked && l->owner == me ? 2 : 1), true);
+}
+
 bool cpy_is_lock(PyObject *o)
 {
     return o && cpy_lock_type &&
@@ -262,6 +294,10 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
     if (!(l->rlock && l->locked && l->owner == me))
         cpy_note_name(!l->locked ? "acquire" : blocking ? "wait" : "try", (PyObject *)l);
     if (!l->locked) {
+        /* a try, or an acquire with a timeout, may have given up had it
+         * come before the holder's release: a look too */
+        if (!blocking || timeout != LOCK__UNSET)
+            lock__look(l, me);
         lock__take(l, me);
         Py_RETURN_TRUE;
     }
@@ -277,6 +313,7 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
     }
     if (!blocking || timeout == 0) {
         lock__touch(l);
+        lock__look(l, me);
         cpy_poll_step();
         Py_RETURN_FALSE;
     }
@@ -289,6 +326,8 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
      * and this one are the pair dpor reorders (a wait that times out never
      * takes it, and would otherwise touch nothing) */
     lock__touch(l);
+    if (timeout >= 0)
+        lock__look(l, me);
     cpy_io_flush();
     int64_t deadline = timeout < 0 ? SIM_FOREVER : sim_time_add(model_now_ns(), timeout);
     for (;;) {
@@ -314,6 +353,9 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
 
 static PyObject *lock__release_common(cpy_lock *l)
 {
+    lock__touch_state(l, false);
+    if (cpy.in_run && cpy.ro.access_notes && l->owner != cpy__ident())
+        cpy_note_touch_at((uintptr_t)l + 2, false);
     l->locked = false;
     l->owner = 0;
     l->count = 0;
@@ -352,8 +394,36 @@ static PyObject *lock_exit(cpy_lock *l, PyObject *args)
     return lock_release(l, NULL);
 }
 
+static bool wait__thread_module(PyCodeObject *co);
+
+/* threading's own looks at its threads' state locks whose answer
+ * changes nothing a program can tell, not reads: the pruning of its set
+ * of finished threads' locks (_maintain_shutdown_locks: `[lock for lock
+ * in _shutdown_locks if not lock.locked()]`, at every non-daemon thread's
+ * start; a lock left in the set is taken and given back at once at exit)
+ * and the asserts of Thread._stop and _shutdown (`assert not
+ * lock.locked()` after the join took and gave back the lock). As reads
+ * they conflicted with every thread's end and doubled dpor's schedules. */
+static bool lock__bookkeeping_look(void)
+{
+    const cpy_ts_frame *f = cpy_ts_frame_top();
+    PyCodeObject *co = f ? cpy_ts_frame_code(f) : NULL;
+    if (!co || !wait__thread_module(co))
+        return false;
+    const char *q = PyUnicode_AsUTF8(co->co_qualname);
+    if (!q) {
+        PyErr_Clear();
+        return false;
+    }
+    return strncmp(q, "_maintain_shutdown_locks", 24) == 0 || strcmp(q, "Thread._stop") == 0 ||
+           strcmp(q, "_shutdown") == 0;
+}
+
 static PyObject *lock_locked(cpy_lock *l, PyObject *unused)
 {
+    if (cpy.in_run && cpy.ro.access_notes && lock__bookkeeping_look())
+        return PyBool_FromLong(l->locked);
+    lock__look(l, cpy__ident());
     if (cpy.in_run && cpy.ro.access_notes)
         cpy_note_touch((PyObject *)l, false);
     (void)unused;
