@@ -941,6 +941,19 @@ void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide)
      * (when, seq) order, and the threads they wake run before this one. */
     for (sim_timer *tm; (tm = sim_timerq_peek(&s->timers)) && tm->when <= s->now;)
         sched__fire_one(s);
+    if (s->rq_len && s->status == SIM_RUNNING) {
+        /* CPython's forced switching: a thread whose interval ran out while
+         * another waits for the GIL drops it and cannot take it back before
+         * that one has run. So the others are the candidates here, and it
+         * joins the queue's end after: a policy choosing it again let a
+         * spinning thread starve the one that would end its spin (`while
+         * not done: pass`), a run limit python3 never reaches, which the
+         * explorer counted as no preemption at all. */
+        sim_thread *next = sched__pick(s);
+        sched__make_ready(s, t, false);
+        sched__switch(s, t, next, false);
+        return;
+    }
     sched__make_ready(s, t, false);
     sched__dispatch(s, false);
 }

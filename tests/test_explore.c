@@ -1513,6 +1513,27 @@ static void test_dpor_lock_looks(void)
     free(out);
 }
 
+/* A thread whose switch interval runs out while another is ready gives
+ * way to one of the others (CPython's forced switching), not to itself
+ * (traces/explore/spin_wait_flag.py): random, PCT and dfs found a "limit"
+ * outcome, the spinner taking the GIL back at every interval and main
+ * never setting the flag, with no preemption; python3 always prints ok. */
+static void test_spin_wait_gives_way(void)
+{
+    static const char *const strategies[] = {"random", "pct", "dfs", "dpor"};
+    for (size_t i = 0; i < sizeof strategies / sizeof *strategies; i++) {
+        char args[256];
+        int st;
+        snprintf(args, sizeof args, "explore traces/explore/spin_wait_flag.py --strategy %s "
+                 "--schedules 60", strategies[i]);
+        char *out = cli(args, &st);
+        CU_ASSERT_EQUAL(st, 0);
+        CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, " schedules, 1 distinct outcome") : NULL);
+        CU_ASSERT_PTR_NULL(out ? strstr(out, "FAILS") : "");
+        free(out);
+    }
+}
+
 /* The program's descriptors are python3's (traces/determinism/first_fd.py:
  * its first pipe is 3 and 4, os.closerange(3, MAXFD) leaves threadsim's
  * own, and os.write and os.read find them not open), in a run, a
@@ -1761,5 +1782,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_representatives_replay), TS_TEST(test_replays_print_the_same_addresses),
          TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_wait_report_runs_no_code), TS_TEST(test_default_jitter), TS_TEST(test_dpor_lock_looks), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_wait_report_runs_no_code), TS_TEST(test_default_jitter), TS_TEST(test_dpor_lock_looks), TS_TEST(test_spin_wait_gives_way), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))
