@@ -195,10 +195,10 @@ static void lock__touch(cpy_lock *l)
  * cost dpor 1.4 to 2 times the schedules). Acquires do not touch it: they
  * are ordered by the lock itself, and a release does not conflict with
  * them (the cost noted above). */
-static void lock__touch_state(cpy_lock *l, bool look)
+static void lock__touch_state(cpy_lock *l, uintptr_t which, bool look)
 {
     if (cpy.in_run && cpy.ro.access_notes)
-        cpy_note_touch_at((uintptr_t)l + 1, look);
+        cpy_note_touch_at((uintptr_t)l + which, look);
 }
 
 /* A look by the holder itself (Condition._is_owned's try of its own lock,
@@ -208,9 +208,7 @@ static void lock__touch_state(cpy_lock *l, bool look)
  * its own releases do not conflict with them. */
 static void lock__look(cpy_lock *l, long me)
 {
-    if (!cpy.in_run || !cpy.ro.access_notes)
-        return;
-    cpy_note_touch_at((uintptr_t)l + (l->locked && l->owner == me ? 2 : 1), true);
+    lock__touch_state(l, l->locked && l->owner == me ? 2 : 1, true);
 }
 
 bool cpy_is_lock(PyObject *o)
@@ -353,9 +351,9 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
 
 static PyObject *lock__release_common(cpy_lock *l)
 {
-    lock__touch_state(l, false);
-    if (cpy.in_run && cpy.ro.access_notes && l->owner != cpy__ident())
-        cpy_note_touch_at((uintptr_t)l + 2, false);
+    lock__touch_state(l, 1, false);
+    if (cpy.ro.access_notes && l->owner != cpy__ident())
+        lock__touch_state(l, 2, false);
     l->locked = false;
     l->owner = 0;
     l->count = 0;
@@ -421,11 +419,10 @@ static bool lock__bookkeeping_look(void)
 
 static PyObject *lock_locked(cpy_lock *l, PyObject *unused)
 {
-    if (cpy.in_run && cpy.ro.access_notes && lock__bookkeeping_look())
-        return PyBool_FromLong(l->locked);
-    lock__look(l, cpy__ident());
-    if (cpy.in_run && cpy.ro.access_notes)
+    if (cpy.in_run && cpy.ro.access_notes && !lock__bookkeeping_look()) {
+        lock__look(l, cpy__ident());
         cpy_note_touch((PyObject *)l, false);
+    }
     (void)unused;
     return PyBool_FromLong(l->locked);
 }
