@@ -9,7 +9,10 @@
  * Daemon flag: inherited from the creating thread (CPython's default).
  *
  * ident: deterministic, unlike CPython's (a pthread address): the main thread
- * is 1, and each started thread gets the next integer at start().
+ * is 1, and each started thread gets the next integer at start(). (The
+ * embedded CPython's threading.get_ident() gives pthread-like numbers,
+ * reused as glibc reuses stacks: model/cpy/cpy_thread.c; the trace keeps
+ * these.)
  *
  * join: joiners of one thread are woken in FIFO order when it finishes.
  */

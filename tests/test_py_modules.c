@@ -885,8 +885,8 @@ static void test_sqlite_clock_and_busy_wait(void)
 
 /* A connection made in one thread refuses another (check_same_thread), as
  * python3's does: _sqlite3 asks the thread's ident, which is the green
- * thread's (python3 names its pthread numbers there, threadsim its idents,
- * as threading.get_ident() gives them); it worked in any thread before. */
+ * thread's, as threading.get_ident() gives it (pthread-like numbers, as
+ * python3's); it worked in any thread before. */
 static void test_sqlite_same_thread(void)
 {
     PYT_EXPECT(
@@ -907,7 +907,7 @@ static void test_sqlite_same_thread(void)
         "print(conn.execute(\"select 4\").fetchone())\n",
         3, 0,
         "ProgrammingError: SQLite objects created in a thread can only be used in that same "
-        "thread. The object was created in thread id 1 and this is thread id 2.\n"
+        "thread. The object was created in thread id 140026874509120 and this is thread id 140026866300608.\n"
         "(2,)\n(3,)\n(4,)\n");
 }
 

@@ -1263,6 +1263,7 @@ def _signal_handlers(signal):
     set_vsig, pause_ = _thread._threadsim_vsig, _thread._threadsim_pause
     fh_displace = _thread._threadsim_fh_displace
     get_ident = _thread.get_ident
+    main_ident = get_ident()  # (the main thread's, outside a run as in it)
     mine = {}  # signal number -> (wrapper, the program's handler)
     # The interval timers' signals are the program's own, kept here and in
     # _thread (cpy_thread.c, "signals on the virtual clock"): the host's
@@ -1286,7 +1287,7 @@ def _signal_handlers(signal):
                         'or a callable object')
 
     def signal_(signalnum, handler, /):
-        if get_ident() != 1:
+        if get_ident() != main_ident:
             raise ValueError('signal only works in main thread of the main interpreter')
         if isinstance(signalnum, int) and 0 < signalnum < signal.NSIG:
             fh_displace(int(signalnum))  # a faulthandler.register'ed dump is replaced
@@ -1302,7 +1303,7 @@ def _signal_handlers(signal):
             return prev
         if callable(handler):
             def route(signum, frame):
-                if get_ident() == 1:
+                if get_ident() == main_ident:
                     return NotImplemented  # the gate calls the handler, from C
                 to_main(signum)
             # a gate: the handler's caller is the interrupted frame, as in
@@ -1482,7 +1483,7 @@ def _signal_handlers(signal):
     def set_wakeup_fd(*args, **kwargs):
         # CPython reads the arguments, then refuses a thread other than main
         # (every green thread is the main OS thread to CPython's own check)
-        if get_ident() == 1:
+        if get_ident() == main_ident:
             if args and _is_engine_fd(args[0]):
                 _engine_fd_refused(args[0])  # (it would write there at every signal)
             # a socketpair's end: CPython writes the byte to its write end
@@ -1923,8 +1924,8 @@ _register_streams()
 # the output and differ from run to run): the realtime clocks read
 # time.time()'s, the CPU-time clocks process_time()'s and thread_time()'s,
 # every other valid clock time.monotonic()'s. The real call still checks the id,
-# so a bad one raises CPython's OSError. Idents are the model's small
-# numbers, never a pthread_t: signal.pthread_kill and
+# so a bad one raises CPython's OSError. Idents look like pthread_t values
+# but are none (cpy_thread.c): signal.pthread_kill and
 # time.pthread_getcpuclockid take them so (C would dereference them).
 import time as _time_mod
 import signal as _signal_mod

@@ -36,6 +36,7 @@ typedef struct cpy_thr {
     uint64_t poll_at;         /* cpy.lines after its last failed try of a lock */
     uint32_t polls;           /* failed tries in a row, no step between (cpy_poll_step) */
     uint64_t sigmask;         /* its pthread_sigmask (bit sig - 1; inherited at start) */
+    long ident;               /* threading.get_ident()'s (cpy_thread.c: cpy_ident_*) */
 } cpy_thr;
 
 typedef struct cpy_state {
@@ -96,6 +97,10 @@ struct sigaction;
 bool cpy_engine_fault_handler(const struct sigaction *sa);
 /* The main thread's per-thread state. */
 cpy_thr *cpy_thr_current(void);
+/* threading.get_ident() values (cpy_thread.c): the main thread's; a run's start
+ * hands them out afresh */
+long cpy_ident_main(void);
+void cpy_ident_reset(void);
 void cpy_thr_init_main(void);
 
 /* Output streams, clocks, tracer (cpy_io.c). */

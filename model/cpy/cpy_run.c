@@ -1451,7 +1451,8 @@ static void child__main(void *arg)
     cpy.run_gen++;
     cpy_thr_init_main();
     cpy_ts_activate(cpy.main_ts);
-    cpy_ts_set_ident(cpy.main_ts, 1);
+    cpy_ident_reset();
+    cpy_ts_set_ident(cpy.main_ts, (unsigned long)cpy_ident_main());
     PyObject *d = NULL;
     bool stop;
     PyObject *code = child__prepare(p, &d, &stop);

@@ -59,11 +59,88 @@ struct cpy_lock {
  * is laid out. */
 static PyTypeObject *cpy_lock_type, *cpy_rlock_type;
 
+/* Idents as CPython's on Linux: a pthread_t, the address of the thread's
+ * descriptor at the top of its stack, and glibc gives a finished thread's
+ * stack, and so its ident, to the next thread started (its stack cache,
+ * most recently freed first): python3 showed one or two distinct idents
+ * for four threads started and joined one after the other, where the
+ * model's idents (1, 2, 3, ...: the trace's) never repeat. A program
+ * keyed by get_ident() that leaves a finished thread's entry behind (a
+ * per-thread cache, a dict of connections) finds it again in a later
+ * thread under python3, and now here too. The values are fixed numbers of
+ * the same form (the main thread's in the libraries' area, the others 8
+ * MiB and a guard page apart below it), each thread's taken when it is
+ * started: the free list's most recently freed, else the next slot; it is
+ * freed when the thread's body has ended (after its sentinel's release:
+ * a thread started after join() returned gets it). Deterministic: a
+ * function of the order threads start and end. The trace keeps the
+ * model's idents. */
+#define IDENT_MAIN 0x7f5a8c1d3740L
+#define IDENT_FIRST 0x7f5a8b9ff6c0L
+#define IDENT_STEP 0x801000L
+
+static struct {
+    long *free; /* freed idents, the most recent last */
+    size_t nfree, cap;
+    long slots; /* idents handed out so far */
+} idents;
+
+long cpy_ident_main(void) { return IDENT_MAIN; }
+
+void cpy_ident_reset(void)
+{
+    idents.nfree = 0;
+    idents.slots = 0;
+}
+
+static long ident__take(void)
+{
+    if (idents.nfree)
+        return idents.free[--idents.nfree];
+    return IDENT_FIRST - IDENT_STEP * idents.slots++;
+}
+
+static void ident__give_back(long id)
+{
+    if (idents.nfree == idents.cap) {
+        size_t cap = idents.cap ? 2 * idents.cap : 16;
+        long *f = realloc(idents.free, cap * sizeof *f);
+        if (!f)
+            return; /* (never reused, then: still deterministic) */
+        idents.free = f;
+        idents.cap = cap;
+    }
+    idents.free[idents.nfree++] = id;
+}
+
+/* A model thread's Python ident (the main thread's before its record is made) */
+static long ident__of(const model_thread *t)
+{
+    const cpy_thr *thr = t ? t->user : NULL;
+    return thr && thr->ident ? thr->ident : IDENT_MAIN;
+}
+
+/* The thread whose Python ident is id: the live one (a finished thread's
+ * ident may be a live one's now), else the last to have had it. */
+static model_thread *ident__thread(long id)
+{
+    model_thread *found = NULL;
+    for (uint32_t i = 0; i < model_thread_count(); i++) {
+        model_thread *t = model_thread_at(i);
+        if (ident__of(t) != id)
+            continue;
+        if (!t->finished)
+            return t;
+        found = t;
+    }
+    return found;
+}
+
 static long cpy__ident(void)
 {
     model_world *w = model__world_or_null();
     model_thread *t = w && cpy.in_run ? model__current(w) : NULL;
-    return t ? t->ident : 1;
+    return ident__of(t);
 }
 
 /* The C extension modules that ask which thread runs them (_sqlite3's
@@ -104,12 +181,7 @@ static model_thread *lock__holder(model_obj *o)
     cpy_lock *l = ((cpy_lockobj *)o)->lock;
     if (!l || !l->locked || !l->owner)
         return NULL;
-    for (uint32_t i = 0; i < model_thread_count(); i++) {
-        model_thread *t = model_thread_at(i);
-        if (t->ident == l->owner)
-            return t;
-    }
-    return NULL;
+    return ident__thread(l->owner);
 }
 
 static void lock__sync_gen(cpy_lock *l)
@@ -553,7 +625,7 @@ static void thread__body(void *arg)
 {
     cpy_thr *thr = arg;
     thr->ts = cpy_ts_new();
-    cpy_ts_set_ident(thr->ts, (unsigned long)model__current(model__world())->ident);
+    cpy_ts_set_ident(thr->ts, (unsigned long)thr->ident);
     cpy_back(thr->ts);
     PyObject *r = PyObject_Call(thr->func, thr->args, thr->kwargs);
     if (r) {
@@ -586,6 +658,7 @@ static void thread__body(void *arg)
         Py_CLEAR(thr->sentinel);
     }
     cpy.alive--;
+    ident__give_back(thr->ident);
     cpy.zombie = thr->ts; /* deleted by whichever thread runs next */
     thr->ts = NULL;
 }
@@ -707,11 +780,13 @@ static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
     t->user = thr;
     model_thread_set_daemon(t, daemon);
     cpy.alive++;
+    thr->ident = ident__take();
     int rc = model_thread_start(t);
     cpy_back(ts);
     Py_XDECREF(name);
     if (rc != 0) {
         cpy.alive--;
+        ident__give_back(thr->ident);
         model_err_clear();
         Py_CLEAR(thr->func);
         Py_CLEAR(thr->args);
@@ -721,7 +796,7 @@ static PyObject *mod_start_new_thread(PyObject *mod, PyObject *args)
         PyErr_SetString(PyExc_RuntimeError, "can't start new thread");
         return NULL;
     }
-    return PyLong_FromLong(t->ident);
+    return PyLong_FromLong(thr->ident);
 }
 
 static PyObject *mod_allocate_lock(PyObject *mod, PyObject *unused)
@@ -810,7 +885,9 @@ static PyObject *mod_get_native_id(PyObject *mod, PyObject *unused)
 {
     (void)mod;
     (void)unused;
-    return PyLong_FromLong(4241 + cpy__ident());
+    model_world *w = model__world_or_null();
+    model_thread *t = w && cpy.in_run ? model__current(w) : NULL;
+    return PyLong_FromLong(4241 + (t ? t->ident : 1));
 }
 
 static PyObject *mod_count(PyObject *mod, PyObject *unused)
@@ -2252,12 +2329,8 @@ typedef struct cpy_apiobj {
 static model_thread *api__holder(model_obj *o)
 {
     long id = ((cpy_apiobj *)o)->ident;
-    for (uint32_t i = 0; id && i < model_thread_count(); i++) {
-        model_thread *t = model_thread_at(i);
-        if (t->ident == id)
-            return t->started && !t->finished ? t : NULL;
-    }
-    return NULL;
+    model_thread *t = id ? ident__thread(id) : NULL;
+    return t && t->started && !t->finished ? t : NULL;
 }
 
 static PyObject *cpy__apiobjs; /* dict: id(obj) -> capsule(cpy_apiobj) */
