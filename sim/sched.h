@@ -124,6 +124,10 @@ struct sim_thread {
  * or PCT search interleave the statements of an unprotected `counter += 1`.
  * FIFO leaves it off: the default schedule switches only when a thread
  * blocks, yields, starts another or uses up its switch interval. */
+/* Timers this close (ns) but further apart than the policy's jitter are
+ * noted once a run where timing is a choice ("near-timers": sched.c). */
+#define SIM_NEAR_NS INT64_C(10000000)
+
 typedef struct sim_policy {
     const char *name;
     uint32_t (*pick)(void *ud, sim_sched *s, uint32_t n);
@@ -208,6 +212,7 @@ struct sim_sched {
     uint32_t ndue;
     bool no_due;              /* the pick follows a timer fired when none was ready */
     bool due_capped;          /* more were due than `due` holds (a "due-cap" note said so) */
+    bool near_noted;          /* a "near-timers" note was made (sched.c: sched__note_near) */
     /* The shared stack (see sim_thread_share_stack), made at the first start
      * of a shared thread, and the helper context that swaps frames on it. */
     sim_stack *shr;           /* the stack every shared thread runs on */

@@ -686,6 +686,23 @@ static const char *x__strategy_name(const ts_x_opts *xo, char *buf, size_t cap)
     return buf;
 }
 
+/* ns as text: form 0 for a reader ("1 ms", "250 us", "1.5 ms"), form 1
+ * as --jitter takes it, in seconds ("0.001"). One buffer per form. */
+static const char *x__secs_text(int64_t ns, int form)
+{
+    static char buf[2][32];
+    char *b = buf[form ? 1 : 0];
+    if (form)
+        snprintf(b, sizeof buf[0], "%.9g", (double)ns / 1e9);
+    else if (ns >= 1000000)
+        snprintf(b, sizeof buf[0], "%.3g ms", (double)ns / 1e6);
+    else if (ns >= 1000)
+        snprintf(b, sizeof buf[0], "%.3g us", (double)ns / 1e3);
+    else
+        snprintf(b, sizeof buf[0], "%lld ns", (long long)ns);
+    return b;
+}
+
 static double x__now(void)
 {
     struct timespec t;
@@ -983,6 +1000,14 @@ int ts_cmd_explore(int argc, char **argv)
     fprintf(stderr, "threadsim: explore: %" PRIu64 " schedule%s in %.2f s (%.0f schedules/s)\n",
             r.schedules, r.schedules == 1 ? "" : "s", secs,
             secs > 0 ? (double)r.schedules / secs : 0.0);
+    /* timers a few milliseconds apart fired in virtual-time order in every
+     * schedule: python3's can swap them (sim/sched.c: sched__note_near) */
+    if (r.near_ns > 0)
+        fprintf(stderr, "threadsim: explore: note: timers %s apart (or that soon after work "
+                        "ready to run) always fired in their virtual-time order; under python3 "
+                        "a sleep ends late and code takes time, more so on a loaded machine: "
+                        "--jitter %s makes them choices too\n",
+                x__secs_text(r.near_ns, 0), x__secs_text(r.near_ns, 1));
     /* a file the program wrote is there for the next schedule: no reset
      * undoes it (under --sandbox each run starts with an empty scratch
      * folder) */

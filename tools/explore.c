@@ -213,6 +213,7 @@ typedef struct x_run {
     uint32_t exited;          /* the thread that finished last (SIM_NONE: none yet) */
     uint32_t main_id;         /* the main thread (SIM_NONE: not seen yet) */
     bool capped;              /* some run had more sleepers due together than were offered */
+    int64_t near_ns;          /* the closest "near-timers" gap of any run (0: none) */
     uint32_t *daemons;        /* the daemon threads started */
     size_t ndaemons, cap_daemons;
 } x_run;
@@ -354,6 +355,14 @@ static void x__sink(void *ud, const sim_event *ev)
     if (ev->kind == SIM_EV_NOTE && ev->reason && ev->reason[0] == 'd' &&
         strcmp(ev->reason, "due-cap") == 0)
         r->capped = true; /* not every order was offered: no proof */
+    if (ev->kind == SIM_EV_NOTE && ev->reason && ev->reason[0] == 'n' && ev->text &&
+        strcmp(ev->reason, "near-timers") == 0) {
+        char gap[24];
+        snprintf(gap, sizeof gap, "%.*s", (int)(ev->len < 23 ? ev->len : 23), ev->text);
+        long long ns = strtoll(gap, NULL, 10);
+        if (ns > 0 && (!r->near_ns || ns < r->near_ns))
+            r->near_ns = ns;
+    }
     if (r->want_acc)
         x__sink_acc(r, ev);
     if (r->want_names && ev->text &&
@@ -1345,6 +1354,7 @@ static int x__dpor(const ts_x_opts *o, ts_x_runner run, void *arg, x_run *rp, ts
     }
     res->exhausted =
         rc == 0 && res->goal < 0 && !res->budget_hit && !res->outputs_hit && !wide && !r.capped;
+    res->near_ns = r.near_ns;
     free(P.nodes);
     free(P.sl);
     free(P.pa);
@@ -1443,6 +1453,7 @@ int ts_explore(const ts_x_opts *o, ts_x_runner run, void *arg, ts_x_result *res)
         res->exhausted =
             rc == 0 && res->goal < 0 && !res->budget_hit && !res->outputs_hit && !r.capped;
     }
+    res->near_ns = r.near_ns;
     sim_buf_free(&r.out);
     free(r.dec);
     free(r.dcand);

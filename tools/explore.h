@@ -131,6 +131,9 @@ typedef struct ts_x_result {
     uint64_t kept;            /* bytes of the outcomes' outputs */
     bool outputs_hit;         /* stopped by max_outputs */
     long goal;                /* the goal's outcome index, or -1 */
+    int64_t near_ns;          /* two threads' timers (or one and runnable work) this
+                               * far apart but beyond the jitter, the closest any
+                               * run had (sim_sched's "near-timers"); 0: none */
     /* every recorded schedule, in order: its choices as ranks, coded as a
      * replay token's bytes (varint pairs: FIFO choices before, rank - 1;
      * none for random and PCT, whose schedule i is seed + i),

@@ -1510,7 +1510,19 @@ static void child__main(void *arg)
         Py_XDECREF(fl);
         Py_XDECREF(py2);
     }
-    /* Py_FinalizeEx's first steps: wait for the threads, then atexit */
+    /* Py_FinalizeEx's first steps: wait for the threads, then atexit. Until
+     * it marks the runtime finalizing, after atexit, CPython still switches
+     * threads: a daemon woken beside main's last line can print after it
+     * (python3: `bye` then `daemon woke` in 1 of 30 runs through a pipe,
+     * most runs in a terminal, where print releases the GIL). So the
+     * module's end is a choice for a policy deciding at every step (the
+     * entry of threading._shutdown, where CPython 3.11's eval loop checks
+     * for a switch); the default schedule goes on into the shutdown. */
+    if (model_sched()->policy.every_step) {
+        PyThreadState *ts = cpy_leave();
+        sim_decide_point(model_sched());
+        cpy_back(ts);
+    }
     child__call_hook("threading", "_shutdown");
     child__call_hook("atexit", "_run_exitfuncs");
     if (cpy_at_end_fn) {
