@@ -73,6 +73,9 @@ void ts_help_options(const char *help, void (*fn)(void *ud, const char *opt, siz
     "  --timeout SECS        stop after SECS of wall-clock time (exit 124)\n"                    \
     "  -u                    unbuffered output, as python -u (also when PYTHONUNBUFFERED\n"     \
     "                        is set): each write is a point where threads may switch\n"        \
+    "  --tty                 stdout line-buffered, as python's on a terminal: each\n"           \
+    "                        line's write (stderr's too) is a point where threads may\n"      \
+    "                        switch and its line may come after another thread's\n"          \
     "  --env NAME=VALUE      set NAME in the program's environment (a fixed one: PATH,\n"      \
     "                        HOME, LANG, TZ, LOGNAME, USER); --env NAME takes this\n"        \
     "                        shell's value; recorded with the run (replay sets it)\n"       \

@@ -141,6 +141,10 @@ int ts_parse_py_option(int argc, char **argv)
         ts_py.unbuffered = true;
         return 1;
     }
+    if (strcmp(a, "--tty") == 0) {
+        ts_py.tty = true;
+        return 1;
+    }
     if (strcmp(a, "--env") == 0)
         return py__env(v) ? 2 : -1;
     if (strcmp(a, "--sandbox") == 0) {
@@ -280,6 +284,7 @@ py_run_opts ts_py_run_opts(const char *path)
      * is read here, by the tool, as an option; the program's own
      * environment stays the fixed one (cpy_run.c). */
     ro.unbuffered = ts_py_unbuffered();
+    ro.tty = ts_py.tty;
     ro.program_lines = ts_py.program_lines;
     ro.cpython_points = ts_py.cpython_points;
     if (ts_py.stepper) {
@@ -615,6 +620,8 @@ char *ts_py_options_text(void)
      * runs these, not its own environment's */
     if (ts_py_unbuffered())
         py__opt_word(&b, "-u");
+    if (ts_py.tty)
+        py__opt_word(&b, "--tty");
     if (ts_py.opcodes) {
         py__opt_word(&b, "--granularity");
         py__opt_word(&b, "opcode");
@@ -702,6 +709,7 @@ static void py__apply_options(const char *opts)
      * each with its own) */
     ts_py.stored_options = true;
     ts_py.unbuffered = false;
+    ts_py.tty = false;
     ts_py.opcodes = false;
     ts_py_env_clear();
     ts_py.max_steps = ts_py.max_memory = ts_py.max_output = ts_py.max_disk = 0;
@@ -741,6 +749,8 @@ static void py__apply_options(const char *opts)
             env_next = true;
         } else if (strcmp(word, "-u") == 0) {
             ts_py.unbuffered = true;
+        } else if (strcmp(word, "--tty") == 0) {
+            ts_py.tty = true;
         } else if (strcmp(word, "opcode") == 0) {
             ts_py.opcodes = true;
         }

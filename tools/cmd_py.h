@@ -39,6 +39,7 @@ typedef struct ts_py_cli {
     double timeout;           /* --timeout SECS (wall clock); 0: none */
     bool opcodes;             /* --granularity opcode */
     bool unbuffered;          /* -u (ts_py_unbuffered: or PYTHONUNBUFFERED) */
+    bool tty;                 /* --tty */
     bool stored_options;      /* -u and --granularity are a recorded run's (replay): the
                                * environment's PYTHONUNBUFFERED does not apply */
     bool sandbox;             /* --sandbox */

@@ -186,6 +186,35 @@ static PyObject *stream_write(cpy_stream *s, PyObject *arg)
     return PyLong_FromSsize_t(chars);
 }
 
+/* --tty: a line-buffered stream's line goes out in a write(2) of its own,
+ * which CPython makes with the GIL released: another thread may run
+ * before the line is out, and its own lines may come first. python3 in a
+ * terminal (stdout line-buffered) printed six orders of a producer and a
+ * consumer of a Queue(maxsize=1), each printing what it put or got, where
+ * through a pipe it printed one; stderr is line-buffered anywhere. So the
+ * line leaves the stream's buffer, the explorer decides (the default
+ * schedule counts no step here), and then it goes out, after whatever
+ * the threads that ran meanwhile printed. */
+static void stream__emit_line_later(cpy_stream *s)
+{
+    sim_buf line = s->pending;
+    memset(&s->pending, 0, sizeof s->pending);
+    PyThreadState *ts = cpy_leave();
+    sim_decide_point(model_sched());
+    cpy_back(ts);
+    /* another thread's partial line waits behind this one, as it would in
+     * the stream's buffer after this write */
+    sim_buf rest = s->pending;
+    s->pending = line;
+    stream__emit(s);
+    if (rest.len) {
+        sim_buf_add(&s->pending, rest.p, rest.len);
+        sim_buf_free(&rest);
+    } else {
+        sim_buf_free(&rest);
+    }
+}
+
 /* The bytes of a write, as the output event's (the text stream's UTF-8, or
  * the binary buffer's bytes as they are). */
 static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n)
@@ -216,6 +245,11 @@ static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n)
     if (other && other->pending.len)
         stream__emit(other);
     sim_buf_add(&s->pending, p, (size_t)n);
+    if (!cpy.ro.unbuffered && cpy.ro.tty && n && p[n - 1] == '\n' && cpy.in_run &&
+        model_sched()->policy.every_step) {
+        stream__emit_line_later(s);
+        return 0;
+    }
     if (cpy.ro.unbuffered || (n && p[n - 1] == '\n'))
         stream__emit(s);
     if (cpy.ro.unbuffered && cpy.in_run) {
@@ -1566,8 +1600,16 @@ int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb)
         if (overflow < 0 || limit < 0)
             limit = 0;
     }
+    /* The text is traceback.py's; it is written a line at a time, as
+     * CPython's C printer writes it (the "File" line, then the source
+     * line, each flushed on its own by a line-buffered stderr): under
+     * --tty or -u another thread's line can come between the two, as
+     * python3 in a terminal printed in 5 of 40 runs. */
+    PyObject *out = file ? Py_NewRef(file) : Py_XNewRef(PySys_GetObject("stderr"));
+    bool lines = out && out != Py_None;
     PyObject *tbm = PyImport_ImportModule("traceback");
-    PyObject *fn = tbm ? PyObject_GetAttrString(tbm, "print_exception") : NULL;
+    PyObject *fn = tbm ? PyObject_GetAttrString(tbm, lines ? "format_exception" : "print_exception")
+                       : NULL;
     PyObject *args = fn ? PyTuple_Pack(3, t ? t : Py_None, v ? v : Py_None, tb ? tb : Py_None)
                         : NULL;
     PyObject *kw = args ? PyDict_New() : NULL;
@@ -1576,17 +1618,34 @@ int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb)
     PyObject *lim = PyLong_FromSsize_t(all ? -PY_SSIZE_T_MAX : -(Py_ssize_t)limit);
     PyObject *r = NULL;
     if (kw && lim && PyDict_SetItemString(kw, "limit", lim) == 0 &&
-        (!file || PyDict_SetItemString(kw, "file", file) == 0))
+        (lines || !file || PyDict_SetItemString(kw, "file", file) == 0))
         r = PyObject_Call(fn, args, kw);
     Py_XDECREF(lim);
     Py_XDECREF(kw);
     Py_XDECREF(args);
     Py_XDECREF(fn);
     Py_XDECREF(tbm);
-    if (!r)
-        return -1;
-    Py_DECREF(r);
-    return 0;
+    int rc = r ? 0 : -1;
+    if (r && lines) {
+        PyObject *it = PyObject_GetIter(r);
+        PyObject *chunk;
+        while (rc == 0 && it && (chunk = PyIter_Next(it))) {
+            PyObject *parts = PyUnicode_Check(chunk) ? PyUnicode_Splitlines(chunk, 1) : NULL;
+            Py_ssize_t n = parts ? PyList_GET_SIZE(parts) : 0;
+            if (!parts)
+                rc = -1;
+            for (Py_ssize_t i = 0; rc == 0 && i < n; i++)
+                rc = PyFile_WriteObject(PyList_GET_ITEM(parts, i), out, Py_PRINT_RAW);
+            Py_XDECREF(parts);
+            Py_DECREF(chunk);
+        }
+        if (!it || PyErr_Occurred())
+            rc = -1;
+        Py_XDECREF(it);
+    }
+    Py_XDECREF(r);
+    Py_XDECREF(out);
+    return rc;
 }
 
 /* ---- ticks ------------------------------------------------------------------------ */
@@ -2213,7 +2272,7 @@ int cpy_io_install(void)
         s->encoder = NULL;
         /* as CPython's create_stdio: stderr line-buffered (stdout only on a
          * terminal, which a run's is not), both written through under -u */
-        s->line_buffering = fd == 2 && !cpy.ro.unbuffered;
+        s->line_buffering = (fd == 2 || cpy.ro.tty) && !cpy.ro.unbuffered;
         s->write_through = cpy.ro.unbuffered;
         cpy__out[fd] = s;
         const char *n = fd == 1 ? "stdout" : "stderr";

@@ -47,6 +47,8 @@ typedef struct py_run_opts {
                                * may take (at most half of it); 0 = no limit */
     bool opcodes;             /* --granularity opcode: random/PCT decide at every bytecode */
     bool unbuffered;          /* -u: output is a scheduling point at every write */
+    bool tty;                 /* --tty: stdout line-buffered as on a terminal, each line's
+                               * write (stderr's too) a choice (cpy_io.c) */
     bool output_later;        /* the caller looks at a run's output when the run is over
                                * (explore): its first output is not sent at once, only
                                * what waits 50 ms or more (a live view's rule after the
