@@ -944,7 +944,9 @@ void sim_decide_point(sim_sched *s)
         return;
     if (s->status != SIM_RUNNING)
         sched__to_host(s, false);
+    s->release_decision = true;
     sched__step_decision(s, t);
+    s->release_decision = false;
 }
 
 void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide)

@@ -202,6 +202,8 @@ struct sim_sched {
                                * thread is the last candidate, and picking it (n - 1)
                                * means "no switch" */
     bool timer_decision;      /* the pick in progress is pick_timer's: which timer fires */
+    bool release_decision;    /* ... is sim_decide_point's: where CPython releases the
+                               * GIL (a write), so another thread likely runs */
     /* The decision in progress also offers the threads whose timeouts are
      * due (policy.pick_timer set: at most SIM_DUE_MAX of those due by now,
      * or within policy.jitter of it), after the ready threads but before a
@@ -317,7 +319,8 @@ void sim_tick_at(sim_sched *s, bool can_switch);
 void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide);
 /* A choice for a policy deciding at every step, and nothing else: no step
  * counted, so the default schedule is the same with or without it (the
- * point between print's arguments and its write under -u). */
+ * point between print's arguments and its write under -u). The pick has
+ * release_decision set: CPython releases the GIL there. */
 void sim_decide_point(sim_sched *s);
 
 /* Emit an event; seq, time are filled in, and thread if SIM_NONE is given

@@ -61,7 +61,10 @@ static void x__note_cands(sim_sched *s, uint32_t n)
  * seed: with probability 3/10 the classic uniform walk (k = 0), else, where
  * the running thread could go on, it is preempted with probability 2^-k
  * only, k from 1 (one decision in two) to 7 (one in 128), each as likely.
- * A blocked thread's successor and timers due together stay uniform picks.
+ * A blocked thread's successor, timers due together and the points where
+ * CPython releases the GIL (a write under -u or --tty, the module's end:
+ * a thread waiting for it takes it then, python3 in a terminal switching
+ * at nearly every line printed) stay uniform picks.
  * (Measured on the tutorial's and traces/explore's programs, 1,000
  * schedules each: distinct outcomes 48 -> 211 on the lost update, 15 -> 27
  * on enumerate/random-sleep, 4 -> 5 with the queue consumers' python3
@@ -88,7 +91,7 @@ static uint32_t x__pick(void *ud, sim_sched *s, uint32_t n)
         return (uint32_t)sim_rng_below(xp.h.kind == X_PCT ? &xp.pct.rng : &xp.rng, n);
     /* the random walk: where the running thread could go on, it is
      * preempted at this schedule's rate only (x__random_rate) */
-    if (xp.h.kind == X_RANDOM && xp.stick && s->step_decision &&
+    if (xp.h.kind == X_RANDOM && xp.stick && s->step_decision && !s->release_decision &&
         (sim_rng_next(&xp.rng) & ((UINT64_C(1) << xp.stick) - 1)) != 0)
         return n - 1;
     return xp.inner.pick(xp.inner.ud, s, n);
