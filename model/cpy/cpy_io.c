@@ -207,12 +207,9 @@ static void stream__emit_line_later(cpy_stream *s)
     sim_buf rest = s->pending;
     s->pending = line;
     stream__emit(s);
-    if (rest.len) {
+    if (rest.len)
         sim_buf_add(&s->pending, rest.p, rest.len);
-        sim_buf_free(&rest);
-    } else {
-        sim_buf_free(&rest);
-    }
+    sim_buf_free(&rest);
 }
 
 /* The bytes of a write, as the output event's (the text stream's UTF-8, or
@@ -2271,7 +2268,7 @@ int cpy_io_install(void)
         s->enc[0] = s->err[0] = '\0';
         s->encoder = NULL;
         /* as CPython's create_stdio: stderr line-buffered (stdout only on a
-         * terminal, which a run's is not), both written through under -u */
+         * terminal: --tty), both written through under -u */
         s->line_buffering = (fd == 2 || cpy.ro.tty) && !cpy.ro.unbuffered;
         s->write_through = cpy.ro.unbuffered;
         cpy__out[fd] = s;
