@@ -101,7 +101,7 @@ static void test_process_ids_fixed(void)
                           "be signalled']\n");
     free(out);
     cli_holds("explore traces/explore/reset/pids.py --no-db --schedules 50",
-              "50 schedules, 1 distinct outcome\n", (const char *)NULL);
+              "50 schedules, 1 distinct outcome; ", (const char *)NULL);
 }
 
 /* CPython specializes the standard library's code where it runs untraced:
@@ -120,7 +120,7 @@ static void test_library_specialized(void)
                           "(MainThread) logs as usual\n");
     free(out);
     cli_holds("explore traces/explore/scope/specialized.py --no-db --schedules 20",
-              "20 schedules, 1 distinct outcome\n", "| library specialized: True\n",
+              "20 schedules, 1 distinct outcome; ", "| library specialized: True\n",
               "| logging state: [] 1 {} {} 30 30\n", (const char *)NULL);
     cli_holds("explore traces/explore/scope/specialized.py --no-db --schedules 3 --choices line",
               "| library specialized: False\n", (const char *)NULL);

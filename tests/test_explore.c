@@ -877,7 +877,7 @@ static void test_tty_lines_are_choices(void)
     free(out);
     out = cli("explore traces/explore/queue_tty.py --tty --show 30", &st);
     CU_ASSERT_EQUAL(st, 0);
-    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "\n1000 schedules, 13 distinct outcomes\n") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "\n1000 schedules, 13 distinct outcomes; ") : NULL);
     const char *h = out ? strstr(out, held) : NULL;
     CU_ASSERT_PTR_NOT_NULL_FATAL(h);
     const char *rl = strstr(h, "replay: threadsim step ");
@@ -895,7 +895,7 @@ static void test_tty_lines_are_choices(void)
     free(tok);
     free(out);
     out = cli("explore traces/explore/traceback_tty.py --tty --show 30", &st);
-    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "\n1000 schedules, 10 distinct outcomes\n") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "\n1000 schedules, 10 distinct outcomes; ") : NULL);
     CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "     |   File \"traces/explore/traceback_tty.py\", "
                                              "line 11, in bad\n     | good thread ran\n     |     "
                                              "raise RuntimeError(\"thread blew up\")\n")
@@ -1424,7 +1424,7 @@ static void test_cpython_rewrite_reads_as_written(void)
     char *all = cli("explore traces/explore/cpython_rewrite.py --choices cpython --schedules 150",
                     &st);
     CU_ASSERT_EQUAL(st, 0);
-    CU_ASSERT_PTR_NOT_NULL(all ? strstr(all, "150 schedules, 1 distinct outcome\n") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(all ? strstr(all, "150 schedules, 1 distinct outcome; ") : NULL);
     char *goal = cli("explore traces/explore/cpython_rewrite.py --choices cpython --goal "
                      "traces/explore/cpython_rewrite.out", &st);
     CU_ASSERT_EQUAL(st, 0);
@@ -1556,7 +1556,7 @@ static void test_wait_report_runs_no_code(void)
     int st;
     char *out = cli("explore traces/explore/getattr_wait.py --choices line --schedules 300", &st);
     CU_ASSERT_EQUAL(st, 0);
-    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "300 schedules, 1 distinct outcome\n") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "300 schedules, 1 distinct outcome; ") : NULL);
     CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "     | taken\n     | []\n     | done\n") : NULL);
     free(out);
 }
@@ -1577,6 +1577,60 @@ static void test_random_switch_rates(void)
     free(out);
 }
 
+/* A random search cut short says what it likely missed, from its counts:
+ * f1 outcomes seen once in N schedules, f1/N the share of further schedules
+ * that would print a new one (Good-Turing), S + f1(f1-1)/(2(f2+1)) the
+ * outcomes it reaches in all (Chao1). The numbers printed are recomputed
+ * here from the outcomes listed in full; a search whose every outcome came
+ * twice or more says so; an exhausted dfs prints no estimate; --json gives
+ * the counts. */
+static void test_coverage_estimate(void)
+{
+    int st;
+    char *out = cli("explore traces/py3/race/lost_update.py --schedules 300 --show 100000 "
+                    "--no-db", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    size_t nout = 0, f1 = 0, f2 = 0;
+    for (const char *p = out; p && (p = strstr(p, " schedule")); p++) {
+        const char *b = p;
+        while (b > out && b[-1] >= '0' && b[-1] <= '9')
+            b--;
+        if (b == p || b - out < 2 || b[-1] != ' ' || b[-2] != '.')
+            continue; /* "  7. 12 schedules (first #..." is an outcome's head */
+        unsigned long c = strtoul(b, NULL, 10);
+        nout++;
+        f1 += c == 1;
+        f2 += c == 2;
+    }
+    CU_ASSERT(f1 > 1);
+    char want[512];
+    double chao = (double)nout + (double)f1 * (double)(f1 - 1) / (2.0 * (double)(f2 + 1));
+    snprintf(want, sizeof want, "\n300 schedules, %zu distinct outcomes; not exhausted: %zu seen "
+             "only once, so about %.2g%% of further schedules would print one not seen yet "
+             "(Good-Turing estimate), and this strategy reaches at least about %.0f (Chao1 "
+             "estimate); --schedules N runs more\n", nout, f1, 100.0 * (double)f1 / 300.0, chao);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, want) : NULL);
+    if (out && !strstr(out, want))
+        fprintf(stderr, "\nwanted: %s\ngot: %.600s\n", want, out);
+    free(out);
+    out = cli("explore traces/py3/create/args.py --no-db", &st);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "\n1000 schedules, 4 distinct outcomes; each seen at "
+                                             "least twice: a schedule that prints something new is "
+                                             "rare for this strategy (Good-Turing: under 1 in "
+                                             "1000); only dfs or dpor, exhausted, proves there is "
+                                             "none\n") : NULL);
+    free(out);
+    out = cli("explore traces/py3/create/args.py --strategy dfs --no-db", &st);
+    CU_ASSERT_PTR_NULL(out ? strstr(out, "Good-Turing") : "");
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "; exhausted: every schedule with at most") : NULL);
+    free(out);
+    out = cli("explore traces/py3/race/lost_update.py --schedules 300 --json --no-db", &st);
+    char js[64];
+    snprintf(js, sizeof js, "], \"seen_once\": %zu, \"seen_twice\": %zu}\n", f1, f2);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, js) : NULL);
+    free(out);
+}
+
 /* Timers a microsecond apart fire in either order by default (--jitter's
  * default, 1 us): an asyncio loop's sleep(0.1) wakes a microsecond after
  * two to_thread sleeps of 0.1 s (the loop's polls take their microsecond
@@ -1588,12 +1642,12 @@ static void test_default_jitter(void)
     int st;
     char *out = cli("explore traces/explore/asyncio_threads_tie.py --schedules 300", &st);
     CU_ASSERT_EQUAL(st, 0);
-    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "300 schedules, 6 distinct outcomes\n") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "300 schedules, 6 distinct outcomes; ") : NULL);
     CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, first) : NULL);
     free(out);
     out = cli("explore traces/explore/asyncio_threads_tie.py --schedules 300 --jitter 0", &st);
     CU_ASSERT_EQUAL(st, 0);
-    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "300 schedules, 4 distinct outcomes\n") : NULL);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "300 schedules, 4 distinct outcomes; ") : NULL);
     CU_ASSERT_PTR_NULL(out ? strstr(out, first) : "");
     free(out);
 }
@@ -1741,7 +1795,7 @@ static void test_max_outputs(void)
     /* the default limit lets 100 schedules keep their ~100 outputs of 40 KB
      * (97: a few of the random walks that rarely switch meet) */
     char *all = cli("explore traces/explore/big_outputs.py --schedules 100 --no-db", &st);
-    CU_ASSERT_PTR_NOT_NULL(strstr(all, "\n100 schedules, 97 distinct outcomes\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(all, "\n100 schedules, 97 distinct outcomes; "));
     free(all);
     CU_ASSERT_EQUAL(ts_remove_tree(dir), 0);
 }
@@ -1898,5 +1952,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_representatives_replay), TS_TEST(test_replays_print_the_same_addresses),
          TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_wait_report_runs_no_code), TS_TEST(test_default_jitter), TS_TEST(test_random_switch_rates), TS_TEST(test_near_timers_noted), TS_TEST(test_daemon_after_main), TS_TEST(test_tty_lines_are_choices), TS_TEST(test_dpor_lock_looks), TS_TEST(test_spin_wait_gives_way), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_wait_report_runs_no_code), TS_TEST(test_default_jitter), TS_TEST(test_random_switch_rates), TS_TEST(test_coverage_estimate), TS_TEST(test_near_timers_noted), TS_TEST(test_daemon_after_main), TS_TEST(test_tty_lines_are_choices), TS_TEST(test_dpor_lock_looks), TS_TEST(test_spin_wait_gives_way), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))

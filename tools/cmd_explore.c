@@ -449,6 +449,41 @@ static const char *x__program_words(const char *popts)
     return w && *w ? w : NULL;
 }
 
+/* How much a random or PCT search cut short by its budget has likely
+ * missed, from how often it saw each outcome: its schedules are independent
+ * draws (schedule i >= 1 is the seed + i - 1's), so the share of schedules
+ * whose outcome no other schedule had, f1/N, estimates how often one more
+ * schedule would print something not seen yet (Good and Turing's estimate of
+ * the unseen mass), and S + f1(f1-1)/(2(f2+1)) the number of outcomes these
+ * draws reach in all (Chao's bias-corrected lower-bound estimator: f2 the
+ * outcomes seen exactly twice). Both are of the strategy's own
+ * distribution, not python3's, and say nothing of outcomes it reaches with
+ * a probability far below 1/N: only dfs or dpor proves there is no other. */
+#define X__COVERAGE_MIN 20
+
+static void x__coverage(sim_buf *rep, const store_exploration *x)
+{
+    uint64_t f1 = 0, f2 = 0;
+    for (size_t i = 0; i < x->nout; i++) {
+        f1 += x->out[i].count == 1;
+        f2 += x->out[i].count == 2;
+    }
+    double n = (double)x->schedules;
+    if (!f1) {
+        sim_buf_printf(rep, "; each seen at least twice: a schedule that prints something new "
+                            "is rare for this strategy (Good-Turing: under 1 in %" PRIu64
+                            "); only dfs or dpor, exhausted, proves there is none\n",
+                       x->schedules);
+        return;
+    }
+    double est = (double)x->nout + (double)f1 * (double)(f1 - 1) / (2.0 * (double)(f2 + 1));
+    sim_buf_printf(rep, "; not exhausted: %" PRIu64 " seen only once, so about %.2g%% of further "
+                        "schedules would print one not seen yet (Good-Turing estimate), and this "
+                        "strategy reaches at least about %.0f (Chao1 estimate); --schedules N "
+                        "runs more\n",
+                   f1, 100.0 * (double)f1 / n, est < (double)x->nout ? (double)x->nout : est);
+}
+
 static void x__report(sim_buf *rep, const x_report *rp)
 {
     const store_exploration *x = rp->x;
@@ -488,6 +523,8 @@ static void x__report(sim_buf *rep, const x_report *rp)
                           "varies the last decisions first, so a search cut short has seen "
                           "few orders of the early ones (random, pct or dfs --preemptions "
                           "reach those sooner)\n");
+    else if (rp->goal_idx < 0 && x->schedules >= X__COVERAGE_MIN)
+        x__coverage(rep, x);
     else
         sim_buf_addc(rep, '\n');
     for (size_t i = 0; i < x->nout && i < rp->show; i++) {
@@ -571,7 +608,16 @@ static void x__report_json(sim_buf *rep, const x_report *rp)
         x__json_str(rep, o->token ? o->token : "", o->token ? strlen(o->token) : 0);
         sim_buf_addc(rep, '}');
     }
-    sim_buf_adds(rep, "]}\n");
+    sim_buf_addc(rep, ']');
+    if (!rp->dfs && !rp->dpor) {
+        /* random and pct: what x__coverage estimates from */
+        uint64_t f[3] = {0};
+        for (size_t i = 0; i < x->nout; i++)
+            if (x->out[i].count <= 2)
+                f[x->out[i].count]++;
+        sim_buf_printf(rep, ", \"seen_once\": %" PRIu64 ", \"seen_twice\": %" PRIu64, f[1], f[2]);
+    }
+    sim_buf_adds(rep, "}\n");
 }
 
 static bool x__fails(const ts_x_outcome *o, const char *fail_on)
