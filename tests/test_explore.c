@@ -1624,6 +1624,12 @@ static void test_coverage_estimate(void)
     CU_ASSERT_PTR_NULL(out ? strstr(out, "Good-Turing") : "");
     CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "; exhausted: every schedule with at most") : NULL);
     free(out);
+    /* the teaching page says it too */
+    out = cli("explore traces/py3/race/lost_update.py --schedules 300 --html - --no-db", &st);
+    snprintf(want, sizeof want, "<p>Of the outcomes, %zu seen only once, so about %.2g%% of "
+             "further schedules would print one not seen yet", f1, 100.0 * (double)f1 / 300.0);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, want) : NULL);
+    free(out);
     out = cli("explore traces/py3/race/lost_update.py --schedules 300 --json --no-db", &st);
     char js[64];
     snprintf(js, sizeof js, "], \"seen_once\": %zu, \"seen_twice\": %zu}\n", f1, f2);

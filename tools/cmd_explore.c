@@ -463,27 +463,36 @@ static const char *x__program_words(const char *popts)
  * a probability far below 1/N: only dfs or dpor proves there is no other. */
 #define X__COVERAGE_MIN 20
 
+/* f[1], f[2]: x's outcomes seen once, twice */
+static void x__seen(const store_exploration *x, uint64_t f[3])
+{
+    f[0] = f[1] = f[2] = 0;
+    for (size_t i = 0; x->out && i < x->nout; i++)
+        if (x->out[i].count <= 2)
+            f[x->out[i].count]++;
+}
+
+/* The estimate as words ("N seen only once, so about ..." or "each seen at
+ * least twice: ..."). */
 static void x__coverage(sim_buf *rep, const store_exploration *x)
 {
-    uint64_t f1 = 0, f2 = 0;
-    for (size_t i = 0; i < x->nout; i++) {
-        f1 += x->out[i].count == 1;
-        f2 += x->out[i].count == 2;
-    }
-    double n = (double)x->schedules;
+    uint64_t f[3];
+    x__seen(x, f);
+    uint64_t f1 = f[1], f2 = f[2], schedules = x->schedules;
+    size_t nout = x->nout;
     if (!f1) {
-        sim_buf_printf(rep, "; each seen at least twice: a schedule that prints something new "
+        sim_buf_printf(rep, "each seen at least twice: a schedule that prints something new "
                             "is rare for this strategy (Good-Turing: under 1 in %" PRIu64
-                            "); only dfs or dpor, exhausted, proves there is none\n",
-                       x->schedules);
+                            "); only dfs or dpor, exhausted, proves there is none",
+                       schedules);
         return;
     }
-    double est = (double)x->nout + (double)f1 * (double)(f1 - 1) / (2.0 * (double)(f2 + 1));
-    sim_buf_printf(rep, "; not exhausted: %" PRIu64 " seen only once, so about %.2g%% of further "
+    double est = (double)nout + (double)f1 * (double)(f1 - 1) / (2.0 * (double)(f2 + 1));
+    sim_buf_printf(rep, "%" PRIu64 " seen only once, so about %.2g%% of further "
                         "schedules would print one not seen yet (Good-Turing estimate), and this "
                         "strategy reaches at least about %.0f (Chao1 estimate); --schedules N "
-                        "runs more\n",
-                   f1, 100.0 * (double)f1 / n, est < (double)x->nout ? (double)x->nout : est);
+                        "runs more",
+                   f1, 100.0 * (double)f1 / (double)schedules, est);
 }
 
 static void x__report(sim_buf *rep, const x_report *rp)
@@ -525,9 +534,13 @@ static void x__report(sim_buf *rep, const x_report *rp)
                           "varies the last decisions first, so a search cut short has seen "
                           "few orders of the early ones (random, pct or dfs --preemptions "
                           "reach those sooner)\n");
-    else if (rp->goal_idx < 0 && x->schedules >= X__COVERAGE_MIN)
+    else if (rp->goal_idx < 0 && x->schedules >= X__COVERAGE_MIN) {
+        uint64_t f[3];
+        x__seen(x, f);
+        sim_buf_adds(rep, f[1] ? "; not exhausted: " : "; ");
         x__coverage(rep, x);
-    else
+        sim_buf_addc(rep, '\n');
+    } else
         sim_buf_addc(rep, '\n');
     for (size_t i = 0; i < x->nout && i < rp->show; i++) {
         const store_x_outcome *o = &x->out[i];
@@ -613,10 +626,8 @@ static void x__report_json(sim_buf *rep, const x_report *rp)
     sim_buf_addc(rep, ']');
     if (!rp->dfs && !rp->dpor) {
         /* random and pct: what x__coverage estimates from */
-        uint64_t f[3] = {0};
-        for (size_t i = 0; i < x->nout; i++)
-            if (x->out[i].count <= 2)
-                f[x->out[i].count]++;
+        uint64_t f[3];
+        x__seen(x, f);
         sim_buf_printf(rep, ", \"seen_once\": %" PRIu64 ", \"seen_twice\": %" PRIu64, f[1], f[2]);
     }
     sim_buf_adds(rep, "}\n");
@@ -1310,8 +1321,15 @@ int ts_cmd_explore(int argc, char **argv)
                      xo.bound == 1 ? "" : "s");
         else
             snprintf(what, sizeof what, "%s", sname);
+        sim_buf est = {0};
+        if (xo.strategy != TS_X_DFS && xo.strategy != TS_X_DPOR && !r.exhausted &&
+            r.goal < 0 && r.schedules >= X__COVERAGE_MIN && sx.out)
+            x__coverage(&est, &sx);
         FILE *f = page_out ? stdout : fopen(html, "w");
-        if (!f || x_tree_html(tree, &r, c.name, what, f) != 0) {
+        int hw = f ? x_tree_html(tree, &r, c.name, what, est.len ? sim_buf_str(&est) : NULL, f)
+                   : -1;
+        sim_buf_free(&est);
+        if (hw != 0) {
             fprintf(stderr, "threadsim: explore: cannot write the page %s\n", html);
             status = TS_EXIT_USAGE;
         }

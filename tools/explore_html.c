@@ -264,7 +264,8 @@ static const char page_script[] =
     "render();\n"
     "</script>\n</body></html>\n";
 
-int x_tree_html(x_tree *t, const ts_x_result *r, const char *program, const char *what, FILE *out)
+int x_tree_html(x_tree *t, const ts_x_result *r, const char *program, const char *what,
+                const char *estimate, FILE *out)
 {
     if (t->oom || tree__reach(t, r->nout) != 0)
         return -1;
@@ -298,6 +299,11 @@ int x_tree_html(x_tree *t, const ts_x_result *r, const char *program, const char
     sim_buf_printf(&b, ": %" PRIu64 " schedule%s, %zu distinct outcome%s (output and exit status).%s</p>\n",
                    r->schedules, r->schedules == 1 ? "" : "s", r->nout, r->nout == 1 ? "" : "s",
                    r->exhausted ? " The search covered that space." : " The budget ran out before the search covered that space.");
+    if (estimate) {
+        sim_buf_adds(&b, "<p>Of the outcomes, ");
+        html__str(&b, estimate);
+        sim_buf_adds(&b, ".</p>\n");
+    }
     sim_buf_adds(&b, "<h2>Every outcome</h2>\n");
     for (size_t i = 0; i < r->nout; i++) {
         const ts_x_outcome *o = &r->out[i];

@@ -25,8 +25,11 @@ x_tree *x_tree_new(void);
 void x_tree_add(void *ud, const ts_x_dec *dec, size_t ndec, char *const *names, uint32_t nnames,
                 long outcome);
 /* Write the page. `what` says how it was explored ("every schedule with at
- * most 2 preemptions"). Returns 0, or -1 on out-of-memory or a write error. */
-int x_tree_html(x_tree *t, const ts_x_result *r, const char *program, const char *what, FILE *out);
+ * most 2 preemptions"); `estimate`, if not NULL, what a sampled search likely
+ * missed (the report's Good-Turing and Chao1 line). Returns 0, or -1 on
+ * out-of-memory or a write error. */
+int x_tree_html(x_tree *t, const ts_x_result *r, const char *program, const char *what,
+                const char *estimate, FILE *out);
 void x_tree_free(x_tree *t);
 
 #endif
