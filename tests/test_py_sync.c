@@ -432,6 +432,51 @@ static void test_simple_queue_grows_in_order(void)
                "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]\n");
 }
 
+/* SimpleQueue is a C type, as CPython's _queue one (model/cpy/cpy_queue.c):
+ * python3.11's messages for misuse, no instance dict, no frame of its own
+ * in a traceback (the pure-Python stand-in showed two), `import _queue`;
+ * get waits on the virtual clock for a put or its timeout. The expected text
+ * is python3.11's, but for its real clock's overshoot (1.001, 2.001). */
+static void test_simple_queue_as_c(void)
+{
+    PYT_EXPECT("import queue, threading, time, _queue, traceback\n"
+               "q = queue.SimpleQueue()\n"
+               "print(type(q), queue.SimpleQueue is _queue.SimpleQueue, queue.Empty is _queue.Empty)\n"
+               "for f in (lambda: q.put(1, True, None, 4), lambda: q.put(), lambda: len(q),\n"
+               "          lambda: setattr(q, 'x', 1), lambda: q.get_nowait(1),\n"
+               "          lambda: q.get(timeout=-1), lambda: _queue.SimpleQueue(1)):\n"
+               "    try:\n"
+               "        f()\n"
+               "    except Exception as e:\n"
+               "        print(type(e).__name__, e)\n"
+               "def later():\n"
+               "    time.sleep(2)\n"
+               "    q.put('late')\n"
+               "threading.Thread(target=later).start()\n"
+               "t0 = time.monotonic()\n"
+               "try:\n"
+               "    q.get(timeout=1)\n"
+               "except queue.Empty:\n"
+               "    print('empty after', round(time.monotonic() - t0, 3))\n"
+               "print(q.get(), round(time.monotonic() - t0, 3))\n"
+               "try:\n"
+               "    q.get(block=False)\n"
+               "except queue.Empty as e:\n"
+               "    print(len(traceback.extract_tb(e.__traceback__)), repr(e))\n",
+               3, 0,
+               "<class '_queue.SimpleQueue'> True True\n"
+               "TypeError put() takes at most 3 arguments (4 given)\n"
+               "TypeError put() missing required argument 'item' (pos 1)\n"
+               "TypeError object of type '_queue.SimpleQueue' has no len()\n"
+               "AttributeError '_queue.SimpleQueue' object has no attribute 'x'\n"
+               "TypeError get_nowait() takes no arguments\n"
+               "ValueError 'timeout' must be a non-negative number\n"
+               "TypeError SimpleQueue() takes no positional arguments\n"
+               "empty after 1.0\n"
+               "late 2.0\n"
+               "1 Empty()\n");
+}
+
 /* Items a queue still holds are released with it: a loop that drops full
  * queues runs in bounded memory (keeping them would take some 45 MiB; the
  * limit counts the interpreter's own start-up too). */
@@ -1617,7 +1662,7 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_timeouts_on_virtual_clock), TS_TEST(test_lock_barging),
          TS_TEST(test_py2_dialect), TS_TEST(test_py3_deprecation_warnings),
          TS_TEST(test_local_repr_address), TS_TEST(test_priority_queue_keys_and_ties),
-         TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_queue_items_released),
+         TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_simple_queue_as_c), TS_TEST(test_queue_items_released),
          TS_TEST(test_local_dicts_released), TS_TEST(test_waited_objects_released),
          TS_TEST(test_simple_queue_name_copy_pickle), TS_TEST(test_socketpair_as_sockets), TS_TEST(test_random_run_seed),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),

@@ -76,23 +76,10 @@ _relative_finders()
 del _relative_finders
 import os
 
-# --- modules whose C versions would escape the simulator ----------------------
-# _queue's SimpleQueue blocks the only OS thread: its pure-Python twin
-# (queue._PySimpleQueue) runs on threading's primitives. (The C _datetime
-# reads the wall clock in C, which is the virtual one during a run:
-# cpy_io.c's clock_gettime.)
-class _ThreadsimBlocked:
-    blocked = ('_queue',)
-
-    def find_spec(self, name, path=None, target=None):
-        if name in self.blocked:
-            raise ModuleNotFoundError(
-                "threadsim: the C module %r is replaced by its pure-Python version" % name,
-                name=name)
-        return None
-
-
-sys.meta_path.insert(0, _ThreadsimBlocked())
+# (_queue, whose C SimpleQueue would block the only OS thread, is the
+# simulator's own: model/cpy/cpy_queue.c, in sys.modules before this runs.
+# The C _datetime reads the wall clock in C, which is the virtual one during
+# a run: cpy_io.c's clock_gettime.)
 
 
 # Refusals are PermissionErrors (OSErrors, which callers such as selectors
@@ -1993,57 +1980,10 @@ import site as _site
 _site.setquit()
 _site.setcopyright()
 _site.sethelper()
+# and what python3's site.main() and start-up leave in sys besides: the
+# hook an interactive session would call, the home (None: not set)
+_site.enablerlcompleter()
+sys._home = None
 del _site
-
-# --- queue: the pure-Python SimpleQueue and Empty under the C names ---------
-# (the C _queue blocks the only OS thread; error messages and tracebacks
-# still say _queue.SimpleQueue, _queue.Empty as CPython's do)
-import queue as _queue_mod
-for _cls, _n in ((_queue_mod.SimpleQueue, 'SimpleQueue'), (_queue_mod.Empty, 'Empty')):
-    _cls.__module__ = '_queue'
-    _cls.__qualname__ = _cls.__name__ = _n
-
-
-def _sq_getattr(self, name):
-    # the C type's message ('_queue.SimpleQueue' object has no attribute
-    # 'task_done'), its __name__ staying SimpleQueue
-    raise AttributeError("'_queue.SimpleQueue' object has no attribute %r" % name,
-                         name=name, obj=self)
-
-
-_queue_mod.SimpleQueue.__getattr__ = _sq_getattr
-_sq_init, _sq_get = _queue_mod.SimpleQueue.__init__, _queue_mod.SimpleQueue.get
-
-
-def __init__(self, *args, **kwargs):
-    if args:
-        raise TypeError("SimpleQueue() takes no positional arguments")
-    if kwargs:
-        raise TypeError("SimpleQueue() takes no keyword arguments")
-    _sq_init(self)
-
-
-def get(self, block=True, timeout=None):
-    # the C get's timeout checks (NaN looped for ever in the Python one)
-    if block and timeout is not None:
-        if isinstance(timeout, float):
-            if timeout != timeout:
-                raise ValueError("Invalid value NaN (not a number)")
-        else:
-            _operator.index(timeout)
-    return _sq_get(self, block, timeout)
-
-
-def __reduce_ex__(self, protocol):
-    # the C type cannot be copied nor pickled (the Python one was copied,
-    # the copy sharing the queue's deque and lock)
-    raise TypeError("cannot pickle '_queue.SimpleQueue' object")
-
-
-for _f in (__init__, get, __reduce_ex__):
-    _f.__qualname__ = 'SimpleQueue.' + _f.__name__
-    setattr(_queue_mod.SimpleQueue, _f.__name__, _f)
-get.__doc__ = _sq_get.__doc__
-del _queue_mod, _cls, _n, _sq_getattr, _f, __init__, get, __reduce_ex__
 
 del _name

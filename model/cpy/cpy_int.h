@@ -171,6 +171,8 @@ typedef struct cpy_site {
                                * holder), or NULL: the lock itself */
 } cpy_site;
 void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site);
+model_obj *cpy_wait_obj(PyObject *obj); /* a wait's model object for obj ("SimpleQueue-1") */
+PyObject *cpy_queue_module(void);       /* _queue (cpy_queue.c) */
 /* "Kind-N" for a Python object, numbered per kind in order of first use. */
 PyObject *cpy_display_name(PyObject *obj, const char *kind);
 const char *cpy_intern(const char *s);

@@ -944,7 +944,7 @@ static PyObject *t_strftime(PyObject *m, PyObject *a)
 }
 
 static PyMethodDef time_methods[] = {
-    {"sleep", t_sleep, METH_O, "Sleep on the virtual clock."},
+    {"sleep", t_sleep, METH_O, NULL},
     {"time", t_time, METH_NOARGS, NULL},
     {"time_ns", t_time_ns, METH_NOARGS, NULL},
     {"monotonic", t_mono, METH_NOARGS, NULL},
@@ -2241,6 +2241,13 @@ static int io__patch(PyObject *mod, PyMethodDef *defs, const char *modname)
     if (!name)
         return -1;
     for (PyMethodDef *d = defs; d->ml_name; d++) {
+        /* the C function's own docstring and signature (help(time.sleep),
+         * inspect.signature) where the module has one */
+        PyObject *orig = PyObject_GetAttrString(mod, d->ml_name);
+        if (orig && PyCFunction_Check(orig))
+            d->ml_doc = ((PyCFunctionObject *)orig)->m_ml->ml_doc;
+        Py_XDECREF(orig);
+        PyErr_Clear();
         PyObject *fn = PyCFunction_NewEx(d, NULL, name);
         if (!fn || PyObject_SetAttrString(mod, d->ml_name, fn) < 0) {
             Py_XDECREF(fn);

@@ -709,6 +709,11 @@ static void child__init(const py_program *p)
         }
     if (!found)
         child__fail("this libpython has no built-in _thread to replace");
+    /* and `_queue` (cpy_queue.c), a built-in here: found before the C
+     * extension's file by every import, a fresh one too (test_queue's
+     * import_fresh_module) */
+    if (PyImport_AppendInittab("_queue", cpy_queue_module) != 0)
+        child__fail("cannot add the _queue module");
 
     PyConfig c;
     PyConfig_InitIsolatedConfig(&c);

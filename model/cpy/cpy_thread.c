@@ -220,12 +220,12 @@ static PyObject *lock__new(PyTypeObject *type)
     return (PyObject *)l;
 }
 
+/* _thread.RLock(...): its arguments are ignored, as 3.11's rlock_new does
+ * (_thread.lock has no constructor: Py_TPFLAGS_DISALLOW_INSTANTIATION) */
 static PyObject *lock_tp_new(PyTypeObject *type, PyObject *args, PyObject *kw)
 {
-    if ((args && PyTuple_GET_SIZE(args)) || (kw && PyDict_GET_SIZE(kw))) {
-        PyErr_Format(PyExc_TypeError, "%s takes no arguments", type->tp_name);
-        return NULL;
-    }
+    (void)args;
+    (void)kw;
     return lock__new(type);
 }
 
@@ -2385,6 +2385,15 @@ static char *wait__obj_name(PyObject *obj, long *ident)
     Py_XDECREF(tname);
     PyErr_Clear();
     return out;
+}
+
+model_obj *cpy_wait_obj(PyObject *obj)
+{
+    long ident;
+    char *name = wait__obj_name(obj, &ident);
+    model_obj *mo = wait__api_obj(obj, name, ident);
+    free(name);
+    return mo;
 }
 
 void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site)
