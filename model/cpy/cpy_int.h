@@ -172,6 +172,8 @@ typedef struct cpy_site {
 } cpy_site;
 void cpy_wait_site(const char *dflt_reason, PyObject *self_obj, cpy_site *site);
 model_obj *cpy_wait_obj(PyObject *obj); /* a wait's model object for obj ("SimpleQueue-1") */
+int cpy_wait_in(model_waitq *q, const char *dflt_reason, PyObject *self, model_obj *dflt,
+                int64_t deadline); /* block in q (cpy_thread.c): 1 woken, 0 timed out */
 PyObject *cpy_queue_module(void);       /* _queue (cpy_queue.c) */
 /* "Kind-N" for a Python object, numbered per kind in order of first use. */
 PyObject *cpy_display_name(PyObject *obj, const char *kind);

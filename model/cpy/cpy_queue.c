@@ -108,26 +108,9 @@ static void sq__touch(sq_obj *q)
 /* Wait for a put, at most until `deadline`: 1 woken, 0 timed out. */
 static int sq__wait(sq_obj *q, int64_t deadline)
 {
-    model_world *w = model__world();
-    model_thread *t = model__current(w);
-    cpy_thr *thr = t->user;
-    cpy_site site;
-    cpy_wait_site("SimpleQueue.get", (PyObject *)q, &site);
-    model_obj *on = site.obj ? site.obj : cpy_wait_obj((PyObject *)q);
-    PyThreadState *ts = cpy_leave();
     sq__sync_gen(q);
-    model__waitq_push(&q->waiters, t);
-    t->waiting_on = on;
-    free(thr->wait_what);
-    thr->wait_what = site.what;
-    int r = sim_block(&w->sched, site.reason, on ? on->oid : 0, site.what, deadline);
-    t->waiting_on = NULL;
-    if (r == SIM_TIMEDOUT && t->wq == &q->waiters)
-        model__waitq_remove(&q->waiters, t);
-    cpy_back(ts);
-    free(thr->wait_what);
-    thr->wait_what = NULL;
-    return r != SIM_TIMEDOUT;
+    return cpy_wait_in(&q->waiters, "SimpleQueue.get", (PyObject *)q, cpy_wait_obj((PyObject *)q),
+                       deadline);
 }
 
 static PyObject *sq__pop(sq_obj *q)

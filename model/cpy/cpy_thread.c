@@ -298,29 +298,39 @@ static void lock__take(cpy_lock *l, long me)
     l->count = 1;
 }
 
-/* Block the current thread on the lock until woken or `deadline`. */
-static bool lock__wait(cpy_lock *l, int64_t deadline)
+/* Block the current thread in waitq q until woken or `deadline` (1 woken, 0
+ * timed out): the wait named as the user called it (cpy_wait_site, from
+ * dflt_reason and self), on the user-level object it finds, else on dflt. */
+int cpy_wait_in(model_waitq *q, const char *dflt_reason, PyObject *self, model_obj *dflt,
+                int64_t deadline)
 {
     model_world *w = model__world();
     model_thread *t = model__current(w);
     cpy_thr *thr = t->user;
-    cpy_lockobj *mo = lock__mo(l);
     cpy_site site;
-    cpy_wait_site(l->rlock ? "RLock.acquire" : "Lock.acquire", (PyObject *)l, &site);
-    model_obj *on = site.obj ? site.obj : &mo->hdr;
+    cpy_wait_site(dflt_reason, self, &site);
+    model_obj *on = site.obj ? site.obj : dflt;
     PyThreadState *ts = cpy_leave();
-    model__waitq_push(&l->waiters, t);
+    model__waitq_push(q, t);
     t->waiting_on = on;
     free(thr->wait_what);
     thr->wait_what = site.what;
-    int r = sim_block(&w->sched, site.reason, on->oid, site.what, deadline);
+    int r = sim_block(&w->sched, site.reason, on ? on->oid : 0, site.what, deadline);
     t->waiting_on = NULL;
-    if (r == SIM_TIMEDOUT && t->wq == &l->waiters)
-        model__waitq_remove(&l->waiters, t);
+    if (r == SIM_TIMEDOUT && t->wq == q)
+        model__waitq_remove(q, t);
     cpy_back(ts);
     free(thr->wait_what);
     thr->wait_what = NULL;
-    return r != SIM_TIMEDOUT ? 1 : 0;
+    return r != SIM_TIMEDOUT;
+}
+
+/* Block the current thread on the lock until woken or `deadline`. */
+static bool lock__wait(cpy_lock *l, int64_t deadline)
+{
+    cpy_lockobj *mo = lock__mo(l);
+    return cpy_wait_in(&l->waiters, l->rlock ? "RLock.acquire" : "Lock.acquire", (PyObject *)l,
+                       &mo->hdr, deadline);
 }
 
 /* acquire(blocking=True, timeout=-1) as _threadmodule.c parses it: the
