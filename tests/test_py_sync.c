@@ -477,6 +477,22 @@ static void test_simple_queue_as_c(void)
                "1 Empty()\n");
 }
 
+/* What the embedded 3.11.2 has, as python3.11 (Debian's) shows it: RLock
+ * ignores constructor arguments; the stand-ins for time's functions carry
+ * the C ones' docstrings; sys has site's interactive hook and _home. */
+static void test_library_surface_as_3_11_2(void)
+{
+    PYT_EXPECT("import threading, time, sys\n"
+               "print(repr(threading.RLock(1, x=2))[:37])\n"
+
+               "print(time.sleep.__doc__.splitlines()[0], time.monotonic.__doc__.splitlines()[0])\n"
+               "print(hasattr(sys, '__interactivehook__'), sys._home)\n",
+               3, 0,
+               "<unlocked _thread.RLock object owner=\n"
+               "sleep(seconds) monotonic() -> float\n"
+               "True None\n");
+}
+
 /* Items a queue still holds are released with it: a loop that drops full
  * queues runs in bounded memory (keeping them would take some 45 MiB; the
  * limit counts the interpreter's own start-up too). */
@@ -1662,7 +1678,7 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_timeouts_on_virtual_clock), TS_TEST(test_lock_barging),
          TS_TEST(test_py2_dialect), TS_TEST(test_py3_deprecation_warnings),
          TS_TEST(test_local_repr_address), TS_TEST(test_priority_queue_keys_and_ties),
-         TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_simple_queue_as_c), TS_TEST(test_queue_items_released),
+         TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_simple_queue_as_c), TS_TEST(test_library_surface_as_3_11_2), TS_TEST(test_queue_items_released),
          TS_TEST(test_local_dicts_released), TS_TEST(test_waited_objects_released),
          TS_TEST(test_simple_queue_name_copy_pickle), TS_TEST(test_socketpair_as_sockets), TS_TEST(test_random_run_seed),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
