@@ -118,8 +118,11 @@ static PyObject *sq__pop(sq_obj *q)
     /* the queue lets go of the item at once (test_queue's test_references) */
     PyObject *item = PyList_GET_ITEM(q->lst, q->pos);
     PyList_SET_ITEM(q->lst, q->pos, Py_NewRef(Py_None));
-    if (++q->pos == PyList_GET_SIZE(q->lst) || q->pos > 64) {
-        /* drop what was taken: at once when empty, else now and then */
+    Py_ssize_t n = PyList_GET_SIZE(q->lst);
+    if (++q->pos == n || (q->pos > 64 && q->pos > n / 2)) {
+        /* drop what was taken: at once when empty, else once it is half
+         * the list (a move per item taken, on average, at most: a long
+         * queue drained was quadratic when every 65 gets moved it all) */
         if (PyList_SetSlice(q->lst, 0, q->pos, NULL) < 0) {
             Py_DECREF(item);
             return NULL;
