@@ -479,18 +479,21 @@ static void test_simple_queue_as_c(void)
 
 /* What the embedded 3.11.2 has, as python3.11 (Debian's) shows it: RLock
  * ignores constructor arguments; the stand-ins for time's functions carry
- * the C ones' docstrings; sys has site's interactive hook and _home. */
+ * the C ones' docstrings; sys has site's interactive hook and _home; RLock has no
+ * _recursion_count (3.12's, in later 3.11 releases, not 3.11.2). */
 static void test_library_surface_as_3_11_2(void)
 {
     PYT_EXPECT("import threading, time, sys\n"
                "print(repr(threading.RLock(1, x=2))[:37])\n"
 
                "print(time.sleep.__doc__.splitlines()[0], time.monotonic.__doc__.splitlines()[0])\n"
-               "print(hasattr(sys, '__interactivehook__'), sys._home)\n",
+               "print(hasattr(sys, '__interactivehook__'), sys._home)\n"
+               "print(sorted(n for n in dir(threading.RLock()) if n.startswith('_') and not n.startswith('__')))\n",
                3, 0,
                "<unlocked _thread.RLock object owner=\n"
                "sleep(seconds) monotonic() -> float\n"
-               "True None\n");
+               "True None\n"
+               "['_acquire_restore', '_at_fork_reinit', '_is_owned', '_release_save']\n");
 }
 
 /* Items a queue still holds are released with it: a loop that drops full

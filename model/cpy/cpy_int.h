@@ -31,8 +31,6 @@ typedef struct cpy_thr {
     PyFrameObject *importing; /* the outermost importlib frame running, or NULL:
                                * an import's lines are not the program's steps */
     char *wait_what;          /* text of the current wait (owned, while blocked) */
-    PyCodeObject *mine_code;  /* the code last asked about by cpy__mine (owned) */
-    bool mine;                /* ... whether it is the program's own */
     uint64_t poll_at;         /* cpy.lines after its last failed try of a lock */
     uint32_t polls;           /* failed tries in a row, no step between (cpy_poll_step) */
     uint64_t sigmask;         /* its pthread_sigmask (bit sig - 1; inherited at start) */

@@ -1328,17 +1328,17 @@ static void cpy__access(PyFrameObject *f)
 }
 
 /* The frame runs the program's own code: not the standard library's, not
- * importlib's or threadsim's (cached for the last code object asked). */
+ * importlib's or threadsim's. Asked afresh each time: a cache holding the
+ * last code object asked about kept it alive past its frame, and dpor,
+ * which asks at every line, freed a module's code later than every other
+ * strategy and the stepper did, so its runs' later objects had other
+ * addresses than the same schedule's replay (as_completed's set order). */
 static bool cpy__mine(cpy_thr *thr, PyFrameObject *f)
 {
+    (void)thr;
     PyCodeObject *co = PyFrame_GetCode(f);
-    if (co == thr->mine_code) {
-        Py_DECREF(co);
-        return thr->mine;
-    }
     bool mine = cpy__mine_code(co);
-    Py_XSETREF(thr->mine_code, co);
-    thr->mine = mine;
+    Py_DECREF(co);
     return mine;
 }
 

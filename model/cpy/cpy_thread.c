@@ -567,12 +567,6 @@ static PyObject *rlock_acquire_restore(cpy_lock *l, PyObject *args)
     Py_RETURN_NONE;
 }
 
-static PyObject *rlock_recursion_count(cpy_lock *l, PyObject *unused)
-{
-    (void)unused;
-    return PyLong_FromUnsignedLong(l->locked && l->owner == cpy__ident() ? l->count : 0);
-}
-
 static PyMethodDef lock_methods[] = {
     {"acquire_lock", (PyCFunction)(void (*)(void))lock_acquire, METH_VARARGS | METH_KEYWORDS, NULL},
     {"acquire", (PyCFunction)(void (*)(void))lock_acquire, METH_VARARGS | METH_KEYWORDS, NULL},
@@ -594,7 +588,6 @@ static PyMethodDef rlock_methods[] = {
     {"_is_owned", (PyCFunction)rlock_is_owned, METH_NOARGS, NULL},
     {"_release_save", (PyCFunction)rlock_release_save, METH_NOARGS, NULL},
     {"_acquire_restore", (PyCFunction)rlock_acquire_restore, METH_VARARGS, NULL},
-    {"_recursion_count", (PyCFunction)rlock_recursion_count, METH_NOARGS, NULL},
     {"_at_fork_reinit", (PyCFunction)lock_at_fork_reinit, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
@@ -649,7 +642,6 @@ static void thread__body(void *arg)
     Py_CLEAR(thr->func);
     Py_CLEAR(thr->args);
     Py_CLEAR(thr->kwargs);
-    Py_CLEAR(thr->mine_code);
     /* its state's dict, in this thread, as CPython's thread_run clears it:
      * the thread's threading.local values go here (their __del__ finds
      * the thread gone from threading, a Dummy), before a joiner returns */

@@ -1190,7 +1190,10 @@ def _py2_threading(threading):
         __slots__ = ()
 
         def __repr__(self):
-            count = self._recursion_count() if self._is_owned() else 0
+            # (3.11.2's RLock has no _recursion_count: its repr says the count)
+            count = 0
+            if self._is_owned():
+                count = int(base.__repr__(self).split(' count=')[1].split(' ')[0])
             owner = None
             for t in threading.enumerate():
                 if self._is_owned() and t.ident == threading.get_ident():
