@@ -257,6 +257,25 @@ static void test_program_argv(void)
     TS_ASSERT_STR_EQ(out, py);
     free(out);
     free(py);
+    /* typed as to python3, without '--': the message says where they go */
+    static const char *const bare[][2] = {
+        {"run argv.py in.txt --no-db", "threadsim: run: one program at a time ('argv.py' and "
+                                       "'in.txt'); the program's own arguments go after '--': "
+                                       "threadsim run argv.py -- in.txt\n"},
+        {"explore argv.py --no-db -v", "threadsim: explore: unknown option '-v' (see 'threadsim "
+                                       "help explore'); the program's own arguments go after "
+                                       "'--': threadsim explore argv.py -- -v\n"},
+        {"step argv.py --sede 1", "threadsim: step: unknown option '--sede' (did you mean "
+                                  "'--seed'? see 'threadsim help step'); the program's own "
+                                  "arguments go after '--': threadsim step argv.py -- --sede\n"},
+        {"run daemon-join/join in.txt", "threadsim: run: one scenario at a time "
+                                        "('daemon-join/join' and 'in.txt')\n"}};
+    for (size_t i = 0; i < sizeof bare / sizeof bare[0]; i++) {
+        out = sh(&st, "%s %s 2>&1 >/dev/null", BIN, bare[i][0]);
+        CU_ASSERT_EQUAL(st, 125);
+        TS_ASSERT_STR_EQ(out, bare[i][1]);
+        free(out);
+    }
 }
 
 /* Each program's exit status and stderr as python3.11 gives them. */
@@ -636,7 +655,7 @@ static void test_env_option(void)
              "--schedules 5 2>/dev/null -- q; %s explorations --db env.db", dir, BIN, BIN);
     CU_ASSERT_EQUAL(st, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "     | 2 None /nonexistent ['q']\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     replay: the default schedule (threadsim run --env "
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "     replay: the default schedule (threadsim run env.py --env "
                                        "WORKERS=2 -- q; with the same addresses: threadsim step "
                                        "env.py --choices program --replay 'env.py:AwE' --env "
                                        "WORKERS=2 -- q)\n"));

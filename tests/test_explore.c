@@ -1382,7 +1382,8 @@ static void test_cpython_points(void)
     free(other);
     /* the schedule of no choice is the default one */
     CU_ASSERT_PTR_NOT_NULL(strstr(cp, "generator=2\n     replay: the default schedule "
-                                      "(threadsim run; with the same addresses: threadsim step "
+                                      "(threadsim run traces/explore/cpython_points.py; with the same addresses: "
+                                      "threadsim step "
                                       "traces/explore/cpython_points.py --choices cpython --replay '"));
     free(step);
     free(tok);

@@ -120,6 +120,11 @@ const char *ts_suggest_best(const ts_suggest *s);
 /* "CMD: unknown option 'OPT' (did you mean ...?)" from CMD's help text;
  * returns TS_EXIT_USAGE. */
 int ts_unknown_option(const char *cmd, const char *opt);
+/* A second word on CMD's command line after the program or scenario `name`
+ * (`word`: an option CMD does not know, or another name): a .py program's
+ * own arguments go after '--', which the message says; returns
+ * TS_EXIT_USAGE. */
+int ts_after_program(const char *cmd, const char *name, const char *word);
 /* "[CMD: ]unknown scenario 'NAME' (did you mean ...?)"; returns TS_EXIT_USAGE. */
 int ts_unknown_scenario(const char *cmd, const char *name);
 /* The scenario (or group) nearest `name` into buf, or NULL. */

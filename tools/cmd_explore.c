@@ -568,16 +568,16 @@ static void x__report(sim_buf *rep, const x_report *rp)
                            rp->prog_words && *rp->prog_words ? " " : "",
                            rp->prog_words ? rp->prog_words : "");
         else if (!o->token)
-            sim_buf_printf(rep, "     replay: the default schedule (threadsim run%s%s)\n",
-                           rp->prog_words && *rp->prog_words ? " " : "",
+            sim_buf_printf(rep, "     replay: the default schedule (threadsim run %s%s%s)\n",
+                           x->program, rp->prog_words && *rp->prog_words ? " " : "",
                            rp->prog_words ? rp->prog_words : "");
         else
             /* `run` runs the program compiled with ticks, untraced: CPython
              * makes no frame objects for it, so its objects can sit at other
              * addresses than the explorer's (README, "Addresses") */
-            sim_buf_printf(rep, "     replay: the default schedule (threadsim run%s%s; with the same "
-                                "addresses: threadsim step %s --choices %s --replay '%s'%s%s)\n",
-                           rp->prog_words && *rp->prog_words ? " " : "",
+            sim_buf_printf(rep, "     replay: the default schedule (threadsim run %s%s%s; with the "
+                                "same addresses: threadsim step %s --choices %s --replay '%s'%s%s)\n",
+                           x->program, rp->prog_words && *rp->prog_words ? " " : "",
                            rp->prog_words ? rp->prog_words : "", x->program, rp->step_choices,
                            o->token, rp->prog_words && *rp->prog_words ? " " : "",
                            rp->prog_words ? rp->prog_words : "");
@@ -930,10 +930,10 @@ int ts_cmd_explore(int argc, char **argv)
             i += k - 1;
             continue;
         }
-        if (a[0] == '-')
+        if (a[0] == '-' && !c.name)
             return ts_unknown_option("explore", a);
         if (c.name)
-            return ts_usage_error("explore: one program at a time ('%s' and '%s')", c.name, a);
+            return ts_after_program("explore", c.name, a);
         c.name = a;
     }
     if (!c.name)

@@ -288,10 +288,10 @@ int ts_cmd_run(int argc, char **argv)
             i += k - 1;
             continue;
         }
-        if (argv[i][0] == '-')
+        if (argv[i][0] == '-' && !name)
             return ts_unknown_option("run", argv[i]);
         if (name)
-            return ts_usage_error("run: one scenario at a time ('%s' and '%s')", name, argv[i]);
+            return ts_after_program("run", name, argv[i]);
         name = argv[i];
     }
     if (!name)

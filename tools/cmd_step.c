@@ -605,10 +605,10 @@ int ts_cmd_step(int argc, char **argv)
             i += k - 1;
             continue;
         }
-        if (a[0] == '-')
+        if (a[0] == '-' && !name)
             return ts_unknown_option("step", a);
         if (name)
-            return ts_usage_error("step: one program at a time ('%s' and '%s')", name, a);
+            return ts_after_program("step", name, a);
         name = a;
     }
     char err[300], *tok_name = NULL;

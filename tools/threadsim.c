@@ -28,6 +28,7 @@
 #include "../sim/num.h"
 #include "../traces/json.h"
 #include "cli.h"
+#include "cmd_py.h"
 #include "record.h"
 #include "scenarios/scenario.h"
 
@@ -230,7 +231,7 @@ static void main__suggest_opt(void *ud, const char *opt, size_t len)
     ts_suggest_add(ud, opt, len);
 }
 
-int ts_unknown_option(const char *cmd, const char *opt)
+static int main__unknown_option(const char *cmd, const char *opt, const char *hint)
 {
     char word[64];
     const char *eq = strchr(opt, '=');
@@ -241,9 +242,30 @@ int ts_unknown_option(const char *cmd, const char *opt)
     if (help)
         ts_help_options(help, main__suggest_opt, &s);
     if (ts_suggest_best(&s))
-        return ts_usage_error("%s: unknown option '%s' (did you mean '%s'? see 'threadsim help %s')",
-                              cmd, opt, ts_suggest_best(&s), cmd);
-    return ts_usage_error("%s: unknown option '%s' (see 'threadsim help %s')", cmd, opt, cmd);
+        return ts_usage_error("%s: unknown option '%s' (did you mean '%s'? see 'threadsim help %s')%s",
+                              cmd, opt, ts_suggest_best(&s), cmd, hint);
+    return ts_usage_error("%s: unknown option '%s' (see 'threadsim help %s')%s", cmd, opt, cmd, hint);
+}
+
+int ts_unknown_option(const char *cmd, const char *opt)
+{
+    return main__unknown_option(cmd, opt, "");
+}
+
+int ts_after_program(const char *cmd, const char *name, const char *word)
+{
+    if (!name || ts_scenario_find(name) || !ts_is_py_program(name)) {
+        if (word[0] == '-')
+            return ts_unknown_option(cmd, word);
+        return ts_usage_error("%s: one scenario at a time ('%s' and '%s')", cmd, name, word);
+    }
+    /* `threadsim run prog.py in.txt -v`, as one types `python3 prog.py in.txt -v` */
+    char hint[600];
+    snprintf(hint, sizeof hint, "; the program's own arguments go after '--': threadsim %s %s -- %s",
+             cmd, name, word);
+    if (word[0] == '-')
+        return main__unknown_option(cmd, word, hint);
+    return ts_usage_error("%s: one program at a time ('%s' and '%s')%s", cmd, name, word, hint);
 }
 
 const char *ts_suggest_scenario(const char *name, char *buf, size_t cap)
