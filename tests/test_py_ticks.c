@@ -129,6 +129,35 @@ static void test_ticks_count_like_lines(void)
     free(traced);
 }
 
+/* A loop of the program's, compiled with ticks, counts its lines once
+ * after the run's first clock read too. Regression: the read switched the
+ * tracer on for the rest of the frame that made it (CPython sets tracing
+ * for the whole running evaluation, whatever the frame filter says), so a
+ * module-level loop after `t0 = time.process_time()` ran traced, a third
+ * as fast, and its lines counted twice, by the tracer and the ticks: 4000
+ * ms below where the same loop in a function took 2000. */
+static void test_loop_after_first_clock_read(void)
+{
+    model_opts mo = model_opts_default();
+    mo.sim.switch_steps = 100; /* 100 lines: 5 ms */
+    char *out;
+    CU_ASSERT_EQUAL(pyt_run_opts("import time\n"
+                                 "t0 = time.process_time()\n"
+                                 "for i in range(20000):\n"
+                                 "    pass\n"
+                                 "t1 = time.process_time()\n"
+                                 "def f():\n"
+                                 "    for i in range(20000):\n"
+                                 "        pass\n"
+                                 "f()\n"
+                                 "t2 = time.process_time()\n"
+                                 "print(round((t1 - t0) * 1000), round((t2 - t1) * 1000))\n",
+                                 3, NULL, &mo, &out, NULL),
+                    0);
+    TS_ASSERT_STR_EQ(out, "2000 2000\n");
+    free(out);
+}
+
 /* The program's leading standard-library imports, done in the zygote
  * before its runs (preimport.py), change nothing a run shows. Regression:
  * logging's import reads a clock (logging._startTime), which switched the
@@ -378,7 +407,7 @@ static void test_introspecting_program_not_ticked(void)
 }
 
 TS_TESTS("py_ticks", TS_TEST(test_ticks_only_under_default_policy),
-         TS_TEST(test_ticks_count_like_lines), TS_TEST(test_preimport_invisible),
+         TS_TEST(test_ticks_count_like_lines), TS_TEST(test_loop_after_first_clock_read), TS_TEST(test_preimport_invisible),
          TS_TEST(test_own_module_ticked_cache_blind),
          TS_TEST(test_ticked_code_reads_as_written), TS_TEST(test_interrupt_where_cpython_raises), TS_TEST(test_spin_in_place_stopped),
          TS_TEST(test_introspecting_program_not_ticked))

@@ -1924,6 +1924,11 @@ void cpy_trace_update(void)
         cpy__filter(true);
     }
     PyEval_SetTrace(want ? cpy_trace : NULL, NULL);
+    /* (a clock read by a loop of the program's, compiled with ticks: the
+     * rest of that frame ran traced, its lines counted twice, at a third
+     * of its speed) */
+    if (want && filter_on)
+        cpy_ts_trace_refresh();
 }
 
 /* The tracer in count-only mode for the current thread: its lines count
@@ -1939,6 +1944,8 @@ static void cpy__count_only(cpy_thr *thr)
         cpy__filter(true);
     }
     PyEval_SetTrace(cpy_trace, NULL);
+    if (filter_on)
+        cpy_ts_trace_refresh();
 }
 
 /* The current thread's lines from now on count toward the run's limits

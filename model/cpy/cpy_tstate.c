@@ -152,6 +152,15 @@ static PyObject *ts_eval(PyThreadState *ts, _PyInterpreterFrame *f, int throwfla
     return r;
 }
 
+void cpy_ts_trace_refresh(void)
+{
+    PyThreadState *ts = PyThreadState_Get();
+    _PyCFrame *cf = ts->cframe;
+    if (!ts_traced || !ts->c_tracefunc || ts->c_profilefunc || !cf || !cf->current_frame)
+        return;
+    cf->use_tracing = ts__chain_traced(cf->current_frame) ? 255 : 0;
+}
+
 void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co),
                          void (*entry)(PyCodeObject *co, PyCodeObject *caller))
 {

@@ -52,6 +52,11 @@ typedef struct PyCodeObject PyCodeObject;
  * (NULL if none): it may switch threads, and must not raise. */
 void cpy_ts_trace_filter(bool (*traced)(PyCodeObject *co),
                          void (*entry)(PyCodeObject *co, PyCodeObject *caller));
+/* After a trace function was set (PyEval_SetTrace) from C code that a
+ * Python frame called: CPython turned tracing on for that frame's whole
+ * evaluation, whatever the filter says; this sets it as the filter would
+ * have at the frame's entry. */
+void cpy_ts_trace_refresh(void);
 /* The value `depth` below the top of a traced frame's value stack (0: the
  * top), borrowed; NULL if the stack is not that deep or not readable. Valid
  * inside a trace function's call only (CPython 3.11 saves the stack pointer
