@@ -549,7 +549,12 @@ static void x__report(sim_buf *rep, const x_report *rp)
                        i + 1, o->count, o->count == 1 ? "" : "s", o->first, o->preemptions,
                        o->exit_status, o->failure ? ", FAILS: " : "", o->failure ? o->failure : "",
                        (long)i == rp->goal_idx ? ", the goal" : "");
-        if (o->detail)
+        if (o->detail && strcmp(o->detail, "decision limit") == 0)
+            /* a long loop beside another live thread: each of its lines a
+             * decision (the engine's reason, kept as stored) */
+            sim_buf_adds(rep, "     decision limit: the schedule made more decisions than "
+                              "--max-decisions allows (default 1000000; 0: no limit)\n");
+        else if (o->detail)
             sim_buf_printf(rep, "     %s\n", o->detail);
         x__quote(rep, o->output, o->len, 12);
         bool dflt = !o->token || ts_step_token_is_default(o->token);
