@@ -301,6 +301,65 @@ static void test_name_error(void)
                "NameError: name 'undefined' is not defined\n");
 }
 
+/* CPython 3.11's printer ends an AttributeError's or a NameError's line
+ * with ". Did you mean: 'NAME'?" (a local, a global, a builtin, an
+ * attribute) for threads' uncaught exceptions, the main thread's, and
+ * those inside chains and groups; traceback.py, which reports are made
+ * with, gained it only in 3.12, so they lacked it. (python3.11's text.) */
+static void test_did_you_mean(void)
+{
+    PYT_EXPECT("import threading\n"
+               "def work():\n"
+               "    counter = 0\n"
+               "    print(countr)\n"
+               "def attr():\n"
+               "    \"abc\".uper()\n"
+               "for f in (work, attr):\n"
+               "    t = threading.Thread(target=f, name=f.__name__); t.start(); t.join()\n"
+               "try:\n"
+               "    [].apend(1)\n"
+               "except AttributeError as e:\n"
+               "    raise ExceptionGroup(\"eg\", [e, NameError(\"plain\")]) from KeyError(\"k\")\n",
+               3, 1,
+               "Exception in thread work:\n"
+               "Traceback (most recent call last):\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1038, in _bootstrap_inner\n"
+               "    self.run()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 975, in run\n"
+               "    self._target(*self._args, **self._kwargs)\n"
+               "  File \"t.py\", line 4, in work\n"
+               "    print(countr)\n"
+               "          ^^^^^^\n"
+               "NameError: name 'countr' is not defined. Did you mean: 'counter'?\n"
+               "Exception in thread attr:\n"
+               "Traceback (most recent call last):\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1038, in _bootstrap_inner\n"
+               "    self.run()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 975, in run\n"
+               "    self._target(*self._args, **self._kwargs)\n"
+               "  File \"t.py\", line 6, in attr\n"
+               "    \"abc\".uper()\n"
+               "    ^^^^^^^^^^\n"
+               "AttributeError: 'str' object has no attribute 'uper'. Did you mean: 'upper'?\n"
+               "KeyError: 'k'\n"
+               "\n"
+               "The above exception was the direct cause of the following exception:\n"
+               "\n"
+               "  + Exception Group Traceback (most recent call last):\n"
+               "  |   File \"t.py\", line 12, in <module>\n"
+               "  |     raise ExceptionGroup(\"eg\", [e, NameError(\"plain\")]) from KeyError(\"k\")\n"
+               "  | ExceptionGroup: eg (2 sub-exceptions)\n"
+               "  +-+---------------- 1 ----------------\n"
+               "    | Traceback (most recent call last):\n"
+               "    |   File \"t.py\", line 10, in <module>\n"
+               "    |     [].apend(1)\n"
+               "    |     ^^^^^^^^\n"
+               "    | AttributeError: 'list' object has no attribute 'apend'. Did you mean: 'append'?\n"
+               "    +---------------- 2 ----------------\n"
+               "    | NameError: plain\n"
+               "    +------------------------------------\n");
+}
+
 static void test_unbound_local(void)
 {
     PYT_EXPECT("x = 1\n"
@@ -704,5 +763,5 @@ static void test_sleep_to_the_end_of_time(void)
 }
 
 
-TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
+TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
          TS_TEST(test_huge_timeouts), TS_TEST(test_refusals_look_like_c), TS_TEST(test_sleep_to_the_end_of_time))

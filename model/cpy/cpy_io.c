@@ -1578,6 +1578,244 @@ bool cpy_ticks_scope(void)
 
 /* ---- exception reports -------------------------------------------------------- */
 
+/* ---- "Did you mean" ------------------------------------------------------------ */
+
+/* CPython 3.11's C printer ends the line of an AttributeError or a
+ * NameError (those exact types) with ". Did you mean: 'NAME'?" when a name
+ * close to the missing one exists (Python/suggestions.c, which libpython
+ * does not export; traceback.py learned it only in 3.12). The rules, as
+ * 3.11 has them: candidates are dir(obj) for an AttributeError, and for a
+ * NameError the variables of the innermost traceback frame's code, then its
+ * globals, then its builtins, the first list with a match winning; a list
+ * of 750 or more names is not searched; the distance is Levenshtein's over
+ * the UTF-8 bytes after the common prefix and suffix are dropped, a
+ * deletion, an insertion or a substitution costing 2 and a change of case
+ * 1 (each row of the table starting one move low, as 3.11's does); names
+ * longer than 40 bytes (after the trim) never match; a candidate
+ * is kept when at most (len(name) + len(candidate) + 3) * 2 / 6 away and
+ * nearer than the best so far (the first of equals wins). */
+enum { SUGG_MAX_NAMES = 750, SUGG_MAX_LEN = 40, SUGG_MOVE = 2, SUGG_CASE = 1 };
+
+static size_t sugg__subst(char a, char b)
+{
+    if (a == b)
+        return 0;
+    if ((a & 31) != (b & 31))
+        return SUGG_MOVE;
+    char la = (a >= 'A' && a <= 'Z') ? (char)(a - 'A' + 'a') : a;
+    char lb = (b >= 'A' && b <= 'Z') ? (char)(b - 'A' + 'a') : b;
+    return la == lb ? SUGG_CASE : SUGG_MOVE;
+}
+
+/* The distance from a to b, or anything above `most` once it must be. */
+static size_t sugg__distance(const char *a, size_t na, const char *b, size_t nb, size_t most)
+{
+    while (na && nb && *a == *b)
+        a++, b++, na--, nb--;
+    while (na && nb && a[na - 1] == b[nb - 1])
+        na--, nb--;
+    if (!na || !nb)
+        return (na + nb) * SUGG_MOVE;
+    if (na > SUGG_MAX_LEN || nb > SUGG_MAX_LEN)
+        return most + 1;
+    if (nb < na) { /* a the shorter: the row is a's */
+        const char *t = a;
+        a = b, b = t;
+        size_t tn = na;
+        na = nb, nb = tn;
+    }
+    if ((nb - na) * SUGG_MOVE > most)
+        return most + 1;
+    size_t row[SUGG_MAX_LEN]; /* row[i]: b's prefix so far to a[:i + 1] */
+    for (size_t i = 0; i < na; i++)
+        row[i] = (i + 1) * SUGG_MOVE;
+    size_t cur = 0;
+    for (size_t j = 0; j < nb; j++) {
+        /* (left starts at j moves, not j + 1: CPython 3.11's row starts
+         * so, and its distances are the ones to match) */
+        size_t diag = j * SUGG_MOVE, left = diag, best = (size_t)-1;
+        for (size_t i = 0; i < na; i++) {
+            size_t up = row[i];
+            size_t v = diag + sugg__subst(b[j], a[i]);
+            size_t del = (left < up ? left : up) + SUGG_MOVE;
+            cur = v < del ? v : del;
+            diag = up;
+            left = cur;
+            row[i] = cur;
+            if (cur < best)
+                best = cur;
+        }
+        if (best > most)
+            return most + 1;
+    }
+    return cur;
+}
+
+/* The nearest of `names` (a list) to `name`, new reference; NULL without
+ * an error when none is near enough. */
+static PyObject *sugg__nearest(PyObject *names, PyObject *name)
+{
+    Py_ssize_t n = PyList_GET_SIZE(names);
+    if (n >= SUGG_MAX_NAMES)
+        return NULL;
+    Py_ssize_t nlen;
+    const char *s = PyUnicode_AsUTF8AndSize(name, &nlen);
+    if (!s)
+        return NULL;
+    PyObject *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(names, i);
+        Py_ssize_t ilen;
+        const char *is = PyUnicode_AsUTF8AndSize(item, &ilen);
+        if (!is)
+            return NULL;
+        if ((size_t)nlen == (size_t)ilen && memcmp(s, is, (size_t)nlen) == 0)
+            continue;
+        size_t most = (size_t)(nlen + ilen + 3) * SUGG_MOVE / 6;
+        if (best && best_d - 1 < most)
+            most = best_d - 1;
+        size_t d = sugg__distance(s, (size_t)nlen, is, (size_t)ilen, most);
+        if (d <= most && (!best || d < best_d)) {
+            best = item;
+            best_d = d;
+        }
+    }
+    return Py_XNewRef(best);
+}
+
+/* The names of `src` (a mapping's keys, a sequence's items) as a list, and
+ * the nearest of them. */
+static PyObject *sugg__in(PyObject *src, PyObject *name)
+{
+    PyObject *names = src ? PySequence_List(src) : NULL;
+    PyObject *r = names ? sugg__nearest(names, name) : NULL;
+    Py_XDECREF(names);
+    return r;
+}
+
+/* The suggestion for exception v, new reference, or NULL (no error). */
+static PyObject *sugg__for(PyObject *v)
+{
+    bool attr = Py_IS_TYPE(v, (PyTypeObject *)PyExc_AttributeError);
+    if (!attr && !Py_IS_TYPE(v, (PyTypeObject *)PyExc_NameError))
+        return NULL;
+    PyObject *r = NULL;
+    PyObject *name = PyObject_GetAttrString(v, "name");
+    if (name && PyUnicode_CheckExact(name)) {
+        if (attr) {
+            PyObject *obj = PyObject_GetAttrString(v, "obj");
+            PyObject *dir = obj && obj != Py_None ? PyObject_Dir(obj) : NULL;
+            r = dir ? sugg__nearest(dir, name) : NULL;
+            Py_XDECREF(dir);
+            Py_XDECREF(obj);
+        } else {
+            PyObject *tb = PyException_GetTraceback(v);
+            while (tb && PyTraceBack_Check(tb) && ((PyTracebackObject *)tb)->tb_next &&
+                   PyTraceBack_Check((PyObject *)((PyTracebackObject *)tb)->tb_next))
+                Py_SETREF(tb, Py_NewRef((PyObject *)((PyTracebackObject *)tb)->tb_next));
+            PyFrameObject *f = tb && PyTraceBack_Check(tb) ? ((PyTracebackObject *)tb)->tb_frame
+                                                           : NULL;
+            if (f) {
+                PyCodeObject *co = PyFrame_GetCode(f);
+                PyObject *vars = PyObject_GetAttrString((PyObject *)co, "co_varnames");
+                Py_DECREF(co);
+                r = vars ? sugg__in(vars, name) : NULL;
+                Py_XDECREF(vars);
+                if (!r && !PyErr_Occurred()) {
+                    PyObject *g = PyFrame_GetGlobals(f);
+                    r = sugg__in(g, name);
+                    Py_XDECREF(g);
+                }
+                if (!r && !PyErr_Occurred()) {
+                    PyObject *b = PyFrame_GetBuiltins(f);
+                    r = sugg__in(b, name);
+                    Py_XDECREF(b);
+                }
+            }
+            Py_XDECREF(tb);
+        }
+    }
+    Py_XDECREF(name);
+    if (!r || PyErr_Occurred()) {
+        Py_CLEAR(r);
+        PyErr_Clear();
+    }
+    return r;
+}
+
+/* The exceptions a report of v shows (its causes, contexts and a group's
+ * members), each with a suggestion given one in its message: their args
+ * are set to the message with the suggestion for the formatting, and put
+ * back after (sugg__restore). At most 64 are changed. */
+typedef struct sugg_saved {
+    PyObject *exc, *args; /* owned */
+} sugg_saved;
+
+static void sugg__walk(PyObject *v, PyObject *seen, sugg_saved *sv, int *n, int depth)
+{
+    if (!v || v == Py_None || !PyExceptionInstance_Check(v) || depth > 200 || *n >= 64)
+        return;
+    PyObject *key = PyLong_FromVoidPtr(v);
+    int had = key ? PySet_Contains(seen, key) : -1;
+    if (had == 0)
+        had = PySet_Add(seen, key) == 0 ? 0 : -1;
+    Py_XDECREF(key);
+    if (had != 0) {
+        PyErr_Clear();
+        return;
+    }
+    PyObject *sug = sugg__for(v);
+    PyObject *args = sug ? PyObject_GetAttrString(v, "args") : NULL;
+    if (args && PyTuple_Check(args)) {
+        /* the message as printed (str of the one argument, or of the tuple
+         * of several), now the one argument; with none (an empty message)
+         * CPython prints "AttributeError. Did you mean: ...", which
+         * traceback.py cannot: left without */
+        PyObject *msg = PyObject_Str(v);
+        PyObject *with = msg && PyUnicode_GET_LENGTH(msg) > 0
+                             ? PyUnicode_FromFormat("%U. Did you mean: '%S'?", msg, sug)
+                             : NULL;
+        PyObject *nargs = with ? PyTuple_Pack(1, with) : NULL;
+        if (nargs && PyObject_SetAttrString(v, "args", nargs) == 0) {
+            sv[*n].exc = Py_NewRef(v);
+            sv[*n].args = Py_NewRef(args);
+            (*n)++;
+        }
+        Py_XDECREF(nargs);
+        Py_XDECREF(with);
+        Py_XDECREF(msg);
+    }
+    Py_XDECREF(args);
+    Py_XDECREF(sug);
+    PyErr_Clear();
+    PyObject *cause = PyException_GetCause(v), *ctx = PyException_GetContext(v);
+    sugg__walk(cause, seen, sv, n, depth + 1);
+    sugg__walk(ctx, seen, sv, n, depth + 1);
+    Py_XDECREF(cause);
+    Py_XDECREF(ctx);
+    if (PyObject_TypeCheck(v, (PyTypeObject *)PyExc_BaseExceptionGroup)) {
+        PyObject *excs = PyObject_GetAttrString(v, "exceptions");
+        for (Py_ssize_t i = 0; excs && PyTuple_Check(excs) && i < PyTuple_GET_SIZE(excs); i++)
+            sugg__walk(PyTuple_GET_ITEM(excs, i), seen, sv, n, depth + 1);
+        Py_XDECREF(excs);
+        PyErr_Clear();
+    }
+}
+
+static void sugg__restore(sugg_saved *sv, int n)
+{
+    PyObject *et, *ev, *etb;
+    PyErr_Fetch(&et, &ev, &etb);
+    for (int i = 0; i < n; i++) {
+        if (PyObject_SetAttrString(sv[i].exc, "args", sv[i].args) != 0)
+            PyErr_Clear();
+        Py_DECREF(sv[i].exc);
+        Py_DECREF(sv[i].args);
+    }
+    PyErr_Restore(et, ev, etb);
+}
+
 int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb)
 {
     /* CPython's printer (_PyTraceBack_Print) shows the innermost `limit`
@@ -1604,6 +1842,14 @@ int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb)
      * python3 in a terminal printed in 5 of 40 runs. */
     PyObject *out = file ? Py_NewRef(file) : Py_XNewRef(PySys_GetObject("stderr"));
     bool lines = out && out != Py_None;
+    /* CPython's ". Did you mean: ...?" (above), in the formatted text only */
+    sugg_saved saved[64];
+    int nsaved = 0;
+    PyObject *seen = cpy_python2() ? NULL : PySet_New(NULL); /* (not Python 2's) */
+    if (seen)
+        sugg__walk(v, seen, saved, &nsaved, 0);
+    Py_XDECREF(seen);
+    PyErr_Clear();
     PyObject *tbm = PyImport_ImportModule("traceback");
     PyObject *fn = tbm ? PyObject_GetAttrString(tbm, lines ? "format_exception" : "print_exception")
                        : NULL;
@@ -1622,6 +1868,7 @@ int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb)
     Py_XDECREF(args);
     Py_XDECREF(fn);
     Py_XDECREF(tbm);
+    sugg__restore(saved, nsaved);
     int rc = r ? 0 : -1;
     if (r && lines) {
         PyObject *it = PyObject_GetIter(r);
