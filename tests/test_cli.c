@@ -257,6 +257,15 @@ static void test_program_argv(void)
     TS_ASSERT_STR_EQ(out, py);
     free(out);
     free(py);
+    /* --tty: the streams say they are a terminal's, as python3's there */
+    write_file("tty.py", "import sys\nprint(sys.stdout.isatty(), sys.stderr.isatty(), "
+                         "sys.stdout.buffer.isatty())\n");
+    out = sh(&st, "%s run tty.py --no-db --tty", BIN);
+    TS_ASSERT_STR_EQ(out, "True True True\n");
+    free(out);
+    out = sh(&st, "%s run tty.py --no-db", BIN);
+    TS_ASSERT_STR_EQ(out, "False False False\n");
+    free(out);
     /* typed as to python3, without '--': the message says where they go */
     static const char *const bare[][2] = {
         {"run argv.py in.txt --no-db", "threadsim: run: one program at a time ('argv.py' and "

@@ -154,6 +154,7 @@ _pipe_cv = []        # the model Condition, made at first need
 import errno as _errno
 import operator as _operator
 _engine_fd = __import__('_thread')._threadsim_engine_fd  # threadsim's own descriptors
+_write_now = __import__('_thread')._threadsim_write_now  # os.write(1 or 2): out now
 _ENGINE_FD_MIN = 900  # and all from here up (CPY_ENGINE_FD_MIN, cpy_int.h)
 _real_closerange = os.closerange
 
@@ -214,11 +215,10 @@ def write(fd, data, /):
     if fd not in _pipe_blocking:
         if fd in (1, 2) and _std_fds_own[fd - 1]:
             # the run's stdout and stderr are its output events: bytes
-            # written to their descriptors join them in program order (not
-            # straight to the file, ahead of or behind the events, as
-            # the host's timing would have it)
-            stream = sys.__stdout__ if fd == 1 else sys.__stderr__
-            return stream.buffer.write(memoryview(data).cast('B'))
+            # written to their descriptors are one of them, now (not
+            # straight to the file, ahead of or behind the events, as the
+            # host's timing would have it), ahead of what the streams hold
+            return _write_now(fd, memoryview(data).cast('B'))
         if _engine_fd(fd):
             raise OSError(_errno.EBADF, os.strerror(_errno.EBADF))  # not open under python3
         return _real_write(fd, data)

@@ -36,7 +36,6 @@
 
 PyThreadState *cpy_leave(void)
 {
-    cpy_io_flush();
     return PyThreadState_Get();
 }
 
@@ -60,7 +59,10 @@ void cpy_back(PyThreadState *ts)
 typedef struct cpy_stream {
     PyObject_HEAD
     int fd;                   /* MODEL_STDOUT or MODEL_STDERR */
-    sim_buf pending;          /* written, not yet an event */
+    sim_buf pending;          /* written, not yet an event (the text layer's) */
+    sim_buf raw;              /* written to its buffer (sys.stdout.buffer), not yet
+                               * an event: a BufferedWriter's, out before the
+                               * text layer's pending bytes */
     bool closed, detached;    /* close(), detach(): writes are ValueErrors */
     bool line_buffering, write_through; /* as reconfigure() set them (an event
                                          * is a line either way) */
@@ -87,8 +89,22 @@ static int stream__usable(const cpy_stream *s)
 
 static cpy_stream *cpy__out[3];
 
+/* The buffer's bytes, then the text layer's, as one (TextIOWrapper's flush
+ * hands its text to the BufferedWriter after what that holds). */
+static void stream__merge_raw(cpy_stream *s)
+{
+    if (!s->raw.len)
+        return;
+    sim_buf_add(&s->raw, s->pending.p, s->pending.len);
+    sim_buf t = s->pending;
+    s->pending = s->raw;
+    s->raw = t;
+    s->raw.len = 0;
+}
+
 static void stream__emit(cpy_stream *s)
 {
+    stream__merge_raw(s);
     if (!s->pending.len)
         return;
     if (cpy.in_run) {
@@ -103,10 +119,23 @@ static void stream__emit(cpy_stream *s)
     s->pending.len = 0;
 }
 
+/* The buffer's bytes only, as sys.stdout.buffer.flush() writes them (the
+ * text layer's partial line stays). */
+static void stream__emit_raw(cpy_stream *s)
+{
+    if (!s->raw.len)
+        return;
+    sim_buf text = s->pending;
+    memset(&s->pending, 0, sizeof s->pending);
+    stream__emit(s);
+    sim_buf_free(&s->pending);
+    s->pending = text;
+}
+
 void cpy_io_flush(void)
 {
     for (int i = 1; i <= 2; i++)
-        if (cpy__out[i] && cpy__out[i]->pending.len)
+        if (cpy__out[i] && (cpy__out[i]->pending.len || cpy__out[i]->raw.len))
             stream__emit(cpy__out[i]);
 }
 
@@ -124,7 +153,30 @@ void cpy_io_emit_raw(int fd, const char *p, size_t n)
     stream__emit(s);
 }
 
-static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n);
+static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n, bool binary);
+static int stream__over_limit(uint64_t n);
+
+/* os.write(1 or 2, ...): a write(2) of its own, out now, ahead of what the
+ * streams still hold (python3's buffered partial line comes after it);
+ * -1 with OSError past --max-output. */
+int cpy_io_write_now(int fd, const char *p, size_t n)
+{
+    cpy_stream *s = fd == 1 || fd == 2 ? cpy__out[fd] : NULL;
+    if (!s || !n)
+        return 0;
+    if (stream__over_limit(n) < 0)
+        return -1;
+    cpy.out_bytes += n;
+    sim_buf held = s->pending, raw = s->raw;
+    memset(&s->pending, 0, sizeof s->pending);
+    memset(&s->raw, 0, sizeof s->raw);
+    sim_buf_add(&s->pending, p, n);
+    stream__emit(s);
+    sim_buf_free(&s->pending);
+    s->pending = held;
+    s->raw = raw;
+    return 0;
+}
 
 /* The stream's error handler, as CPython's under the run's locale. */
 static const char *stream__errors(const cpy_stream *s)
@@ -179,7 +231,7 @@ static PyObject *stream_write(cpy_stream *s, PyObject *arg)
         n = PyBytes_GET_SIZE(enc);
     }
     Py_ssize_t chars = PyUnicode_GET_LENGTH(arg);
-    int rc = stream__write_bytes(s, p, n);
+    int rc = stream__write_bytes(s, p, n, false);
     Py_XDECREF(enc);
     if (rc < 0)
         return NULL;
@@ -197,6 +249,7 @@ static PyObject *stream_write(cpy_stream *s, PyObject *arg)
  * the threads that ran meanwhile printed. */
 static void stream__emit_line_later(cpy_stream *s)
 {
+    stream__merge_raw(s);
     sim_buf line = s->pending;
     memset(&s->pending, 0, sizeof s->pending);
     PyThreadState *ts = cpy_leave();
@@ -212,22 +265,38 @@ static void stream__emit_line_later(cpy_stream *s)
     sim_buf_free(&rest);
 }
 
-/* The bytes of a write, as the output event's (the text stream's UTF-8, or
- * the binary buffer's bytes as they are). */
-static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n)
+/* n more bytes would pass --max-output: the run ends there (-1, OSError). */
+static int stream__over_limit(uint64_t n)
 {
-    if (cpy.ro.max_output && cpy.out_bytes + (uint64_t)n > cpy.ro.max_output) {
-        if (cpy.in_run) {
-            sim_sched *sc = model_sched();
-            sc->status = SIM_LIMIT;
-            sc->limit_reason = "output limit";
-            PyThreadState *ts = cpy_leave();
-            sim_tick(sc);
-            cpy_back(ts);
-        }
-        PyErr_SetString(PyExc_OSError, "threadsim: output limit reached");
-        return -1;
+    if (!cpy.ro.max_output || cpy.out_bytes + n <= cpy.ro.max_output)
+        return 0;
+    if (cpy.in_run) {
+        sim_sched *sc = model_sched();
+        sc->status = SIM_LIMIT;
+        sc->limit_reason = "output limit";
+        PyThreadState *ts = cpy_leave();
+        sim_tick(sc);
+        cpy_back(ts);
     }
+    PyErr_SetString(PyExc_OSError, "threadsim: output limit reached");
+    return -1;
+}
+
+/* The bytes of a write, as the output event's (the text stream's UTF-8, or
+ * the binary buffer's bytes as they are: `binary`). The streams buffer as
+ * python3's do on a terminal: a text write with a line end in it (\n or
+ * \r: line_buffering) sends out what the stream holds, a partial line
+ * stays until then, or a flush, or the end, whatever the other stream and
+ * the other threads write meanwhile ("Working..." with end='' and then a
+ * warning on stderr: the warning first); a binary write stays in the
+ * buffer until the text side's next line or a flush, or until the buffer
+ * holds 8 KiB. Under -u (or PYTHONUNBUFFERED) each write goes out. Until
+ * 2026-12-06 a write to one stream sent out the other's partial line
+ * first, and every switch between threads sent out both. */
+static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n, bool binary)
+{
+    if (stream__over_limit((uint64_t)n) < 0)
+        return -1;
     if (cpy.ro.unbuffered && cpy.in_run && model_sched()->policy.every_step) {
         /* the GIL is released before write(2) too: another thread's write
          * can come between print's arguments and its text (a choice for
@@ -237,17 +306,20 @@ static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n)
         cpy_back(ts);
     }
     cpy.out_bytes += (uint64_t)n;
-    /* another stream's partial line goes first, in program order */
-    cpy_stream *other = cpy__out[s->fd == MODEL_STDOUT ? MODEL_STDERR : MODEL_STDOUT];
-    if (other && other->pending.len)
-        stream__emit(other);
+    if (binary && !cpy.ro.unbuffered) {
+        sim_buf_add(&s->raw, p, (size_t)n);
+        if (s->raw.len >= 8192) /* a full BufferedWriter writes what it holds */
+            stream__emit_raw(s);
+        return 0;
+    }
     sim_buf_add(&s->pending, p, (size_t)n);
-    if (!cpy.ro.unbuffered && cpy.ro.tty && n && p[n - 1] == '\n' && cpy.in_run &&
+    bool eol = memchr(p, '\n', (size_t)n) || memchr(p, '\r', (size_t)n);
+    if (!cpy.ro.unbuffered && cpy.ro.tty && eol && cpy.in_run &&
         model_sched()->policy.every_step) {
         stream__emit_line_later(s);
         return 0;
     }
-    if (cpy.ro.unbuffered || (n && p[n - 1] == '\n'))
+    if (cpy.ro.unbuffered || eol)
         stream__emit(s);
     if (cpy.ro.unbuffered && cpy.in_run) {
         /* CPython releases the GIL in the write(2) of an unbuffered stream */
@@ -316,6 +388,15 @@ static PyObject *stream_false(cpy_stream *s, PyObject *unused)
     (void)s;
     (void)unused;
     Py_RETURN_FALSE;
+}
+
+/* --tty: the streams are a terminal's, as python3's there (a program that
+ * asks, to print progress or colours, prints what it would there). */
+static PyObject *stream_isatty(PyObject *s, PyObject *unused)
+{
+    (void)s;
+    (void)unused;
+    return PyBool_FromLong(cpy.ro.tty);
 }
 
 static PyObject *stream_true(cpy_stream *s, PyObject *unused)
@@ -512,6 +593,7 @@ static void stream_dealloc(cpy_stream *s)
 {
     PyTypeObject *tp = Py_TYPE(s);
     sim_buf_free(&s->pending);
+    sim_buf_free(&s->raw);
     Py_CLEAR(s->encoder);
     PyObject_Free(s);
     Py_DECREF(tp);
@@ -541,8 +623,7 @@ static PyObject *sbuf_write(cpy_sbuf *b, PyObject *arg)
                      Py_TYPE(arg)->tp_name);
         return NULL;
     }
-    /* the text stream's own pending line first, in program order */
-    int rc = stream__write_bytes(b->s, v.buf, v.len);
+    int rc = stream__write_bytes(b->s, v.buf, v.len, true);
     Py_ssize_t n = v.len;
     PyBuffer_Release(&v);
     return rc < 0 ? NULL : PyLong_FromSsize_t(n);
@@ -551,7 +632,7 @@ static PyObject *sbuf_write(cpy_sbuf *b, PyObject *arg)
 static PyObject *sbuf_flush(cpy_sbuf *b, PyObject *unused)
 {
     (void)unused;
-    stream__emit(b->s);
+    stream__emit_raw(b->s);
     Py_RETURN_NONE;
 }
 
@@ -585,7 +666,7 @@ static PyMethodDef sbuf_methods[] = {
     {"write", (PyCFunction)sbuf_write, METH_O, NULL},
     {"flush", (PyCFunction)sbuf_flush, METH_NOARGS, NULL},
     {"fileno", (PyCFunction)sbuf_fileno, METH_NOARGS, NULL},
-    {"isatty", (PyCFunction)stream_false, METH_NOARGS, NULL},
+    {"isatty", (PyCFunction)stream_isatty, METH_NOARGS, NULL},
     {"readable", (PyCFunction)stream_false, METH_NOARGS, NULL},
     {"seekable", (PyCFunction)stream_false, METH_NOARGS, NULL},
     {"writable", (PyCFunction)stream_true, METH_NOARGS, NULL},
@@ -636,7 +717,7 @@ static PyMethodDef stream_methods[] = {
     {"write", (PyCFunction)stream_write, METH_O, NULL},
     {"writelines", (PyCFunction)stream_writelines, METH_O, NULL},
     {"flush", (PyCFunction)stream_flush, METH_NOARGS, NULL},
-    {"isatty", (PyCFunction)stream_false, METH_NOARGS, NULL},
+    {"isatty", (PyCFunction)stream_isatty, METH_NOARGS, NULL},
     {"readable", (PyCFunction)stream_false, METH_NOARGS, NULL},
     {"seekable", (PyCFunction)stream_false, METH_NOARGS, NULL},
     {"writable", (PyCFunction)stream_true, METH_NOARGS, NULL},
@@ -2525,6 +2606,7 @@ int cpy_io_install(void)
             return -1;
         s->fd = fd;
         memset(&s->pending, 0, sizeof s->pending);
+        memset(&s->raw, 0, sizeof s->raw);
         s->closed = s->detached = false;
         s->enc[0] = s->err[0] = '\0';
         s->encoder = NULL;

@@ -164,7 +164,6 @@ static PyObject *sq_get(sq_obj *q, PyObject *args, PyObject *kw)
                             "threadsim: an empty SimpleQueue was waited on outside the run");
             return NULL;
         }
-        cpy_io_flush();
         int woken = sq__wait(q, deadline);
         if (cpy_interrupt_deliver() < 0)
             return NULL;
@@ -195,7 +194,6 @@ static PyObject *sq__put(sq_obj *q, PyObject *item)
         return NULL;
     sq__sync_gen(q);
     if (cpy.in_run && q->waiters.head) {
-        cpy_io_flush();
         model_wake_one(&q->waiters, "put", cpy_wait_obj((PyObject *)q));
     }
     Py_RETURN_NONE;

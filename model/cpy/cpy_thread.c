@@ -408,7 +408,6 @@ static PyObject *lock_acquire(cpy_lock *l, PyObject *args, PyObject *kw)
     lock__touch(l);
     if (timeout >= 0)
         lock__look(l, me);
-    cpy_io_flush();
     int64_t deadline = timeout < 0 ? SIM_FOREVER : sim_time_add(model_now_ns(), timeout);
     for (;;) {
         if (deadline != SIM_FOREVER && deadline <= model_now_ns())
@@ -442,7 +441,6 @@ static PyObject *lock__release_common(cpy_lock *l)
     if (cpy.in_run) {
         lock__sync_gen(l);
         if (l->waiters.head) {
-            cpy_io_flush();
             model_wake_one(&l->waiters, "release", &lock__mo(l)->hdr);
         }
     }
@@ -646,7 +644,6 @@ static void thread__body(void *arg)
      * the thread's threading.local values go here (their __del__ finds
      * the thread gone from threading, a Dummy), before a joiner returns */
     PyThreadState_Clear(thr->ts);
-    cpy_io_flush();
     /* then the sentinel, last: once a joiner can return, no Python runs in
      * this thread, and its state is deleted before anyone else's Python
      * (cpy_back), so a subinterpreter ending right after the join finds it
@@ -1984,6 +1981,21 @@ static PyObject *mod_exit(PyObject *mod, PyObject *unused)
 /* _threadsim_engine_fd(fd): whether `fd` is one of the engine's own
  * descriptors, which the program's os.close and os.closerange leave
  * (bootstrap.py). */
+/* _threadsim_write_now(fd, data): os.write's to the run's stdout or stderr
+ * (bootstrap.py): the bytes out now, as the write(2) python3 makes. */
+static PyObject *mod_write_now(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    int fd;
+    Py_buffer v;
+    if (!PyArg_ParseTuple(args, "iy*:_threadsim_write_now", &fd, &v))
+        return NULL;
+    int rc = cpy_io_write_now(fd, v.buf, (size_t)v.len);
+    Py_ssize_t n = v.len;
+    PyBuffer_Release(&v);
+    return rc < 0 ? NULL : PyLong_FromSsize_t(n);
+}
+
 static PyObject *mod_engine_fd(PyObject *mod, PyObject *arg)
 {
     (void)mod;
@@ -2006,6 +2018,7 @@ static PyObject *mod_kill_rest(PyObject *mod, PyObject *args)
 
 static PyMethodDef mod_methods[] = {
     {"_threadsim_engine_fd", mod_engine_fd, METH_O, NULL},
+    {"_threadsim_write_now", mod_write_now, METH_VARARGS, NULL},
     {"start_new_thread", mod_start_new_thread, METH_VARARGS, NULL},
     {"start_new", mod_start_new_thread, METH_VARARGS, NULL},
     {"allocate_lock", mod_allocate_lock, METH_NOARGS, NULL},
