@@ -1074,12 +1074,17 @@ void cpy_count_steps(uint64_t k)
  * and Condition.wait(0), as_completed's and wait()'s timeouts run out)
  * counts toward --max-steps, and once a thread has polled 64 times in a
  * row with no step of the program's between (a loop of the library's:
- * its lines are no steps) each poll is a step of its switch interval,
- * whose end moves the clock. Code that polls until a deadline
- * (as_completed(timeout=...) once its time is up to the nanosecond, a
- * `while monotonic() < end: ev.wait(0)`) saw no time pass where real time
- * does, and polled for good. (A lone try, as Condition's ownership check
- * makes at each notify, changes no schedule.) */
+ * its lines are no steps) each poll lets time pass, as real polls take
+ * time: the thread sleeps a microsecond, then 2, 4, ... up to its switch
+ * interval (5 ms) while the polls go on in a row. Code that polls until a
+ * deadline (as_completed(timeout=...) once its time is up to the
+ * nanosecond, a `while monotonic() < end: ev.wait(0)`) saw no time pass
+ * where real time does, and polled for good; then (until 2026-12-06) each
+ * poll was a step of the switch interval, whose end moved the clock 5 ms:
+ * 330,000 polls, a third of a second of the host's time for each run, and
+ * a timeout raised 5 ms late, where python3's is a few microseconds. (A
+ * lone try, as Condition's ownership check makes at each notify, changes
+ * no schedule.) */
 void cpy_poll_step(void)
 {
     cpy_thr *thr = cpy.in_run && !cpy.setup ? cpy_thr_current() : NULL;
@@ -1095,13 +1100,17 @@ void cpy_poll_step(void)
     sim_thread *t = s->current;
     if (thr->polls < 64 || !thr->tracing || thr->count_only || !t || !s->cfg.switch_steps)
         return;
-    if (t->steps + 1 < s->cfg.switch_steps) {
-        t->steps++;
-        return;
-    }
+    uint32_t k = thr->polls - 64;
+    int64_t ns = k < 40 ? (int64_t)1000 << k : INT64_MAX;
+    if (ns > s->cfg.switch_ns)
+        ns = s->cfg.switch_ns > 1000 ? s->cfg.switch_ns : 1000;
+    /* (the sleep is no step: the next poll is still one in a row) */
+    uint64_t at = cpy.lines;
     PyThreadState *ts = cpy_leave();
-    sim_tick_point(s, true, false);
+    sim_sleep(s, ns);
     cpy_back(ts);
+    if (cpy.lines == at)
+        thr->poll_at = cpy.lines;
 }
 
 static double cpy__wall(void)
