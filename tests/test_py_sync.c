@@ -1647,6 +1647,25 @@ static void test_stream_buffer(void)
  * both ("Working...warning: slow disk"). */
 static void test_streams_buffer_as_on_a_terminal(void)
 {
+    /* reading and seeking refused with python3's errors (through a pipe
+     * or in a terminal alike), not AttributeError */
+    PYT_EXPECT("import sys\n"
+               "for name, args in [('read', ()), ('readline', ()), ('readlines', ()), ('tell', ()),\n"
+               "                   ('seek', (0,)), ('truncate', ()), ('__next__', ())]:\n"
+               "    try:\n"
+               "        getattr(sys.stdout, name)(*args)\n"
+               "    except Exception as e:\n"
+               "        print(name, type(e).__module__, type(e).__name__, e)\n"
+               "print(iter(sys.stderr) is sys.stderr)\n",
+               3, 0,
+               "read io UnsupportedOperation not readable\n"
+               "readline io UnsupportedOperation not readable\n"
+               "readlines io UnsupportedOperation not readable\n"
+               "tell io UnsupportedOperation underlying stream is not seekable\n"
+               "seek io UnsupportedOperation underlying stream is not seekable\n"
+               "truncate builtins OSError [Errno 29] Illegal seek\n"
+               "__next__ io UnsupportedOperation not readable\n"
+               "True\n");
     PYT_EXPECT("import sys, threading, time\n"
                "print(\"Working...\", end=\"\")\n"
                "print(\"warning: slow disk\", file=sys.stderr)\n"

@@ -390,6 +390,55 @@ static PyObject *stream_false(cpy_stream *s, PyObject *unused)
     Py_RETURN_FALSE;
 }
 
+/* io.UnsupportedOperation(msg), as TextIOWrapper raises it. */
+static PyObject *stream__unsupported(const char *msg)
+{
+    PyObject *io = PyImport_ImportModule("io");
+    PyObject *exc = io ? PyObject_GetAttrString(io, "UnsupportedOperation") : NULL;
+    Py_XDECREF(io);
+    if (exc)
+        PyErr_SetString(exc, msg);
+    Py_XDECREF(exc);
+    return NULL;
+}
+
+/* The reading and seeking side of a terminal's or a pipe's TextIOWrapper,
+ * as python3's refuses it (read(): io.UnsupportedOperation "not
+ * readable"; tell(), seek(): "underlying stream is not seekable";
+ * truncate(): the descriptor's ESPIPE); a closed stream's ValueError
+ * first. The arguments are taken and not looked at. */
+static PyObject *stream_not_readable(cpy_stream *s, PyObject *args)
+{
+    (void)args;
+    return stream__usable(s) < 0 ? NULL : stream__unsupported("not readable");
+}
+
+static PyObject *stream_iter(cpy_stream *s)
+{
+    return stream__usable(s) < 0 ? NULL : Py_NewRef((PyObject *)s);
+}
+
+static PyObject *stream_iternext(cpy_stream *s)
+{
+    return stream_not_readable(s, NULL);
+}
+
+static PyObject *stream_not_seekable(cpy_stream *s, PyObject *args)
+{
+    (void)args;
+    return stream__usable(s) < 0 ? NULL : stream__unsupported("underlying stream is not seekable");
+}
+
+static PyObject *stream_truncate(cpy_stream *s, PyObject *args)
+{
+    (void)args;
+    if (stream__usable(s) < 0)
+        return NULL;
+    stream__emit(s); /* (TextIOWrapper flushes first) */
+    errno = ESPIPE;
+    return PyErr_SetFromErrno(PyExc_OSError);
+}
+
 /* --tty: the streams are a terminal's, as python3's there (a program that
  * asks, to print progress or colours, prints what it would there). */
 static PyObject *stream_isatty(PyObject *s, PyObject *unused)
@@ -723,6 +772,12 @@ static PyMethodDef stream_methods[] = {
     {"writable", (PyCFunction)stream_true, METH_NOARGS, NULL},
     {"fileno", (PyCFunction)stream_fileno, METH_NOARGS, NULL},
     {"reconfigure", (PyCFunction)(void (*)(void))stream_reconfigure, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"read", (PyCFunction)stream_not_readable, METH_VARARGS, NULL},
+    {"readline", (PyCFunction)stream_not_readable, METH_VARARGS, NULL},
+    {"readlines", (PyCFunction)stream_not_readable, METH_VARARGS, NULL},
+    {"tell", (PyCFunction)stream_not_seekable, METH_NOARGS, NULL},
+    {"seek", (PyCFunction)stream_not_seekable, METH_VARARGS, NULL},
+    {"truncate", (PyCFunction)stream_truncate, METH_VARARGS, NULL},
     {"close", (PyCFunction)stream_close, METH_NOARGS, NULL},
     {"detach", (PyCFunction)stream_detach, METH_NOARGS, NULL},
     {"__enter__", (PyCFunction)stream_enter, METH_NOARGS, NULL},
@@ -763,6 +818,8 @@ static PyType_Slot stream_slots[] = {
     {Py_tp_doc, (void *)"A text stream whose writes are output events of the trace."},
     {Py_tp_methods, stream_methods},
     {Py_tp_getset, stream_getset},
+    {Py_tp_iter, (void *)stream_iter},
+    {Py_tp_iternext, (void *)stream_iternext},
     {0, NULL},
 };
 
