@@ -454,9 +454,13 @@ int model_run(const model_opts *o, void (*main)(void *), void *arg, model_result
         sim_emit_text(&w->sched, SIM_EV_ERROR, SIM_NONE, 0, NULL, msg, sizeof msg - 1);
         status = MODEL_EXIT_ERROR;
     } else if (st == SIM_STALLED) {
+        if (w->opts.before_stop)
+            w->opts.before_stop();
         model__report_deadlock(w);
         status = MODEL_EXIT_DEADLOCK;
     } else if (st == SIM_LIMIT) {
+        if (w->opts.before_stop)
+            w->opts.before_stop();
         const char *why = w->sched.limit_reason ? w->sched.limit_reason : "limit";
         sim_emit_text(&w->sched, SIM_EV_LIMIT, SIM_NONE, 0, why, why, strlen(why));
         status = MODEL_EXIT_LIMIT;

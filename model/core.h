@@ -78,6 +78,9 @@ typedef struct model_opts {
     bool no_teardown;          /* the process ends (or is reset) right after the run:
                                 * model_run leaves the engine's memory, its stacks
                                 * above all, as it is instead of freeing it */
+    void (*before_stop)(void); /* called (may be NULL) before a deadlock or a limit
+                                * is reported: what the program's layer holds
+                                * (a partial line in a stream) goes out first */
     bool own_shutdown;         /* main_fn ends as CPython's main does, waiting for
                                 * the threads itself (threading._shutdown) before
                                 * the atexit functions: a thread those start is

@@ -1647,6 +1647,42 @@ static void test_stream_buffer(void)
  * both ("Working...warning: slow disk"). */
 static void test_streams_buffer_as_on_a_terminal(void)
 {
+    char *big = malloc(1500 + 3 + 8192 + 3 + 11 + 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    memset(big, 'a', 1500);
+    memcpy(big + 1500, "E1\n", 3);
+    memset(big + 1503, 'x', 8192);
+    strcpy(big + 1503 + 8192, "E2\nerr out T\n");
+    /* the main module's end flushes stderr, then stdout (pythonrun's
+     * flush_io), before the threads are waited for and before an uncaught
+     * exception or SystemExit is handled; 8 KiB of pending text goes out;
+     * the binary buffer holds 1 KiB; a partial line stays where a run
+     * stops at a deadlock (python3.11's pty output, but for the deadlock,
+     * where python3 hangs) */
+    PYT_EXPECT("import sys, threading, time\n"
+               "def t():\n"
+               "    time.sleep(0.01)\n"
+               "    print('T', file=sys.stderr)\n"
+               "threading.Thread(target=t).start()\n"
+               "sys.stdout.buffer.write(b'a' * 1500)\n"
+               "print('E1', file=sys.stderr)\n"
+               "print('x' * 8192, end='')\n"
+               "print('E2', file=sys.stderr)\n"
+               "sys.stdout.write('out ')\n"
+               "sys.stderr.write('err ')\n",
+               3, 0, big);
+    free(big);
+    PYT_EXPECT("import sys\n"
+               "print('partial', end='')\n"
+               "sys.stderr.write('E ')\n"
+               "sys.exit(2)\n",
+               3, 2, "E partial");
+    PYT_EXPECT("import threading\n"
+               "print('waiting', end='')\n"
+               "l = threading.Lock()\n"
+               "l.acquire()\n"
+               "l.acquire()\n",
+               3, 126, "waiting");
     /* reading and seeking refused with python3's errors (through a pipe
      * or in a terminal alike), not AttributeError */
     PYT_EXPECT("import sys\n"

@@ -110,6 +110,8 @@ void cpy_io_flush(void);            /* pending partial lines out as events */
  * sys.stderr): 0, or -1 with an exception set. */
 int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb);
 void cpy_io_emit_raw(int fd, const char *p, size_t n); /* bytes for fd 1/2 as one output event */
+void cpy_io_flush_at_stop(void); /* model_opts.before_stop */
+void cpy_io_flush_io(void); /* the main module ended: stderr, then stdout flushed */
 int cpy_io_write_now(int fd, const char *p, size_t n); /* os.write(1|2): out now, ahead of what the streams hold */
 /* End the process now with `status` (os._exit), the events made so far
  * sent to the caller first (cpy_run.c). */

@@ -102,13 +102,21 @@ static void stream__merge_raw(cpy_stream *s)
     s->raw.len = 0;
 }
 
+static bool io_stopping; /* cpy_io_flush_at_stop: no thread runs */
+
+enum {
+    STREAM_CHUNK = 8192, /* TextIOWrapper's _CHUNK_SIZE */
+    STREAM_BUFFER = 1024 /* a BufferedWriter on a terminal (its st_blksize) */
+};
+
 static void stream__emit(cpy_stream *s)
 {
     stream__merge_raw(s);
     if (!s->pending.len)
         return;
     if (cpy.in_run) {
-        cpy_note_line();
+        if (!io_stopping)
+            cpy_note_line();
         model_world *w = model__world();
         sim_emit_text(&w->sched, SIM_EV_OUTPUT, SIM_NONE, s->fd, NULL, s->pending.p,
                       s->pending.len);
@@ -130,6 +138,39 @@ static void stream__emit_raw(cpy_stream *s)
     stream__emit(s);
     sim_buf_free(&s->pending);
     s->pending = text;
+}
+
+/* The run stops at a deadlock or a limit (model_opts.before_stop, from
+ * the scheduler, no thread running): what the streams hold goes out
+ * first, as the output so far (python3 would hang there, or be killed,
+ * its terminal showing what was flushed; a partial line is the user's
+ * best clue where it stopped). */
+void cpy_io_flush_at_stop(void)
+{
+    io_stopping = true;
+    cpy_io_flush();
+    io_stopping = false;
+}
+
+/* What CPython does when the main module's code ends, before it prints an
+ * uncaught exception and before it waits for the threads (pythonrun.c's
+ * flush_io): sys.stderr flushed, then sys.stdout (whatever objects they
+ * are now). So a partial line of main's comes out before a thread's later
+ * line, and "E " on stderr before "partial" on stdout. */
+void cpy_io_flush_io(void)
+{
+    PyObject *et, *ev, *etb;
+    PyErr_Fetch(&et, &ev, &etb);
+    static const char *const names[2] = {"stderr", "stdout"};
+    for (int i = 0; i < 2; i++) {
+        PyObject *f = PySys_GetObject(names[i]); /* borrowed */
+        PyObject *r = f && f != Py_None ? PyObject_CallMethod(f, "flush", NULL) : NULL;
+        if (r)
+            Py_DECREF(r);
+        else
+            PyErr_Clear();
+    }
+    PyErr_Restore(et, ev, etb);
 }
 
 void cpy_io_flush(void)
@@ -288,9 +329,9 @@ static int stream__over_limit(uint64_t n)
  * \r: line_buffering) sends out what the stream holds, a partial line
  * stays until then, or a flush, or the end, whatever the other stream and
  * the other threads write meanwhile ("Working..." with end='' and then a
- * warning on stderr: the warning first); a binary write stays in the
- * buffer until the text side's next line or a flush, or until the buffer
- * holds 8 KiB. Under -u (or PYTHONUNBUFFERED) each write goes out. Until
+ * warning on stderr: the warning first), or until 8 KiB of text is
+ * pending; a binary write stays in the buffer until the text side's next
+ * line or a flush, or until it does not fit the buffer's 1 KiB. Under -u (or PYTHONUNBUFFERED) each write goes out. Until
  * 2026-12-06 a write to one stream sent out the other's partial line
  * first, and every switch between threads sent out both. */
 static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n, bool binary)
@@ -307,13 +348,23 @@ static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n, bool 
     }
     cpy.out_bytes += (uint64_t)n;
     if (binary && !cpy.ro.unbuffered) {
+        /* a BufferedWriter of a terminal's block size (1 KiB): bytes that
+         * do not fit send out what it holds, and more than it holds go
+         * out at once */
+        if (s->raw.len + (size_t)n > STREAM_BUFFER)
+            stream__emit_raw(s);
         sim_buf_add(&s->raw, p, (size_t)n);
-        if (s->raw.len >= 8192) /* a full BufferedWriter writes what it holds */
+        if (s->raw.len > STREAM_BUFFER)
             stream__emit_raw(s);
         return 0;
     }
+    /* TextIOWrapper's chunk: text that would take its pending text past
+     * 8 KiB sends that out first, and 8 KiB or more pending goes out */
+    if (!cpy.ro.unbuffered && s->pending.len && s->pending.len + (size_t)n > STREAM_CHUNK)
+        stream__emit(s);
     sim_buf_add(&s->pending, p, (size_t)n);
-    bool eol = memchr(p, '\n', (size_t)n) || memchr(p, '\r', (size_t)n);
+    bool eol = (memchr(p, '\n', (size_t)n) || memchr(p, '\r', (size_t)n)) ||
+               s->pending.len >= STREAM_CHUNK;
     if (!cpy.ro.unbuffered && cpy.ro.tty && eol && cpy.in_run &&
         model_sched()->policy.every_step) {
         stream__emit_line_later(s);

@@ -920,6 +920,7 @@ static int child__system_exit(void)
 /* An uncaught exception: the trace's `error` event, then CPython's report. */
 static int child__uncaught(void)
 {
+    cpy_io_flush_io(); /* pythonrun's flush_io, before PyErr_Print */
     if (PyErr_ExceptionMatches(PyExc_SystemExit))
         return child__system_exit();
     /* python 3 ends on an uncaught KeyboardInterrupt by killing itself
@@ -938,7 +939,7 @@ static int child__uncaught(void)
                                   msg && PyUnicode_Check(msg) ? PyUnicode_AsUTF8(msg) : "");
     PyErr_Clear();
     Py_XDECREF(msg);
-    cpy_io_flush();
+    cpy_io_flush_io();
     sim_emit_text(model_sched(), SIM_EV_ERROR, SIM_NONE, 0, dot ? dot + 1 : tn, line,
                   strlen(line));
     free(line);
@@ -1505,6 +1506,8 @@ static void child__main(void *arg)
             Py_DECREF(r);
         else
             cpy.exit_code = child__uncaught();
+        if (r && p->python != 2)
+            cpy_io_flush_io(); /* (child__uncaught's first step too) */
     }
     if (p->python == 2 && r) {
         /* Python 2 ends a line left open by `print x,` at exit */
@@ -1568,6 +1571,7 @@ static int child__run(const py_program *p, model_result *res)
     o.sink_ud = NULL;
     o.no_teardown = true; /* the run's process exits or is reset right after */
     o.own_shutdown = true; /* threading._shutdown, then atexit (child__main_body) */
+    o.before_stop = cpy_io_flush_at_stop;
     o.on_decision = NULL;  /* each run's own (zyg__serve), */
     o.sim.max_events = 0;  /* as its event limit */
     o.sim.max_decisions = 0; /* and its decision limit */
