@@ -109,21 +109,27 @@ enum {
     STREAM_BUFFER = 1024 /* a BufferedWriter on a terminal (its st_blksize) */
 };
 
-static void stream__emit(cpy_stream *s)
+/* n bytes out on the stream's descriptor: one output event (before or
+ * after the run, straight to the host stream). */
+static void stream__out(const cpy_stream *s, const char *p, size_t n)
 {
-    stream__merge_raw(s);
-    if (!s->pending.len)
+    if (!n)
         return;
     if (cpy.in_run) {
         if (!io_stopping)
             cpy_note_line();
         model_world *w = model__world();
-        sim_emit_text(&w->sched, SIM_EV_OUTPUT, SIM_NONE, s->fd, NULL, s->pending.p,
-                      s->pending.len);
+        sim_emit_text(&w->sched, SIM_EV_OUTPUT, SIM_NONE, s->fd, NULL, p, n);
     } else {
-        /* before or after the run: straight to the host stream */
-        fwrite(s->pending.p, 1, s->pending.len, s->fd == MODEL_STDOUT ? stdout : stderr);
+        fwrite(p, 1, n, s->fd == MODEL_STDOUT ? stdout : stderr);
     }
+}
+
+/* All the stream holds: the buffer's bytes, then the text's. */
+static void stream__emit(cpy_stream *s)
+{
+    stream__merge_raw(s);
+    stream__out(s, s->pending.p, s->pending.len);
     s->pending.len = 0;
 }
 
@@ -131,13 +137,8 @@ static void stream__emit(cpy_stream *s)
  * text layer's partial line stays). */
 static void stream__emit_raw(cpy_stream *s)
 {
-    if (!s->raw.len)
-        return;
-    sim_buf text = s->pending;
-    memset(&s->pending, 0, sizeof s->pending);
-    stream__emit(s);
-    sim_buf_free(&s->pending);
-    s->pending = text;
+    stream__out(s, s->raw.p, s->raw.len);
+    s->raw.len = 0;
 }
 
 /* The run stops at a deadlock or a limit (model_opts.before_stop, from
@@ -208,14 +209,7 @@ int cpy_io_write_now(int fd, const char *p, size_t n)
     if (stream__over_limit(n) < 0)
         return -1;
     cpy.out_bytes += n;
-    sim_buf held = s->pending, raw = s->raw;
-    memset(&s->pending, 0, sizeof s->pending);
-    memset(&s->raw, 0, sizeof s->raw);
-    sim_buf_add(&s->pending, p, n);
-    stream__emit(s);
-    sim_buf_free(&s->pending);
-    s->pending = held;
-    s->raw = raw;
+    stream__out(s, p, n);
     return 0;
 }
 
@@ -1212,13 +1206,11 @@ void cpy_poll_step(void)
     int64_t ns = k < 40 ? (int64_t)1000 << k : INT64_MAX;
     if (ns > s->cfg.switch_ns)
         ns = s->cfg.switch_ns > 1000 ? s->cfg.switch_ns : 1000;
-    /* (the sleep is no step: the next poll is still one in a row) */
-    uint64_t at = cpy.lines;
+    /* (the sleep is no step: the next poll is one in a row unless another
+     * thread ran lines meanwhile) */
     PyThreadState *ts = cpy_leave();
     sim_sleep(s, ns);
     cpy_back(ts);
-    if (cpy.lines == at)
-        thr->poll_at = cpy.lines;
 }
 
 static double cpy__wall(void)
@@ -1273,7 +1265,7 @@ static int cpy__user_trace(cpy_thr *thr, PyFrameObject *f, int what, PyObject *a
 }
 
 static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg);
-static bool cpy__mine(cpy_thr *thr, PyFrameObject *f);
+static bool cpy__mine(PyFrameObject *f);
 
 /* A file of the program's own (not the standard library's, nor a frozen
  * module such as importlib, nor threadsim's "<threadsim...>" code). */
@@ -1531,9 +1523,8 @@ static void cpy__access(PyFrameObject *f)
  * which asks at every line, freed a module's code later than every other
  * strategy and the stepper did, so its runs' later objects had other
  * addresses than the same schedule's replay (as_completed's set order). */
-static bool cpy__mine(cpy_thr *thr, PyFrameObject *f)
+static bool cpy__mine(PyFrameObject *f)
 {
-    (void)thr;
     PyCodeObject *co = PyFrame_GetCode(f);
     bool mine = cpy__mine_code(co);
     Py_DECREF(co);
@@ -1589,7 +1580,7 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
         return 0;
     }
     case PyTrace_LINE: {
-        if (cpy.ro.access_notes && !cpy.ro.opcodes && cpy__mine(thr, f))
+        if (cpy.ro.access_notes && !cpy.ro.opcodes && cpy__mine(f))
             cpy_ts_trace_opcodes(f);
         int lasti = PyFrame_GetLasti(f);
         can_switch = thr->last_frame == f && lasti <= thr->last_lasti;
@@ -1598,7 +1589,7 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
         break;
     }
     case PyTrace_OPCODE:
-        if (cpy.ro.access_notes && cpy__mine(thr, f))
+        if (cpy.ro.access_notes && cpy__mine(f))
             cpy__access(f);
         if (!cpy.ro.opcodes)
             return 0; /* traced for the notes only: not a step */
@@ -1626,7 +1617,7 @@ static int cpy__trace(PyObject *o, PyFrameObject *f, int what, PyObject *arg)
     sim_sched *s = model_sched();
     sim_thread *t = s->current;
     bool decide = s->policy.every_step && sim_has_choice(s) && !cpy.ro.cpython_points &&
-                  (!cpy.ro.program_lines || cpy__mine(thr, f));
+                  (!cpy.ro.program_lines || cpy__mine(f));
     /* the common case: nothing to decide, interval not used up */
     if (!decide && (!s->cfg.switch_steps || t->steps + 1 < s->cfg.switch_steps || !can_switch)) {
         if (s->cfg.switch_steps && t->steps < s->cfg.switch_steps)
