@@ -776,6 +776,37 @@ static void test_unbuffered_output_is_a_choice(void)
     free(out);
 }
 
+/* Each preemption the report names switches from the thread running at
+ * the decision to another: under -u a thread switched in inside print
+ * notes no line before the next decision, and the thread that last ran a
+ * line (named before) could be the very one that runs next ("Thread-2 is
+ * switched out ...; Thread-2 runs"). */
+static void test_preemptions_name_the_running_thread(void)
+{
+    int st;
+    char *out = cli("explore traces/explore/pop_race.py -u --schedules 300", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "IndexError: pop from empty list"));
+    size_t seen = 0;
+    for (const char *p = strstr(out, "): "); p; p = strstr(p + 1, "): ")) {
+        const char *sw = strstr(p, " is switched out at "), *nl = strchr(p, '\n');
+        if (!sw || !nl || sw > nl)
+            continue;
+        const char *semi = nl;
+        while (semi > sw && *semi != ';')
+            semi--;
+        const char *from = p + 3, *to = semi + 2;
+        size_t flen = (size_t)(sw - from), tlen = (size_t)(nl - to);
+        CU_ASSERT_FATAL(tlen > 5 && memcmp(nl - 5, " runs", 5) == 0);
+        tlen -= 5;
+        if (flen == tlen && memcmp(from, to, flen) == 0)
+            CU_FAIL("a preemption from a thread to itself");
+        seen++;
+    }
+    CU_ASSERT(seen >= 10);
+    free(out);
+}
+
 /* timers due at one instant fire in either order; --jitter widens "one
  * instant"; the default schedule is unchanged, and the stepper follows a
  * token that chose a timer */
@@ -1956,7 +1987,8 @@ static void test_usage_errors(void)
 TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink), TS_TEST(test_shrink_together),
          TS_TEST(test_shards_add_up), TS_TEST(test_store_size), TS_TEST(test_lost_update_found_and_replayed),
          TS_TEST(test_decision_limit), TS_TEST(test_no_choice_is_one_schedule), TS_TEST(test_program_sees_its_own_sched_policy), TS_TEST(test_shrink_budget), TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
-         TS_TEST(test_unbuffered_output_is_a_choice), TS_TEST(test_timing_as_a_choice),
+         TS_TEST(test_unbuffered_output_is_a_choice),
+         TS_TEST(test_preemptions_name_the_running_thread), TS_TEST(test_timing_as_a_choice),
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_replays_print_the_same_addresses),
          TS_TEST(test_teaching_page_clicks),

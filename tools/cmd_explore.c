@@ -182,8 +182,8 @@ typedef struct x_seg {
 typedef struct x_explain {
     char **names;             /* by thread id */
     uint32_t nnames;
-    uint32_t note_thread;     /* the thread of the last line note */
-    char note[256];           /* its "file:line" */
+    uint32_t running;         /* the thread on the CPU (switch events) */
+    char at[64][128];         /* each thread's "file:line" now (line notes) */
     sim_buf out;              /* the report lines */
     uint32_t k;               /* preemptions so far */
     x_seg seg[64];            /* by thread id (the first 64 threads) */
@@ -326,6 +326,8 @@ static const char *x__tname(const x_explain *x, uint32_t id)
 static void x__explain_sink(void *ud, const sim_event *ev)
 {
     x_explain *x = ud;
+    if (ev->kind == SIM_EV_SWITCH)
+        x->running = ev->other;
     if (ev->kind == SIM_EV_SWITCH) {
         /* the preempted thread running again ends the window, and its
          * being switched out again what it touches after */
@@ -369,11 +371,12 @@ static void x__explain_sink(void *ud, const sim_event *ev)
         x__name(x, ev->other, ev->text, ev->len);
     else if (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "rename") == 0 && ev->text)
         x__name(x, ev->other, ev->text, ev->len);
-    else if (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "line") == 0 && ev->text) {
-        x->note_thread = ev->thread;
-        size_t n = ev->len < sizeof x->note - 1 ? ev->len : sizeof x->note - 1;
-        memcpy(x->note, ev->text, n);
-        x->note[n] = '\0';
+    else if (ev->kind == SIM_EV_NOTE && ev->reason && strcmp(ev->reason, "line") == 0 && ev->text &&
+             ev->thread < 64) {
+        char *at = x->at[ev->thread];
+        size_t n = ev->len < sizeof x->at[0] - 1 ? ev->len : sizeof x->at[0] - 1;
+        memcpy(at, ev->text, n);
+        at[n] = '\0';
     }
 }
 
@@ -385,14 +388,18 @@ static void x__explain_dec(void *ud, uint64_t index, uint32_t n, uint32_t chosen
         return;
     x->k++;
     x__conflicts(x);
-    const char *from = x->note_thread != SIM_NONE ? x__tname(x, x->note_thread) : "?";
+    /* the thread switched out is the one running at the decision (the
+     * last with a line note may be another: a thread switched in inside a
+     * library call notes no line before its next decision) */
+    uint32_t from = x->running;
+    const char *at = from < 64 && x->at[from][0] ? x->at[from] : "?";
     sim_buf_printf(&x->out, "     preemption %u (decision %" PRIu64 "): %s is switched out at %s; %s runs\n",
-                   x->k, index, from, x->note[0] ? x->note : "?", x__tname(x, thread));
+                   x->k, index, x__tname(x, from), at, x__tname(x, thread));
     /* what the switched-out thread touched so far, against what the one
      * that runs now touches until it is switched out */
-    if (x->note_thread < 64 && thread < 64) {
+    if (from < 64 && thread < 64) {
         x->pending = true;
-        x->pa = x->note_thread;
+        x->pa = from;
         const x_seg *a = &x->seg[x->pa];
         for (size_t i = 0; i < a->n; i++)
             x__seg_add(&x->before, a->acc[i], strlen(a->acc[i]), a->line[i], x->pa);
@@ -1216,7 +1223,6 @@ int ts_cmd_explore(int argc, char **argv)
             continue;
         x_explain x;
         memset(&x, 0, sizeof x);
-        x.note_thread = SIM_NONE;
         x__name(&x, 0, "MainThread", 10);
         model_opts cb = model_opts_default();
         cb.sink = x__explain_sink;
