@@ -124,6 +124,7 @@ bool cpy_is_lock(PyObject *o);                 /* a lock of _thread (notes its o
 void cpy_trace_scope(void);
 bool cpy_program_only(void);         /* the default policy's scope (cpy_trace_scope) */
 bool cpy_ticks_scope(void);          /* the program compiled with ticks: that scope, no every-step policy */
+PyObject *cpy_due_function(void);         /* a call's switch point in a loop, under the default policy (ticks.py; new reference) */
 PyObject *cpy_tick_function(bool entry); /* the tick ticks.py's code calls, at an entry or a loop's pass (new reference) */
 PyObject *cpy_call_function(bool after); /* --choices cpython: the call (or, after a call with * or **, the `after`) ticks.py's code calls (new reference) */
 int cpy_mark_ticked(PyObject *code); /* its frames, nested code's too, never traced: 0/-1 */

@@ -2093,7 +2093,10 @@ int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb)
  * interval switches here. */
 static PyObject *cpy__ticks(PyObject *const *args, Py_ssize_t nargs, bool entry)
 {
-    PyObject *arg = nargs == 1 ? args[0] : NULL;
+    PyObject *arg = nargs >= 1 ? args[0] : NULL;
+    /* a second argument: the pass has `due` points (ticks.py), where a used-up
+     * interval switches instead of here */
+    bool defer = nargs == 2;
     /* ticks.py passes a small int constant (one digit; 0 after a with
      * statement under --choices cpython: a choice, no line) */
     long k = !arg || !PyLong_CheckExact(arg) ? 1
@@ -2130,6 +2133,14 @@ static PyObject *cpy__ticks(PyObject *const *args, Py_ssize_t nargs, bool entry)
         t->steps += (uint32_t)k;
         Py_RETURN_TRUE;
     }
+    if (defer && !decide) {
+        /* used up during this pass: CPython switches at its next eval-breaker
+         * check, after a call of the next pass (cpy__due) or at this loop's
+         * jump back, a function's entry, a block; sim_tick_point keeps a
+         * full count until a point that switches */
+        t->steps = s->cfg.switch_steps;
+        Py_RETURN_TRUE;
+    }
     if (s->cfg.switch_steps && k > 0) {
         uint64_t n = (uint64_t)t->steps + (uint64_t)k - 1; /* sim_tick_point counts the last */
         t->steps = n < s->cfg.switch_steps - 1 ? (uint32_t)n : s->cfg.switch_steps - 1;
@@ -2152,6 +2163,42 @@ static PyObject *cpy__tick_entry(PyObject *m, PyObject *const *args, Py_ssize_t 
 {
     (void)m;
     return cpy__ticks(args, nargs, true);
+}
+
+/* `due(f(x))`: a call in a loop of the program's own code, under the
+ * default policy (ticks.py). CPython 3.11 checks its eval breaker after a
+ * call it did not run inline: a thread whose switch interval ran out (its
+ * loop's tick deferred the switch, cpy__ticks) switches here, in the middle
+ * of the statement, with what it read before the call on its stack (`n = n
+ * + abs(1)` loses updates, as under python3). Returns the call's result. */
+static PyObject *cpy__due(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)m;
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "threadsim: due takes one value");
+        return NULL;
+    }
+    model_world *w = model__world_or_null();
+    sim_thread *st = w ? w->sched.current : NULL;
+    if (st && st->steps >= w->sched.cfg.switch_steps && w->sched.cfg.switch_steps &&
+        cpy.ticking && cpy.in_run && !cpy.setup) {
+        model_thread *mt = st->user;
+        cpy_thr *thr = mt ? mt->user : NULL;
+        if (thr && !thr->importing && !thr->user_trace && thr->tracing && !thr->count_only) {
+            PyThreadState *ts = cpy_leave();
+            sim_tick_point(&w->sched, true, false);
+            cpy_back(ts);
+        }
+    }
+    return Py_NewRef(args[0]);
+}
+
+static PyMethodDef due_def = {"due", (PyCFunction)(void (*)(void))cpy__due, METH_FASTCALL,
+                              "threadsim: a call's switch point (ticks.py)."};
+
+PyObject *cpy_due_function(void)
+{
+    return PyCFunction_NewEx(&due_def, NULL, NULL);
 }
 
 /* A builtin with METH_FASTCALL: its specialized call

@@ -1269,16 +1269,19 @@ static PyObject *child__compile_ticked(const py_program *p)
     /* --choices cpython: its calls too (ticks.py) */
     PyObject *call = cpy.ro.cpython_points ? cpy_call_function(false) : Py_NewRef(Py_None);
     PyObject *after = cpy.ro.cpython_points ? cpy_call_function(true) : Py_NewRef(Py_None);
-    PyObject *src = entry && call && after ? PyBytes_FromString(p->src) : NULL;
+    /* the default policy: the calls in loops (ticks.py) */
+    PyObject *due = cpy.ro.cpython_points ? Py_NewRef(Py_None) : cpy_due_function();
+    PyObject *src = entry && call && after && due ? PyBytes_FromString(p->src) : NULL;
     PyObject *fn = src ? PyUnicode_DecodeFSDefault(p->filename) : NULL;
-    PyObject *code = fn ? PyObject_CallMethod(mod, "compile_ticked", "OOOOOO", src, fn, tick, entry,
-                                              call, after)
+    PyObject *code = fn ? PyObject_CallMethod(mod, "compile_ticked", "OOOOOOO", src, fn, tick,
+                                              entry, call, after, due)
                         : NULL;
     if (code && (!PyCode_Check(code) || cpy_mark_ticked(code) < 0))
         Py_CLEAR(code);
     PyErr_Clear();
     Py_XDECREF(fn);
     Py_XDECREF(src);
+    Py_XDECREF(due);
     Py_XDECREF(after);
     Py_XDECREF(call);
     Py_XDECREF(entry);
@@ -1302,12 +1305,14 @@ static bool child__use_ticks(void)
     PyObject *mark = entry ? cpy_mark_function() : NULL;
     PyObject *call = cpy.ro.cpython_points ? cpy_call_function(false) : Py_NewRef(Py_None);
     PyObject *after = cpy.ro.cpython_points ? cpy_call_function(true) : Py_NewRef(Py_None);
-    PyObject *r = mark && call && after && cpy.stdlib
-                      ? PyObject_CallMethod(mod, "install_loader", "OOOsOO", tick, entry, mark,
-                                            cpy.stdlib, call, after)
+    PyObject *due = cpy.ro.cpython_points ? Py_NewRef(Py_None) : cpy_due_function();
+    PyObject *r = mark && call && after && due && cpy.stdlib
+                      ? PyObject_CallMethod(mod, "install_loader", "OOOsOOO", tick, entry, mark,
+                                            cpy.stdlib, call, after, due)
                       : NULL;
     PyErr_Clear();
     Py_XDECREF(r);
+    Py_XDECREF(due);
     Py_XDECREF(after);
     Py_XDECREF(call);
     Py_XDECREF(mark);

@@ -56,6 +56,14 @@ SENTINEL_CALL = '\x00threadsim call\x00'
 # breaker after any call) stays as written, its error messages name the
 # callee, and its result goes through the engine's `after`
 SENTINEL_AFTER = '\x00threadsim after\x00'
+# under the default policy (`run`), the calls inside a loop's body go
+# through the engine's `due` with their result, `due(f(x))`: CPython 3.11
+# checks its eval breaker after a call it does not run inline, so a thread
+# whose switch interval ran out during a pass of such a loop switches there,
+# in the middle of a statement (`n = n + abs(1)` loses updates, as under
+# python3), not only at the jump back; the pass's tick then passes a second
+# argument (a used-up interval waits for the next of these points)
+SENTINEL_DUE = '\x00threadsim due\x00'
 # the calls CPython 3.11 specializes into instructions with no eval-breaker
 # check (len(x), isinstance(x, t), type(x)): not wrapped
 _NO_CHECK = {'len': 1, 'isinstance': 2, 'type': 1}
@@ -82,12 +90,14 @@ def _lines(stmts):
     return n
 
 
-def _tick(k, where, entry=False):
-    """The statement `SENTINEL(k)` at `where`'s position."""
+def _tick(k, where, entry=False, due=False):
+    """The statement `SENTINEL(k)` at `where`'s position (`SENTINEL(k, 1)`
+    for a pass with `due` points)."""
+    args = [ast.Constant(k)] + ([ast.Constant(1)] if due else [])
     call = ast.Call(func=ast.Constant(SENTINEL_ENTRY if entry else SENTINEL),
-                    args=[ast.Constant(k)], keywords=[])
+                    args=args, keywords=[])
     stmt = ast.Expr(call)
-    for node in (call.func, call.args[0], call, stmt):
+    for node in [call.func, call, stmt] + args:
         ast.copy_location(node, where)
     return stmt
 
@@ -115,11 +125,12 @@ class _Continues(ast.NodeTransformer):
     """A tick before each `continue` of one loop (not of loops or functions
     inside it)."""
 
-    def __init__(self, k):
+    def __init__(self, k, due=False):
         self.k = k
+        self.due = due
 
     def visit_Continue(self, node):
-        return [_tick(self.k, node), node]
+        return [_tick(self.k, node, due=self.due), node]
 
     def _stop(self, node):
         return node
@@ -165,15 +176,31 @@ def _entry(node):
     return _at(line, 0, line, 0)
 
 
+def _has_due(stmts):
+    """Whether `stmts` (not the functions, classes and lambdas in them) make
+    a call through SENTINEL_DUE."""
+    todo = list(stmts)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Constant) and \
+                n.func.value == SENTINEL_DUE:
+            return True
+        todo.extend(ast.iter_child_nodes(n))
+    return False
+
+
 class _Ticks(ast.NodeTransformer):
     def _loop(self, node):
         self.generic_visit(node)
         k = 1 + _lines(node.body)
+        due = _has_due(node.body + ([node.test] if isinstance(node, ast.While) else []))
         body = []
         for s in node.body:
-            r = _Continues(k).visit(s)
+            r = _Continues(k, due).visit(s)
             body.extend(r if isinstance(r, list) else [r])
-        body.append(_tick(k, _pass_end(node)))
+        body.append(_tick(k, _pass_end(node), due=due))
         node.body = body
         return node
 
@@ -252,6 +279,60 @@ class _Calls(ast.NodeTransformer):
         return call
 
 
+class _DueCalls(ast.NodeTransformer):
+    """The calls in a loop's body (at any depth of loops, in the same
+    function) through SENTINEL_DUE: `f(x)` as `SENTINEL_DUE(f(x))`; not
+    len/isinstance/type (no check in CPython 3.11), not in comprehensions
+    (their passes tick at the comprehension), nor in annotations."""
+
+    def __init__(self):
+        self.loops = 0
+
+    def visit_arg(self, node):
+        return node
+
+    def visit_AnnAssign(self, node):
+        node.target = self.visit(node.target)
+        if node.value is not None:
+            node.value = self.visit(node.value)
+        return node
+
+    def _scope(self, node):
+        loops, self.loops = self.loops, 0
+        self.generic_visit(node)
+        self.loops = loops
+        return node
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = _scope
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _scope
+
+    def _loop(self, node):
+        # a for's iterable is made once, before the passes; a while's test
+        # runs in each
+        if not isinstance(node, ast.While):
+            node.iter = self.visit(node.iter)
+        self.loops += 1
+        if isinstance(node, ast.While):
+            node.test = self.visit(node.test)
+        node.body = [self.visit(b) for b in node.body]
+        self.loops -= 1
+        node.orelse = [self.visit(b) for b in node.orelse]
+        return node
+
+    visit_For = visit_AsyncFor = visit_While = _loop
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if not self.loops:
+            return node
+        f = node.func
+        if isinstance(f, ast.Name) and _NO_CHECK.get(f.id) == len(node.args) \
+                and not node.keywords:
+            return node
+        fn = ast.copy_location(ast.Constant(SENTINEL_DUE), node)
+        return ast.copy_location(ast.Call(func=fn, args=[node], keywords=[]), node)
+
+
 class _WithExits(ast.NodeTransformer):
     """A tick of no lines after each with statement (--choices cpython)."""
 
@@ -262,13 +343,15 @@ class _WithExits(ast.NodeTransformer):
     visit_With = visit_AsyncWith = _with
 
 
-def compile_ticked(src, filename, tick, tick_entry, call=None, after=None):
+def compile_ticked(src, filename, tick, tick_entry, call=None, after=None, due=None):
     """The code of `src` with the ticks in place, calling `tick` (at an
     entry `tick_entry`), and with `call` (`after`) wrapping every call if
-    given."""
+    given, else `due` the calls in loops if given."""
     tree = ast.parse(src, filename)
     if call is not None:
         tree = _Calls().visit(tree)
+    elif due is not None:
+        tree = _DueCalls().visit(tree)
     tree = _Ticks().visit(tree)
     i = _docstring_end(tree.body)
     if i < len(tree.body):
@@ -279,7 +362,7 @@ def compile_ticked(src, filename, tick, tick_entry, call=None, after=None):
         warnings.simplefilter('ignore', SyntaxWarning)  # "'str' object is not callable"
         code = compile(tree, filename, 'exec', dont_inherit=True)
     return _patch(code, {SENTINEL: tick, SENTINEL_ENTRY: tick_entry, SENTINEL_CALL: call,
-                         SENTINEL_AFTER: after})
+                         SENTINEL_AFTER: after, SENTINEL_DUE: due})
 
 
 def _patch(code, fns):
@@ -297,7 +380,7 @@ def _patch(code, fns):
     return code.replace(co_consts=tuple(consts)) if changed else code
 
 
-def install_loader(tick, tick_entry, mark, stdlib, call=None, after=None):
+def install_loader(tick, tick_entry, mark, stdlib, call=None, after=None, due=None):
     """The program's own modules (every source file outside the standard
     library's folder) are compiled with ticks too, always from the source
     (never from a __pycache__ file, which would hold code without them: a
@@ -313,7 +396,7 @@ def install_loader(tick, tick_entry, mark, stdlib, call=None, after=None):
         if type(path) is not str or path.startswith(stdlib):
             return orig(self, fullname)
         try:
-            code = compile_ticked(self.get_data(path), path, tick, tick_entry, call, after)
+            code = compile_ticked(self.get_data(path), path, tick, tick_entry, call, after, due)
         except Exception:
             # a syntax error and the like: reported by CPython's own compile
             return orig(self, fullname)
