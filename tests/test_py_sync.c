@@ -435,8 +435,10 @@ static void test_simple_queue_grows_in_order(void)
 /* SimpleQueue is a C type, as CPython's _queue one (model/cpy/cpy_queue.c):
  * python3.11's messages for misuse, no instance dict, no frame of its own
  * in a traceback (the pure-Python stand-in showed two), `import _queue`;
- * get waits on the virtual clock for a put or its timeout. The expected text
- * is python3.11's, but for its real clock's overshoot (1.001, 2.001). */
+ * get waits on the virtual clock for a put or its timeout; get and
+ * get_nowait are defined with their class (bound: builtin_method, whose
+ * __doc__ reads None), get_nowait ignores keywords. The expected text is
+ * python3.11's, but for its real clock's overshoot (1.001, 2.001). */
 static void test_simple_queue_as_c(void)
 {
     PYT_EXPECT("import queue, threading, time, _queue, traceback\n"
@@ -462,7 +464,13 @@ static void test_simple_queue_as_c(void)
                "try:\n"
                "    q.get(block=False)\n"
                "except queue.Empty as e:\n"
-               "    print(len(traceback.extract_tb(e.__traceback__)), repr(e))\n",
+               "    print(len(traceback.extract_tb(e.__traceback__)), repr(e))\n"
+               "print(type(q.get).__name__, type(q.get_nowait).__name__, type(q.put).__name__,\n"
+               "      q.get.__doc__, queue.SimpleQueue.get.__doc__[:15])\n"
+               "try:\n"
+               "    q.get_nowait(x=1)\n"
+               "except queue.Empty as e:\n"
+               "    print(repr(e))\n",
                3, 0,
                "<class '_queue.SimpleQueue'> True True\n"
                "TypeError put() takes at most 3 arguments (4 given)\n"
@@ -474,7 +482,9 @@ static void test_simple_queue_as_c(void)
                "TypeError SimpleQueue() takes no positional arguments\n"
                "empty after 1.0\n"
                "late 2.0\n"
-               "1 Empty()\n");
+               "1 Empty()\n"
+               "builtin_method builtin_method builtin_function_or_method None Remove and retu\n"
+               "Empty()\n");
 }
 
 /* What the embedded 3.11.2 has, as python3.11 (Debian's) shows it: RLock
@@ -1702,6 +1712,24 @@ static void test_streams_buffer_as_on_a_terminal(void)
                "truncate builtins OSError [Errno 29] Illegal seek\n"
                "__next__ io UnsupportedOperation not readable\n"
                "True\n");
+    /* a write of something not a str: Argument Clinic's wording, None by
+     * name (it said "not NoneType") */
+    PYT_EXPECT("import sys\n"
+               "for v in (None, b'x', 3, ...):\n"
+               "    for s in (sys.stdout, sys.stderr):\n"
+               "        try:\n"
+               "            s.write(v)\n"
+               "        except TypeError as e:\n"
+               "            print(e)\n",
+               3, 0,
+               "write() argument must be str, not None\n"
+               "write() argument must be str, not None\n"
+               "write() argument must be str, not bytes\n"
+               "write() argument must be str, not bytes\n"
+               "write() argument must be str, not int\n"
+               "write() argument must be str, not int\n"
+               "write() argument must be str, not ellipsis\n"
+               "write() argument must be str, not ellipsis\n");
     PYT_EXPECT("import sys, threading, time\n"
                "print(\"Working...\", end=\"\")\n"
                "print(\"warning: slow disk\", file=sys.stderr)\n"

@@ -226,8 +226,9 @@ static PyObject *stream_write(cpy_stream *s, PyObject *arg)
     if (stream__usable(s) < 0)
         return NULL;
     if (!PyUnicode_Check(arg)) {
+        /* Argument Clinic's wording (_PyArg_BadArgument): None by name */
         PyErr_Format(PyExc_TypeError, "write() argument must be str, not %.100s",
-                     Py_TYPE(arg)->tp_name);
+                     arg == Py_None ? "None" : Py_TYPE(arg)->tp_name);
         return NULL;
     }
     Py_ssize_t n;

@@ -231,11 +231,53 @@ static PyObject *sq_qsize(sq_obj *q, PyObject *unused)
     return PyLong_FromSsize_t(sq__len(q));
 }
 
+/* get and get_nowait as CPython's _queue defines them, with the defining
+ * class (METH_METHOD): bound, they are `builtin_method` objects, whose
+ * `__doc__` reads None (PyCMethod_Type's own), as python3's do. The
+ * arguments go on to the parsers above as a tuple and a dict. */
+static PyObject *sq__by_class(sq_obj *q, PyObject *const *args, Py_ssize_t nargs,
+                              PyObject *kwnames, PyObject *(*fn)(sq_obj *, PyObject *, PyObject *))
+{
+    PyObject *a = PyTuple_New(nargs), *kw = NULL, *r = NULL;
+    if (!a)
+        return NULL;
+    for (Py_ssize_t i = 0; i < nargs; i++)
+        PyTuple_SET_ITEM(a, i, Py_NewRef(args[i]));
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (nkw && !(kw = PyDict_New()))
+        goto done;
+    for (Py_ssize_t i = 0; i < nkw; i++)
+        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i), args[nargs + i]) < 0)
+            goto done;
+    r = fn(q, a, kw);
+done:
+    Py_XDECREF(kw);
+    Py_DECREF(a);
+    return r;
+}
+
+static PyObject *sq_get_m(PyObject *self, PyTypeObject *cls, PyObject *const *args, size_t nargsf,
+                          PyObject *kwnames)
+{
+    (void)cls;
+    return sq__by_class((sq_obj *)self, args, PyVectorcall_NARGS(nargsf), kwnames, sq_get);
+}
+
+static PyObject *sq_get_nowait_m(PyObject *self, PyTypeObject *cls, PyObject *const *args,
+                                 size_t nargsf, PyObject *kwnames)
+{
+    /* keywords are ignored, as 3.11's Argument Clinic code does
+     * (`q.get_nowait(x=1)` raises Empty on an empty queue) */
+    (void)cls;
+    (void)kwnames;
+    return sq__by_class((sq_obj *)self, args, PyVectorcall_NARGS(nargsf), NULL, sq_get_nowait);
+}
+
 /* CPython's docstrings, with their signatures (inspect.signature) */
 static PyMethodDef sq_methods[] = {
     {"empty", (PyCFunction)sq_empty_m, METH_NOARGS,
      "empty($self, /)\n--\n\nReturn True if the queue is empty, False otherwise (not reliable!)."},
-    {"get", (PyCFunction)(void (*)(void))sq_get, METH_VARARGS | METH_KEYWORDS,
+    {"get", (PyCFunction)(void (*)(void))sq_get_m, METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
      "get($self, /, block=True, timeout=None)\n--\n\nRemove and return an item from the queue.\n\n"
      "If optional args 'block' is true and 'timeout' is None (the default),\n"
      "block if necessary until an item is available. If 'timeout' is\n"
@@ -244,7 +286,8 @@ static PyMethodDef sq_methods[] = {
      "Otherwise ('block' is false), return an item if one is immediately\n"
      "available, else raise the Empty exception ('timeout' is ignored\n"
      "in that case)."},
-    {"get_nowait", (PyCFunction)(void (*)(void))sq_get_nowait, METH_VARARGS | METH_KEYWORDS,
+    {"get_nowait", (PyCFunction)(void (*)(void))sq_get_nowait_m,
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
      "get_nowait($self, /)\n--\n\nRemove and return an item from the queue without blocking.\n\n"
      "Only get an item if one is immediately available. Otherwise\n"
      "raise the Empty exception."},
