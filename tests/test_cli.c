@@ -266,6 +266,34 @@ static void test_program_argv(void)
     out = sh(&st, "%s run tty.py --no-db", BIN);
     TS_ASSERT_STR_EQ(out, "False False False\n");
     free(out);
+    /* and so do descriptors 1 and 2, wherever threadsim's own output goes:
+     * a terminal (script's pty) tells the program nothing (it said True
+     * there, and False under --tty through a pipe) */
+    write_file("ttyfd.py", "import os\n"
+                           "def ask(f, *a):\n"
+                           "    try:\n"
+                           "        return f(*a)\n"
+                           "    except OSError as e:\n"
+                           "        return e.strerror\n"
+                           "print(os.isatty(1), os.isatty(2), ask(os.get_terminal_size),\n"
+                           "      ask(os.get_terminal_size, 2), ask(os.ttyname, 1))\n");
+    static const char *const notty = "False False Inappropriate ioctl for device Inappropriate "
+                                     "ioctl for device Inappropriate ioctl for device\n";
+    static const char *const tty = "True True os.terminal_size(columns=80, lines=24) "
+                                   "os.terminal_size(columns=80, lines=24) /dev/pts/0\n";
+    out = sh(&st, "%s run ttyfd.py --no-db", BIN);
+    TS_ASSERT_STR_EQ(out, notty);
+    free(out);
+    out = sh(&st, "script -qec '%s run ttyfd.py --no-db' /dev/null < /dev/null | tr -d '\\r'", BIN);
+    TS_ASSERT_STR_EQ(out, notty);
+    free(out);
+    out = sh(&st, "%s run ttyfd.py --no-db --tty", BIN);
+    TS_ASSERT_STR_EQ(out, tty);
+    free(out);
+    out = sh(&st, "script -qec '%s run ttyfd.py --no-db --tty' /dev/null < /dev/null | tr -d '\\r'",
+             BIN);
+    TS_ASSERT_STR_EQ(out, tty);
+    free(out);
     /* typed as to python3, without '--': the message says where they go */
     static const char *const bare[][2] = {
         {"run argv.py in.txt --no-db", "threadsim: run: one program at a time ('argv.py' and "

@@ -619,6 +619,49 @@ _fd_gates()
 del _fd_gates
 
 
+# Descriptors 1 and 2 are threadsim's own standard output and error, which
+# are a terminal, a pipe or a file as wherever threadsim itself runs; what
+# the program is told about them as terminals is the run's instead, the
+# same on every machine: one under --tty (as sys.stdout.isatty() says), of
+# 80 columns and 24 lines (shutil's default), named /dev/pts/0; else none
+# (ENOTTY, as python3's through a pipe). Until 2026-12-06 os.isatty(1) was
+# True where threadsim's output was a terminal, False under --tty through
+# a pipe: a program choosing colours by it printed what the host decided.
+# Once the program dup2s another descriptor onto 1 or 2, that one answers.
+def _std_fd_gates():
+    tty = sys.stdout.isatty  # threadsim's stream: the run's --tty
+
+    def ours(fd):
+        return type(fd) is int and fd in (1, 2) and _std_fds_own[fd - 1]
+
+    def no_tty():
+        raise OSError(_errno.ENOTTY, os.strerror(_errno.ENOTTY))
+
+    def isatty(*args, **kwargs):
+        fd = args[0] if args else kwargs.get('fd')
+        return tty() if ours(fd) else NotImplemented
+
+    def ttyname(*args, **kwargs):
+        fd = args[0] if args else kwargs.get('fd')
+        if not ours(fd):
+            return NotImplemented
+        return '/dev/pts/0' if tty() else no_tty()
+
+    def get_terminal_size(*args, **kwargs):
+        fd = args[0] if args else kwargs.get('fd', 1)
+        if not ours(fd) or len(args) + len(kwargs) > 1:
+            return NotImplemented
+        return os.terminal_size((80, 24)) if tty() else no_tty()
+
+    for check in (isatty, ttyname, get_terminal_size):
+        real = getattr(os, check.__name__)
+        setattr(os, check.__name__, _gate(check, real, check.__name__, 'posix', real.__doc__))
+
+
+_std_fd_gates()
+del _std_fd_gates
+
+
 def _fileno(obj):
     if not isinstance(obj, int) and not hasattr(obj, 'fileno'):
         raise TypeError("argument must be an int, or have a fileno() method.")
