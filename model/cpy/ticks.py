@@ -18,7 +18,9 @@
 #     docstring), with the lines of its body counted the same way;
 #   - at the start of the module, with its top-level lines;
 #   - for comprehensions, as a first `if` of each `for` clause (one line a
-#     pass), and for lambdas, before the body (one line).
+#     pass), and for lambdas, before the body (one line);
+#   - under the default policy, after each call in a loop's body (`due`,
+#     counting no line): where the switch a pass's tick deferred happens.
 #
 # The tick is called as a constant: the call's target is a sentinel string
 # in the code's constants, replaced by the tick function itself once the
