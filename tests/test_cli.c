@@ -257,6 +257,13 @@ static void test_program_argv(void)
     TS_ASSERT_STR_EQ(out, py);
     free(out);
     free(py);
+    /* sys.orig_argv as `python3 argv.py ARGS` has it (it lacked the
+     * interpreter's word: python3's orig_argv[1:] is sys.argv) */
+    write_file("orig.py", "import sys\nprint(sys.orig_argv, sys.orig_argv[1:] == sys.argv, "
+                          "sys.executable)\n");
+    out = sh(&st, "%s run orig.py --no-db -- a -b", BIN);
+    TS_ASSERT_STR_EQ(out, "['python3', 'orig.py', 'a', '-b'] True /usr/bin/python3\n");
+    free(out);
     /* --tty: the streams say they are a terminal's, as python3's there */
     write_file("tty.py", "import sys\nprint(sys.stdout.isatty(), sys.stderr.isatty(), "
                          "sys.stdout.buffer.isatty())\n");
@@ -1394,11 +1401,15 @@ static void test_children_end_with_threadsim(void)
         }
         pid_t kids[32];
         int n = 0;
-        usleep(500000); /* the program spinning */
-        /* the zygote, and the process running the program under it */
-        n = cli__children(pid, kids, 16);
-        for (int k = 0, m = n; k < m; k++)
-            n += cli__children(kids[k], kids + n, 32 - n);
+        /* the zygote, and the process running the program under it, once
+         * they are there (a loaded machine takes longer than the half
+         * second this waited: the test failed under a parallel ASan run) */
+        for (int t = 0; t < 400 && n < 2; t++) {
+            usleep(50000);
+            n = cli__children(pid, kids, 16);
+            for (int k = 0, m = n; k < m; k++)
+                n += cli__children(kids[k], kids + n, 32 - n);
+        }
         CU_ASSERT_TRUE(n >= 2);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);

@@ -736,6 +736,19 @@ static void child__init(const py_program *p)
             argv = dflt;
         }
         st = PyConfig_SetBytesArgv(&c, argc, argv);
+        /* sys.orig_argv as `python3 prog.py ARGS` gives it (sys.executable
+         * is /usr/bin/python3: program_name's) */
+        wchar_t **orig = PyStatus_Exception(st) ? NULL : calloc((size_t)argc + 1, sizeof *orig);
+        if (!PyStatus_Exception(st) && !orig)
+            st = PyStatus_NoMemory();
+        for (int i = 0; orig && i <= argc && !PyStatus_Exception(st); i++)
+            if (!(orig[i] = Py_DecodeLocale(i ? argv[i - 1] : "python3", NULL)))
+                st = PyStatus_NoMemory();
+        if (!PyStatus_Exception(st))
+            st = PyConfig_SetWideStringList(&c, &c.orig_argv, (Py_ssize_t)argc + 1, orig);
+        for (int i = 0; orig && i <= argc; i++)
+            PyMem_RawFree(orig[i]);
+        free(orig);
     }
     if (!PyStatus_Exception(st))
         st = Py_InitializeFromConfig(&c);
