@@ -233,13 +233,31 @@ class _Ticks(ast.NodeTransformer):
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
 
 
-class _Calls(ast.NodeTransformer):
-    """Every call through SENTINEL_CALL (--choices cpython); not in
-    annotations, which `from __future__ import annotations` keeps as the
-    text of their tree (typing.get_type_hints evaluates it again)."""
+class _CallWrapper(ast.NodeTransformer):
+    """Calls wrapped, but not in annotations, which `from __future__ import
+    annotations` keeps as the text of their tree (typing.get_type_hints
+    evaluates it again)."""
 
     def visit_arg(self, node):
         return node
+
+    def visit_AnnAssign(self, node):
+        node.target = self.visit(node.target)
+        if node.value is not None:
+            node.value = self.visit(node.value)
+        return node
+
+
+def _checks(call):
+    """Whether CPython 3.11 checks its eval breaker after `call`: not after
+    len(x), isinstance(x, t), type(x), which it specializes."""
+    f = call.func
+    return not (isinstance(f, ast.Name) and _NO_CHECK.get(f.id) == len(call.args)
+                and not call.keywords)
+
+
+class _Calls(_CallWrapper):
+    """Every call through SENTINEL_CALL (--choices cpython)."""
 
     def _function(self, node):
         node.decorator_list = [self.visit(d) for d in node.decorator_list]
@@ -249,12 +267,6 @@ class _Calls(ast.NodeTransformer):
 
     visit_FunctionDef = visit_AsyncFunctionDef = _function
 
-    def visit_AnnAssign(self, node):
-        node.target = self.visit(node.target)
-        if node.value is not None:
-            node.value = self.visit(node.value)
-        return node
-
     def visit_Call(self, node):
         self.generic_visit(node)
         f = node.func
@@ -263,8 +275,7 @@ class _Calls(ast.NodeTransformer):
         if unpacks:
             fn = ast.copy_location(ast.Constant(SENTINEL_AFTER), node)
             return ast.copy_location(ast.Call(func=fn, args=[node], keywords=[]), node)
-        if isinstance(f, ast.Name) and _NO_CHECK.get(f.id) == len(node.args) \
-                and not node.keywords:
+        if not _checks(node):
             return node
         fn = ast.copy_location(ast.Constant(SENTINEL_CALL), f)
         call = ast.copy_location(ast.Call(func=fn, args=[f] + node.args,
@@ -281,23 +292,14 @@ class _Calls(ast.NodeTransformer):
         return call
 
 
-class _DueCalls(ast.NodeTransformer):
+class _DueCalls(_CallWrapper):
     """The calls in a loop's body (at any depth of loops, in the same
     function) through SENTINEL_DUE: `f(x)` as `SENTINEL_DUE(f(x))`; not
     len/isinstance/type (no check in CPython 3.11), not in comprehensions
-    (their passes tick at the comprehension), nor in annotations."""
+    (their passes tick at the comprehension)."""
 
     def __init__(self):
         self.loops = 0
-
-    def visit_arg(self, node):
-        return node
-
-    def visit_AnnAssign(self, node):
-        node.target = self.visit(node.target)
-        if node.value is not None:
-            node.value = self.visit(node.value)
-        return node
 
     def _scope(self, node):
         loops, self.loops = self.loops, 0
@@ -325,11 +327,7 @@ class _DueCalls(ast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if not self.loops:
-            return node
-        f = node.func
-        if isinstance(f, ast.Name) and _NO_CHECK.get(f.id) == len(node.args) \
-                and not node.keywords:
+        if not self.loops or not _checks(node):
             return node
         fn = ast.copy_location(ast.Constant(SENTINEL_DUE), node)
         return ast.copy_location(ast.Call(func=fn, args=[node], keywords=[]), node)
