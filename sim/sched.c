@@ -832,6 +832,37 @@ void sim_sched_kill_rest(sim_sched *s)
     s->rq_len = 0;
 }
 
+/* The clock is charged a switch interval for each switch_steps ticks a
+ * thread runs. A thread that blocks (or starts another) before its interval
+ * is used up keeps those ticks (unbilled) and is charged when they add up
+ * to an interval, as it blocks: otherwise threads that hand work to each
+ * other through a queue every few thousand lines never moved the clock (a
+ * main sleeping 10 ms beside them never woke; work between blocks took
+ * 1/11 of python3's time). The interval is charged before the wait starts:
+ * a wait's deadline moves with it. Returns the time charged (0 or
+ * switch_ns). */
+static int64_t sched__bill(sim_sched *s, sim_thread *t)
+{
+    t->unbilled += t->steps;
+    if (!s->cfg.switch_steps || t->unbilled < s->cfg.switch_steps)
+        return 0;
+    t->unbilled -= s->cfg.switch_steps;
+    int64_t until = sim_time_add(s->now, s->cfg.switch_ns);
+    if (until >= SIM_TIME_END)
+        until = SIM_TIME_END - 1;
+    if (sched__time_limited(s, until))
+        sched__to_host(s, false);
+    int64_t d = until - s->now;
+    s->cpu_ns += d;
+    t->cpu_ns += d;
+    s->now = until;
+    if (s->cpu_due && s->cpu_ns >= s->cpu_due && s->on_cpu)
+        s->on_cpu(s->on_cpu_ud, s);
+    for (sim_timer *tm; (tm = sim_timerq_peek(&s->timers)) && tm->when <= s->now;)
+        sched__fire_one(s);
+    return d;
+}
+
 int sim_thread_start(sim_sched *s, sim_thread *t, int64_t arg)
 {
     sim_thread *self = s->current;
@@ -839,6 +870,7 @@ int sim_thread_start(sim_sched *s, sim_thread *t, int64_t arg)
         return -1; /* no stack: the caller reports it (Python: can't start new thread) */
     sched__event(s, SIM_EV_START, self->id, t->id, SIM_NONE, arg, NULL, t->name);
     sched__make_ready(s, t, true);
+    self->unbilled += self->steps;
     self->steps = 0;
     sched__make_ready(s, self, false);
     sched__dispatch(s, false);
@@ -858,6 +890,9 @@ _Noreturn void sim_thread_exit(sim_sched *s, const char *how)
 int sim_block(sim_sched *s, const char *reason, uint32_t obj, const char *what, int64_t deadline)
 {
     sim_thread *t = s->current;
+    int64_t billed = sched__bill(s, t);
+    if (billed && deadline != SIM_FOREVER)
+        deadline = sim_time_add(deadline, billed);
     t->state = SIM_T_BLOCKED;
     t->wait.reason = reason;
     t->wait.obj = obj;

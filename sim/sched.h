@@ -102,6 +102,7 @@ struct sim_thread {
     sim_timer timeout;    /* deadline of the current wait */
     int wake_result;      /* SIM_WOKEN or SIM_TIMEDOUT, set before it resumes */
     uint32_t steps;       /* ticks since it last blocked or was preempted */
+    uint64_t unbilled;    /* ticks run before blocks, not yet charged to the clock */
     int64_t cpu_ns;       /* virtual CPU time: the switch intervals charged while it ran */
     uint64_t ready_stamp; /* order it entered the ready queue (FIFO key) */
     void *user;           /* the model's object for this thread */

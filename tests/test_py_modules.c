@@ -60,6 +60,25 @@ static void test_clock_reads_never_short(void)
                "try: queue.Queue().get(timeout=1.25)\n"
                "except queue.Empty: print(time.monotonic_ns() - m0)\n",
                3, 0, "0 True True 25.805\n1250000001\n");
+    /* logging's record timestamps step as the program's reads do (they are
+     * printed): 100 ms after sleep(0.1), never 099 (a bare read is
+     * 1704067200.0999999 as a float; python3's clock always overshoots) */
+    model_opts mo = model_opts_default();
+    mo.sim.switch_steps = 330000; /* the command's: no interval charged here */
+    char *out;
+    CU_ASSERT_EQUAL(pyt_run_opts("import logging, time\n"
+                                 "logging.basicConfig(format='%(relativeCreated)d %(msecs)03d %(message)s',\n"
+                                 "                    level=logging.INFO)\n"
+                                 "time.sleep(0.1)\n"
+                                 "logging.info('a')\n"
+                                 "time.sleep(0.2)\n"
+                                 "logging.info('b')\n"
+                                 "t0 = time.time(); t1 = time.time()\n"
+                                 "print(t0 < t1)\n",
+                                 3, NULL, &mo, &out, NULL),
+                    0);
+    TS_ASSERT_STR_EQ(out, "100 100 a\n300 300 b\nTrue\n");
+    free(out);
 }
 
 static void test_time_sleep_errors(void)

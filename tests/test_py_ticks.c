@@ -224,6 +224,59 @@ static void test_switch_after_a_call(void)
     free(prog);
 }
 
+/* The lines a thread runs before it blocks are charged to the clock once
+ * they add up to a switch interval, at a block: threads handing work to
+ * each other through a queue every few lines moved no time (a main asleep
+ * for 10 ms beside them never woke: the run went on to its memory limit),
+ * and work between blocks took no time where the same work unblocked took
+ * 60 ms (python3: 36 and 37 ms). */
+static void test_cpu_before_a_block_is_charged(void)
+{
+    model_opts mo = model_opts_default();
+    mo.sim.switch_steps = 100; /* 100 lines: 5 ms */
+    char *out;
+    CU_ASSERT_EQUAL(pyt_run_opts("import threading, queue, time\n"
+                                 "q = queue.Queue(maxsize=1)\n"
+                                 "ev = threading.Event()\n"
+                                 "def producer():\n"
+                                 "    while not ev.is_set():\n"
+                                 "        q.put(1)\n"
+                                 "    q.put(None)\n"
+                                 "def consumer():\n"
+                                 "    while q.get() is not None:\n"
+                                 "        pass\n"
+                                 "t0 = time.monotonic()\n"
+                                 "ts = [threading.Thread(target=producer), threading.Thread(target=consumer)]\n"
+                                 "for t in ts: t.start()\n"
+                                 "time.sleep(0.01)\n"
+                                 "ev.set()\n"
+                                 "for t in ts: t.join()\n"
+                                 "print(round(time.monotonic() - t0, 2))\n",
+                                 3, NULL, &mo, &out, NULL),
+                    0);
+    TS_ASSERT_STR_EQ(out, "0.01\n");
+    free(out);
+    CU_ASSERT_EQUAL(pyt_run_opts("import threading, queue, time\n"
+                                 "q = queue.Queue(maxsize=1)\n"
+                                 "def worker(block):\n"
+                                 "    for _ in range(20):\n"
+                                 "        s = 0\n"
+                                 "        for i in range(1000):\n"
+                                 "            s += i\n"
+                                 "        if block: q.put(s)\n"
+                                 "for block in (False, True):\n"
+                                 "    t0 = time.monotonic()\n"
+                                 "    t = threading.Thread(target=worker, args=(block,)); t.start()\n"
+                                 "    if block:\n"
+                                 "        for _ in range(20): q.get()\n"
+                                 "    t.join()\n"
+                                 "    print(round((time.monotonic() - t0) * 1000))\n",
+                                 3, NULL, &mo, &out, NULL),
+                    0);
+    TS_ASSERT_STR_EQ(out, "2000\n2000\n");
+    free(out);
+}
+
 /* The program's leading standard-library imports, done in the zygote
  * before its runs (preimport.py), change nothing a run shows. Regression:
  * logging's import reads a clock (logging._startTime), which switched the
@@ -473,7 +526,7 @@ static void test_introspecting_program_not_ticked(void)
 }
 
 TS_TESTS("py_ticks", TS_TEST(test_ticks_only_under_default_policy),
-         TS_TEST(test_ticks_count_like_lines), TS_TEST(test_loop_after_first_clock_read), TS_TEST(test_switch_after_a_call), TS_TEST(test_preimport_invisible),
+         TS_TEST(test_ticks_count_like_lines), TS_TEST(test_loop_after_first_clock_read), TS_TEST(test_switch_after_a_call), TS_TEST(test_cpu_before_a_block_is_charged), TS_TEST(test_preimport_invisible),
          TS_TEST(test_own_module_ticked_cache_blind),
          TS_TEST(test_ticked_code_reads_as_written), TS_TEST(test_interrupt_where_cpython_raises), TS_TEST(test_spin_in_place_stopped),
          TS_TEST(test_introspecting_program_not_ticked))

@@ -965,10 +965,22 @@ static bool cpy__mine_code(PyCodeObject *co);
  * and perf_counter, 1 us for time.time (whose floats near 1.7e9 are 238 ns
  * apart). One counter for every clock and thread, so reads in program
  * order are in clock order too. The library's reads (threading's and
- * queue's deadlines, logging's timestamps, sched's) are the bare virtual
- * time: a timeout computed as `endtime - _time()` ends at its instant, where
- * another thread's event due then is a choice of the explorer, as before.
- * Virtual time itself does not move: the trace's times are the same. */
+ * queue's deadlines, sched's) are the bare virtual time: a timeout computed
+ * as `endtime - _time()` ends at its instant, where another thread's event
+ * due then is a choice of the explorer, as before. But logging's record
+ * timestamp (LogRecord.__init__), which is printed, steps as the program's:
+ * read bare, 0.1 s after the start is 1704067200.0999999 as a float, and
+ * `%(msecs)03d` and `%(relativeCreated)d` printed 099 and 99 after
+ * sleep(0.1), which python3's overshooting clock never does. Virtual time
+ * itself does not move: the trace's times are the same. */
+static bool cpy__log_record_code(PyCodeObject *co)
+{
+    const char *fn = cpy.stdlib ? PyUnicode_AsUTF8(co->co_filename) : NULL;
+    const char *name = fn ? PyUnicode_AsUTF8(co->co_name) : NULL;
+    return name && strcmp(name, "__init__") == 0 && strncmp(fn, cpy.stdlib, cpy.stdlib_len) == 0 &&
+           strcmp(fn + cpy.stdlib_len, "logging/__init__.py") == 0;
+}
+
 static int64_t cpy__read_ns(int64_t step)
 {
     cpy__clock_read();
@@ -977,9 +989,18 @@ static int64_t cpy__read_ns(int64_t step)
         return now;
     /* the caller's frame, read in place (cpy_tstate.h) */
     const cpy_ts_frame *f = cpy_ts_frame_top();
-    if (!f || !cpy__mine_code(cpy_ts_frame_code(f)))
+    PyCodeObject *co = f ? cpy_ts_frame_code(f) : NULL;
+    bool log = co && !cpy__mine_code(co) && cpy__log_record_code(co);
+    if (!co || (!log && !cpy__mine_code(co)))
         return now;
     uint64_t k = cpy.clock_reads++;
+    if (log) {
+        /* a step past the bare time even as the run's first read (logging's
+         * _startTime was read bare, at its import), and the next read one
+         * further */
+        k++;
+        cpy.clock_reads++;
+    }
     return sim_time_add(now, k > (uint64_t)(INT64_MAX / step) ? INT64_MAX : (int64_t)k * step);
 }
 
