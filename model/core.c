@@ -115,8 +115,26 @@ void *model_obj_new(size_t size, const char *kind, const char *what)
         o->what = model__xasprintf("%s-%u", kind, n);
     }
     o->next_all = w->objs;
+    o->prev_all = NULL;
+    if (w->objs)
+        w->objs->prev_all = o;
     w->objs = o;
     return o;
+}
+
+void model_obj_free(model_obj *o)
+{
+    model_world *w = model__world();
+    if (o->prev_all)
+        o->prev_all->next_all = o->next_all;
+    else if (w->objs == o)
+        w->objs = o->next_all;
+    if (o->next_all)
+        o->next_all->prev_all = o->prev_all;
+    if (o->destroy)
+        o->destroy(o);
+    free(o->what);
+    free(o);
 }
 
 void model_obj_rename(model_obj *o, const char *what)

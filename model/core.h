@@ -131,12 +131,16 @@ struct model_obj {
     model_thread *(*holder)(model_obj *self);
     void (*destroy)(model_obj *self); /* frees what the object owns, not itself */
     model_obj *next_all;       /* every object of the world, newest first */
+    model_obj *prev_all;       /* (the list is doubly linked: model_obj_free) */
 };
 
 /* Allocate a zeroed object of `size` bytes (>= sizeof(model_obj)) with a
  * fresh id; `what` may be NULL for "<kind>-<n>" numbered per kind. The world
  * frees it at the end of the run. */
 void *model_obj_new(size_t size, const char *kind, const char *what);
+/* Free an object before the run ends: one nothing refers to any more (a
+ * Python lock's, when the lock is deallocated). Its id is not reused. */
+void model_obj_free(model_obj *o);
 /* Replace an object's display name. */
 void model_obj_rename(model_obj *o, const char *what);
 /* A deterministic stand-in for the object's address, for reprs such as

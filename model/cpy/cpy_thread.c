@@ -233,8 +233,14 @@ static void lock_dealloc(cpy_lock *l)
 {
     if (l->weakreflist)
         PyObject_ClearWeakRefs((PyObject *)l);
-    if (l->gen == cpy.run_gen && l->mo)
-        l->mo->lock = NULL;
+    /* its model object goes with it: every Condition.wait makes a lock
+     * of its own, and a run of millions of waits (a queue's hand-offs)
+     * kept ~190 bytes for each, to its memory limit; nothing can wait on a
+     * lock no one refers to any more */
+    if (l->gen == cpy.run_gen && l->mo && model__world_or_null()) {
+        model_obj_free(&l->mo->hdr);
+        l->mo = NULL;
+    }
     PyTypeObject *tp = Py_TYPE(l);
     tp->tp_free((PyObject *)l);
     Py_DECREF(tp); /* a heap type's instances own a reference to it */
