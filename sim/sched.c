@@ -841,26 +841,37 @@ void sim_sched_kill_rest(sim_sched *s)
  * 1/11 of python3's time). The interval is charged before the wait starts:
  * a wait's deadline moves with it. Returns the time charged (0 or
  * switch_ns). */
-static int64_t sched__bill(sim_sched *s, sim_thread *t)
+/* One switch interval of t's CPU time passes: the clock moves (short of the
+ * end of time, or the run stops at its time limit), a preemption is traced
+ * if t is being preempted, and every timer due by then fires, in (when,
+ * seq) order, its threads made ready. Returns the time charged. */
+static int64_t sched__charge(sim_sched *s, sim_thread *t, bool preempt)
 {
-    t->unbilled += t->steps;
-    if (!s->cfg.switch_steps || t->unbilled < s->cfg.switch_steps)
-        return 0;
-    t->unbilled -= s->cfg.switch_steps;
     int64_t until = sim_time_add(s->now, s->cfg.switch_ns);
     if (until >= SIM_TIME_END)
-        until = SIM_TIME_END - 1;
+        until = SIM_TIME_END - 1; /* the clock stops short of the end of time */
     if (sched__time_limited(s, until))
         sched__to_host(s, false);
     int64_t d = until - s->now;
     s->cpu_ns += d;
     t->cpu_ns += d;
     s->now = until;
+    if (preempt)
+        sched__event(s, SIM_EV_PREEMPT, t->id, SIM_NONE, SIM_NONE, s->cfg.switch_ns, NULL, NULL);
     if (s->cpu_due && s->cpu_ns >= s->cpu_due && s->on_cpu)
         s->on_cpu(s->on_cpu_ud, s);
     for (sim_timer *tm; (tm = sim_timerq_peek(&s->timers)) && tm->when <= s->now;)
         sched__fire_one(s);
     return d;
+}
+
+static int64_t sched__bill(sim_sched *s, sim_thread *t)
+{
+    t->unbilled += t->steps;
+    if (!s->cfg.switch_steps || t->unbilled < s->cfg.switch_steps)
+        return 0;
+    t->unbilled -= s->cfg.switch_steps;
+    return sched__charge(s, t, false);
 }
 
 int sim_thread_start(sim_sched *s, sim_thread *t, int64_t arg)
@@ -1001,21 +1012,9 @@ void sim_tick_point(sim_sched *s, bool can_switch, bool can_decide)
     if (t->steps < s->cfg.switch_steps || !can_switch)
         return;
     t->steps = 0;
-    int64_t until = sim_time_add(s->now, s->cfg.switch_ns);
-    if (until >= SIM_TIME_END)
-        until = SIM_TIME_END - 1; /* the clock stops short of the end of time */
-    if (sched__time_limited(s, until))
-        sched__to_host(s, false);
-    s->cpu_ns += until - s->now;
-    t->cpu_ns += until - s->now;
-    s->now = until;
-    sched__event(s, SIM_EV_PREEMPT, t->id, SIM_NONE, SIM_NONE, s->cfg.switch_ns, NULL, NULL);
-    if (s->cpu_due && s->cpu_ns >= s->cpu_due && s->on_cpu)
-        s->on_cpu(s->on_cpu_ud, s);
-    /* The interval's CPU time has passed: every timer due by now fires, in
-     * (when, seq) order, and the threads they wake run before this one. */
-    for (sim_timer *tm; (tm = sim_timerq_peek(&s->timers)) && tm->when <= s->now;)
-        sched__fire_one(s);
+    /* the interval's CPU time has passed: the threads the timers due by now
+     * wake run before this one */
+    sched__charge(s, t, true);
     if (s->rq_len && s->status == SIM_RUNNING) {
         /* CPython's forced switching: a thread whose interval ran out while
          * another waits for the GIL drops it and cannot take it back before

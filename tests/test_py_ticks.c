@@ -129,6 +129,24 @@ static void test_ticks_count_like_lines(void)
     free(traced);
 }
 
+/* src run with a switch interval of 100 lines (5 ms), as the tests below
+ * count: its output (exit status 0 asserted). */
+static char *run_fast(const char *src)
+{
+    model_opts mo = model_opts_default();
+    mo.sim.switch_steps = 100;
+    char *out = NULL;
+    CU_ASSERT_EQUAL(pyt_run_opts(src, 3, NULL, &mo, &out, NULL), 0);
+    return out;
+}
+
+static void expect_fast(const char *src, const char *want)
+{
+    char *out = run_fast(src);
+    TS_ASSERT_STR_EQ(out, want);
+    free(out);
+}
+
 /* A loop of the program's, compiled with ticks, counts its lines once
  * after the run's first clock read too. Regression: the read switched the
  * tracer on for the rest of the frame that made it (CPython sets tracing
@@ -138,24 +156,18 @@ static void test_ticks_count_like_lines(void)
  * ms below where the same loop in a function took 2000. */
 static void test_loop_after_first_clock_read(void)
 {
-    model_opts mo = model_opts_default();
-    mo.sim.switch_steps = 100; /* 100 lines: 5 ms */
-    char *out;
-    CU_ASSERT_EQUAL(pyt_run_opts("import time\n"
-                                 "t0 = time.process_time()\n"
-                                 "for i in range(20000):\n"
-                                 "    pass\n"
-                                 "t1 = time.process_time()\n"
-                                 "def f():\n"
-                                 "    for i in range(20000):\n"
-                                 "        pass\n"
-                                 "f()\n"
-                                 "t2 = time.process_time()\n"
-                                 "print(round((t1 - t0) * 1000), round((t2 - t1) * 1000))\n",
-                                 3, NULL, &mo, &out, NULL),
-                    0);
-    TS_ASSERT_STR_EQ(out, "2000 2000\n");
-    free(out);
+    expect_fast("import time\n"
+                "t0 = time.process_time()\n"
+                "for i in range(20000):\n"
+                "    pass\n"
+                "t1 = time.process_time()\n"
+                "def f():\n"
+                "    for i in range(20000):\n"
+                "        pass\n"
+                "f()\n"
+                "t2 = time.process_time()\n"
+                "print(round((t1 - t0) * 1000), round((t2 - t1) * 1000))\n",
+                "2000 2000\n");
 }
 
 /* CPython 3.11 checks for a pending switch after each call it does not run
@@ -168,8 +180,6 @@ static void test_loop_after_first_clock_read(void)
  * twice: the points are deterministic. */
 static void test_switch_after_a_call(void)
 {
-    model_opts mo = model_opts_default();
-    mo.sim.switch_steps = 100;
     static const char *const src[] = {
         "import threading\n"
         "n = 0\n"
@@ -203,21 +213,14 @@ static void test_switch_after_a_call(void)
         "print(n == 40000, n > 20000)\n",
     };
     for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) {
-        char *out, *again;
-        CU_ASSERT_EQUAL(pyt_run_opts(src[i], 3, NULL, &mo, &out, NULL), 0);
-        CU_ASSERT_EQUAL(pyt_run_opts(src[i], 3, NULL, &mo, &again, NULL), 0);
-        TS_ASSERT_STR_EQ(out, "True True\n");
-        TS_ASSERT_STR_EQ(again, out);
-        free(out);
-        free(again);
+        expect_fast(src[i], "True True\n");
     }
     /* the count itself: the same on every run */
-    char *prog = malloc(strlen(src[0]) + 16), *a, *b;
+    char *prog = malloc(strlen(src[0]) + 16);
     CU_ASSERT_PTR_NOT_NULL_FATAL(prog);
     strcpy(prog, src[0]);
     strcat(prog, "print(n)\n");
-    CU_ASSERT_EQUAL(pyt_run_opts(prog, 3, NULL, &mo, &a, NULL), 0);
-    CU_ASSERT_EQUAL(pyt_run_opts(prog, 3, NULL, &mo, &b, NULL), 0);
+    char *a = run_fast(prog), *b = run_fast(prog);
     TS_ASSERT_STR_EQ(a, b);
     free(a);
     free(b);
@@ -232,49 +235,40 @@ static void test_switch_after_a_call(void)
  * 60 ms (python3: 36 and 37 ms). */
 static void test_cpu_before_a_block_is_charged(void)
 {
-    model_opts mo = model_opts_default();
-    mo.sim.switch_steps = 100; /* 100 lines: 5 ms */
-    char *out;
-    CU_ASSERT_EQUAL(pyt_run_opts("import threading, queue, time\n"
-                                 "q = queue.Queue(maxsize=1)\n"
-                                 "ev = threading.Event()\n"
-                                 "def producer():\n"
-                                 "    while not ev.is_set():\n"
-                                 "        q.put(1)\n"
-                                 "    q.put(None)\n"
-                                 "def consumer():\n"
-                                 "    while q.get() is not None:\n"
-                                 "        pass\n"
-                                 "t0 = time.monotonic()\n"
-                                 "ts = [threading.Thread(target=producer), threading.Thread(target=consumer)]\n"
-                                 "for t in ts: t.start()\n"
-                                 "time.sleep(0.01)\n"
-                                 "ev.set()\n"
-                                 "for t in ts: t.join()\n"
-                                 "print(round(time.monotonic() - t0, 2))\n",
-                                 3, NULL, &mo, &out, NULL),
-                    0);
-    TS_ASSERT_STR_EQ(out, "0.01\n");
-    free(out);
-    CU_ASSERT_EQUAL(pyt_run_opts("import threading, queue, time\n"
-                                 "q = queue.Queue(maxsize=1)\n"
-                                 "def worker(block):\n"
-                                 "    for _ in range(20):\n"
-                                 "        s = 0\n"
-                                 "        for i in range(1000):\n"
-                                 "            s += i\n"
-                                 "        if block: q.put(s)\n"
-                                 "for block in (False, True):\n"
-                                 "    t0 = time.monotonic()\n"
-                                 "    t = threading.Thread(target=worker, args=(block,)); t.start()\n"
-                                 "    if block:\n"
-                                 "        for _ in range(20): q.get()\n"
-                                 "    t.join()\n"
-                                 "    print(round((time.monotonic() - t0) * 1000))\n",
-                                 3, NULL, &mo, &out, NULL),
-                    0);
-    TS_ASSERT_STR_EQ(out, "2000\n2000\n");
-    free(out);
+    expect_fast("import threading, queue, time\n"
+                "q = queue.Queue(maxsize=1)\n"
+                "ev = threading.Event()\n"
+                "def producer():\n"
+                "    while not ev.is_set():\n"
+                "        q.put(1)\n"
+                "    q.put(None)\n"
+                "def consumer():\n"
+                "    while q.get() is not None:\n"
+                "        pass\n"
+                "t0 = time.monotonic()\n"
+                "ts = [threading.Thread(target=producer), threading.Thread(target=consumer)]\n"
+                "for t in ts: t.start()\n"
+                "time.sleep(0.01)\n"
+                "ev.set()\n"
+                "for t in ts: t.join()\n"
+                "print(round(time.monotonic() - t0, 2))\n",
+                "0.01\n");
+    expect_fast("import threading, queue, time\n"
+                "q = queue.Queue(maxsize=1)\n"
+                "def worker(block):\n"
+                "    for _ in range(20):\n"
+                "        s = 0\n"
+                "        for i in range(1000):\n"
+                "            s += i\n"
+                "        if block: q.put(s)\n"
+                "for block in (False, True):\n"
+                "    t0 = time.monotonic()\n"
+                "    t = threading.Thread(target=worker, args=(block,)); t.start()\n"
+                "    if block:\n"
+                "        for _ in range(20): q.get()\n"
+                "    t.join()\n"
+                "    print(round((time.monotonic() - t0) * 1000))\n",
+                "2000\n2000\n");
 }
 
 /* The program's leading standard-library imports, done in the zygote

@@ -2113,6 +2113,19 @@ int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb)
  * on every run, with no watchdog); while the thread's steps are observable
  * (cpy_trace_update's rule) they use up its switch interval, and a used-up
  * interval switches here. */
+/* The thread a tick or a due point counts for (cpy_thr_current(), in one
+ * call: these run at every loop pass), or NULL: not ticking, outside the
+ * run, importing, or under a program's own tracer (the engine's tracer
+ * counts then). */
+static inline cpy_thr *cpy__ticked_thr(const sim_thread *st)
+{
+    model_thread *mt = st ? st->user : NULL;
+    cpy_thr *thr = mt ? mt->user : NULL;
+    return cpy.ticking && cpy.in_run && !cpy.setup && thr && !thr->importing && !thr->user_trace
+               ? thr
+               : NULL;
+}
+
 static PyObject *cpy__ticks(PyObject *const *args, Py_ssize_t nargs, bool entry)
 {
     PyObject *arg = nargs >= 1 ? args[0] : NULL;
@@ -2125,13 +2138,9 @@ static PyObject *cpy__ticks(PyObject *const *args, Py_ssize_t nargs, bool entry)
              : Py_SIZE(arg) == 0            ? 0
              : Py_SIZE(arg) == 1            ? (long)((PyLongObject *)arg)->ob_digit[0]
                                             : 1;
-    /* cpy_thr_current(), in one call: this runs at every loop pass */
     model_world *w = model__world_or_null();
-    sim_thread *st = w ? w->sched.current : NULL;
-    model_thread *mt = st ? st->user : NULL;
-    cpy_thr *thr = mt ? mt->user : NULL;
-    if (!cpy.ticking || !cpy.in_run || cpy.setup || !thr || thr->importing ||
-        thr->user_trace) /* a program's own tracer: the engine's tracer counts */
+    cpy_thr *thr = cpy__ticked_thr(w ? w->sched.current : NULL);
+    if (!thr)
         Py_RETURN_TRUE;
     uint64_t before = cpy.lines;
     cpy.lines += (uint64_t)k;
@@ -2202,11 +2211,9 @@ static PyObject *cpy__due(PyObject *m, PyObject *const *args, Py_ssize_t nargs)
     }
     model_world *w = model__world_or_null();
     sim_thread *st = w ? w->sched.current : NULL;
-    if (st && st->steps >= w->sched.cfg.switch_steps && w->sched.cfg.switch_steps &&
-        cpy.ticking && cpy.in_run && !cpy.setup) {
-        model_thread *mt = st->user;
-        cpy_thr *thr = mt ? mt->user : NULL;
-        if (thr && !thr->importing && !thr->user_trace && thr->tracing && !thr->count_only) {
+    if (st && w->sched.cfg.switch_steps && st->steps >= w->sched.cfg.switch_steps) {
+        cpy_thr *thr = cpy__ticked_thr(st);
+        if (thr && thr->tracing && !thr->count_only) {
             PyThreadState *ts = cpy_leave();
             sim_tick_point(&w->sched, true, false);
             cpy_back(ts);
