@@ -283,6 +283,51 @@ static void child_watch(int report)
 
 static void test_reset_reads_the_maps_after_a_change_only(void) { runs_in_child(child_watch, 3); }
 
+/* A reset reads the signals' handlers, the resource limits and the ids
+ * back only after a run that called a function that changes one (the
+ * exported sigaction, signal, setrlimit, ...: model/cpy/cpy_snap.c), and
+ * then puts the handler back: runs 1 and 3 change nothing of it, run 2
+ * sets SIGUSR2's handler through sigaction, run 4 SIGUSR1's through
+ * signal. */
+static void child_state(int report)
+{
+    int r = cpy_snap_take(false);
+    if (r < 0) {
+        int32_t no = -1;
+        (void)!write(report, &no, sizeof no);
+        _exit(91);
+    }
+    uint64_t k = cpy_snap_resets();
+    if (r == 1) {
+        struct sigaction sa;
+        if (sigaction(SIGUSR2, NULL, &sa) != 0 || sa.sa_handler != SIG_DFL ||
+            sigaction(SIGUSR1, NULL, &sa) != 0 || sa.sa_handler != SIG_DFL)
+            _exit(20); /* the run's handler put back */
+        static const uint64_t want[] = {0, 0, 1, 1, 2};
+        if (cpy_snap_state_reads() != want[k])
+            _exit(30 + (int)k);
+        if (k == 4)
+            _exit(0);
+    }
+    memset(global_buf, 'x', sizeof global_buf); /* every run writes memory */
+    if (k == 1) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_usr1;
+        if (sigaction(SIGUSR2, &sa, NULL) != 0)
+            _exit(94);
+    }
+    if (k == 3 && signal(SIGUSR1, on_usr1) == SIG_ERR)
+        _exit(95);
+    cpy_snap_reset(report, 42 + (int32_t)k);
+    _exit(92);
+}
+
+static void test_reset_reads_the_handlers_after_a_change_only(void)
+{
+    runs_in_child(child_state, 4);
+}
+
 /* A snapshot (verified or not; before() first, in the child), then
  * change(), then a reset: the pipe gets want_msg and the process ends with
  * want_status. */
@@ -352,6 +397,21 @@ static void test_verify_finds_a_change_the_watch_missed(void)
     reset_after(reserve_and_quiet, true, raw_mprotect, 42, 70 << 8, 70);
 }
 
+static int raw_sigaction(void)
+{
+    /* the kernel's struct sigaction: handler, flags, restorer, mask */
+    unsigned long act[4] = {(unsigned long)(uintptr_t)SIG_IGN, 0, 0, 0};
+    return (int)syscall(SYS_rt_sigaction, SIGUSR2, act, NULL, 8);
+}
+
+/* A signal's handler set with a raw system call (C code past the C
+ * library's functions) is not seen by the watch, but a verified reset
+ * finds it: the process reports it and exits 70. */
+static void test_verify_finds_a_handler_the_watch_missed(void)
+{
+    reset_after(reserve_and_quiet, true, raw_sigaction, 42, 70 << 8, 70);
+}
+
 static int change_core_limit(void)
 {
     struct rlimit rl;
@@ -411,4 +471,6 @@ TS_TESTS("snap", TS_TEST(test_reset_undoes_a_run), TS_TEST(test_reset_counts_swa
          TS_TEST(test_reset_gives_up_with_a_second_thread),
          TS_TEST(test_reset_refused_in_a_forked_child),
          TS_TEST(test_reset_reads_the_maps_after_a_change_only),
-         TS_TEST(test_verify_finds_a_change_the_watch_missed))
+         TS_TEST(test_verify_finds_a_change_the_watch_missed),
+         TS_TEST(test_reset_reads_the_handlers_after_a_change_only),
+         TS_TEST(test_verify_finds_a_handler_the_watch_missed))

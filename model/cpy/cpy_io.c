@@ -2552,7 +2552,14 @@ void cpy_watchdog_start(void)
      * delivery with a SIGSEGV at no address, at a wall-clock moment */
     sa.sa_flags = SA_RESTART | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGALRM, &sa, NULL);
+    /* set only if it is not already: a reset takes its runner back to a
+     * snapshot that has it, and reads every signal's handler again only
+     * after a run that set one (cpy_snap.c, proc__bump) */
+    struct sigaction now;
+    if (sigaction(SIGALRM, NULL, &now) != 0 || now.sa_handler != cpy__on_alarm ||
+        ((unsigned)now.sa_flags & (unsigned)(SA_RESTART | SA_ONSTACK | SA_SIGINFO | SA_RESETHAND)) !=
+            (unsigned)sa.sa_flags)
+        sigaction(SIGALRM, &sa, NULL);
     struct timeval period = {watchdog_us / 1000000, watchdog_us % 1000000};
     struct itimerval it = {period, period};
     setitimer(ITIMER_REAL, &it, NULL);

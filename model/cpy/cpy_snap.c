@@ -56,6 +56,11 @@ uint64_t cpy_snap_layout_reads(void)
 {
     return 0;
 }
+
+uint64_t cpy_snap_state_reads(void)
+{
+    return 0;
+}
 void cpy_snap_layout_suspect(void)
 {
 }
@@ -74,6 +79,7 @@ int cpy_snap_seal_libraries(void)
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -289,6 +295,162 @@ static bool lay__bound(void)
     return true;
 }
 
+/* The rest of the process's state a reset checks or puts back: the 64
+ * signals' dispositions (a read each), the 16 resource limits and the user,
+ * group and capabilities (about 85 system calls, 9 us of a reset here: 6 %
+ * of a short schedule's). A run almost never changes any of them, so a
+ * reset reads them only when the run may have: when anything in the process
+ * called the C library's functions that change them (below, exported by
+ * threadsim like the address space's: model/cpy/CMakeLists.txt), or called
+ * C through ctypes (cpy_snap_layout_suspect). A reset under verify reads
+ * them all anyway and fails when one changed unseen. */
+static uint64_t proc_epoch; /* tracked: each reset puts back the snapshot's value */
+static bool proc_live;      /* the functions below are the ones the process calls */
+
+static inline void proc__bump(void)
+{
+    __atomic_fetch_add(&proc_epoch, 1, __ATOMIC_RELAXED);
+}
+
+/* The C library's own function of that name (the next definition after
+ * this binary's), looked up once. */
+static void *proc__next(void **slot, const char *name)
+{
+    void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (!f) {
+        f = dlsym(RTLD_NEXT, name);
+        __atomic_store_n(slot, f, __ATOMIC_RELEASE);
+    }
+    return f;
+}
+
+#define PROC_NEXT(name)                                                                            \
+    static void *next_##name;                                                                      \
+    __typeof__(name) *fn = (__typeof__(name) *)proc__next(&next_##name, #name);                    \
+    if (!fn) {                                                                                     \
+        errno = ENOSYS;                                                                            \
+        return -1;                                                                                 \
+    }
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+    PROC_NEXT(sigaction);
+    if (act)
+        proc__bump();
+    return fn(sig, act, old);
+}
+
+typedef void (*proc_handler)(int);
+
+#define PROC_SIGNAL(name)                                                                          \
+    proc_handler name(int sig, proc_handler h)                                                     \
+    {                                                                                              \
+        static void *next_##name;                                                                  \
+        proc_handler (*fn)(int, proc_handler) =                                                    \
+            (proc_handler(*)(int, proc_handler))proc__next(&next_##name, #name);                   \
+        proc__bump();                                                                              \
+        if (!fn) {                                                                                 \
+            errno = ENOSYS;                                                                        \
+            return SIG_ERR;                                                                        \
+        }                                                                                          \
+        return fn(sig, h);                                                                         \
+    }
+PROC_SIGNAL(signal)
+PROC_SIGNAL(sysv_signal)
+PROC_SIGNAL(bsd_signal)
+PROC_SIGNAL(sigset)
+
+int setrlimit(__rlimit_resource_t res, const struct rlimit *rl)
+{
+    PROC_NEXT(setrlimit);
+    proc__bump();
+    return fn(res, rl);
+}
+
+int setrlimit64(__rlimit_resource_t res, const struct rlimit64 *rl)
+{
+    PROC_NEXT(setrlimit64);
+    proc__bump();
+    return fn(res, rl);
+}
+
+int prlimit(pid_t pid, __rlimit_resource_t res, const struct rlimit *nl, struct rlimit *ol)
+{
+    PROC_NEXT(prlimit);
+    if (nl)
+        proc__bump();
+    return fn(pid, res, nl, ol);
+}
+
+int prlimit64(pid_t pid, __rlimit_resource_t res, const struct rlimit64 *nl, struct rlimit64 *ol)
+{
+    PROC_NEXT(prlimit64);
+    if (nl)
+        proc__bump();
+    return fn(pid, res, nl, ol);
+}
+
+#define PROC_ID1(name, type)                                                                       \
+    int name(type a)                                                                               \
+    {                                                                                              \
+        PROC_NEXT(name);                                                            \
+        proc__bump();                                                                              \
+        return fn(a);                                                                              \
+    }
+#define PROC_ID2(name, type)                                                                       \
+    int name(type a, type b)                                                                       \
+    {                                                                                              \
+        PROC_NEXT(name);                                                      \
+        proc__bump();                                                                              \
+        return fn(a, b);                                                                           \
+    }
+#define PROC_ID3(name, type)                                                                       \
+    int name(type a, type b, type c)                                                               \
+    {                                                                                              \
+        PROC_NEXT(name);                                                \
+        proc__bump();                                                                              \
+        return fn(a, b, c);                                                                        \
+    }
+PROC_ID1(setuid, uid_t)
+PROC_ID1(seteuid, uid_t)
+PROC_ID1(setgid, gid_t)
+PROC_ID1(setegid, gid_t)
+PROC_ID2(setreuid, uid_t)
+PROC_ID2(setregid, gid_t)
+PROC_ID3(setresuid, uid_t)
+PROC_ID3(setresgid, gid_t)
+
+int capset(void *hdr, const void *data)
+{
+    PROC_NEXT(capset);
+    proc__bump();
+    return fn(hdr, data);
+}
+
+/* Whether every name above is the one the process's libraries call. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations" /* sigset's */
+static bool proc__bound(void)
+{
+    static const struct {
+        const char *name;
+        void *ours;
+    } fn[] = {{"sigaction", (void *)sigaction},     {"signal", (void *)signal},
+              {"sysv_signal", (void *)sysv_signal}, {"bsd_signal", (void *)bsd_signal},
+              {"sigset", (void *)sigset},           {"setrlimit", (void *)setrlimit},
+              {"setrlimit64", (void *)setrlimit64}, {"prlimit", (void *)prlimit},
+              {"prlimit64", (void *)prlimit64},     {"setuid", (void *)setuid},
+              {"seteuid", (void *)seteuid},         {"setgid", (void *)setgid},
+              {"setegid", (void *)setegid},         {"setreuid", (void *)setreuid},
+              {"setregid", (void *)setregid},       {"setresuid", (void *)setresuid},
+              {"setresgid", (void *)setresgid},     {"capset", (void *)capset}};
+    for (size_t i = 0; i < sizeof fn / sizeof fn[0]; i++)
+        if (dlsym(RTLD_DEFAULT, fn[i].name) != fn[i].ours)
+            return false;
+    return true;
+}
+#pragma GCC diagnostic pop
+
 /* ---- the private region ---------------------------------------------------- */
 
 #define SNAP_BASE ((uintptr_t)0x300000000000)
@@ -364,6 +526,9 @@ typedef struct snap_state {
     int statm;                 /* /proc/self/statm, or -1: no watch */
     uint64_t lay_epoch, lay_size, lay_data, lay_adds, lay_subs;
     int lay_same;              /* this reset: no change seen before it began */
+    uint64_t proc_epoch;       /* the process's state watched (proc__*): at the snapshot */
+    uint64_t proc_reads;       /* resets that read it */
+    int proc_same;             /* this reset: no call that changes it seen */
     int lay_suspect;           /* the run called C where no watch sees (ctypes) */
     uint64_t lay_reads;        /* resets that read /proc/self/maps */
     size_t data_used;
@@ -1094,6 +1259,7 @@ int cpy_snap_open(void)
         return snap__fail_take("cannot open /proc/self", -1);
     /* the watch of the address space (without it every reset reads the maps) */
     lay_live = lay__bound();
+    proc_live = proc__bound();
     if (lay_live)
         S->statm = snap__highfd(SYS3(SYS_open, "/proc/self/statm", O_RDONLY | O_CLOEXEC, 0));
     if (snap__probe_drop() != 0)
@@ -1111,6 +1277,11 @@ int cpy_snap_take(bool verify)
 uint64_t cpy_snap_layout_reads(void)
 {
     return snap_opened && S->taken == 1 ? S->lay_reads : 0;
+}
+
+uint64_t cpy_snap_state_reads(void)
+{
+    return snap_opened && S->taken == 1 ? S->proc_reads : 0;
 }
 
 void cpy_snap_layout_suspect(void)
@@ -1217,10 +1388,12 @@ int cpy_snap_take_except(bool verify, const int *skip, size_t nskip)
     S->taken = 1;
     S->resets = 0;
     S->lay_reads = 0;
+    S->proc_reads = 0;
     S->lay_suspect = 0;
     if (!snap__lay_note())
         S->statm = -1; /* (kept open: the snapshot's descriptors are checked) */
     S->lay_epoch = lay_epoch;
+    S->proc_epoch = proc_epoch;
     S->nnorm = snap__normalize(S->norm, S->nvma);
     sim_ctx_make(snap_ctx_ops, &S->rctx, SNAP_STACK, SNAP_STACK_BYTES, snap__take_entry);
     sim_ctx_switch(snap_ctx_ops, &S->here, &S->rctx, false);
@@ -1536,17 +1709,27 @@ static void snap__reset_entry(void)
     /* the run is over for the caller (after the checks, when verifying) */
     if (!S->verify && snap__notify(S->msg) != 0)
         snap__give_up("the caller is gone", 0);
-    for (int res = 0; res < 16; res++) {
+    /* limits, ids and (below) signals: read only after a run that may have
+     * changed them (proc__bump), and at every verified reset */
+    bool proc_read = !S->proc_same || S->verify;
+    S->proc_reads += proc_read;
+    for (int res = 0; proc_read && res < 16; res++) {
         uint64_t l[2];
         if (S->lim[res][0] == UINT64_MAX - 1)
             continue;
-        if (SYS6(SYS_prlimit64, 0, res, 0, l, 0, 0) != 0 || l[0] != S->lim[res][0] ||
-            l[1] != S->lim[res][1])
-            snap__give_up("a resource limit changed", 0);
+        if (SYS6(SYS_prlimit64, 0, res, 0, l, 0, 0) == 0 && l[0] == S->lim[res][0] &&
+            l[1] == S->lim[res][1])
+            continue;
+        if (S->proc_same)
+            snap__verify_failed(0, "a resource limit was changed unseen (no setrlimit call)");
+        snap__give_up("a resource limit changed", 0);
     }
     uint32_t ids[12];
-    if (snap__ids(ids) != 0 || memcmp(ids, S->ids, sizeof ids) != 0)
+    if (proc_read && (snap__ids(ids) != 0 || memcmp(ids, S->ids, sizeof ids) != 0)) {
+        if (S->proc_same)
+            snap__verify_failed(0, "the user, group or capabilities were changed unseen");
         snap__give_up("the process's user, group or capabilities changed", 0);
+    }
     /* the address space */
     if ((uintptr_t)SYS3(SYS_brk, 0, 0, 0) != S->brk &&
         (uintptr_t)SYS3(SYS_brk, S->brk, 0, 0) != S->brk)
@@ -1634,13 +1817,16 @@ static void snap__reset_entry(void)
     memcpy(S->prev, S->prev2, hw.nprev2 * sizeof *S->prev);
     S->nprev = hw.nprev2;
     /* the rest of the process's state */
-    for (int sig = 1; sig <= 64; sig++) {
+    for (int sig = 1; proc_read && sig <= 64; sig++) {
         struct snap_kact a;
         if (S->act[sig].handler == UINT64_MAX ||
             SYS6(SYS_rt_sigaction, sig, 0, &a, 8, 0, 0) != 0)
             continue;
-        if (memcmp(&a, &S->act[sig], sizeof a) != 0 &&
-            SYS6(SYS_rt_sigaction, sig, &S->act[sig], 0, 8, 0, 0) != 0)
+        if (memcmp(&a, &S->act[sig], sizeof a) == 0)
+            continue;
+        if (S->proc_same)
+            snap__verify_failed(0, "a signal's handler was changed unseen (no sigaction call)");
+        if (SYS6(SYS_rt_sigaction, sig, &S->act[sig], 0, 8, 0, 0) != 0)
             snap__give_up("cannot put a signal's handler back", 0);
     }
     if (SYS3(SYS_chdir, S->cwd_path, 0, 0) != 0)
@@ -1673,6 +1859,7 @@ int cpy_snap_reset(int notify_fd, int32_t msg)
     S->notify_fd = notify_fd;
     S->msg = msg;
     uint64_t dl[2];
+    S->proc_same = proc_live && !S->lay_suspect && proc_epoch == S->proc_epoch;
     S->lay_same = S->statm >= 0 && !S->lay_suspect && lay_epoch == S->lay_epoch && lay__dl(dl) &&
                   dl[0] == S->lay_adds && dl[1] == S->lay_subs;
     sim_ctx_make(snap_ctx_ops, &S->rctx, SNAP_STACK, SNAP_STACK_BYTES, snap__reset_entry);

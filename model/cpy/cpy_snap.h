@@ -123,6 +123,14 @@ uint64_t cpy_snap_resets(void);
  * every verified one. */
 uint64_t cpy_snap_layout_reads(void);
 
+/* Resets so far that read the signals' handlers, the resource limits and
+ * the user, group and capabilities back: those after a run that called a
+ * function that changes one (sigaction, signal, setrlimit, setuid, capset,
+ * ...: threadsim's own, which count the call and do it) or C through
+ * ctypes, and every verified one. A change made with a raw system call by
+ * other C code is not seen (a verified reset finds it and fails). */
+uint64_t cpy_snap_state_reads(void);
+
 /* The run may change the address space where the watch does not see (a
  * call into C through ctypes): the next reset reads the maps. */
 void cpy_snap_layout_suspect(void);
