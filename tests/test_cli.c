@@ -283,12 +283,23 @@ static void test_program_argv(void)
                            "    except OSError as e:\n"
                            "        return e.strerror\n"
                            "print(os.isatty(1), os.isatty(2), ask(os.get_terminal_size),\n"
-                           "      ask(os.get_terminal_size, 2), ask(os.ttyname, 1))\n");
+                           "      ask(os.get_terminal_size, 2), ask(os.ttyname, 1))\n"
+                           "import stat\n"
+                           "s = os.fstat(1)\n"
+                           "print(stat.S_ISFIFO(s.st_mode), stat.S_ISCHR(s.st_mode), s.st_ino,\n"
+                           "      s.st_size, s.st_mtime, os.stat(2).st_rdev)\n");
+    /* (fstat and stat too: a pipe's or a terminal's, never the host's
+     * output, its inode and size: a file here) */
     static const char *const notty = "False False Inappropriate ioctl for device Inappropriate "
-                                     "ioctl for device Inappropriate ioctl for device\n";
+                                     "ioctl for device Inappropriate ioctl for device\n"
+                                     "True False 1 0 1704067200.0 0\n";
     static const char *const tty = "True True os.terminal_size(columns=80, lines=24) "
-                                   "os.terminal_size(columns=80, lines=24) /dev/pts/0\n";
+                                   "os.terminal_size(columns=80, lines=24) /dev/pts/0\n"
+                                   "False True 3 0 1704067200.0 34816\n";
     out = sh(&st, "%s run ttyfd.py --no-db", BIN);
+    TS_ASSERT_STR_EQ(out, notty);
+    free(out);
+    out = sh(&st, "%s run ttyfd.py --no-db > ttyfd.txt && cat ttyfd.txt", BIN);
     TS_ASSERT_STR_EQ(out, notty);
     free(out);
     out = sh(&st, "script -qec '%s run ttyfd.py --no-db' /dev/null < /dev/null | tr -d '\\r'", BIN);

@@ -653,7 +653,32 @@ def _std_fd_gates():
             return NotImplemented
         return os.terminal_size((80, 24)) if tty() else no_tty()
 
-    for check in (isatty, ttyname, get_terminal_size):
+    def fstat(*args, **kwargs):
+        # what python3 finds on a terminal (--tty) or a pipe: never the
+        # host's own output (its inode, its times, a file's size), made at
+        # the virtual clock's start (MODEL_EPOCH_UNIX, model/core.h)
+        fd = args[0] if args else kwargs.get('fd')
+        if not ours(fd) or len(args) + len(kwargs) > 1:
+            return NotImplemented
+        sec = 1704067200
+        if tty():
+            mode, ino, dev, gid, rdev, blk = 0o20620, 3, 25, 5, (136 << 8), 1024
+        else:
+            mode, ino, dev, gid, rdev, blk = 0o10600, 1, 14, os.getgid(), 0, 4096
+        times = {'st_atime': float(sec), 'st_mtime': float(sec), 'st_ctime': float(sec),
+                 'st_atime_ns': sec * 10**9, 'st_mtime_ns': sec * 10**9,
+                 'st_ctime_ns': sec * 10**9, 'st_blksize': blk, 'st_blocks': 0,
+                 'st_rdev': rdev}
+        return os.stat_result((mode, ino, dev, 1, os.getuid(), gid, 0, sec, sec, sec), times)
+
+    def stat(*args, **kwargs):
+        # os.stat(1): a descriptor as the path
+        fd = args[0] if args else kwargs.get('path')
+        if not ours(fd) or len(args) + len(kwargs) > 1:
+            return NotImplemented
+        return fstat(fd)
+
+    for check in (isatty, ttyname, get_terminal_size, fstat, stat):
         real = getattr(os, check.__name__)
         setattr(os, check.__name__, _gate(check, real, check.__name__, 'posix', real.__doc__))
 
