@@ -442,6 +442,11 @@ static void test_reset_and_fork_reports_equal(void)
          * back before each reset; grown at the snapshot: a runner a run */
         "explore traces/explore/reset/deepstack.py --strategy random --schedules 40",
         "explore traces/explore/reset/deepstart.py --strategy random --schedules 20",
+        /* deeper snapshots (cpy_run.c): dfs and dpor runs resumed from a
+         * decision of the prefix they share, a failing outcome shrunk */
+        "explore traces/py3/semaphore/pool.py --strategy dfs --schedules 200",
+        "explore traces/py3/semaphore/pool.py --strategy dpor --schedules 200",
+        "explore traces/py3/race/lost_update.py --strategy dfs --schedules 200 --fail-on any",
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int sf, sv;

@@ -279,6 +279,119 @@ static void test_reset_runs_equal_forked_runs(void)
     }
 }
 
+/* ---- deeper snapshots: runs sharing a long prefix -------------------- */
+
+/* A policy whose first words (the blob) give its picks, then the first
+ * candidate: an explorer's dfs schedule. */
+static const uint32_t *prefix_words;
+static size_t prefix_n;
+
+static uint32_t prefix_pick(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud;
+    uint64_t k = s->ndecisions;
+    return k < prefix_n ? prefix_words[k] % n : 0;
+}
+
+static sim_policy make_prefix(const void *blob, size_t len)
+{
+    prefix_words = blob;
+    prefix_n = len / sizeof(uint32_t);
+    return (sim_policy){.name = "prefix", .pick = prefix_pick, .every_step = true};
+}
+
+static const char *deep_src = "import threading\n"
+                              "n = 0\n"
+                              "def w(c):\n"
+                              "    global n\n"
+                              "    for i in range(40):\n"
+                              "        n += 1\n"
+                              "        print(c, i, n)\n"
+                              "ts = [threading.Thread(target=w, args=(c,)) for c in 'ab']\n"
+                              "for t in ts: t.start()\n"
+                              "for t in ts: t.join()\n"
+                              "print('end', n)\n";
+
+enum { DEEP_RUNS = 12, DEEP_WORDS = 150 };
+
+/* Run i's words: the same 150 picks but one, flipped at 100 + 3 i: each
+ * run shares its first 100 + 3 (i - 1) with the one before it, as a dfs's
+ * do. Every run's full trace into out[i], its process into pids[i]. */
+static void deep_runs(int reset, bool promise, char **out, int *pids)
+{
+    sim_buf err = {0};
+    py_program *p = py_program_load("deep.py", deep_src, strlen(deep_src), 3, &err);
+    sim_buf_free(&err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    py_run_opts ro = py_run_opts_default();
+    ro.make_policy = make_prefix;
+    ro.program_lines = true;
+    ro.reset = reset;
+    model_opts mo = model_opts_default();
+    mo.policy = (sim_policy){.name = "prefix", .pick = prefix_pick, .every_step = true};
+    py_session *ss = py_session_open(p, &mo, &ro);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ss);
+    uint32_t base[DEEP_WORDS];
+    uint32_t x = 12345;
+    for (int k = 0; k < DEEP_WORDS; k++) {
+        x = x * 1103515245u + 12345u;
+        base[k] = (x >> 16) % 3 == 0; /* a switch now and then */
+    }
+    for (int i = 0; i < DEEP_RUNS; i++) {
+        uint32_t words[DEEP_WORDS];
+        memcpy(words, base, sizeof words);
+        words[100 + 3 * i] ^= 1;
+        py_policy_req pol = {.blob = words, .len = sizeof words};
+        if (promise) {
+            pol.fixed = words;
+            pol.nfixed = DEEP_WORDS;
+        }
+        int st;
+        out[i] = run_in(ss, &pol, &st);
+        CU_ASSERT_EQUAL(st, 0);
+        pids[i] = py_session_last_pid(ss);
+    }
+    py_session_close(ss);
+    py_program_free(p);
+}
+
+/* Runs whose policy promises its first decisions (py_policy_req.fixed)
+ * and share most of them: after two runs from the first choice (the
+ * second timed), the session starts a runner whose snapshot is at a
+ * decision past 90 (cpy_run.c, "Deeper snapshots"), which serves every
+ * run after it; each run's full trace is a forked run's, byte for byte
+ * (every reset verified). */
+static void test_deeper_snapshot_serves_shared_prefixes(void)
+{
+    char *a[DEEP_RUNS], *b[DEEP_RUNS], *c[DEEP_RUNS];
+    int pa[DEEP_RUNS], pb[DEEP_RUNS], pc[DEEP_RUNS];
+    deep_runs(PY_RESET_FORK, true, a, pa);
+    deep_runs(PY_RESET_VERIFY, true, b, pb);
+    deep_runs(PY_RESET_VERIFY, false, c, pc);
+    for (int i = 0; i < DEEP_RUNS; i++) {
+        TS_ASSERT_STR_EQ(b[i], a[i]);
+        TS_ASSERT_STR_EQ(c[i], a[i]);
+        if (i > 0)
+            CU_ASSERT(strcmp(a[i], a[i - 1]) != 0); /* (each run its own schedule) */
+    }
+    if (pyt_can_reset()) {
+        /* runs 2 and 3 from the first choice, then the deeper runner */
+        CU_ASSERT_EQUAL(pb[2], pb[1]);
+        CU_ASSERT_NOT_EQUAL(pb[3], pb[2]);
+        for (int i = 4; i < DEEP_RUNS; i++)
+            CU_ASSERT_EQUAL(pb[i], pb[3]);
+        /* promising nothing, one runner serves them all */
+        for (int i = 2; i < DEEP_RUNS; i++)
+            CU_ASSERT_EQUAL(pc[i], pc[1]);
+    }
+    for (int i = 0; i < DEEP_RUNS; i++) {
+        free(a[i]);
+        free(b[i]);
+        free(c[i]);
+    }
+}
+
 TS_TESTS("py_session", TS_TEST(test_session_runs_equal_fresh_runs), TS_TEST(test_made_policies),
          TS_TEST(test_syntax_error_every_run), TS_TEST(test_sessions_close_in_any_order),
-         TS_TEST(test_reset_runs_equal_forked_runs))
+         TS_TEST(test_reset_runs_equal_forked_runs),
+         TS_TEST(test_deeper_snapshot_serves_shared_prefixes))

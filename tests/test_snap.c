@@ -33,12 +33,13 @@ static int global_counter = 7;  /* .data */
 static char global_buf[65536];  /* .bss */
 static void on_usr1(int sig) { (void)sig; }
 
-/* The snapshot (verified resets), taken in the caller's own frame (it
- * returns there again after each reset); where none can be taken, the
+/* The snapshot (verified resets, or not), taken in the caller's own frame
+ * (it returns there again after each reset); where none can be taken, the
  * child says -1 and exits 91. */
-#define TAKE_OR_REPORT(report)                                                                     \
+#define TAKE_OR_REPORT(report) TAKE_OR_REPORT_V(report, true)
+#define TAKE_OR_REPORT_V(report, verify)                                                           \
     __extension__({                                                                                \
-        int r_ = cpy_snap_take(true);                                                              \
+        int r_ = cpy_snap_take(verify);                                                            \
         if (r_ < 0) {                                                                              \
             int32_t msg_ = -1;                                                                     \
             (void)!write((report), &msg_, sizeof msg_);                                            \
@@ -251,12 +252,7 @@ static void child_watch(int report)
     char *reserve = mmap(NULL, 64 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (reserve == MAP_FAILED)
         _exit(90);
-    int r = cpy_snap_take(false);
-    if (r < 0) {
-        int32_t no = -1;
-        (void)!write(report, &no, sizeof no);
-        _exit(91);
-    }
+    int r = TAKE_OR_REPORT_V(report, false);
     uint64_t k = cpy_snap_resets();
     if (r == 1) {
         char line[512];
@@ -291,12 +287,7 @@ static void test_reset_reads_the_maps_after_a_change_only(void) { runs_in_child(
  * signal. */
 static void child_state(int report)
 {
-    int r = cpy_snap_take(false);
-    if (r < 0) {
-        int32_t no = -1;
-        (void)!write(report, &no, sizeof no);
-        _exit(91);
-    }
+    int r = TAKE_OR_REPORT_V(report, false);
     uint64_t k = cpy_snap_resets();
     if (r == 1) {
         struct sigaction sa;

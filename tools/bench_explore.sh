@@ -3,7 +3,7 @@
 # schedules, beside what python3 shows in the same wall time (issue 10,
 # item 6), in one run.
 #
-#   tools/bench_explore.sh [--schedules N] [--cpu C] [--threadsim PATH] [--all | FILE.py...]
+#   tools/bench_explore.sh [--schedules N] [--strategy S] [--cpu C] [--threadsim PATH] [--all | FILE.py...]
 #
 # For each program (default: the tutorial's Python 3 pages with threads
 # that race or wait, and the lost-update race; --all: every tutorial page
@@ -14,6 +14,10 @@
 # distinct outputs it found; beside it the same exploration with
 # THREADSIM_RESET=fork, the baseline: a fork of the session's zygote per
 # schedule instead of one process reset in place (model/cpy/cpy_snap.h);
+# with --strategy dfs or dpor the baseline is THREADSIM_DEEP=0 instead:
+# every schedule resumed from the first choice, none from the deeper
+# snapshots that serve the schedules sharing a long prefix (cpy_run.c,
+# "Deeper snapshots"); both reports must be the same, byte for byte;
 # then python3 runs the same program over and over for the same wall time,
 # and the table shows how many runs it
 # finished and how many distinct outputs they printed. (The tutorial's
@@ -49,11 +53,13 @@ unset PYTHONUNBUFFERED
 here=$(cd "$(dirname "$0")/.." && pwd)
 ts=$here/build/tools/threadsim
 n=500
+strategy=random
 all=
 cpu=$(($(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) - 1))
 while [ $# -gt 0 ]; do
     case $1 in
     --schedules) n=$2; shift 2 ;;
+    --strategy) strategy=$2; shift 2 ;;
     --threadsim) ts=$2; shift 2 ;;
     --cpu) cpu=$2; shift 2 ;;
     --all) all=1; shift ;;
@@ -66,6 +72,11 @@ case $cpu in ''|*[!0-9]*) echo "threadsim: bench_explore: --cpu needs a CPU numb
 pin=
 command -v taskset >/dev/null 2>&1 && pin="taskset -c $cpu"
 case $n in ''|*[!0-9]*|0) echo "threadsim: bench_explore: --schedules needs a positive number" >&2; exit 2 ;; esac
+case $strategy in
+random|pct) base_env=THREADSIM_RESET=fork base_name="fork sch/s" base_what="fork per schedule" ;;
+dfs|dpor) base_env=THREADSIM_DEEP=0 base_name="1st-ch sch/s" base_what="every schedule from the first choice" ;;
+*) echo "threadsim: bench_explore: --strategy must be random, pct, dfs or dpor" >&2; exit 2 ;;
+esac
 command -v python3 >/dev/null 2>&1 || { echo "threadsim: bench_explore: python3 not found" >&2; exit 2; }
 [ -x "$ts" ] || { echo "threadsim: bench_explore: no threadsim at $ts (build it, or --threadsim PATH)" >&2; exit 2; }
 if [ -n "$all" ]; then
@@ -84,26 +95,28 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 py=$(python3 -c 'import sys; print(sys.executable)') || exit 2
 now() { date +%s%N; }
 
-echo "threadsim explore --strategy random --schedules $n (reset in place; fork per schedule) vs $py in a loop for the same time${pin:+, on CPU $cpu}"
-printf '%-44s %9s %11s %11s %11s %9s | %9s %9s | %10s\n' program seconds schedules/s "after start" "fork sch/s" outcomes "py3 runs" "py3 outs" "py3 body/s"
+echo "threadsim explore --strategy $strategy --schedules $n (reset in place; $base_what) vs $py in a loop for the same time${pin:+, on CPU $cpu}"
+printf '%-44s %9s %11s %11s %12s %9s | %9s %9s | %10s\n' program seconds schedules/s "after start" "$base_name" outcomes "py3 runs" "py3 outs" "py3 body/s"
 for f in "$@"; do
     t0=$(now)
-    THREADSIM_RESET=fork $pin "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/f.db" >"$tmp/f.json" 2>/dev/null
+    env $base_env $pin "$ts" explore "$f" --strategy "$strategy" --schedules "$n" --json --db "$tmp/f.db" >"$tmp/f.json" 2>/dev/null
     t1=$(now)
     fns=$((t1 - t0))
     t0=$(now)
-    $pin "$ts" explore "$f" --strategy random --schedules "$n" --json --db "$tmp/r.db" >"$tmp/x.json" 2>/dev/null
+    $pin "$ts" explore "$f" --strategy "$strategy" --schedules "$n" --json --db "$tmp/r.db" >"$tmp/x.json" 2>/dev/null
     t1=$(now)
     ns=$((t1 - t0))
     # the start alone (session, zygote, snapshot, database, one schedule
     # and its representative): what a longer exploration does not pay again
     t0=$(now)
-    $pin "$ts" explore "$f" --strategy random --schedules 1 --json --db "$tmp/s.db" >/dev/null 2>&1
+    $pin "$ts" explore "$f" --strategy "$strategy" --schedules 1 --json --db "$tmp/s.db" >/dev/null 2>&1
     t1=$(now)
     sns=$((t1 - t0))
     # the two ways find the same outcomes, to the byte
-    cmp -s "$tmp/f.json" "$tmp/x.json" || echo "threadsim: bench_explore: $f: reset and fork reports differ" >&2
+    cmp -s "$tmp/f.json" "$tmp/x.json" || echo "threadsim: bench_explore: $f: the reports differ ($base_env)" >&2
     outs=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["outcomes"]))' "$tmp/x.json" 2>/dev/null || echo '?')
+    # the schedules run (dfs and dpor stop sooner when they exhaust the space)
+    nx=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["schedules"])' "$tmp/x.json" 2>/dev/null || echo "$n")
     # python3 for the same wall time: count runs and distinct outputs
     $pin python3 - "$py" "$f" "$ns" >"$tmp/py" <<'EOF'
 import subprocess, sys, time
@@ -124,7 +137,10 @@ print(runs, len(seen))
 EOF
     read -r pruns pouts <"$tmp/py"
     # python3 running the program's code over and over in one process
-    $pin python3 - "$f" "$ns" >"$tmp/body" 2>/dev/null <<'EOF'
+    # (bounded: a program that deadlocks under python3, as the self-deadlock
+    # page's does, would hang it for good; "-" then)
+    lim=$((ns / 1000000000 + 10))
+    $pin timeout -s KILL "$lim" python3 - "$f" "$ns" >"$tmp/body" 2>/dev/null <<'EOF'
 import os, resource, sys, threading, time
 prog, ns = sys.argv[1], int(sys.argv[2])
 code = compile(open(prog).read(), prog, 'exec')
@@ -163,9 +179,9 @@ print(f'{k / used:.0f}' if k and used > 0 else '-', file=out)
 EOF
     read -r body <"$tmp/body" || body=-
     rel=${f#"$here"/}
-    awk -v p="$rel" -v ns="$ns" -v sns="$sns" -v fns="$fns" -v n="$n" -v o="$outs" -v pr="$pruns" -v po="$pouts" -v b="${body:--}" \
+    awk -v p="$rel" -v ns="$ns" -v sns="$sns" -v fns="$fns" -v n="$nx" -v o="$outs" -v pr="$pruns" -v po="$pouts" -v b="${body:--}" \
         'BEGIN { m = ns > sns && n > 1 ? sprintf("%.0f", (n - 1) / ((ns - sns) / 1e9)) : "-";
-                 printf "%-44s %9.2f %11.0f %11s %11.0f %9s | %9s %9s | %10s\n", p, ns / 1e9, n / (ns / 1e9), m, n / (fns / 1e9), o, pr, po, b }'
+                 printf "%-44s %9.2f %11.0f %11s %12.0f %9s | %9s %9s | %10s\n", p, ns / 1e9, n / (ns / 1e9), m, n / (fns / 1e9), o, pr, po, b }'
 done
 # The floor: each schedule forks the session's zygote (one process of tens
 # of MiB), the run writes a few hundred of its pages (a copy each), exits,

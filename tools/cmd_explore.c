@@ -111,6 +111,7 @@ typedef struct x_cli {
     void *sink_ud;
     char *bad_invariant; /* --invariant does not compile: what CPython said */
     uint64_t wrote;      /* runs that changed the file system (model_result.wrote_files) */
+    bool no_deep;        /* THREADSIM_DEEP=0: every run from the first choice (py.h's fixed) */
 } x_cli;
 
 /* Replay tokens up to this long are shown in the text report; longer ones
@@ -151,6 +152,8 @@ static int x__run_py(void *arg, const void *spec, size_t len, model_opts *cb, mo
     o.on_decision = cb->on_decision;
     o.decision_ud = cb->decision_ud;
     py_policy_req pol = {.blob = spec, .len = len};
+    if (!c->no_deep)
+        pol.nfixed = ts_x_spec_prefix(spec, len, &pol.fixed);
     int st = ts_py_runner_run(&c->py, &o, &pol, res);
     c->wrote += res && res->wrote_files;
     return c->bad_invariant ? -1 : st;
@@ -983,6 +986,11 @@ int ts_cmd_explore(int argc, char **argv)
     }
     c.base.seed = xo.seed;
     c.base.sim.max_decisions = max_decisions;
+    /* THREADSIM_DEEP=0: no snapshot deeper than the first choice (dfs and
+     * dpor runs resumed from one: py.h); for tests and benchmarks, as
+     * THREADSIM_RESET: what a run prints is the same */
+    const char *deep = getenv("THREADSIM_DEEP");
+    c.no_deep = deep && strcmp(deep, "0") == 0;
     c.sc = ts_scenario_find(c.name);
     py_program *prog = NULL;
     ts_x_runner runner = x__run_c;

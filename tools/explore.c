@@ -132,6 +132,20 @@ sim_policy ts_x_make_policy(const void *spec, size_t len)
                         .pick_timer = xp.h.timers ? x__pick : NULL, .jitter = xp.h.jitter};
 }
 
+size_t ts_x_spec_prefix(const void *spec, size_t len, const uint32_t **words)
+{
+    x_spec h;
+    *words = NULL;
+    if (len < sizeof h)
+        return 0;
+    memcpy(&h, spec, sizeof h);
+    size_t n = (len - sizeof h) / sizeof(uint32_t);
+    if (h.kind != X_FIXED || h.nprefix > n)
+        return 0;
+    *words = (const uint32_t *)((const char *)spec + sizeof h);
+    return h.nprefix;
+}
+
 static void *x__spec(const ts_x_opts *o, uint32_t kind, uint64_t seed, uint32_t depth,
                      uint64_t steps, const uint32_t *choices, size_t n, size_t *len)
 {

@@ -176,6 +176,12 @@ int ts_x_shrink_all(const ts_x_opts *base, ts_x_runner run, void *arg, ts_x_outc
  * process). For py_run_opts.make_policy and in-process runners. */
 sim_policy ts_x_make_policy(const void *spec, size_t len);
 
+/* The words that fix a spec's first decisions whatever else it says (a
+ * dfs, dpor or shrinking schedule's prefix: the same words give the same
+ * picks), in *words: their count, 0 for a spec that promises none (random
+ * and PCT decide from their seed). For py_policy_req.fixed. */
+size_t ts_x_spec_prefix(const void *spec, size_t len, const uint32_t **words);
+
 /* The spec of a fixed schedule (choices, then FIFO) under o's timer
  * settings, malloc'd; *len set. */
 void *ts_x_spec_fixed(const ts_x_opts *o, const uint32_t *choices, size_t n, size_t *len);

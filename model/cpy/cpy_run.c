@@ -1638,7 +1638,8 @@ typedef struct zyg_req {
     int64_t jitter;       /* ... within this many ns of each other */
     uint64_t max_decisions; /* this run's decision limit; 0 = none */
     uint32_t runs;        /* with a note: the requests that runner took from the caller */
-    uint32_t pad;
+    uint32_t snap_at;     /* a runner started for this request takes its snapshot at this
+                           * decision of it (0: the first choice; "Deeper snapshots") */
 } zyg_req;
 
 /* The zygote's reply to a request: the run's process, and whether the
@@ -1648,6 +1649,9 @@ typedef struct zyg_req {
 typedef struct zyg_reply {
     int32_t pid;
     int32_t direct;
+    uint32_t snap_at; /* direct: the decision the runner's snapshot is at (0: the first
+                       * choice, or the start: it serves any run of its kind) */
+    uint32_t pad;
 } zyg_reply;
 
 /* What the caller tells the zygote about the runner it was sent to
@@ -1656,7 +1660,7 @@ typedef struct zyg_reply {
  * another kind of run, and ended); ZYG_NOTE_FORK asks for this request to
  * be forked. A request of mode ZYG_REAP only reaps (the reply: the
  * runner's wait status). */
-enum { ZYG_NOTE_GONE = 1, ZYG_NOTE_REFUSED = 2, ZYG_NOTE_FORK = 4 };
+enum { ZYG_NOTE_GONE = 1, ZYG_NOTE_REFUSED = 2, ZYG_NOTE_FORK = 4, ZYG_NOTE_MOVED = 8 };
 enum { ZYG_REAP = 3 };
 
 static int io_full(int fd, void *buf, size_t n, bool wr)
@@ -1839,6 +1843,8 @@ static void zyg__become_run(const zyg_req *rq, const int fds[2], char *blob)
  * cases the runner ends after its run and the session's next runner takes
  * its snapshot at the start, as above. */
 
+static uint32_t runner_at;    /* ... at this decision of that run (Deeper snapshots) */
+static bool deep_off;         /* the zygote: a runner could not take its snapshot that deep */
 static bool runner_defer;     /* set by the zygote before the fork: the next runner
                                * takes its snapshot at its first run's first choice */
 static bool defer_off;        /* the zygote: a runner could not do that; no more */
@@ -2081,12 +2087,16 @@ static uint32_t runner__trap(sim_sched *s, uint32_t n, bool timer)
 static uint32_t runner__trap_pick(void *ud, sim_sched *s, uint32_t n)
 {
     (void)ud;
+    if (s->ndecisions < runner_at) /* before a deeper snapshot's decision: the run's own */
+        return defer_real.pick ? defer_real.pick(defer_real.ud, s, n) : 0;
     return runner__trap(s, n, false);
 }
 
 static uint32_t runner__trap_timer(void *ud, sim_sched *s, uint32_t n)
 {
     (void)ud;
+    if (s->ndecisions < runner_at)
+        return defer_real.pick_timer ? defer_real.pick_timer(defer_real.ud, s, n) : 0;
     return runner__trap(s, n, true);
 }
 
@@ -2176,9 +2186,13 @@ static _Noreturn void zyg__run_over(void)
  * run ends its process (os._exit) or leaves what a reset cannot undo (a
  * resource limit changed) would pay a snapshot per run: after three such
  * runners in a row the session forks per run instead. */
-static int32_t zyg__reap_runner(void)
+static int32_t zyg__reap_runner(bool moved)
 {
-    if (runner_deferred && runner_runs <= 1)
+    if (moved)
+        ; /* the caller went on to runs its snapshot does not serve: it did its part */
+    else if (runner_deferred && runner_runs <= 1 && runner_at > 0)
+        deep_off = true; /* no snapshot that deep: at the first choice then */
+    else if (runner_deferred && runner_runs <= 1)
         defer_off = true; /* no snapshot at the first choice: at the start then */
     else if (runner_runs <= 1 && ++runner_short >= 3)
         runner_off = true;
@@ -2206,6 +2220,7 @@ static int zyg__start_runner(const zyg_req *rq, const int fds[2])
 {
     runner_defer = !defer_off && rq->mode == ZYG_MADE;
     runner_deferred = runner_defer;
+    runner_at = runner_defer && !deep_off ? rq->snap_at : 0;
     int sv[2], dv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return -1;
@@ -2240,7 +2255,7 @@ static int zyg__start_runner(const zyg_req *rq, const int fds[2])
     runner_dfd = dv[0];
     int32_t st;
     if (io_full(runner_fd, &st, sizeof st, false) != 0 || st != 0) {
-        zyg__reap_runner();
+        zyg__reap_runner(false);
         runner_off = true;
         return -1;
     }
@@ -2263,7 +2278,8 @@ static int zyg__to_runner(const zyg_req *rq, const int fds[2])
     }
     if (runner_dfd < 0)
         return -1; /* handed over already (the caller forks this one) */
-    zyg_reply rp = {.pid = (int32_t)runner_pid, .direct = 1};
+    zyg_reply rp = {.pid = (int32_t)runner_pid, .direct = 1,
+                    .snap_at = runner_deferred ? runner_at : 0};
     int dfds[2] = {runner_dfd, -1};
     if (fds_send(zyg_ctl, &rp, sizeof rp, dfds) != 0)
         _exit(0);
@@ -2282,13 +2298,14 @@ static void zyg__serve(void)
         char *blob = rq.blob_len ? malloc(rq.blob_len) : NULL;
         if (rq.blob_len && (!blob || io_full(zyg_ctl, blob, rq.blob_len, false) != 0))
             _exit(0);
-        uint32_t note = rq.note & (ZYG_NOTE_GONE | ZYG_NOTE_REFUSED);
+        uint32_t note = rq.note & (ZYG_NOTE_GONE | ZYG_NOTE_REFUSED | ZYG_NOTE_MOVED);
         if (note) {
-            /* the runner the caller was sent to: gone, or refused this kind */
+            /* the runner the caller was sent to: gone, refused this kind,
+             * or left for runs its snapshot does not serve */
             runner_runs += rq.runs;
             if (note == ZYG_NOTE_REFUSED)
                 defer_off = true; /* another kind of run than its snapshot's */
-            int32_t w = zyg__reap_runner();
+            int32_t w = zyg__reap_runner(note == ZYG_NOTE_MOVED);
             if (rq.mode == ZYG_REAP) {
                 if (io_full(zyg_ctl, &w, sizeof w, true) != 0)
                     _exit(0);
@@ -2728,6 +2745,23 @@ struct py_session {
     int direct;               /* the socket to its runner, which takes requests itself; -1 */
     pid_t direct_pid;         /* ... that runner */
     uint32_t direct_runs;     /* ... the requests it took */
+    uint32_t direct_at;       /* ... the decision its snapshot is at (Deeper snapshots) */
+    uint32_t *at_fixed;       /* ... and the words that fixed the decisions before it */
+    size_t at_cap;
+    uint32_t deep_skip;       /* requests to go before another deeper snapshot is tried */
+    uint32_t deep_backoff;    /* ... after the next one that saves too little */
+    double run_s;             /* a run's wall time from the first choice, on average (s) */
+    double deep_gain;         /* wall time the current deeper runner saved so far, less its
+                               * start (s) */
+    bool fresh;               /* the run being sent started a new runner */
+    double deep_s;            /* the wall time of the current deeper runner's runs but its
+                               * first, in all */
+    uint32_t deep_n;          /* ... how many */
+    bool deep_off;            /* the zygote took one sooner than asked: no more asking */
+    uint32_t *prev;           /* the last request's fixed words */
+    size_t nprev, prev_cap;
+    uint32_t low, low_age;    /* the fewest it shared with the one before, lately */
+    bool low_set;
     py_run_opts ro;
     int dead_status;          /* the status runs get once the zygote is gone */
     disk_watch disk;          /* the filesystems the guard watches */
@@ -2846,13 +2880,144 @@ static int32_t session__reap(py_session *ss)
     return ws;
 }
 
+/* Deeper snapshots. An explorer's dfs and dpor vary the last decisions
+ * of a schedule first: the runs they make one after another share most of
+ * their decisions (the semaphore page's pool: 140-190 of about 195), and a
+ * runner whose snapshot is the first choice runs all of them again, every
+ * time. So a request whose policy promises its first decisions
+ * (py_policy_req.fixed) may go to a runner that took its snapshot at a
+ * decision of that prefix instead (zyg_req.snap_at; the runner's first run
+ * is the run itself, trapped there: runner__trap_pick), and each later run
+ * whose fixed words agree up to there is resumed from it: the same run
+ * byte for byte, as the decisions before it are the same picks from the
+ * same state (tests compare every trace with a forked run's). Where: a
+ * little (DEEP_MARGIN) above the fewest words the requests lately shared
+ * with the one before them (session__low: where the search branches). A
+ * request that does not agree leaves the runner (ZYG_NOTE_MOVED) for a
+ * new one; so does one whose branch point moved DEEP_STEP past it.
+ *
+ * A new runner costs a fork, its first run and a snapshot: 8-11 ms here,
+ * 10-40 runs of the tutorial's programs. So the session times its runs
+ * (the wall clock decides where a run goes, never what it does): a deeper
+ * runner that saved less than it cost keeps the next ones away for as many
+ * requests as make another such loss a quarter of the time meanwhile,
+ * twice that after each; one whose runs took three quarters of a run from
+ * the first choice (a program whose run is mostly the reset and the
+ * pipes) ends them for the session, as does a runner that could not take
+ * its snapshot that deep (the run did something a reset cannot undo
+ * before it: the zygote's deep_off, which its reply says). */
+#define DEEP_MARGIN 4u    /* decisions above where the runs branched; at least, and 1/16 */
+#define DEEP_STEP 16u     /* ... deeper than the runner's, for another; at least, and 1/4 */
+#define DEEP_WINDOW 64u
+#define DEEP_MIN_AT 32u   /* fewer decisions skipped than this are not worth a runner */
+
+static bool session__keep_fixed(py_session *ss, const uint32_t *fixed, size_t n)
+{
+    if (!fixed)
+        return false;
+    if (n > ss->at_cap) {
+        uint32_t *a = realloc(ss->at_fixed, n * sizeof *a);
+        if (!a)
+            return false;
+        ss->at_fixed = a;
+        ss->at_cap = n;
+    }
+    memcpy(ss->at_fixed, fixed, n * sizeof *fixed);
+    return true;
+}
+
+/* How many of its first words request `pol` shares with the one before
+ * it, the least of that lately (DEEP_WINDOW requests): where the runs
+ * branch, and so where a snapshot serves them all. */
+static uint32_t session__low(py_session *ss, const uint32_t *fixed, size_t nf)
+{
+    size_t b = 0;
+    bool first = ss->nprev == 0; /* (nothing to compare with yet) */
+    while (b < nf && b < ss->nprev && fixed[b] == ss->prev[b])
+        b++;
+    if (nf > ss->prev_cap) {
+        uint32_t *a = realloc(ss->prev, nf * sizeof *a);
+        if (!a)
+            return 0;
+        ss->prev = a;
+        ss->prev_cap = nf;
+    }
+    if (nf)
+        memcpy(ss->prev, fixed, nf * sizeof *fixed);
+    ss->nprev = nf;
+    if (b > UINT32_MAX)
+        b = UINT32_MAX;
+    if (first)
+        return 0;
+    if (!ss->low_set || b < ss->low || ++ss->low_age >= DEEP_WINDOW) {
+        ss->low = (uint32_t)b;
+        ss->low_age = 0;
+        ss->low_set = true;
+    }
+    return ss->low;
+}
+
+/* Where the run of request rq goes: its runner, or a new one (the old one
+ * left, ZYG_NOTE_MOVED) whose snapshot is at rq->snap_at. */
+static void session__route(py_session *ss, const py_policy_req *pol, zyg_req *rq)
+{
+    rq->snap_at = 0;
+    bool made = pol && !pol->remote;
+    size_t nf = made && pol->fixed ? pol->nfixed : 0;
+    uint32_t low = nf ? session__low(ss, pol->fixed, nf) : 0;
+    uint32_t margin = low / 16 > DEEP_MARGIN ? low / 16 : DEEP_MARGIN;
+    uint32_t want = low >= margin + DEEP_MIN_AT ? low - margin : 0;
+    if (ss->deep_skip) {
+        ss->deep_skip--;
+        want = 0;
+    }
+    if (ss->deep_off || ss->run_s <= 0)
+        want = 0; /* (and not before a run from the first choice was timed) */
+    if (ss->direct < 0) {
+        rq->snap_at = want;
+        return;
+    }
+    if (!made) /* (a run of another kind: the runner refuses it or serves it, as before) */
+        return;
+    uint32_t k = ss->direct_at;
+    bool fits = k == 0 || (nf >= k && memcmp(pol->fixed, ss->at_fixed, k * sizeof *ss->at_fixed) == 0);
+    uint32_t step = k / 4 > DEEP_STEP ? k / 4 : DEEP_STEP;
+    if (fits && !(want && want >= k + step))
+        return;
+    if (k > 0 && ss->deep_n >= 3 && ss->deep_s / ss->deep_n > 0.75 * ss->run_s) {
+        /* its runs took nearly as long as from the first choice: what a run
+         * costs here is the reset and the pipes, not the program's start */
+        ss->deep_off = true;
+        want = 0;
+    } else if (k > 0) {
+        /* leaving a deeper runner: did it save more than its start cost?
+         * If not, none for long enough that another such loss would be a
+         * quarter of the time meanwhile, and twice that after each */
+        if (ss->deep_gain <= 0) {
+            double runs = ss->run_s > 0 ? 4 * -ss->deep_gain / ss->run_s : 0;
+            uint32_t least = runs < 4096 ? (uint32_t)runs + 16 : 4096;
+            ss->deep_backoff = ss->deep_backoff ? 2 * ss->deep_backoff : least;
+            if (ss->deep_backoff < least)
+                ss->deep_backoff = least;
+            if (ss->deep_backoff > 65536)
+                ss->deep_backoff = 65536;
+            ss->deep_skip = ss->deep_backoff;
+            want = 0;
+        } else {
+            ss->deep_backoff /= 2;
+        }
+    }
+    session__drop_direct(ss, ZYG_NOTE_MOVED, rq);
+    rq->snap_at = want;
+}
+
 /* Request rq sent (the run's pipe fd0, its reply pipe fd1 or -1): to the
  * session's runner when it has one, else to the zygote, which answers
  * with a forked run's pid or hands a runner over (zyg__to_runner). The
  * run's pid in *pid, and whether its status comes from the runner
  * (*direct). 0, or -1 when the zygote is gone. */
-static int session__start(py_session *ss, zyg_req *rq, const void *blob, int fd0, int fd1,
-                          int32_t *pid, bool *direct)
+static int session__start(py_session *ss, zyg_req *rq, const void *blob, const uint32_t *fixed,
+                          int fd0, int fd1, int32_t *pid, bool *direct)
 {
     for (int attempt = 0;; attempt++) {
         if (ss->direct >= 0) {
@@ -2889,6 +3054,16 @@ static int session__start(py_session *ss, zyg_req *rq, const void *blob, int fd0
         ss->direct = dfd[0];
         ss->direct_pid = rp.pid;
         ss->direct_runs = 0;
+        /* (the zygote may have made it take its snapshot sooner than asked) */
+        ss->direct_at = rp.snap_at <= rq->snap_at ? rp.snap_at : 0;
+        ss->deep_gain = 0;
+        ss->deep_s = 0;
+        ss->deep_n = 0;
+        ss->fresh = true;
+        if (rq->snap_at && ss->direct_at != rq->snap_at)
+            ss->deep_off = true;
+        if (ss->direct_at && !session__keep_fixed(ss, fixed, ss->direct_at))
+            ss->direct_at = 0, rq->snap_at = 0; /* (cannot be told apart: never deeper) */
     }
 }
 
@@ -2920,7 +3095,10 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     }
     int32_t pid = -1;
     bool direct = false;
-    int sent = session__start(ss, &rq, pol ? pol->blob : NULL, fds[1], rfds[0], &pid, &direct);
+    double t_start = wall_now();
+    session__route(ss, pol, &rq);
+    int sent = session__start(ss, &rq, pol ? pol->blob : NULL, pol ? pol->fixed : NULL, fds[1],
+                              rfds[0], &pid, &direct);
     close(fds[1]);
     if (rfds[0] >= 0)
         close(rfds[0]);
@@ -2950,6 +3128,9 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     sim_event last = {0};
     char *text = NULL, *reason = NULL, *ids = NULL;
     size_t text_cap = 0, reason_cap = 0, ids_cap = 0;
+    uint32_t at = direct ? ss->direct_at : 0;
+    bool fresh = ss->fresh;
+    ss->fresh = false;
     for (;;) {
         char type;
         if (read_full(fds[0], &type, 1, deadline, pid, &timed_out) != 0)
@@ -3087,6 +3268,17 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
             fprintf(stderr, "threadsim: the Python engine ended without a result\n");
         }
     }
+    /* what deeper snapshots save, by the wall clock: where the session
+     * sends its runs, never what a run does */
+    double dt = wall_now() - t_start;
+    if (direct && !at && !fresh)
+        ss->run_s = ss->run_s > 0 ? ss->run_s + (dt - ss->run_s) / 8 : dt;
+    else if (direct && at)
+        ss->deep_gain += ss->run_s - dt; /* (a start costs more than a run: negative) */
+    if (direct && at && !fresh) {
+        ss->deep_s += dt;
+        ss->deep_n++;
+    }
     if (res)
         *res = out;
     return status;
@@ -3113,6 +3305,8 @@ void py_session_close(py_session *ss)
         while (waitpid(ss->pid, NULL, 0) < 0 && errno == EINTR)
             ;
     }
+    free(ss->at_fixed);
+    free(ss->prev);
     free(ss);
 }
 

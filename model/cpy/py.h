@@ -153,6 +153,14 @@ typedef struct py_policy_req {
     bool remote;
     const void *blob;
     size_t len;
+    /* Optional, for a made policy: its first nfixed decisions are given by
+     * these words, whatever else the blob says (the same words, the same
+     * picks: an explorer's schedule prefix). Runs that share a long prefix
+     * are then resumed from a snapshot taken at a decision of it instead of
+     * the first choice (cpy_run.c, "Deeper snapshots"), which skips the
+     * part they share. NULL/0: nothing promised. */
+    const uint32_t *fixed;
+    size_t nfixed;
 } py_policy_req;
 
 /* One run: events to cb->sink, decisions to cb->on_decision (either may
