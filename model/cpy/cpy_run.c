@@ -2906,9 +2906,9 @@ static int32_t session__reap(py_session *ss)
  * pipes) ends them for the session, as does a runner that could not take
  * its snapshot that deep (the run did something a reset cannot undo
  * before it: the zygote's deep_off, which its reply says). */
-#define DEEP_MARGIN 4u    /* decisions above where the runs branched; at least, and 1/16 */
-#define DEEP_STEP 16u     /* ... deeper than the runner's, for another; at least, and 1/4 */
-#define DEEP_WINDOW 64u
+#define DEEP_MARGIN 4u    /* decisions above where the runs branched; at least, and 1/8 */
+#define DEEP_STEP 16u     /* ... deeper than the runner's, for another; at least, and 1/2 */
+#define DEEP_WINDOW 256u
 #define DEEP_MIN_AT 32u   /* fewer decisions skipped than this are not worth a runner */
 
 static bool session__keep_fixed(py_session *ss, const uint32_t *fixed, size_t n)
@@ -2965,7 +2965,7 @@ static void session__route(py_session *ss, const py_policy_req *pol, zyg_req *rq
     bool made = pol && !pol->remote;
     size_t nf = made && pol->fixed ? pol->nfixed : 0;
     uint32_t low = nf ? session__low(ss, pol->fixed, nf) : 0;
-    uint32_t margin = low / 16 > DEEP_MARGIN ? low / 16 : DEEP_MARGIN;
+    uint32_t margin = low / 8 > DEEP_MARGIN ? low / 8 : DEEP_MARGIN;
     uint32_t want = low >= margin + DEEP_MIN_AT ? low - margin : 0;
     if (ss->deep_skip) {
         ss->deep_skip--;
@@ -2981,7 +2981,7 @@ static void session__route(py_session *ss, const py_policy_req *pol, zyg_req *rq
         return;
     uint32_t k = ss->direct_at;
     bool fits = k == 0 || (nf >= k && memcmp(pol->fixed, ss->at_fixed, k * sizeof *ss->at_fixed) == 0);
-    uint32_t step = k / 4 > DEEP_STEP ? k / 4 : DEEP_STEP;
+    uint32_t step = k / 2 > DEEP_STEP ? k / 2 : DEEP_STEP;
     if (fits && !(want && want >= k + step))
         return;
     if (k > 0 && ss->deep_n >= 3 && ss->deep_s / ss->deep_n > 0.75 * ss->run_s) {
