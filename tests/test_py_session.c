@@ -312,11 +312,12 @@ static const char *deep_src = "import threading\n"
                               "for t in ts: t.join()\n"
                               "print('end', n)\n";
 
-enum { DEEP_RUNS = 12, DEEP_WORDS = 150 };
+enum { DEEP_RUNS = 13, DEEP_WORDS = 150 };
 
 /* Run i's words: the same 150 picks but one, flipped at 100 + 3 i: each
  * run shares its first 100 + 3 (i - 1) with the one before it, as a dfs's
- * do. Every run's full trace into out[i], its process into pids[i]. */
+ * do; the last run's promise has another key (py_policy_req.fixed_key).
+ * Every run's full trace into out[i], its process into pids[i]. */
 static void deep_runs(int reset, bool promise, char **out, int *pids)
 {
     sim_buf err = {0};
@@ -345,6 +346,7 @@ static void deep_runs(int reset, bool promise, char **out, int *pids)
         if (promise) {
             pol.fixed = words;
             pol.nfixed = DEEP_WORDS;
+            pol.fixed_key = i == DEEP_RUNS - 1 ? 7 : 0;
         }
         int st;
         out[i] = run_in(ss, &pol, &st);
@@ -378,8 +380,10 @@ static void test_deeper_snapshot_serves_shared_prefixes(void)
         /* runs 2 and 3 from the first choice, then the deeper runner */
         CU_ASSERT_EQUAL(pb[2], pb[1]);
         CU_ASSERT_NOT_EQUAL(pb[3], pb[2]);
-        for (int i = 4; i < DEEP_RUNS; i++)
+        for (int i = 4; i < DEEP_RUNS - 1; i++)
             CU_ASSERT_EQUAL(pb[i], pb[3]);
+        /* the same words under another key: not that runner's */
+        CU_ASSERT_NOT_EQUAL(pb[DEEP_RUNS - 1], pb[3]);
         /* promising nothing, one runner serves them all */
         for (int i = 2; i < DEEP_RUNS; i++)
             CU_ASSERT_EQUAL(pc[i], pc[1]);

@@ -153,7 +153,7 @@ static int x__run_py(void *arg, const void *spec, size_t len, model_opts *cb, mo
     o.decision_ud = cb->decision_ud;
     py_policy_req pol = {.blob = spec, .len = len};
     if (!c->no_deep)
-        pol.nfixed = ts_x_spec_prefix(spec, len, &pol.fixed);
+        pol.nfixed = ts_x_spec_prefix(spec, len, &pol.fixed, &pol.fixed_key);
     int st = ts_py_runner_run(&c->py, &o, &pol, res);
     c->wrote += res && res->wrote_files;
     return c->bad_invariant ? -1 : st;

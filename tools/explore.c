@@ -132,13 +132,21 @@ sim_policy ts_x_make_policy(const void *spec, size_t len)
                         .pick_timer = xp.h.timers ? x__pick : NULL, .jitter = xp.h.jitter};
 }
 
-size_t ts_x_spec_prefix(const void *spec, size_t len, const uint32_t **words)
+size_t ts_x_spec_prefix(const void *spec, size_t len, const uint32_t **words, uint64_t *key)
 {
     x_spec h;
     *words = NULL;
+    *key = 0;
     if (len < sizeof h)
         return 0;
     memcpy(&h, spec, sizeof h);
+    /* the rest of the header (dpor's "cands" notes at each decision, the
+     * timers' choices): runs resumed from one snapshot agree on it too */
+    h.nprefix = 0;
+    uint64_t k = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < sizeof h; i++)
+        k = (k ^ ((const unsigned char *)&h)[i]) * 1099511628211ull;
+    *key = k;
     size_t n = (len - sizeof h) / sizeof(uint32_t);
     if (h.kind != X_FIXED || h.nprefix > n)
         return 0;

@@ -180,7 +180,7 @@ sim_policy ts_x_make_policy(const void *spec, size_t len);
  * dfs, dpor or shrinking schedule's prefix: the same words give the same
  * picks), in *words: their count, 0 for a spec that promises none (random
  * and PCT decide from their seed). For py_policy_req.fixed. */
-size_t ts_x_spec_prefix(const void *spec, size_t len, const uint32_t **words);
+size_t ts_x_spec_prefix(const void *spec, size_t len, const uint32_t **words, uint64_t *key);
 
 /* The spec of a fixed schedule (choices, then FIFO) under o's timer
  * settings, malloc'd; *len set. */

@@ -2747,6 +2747,7 @@ struct py_session {
     uint32_t direct_runs;     /* ... the requests it took */
     uint32_t direct_at;       /* ... the decision its snapshot is at (Deeper snapshots) */
     uint32_t *at_fixed;       /* ... and the words that fixed the decisions before it */
+    uint64_t at_key;          /* ... and their py_policy_req.fixed_key */
     size_t at_cap;
     uint32_t deep_skip;       /* requests to go before another deeper snapshot is tried */
     uint32_t deep_backoff;    /* ... after the next one that saves too little */
@@ -2888,7 +2889,9 @@ static int32_t session__reap(py_session *ss)
  * (py_policy_req.fixed) may go to a runner that took its snapshot at a
  * decision of that prefix instead (zyg_req.snap_at; the runner's first run
  * is the run itself, trapped there: runner__trap_pick), and each later run
- * whose fixed words agree up to there is resumed from it: the same run
+ * whose fixed words agree up to there, under the same key (fixed_key: what
+ * else the run up to there depends on, dpor's notes of the candidates at
+ * each decision, which the snapshot holds), is resumed from it: the same run
  * byte for byte, as the decisions before it are the same picks from the
  * same state (tests compare every trace with a forked run's). Where: a
  * little (DEEP_MARGIN) above the fewest words the requests lately shared
@@ -2980,7 +2983,8 @@ static void session__route(py_session *ss, const py_policy_req *pol, zyg_req *rq
     if (!made) /* (a run of another kind: the runner refuses it or serves it, as before) */
         return;
     uint32_t k = ss->direct_at;
-    bool fits = k == 0 || (nf >= k && memcmp(pol->fixed, ss->at_fixed, k * sizeof *ss->at_fixed) == 0);
+    bool fits = k == 0 || (nf >= k && pol->fixed_key == ss->at_key &&
+                           memcmp(pol->fixed, ss->at_fixed, k * sizeof *ss->at_fixed) == 0);
     uint32_t step = k / 2 > DEEP_STEP ? k / 2 : DEEP_STEP;
     if (fits && !(want && want >= k + step))
         return;
@@ -3017,7 +3021,7 @@ static void session__route(py_session *ss, const py_policy_req *pol, zyg_req *rq
  * run's pid in *pid, and whether its status comes from the runner
  * (*direct). 0, or -1 when the zygote is gone. */
 static int session__start(py_session *ss, zyg_req *rq, const void *blob, const uint32_t *fixed,
-                          int fd0, int fd1, int32_t *pid, bool *direct)
+                          uint64_t key, int fd0, int fd1, int32_t *pid, bool *direct)
 {
     for (int attempt = 0;; attempt++) {
         if (ss->direct >= 0) {
@@ -3062,6 +3066,7 @@ static int session__start(py_session *ss, zyg_req *rq, const void *blob, const u
         ss->fresh = true;
         if (rq->snap_at && ss->direct_at != rq->snap_at)
             ss->deep_off = true;
+        ss->at_key = key;
         if (ss->direct_at && !session__keep_fixed(ss, fixed, ss->direct_at))
             ss->direct_at = 0, rq->snap_at = 0; /* (cannot be told apart: never deeper) */
     }
@@ -3097,8 +3102,8 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     bool direct = false;
     double t_start = wall_now();
     session__route(ss, pol, &rq);
-    int sent = session__start(ss, &rq, pol ? pol->blob : NULL, pol ? pol->fixed : NULL, fds[1],
-                              rfds[0], &pid, &direct);
+    int sent = session__start(ss, &rq, pol ? pol->blob : NULL, pol ? pol->fixed : NULL,
+                              pol ? pol->fixed_key : 0, fds[1], rfds[0], &pid, &direct);
     close(fds[1]);
     if (rfds[0] >= 0)
         close(rfds[0]);

@@ -161,6 +161,10 @@ typedef struct py_policy_req {
      * part they share. NULL/0: nothing promised. */
     const uint32_t *fixed;
     size_t nfixed;
+    /* ... and everything else the run up to there depends on (a policy
+     * that notes more events at each decision, say): runs resumed from
+     * one snapshot have the same key */
+    uint64_t fixed_key;
 } py_policy_req;
 
 /* One run: events to cb->sink, decisions to cb->on_decision (either may
