@@ -1989,6 +1989,36 @@ static void test_usage_errors(void)
     unlink("/tmp/ts-not-a-db.txt");
 }
 
+/* A dfs schedule's spec promises its prefix words to the session
+ * (py_policy_req.fixed: deeper snapshots), under a key that is the same
+ * for every schedule of one exploration and differs with its options; a
+ * random schedule promises none. */
+static void test_spec_prefix(void)
+{
+    ts_x_opts o = {.strategy = TS_X_DFS, .timers = true, .jitter = 1000};
+    uint32_t a[] = {0, 1, 1, 0, 2}, b[] = {0, 1, 0};
+    size_t la, lb;
+    void *sa = ts_x_spec_fixed(&o, a, 5, &la), *sb = ts_x_spec_fixed(&o, b, 3, &lb);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sb);
+    const uint32_t *w = NULL;
+    uint64_t ka = 0, kb = 0, kc = 0;
+    CU_ASSERT_EQUAL(ts_x_spec_prefix(sa, la, &w, &ka), 5);
+    CU_ASSERT(w && memcmp(w, a, sizeof a) == 0);
+    CU_ASSERT_EQUAL(ts_x_spec_prefix(sb, lb, &w, &kb), 3);
+    CU_ASSERT(w && memcmp(w, b, sizeof b) == 0);
+    CU_ASSERT_EQUAL(ka, kb);
+    o.timers = false;
+    void *sc = ts_x_spec_fixed(&o, a, 5, &la);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(ts_x_spec_prefix(sc, la, &w, &kc), 5);
+    CU_ASSERT_NOT_EQUAL(kc, ka);
+    CU_ASSERT_EQUAL(ts_x_spec_prefix(sa, 3, &w, &kc), 0); /* (short: no header) */
+    free(sa);
+    free(sb);
+    free(sc);
+}
+
 TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs_counts_by_bound), TS_TEST(test_goal_and_shrink), TS_TEST(test_shrink_together),
          TS_TEST(test_shards_add_up), TS_TEST(test_store_size), TS_TEST(test_lost_update_found_and_replayed),
          TS_TEST(test_decision_limit), TS_TEST(test_no_choice_is_one_schedule), TS_TEST(test_program_sees_its_own_sched_policy), TS_TEST(test_shrink_budget), TS_TEST(test_deadlock_found), TS_TEST(test_goal_event_page),
@@ -1999,4 +2029,5 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
          TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_wait_report_runs_no_code), TS_TEST(test_default_jitter), TS_TEST(test_random_switch_rates), TS_TEST(test_coverage_estimate), TS_TEST(test_near_timers_noted), TS_TEST(test_daemon_after_main), TS_TEST(test_tty_lines_are_choices), TS_TEST(test_dpor_lock_looks), TS_TEST(test_spin_wait_gives_way), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
-         TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit))
+         TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit),
+         TS_TEST(test_spec_prefix))

@@ -140,6 +140,7 @@ size_t ts_x_spec_prefix(const void *spec, size_t len, const uint32_t **words, ui
     if (len < sizeof h)
         return 0;
     memcpy(&h, spec, sizeof h);
+    uint32_t nprefix = h.nprefix;
     /* the rest of the header (dpor's "cands" notes at each decision, the
      * timers' choices): runs resumed from one snapshot agree on it too */
     h.nprefix = 0;
@@ -148,10 +149,10 @@ size_t ts_x_spec_prefix(const void *spec, size_t len, const uint32_t **words, ui
         k = (k ^ ((const unsigned char *)&h)[i]) * 1099511628211ull;
     *key = k;
     size_t n = (len - sizeof h) / sizeof(uint32_t);
-    if (h.kind != X_FIXED || h.nprefix > n)
+    if (h.kind != X_FIXED || nprefix > n)
         return 0;
     *words = (const uint32_t *)((const char *)spec + sizeof h);
-    return h.nprefix;
+    return nprefix;
 }
 
 static void *x__spec(const ts_x_opts *o, uint32_t kind, uint64_t seed, uint32_t depth,
