@@ -3059,7 +3059,7 @@ static int session__start(py_session *ss, zyg_req *rq, const void *blob, const u
         ss->direct_pid = rp.pid;
         ss->direct_runs = 0;
         /* (the zygote may have made it take its snapshot sooner than asked) */
-        ss->direct_at = rp.snap_at <= rq->snap_at ? rp.snap_at : 0;
+        ss->direct_at = rp.snap_at;
         ss->deep_gain = 0;
         ss->deep_s = 0;
         ss->deep_n = 0;
@@ -3067,8 +3067,9 @@ static int session__start(py_session *ss, zyg_req *rq, const void *blob, const u
         if (rq->snap_at && ss->direct_at != rq->snap_at)
             ss->deep_off = true;
         ss->at_key = key;
-        if (ss->direct_at && !session__keep_fixed(ss, fixed, ss->direct_at))
-            ss->direct_at = 0, rq->snap_at = 0; /* (cannot be told apart: never deeper) */
+        if (ss->direct_at &&
+            (ss->direct_at > rq->snap_at || !session__keep_fixed(ss, fixed, ss->direct_at)))
+            ss->direct_at = UINT32_MAX; /* its prefix unknown here: it serves this run only */
     }
 }
 
