@@ -112,6 +112,7 @@ typedef struct x_cli {
     char *bad_invariant; /* --invariant does not compile: what CPython said */
     uint64_t wrote;      /* runs that changed the file system (model_result.wrote_files) */
     bool no_deep;        /* THREADSIM_DEEP=0: every run from the first choice (py.h's fixed) */
+    bool deep_stats;     /* THREADSIM_DEEP=stats: say how many were resumed deeper */
 } x_cli;
 
 /* Replay tokens up to this long are shown in the text report; longer ones
@@ -991,6 +992,7 @@ int ts_cmd_explore(int argc, char **argv)
      * THREADSIM_RESET: what a run prints is the same */
     const char *deep = getenv("THREADSIM_DEEP");
     c.no_deep = deep && strcmp(deep, "0") == 0;
+    c.deep_stats = deep && strcmp(deep, "stats") == 0;
     c.sc = ts_scenario_find(c.name);
     py_program *prog = NULL;
     ts_x_runner runner = x__run_c;
@@ -1427,6 +1429,12 @@ int ts_cmd_explore(int argc, char **argv)
     ts_x_result_fini(&r);
     ts_py_runner_fini(&notes);
     ts_py_runner_fini(&reps);
+    if (c.deep_stats) {
+        uint64_t runners, resumed;
+        py_session_deep_stats(c.py.ss, &runners, &resumed);
+        fprintf(stderr, "threadsim: explore: deeper snapshots: %llu runners, %llu schedules resumed "
+                        "from one\n", (unsigned long long)runners, (unsigned long long)resumed);
+    }
     ts_py_runner_fini(&c.py);
     py_program_free(prog);
     free(goal_text);

@@ -2763,6 +2763,7 @@ struct py_session {
     size_t nprev, prev_cap;
     uint32_t low, low_age;    /* the fewest it shared with the one before, lately */
     bool low_set;
+    uint64_t deep_runners, deep_resumed; /* py_session_deep_stats */
     py_run_opts ro;
     int dead_status;          /* the status runs get once the zygote is gone */
     disk_watch disk;          /* the filesystems the guard watches */
@@ -3284,6 +3285,9 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
     if (direct && at && !fresh) {
         ss->deep_s += dt;
         ss->deep_n++;
+        ss->deep_resumed++;
+    } else if (direct && at && at != UINT32_MAX) {
+        ss->deep_runners++;
     }
     if (res)
         *res = out;
@@ -3293,6 +3297,12 @@ int py_session_run(py_session *ss, const py_policy_req *pol, const model_opts *c
 int py_session_last_pid(const py_session *ss)
 {
     return ss ? (int)ss->last_run : 0;
+}
+
+void py_session_deep_stats(const py_session *ss, uint64_t *runners, uint64_t *resumed)
+{
+    *runners = ss ? ss->deep_runners : 0;
+    *resumed = ss ? ss->deep_resumed : 0;
 }
 
 void py_session_close(py_session *ss)

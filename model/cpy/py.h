@@ -172,6 +172,9 @@ typedef struct py_policy_req {
  * of cb->sim that is per run). Returns the exit status as py_run does. */
 int py_session_run(py_session *s, const py_policy_req *pol, const model_opts *cb,
                    model_result *res);
+/* Deeper snapshots (py_policy_req.fixed) so far: the runners started
+ * with one, and the runs resumed from one (not a runner's first). */
+void py_session_deep_stats(const py_session *s, uint64_t *runners, uint64_t *resumed);
 /* End the session (its process exits). NULL is fine. */
 void py_session_close(py_session *s);
 /* The process id the last run of the session ran in (0 before any): runs
