@@ -989,7 +989,8 @@ int ts_cmd_explore(int argc, char **argv)
     c.base.sim.max_decisions = max_decisions;
     /* THREADSIM_DEEP=0: no snapshot deeper than the first choice (dfs and
      * dpor runs resumed from one: py.h); for tests and benchmarks, as
-     * THREADSIM_RESET: what a run prints is the same */
+     * THREADSIM_RESET: what a run prints is the same. THREADSIM_DEEP=stats:
+     * how many were, on stderr at the end */
     const char *deep = getenv("THREADSIM_DEEP");
     c.no_deep = deep && strcmp(deep, "0") == 0;
     c.deep_stats = deep && strcmp(deep, "stats") == 0;

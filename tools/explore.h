@@ -179,7 +179,10 @@ sim_policy ts_x_make_policy(const void *spec, size_t len);
 /* The words that fix a spec's first decisions whatever else it says (a
  * dfs, dpor or shrinking schedule's prefix: the same words give the same
  * picks), in *words: their count, 0 for a spec that promises none (random
- * and PCT decide from their seed). For py_policy_req.fixed. */
+ * and PCT decide from their seed); in *key, a hash of the rest of the spec
+ * those decisions' run depends on (its header but the prefix's length:
+ * dpor's notes, the timers' choices). For py_policy_req.fixed and
+ * fixed_key. */
 size_t ts_x_spec_prefix(const void *spec, size_t len, const uint32_t **words, uint64_t *key);
 
 /* The spec of a fixed schedule (choices, then FIFO) under o's timer
