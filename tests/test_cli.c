@@ -296,22 +296,17 @@ static void test_program_argv(void)
     static const char *const tty = "True True os.terminal_size(columns=80, lines=24) "
                                    "os.terminal_size(columns=80, lines=24) /dev/pts/0\n"
                                    "False True 3 0 1704067200.0 34816\n";
-    out = sh(&st, "%s run ttyfd.py --no-db", BIN);
-    TS_ASSERT_STR_EQ(out, notty);
-    free(out);
-    out = sh(&st, "%s run ttyfd.py --no-db > ttyfd.txt && cat ttyfd.txt", BIN);
-    TS_ASSERT_STR_EQ(out, notty);
-    free(out);
-    out = sh(&st, "script -qec '%s run ttyfd.py --no-db' /dev/null < /dev/null | tr -d '\\r'", BIN);
-    TS_ASSERT_STR_EQ(out, notty);
-    free(out);
-    out = sh(&st, "%s run ttyfd.py --no-db --tty", BIN);
-    TS_ASSERT_STR_EQ(out, tty);
-    free(out);
-    out = sh(&st, "script -qec '%s run ttyfd.py --no-db --tty' /dev/null < /dev/null | tr -d '\\r'",
-             BIN);
-    TS_ASSERT_STR_EQ(out, tty);
-    free(out);
+    /* through a pipe, into a file, on script's pty; and so under --tty */
+    static const char *const ways[] = {
+        "%s run ttyfd.py --no-db%s",
+        "%s run ttyfd.py --no-db%s > ttyfd.txt && cat ttyfd.txt",
+        "script -qec '%s run ttyfd.py --no-db%s' /dev/null < /dev/null | tr -d '\\r'"};
+    for (int t = 0; t < 2; t++)
+        for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++) {
+            out = sh(&st, ways[i], BIN, t ? " --tty" : "");
+            TS_ASSERT_STR_EQ(out, t ? tty : notty);
+            free(out);
+        }
     /* typed as to python3, without '--': the message says where they go */
     static const char *const bare[][2] = {
         {"run argv.py in.txt --no-db", "threadsim: run: one program at a time ('argv.py' and "
