@@ -1101,17 +1101,18 @@ static void test_threadsim_statuses(void)
                          "run " SRC "/traces/py3/create/args.py --no-db --max-memory 8M",
                          /* (SQLite's temporary database: every run would be lost) */
                          "run create/args --db :memory:",
-                         "run create/args THREADSIM_RESET", "run create/args THREADSIM_SEAL"};
+                         "run create/args THREADSIM_RESET=sometimes",
+                         "run create/args THREADSIM_SEAL=no", "run create/args THREADSIM_DEEP=yes"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        /* the last two: an environment setting out of its range */
-        bool reset = strstr(bad[i], "THREADSIM_RESET") != NULL,
-             seal = strstr(bad[i], "THREADSIM_SEAL") != NULL;
-        out = sh(&st, "%s%s %s 2>&1",
-                 reset ? "THREADSIM_RESET=sometimes " : seal ? "THREADSIM_SEAL=no " : "", BIN,
-                 reset || seal ? "run create/args --no-db" : bad[i]);
+        /* the last three: an environment setting out of its range */
+        const char *env = strstr(bad[i], "THREADSIM_");
+        out = sh(&st, "%.*s %s %s 2>&1", env ? (int)strlen(env) : 0, env ? env : "", BIN,
+                 env ? "run create/args --no-db" : bad[i]);
         CU_ASSERT_EQUAL(st, 125);
         CU_ASSERT_EQUAL(strncmp(out, "threadsim: ", 11), 0);
         CU_ASSERT_EQUAL(strchr(out, '\n'), out + strlen(out) - 1);
+        if (env)
+            CU_ASSERT_PTR_NOT_NULL(strstr(out, strchr(env, '=') + 1));
         free(out);
     }
     /* diff keeps diff(1)'s 1 for "different" */

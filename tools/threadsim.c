@@ -707,6 +707,10 @@ int main(int argc, char **argv)
     const char *seal = getenv("THREADSIM_SEAL");
     if (seal && *seal && strcmp(seal, "0") != 0 && strcmp(seal, "1") != 0)
         return ts_usage_error("THREADSIM_SEAL must be '0' or '1', not '%s'", seal);
+    const char *deep = getenv("THREADSIM_DEEP");
+    if (deep && *deep && strcmp(deep, "0") != 0 && strcmp(deep, "1") != 0 &&
+        strcmp(deep, "stats") != 0)
+        return ts_usage_error("THREADSIM_DEEP must be '0', '1' or 'stats', not '%s'", deep);
     int cargc = argc - 1;
     char **cargv = argv + 1;
     const char *status_path = NULL;
