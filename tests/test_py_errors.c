@@ -427,6 +427,92 @@ static void test_thread_exception_named(void)
                "done\n");
 }
 
+/* The source lines as CPython's C printer shows them (traceback.py, which
+ * threadsim formats with, differs in 3.11): a line's trailing blanks kept
+ * and the carets under the expression, in a thread and in main (they
+ * stood two columns left, the blanks gone). */
+static void test_uncaught_trailing_blanks(void)
+{
+    PYT_EXPECT("import threading\n"
+    "def work(d):\n"
+    "    return d[\"total\"] / d[\"count\"]  \n"
+    "t = threading.Thread(target=work, args=({\"total\": 1, \"count\": 0},))\n"
+    "t.start(); t.join()\n"
+    "def f(x):\n"
+    "    return x[\"k\"]  \n"
+    "f({})\n"
+    "",
+               3, 1,
+               "Exception in thread Thread-1 (work):\n"
+               "Traceback (most recent call last):\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1038, in _bootstrap_inner\n"
+               "    self.run()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 975, in run\n"
+               "    self._target(*self._args, **self._kwargs)\n"
+               "  File \"t.py\", line 3, in work\n"
+               "    return d[\"total\"] / d[\"count\"]  \n"
+               "           ~~~~~~~~~~~^~~~~~~~~~~~\n"
+               "ZeroDivisionError: division by zero\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 8, in <module>\n"
+               "    f({})\n"
+               "  File \"t.py\", line 7, in f\n"
+               "    return x[\"k\"]  \n"
+               "           ~^^^^^\n"
+               "KeyError: 'k'\n");
+}
+
+/* Lines end where python3's file reading ends them ("\r\n", "\r", "\n"),
+ * not where str.splitlines does: a form feed or U+2028 set every line
+ * after it one off, and "\r\n" put the carets a column left. */
+static void test_uncaught_line_breaks(void)
+{
+    PYT_EXPECT("def f():\r\n"
+    "    l = [1]\r\n"
+    "    return l[1] + 2\r\n"
+    "\x0c\r\n"
+    "# a comment \xe2\x80\xa8 with a line separator\r\n"
+    "f()\r\n"
+    "",
+               3, 1,
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 6, in <module>\n"
+               "    f()\n"
+               "  File \"t.py\", line 3, in f\n"
+               "    return l[1] + 2\n"
+               "           ~^^^\n"
+               "IndexError: list index out of range\n");
+}
+
+/* except*'s group around an exception whose context is another group: the
+ * outer group's closing line (traceback.py 3.11 lets the inner one take it). */
+static void test_uncaught_group_close(void)
+{
+    PYT_EXPECT("try:\n"
+    "    raise ExceptionGroup(\"g\", [KeyError(1)])\n"
+    "except* KeyError:\n"
+    "    raise RuntimeError(\"x\")\n"
+    "",
+               3, 1,
+               "  | ExceptionGroup:  (1 sub-exception)\n"
+               "  +-+---------------- 1 ----------------\n"
+               "    | Exception Group Traceback (most recent call last):\n"
+               "    |   File \"t.py\", line 2, in <module>\n"
+               "    |     raise ExceptionGroup(\"g\", [KeyError(1)])\n"
+               "    | ExceptionGroup: g (1 sub-exception)\n"
+               "    +-+---------------- 1 ----------------\n"
+               "      | KeyError: 1\n"
+               "      +------------------------------------\n"
+               "    | \n"
+               "    | During handling of the above exception, another exception occurred:\n"
+               "    | \n"
+               "    | Traceback (most recent call last):\n"
+               "    |   File \"t.py\", line 4, in <module>\n"
+               "    |     raise RuntimeError(\"x\")\n"
+               "    | RuntimeError: x\n"
+               "    +------------------------------------\n");
+}
+
 static void test_sys_exit_code(void)
 {
     PYT_EXPECT("import sys\n"
@@ -763,5 +849,5 @@ static void test_sleep_to_the_end_of_time(void)
 }
 
 
-TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
+TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
          TS_TEST(test_huge_timeouts), TS_TEST(test_refusals_look_like_c), TS_TEST(test_sleep_to_the_end_of_time))

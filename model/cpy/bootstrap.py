@@ -1703,6 +1703,119 @@ def _switch_interval_gate():
 _switch_interval_gate()
 del _switch_interval_gate
 
+# --- an uncaught exception's report, as CPython's C printer writes it ---------
+# python3 reports an uncaught exception (main's, and a thread's through
+# _thread._excepthook) with its C printer (Python/traceback.c), which reads
+# each source line itself; threadsim formats with traceback.py from the
+# program's source as stored (linecache: a replay shows the same text even
+# when the file changed since), which in 3.11 differs from the C printer in
+# the source lines: the C printer shows a line with its trailing blanks
+# (traceback.py strips them, and its carets then stand that many columns
+# left), strips only ' ', '\t' and '\f' in front, shows a line of blanks
+# as blank, no line for a file named "<...>", and puts carets under a
+# whole line that has trailing blanks. cpy_print_exception calls this
+# (registered with _thread._threadsim_tb_format) for the text; traceback.py
+# itself stays as it is for the program's own calls (traceback.print_exc()
+# prints traceback.py's text in python3 too).
+def _tb_format_c(t, v, tb, limit):
+    import traceback as _tb
+    to_char = _tb._byte_offset_to_character_offset
+    anchors_of = _tb._extract_caret_anchors_from_line_segment
+
+    class CStack(_tb.StackSummary):
+        def format_frame_summary(self, fs):
+            row = ['  File "{}", line {}, in {}\n'.format(fs.filename, fs.lineno, fs.name)]
+            fn = fs.filename
+            line = fs._original_line if fs.lineno is not None else None
+            if not line or (fn.startswith('<') and fn.endswith('>')):
+                return row[0]
+            src = line[:-1] if line.endswith('\n') else line
+            lead = len(src) - len(src.lstrip(' \t\f'))
+            row.append('    ' + src[lead:] + '\n')
+            if fs.colno is None or fs.end_colno is None or fs.end_lineno is None:
+                return ''.join(row)
+            start, end = to_char(src, fs.colno), to_char(src, fs.end_colno)
+            anchors = None
+            if fs.lineno == fs.end_lineno:
+                try:
+                    anchors = anchors_of(src[start:end])
+                except Exception:
+                    anchors = None
+            else:
+                # to the last byte not a blank, counted as the C printer
+                # counts it (the line's length in characters, its bytes)
+                try:
+                    b = src.encode('utf-8')
+                except UnicodeError:
+                    return ''.join(row)
+                i = len(src) - 1
+                while i >= 0 and b[i] in b' \t\f':
+                    i -= 1
+                end = i + 1
+            if end - start == len(src) - lead and anchors is None:
+                return ''.join(row)
+            if anchors is None:
+                primary = secondary = '^'
+                left = right = -1
+            else:
+                primary, secondary = anchors.primary_char, anchors.secondary_char
+                left, right = start + anchors.left_end_offset, start + anchors.right_start_offset
+            marks = []
+            for off in range(lead - 4 + 1, end + 1):
+                marks.append(' ' if off <= start else
+                             secondary if anchors is not None and left < off <= right else primary)
+            row.append(''.join(marks) + '\n')
+            return ''.join(row)
+
+    class CException(_tb.TracebackException):
+        # A group's closing line: the C printer keeps the group's need for
+        # one across the chained exceptions its last member prints first
+        # (another group among them closes its own); traceback.py's
+        # flattened chain lets that inner group's close take the outer's.
+        def format(self, *, chain=True, _ctx=None):
+            if _ctx is None:
+                _ctx = _tb._ExceptionPrintContext()
+            parts, exc = [], self
+            while exc is not None:
+                msg, nxt = None, None
+                if chain and exc.__cause__ is not None:
+                    msg, nxt = _tb._cause_message, exc.__cause__
+                elif chain and exc.__context__ is not None and not exc.__suppress_context__:
+                    msg, nxt = _tb._context_message, exc.__context__
+                parts.append((msg, exc))
+                exc = nxt
+            need_close = _ctx.need_close
+            for k, (msg, exc) in enumerate(reversed(parts)):
+                if msg is not None:
+                    yield from _ctx.emit(msg)
+                links = exc.__cause__, exc.__context__
+                exc.__cause__ = exc.__context__ = None
+                try:
+                    yield from _tb.TracebackException.format(exc, chain=chain, _ctx=_ctx)
+                finally:
+                    exc.__cause__, exc.__context__ = links
+                if k < len(parts) - 1:
+                    _ctx.need_close = need_close
+
+    te = _tb.TracebackException(type(v), v, tb, limit=limit, compact=True)
+    todo, seen = [te], set()
+    while todo:
+        x = todo.pop()
+        if x is None or id(x) in seen:
+            continue
+        seen.add(id(x))
+        x.__class__ = CException
+        x.stack.__class__ = CStack
+        todo.append(x.__cause__)
+        todo.append(x.__context__)
+        todo.extend(x.exceptions or ())
+    return list(te.format(chain=True))
+
+
+__import__('_thread')._threadsim_tb_format(_tb_format_c)
+del _tb_format_c
+
+
 # (the engine's own functions leave _thread: its names are CPython's)
 import _thread
 _count_steps = _thread._threadsim_steps  # (kept: _file_locks' tries)
@@ -2055,3 +2168,4 @@ sys._home = None
 del _site
 
 del _name
+

@@ -89,6 +89,7 @@ int cpy_interrupt_deliver(void);
 void cpy_interrupt_queue(PyThreadState *ts);
 /* Called after the program's exit functions (bootstrap.py's, or NULL). */
 extern PyObject *cpy_at_end_fn;
+extern PyObject *cpy_tb_format_fn; /* bootstrap.py's _tb_format_c */
 /* `sa` is the engine's own handler of SIGSEGV and SIGBUS (a green thread's
  * stack faults): for the program, those signals are at their default. */
 struct sigaction;

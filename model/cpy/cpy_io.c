@@ -2061,19 +2061,25 @@ int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb)
         sugg__walk(v, seen, saved, &nsaved, 0);
     Py_XDECREF(seen);
     PyErr_Clear();
-    PyObject *tbm = PyImport_ImportModule("traceback");
-    PyObject *fn = tbm ? PyObject_GetAttrString(tbm, lines ? "format_exception" : "print_exception")
-                       : NULL;
-    PyObject *args = fn ? PyTuple_Pack(3, t ? t : Py_None, v ? v : Py_None, tb ? tb : Py_None)
-                        : NULL;
-    PyObject *kw = args ? PyDict_New() : NULL;
     /* (all: as many as traceback.py takes; None would make it read
      * sys.tracebacklimit itself) */
     PyObject *lim = PyLong_FromSsize_t(all ? -PY_SSIZE_T_MAX : -(Py_ssize_t)limit);
     PyObject *r = NULL;
-    if (kw && lim && PyDict_SetItemString(kw, "limit", lim) == 0 &&
-        (lines || !file || PyDict_SetItemString(kw, "file", file) == 0))
-        r = PyObject_Call(fn, args, kw);
+    PyObject *tbm = NULL, *fn = NULL, *args = NULL, *kw = NULL;
+    if (lines && cpy_tb_format_fn && lim) {
+        /* the text with the C printer's source lines (bootstrap.py) */
+        r = PyObject_CallFunctionObjArgs(cpy_tb_format_fn, t ? t : Py_None, v ? v : Py_None,
+                                         tb ? tb : Py_None, lim, NULL);
+    } else if (lim) {
+        tbm = PyImport_ImportModule("traceback");
+        fn = tbm ? PyObject_GetAttrString(tbm, lines ? "format_exception" : "print_exception")
+                 : NULL;
+        args = fn ? PyTuple_Pack(3, t ? t : Py_None, v ? v : Py_None, tb ? tb : Py_None) : NULL;
+        kw = args ? PyDict_New() : NULL;
+        if (kw && PyDict_SetItemString(kw, "limit", lim) == 0 &&
+            (lines || !file || PyDict_SetItemString(kw, "file", file) == 0))
+            r = PyObject_Call(fn, args, kw);
+    }
     Py_XDECREF(lim);
     Py_XDECREF(kw);
     Py_XDECREF(args);

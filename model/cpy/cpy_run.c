@@ -1188,12 +1188,62 @@ static PyObject *child__module(const char *name, const char *src)
 /* Tracebacks show the program's lines as it ran, even if the file has
  * changed or is gone since (or never existed: a program given as text):
  * linecache never re-reads an entry whose mtime is None. */
+/* Whether the source holds a line break other than "\n" for
+ * str.splitlines: "\r", "\v", "\f", "\x1c"-"\x1e", U+0085, U+2028,
+ * U+2029 (in UTF-8). */
+static bool child__odd_breaks(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == '\r' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e))
+            return true;
+        if (c == 0xc2 && i + 1 < n && (unsigned char)p[i + 1] == 0x85)
+            return true;
+        if (c == 0xe2 && i + 2 < n && (unsigned char)p[i + 1] == 0x80 &&
+            ((unsigned char)p[i + 2] == 0xa8 || (unsigned char)p[i + 2] == 0xa9))
+            return true;
+    }
+    return false;
+}
+
+/* The source's lines as python3 reads its file (linecache and the C
+ * traceback printer both read through TextIOWrapper): "\r\n" and "\r"
+ * end a line as "\n" does, and each line ends in "\n"; nothing else ends
+ * one ("\f" and U+2028 do for str.splitlines, which would set every line
+ * after them off by one in tracebacks). */
+static PyObject *child__source_lines(const char *p, size_t n)
+{
+    if (!child__odd_breaks(p, n)) {
+        PyObject *src = PyUnicode_DecodeUTF8(p, (Py_ssize_t)n, "replace");
+        PyObject *lines = src ? PyUnicode_Splitlines(src, 1) : NULL;
+        Py_XDECREF(src);
+        return lines;
+    }
+    PyObject *lines = PyList_New(0);
+    sim_buf b = {0};
+    for (size_t i = 0; lines && i < n;) {
+        size_t j = i;
+        while (j < n && p[j] != '\n' && p[j] != '\r')
+            j++;
+        b.len = 0;
+        sim_buf_add(&b, p + i, j - i);
+        if (j < n)
+            sim_buf_add(&b, "\n", 1);
+        i = j < n && p[j] == '\r' && j + 1 < n && p[j + 1] == '\n' ? j + 2 : j + 1;
+        PyObject *line = PyUnicode_DecodeUTF8(b.p ? b.p : "", (Py_ssize_t)b.len, "replace");
+        if (!line || PyList_Append(lines, line) < 0)
+            Py_CLEAR(lines);
+        Py_XDECREF(line);
+    }
+    sim_buf_free(&b);
+    return lines;
+}
+
 static void child__linecache(const py_program *p)
 {
     PyObject *lc = PyImport_ImportModule("linecache");
     PyObject *cache = lc ? PyObject_GetAttrString(lc, "cache") : NULL;
-    PyObject *src = PyUnicode_DecodeUTF8(p->src, (Py_ssize_t)p->len, "replace");
-    PyObject *lines = src ? PyUnicode_Splitlines(src, 1) : NULL;
+    PyObject *lines = child__source_lines(p->src, p->len);
     PyObject *fn = PyUnicode_DecodeFSDefault(p->filename);
     PyObject *entry = lines && fn ? Py_BuildValue("(nOOO)", (Py_ssize_t)p->len, Py_None, lines, fn)
                                   : NULL;
@@ -1202,7 +1252,6 @@ static void child__linecache(const py_program *p)
     Py_XDECREF(entry);
     Py_XDECREF(fn);
     Py_XDECREF(lines);
-    Py_XDECREF(src);
     Py_XDECREF(cache);
     Py_XDECREF(lc);
 }

@@ -1883,6 +1883,18 @@ static PyObject *mod_at_end(PyObject *mod, PyObject *fn)
     Py_RETURN_NONE;
 }
 
+/* _threadsim_tb_format(fn): fn(type, value, tb, limit) -> the lines of an
+ * uncaught exception's report (bootstrap.py: CPython's C printer's source
+ * lines; cpy_print_exception). */
+PyObject *cpy_tb_format_fn;
+
+static PyObject *mod_tb_format(PyObject *mod, PyObject *fn)
+{
+    (void)mod;
+    Py_XSETREF(cpy_tb_format_fn, Py_NewRef(fn));
+    Py_RETURN_NONE;
+}
+
 /* _threadsim_vmask(how, bits) -> old bits: the calling thread's
  * pthread_sigmask (how: 0 block, 1 unblock, 2 set); the process's pending
  * signals it unblocks arrive now, in signal order. */
@@ -2049,6 +2061,7 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_faulthandler", mod_faulthandler, METH_O, NULL},
     {"_threadsim_gate", mod_gate, METH_VARARGS, NULL},
     {"_threadsim_at_end", mod_at_end, METH_O, NULL},
+    {"_threadsim_tb_format", mod_tb_format, METH_O, NULL},
     {"_threadsim_steps", mod_steps, METH_O, NULL},
     {"_threadsim_vmask", mod_vmask, METH_VARARGS, NULL},
     {"_threadsim_vpending", mod_vpending, METH_NOARGS, NULL},
