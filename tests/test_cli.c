@@ -1005,7 +1005,7 @@ static void test_native_memory_bounded(void)
 /* A program's files are bounded: the guard ends a run once a filesystem
  * it writes to has lost --max-disk of its free space and the run wrote
  * half that itself (a loop of writes took 2.8 GB in 5 s); the limit is
- * recorded with the run's options. */
+ * recorded with the run's options; a reservation past it fails. */
 static void test_disk_bounded(void)
 {
     write_file("fill.py", "chunk = b'x' * (4 << 20)\n"
@@ -1032,6 +1032,33 @@ static void test_disk_bounded(void)
              "conv=fsync 2>/dev/null; } & cd %s && %s run idle.py --no-db --max-disk 16M 2>&1; "
              "echo \"status $?\"; wait; rm -f other.bin", dir, dir, BIN);
     TS_ASSERT_STR_EQ(out, "done\nstatus 0\n");
+    free(out);
+    /* blocks reserved without a write (posix_fallocate, fallocate through
+     * ctypes) past --max-disk fail as on a full disk (one call took 19 GB,
+     * unseen by the guard); within it they succeed (64 MiB, not more: a
+     * build without the check makes the file) */
+    write_file("falloc.py",
+               "import os, ctypes\n"
+               "fd = os.open('res.bin', os.O_CREAT | os.O_WRONLY)\n"
+               "os.posix_fallocate(fd, 0, 8 << 20)\n"
+               "print('8M', os.fstat(fd).st_blocks * 512 >= 8 << 20)\n"
+               "try:\n"
+               "    os.posix_fallocate(fd, 0, 64 << 20)\n"
+               "except OSError as e:\n"
+               "    print('64M', e.errno, e.strerror)\n"
+               "libc = ctypes.CDLL(None, use_errno=True)\n"
+               "r = libc.fallocate(fd, 0, ctypes.c_long(0), ctypes.c_long(12 << 20))\n"
+               "print('ctypes 12M', r, ctypes.get_errno())\n"
+               "r = libc.fallocate(fd, 0, ctypes.c_long(0), ctypes.c_long(4 << 20))\n"
+               "print('ctypes 4M', r)\n"
+               "os.close(fd)\n");
+    out = sh(&st, "cd %s && %s run falloc.py --no-db --max-disk 16M 2>&1; echo \"status $?\"; "
+             "du -k res.bin | cut -f1; rm -f res.bin", dir, BIN);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "8M True\n64M 28 No space left on device\n"
+                                       "ctypes 12M -1 28\nctypes 4M 0\nstatus 0\n"));
+    unsigned long long kb = 0;
+    const char *st0 = strstr(out, "status 0\n");
+    CU_ASSERT_TRUE(st0 && sscanf(st0 + 9, "%llu", &kb) == 1 && kb <= (16ULL << 10));
     free(out);
 }
 

@@ -2484,6 +2484,75 @@ static struct {
     guard_why tripped; /* what ended this run */
 } guard = {.statm_fd = -1};
 
+/* Blocks reserved without a write: posix_fallocate and fallocate. The
+ * guard counts what a run wrote (wchar) and looks every GUARD_PERIOD, so
+ * one call reserving 20 GB went by it and filled the disk. threadsim's
+ * binary exports these (model/cpy/CMakeLists.txt), so libpython's
+ * os.posix_fallocate and the C the program loads call them: during a run,
+ * a reservation that would take the run past --max-disk, or past half the
+ * filesystem's free space, fails with ENOSPC, as on a full disk (OSError
+ * [Errno 28]). What a run reserves is counted in the process (a reset puts
+ * the count back with the rest); a length is counted whole, blocks already
+ * there or not. Punching or collapsing a range frees blocks: not counted. */
+static uint64_t falloc_taken;
+
+static int falloc__allow(int fd, int mode, int64_t len)
+{
+    if (!cpy.in_run || !cpy.ro.max_disk || len <= 0 ||
+        (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE)))
+        return 0;
+    struct statvfs sv;
+    uint64_t avail = fstatvfs(fd, &sv) == 0 ? (uint64_t)sv.f_bavail * sv.f_frsize : 0;
+    uint64_t cap = cpy.ro.max_disk < avail / 2 ? cpy.ro.max_disk : avail / 2;
+    if ((uint64_t)len > cap || falloc_taken > cap - (uint64_t)len)
+        return ENOSPC;
+    falloc_taken += (uint64_t)len;
+    return 0;
+}
+
+static void *falloc__next(void **slot, const char *name)
+{
+    void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (!f) {
+        f = dlsym(RTLD_NEXT, name);
+        __atomic_store_n(slot, f, __ATOMIC_RELEASE);
+    }
+    return f;
+}
+
+/* (each defined under a C name of its own and given the symbol by an asm
+ * label: with 64-bit file offsets the headers name posix_fallocate as
+ * posix_fallocate64, and both symbols are wanted) */
+#define FALLOC_POSIX(cname, sym)                                                                   \
+    int cname(int fd, off_t off, off_t len) __asm__(sym);                                          \
+    int cname(int fd, off_t off, off_t len)                                                        \
+    {                                                                                              \
+        static void *next;                                                                         \
+        int (*fn)(int, off_t, off_t) = (int (*)(int, off_t, off_t))falloc__next(&next, sym);       \
+        int e = falloc__allow(fd, 0, len);                                                         \
+        return e ? e : fn ? fn(fd, off, len) : ENOSYS;                                             \
+    }
+#define FALLOC_LINUX(cname, sym)                                                                   \
+    int cname(int fd, int mode, off_t off, off_t len) __asm__(sym);                                \
+    int cname(int fd, int mode, off_t off, off_t len)                                              \
+    {                                                                                              \
+        static void *next;                                                                         \
+        int (*fn)(int, int, off_t, off_t) =                                                        \
+            (int (*)(int, int, off_t, off_t))falloc__next(&next, sym);                             \
+        int e = falloc__allow(fd, mode, len);                                                      \
+        if (!e && !fn)                                                                             \
+            e = ENOSYS;                                                                            \
+        if (e) {                                                                                   \
+            errno = e;                                                                             \
+            return -1;                                                                             \
+        }                                                                                          \
+        return fn(fd, mode, off, len);                                                             \
+    }
+FALLOC_POSIX(falloc__posix, "posix_fallocate")
+FALLOC_POSIX(falloc__posix64, "posix_fallocate64")
+FALLOC_LINUX(falloc__linux, "fallocate")
+FALLOC_LINUX(falloc__linux64, "fallocate64")
+
 static uint64_t disk__free(const char *path, bool *ok)
 {
     struct statvfs sv;
