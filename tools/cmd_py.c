@@ -24,6 +24,7 @@
 #include <string.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -226,29 +227,48 @@ static int py__rm_inside(const char *path, const struct stat *sb, int flag, stru
     return ftw->level > 0 ? py__rm(path, sb, flag, ftw) : 0;
 }
 
-/* The scratch folders of threadsim processes that are gone (killed before
- * they could remove theirs: SIGKILL, the OOM killer, a power cut) are
- * removed when a --sandbox session makes its own; a folder's name carries
- * its owner's pid. Only this user's folders, never through a link. */
-static void py__sweep_scratch(void)
+/* The scratch folder of a --sandbox session: /tmp/threadsim-scratch-N,
+ * N the first slot no other session of this user holds (a lock on
+ * /tmp/threadsim-scratch-N.lock, kept open as long as the folder lives).
+ * The program sees the folder's path (os.getcwd(), tempfile's folder,
+ * abspath): a name carrying the pid and a random suffix made every run's
+ * output different and a replay "DIFFERS"; this one is the same from run to
+ * run unless sessions run side by side. A folder left by a process that is
+ * gone (SIGKILL, the OOM killer, a power cut: its lock went with it) is
+ * removed by the next session that takes its slot; only this user's
+ * folders, never through a link. -1 when no slot of the first 1000 could
+ * be had. */
+static int py__scratch_take(char *out, size_t cap, int *lock_fd)
 {
-    DIR *d = opendir("/tmp");
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        long pid = 0;
-        int n = 0;
-        if (sscanf(e->d_name, "threadsim-scratch-%ld-%n", &pid, &n) != 1 || n == 0 || pid <= 0 ||
-            pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue;
-        char path[300];
+    for (int n = 1; n <= 1000; n++) {
+        char lock[64];
+        snprintf(lock, sizeof lock, "/tmp/threadsim-scratch-%d.lock", n);
+        int fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+            continue; /* (another user's) */
         struct stat st;
-        snprintf(path, sizeof path, "/tmp/%s", e->d_name);
-        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
-            nftw(path, py__rm, 16, FTW_DEPTH | FTW_PHYS);
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+            flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            close(fd);
+            continue;
+        }
+        snprintf(out, cap, "/tmp/threadsim-scratch-%d", n);
+        if (lstat(out, &st) == 0) {
+            if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+                close(fd);
+                continue;
+            }
+            nftw(out, py__rm, 16, FTW_DEPTH | FTW_PHYS);
+        }
+        if (mkdir(out, 0700) != 0) {
+            close(fd);
+            continue;
+        }
+        *lock_fd = fd;
+        return 0;
     }
-    closedir(d);
+    errno = EAGAIN;
+    return -1;
 }
 
 py_run_opts ts_py_run_opts(const char *path)
@@ -341,6 +361,7 @@ int ts_py_run_with(const py_program *prog, const model_opts *o, py_run_opts *ro,
 void ts_py_runner_init(ts_py_runner *r, const py_program *prog, const py_run_opts *ro)
 {
     memset(r, 0, sizeof *r);
+    r->scratch_lock = -1;
     r->prog = prog;
     r->ro = *ro;
     /* its own argv: the session opens later, after the caller may have
@@ -451,10 +472,7 @@ int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *
         r->failed = true;
     if (!r->ss && !r->failed) {
         if (r->ro.sandbox) {
-            py__sweep_scratch();
-            snprintf(r->scratch, sizeof r->scratch, "/tmp/threadsim-scratch-%ld-XXXXXX",
-                     (long)getpid());
-            if (!mkdtemp(r->scratch)) {
+            if (py__scratch_take(r->scratch, sizeof r->scratch, &r->scratch_lock) != 0) {
                 fprintf(stderr, "threadsim: --sandbox: cannot make a scratch folder: %s\n",
                         strerror(errno));
                 r->scratch[0] = '\0';
@@ -515,6 +533,9 @@ void ts_py_runner_fini(ts_py_runner *r)
     if (r->scratch[0])
         nftw(r->scratch, py__rm, 16, FTW_DEPTH | FTW_PHYS);
     r->scratch[0] = '\0';
+    if (r->scratch_lock >= 0)
+        close(r->scratch_lock); /* (the slot is free again) */
+    r->scratch_lock = -1;
     free(r->argv);
     r->argv = NULL;
 }
@@ -622,6 +643,9 @@ char *ts_py_options_text(void)
         py__opt_word(&b, "-u");
     if (ts_py.tty)
         py__opt_word(&b, "--tty");
+    /* confined: a replay is too (and sees the same working folder) */
+    if (ts_py.sandbox)
+        py__opt_word(&b, "--sandbox");
     if (ts_py.opcodes) {
         py__opt_word(&b, "--granularity");
         py__opt_word(&b, "opcode");
@@ -710,6 +734,12 @@ static void py__apply_options(const char *opts)
     ts_py.stored_options = true;
     ts_py.unbuffered = false;
     ts_py.tty = false;
+    /* --sandbox: the run's, or the command line's (a replay may confine a
+     * run that was not) */
+    static int cmdline_sandbox = -1;
+    if (cmdline_sandbox < 0)
+        cmdline_sandbox = ts_py.sandbox;
+    ts_py.sandbox = cmdline_sandbox;
     ts_py.opcodes = false;
     ts_py_env_clear();
     ts_py.max_steps = ts_py.max_memory = ts_py.max_output = ts_py.max_disk = 0;
@@ -751,6 +781,8 @@ static void py__apply_options(const char *opts)
             ts_py.unbuffered = true;
         } else if (strcmp(word, "--tty") == 0) {
             ts_py.tty = true;
+        } else if (strcmp(word, "--sandbox") == 0) {
+            ts_py.sandbox = true;
         } else if (strcmp(word, "opcode") == 0) {
             ts_py.opcodes = true;
         }

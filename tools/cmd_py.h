@@ -94,6 +94,7 @@ typedef struct ts_py_runner {
     char **argv;              /* ro.argv, owned */
     struct py_session *ss;
     char scratch[64];         /* --sandbox: the runs' working folder, emptied before each */
+    int scratch_lock;         /* its slot's lock (-1: none) */
     uint64_t runs;            /* runs of the session so far */
     bool failed;              /* the session could not open: every run fails */
     bool batch;               /* the caller runs many runs (explore): it becomes batch work
