@@ -2052,7 +2052,13 @@ int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb)
      * --tty or -u another thread's line can come between the two, as
      * python3 in a terminal printed in 5 of 40 runs. */
     PyObject *out = file ? Py_NewRef(file) : Py_XNewRef(PySys_GetObject("stderr"));
-    bool lines = out && out != Py_None;
+    if (out == Py_None) {
+        /* sys.stderr = None: CPython's printer prints nothing
+         * (PyErr_Display); traceback.py would print to sys.stdout */
+        Py_DECREF(out);
+        return 0;
+    }
+    bool lines = out != NULL;
     /* CPython's ". Did you mean: ...?" (above), in the formatted text only */
     sugg_saved saved[64];
     int nsaved = 0;

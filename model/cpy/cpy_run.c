@@ -916,9 +916,20 @@ static int child__system_exit(void)
         status = overflow ? -1 : (int)x;
     } else {
         PyObject *err = PySys_GetObject("stderr");
-        if (err) {
+        if (err && err != Py_None) {
             PyFile_WriteObject(code, err, Py_PRINT_RAW);
             PyFile_WriteString("\n", err);
+        } else {
+            /* no sys.stderr: CPython prints it to the C library's stderr,
+             * the descriptor (_Py_HandleSystemExit's PyObject_Print) */
+            PyObject *s = PyObject_Str(code);
+            PyObject *b = s ? PyUnicode_AsEncodedString(s, "utf-8", "backslashreplace") : NULL;
+            if (b)
+                (void)cpy_io_write_now(2, PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b));
+            (void)cpy_io_write_now(2, "\n", 1);
+            Py_XDECREF(b);
+            Py_XDECREF(s);
+            PyErr_Clear();
         }
         status = 1;
     }
