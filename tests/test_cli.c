@@ -328,6 +328,20 @@ static void test_program_argv(void)
     }
 }
 
+/* A program given through a FIFO (a shell's process substitution is
+ * one): read once, as python3 reads it; the second open (for the program,
+ * after its dialect's) waited for a writer that was gone, for good. */
+static void test_program_from_fifo(void)
+{
+    int st;
+    char *out = sh(&st, "cd %s && rm -f fifo.py && mkfifo fifo.py && "
+                   "{ printf 'print(\"from a fifo\")\\n' > fifo.py & } && "
+                   "timeout 60 %s run fifo.py --no-db 2>&1; echo \"status $?\"; rm -f fifo.py",
+                   dir, BIN);
+    TS_ASSERT_STR_EQ(out, "from a fifo\nstatus 0\n");
+    free(out);
+}
+
 /* Each program's exit status and stderr as python3.11 gives them. */
 static void test_program_status_as_python(void)
 {
@@ -1495,7 +1509,7 @@ static void test_cleanup(void)
 }
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
-         TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv),
+         TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv), TS_TEST(test_program_from_fifo),
          TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_explore_same_stdin), TS_TEST(test_select_on_stdin_file), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),

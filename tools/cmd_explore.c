@@ -1011,7 +1011,7 @@ int ts_cmd_explore(int argc, char **argv)
         int python = python_set ? c.base.python : ts_py_dialect_of(c.name);
         sim_buf err = {0};
         bool io_error = false;
-        prog = py_program_read(c.name, python, &err, &io_error);
+        prog = ts_py_program_read(c.name, python, &err, &io_error);
         if (!prog) {
             fprintf(stderr, "%s\n", sim_buf_str(&err));
             sim_buf_free(&err);

@@ -260,7 +260,7 @@ int ts_cmd_export(int argc, char **argv)
             ts_py_model_defaults(&o);
             sim_buf err = {0};
             bool io_error = false;
-            prog = py_program_read(scenario, o.python, &err, &io_error);
+            prog = ts_py_program_read(scenario, o.python, &err, &io_error);
             if (!prog) {
                 fflush(stdout);
                 fprintf(stderr, io_error ? "%s\n" : "%s", sim_buf_str(&err));

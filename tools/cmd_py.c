@@ -335,6 +335,22 @@ bool ts_is_py_program(const char *name)
     return stat(name, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* The program file ts_py_dialect_of read, kept for ts_py_program_read: a
+ * file is read once (a FIFO gives its bytes once, and a second open waited
+ * for a writer that was gone, for good; a file rewritten between two reads
+ * ran as neither). */
+static struct {
+    char *path, *src;
+    size_t len;
+} py_read;
+
+static void py__read_forget(void)
+{
+    free(py_read.path);
+    free(py_read.src);
+    memset(&py_read, 0, sizeof py_read);
+}
+
 /* The `# threadsim: python N` directive of the file at `path`, or 3. */
 int ts_py_dialect_of(const char *path)
 {
@@ -344,8 +360,25 @@ int ts_py_dialect_of(const char *path)
         return 3;
     ts_pydirectives d;
     int python = ts_pydirectives_parse(src, &d, NULL, 0) == 0 ? d.python : 3;
-    free(src);
+    py__read_forget();
+    py_read.path = strdup(path);
+    if (py_read.path) {
+        py_read.src = src;
+        py_read.len = len;
+    } else {
+        free(src);
+    }
     return python;
+}
+
+py_program *ts_py_program_read(const char *path, int python, sim_buf *err, bool *io_error)
+{
+    if (!py_read.path || strcmp(py_read.path, path) != 0)
+        return py_program_read(path, python, err, io_error);
+    *io_error = false;
+    py_program *p = py_program_load(path, py_read.src, py_read.len, python, err);
+    py__read_forget();
+    return p;
 }
 
 int ts_py_run_with(const py_program *prog, const model_opts *o, py_run_opts *ro,
@@ -555,7 +588,7 @@ int ts_run_py(const char *path, model_opts *o, bool python_set, bool full, const
     int python = python_set ? o->python : ts_py_dialect_of(path);
     sim_buf err = {0};
     bool io_error = false;
-    py_program *prog = py_program_read(path, python, &err, &io_error);
+    py_program *prog = ts_py_program_read(path, python, &err, &io_error);
     if (!prog) {
         fflush(stdout);
         if (io_error) {

@@ -80,6 +80,11 @@ struct py_run_opts ts_py_run_opts(const char *path);
 
 /* The file's `# threadsim: python N` directive, or 3 (also when unreadable). */
 int ts_py_dialect_of(const char *path);
+/* py_program_read of `path`, from the bytes ts_py_dialect_of read of it
+ * if it was the last file that read (read once: a FIFO's second open
+ * waits for good). */
+struct py_program *ts_py_program_read(const char *path, int python, struct sim_buf *err,
+                                      bool *io_error);
 /* py_run with what the command line adds around it (--sandbox's scratch
  * folder, made before and removed after). */
 int ts_py_run_with(const struct py_program *prog, const model_opts *o, struct py_run_opts *ro,
