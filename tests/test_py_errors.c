@@ -513,6 +513,33 @@ static void test_uncaught_group_close(void)
                "    +------------------------------------\n");
 }
 
+/* An error raised by one of threadsim's Python replacements of a C
+ * function (os.urandom, select.select) shows no frame of threadsim's
+ * ("<threadsim>", line N): python3's C function has none. */
+static void test_uncaught_no_threadsim_frame(void)
+{
+    PYT_EXPECT("import os, select, threading\n"
+    "def w():\n"
+    "    os.urandom(-1)\n"
+    "t = threading.Thread(target=w); t.start(); t.join()\n"
+    "select.select([0], [], [], -1)\n"
+    "",
+               3, 1,
+               "Exception in thread Thread-1 (w):\n"
+               "Traceback (most recent call last):\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1038, in _bootstrap_inner\n"
+               "    self.run()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 975, in run\n"
+               "    self._target(*self._args, **self._kwargs)\n"
+               "  File \"t.py\", line 3, in w\n"
+               "    os.urandom(-1)\n"
+               "ValueError: negative argument not allowed\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 5, in <module>\n"
+               "    select.select([0], [], [], -1)\n"
+               "ValueError: timeout must be non-negative\n");
+}
+
 /* sys.stderr = None: an uncaught exception prints nothing, in main and in
  * a thread (CPython's printer gives up; traceback.py printed it to
  * stdout), and sys.exit's message goes to the descriptor. */
@@ -874,5 +901,5 @@ static void test_sleep_to_the_end_of_time(void)
 }
 
 
-TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
+TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_uncaught_no_threadsim_frame), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
          TS_TEST(test_huge_timeouts), TS_TEST(test_refusals_look_like_c), TS_TEST(test_sleep_to_the_end_of_time))

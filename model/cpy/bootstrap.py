@@ -1797,7 +1797,12 @@ def _tb_format_c(t, v, tb, limit):
                 if k < len(parts) - 1:
                     _ctx.need_close = need_close
 
-    te = _tb.TracebackException(type(v), v, tb, limit=limit, compact=True)
+    # every frame first (a limit of None would read sys.tracebacklimit as
+    # traceback.py does): threadsim's own frames ("<threadsim>": the
+    # bootstrap's replacements of C functions, whose errors python3 shows
+    # with no frame of theirs) go, then the innermost `-limit` are kept, as
+    # the C printer counts them
+    te = _tb.TracebackException(type(v), v, tb, limit=-sys.maxsize, compact=True)
     todo, seen = [te], set()
     while todo:
         x = todo.pop()
@@ -1806,6 +1811,8 @@ def _tb_format_c(t, v, tb, limit):
         seen.add(id(x))
         x.__class__ = CException
         x.stack.__class__ = CStack
+        kept = [fs for fs in x.stack if not fs.filename.startswith('<threadsim')]
+        x.stack[:] = kept[limit:] if limit < 0 else kept[:limit]
         todo.append(x.__cause__)
         todo.append(x.__context__)
         todo.extend(x.exceptions or ())
