@@ -134,6 +134,37 @@ static void test_syntax_expected_colon(void)
     "");
 }
 
+/* A source python3 cannot decode: its file tokenizer's one line, before
+ * anything runs (compiled from a string, CPython said "(unicode error)
+ * 'utf-8' codec can't decode ..." and "unknown encoding" at line 0). */
+static void test_syntax_source_encoding(void)
+{
+    PYT_EXPECT("print('never')\n"
+    "print(\"caf\xe9\")\n"
+    "",
+               3, 1,
+               "SyntaxError: Non-UTF-8 code starting with '\\xe9' in file t.py on line 2, but no "
+               "encoding declared; see https://peps.python.org/pep-0263/ for details\n");
+    PYT_EXPECT("s = '\xed\xa0\x80'\n"
+    "",
+               3, 1,
+               "SyntaxError: Non-UTF-8 code starting with '\\xed' in file t.py on line 1, but no "
+               "encoding declared; see https://peps.python.org/pep-0263/ for details\n");
+    PYT_EXPECT("# -*- coding: bogus-enc -*-\n"
+    "print(1)\n"
+    "",
+               3, 1, "SyntaxError: encoding problem: bogus-enc\n");
+    PYT_EXPECT("\xef\xbb\xbf# coding: latin-1\n"
+    "print(1)\n"
+    "",
+               3, 1, "SyntaxError: encoding problem: iso-8859-1 with BOM\n");
+    /* declared, it decodes */
+    PYT_EXPECT("# coding: Latin_1\n"
+    "print(\"caf\xe9\")\n"
+    "",
+               3, 0, "caf\xc3\xa9\n");
+}
+
 static void test_uncaught_main(void)
 {
     PYT_EXPECT("print('before')\n"
@@ -901,5 +932,5 @@ static void test_sleep_to_the_end_of_time(void)
 }
 
 
-TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_uncaught_no_threadsim_frame), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
+TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_syntax_source_encoding), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_uncaught_no_threadsim_frame), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
          TS_TEST(test_huge_timeouts), TS_TEST(test_refusals_look_like_c), TS_TEST(test_sleep_to_the_end_of_time))

@@ -1327,8 +1327,136 @@ static PyObject *ticked_code;
  * session, so that every run starts from the same heap. */
 static PyObject *plain_code;
 
+/* The length of the UTF-8 character at s, 0 when it is none (strict:
+ * no overlong form, no surrogate, nothing past U+10FFFF, as python3's
+ * file tokenizer checks a line). */
+static int child__utf8_len(const unsigned char *s, const unsigned char *end)
+{
+    unsigned char c = *s, lo = 0x80, hi = 0xbf;
+    int more;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        more = 1;
+    else if (c >= 0xe0 && c <= 0xef)
+        more = 2, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        more = 3, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+    else
+        return 0;
+    if (end - s <= more || s[1] < lo || s[1] > hi)
+        return 0;
+    for (int i = 2; i <= more; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return more + 1;
+}
+
+/* A declared encoding's name as python3's tokenizer normalizes it
+ * (get_normal_name): utf-8 and latin-1 spellings, case and '_' aside. */
+static void child__normal_coding(char *name)
+{
+    char buf[13];
+    size_t i = 0;
+    for (; i < 12 && name[i]; i++)
+        buf[i] = name[i] == '_' ? '-' : (char)tolower((unsigned char)name[i]);
+    buf[i] = '\0';
+    if (strcmp(buf, "utf-8") == 0 || strncmp(buf, "utf-8-", 6) == 0)
+        strcpy(name, "utf-8");
+    else if (strcmp(buf, "latin-1") == 0 || strcmp(buf, "iso-8859-1") == 0 ||
+             strcmp(buf, "iso-latin-1") == 0 || strncmp(buf, "latin-1-", 8) == 0 ||
+             strncmp(buf, "iso-8859-1-", 11) == 0 || strncmp(buf, "iso-latin-1-", 12) == 0)
+        strcpy(name, "iso-8859-1");
+}
+
+/* The PEP 263 declaration of a line ("# -*- coding: NAME -*-"), as
+ * python3's tokenizer reads it: its name in name (cap bytes), 1; 0 for a
+ * line with none, which is a comment or blank (the next line may have one);
+ * -1 for a line of code (no declaration after it counts). */
+static int child__coding_spec(const char *l, const char *e, char *name, size_t cap)
+{
+    while (l < e && (*l == ' ' || *l == '\t' || *l == '\f'))
+        l++;
+    if (l == e || *l == '\n' || *l == '\r')
+        return 0;
+    if (*l != '#')
+        return -1;
+    for (const char *c = l; c + 6 < e; c++) {
+        if (memcmp(c, "coding", 6) != 0 || (c[6] != ':' && c[6] != '='))
+            continue;
+        const char *n = c + 7;
+        while (n < e && (*n == ' ' || *n == '\t'))
+            n++;
+        size_t k = 0;
+        while (n + k < e && (isalnum((unsigned char)n[k]) || n[k] == '-' || n[k] == '_' ||
+                             n[k] == '.'))
+            k++;
+        if (k == 0 || k >= cap)
+            continue;
+        memcpy(name, n, k);
+        name[k] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+/* What python3 says of a source file it cannot decode, before any line
+ * runs: "Non-UTF-8 code starting with '\xe9' in file t.py on line 2, but
+ * no encoding declared; see https://peps.python.org/pep-0263/ for details"
+ * (a file without a declaration holding a byte that is no UTF-8), or
+ * "encoding problem: NAME" (a declaration of no codec). Compiled from a
+ * string, CPython said "(unicode error) 'utf-8' codec can't decode ..."
+ * and "unknown encoding" at line 0. Sets that SyntaxError (no location, as
+ * the file tokenizer's) and returns -1; 0 otherwise. */
+static int child__source_encoding(const py_program *p)
+{
+    const char *src = p->src, *end = p->src + p->len;
+    if (p->len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0)
+        src += 3;
+    bool bom = src != p->src;
+    char name[64] = "";
+    const char *l = src;
+    for (int line = 1; line <= 2 && l < end; line++) {
+        const char *e = memchr(l, '\n', (size_t)(end - l));
+        e = e ? e + 1 : end;
+        int k = child__coding_spec(l, e, name, sizeof name);
+        if (k != 0)
+            break;
+        l = e;
+    }
+    if (name[0]) {
+        child__normal_coding(name);
+        if (bom && strcmp(name, "utf-8") != 0) {
+            PyErr_Format(PyExc_SyntaxError, "encoding problem: %s with BOM", name);
+            return -1;
+        }
+        if (!PyCodec_KnownEncoding(name)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_SyntaxError, "encoding problem: %s", name);
+            return -1;
+        }
+        return 0;
+    }
+    int line = 1;
+    for (const unsigned char *c = (const unsigned char *)src; c < (const unsigned char *)end;) {
+        int n = child__utf8_len(c, (const unsigned char *)end);
+        if (n == 0) {
+            PyErr_Format(PyExc_SyntaxError,
+                         "Non-UTF-8 code starting with '\\x%.2x' in file %s on line %i, but no "
+                         "encoding declared; see https://peps.python.org/pep-0263/ for details",
+                         *c, p->filename, line);
+            return -1;
+        }
+        line += *c == '\n';
+        c += n;
+    }
+    return 0;
+}
+
 static PyObject *child__compile_plain(const py_program *p)
 {
+    if (p->python != 2 && child__source_encoding(p) != 0)
+        return NULL;
     PyCompilerFlags flags = _PyCompilerFlags_INIT;
     return Py_CompileStringExFlags(p->src, p->filename, Py_file_input, &flags, -1);
 }
