@@ -2649,16 +2649,6 @@ static int falloc__allow(int fd, int mode, int64_t len)
     return 0;
 }
 
-static void *falloc__next(void **slot, const char *name)
-{
-    void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-    if (!f) {
-        f = dlsym(RTLD_NEXT, name);
-        __atomic_store_n(slot, f, __ATOMIC_RELEASE);
-    }
-    return f;
-}
-
 /* (each defined under a C name of its own and given the symbol by an asm
  * label: with 64-bit file offsets the headers name posix_fallocate as
  * posix_fallocate64, and both symbols are wanted) */
@@ -2667,7 +2657,7 @@ static void *falloc__next(void **slot, const char *name)
     int cname(int fd, off_t off, off_t len)                                                        \
     {                                                                                              \
         static void *next;                                                                         \
-        int (*fn)(int, off_t, off_t) = (int (*)(int, off_t, off_t))falloc__next(&next, sym);       \
+        int (*fn)(int, off_t, off_t) = (int (*)(int, off_t, off_t))cpy_snap_next_symbol(&next, sym);       \
         int e = falloc__allow(fd, 0, len);                                                         \
         return e ? e : fn ? fn(fd, off, len) : ENOSYS;                                             \
     }
@@ -2677,7 +2667,7 @@ static void *falloc__next(void **slot, const char *name)
     {                                                                                              \
         static void *next;                                                                         \
         int (*fn)(int, int, off_t, off_t) =                                                        \
-            (int (*)(int, int, off_t, off_t))falloc__next(&next, sym);                             \
+            (int (*)(int, int, off_t, off_t))cpy_snap_next_symbol(&next, sym);                             \
         int e = falloc__allow(fd, mode, len);                                                      \
         if (!e && !fn)                                                                             \
             e = ENOSYS;                                                                            \

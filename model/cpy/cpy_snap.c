@@ -313,8 +313,8 @@ static inline void proc__bump(void)
 }
 
 /* The C library's own function of that name (the next definition after
- * this binary's), looked up once. */
-static void *proc__next(void **slot, const char *name)
+ * this binary's), looked up once (cpy_snap.h). */
+void *cpy_snap_next_symbol(void **slot, const char *name)
 {
     void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
     if (!f) {
@@ -326,7 +326,7 @@ static void *proc__next(void **slot, const char *name)
 
 #define PROC_NEXT(name)                                                                            \
     static void *next_##name;                                                                      \
-    __typeof__(name) *fn = (__typeof__(name) *)proc__next(&next_##name, #name);                    \
+    __typeof__(name) *fn = (__typeof__(name) *)cpy_snap_next_symbol(&next_##name, #name);                    \
     if (!fn) {                                                                                     \
         errno = ENOSYS;                                                                            \
         return -1;                                                                                 \
@@ -347,7 +347,7 @@ typedef void (*proc_handler)(int);
     {                                                                                              \
         static void *next_##name;                                                                  \
         proc_handler (*fn)(int, proc_handler) =                                                    \
-            (proc_handler(*)(int, proc_handler))proc__next(&next_##name, #name);                   \
+            (proc_handler(*)(int, proc_handler))cpy_snap_next_symbol(&next_##name, #name);                   \
         proc__bump();                                                                              \
         if (!fn) {                                                                                 \
             errno = ENOSYS;                                                                        \

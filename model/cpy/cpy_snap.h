@@ -149,4 +149,9 @@ void cpy_snap_layout_suspect(void);
  * (this kernel does not seal: nothing done). One thread only. */
 int cpy_snap_seal_libraries(void);
 
+/* The C library's own function `name`, the next definition after this
+ * binary's (which exports its own: the mmap family, sigaction...; and
+ * cpy_run.c's posix_fallocate), looked up once into *slot; NULL if none. */
+void *cpy_snap_next_symbol(void **slot, const char *name);
+
 #endif
