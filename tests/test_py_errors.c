@@ -571,6 +571,34 @@ static void test_uncaught_no_threadsim_frame(void)
                "ValueError: timeout must be non-negative\n");
 }
 
+/* threadsim's replacements of C functions that take no arguments (the
+ * fixed pid, CPUs, machine name and times) refuse some as the C functions
+ * do, in their words (a def said "getpid() takes 0 positional arguments
+ * but 1 was given"); os.urandom's size is an index. */
+static void test_replaced_c_function_errors(void)
+{
+    PYT_EXPECT("import os, socket\n"
+    "for f, a in ((os.getpid, (1,)), (os.cpu_count, (5,)), (os.uname, (1,)), (os.times, (1,)), "
+    "(socket.gethostname, (1,)), (os.urandom, (\"x\",))):\n"
+    "    try:\n"
+    "        f(*a)\n"
+    "    except TypeError as e:\n"
+    "        print(e)\n"
+    "try:\n"
+    "    os.getppid(x=1)\n"
+    "except TypeError as e:\n"
+    "    print(e)\n"
+    "",
+               3, 0,
+               "posix.getpid() takes no arguments (1 given)\n"
+               "posix.cpu_count() takes no arguments (1 given)\n"
+               "posix.uname() takes no arguments (1 given)\n"
+               "posix.times() takes no arguments (1 given)\n"
+               "_socket.gethostname() takes no arguments (1 given)\n"
+               "'str' object cannot be interpreted as an integer\n"
+               "posix.getppid() takes no keyword arguments\n");
+}
+
 /* sys.stderr = None: an uncaught exception prints nothing, in main and in
  * a thread (CPython's printer gives up; traceback.py printed it to
  * stdout), and sys.exit's message goes to the descriptor. */
@@ -932,5 +960,5 @@ static void test_sleep_to_the_end_of_time(void)
 }
 
 
-TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_syntax_source_encoding), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_uncaught_no_threadsim_frame), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
+TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_syntax_source_encoding), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_replaced_c_function_errors), TS_TEST(test_uncaught_no_threadsim_frame), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
          TS_TEST(test_huge_timeouts), TS_TEST(test_refusals_look_like_c), TS_TEST(test_sleep_to_the_end_of_time))

@@ -1846,6 +1846,7 @@ _urandom_gen = _random.Random(_seed * 2 + 1)
 
 def urandom(size):
     """Deterministic bytes from the run's seed (threadsim)."""
+    size = _operator.index(size)  # (its TypeError for a str, a float)
     if size < 0:
         raise ValueError("negative argument not allowed")
     return _urandom_gen.randbytes(size)
@@ -1877,11 +1878,28 @@ _real_kill = os.kill
 _VPID, _VPPID = 4242, 4241
 
 
+def _no_args(real):
+    """A replacement of the C function `real`, which takes no arguments:
+    given some, the C function itself raises its TypeError ("posix.getpid()
+    takes no arguments (1 given)"), not Python's wording for a def."""
+    def wrap(f):
+        def g(*args, **kwargs):
+            if args or kwargs:
+                return real(*args, **kwargs)
+            return f()
+        g.__name__ = g.__qualname__ = f.__name__
+        g.__doc__ = f.__doc__
+        return g
+    return wrap
+
+
+@_no_args(os.getpid)
 def getpid():
     """The run's process id: 4242 in every run (threadsim)."""
     return _VPID
 
 
+@_no_args(os.getppid)
 def getppid():
     """The run's parent's process id: 4241 in every run (threadsim)."""
     return _VPPID
@@ -1933,6 +1951,7 @@ _VCPUS = 2
 _real_uname = os.uname
 
 
+@_no_args(os.cpu_count)
 def cpu_count():
     return _VCPUS
 
@@ -1943,15 +1962,18 @@ def sched_getaffinity(pid, /):
     return set(range(_VCPUS))
 
 
+@_no_args(os.uname)
 def uname():
     return os.uname_result(('Linux', 'threadsim', '6.1.0-threadsim', '#1 SMP threadsim',
                             _real_uname().machine))
 
 
+@_no_args(os.getloadavg)
 def getloadavg():
     return (0.0, 0.0, 0.0)
 
 
+@_no_args(os.times)
 def times():
     # CPU time on the virtual clock (as time.process_time), none for
     # children, `elapsed` the virtual monotonic clock
@@ -1959,6 +1981,7 @@ def times():
     return os.times_result((time.process_time(), 0.0, 0.0, 0.0, time.monotonic()))
 
 
+@_no_args(_socket.gethostname)
 def gethostname():
     return 'threadsim'
 
