@@ -81,6 +81,17 @@ static void test_prune_keep(void)
     CU_ASSERT_TRUE(out && strstr(out, "pruned 0 runs"));
     free(out);
     CU_ASSERT_EQUAL(sql("p.db", "SELECT count(*) FROM runs"), 2);
+    /* a count past SQLite's integers is refused (bound as a negative one,
+     * it deleted every run); the largest keeps them all */
+    out = tsh(&st, true, "", "prune --keep 9223372036854775808 --db p.db");
+    CU_ASSERT_EQUAL(st, 125);
+    CU_ASSERT_EQUAL(count_lines(out), 1);
+    free(out);
+    out = tsh(&st, true, "", "prune --keep 9223372036854775807 --db p.db");
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_TRUE(out && strstr(out, "pruned 0 runs"));
+    free(out);
+    CU_ASSERT_EQUAL(sql("p.db", "SELECT count(*) FROM runs"), 2);
     /* replay records under the budget too */
     out = tsh(&st, true, "", "replay 4 --db p.db --max-db-size 1K");
     CU_ASSERT_EQUAL(st, 125);

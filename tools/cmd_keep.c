@@ -91,7 +91,9 @@ int ts_cmd_prune(int argc, char **argv)
         }
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(argv[i], "--keep") == 0) {
-            if (!ts_parse_u64("--keep", v, &keep))
+            /* (at most SQLite's largest integer: a count past it was bound
+             * as a negative one and every run went) */
+            if (!ts_parse_uint("--keep", v, INT64_MAX, &keep))
                 return TS_EXIT_USAGE;
             i++;
             continue;

@@ -61,7 +61,9 @@ int store_prune(store *st, uint64_t keep, int64_t older_than_s, uint64_t *delete
             "AND (?2 IS NULL OR recorded_at < ?2)");
     if (!s)
         goto fail;
-    sqlite3_bind_int64(s, 1, keep == UINT64_MAX ? -1 : (sqlite3_int64)keep);
+    /* (a count past SQLite's integers keeps them all: bound as is, it was
+     * negative, and no run was kept) */
+    sqlite3_bind_int64(s, 1, keep == UINT64_MAX ? -1 : keep > INT64_MAX ? INT64_MAX : (sqlite3_int64)keep);
     if (cutoff[0])
         sqlite3_bind_text(s, 2, cutoff, -1, SQLITE_STATIC);
     else
