@@ -1966,7 +1966,8 @@ static void test_usage_errors(void)
         "explore traces/explore/lost_update_assert.py --invariant 'x ===' --no-db",
         /* where the results would go, checked before the search */
         "explore event/set-wait --junit /nonexistent/dir/x.xml",
-        "explore event/set-wait --html /tmp", "explore event/set-wait --db /tmp/ts-not-a-db.txt"};
+        "explore event/set-wait --html /tmp", "explore event/set-wait --db /tmp/ts-not-a-db.txt",
+        "explore event/set-wait --junit ''"};
     FILE *f = fopen("/tmp/ts-not-a-db.txt", "w");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     for (int i = 0; i < 100; i++)
@@ -1982,6 +1983,14 @@ static void test_usage_errors(void)
         CU_ASSERT_EQUAL(strchr(out, '\n') - out + 1, (long)strlen(out)); /* one line */
         free(out);
     }
+    /* a report that cannot be written at the end says so (it exited 125
+     * with no word), after the search's own line */
+    int st;
+    char *out = ts_capture("cd " SRC " && " THREADSIM_BINARY " explore event/set-wait --no-db "
+                           "--schedules 3 --junit /dev/full 2>&1 >/dev/null", &st);
+    CU_ASSERT_EQUAL(st, 125);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: explore: cannot write /dev/full: "));
+    free(out);
     /* the file that is no database is left as it was */
     size_t len = 0;
     char *kept = sim_read_file("/tmp/ts-not-a-db.txt", &len);

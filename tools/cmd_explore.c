@@ -966,6 +966,8 @@ int ts_cmd_explore(int argc, char **argv)
     const char *const outs[][2] = {{"--junit", junit}, {"--html", html}};
     for (size_t i = 0; i < 2; i++) {
         const char *f = outs[i][1];
+        if (f && !*f)
+            return ts_usage_error("explore: %s needs a file name, not ''", outs[i][0]);
         if (f && ts_check_not_db("explore", outs[i][0], f, &db) != 0)
             return TS_EXIT_USAGE;
         if (f && strcmp(f, "-") != 0 && !x__writable(f))
@@ -1423,8 +1425,18 @@ int ts_cmd_explore(int argc, char **argv)
                 free(tok);
             }
             fputs("</testsuite>\n</testsuites>\n", f);
-            if (fclose(f) != 0)
+            /* (a write that failed: said, as every other report's is) */
+            bool failed = ferror(f) != 0;
+            int e = failed ? EIO : 0;
+            if (fflush(f) != 0 && !e)
+                e = errno;
+            if (fclose(f) != 0 && !e)
+                e = errno;
+            if (failed || e) {
+                fprintf(stderr, "threadsim: explore: cannot write %s: %s\n", junit,
+                        strerror(e ? e : EIO));
                 status = TS_EXIT_USAGE;
+            }
         }
     }
     ts_x_result_fini(&r);
