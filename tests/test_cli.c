@@ -844,6 +844,12 @@ static void test_output_write_errors(void)
     CU_ASSERT_EQUAL(st, 125);
     TS_ASSERT_STR_EQ(out, "threadsim: runs: cannot write the output: No space left on device\n");
     free(out);
+    /* sql stops at its reader's end: an endless query ran on for good */
+    out = sh(&st, "cd %s && { timeout 60 %s sql 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+             "SELECT x+1 FROM c) SELECT x FROM c' --db pipe.db 2>err.txt; echo \"status $?\" "
+             ">st.txt; } | head -2; cat st.txt err.txt", dir, BIN);
+    TS_ASSERT_STR_EQ(out, "1\n2\nstatus 125\nthreadsim: sql: cannot write the output: Broken pipe\n");
+    free(out);
 }
 
 /* Run a shell command; the exit status in *status (-1: not an exit) and

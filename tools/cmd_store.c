@@ -367,7 +367,9 @@ static int sql__row(void *ud, int n, const char *const *val, const size_t *len)
             fwrite(val[i], 1, len[i], stdout);
     }
     fputc('\n', stdout);
-    return 0;
+    /* a reader gone (`| head`): stop there (main says so), not after
+     * every row, nor never for an endless query */
+    return ferror(stdout) ? 1 : 0;
 }
 
 int ts_cmd_sql(int argc, char **argv)
