@@ -1999,6 +1999,27 @@ static void test_usage_errors(void)
     unlink("/tmp/ts-not-a-db.txt");
 }
 
+/* The replay commands the report suggests run as shown when pasted into a
+ * shell, whatever the program's name (a space, a quote and a ';' broke
+ * them: "one scenario at a time", or a command run by the shell). */
+static void test_replay_command_quoted(void)
+{
+    int st;
+    char *out = ts_capture("d=$(mktemp -d) && cd \"$d\" && cp " SRC
+                           "/traces/explore/check_then_act.py \"it's; a.py\" && env -u "
+                           "PYTHONUNBUFFERED " THREADSIM_BINARY " explore \"it's; a.py\" --no-db "
+                           "--schedules 20 2>/dev/null | grep -m1 'replay:' | sed 's/.*same "
+                           "addresses: threadsim //; s/)$//' > cmd.txt && cat cmd.txt && "
+                           "eval \"" THREADSIM_BINARY " $(cat cmd.txt) --no-db --commands "
+                           "'continue; quit'\" 2>&1 | tail -2; cd / && rm -rf \"$d\"",
+                           &st);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "step 'it'\\''s; a.py' --choices program --replay "
+                                       "'it'\\''s; a.py:"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "replay token: it's; a.py:"));
+    CU_ASSERT_PTR_NULL(strstr(out, "one scenario at a time"));
+    free(out);
+}
+
 /* dpor on the semaphore page resumes its schedules from a deeper snapshot
  * (cpy_run.c): THREADSIM_DEEP=stats says how many; where no snapshot can
  * be taken (a sanitizer build, an older kernel) none. */
@@ -2061,7 +2082,7 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_shards_under_parallel_and_merge), TS_TEST(test_dpor_shards), TS_TEST(test_invariant),
          TS_TEST(test_representatives_replay), TS_TEST(test_replays_print_the_same_addresses),
          TS_TEST(test_teaching_page_clicks),
-         TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_long_token_from_a_file),
+         TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_replay_command_quoted), TS_TEST(test_long_token_from_a_file),
          TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_wait_report_runs_no_code), TS_TEST(test_default_jitter), TS_TEST(test_random_switch_rates), TS_TEST(test_coverage_estimate), TS_TEST(test_near_timers_noted), TS_TEST(test_daemon_after_main), TS_TEST(test_tty_lines_are_choices), TS_TEST(test_dpor_lock_looks), TS_TEST(test_spin_wait_gives_way), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit),
          TS_TEST(test_spec_prefix), TS_TEST(test_deeper_snapshots_used))

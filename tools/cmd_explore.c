@@ -7,6 +7,7 @@
  * seed (it is deterministic to the byte); the wall time and schedules per
  * second go to stderr.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -412,6 +413,25 @@ static void x__explain_dec(void *ud, uint64_t index, uint32_t n, uint32_t chosen
 
 /* ---- the report ------------------------------------------------------------------ */
 
+/* `w` as one shell word in b (a suggested command pasted into a shell runs
+ * as shown: a program named "with space.py" or "semi;colon.py" broke it):
+ * as it is when only safe characters make it up (always_quote: never),
+ * else in single quotes, each of its own as '\'' . */
+static const char *x__sh_word(sim_buf *b, const char *w, bool always_quote)
+{
+    sim_buf_clear(b);
+    bool plain = !always_quote && *w;
+    for (const char *p = w; plain && *p; p++)
+        plain = isalnum((unsigned char)*p) || strchr("_./:@%+=,-", *p);
+    if (plain)
+        return sim_buf_adds(b, w), sim_buf_str(b);
+    sim_buf_adds(b, "'");
+    for (const char *p = w; *p; p++)
+        sim_buf_adds(b, *p == '\'' ? "'\\''" : (char[2]){*p, 0});
+    sim_buf_adds(b, "'");
+    return sim_buf_str(b);
+}
+
 static void x__quote(sim_buf *b, const char *s, size_t n, size_t max_lines)
 {
     size_t lines = 0, i = 0;
@@ -569,34 +589,33 @@ static void x__report(sim_buf *rep, const x_report *rp)
             sim_buf_printf(rep, "     %s\n", o->detail);
         x__quote(rep, o->output, o->len, 12);
         bool dflt = !o->token || ts_step_token_is_default(o->token);
+        sim_buf qp = {0}, qt = {0};
+        const char *prog = x__sh_word(&qp, x->program, false);
+        const char *tok = o->token ? x__sh_word(&qt, o->token, true) : "";
+        const char *sp = rp->prog_words && *rp->prog_words ? " " : "";
+        const char *words = rp->prog_words ? rp->prog_words : "";
         if (!dflt && strlen(o->token) > X__TOKEN_SHOWN)
             /* a long run's token: thousands of characters, past what one
              * command-line argument may hold; the stepper reads it from a file */
             sim_buf_printf(rep, "     replay: a token of %zu characters, too long to show: --json "
                                 "prints it, and 'threadsim step %s --choices %s --replay "
                                 "@FILE%s%s' reads it from FILE\n",
-                           strlen(o->token), x->program, rp->step_choices,
-                           rp->prog_words && *rp->prog_words ? " " : "",
-                           rp->prog_words ? rp->prog_words : "");
+                           strlen(o->token), prog, rp->step_choices, sp, words);
         else if (!dflt)
-            sim_buf_printf(rep, "     replay: threadsim step %s --choices %s --replay '%s'%s%s\n",
-                           x->program, rp->step_choices, o->token,
-                           rp->prog_words && *rp->prog_words ? " " : "",
-                           rp->prog_words ? rp->prog_words : "");
+            sim_buf_printf(rep, "     replay: threadsim step %s --choices %s --replay %s%s%s\n", prog,
+                           rp->step_choices, tok, sp, words);
         else if (!o->token)
-            sim_buf_printf(rep, "     replay: the default schedule (threadsim run %s%s%s)\n",
-                           x->program, rp->prog_words && *rp->prog_words ? " " : "",
-                           rp->prog_words ? rp->prog_words : "");
+            sim_buf_printf(rep, "     replay: the default schedule (threadsim run %s%s%s)\n", prog,
+                           sp, words);
         else
             /* `run` runs the program compiled with ticks, untraced: CPython
              * makes no frame objects for it, so its objects can sit at other
              * addresses than the explorer's (README, "Addresses") */
             sim_buf_printf(rep, "     replay: the default schedule (threadsim run %s%s%s; with the "
-                                "same addresses: threadsim step %s --choices %s --replay '%s'%s%s)\n",
-                           x->program, rp->prog_words && *rp->prog_words ? " " : "",
-                           rp->prog_words ? rp->prog_words : "", x->program, rp->step_choices,
-                           o->token, rp->prog_words && *rp->prog_words ? " " : "",
-                           rp->prog_words ? rp->prog_words : "");
+                                "same addresses: threadsim step %s --choices %s --replay %s%s%s)\n",
+                           prog, sp, words, prog, rp->step_choices, tok, sp, words);
+        sim_buf_free(&qp);
+        sim_buf_free(&qt);
         if (rp->why && rp->why[i])
             sim_buf_adds(rep, rp->why[i]);
         if (o->run_id > 0)
