@@ -1144,6 +1144,8 @@ static void test_threadsim_statuses(void)
     const char *bad[] = {"run", "run nosuch.py", "run daemon-join/join --max-events x",
                          "runs --db /nonexistent/t.db", "diff 1 2 --db /nonexistent/t.db",
                          "check nosuch/x", "explore", "run daemon-join/join --status-json",
+                         /* (ran nothing, said nothing, exit 0) */
+                         "sql ' ; '",
                          /* (below what CPython's start-up takes: was exit 127) */
                          "run " SRC "/traces/py3/create/args.py --no-db --max-memory 8M",
                          /* (SQLite's temporary database: every run would be lost) */

@@ -397,6 +397,9 @@ int ts_cmd_sql(int argc, char **argv)
     }
     if (npos == 0)
         return ts_usage_error("sql: what SQL? (threadsim sql [RUN] \"SELECT ...\")");
+    /* (an empty or blank text ran nothing and said nothing, exit 0) */
+    if (!pos[npos - 1][strspn(pos[npos - 1], " \t\r\n;")])
+        return ts_usage_error("sql: the SQL text is empty (threadsim sql [RUN] \"SELECT ...\")");
     store *st = ts_db_open(&db, false);
     if (!st)
         return TS_EXIT_USAGE;
