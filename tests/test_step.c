@@ -475,6 +475,21 @@ static void test_script_errors(void)
     CU_ASSERT_EQUAL(st, 125);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "threadsim: step: no choice here: only one thread can run now"));
     free(out);
+    /* a bad number: one message, the command's (the number parser's came
+     * first, a second "threadsim:" line) */
+    static const char *const badnum[][2] = {
+        {"step -1", "threadsim: step: step takes a positive number of events\n"},
+        {"goto abc", "threadsim: step: goto takes an event number\n"},
+        {"delete -1", "threadsim: step: no breakpoint '-1' ('break' lists them)\n"}};
+    for (size_t i = 0; i < sizeof badnum / sizeof badnum[0]; i++) {
+        char cmd[256];
+        snprintf(cmd, sizeof cmd, "step daemon-join/join --no-db --commands '%s' 2>&1 >/dev/null",
+                 badnum[i][0]);
+        out = cli(cmd, &st);
+        CU_ASSERT_EQUAL(st, 125);
+        TS_ASSERT_STR_EQ(out, badnum[i][1]);
+        free(out);
+    }
     out = cli("step daemon-join/join --no-db --commands 'step 4; choose 1' 2>&1", &st);
     CU_ASSERT_EQUAL(st, 125);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "choose one of the threads that can run: #2, #0\n"));

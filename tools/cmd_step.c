@@ -275,7 +275,8 @@ static bool cli__command(step_cli *c, char *line)
     const char *cmd = line;
     if (cli__is(cmd, "step", "s")) {
         uint64_t k = 1;
-        if (*arg && (!ts_parse_u64("step", arg, &k) || k == 0)) {
+        /* (parsed quietly: one message, this one) */
+        if (*arg && (sim_parse_u64(arg, UINT64_MAX, &k) != SIM_NUM_OK || k == 0)) {
             cli__bad(c, "step takes a positive number of events");
             return true;
         }
@@ -309,7 +310,7 @@ static bool cli__command(step_cli *c, char *line)
             cli__msg(c, "no earlier choice: back at the beginning");
     } else if (cli__is(cmd, "goto", "goto")) {
         uint64_t e;
-        if (!*arg || !ts_parse_u64("goto", arg, &e)) {
+        if (!*arg || sim_parse_u64(arg, UINT64_MAX, &e) != SIM_NUM_OK) {
             cli__bad(c, "goto takes an event number");
             return true;
         }
@@ -330,7 +331,7 @@ static bool cli__command(step_cli *c, char *line)
             while (sp->nbrk)
                 ts_step_break_del(sp, 0);
             cli__msg(c, "no breakpoints");
-        } else if (!ts_parse_u64("delete", arg, &k) || k == 0 ||
+        } else if (sim_parse_u64(arg, UINT64_MAX, &k) != SIM_NUM_OK || k == 0 ||
                    ts_step_break_del(sp, (size_t)k - 1) != 0) {
             cli__bad(c, "no breakpoint '%s' ('break' lists them)", arg);
         }
