@@ -1964,6 +1964,8 @@ static void test_usage_errors(void)
         "explore traces/explore/two_locks.py --choices opcode",
         /* an invariant that does not compile: at the first schedule */
         "explore traces/explore/lost_update_assert.py --invariant 'x ===' --no-db",
+        /* (its newline escaped: one line) */
+        "explore traces/explore/lost_update_assert.py --invariant \"$(printf 'x\\n===')\" --no-db",
         /* where the results would go, checked before the search */
         "explore event/set-wait --junit /nonexistent/dir/x.xml",
         "explore event/set-wait --html /tmp", "explore event/set-wait --db /tmp/ts-not-a-db.txt",

@@ -1089,9 +1089,22 @@ int ts_cmd_explore(int argc, char **argv)
     double secs = x__now() - t0;
     if (rc != 0) {
         /* a bad --invariant stopped the search (x__run_py), or memory ran out */
+        /* (the expression on the one line of the message: its control
+         * characters escaped) */
+        sim_buf inv = {0};
+        for (const char *p = invariant ? invariant : ""; *p; p++) {
+            unsigned char ch = (unsigned char)*p;
+            if (ch == '\n')
+                sim_buf_adds(&inv, "\\n");
+            else if (ch < 0x20 || ch == 0x7f)
+                sim_buf_printf(&inv, "\\x%02x", ch);
+            else
+                sim_buf_add(&inv, p, 1);
+        }
         int u = c.bad_invariant ? ts_usage_error("explore: --invariant %s does not compile: %s",
-                                                 invariant, c.bad_invariant)
+                                                 sim_buf_str(&inv), c.bad_invariant)
                                 : ts_usage_error("explore: out of memory");
+        sim_buf_free(&inv);
         free(c.bad_invariant);
         ts_x_result_fini(&r);
         x_tree_free(tree);
