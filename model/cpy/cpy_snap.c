@@ -10,6 +10,21 @@
 #define SNAP_ON 1
 #endif
 
+#include <dlfcn.h>
+
+/* The C library's own function of that name (the next definition after
+ * this binary's), looked up once (cpy_snap.h; every build: cpy_run.c's
+ * fallocate guard uses it under the sanitizers too). */
+void *cpy_snap_next_symbol(void **slot, const char *name)
+{
+    void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (!f) {
+        f = dlsym(RTLD_NEXT, name);
+        __atomic_store_n(slot, f, __ATOMIC_RELEASE);
+    }
+    return f;
+}
+
 #ifndef SNAP_ON
 
 bool cpy_snap_supported(void)
@@ -310,18 +325,6 @@ static bool proc_live;      /* the functions below are the ones the process call
 static inline void proc__bump(void)
 {
     __atomic_fetch_add(&proc_epoch, 1, __ATOMIC_RELAXED);
-}
-
-/* The C library's own function of that name (the next definition after
- * this binary's), looked up once (cpy_snap.h). */
-void *cpy_snap_next_symbol(void **slot, const char *name)
-{
-    void *f = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-    if (!f) {
-        f = dlsym(RTLD_NEXT, name);
-        __atomic_store_n(slot, f, __ATOMIC_RELEASE);
-    }
-    return f;
 }
 
 #define PROC_NEXT(name)                                                                            \
