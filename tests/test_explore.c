@@ -1959,6 +1959,8 @@ static void test_usage_errors(void)
         "explore event/set-wait --fail-on crash", "explore event/set-wait --schedules 0",
         "explore event/set-wait --goal /nonexistent/goal.txt", "explore event/set-wait --bogus",
         "explore event/set-wait --jitter -1", "explore event/set-wait --jitter soon",
+        "explore event/set-wait --jitter 2e6", "explore event/set-wait --jitter 1e10",
+        "explore event/set-wait --shard 4294967296/4294967296",
         "explore event/set-wait --invariant 'x == 1'", "explore event/set-wait --choices cpython",
         "explore traces/explore/two_locks.py --strategy dpor --choices cpython",
         "explore traces/explore/two_locks.py --choices opcode",

@@ -758,7 +758,12 @@ static bool x__parse_shard(const char *v, uint32_t *k, uint32_t *n)
     buf[slash - v] = '\0';
     if (!ts_parse_u64("--shard", buf, &a) || !ts_parse_u64("--shard", slash + 1, &b))
         return false;
-    if (b == 0 || b > UINT32_MAX || a < 1 || a > b) {
+    if (b > UINT32_MAX) {
+        /* (said as the range it was: "1 <= K <= N" held for 2^32/2^32) */
+        ts_usage_error("explore: --shard K/N: N is at most %" PRIu32 " (got %s)", UINT32_MAX, v);
+        return false;
+    }
+    if (b == 0 || a < 1 || a > b) {
         ts_usage_error("explore: --shard K/N needs 1 <= K <= N (got %s)", v);
         return false;
     }
@@ -859,10 +864,16 @@ int ts_cmd_explore(int argc, char **argv)
             double j;
             if (!v)
                 return ts_usage_error("explore: --jitter needs a value");
-            if (!ts_parse_secs(a, v, &j))
+            /* (one range, said one way: past 1e9 and past 1e6 were told
+             * apart, in two wordings) */
+            int pr = sim_parse_secs(v, 1e6, &j);
+            if (pr == SIM_NUM_RANGE)
+                return ts_usage_error("explore: --jitter: '%s' is out of range (seconds from 0 to "
+                                      "1e6)", v);
+            if (pr != SIM_NUM_OK) {
+                (void)ts_parse_secs(a, v, &j); /* (its message for what is no number) */
                 return TS_EXIT_USAGE;
-            if (j > 1e6)
-                return ts_usage_error("explore: --jitter must be at most 1000000 seconds");
+            }
             xo.jitter = (int64_t)(j * 1e9 + 0.5);
             i++;
             continue;
