@@ -1146,6 +1146,8 @@ static void test_threadsim_statuses(void)
                          "check nosuch/x", "explore", "run daemon-join/join --status-json",
                          /* (ran nothing, said nothing, exit 0) */
                          "sql ' ; '",
+                         /* (a unit it does not take: the message names those it does) */
+                         "run create/args --no-db --max-memory 1T",
                          /* (below what CPython's start-up takes: was exit 127) */
                          "run " SRC "/traces/py3/create/args.py --no-db --max-memory 8M",
                          /* (SQLite's temporary database: every run would be lost) */

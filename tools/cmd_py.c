@@ -62,7 +62,9 @@ static bool py__size(const char *opt, const char *v, uint64_t *out)
     if (rc == SIM_NUM_RANGE)
         return ts_usage_error("%s: '%s' is out of range", opt, v), false;
     if (rc != SIM_NUM_OK || x == 0)
-        return ts_usage_error("%s needs a positive size (e.g. 256M), not '%s'", opt, v), false;
+        /* (the units it takes named: "1T" was told it was not positive) */
+        return ts_usage_error("%s needs a positive size: digits with an optional K, M or G "
+                              "(e.g. 256M), not '%s'", opt, v), false;
     *out = x * mul;
     return true;
 }
