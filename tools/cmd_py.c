@@ -273,6 +273,36 @@ static int py__scratch_take(char *out, size_t cap, int *lock_fd)
     return -1;
 }
 
+/* The process's scratch folder: one slot for all its --sandbox sessions
+ * (an explorer's schedules and the representatives it records run one at a
+ * time, from two sessions: in two slots, a representative printed another
+ * folder than its schedules, and its replay DIFFERED), taken at the first
+ * and given up, the folder removed, when the last is done. */
+static struct {
+    char path[64];
+    int lock_fd;
+    int users;
+} py_slot;
+
+static int py__scratch_use(char *out, size_t cap)
+{
+    if (py_slot.users == 0 &&
+        py__scratch_take(py_slot.path, sizeof py_slot.path, &py_slot.lock_fd) != 0)
+        return -1;
+    py_slot.users++;
+    snprintf(out, cap, "%s", py_slot.path);
+    return 0;
+}
+
+static void py__scratch_done(void)
+{
+    if (py_slot.users == 0 || --py_slot.users > 0)
+        return;
+    nftw(py_slot.path, py__rm, 16, FTW_DEPTH | FTW_PHYS);
+    close(py_slot.lock_fd); /* (the slot is free again) */
+    py_slot.path[0] = '\0';
+}
+
 py_run_opts ts_py_run_opts(const char *path)
 {
     /* valid until the next call: a runner keeps its own copy */
@@ -396,7 +426,6 @@ int ts_py_run_with(const py_program *prog, const model_opts *o, py_run_opts *ro,
 void ts_py_runner_init(ts_py_runner *r, const py_program *prog, const py_run_opts *ro)
 {
     memset(r, 0, sizeof *r);
-    r->scratch_lock = -1;
     r->prog = prog;
     r->ro = *ro;
     /* its own argv: the session opens later, after the caller may have
@@ -507,7 +536,7 @@ int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *
         r->failed = true;
     if (!r->ss && !r->failed) {
         if (r->ro.sandbox) {
-            if (py__scratch_take(r->scratch, sizeof r->scratch, &r->scratch_lock) != 0) {
+            if (py__scratch_use(r->scratch, sizeof r->scratch) != 0) {
                 fprintf(stderr, "threadsim: --sandbox: cannot make a scratch folder: %s\n",
                         strerror(errno));
                 r->scratch[0] = '\0';
@@ -538,10 +567,12 @@ int ts_py_runner_run(ts_py_runner *r, const model_opts *o, const py_policy_req *
             memset(res, 0, sizeof *res); /* outcome MODEL_OUT_NONE */
         return MODEL_EXIT_INTERNAL;
     }
-    if (r->scratch[0] && r->runs++ > 0) {
-        /* each run of the session starts with the scratch folder empty, as
-         * the first did: what an earlier one wrote there (the only place
-         * it may write) is no later schedule's */
+    r->runs++;
+    if (r->scratch[0]) {
+        /* each run starts with the scratch folder empty: what an earlier
+         * one wrote there (the only place it may write), this session's or
+         * another's of this process (they share the folder), is no later
+         * schedule's */
         nftw(r->scratch, py__rm_inside, 16, FTW_DEPTH | FTW_PHYS);
         if (mkdir(r->scratch, 0700) != 0 && errno != EEXIST) {
             if (res)
@@ -566,11 +597,8 @@ void ts_py_runner_fini(ts_py_runner *r)
     py_session_close(r->ss);
     r->ss = NULL;
     if (r->scratch[0])
-        nftw(r->scratch, py__rm, 16, FTW_DEPTH | FTW_PHYS);
+        py__scratch_done();
     r->scratch[0] = '\0';
-    if (r->scratch_lock >= 0)
-        close(r->scratch_lock); /* (the slot is free again) */
-    r->scratch_lock = -1;
     free(r->argv);
     r->argv = NULL;
 }

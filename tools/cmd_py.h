@@ -98,8 +98,8 @@ typedef struct ts_py_runner {
     struct py_run_opts ro;
     char **argv;              /* ro.argv, owned */
     struct py_session *ss;
-    char scratch[64];         /* --sandbox: the runs' working folder, emptied before each */
-    int scratch_lock;         /* its slot's lock (-1: none) */
+    char scratch[64];         /* --sandbox: the runs' working folder (the process's slot,
+                               * shared by its sessions), emptied before each */
     uint64_t runs;            /* runs of the session so far */
     bool failed;              /* the session could not open: every run fails */
     bool batch;               /* the caller runs many runs (explore): it becomes batch work
