@@ -13,7 +13,6 @@
  * The dialect is --python's, else the file's `# threadsim: python N`
  * directive (tools/pydirective.h), else Python 3.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
 #include <inttypes.h>
