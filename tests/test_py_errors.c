@@ -574,7 +574,9 @@ static void test_uncaught_no_threadsim_frame(void)
 /* threadsim's replacements of C functions that take no arguments (the
  * fixed pid, CPUs, machine name and times) refuse some as the C functions
  * do, in their words (a def said "getpid() takes 0 positional arguments
- * but 1 was given"); os.urandom's size is an index. */
+ * but 1 was given"); os.urandom's size is an index, and os.urandom is a
+ * built-in (a gate) whose errors a caught traceback shows without a frame
+ * of threadsim's. */
 static void test_replaced_c_function_errors(void)
 {
     PYT_EXPECT("import os, socket\n"
@@ -584,10 +586,21 @@ static void test_replaced_c_function_errors(void)
     "        f(*a)\n"
     "    except TypeError as e:\n"
     "        print(e)\n"
+    "for a, k in (((), {}), ((1, 2), {}), ((), {'size': 3})):\n"
+    "    try:\n"
+    "        os.urandom(*a, **k)\n"
+    "    except TypeError as e:\n"
+    "        print(e)\n"
+    "print(os.urandom, len(os.urandom(5)))\n"
     "try:\n"
     "    os.getppid(x=1)\n"
     "except TypeError as e:\n"
     "    print(e)\n"
+    "import traceback\n"
+    "try:\n"
+    "    os.urandom(-1)\n"
+    "except ValueError:\n"
+    "    traceback.print_exc()\n"
     "",
                3, 0,
                "posix.getpid() takes no arguments (1 given)\n"
@@ -596,7 +609,15 @@ static void test_replaced_c_function_errors(void)
                "posix.times() takes no arguments (1 given)\n"
                "_socket.gethostname() takes no arguments (1 given)\n"
                "'str' object cannot be interpreted as an integer\n"
-               "posix.getppid() takes no keyword arguments\n");
+               "posix.urandom() takes exactly one argument (0 given)\n"
+               "posix.urandom() takes exactly one argument (2 given)\n"
+               "posix.urandom() takes no keyword arguments\n"
+               "<built-in function urandom> 5\n"
+               "posix.getppid() takes no keyword arguments\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 19, in <module>\n"
+               "    os.urandom(-1)\n"
+               "ValueError: negative argument not allowed\n");
 }
 
 /* sys.stderr = None: an uncaught exception prints nothing, in main and in

@@ -1844,14 +1844,19 @@ import random as _random
 _urandom_gen = _random.Random(_seed * 2 + 1)
 
 
-def urandom(size):
-    """Deterministic bytes from the run's seed (threadsim)."""
-    size = _operator.index(size)  # (its TypeError for a str, a float)
+def _urandom_check(*args, **kwargs):
+    """Deterministic bytes from the run's seed (threadsim); a call the real
+    function refuses goes to it, for its own error (a gate: no frame of
+    threadsim's in the traceback)."""
+    if kwargs or len(args) != 1:
+        return NotImplemented
+    size = _operator.index(args[0])  # (its TypeError for a str, a float)
     if size < 0:
-        raise ValueError("negative argument not allowed")
+        return NotImplemented
     return _urandom_gen.randbytes(size)
 
 
+urandom = _gate(_urandom_check, os.urandom, 'urandom', 'posix', os.urandom.__doc__)
 os.urandom = urandom
 _random._urandom = urandom
 _random_seed = _random.Random.seed
