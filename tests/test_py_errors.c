@@ -544,6 +544,39 @@ static void test_uncaught_group_close(void)
                "    +------------------------------------\n");
 }
 
+/* socket.socketpair (pipes between the program's threads) refuses the
+ * arguments the kernel's socketpair(2) refuses, with its errno, and those
+ * PyArg_ParseTuple's "iii" refuses, in its words (family=999 made a pair). */
+static void test_socketpair_refused(void)
+{
+    PYT_EXPECT("import socket\n"
+    "for a in [dict(family=999), dict(type=999), dict(proto=5), dict(family=socket.AF_INET),\n"
+    "          dict(family='x'), dict(family=10), dict(family=-1), dict(type=4), dict(type=3),\n"
+    "          dict(family=2**40), dict(proto=-2**40), dict(family=1.5),\n"
+    "          dict(family=socket.AF_INET, proto=5)]:\n"
+    "    try:\n"
+    "        socket.socketpair(**a)\n"
+    "        print(a, 'ok')\n"
+    "    except Exception as e:\n"
+    "        print(a, type(e).__name__, e)\n"
+    "",
+               3, 0,
+               "{'family': 999} OSError [Errno 97] Address family not supported by protocol\n"
+               "{'type': 999} OSError [Errno 22] Invalid argument\n"
+               "{'proto': 5} OSError [Errno 93] Protocol not supported\n"
+               "{'family': <AddressFamily.AF_INET: 2>} OSError [Errno 95] Operation not supported\n"
+               "{'family': 'x'} TypeError 'str' object cannot be interpreted as an integer\n"
+               "{'family': 10} OSError [Errno 95] Operation not supported\n"
+               "{'family': -1} OSError [Errno 97] Address family not supported by protocol\n"
+               "{'type': 4} OSError [Errno 94] Socket type not supported\n"
+               "{'type': 3} ok\n"
+               "{'family': 1099511627776} OverflowError signed integer is greater than maximum\n"
+               "{'proto': -1099511627776} OverflowError signed integer is less than minimum\n"
+               "{'family': 1.5} TypeError 'float' object cannot be interpreted as an integer\n"
+               "{'family': <AddressFamily.AF_INET: 2>, 'proto': 5} OSError [Errno 93] Protocol not "
+               "supported\n");
+}
+
 /* An error raised by one of threadsim's Python replacements of a C
  * function (os.urandom, select.select) shows no frame of threadsim's
  * ("<threadsim>", line N): python3's C function has none. */
@@ -981,5 +1014,5 @@ static void test_sleep_to_the_end_of_time(void)
 }
 
 
-TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_syntax_source_encoding), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_replaced_c_function_errors), TS_TEST(test_uncaught_no_threadsim_frame), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
+TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_syntax_source_encoding), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_replaced_c_function_errors), TS_TEST(test_socketpair_refused), TS_TEST(test_uncaught_no_threadsim_frame), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
          TS_TEST(test_huge_timeouts), TS_TEST(test_refusals_look_like_c), TS_TEST(test_sleep_to_the_end_of_time))

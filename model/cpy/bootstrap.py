@@ -1059,11 +1059,40 @@ _pipe_socket_peeked = {}  # a socketpair end's read descriptor -> what MSG_PEEK 
 _pipe_socket_ends = set()  # the read descriptors of the socketpair ends open
 
 
+def _socketpair_refusal(family, type, proto):
+    """The errno the kernel's socketpair(2) gives for these arguments, or 0
+    (Linux: the flags, then the family, then the protocol and type)."""
+    import errno
+    if type & ~(0xf | _socket.SOCK_CLOEXEC | _socket.SOCK_NONBLOCK):
+        return errno.EINVAL
+    if family in (_socket.AF_INET, _socket.AF_INET6):
+        return errno.EOPNOTSUPP if proto in (0, 6, 17) else errno.EPROTONOSUPPORT
+    if family != _socket.AF_UNIX:
+        return errno.EAFNOSUPPORT
+    if proto not in (0, 1):
+        return errno.EPROTONOSUPPORT
+    return 0 if type & 0xf in (1, 2, 3, 5) else errno.ESOCKTNOSUPPORT
+
+
+def _tuple_int(v):
+    """PyArg_ParseTuple's "i" (not the argument clinic's, _c_int below): an
+    index that fits a C int, with its errors."""
+    v = _operator.index(v)
+    if v > 0x7fffffff:
+        raise OverflowError("signed integer is greater than maximum")
+    if v < -0x80000000:
+        raise OverflowError("signed integer is less than minimum")
+    return v
+
+
 def socketpair(family=None, type=_socket.SOCK_STREAM, proto=0):
     """A pair of connected sockets between the program's threads (threadsim: pipes)."""
+    family = _socket.AF_UNIX if family is None else family
+    refused = _socketpair_refusal(_tuple_int(family), _tuple_int(type), _tuple_int(proto))
+    if refused:
+        raise OSError(refused, os.strerror(refused))
     a_r, b_w = pipe()
     b_r, a_w = pipe()
-    family = _socket.AF_UNIX if family is None else family
     return (_PipeSocket(family, type, proto, a_r, a_w),
             _PipeSocket(family, type, proto, b_r, b_w))
 
