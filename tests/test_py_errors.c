@@ -577,6 +577,31 @@ static void test_socketpair_refused(void)
                "supported\n");
 }
 
+/* multiprocessing's locks (threadsim's SemLock on the simulator's
+ * primitives) refuse bad values as _multiprocessing.SemLock does: the
+ * argument clinic's C int, then sem_open(3)'s EINVAL (it said ValueError
+ * "invalid value"), and their releases' errors. */
+static void test_multiprocessing_lock_errors(void)
+{
+    PYT_EXPECT("import multiprocessing as mp\n"
+    "for f in (lambda: mp.Semaphore(-1), lambda: mp.BoundedSemaphore(-1),\n"
+    "          lambda: mp.Semaphore(2**40), lambda: mp.Semaphore('x'), lambda: mp.Lock().release(),\n"
+    "          lambda: mp.RLock().release(), lambda: mp.BoundedSemaphore(1).release()):\n"
+    "    try:\n"
+    "        print(f())\n"
+    "    except Exception as e:\n"
+    "        print(type(e).__name__, e)\n"
+    "",
+               3, 0,
+               "OSError [Errno 22] Invalid argument\n"
+               "OSError [Errno 22] Invalid argument\n"
+               "OverflowError Python int too large to convert to C int\n"
+               "TypeError 'str' object cannot be interpreted as an integer\n"
+               "ValueError semaphore or lock released too many times\n"
+               "AssertionError attempt to release recursive lock not owned by thread\n"
+               "ValueError semaphore or lock released too many times\n");
+}
+
 /* An error raised by one of threadsim's Python replacements of a C
  * function (os.urandom, select.select) shows no frame of threadsim's
  * ("<threadsim>", line N): python3's C function has none. */
@@ -1014,5 +1039,5 @@ static void test_sleep_to_the_end_of_time(void)
 }
 
 
-TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_syntax_source_encoding), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_replaced_c_function_errors), TS_TEST(test_socketpair_refused), TS_TEST(test_uncaught_no_threadsim_frame), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
+TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_syntax_source_encoding), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_replaced_c_function_errors), TS_TEST(test_socketpair_refused), TS_TEST(test_multiprocessing_lock_errors), TS_TEST(test_uncaught_no_threadsim_frame), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
          TS_TEST(test_huge_timeouts), TS_TEST(test_refusals_look_like_c), TS_TEST(test_sleep_to_the_end_of_time))

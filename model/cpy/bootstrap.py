@@ -1244,10 +1244,12 @@ class SemLock:
     _handles = [0]
 
     def __init__(self, kind, value, maxvalue, name, unlink):
+        kind, value, maxvalue = _c_int(kind), _c_int(value), _c_int(maxvalue)
         if kind not in (0, 1):
             raise ValueError("unrecognized kind")
         if value < 0 or value > self.SEM_VALUE_MAX:
-            raise ValueError("invalid value")
+            # sem_open(3)'s (the value is unsigned there)
+            raise OSError(22, os.strerror(22))
         self.kind, self.maxvalue = kind, maxvalue
         self.name = None if unlink else name
         type(self)._handles[0] += 1
