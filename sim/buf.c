@@ -31,6 +31,22 @@ void sim_buf_add(sim_buf *b, const char *s, size_t n)
 
 void sim_buf_adds(sim_buf *b, const char *s) { sim_buf_add(b, s, strlen(s)); }
 
+void sim_buf_add_visible(sim_buf *b, const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c >= 0x20 && *c != 0x7f)
+            sim_buf_addc(b, (char)*c);
+        else if (*c == '\n')
+            sim_buf_adds(b, "\\n");
+        else if (*c == '\t')
+            sim_buf_adds(b, "\\t");
+        else if (*c == '\r')
+            sim_buf_adds(b, "\\r");
+        else
+            sim_buf_printf(b, "\\x%02x", *c);
+    }
+}
+
 void sim_buf_vprintf(sim_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

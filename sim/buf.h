@@ -17,6 +17,10 @@ typedef struct sim_buf {
 
 void sim_buf_add(sim_buf *b, const char *s, size_t n);
 void sim_buf_adds(sim_buf *b, const char *s);
+/* `s` as one line a terminal shows as it is: control characters (a file
+ * name's newline or ESC) written as Python's repr writes them (\n, \t, \r,
+ * else \xNN), every other byte as it is. For names in diagnostics. */
+void sim_buf_add_visible(sim_buf *b, const char *s);
 /* Make room for `extra` more bytes (and the NUL) without changing the
  * contents: b->p + b->len may then be written up to that many bytes, and
  * b->len moved past them (the writer puts the NUL back). */

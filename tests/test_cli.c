@@ -1122,6 +1122,33 @@ static void test_check_walk_and_folders(void)
     free(out);
 }
 
+/* A name holding a newline, a tab or an ESC (a terminal's escape
+ * sequence) is escaped where threadsim shows it, as python3 escapes it:
+ * a diagnostic stays one line, a table row one row, and a file name cannot
+ * recolour or move a terminal's text. */
+static void test_control_characters_in_names(void)
+{
+    int st;
+    char *out = sh(&st, "cd %s && %s run \"$(printf 'x\\033[31m\\n.py')\" --no-db 2>&1", dir, BIN);
+    CU_ASSERT_EQUAL(st, 125);
+    TS_ASSERT_STR_EQ(out, "threadsim: cannot read x\\x1b[31m\\n.py: No such file or directory\n");
+    free(out);
+    out = sh(&st, "cd %s && %s check \"$(printf 'x\\033\\t.py')\" --no-db 2>&1", dir, BIN);
+    CU_ASSERT_EQUAL(st, 125);
+    TS_ASSERT_STR_EQ(out, "threadsim: check: no such program 'x\\x1b\\t.py'\n");
+    free(out);
+    out = sh(&st, "cd %s && rm -f ctl.db && n=\"$(printf 'n\\033\\tm\\nx')\" && "
+             "printf 'print(1)\\n' > \"$n.py\" && printf '2\\n' > \"$n.out\" && "
+             "%s run \"$n.py\" --db ctl.db > /dev/null && %s runs --db ctl.db | awk 'NR == 2 { print $1, $2, $3, $5 }' && "
+             "%s check \"$n.py\" --no-db | head -n 1; %s check \"$n.py\" --no-db | grep '^[-+][-+]'; "
+             "rm -f \"$n.py\" \"$n.out\"", dir, BIN, BIN, BIN, BIN);
+    TS_ASSERT_STR_EQ(out, "1 n\\x1b\\tm\\nx.py fifo ok\n"
+                          "FAIL   n\\x1b\\tm\\nx.py\n"
+                          "--- n\\x1b\\tm\\nx.out\n"
+                          "+++ n\\x1b\\tm\\nx.py\n");
+    free(out);
+}
+
 static void test_threadsim_statuses(void)
 {
     int st;
@@ -1520,7 +1547,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv), TS_TEST(test_program_from_fifo),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_explore_same_stdin), TS_TEST(test_select_on_stdin_file), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_explore_same_stdin), TS_TEST(test_select_on_stdin_file), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_control_characters_in_names), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_waits_do_not_leak), TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

@@ -170,14 +170,17 @@ static void check__compare(check__result *r, const char *path, const char *expec
         elen = me.len;
         out = &mo;
     }
-    char actual_label[1100];
+    sim_buf exp_label = {0}, act_label = {0};
+    sim_buf_add_visible(&exp_label, path);
+    sim_buf_add_visible(&act_label, check__name(r));
     if (r->run_id > 0)
-        snprintf(actual_label, sizeof actual_label, "%s (run %" PRId64 ")", check__name(r),
-                 r->run_id);
-    else
-        snprintf(actual_label, sizeof actual_label, "%s", check__name(r));
-    if (ts_format_diff(expected, elen, sim_buf_str(out), out->len, path, actual_label, false, 3,
-                       &r->detail)) {
+        sim_buf_printf(&act_label, " (run %" PRId64 ")", r->run_id);
+    bool same = ts_format_diff(expected, elen, sim_buf_str(out), out->len,
+                               sim_buf_str(&exp_label), sim_buf_str(&act_label), false, 3,
+                               &r->detail);
+    sim_buf_free(&exp_label);
+    sim_buf_free(&act_label);
+    if (same) {
         r->verdict = CHECK_OK;
     } else {
         r->verdict = CHECK_FAIL;
@@ -693,14 +696,20 @@ int ts_cmd_check(int argc, char **argv)
         errors += r->verdict == CHECK_ERROR;
         if (json)
             continue;
-        if (r->verdict == CHECK_OK) {
-            printf("ok     %s\n", check__name(r));
-        } else if (r->verdict == CHECK_FAIL) {
-            printf("FAIL   %s\n", check__name(r));
-            fwrite(sim_buf_str(&r->detail), 1, r->detail.len, stdout);
-        } else {
-            printf("ERROR  %s: %s\n", check__name(r), r->message);
+        /* one line a result, whatever the names in it hold (escaped) */
+        sim_buf line = {0};
+        sim_buf_adds(&line, r->verdict == CHECK_OK     ? "ok     "
+                            : r->verdict == CHECK_FAIL ? "FAIL   "
+                                                       : "ERROR  ");
+        sim_buf_add_visible(&line, check__name(r));
+        if (r->verdict == CHECK_ERROR) {
+            sim_buf_adds(&line, ": ");
+            sim_buf_add_visible(&line, r->message);
         }
+        puts(sim_buf_str(&line));
+        sim_buf_free(&line);
+        if (r->verdict == CHECK_FAIL)
+            fwrite(sim_buf_str(&r->detail), 1, r->detail.len, stdout);
         fflush(stdout);
     }
     sim_buf_printf(&ts_status.extra, ", \"checked\": %zu, \"ok\": %zu, \"failed\": %zu, "

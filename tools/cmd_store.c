@@ -91,12 +91,18 @@ static int runs__row(void *ud, const store_run *r)
         t->rows = nr;
         t->cap = cap;
     }
-    sim_buf b = {0};
+    /* names escaped (a program named with a tab, a newline or an ESC keeps
+     * its row one line, and the fields apart) */
+    sim_buf b = {0}, scen = {0}, pol = {0};
+    sim_buf_add_visible(&scen, r->scenario);
+    sim_buf_add_visible(&pol, r->policy);
     sim_buf_printf(&b, "%" PRId64 "\t%s\t%s\t%" PRIu64 "\t%s\t%" PRIu64 "\t%s\t%s", r->id,
-                   r->scenario, r->policy, r->seed, store_status_name(r->status), r->events, end,
-                   hash);
+                   sim_buf_str(&scen), sim_buf_str(&pol), r->seed, store_status_name(r->status),
+                   r->events, end, hash);
     t->rows[t->n++] = sim_buf_take(&b);
-    int ws = (int)strlen(r->scenario), wp = (int)strlen(r->policy);
+    int ws = (int)scen.len, wp = (int)pol.len;
+    sim_buf_free(&scen);
+    sim_buf_free(&pol);
     if (ws > t->wscen)
         t->wscen = ws;
     if (wp > t->wpol)

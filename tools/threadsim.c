@@ -80,10 +80,17 @@ int ts_usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ts_status.message, sizeof ts_status.message, fmt, ap);
+    sim_buf raw = {0}, line = {0};
+    sim_buf_vprintf(&raw, fmt, ap);
     va_end(ap);
+    /* one line, whatever a name in it holds (a file named with a newline or
+     * an ESC): escaped as python3 escapes names in its messages */
+    sim_buf_add_visible(&line, sim_buf_str(&raw));
+    snprintf(ts_status.message, sizeof ts_status.message, "%s", sim_buf_str(&line));
     fflush(stdout);
-    fprintf(stderr, "threadsim: %s\n", ts_status.message);
+    fprintf(stderr, "threadsim: %s\n", sim_buf_str(&line));
+    sim_buf_free(&raw);
+    sim_buf_free(&line);
     return TS_EXIT_USAGE;
 }
 

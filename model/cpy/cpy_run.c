@@ -104,7 +104,10 @@ py_program *py_program_read(const char *path, int python, sim_buf *err, bool *io
     char *src = sim_read_file(path, &len);
     *io_error = !src;
     if (!src) {
-        sim_buf_printf(err, "threadsim: cannot read %s: %s", path, strerror(errno));
+        int e = errno;
+        sim_buf_adds(err, "threadsim: cannot read ");
+        sim_buf_add_visible(err, path);
+        sim_buf_printf(err, ": %s", strerror(e));
         return NULL;
     }
     py_program *p = py_program_load(path, src, len, python, err);
