@@ -1519,6 +1519,88 @@ static void test_deep_recursion_in_thread(void)
                "32768 0\n0 32768\n");
 }
 
+/* The binary layers under sys.stdout as python3's (python3.11's output for
+ * these programs, written with flushes so a pipe's buffering orders
+ * nothing): sys.stdout.buffer and its raw FileIO are one object each time,
+ * writelines, the raw file's own writes, detach() and what refuses after
+ * it, a with block closing the raw file; the raw file was missing. */
+static void test_stream_raw_layers(void)
+{
+    PYT_EXPECT(
+               "import sys\n"
+               "b = sys.stdout.buffer; r = b.raw\n"
+               "print(b is sys.stdout.buffer, r is b.raw, r, r.closefd, r.mode, r.name,\n"
+               "      type(r).__name__, flush=True)\n"
+               "print(r.write(b'raw\\n'), flush=True)\n"
+               "b.writelines([b'a\\n', bytearray(b'b\\n')]); b.flush()\n"
+               "try: b.writelines([b'c\\n', 'x'])\n"
+               "except TypeError as e: b.flush(); print('TypeError', e, flush=True)\n"
+               "try: r.write('x')\n"
+               "except TypeError as e: print('TypeError', e, flush=True)\n"
+               "d = b.detach()\n"
+               "print(d is r, file=sys.stderr)\n"
+               "for f in (lambda: b.write(b'x'), lambda: b.raw, b.detach, b.close):\n"
+               "    try: f(); print('fine', file=sys.stderr)\n"
+               "    except ValueError as e: print('ValueError', e, file=sys.stderr)\n"
+               "d.write(b'through raw\\n')\n"
+               "with d:\n"
+               "    pass\n"
+               "print(d.closed, file=sys.stderr)\n"
+               "try: d.write(b'x')\n"
+               "except ValueError as e: print('ValueError', e, file=sys.stderr)\n",
+               3, 120,
+               "True True <_io.FileIO name='<stdout>' mode='wb' closefd=False> False wb <stdout> "
+               "FileIO\n"
+               "raw\n"
+               "4\n"
+               "a\n"
+               "b\n"
+               "c\n"
+               "TypeError a bytes-like object is required, not 'str'\n"
+               "TypeError a bytes-like object is required, not 'str'\n"
+               "True\n"
+               "ValueError raw stream has been detached\n"
+               "fine\n"
+               "ValueError raw stream has been detached\n"
+               "ValueError raw stream has been detached\n"
+               "through raw\n"
+               "True\n"
+               "ValueError I/O operation on closed file\n"
+               "Exception ignored in: <_io.TextIOWrapper mode='w' encoding='utf-8'>\n"
+               "ValueError: I/O operation on closed file.\n");
+}
+
+/* Py_FinalizeEx's flush of sys.stdout and sys.stderr after atexit: a
+ * replacement of sys.stdout without flush() (a student's Tee), or a
+ * stream whose buffer was detached, is reported as unraisable and the
+ * status is 120, as python3's (threadsim's ended 0, silently). A closed
+ * one is skipped; a failing stderr is silent, its status 120 too. */
+static void test_exit_flush_failures(void)
+{
+    PYT_EXPECT("import sys, threading\n"
+               "class Tee:\n"
+               "    def __init__(self): self.lines = []\n"
+               "    def write(self, s): self.lines.append(s); sys.__stdout__.write(s.upper())\n"
+               "    def __repr__(self): return '<Tee>'\n"
+               "def w(): print('thread')\n"
+               "sys.stdout = Tee()\n"
+               "t = threading.Thread(target=w); t.start(); t.join()\n"
+               "print('main')\n"
+               "sys.exit(3)\n",
+               3, 120,
+               "THREAD\nMAIN\n"
+               "Exception ignored in: <Tee>\n"
+               "AttributeError: 'Tee' object has no attribute 'flush'\n");
+    PYT_EXPECT("import sys\nprint('x', flush=True)\nsys.stdout.buffer.detach()\n", 3, 120,
+               "x\nException ignored in: <_io.TextIOWrapper mode='w' encoding='utf-8'>\n"
+               "ValueError: raw stream has been detached\n");
+    PYT_EXPECT("import sys\nsys.stdout.detach()\n", 3, 120,
+               "Exception ignored in: <_io.TextIOWrapper mode='w' encoding='utf-8'>\n"
+               "ValueError: underlying buffer has been detached\n");
+    PYT_EXPECT("import sys\nsys.stderr.buffer.detach()\nprint('out')\n", 3, 120, "out\n");
+    PYT_EXPECT("import sys\nprint('x')\nsys.stdout.close()\n", 3, 0, "x\n");
+}
+
 /* sys.stdout.buffer / sys.stderr.buffer write bytes to the same streams,
  * in program order (python3 -u's output for this program); the streams'
  * error handlers are python3's. */
@@ -1828,7 +1910,7 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_local_repr_address), TS_TEST(test_priority_queue_keys_and_ties),
          TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_simple_queue_as_c), TS_TEST(test_library_surface_as_3_11_2), TS_TEST(test_queue_items_released),
          TS_TEST(test_local_dicts_released), TS_TEST(test_waited_objects_released),
-         TS_TEST(test_simple_queue_name_copy_pickle), TS_TEST(test_socketpair_as_sockets), TS_TEST(test_random_run_seed),
+         TS_TEST(test_simple_queue_name_copy_pickle), TS_TEST(test_socketpair_as_sockets), TS_TEST(test_stream_raw_layers), TS_TEST(test_exit_flush_failures), TS_TEST(test_random_run_seed),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
          TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait),
          TS_TEST(test_finalize_main_at_exit), TS_TEST(test_clock_ids_and_pthread_idents), TS_TEST(test_idents_reused_as_pthreads),

@@ -70,6 +70,11 @@ typedef struct cpy_stream {
                                * (UTF-8; stream__errors) */
     PyObject *encoder;        /* with enc set: its incremental encoder (a BOM once,
                                * as TextIOWrapper over a pipe or terminal writes it) */
+    PyObject *layer[2];       /* its buffer and that one's raw file while some
+                               * reference holds them (borrowed: each clears its
+                               * slot when freed), so each is one object, as
+                               * python3's sys.stdout.buffer is */
+    bool raw_detached;        /* buffer.detach(): the buffer refuses writes */
 } cpy_stream;
 
 /* A closed or detached stream refuses, as TextIOWrapper does: 0, or -1
@@ -82,6 +87,10 @@ static int stream__usable(const cpy_stream *s)
     }
     if (s->closed) {
         PyErr_SetString(PyExc_ValueError, "I/O operation on closed file.");
+        return -1;
+    }
+    if (s->raw_detached) { /* (its buffer's; a closed raw file is asked first) */
+        PyErr_SetString(PyExc_ValueError, "raw stream has been detached");
         return -1;
     }
     return 0;
@@ -645,6 +654,10 @@ static PyObject *stream_get_encoding(cpy_stream *s, void *c)
 static PyObject *stream_get_name(cpy_stream *s, void *c)
 {
     (void)c;
+    if (s->detached || s->raw_detached) {
+        (void)stream__usable(s); /* its ValueError */
+        return NULL;
+    }
     return PyUnicode_FromString(s->fd == MODEL_STDOUT ? "<stdout>" : "<stderr>");
 }
 
@@ -664,11 +677,18 @@ static PyObject *stream_get_str(cpy_stream *s, void *c)
 static PyObject *stream_get_closed(cpy_stream *s, void *c)
 {
     (void)c;
-    if (s->detached) {
-        PyErr_SetString(PyExc_ValueError, "underlying buffer has been detached");
+    if (s->detached || s->raw_detached) {
+        (void)stream__usable(s); /* its ValueError */
         return NULL;
     }
     return PyBool_FromLong(s->closed);
+}
+
+static PyObject *stream_get_false(PyObject *s, void *c)
+{
+    (void)s;
+    (void)c;
+    Py_RETURN_FALSE;
 }
 
 static PyObject *stream_get_none(cpy_stream *s, void *c)
@@ -701,28 +721,143 @@ typedef struct cpy_sbuf {
     cpy_stream *s; /* owned */
 } cpy_sbuf;
 
-static PyTypeObject *sbuf_type;
+static PyTypeObject *sbuf_type, *sraw_type;
+
+enum { LAYER_BUFFER, LAYER_RAW };
+
+static bool sbuf__is_raw(const cpy_sbuf *b) { return Py_TYPE(b) == sraw_type; }
+
+/* 0, or -1 with ValueError: a buffer whose raw file was detached refuses */
+static int sbuf__attached(const cpy_sbuf *b)
+{
+    if (!sbuf__is_raw(b) && b->s->raw_detached) {
+        PyErr_SetString(PyExc_ValueError, "raw stream has been detached");
+        return -1;
+    }
+    return 0;
+}
+
+/* The stream's buffer or raw file: the one alive, else a new one. */
+static PyObject *stream__layer(cpy_stream *s, int which)
+{
+    if (s->layer[which])
+        return Py_NewRef(s->layer[which]);
+    PyTypeObject *tp = which == LAYER_RAW ? sraw_type : sbuf_type;
+    cpy_sbuf *b = tp ? PyObject_New(cpy_sbuf, tp) : NULL;
+    if (!b)
+        return NULL;
+    b->s = (cpy_stream *)Py_NewRef(s);
+    s->layer[which] = (PyObject *)b;
+    return (PyObject *)b;
+}
+
+/* A write's bytes-like argument, or -1 with the BufferedWriter's and
+ * FileIO's TypeError. */
+static int sbuf__bytes(PyObject *arg, Py_buffer *v)
+{
+    if (PyObject_GetBuffer(arg, v, PyBUF_SIMPLE) == 0)
+        return 0;
+    PyErr_Clear();
+    PyErr_Format(PyExc_TypeError, "a bytes-like object is required, not '%.100s'",
+                 Py_TYPE(arg)->tp_name);
+    return -1;
+}
 
 static PyObject *sbuf_write(cpy_sbuf *b, PyObject *arg)
 {
+    bool raw = sbuf__is_raw(b);
+    if (sbuf__attached(b) < 0)
+        return NULL;
     if (b->s->closed) {
-        /* a BufferedWriter's words, or under -u the FileIO's */
-        PyErr_SetString(PyExc_ValueError, cpy.ro.unbuffered ? "I/O operation on closed file"
-                                                             : "write to closed file");
+        /* a BufferedWriter's words, or under -u (and of the raw file) the FileIO's */
+        PyErr_SetString(PyExc_ValueError, cpy.ro.unbuffered || raw
+                                              ? "I/O operation on closed file"
+                                              : "write to closed file");
         return NULL;
     }
     Py_buffer v;
-    if (PyObject_GetBuffer(arg, &v, PyBUF_SIMPLE) < 0) {
-        PyErr_Clear();
-        PyErr_Format(PyExc_TypeError, "a bytes-like object is required, not '%.100s'",
-                     Py_TYPE(arg)->tp_name);
+    if (sbuf__bytes(arg, &v) < 0)
         return NULL;
-    }
-    int rc = stream__write_bytes(b->s, v.buf, v.len, true);
+    /* the raw file's write is a write(2) of its own, as os.write's */
+    int rc = raw ? cpy_io_write_now(b->s->fd, v.buf, (size_t)v.len)
+                 : stream__write_bytes(b->s, v.buf, v.len, true);
     Py_ssize_t n = v.len;
     PyBuffer_Release(&v);
     return rc < 0 ? NULL : PyLong_FromSsize_t(n);
 }
+
+static PyObject *sbuf_writelines(cpy_sbuf *b, PyObject *lines)
+{
+    PyObject *it = PyObject_GetIter(lines);
+    if (!it)
+        return NULL;
+    PyObject *x;
+    while ((x = PyIter_Next(it))) {
+        PyObject *r = sbuf_write(b, x);
+        Py_DECREF(x);
+        if (!r) {
+            Py_DECREF(it);
+            return NULL;
+        }
+        Py_DECREF(r);
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* close(): what the buffer holds goes out; the stream refuses writes from
+ * then on (fd 1 or 2 stays open: closefd=False) */
+static PyObject *sbuf_close(cpy_sbuf *b, PyObject *unused)
+{
+    (void)unused;
+    if (sbuf__attached(b) < 0)
+        return NULL;
+    if (!sbuf__is_raw(b))
+        stream__emit(b->s);
+    b->s->closed = true;
+    Py_RETURN_NONE;
+}
+
+static PyObject *sbuf_enter(cpy_sbuf *b, PyObject *unused)
+{
+    (void)unused;
+    if (b->s->closed) {
+        PyErr_SetString(PyExc_ValueError, "I/O operation on closed file.");
+        return NULL;
+    }
+    return Py_NewRef(b);
+}
+
+static PyObject *sbuf_exit(cpy_sbuf *b, PyObject *args)
+{
+    (void)args;
+    return sbuf_close(b, NULL);
+}
+
+/* the buffer's detach(): its raw file, the buffer unusable from then on */
+static PyObject *sbuf_detach(cpy_sbuf *b, PyObject *unused)
+{
+    (void)unused;
+    if (sbuf__attached(b) < 0)
+        return NULL;
+    stream__emit(b->s);
+    PyObject *r = stream__layer(b->s, LAYER_RAW);
+    if (r)
+        b->s->raw_detached = true;
+    return r;
+}
+
+/* raw: None once detached (the buffer's name and closed refuse then) */
+static PyObject *sbuf_get_raw(cpy_sbuf *b, void *c)
+{
+    (void)c;
+    if (b->s->raw_detached)
+        Py_RETURN_NONE;
+    return stream__layer(b->s, LAYER_RAW);
+}
+
 
 static PyObject *sbuf_flush(cpy_sbuf *b, PyObject *unused)
 {
@@ -740,18 +875,27 @@ static PyObject *sbuf_fileno(cpy_sbuf *b, PyObject *unused)
 static PyObject *sbuf_get_name(cpy_sbuf *b, void *c)
 {
     (void)c;
+    if (sbuf__attached(b) < 0)
+        return NULL;
     return PyUnicode_FromString(b->s->fd == MODEL_STDOUT ? "<stdout>" : "<stderr>");
 }
 
 static PyObject *sbuf_get_closed(cpy_sbuf *b, void *c)
 {
     (void)c;
+    if (sbuf__attached(b) < 0)
+        return NULL;
     return PyBool_FromLong(b->s->closed);
 }
 
 static void sbuf_dealloc(cpy_sbuf *b)
 {
     PyTypeObject *tp = Py_TYPE(b);
+    if (b->s) {
+        int which = tp == sraw_type ? LAYER_RAW : LAYER_BUFFER;
+        if (b->s->layer[which] == (PyObject *)b)
+            b->s->layer[which] = NULL;
+    }
     Py_XDECREF(b->s);
     PyObject_Free(b);
     Py_DECREF(tp);
@@ -759,6 +903,11 @@ static void sbuf_dealloc(cpy_sbuf *b)
 
 static PyMethodDef sbuf_methods[] = {
     {"write", (PyCFunction)sbuf_write, METH_O, NULL},
+    {"writelines", (PyCFunction)sbuf_writelines, METH_O, NULL},
+    {"close", (PyCFunction)sbuf_close, METH_NOARGS, NULL},
+    {"detach", (PyCFunction)sbuf_detach, METH_NOARGS, NULL},
+    {"__enter__", (PyCFunction)sbuf_enter, METH_NOARGS, NULL},
+    {"__exit__", (PyCFunction)sbuf_exit, METH_VARARGS, NULL},
     {"flush", (PyCFunction)sbuf_flush, METH_NOARGS, NULL},
     {"fileno", (PyCFunction)sbuf_fileno, METH_NOARGS, NULL},
     {"isatty", (PyCFunction)stream_isatty, METH_NOARGS, NULL},
@@ -772,6 +921,7 @@ static PyGetSetDef sbuf_getset[] = {
     {"name", (getter)sbuf_get_name, NULL, NULL, NULL},
     {"mode", (getter)stream_get_str, NULL, NULL, "wb"},
     {"closed", (getter)sbuf_get_closed, NULL, NULL, NULL},
+    {"raw", (getter)sbuf_get_raw, NULL, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -781,6 +931,49 @@ static PyObject *sbuf_repr(cpy_sbuf *b)
     return PyUnicode_FromFormat("<_io.BufferedWriter name='%s'>",
                                 b->s->fd == MODEL_STDOUT ? "<stdout>" : "<stderr>");
 }
+
+/* The raw file under the buffer (sys.stdout.buffer.raw): a FileIO whose
+ * writes are write(2)s of their own, out at once. */
+static PyMethodDef sraw_methods[] = {
+    {"write", (PyCFunction)sbuf_write, METH_O, NULL},
+    {"close", (PyCFunction)sbuf_close, METH_NOARGS, NULL},
+    {"__enter__", (PyCFunction)sbuf_enter, METH_NOARGS, NULL},
+    {"__exit__", (PyCFunction)sbuf_exit, METH_VARARGS, NULL},
+    {"fileno", (PyCFunction)sbuf_fileno, METH_NOARGS, NULL},
+    {"isatty", (PyCFunction)stream_isatty, METH_NOARGS, NULL},
+    {"readable", (PyCFunction)stream_false, METH_NOARGS, NULL},
+    {"seekable", (PyCFunction)stream_false, METH_NOARGS, NULL},
+    {"writable", (PyCFunction)stream_true, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef sraw_getset[] = {
+    {"name", (getter)sbuf_get_name, NULL, NULL, NULL},
+    {"mode", (getter)stream_get_str, NULL, NULL, "wb"},
+    {"closed", (getter)sbuf_get_closed, NULL, NULL, NULL},
+    {"closefd", (getter)stream_get_false, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyObject *sraw_repr(cpy_sbuf *b)
+{
+    return PyUnicode_FromFormat("<_io.FileIO name='%s' mode='wb' closefd=False>",
+                                b->s->fd == MODEL_STDOUT ? "<stdout>" : "<stderr>");
+}
+
+static PyType_Slot sraw_slots[] = {
+    {Py_tp_dealloc, (void *)sbuf_dealloc},
+    {Py_tp_repr, (void *)sraw_repr},
+    {Py_tp_doc, (void *)"The raw file of a threadsim stream: each write an output event."},
+    {Py_tp_methods, sraw_methods},
+    {Py_tp_getset, sraw_getset},
+    {0, NULL},
+};
+
+static PyType_Spec sraw_spec = {
+    "_io.FileIO", sizeof(cpy_sbuf), 0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE, sraw_slots,
+};
 
 static PyType_Slot sbuf_slots[] = {
     {Py_tp_dealloc, (void *)sbuf_dealloc},
@@ -800,12 +993,7 @@ static PyType_Spec sbuf_spec = {
 static PyObject *stream_get_buffer(cpy_stream *s, void *c)
 {
     (void)c;
-    cpy_sbuf *b = sbuf_type ? PyObject_New(cpy_sbuf, sbuf_type) : NULL;
-    if (!b)
-        return NULL;
-    Py_INCREF(s);
-    b->s = s;
-    return (PyObject *)b;
+    return stream__layer(s, LAYER_BUFFER);
 }
 
 static PyMethodDef stream_methods[] = {
@@ -850,7 +1038,7 @@ static PyGetSetDef stream_getset[] = {
 /* repr as CPython's: <_io.TextIOWrapper name='<stdout>' mode='w' encoding='utf-8'> */
 static PyObject *stream_repr(cpy_stream *s)
 {
-    if (s->detached) /* (CPython's name lookup fails: no name) */
+    if (s->detached || s->raw_detached) /* (CPython's name lookup fails: no name) */
         return PyUnicode_FromFormat("<_io.TextIOWrapper mode='w' encoding='%s'>",
                                     s->enc[0] ? s->enc : "utf-8");
     return PyUnicode_FromFormat("<_io.TextIOWrapper name='%s' mode='w' encoding='%s'>",
@@ -2801,7 +2989,8 @@ static int io__patch(PyObject *mod, PyMethodDef *defs, const char *modname)
 int cpy_io_install(void)
 {
     PyTypeObject *stream_type = (PyTypeObject *)PyType_FromSpec(&stream_spec);
-    if (!stream_type || !(sbuf_type = (PyTypeObject *)PyType_FromSpec(&sbuf_spec)))
+    if (!stream_type || !(sbuf_type = (PyTypeObject *)PyType_FromSpec(&sbuf_spec)) ||
+        !(sraw_type = (PyTypeObject *)PyType_FromSpec(&sraw_spec)))
         return -1;
     for (int fd = 1; fd <= 2; fd++) {
         cpy_stream *s = PyObject_New(cpy_stream, stream_type);
@@ -2813,6 +3002,8 @@ int cpy_io_install(void)
         s->closed = s->detached = false;
         s->enc[0] = s->err[0] = '\0';
         s->encoder = NULL;
+        s->layer[LAYER_BUFFER] = s->layer[LAYER_RAW] = NULL;
+        s->raw_detached = false;
         /* as CPython's create_stdio: stderr line-buffered (stdout only on a
          * terminal: --tty), both written through under -u */
         s->line_buffering = (fd == 2 || cpy.ro.tty) && !cpy.ro.unbuffered;

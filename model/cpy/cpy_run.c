@@ -1659,6 +1659,43 @@ static void child__invariant(PyObject *globals)
 }
 
 /* The main green thread: the program, then the ending CPython gives it. */
+/* Py_FinalizeEx's flush_std_files, after atexit: sys.stdout's flush, then
+ * sys.stderr's (whatever objects they are now; a closed one is skipped, one
+ * that cannot say whether it is counts as open). A failure is reported as
+ * unraisable for stdout (on stderr, if that still works), silently for
+ * stderr, and the process's status is then 120, whatever it was. */
+static void child__flush_std_files(void)
+{
+    static const char *const names[2] = {"stdout", "stderr"};
+    bool failed = false;
+    for (int i = 0; i < 2; i++) {
+        PyObject *f = PySys_GetObject(names[i]); /* borrowed */
+        if (!f || f == Py_None)
+            continue;
+        Py_INCREF(f);
+        PyObject *closed = PyObject_GetAttrString(f, "closed");
+        int is_closed = closed ? PyObject_IsTrue(closed) : 0;
+        Py_XDECREF(closed);
+        if (is_closed < 0 || !closed)
+            PyErr_Clear();
+        if (is_closed <= 0) {
+            PyObject *r = PyObject_CallMethod(f, "flush", NULL);
+            if (r) {
+                Py_DECREF(r);
+            } else {
+                failed = true;
+                if (i == 0)
+                    PyErr_WriteUnraisable(f);
+                else
+                    PyErr_Clear();
+            }
+        }
+        Py_DECREF(f);
+    }
+    if (failed)
+        cpy.exit_code = 120;
+}
+
 static void child__main(void *arg)
 {
     const py_program *p = arg;
@@ -1749,6 +1786,7 @@ static void child__main(void *arg)
         else
             PyErr_WriteUnraisable(cpy_at_end_fn);
     }
+    child__flush_std_files();
     cpy_io_flush();
     PyEval_SetTrace(NULL, NULL);
     cpy_thr_current()->tracing = false;
