@@ -1519,6 +1519,30 @@ static void test_deep_recursion_in_thread(void)
                "32768 0\n0 32768\n");
 }
 
+/* open(fd) of a pipe the program made is os.fdopen's file: its reads
+ * block on the virtual clock (python3.11's output for this program; the
+ * real FileIO read the host's non-blocking end: None, then the reader's
+ * close broke the writer's pipe). */
+static void test_open_fd_of_pipe(void)
+{
+    PYT_EXPECT("import os, threading\n"
+               "r, w = os.pipe()\n"
+               "t = threading.Thread(target=lambda: print(repr(open(r, 'rb').read())))\n"
+               "t.start()\n"
+               "os.write(w, b'hi'); os.close(w); t.join()\n"
+               "r, w = os.pipe()\n"
+               "def rd():\n"
+               "    with open(r) as f:\n"
+               "        for line in f: print('got', line.rstrip())\n"
+               "t = threading.Thread(target=rd); t.start()\n"
+               "with open(w, 'w') as f:\n"
+               "    f.write('a\\nb\\n')\n"
+               "t.join()\n"
+               "try: open(r)\n"
+               "except OSError as e: print(e)\n",
+               3, 0, "b'hi'\ngot a\ngot b\n[Errno 9] Bad file descriptor\n");
+}
+
 /* The binary layers under sys.stdout as python3's (python3.11's output for
  * these programs, written with flushes so a pipe's buffering orders
  * nothing): sys.stdout.buffer and its raw FileIO are one object each time,
@@ -1910,7 +1934,7 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_local_repr_address), TS_TEST(test_priority_queue_keys_and_ties),
          TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_simple_queue_as_c), TS_TEST(test_library_surface_as_3_11_2), TS_TEST(test_queue_items_released),
          TS_TEST(test_local_dicts_released), TS_TEST(test_waited_objects_released),
-         TS_TEST(test_simple_queue_name_copy_pickle), TS_TEST(test_socketpair_as_sockets), TS_TEST(test_stream_raw_layers), TS_TEST(test_exit_flush_failures), TS_TEST(test_random_run_seed),
+         TS_TEST(test_simple_queue_name_copy_pickle), TS_TEST(test_socketpair_as_sockets), TS_TEST(test_stream_raw_layers), TS_TEST(test_open_fd_of_pipe), TS_TEST(test_exit_flush_failures), TS_TEST(test_random_run_seed),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
          TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait),
          TS_TEST(test_finalize_main_at_exit), TS_TEST(test_clock_ids_and_pthread_idents), TS_TEST(test_idents_reused_as_pthreads),

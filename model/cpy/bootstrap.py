@@ -472,6 +472,11 @@ def fdopen(*args, **kwargs):
 
 def _open_check(file, mode='r', buffering=-1, encoding=None, errors=None, newline=None,
                 closefd=True, opener=None):
+    if opener is None and isinstance(file, int) and file in _pipe_blocking:
+        # open(fd) of a pipe the program made: os.fdopen's (its reads block
+        # on the virtual clock; the real FileIO read the host's
+        # non-blocking pipe, None at once)
+        return _fdopen_check(file, mode, buffering, encoding, errors, newline, closefd)
     std = _std_target(file, mode) if opener is None else None
     if std is None or not _checked_mode(mode, encoding, errors, newline, buffering):
         return NotImplemented
