@@ -26,6 +26,7 @@
 #endif
 #endif
 #ifdef TS_SANDBOX_LSAN
+#include <pthread.h>
 #include <sanitizer/lsan_interface.h>
 #endif
 
@@ -416,7 +417,18 @@ int ts_sandbox_enter(const ts_sandbox_opts *o, char *err, size_t errcap)
 #ifdef TS_SANDBOX_LSAN
     /* LeakSanitizer's exit-time check clones a tracer, ptraces and reads
      * /proc: all refused from now on. Check now instead (this also turns
-     * the exit-time check off). */
+     * the exit-time check off). A forked runner may be on a stack of its
+     * own by now, and then the frames of the caller that forked it (a
+     * recording's objects, held by its locals) are below no stack pointer
+     * LeakSanitizer scans from: the thread's whole stack is a root. */
+    pthread_attr_t pa;
+    if (pthread_getattr_np(pthread_self(), &pa) == 0) {
+        void *lo;
+        size_t size;
+        if (pthread_attr_getstack(&pa, &lo, &size) == 0)
+            __lsan_register_root_region(lo, size);
+        pthread_attr_destroy(&pa);
+    }
     __lsan_do_leak_check();
 #endif
 
