@@ -629,6 +629,66 @@ static void test_uncaught_no_threadsim_frame(void)
                "ValueError: timeout must be non-negative\n");
 }
 
+/* The program's own tracebacks and stacks (traceback.print_exc,
+ * print_stack, extract_stack, walk_stack(None), logging.exception) leave
+ * out threadsim's own frames too, as the uncaught printer does: a
+ * socketpair's recv (a Python method of threadsim's) showed
+ * "<threadsim>", line N, in recv; Random.seed's showed its wrapper. The
+ * expected text is python3.11's (its absolute path aside). */
+static void test_caught_no_threadsim_frame(void)
+{
+    PYT_EXPECT(
+    "import traceback, logging, threading, os, sys\n"
+    "def f():\n"
+    "    traceback.print_stack()\n"
+    "    print(len(traceback.extract_stack()), [fs.name for fs in traceback.extract_stack()])\n"
+    "    print([fs.name for fs in traceback.StackSummary.extract(traceback.walk_stack(None))])\n"
+    "f()\n"
+    "t = threading.Thread(target=f); t.start(); t.join()\n"
+    "logging.basicConfig(format='%(levelname)s %(message)s')\n"
+    "try:\n"
+    "    os.urandom(-5)\n"
+    "except ValueError:\n"
+    "    logging.exception(\"boom\")\n"
+    "try:\n"
+    "    import random; random.Random().seed([])\n"
+    "except TypeError as e:\n"
+    "    print(len(traceback.extract_tb(e.__traceback__)), traceback.format_exc().count('File'))\n"
+    "import socket\n"
+    "a, b = socket.socketpair()\n"
+    "try:\n"
+    "    a.recv(-1)\n"
+    "except ValueError:\n"
+    "    traceback.print_exc()\n",
+               3, 0,
+               "  File \"t.py\", line 6, in <module>\n"
+               "    f()\n"
+               "  File \"t.py\", line 3, in f\n"
+               "    traceback.print_stack()\n"
+               "2 ['<module>', 'f']\n"
+               "['f', '<module>']\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 995, in _bootstrap\n"
+               "    self._bootstrap_inner()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 1038, in _bootstrap_inner\n"
+               "    self.run()\n"
+               "  File \"/usr/lib/python3.11/threading.py\", line 975, in run\n"
+               "    self._target(*self._args, **self._kwargs)\n"
+               "  File \"t.py\", line 3, in f\n"
+               "    traceback.print_stack()\n"
+               "4 ['_bootstrap', '_bootstrap_inner', 'run', 'f']\n"
+               "['f', 'run', '_bootstrap_inner', '_bootstrap']\n"
+               "ERROR boom\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 10, in <module>\n"
+               "    os.urandom(-5)\n"
+               "ValueError: negative argument not allowed\n"
+               "2 2\n"
+               "Traceback (most recent call last):\n"
+               "  File \"t.py\", line 20, in <module>\n"
+               "    a.recv(-1)\n"
+               "ValueError: negative buffersize in recv\n");
+}
+
 /* threadsim's replacements of C functions that take no arguments (the
  * fixed pid, CPUs, machine name and times) refuse some as the C functions
  * do, in their words (a def said "getpid() takes 0 positional arguments
@@ -1039,5 +1099,5 @@ static void test_sleep_to_the_end_of_time(void)
 }
 
 
-TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_syntax_source_encoding), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_replaced_c_function_errors), TS_TEST(test_socketpair_refused), TS_TEST(test_multiprocessing_lock_errors), TS_TEST(test_uncaught_no_threadsim_frame), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
+TS_TESTS("py_errors", TS_TEST(test_syntax_invalid), TS_TEST(test_syntax_unexpected_indent), TS_TEST(test_syntax_unindent), TS_TEST(test_syntax_expected_block), TS_TEST(test_syntax_never_closed), TS_TEST(test_syntax_unterminated_string), TS_TEST(test_syntax_taberror), TS_TEST(test_syntax_eof_operator), TS_TEST(test_syntax_expected_colon), TS_TEST(test_syntax_source_encoding), TS_TEST(test_uncaught_main), TS_TEST(test_uncaught_chained), TS_TEST(test_uncaught_from), TS_TEST(test_uncaught_from_none), TS_TEST(test_uncaught_custom), TS_TEST(test_uncaught_noarg), TS_TEST(test_uncaught_in_method), TS_TEST(test_recursion), TS_TEST(test_name_error), TS_TEST(test_did_you_mean), TS_TEST(test_unbound_local), TS_TEST(test_thread_exception), TS_TEST(test_thread_exception_named), TS_TEST(test_uncaught_trailing_blanks), TS_TEST(test_uncaught_line_breaks), TS_TEST(test_uncaught_group_close), TS_TEST(test_stderr_none), TS_TEST(test_replaced_c_function_errors), TS_TEST(test_socketpair_refused), TS_TEST(test_multiprocessing_lock_errors), TS_TEST(test_uncaught_no_threadsim_frame), TS_TEST(test_caught_no_threadsim_frame), TS_TEST(test_sys_exit_code), TS_TEST(test_sys_exit_message), TS_TEST(test_sys_exit_in_thread), TS_TEST(test_start_twice), TS_TEST(test_join_self), TS_TEST(test_join_unstarted), TS_TEST(test_builtin_open), TS_TEST(test_import_os), TS_TEST(test_import_subprocess), TS_TEST(test_import_socket), TS_TEST(test_builtin_eval), TS_TEST(test_builtin_exec), TS_TEST(test_builtin_import), TS_TEST(test_sandbox_open), TS_TEST(test_type_errors),
          TS_TEST(test_huge_timeouts), TS_TEST(test_refusals_look_like_c), TS_TEST(test_sleep_to_the_end_of_time))

@@ -1200,14 +1200,47 @@ def _patch_mmap(module, charge=_charge):
     module.mmap = mmap
 
 
+def _patch_traceback(module):
+    """The program's own tracebacks and stacks (traceback.print_exc,
+    format_exc, extract_stack, logging's exc_info) leave out the frames of
+    threadsim's own code ("<threadsim>": its replacements of C functions and
+    methods, Random.seed, a socketpair's recv), as the uncaught printer
+    does: python3's C functions have none."""
+    walk_full, walk_tb_, walk_stack_ = (module._walk_tb_with_full_positions, module.walk_tb,
+                                        module.walk_stack)
+
+    def shown(frames):
+        for f, pos in frames:
+            if not f.f_code.co_filename.startswith('<threadsim'):
+                yield f, pos
+
+    def _walk_tb_with_full_positions(tb):
+        return shown(walk_full(tb))
+
+    def walk_tb(tb):
+        return shown(walk_tb_(tb))
+
+    def walk_stack(f):
+        # a generator, as traceback.py's: its reach for the current stack
+        # counts from where its first item is asked for, at the same depth
+        if f is None:
+            f = sys._getframe().f_back.f_back.f_back.f_back
+        yield from shown(walk_stack_(f))
+
+    for f in (walk_tb, walk_stack):
+        f.__doc__ = getattr(module, f.__name__).__doc__
+    module._walk_tb_with_full_positions = _walk_tb_with_full_positions
+    module.walk_tb, module.walk_stack = walk_tb, walk_stack
+
+
 class _ThreadsimPatched:
     """Patches a module as it is imported (importing it here would cost
     every run's start-up its import): socket.socketpair, uuid1's clock and
-    node, resource.getrusage's times, mmap's mappings and SQLite's memory
-    on the memory limit."""
+    node, resource.getrusage's times, mmap's mappings, traceback's frames
+    and SQLite's memory on the memory limit."""
 
     patches = {'socket': _patch_socket, 'uuid': _patch_uuid, 'resource': _patch_resource,
-               'mmap': _patch_mmap}
+               'mmap': _patch_mmap, 'traceback': _patch_traceback}
     # set up before the module runs: SQLite's memory from the run's region,
     # on its limit (cpy_run.c), before _sqlite3's first connection
     before = {'_sqlite3': _sqlite_memory}
