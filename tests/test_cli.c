@@ -410,6 +410,31 @@ static void test_program_status_as_python(void)
     }
 }
 
+/* An uncaught KeyboardInterrupt ends `run` by SIGINT, as python3 ends
+ * (Py_RunMain's exit_sigint): a caller sees an interrupted program
+ * (subprocess: -2), not a status of 130; the run is recorded first.
+ * sys.exit(130) is a status. */
+static void test_keyboard_interrupt_ends_by_sigint(void)
+{
+    write_file("ki.py", "print('a')\nraise KeyboardInterrupt\n");
+    write_file("e130.py", "import sys\nsys.exit(130)\n");
+    int st;
+    char *out = sh(&st, "cd %s && rm -f ki.db && python3.11 -c \"import subprocess as s\n"
+                   "for c in (['python3.11', 'ki.py'], ['%s', 'run', 'ki.py', '--db', 'ki.db'],\n"
+                   "          ['python3.11', 'e130.py'], ['%s', 'run', 'e130.py', '--no-db']):\n"
+                   "    r = s.run(c, capture_output=True, text=True)\n"
+                   "    print(r.returncode, repr(r.stdout), r.stderr.splitlines()[-1:])\" && "
+                   "%s runs --db ki.db | awk 'NR == 2 { print $2, $5 }'",
+                   dir, BIN, BIN, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    TS_ASSERT_STR_EQ(out, "-2 'a\\n' ['KeyboardInterrupt']\n"
+                          "-2 'a\\n' ['KeyboardInterrupt']\n"
+                          "130 '' []\n"
+                          "130 '' []\n"
+                          "ki.py exception\n");
+    free(out);
+}
+
 /* Other files beside a program do not move its objects' addresses (and so
  * the order of a set of them, which decided a ThreadPoolExecutor's joins):
  * its folder is not listed, given by an absolute path as by a relative one
@@ -1547,7 +1572,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv), TS_TEST(test_program_from_fifo),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_explore_same_stdin), TS_TEST(test_select_on_stdin_file), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_control_characters_in_names), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_explore_same_stdin), TS_TEST(test_select_on_stdin_file), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_control_characters_in_names), TS_TEST(test_keyboard_interrupt_ends_by_sigint), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_waits_do_not_leak), TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

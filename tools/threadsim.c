@@ -752,5 +752,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "threadsim: %s: cannot write the output: %s\n", c->name, strerror(e));
         return TS_EXIT_USAGE;
     }
+    if (c->run == ts_cmd_run && status == 130 && ts_status.outcome &&
+        strcmp(ts_status.outcome, "exception") == 0) {
+        /* an uncaught KeyboardInterrupt: python3 then ends by SIGINT, with
+         * the default action (Py_RunMain's exit_sigint), so that its caller
+         * sees an interrupted program (a shell 130, subprocess -2), not a
+         * status; the run is recorded and its output out by now */
+        fflush(stderr);
+        signal(SIGINT, SIG_DFL);
+        kill(getpid(), SIGINT);
+    }
     return status;
 }
