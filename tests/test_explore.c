@@ -1287,7 +1287,9 @@ static bool json_outputs_within(const char *sub, const char *all)
  * outcomes (bound 2) against dpor's, which found 2 of 2, 5 of 5, 8 of 8
  * (dfs: 6), 6 of 6, 6 of 6 from 36, 12, 46, 172 and 496 schedules (dfs
  * 166, 28, 62, 478, 1486); and a race whose later thread sleeps at the
- * earlier decision (dpor_sleeping_racer.py: 6 of 6 from 1152; dfs 15874). */
+ * earlier decision (dpor_sleeping_racer.py: 6 of 6 from 1152; dfs 15874);
+ * a `for` over a shared iterator and next() of a shared generator (4 of 4
+ * each from 340 and 120; dfs 1134 and 1064; dpor had found 1 and 2). */
 static void test_dpor(void)
 {
     static const struct {
@@ -1314,6 +1316,10 @@ static void test_dpor(void)
         {"traces/explore/timers_interleave.py", 2, true, 6, false},
         {"traces/explore/print_args_u.py -u", 2, true, 6, false},
         {"traces/explore/dpor_sleeping_racer.py", 2, true, 6, true},
+        /* a shared iterator's `for` step moves it (a write); a step in a
+         * generator's frame runs the generator (next() elsewhere raises) */
+        {"traces/explore/dpor_shared_iterator.py", 2, true, 4, true},
+        {"traces/explore/dpor_shared_generator.py", 2, true, 4, true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char args[512];

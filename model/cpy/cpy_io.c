@@ -1608,9 +1608,14 @@ static void cpy__touch_operands(PyFrameObject *f, int op, int arg)
         cpy_note_touch(src ? src : o, false);
         break;
     }
-    case FOR_ITER:
-        cpy_note_touch(cpy_ts_iter_source(cpy_ts_stack_peek(f, 0)), false);
+    case FOR_ITER: {
+        /* the container read; the iterator moved on (a write: two threads'
+         * loops over one shared iterator, or generator, conflict) */
+        PyObject *it = cpy_ts_stack_peek(f, 0);
+        cpy_note_touch(cpy_ts_iter_source(it), false);
+        cpy_note_touch(it, true);
         break;
+    }
     case COMPARE_OP:
     case CONTAINS_OP:
         cpy_note_touch(cpy_ts_stack_peek(f, 0), false);
@@ -1712,6 +1717,10 @@ static void cpy__access(PyFrameObject *f)
             cpy__touch_call(f, arg);
         else
             cpy__touch_operands(f, op, arg);
+        /* a step inside a generator's frame: the generator is running */
+        PyObject *gen = cpy_ts_frame_generator(f);
+        if (gen)
+            cpy_note_touch(gen, true);
     }
     if (what && name) {
         char buf[300];

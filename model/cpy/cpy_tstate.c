@@ -214,6 +214,14 @@ PyObject *cpy_ts_iter_source(PyObject *it)
     return NULL;
 }
 
+PyObject *cpy_ts_frame_generator(PyFrameObject *f)
+{
+    _PyInterpreterFrame *fr = f ? f->f_frame : NULL;
+    if (!fr || fr->owner != FRAME_OWNED_BY_GENERATOR)
+        return NULL;
+    return (PyObject *)_PyFrame_GetGenerator(fr);
+}
+
 void cpy_ts_audit_unhook(cpy_audit_fn fn)
 {
     _Py_AuditHookEntry **at = &_PyRuntime.audit_hook_head;

@@ -67,8 +67,13 @@ PyObject *cpy_ts_stack_peek(PyFrameObject *f, int depth);
 /* The container a builtin iterator walks (a list's, a dict's or its
  * view's, a set's iterator: their 3.11 structs), or a dict view's dict;
  * NULL for anything else. Borrowed. For --access notes: each FOR_ITER
- * step reads the container, not the iterator. */
+ * step reads the container (and moves the iterator on). */
 PyObject *cpy_ts_iter_source(PyObject *it);
+/* The generator (or coroutine) whose frame `f` is, borrowed; NULL for a
+ * function's frame. For --access notes: a step inside a generator's frame
+ * changes the generator (it is running: another thread's next() of it
+ * raises "generator already executing"). */
+PyObject *cpy_ts_frame_generator(PyFrameObject *f);
 /* frame.f_trace_opcodes = True for `f`, without an attribute lookup by
  * name (a traced line of the program's asks it, for --access notes). */
 void cpy_ts_trace_opcodes(PyFrameObject *f);
