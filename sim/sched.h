@@ -105,6 +105,7 @@ struct sim_thread {
     uint64_t unbilled;    /* ticks run before blocks, not yet charged to the clock */
     int64_t cpu_ns;       /* virtual CPU time: the switch intervals charged while it ran */
     uint64_t ready_stamp; /* order it entered the ready queue (FIFO key) */
+    int64_t ready_at;     /* virtual time it entered the ready queue (the jitter counts from it) */
     void *user;           /* the model's object for this thread */
     /* A thread on the shared stack (sim_thread_share_stack): its frames
      * while another shared thread has the stack, copied out and back. */

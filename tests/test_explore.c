@@ -1704,6 +1704,31 @@ static void test_default_jitter(void)
     free(out);
 }
 
+/* Under --jitter a ready thread is put off by at most the jitter each time
+ * it waits to run (traces/explore/jitter_spin_flag.py: a spinner sleeping
+ * 0.4 ms at a time, a setter waking after 1 ms, --jitter 0.001): dpor
+ * exhausts (870 schedules), and the spinner never counts past 14 (each
+ * of main's lines before the setter sleeps may wait too). The jitter was each
+ * decision's now's: the ready setter could be passed over behind the
+ * spinner's wake-ups for good, and dpor never ended. */
+static void test_jitter_bounded(void)
+{
+    int st;
+    char *out = cli("explore traces/explore/jitter_spin_flag.py --jitter 0.001 --strategy dpor "
+                    "--show 100", &st);
+    CU_ASSERT_EQUAL(st, 0);
+    CU_ASSERT_PTR_NOT_NULL(out ? strstr(out, "distinct outcomes; exhausted") : NULL);
+    int outcomes = 0, most = -1;
+    for (const char *p = out; p && (p = strstr(p, "\n     | ")) != NULL; p++) {
+        int n = atoi(p + 8);
+        most = n > most ? n : most;
+        outcomes++;
+    }
+    CU_ASSERT_TRUE(outcomes >= 3);
+    CU_ASSERT_TRUE(most >= 3 && most <= 20);
+    free(out);
+}
+
 /* A look at a lock that does not wait for its release (locked(), a try)
  * conflicts with the release (traces/explore/dpor_lock_looks.py): dpor
  * took releases for no access, and under --choices line an exhausted dpor
@@ -2093,6 +2118,6 @@ TS_TESTS("explore", TS_TEST(test_reset_and_fork_reports_equal), TS_TEST(test_dfs
          TS_TEST(test_representatives_replay), TS_TEST(test_replays_print_the_same_addresses),
          TS_TEST(test_teaching_page_clicks),
          TS_TEST(test_dpor), TS_TEST(test_usage_errors), TS_TEST(test_replay_command_quoted), TS_TEST(test_long_token_from_a_file),
-         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_wait_report_runs_no_code), TS_TEST(test_default_jitter), TS_TEST(test_random_switch_rates), TS_TEST(test_coverage_estimate), TS_TEST(test_near_timers_noted), TS_TEST(test_daemon_after_main), TS_TEST(test_tty_lines_are_choices), TS_TEST(test_dpor_lock_looks), TS_TEST(test_spin_wait_gives_way), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
+         TS_TEST(test_cpython_points), TS_TEST(test_watchdog_changes_no_schedule), TS_TEST(test_deep_call_switches_out), TS_TEST(test_engine_failure_is_its_own), TS_TEST(test_long_prefixes), TS_TEST(test_wait_report_runs_no_code), TS_TEST(test_default_jitter), TS_TEST(test_jitter_bounded), TS_TEST(test_random_switch_rates), TS_TEST(test_coverage_estimate), TS_TEST(test_near_timers_noted), TS_TEST(test_daemon_after_main), TS_TEST(test_tty_lines_are_choices), TS_TEST(test_dpor_lock_looks), TS_TEST(test_spin_wait_gives_way), TS_TEST(test_descriptors_as_python3), TS_TEST(test_engine_descriptors_refused), TS_TEST(test_max_outputs), TS_TEST(test_teaching_page_markup_output), TS_TEST(test_files_between_schedules), TS_TEST(test_python3_frames), TS_TEST(test_cpython_rewrite_reads_as_written),
          TS_TEST(test_check_then_act_explained), TS_TEST(test_fail_on_exit),
          TS_TEST(test_spec_prefix), TS_TEST(test_deeper_snapshots_used))
