@@ -255,6 +255,55 @@ static void test_due_timers_are_candidates(void)
     sim_sched_fini(&S);
 }
 
+/* The jitter counts from the time a ready thread was queued: with a
+ * jitter of 10, a policy that always takes the latest candidate puts r off
+ * behind the spinner's wake-ups (every 4) only while they are due within
+ * 10 of r's: r runs at 13, before the spinner's wake-up at 17. The jitter
+ * was each decision's now's: each wake-up was within 10 of the last, and r
+ * ran only after the spinner's tenth, at 45. */
+static uint32_t last_pick(void *ud, sim_sched *s, uint32_t n)
+{
+    (void)ud;
+    (void)s;
+    return n - 1;
+}
+
+static void jitter_spinner(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 10; i++) {
+        sim_sleep(&S, 4);
+        say("s@%lld ", (long long)sim_now(&S));
+    }
+}
+
+static void jitter_ready(void *arg)
+{
+    (void)arg;
+    sim_sleep(&S, 5);
+    say("r@%lld ", (long long)sim_now(&S));
+}
+
+static void main_jitter(void *arg)
+{
+    (void)arg;
+    sim_thread_start(&S, sim_thread_create(&S, "spin", jitter_spinner, NULL, NULL), 0);
+    sim_thread_start(&S, sim_thread_create(&S, "r", jitter_ready, NULL, NULL), 0);
+    sim_sleep(&S, 100);
+    sim_sched_finish(&S);
+}
+
+static void test_jitter_counts_from_ready(void)
+{
+    reset(NULL);
+    sim_sched_set_policy(&S, (sim_policy){.name = "last", .pick = last_pick,
+                                          .pick_timer = last_pick, .jitter = 10});
+    sim_sched_run(&S, sim_thread_create(&S, "m", main_jitter, NULL, NULL));
+    TS_ASSERT_STR_EQ(logbuf, "s@4 s@8 r@13 s@13 s@17 s@21 s@25 s@29 s@33 s@37 s@41 ");
+    sim_sched_kill_rest(&S);
+    sim_sched_fini(&S);
+}
+
 /* More sleepers due together than a decision offers (16): the earliest
  * armed are the candidates, and the run says once that it capped them (a
  * "due-cap" note: an explorer's search is then no proof). */
@@ -1371,7 +1420,7 @@ static void test_unknown_backend_refused(void)
 
 TS_TESTS("sched", TS_TEST(test_unknown_backend_refused), TS_TEST(test_shared_stack_changes_nothing_but_memory), TS_TEST(test_idle_shared_threads_cost_their_frames), TS_TEST(test_frame_buffers_are_reused), TS_TEST(test_no_memory_for_frames_ends_the_run), TS_TEST(test_switching_and_fifo), TS_TEST(test_round_robin),
          TS_TEST(test_timers_in_time_then_arming_order), TS_TEST(test_timers_fire_one_at_a_time),
-         TS_TEST(test_due_timers_are_candidates), TS_TEST(test_due_timers_capped),
+         TS_TEST(test_due_timers_are_candidates), TS_TEST(test_jitter_counts_from_ready), TS_TEST(test_due_timers_capped),
          TS_TEST(test_wake_cancels_timeout), TS_TEST(test_block_times_out),
          TS_TEST(test_stall_returns_to_host), TS_TEST(test_time_limit_with_preemption),
          TS_TEST(test_event_limit), TS_TEST(test_preemption_lets_time_move),
