@@ -410,6 +410,39 @@ static void test_program_status_as_python(void)
     }
 }
 
+/* Each run records the build that made it (version+build id), and a
+ * replay that differs says when the build is another (a program printing
+ * an object's address: another build of one version places it elsewhere,
+ * and the replay said only DIFFERS). */
+static void test_replay_names_another_build(void)
+{
+    write_file("addr.py", "class A: pass\nprint(A())\n");
+    int st;
+    char *out = sh(&st, "cd %s && rm -f b.db && %s run addr.py --db b.db > /dev/null && "
+                   "%s runs --json --db b.db | grep -o '\"version\":\"[^\"]*\"' && "
+                   "%s version", dir, BIN, BIN, BIN);
+    CU_ASSERT_EQUAL(st, 0);
+    char ver[64] = "", build[64] = "";
+    CU_ASSERT_EQUAL(sscanf(out, "\"version\":\"%63[^\"]\"\nthreadsim %63s", build, ver), 2);
+    /* X.Y.Z+ and 12 hex digits of the build id */
+    CU_ASSERT_EQUAL(strncmp(build, ver, strlen(ver)), 0);
+    CU_ASSERT_EQUAL(strlen(build), strlen(ver) + 13);
+    CU_ASSERT_EQUAL(build[strlen(ver)], '+');
+    free(out);
+    out = sh(&st, "cd %s && python3.11 -c \"import sqlite3; c = sqlite3.connect('b.db'); "
+             "c.execute(\\\"update runs set version = '0.0.1+0123456789ab', "
+             "trace_hash = '0000000000000000'\\\"); c.commit()\" && %s replay 1 --db b.db "
+             "--no-record; echo status $?", dir, BIN);
+    char want[512];
+    snprintf(want, sizeof want, "note: run 1 was recorded by threadsim 0.0.1+0123456789ab, "
+             "this is %s: a program whose output shows or depends on object addresses can "
+             "differ between builds\n", build);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "replay of run 1 (addr.py) DIFFERS"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "status 1\n"));
+    free(out);
+}
+
 /* An uncaught KeyboardInterrupt ends `run` by SIGINT, as python3 ends
  * (Py_RunMain's exit_sigint): a caller sees an interrupted program
  * (subprocess: -2), not a status of 130; the run is recorded first.
@@ -1572,7 +1605,7 @@ static void test_cleanup(void)
 
 TS_TESTS("cli", TS_TEST(test_help_cmd_is_cmd_help), TS_TEST(test_every_listed_option_is_known),
          TS_TEST(test_version), TS_TEST(test_did_you_mean), TS_TEST(test_program_argv), TS_TEST(test_program_from_fifo),
-         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_explore_same_stdin), TS_TEST(test_select_on_stdin_file), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_control_characters_in_names), TS_TEST(test_keyboard_interrupt_ends_by_sigint), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
+         TS_TEST(test_program_status_as_python), TS_TEST(test_threadsim_statuses), TS_TEST(test_program_fault_through_ctypes), TS_TEST(test_program_exit_through_ctypes), TS_TEST(test_explore_same_stdin), TS_TEST(test_select_on_stdin_file), TS_TEST(test_faulthandler_crashes), TS_TEST(test_env_option), TS_TEST(test_output_not_the_database), TS_TEST(test_replay_keeps_limits), TS_TEST(test_output_write_errors), TS_TEST(test_native_memory_bounded), TS_TEST(test_disk_bounded), TS_TEST(test_export_program_status), TS_TEST(test_export_streams), TS_TEST(test_long_runs_diff_bounded), TS_TEST(test_read_only_database), TS_TEST(test_check_walk_and_folders), TS_TEST(test_control_characters_in_names), TS_TEST(test_keyboard_interrupt_ends_by_sigint), TS_TEST(test_replay_names_another_build), TS_TEST(test_folder_contents_move_nothing), TS_TEST(test_explore_reports_parse), TS_TEST(test_step_records_its_path), TS_TEST(test_dfs_budget_counts_runs), TS_TEST(test_flock_never_released_ends),
          TS_TEST(test_status_json), TS_TEST(test_json_outputs),
          TS_TEST(test_check_finds_expected_anywhere), TS_TEST(test_quiet_build),
          TS_TEST(test_waits_do_not_leak), TS_TEST(test_children_end_with_threadsim), TS_TEST(test_cleanup))

@@ -145,6 +145,12 @@ extern ts_status_info ts_status;
 /* Print "threadsim: <msg>\n" to stderr (and keep it for --status-json);
  * returns TS_EXIT_USAGE. */
 int ts_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* This build of threadsim as the store records it with each run and
+ * exploration: "X.Y.Z+BUILDID" (the first 12 hex digits of the binary's GNU
+ * build id: another build, even of one version, can place a program's
+ * objects elsewhere, and its id()s and set orders differ), or "X.Y.Z"
+ * when the binary has none. */
+const char *ts_build(void);
 /* Parse an option value, the one way every number on the command line is
  * read (sim/num.h): an integer is decimal digits only (no sign, blanks or
  * 0x) up to `max` (ts_parse_u64: 2^64-1); seconds are a plain decimal

@@ -1236,7 +1236,7 @@ int ts_cmd_explore(int argc, char **argv)
     snprintf(pname, sizeof pname, "%s", c.name);
     store_exploration sx = {.program = pname, .options = opts,
                             .shard = xo.shard_n ? shard : NULL, .schedules = r.schedules,
-                            .exhausted = r.exhausted, .version = (char *)TS_VERSION,
+                            .exhausted = r.exhausted, .version = (char *)ts_build(),
                             .nout = r.nout,
                             .max_outputs = r.outputs_hit ? (xo.max_outputs ? xo.max_outputs
                                                                            : TS_X_MAX_OUTPUTS)
@@ -1860,7 +1860,7 @@ int ts_cmd_merge(int argc, char **argv)
             snprintf(shard, sizeof shard, "%zu of %u shards", nseen, shard_n);
             m.out.shard = strdup(shard);
         }
-        m.out.version = strdup(TS_VERSION);
+        m.out.version = strdup(ts_build());
         for (size_t i = 0; i < m.nrows; i++)
             m.rows[i].choices = m.bytes.p + m.offs[i];
         ts_db_opts db = ts_db_opts_default();

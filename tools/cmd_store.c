@@ -631,6 +631,12 @@ static int replay__run(store *st, const store_run *orig, bool record)
     }
     printf("replay of run %" PRId64 " (%s) DIFFERS: trace hash %s, recorded %s%s\n", orig->id,
            orig->scenario, hx, ohx, newrun);
+    if (orig->version && strcmp(orig->version, ts_build()) != 0)
+        /* another build can place the program's objects elsewhere: its
+         * id()s, default reprs and the order of sets of objects differ */
+        printf("note: run %" PRId64 " was recorded by threadsim %s, this is %s: a program whose "
+               "output shows or depends on object addresses can differ between builds\n",
+               orig->id, orig->version, ts_build());
     if (!fits) {
         sim_buf when = {0};
         trace_fmt_time(&when, rp.at_time);

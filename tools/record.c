@@ -294,7 +294,7 @@ int ts_record_begin(ts_recording *r, store *st, const char *scenario, const char
         return 0;
     r->meta.scenario = strdup(scenario);
     r->meta.policy = strdup(policy);
-    r->meta.version = strdup(TS_VERSION);
+    r->meta.version = strdup(ts_build());
     r->meta.seed = o->seed;
     r->meta.python = o->python == 2 ? 2 : 3;
     r->meta.cfg = o->sim;

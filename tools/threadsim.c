@@ -10,8 +10,10 @@
  * Also here: --status-json FILE (run, check, explore), written after the
  * command returns with how it ended, and where the expected outputs are.
  */
+#include <elf.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <link.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -75,6 +77,44 @@ static const ts_command commands[] = {
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 ts_status_info ts_status;
+
+/* dl_iterate_phdr's callback: the main program's (the first object) GNU
+ * build id note, as hex, into ud (a char[13]). */
+static int main__build_id(struct dl_phdr_info *info, size_t size, void *ud)
+{
+    (void)size;
+    char *hex = ud;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_NOTE)
+            continue;
+        const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr), *end = p + ph->p_memsz;
+        while (p + sizeof(ElfW(Nhdr)) <= end) {
+            const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)p;
+            const char *name = p + sizeof *n;
+            const unsigned char *desc = (const unsigned char *)name + ((n->n_namesz + 3) & ~3u);
+            if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && memcmp(name, "GNU", 4) == 0 &&
+                n->n_descsz >= 6 && (const char *)desc + n->n_descsz <= end) {
+                for (int k = 0; k < 6; k++)
+                    snprintf(hex + 2 * k, 3, "%02x", desc[k]);
+                return 1;
+            }
+            p = (const char *)desc + ((n->n_descsz + 3) & ~3u);
+        }
+    }
+    return 1; /* the main program only */
+}
+
+const char *ts_build(void)
+{
+    static char build[64];
+    if (!build[0]) {
+        char hex[13] = "";
+        dl_iterate_phdr(main__build_id, hex);
+        snprintf(build, sizeof build, hex[0] ? "%s+%s" : "%s", TS_VERSION, hex);
+    }
+    return build;
+}
 
 int ts_usage_error(const char *fmt, ...)
 {
