@@ -759,6 +759,11 @@ static void test_goal_event_page(void)
               &st);
     CU_ASSERT_EQUAL(st, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "not found: no schedule within the bound prints it"));
+    /* and says the bound holds timing too (a goal needing a sleep to end
+     * late said only "not found") */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "(timers further apart than the jitter, 1 us, fired in "
+                                       "their virtual-time order: if the output needs a sleep "
+                                       "to end late, a larger --jitter makes that a choice)\n"));
     free(out);
 }
 

@@ -1369,6 +1369,13 @@ int ts_cmd_explore(int argc, char **argv)
                            r.goal >= 0 ? "found"
                            : r.exhausted ? "not found: no schedule within the bound prints it"
                                          : "not found within the budget");
+        if (goal && r.goal < 0 && xo.timers)
+            /* the bound includes the timing: python3's sleeps end late, on a
+             * loaded machine by tens of milliseconds */
+            sim_buf_printf(&rep, "(timers further apart than the jitter, %s, fired in their "
+                                 "virtual-time order: if the output needs a sleep to end late, "
+                                 "a larger --jitter makes that a choice)\n",
+                           xo.jitter ? x__secs_text(xo.jitter, 0) : "0");
         if (fail_on)
             sim_buf_printf(&rep, "%sfail-on %s: %zu failing outcome%s\n", goal ? "" : "\n",
                            fail_on, nfail, nfail == 1 ? "" : "s");
