@@ -1625,6 +1625,62 @@ static void test_exit_flush_failures(void)
     PYT_EXPECT("import sys\nprint('x')\nsys.stdout.close()\n", 3, 0, "x\n");
 }
 
+/* os.close(1) or os.close(2) by the program: what its stream holds can
+ * go nowhere (a pipe's buffer no write(2) empties; the process's end
+ * reports stdout's flush failing, status 120), a line-buffered stream's
+ * line, a flush and a raw write fail with EBADF at once, and under -u
+ * every write does (python3.11's output for this program, buffered and
+ * under -u; the close had no effect: every line came out). Its last line
+ * raises (stderr is line-buffered) with nowhere to say so; the flush at
+ * the end fails too, buffered, and makes the status 120. */
+static const char std_closed_src[] =
+    "import os, sys, threading\n"
+    "print('a', flush=True)\n"
+    "os.close(1)\n"
+    "try:\n"
+    "    os.write(1, b'x')\n"
+    "except OSError as e:\n"
+    "    print('w', e, file=sys.stderr)\n"
+    "def f(): print('thread')\n"
+    "t = threading.Thread(target=f); t.start(); t.join()\n"
+    "for g in (lambda: sys.stdout.buffer.raw.write(b'r'), lambda: print('b', flush=True)):\n"
+    "    try:\n"
+    "        g()\n"
+    "    except (OSError, AttributeError) as e:\n"
+    "        print(type(e).__name__, e, file=sys.stderr)\n"
+    "os.close(2)\n"
+    "print('lost', file=sys.stderr)\n";
+
+static void test_std_descriptor_closed(void)
+{
+    PYT_EXPECT(std_closed_src, 3, 120,
+               "a\n"
+               "w [Errno 9] Bad file descriptor\n"
+               "OSError [Errno 9] Bad file descriptor\n"
+               "OSError [Errno 9] Bad file descriptor\n");
+    py_run_opts ro = py_run_opts_default();
+    ro.unbuffered = true;
+    char *out = NULL;
+    int st = pyt_run_opts(std_closed_src, 3, &ro, NULL, &out, NULL);
+    CU_ASSERT_EQUAL(st, 1);
+    TS_ASSERT_STR_EQ(out, "a\n"
+                          "w [Errno 9] Bad file descriptor\n"
+                          "Exception in thread Thread-1 (f):\n"
+                          "Traceback (most recent call last):\n"
+                          "  File \"/usr/lib/python3.11/threading.py\", line 1038, in "
+                          "_bootstrap_inner\n"
+                          "    self.run()\n"
+                          "  File \"/usr/lib/python3.11/threading.py\", line 975, in run\n"
+                          "    self._target(*self._args, **self._kwargs)\n"
+                          "  File \"t.py\", line 8, in f\n"
+                          "    def f(): print('thread')\n"
+                          "             ^^^^^^^^^^^^^^^\n"
+                          "OSError: [Errno 9] Bad file descriptor\n"
+                          "AttributeError '_io.FileIO' object has no attribute 'raw'\n"
+                          "OSError [Errno 9] Bad file descriptor\n");
+    free(out);
+}
+
 /* sys.stdout.buffer / sys.stderr.buffer write bytes to the same streams,
  * in program order (python3 -u's output for this program); the streams'
  * error handlers are python3's. */
@@ -1934,7 +1990,7 @@ TS_TESTS("py_sync", PY_SYNC_GEN_TESTS, TS_TEST(test_fifo_cond_notify_all),
          TS_TEST(test_local_repr_address), TS_TEST(test_priority_queue_keys_and_ties),
          TS_TEST(test_simple_queue_grows_in_order), TS_TEST(test_simple_queue_as_c), TS_TEST(test_library_surface_as_3_11_2), TS_TEST(test_queue_items_released),
          TS_TEST(test_local_dicts_released), TS_TEST(test_waited_objects_released),
-         TS_TEST(test_simple_queue_name_copy_pickle), TS_TEST(test_socketpair_as_sockets), TS_TEST(test_stream_raw_layers), TS_TEST(test_open_fd_of_pipe), TS_TEST(test_exit_flush_failures), TS_TEST(test_random_run_seed),
+         TS_TEST(test_simple_queue_name_copy_pickle), TS_TEST(test_socketpair_as_sockets), TS_TEST(test_stream_raw_layers), TS_TEST(test_open_fd_of_pipe), TS_TEST(test_exit_flush_failures), TS_TEST(test_std_descriptor_closed), TS_TEST(test_random_run_seed),
          TS_TEST(test_random_dialects_agree), TS_TEST(test_thread_misuse_reported),
          TS_TEST(test_deadlock_on_event), TS_TEST(test_deadlock_target_is_the_wait),
          TS_TEST(test_finalize_main_at_exit), TS_TEST(test_clock_ids_and_pthread_idents), TS_TEST(test_idents_reused_as_pthreads),

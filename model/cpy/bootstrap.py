@@ -5,6 +5,7 @@
 # _sqlite_memory (SQLite allocating from the run's region: cpy_run.c).
 import sys
 _gate = __import__('_thread')._threadsim_gate  # cpy_thread.c: a C function around one of ours
+_std_closed = __import__('_thread')._threadsim_std_closed  # cpy_io.c: fd 1 or 2 closed
 
 
 # --- relative folders stay relative ------------------------------------------
@@ -249,6 +250,8 @@ def close(fd, /):
     was = _pipe_blocking.pop(fd, None)
     _real_close(fd)
     if fd in (1, 2):
+        if _std_fds_own[fd - 1]:
+            _std_closed(fd)  # its stream's writes can go nowhere now
         _std_fds_own[fd - 1] = False
     if was is not None and _pipe_cv:
         with _pipe_cv[0]:
@@ -269,6 +272,8 @@ def closerange(fd_low, fd_high, /):
         del _pipe_blocking[fd]
     for fd in (1, 2):
         if fd_low <= fd < fd_high:
+            if _std_fds_own[fd - 1]:
+                _std_closed(fd)
             _std_fds_own[fd - 1] = False
     if _pipe_cv:
         with _pipe_cv[0]:

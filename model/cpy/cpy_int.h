@@ -113,6 +113,10 @@ int cpy_print_exception(PyObject *file, PyObject *t, PyObject *v, PyObject *tb);
 void cpy_io_emit_raw(int fd, const char *p, size_t n); /* bytes for fd 1/2 as one output event */
 void cpy_io_flush_at_stop(void); /* model_opts.before_stop */
 void cpy_io_flush_io(void); /* the main module ended: stderr, then stdout flushed */
+/* os.close(1 or 2) by the program: its stream's writes stay in it (a pipe's
+ * buffer no write(2) can empty), and a flush with bytes to write is
+ * OSError EBADF, as python3's (at exit: "Exception ignored", status 120). */
+void cpy_io_std_closed(int fd);
 int cpy_io_write_now(int fd, const char *p, size_t n); /* os.write(1|2): out now, ahead of what the streams hold */
 /* End the process now with `status` (os._exit), the events made so far
  * sent to the caller first (cpy_run.c). */

@@ -75,6 +75,7 @@ typedef struct cpy_stream {
                                * slot when freed), so each is one object, as
                                * python3's sys.stdout.buffer is */
     bool raw_detached;        /* buffer.detach(): the buffer refuses writes */
+    bool fd_closed;           /* os.close(fd): its bytes stay (cpy_io_std_closed) */
 } cpy_stream;
 
 /* A closed or detached stream refuses, as TextIOWrapper does: 0, or -1
@@ -134,9 +135,12 @@ static void stream__out(const cpy_stream *s, const char *p, size_t n)
     }
 }
 
-/* All the stream holds: the buffer's bytes, then the text's. */
+/* All the stream holds: the buffer's bytes, then the text's (none while
+ * its descriptor is closed: they stay). */
 static void stream__emit(cpy_stream *s)
 {
+    if (s->fd_closed)
+        return;
     stream__merge_raw(s);
     stream__out(s, s->pending.p, s->pending.len);
     s->pending.len = 0;
@@ -146,8 +150,27 @@ static void stream__emit(cpy_stream *s)
  * text layer's partial line stays). */
 static void stream__emit_raw(cpy_stream *s)
 {
+    if (s->fd_closed)
+        return;
     stream__out(s, s->raw.p, s->raw.len);
     s->raw.len = 0;
+}
+
+void cpy_io_std_closed(int fd)
+{
+    if ((fd == 1 || fd == 2) && cpy__out[fd])
+        cpy__out[fd]->fd_closed = true;
+}
+
+/* A flush with bytes to write to a closed descriptor: -1 with write(2)'s
+ * EBADF, as FileIO raises it. */
+static int stream__flush_closed(const cpy_stream *s, bool text)
+{
+    if (!s->fd_closed || !(s->raw.len || (text && s->pending.len)))
+        return 0;
+    errno = EBADF;
+    PyErr_SetFromErrno(PyExc_OSError);
+    return -1;
 }
 
 /* The run stops at a deadlock or a limit (model_opts.before_stop, from
@@ -350,6 +373,13 @@ static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n, bool 
         sim_decide_point(model_sched());
         cpy_back(ts);
     }
+    if (s->fd_closed && (cpy.ro.unbuffered || (!binary && s->write_through))) {
+        /* written through to a closed descriptor: write(2)'s EBADF, the
+         * bytes gone with it */
+        errno = EBADF;
+        PyErr_SetFromErrno(PyExc_OSError);
+        return -1;
+    }
     cpy.out_bytes += (uint64_t)n;
     if (binary && !cpy.ro.unbuffered) {
         /* a BufferedWriter of a terminal's block size (1 KiB): bytes that
@@ -369,6 +399,10 @@ static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n, bool 
     sim_buf_add(&s->pending, p, (size_t)n);
     bool eol = (memchr(p, '\n', (size_t)n) || memchr(p, '\r', (size_t)n)) ||
                s->pending.len >= STREAM_CHUNK;
+    /* a closed descriptor: the bytes stay; a line-buffered stream's flush
+     * at a line's end (stderr's) fails as its write(2) does */
+    if (s->fd_closed && s->line_buffering && eol)
+        return stream__flush_closed(s, true);
     if (!cpy.ro.unbuffered && cpy.ro.tty && eol && cpy.in_run &&
         model_sched()->policy.every_step) {
         stream__emit_line_later(s);
@@ -389,7 +423,7 @@ static int stream__write_bytes(cpy_stream *s, const char *p, Py_ssize_t n, bool 
 static PyObject *stream_flush(cpy_stream *s, PyObject *unused)
 {
     (void)unused;
-    if (stream__usable(s) < 0)
+    if (stream__usable(s) < 0 || stream__flush_closed(s, true) < 0)
         return NULL;
     stream__emit(s);
     Py_RETURN_NONE;
@@ -775,12 +809,17 @@ static PyObject *sbuf_write(cpy_sbuf *b, PyObject *arg)
                                               : "write to closed file");
         return NULL;
     }
+    if (raw && b->s->fd_closed) { /* its write(2)'s */
+        errno = EBADF;
+        return PyErr_SetFromErrno(PyExc_OSError);
+    }
     Py_buffer v;
     if (sbuf__bytes(arg, &v) < 0)
         return NULL;
-    /* the raw file's write is a write(2) of its own, as os.write's */
-    int rc = raw ? cpy_io_write_now(b->s->fd, v.buf, (size_t)v.len)
-                 : stream__write_bytes(b->s, v.buf, v.len, true);
+    /* the raw file's write is a write(2) of its own, as os.write's (under
+     * -u, where it is the stream's buffer, a choice point too) */
+    int rc = raw && !cpy.ro.unbuffered ? cpy_io_write_now(b->s->fd, v.buf, (size_t)v.len)
+                                       : stream__write_bytes(b->s, v.buf, v.len, true);
     Py_ssize_t n = v.len;
     PyBuffer_Release(&v);
     return rc < 0 ? NULL : PyLong_FromSsize_t(n);
@@ -862,6 +901,8 @@ static PyObject *sbuf_get_raw(cpy_sbuf *b, void *c)
 static PyObject *sbuf_flush(cpy_sbuf *b, PyObject *unused)
 {
     (void)unused;
+    if (stream__flush_closed(b->s, false) < 0)
+        return NULL;
     stream__emit_raw(b->s);
     Py_RETURN_NONE;
 }
@@ -990,10 +1031,12 @@ static PyType_Spec sbuf_spec = {
     Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION | Py_TPFLAGS_IMMUTABLETYPE, sbuf_slots,
 };
 
+/* the binary layer: a BufferedWriter, or under -u (python3 -u's) the raw
+ * FileIO itself */
 static PyObject *stream_get_buffer(cpy_stream *s, void *c)
 {
     (void)c;
-    return stream__layer(s, LAYER_BUFFER);
+    return stream__layer(s, cpy.ro.unbuffered ? LAYER_RAW : LAYER_BUFFER);
 }
 
 static PyMethodDef stream_methods[] = {
@@ -3012,7 +3055,7 @@ int cpy_io_install(void)
         s->enc[0] = s->err[0] = '\0';
         s->encoder = NULL;
         s->layer[LAYER_BUFFER] = s->layer[LAYER_RAW] = NULL;
-        s->raw_detached = false;
+        s->raw_detached = s->fd_closed = false;
         /* as CPython's create_stdio: stderr line-buffered (stdout only on a
          * terminal: --tty), both written through under -u */
         s->line_buffering = (fd == 2 || cpy.ro.tty) && !cpy.ro.unbuffered;

@@ -1883,6 +1883,18 @@ static PyObject *mod_at_end(PyObject *mod, PyObject *fn)
     Py_RETURN_NONE;
 }
 
+/* _threadsim_std_closed(fd): the program closed fd 1 or 2 (bootstrap.py's
+ * os.close): its stream's bytes stay in it (cpy_io_std_closed). */
+static PyObject *mod_std_closed(PyObject *mod, PyObject *arg)
+{
+    (void)mod;
+    int fd = _PyLong_AsInt(arg);
+    if (fd == -1 && PyErr_Occurred())
+        return NULL;
+    cpy_io_std_closed(fd);
+    Py_RETURN_NONE;
+}
+
 /* _threadsim_tb_format(fn): fn(type, value, tb, limit) -> the lines of an
  * uncaught exception's report (bootstrap.py: CPython's C printer's source
  * lines; cpy_print_exception). */
@@ -2062,6 +2074,7 @@ static PyMethodDef mod_methods[] = {
     {"_threadsim_gate", mod_gate, METH_VARARGS, NULL},
     {"_threadsim_at_end", mod_at_end, METH_O, NULL},
     {"_threadsim_tb_format", mod_tb_format, METH_O, NULL},
+    {"_threadsim_std_closed", mod_std_closed, METH_O, NULL},
     {"_threadsim_steps", mod_steps, METH_O, NULL},
     {"_threadsim_vmask", mod_vmask, METH_VARARGS, NULL},
     {"_threadsim_vpending", mod_vpending, METH_NOARGS, NULL},
