@@ -1592,6 +1592,13 @@ static void test_stream_raw_layers(void)
                "ValueError I/O operation on closed file\n"
                "Exception ignored in: <_io.TextIOWrapper mode='w' encoding='utf-8'>\n"
                "ValueError: I/O operation on closed file.\n");
+    /* the raw file's flush (nothing held) and writelines, IOBase's */
+    PYT_EXPECT("import sys\n"
+               "r = sys.stdout.buffer.raw\n"
+               "r.flush(); r.writelines([b'x\\n']); r.close()\n"
+               "try: r.flush()\n"
+               "except ValueError as e: print(e, file=sys.stderr)\n",
+               3, 0, "x\nI/O operation on closed file.\n");
 }
 
 /* Py_FinalizeEx's flush of sys.stdout and sys.stderr after atexit: a

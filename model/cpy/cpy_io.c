@@ -942,19 +942,23 @@ static void sbuf_dealloc(cpy_sbuf *b)
     Py_DECREF(tp);
 }
 
+/* what the buffer and its raw file both have */
+#define SBUF_METHODS                                                                               \
+    {"write", (PyCFunction)sbuf_write, METH_O, NULL},                                              \
+        {"writelines", (PyCFunction)sbuf_writelines, METH_O, NULL},                                \
+        {"close", (PyCFunction)sbuf_close, METH_NOARGS, NULL},                                     \
+        {"__enter__", (PyCFunction)sbuf_enter, METH_NOARGS, NULL},                                 \
+        {"__exit__", (PyCFunction)sbuf_exit, METH_VARARGS, NULL},                                  \
+        {"fileno", (PyCFunction)sbuf_fileno, METH_NOARGS, NULL},                                   \
+        {"isatty", (PyCFunction)stream_isatty, METH_NOARGS, NULL},                                 \
+        {"readable", (PyCFunction)stream_false, METH_NOARGS, NULL},                                \
+        {"seekable", (PyCFunction)stream_false, METH_NOARGS, NULL},                                \
+        {"writable", (PyCFunction)stream_true, METH_NOARGS, NULL}
+
 static PyMethodDef sbuf_methods[] = {
-    {"write", (PyCFunction)sbuf_write, METH_O, NULL},
-    {"writelines", (PyCFunction)sbuf_writelines, METH_O, NULL},
-    {"close", (PyCFunction)sbuf_close, METH_NOARGS, NULL},
+    SBUF_METHODS,
     {"detach", (PyCFunction)sbuf_detach, METH_NOARGS, NULL},
-    {"__enter__", (PyCFunction)sbuf_enter, METH_NOARGS, NULL},
-    {"__exit__", (PyCFunction)sbuf_exit, METH_VARARGS, NULL},
     {"flush", (PyCFunction)sbuf_flush, METH_NOARGS, NULL},
-    {"fileno", (PyCFunction)sbuf_fileno, METH_NOARGS, NULL},
-    {"isatty", (PyCFunction)stream_isatty, METH_NOARGS, NULL},
-    {"readable", (PyCFunction)stream_false, METH_NOARGS, NULL},
-    {"seekable", (PyCFunction)stream_false, METH_NOARGS, NULL},
-    {"writable", (PyCFunction)stream_true, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -975,16 +979,19 @@ static PyObject *sbuf_repr(cpy_sbuf *b)
 
 /* The raw file under the buffer (sys.stdout.buffer.raw): a FileIO whose
  * writes are write(2)s of their own, out at once. */
+static PyObject *sraw_flush(cpy_sbuf *b, PyObject *unused)
+{
+    (void)unused;
+    if (b->s->closed) { /* IOBase.flush's */
+        PyErr_SetString(PyExc_ValueError, "I/O operation on closed file.");
+        return NULL;
+    }
+    Py_RETURN_NONE; /* (nothing held: each write went out) */
+}
+
 static PyMethodDef sraw_methods[] = {
-    {"write", (PyCFunction)sbuf_write, METH_O, NULL},
-    {"close", (PyCFunction)sbuf_close, METH_NOARGS, NULL},
-    {"__enter__", (PyCFunction)sbuf_enter, METH_NOARGS, NULL},
-    {"__exit__", (PyCFunction)sbuf_exit, METH_VARARGS, NULL},
-    {"fileno", (PyCFunction)sbuf_fileno, METH_NOARGS, NULL},
-    {"isatty", (PyCFunction)stream_isatty, METH_NOARGS, NULL},
-    {"readable", (PyCFunction)stream_false, METH_NOARGS, NULL},
-    {"seekable", (PyCFunction)stream_false, METH_NOARGS, NULL},
-    {"writable", (PyCFunction)stream_true, METH_NOARGS, NULL},
+    SBUF_METHODS,
+    {"flush", (PyCFunction)sraw_flush, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
