@@ -550,14 +550,17 @@ static PyObject *stream_fileno(cpy_stream *s, PyObject *unused)
     return PyLong_FromLong(s->fd);
 }
 
-static PyObject *stream_writelines(cpy_stream *s, PyObject *lines)
+/* writelines(lines): write(line) for each, as IOBase's (self: a stream,
+ * its buffer or raw file) */
+static PyObject *io__writelines(PyObject *self, PyObject *lines,
+                                PyObject *(*write)(PyObject *self, PyObject *line))
 {
     PyObject *it = PyObject_GetIter(lines);
     if (!it)
         return NULL;
     PyObject *x;
     while ((x = PyIter_Next(it))) {
-        PyObject *r = stream_write(s, x);
+        PyObject *r = write(self, x);
         Py_DECREF(x);
         if (!r) {
             Py_DECREF(it);
@@ -569,6 +572,16 @@ static PyObject *stream_writelines(cpy_stream *s, PyObject *lines)
     if (PyErr_Occurred())
         return NULL;
     Py_RETURN_NONE;
+}
+
+static PyObject *stream__write_one(PyObject *self, PyObject *line)
+{
+    return stream_write((cpy_stream *)self, line);
+}
+
+static PyObject *stream_writelines(cpy_stream *s, PyObject *lines)
+{
+    return io__writelines((PyObject *)s, lines, stream__write_one);
 }
 
 /* Keyword `v` of reconfigure() as a C string into out (cap bytes): 1 when
@@ -825,25 +838,14 @@ static PyObject *sbuf_write(cpy_sbuf *b, PyObject *arg)
     return rc < 0 ? NULL : PyLong_FromSsize_t(n);
 }
 
+static PyObject *sbuf__write_one(PyObject *self, PyObject *line)
+{
+    return sbuf_write((cpy_sbuf *)self, line);
+}
+
 static PyObject *sbuf_writelines(cpy_sbuf *b, PyObject *lines)
 {
-    PyObject *it = PyObject_GetIter(lines);
-    if (!it)
-        return NULL;
-    PyObject *x;
-    while ((x = PyIter_Next(it))) {
-        PyObject *r = sbuf_write(b, x);
-        Py_DECREF(x);
-        if (!r) {
-            Py_DECREF(it);
-            return NULL;
-        }
-        Py_DECREF(r);
-    }
-    Py_DECREF(it);
-    if (PyErr_Occurred())
-        return NULL;
-    Py_RETURN_NONE;
+    return io__writelines((PyObject *)b, lines, sbuf__write_one);
 }
 
 /* close(): what the buffer holds goes out; the stream refuses writes from
