@@ -111,7 +111,10 @@ const char *ts_build(void)
     if (!build[0]) {
         char hex[13] = "";
         dl_iterate_phdr(main__build_id, hex);
-        snprintf(build, sizeof build, hex[0] ? "%s+%s" : "%s", TS_VERSION, hex);
+        if (hex[0])
+            snprintf(build, sizeof build, "%s+%s", TS_VERSION, hex);
+        else
+            snprintf(build, sizeof build, "%s", TS_VERSION);
     }
     return build;
 }
