@@ -1658,7 +1658,6 @@ static void child__invariant(PyObject *globals)
     }
 }
 
-/* The main green thread: the program, then the ending CPython gives it. */
 /* Py_FinalizeEx's flush_std_files, after atexit: sys.stdout's flush, then
  * sys.stderr's (whatever objects they are now; a closed one is skipped, one
  * that cannot say whether it is counts as open). A failure is reported as
@@ -1696,6 +1695,7 @@ static void child__flush_std_files(void)
         cpy.exit_code = 120;
 }
 
+/* The main green thread: the program, then the ending CPython gives it. */
 static void child__main(void *arg)
 {
     const py_program *p = arg;
