@@ -472,6 +472,8 @@ typedef struct x_report {
     const char *step_choices; /* the stepper's --choices for the tokens */
     uint64_t outputs_hit;     /* stopped by --max-outputs: its value; 0 if not */
     const char *prog_words;   /* the program's options for the stepper (-u, --env, -- ARGS) */
+    uint64_t runs;            /* the runs the budget counted (dfs's passes run schedules of
+                               * fewer preemptions again); 0: not known (a stored exploration) */
 } x_report;
 
 /* The options text's words after -u (which unbuffered= says), or NULL. */
@@ -553,13 +555,17 @@ static void x__report(sim_buf *rep, const x_report *rp)
     else if (x->exhausted)
         sim_buf_adds(rep, "; exhausted: the program made no scheduling choice, so every "
                           "schedule is this one\n");
-    else if (rp->dfs && rp->goal_idx < 0)
+    else if (rp->dfs && rp->goal_idx < 0) {
         /* (its passes walk through the schedules of fewer preemptions again:
-         * runs the budget counts, not new schedules) */
+         * runs the budget counts, not new schedules; how many, when known) */
         sim_buf_adds(rep, "; not exhausted: the budget ran out first (--schedules counts "
                           "runs, and each dfs pass runs the schedules of fewer preemptions "
-                          "again)\n");
-    else if (rp->dpor && rp->goal_idx < 0)
+                          "again");
+        if (rp->runs > x->schedules)
+            sim_buf_printf(rep, ": %" PRIu64 " runs for these %" PRIu64 " schedules", rp->runs,
+                           x->schedules);
+        sim_buf_adds(rep, ")\n");
+    } else if (rp->dpor && rp->goal_idx < 0)
         /* (depth-first: the alternatives of the last decisions come
          * first, README) */
         sim_buf_adds(rep, "; not exhausted: the budget ran out first (--schedules); dpor "
@@ -1351,7 +1357,7 @@ int ts_cmd_explore(int argc, char **argv)
     x_report rp = {.x = &sx, .strategy = sname, .bound = xo.bound, .dfs = xo.strategy == TS_X_DFS,
                    .dpor = xo.strategy == TS_X_DPOR,
                    .goal_idx = r.goal, .show = show, .why = why,
-                   .outputs_hit = sx.max_outputs, .prog_words = popts,
+                   .outputs_hit = sx.max_outputs, .prog_words = popts, .runs = r.runs,
                    .step_choices = prog ? x__choices(all_lines, cpython) : "line"};
     if (json)
         x__report_json(&rep, &rp);
